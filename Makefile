@@ -1,0 +1,40 @@
+# One toolchain for people and CI: `make test`, `make lint`, `make demo`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: install demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	rm -rf demo
+	$(BIN)/gradewise init demo --example
+	cd demo && ../$(BIN)/gradewise scripts add scripts --roster roster.csv
+	cd demo && ../$(BIN)/gradewise exam check --no-compute
+	cd demo && ../$(BIN)/gradewise grade
+	cd demo && ../$(BIN)/gradewise results
+
+test: install
+	$(BIN)/pytest -n 2
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install
+	$(PY) benchmarks/bench_pipeline.py
+
+clean:
+	rm -rf demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

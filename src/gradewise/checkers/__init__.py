@@ -1,0 +1,1 @@
+"""Deterministic checkers for keyed answers; all reach the pipeline through `registry`."""

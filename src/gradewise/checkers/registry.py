@@ -1,0 +1,102 @@
+"""The checker registry: the protocol every checker follows and the lookup by kind.
+
+Built-in checkers are plugins like any other: each module in `BUILTIN` has a
+`register_checkers` hook implementation; third-party packages add theirs through the
+`gradewise` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
+
+import pluggy
+
+from gradewise import hookspecs
+from gradewise.model import Key, Outcome
+
+BUILTIN = (
+    "gradewise.checkers.choice",
+    "gradewise.checkers.truefalse",
+    "gradewise.checkers.numeric",
+    "gradewise.checkers.expression",
+)
+
+
+@runtime_checkable
+class Checker(Protocol):
+    """A deterministic check of an answer against a key of one kind.
+
+    `check` never raises and never says "wrong" because it could not read the answer: it
+    returns an Outcome with status needs_review or error and the reason.
+    """
+
+    kind: str
+    version: str
+
+    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Check and normalise a key's params; raise KeyParamsError naming the field."""
+        ...
+
+    def check(self, answer: str, key: Key) -> Outcome:
+        """Decide one answer against one key."""
+        ...
+
+    def check_many(self, items: Sequence[tuple[str, Key]]) -> list[Outcome]:
+        """Decide many (answer, key) pairs; may batch or parallelise."""
+        ...
+
+
+class Registry:
+    """Checkers by kind."""
+
+    def __init__(self) -> None:
+        self._checkers: dict[str, Checker] = {}
+
+    def register(self, checker: Checker) -> None:
+        if checker.kind in self._checkers:
+            raise ValueError(f"two checkers registered for kind {checker.kind!r}")
+        self._checkers[checker.kind] = checker
+
+    def get(self, kind: str) -> Checker | None:
+        return self._checkers.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._checkers)
+
+
+def plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
+    """A plugin manager with the built-ins and (optionally) installed plugins loaded."""
+    pm = pluggy.PluginManager("gradewise")
+    pm.add_hookspecs(hookspecs)
+    for name in BUILTIN:
+        pm.register(importlib.import_module(name), name=name)
+    if entry_points:
+        pm.load_setuptools_entrypoints("gradewise")
+    return pm
+
+
+@cache
+def registry() -> Registry:
+    """The process-wide registry, built once."""
+    reg = Registry()
+    plugin_manager().hook.register_checkers(register=reg.register)
+    return reg
+
+
+class SimpleChecker:
+    """Base for checkers whose `check_many` is a loop over `check`."""
+
+    kind = ""
+    version = "0"
+
+    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(params)
+
+    def check(self, answer: str, key: Key) -> Outcome:
+        raise NotImplementedError
+
+    def check_many(self, items: Sequence[tuple[str, Key]]) -> list[Outcome]:
+        return [self.check(answer, key) for answer, key in items]

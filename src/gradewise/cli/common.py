@@ -1,0 +1,57 @@
+"""What every command group shares: the workspace, JSON output, tables, user errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from gradewise.errors import GradewiseError
+from gradewise.workspace import Workspace, open_workspace
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+class GradewiseGroup(click.Group):
+    """A group that turns GradewiseError into click's one-line error."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GradewiseError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def workspace(ctx: click.Context) -> Workspace:
+    root = ctx.find_root().obj
+    return open_workspace(root if isinstance(root, Path) else Path("."))
+
+
+def json_option(func: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    out = Table(title=title, title_justify="left")
+    for column in columns:
+        out.add_column(column)
+    for row in rows:
+        out.add_row(*(fmt(cell) for cell in row))
+    console.print(out)
+
+
+def fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if value is None:
+        return ""
+    return str(value)

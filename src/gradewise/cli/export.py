@@ -1,0 +1,43 @@
+"""`gradewise export csv`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gradewise.cli.common import workspace
+from gradewise.reports import gradebook
+
+
+@click.group()
+def export() -> None:
+    """Write gradebooks and other results to files."""
+
+
+@export.command()
+@click.option("--format", "layout", type=click.Choice(["wide", "long"]), default="wide", show_default=True,
+              help="wide: a row per student; long: a row per student × part × criterion.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: exports/gradebook-FORMAT.csv in the workspace).")
+@click.pass_context
+def csv(ctx: click.Context, layout: str, output: Path | None) -> None:
+    """Export the gradebook as CSV; manual marks win over automatic ones.
+
+    Example: gradewise export csv --format long -o marks.csv
+    """
+    ws = workspace(ctx)
+    if layout == "wide":
+        results = ws.results()
+        header, rows = gradebook.wide(ws.exam, results)
+        pending = sum(1 for r in results if r.pending)
+    else:
+        grades = ws.grades()
+        header, rows = gradebook.long(ws.exam, grades)
+        pending = sum(1 for g in grades if g.needs_review and g.manual_score is None)
+    path = output or ws.exports / f"gradebook-{layout}.csv"
+    gradebook.write_csv(path, header, rows)
+    click.echo(f"Wrote {len(rows)} rows to {path}")
+    if pending:
+        click.echo(f"Note: grading is incomplete: {pending} {'students have' if layout == 'wide' else 'answers have'} "
+                   "parts still in review (see the 'pending' column and 'gradewise review list').")

@@ -1,0 +1,119 @@
+"""`gradewise scripts add|list|show|assign`."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+
+from gradewise.cli.common import echo_json, json_option, table, workspace
+from gradewise.errors import WorkspaceError
+
+
+@click.group()
+def scripts() -> None:
+    """Students' answer scripts and how they were split into answers."""
+
+
+@scripts.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with columns id, name, email.")
+@json_option
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_json: bool) -> None:
+    """Add scripts (Markdown or text files, or folders of them); the text is stored unchanged.
+
+    Example: gradewise scripts add scripts/ --roster roster.csv
+    """
+    ws = workspace(ctx)
+    reports = ws.add_scripts(paths, roster)
+    if as_json:
+        echo_json([{"student": r.student, "source": r.source, "status": r.status} for r in reports])
+        return
+    counts: dict[str, int] = {}
+    for r in reports:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no scripts found"
+    click.echo(f"Scripts: {summary}.")
+
+
+@scripts.command("list")
+@json_option
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List the scripts with how many parts were found in each.
+
+    Example: gradewise scripts list --json
+    """
+    ws = workspace(ctx)
+    answers = ws.store.answers()
+    rows = []
+    for script in ws.store.scripts():
+        mine = [a for a in answers if a.student == script.student]
+        rows.append({
+            "student": script.student, "name": script.name, "source": script.source,
+            "answered": sum(1 for a in mine if a.text.strip()),
+            "missing": [a.address for a in mine if not a.text.strip()],
+        })
+    if as_json:
+        echo_json(rows)
+        return
+    table("Scripts", ["student", "name", "answered", "missing", "source"],
+          [[r["student"], r["name"], r["answered"], ", ".join(r["missing"]), r["source"]] for r in rows])
+
+
+@scripts.command()
+@click.argument("student")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, student: str, as_json: bool) -> None:
+    """Show each piece of STUDENT's script and the part it went to.
+
+    Example: gradewise scripts show s2024001
+    """
+    ws = workspace(ctx)
+    seg = ws.segmentation(student)
+    script = ws.store.script(student)
+    assert script is not None
+    rows = [
+        {"piece": i, "start": p.start, "end": p.end, "label": p.label, "part": p.address,
+         "how": p.how, "text": script.text[p.start : p.end]}
+        for i, p in enumerate(seg.pieces, 1)
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    table(f"Segmentation of {student}", ["#", "part", "how", "label", "text"],
+          [[r["piece"], r["part"] or "—", r["how"], r["label"], _preview(r["text"])] for r in rows])
+    click.echo("Move a piece with: gradewise scripts assign STUDENT PIECE PART --why '...'")
+
+
+@scripts.command()
+@click.argument("student")
+@click.argument("piece", type=int)
+@click.argument("part")
+@click.option("--why", required=True, help="The reason, kept in the audit log.")
+@click.option("--who", default=getpass.getuser, show_default="your user name")
+@click.pass_context
+def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, who: str) -> None:
+    """Move piece number PIECE of STUDENT's script (see 'scripts show') to PART.
+
+    Example: gradewise scripts assign s2024004 3 II.8.b --why "answer to 8b written under 8a"
+    """
+    ws = workspace(ctx)
+    ws.check_part(part)
+    pieces = ws.segmentation(student).pieces
+    if not 1 <= piece <= len(pieces):
+        raise WorkspaceError(f"{student} has pieces 1..{len(pieces)}, not {piece}",
+                             fix=f"see 'gradewise scripts show {student}'")
+    chosen = pieces[piece - 1]
+    ws.store.set_override(student, chosen.start, part, old=chosen.address or "", who=who, why=why)
+    ws.segment_all()
+    click.echo(f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part} (recorded; run 'gradewise grade')")
+
+
+def _preview(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,220 @@
+"""Domain values: frozen dataclasses, no database ids inside.
+
+This module imports nothing else of gradewise: every stage speaks in these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """What a check or judge concluded about one criterion."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    PARTIAL = "partial"
+    NEEDS_REVIEW = "needs_review"
+    ERROR = "error"
+
+    @property
+    def decided(self) -> bool:
+        """True when the status carries a mark; review and error wait for a human."""
+        return self in (Status.MET, Status.NOT_MET, Status.PARTIAL)
+
+
+@dataclass(frozen=True)
+class Key:
+    """What a right answer is, typed by `kind` (choice, truefalse, numeric, expression, ...).
+
+    `params` holds the kind's own fields as written in the exam file (after the checker's
+    validation); `where` says whether the check looks at the final answer or anywhere.
+    """
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    where: str = "final"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One rubric item: positive marks add, negative marks deduct."""
+
+    id: str
+    text: str
+    marks: float
+    check: Key | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """The unit that gets a mark: a question's sub-part, or a question without parts."""
+
+    address: str
+    label: str
+    prompt: str
+    marks: float
+    key: Key | None = None
+    rubric: tuple[Criterion, ...] = ()
+    reference: str = ""
+    guidance: str = ""
+    compute: str | None = None
+    review_below: float = 0.8
+
+    @property
+    def kind(self) -> str:
+        return self.key.kind if self.key else "text"
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The rubric; a keyed part without a rubric has one criterion: the key, full marks."""
+        if self.rubric:
+            return self.rubric
+        if self.key is not None:
+            return (Criterion(id="key", text="correct final answer", marks=self.marks, check=self.key),)
+        return ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    parts: tuple[Part, ...]
+
+    @property
+    def marks(self) -> float:
+        return sum(p.marks for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A section rule: `best` = only the best k questions count (None: all count)."""
+
+    best: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    rule: Rule = Rule()
+
+    @property
+    def marks(self) -> float:
+        """The most this section can contribute, after its rule."""
+        totals = sorted((q.marks for q in self.questions), reverse=True)
+        if self.rule.best is not None:
+            totals = totals[: self.rule.best]
+        return sum(totals)
+
+
+@dataclass(frozen=True)
+class Exam:
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    schema_version: int = 1
+    conventions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def parts(self) -> Iterator[Part]:
+        for section in self.sections:
+            for question in section.questions:
+                yield from question.parts
+
+    def part(self, address: str) -> Part:
+        for p in self.parts():
+            if p.address == address:
+                return p
+        raise KeyError(address)
+
+    @property
+    def marks(self) -> float:
+        return sum(s.marks for s in self.sections)
+
+
+@dataclass(frozen=True)
+class Script:
+    """One student's answer script, its text stored exactly as read."""
+
+    student: str
+    name: str
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The piece of a script that answers one part; span is (start, end) in the script text.
+
+    `flag` explains anything segmentation was unsure of (e.g. "no label found for this part").
+    """
+
+    student: str
+    address: str
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a checker concluded for one answer against one key.
+
+    fraction: share of the criterion's marks earned (may be negative for negative marking;
+    scoring clamps). evidence: (start, end) in the answer text of what was read.
+    """
+
+    status: Status
+    fraction: float = 0.0
+    reason: str = ""
+    evidence: tuple[int, int] | None = None
+    found: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One criterion decided for one answer, with what produced it."""
+
+    criterion: str
+    status: Status
+    fraction: float
+    reason: str
+    evidence: str = ""
+    span: tuple[int, int] | None = None
+    confidence: float = 1.0
+    produced_by: str = ""
+
+
+@dataclass(frozen=True)
+class PartGrade:
+    """Auto score from verdicts; a manual score, when set, wins."""
+
+    student: str
+    address: str
+    auto_score: float
+    verdicts: tuple[Verdict, ...]
+    needs_review: bool
+    manual_score: float | None = None
+
+    @property
+    def score(self) -> float:
+        return self.manual_score if self.manual_score is not None else self.auto_score
+
+
+@dataclass(frozen=True)
+class Result:
+    """One student's totals after section rules."""
+
+    student: str
+    name: str
+    total: float
+    max_total: float
+    parts: Mapping[str, float] = field(default_factory=dict, hash=False)
+    counted_questions: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()

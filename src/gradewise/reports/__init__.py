@@ -1,0 +1,1 @@
+"""Results that leave the tool: gradebooks, feedback, statistics."""

@@ -1,0 +1,89 @@
+"""Verdicts → part scores → section rules → totals.
+
+The rules, in order:
+- a criterion contributes `marks × fraction` when decided (met, partial, or not met with a
+  negative fraction under negative marking); a met verdict with no fraction counts in full;
+- of an exclusive `group`, only the first criterion (rubric order) that is met or partial counts;
+- the base is 0, except for a pure deduction rubric (every criterion negative): then it is the
+  part's marks and met criteria deduct;
+- a verdict that is needs_review or error contributes nothing and flags the part for review;
+- the part score is clamped to [0, marks], whatever any checker returned;
+- a section rule `best: k` keeps the k best question totals of that section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from gradewise.model import Criterion, Exam, Part, PartGrade, Result, Script, Status, Verdict
+
+
+def score_part(part: Part, verdicts: Sequence[Verdict]) -> tuple[float, bool]:
+    """The auto score of one part and whether it needs a human."""
+    by_id = {v.criterion: v for v in verdicts}
+    criteria = part.criteria
+    needs_review = not criteria or any(not v.status.decided for v in verdicts)
+    needs_review = needs_review or any(c.id not in by_id for c in criteria)
+    base = part.marks if criteria and all(c.marks < 0 for c in criteria) else 0.0
+    total = base + sum(_contributions(criteria, by_id))
+    return clamp(total, 0.0, part.marks), needs_review
+
+
+def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) -> Iterable[float]:
+    used_groups: set[str] = set()
+    for criterion in criteria:
+        verdict = by_id.get(criterion.id)
+        if verdict is None or not verdict.status.decided:
+            continue
+        fraction = verdict.fraction
+        if verdict.status is Status.MET and fraction == 0:
+            fraction = 1.0
+        if criterion.group is not None:
+            if verdict.status is Status.NOT_MET or criterion.group in used_groups:
+                continue
+            used_groups.add(criterion.group)
+        yield criterion.marks * fraction
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def results(exam: Exam, grades: Iterable[PartGrade], scripts: Iterable[Script]) -> list[Result]:
+    """Per-student totals after section rules; parts with no grade yet count 0 and are pending."""
+    by_student: dict[str, dict[str, PartGrade]] = {}
+    for grade in grades:
+        by_student.setdefault(grade.student, {})[grade.address] = grade
+    return [_result(exam, s, by_student.get(s.student, {})) for s in scripts]
+
+
+def _result(exam: Exam, script: Script, grades: Mapping[str, PartGrade]) -> Result:
+    parts: dict[str, float] = {}
+    pending: list[str] = []
+    counted: list[str] = []
+    total = 0.0
+    for section in exam.sections:
+        question_totals = []
+        for question in section.questions:
+            q_total = 0.0
+            for part in question.parts:
+                grade = grades.get(part.address)
+                score = clamp(grade.score, 0.0, part.marks) if grade else 0.0
+                parts[part.address] = score
+                q_total += score
+                if grade is None or (grade.needs_review and grade.manual_score is None):
+                    pending.append(part.address)
+            question_totals.append((q_total, f"{section.id}.{question.id}"))
+        kept = _best(question_totals, section.rule.best)
+        counted.extend(qid for _, qid in kept)
+        total += sum(score for score, _ in kept)
+    return Result(script.student, script.name, round(total, 6), exam.marks, parts, tuple(counted), tuple(pending))
+
+
+def _best(totals: list[tuple[float, str]], best: int | None) -> list[tuple[float, str]]:
+    if best is None:
+        return totals
+    # Stable: ties keep exam order, so the same scripts always count the same questions.
+    ranked = sorted(enumerate(totals), key=lambda item: (-item[1][0], item[0]))
+    keep = sorted(index for index, _ in ranked[:best])
+    return [totals[i] for i in keep]

@@ -1,0 +1,264 @@
+"""The workspace database: scripts, answers, grades with verdicts, and the audit log.
+
+Auto and manual scores live in separate columns; every human change appends an event in the
+same transaction as the change, so the log and the grades never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gradewise.errors import WorkspaceError
+from gradewise.model import Answer, PartGrade, Script, Status, Verdict
+from gradewise.store.migrations import migrate
+
+
+@dataclass(frozen=True)
+class Event:
+    """One appended audit event: who changed what, when, from what to what, and why."""
+
+    id: int
+    at: str
+    who: str
+    kind: str
+    student: str
+    address: str
+    old: str | None
+    new: str | None
+    why: str
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def open_store(path: Path) -> Store:
+    """Open (creating if needed) a workspace database and bring its schema up to date."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(
+            f"cannot open the database: {exc}",
+            file=str(path),
+            fix="check that it is a gradewise.db, or move it away to start afresh",
+        ) from exc
+    return Store(db)
+
+
+class Store:
+    """Typed access to one workspace database."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # scripts -----------------------------------------------------------------------------
+
+    def add_script(self, script: Script, *, email: str = "") -> str:
+        """Store a script's raw text; returns 'added', 'updated' or 'unchanged'."""
+        digest = text_hash(script.text)
+        row = self.db.execute(
+            "SELECT text_hash, name, source FROM scripts WHERE student = ?", (script.student,)
+        ).fetchone()
+        if row and tuple(row) == (digest, script.name, script.source):
+            return "unchanged"
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO scripts (student, name, email, source, text, text_hash, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student) DO UPDATE SET"
+                " name=excluded.name, email=excluded.email, source=excluded.source,"
+                " text=excluded.text, text_hash=excluded.text_hash, added_at=excluded.added_at",
+                (script.student, script.name, email, script.source, script.text, digest, now()),
+            )
+            if row and row[0] != digest:
+                # The text changed: old piece offsets no longer mean anything.
+                db.execute("DELETE FROM segment_overrides WHERE student = ?", (script.student,))
+        return "updated" if row else "added"
+
+    def scripts(self) -> list[Script]:
+        rows = self.db.execute("SELECT student, name, source, text FROM scripts ORDER BY student")
+        return [Script(*row) for row in rows]
+
+    def script(self, student: str) -> Script | None:
+        row = self.db.execute(
+            "SELECT student, name, source, text FROM scripts WHERE student = ?", (student,)
+        ).fetchone()
+        return Script(*row) if row else None
+
+    def emails(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT student, email FROM scripts").fetchall())
+
+    # answers and segmentation overrides ----------------------------------------------------
+
+    def save_answers(self, student: str, answers: Iterable[Answer]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM answers WHERE student = ?", (student,))
+            db.executemany(
+                "INSERT INTO answers (student, address, text, spans, flag) VALUES (?, ?, ?, ?, ?)",
+                [(a.student, a.address, a.text, json.dumps(a.spans), a.flag) for a in answers],
+            )
+
+    def answers(self, student: str | None = None) -> list[Answer]:
+        sql = "SELECT student, address, text, spans, flag FROM answers"
+        rows = self.db.execute(sql + " WHERE student = ?", (student,)) if student else self.db.execute(sql)
+        return [
+            Answer(s, a, t, tuple(tuple(span) for span in json.loads(sp)), f)  # type: ignore[misc]
+            for s, a, t, sp, f in rows
+        ]
+
+    def overrides(self, student: str) -> dict[int, str]:
+        rows = self.db.execute(
+            "SELECT piece_start, address FROM segment_overrides WHERE student = ?", (student,)
+        )
+        return dict(rows.fetchall())
+
+    def set_override(self, student: str, start: int, address: str, *, old: str, who: str, why: str) -> None:
+        """Move the piece starting at `start` to `address`, recorded as an audit event."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO segment_overrides VALUES (?, ?, ?) ON CONFLICT(student, piece_start)"
+                " DO UPDATE SET address = excluded.address",
+                (student, start, address),
+            )
+            self._event(db, who, "segment.assign", student, address, old, f"{start}:{address}", why)
+
+    # grades -------------------------------------------------------------------------------
+
+    def input_hashes(self) -> dict[tuple[str, str], str]:
+        rows = self.db.execute("SELECT student, address, input_hash FROM grades")
+        return {(s, a): h for s, a, h in rows}
+
+    def save_grades(self, graded: Iterable[tuple[PartGrade, str]]) -> int:
+        """Store auto grades and their verdicts in one transaction; manual scores are kept."""
+        count = 0
+        with self.transaction() as db:
+            for grade, input_hash in graded:
+                db.execute(
+                    "INSERT INTO grades (student, address, auto_score, needs_review, input_hash,"
+                    " graded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(student, address) DO UPDATE"
+                    " SET auto_score=excluded.auto_score, needs_review=excluded.needs_review,"
+                    " input_hash=excluded.input_hash, graded_at=excluded.graded_at",
+                    (grade.student, grade.address, grade.auto_score, int(grade.needs_review),
+                     input_hash, now()),
+                )
+                db.execute(
+                    "DELETE FROM verdicts WHERE student = ? AND address = ?",
+                    (grade.student, grade.address),
+                )
+                db.executemany(
+                    "INSERT INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_verdict_row(grade, i, v) for i, v in enumerate(grade.verdicts)],
+                )
+                count += 1
+        return count
+
+    def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
+        where, args = _filters(student=student, address=address)
+        verdicts: dict[tuple[str, str], list[Verdict]] = {}
+        for row in self.db.execute(
+            "SELECT student, address, criterion, status, fraction, reason, evidence, span_start,"
+            f" span_end, confidence, produced_by FROM verdicts{where} ORDER BY student, address, position",
+            args,
+        ):
+            verdicts.setdefault((row[0], row[1]), []).append(_verdict(row[2:]))
+        rows = self.db.execute(
+            "SELECT student, address, auto_score, needs_review, manual_score FROM grades"
+            f"{where} ORDER BY student, address",
+            args,
+        )
+        return [
+            PartGrade(s, a, auto, tuple(verdicts.get((s, a), ())), bool(review), manual)
+            for s, a, auto, review, manual in rows
+        ]
+
+    def set_manual(self, student: str, address: str, score: float | None, *, who: str, why: str) -> float | None:
+        """Set (or clear, with None) the manual score; appends an audit event. Returns the old one."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT manual_score, auto_score FROM grades WHERE student = ? AND address = ?",
+                (student, address),
+            ).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO grades (student, address, auto_score, needs_review, input_hash,"
+                    " graded_at) VALUES (?, ?, 0, 1, '', ?)",
+                    (student, address, now()),
+                )
+                old = None
+            else:
+                old = row[0]
+            db.execute(
+                "UPDATE grades SET manual_score = ? WHERE student = ? AND address = ?",
+                (score, student, address),
+            )
+            self._event(db, who, "grade.set", student, address, _num(old), _num(score), why)
+        return old
+
+    # audit ----------------------------------------------------------------------------------
+
+    def events(self, student: str | None = None, address: str | None = None) -> list[Event]:
+        where, args = _filters(student=student, address=address)
+        rows = self.db.execute(
+            f"SELECT id, at, who, kind, student, address, old, new, why FROM events{where} ORDER BY id",
+            args,
+        )
+        return [Event(*row) for row in rows]
+
+    @staticmethod
+    def _event(db: sqlite3.Connection, who: str, kind: str, student: str, address: str,
+               old: str | None, new: str | None, why: str) -> None:
+        db.execute(
+            "INSERT INTO events (at, who, kind, student, address, old, new, why)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), who, kind, student, address, old, new, why),
+        )
+
+
+def _filters(**columns: str | None) -> tuple[str, list[str]]:
+    parts = [(f"{name} = ?", value) for name, value in columns.items() if value is not None]
+    if not parts:
+        return "", []
+    return " WHERE " + " AND ".join(p for p, _ in parts), [v for _, v in parts if v is not None]
+
+
+def _num(value: float | None) -> str | None:
+    return None if value is None else f"{value:g}"
+
+
+def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[object, ...]:
+    start, end = v.span if v.span else (None, None)
+    return (grade.student, grade.address, position, v.criterion, str(v.status), v.fraction,
+            v.reason, v.evidence, start, end, v.confidence, v.produced_by)
+
+
+def _verdict(row: tuple[object, ...]) -> Verdict:
+    criterion, status, fraction, reason, evidence, start, end, confidence, produced_by = row
+    span = (int(start), int(end)) if start is not None and end is not None else None  # type: ignore[call-overload]
+    return Verdict(str(criterion), Status(status), float(fraction), str(reason), str(evidence),  # type: ignore[arg-type]
+                   span, float(confidence), str(produced_by))  # type: ignore[arg-type]

@@ -1,0 +1,117 @@
+"""Numbered, forward-only migrations, run on open. Never edit one that has landed; add the next."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run(db: sqlite3.Connection, sql: str) -> None:
+    """Run `;`-separated statements one by one, so they stay inside the caller's transaction."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE scripts (
+            student TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE answers (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            text TEXT NOT NULL,
+            spans TEXT NOT NULL,
+            flag TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, address)
+        );
+        CREATE TABLE segment_overrides (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            piece_start INTEGER NOT NULL,
+            address TEXT NOT NULL,
+            PRIMARY KEY (student, piece_start)
+        );
+        CREATE TABLE grades (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            auto_score REAL NOT NULL,
+            needs_review INTEGER NOT NULL,
+            input_hash TEXT NOT NULL,
+            graded_at TEXT NOT NULL,
+            manual_score REAL,
+            PRIMARY KEY (student, address)
+        );
+        CREATE TABLE verdicts (
+            student TEXT NOT NULL,
+            address TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            criterion TEXT NOT NULL,
+            status TEXT NOT NULL,
+            fraction REAL NOT NULL,
+            reason TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            span_start INTEGER,
+            span_end INTEGER,
+            confidence REAL NOT NULL,
+            produced_by TEXT NOT NULL,
+            PRIMARY KEY (student, address, position),
+            FOREIGN KEY (student, address) REFERENCES grades(student, address) ON DELETE CASCADE
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            student TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            old TEXT,
+            new TEXT,
+            why TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX events_by_answer ON events(student, address);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction; return their names.
+
+    The connection must be in autocommit mode (isolation_level=None).
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _gradewise_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _gradewise_migrations")}
+    applied = []
+    for migration in MIGRATIONS:
+        name = migration.__name__
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            migration(db)
+            db.execute(
+                "INSERT INTO _gradewise_migrations VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        applied.append(name)
+    return applied

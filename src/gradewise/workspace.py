@@ -1,0 +1,158 @@
+"""An exam workspace: a folder with exam.yaml, scripts/, gradewise.db and exports/.
+
+This module runs the stages in order (ingest → segment → grade → score) over a workspace; the
+CLI and the review app are thin layers over it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from gradewise import grading
+from gradewise.errors import WorkspaceError
+from gradewise.exam import load_exam
+from gradewise.model import Exam, PartGrade, Result
+from gradewise.scoring import results
+from gradewise.scripts.ingest import Roster, find_scripts, read_roster, read_script
+from gradewise.scripts.segment import Segmentation, segment
+from gradewise.store import Store, open_store
+
+EXAM_FILE = "exam.yaml"
+DB_FILE = "gradewise.db"
+
+STARTER_EXAM = """\
+schema_version: 1
+exam: {id: my-exam, title: "My exam"}
+sections:
+  - id: I
+    title: Short questions
+    questions:
+      - id: "1"
+        marks: 2
+        prompt: "Which activation is zero-centred? (a) ReLU (b) tanh (c) sigmoid"
+        key: {kind: choice, options: {a: ReLU, b: tanh, c: sigmoid}, correct: [b]}
+"""
+
+
+@dataclass(frozen=True)
+class AddReport:
+    student: str
+    source: str
+    status: str
+
+
+class Workspace:
+    """One exam's folder and database."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.exam_path = root / EXAM_FILE
+        if not self.exam_path.is_file():
+            raise WorkspaceError(
+                f"no {EXAM_FILE} in {root}",
+                fix="run 'gradewise init DIR' to make a workspace, or pass -w DIR",
+            )
+
+    @cached_property
+    def exam(self) -> Exam:
+        return load_exam(self.exam_path)
+
+    @cached_property
+    def store(self) -> Store:
+        return open_store(self.root / DB_FILE)
+
+    @property
+    def exports(self) -> Path:
+        path = self.root / "exports"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def add_scripts(self, paths: Iterable[Path], roster_path: Path | None = None) -> list[AddReport]:
+        """Ingest script files (raw text kept unchanged) and segment them."""
+        roster: Roster | None = read_roster(roster_path) if roster_path else None
+        reports = []
+        for path in find_scripts(list(paths)):
+            script = read_script(path, roster=roster)
+            email = roster.email(script.student) if roster else ""
+            status = self.store.add_script(script, email=email)
+            reports.append(AddReport(script.student, str(path), status))
+        self.segment_all()
+        return reports
+
+    def segmentation(self, student: str) -> Segmentation:
+        script = self.store.script(student)
+        if script is None:
+            raise WorkspaceError(f"no script for student {student!r}", fix="see 'gradewise scripts list'")
+        return segment(script.text, self.exam, overrides=self.store.overrides(student))
+
+    def segment_all(self) -> None:
+        """Re-split every script against the current exam (cheap), keeping human overrides."""
+        for script in self.store.scripts():
+            seg = segment(script.text, self.exam, overrides=self.store.overrides(script.student))
+            self.store.save_answers(script.student, seg.answers(script.student))
+
+    def grade(
+        self,
+        *,
+        part: str | None = None,
+        on_start: Callable[[int], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Grade what changed since the last run; returns how many answers were graded."""
+        self.segment_all()
+        answers = self.store.answers()
+        if part is not None:
+            self.check_part(part)
+            answers = [a for a in answers if a.address == part]
+        jobs = grading.plan(self.exam, answers, self.store.input_hashes())
+        if on_start:
+            on_start(len(jobs))
+        done = 0
+        for chunk in grading.run(jobs):
+            done += self.store.save_grades(chunk)
+            if on_progress:
+                on_progress(len(chunk))
+        return done
+
+    def results(self) -> list[Result]:
+        return results(self.exam, self.store.grades(), self.store.scripts())
+
+    def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
+        return self.store.grades(student, address)
+
+    def check_student(self, student: str) -> None:
+        if self.store.script(student) is None:
+            raise WorkspaceError(f"no script for student {student!r}", fix="see 'gradewise scripts list'")
+
+    def check_part(self, address: str) -> None:
+        known = [p.address for p in self.exam.parts()]
+        if address not in known:
+            raise WorkspaceError(f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}")
+
+
+def open_workspace(root: Path) -> Workspace:
+    return Workspace(root.resolve())
+
+
+def init_workspace(root: Path, *, example: bool = False) -> Path:
+    """Create a workspace folder; with `example`, copy the bundled example exam and scripts."""
+    if (root / EXAM_FILE).exists():
+        raise WorkspaceError(f"{root / EXAM_FILE} already exists", fix="choose an empty folder")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "scripts").mkdir(exist_ok=True)
+    (root / "exports").mkdir(exist_ok=True)
+    if not example:
+        (root / EXAM_FILE).write_text(STARTER_EXAM, encoding="utf-8")
+        return root
+    source = resources.files("gradewise") / "example"
+    with resources.as_file(source) as folder:
+        shutil.copy(folder / EXAM_FILE, root / EXAM_FILE)
+        shutil.copy(folder / "roster.csv", root / "roster.csv")
+        for script in sorted((folder / "scripts").iterdir()):
+            shutil.copy(script, root / "scripts" / script.name)
+    return root

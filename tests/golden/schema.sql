@@ -1,0 +1,8 @@
+CREATE TABLE _gradewise_migrations (name TEXT PRIMARY KEY, applied_at TEXT);
+CREATE TABLE answers ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, text TEXT NOT NULL, spans TEXT NOT NULL, flag TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address) );
+CREATE TABLE events ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, kind TEXT NOT NULL, student TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', old TEXT, new TEXT, why TEXT NOT NULL DEFAULT '' );
+CREATE INDEX events_by_answer ON events(student, address);
+CREATE TABLE grades ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, auto_score REAL NOT NULL, needs_review INTEGER NOT NULL, input_hash TEXT NOT NULL, graded_at TEXT NOT NULL, manual_score REAL, PRIMARY KEY (student, address) );
+CREATE TABLE scripts ( student TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL, added_at TEXT NOT NULL );
+CREATE TABLE segment_overrides ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, piece_start INTEGER NOT NULL, address TEXT NOT NULL, PRIMARY KEY (student, piece_start) );
+CREATE TABLE verdicts ( student TEXT NOT NULL, address TEXT NOT NULL, position INTEGER NOT NULL, criterion TEXT NOT NULL, status TEXT NOT NULL, fraction REAL NOT NULL, reason TEXT NOT NULL, evidence TEXT NOT NULL, span_start INTEGER, span_end INTEGER, confidence REAL NOT NULL, produced_by TEXT NOT NULL, PRIMARY KEY (student, address, position), FOREIGN KEY (student, address) REFERENCES grades(student, address) ON DELETE CASCADE );

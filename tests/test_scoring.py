@@ -1,0 +1,109 @@
+"""Scoring truth tables: verdicts → part score, and section rules → totals."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradewise.model import (
+    Criterion,
+    Exam,
+    Key,
+    Part,
+    PartGrade,
+    Question,
+    Rule,
+    Script,
+    Section,
+    Status,
+    Verdict,
+)
+from gradewise.scoring import results, score_part
+
+M, N, P, R, E = Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR
+CHECK = Key("numeric", {"value": 1})
+
+
+def crit(cid: str, marks: float, group: str | None = None) -> Criterion:
+    return Criterion(cid, cid, marks, CHECK, group)
+
+
+def part(marks: float, *criteria: Criterion) -> Part:
+    return Part("I.1", "1", "", marks, rubric=criteria)
+
+
+ADDITIVE = part(5, crit("a", 2), crit("b", 3))
+DEDUCTIVE = part(5, crit("sign", -1), crit("units", -2))
+GROUPED = part(4, crit("exact", 4, "g"), crit("near", 2, "g"), crit("bonus", 1))
+MIXED = part(4, crit("w1", 2), crit("w2", 2), crit("flip", -1))
+
+
+@pytest.mark.parametrize(
+    "p, statuses, expected, review",
+    [
+        (ADDITIVE, {"a": M, "b": M}, 5, False),  # all met: full marks
+        (ADDITIVE, {"a": M, "b": N}, 2, False),  # one met
+        (ADDITIVE, {"a": N, "b": N}, 0, False),  # none met
+        (ADDITIVE, {"a": M, "b": R}, 2, True),  # undecided contributes nothing, flags review
+        (ADDITIVE, {"a": E, "b": M}, 3, True),  # a checker error flags review, never deducts
+        (ADDITIVE, {"a": M}, 2, True),  # a criterion with no verdict at all: review
+        (DEDUCTIVE, {"sign": N, "units": N}, 5, False),  # pure deduction: no mistake, full marks
+        (DEDUCTIVE, {"sign": M, "units": N}, 4, False),  # one deduction
+        (DEDUCTIVE, {"sign": M, "units": M}, 2, False),  # both deductions
+        (GROUPED, {"exact": M, "near": M, "bonus": N}, 4, False),  # group: first met only
+        (GROUPED, {"exact": N, "near": M, "bonus": N}, 2, False),  # group falls to the near miss
+        (GROUPED, {"exact": M, "near": N, "bonus": M}, 4, False),  # clamp at part marks (4 + 1)
+        (MIXED, {"w1": M, "w2": N, "flip": M}, 1, False),  # positive base 0, deduction applies
+        (MIXED, {"w1": N, "w2": N, "flip": M}, 0, False),  # clamp at 0 below
+    ],
+)
+def test_score_part(p: Part, statuses: dict[str, Status], expected: float, review: bool) -> None:
+    verdicts = [Verdict(c, s, 0.0, "") for c, s in statuses.items()]
+    assert score_part(p, verdicts) == (expected, review)
+
+
+@pytest.mark.parametrize(
+    "fraction, status, expected",
+    [
+        (0.5, P, 1.0),  # partial credit: marks × fraction
+        (-0.5, N, 0.0),  # negative marking fraction, clamped at 0 for the part
+        (1.0, M, 2.0),  # explicit full fraction
+        (0.0, M, 2.0),  # met without a fraction counts in full
+    ],
+)
+def test_fractions(fraction: float, status: Status, expected: float) -> None:
+    p = part(2, crit("choice", 2))
+    assert score_part(p, [Verdict("choice", status, fraction, "")])[0] == expected
+
+
+def test_text_part_without_criteria_needs_review() -> None:
+    # A part with neither key nor rubric cannot be decided automatically.
+    assert score_part(Part("I.1", "1", "", 3), []) == (0.0, True)
+
+
+def _exam() -> Exam:
+    qs = tuple(
+        Question(str(i), "", (Part(f"II.{i}", str(i), "", 10, key=CHECK),)) for i in range(1, 5)
+    )
+    short = Section("I", "", (Question("9", "", (Part("I.9", "9", "", 2, key=CHECK),)),))
+    return Exam("x", "X", (short, Section("II", "", qs, Rule(best=3))))
+
+
+@pytest.mark.parametrize(
+    "scores, total, counted",
+    [
+        ({"I.9": 2, "II.1": 10, "II.2": 5, "II.3": 7, "II.4": 0}, 24, ("I.9", "II.1", "II.2", "II.3")),  # drops worst
+        ({"I.9": 0, "II.1": 4, "II.2": 4, "II.3": 4, "II.4": 4}, 12, ("I.9", "II.1", "II.2", "II.3")),  # ties keep exam order
+        ({"I.9": 1, "II.4": 9}, 10, ("I.9", "II.1", "II.2", "II.4")),  # unanswered count 0
+    ],
+)
+def test_best_k_rule(scores: dict[str, float], total: float, counted: tuple[str, ...]) -> None:
+    grades = [PartGrade("s1", a, s, (), False) for a, s in scores.items()]
+    [result] = results(_exam(), grades, [Script("s1", "Ada", "", "")])
+    assert (result.total, result.counted_questions, result.max_total) == (total, counted, 32)
+
+
+def test_manual_score_wins_and_clears_pending() -> None:
+    grades = [PartGrade("s1", "I.9", 0, (), True, manual_score=1.5)]
+    [result] = results(_exam(), grades, [Script("s1", "", "", "")])
+    assert result.parts["I.9"] == 1.5
+    assert "I.9" not in result.pending
