@@ -91,8 +91,16 @@ def _exam() -> Exam:
 @pytest.mark.parametrize(
     "scores, total, counted",
     [
-        ({"I.9": 2, "II.1": 10, "II.2": 5, "II.3": 7, "II.4": 0}, 24, ("I.9", "II.1", "II.2", "II.3")),  # drops worst
-        ({"I.9": 0, "II.1": 4, "II.2": 4, "II.3": 4, "II.4": 4}, 12, ("I.9", "II.1", "II.2", "II.3")),  # ties keep exam order
+        (
+            {"I.9": 2, "II.1": 10, "II.2": 5, "II.3": 7, "II.4": 0},
+            24,
+            ("I.9", "II.1", "II.2", "II.3"),
+        ),  # drops worst
+        (
+            {"I.9": 0, "II.1": 4, "II.2": 4, "II.3": 4, "II.4": 4},
+            12,
+            ("I.9", "II.1", "II.2", "II.3"),
+        ),  # ties keep exam order
         ({"I.9": 1, "II.4": 9}, 10, ("I.9", "II.1", "II.2", "II.4")),  # unanswered count 0
     ],
 )

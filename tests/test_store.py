@@ -21,7 +21,9 @@ def _schema(path: Path) -> str:
     return "\n".join(" ".join(r[0].split()) + ";" for r in rows) + "\n"
 
 
-def test_blank_database_gets_expected_schema(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_blank_database_gets_expected_schema(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     open_store(tmp_path / "g.db").close()
     schema = _schema(tmp_path / "g.db")
     if request.config.getoption("--update-goldens"):

@@ -6,8 +6,14 @@ from __future__ import annotations
 class GradewiseError(Exception):
     """A user-facing error; `str()` is one line naming the place, the problem and the fix."""
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 fix: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+    ) -> None:
         self.message = message
         self.file = file
         self.line = line

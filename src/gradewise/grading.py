@@ -52,7 +52,9 @@ def plan(
     return jobs
 
 
-def run(jobs: Sequence[Job], *, reg: Registry | None = None, chunk_size: int = 500) -> Iterator[list[tuple[PartGrade, str]]]:
+def run(
+    jobs: Sequence[Job], *, reg: Registry | None = None, chunk_size: int = 500
+) -> Iterator[list[tuple[PartGrade, str]]]:
     """Grade the jobs chunk by chunk; each chunk is a list of (grade, input hash)."""
     reg = reg or registry()
     for start in range(0, len(jobs), chunk_size):
@@ -65,6 +67,8 @@ def grade_chunk(jobs: Sequence[Job], reg: Registry) -> list[tuple[PartGrade, str
     verdicts: list[list[Verdict | None]] = []
     for j, job in enumerate(jobs):
         row: list[Verdict | None] = []
+        if not job.part.criteria:
+            row.append(_whole_part(job.answer))
         for c, criterion in enumerate(job.part.criteria):
             row.append(_undecidable(job.answer, criterion))
             if row[-1] is None and criterion.check is not None:
@@ -77,16 +81,26 @@ def grade_chunk(jobs: Sequence[Job], reg: Registry) -> list[tuple[PartGrade, str
     return [_grade(job, row) for job, row in zip(jobs, verdicts, strict=True)]
 
 
+def _whole_part(answer: Answer) -> Verdict:
+    """A part with neither key nor rubric: one verdict for the whole part, for a human."""
+    reason = NO_CHECK if answer.text.strip() else answer.flag or NO_ANSWER
+    return Verdict("part", Status.NEEDS_REVIEW, 0.0, reason, produced_by="none")
+
+
 def _undecidable(answer: Answer, criterion: Criterion) -> Verdict | None:
     """A verdict when no checker should run: empty answer, or no check for this criterion."""
     if not answer.text.strip():
-        return Verdict(criterion.id, Status.NEEDS_REVIEW, 0.0, answer.flag or NO_ANSWER, produced_by="segment")
+        return Verdict(
+            criterion.id, Status.NEEDS_REVIEW, 0.0, answer.flag or NO_ANSWER, produced_by="segment"
+        )
     if criterion.check is None:
         return Verdict(criterion.id, Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")
     return None
 
 
-def _check_kind(reg: Registry, kind: str, items: Sequence[tuple[int, int, str, Key]]) -> list[Outcome]:
+def _check_kind(
+    reg: Registry, kind: str, items: Sequence[tuple[int, int, str, Key]]
+) -> list[Outcome]:
     checker = reg.get(kind)
     if checker is None:
         reason = f"no checker installed for kind {kind!r} (installed: {', '.join(reg.kinds())})"
@@ -96,7 +110,9 @@ def _check_kind(reg: Registry, kind: str, items: Sequence[tuple[int, int, str, K
     except Exception as exc:  # a checker bug must not cost a student marks
         return [Outcome(Status.ERROR, reason=f"{kind} checker failed: {exc!r}")] * len(items)
     if len(outcomes) != len(items):
-        return [Outcome(Status.ERROR, reason=f"{kind} checker returned a wrong number of results")] * len(items)
+        return [
+            Outcome(Status.ERROR, reason=f"{kind} checker returned a wrong number of results")
+        ] * len(items)
     return outcomes
 
 

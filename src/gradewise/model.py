@@ -75,7 +75,9 @@ class Part:
         if self.rubric:
             return self.rubric
         if self.key is not None:
-            return (Criterion(id="key", text="correct final answer", marks=self.marks, check=self.key),)
+            return (
+                Criterion(id="key", text="correct final answer", marks=self.marks, check=self.key),
+            )
         return ()
 
 

@@ -77,7 +77,15 @@ def _result(exam: Exam, script: Script, grades: Mapping[str, PartGrade]) -> Resu
         kept = _best(question_totals, section.rule.best)
         counted.extend(qid for _, qid in kept)
         total += sum(score for score, _ in kept)
-    return Result(script.student, script.name, round(total, 6), exam.marks, parts, tuple(counted), tuple(pending))
+    return Result(
+        script.student,
+        script.name,
+        round(total, 6),
+        exam.marks,
+        parts,
+        tuple(counted),
+        tuple(pending),
+    )
 
 
 def _best(totals: list[tuple[float, str]], best: int | None) -> list[tuple[float, str]]:

@@ -72,7 +72,9 @@ class Workspace:
         path.mkdir(exist_ok=True)
         return path
 
-    def add_scripts(self, paths: Iterable[Path], roster_path: Path | None = None) -> list[AddReport]:
+    def add_scripts(
+        self, paths: Iterable[Path], roster_path: Path | None = None
+    ) -> list[AddReport]:
         """Ingest script files (raw text kept unchanged) and segment them."""
         roster: Roster | None = read_roster(roster_path) if roster_path else None
         reports = []
@@ -87,7 +89,9 @@ class Workspace:
     def segmentation(self, student: str) -> Segmentation:
         script = self.store.script(student)
         if script is None:
-            raise WorkspaceError(f"no script for student {student!r}", fix="see 'gradewise scripts list'")
+            raise WorkspaceError(
+                f"no script for student {student!r}", fix="see 'gradewise scripts list'"
+            )
         return segment(script.text, self.exam, overrides=self.store.overrides(student))
 
     def segment_all(self) -> None:
@@ -127,12 +131,16 @@ class Workspace:
 
     def check_student(self, student: str) -> None:
         if self.store.script(student) is None:
-            raise WorkspaceError(f"no script for student {student!r}", fix="see 'gradewise scripts list'")
+            raise WorkspaceError(
+                f"no script for student {student!r}", fix="see 'gradewise scripts list'"
+            )
 
     def check_part(self, address: str) -> None:
         known = [p.address for p in self.exam.parts()]
         if address not in known:
-            raise WorkspaceError(f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}")
+            raise WorkspaceError(
+                f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}"
+            )
 
 
 def open_workspace(root: Path) -> Workspace:

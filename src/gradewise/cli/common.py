@@ -33,7 +33,9 @@ def workspace(ctx: click.Context) -> Workspace:
 
 
 def json_option(func: Any) -> Any:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
+        func
+    )
 
 
 def echo_json(data: Any) -> None:

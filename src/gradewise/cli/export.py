@@ -16,10 +16,20 @@ def export() -> None:
 
 
 @export.command()
-@click.option("--format", "layout", type=click.Choice(["wide", "long"]), default="wide", show_default=True,
-              help="wide: a row per student; long: a row per student × part × criterion.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: exports/gradebook-FORMAT.csv in the workspace).")
+@click.option(
+    "--format",
+    "layout",
+    type=click.Choice(["wide", "long"]),
+    default="wide",
+    show_default=True,
+    help="wide: a row per student; long: a row per student × part × criterion.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: exports/gradebook-FORMAT.csv in the workspace).",
+)
 @click.pass_context
 def csv(ctx: click.Context, layout: str, output: Path | None) -> None:
     """Export the gradebook as CSV; manual marks win over automatic ones.
@@ -39,5 +49,7 @@ def csv(ctx: click.Context, layout: str, output: Path | None) -> None:
     gradebook.write_csv(path, header, rows)
     click.echo(f"Wrote {len(rows)} rows to {path}")
     if pending:
-        click.echo(f"Note: grading is incomplete: {pending} {'students have' if layout == 'wide' else 'answers have'} "
-                   "parts still in review (see the 'pending' column and 'gradewise review list').")
+        click.echo(
+            f"Note: grading is incomplete: {pending} {'students have' if layout == 'wide' else 'answers have'} "
+            "parts still in review (see the 'pending' column and 'gradewise review list')."
+        )

@@ -43,8 +43,12 @@ def _parse_marks(text: str, maximum: float) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise WorkspaceError(f"marks {text!r} is not a number", fix="write e.g. 3 or 2.5, or 'auto'") from None
+        raise WorkspaceError(
+            f"marks {text!r} is not a number", fix="write e.g. 3 or 2.5, or 'auto'"
+        ) from None
     if not 0 <= value <= maximum:
-        raise WorkspaceError(f"marks {value:g} is outside 0..{maximum:g} for this part",
-                             fix=f"give a number between 0 and {maximum:g}")
+        raise WorkspaceError(
+            f"marks {value:g} is outside 0..{maximum:g} for this part",
+            fix=f"give a number between 0 and {maximum:g}",
+        )
     return value

@@ -20,6 +20,8 @@ def init(directory: Path, example: bool) -> None:
     root = init_workspace(directory, example=example)
     click.echo(f"Created workspace {root}")
     if example:
-        click.echo(f"Next: cd {root} && gradewise scripts add scripts --roster roster.csv && gradewise grade")
+        click.echo(
+            f"Next: cd {root} && gradewise scripts add scripts --roster roster.csv && gradewise grade"
+        )
     else:
         click.echo(f"Next: edit {root / 'exam.yaml'}, then 'gradewise exam check'")

@@ -29,15 +29,23 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     queue = [g for g in ws.grades(address=part) if g.needs_review and g.manual_score is None]
     queue.sort(key=lambda g: (-marks.get(g.address, 0), g.address, g.student))
     rows = [
-        {"student": g.student, "part": g.address, "marks": marks.get(g.address, 0),
-         "auto_score": g.auto_score, "reason": _reason(g)}
+        {
+            "student": g.student,
+            "part": g.address,
+            "marks": marks.get(g.address, 0),
+            "auto_score": g.auto_score,
+            "reason": _reason(g),
+        }
         for g in queue
     ]
     if as_json:
         echo_json(rows)
         return
-    table(f"Review queue ({len(rows)} answers)", ["student", "part", "marks", "auto", "why"],
-          [[r["student"], r["part"], r["marks"], r["auto_score"], r["reason"]] for r in rows])
+    table(
+        f"Review queue ({len(rows)} answers)",
+        ["student", "part", "marks", "auto", "why"],
+        [[r["student"], r["part"], r["marks"], r["auto_score"], r["reason"]] for r in rows],
+    )
     if rows:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
 

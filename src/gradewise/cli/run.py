@@ -18,8 +18,12 @@ def grade(ctx: click.Context, part: str | None) -> None:
     """
     ws = workspace(ctx)
     with Progress(
-        TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("grading", total=None)
         done = ws.grade(
@@ -28,8 +32,10 @@ def grade(ctx: click.Context, part: str | None) -> None:
             on_progress=lambda n: progress.advance(task, n),
         )
     pending = sum(1 for g in ws.grades() if g.needs_review and g.manual_score is None)
-    click.echo(f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
-               f"{pending} wait for review (gradewise review list).")
+    click.echo(
+        f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
+        f"{pending} wait for review (gradewise review list)."
+    )
 
 
 @click.command()
@@ -43,12 +49,20 @@ def results(ctx: click.Context, as_json: bool) -> None:
     ws = workspace(ctx)
     rows = ws.results()
     if as_json:
-        echo_json([
-            {"student": r.student, "name": r.name, "total": r.total, "max": r.max_total,
-             "parts": dict(r.parts), "counted_questions": list(r.counted_questions),
-             "pending": list(r.pending)}
-            for r in rows
-        ])
+        echo_json(
+            [
+                {
+                    "student": r.student,
+                    "name": r.name,
+                    "total": r.total,
+                    "max": r.max_total,
+                    "parts": dict(r.parts),
+                    "counted_questions": list(r.counted_questions),
+                    "pending": list(r.pending),
+                }
+                for r in rows
+            ]
+        )
         return
     addresses = [p.address for p in ws.exam.parts()]
     table(

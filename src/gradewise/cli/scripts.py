@@ -18,8 +18,11 @@ def scripts() -> None:
 
 @scripts.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV with columns id, name, email.")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV with columns id, name, email.",
+)
 @json_option
 @click.pass_context
 def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_json: bool) -> None:
@@ -35,7 +38,9 @@ def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_jso
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no scripts found"
+    summary = (
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no scripts found"
+    )
     click.echo(f"Scripts: {summary}.")
 
 
@@ -52,16 +57,26 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     rows = []
     for script in ws.store.scripts():
         mine = [a for a in answers if a.student == script.student]
-        rows.append({
-            "student": script.student, "name": script.name, "source": script.source,
-            "answered": sum(1 for a in mine if a.text.strip()),
-            "missing": [a.address for a in mine if not a.text.strip()],
-        })
+        rows.append(
+            {
+                "student": script.student,
+                "name": script.name,
+                "source": script.source,
+                "answered": sum(1 for a in mine if a.text.strip()),
+                "missing": [a.address for a in mine if not a.text.strip()],
+            }
+        )
     if as_json:
         echo_json(rows)
         return
-    table("Scripts", ["student", "name", "answered", "missing", "source"],
-          [[r["student"], r["name"], r["answered"], ", ".join(r["missing"]), r["source"]] for r in rows])
+    table(
+        "Scripts",
+        ["student", "name", "answered", "missing", "source"],
+        [
+            [r["student"], r["name"], r["answered"], ", ".join(r["missing"]), r["source"]]
+            for r in rows
+        ],
+    )
 
 
 @scripts.command()
@@ -78,15 +93,25 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
     script = ws.store.script(student)
     assert script is not None
     rows = [
-        {"piece": i, "start": p.start, "end": p.end, "label": p.label, "part": p.address,
-         "how": p.how, "text": script.text[p.start : p.end]}
+        {
+            "piece": i,
+            "start": p.start,
+            "end": p.end,
+            "label": p.label,
+            "part": p.address,
+            "how": p.how,
+            "text": script.text[p.start : p.end],
+        }
         for i, p in enumerate(seg.pieces, 1)
     ]
     if as_json:
         echo_json(rows)
         return
-    table(f"Segmentation of {student}", ["#", "part", "how", "label", "text"],
-          [[r["piece"], r["part"] or "—", r["how"], r["label"], _preview(r["text"])] for r in rows])
+    table(
+        f"Segmentation of {student}",
+        ["#", "part", "how", "label", "text"],
+        [[r["piece"], r["part"] or "—", r["how"], r["label"], _preview(r["text"])] for r in rows],
+    )
     click.echo("Move a piece with: gradewise scripts assign STUDENT PIECE PART --why '...'")
 
 
@@ -106,12 +131,16 @@ def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, wh
     ws.check_part(part)
     pieces = ws.segmentation(student).pieces
     if not 1 <= piece <= len(pieces):
-        raise WorkspaceError(f"{student} has pieces 1..{len(pieces)}, not {piece}",
-                             fix=f"see 'gradewise scripts show {student}'")
+        raise WorkspaceError(
+            f"{student} has pieces 1..{len(pieces)}, not {piece}",
+            fix=f"see 'gradewise scripts show {student}'",
+        )
     chosen = pieces[piece - 1]
     ws.store.set_override(student, chosen.start, part, old=chosen.address or "", who=who, why=why)
     ws.segment_all()
-    click.echo(f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part} (recorded; run 'gradewise grade')")
+    click.echo(
+        f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part} (recorded; run 'gradewise grade')"
+    )
 
 
 def _preview(text: str, width: int = 70) -> str:

@@ -126,7 +126,11 @@ class Store:
 
     def answers(self, student: str | None = None) -> list[Answer]:
         sql = "SELECT student, address, text, spans, flag FROM answers"
-        rows = self.db.execute(sql + " WHERE student = ?", (student,)) if student else self.db.execute(sql)
+        rows = (
+            self.db.execute(sql + " WHERE student = ?", (student,))
+            if student
+            else self.db.execute(sql)
+        )
         return [
             Answer(s, a, t, tuple(tuple(span) for span in json.loads(sp)), f)  # type: ignore[misc]
             for s, a, t, sp, f in rows
@@ -138,7 +142,9 @@ class Store:
         )
         return dict(rows.fetchall())
 
-    def set_override(self, student: str, start: int, address: str, *, old: str, who: str, why: str) -> None:
+    def set_override(
+        self, student: str, start: int, address: str, *, old: str, who: str, why: str
+    ) -> None:
         """Move the piece starting at `start` to `address`, recorded as an audit event."""
         with self.transaction() as db:
             db.execute(
@@ -164,8 +170,14 @@ class Store:
                     " graded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(student, address) DO UPDATE"
                     " SET auto_score=excluded.auto_score, needs_review=excluded.needs_review,"
                     " input_hash=excluded.input_hash, graded_at=excluded.graded_at",
-                    (grade.student, grade.address, grade.auto_score, int(grade.needs_review),
-                     input_hash, now()),
+                    (
+                        grade.student,
+                        grade.address,
+                        grade.auto_score,
+                        int(grade.needs_review),
+                        input_hash,
+                        now(),
+                    ),
                 )
                 db.execute(
                     "DELETE FROM verdicts WHERE student = ? AND address = ?",
@@ -197,7 +209,9 @@ class Store:
             for s, a, auto, review, manual in rows
         ]
 
-    def set_manual(self, student: str, address: str, score: float | None, *, who: str, why: str) -> float | None:
+    def set_manual(
+        self, student: str, address: str, score: float | None, *, who: str, why: str
+    ) -> float | None:
         """Set (or clear, with None) the manual score; appends an audit event. Returns the old one."""
         with self.transaction() as db:
             row = db.execute(
@@ -231,8 +245,16 @@ class Store:
         return [Event(*row) for row in rows]
 
     @staticmethod
-    def _event(db: sqlite3.Connection, who: str, kind: str, student: str, address: str,
-               old: str | None, new: str | None, why: str) -> None:
+    def _event(
+        db: sqlite3.Connection,
+        who: str,
+        kind: str,
+        student: str,
+        address: str,
+        old: str | None,
+        new: str | None,
+        why: str,
+    ) -> None:
         db.execute(
             "INSERT INTO events (at, who, kind, student, address, old, new, why)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -253,12 +275,32 @@ def _num(value: float | None) -> str | None:
 
 def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[object, ...]:
     start, end = v.span if v.span else (None, None)
-    return (grade.student, grade.address, position, v.criterion, str(v.status), v.fraction,
-            v.reason, v.evidence, start, end, v.confidence, v.produced_by)
+    return (
+        grade.student,
+        grade.address,
+        position,
+        v.criterion,
+        str(v.status),
+        v.fraction,
+        v.reason,
+        v.evidence,
+        start,
+        end,
+        v.confidence,
+        v.produced_by,
+    )
 
 
 def _verdict(row: tuple[object, ...]) -> Verdict:
     criterion, status, fraction, reason, evidence, start, end, confidence, produced_by = row
     span = (int(start), int(end)) if start is not None and end is not None else None  # type: ignore[call-overload]
-    return Verdict(str(criterion), Status(status), float(fraction), str(reason), str(evidence),  # type: ignore[arg-type]
-                   span, float(confidence), str(produced_by))  # type: ignore[arg-type]
+    return Verdict(
+        str(criterion),
+        Status(status),
+        float(fraction),
+        str(reason),
+        str(evidence),  # type: ignore[arg-type]
+        span,
+        float(confidence),
+        str(produced_by),
+    )  # type: ignore[arg-type]

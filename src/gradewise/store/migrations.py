@@ -81,7 +81,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
             why TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX events_by_answer ON events(student, address);
-        """
+        """,
     )
 
 

@@ -1,0 +1,169 @@
+"""The truefalse checker: did the student say true or false.
+
+Key (exam file)::
+
+    key: {kind: truefalse, value: false}     # also "true"/"false"/"T"/"F"/"yes"/"no"
+
+Reading (`read_truefalse`), in the region of the answer given by `extract.answer_region`
+(boxed, after "Ans:"/"Solution:", else the whole text), after a leading label such as "(a)",
+"ii)" or "3.":
+- the decisive segment runs to the first sentence break (".", ",", ";", ":", a new line, or
+  "because", "since", "as", "so", "but", ...);
+- words: TRUE, T, yes, correct, right, ✓ / FALSE, F, no, incorrect, wrong, ✗ (any case, also
+  inside `\\text{...}` or bold); T and F count only when they are the whole segment;
+  "not true" is false and "not false" is true;
+- the first word of the segment decides ("False, because the ReLU ..."); when the first word is
+  not one of them, a single true/false word later in the segment decides with less confidence
+  ("The statement is false");
+- both polarities in the segment ("TRUE FALSE", "true/false"), a negation we cannot resolve
+  ("it is not always true"), or none: needs_review, never not_met.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gradewise.checkers.extract import answer_region, guarded
+from gradewise.checkers.registry import SimpleChecker
+from gradewise.errors import KeyParamsError
+from gradewise.hookspecs import hookimpl
+from gradewise.model import Key, Outcome, Status
+
+_TRUE = frozenset(["true", "yes", "correct", "right", "✓", "✔"])
+_FALSE = frozenset(["false", "no", "incorrect", "wrong", "✗", "✘"])
+_LETTERS = {"t": True, "f": False}
+_NEGATIONS = frozenset(["not", "isn't", "isnt", "never", "neither", "nor"])
+_BREAK_WORDS = frozenset(
+    ["because", "since", "as", "so", "but", "hence", "therefore", "thus", "if", "when"]
+)
+_KEY_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
+_TOKEN = re.compile(
+    r"\\[A-Za-z]+"  # LaTeX commands: \text, \textbf ...
+    r"|(?P<word>[A-Za-z]+(?:'[a-z]+)?)"
+    r"|(?P<sym>[✓✔✗✘])"
+    r"|(?P<brk>[.,;:!?\n—–]|\s-\s)"
+)
+_LABEL = re.compile(r"\s*(?:\(?(?:[a-eg-su-z]|[ivx]+|\d{1,2})\)|\d{1,2}\.(?!\d)|Q\d+\w*[:.)]?)\s+")
+
+
+@dataclass(frozen=True)
+class TrueFalse:
+    """What was read: value None when undecided, with the reason and the word's span."""
+
+    value: bool | None
+    span: tuple[int, int] | None = None
+    reason: str = ""
+    confidence: float = 1.0
+
+
+def key_value(raw: Any) -> bool:
+    """The key's value: a YAML boolean or one of true/false/t/f/yes/no."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _KEY_WORDS:
+        return _KEY_WORDS[raw.strip().lower()]
+    raise KeyParamsError(
+        f"value must be true or false, not {raw!r}",
+        field="value",
+        fix="write value: true or value: false",
+    )
+
+
+def validate_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a truefalse key; returns {"value": bool}."""
+    extra = sorted(set(params) - {"value"})
+    if extra:
+        raise KeyParamsError(
+            f"unknown truefalse key field {extra[0]}",
+            field=extra[0],
+            fix="a truefalse key has only value: true or value: false",
+        )
+    if "value" not in params:
+        raise KeyParamsError(
+            "truefalse key needs a value", field="value", fix="add value: true or value: false"
+        )
+    return {"value": key_value(params["value"])}
+
+
+def _segment(region: str) -> list[tuple[str, int, int]]:
+    """The words of the first clause of the region, as (word, start, end), lower case."""
+    label = _LABEL.match(region)
+    words: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(region, label.end() if label else 0):
+        if m.group("brk") is not None:
+            break
+        word = (m.group("word") or m.group("sym") or "").lower()
+        if not word:
+            continue  # a LaTeX command
+        if word in _BREAK_WORDS and words:
+            break
+        words.append((word, m.start(), m.end()))
+    return words
+
+
+def _polarity(word: str, alone: bool) -> bool | None:
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    return _LETTERS.get(word) if alone else None
+
+
+def read_truefalse(text: str) -> TrueFalse:
+    """True, false or undecided, by the module's rules."""
+    _, (lo, hi) = answer_region(text)
+    words = _segment(text[lo:hi])
+    alone = len(words) == 1
+    polar = [(p, s, e) for w, s, e in words if (p := _polarity(w, alone)) is not None]
+    negated = any(w in _NEGATIONS for w, _, _ in words)
+    if not polar:
+        return TrueFalse(None, reason="no true/false word at the start of the answer")
+    if len({p for p, _, _ in polar}) > 1:
+        return TrueFalse(None, reason="both true and false written at the decisive place")
+    value, start, end = polar[0]
+    if negated:
+        return _negated(words, value, lo)
+    confidence = 1.0 if words[0][1] == start else 0.8
+    return TrueFalse(value, (lo + start, lo + end), confidence=confidence)
+
+
+def _negated(words: list[tuple[str, int, int]], value: bool, lo: int) -> TrueFalse:
+    """Only "not true" / "not false" as the whole clause is read; other negations go to a human."""
+    if len(words) == 2 and words[0][0] == "not":
+        return TrueFalse(not value, (lo + words[0][1], lo + words[1][2]), confidence=0.9)
+    return TrueFalse(None, reason="a negation next to the true/false word: a human decides")
+
+
+class TrueFalseChecker(SimpleChecker):
+    """True/false questions, with or without a justification."""
+
+    kind = "truefalse"
+    version = "1"
+
+    def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return validate_params(params)
+
+    def check(self, answer: str, key: Key) -> Outcome:
+        """Decide one answer; never raises (a failure is an `error` outcome)."""
+        return guarded(self._check, answer, key, "truefalse")
+
+    def _check(self, answer: str, key: Key) -> Outcome:
+        expected = validate_params(key.params)["value"]
+        if not answer.strip():
+            return Outcome(Status.NEEDS_REVIEW, reason="empty answer")
+        got = read_truefalse(answer)
+        if got.value is None:
+            return Outcome(Status.NEEDS_REVIEW, reason=got.reason)
+        found = "true" if got.value else "false"
+        if got.value == expected:
+            return Outcome(Status.MET, 1.0, f"answered {found}", got.span, found, got.confidence)
+        reason = f"answered {found}, the key is {'true' if expected else 'false'}"
+        return Outcome(Status.NOT_MET, 0.0, reason, got.span, found, got.confidence)
+
+
+@hookimpl
+def register_checkers(register: Callable[..., None]) -> None:
+    register(TrueFalseChecker())

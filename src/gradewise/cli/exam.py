@@ -1,0 +1,110 @@
+"""`gradewise exam check`: validate the exam file, show its part tree, run compute blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.tree import Tree
+
+from gradewise.cli.common import console, echo_json, json_option, workspace
+from gradewise.exam import ComputeStatus, ExamReport, check_exam
+from gradewise.model import Exam, Part
+
+MARKS = {
+    ComputeStatus.OK: "ok",
+    ComputeStatus.MISMATCH: "PROBABLE KEY ERROR",
+    ComputeStatus.FAILED: "failed",
+    ComputeStatus.UNCHECKED: "not compared",
+}
+
+
+@click.group()
+def exam() -> None:
+    """The exam file (exam.yaml): structure, keys, rubrics."""
+
+
+@exam.command()
+@click.option("--no-compute", is_flag=True, help="Skip running the compute blocks.")
+@click.option("--time-limit", default=5.0, show_default=True, help="Seconds per compute block.")
+@json_option
+@click.pass_context
+def check(ctx: click.Context, no_compute: bool, time_limit: float, as_json: bool) -> None:
+    """Validate exam.yaml, print its parts with marks and totals, re-run compute blocks.
+
+    Example: gradewise exam check
+    """
+    ws = workspace(ctx)
+    report = check_exam(ws.exam, run_compute=not no_compute, time_limit=time_limit)
+    if as_json:
+        echo_json(_as_json(ws.exam, report))
+    else:
+        console.print(_tree(ws.exam))
+        _print_report(report)
+    if not report.ok:
+        ctx.exit(1)
+
+
+def _tree(exam: Exam) -> Tree:
+    root = Tree(f"[bold]{exam.title}[/] ({exam.id}) — {exam.marks:g} marks")
+    for section in exam.sections:
+        rule = (
+            f", best {section.rule.best} of {len(section.questions)}" if section.rule.best else ""
+        )
+        branch = root.add(f"Section {section.id}: {section.title} — {section.marks:g} marks{rule}")
+        for question in section.questions:
+            if len(question.parts) == 1 and question.parts[0].address.count(".") == 1:
+                branch.add(_part_line(question.parts[0]))
+                continue
+            q = branch.add(f"{section.id}.{question.id} — {question.marks:g} marks")
+            for part in question.parts:
+                q.add(_part_line(part))
+    return root
+
+
+def _part_line(part: Part) -> str:
+    criteria = ", ".join(f"{c.id} {c.marks:+g}" for c in part.rubric)
+    extra = f" [{criteria}]" if criteria else ""
+    compute = " (compute)" if part.compute else ""
+    return f"{part.address} — {part.marks:g} marks, {part.kind}{extra}{compute}"
+
+
+def _print_report(report: ExamReport) -> None:
+    for result in report.computes:
+        line = f"compute {result.address}: {MARKS[result.status]} — {result.message}"
+        click.echo(line)
+    for warning in report.warnings:
+        click.echo(f"warning {warning.address}: {warning.message}")
+    click.echo("Exam file OK." if report.ok else "Exam file has problems (see above).")
+
+
+def _as_json(exam: Exam, report: ExamReport) -> dict[str, Any]:
+    return {
+        "id": exam.id,
+        "title": exam.title,
+        "marks": exam.marks,
+        "parts": [
+            {
+                "address": p.address,
+                "marks": p.marks,
+                "kind": p.kind,
+                "criteria": [
+                    {"id": c.id, "marks": c.marks, "check": c.check.kind if c.check else None}
+                    for c in p.criteria
+                ],
+            }
+            for p in exam.parts()
+        ],
+        "computes": [
+            {
+                "address": r.address,
+                "status": str(r.status),
+                "message": r.message,
+                "expected": r.expected,
+                "computed": r.computed,
+            }
+            for r in report.computes
+        ],
+        "warnings": [{"address": w.address, "message": w.message} for w in report.warnings],
+        "ok": report.ok,
+    }

@@ -1,0 +1,350 @@
+"""Read answer scripts and rosters from disk.
+
+Rules (documented for instructors in `gradewise scripts add --help` and the README):
+
+- A script is a Markdown or text file (`.md`, `.markdown`, `.txt`). It is decoded as UTF-8 (a
+  byte-order mark is dropped; UTF-16 with a BOM is accepted); a file that is not valid UTF-8 is
+  read as Windows-1252, and failing that as Latin-1, so reading never fails on the text itself.
+- The student id comes from a front matter block at the very top of the file::
+
+      ---
+      student: s123      (or `id:` / `student_id:`)
+      name: Ada Lovelace
+      ---
+
+  written as simple `key: value` lines (values are kept exactly as written, so `id: 0012`
+  stays "0012"). Without one, the id is the file name up to the first underscore or space:
+  `s123.md` and `s123_lovelace.md` both belong to student `s123`.
+- The name comes from the front matter, else from the roster, else it is empty.
+- `Script.text` is the decoded text unchanged, front matter included: answer spans index into
+  it, and segmentation skips the front matter.
+- An empty file gives a script with empty text: every part then comes out as "no answer
+  found", which is what a blank script means. A binary file (PDF, Word, image) is an error
+  that says how to convert it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gradewise.errors import ScriptError
+from gradewise.model import Script
+
+SCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
+ID_KEYS = ("student", "student_id", "id")
+FRONT_MATTER_KEYS = (*ID_KEYS, "name", "email")
+
+_FRONT_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
+_FRONT_LINE = re.compile(r"^[ \t]*(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+_FRONT_MAX_CHARS = 4000  # a front matter block is a few lines; a later `---` is a Markdown rule
+_ID_STOP = re.compile(r"[_\s]")
+_BINARY_SNIFF = 8192
+
+
+# decoding ---------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a script's bytes; returns (text, encoding used). Raises ScriptError for binaries."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    _refuse_binary(data, source)
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"  # every byte is a Latin-1 character
+
+
+def _refuse_binary(data: bytes, source: str) -> None:
+    """Raise for files that are clearly not text, naming the conversion the user needs."""
+    if data.startswith(b"%PDF"):
+        raise ScriptError(
+            "is a PDF, not a text script",
+            file=source,
+            fix="convert it to Markdown first (e.g. with an OCR tool) and add the .md file",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        raise ScriptError(
+            "is a zip-based document (Word/ODF?), not a text script",
+            file=source,
+            fix="save it as plain text or Markdown (.md/.txt) and add that file",
+        )
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        raise ScriptError(
+            "is a binary file, not a text script",
+            file=source,
+            fix="add Markdown or plain-text scripts (.md, .markdown, .txt)",
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ScriptError(
+            "is a folder, not a script file",
+            file=str(path),
+            fix="pass the folder to 'gradewise scripts add' as is",
+        ) from None
+    except OSError as exc:
+        raise ScriptError(
+            f"cannot be read ({exc.strerror or exc})",
+            file=str(path),
+            fix="check that the file exists and that you may read it",
+        ) from None
+
+
+# front matter and ids ---------------------------------------------------------------------
+
+
+def front_matter(text: str, *, source: str = "") -> tuple[dict[str, str], int]:
+    """The front matter's fields (keys lower-cased) and the offset where the body starts.
+
+    A block counts as front matter only when it opens the file, closes with `---` (or `...`)
+    and holds `key: value` lines with at least one known key; anything else is left to the
+    body, so a Markdown rule at the top never swallows an answer.
+    """
+    opening = _FRONT_OPEN.match(text)
+    if not opening:
+        return {}, 0
+    closing = _FRONT_CLOSE.search(text, opening.end(), opening.end() + _FRONT_MAX_CHARS)
+    if not closing:
+        return {}, 0
+    block = text[opening.end() : closing.start()]
+    fields = _front_fields(block, source)
+    if fields is None or not any(key in fields for key in FRONT_MATTER_KEYS):
+        return {}, 0
+    if not any(fields.get(key) for key in ID_KEYS) and any(key in fields for key in ID_KEYS):
+        raise ScriptError(
+            "the front matter names no student id",
+            file=source,
+            line=2,
+            fix="write e.g. 'student: s123' between the --- lines",
+        )
+    return fields, closing.end()
+
+
+def _front_fields(block: str, source: str) -> dict[str, str] | None:
+    """Parse `key: value` lines; None when the block does not look like front matter at all."""
+    fields: dict[str, str] = {}
+    for number, line in enumerate(block.splitlines(), start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FRONT_LINE.match(line)
+        if match is None:
+            if fields:  # it started as front matter: say which line is wrong
+                raise ScriptError(
+                    f"front matter line {line.strip()!r} is not 'key: value'",
+                    file=source,
+                    line=number,
+                    fix="write one 'key: value' per line, e.g. 'name: Ada Lovelace'",
+                )
+            return None
+        fields[match["key"].lower()] = _unquote(match["value"])
+    return fields
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def student_from_filename(path: Path) -> str:
+    """The id a file name gives: the stem up to the first underscore or space (`s1_ada.md` → s1)."""
+    stem = path.stem.strip()
+    return _ID_STOP.split(stem, maxsplit=1)[0] or stem
+
+
+def read_script(path: Path, *, roster: Roster | None = None) -> Script:
+    """Read one script file; see the module docstring for how ids, names and encodings work."""
+    text, _ = decode_bytes(_read_bytes(path), str(path))
+    fields, _ = front_matter(text, source=str(path))
+    student = next((fields[k] for k in ID_KEYS if fields.get(k)), "") or student_from_filename(path)
+    if not student:
+        raise ScriptError(
+            "has no student id",
+            file=str(path),
+            fix="name the file after the student (s123.md) or add front matter 'student: s123'",
+        )
+    name = fields.get("name") or (roster.name(student) if roster else "")
+    return Script(student=student, name=name, source=str(path), text=text)
+
+
+# finding scripts --------------------------------------------------------------------------
+
+
+def find_scripts(paths: Iterable[Path]) -> list[Path]:
+    """Script files among `paths` (files, or folders searched recursively), sorted, no duplicates.
+
+    Hidden files and folders (`.name`) and editor lock files (`~name`) inside folders are skipped.
+    """
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.update(_scripts_in(path))
+        elif path.is_file():
+            if path.suffix.lower() not in SCRIPT_SUFFIXES:
+                raise ScriptError(
+                    f"is not a script file ({path.suffix or 'no extension'})",
+                    file=str(path),
+                    fix=f"add files ending in {', '.join(SCRIPT_SUFFIXES)}",
+                )
+            found.add(path)
+        else:
+            raise ScriptError(
+                "no such file or folder",
+                file=str(path),
+                fix="check the path, or pass the folder that holds the scripts",
+            )
+    return sorted(found)
+
+
+def _scripts_in(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not _hidden(d)]  # prune hidden folders in place
+        for name in files:
+            if not _hidden(name) and Path(name).suffix.lower() in SCRIPT_SUFFIXES:
+                found.append(Path(root) / name)
+    return found
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "~"))
+
+
+# roster -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: str
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Students by id, read from a CSV file."""
+
+    entries: Mapping[str, RosterEntry] = field(default_factory=dict, hash=False)
+    source: str = ""
+
+    def name(self, student: str) -> str:
+        entry = self.entries.get(student)
+        return entry.name if entry else ""
+
+    def email(self, student: str) -> str:
+        entry = self.entries.get(student)
+        return entry.email if entry else ""
+
+    def __contains__(self, student: object) -> bool:
+        return student in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+_ID_COLUMNS = ("id", "student", "student_id", "student id")
+_NAME_COLUMNS = ("name", "student name", "full name")
+_EMAIL_COLUMNS = ("email", "e-mail", "mail")
+
+
+def read_roster(path: Path) -> Roster:
+    """Read a roster CSV with a header row: an id column (`id` or `student`), `name`, `email`.
+
+    Errors name the file and line: a missing id column, a row with too many fields or no id,
+    and an id listed twice.
+    """
+    text, _ = decode_bytes(_read_bytes(path), str(path))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    header = next(reader, None)
+    if header is None:
+        raise ScriptError(
+            "the roster is empty",
+            file=str(path),
+            line=1,
+            fix="write a header row 'id,name,email' and one row per student",
+        )
+    columns = _columns(header, str(path))
+    entries: dict[str, RosterEntry] = {}
+    lines: dict[str, int] = {}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        entry = _roster_row(row, columns, len(header), str(path), reader.line_num)
+        if entry.id in entries:
+            raise ScriptError(
+                f"student id {entry.id!r} is listed twice (first on line {lines[entry.id]})",
+                file=str(path),
+                line=reader.line_num,
+                fix="keep one row per student",
+            )
+        entries[entry.id] = entry
+        lines[entry.id] = reader.line_num
+    return Roster(entries=entries, source=str(path))
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon/tab that spreadsheet exports in some locales use."""
+    first = text.split("\n", 1)[0]
+    for candidate in (",", ";", "\t"):
+        if candidate in first:
+            return candidate
+    return ","
+
+
+def _columns(header: list[str], source: str) -> dict[str, int]:
+    names = [cell.strip().lower() for cell in header]
+    found = {}
+    for role, options in (("id", _ID_COLUMNS), ("name", _NAME_COLUMNS), ("email", _EMAIL_COLUMNS)):
+        index = next((names.index(o) for o in options if o in names), None)
+        if index is not None:
+            found[role] = index
+    if "id" not in found:
+        raise ScriptError(
+            f"the roster has no id column (columns: {', '.join(header)})",
+            file=source,
+            line=1,
+            fix="name the student id column 'id' or 'student'",
+        )
+    return found
+
+
+def _roster_row(
+    row: list[str], columns: dict[str, int], width: int, source: str, line: int
+) -> RosterEntry:
+    if len(row) > width:
+        raise ScriptError(
+            f"this row has {len(row)} fields but the header has {width}",
+            file=source,
+            line=line,
+            fix='quote values that contain the separator, e.g. "Lovelace, Ada"',
+        )
+
+    def cell(role: str) -> str:
+        index = columns.get(role)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    student = cell("id")
+    if not student:
+        raise ScriptError(
+            "this row has no student id",
+            file=source,
+            line=line,
+            fix="fill in the id column, or delete the row",
+        )
+    return RosterEntry(id=student, name=cell("name"), email=cell("email"))

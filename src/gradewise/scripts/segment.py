@@ -1,0 +1,595 @@
+"""Split a script at the answer labels students write and place each piece on the exam's parts.
+
+How it works, in two passes that never look back more than one step (linear in the text):
+
+1. Find label candidates, from the text alone: at the start of a line, after Markdown heading,
+   quote, list or bold marks, or just inside a math opener (`$$(ii) ...`), something shaped like
+   `Q2 (a)`, `Question-1`, `2. a) i)`, `(b)`, `ii.`, `A.1`, `Part (b)`, `①`, `\\textcircled{a}`.
+   Every candidate starts a piece, so piece boundaries depend on the text only and a human's
+   override (keyed by a piece's start offset) survives edits to the exam.
+2. Walk the candidates in script order and place each on the exam's part tree, from where the
+   previous label left off. A candidate becomes a label only when it fits the tree and is
+   plausible from there:
+   - explicit labels (`Q7`, `Question 2`, `Part (b)`, `Section B`) and compound ones
+     (`2a`, `2. a)`, `A.1`) may go anywhere, backwards too (a second attempt joins the first);
+   - circled marks (`①`) may repeat the current place or move forward, and go back to an
+     earlier part of the current question (parts answered out of order);
+   - bare single marks (`(b)`, `3.`, `ii.`, `Ans 3`) must move forward, and a bare mark that
+     continues a run of rejected ones (`1.`, `2.`, `3.` inside an answer) is a list item;
+   - a bare part mark (`(b)`) is looked up in the current question only, so `(b)` after
+     `Q2 (a)` is part 2.b, and `(b)` where the current question has no part b is text.
+   A candidate that is not accepted stays with the piece before it ("continued"), or is
+   "unplaced" before the first label; text before the first candidate is the "preamble".
+
+A label that names a question (or section) but no part places its text on the question's first
+part; `Q2 (c)` where question 2 has no part c is read as `Q2` followed by text "(c)".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from gradewise.errors import ScriptError
+from gradewise.model import Answer, Exam
+from gradewise.scripts.ingest import front_matter
+
+NO_ANSWER = "no answer found for this part"
+
+# A place on the exam: (question index, level); level -2 = a section heading, -1 = a question
+# with no part named yet, 0.. = that part of the question. Tuples compare in script order.
+Position = tuple[int, int]
+_START: Position = (-1, -3)
+
+_MAX_ATOMS = 4
+
+# One way to read a label: (its atoms lower-cased, e.g. ("2", "a"), end of the label, end of the
+# cut that leaves the label and its markup out of the answer text).
+_Reading = tuple[tuple[str, ...], int, int]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the script [start, end) and the exam part it answers.
+
+    label: the label as written ('' for none); for "continued"/"unplaced" pieces it is the
+    label-like text that was not accepted (kept in the answer text). address: an exam part, or
+    None. how: "label", "continued", "override", "preamble" or "unplaced". cut: the label and
+    its markup, (start, end) in the script, left out of the answer text (None: nothing cut).
+    """
+
+    start: int
+    end: int
+    label: str
+    address: str | None
+    how: str
+    cut: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A script split into pieces, each placed on an exam part (or not)."""
+
+    pieces: tuple[Piece, ...]
+    text: str = field(default="", repr=False)
+    addresses: tuple[str, ...] = ()
+
+    def answers(self, student: str) -> tuple[Answer, ...]:
+        """One Answer per exam part, in exam order; parts with no text are flagged."""
+        runs: dict[str, list[Piece]] = {address: [] for address in self.addresses}
+        for piece in self.pieces:
+            if piece.address in runs:
+                runs[piece.address].append(piece)
+        return tuple(self._answer(student, address, runs[address]) for address in self.addresses)
+
+    def _answer(self, student: str, address: str, pieces: list[Piece]) -> Answer:
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for run in _adjacent_runs(pieces):
+            body = "".join(self._piece_text(p) for p in run).strip()
+            if body:
+                texts.append(body)
+                spans.append(
+                    (
+                        run[0].start,
+                        run[0].start + len(self.text[run[0].start : run[-1].end].rstrip()),
+                    )
+                )
+        if not texts:
+            return Answer(student, address, "", (), NO_ANSWER)
+        flag = f"joined from {len(texts)} places in the script" if len(texts) > 1 else ""
+        return Answer(student, address, "\n\n".join(texts), tuple(spans), flag)
+
+    def _piece_text(self, piece: Piece) -> str:
+        if piece.cut is None:
+            return self.text[piece.start : piece.end]
+        cut_start, cut_end = piece.cut
+        return self.text[piece.start : cut_start] + self.text[cut_end : piece.end]
+
+
+def _adjacent_runs(pieces: list[Piece]) -> Iterator[list[Piece]]:
+    """Group pieces that follow each other in the script with nothing between them."""
+    run: list[Piece] = []
+    for piece in pieces:
+        if run and run[-1].end != piece.start:
+            yield run
+            run = []
+        run.append(piece)
+    if run:
+        yield run
+
+
+# the exam's part tree ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Question:
+    section: int
+    id: str  # lower-cased, as are all ids below
+    paths: tuple[tuple[str, ...], ...]  # each part's ids under the question; () = no parts
+    addresses: tuple[str, ...]
+
+    def find(self, path: tuple[str, ...]) -> int | None:
+        """The part whose path is `path`, else the first one under it (nested parts)."""
+        if path in self.paths:
+            return self.paths.index(path)
+        n = len(path)
+        return next((i for i, p in enumerate(self.paths) if p[:n] == path), None)
+
+    def level(self) -> int:
+        """The level a bare mention of this question lands on: its only part, or none yet."""
+        return 0 if self.paths == ((),) else -1
+
+
+@dataclass(frozen=True)
+class _Tree:
+    questions: tuple[_Question, ...]
+    sections: tuple[tuple[str, str, int], ...]  # (id as written, lower-cased id, first question)
+    by_id: Mapping[str, tuple[int, ...]] = field(hash=False)
+
+    def address(self, pos: Position) -> str:
+        question = self.questions[pos[0]]
+        return question.addresses[max(pos[1], 0)]
+
+    def position(self, address: str) -> Position | None:
+        for qi, question in enumerate(self.questions):
+            if address in question.addresses:
+                return (qi, question.addresses.index(address))
+        return None
+
+
+@lru_cache(maxsize=16)
+def _tree(exam: Exam) -> _Tree:
+    questions: list[_Question] = []
+    sections = []
+    for si, section in enumerate(exam.sections):
+        if section.questions:
+            sections.append((section.id, section.id.lower(), len(questions)))
+        for question in section.questions:
+            prefix = f"{section.id}.{question.id}"
+            paths = tuple(_path(p.address, prefix) for p in question.parts)
+            addresses = tuple(p.address for p in question.parts)
+            questions.append(_Question(si, question.id.lower(), paths, addresses))
+    by_id: dict[str, tuple[int, ...]] = {}
+    for qi, q in enumerate(questions):
+        by_id[q.id] = (*by_id.get(q.id, ()), qi)
+    return _Tree(tuple(questions), tuple(sections), by_id)
+
+
+def _path(address: str, prefix: str) -> tuple[str, ...]:
+    rest = address[len(prefix) :].lstrip(".") if address.startswith(prefix) else address
+    return tuple(rest.lower().split(".")) if rest else ()
+
+
+# finding label candidates -----------------------------------------------------------------
+
+_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)"
+    r"(?P<lead>(?:(?:\#{1,6}|>|[-*+•])[ \t]+)*(?:\*\*|__)?[ \t]*)"
+    r"(?P<math>\$\$|\$|\\\[)?[ \t]*(?:\*\*)?",
+    re.M,
+)
+_KEYWORD = re.compile(
+    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|answer|ans|part|section|sec)"
+    r"(?:[ \t]*\.)?[ \t]*(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
+    re.I,
+)
+_KINDS = {
+    "question": "question", "ques": "question", "qn": "question", "q": "question",
+    "problem": "question", "prob": "question", "exercise": "question", "ex": "question",
+    "answer": "answer", "ans": "answer", "part": "part", "section": "section", "sec": "section",
+}  # fmt: skip
+_CIRCLED_TEX = re.compile(r"\\(?:textcircled|circled)\{[ \t]*(\d{1,2}|[A-Za-z])[ \t]*\}")
+_ATOM = re.compile(
+    r"(?P<open>[(\[][ \t]*)?(?P<atom>\d{1,3}|[ivxIVX]{2,5}|[A-Za-z])(?P<close>[ \t]*[)\]])?"
+)
+_SEP = re.compile(r"[ \t]*(?:[.\-–:][ \t]*)?")
+_TRAIL = re.compile(r"(?:[ \t]*(?:\*\*|__|\\quad|\\qquad|\\;|[:\-–—](?=[ \t\r\n])))*[ \t]*")
+_BOUNDARY = frozenset(" \t\r\n*_$\\")
+
+
+def _circled_chars() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for first, count, base in (
+        (0x2460, 20, "1"),  # ① .. ⑳
+        (0x2474, 20, "1"),  # ⑴ .. ⒇
+        (0x2776, 10, "1"),  # ❶ .. ❿
+        (0x2780, 10, "1"),  # ➀ .. ➉
+        (0x278A, 10, "1"),  # ➊ .. ➓
+        (0x249C, 26, "a"),  # ⒜ .. ⒵
+        (0x24B6, 26, "a"),  # Ⓐ .. Ⓩ
+        (0x24D0, 26, "a"),  # ⓐ .. ⓩ
+    ):
+        for i in range(count):
+            table[chr(first + i)] = str(i + 1) if base == "1" else chr(ord("a") + i)
+    return table
+
+
+_CIRCLED = _circled_chars()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    line: int  # where the piece starts: the start of the line
+    cut_from: int  # where the cut starts: the line start, or just inside a math opener
+    dollar: int  # where a single `$` opener is (-1: none), cut too when its closer is
+    label_start: int
+    kind: str  # question, answer, part, section, circled, bare
+    heading: bool
+    indented: bool
+    readings: tuple[_Reading, ...]  # longest first
+    upper: bool  # the first atom was written in capitals (Part A: a section, not part a)
+
+    def written(self, text: str) -> str:
+        return text[self.label_start : self.readings[0][1]]
+
+
+def _candidates(text: str, start: int) -> Iterator[_Candidate]:
+    for line in _LINE.finditer(text, start):
+        candidate = _candidate(text, line)
+        if candidate is not None:
+            yield candidate
+
+
+def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
+    pos = line.end()
+    if pos >= len(text) or text[pos] in "\r\n":
+        return None
+    kind, first, pos = _opening(text, pos)
+    if kind is None:
+        return None
+    readings = _readings(text, pos, kind, first, line["math"] or "")
+    if not readings:
+        return None
+    indent = line["indent"].replace("\t", "    ")
+    math = line["math"]
+    return _Candidate(
+        line=line.start(),
+        cut_from=line.end() if math else line.start(),
+        dollar=line.start("math") if math == "$" else -1,
+        label_start=line.end(),
+        kind=kind,
+        heading="#" in line["lead"],
+        indented=len(indent) >= 2,
+        readings=readings,
+        upper=first is None and _first_upper(text, pos),
+    )
+
+
+def _first_upper(text: str, pos: int) -> bool:
+    match = _ATOM.match(text, pos)
+    return bool(match and match["atom"].isupper())
+
+
+def _opening(text: str, pos: int) -> tuple[str | None, str | None, int]:
+    """What the candidate starts with: (kind, circled atom or None, where the atoms start)."""
+    char = text[pos]
+    if char in _CIRCLED:
+        return "circled", _CIRCLED[char], pos + 1
+    if char == "\\":
+        match = _CIRCLED_TEX.match(text, pos)
+        return ("circled", match[1].lower(), match.end()) if match else (None, None, pos)
+    match = _KEYWORD.match(text, pos)
+    if match:
+        return _KINDS[match["kw"].lower()], None, match.end()
+    return "bare", None, pos
+
+
+def _readings(text: str, pos: int, kind: str, first: str | None, math: str) -> tuple[_Reading, ...]:
+    """Every way the label can end, longest first, as (atoms, label end, cut end)."""
+    atoms: list[str] = []
+    readings = []
+    previous_class = ""
+    if first is not None:
+        atoms.append(first)
+        previous_class = _class(first)
+        readings.append((tuple(atoms), pos, _cut_end(text, pos, math)))
+    while len(atoms) < _MAX_ATOMS:
+        sep = _SEP.match(text, pos) if atoms else None
+        at = sep.end() if sep else pos
+        match = _ATOM.match(text, at)
+        if match is None or (match["open"] and not match["close"]):
+            break
+        atom = match["atom"]
+        joint = _joint(text[pos:at], previous_class, _class(atom), bool(match["open"]))
+        if joint is None:
+            break
+        atoms.append(atom.lower())
+        previous_class = _class(atom)
+        end = _label_end(text, match, kind, joint, first_atom=len(atoms) == 1 and first is None)
+        if end is not None:
+            readings.append((tuple(atoms), end, _cut_end(text, end, math)))
+        pos = match.end()
+    return tuple(reversed(readings))
+
+
+def _class(atom: str) -> str:
+    if atom.isdigit():
+        return "digit"
+    return "roman" if len(atom) > 1 else "letter"
+
+
+def _joint(sep: str, before: str, after: str, opened: bool) -> str | None:
+    """How an atom hangs on the one before: first, glue (`2a`), dot (`A.1`), space; None: not."""
+    if not before:
+        return "first"
+    if sep == "":
+        if opened:
+            return "glue"
+        return "glue" if before != after and "digit" in (before, after) else None
+    return "dot" if sep in (".", "-") else "space"
+
+
+def _label_end(
+    text: str, match: re.Match[str], kind: str, joint: str, *, first_atom: bool
+) -> int | None:
+    """Where the label ends if it may end after this atom; None when it may not."""
+    end = match.end()
+    if match["close"]:
+        return end
+    if end < len(text) and text[end] in ".:" and _at_boundary(text, end + 1):
+        return end + 1
+    if not _at_boundary(text, end):
+        return None
+    # A plain `2` or `A` followed by a space is text ("A matrix is..."), unless a keyword or a
+    # circled mark came first (`Q7 Optimizers`), or the atom is glued on (`2a`, `II.4`).
+    if first_atom and kind == "bare":
+        return None
+    if not first_atom and joint == "space":
+        return None
+    return end
+
+
+def _at_boundary(text: str, pos: int) -> bool:
+    return pos >= len(text) or text[pos] in _BOUNDARY
+
+
+def _cut_end(text: str, end: int, math: str) -> int:
+    """Where the cut ends: after closing bold, `\\quad`, a colon or dash, and spaces."""
+    end = _TRAIL.match(text, end).end()  # type: ignore[union-attr]  # matches the empty string
+    if math == "$" and text.startswith("$", end) and not text.startswith("$$", end):
+        end += 1  # `$\textcircled{a}$` alone: drop the closing dollar with the label
+    return end
+
+
+# placing candidates on the tree -----------------------------------------------------------
+
+_STRONG, _CIRCLE, _WEAK = 0, 1, 2
+
+
+@dataclass
+class _Walk:
+    """Where the walk through the script stands."""
+
+    pos: Position = _START
+    runs: dict[str, int] = field(default_factory=dict)  # last rejected list mark per style
+    visited: set[Position] = field(default_factory=set)
+
+    def move(self, place: Position) -> None:
+        self.pos = place
+        self.runs.clear()
+        self.visited.add(place)
+
+
+def _choose(cand: _Candidate, tree: _Tree, walk: _Walk) -> tuple[Position, _Reading] | None:
+    """The place the longest fitting reading of the candidate goes to; forward places first."""
+    for reading in cand.readings:
+        places = [
+            place
+            for place in _readings_on_tree(cand, reading[0], tree, walk.pos)
+            if _accept(cand, place, reading[0], walk)
+        ]
+        if places:
+            forward = [place for place in places if place >= walk.pos]
+            return (forward or places)[0], reading
+    return None
+
+
+def _strength(cand: _Candidate, atoms: tuple[str, ...]) -> int:
+    if cand.kind in ("question", "part", "section") or (cand.kind == "bare" and len(atoms) > 1):
+        return _STRONG
+    return _CIRCLE if cand.kind == "circled" else _WEAK
+
+
+def _readings_on_tree(
+    cand: _Candidate, atoms: tuple[str, ...], tree: _Tree, pos: Position
+) -> Iterator[Position]:
+    kind = cand.kind
+    section_first = kind == "section" or (kind == "part" and cand.upper)
+    if section_first:
+        yield from _as_section(atoms, tree, pos, alone=True)
+    if kind in ("part", "bare", "circled"):
+        yield from _as_part(atoms, tree, pos)
+    if kind in ("question", "answer", "bare", "circled"):
+        yield from _as_question(atoms, tree, pos)
+    if kind in ("question", "bare", "part") and not section_first:
+        alone = kind == "part" or (kind == "bare" and cand.heading)
+        yield from _as_section(atoms, tree, pos, alone=alone)
+
+
+def _as_part(atoms: tuple[str, ...], tree: _Tree, pos: Position) -> Iterator[Position]:
+    """The part of the current question (the first question before any label) named by atoms."""
+    qi = max(pos[0], 0)
+    if not tree.questions:
+        return
+    question = tree.questions[qi]
+    found = question.find(atoms)
+    if found is None and pos[1] >= 0:  # nested parts: `(ii)` after `a) i)` is a.ii
+        here = question.paths[pos[1]]
+        for k in range(len(here) - 1, 0, -1):
+            found = question.find(here[:k] + atoms)
+            if found is not None:
+                break
+    if found is not None and question.paths[found]:
+        yield (qi, found)
+
+
+def _as_question(
+    atoms: tuple[str, ...], tree: _Tree, pos: Position, within: int | None = None
+) -> Iterator[Position]:
+    """The nearest question with this number (sections may repeat numbers), then its part."""
+    numbered = [
+        (qi, tree.questions[qi].level())
+        for qi in tree.by_id.get(atoms[0], ())
+        if within is None or tree.questions[qi].section == within
+    ]
+    for qi, level in _nearest(pos, numbered):
+        question = tree.questions[qi]
+        if len(atoms) == 1:
+            yield (qi, level)
+        elif (found := question.find(atoms[1:])) is not None and question.paths[found]:
+            yield (qi, found)
+        return  # `1) (b)` in section I is I.1 and text "(b)", not II.1.b further on
+
+
+def _as_section(
+    atoms: tuple[str, ...], tree: _Tree, pos: Position, *, alone: bool
+) -> Iterator[Position]:
+    for _written, lower, first in tree.sections:
+        if atoms[0] != lower:
+            continue
+        if len(atoms) == 1:
+            if alone:
+                yield (first, -2)
+            continue
+        section = tree.questions[first].section
+        yield from _as_question(atoms[1:], tree, pos, within=section)
+
+
+def _nearest(pos: Position, places: list[Position]) -> Iterator[Position]:
+    """The same place first, then forward nearest first, then backward nearest first."""
+    yield from sorted(places, key=lambda p: (p != pos, p < pos, abs(p[0] - pos[0]), p))
+
+
+def _accept(cand: _Candidate, place: Position, atoms: tuple[str, ...], walk: _Walk) -> bool:
+    """Is this reading plausible from where the walk stands?"""
+    strength = _strength(cand, atoms)
+    if strength == _STRONG:
+        return True
+    if strength == _CIRCLE:  # deliberate marks: back within the question, never to an earlier one
+        return place >= walk.pos or (place[0] == walk.pos[0] and place[1] >= 0)
+    if place == walk.pos:
+        return False
+    if place < walk.pos and not _skipped_part(cand, place, walk):
+        return False
+    if cand.kind == "bare":
+        return not cand.indented and not _continues_list(atoms[0], walk.runs)
+    return True
+
+
+def _skipped_part(cand: _Candidate, place: Position, walk: _Walk) -> bool:
+    """A bare `(b)` may go back within the question to a part not answered yet (out of order);
+    a part already answered is more likely an item of a list inside the current answer."""
+    same_question = place[0] == walk.pos[0] and place[1] >= 0
+    return cand.kind == "bare" and same_question and place not in walk.visited
+
+
+def _styles(atom: str) -> dict[str, int]:
+    """The list numbers a mark could be: `3` and `c` are 3, `ii` is 2, `i` is 9 or roman 1."""
+    if atom.isdigit():
+        return {"digit": int(atom)}
+    if len(atom) > 1:
+        return {"roman": _roman(atom)}
+    styles = {"letter": ord(atom) - ord("a") + 1}
+    if atom in "ivx":
+        styles["roman"] = _roman(atom)
+    return styles
+
+
+def _roman(atom: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10}
+    total = 0
+    for i, char in enumerate(atom):
+        value = values[char]
+        total += -value if i + 1 < len(atom) and values[atom[i + 1]] > value else value
+    return total
+
+
+def _continues_list(atom: str, runs: Mapping[str, int]) -> bool:
+    return any(runs.get(style) == n - 1 for style, n in _styles(atom).items())
+
+
+# the walk ---------------------------------------------------------------------------------
+
+
+def segment(text: str, exam: Exam, *, overrides: Mapping[int, str] | None = None) -> Segmentation:
+    """Split `text` into pieces and place each on a part of `exam` (see the module docstring).
+
+    `overrides` maps a piece's start offset to the part a human chose for it; it wins over the
+    automatic placement, and the walk carries on from there.
+    """
+    tree = _tree(exam)
+    overrides = overrides or {}
+    body = _body_start(text)
+    candidates = list(_candidates(text, body))
+    bounds = [c.line for c in candidates] + [len(text)]
+    pieces: list[Piece] = []
+    walk = _Walk()
+    if text[body : bounds[0]].strip():
+        pieces.append(
+            _override(Piece(body, bounds[0], "", None, "preamble"), tree, walk, overrides)
+        )
+    for cand, end in zip(candidates, bounds[1:], strict=True):
+        previous = pieces[-1].address if pieces else None
+        piece = _place(text, cand, end, tree, walk, previous)
+        pieces.append(_override(piece, tree, walk, overrides))
+    addresses = tuple(a for q in tree.questions for a in q.addresses)
+    return Segmentation(pieces=tuple(pieces), text=text, addresses=addresses)
+
+
+def _body_start(text: str) -> int:
+    """Where the answers start: after the front matter (a broken one is segmented as text)."""
+    try:
+        return front_matter(text)[1]
+    except ScriptError:  # ingest reported it already; segmenting must not fail
+        return 0
+
+
+def _place(
+    text: str, cand: _Candidate, end: int, tree: _Tree, walk: _Walk, previous: str | None
+) -> Piece:
+    chosen = _choose(cand, tree, walk)
+    if chosen is not None:
+        place, (_atoms, label_end, cut_end) = chosen
+        walk.move(place)
+        label = text[cand.label_start : label_end]
+        cut_from = cand.cut_from
+        if cand.dollar >= 0 and text[cut_end - 1] == "$":
+            cut_from = cand.dollar  # `$\textcircled{a}$`: the closer went, so does the opener
+        return Piece(cand.line, end, label, tree.address(place), "label", (cut_from, cut_end))
+    if cand.kind == "bare" and len(cand.readings[-1][0]) == 1:
+        walk.runs.update(_styles(cand.readings[-1][0][0]))
+    how = "continued" if previous is not None else "unplaced"
+    return Piece(cand.line, end, cand.written(text).strip(), previous, how)
+
+
+def _override(piece: Piece, tree: _Tree, walk: _Walk, overrides: Mapping[int, str]) -> Piece:
+    """Apply a human's choice for this piece, if any; an address the exam lacks is ignored."""
+    address = overrides.get(piece.start)
+    place = tree.position(address) if address else None
+    if address is None or place is None:
+        return piece
+    walk.move(place)
+    return Piece(piece.start, piece.end, piece.label, address, "override", piece.cut)

@@ -1,0 +1,148 @@
+"""The CLI end to end through click's CliRunner on a small workspace written here."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gradewise.cli import cli
+
+EXAM = """\
+schema_version: 1
+exam: {id: t, title: "Tiny exam"}
+sections:
+  - id: I
+    title: Short
+    questions:
+      - id: "1"
+        marks: 2
+        prompt: "Which are zero-centred? (a) ReLU (b) tanh"
+        key: {kind: choice, options: {a: ReLU, b: tanh}, correct: [b]}
+      - id: "2"
+        marks: 3
+        prompt: "Output shape?"
+        key: {kind: numeric, value: [32, 128, 26, 26]}
+      - id: "3"
+        marks: 2
+        prompt: "Explain dropout."
+        kind: text
+        reference: "Randomly zeroes activations during training to reduce co-adaptation."
+"""
+
+SCRIPTS = {
+    "s001.md": "Q1 Ans: b\n\nQ2 [32, 128, 26, 26]\n\nQ3 it drops units at random while training\n",
+    "s002.md": "---\nstudent: s002\nname: Grace Hopper\n---\n1) (a)\n\n2) 32 x 128 x 24 x 24\n",
+}
+
+
+def run(ws: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, ["-w", str(ws), *args], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    assert run(root, "init", str(root)).exit_code == 0
+    (root / "exam.yaml").write_text(EXAM)
+    for name, text in SCRIPTS.items():
+        (root / "scripts" / name).write_text(text)
+    (root / "roster.csv").write_text(
+        "id,name,email\ns001,Ada Lovelace,ada@uni.test\ns002,Grace Hopper,g@uni.test\n"
+    )
+    assert (
+        run(
+            root, "scripts", "add", str(root / "scripts"), "--roster", str(root / "roster.csv")
+        ).exit_code
+        == 0
+    )
+    return root
+
+
+def test_grade_results_and_json(ws: Path) -> None:
+    out = run(ws, "grade")
+    assert out.exit_code == 0, out.output
+    assert "Graded 6 answers" in out.output
+    data = json.loads(run(ws, "results", "--json").output)
+    by_student = {r["student"]: r for r in data}
+    assert by_student["s001"]["parts"] == {"I.1": 2, "I.2": 3, "I.3": 0}
+    assert by_student["s001"]["pending"] == ["I.3"]  # free text waits for a human
+    assert by_student["s002"]["parts"]["I.2"] == 0  # wrong shape
+    assert by_student["s002"]["name"] == "Grace Hopper"
+    # Nothing changed: nothing is graded again.
+    assert "Graded 0 answers" in run(ws, "grade").output
+
+
+def test_review_then_manual_grade_is_audited(ws: Path) -> None:
+    run(ws, "grade")
+    queue = json.loads(run(ws, "review", "list", "--json").output)
+    assert {(q["student"], q["part"]) for q in queue} == {("s001", "I.3"), ("s002", "I.3")}
+    out = run(ws, "grades", "set", "s001", "I.3", "1.5", "--why", "partly right", "--who", "ta1")
+    assert out.exit_code == 0 and "auto → 1.5" in out.output
+    queue = json.loads(run(ws, "review", "list", "--json").output)
+    assert {(q["student"], q["part"]) for q in queue} == {("s002", "I.3")}
+    [s001] = [r for r in json.loads(run(ws, "results", "--json").output) if r["student"] == "s001"]
+    assert s001["total"] == 6.5
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("grades", "set", "s001", "I.9", "1", "--why", "x"), "no part 'I.9'"),  # unknown part
+        (
+            ("grades", "set", "nobody", "I.1", "1", "--why", "x"),
+            "no script for student",
+        ),  # unknown student
+        (
+            ("grades", "set", "s001", "I.1", "five", "--why", "x"),
+            "not a number",
+        ),  # marks not a number
+        (("grades", "set", "s001", "I.1", "9", "--why", "x"), "outside 0..2"),  # marks out of range
+        (
+            ("scripts", "assign", "s001", "99", "I.2", "--why", "x"),
+            "has pieces 1..",
+        ),  # no such piece
+        (("grade", "--part", "II.1"), "no part 'II.1'"),  # grading an unknown part
+    ],
+)
+def test_user_errors_are_one_line(ws: Path, args: tuple[str, ...], message: str) -> None:
+    out = run(ws, *args)
+    assert out.exit_code != 0
+    assert message in out.output
+    assert "Traceback" not in out.output
+
+
+def test_not_a_workspace(tmp_path: Path) -> None:
+    out = run(tmp_path, "results")
+    assert out.exit_code != 0 and "gradewise init" in out.output
+
+
+def test_scripts_show_and_assign(ws: Path) -> None:
+    pieces = json.loads(run(ws, "scripts", "show", "s001", "--json").output)
+    q3 = next(p for p in pieces if p["part"] == "I.3")
+    out = run(
+        ws, "scripts", "assign", "s001", str(q3["piece"]), "I.2", "--why", "test", "--who", "ta"
+    )
+    assert out.exit_code == 0, out.output
+    pieces = json.loads(run(ws, "scripts", "show", "s001", "--json").output)
+    assert pieces[q3["piece"] - 1]["part"] == "I.2"
+    listing = json.loads(run(ws, "scripts", "list", "--json").output)
+    assert "I.3" in next(r for r in listing if r["student"] == "s001")["missing"]
+
+
+def test_export_wide_and_long(ws: Path) -> None:
+    run(ws, "grade")
+    out = run(ws, "export", "csv")
+    assert "incomplete" in out.output
+    rows = list(csv.DictReader((ws / "exports" / "gradebook-wide.csv").open()))
+    assert [r["student"] for r in rows] == ["s001", "s002"]
+    assert rows[0]["I.2"] == "3" and rows[0]["pending"] == "I.3"
+    run(ws, "export", "csv", "--format", "long", "-o", str(ws / "long.csv"))
+    long_rows = list(csv.DictReader((ws / "long.csv").open()))
+    assert len(long_rows) == 6  # 2 students × 3 parts × 1 criterion each
+    key_row = next(r for r in long_rows if r["student"] == "s001" and r["part"] == "I.2")
+    assert key_row["status"] == "met" and "26" in key_row["evidence"]

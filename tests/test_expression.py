@@ -1,0 +1,226 @@
+"""The expression checker: a truth table of answers against keys, plus pool behaviour."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from gradewise.checkers.expression import ExpressionChecker, all_expressions, final_expression
+from gradewise.errors import KeyParamsError
+from gradewise.model import Key, Status
+
+MET, NOT, REVIEW = Status.MET, Status.NOT_MET, Status.NEEDS_REVIEW
+TIMEOUT = 3.0
+
+
+@pytest.fixture(scope="module")
+def checker() -> Any:
+    c = ExpressionChecker(timeout=TIMEOUT)
+    yield c
+    c.close()
+
+
+def key(checker: ExpressionChecker, value: str, where: str = "final", **params: Any) -> Key:
+    return Key("expression", checker.validate({"value": value, **params}), where)
+
+
+TABLE = [
+    # --- the same expression written differently
+    (r"(2-2x)/(3-2x)", r"\frac{2-2x}{3-2x}", {}, MET),  # plain text vs LaTeX fraction
+    (r"$\frac{2-2x}{3-2x}$", r"(2-2x)/(3-2x)", {}, MET),  # $-wrapped vs plain key
+    (r"\frac{2(1-x)}{3-2x}", r"\frac{2-2x}{3-2x}", {}, MET),  # factored numerator
+    (r"$\frac{2-2x}{3+2x}$", r"\frac{2-2x}{3-2x}", {}, NOT),  # sign slip in the denominator
+    ("(x+1)^2", "x^2+2x+1", {}, MET),  # expanded vs factored
+    ("x**2 + 2*x + 1", "(x+1)^2", {}, MET),  # Python-style powers and products
+    ("(x+1)^2", "x^2+1", {}, NOT),  # forgot the cross term
+    ("sqrt(x+1)", r"\sqrt{x+1}", {}, MET),  # plain sqrt( ) call
+    (r"1 - (1-z)^{1/2}", r"1-\sqrt{1-z}", {}, MET),  # fractional power vs root
+    (r"$e^{-x}/(1+e^{-x})^2$", r"\frac{e^x}{(1+e^x)^2}", {}, MET),  # sigmoid derivative forms
+    (r"\exp(-x)", r"e^{-x}", {}, MET),  # \exp vs e^
+    ("exp(2x)", r"(e^{x})^2", {}, MET),  # plain exp( ) call
+    (r"\frac{1}{1+e^{-x}}", r"\frac{e^x}{1+e^x}", {}, MET),  # sigmoid, two forms
+    (r"\frac{1}{1+e^{x}}", r"\frac{e^x}{1+e^x}", {}, NOT),  # wrong sign in the exponent
+    (r"\frac{2}{4}x", r"\frac{x}{2}", {}, MET),  # unreduced fraction
+    ("0.5x", r"\frac{x}{2}", {}, MET),  # decimal coefficient
+    ("x − 1", "x-1", {}, MET),  # Unicode minus sign
+    (r"2 \times x \cdot y", "2xy", {}, MET),  # explicit product signs
+    # --- logarithms: natural unless the exam says base 10
+    (r"$\log(0.7)$", r"\ln 0.7", {}, MET),  # \log is ln by default
+    (r"$\log(0.7)$", r"\ln 0.7", {"log_base": 10}, NOT),  # ...but base 10 when the exam says so
+    (r"\log(0.7)", r"\log 0.7", {"log_base": 10}, MET),  # both base 10
+    (r"-y_i \log(\hat{y}_i)", r"-y_i \ln \hat{y}_i", {}, MET),  # cross-entropy term
+    (r"\log(ab)", r"\log a + \log b", {}, MET),  # log rule (positive variables)
+    (r"\log_2 8", "3", {}, MET),  # explicit base
+    # --- matrices: upper case and bold do not commute, case is kept
+    ("AB", "BA", {}, NOT),  # matrix product order matters
+    ("AB", "AB", {}, MET),  # same order
+    (r"$X^T X w$", "x^2 w", {}, NOT),  # no lower-casing, no commuting
+    (r"$X^\top X w$", "X^T X w", {}, MET),  # \top vs T transpose
+    (r"(AB)^T", "B^T A^T", {}, MET),  # transpose of a product reverses it
+    (r"(AB)^T", "A^T B^T", {}, NOT),  # ...and this order is wrong
+    (r"(AB)^{-1}", "B^{-1}A^{-1}", {}, MET),  # inverse of a product reverses it
+    (r"A(B+C)", "AB + AC", {}, MET),  # distributes, order kept
+    (r"(B+C)A", "AB + AC", {}, NOT),  # right multiplication differs
+    (r"\mathbf{W}\mathbf{x}", r"\mathbf{x}\mathbf{W}", {}, NOT),  # bold lower case is a vector
+    (r"\boldsymbol{W} x", r"W x", {}, MET),  # \boldsymbol W is the matrix W
+    (r"2 W_Q x_1", r"W_Q x_1 \cdot 2", {}, MET),  # scalars commute with matrices
+    ("Nx", "xN", {"commutative": ["N"]}, MET),  # an upper-case scalar declared commutative
+    ("ab", "ba", {"noncommutative": ["a", "b"]}, NOT),  # lower-case matrices declared
+    # --- vectors: brackets with commas, compared element-wise
+    ("(-72, -72)", "[-72,-72]", {}, MET),  # round vs square brackets
+    ("[-72, 72]", "[-72,-72]", {}, NOT),  # one element differs
+    ("(1, 2)", "(1, 2)", {}, MET),  # (1, 2) is a vector, not an interval
+    ("(2, 1)", "(1, 2)", {}, NOT),  # order of elements matters
+    ("(1, 2, 3)", "(1, 2)", {}, NOT),  # wrong length
+    (r"\begin{pmatrix}-72\\-72\end{pmatrix}", "(-72, -72)", {}, MET),  # LaTeX column vector
+    ("[1, 2]^T", "(1, 2)", {}, MET),  # transposed row vector
+    ("(x+x, 2y)", "(2x, y+y)", {}, MET),  # symbolic elements
+    # --- text around the expression is ignored, never read as a number
+    ("the answer is $1-\\sqrt{1-z}$", "1", {}, NOT),  # math-verify says True here
+    ("the answer is 1-\\sqrt{1-z}", "1", {}, NOT),  # same in plain text
+    ("the answer is 1", r"1-\sqrt{1-z}", {}, NOT),  # and the other way round
+    ("so the result is $1-\\sqrt{1-z}$.", r"1-(1-z)^{1/2}", {}, MET),  # sentence with a full stop
+    ("x = 5", "5", {}, MET),  # an assignment gives its value
+    (r"$y = \frac{1}{2}x$", r"x/2", {}, MET),  # right-hand side of an equation
+    (r"Ans: $(x+1)^2$", "x^2+2x+1", {}, MET),  # after Ans:
+    (r"we find \boxed{x^2} after all", "x^2", {}, MET),  # boxed answer
+    (r"$f(x) = x^2 + 2x + 1 = (x+1)^2$", "(x+1)^2", {}, MET),  # last side of an = chain
+    # --- functions: σ is one function, however written
+    ("σ(z)(1-σ(z))", r"\sigma(z)-\sigma(z)^2", {}, MET),  # Unicode σ vs \sigma
+    (r"\sigma(z)(1-\sigma(z))", r"\sigma(z)^2", {}, NOT),  # a different function of σ
+    (r"sigmoid(z)(1-sigmoid(z))", r"\sigma(z)(1-\sigma(z))", {}, MET),  # sigmoid is σ
+    (r"\sigma'(z)", r"\sigma(z)", {}, NOT),  # a prime is not dropped
+    (r"\tanh(x)", r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", {}, MET),  # tanh definition
+    (r"\|w\|^2", r"\|w\|^2", {}, MET),  # norms read as a function
+    (r"\frac{2}{\|w\|}", r"\frac{1}{\|w\|}", {}, NOT),  # margin width vs half of it
+    # --- failures never mean "wrong"
+    (r"$$\frac{{$$", "x", {}, REVIEW),  # unparseable answer
+    ("", "x", {}, REVIEW),  # empty answer
+    ("   \n ", "x", {}, REVIEW),  # blank answer
+    ("2^{2^{2^{2^{2^{2}}}}}", "x", {}, REVIEW),  # a power tower that hangs SymPy: killed
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "params", "expected"), TABLE)
+def test_truth_table(checker: Any, answer: str, value: str, params: dict, expected: Status) -> None:
+    outcome = checker.check(answer, key(checker, value, **params))
+    assert outcome.status == expected, outcome.reason
+
+
+def test_table_is_large_enough() -> None:
+    assert len(TABLE) >= 50
+
+
+ANYWHERE = [
+    ("first $a = x+1$ then $b = 7$", "1+x", MET),  # one side of an equation inside a derivation
+    ("w1 = 3.8 and then w2 = 2.84", "2.84", MET),  # plain-text line with two equations
+    ("first $a = x+1$ then $b = 7$", "x+2", NOT),  # nowhere in the answer
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "expected"), ANYWHERE)
+def test_anywhere(checker: Any, answer: str, value: str, expected: Status) -> None:
+    outcome = checker.check(answer, key(checker, value, where="anywhere"))
+    assert outcome.status == expected, outcome.reason
+
+
+EXTRACT = [
+    ("the answer is $1-\\sqrt{1-z}$", "1-\\sqrt{1-z}"),  # inline math after words
+    ("Ans: (2-2x)/(3-2x)", "(2-2x)/(3-2x)"),  # plain text after Ans:
+    ("work $x=1$\n\nAnswer: $y = 2x$", "2x"),  # after the last Answer:, right-hand side
+    (r"so \boxed{\frac{1}{2}} ok", r"\frac{1}{2}"),  # boxed
+    ("$$a = b$$ and then $$c = \\frac{d}{e}$$", "\\frac{d}{e}"),  # last display math
+    ("the answer is 1", "1"),  # words before a plain number
+]
+
+
+@pytest.mark.parametrize(("answer", "expected"), EXTRACT)
+def test_final_expression(answer: str, expected: str) -> None:
+    span = final_expression(answer)
+    assert span is not None
+    assert answer[span[0] : span[1]] == expected
+
+
+def test_evidence_and_found(checker: Any) -> None:
+    answer = "the answer is $1-\\sqrt{1-z}$"
+    outcome = checker.check(answer, key(checker, r"1-\sqrt{1-z}"))
+    assert outcome.status == MET
+    assert outcome.evidence is not None
+    assert answer[outcome.evidence[0] : outcome.evidence[1]] == outcome.found == "1-\\sqrt{1-z}"
+
+
+def test_all_expressions_lists_each_side() -> None:
+    text = "$a = x+1$ then 3 = y"
+    found = [text[s:e] for s, e in all_expressions(text)]
+    assert {"a", "x+1", "3", "y"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"value": r"\frac{{"}, "value"),  # does not parse
+        ({"value": ""}, "value"),  # empty
+        ({}, "value"),  # missing
+        ({"value": "x", "variables": 3}, "variables"),  # not a list
+        ({"value": "x", "log_base": 2}, "log_base"),  # unsupported base
+        ({"value": "x", "noncommutative": [1]}, "noncommutative"),  # not names
+    ],
+)
+def test_validate_rejects(checker: Any, params: dict, field: str) -> None:
+    with pytest.raises(KeyParamsError) as err:
+        checker.validate(params)
+    assert err.value.field == field
+
+
+def test_validate_normalises(checker: Any) -> None:
+    out = checker.validate({"value": "x^2", "variables": ["x"], "log_base": "10"})
+    assert out["log_base"] == "10" and out["variables"] == ["x"]
+
+
+def test_hang_is_killed_within_the_limit() -> None:
+    c = ExpressionChecker(timeout=1.5, workers=1)
+    try:
+        k = key(c, "x")
+        start = time.monotonic()
+        outcome = c.check("2^{2^{2^{2^{2^{2}}}}}", k)
+        assert outcome.status == REVIEW and "timed out after 1.5 s" in outcome.reason
+        assert time.monotonic() - start < 10
+        assert c.check("x", k).status == MET  # the replacement worker works
+    finally:
+        c.close()
+
+
+def test_check_from_a_thread(checker: Any) -> None:
+    k = key(checker, r"\frac{x}{3}")
+    results: list[Status] = []
+    threads = [
+        threading.Thread(target=lambda a=a: results.append(checker.check(a, k).status))
+        for a in ("x/3", "(x+x+x)/9", "x/4")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results) == sorted([MET, MET, NOT])
+
+
+def test_check_many_equals_a_loop(checker: Any) -> None:
+    items = [(a, key(checker, v, **p)) for a, v, p, _ in TABLE[:20]]
+    assert checker.check_many(items) == [checker.check(a, k) for a, k in items]
+
+
+def test_cache_makes_repeats_free() -> None:
+    c = ExpressionChecker()
+    try:
+        k = key(c, r"\frac{e^x}{(1+e^x)^2}")
+        answer = r"$\frac{e^{-x}}{(1+e^{-x})^2}$"
+        first = c.check(answer, k)
+        start = time.perf_counter()
+        again = c.check_many([(answer, k)] * 200)
+        assert time.perf_counter() - start < 0.5
+        assert all(o == first for o in again)
+    finally:
+        c.close()

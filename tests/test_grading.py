@@ -1,0 +1,144 @@
+"""Grading: batching by checker, failures become review (never marks lost), incremental plans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from gradewise import grading
+from gradewise.checkers.registry import Registry, SimpleChecker
+from gradewise.model import Answer, Criterion, Exam, Key, Outcome, Part, Question, Section, Status
+
+
+class Exact(SimpleChecker):
+    """Met when the answer, stripped, equals params['value']."""
+
+    kind = "exact"
+    version = "7"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def check(self, answer: str, key: Key) -> Outcome:
+        read = answer.strip()
+        status = Status.MET if read == key.params["value"] else Status.NOT_MET
+        return Outcome(
+            status, 1.0 if status is Status.MET else 0.0, evidence=(0, len(answer)), found=read
+        )
+
+    def check_many(self, items: Sequence[tuple[str, Key]]) -> list[Outcome]:
+        self.calls += 1
+        return super().check_many(items)
+
+
+class Broken(SimpleChecker):
+    kind = "broken"
+
+    def check(self, answer: str, key: Key) -> Outcome:
+        raise RuntimeError("boom")
+
+
+class Short(SimpleChecker):
+    kind = "short"
+
+    def check_many(self, items: Sequence[tuple[str, Key]]) -> list[Outcome]:
+        return []
+
+
+def _registry() -> tuple[Registry, Exact]:
+    reg = Registry()
+    exact = Exact()
+    for checker in (exact, Broken(), Short()):
+        reg.register(checker)
+    return reg, exact
+
+
+def _exam(kind: str = "exact") -> Exam:
+    key = Key(kind, {"value": "42"})
+    parts = (
+        Part("I.1", "1", "", 2, key=key),
+        Part("I.2", "2", "", 3, rubric=(Criterion("c", "explains", 3),)),
+        Part("I.3", "3", "", 4, key=key),
+    )
+    return Exam("e", "E", (Section("I", "", tuple(Question(p.label, "", (p,)) for p in parts)),))
+
+
+def _answers(*texts: str) -> list[Answer]:
+    return [Answer("s1", f"I.{i}", t) for i, t in enumerate(texts, 1)]
+
+
+def _grade(
+    exam: Exam, answers: list[Answer], reg: Registry
+) -> dict[str, tuple[float, bool, Status]]:
+    out = {}
+    for chunk in grading.run(grading.plan(exam, answers, reg=reg), reg=reg):
+        for grade, _ in chunk:
+            out[grade.address] = (grade.auto_score, grade.needs_review, grade.verdicts[0].status)
+    return out
+
+
+def test_batches_one_call_per_kind_and_scores() -> None:
+    reg, exact = _registry()
+    got = _grade(_exam(), _answers("42", "because...", " 41 "), reg)
+    assert got == {
+        "I.1": (2, False, Status.MET),  # keyed, right
+        "I.2": (0, True, Status.NEEDS_REVIEW),  # free text without a judge: a human decides
+        "I.3": (0, False, Status.NOT_MET),  # keyed, read and different
+    }
+    assert exact.calls == 1
+
+
+@pytest.mark.parametrize(
+    "kind, reason",
+    [
+        ("broken", "checker failed"),  # a checker that raises
+        ("short", "wrong number of results"),  # a checker that returns too few outcomes
+        ("nosuch", "no checker installed"),  # a kind whose plugin is not installed
+    ],
+)
+def test_checker_failures_go_to_review_not_zero(kind: str, reason: str) -> None:
+    reg, _ = _registry()
+    exam = _exam(kind)
+    chunks = list(grading.run(grading.plan(exam, _answers("42", "x", "42"), reg=reg), reg=reg))
+    grade = next(g for g, _ in chunks[0] if g.address == "I.1")
+    assert grade.needs_review and grade.verdicts[0].status is Status.ERROR
+    assert reason in grade.verdicts[0].reason
+
+
+def test_empty_answer_goes_to_review() -> None:
+    reg, exact = _registry()
+    answers = [Answer("s1", "I.1", "", flag="no answer found for this part")]
+    got = _grade(_exam(), answers, reg)
+    assert got["I.1"] == (0, True, Status.NEEDS_REVIEW)
+    assert exact.calls == 0
+
+
+def test_plan_is_incremental() -> None:
+    reg, _ = _registry()
+    exam = _exam()
+    answers = _answers("42", "x", "7")
+    first = grading.plan(exam, answers, reg=reg)
+    previous = {(j.answer.student, j.answer.address): j.input_hash for j in first}
+    assert grading.plan(exam, answers, previous, reg=reg) == []  # nothing changed
+    changed = _answers("42", "x", "8")
+    assert [j.answer.address for j in grading.plan(exam, changed, previous, reg=reg)] == ["I.3"]
+    exact_v8 = Registry()
+    newer = Exact()
+    newer.version = "8"
+    exact_v8.register(newer)
+    # A new checker version re-grades the parts that use it, not the free-text part.
+    assert {j.answer.address for j in grading.plan(exam, answers, previous, reg=exact_v8)} == {
+        "I.1",
+        "I.3",
+    }
+
+
+def test_verdict_records_evidence_and_producer() -> None:
+    reg, _ = _registry()
+    [[(grade, _), *_]] = list(
+        grading.run(grading.plan(_exam(), _answers("42", "", ""), reg=reg), reg=reg)
+    )
+    verdict = grade.verdicts[0]
+    assert verdict.evidence == "42" and verdict.span == (0, 2)
+    assert verdict.produced_by.startswith("exact@7#")

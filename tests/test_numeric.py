@@ -1,0 +1,210 @@
+"""Truth table for the numeric checker: (answer, key value, options, where) -> status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gradewise.checkers.numeric import NumericChecker
+from gradewise.checkers.registry import registry
+from gradewise.errors import KeyParamsError
+from gradewise.model import Key, Status
+
+MET, NOT, REVIEW, ERROR = Status.MET, Status.NOT_MET, Status.NEEDS_REVIEW, Status.ERROR
+CHECKER = NumericChecker()
+
+
+def key(value: Any, where: str = "final", **params: Any) -> Key:
+    return Key("numeric", {"value": value, **params}, where)
+
+
+def k(value: Any, abs: float | None = None, rel: float | None = None) -> Key:
+    """A final-answer key, with a tolerance when abs or rel is given."""
+    tol = {name: x for name, x in (("abs", abs), ("rel", rel)) if x is not None}
+    return key(value, **({"tol": tol} if tol else {}))
+
+
+def anywhere(value: Any) -> Key:
+    return key(value, "anywhere")
+
+
+BMATRIX = r"\begin{bmatrix} 1 & 1 \\ 0 & 0 \end{bmatrix}"
+PMATRIX = r"\begin{pmatrix} 0 & 1 \\ -1 & 0 \end{pmatrix}"
+COLUMN = r"\begin{bmatrix} 1 \\ 0.1 \\ 0.01 \end{bmatrix}"
+SCALED = r"final answer $\Rightarrow \frac{1}{3} \begin{bmatrix} 1 \\ 100 \\ 1000 \end{bmatrix}$"
+THIRDS = ["1/3", "100/3", "1000/3"]
+HEADS = "y1 = [-72,-72], y2 = [72,72], y3 = [0, 0]"
+
+
+@pytest.mark.parametrize(
+    ("answer", "k", "status"),
+    [
+        # --- rounding and exactness
+        ("0.714", k("5/7"), NOT),  # a rounded decimal is not 5/7 without tol
+        ("0.714", k("5/7", abs=0.001), MET),  # ... and is within abs 0.001
+        ("0.71", k("5/7", abs=0.001), NOT),  # off by 0.004: outside abs 0.001
+        ("5/7", k(0.7142857), NOT),  # key with finite digits is that exact decimal
+        ("5/7", k(0.7142857, abs=0.001), MET),  # with tol they agree
+        ("10/14", k("5/7"), MET),  # an unreduced fraction is the same number
+        (r"\frac{5}{7}", k("5/7"), MET),  # LaTeX fraction
+        (r"$\dfrac{10}{14}$", k(r"\frac{5}{7}"), MET),  # \dfrac, key written in LaTeX
+        ("0.7142857", k(0.7142857), MET),  # same digits: exact match
+        ("0.72", k(0.7142857, rel=0.01), MET),  # within 1% relative
+        ("0.73", k(0.7142857, rel=0.01), NOT),  # 2.2% off: outside rel 0.01
+        ("0.7", k(0.7142857, abs=1e-6, rel=0.05), MET),  # abs fails, rel passes: either is enough
+        # --- scalars in their many spellings
+        ("40", k(40), MET),  # plain integer
+        ("-3.5", k(-3.5), MET),  # negative decimal
+        ("$-\\frac{1}{2}$", k(-0.5), MET),  # signed LaTeX fraction
+        ("1e-3", k(0.001), MET),  # scientific notation
+        (r"$1 \times 10^{-3}$", k("1e-3"), MET),  # LaTeX scientific notation
+        ("2^{10}", k(1024), MET),  # integer power
+        ("75%", k(0.75), MET),  # a percentage read as a share
+        ("75%", k(75), MET),  # ... or as the number of percent
+        ("1,000", k(1000), MET),  # thousands separator without space
+        (r"\sqrt{2}", k(1.41421356237, abs=1e-6), MET),  # a root, with tol
+        (r"\sqrt{4}", k(2), MET),  # a perfect square root stays exact
+        ("7 × 3 × 5", k(105), MET),  # a product is its value for a scalar key
+        # --- shapes, vectors, matrices
+        ("7 × 3 × 5", k([7, 3, 5]), MET),  # ... and a shape for a vector key
+        (r"$7 \times 3 \times 5$", k([7, 3, 5]), MET),  # LaTeX product as a shape
+        ("32 x 128 x 26 x 26", k([32, 128, 26, 26]), MET),  # shape written with x
+        ("output shape would be $[32, 128, 26, 26]$", k([32, 128, 26, 26]), MET),  # list in prose
+        ("[32, 128, 14, 14]", k([32, 128, 26, 26]), NOT),  # two elements differ
+        ("[32, 128, 26]", k([32, 128, 26, 26]), NOT),  # shape mismatch: read fine, so not_met
+        ("(-72, -72)", k([-72, -72]), MET),  # parenthesised pair is a vector
+        ("(1, 2)", k([1, 2]), MET),  # (1, 2) is a vector, not an interval
+        ("f) $10, 24, 32, 32$", k([10, 24, 32, 32]), MET),  # bare comma list
+        ("1, 000", k([1, 0]), MET),  # comma then space: a list, not a thousand
+        (r"$[1 \ 0.1 \ 0.01]$", k([1, 0.1, 0.01]), MET),  # space-separated LaTeX row
+        (BMATRIX, k([[1, 1], [0, 0]]), MET),  # bmatrix equals the nested list
+        (PMATRIX, k([[0, 1], [1, 0]]), NOT),  # one sign differs
+        ("[[1, 2], [3, 4]]", k([[1, 2], [3, 4]]), MET),  # nested list
+        ("[1 2; 3 4]", k([[1, 2], [3, 4]]), MET),  # MATLAB-style rows
+        (COLUMN, k([1, 0.1, 0.01]), MET),  # a column vector equals the flat key
+        (SCALED, k(THIRDS), MET),  # a scalar times a matrix
+        ("y_1 = [-72, -72]\n\ny_2 = [72, 72]", k([[-72, -72], [72, 72]]), MET),  # rows apart
+        # --- where is the final answer
+        (r"so $w = \boxed{2.84}$ and then 3.8", k(2.84), MET),  # boxed wins
+        ("w1 = 3.8, w2 = 2.84\n\nAns: 2.84", k(2.84), MET),  # after the marker
+        ("floor((28 - 3)/1) + 1 = 26", k(26), MET),  # right of the last '='
+        ("= 26\nso it is larger than 20", k(26), NOT),  # the last value is 20
+        ("Ans: 3 or 4", k(4), REVIEW),  # a hedge between two values: a human decides
+        (r"\boxed{A = L^\top L}", k(3), REVIEW),  # boxed but no number
+        # --- anywhere
+        ("Head 1 gives [12, 12] then y = [-72, -72]", anywhere([12, 12]), MET),  # intermediate
+        ("Head 1 gives [12, 13]", anywhere([12, 12]), NOT),  # a vector read, different
+        ("we get 26 then [32, 128, 26, 26]", anywhere([32, 128, 26, 26]), MET),  # among others
+        ("[32, 128, 14, 14]", anywhere(14), MET),  # a scalar inside a vector counts
+        (HEADS, anywhere([[72, 72], [0, 0]]), MET),  # matrix key from consecutive rows
+        ("only the number 5 here", anywhere([[1, 2], [3, 4]]), REVIEW),  # no 2x2 at all
+        # --- nothing readable
+        ("I could not finish this part", k(3), REVIEW),  # no number: never not_met
+        ("", k(3), REVIEW),  # empty answer
+        ("   \n ", anywhere([1, 2]), REVIEW),  # blank answer, anywhere
+        ("Q3 x_1 conv2d", k(3), REVIEW),  # digits glued to names are not values
+    ],
+)
+def test_numeric(answer: str, k: Key, status: Status) -> None:
+    outcome = CHECKER.check(answer, k)
+    assert outcome.status is status, outcome.reason
+    assert outcome.fraction == (1.0 if status is MET else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("answer", "value", "evidence", "found"),
+    [
+        (
+            "The shape is $[32, 128, 26, 26]$.",
+            [32, 128, 26, 26],
+            "[32, 128, 26, 26]",
+            "[32, 128, 26, 26]",
+        ),  # list
+        ("Ans: 0.714 (rounded)", "5/7", "0.714", "0.714"),  # the read decimal, even when wrong
+        ("= 7 × 3 × 5", [7, 3, 5], "7 × 3 × 5", "[7, 3, 5]"),  # the product's text, shown as shape
+        (r"$\frac{1}{3}$", "1/3", r"\frac{1}{3}", "1/3"),  # a fraction is shown as one
+    ],
+)
+def test_evidence_points_at_the_read_text(
+    answer: str, value: Any, evidence: str, found: str
+) -> None:
+    outcome = CHECKER.check(answer, key(value))
+    assert outcome.evidence is not None
+    assert answer[slice(*outcome.evidence)] == evidence
+    assert outcome.found == found
+
+
+@pytest.mark.parametrize(
+    ("answer", "value", "phrase"),
+    [
+        (
+            "[32, 128, 14, 14]",
+            [32, 128, 26, 26],
+            "[2]: 14 (key 26), [3]: 14 (key 26)",
+        ),  # which elements
+        ("[[1, 0], [0, 2]]", [[1, 0], [0, 1]], "[1][1]: 2 (key 1)"),  # matrix index
+        ("[1, 2, 3]", [1, 2], "vector of 3"),  # shape mismatch named
+        ("0.71428", "5/7", "equal up to rounding"),  # hint that the key may need a tol
+    ],
+)
+def test_reason_says_what_differs(answer: str, value: Any, phrase: str) -> None:
+    outcome = CHECKER.check(answer, key(value))
+    assert outcome.status is NOT
+    assert phrase in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "value"),  # value missing
+        ({"value": "abc"}, "value"),  # not a number
+        ({"value": True}, "value"),  # a boolean is not a number
+        ({"value": []}, "value"),  # empty list
+        ({"value": [[1, 2], [3]]}, "value"),  # ragged rows
+        ({"value": 1, "tol": {"abs": -1}}, "tol.abs"),  # negative tolerance
+        ({"value": 1, "tol": {"absolute": 0.1}}, "tol.absolute"),  # misspelt tolerance kind
+        ({"value": 1, "tol": {}}, "tol"),  # empty tolerance
+        ({"value": 1, "tolerance": 0.1}, "tolerance"),  # unknown field
+        ({"value": float("nan")}, "value"),  # not finite
+    ],
+)
+def test_bad_key_params_name_the_field(params: dict[str, Any], field: str) -> None:
+    with pytest.raises(KeyParamsError) as info:
+        CHECKER.validate(params)
+    assert info.value.field == field
+
+
+def test_validate_normalises_and_is_idempotent() -> None:
+    once = CHECKER.validate({"value": [1, 2], "tol": {"abs": 0.5}})
+    assert once == {"value": [1, 2], "tol": {"abs": 0.5}}
+    assert CHECKER.validate(once) == once
+
+
+@pytest.mark.parametrize(
+    ("k", "reason"),
+    [
+        (Key("numeric", {"value": "abc"}), "bad numeric key"),  # bad key at check time: error
+        (Key("numeric", {"value": 1}, "somewhere"), "where"),  # unknown where
+    ],
+)
+def test_bad_key_at_check_time_is_an_error_outcome(k: Key, reason: str) -> None:
+    outcome = CHECKER.check("42", k)
+    assert outcome.status is ERROR
+    assert reason in outcome.reason
+
+
+def test_internal_failure_becomes_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("gradewise.checkers.numeric.check_final", boom)
+    outcome = CHECKER.check("42", key(42))
+    assert outcome.status is ERROR
+    assert "boom" in outcome.reason
+
+
+def test_check_many_and_registry() -> None:
+    outcomes = CHECKER.check_many([("40", key(40)), ("41", key(40)), ("", key(40))])
+    assert [o.status for o in outcomes] == [MET, NOT, REVIEW]
+    assert isinstance(registry().get("numeric"), NumericChecker)

@@ -1,0 +1,273 @@
+"""Segmentation truth tables: scripts in many labelling styles, the part every piece goes to."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+
+from gradewise.model import Exam, Part, Question, Section
+from gradewise.scripts.segment import NO_ANSWER, segment
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scripts"
+
+
+def make_exam(spec: dict[str, dict[str, str]]) -> Exam:
+    """{section: {question: "abc" (part ids, one character each) or "i ii" or "" (no parts)}}."""
+    sections = []
+    for sid, questions in spec.items():
+        built = []
+        for qid, parts in questions.items():
+            ids = parts.split() if " " in parts else list(parts)
+            made = tuple(Part(f"{sid}.{qid}.{p}", p, "", 1.0) for p in ids)
+            built.append(Question(qid, "", made or (Part(f"{sid}.{qid}", qid, "", 1.0),)))
+        sections.append(Section(sid, "", tuple(built)))
+    return Exam("t", "test", tuple(sections))
+
+
+SHORT = make_exam({"I": {"1": "", "2": "abc", "3": "", "4": ""}})
+LISTS = make_exam({"I": {"1": "", "2": "ab", "3": "", "4": ""}})
+SECTIONS = make_exam({"I": {"1": "", "2": "", "3": ""}, "II": {"1": "abc", "2": "ab", "3": "ab"}})
+CIRCLED = make_exam({"I": {"1": "123", "2": "", "3": "ab"}})
+LATEX = make_exam({"I": {"1": "i ii", "2": "abc", "3": ""}})
+ORDER = make_exam({"I": {"1": "ab", "2": "", "3": "ab"}})
+PLAIN = make_exam({"I": {"1": "", "2": "", "3": ""}})
+ROMAN = make_exam({"I": {"1": "i ii iii iv", "2": "abcdefghi"}})
+LETTERED = make_exam({"A": {"1": "", "2": ""}, "B": {"1": "ab", "2": ""}})
+NOISE = make_exam({"I": {"1": "", "2": "", "3": "ab", "4": ""}})
+INDENT = make_exam({"I": {"1": "ab", "2": "", "3": ""}})
+CNN = make_exam({"I": {"1": "abcdefgh", "2": "ab", "3": "", "4": "", "7": "12345"}})
+
+P, C, L, U = "preamble", "continued", "label", "unplaced"
+
+TRUTH = [
+    # Q-labels with bare (b)/(c) parts after `Q2 (a)`; a preamble; I.3 never answered.
+    ("01_q_style.md", SHORT, [
+        ("", None, P), ("Q1.", "I.1", L), ("Q2 (a)", "I.2.a", L), ("(b)", "I.2.b", L),
+        ("(c)", "I.2.c", L), ("Q4", "I.4", L)]),
+    # bare numbers; a numbered list inside answer 3 (1..4) is not questions 1, 2, 3, 4.
+    ("02_numbered_lists.md", LISTS, [
+        ("1.", "I.1", L), ("2. a)", "I.2.a", L), ("b)", "I.2.b", L), ("3.", "I.3", L),
+        ("1.", "I.3", C), ("2.", "I.3", C), ("3.", "I.3", C), ("4.", "I.3", C),
+        ("4.", "I.4", L)]),
+    # sections that both number from 1; `1) (b)` is question 1 answering "(b)".
+    ("03_sections.md", SECTIONS, [
+        ("Part I", "I.1", L), ("1)", "I.1", L), ("2)", "I.2", L), ("3)", "I.3", L),
+        ("Part II", "II.1.a", L), ("1. (a)", "II.1.a", L), ("(b)", "II.1.b", L),
+        ("(c)", "II.1.c", L), ("2 (a)", "II.2.a", L)]),
+    # circled digits: parts of question 1 (numbered parts), then question markers.
+    ("04_circled.md", CIRCLED, [
+        ("①", "I.1.1", L), ("①", "I.1.1", L), ("②", "I.1.2", L), ("③", "I.1.3", L),
+        ("②", "I.2", L), ("③", "I.3.a", L), ("ⓐ", "I.3.a", L), ("ⓑ", "I.3.b", L)]),
+    # labels inside display math, \textcircled, bold question headers.
+    ("05_latex.md", LATEX, [
+        ("Question 1", "I.1.i", L), ("(i)", "I.1.i", L), ("(ii)", "I.1.ii", L),
+        ("Question 2", "I.2.a", L), (r"\textcircled{a}", "I.2.a", L),
+        (r"\textcircled{b}", "I.2.b", L), ("(c)", "I.2.c", L), ("Q3:", "I.3", L)]),
+    # out of order, and a second attempt at 1(a) joined with the first.
+    ("06_out_of_order.md", ORDER, [
+        ("Q3 (b)", "I.3.b", L), ("Q1 (a)", "I.1.a", L), ("Q3 (a)", "I.3.a", L),
+        ("(b)", "I.3.b", L), ("Q1(b)", "I.1.b", L), ("Q1 (a)", "I.1.a", L)]),
+    # an empty answer under Q2, and Q9 (not in the exam) stays with the part before it.
+    ("07_missing.md", PLAIN, [
+        ("", None, P), ("Q1", "I.1", L), ("Q2", "I.2", L), ("Q9", "I.2", C), ("Q3", "I.3", L)]),
+    # roman parts in Q1 (iii answered after iv); letter part (i) in Q2.
+    ("08_roman.md", ROMAN, [
+        ("1. (i)", "I.1.i", L), ("(ii)", "I.1.ii", L), ("(iv)", "I.1.iv", L),
+        ("(iii)", "I.1.iii", L), ("2. (a)", "I.2.a", L), ("(b)", "I.2.b", L),
+        ("(h)", "I.2.h", L), ("(i)", "I.2.i", L)]),
+    # section letters, `Question A.1:`, `A-2)`, `Section B`, `Ques.`, `Part (a)`, `Ans 2`.
+    ("09_keywords.md", LETTERED, [
+        ("Question A.1:", "A.1", L), ("A-2)", "A.2", L), ("Section B", "B.1.a", L),
+        ("Ques. 1", "B.1.a", L), ("Part (a)", "B.1.a", L), ("Part (b)", "B.1.b", L),
+        ("Ans 2", "B.2", L)]),
+    # OCR noise: `Q 1 )`, `Q.2`, a decimal, bold, list markers, `I. e.` is not section I.
+    ("10_ocr_noise.md", NOISE, [
+        ("Q 1 )", "I.1", L), ("Q.2", "I.2", L), ("2.5", "I.2", C), ("3.", "I.3.a", L),
+        ("(a)", "I.3.a", L), ("(b)", "I.3.b", L), ("I. e.", "I.3.b", C), ("4)", "I.4", L)]),
+    # indented numbered items are list items, even when a question has that number.
+    ("11_indented.md", INDENT, [
+        ("1 a)", "I.1.a", L), ("1.", "I.1.a", C), ("2.", "I.1.a", C), ("b)", "I.1.b", L),
+        ("2)", "I.2", L), ("3.", "I.2", C), ("3)", "I.3", L)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, exam, expected", TRUTH, ids=[row[0] for row in TRUTH])
+def test_every_piece_goes_where_expected(name: str, exam: Exam, expected: list) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    seg = segment(text, exam)
+    assert [(p.label, p.address, p.how) for p in seg.pieces] == expected
+    answers = seg.answers("s1")
+    assert [a.address for a in answers] == [p.address for p in exam.parts()]
+    for answer in answers:  # every span points into the script at that answer's text
+        assert all(text[s:e].strip() for s, e in answer.spans)
+        assert (answer.flag == NO_ANSWER) == (answer.text == "")
+
+
+@pytest.mark.parametrize(
+    "name, exam, address, text",
+    [
+        ("01_q_style.md", SHORT, "I.2.a", "Learning rate A is too high!"),  # label cut off
+        ("01_q_style.md", SHORT, "I.3", ""),  # never answered
+        (
+            "02_numbered_lists.md",
+            LISTS,
+            "I.3",
+            "Steps:\n1. Compute the mean\n2. Subtract it\n3. Divide by the std\n4. Clip outliers",
+        ),  # the list stays whole, numbers kept
+        ("03_sections.md", SECTIONS, "I.1", "(b)"),  # the answer "(b)" is not a part label
+        (
+            "05_latex.md",
+            LATEX,
+            "I.1.ii",
+            r"$$\left\lfloor \frac{28 + 2 - 4}{2} \right\rfloor + 1 = 14$$",
+        ),  # $$ kept
+        (
+            "05_latex.md",
+            LATEX,
+            "I.2.b",
+            r"$$\theta = \frac{1}{3} \begin{bmatrix} 1 \\ 1 \\ 1 \end{bmatrix}$$",
+        ),  # $\circ$ gone
+        ("05_latex.md", LATEX, "I.2.c", r"$$\theta^* = X^T (X X^T)^{-1} y$$"),  # \quad gone
+        ("05_latex.md", LATEX, "I.3", "The min-norm solution."),  # bold and colon cut
+        ("06_out_of_order.md", ORDER, "I.1.a", "0.36\n\nsecond attempt: 0.357"),  # two places
+        (
+            "06_out_of_order.md",
+            ORDER,
+            "I.3.b",
+            "The bias term is unchanged.\n\nAlso, gamma only shifts the bias.",
+        ),  # joined
+        ("07_missing.md", PLAIN, "I.2", "Q9 This was not on the exam but I wrote it anyway."),
+        (
+            "09_keywords.md",
+            LETTERED,
+            "B.2",
+            "PSD means:\nA matrix is PSD when all its eigenvalues are non-negative.",
+        ),  # "A matrix" is not section A
+        (
+            "10_ocr_noise.md",
+            NOISE,
+            "I.2",
+            "→  [32, 128, 26, 26]\n2.5 is what I got first but it is wrong",
+        ),  # a decimal at a line start is text
+    ],
+)
+def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
+    source = (FIXTURES / name).read_text(encoding="utf-8")
+    answers = {a.address: a for a in segment(source, exam).answers("s1")}
+    assert answers[address].text == text
+
+
+@pytest.mark.parametrize(
+    "text, exam, expected",
+    [
+        ("", PLAIN, []),  # empty script: no pieces
+        ("   \n\n", PLAIN, []),  # blank script: no pieces
+        ("no labels at all", PLAIN, [("", None, P)]),  # all preamble
+        ("(b) not a part\nQ1 x", PLAIN, [("(b)", None, U), ("Q1", "I.1", L)]),  # unplaced
+        ("Q2 (c) 5", ORDER, [("Q2", "I.2", L)]),  # single-part Q2: "(c) 5" is the answer
+        ("Q1 (c) 5", ORDER, [("Q1", "I.1.a", L)]),  # Q1 has no part c: the question only
+        ("Q1 (a) 1\n(c) 2", ORDER, [("Q1 (a)", "I.1.a", L), ("(c)", "I.1.a", C)]),  # no part c
+        (
+            "Q3\n(a) x\n(a) again",
+            ORDER,
+            [("Q3", "I.3.a", L), ("(a)", "I.3.a", L), ("(a)", "I.3.a", C)],
+        ),  # bare repeat: text
+        ("Q1 (b) x\n(a) y", ORDER, [("Q1 (b)", "I.1.b", L), ("(a)", "I.1.a", L)]),  # skipped a
+        ("A matrix is PSD\nA. yes", LETTERED, [("", None, P), ("A.", None, U)]),  # no sections
+        ("---\nstudent: s1\n---\nQ1 x\n", PLAIN, [("Q1", "I.1", L)]),  # front matter skipped
+        (
+            "---\nstudent: s1\nbroken\n---\nQ1 x",
+            PLAIN,
+            [("", None, P), ("Q1", "I.1", L)],
+        ),  # broken front matter: text, no error
+        ("Q1 x\r\nQ2 y\r\n", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),  # CRLF
+        (
+            "Question 2\n1. first\n2. second",
+            PLAIN,
+            [("Question 2", "I.2", L), ("1.", "I.2", C), ("2.", "I.2", C)],
+        ),  # list in answer
+        ("Q1 x\n3. y", PLAIN, [("Q1", "I.1", L), ("3.", "I.3", L)]),  # bare forward jump
+        ("Problem 3 z\nQ 1 y", PLAIN, [("Problem 3", "I.3", L), ("Q 1", "I.1", L)]),  # back
+        (
+            "## Q7 Optimizers\n(1) a\n(4) b\n③ c",
+            CNN,
+            [("Q7", "I.7.1", L), ("(1)", "I.7.1", L), ("(4)", "I.7.4", L), ("③", "I.7.3", L)],
+        ),
+        ("Q2 (b) x\n③ y", CNN, [("Q2 (b)", "I.2.b", L), ("③", "I.3", L)]),  # ③ as a question
+        ("Q7\n③ y\n① z", CNN, [("Q7", "I.7.1", L), ("③", "I.7.3", L), ("①", "I.7.1", L)]),
+        ("Q4\n③ y", CNN, [("Q4", "I.4", L), ("③", "I.4", C)]),  # never back to an earlier question
+    ],
+)
+def test_small_scripts(text: str, exam: Exam, expected: list) -> None:
+    seg = segment(text, exam)
+    assert [(p.label, p.address, p.how) for p in seg.pieces] == expected
+
+
+def test_empty_script_flags_every_part() -> None:
+    answers = segment("", SHORT).answers("s9")
+    assert [a.address for a in answers] == ["I.1", "I.2.a", "I.2.b", "I.2.c", "I.3", "I.4"]
+    assert all(a.text == "" and a.spans == () and a.flag == NO_ANSWER for a in answers)
+    assert {a.student for a in answers} == {"s9"}
+
+
+def test_pieces_cover_the_body_in_order() -> None:
+    text = (FIXTURES / "02_numbered_lists.md").read_text(encoding="utf-8")
+    pieces = segment(text, LISTS).pieces
+    assert pieces[0].start == 0 and pieces[-1].end == len(text)
+    assert all(a.end == b.start for a, b in itertools.pairwise(pieces))
+
+
+@pytest.mark.parametrize(
+    "overrides, expected, hows",
+    [
+        ({}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # automatic
+        ({"Q9": "I.1"}, ["I.1", "I.2", "I.1", "I.3"], [L, L, "override", L]),  # stray Q9 to I.1
+        ({"Q2": "I.3"}, ["I.1", "I.3", "I.3", "I.3"], [L, "override", C, L]),  # Q9 follows Q2
+        ({"Q9": "IX.9"}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # unknown address: ignored
+        ({"Q9 c": "I.1"}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # no piece starts there
+    ],
+)
+def test_overrides_move_pieces(
+    overrides: dict[str, str], expected: list[str], hows: list[str]
+) -> None:
+    text = "Q1 a\nQ2 b\nQ9 c\nQ3 d\n"
+    starts = {label: text.index(label) for label in ("Q1", "Q2", "Q9", "Q3")}
+    starts["Q9 c"] = text.index("c\n")  # mid-piece: matches no piece
+    seg = segment(text, PLAIN, overrides={starts[k]: v for k, v in overrides.items()})
+    assert [p.address for p in seg.pieces] == expected
+    assert [p.how for p in seg.pieces] == hows
+
+
+def test_override_moves_text_between_answers() -> None:
+    text = "Q1 a\nQ2 b\nQ3 c\n"
+    seg = segment(text, PLAIN, overrides={text.index("Q3"): "I.2"})
+    answers = {a.address: a for a in seg.answers("s")}
+    assert answers["I.2"].text == "b\nc" and answers["I.3"].flag == NO_ANSWER
+    assert seg.pieces[2].how == "override"
+
+
+def test_preamble_can_be_overridden() -> None:
+    seg = segment("my answer without a label\n(b) more", ORDER, overrides={0: "I.1.a"})
+    assert [(p.address, p.how) for p in seg.pieces] == [("I.1.a", "override"), ("I.1.b", "label")]
+
+
+def test_fast_enough_for_a_class() -> None:
+    # A two-page script: 30 labels, prose, formulas and a numbered list in every answer.
+    prose = (
+        "The gradient is $2(1 - x^T \\theta) x$, so we step against it with rate 0.1.\n"
+        "It converges because the loss is convex and the step is small enough.\n"
+        "1. compute the loss\n2. back-propagate\n\n$$\\theta_1 = \\theta_0 - 0.1 g$$\n\n"
+    )
+    labels = ["Q1", "Q2 (a)", "(b)", "(c)", "Q3 (a)", "(b)"] * 5
+    text = "".join(f"{label} {prose}" for label in labels)
+    assert len(text) > 5000
+    best = 0.0
+    for _ in range(3):  # best of three: the test machine may be busy
+        start = time.perf_counter()
+        for _ in range(20):
+            segment(text, SECTIONS).answers("s")
+        best = max(best, 20 / (time.perf_counter() - start))
+    assert best >= 200, f"{best:.0f} scripts/s"

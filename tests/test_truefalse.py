@@ -1,0 +1,99 @@
+"""Truth table for the truefalse checker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gradewise.checkers.registry import registry
+from gradewise.checkers.truefalse import TrueFalseChecker
+from gradewise.errors import KeyParamsError
+from gradewise.model import Key, Status
+
+MET, NOT, REVIEW, ERROR = Status.MET, Status.NOT_MET, Status.NEEDS_REVIEW, Status.ERROR
+CHECKER = TrueFalseChecker()
+FALSE = Key("truefalse", {"value": False})
+TRUE = Key("truefalse", {"value": True})
+
+
+@pytest.mark.parametrize(
+    ("answer", "k", "status", "found"),
+    [
+        ("False", FALSE, MET, "false"),  # the plain word
+        ("FALSE, because the ReLU is not differentiable at 0", FALSE, MET, "false"),  # justified
+        ("False. SGD is cheaper, so it is true that", FALSE, MET, "false"),  # a later "true"
+        ("F", FALSE, MET, "false"),  # a lone letter
+        ("Ans: F", FALSE, MET, "false"),  # after a marker
+        (r"$\text{True}$", FALSE, NOT, "true"),  # inside LaTeX text, and wrong
+        ("**False**", FALSE, MET, "false"),  # bold Markdown
+        ("(a) False", FALSE, MET, "false"),  # a leading label is skipped
+        ("No.", FALSE, MET, "false"),  # no = false
+        ("Yes, it always converges", TRUE, MET, "true"),  # yes = true
+        ("Correct", TRUE, MET, "true"),  # correct = true
+        ("Wrong: the bound is 2d", FALSE, MET, "false"),  # wrong = false
+        ("Incorrect; the objective is non-convex", FALSE, MET, "false"),  # incorrect = false
+        ("✗", FALSE, MET, "false"),  # a cross mark
+        ("✓", TRUE, MET, "true"),  # a tick mark
+        ("true", FALSE, NOT, "true"),  # read fine, wrong
+        ("The statement is false", FALSE, MET, "false"),  # not first word, still one polarity
+        ("not true", FALSE, MET, "false"),  # a resolvable negation
+        ("Solution: True. G is convex in w", TRUE, MET, "true"),  # official-solution style
+        ("TRUE FALSE", FALSE, REVIEW, ""),  # both printed words, nothing marked
+        ("true/false", FALSE, REVIEW, ""),  # both written
+        ("It is not always true", FALSE, REVIEW, ""),  # negation we do not resolve
+        ("f(x) is convex in w", FALSE, REVIEW, ""),  # "f" of a function is not F
+        ("I don't know", FALSE, REVIEW, ""),  # no true/false word
+        ("", FALSE, REVIEW, ""),  # empty answer
+        ("Because the gradient vanishes, it is false", FALSE, REVIEW, ""),  # decisive word too late
+    ],
+)
+def test_truefalse(answer: str, k: Key, status: Status, found: str) -> None:
+    outcome = CHECKER.check(answer, k)
+    assert outcome.status is status, outcome.reason
+    assert outcome.found == found
+    assert outcome.fraction == (1.0 if status is MET else 0.0)
+
+
+def test_evidence_points_at_the_word() -> None:
+    answer = "Ans: **False**, because ..."
+    outcome = CHECKER.check(answer, FALSE)
+    assert outcome.evidence is not None
+    assert answer[slice(*outcome.evidence)] == "False"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (True, True),  # a YAML boolean
+        ("F", False),  # a letter
+        ("yes", True),  # a word
+    ],
+)
+def test_key_values(raw: Any, value: bool) -> None:
+    assert CHECKER.validate({"value": raw}) == {"value": value}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "value"),  # missing value
+        ({"value": "maybe"}, "value"),  # not true or false
+        ({"value": 1}, "value"),  # a number is not a boolean
+        ({"value": True, "options": ["T", "F"]}, "options"),  # unknown field
+    ],
+)
+def test_bad_key_params_name_the_field(params: dict[str, Any], field: str) -> None:
+    with pytest.raises(KeyParamsError) as info:
+        CHECKER.validate(params)
+    assert info.value.field == field
+
+
+def test_bad_key_at_check_time_is_an_error_outcome() -> None:
+    assert CHECKER.check("True", Key("truefalse", {"value": "maybe"})).status is ERROR
+
+
+def test_check_many_and_registry() -> None:
+    outcomes = CHECKER.check_many([("False", FALSE), ("True", FALSE), ("?", FALSE)])
+    assert [o.status for o in outcomes] == [MET, NOT, REVIEW]
+    assert isinstance(registry().get("truefalse"), TrueFalseChecker)
