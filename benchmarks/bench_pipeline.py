@@ -119,7 +119,8 @@ def main() -> None:
     print(f"| scripts × keyed parts | {args.students} × 25 = {graded} part-answers |")
     print(f"| segmentation | {seg_rate:.0f} scripts/s |")
     print(
-        f"| end to end (ingest, segment, check, score, store) | {graded / total:.0f} part-answers/s ({total:.2f} s) |"
+        "| end to end (ingest, segment, check, score, store) |"
+        f" {graded / total:.0f} part-answers/s ({total:.2f} s) |"
     )
     print(f"| re-run, nothing changed | {rerun:.2f} s, {regraded} re-graded |")
     print(f"| answers sent to review | {review} |")

@@ -146,3 +146,39 @@ def test_export_wide_and_long(ws: Path) -> None:
     assert len(long_rows) == 6  # 2 students × 3 parts × 1 criterion each
     key_row = next(r for r in long_rows if r["student"] == "s001" and r["part"] == "I.2")
     assert key_row["status"] == "met" and "26" in key_row["evidence"]
+
+
+@pytest.mark.parametrize(
+    "exam_text, message",
+    [
+        (
+            "schema_version: 1\nexam: {id: t, title: T\n",
+            "exam.yaml:",
+        ),  # malformed YAML: file and line
+        (EXAM.replace("kind: numeric", "kind: colour"), "colour"),  # unknown key kind
+        (EXAM.replace('id: "2"', 'id: "1"'), "1"),  # duplicate question id
+    ],
+)
+def test_bad_exam_file_is_one_line_error(ws: Path, exam_text: str, message: str) -> None:
+    (ws / "exam.yaml").write_text(exam_text)
+    out = run(ws, "exam", "check", "--no-compute")
+    assert out.exit_code == 1
+    assert message in out.output
+    assert "Traceback" not in out.output and len(out.output.strip().splitlines()) == 1
+
+
+def test_binary_script_is_one_line_error(ws: Path) -> None:
+    (ws / "scripts" / "s003.md").write_bytes(b"%PDF-1.7\x00\x01\x02binary")
+    out = run(ws, "scripts", "add", str(ws / "scripts"))
+    assert out.exit_code == 1 and "s003.md" in out.output
+    assert "Traceback" not in out.output
+    assert "2 unchanged" in out.output  # the readable scripts are still there
+
+
+def test_exam_check_prints_tree_and_totals(ws: Path) -> None:
+    out = run(ws, "exam", "check")
+    assert out.exit_code == 0, out.output
+    assert "Tiny exam" in out.output and "7 marks" in out.output
+    assert "I.2 — 3 marks, numeric" in out.output
+    data = json.loads(run(ws, "exam", "check", "--json").output)
+    assert [p["address"] for p in data["parts"]] == ["I.1", "I.2", "I.3"]

@@ -35,6 +35,7 @@ COLUMN = r"\begin{bmatrix} 1 \\ 0.1 \\ 0.01 \end{bmatrix}"
 SCALED = r"final answer $\Rightarrow \frac{1}{3} \begin{bmatrix} 1 \\ 100 \\ 1000 \end{bmatrix}$"
 THIRDS = ["1/3", "100/3", "1000/3"]
 HEADS = "y1 = [-72,-72], y2 = [72,72], y3 = [0, 0]"
+Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,14 @@ HEADS = "y1 = [-72,-72], y2 = [72,72], y3 = [0, 0]"
         ("we get 26 then [32, 128, 26, 26]", anywhere([32, 128, 26, 26]), MET),  # among others
         ("[32, 128, 14, 14]", anywhere(14), MET),  # a scalar inside a vector counts
         (HEADS, anywhere([[72, 72], [0, 0]]), MET),  # matrix key from consecutive rows
-        ("only the number 5 here", anywhere([[1, 2], [3, 4]]), REVIEW),  # no 2x2 at all
+        # values read, none of the key's shape: the value is absent, so not_met (a human sees
+        # what was read in the reason); needs_review stays for answers with nothing readable
+        ("only the number 5 here", anywhere([[1, 2], [3, 4]]), NOT),  # no 2x2 at all
+        (Y_ONLY, anywhere([3, 3]), NOT),  # size criterion: only the 3x3 matrix, no "3 x 3"
+        (Y_ONLY + r" of size $3 \times 3$", anywhere([3, 3]), MET),  # the size is stated
+        ("Y is 3x3: " + Y_ONLY, anywhere([3, 3]), MET),  # a glued product read as a shape
+        ("I don't know the size", anywhere([3, 3]), REVIEW),  # words only: nothing readable
+        ("1.08", anywhere([2, 1, 0]), NOT),  # a scalar where a vector was asked
         # --- nothing readable
         ("I could not finish this part", k(3), REVIEW),  # no number: never not_met
         ("", k(3), REVIEW),  # empty answer
@@ -150,6 +158,20 @@ def test_evidence_points_at_the_read_text(
 )
 def test_reason_says_what_differs(answer: str, value: Any, phrase: str) -> None:
     outcome = CHECKER.check(answer, key(value))
+    assert outcome.status is NOT
+    assert phrase in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "value", "phrase"),
+    [
+        (Y_ONLY, [3, 3], "no vector of 2 in the answer; read [[0, -1, -1]"),  # what was read
+        (Y_ONLY, [3, 3], "(3 x 3 array)"),  # with its shape
+        ("w = 1.08 then 4", [2, 1, 0], "read 1.08, 4"),  # scalars shown bare
+    ],
+)
+def test_anywhere_absent_reason_lists_the_readings(answer: str, value: Any, phrase: str) -> None:
+    outcome = CHECKER.check(answer, anywhere(value))
     assert outcome.status is NOT
     assert phrase in outcome.reason
 

@@ -115,3 +115,28 @@ def test_manual_score_wins_and_clears_pending() -> None:
     [result] = results(_exam(), grades, [Script("s1", "", "", "")])
     assert result.parts["I.9"] == 1.5
     assert "I.9" not in result.pending
+
+
+def _blank_grade(address: str) -> PartGrade:
+    verdict = Verdict("key", R, 0.0, "no answer found", produced_by="segment")
+    return PartGrade("s1", address, 0.0, (verdict,), True)
+
+
+@pytest.mark.parametrize(
+    "answered, pending",
+    [
+        (("II.1", "II.2", "II.3"), ()),  # answered 3 of 4 in a best-3 section: II.4 rightly skipped
+        (("II.1", "II.2"), ("II.3", "II.4")),  # only 2 answered: the blanks may be missed answers
+        (("II.1", "II.2", "II.3", "II.4"), ()),  # all answered, nothing pending
+    ],
+)
+def test_skipped_optional_questions_are_not_pending(
+    answered: tuple[str, ...], pending: tuple[str, ...]
+) -> None:
+    grades = [PartGrade("s1", "I.9", 2, (), False)]
+    for address in ("II.1", "II.2", "II.3", "II.4"):
+        grades.append(
+            PartGrade("s1", address, 5, (), False) if address in answered else _blank_grade(address)
+        )
+    [result] = results(_exam(), grades, [Script("s1", "", "", "")])
+    assert result.pending == pending

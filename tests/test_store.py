@@ -16,7 +16,8 @@ GOLDEN_SCHEMA = Path(__file__).parent / "golden" / "schema.sql"
 def _schema(path: Path) -> str:
     db = sqlite3.connect(path)
     rows = db.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        "SELECT sql FROM sqlite_master"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name"
     )
     return "\n".join(" ".join(r[0].split()) + ";" for r in rows) + "\n"
 

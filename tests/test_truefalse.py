@@ -46,6 +46,26 @@ TRUE = Key("truefalse", {"value": True})
         ("I don't know", FALSE, REVIEW, ""),  # no true/false word
         ("", FALSE, REVIEW, ""),  # empty answer
         ("Because the gradient vanishes, it is false", FALSE, REVIEW, ""),  # decisive word too late
+        # "//" (OCR of a handwritten slash or end mark) and a spaced "/" end the clause
+        ("F // pooling has a kernel", TRUE, NOT, "false"),  # the lone F before "//" decides
+        ("T //", TRUE, MET, "true"),  # a trailing end mark
+        ("False //", FALSE, MET, "false"),  # a word before a trailing end mark
+        ("F// no weights to learn", TRUE, NOT, "false"),  # "//" glued to the letter
+        ("F / it only takes a max", TRUE, NOT, "false"),  # a spaced single slash
+        ("T // F", TRUE, REVIEW, ""),  # a true/false word after "//": both written
+        ("T / F", TRUE, REVIEW, ""),  # the printed options copied: both written
+        ("yes / no", TRUE, REVIEW, ""),  # both words around a slash
+        ("F ✓", FALSE, REVIEW, ""),  # a letter and an opposite mark: both written
+        ("f(x) / 2 is convex", FALSE, REVIEW, ""),  # a slash does not make "f" a letter answer
+        # punctuation and markers around a letter
+        ("F. because it has gamma", FALSE, MET, "false"),  # full stop then a justification
+        ("F, since gamma is learnt", FALSE, MET, "false"),  # comma then a justification
+        ("(F)", FALSE, MET, "false"),  # a letter in parentheses
+        # sub-answer labels written with a full stop, any case
+        ("i. False", FALSE, MET, "false"),  # roman label with a full stop
+        ("ii. T", TRUE, MET, "true"),  # the letter after a roman label
+        ("II) True", TRUE, MET, "true"),  # upper-case roman label
+        ("b. F", FALSE, MET, "false"),  # letter label with a full stop
     ],
 )
 def test_truefalse(answer: str, k: Key, status: Status, found: str) -> None:

@@ -13,7 +13,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from gradewise.checkers.registry import Registry, registry
-from gradewise.model import Answer, Criterion, Exam, Key, Outcome, Part, PartGrade, Status, Verdict
+from gradewise.model import (
+    NO_ANSWER_SOURCE,
+    Answer,
+    Criterion,
+    Exam,
+    Key,
+    Outcome,
+    Part,
+    PartGrade,
+    Status,
+    Verdict,
+)
 from gradewise.scoring import score_part
 
 # Bump when the way verdicts become scores changes, so stored grades are redone.
@@ -83,15 +94,22 @@ def grade_chunk(jobs: Sequence[Job], reg: Registry) -> list[tuple[PartGrade, str
 
 def _whole_part(answer: Answer) -> Verdict:
     """A part with neither key nor rubric: one verdict for the whole part, for a human."""
-    reason = NO_CHECK if answer.text.strip() else answer.flag or NO_ANSWER
-    return Verdict("part", Status.NEEDS_REVIEW, 0.0, reason, produced_by="none")
+    if not answer.text.strip():
+        return Verdict(
+            "part", Status.NEEDS_REVIEW, 0.0, answer.flag or NO_ANSWER, produced_by=NO_ANSWER_SOURCE
+        )
+    return Verdict("part", Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")
 
 
 def _undecidable(answer: Answer, criterion: Criterion) -> Verdict | None:
     """A verdict when no checker should run: empty answer, or no check for this criterion."""
     if not answer.text.strip():
         return Verdict(
-            criterion.id, Status.NEEDS_REVIEW, 0.0, answer.flag or NO_ANSWER, produced_by="segment"
+            criterion.id,
+            Status.NEEDS_REVIEW,
+            0.0,
+            answer.flag or NO_ANSWER,
+            produced_by=NO_ANSWER_SOURCE,
         )
     if criterion.check is None:
         return Verdict(criterion.id, Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")

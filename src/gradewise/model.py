@@ -193,6 +193,10 @@ class Verdict:
     produced_by: str = ""
 
 
+# `produced_by` of the verdict given when segmentation found no answer for a part.
+NO_ANSWER_SOURCE = "segment"
+
+
 @dataclass(frozen=True)
 class PartGrade:
     """Auto score from verdicts; a manual score, when set, wins."""
@@ -207,6 +211,16 @@ class PartGrade:
     @property
     def score(self) -> float:
         return self.manual_score if self.manual_score is not None else self.auto_score
+
+    @property
+    def unanswered(self) -> bool:
+        """True when segmentation found no answer for this part (its only verdicts say so)."""
+        return bool(self.verdicts) and all(v.produced_by == NO_ANSWER_SOURCE for v in self.verdicts)
+
+    @property
+    def pending(self) -> bool:
+        """Waiting for a human: flagged for review and no manual score yet."""
+        return self.needs_review and self.manual_score is None
 
 
 @dataclass(frozen=True)

@@ -57,11 +57,34 @@ def results(exam: Exam, grades: Iterable[PartGrade], scripts: Iterable[Script]) 
     return [_result(exam, s, by_student.get(s.student, {})) for s in scripts]
 
 
+def skipped(exam: Exam, grades: Mapping[str, PartGrade]) -> set[str]:
+    """Parts of optional questions one student rightly left out: nothing to review there.
+
+    In a `best: k` section, a question with no answer in any of its parts is skipped when the
+    student answered at least k other questions of that section.
+    """
+    out: set[str] = set()
+    for section in exam.sections:
+        if section.rule.best is None:
+            continue
+        blank = [
+            q for q in section.questions if all(_blank(grades.get(p.address)) for p in q.parts)
+        ]
+        if len(section.questions) - len(blank) >= section.rule.best:
+            out.update(p.address for q in blank for p in q.parts)
+    return out
+
+
+def _blank(grade: PartGrade | None) -> bool:
+    return grade is None or (grade.unanswered and grade.manual_score is None)
+
+
 def _result(exam: Exam, script: Script, grades: Mapping[str, PartGrade]) -> Result:
     parts: dict[str, float] = {}
     pending: list[str] = []
     counted: list[str] = []
     total = 0.0
+    left_out = skipped(exam, grades)
     for section in exam.sections:
         question_totals = []
         for question in section.questions:
@@ -71,7 +94,7 @@ def _result(exam: Exam, script: Script, grades: Mapping[str, PartGrade]) -> Resu
                 score = clamp(grade.score, 0.0, part.marks) if grade else 0.0
                 parts[part.address] = score
                 q_total += score
-                if grade is None or (grade.needs_review and grade.manual_score is None):
+                if (grade is None or grade.pending) and part.address not in left_out:
                     pending.append(part.address)
             question_totals.append((q_total, f"{section.id}.{question.id}"))
         kept = _best(question_totals, section.rule.best)

@@ -14,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 from gradewise import grading
-from gradewise.errors import WorkspaceError
+from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.exam import load_exam
 from gradewise.model import Exam, PartGrade, Result
-from gradewise.scoring import results
+from gradewise.scoring import results, skipped
 from gradewise.scripts.ingest import Roster, find_scripts, read_roster, read_script
 from gradewise.scripts.segment import Segmentation, segment
 from gradewise.store import Store, open_store
@@ -44,6 +44,7 @@ class AddReport:
     student: str
     source: str
     status: str
+    error: str = ""
 
 
 class Workspace:
@@ -79,7 +80,11 @@ class Workspace:
         roster: Roster | None = read_roster(roster_path) if roster_path else None
         reports = []
         for path in find_scripts(list(paths)):
-            script = read_script(path, roster=roster)
+            try:
+                script = read_script(path, roster=roster)
+            except ScriptError as exc:  # one unreadable file must not stop the others
+                reports.append(AddReport("", str(path), "error", str(exc)))
+                continue
             email = roster.email(script.student) if roster else ""
             status = self.store.add_script(script, email=email)
             reports.append(AddReport(script.student, str(path), status))
@@ -125,6 +130,23 @@ class Workspace:
 
     def results(self) -> list[Result]:
         return results(self.exam, self.store.grades(), self.store.scripts())
+
+    def queue(self, part: str | None = None) -> list[PartGrade]:
+        """Answers waiting for a human, the most marks at stake first.
+
+        Parts of optional questions a student rightly skipped are not in the queue.
+        """
+        by_student: dict[str, dict[str, PartGrade]] = {}
+        for grade in self.store.grades():
+            by_student.setdefault(grade.student, {})[grade.address] = grade
+        marks = {p.address: p.marks for p in self.exam.parts()}
+        waiting = []
+        for grades in by_student.values():
+            left_out = skipped(self.exam, grades)
+            waiting += [g for a, g in grades.items() if g.pending and a not in left_out]
+        if part is not None:
+            waiting = [g for g in waiting if g.address == part]
+        return sorted(waiting, key=lambda g: (-marks.get(g.address, 0), g.address, g.student))
 
     def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
         return self.store.grades(student, address)

@@ -27,7 +27,10 @@ anywhere, any value of the key's shape anywhere in the text that equals the key 
 that is a matrix may also be matched by its rows written as separate vectors in order
 ("y_1 = [-72, -72], y_2 = [72, 72]").
 
-Nothing readable is needs_review, never not_met; a value read but different is not_met.
+Nothing readable is needs_review, never not_met; a value read but different is not_met. So is,
+for where: anywhere, an answer whose values were read but none has the key's shape (key [3, 3]
+"states the size 3 × 3", answer only a 3 × 3 matrix): the value the criterion asks for is not
+in the working.
 """
 
 from __future__ import annotations
@@ -366,10 +369,28 @@ def check_anywhere(text: str, target: Value, tol: Tolerance) -> Outcome:
             note = f" ({c.note})" if c.note else ""
             return _outcome(Status.MET, c, f"found {show(c.value)}{note}, equal to the key")
     if not cands:
-        return Outcome(Status.NEEDS_REVIEW, reason=f"no {_shape_name(shp)} found in the answer")
+        return _anywhere_absent(top, shp)
     shown = ", ".join(show(c.value) for c in cands[:5]) + (", ..." if len(cands) > 5 else "")
     reason = f"no {_shape_name(shp)} in the answer equals the key {show(target)}; read {shown}"
     return _outcome(Status.NOT_MET, cands[0], reason, 0.9)
+
+
+def _anywhere_absent(top: list[Reading], shp: tuple[int, ...]) -> Outcome:
+    """Values were read but none has the key's shape: the value is not there, so not_met.
+
+    The answer was readable (unlike an empty or garbled one, which stays needs_review); the
+    reason lists what was read so a reviewer sees at once what the student wrote instead.
+    """
+    read = [squeeze(r.value) for r in top]
+    shown = ", ".join(_described(v) for v in read[:5]) + (", ..." if len(read) > 5 else "")
+    reason = f"no {_shape_name(shp)} in the answer; read {shown}"
+    return Outcome(Status.NOT_MET, 0.0, reason, confidence=0.8)
+
+
+def _described(v: Value) -> str:
+    """A value with its shape when it is not a scalar: "[1, 2] (vector of 2)"."""
+    shp = shape(v)
+    return show(v) if shp == () else f"{show(v)} ({_shape_name(shp)})"
 
 
 # ---------------------------------------------------------------- the checker

@@ -6,11 +6,13 @@ Key (exam file)::
 
 Reading (`read_truefalse`), in the region of the answer given by `extract.answer_region`
 (boxed, after "Ans:"/"Solution:", else the whole text), after a leading label such as "(a)",
-"ii)" or "3.":
-- the decisive segment runs to the first sentence break (".", ",", ";", ":", a new line, or
-  "because", "since", "as", "so", "but", ...);
+"ii)", "ii." or "3.":
+- the decisive segment runs to the first sentence break (".", ",", ";", ":", a new line, "//"
+  or a spaced "/" not followed by another true/false word, or "because", "since", "as", "so",
+  "but", ...);
 - words: TRUE, T, yes, correct, right, ✓ / FALSE, F, no, incorrect, wrong, ✗ (any case, also
-  inside `\\text{...}` or bold); T and F count only when they are the whole segment;
+  inside `\\text{...}` or bold); T and F count only when the segment holds nothing but
+  such letters and marks;
   "not true" is false and "not false" is true;
 - the first word of the segment decides ("False, because the ReLU ..."); when the first word is
   not one of them, a single true/false word later in the segment decides with less confidence
@@ -35,18 +37,29 @@ from gradewise.model import Key, Outcome, Status
 _TRUE = frozenset(["true", "yes", "correct", "right", "✓", "✔"])
 _FALSE = frozenset(["false", "no", "incorrect", "wrong", "✗", "✘"])
 _LETTERS = {"t": True, "f": False}
+_MARKS = frozenset(["✓", "✔", "✗", "✘"])
 _NEGATIONS = frozenset(["not", "isn't", "isnt", "never", "neither", "nor"])
 _BREAK_WORDS = frozenset(
     ["because", "since", "as", "so", "but", "hence", "therefore", "thus", "if", "when"]
 )
 _KEY_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
+# "//" (OCR of a handwritten slash or end mark) or a spaced "/" ends the clause ("F // pooling
+# has a kernel"), unless a true/false word follows: "T // F", "yes / no" are both written.
+_SLASH = (
+    r"(?://+|(?<=\s)/(?=\s))"
+    r"(?!\s*(?:(?i:t|f|true|false|yes|no|correct|incorrect|right|wrong)\b|[✓✔✗✘]))"
+)
 _TOKEN = re.compile(
     r"\\[A-Za-z]+"  # LaTeX commands: \text, \textbf ...
     r"|(?P<word>[A-Za-z]+(?:'[a-z]+)?)"
     r"|(?P<sym>[✓✔✗✘])"
-    r"|(?P<brk>[.,;:!?\n—–]|\s-\s)"
+    r"|(?P<brk>[.,;:!?\n—–]|\s-\s|" + _SLASH + ")"
 )
-_LABEL = re.compile(r"\s*(?:\(?(?:[a-eg-su-z]|[ivx]+|\d{1,2})\)|\d{1,2}\.(?!\d)|Q\d+\w*[:.)]?)\s+")
+# A leading label: "(a)", "ii)", "3.", "ii.", "b.", "Q3:"; never a lone "t"/"f" (the answer).
+_LABEL = re.compile(
+    r"\s*(?:\(?(?:[a-eg-su-z]|[ivx]+|\d{1,2})\)|(?:\d{1,2}|[ivx]+|[a-e])\.(?!\d)|Q\d+\w*[:.)]?)\s+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -116,7 +129,9 @@ def read_truefalse(text: str) -> TrueFalse:
     """True, false or undecided, by the module's rules."""
     _, (lo, hi) = answer_region(text)
     words = _segment(text[lo:hi])
-    alone = len(words) == 1
+    # T and F count when nothing but letters and marks is in the clause: "F" alone, or
+    # "T F" / "F ✓" (both written: review), never the "f" of "f(x) is convex".
+    alone = all(w in _LETTERS or w in _MARKS for w, _, _ in words)
     polar = [(p, s, e) for w, s, e in words if (p := _polarity(w, alone)) is not None]
     negated = any(w in _NEGATIONS for w, _, _ in words)
     if not polar:

@@ -28,7 +28,7 @@ from gradewise.errors import GradewiseError
 def cli(ctx: click.Context, workspace: Path) -> None:
     """Grade exam answer scripts against the key and rubric, offline, every mark explained.
 
-    Example: gradewise init demo --example && cd demo && gradewise scripts add scripts && gradewise grade
+    Example: gradewise init demo --example; cd demo; gradewise scripts add scripts; gradewise grade
     """
     ctx.obj = workspace
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from rich.table import Table
 from gradewise.errors import GradewiseError
 from gradewise.workspace import Workspace, open_workspace
 
-console = Console(highlight=False, soft_wrap=True)
+# Piped output (files, CI logs) gets wide tables instead of wrapped 80-column ones.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 class GradewiseGroup(click.Group):

@@ -40,16 +40,17 @@ def csv(ctx: click.Context, layout: str, output: Path | None) -> None:
     if layout == "wide":
         results = ws.results()
         header, rows = gradebook.wide(ws.exam, results)
-        pending = sum(1 for r in results if r.pending)
+
     else:
         grades = ws.grades()
         header, rows = gradebook.long(ws.exam, grades)
-        pending = sum(1 for g in grades if g.needs_review and g.manual_score is None)
+
+    pending = len(ws.queue())
     path = output or ws.exports / f"gradebook-{layout}.csv"
     gradebook.write_csv(path, header, rows)
     click.echo(f"Wrote {len(rows)} rows to {path}")
     if pending:
         click.echo(
-            f"Note: grading is incomplete: {pending} {'students have' if layout == 'wide' else 'answers have'} "
-            "parts still in review (see the 'pending' column and 'gradewise review list')."
+            f"Note: grading is incomplete: {pending} answers still wait for review "
+            "(see 'gradewise review list'; the wide file's 'pending' column names them)."
         )

@@ -21,7 +21,7 @@ def init(directory: Path, example: bool) -> None:
     click.echo(f"Created workspace {root}")
     if example:
         click.echo(
-            f"Next: cd {root} && gradewise scripts add scripts --roster roster.csv && gradewise grade"
+            f"Next: cd {root}; gradewise scripts add scripts --roster roster.csv; gradewise grade"
         )
     else:
         click.echo(f"Next: edit {root / 'exam.yaml'}, then 'gradewise exam check'")

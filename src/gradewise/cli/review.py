@@ -26,8 +26,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     if part:
         ws.check_part(part)
     marks = {p.address: p.marks for p in ws.exam.parts()}
-    queue = [g for g in ws.grades(address=part) if g.needs_review and g.manual_score is None]
-    queue.sort(key=lambda g: (-marks.get(g.address, 0), g.address, g.student))
+    queue = ws.queue(part)
     rows = [
         {
             "student": g.student,
@@ -51,5 +50,9 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
 
 
 def _reason(grade: PartGrade) -> str:
-    undecided = [f"{v.criterion}: {v.reason}" for v in grade.verdicts if not v.status.decided]
-    return "; ".join(undecided) or "no verdicts"
+    """The undecided criteria, grouped by reason: 'c1, c2: why'."""
+    by_reason: dict[str, list[str]] = {}
+    for v in grade.verdicts:
+        if not v.status.decided:
+            by_reason.setdefault(v.reason, []).append(v.criterion)
+    return "; ".join(f"{', '.join(ids)}: {why}" for why, ids in by_reason.items()) or "no verdicts"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gradewise.cli.common import console, echo_json, json_option, table, workspace
+from gradewise.model import Exam, Result
 
 
 @click.command()
@@ -31,7 +34,7 @@ def grade(ctx: click.Context, part: str | None) -> None:
             on_start=lambda total: progress.update(task, total=total),
             on_progress=lambda n: progress.advance(task, n),
         )
-    pending = sum(1 for g in ws.grades() if g.needs_review and g.manual_score is None)
+    pending = len(ws.queue())
     click.echo(
         f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
         f"{pending} wait for review (gradewise review list)."
@@ -39,42 +42,60 @@ def grade(ctx: click.Context, part: str | None) -> None:
 
 
 @click.command()
+@click.option("--parts", "by_part", is_flag=True, help="A column per part instead of per question.")
 @json_option
 @click.pass_context
-def results(ctx: click.Context, as_json: bool) -> None:
-    """Totals per student after section rules, with parts still waiting for review.
+def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
+    """Totals per student after section rules; `?` marks marks still waiting for review.
 
-    Example: gradewise results --json
+    Example: gradewise results --parts
     """
     ws = workspace(ctx)
     rows = ws.results()
     if as_json:
-        echo_json(
-            [
-                {
-                    "student": r.student,
-                    "name": r.name,
-                    "total": r.total,
-                    "max": r.max_total,
-                    "parts": dict(r.parts),
-                    "counted_questions": list(r.counted_questions),
-                    "pending": list(r.pending),
-                }
-                for r in rows
-            ]
-        )
+        echo_json([_as_json(r) for r in rows])
         return
-    addresses = [p.address for p in ws.exam.parts()]
+    columns = _columns(ws.exam, by_part)
     table(
         f"{ws.exam.title} — results (max {ws.exam.marks:g})",
-        ["student", "name", *addresses, "total", "review"],
+        ["student", "name", *columns, "total", "review"],
         [
-            [r.student, r.name, *(_cell(r, a) for a in addresses), r.total, len(r.pending) or ""]
+            [
+                r.student,
+                r.name,
+                *(_cell(r, parts) for parts in columns.values()),
+                r.total,
+                len(r.pending) or "",
+            ]
             for r in rows
         ],
     )
+    waiting = sum(len(r.pending) for r in rows)
+    if waiting:
+        click.echo(f"{waiting} marks wait for review: gradewise review list")
 
 
-def _cell(result, address: str) -> str:  # type: ignore[no-untyped-def]
-    score = f"{result.parts.get(address, 0):g}"
-    return f"{score}?" if address in result.pending else score
+def _columns(exam: Exam, by_part: bool) -> dict[str, list[str]]:
+    """Column title → the part addresses it adds up."""
+    if by_part:
+        return {p.address: [p.address] for p in exam.parts()}
+    return {
+        f"{s.id}.{q.id}": [p.address for p in q.parts] for s in exam.sections for q in s.questions
+    }
+
+
+def _cell(result: Result, addresses: list[str]) -> str:
+    score = f"{sum(result.parts.get(a, 0.0) for a in addresses):g}"
+    return f"{score}?" if any(a in result.pending for a in addresses) else score
+
+
+def _as_json(r: Result) -> dict[str, Any]:
+    return {
+        "student": r.student,
+        "name": r.name,
+        "total": r.total,
+        "max": r.max_total,
+        "parts": dict(r.parts),
+        "counted_questions": list(r.counted_questions),
+        "pending": list(r.pending),
+    }

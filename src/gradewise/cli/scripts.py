@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from gradewise.cli.common import echo_json, json_option, table, workspace
 from gradewise.errors import WorkspaceError
+from gradewise.workspace import AddReport
 
 
 @click.group()
@@ -33,8 +35,22 @@ def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_jso
     ws = workspace(ctx)
     reports = ws.add_scripts(paths, roster)
     if as_json:
-        echo_json([{"student": r.student, "source": r.source, "status": r.status} for r in reports])
-        return
+        echo_json(
+            [
+                {"student": r.student, "source": r.source, "status": r.status, "error": r.error}
+                for r in reports
+            ]
+        )
+    else:
+        _summary(reports)
+    if any(r.status == "error" for r in reports):
+        ctx.exit(1)
+
+
+def _summary(reports: list[AddReport]) -> None:
+    for r in reports:
+        if r.status == "error":
+            click.echo(f"Error: {r.error}", err=True)
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -54,7 +70,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """
     ws = workspace(ctx)
     answers = ws.store.answers()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for script in ws.store.scripts():
         mine = [a for a in answers if a.student == script.student]
         rows.append(
@@ -92,7 +108,7 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
     seg = ws.segmentation(student)
     script = ws.store.script(student)
     assert script is not None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "piece": i,
             "start": p.start,
@@ -139,7 +155,8 @@ def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, wh
     ws.store.set_override(student, chosen.start, part, old=chosen.address or "", who=who, why=why)
     ws.segment_all()
     click.echo(
-        f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part} (recorded; run 'gradewise grade')"
+        f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part}"
+        " (recorded; run 'gradewise grade')"
     )
 
 

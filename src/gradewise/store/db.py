@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from gradewise.errors import WorkspaceError
 from gradewise.model import Answer, PartGrade, Script, Status, Verdict
@@ -81,12 +82,19 @@ class Store:
     # scripts -----------------------------------------------------------------------------
 
     def add_script(self, script: Script, *, email: str = "") -> str:
-        """Store a script's raw text; returns 'added', 'updated' or 'unchanged'."""
+        """Store a script's raw text; returns 'added', 'updated' or 'unchanged'.
+
+        A name or email left empty keeps the one already stored (adding again without the
+        roster must not forget who the students are).
+        """
         digest = text_hash(script.text)
         row = self.db.execute(
-            "SELECT text_hash, name, source FROM scripts WHERE student = ?", (script.student,)
+            "SELECT text_hash, name, source, email FROM scripts WHERE student = ?",
+            (script.student,),
         ).fetchone()
-        if row and tuple(row) == (digest, script.name, script.source):
+        name = script.name or (row[1] if row else "")
+        email = email or (row[3] if row else "")
+        if row and tuple(row) == (digest, name, script.source, email):
             return "unchanged"
         with self.transaction() as db:
             db.execute(
@@ -94,7 +102,7 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student) DO UPDATE SET"
                 " name=excluded.name, email=excluded.email, source=excluded.source,"
                 " text=excluded.text, text_hash=excluded.text_hash, added_at=excluded.added_at",
-                (script.student, script.name, email, script.source, script.text, digest, now()),
+                (script.student, name, email, script.source, script.text, digest, now()),
             )
             if row and row[0] != digest:
                 # The text changed: old piece offsets no longer mean anything.
@@ -132,7 +140,7 @@ class Store:
             else self.db.execute(sql)
         )
         return [
-            Answer(s, a, t, tuple(tuple(span) for span in json.loads(sp)), f)  # type: ignore[misc]
+            Answer(s, a, t, tuple(tuple(span) for span in json.loads(sp)), f)
             for s, a, t, sp, f in rows
         ]
 
@@ -195,7 +203,8 @@ class Store:
         verdicts: dict[tuple[str, str], list[Verdict]] = {}
         for row in self.db.execute(
             "SELECT student, address, criterion, status, fraction, reason, evidence, span_start,"
-            f" span_end, confidence, produced_by FROM verdicts{where} ORDER BY student, address, position",
+            " span_end, confidence, produced_by"
+            f" FROM verdicts{where} ORDER BY student, address, position",
             args,
         ):
             verdicts.setdefault((row[0], row[1]), []).append(_verdict(row[2:]))
@@ -212,7 +221,7 @@ class Store:
     def set_manual(
         self, student: str, address: str, score: float | None, *, who: str, why: str
     ) -> float | None:
-        """Set (or clear, with None) the manual score; appends an audit event. Returns the old one."""
+        """Set (or clear, with None) the manual score, with an audit event; returns the old."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT manual_score, auto_score FROM grades WHERE student = ? AND address = ?",
@@ -239,7 +248,8 @@ class Store:
     def events(self, student: str | None = None, address: str | None = None) -> list[Event]:
         where, args = _filters(student=student, address=address)
         rows = self.db.execute(
-            f"SELECT id, at, who, kind, student, address, old, new, why FROM events{where} ORDER BY id",
+            "SELECT id, at, who, kind, student, address, old, new, why"
+            f" FROM events{where} ORDER BY id",
             args,
         )
         return [Event(*row) for row in rows]
@@ -273,7 +283,7 @@ def _num(value: float | None) -> str | None:
     return None if value is None else f"{value:g}"
 
 
-def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[object, ...]:
+def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[Any, ...]:
     start, end = v.span if v.span else (None, None)
     return (
         grade.student,
@@ -291,16 +301,9 @@ def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[object, .
     )
 
 
-def _verdict(row: tuple[object, ...]) -> Verdict:
+def _verdict(row: Sequence[Any]) -> Verdict:
     criterion, status, fraction, reason, evidence, start, end, confidence, produced_by = row
-    span = (int(start), int(end)) if start is not None and end is not None else None  # type: ignore[call-overload]
+    span = (int(start), int(end)) if start is not None and end is not None else None
     return Verdict(
-        str(criterion),
-        Status(status),
-        float(fraction),
-        str(reason),
-        str(evidence),  # type: ignore[arg-type]
-        span,
-        float(confidence),
-        str(produced_by),
-    )  # type: ignore[arg-type]
+        criterion, Status(status), fraction, reason, evidence, span, confidence, produced_by
+    )
