@@ -85,6 +85,19 @@ def make_script(rng: random.Random) -> str:
     return "\n\n".join(style.format(q=q) + " " + _answer(q, rng) for q in range(1, 26)) + "\n"
 
 
+def _workers_peak_mb() -> str:
+    """VmHWM of this process's live children (Linux /proc), e.g. '180, 175 MiB'."""
+    pids: list[str] = []
+    for children in Path("/proc/self/task").glob("*/children"):
+        pids += children.read_text().split()
+    peaks = []
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(str(int(line.split()[1]) // 1024))
+    return ", ".join(peaks) + " MiB" if peaks else "no live workers"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=200)
@@ -113,6 +126,7 @@ def main() -> None:
         regraded = ws.grade()
         rerun = time.perf_counter() - start
         review = sum(1 for g in ws.grades() if g.needs_review)
+        workers = _workers_peak_mb()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("| measure | value |\n|---|---|")
@@ -125,6 +139,7 @@ def main() -> None:
     print(f"| re-run, nothing changed | {rerun:.2f} s, {regraded} re-graded |")
     print(f"| answers sent to review | {review} |")
     print(f"| peak memory (main process) | {peak_mb:.0f} MiB |")
+    print(f"| peak memory (expression workers, each) | {workers} |")
 
 
 if __name__ == "__main__":

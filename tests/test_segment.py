@@ -38,6 +38,10 @@ ROMAN = make_exam({"I": {"1": "i ii iii iv", "2": "abcdefghi"}})
 LETTERED = make_exam({"A": {"1": "", "2": ""}, "B": {"1": "ab", "2": ""}})
 NOISE = make_exam({"I": {"1": "", "2": "", "3": "ab", "4": ""}})
 INDENT = make_exam({"I": {"1": "ab", "2": "", "3": ""}})
+BEN = make_exam({"I": {"1": "", "2": "ab", "3": "abc", "4": "ab", "5": "ab", "6": "abc"}})
+IVAN = make_exam(
+    {"I": {"1": "", "2": "abc", "3": "ab", "4": "i ii", "5": "abc", "6": "abcdefghi", "7": "ab"}}
+)
 CNN = make_exam({"I": {"1": "abcdefgh", "2": "ab", "3": "", "4": "", "7": "12345"}})
 
 P, C, L, U = "preamble", "continued", "label", "unplaced"
@@ -91,6 +95,24 @@ TRUTH = [
     ("11_indented.md", INDENT, [
         ("1 a)", "I.1.a", L), ("1.", "I.1.a", C), ("2.", "I.1.a", C), ("b)", "I.1.b", L),
         ("2)", "I.2", L), ("3.", "I.2", C), ("3)", "I.3", L)]),
+    # indented letter parts under `2. a)`; letter lists inside answers (question 1 has no parts,
+    # 3.a's list a), b) repeats the part it is in); a bare `4.` then indented a); an indented
+    # numbered list; an indented mark that skips a part is text.
+    ("12_indented_parts.md", BEN, [
+        ("", None, P), ("1.", "I.1", L), ("a)", "I.1", C), ("b)", "I.1", C),
+        ("2. a)", "I.2.a", L), ("b)", "I.2.b", L), ("3. a)", "I.3.a", L), ("a)", "I.3.a", C),
+        ("b)", "I.3.a", C), ("b)", "I.3.b", L), ("c)", "I.3.c", L), ("4.", "I.4.a", L),
+        ("a)", "I.4.a", L), ("b)", "I.4.b", L), ("5. a)", "I.5.a", L), ("1.", "I.5.a", C),
+        ("2.", "I.5.a", C), ("b)", "I.5.b", L), ("6. a)", "I.6.a", L), ("c)", "I.6.a", C)]),
+    # circled questions with roman parts: i, ii, iii are the 1st, 2nd, 3rd letter part; parts
+    # named i, ii (Q4) and letter part i (Q6) are read as written; out of order (Q5); a roman
+    # list inside 7.a; `① i.` on a question without parts is the question and text "i. 42".
+    ("13_circled_roman.md", IVAN, [
+        ("①", "I.1", L), ("② i.", "I.2.a", L), ("ii.", "I.2.b", L), ("iii.", "I.2.c", L),
+        ("③ (i)", "I.3.a", L), ("(ii)", "I.3.b", L), ("④ i.", "I.4.i", L),
+        ("ii.", "I.4.ii", L), ("⑤ ii)", "I.5.b", L), ("i)", "I.5.a", L), ("⑥ a)", "I.6.a", L),
+        ("(h)", "I.6.h", L), ("(i)", "I.6.i", L), ("⑦ i.", "I.7.a", L), ("i.", "I.7.a", C),
+        ("ii.", "I.7.a", C), ("(b)", "I.7.b", L)]),
 ]  # fmt: skip
 
 
@@ -152,6 +174,17 @@ def test_every_piece_goes_where_expected(name: str, exam: Exam, expected: list) 
             "I.2",
             "→  [32, 128, 26, 26]\n2.5 is what I got first but it is wrong",
         ),  # a decimal at a line start is text
+        ("12_indented_parts.md", BEN, "I.1", "Both saturate:\n   a) sigmoid\n   b) tanh"),
+        ("12_indented_parts.md", BEN, "I.2.b", "0.75"),  # indented label cut off
+        (
+            "12_indented_parts.md",
+            BEN,
+            "I.3.a",
+            "Pooling comes in two kinds:\n   a) max pooling\n   b) average pooling",
+        ),  # a letter list inside a part stays whole
+        ("13_circled_roman.md", IVAN, "I.1", "i. 42"),  # no part to name: "i." is text
+        ("13_circled_roman.md", IVAN, "I.2.a", "sigmoid saturates"),  # `② i.` cut off
+        ("13_circled_roman.md", IVAN, "I.7.a", "two reasons:\ni. convex\nii. smooth"),
     ],
 )
 def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
@@ -199,6 +232,32 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q2 (b) x\n③ y", CNN, [("Q2 (b)", "I.2.b", L), ("③", "I.3", L)]),  # ③ as a question
         ("Q7\n③ y\n① z", CNN, [("Q7", "I.7.1", L), ("③", "I.7.3", L), ("①", "I.7.1", L)]),
         ("Q4\n③ y", CNN, [("Q4", "I.4", L), ("③", "I.4", C)]),  # never back to an earlier question
+        ("Q3 (ii) x", ORDER, [("Q3 (ii)", "I.3.b", L)]),  # roman rank names letter part b
+        ("Q2 (ii) x", ROMAN, [("Q2", "I.2.a", L)]),  # parts a..i: `ii` names no part, text
+        ("Q1 (iv) x", ORDER, [("Q1", "I.1.a", L)]),  # Q1 has two parts: no 4th
+        ("1. (ii) x", ROMAN, [("1. (ii)", "I.1.ii", L)]),  # parts named i..iv: as written
+        ("③ iii) x", CNN, [("③", "I.3", L)]),  # Q3 has no parts: "iii) x" is the answer
+        ("Q7 (i) a\n(iii) b", CNN, [("Q7 (i)", "I.7.1", L), ("(iii)", "I.7.3", L)]),  # digits
+        (
+            "Q2 x\n  (a) y\n  (b) z",
+            ORDER,
+            [("Q2", "I.2", L), ("(a)", "I.2", C), ("(b)", "I.2", C)],
+        ),  # indented marks in a question without parts are text
+        (
+            "Q1\n  (a) x\n  (b) y",
+            ORDER,
+            [("Q1", "I.1.a", L), ("(a)", "I.1.a", L), ("(b)", "I.1.b", L)],
+        ),  # `Q1` then indented parts in order
+        (
+            "Q1 (b) x\n  (a) y",
+            ORDER,
+            [("Q1 (b)", "I.1.b", L), ("(a)", "I.1.b", C)],
+        ),  # an indented mark never goes back, even to a skipped part
+        (
+            "Q3 (a) x\n  4. y",
+            ORDER,
+            [("Q3 (a)", "I.3.a", L), ("4.", "I.3.a", C)],
+        ),  # an indented number is a list item
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

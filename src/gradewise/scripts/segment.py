@@ -17,7 +17,11 @@ How it works, in two passes that never look back more than one step (linear in t
    - bare single marks (`(b)`, `3.`, `ii.`, `Ans 3`) must move forward, and a bare mark that
      continues a run of rejected ones (`1.`, `2.`, `3.` inside an answer) is a list item;
    - a bare part mark (`(b)`) is looked up in the current question only, so `(b)` after
-     `Q2 (a)` is part 2.b, and `(b)` where the current question has no part b is text.
+     `Q2 (a)` is part 2.b, and `(b)` where the current question has no part b is text;
+   - an indented bare mark is a list item, except a letter or roman one that names the current
+     question's next part not answered yet (`3. a) F` then `   b) T`).
+   A roman numeral (`ii.`, `(iii)`, also in `③ i.` or `Q3 (ii)`) names a part as written, else
+   by rank (`ii` is the 2nd part) when no part at that level is named `i`.
    A candidate that is not accepted stays with the piece before it ("continued"), or is
    "unplaced" before the first label; text before the first candidate is the "preamble".
 
@@ -28,7 +32,7 @@ part; `Q2 (c)` where question 2 has no part c is read as `Q2` followed by text "
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -137,6 +141,25 @@ class _Question:
             return self.paths.index(path)
         n = len(path)
         return next((i for i, p in enumerate(self.paths) if p[:n] == path), None)
+
+    def ordinal(self, path: tuple[str, ...]) -> int | None:
+        """The part a roman numeral ending `path` names by rank among its siblings (`ii`: the
+        2nd), for parts named a, b, c or 1, 2, 3; None when a sibling is named `i` (roman parts,
+        or letters up to i), where the numeral is read as written."""
+        rank = _ROMAN_RANKS.get(path[-1])
+        if rank is None:
+            return None
+        prefix = path[:-1]
+        n = len(prefix)
+        siblings = list(dict.fromkeys(p[n] for p in self.paths if len(p) > n and p[:n] == prefix))
+        if "i" in siblings or rank > len(siblings):
+            return None
+        return self.find((*prefix, siblings[rank - 1]))
+
+    def locate(self, path: tuple[str, ...]) -> int | None:
+        """The part `path` names as written, else by a roman numeral's rank."""
+        found = self.find(path)
+        return self.ordinal(path) if found is None else found
 
     def level(self) -> int:
         """The level a bare mention of this question lands on: its only part, or none yet."""
@@ -435,15 +458,28 @@ def _as_part(atoms: tuple[str, ...], tree: _Tree, pos: Position) -> Iterator[Pos
     if not tree.questions:
         return
     question = tree.questions[qi]
-    found = question.find(atoms)
-    if found is None and pos[1] >= 0:  # nested parts: `(ii)` after `a) i)` is a.ii
-        here = question.paths[pos[1]]
-        for k in range(len(here) - 1, 0, -1):
-            found = question.find(here[:k] + atoms)
-            if found is not None:
-                break
+    # Nested parts: `(ii)` after `a) i)` is a.ii. Names as written come first; a roman
+    # numeral's rank (`ii.` for part b) only when no part is named so, the deepest level first.
+    here = question.paths[pos[1]] if pos[1] >= 0 else ()
+    nested = [here[:k] for k in range(len(here) - 1, 0, -1)]
+    found = _first(question.find, [(), *nested], atoms)
+    if found is None:
+        found = _first(question.ordinal, [*nested, ()], atoms)
     if found is not None and question.paths[found]:
         yield (qi, found)
+
+
+def _first(
+    look: Callable[[tuple[str, ...]], int | None],
+    prefixes: list[tuple[str, ...]],
+    atoms: tuple[str, ...],
+) -> int | None:
+    """The first part `look` finds for the atoms under one of the prefixes, in order."""
+    for prefix in prefixes:
+        found = look(prefix + atoms)
+        if found is not None:
+            return found
+    return None
 
 
 def _as_question(
@@ -459,7 +495,7 @@ def _as_question(
         question = tree.questions[qi]
         if len(atoms) == 1:
             yield (qi, level)
-        elif (found := question.find(atoms[1:])) is not None and question.paths[found]:
+        elif (found := question.locate(atoms[1:])) is not None and question.paths[found]:
             yield (qi, found)
         return  # `1) (b)` in section I is I.1 and text "(b)", not II.1.b further on
 
@@ -495,8 +531,21 @@ def _accept(cand: _Candidate, place: Position, atoms: tuple[str, ...], walk: _Wa
     if place < walk.pos and not _skipped_part(cand, place, walk):
         return False
     if cand.kind == "bare":
-        return not cand.indented and not _continues_list(atoms[0], walk.runs)
+        if _continues_list(atoms[0], walk.runs):
+            return False
+        return not cand.indented or _next_part(place, atoms, walk)
     return True
+
+
+def _next_part(place: Position, atoms: tuple[str, ...], walk: _Walk) -> bool:
+    """An indented `b)` under `3. a)` is part b when b is the current question's next part not
+    answered yet; an indented number (`   2.`) is always an item of a list inside the answer."""
+    if atoms[0].isdigit():
+        return False
+    qi, level = walk.pos[0], max(walk.pos[1] + 1, 0)
+    while (qi, level) in walk.visited:
+        level += 1
+    return place == (qi, level)
 
 
 def _skipped_part(cand: _Candidate, place: Position, walk: _Walk) -> bool:
@@ -516,6 +565,11 @@ def _styles(atom: str) -> dict[str, int]:
     if atom in "ivx":
         styles["roman"] = _roman(atom)
     return styles
+
+
+_ONES = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
+# i .. xxxix: well-formed numerals only, so `iiv` or `vv` rank no part
+_ROMAN_RANKS = {("", "x", "xx", "xxx")[n // 10] + _ONES[n % 10]: n for n in range(1, 40)}
 
 
 def _roman(atom: str) -> int:
