@@ -22,6 +22,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any
 
 from gradewise.checkers._expr_pool import TaskResult, WorkerPool
+from gradewise.checkers.extract import boxed_span, marker_span
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
 from gradewise.model import Key, Outcome, Status
@@ -45,8 +46,6 @@ LOG_BASES = {"e": "e", "10": "10"}
 
 # ---------------------------------------------------------------- finding the expression
 
-_BOXED = re.compile(r"\\boxed\s*\{")
-_ANS = re.compile(r"(?:final\s+answer|answer|ans)\s*[:=\-]", re.I)
 _MATH = re.compile(
     r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\\((?P<c>.+?)\\\)|(?<!\\)\$(?P<d>[^$]+?)(?<!\\)\$",
     re.S,
@@ -65,19 +64,6 @@ def _segments(text: str, start: int = 0, end: int | None = None) -> list[Span]:
         group = next(g for g in "abcd" if m.group(g) is not None)
         spans.append(m.span(group))
     return spans
-
-
-def _boxed(text: str) -> Span | None:
-    """The content of the last `\\boxed{…}`."""
-    last = None
-    for m in _BOXED.finditer(text):
-        depth = 1
-        for i in range(m.end(), len(text)):
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            if depth == 0:
-                last = (m.end(), i)
-                break
-    return last
 
 
 def _strip(text: str, span: Span) -> Span:
@@ -128,13 +114,11 @@ def _math_run(text: str, span: Span) -> Span:
 
 def final_expression(text: str) -> Span | None:
     """Where the final expression is: boxed, after the last 'Ans:', the last math, last line."""
-    box = _boxed(text)
+    box = boxed_span(text)
     if box:
         return _last_side(text, _strip(text, box))
-    region = (0, len(text))
-    answers = list(_ANS.finditer(text))
-    if answers:
-        region = (answers[-1].end(), len(text))
+    # The same answer markers as numeric answers ("Ans:", "Final answer", ...).
+    region = marker_span(text) or (0, len(text))
     math = _segments(text, *region)
     if math:
         return _last_side(text, _strip(text, math[-1]))
