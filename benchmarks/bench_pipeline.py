@@ -4,7 +4,7 @@ Measures, on this machine: segmentation (scripts/s), grading end to end through 
 (ingest + segment + check + score + store; part-answers/s, expressions included), a re-run with
 nothing changed, and peak memory. Prints a Markdown table for BENCHMARKS.md.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [--students 200] [--seed 1]
+    .venv/bin/python benchmarks/bench_pipeline.py [--students 200] [--seed 1] [--distinct-expressions]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _key(q: int) -> str:
     return "{kind: expression, value: '" + gold + "'}"
 
 
-def _answer(q: int, rng: random.Random) -> str:
+def _answer(q: int, rng: random.Random, distinct: bool = False) -> str:
     kind = q % 5
     if kind == 0:
         return rng.choice(["Ans: B, D", "b and d", "B,D //", "(c)", "BD"])
@@ -77,12 +77,17 @@ def _answer(q: int, rng: random.Random) -> str:
     if kind == 3:
         return rng.choice([f"[32, {q}, 26, 26]", f"32 x {q} x 26 x 26", f"(32, {q}, 24, 24)"])
     forms = EXPRESSIONS[(q // 5) % len(EXPRESSIONS)][1]
-    return "so the result is $" + rng.choice(forms) + "$"
+    form = rng.choice(forms)
+    if distinct:  # an equivalent but never-seen string: defeats the cache, as a worst case
+        k = rng.randint(2, 10**6)
+        form = f"{form} + {k}x - {k}x"
+    return "so the result is $" + form + "$"
 
 
-def make_script(rng: random.Random) -> str:
+def make_script(rng: random.Random, distinct: bool = False) -> str:
     style = rng.choice(["Q{q}", "Question {q}:", "{q})", "**{q}.**"])
-    return "\n\n".join(style.format(q=q) + " " + _answer(q, rng) for q in range(1, 26)) + "\n"
+    answers = (style.format(q=q) + " " + _answer(q, rng, distinct) for q in range(1, 26))
+    return "\n\n".join(answers) + "\n"
 
 
 def _workers_peak_mb() -> str:
@@ -102,9 +107,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--distinct-expressions",
+        action="store_true",
+        help="every expression answer a new string (no cache hits): the worst case",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    scripts = [make_script(rng) for _ in range(args.students)]
+    scripts = [make_script(rng, args.distinct_expressions) for _ in range(args.students)]
     exam = load_exam_text(make_exam())
 
     start = time.perf_counter()
