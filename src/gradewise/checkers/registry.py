@@ -1,28 +1,18 @@
 """The checker registry: the protocol every checker follows and the lookup by kind.
 
-Built-in checkers are plugins like any other: each module in `BUILTIN` has a
+Built-in checkers are plugins like any other (`gradewise.plugins.BUILTIN`): each module has a
 `register_checkers` hook implementation; third-party packages add theirs through the
 `gradewise` entry-point group.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
-import pluggy
-
-from gradewise import hookspecs
 from gradewise.model import Key, Outcome
-
-BUILTIN = (
-    "gradewise.checkers.choice",
-    "gradewise.checkers.truefalse",
-    "gradewise.checkers.numeric",
-    "gradewise.checkers.expression",
-)
+from gradewise.plugins import plugin_manager
 
 
 @runtime_checkable
@@ -65,17 +55,6 @@ class Registry:
 
     def kinds(self) -> list[str]:
         return sorted(self._checkers)
-
-
-def plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins and (optionally) installed plugins loaded."""
-    pm = pluggy.PluginManager("gradewise")
-    pm.add_hookspecs(hookspecs)
-    for name in BUILTIN:
-        pm.register(importlib.import_module(name), name=name)
-    if entry_points:
-        pm.load_setuptools_entrypoints("gradewise")
-    return pm
 
 
 @cache

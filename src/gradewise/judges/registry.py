@@ -1,0 +1,87 @@
+"""The judge protocol and the judge registry (same plugin hook file as the checkers).
+
+A judge decides free text: one rubric criterion, or a whole part when it has no rubric. It gets
+everything a human grader would see — the question, the reference answer, the criterion, the
+answer — plus the answers a human has already marked for this part (`examples`), and returns a
+fraction of the marks with a calibrated confidence and the student's words that support it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol, runtime_checkable
+
+from gradewise.model import Status
+from gradewise.plugins import plugin_manager
+
+
+@dataclass(frozen=True)
+class Example:
+    """An answer a human has already marked: its text and the fraction of the marks it got."""
+
+    answer: str
+    fraction: float
+
+
+@dataclass(frozen=True)
+class JudgeItem:
+    """One decision to make. `criterion` is '' when the whole part is judged."""
+
+    question: str
+    reference: str
+    answer: str
+    criterion: str = ""
+    max_marks: float = 1.0
+    examples: tuple[Example, ...] = ()
+    group: str = ""  # identifies the part (or data-set question) the examples belong to
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """fraction in [0, 1]; evidence = (start, end) in the answer of the words that decided it."""
+
+    status: Status
+    fraction: float
+    confidence: float
+    reason: str = ""
+    evidence: tuple[int, int] | None = None
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """Decides free text. `judge_many` never raises: failures are needs_review judgements."""
+
+    id: str
+    version: str
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        """One judgement per item, in order."""
+        ...
+
+
+class JudgeRegistry:
+    """Judges by id."""
+
+    def __init__(self) -> None:
+        self._judges: dict[str, Judge] = {}
+
+    def register(self, judge: Judge) -> None:
+        if judge.id in self._judges:
+            raise ValueError(f"two judges registered with id {judge.id!r}")
+        self._judges[judge.id] = judge
+
+    def get(self, judge_id: str) -> Judge | None:
+        return self._judges.get(judge_id)
+
+    def ids(self) -> list[str]:
+        return sorted(self._judges)
+
+
+@cache
+def judges() -> JudgeRegistry:
+    """The process-wide judge registry: built-ins and installed plugins."""
+    reg = JudgeRegistry()
+    plugin_manager().hook.register_judges(register=reg.register)
+    return reg
