@@ -182,3 +182,10 @@ def test_exam_check_prints_tree_and_totals(ws: Path) -> None:
     assert "I.2 — 3 marks, numeric" in out.output
     data = json.loads(run(ws, "exam", "check", "--json").output)
     assert [p["address"] for p in data["parts"]] == ["I.1", "I.2", "I.3"]
+
+
+def test_judges_list_and_unknown_judge(ws: Path) -> None:
+    listed = json.loads(run(ws, "judges", "list", "--json").output)
+    assert {(r["type"], r["id"]) for r in listed} >= {("checker", "numeric"), ("checker", "choice")}
+    out = run(ws, "grade", "--judge", "oracle")
+    assert out.exit_code != 0 and "no judge 'oracle'" in out.output and "none" in out.output

@@ -8,6 +8,7 @@ import pytest
 
 from gradewise import grading
 from gradewise.checkers.registry import Registry, SimpleChecker
+from gradewise.judges.registry import Example, JudgeItem, Judgement
 from gradewise.model import Answer, Criterion, Exam, Key, Outcome, Part, Question, Section, Status
 
 
@@ -142,3 +143,83 @@ def test_verdict_records_evidence_and_producer() -> None:
     verdict = grade.verdicts[0]
     assert verdict.evidence == "42" and verdict.span == (0, 2)
     assert verdict.produced_by.startswith("exact@7#")
+
+
+class Echo:
+    """A judge that reads its decision from the answer: 'good' met, 'half' partial, 'meh' unsure."""
+
+    id = "echo"
+    version = "1"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.seen: list[JudgeItem] = []
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        if self.fail:
+            raise RuntimeError("model crashed")
+        self.seen.extend(items)
+        return [self._one(item) for item in items]
+
+    @staticmethod
+    def _one(item: JudgeItem) -> Judgement:
+        if "good" in item.answer:
+            return Judgement(Status.MET, 1.0, 0.95, "matches the reference", (0, 4))
+        if "half" in item.answer:
+            return Judgement(Status.PARTIAL, 0.5, 0.9, "half of it")
+        return Judgement(Status.NOT_MET, 0.0, 0.4, "unsure")
+
+
+def _text_exam() -> Exam:
+    parts = (
+        Part("I.1", "1", "Explain dropout.", 4, rubric=(Criterion("idea", "random zeroing", 4),)),
+        Part("I.2", "2", "Why ReLU?", 2, reference="No saturation for positive inputs."),
+    )
+    return Exam("e", "E", (Section("I", "", tuple(Question(p.label, "", (p,)) for p in parts)),))
+
+
+def _judged(judge: Echo, *texts: str, examples=None):  # type: ignore[no-untyped-def]
+    reg, _ = _registry()
+    jobs = grading.plan(_text_exam(), _answers(*texts), reg=reg, judge=judge, examples=examples)
+    [chunk] = list(grading.run(jobs, reg=reg, judge=judge, examples=examples))
+    return {g.address: g for g, _ in chunk}
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (("good", "good"), {"I.1": (4, False), "I.2": (2, False)}),  # sure and right: no human
+        (
+            ("half", "half"),
+            {"I.1": (2, False), "I.2": (1, False)},
+        ),  # partial credit, whole part too
+        (("meh", "good"), {"I.1": (0, True), "I.2": (2, False)}),  # unsure: review, proposal kept
+    ],
+)
+def test_judge_decides_free_text(
+    texts: tuple[str, str], expected: dict[str, tuple[float, bool]]
+) -> None:
+    got = _judged(Echo(), *texts)
+    assert {a: (g.auto_score, g.needs_review) for a, g in got.items()} == expected
+    assert got["I.1"].verdicts[0].produced_by == "echo@1"
+
+
+def test_judge_failure_goes_to_review() -> None:
+    got = _judged(Echo(fail=True), "good", "good")
+    assert all(g.needs_review and g.auto_score == 0 for g in got.values())
+    assert "model crashed" in got["I.1"].verdicts[0].reason
+
+
+def test_human_marks_reach_the_whole_part_judge_and_trigger_regrading() -> None:
+    judge = Echo()
+    examples = {"I.2": (Example("no saturation", 1.0),)}
+    _judged(judge, "good", "good", examples=examples)
+    by_part = {i.group: i for i in judge.seen}
+    assert by_part["I.2"].examples == examples["I.2"]
+    assert by_part["I.1"].examples == ()  # criterion judgements get no part-level marks
+    reg, _ = _registry()
+    exam, answers = _text_exam(), _answers("good", "good")
+    first = grading.plan(exam, answers, reg=reg, judge=judge)
+    previous = {(j.answer.student, j.answer.address): j.input_hash for j in first}
+    again = grading.plan(exam, answers, previous, reg=reg, judge=judge, examples=examples)
+    assert [j.answer.address for j in again] == ["I.2"]  # a new human mark re-grades that part only

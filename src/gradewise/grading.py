@@ -1,8 +1,10 @@
-"""Answers × parts → verdicts → part grades: incremental, batched by checker, resumable.
+"""Answers × parts → verdicts → part grades: incremental, batched, resumable.
 
 `plan` decides what must be (re)graded from content hashes (the part's definition, the answer
-text, the versions of the checkers it uses); `run` grades those jobs in chunks, so the caller can
-store each chunk as it comes and a killed run loses nothing already stored.
+text, the versions of the checkers it uses, and for free text the judge and the human marks it
+learns from); `run` grades those jobs in chunks, so the caller can store each chunk as it comes
+and a killed run loses nothing already stored. Keyed criteria go to checkers, batched by kind;
+free text goes to one judge call per chunk; without a judge, free text waits for a human.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from gradewise.checkers.registry import Registry, registry
+from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.model import (
     NO_ANSWER_SOURCE,
     Answer,
@@ -31,7 +34,11 @@ from gradewise.scoring import score_part
 GRADING_VERSION = "1"
 
 NO_ANSWER = "no answer found for this part: check the segmentation, or set the mark by hand"
-NO_CHECK = "free-text criterion with no automatic check: a human decides"
+NO_CHECK = "free text and no judge configured: a human decides"
+
+Examples = Mapping[str, tuple[Example, ...]]
+# A slot is (job index, criterion index); criterion index -1 is the whole part (no rubric).
+Slot = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -47,11 +54,14 @@ def plan(
     previous: Mapping[tuple[str, str], str] | None = None,
     *,
     reg: Registry | None = None,
+    judge: Judge | None = None,
+    examples: Examples | None = None,
 ) -> list[Job]:
     """The answers whose grade is missing or out of date."""
     reg = reg or registry()
+    examples = examples or {}
     parts = {p.address: p for p in exam.parts()}
-    part_hashes = {a: _part_hash(p, reg) for a, p in parts.items()}
+    part_hashes = {a: _part_hash(p, reg, judge, examples.get(a, ())) for a, p in parts.items()}
     jobs = []
     for answer in answers:
         part = parts.get(answer.address)
@@ -64,56 +74,112 @@ def plan(
 
 
 def run(
-    jobs: Sequence[Job], *, reg: Registry | None = None, chunk_size: int = 500
+    jobs: Sequence[Job],
+    *,
+    reg: Registry | None = None,
+    judge: Judge | None = None,
+    examples: Examples | None = None,
+    chunk_size: int = 500,
 ) -> Iterator[list[tuple[PartGrade, str]]]:
     """Grade the jobs chunk by chunk; each chunk is a list of (grade, input hash)."""
     reg = reg or registry()
     for start in range(0, len(jobs), chunk_size):
-        yield grade_chunk(jobs[start : start + chunk_size], reg)
+        yield grade_chunk(jobs[start : start + chunk_size], reg, judge, examples or {})
 
 
-def grade_chunk(jobs: Sequence[Job], reg: Registry) -> list[tuple[PartGrade, str]]:
-    """Grade a chunk, batching every checked criterion by checker kind."""
+def grade_chunk(
+    jobs: Sequence[Job], reg: Registry, judge: Judge | None = None, examples: Examples | None = None
+) -> list[tuple[PartGrade, str]]:
+    """Grade a chunk: checked criteria batched by checker kind, free text in one judge call."""
     requests: dict[str, list[tuple[int, int, str, Key]]] = {}
-    verdicts: list[list[Verdict | None]] = []
+    to_judge: list[Slot] = []
+    rows: list[dict[int, Verdict]] = []
     for j, job in enumerate(jobs):
-        row: list[Verdict | None] = []
-        if not job.part.criteria:
-            row.append(_whole_part(job.answer))
-        for c, criterion in enumerate(job.part.criteria):
-            row.append(_undecidable(job.answer, criterion))
-            if row[-1] is None and criterion.check is not None:
+        row: dict[int, Verdict] = {}
+        for c, criterion in _slots(job.part):
+            verdict = _undecidable(job.answer, criterion, judge)
+            if verdict is not None:
+                row[c] = verdict
+            elif criterion is not None and criterion.check is not None:
                 key = criterion.check
                 requests.setdefault(key.kind, []).append((j, c, job.answer.text, key))
-        verdicts.append(row)
+            else:
+                to_judge.append((j, c))
+        rows.append(row)
     for kind, items in requests.items():
-        for (j, c, text, key), verdict in zip(items, _check_kind(reg, kind, items), strict=True):
-            verdicts[j][c] = _verdict(jobs[j].part.criteria[c], text, key, verdict, reg)
-    return [_grade(job, row) for job, row in zip(jobs, verdicts, strict=True)]
+        for (j, c, text, key), outcome in zip(items, _check_kind(reg, kind, items), strict=True):
+            rows[j][c] = _verdict(jobs[j].part.criteria[c], text, key, outcome, reg)
+    if judge is not None and to_judge:
+        judged = _judge(judge, jobs, to_judge, examples or {})
+        for (j, c), verdict in zip(to_judge, judged, strict=True):
+            rows[j][c] = verdict
+    return [
+        _grade(job, tuple(row[c] for c in sorted(row))) for job, row in zip(jobs, rows, strict=True)
+    ]
 
 
-def _whole_part(answer: Answer) -> Verdict:
-    """A part with neither key nor rubric: one verdict for the whole part, for a human."""
+def _slots(part: Part) -> list[tuple[int, Criterion | None]]:
+    if not part.criteria:
+        return [(-1, None)]
+    return list(enumerate(part.criteria))
+
+
+def _undecidable(
+    answer: Answer, criterion: Criterion | None, judge: Judge | None
+) -> Verdict | None:
+    """A verdict when nothing automatic should run: no answer, or free text and no judge."""
+    cid = criterion.id if criterion else "part"
     if not answer.text.strip():
-        return Verdict(
-            "part", Status.NEEDS_REVIEW, 0.0, answer.flag or NO_ANSWER, produced_by=NO_ANSWER_SOURCE
-        )
-    return Verdict("part", Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")
-
-
-def _undecidable(answer: Answer, criterion: Criterion) -> Verdict | None:
-    """A verdict when no checker should run: empty answer, or no check for this criterion."""
-    if not answer.text.strip():
-        return Verdict(
-            criterion.id,
-            Status.NEEDS_REVIEW,
-            0.0,
-            answer.flag or NO_ANSWER,
-            produced_by=NO_ANSWER_SOURCE,
-        )
-    if criterion.check is None:
-        return Verdict(criterion.id, Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")
+        reason = answer.flag or NO_ANSWER
+        return Verdict(cid, Status.NEEDS_REVIEW, 0.0, reason, produced_by=NO_ANSWER_SOURCE)
+    if (criterion is None or criterion.check is None) and judge is None:
+        return Verdict(cid, Status.NEEDS_REVIEW, 0.0, NO_CHECK, produced_by="none")
     return None
+
+
+def _judge(
+    judge: Judge, jobs: Sequence[Job], slots: Sequence[Slot], examples: Examples
+) -> list[Verdict]:
+    items = [_judge_item(jobs[j], c, examples) for j, c in slots]
+    try:
+        judgements = judge.judge_many(items)
+        if len(judgements) != len(items):
+            raise ValueError("the judge returned a wrong number of judgements")
+    except Exception as exc:  # a judge failure must not cost a student marks
+        judgements = [Judgement(Status.ERROR, 0.0, 0.0, f"{judge.id} judge failed: {exc!r}")] * len(
+            items
+        )
+    by = f"{judge.id}@{judge.version}"
+    return [_judged(jobs[j], c, jm, by) for (j, c), jm in zip(slots, judgements, strict=True)]
+
+
+def _judge_item(job: Job, c: int, examples: Examples) -> JudgeItem:
+    part = job.part
+    criterion = part.criteria[c] if c >= 0 else None
+    return JudgeItem(
+        question=part.prompt,
+        reference=part.reference,
+        answer=job.answer.text,
+        criterion=criterion.text if criterion else "",
+        max_marks=abs(criterion.marks) if criterion else part.marks,
+        # Human marks are per part, so they teach the whole-part judgement only.
+        examples=() if criterion else examples.get(part.address, ()),
+        group=part.address,
+    )
+
+
+def _judged(job: Job, c: int, judgement: Judgement, by: str) -> Verdict:
+    span = judgement.evidence
+    return Verdict(
+        criterion=job.part.criteria[c].id if c >= 0 else "part",
+        status=judgement.status,
+        fraction=judgement.fraction,
+        reason=judgement.reason,
+        evidence=job.answer.text[span[0] : span[1]] if span else "",
+        span=span,
+        confidence=judgement.confidence,
+        produced_by=by,
+    )
 
 
 def _check_kind(
@@ -157,8 +223,7 @@ def produced_by(key: Key, reg: Registry) -> str:
     return f"{key.kind}@{version}#{_key_hash(key)[:10]}"
 
 
-def _grade(job: Job, row: Sequence[Verdict | None]) -> tuple[PartGrade, str]:
-    verdicts = tuple(v for v in row if v is not None)
+def _grade(job: Job, verdicts: tuple[Verdict, ...]) -> tuple[PartGrade, str]:
     score, needs_review = score_part(job.part, verdicts)
     grade = PartGrade(job.answer.student, job.answer.address, score, verdicts, needs_review)
     return grade, job.input_hash
@@ -169,12 +234,20 @@ def _key_hash(key: Key) -> str:
     return _hash(json.dumps(payload, sort_keys=True, default=str))
 
 
-def _part_hash(part: Part, reg: Registry) -> str:
+def _part_hash(
+    part: Part, reg: Registry, judge: Judge | None, examples: tuple[Example, ...]
+) -> str:
     versions = {}
+    judged = not part.criteria
     for criterion in part.criteria:
         if criterion.check is not None:
             checker = reg.get(criterion.check.kind)
             versions[criterion.check.kind] = checker.version if checker else "missing"
+        else:
+            judged = True
+    if judged:
+        versions["judge"] = f"{judge.id}@{judge.version}" if judge else "none"
+        versions["examples"] = _hash(*(f"{e.fraction:.6g}:{e.answer}" for e in examples))
     definition = json.dumps(asdict(part), sort_keys=True, default=str)
     return _hash(GRADING_VERSION, definition, json.dumps(versions, sort_keys=True))
 

@@ -7,6 +7,8 @@ The rules, in order:
 - the base is 0, except for a pure deduction rubric (every criterion negative): then it is the
   part's marks and met criteria deduct;
 - a verdict that is needs_review or error contributes nothing and flags the part for review;
+  so does a verdict less confident than the part's `review_below` (its score is a proposal);
+- free text judged as a whole (no rubric) earns `marks × fraction`;
 - the part score is clamped to [0, marks], whatever any checker returned;
 - a section rule `best: k` keeps the k best question totals of that section.
 """
@@ -19,14 +21,31 @@ from gradewise.model import Criterion, Exam, Part, PartGrade, Result, Script, St
 
 
 def score_part(part: Part, verdicts: Sequence[Verdict]) -> tuple[float, bool]:
-    """The auto score of one part and whether it needs a human."""
+    """The auto score of one part and whether it needs a human.
+
+    A verdict less sure than the part's `review_below` threshold also sends it to review (its
+    score still counts, as the machine's proposal).
+    """
     by_id = {v.criterion: v for v in verdicts}
+    unsure = any(v.confidence < part.review_below for v in verdicts)
+    if not part.criteria:  # free text judged as a whole
+        whole = by_id.get("part")
+        if whole is None or not whole.status.decided:
+            return 0.0, True
+        return clamp(part.marks * _fraction(whole), 0.0, part.marks), unsure
     criteria = part.criteria
-    needs_review = not criteria or any(not v.status.decided for v in verdicts)
+    needs_review = unsure or any(not v.status.decided for v in verdicts)
     needs_review = needs_review or any(c.id not in by_id for c in criteria)
-    base = part.marks if criteria and all(c.marks < 0 for c in criteria) else 0.0
+    base = part.marks if all(c.marks < 0 for c in criteria) else 0.0
     total = base + sum(_contributions(criteria, by_id))
     return clamp(total, 0.0, part.marks), needs_review
+
+
+def _fraction(verdict: Verdict) -> float:
+    """A met verdict with no fraction counts in full."""
+    if verdict.status is Status.MET and verdict.fraction == 0:
+        return 1.0
+    return verdict.fraction
 
 
 def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) -> Iterable[float]:
@@ -35,14 +54,11 @@ def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) 
         verdict = by_id.get(criterion.id)
         if verdict is None or not verdict.status.decided:
             continue
-        fraction = verdict.fraction
-        if verdict.status is Status.MET and fraction == 0:
-            fraction = 1.0
         if criterion.group is not None:
             if verdict.status is Status.NOT_MET or criterion.group in used_groups:
                 continue
             used_groups.add(criterion.group)
-        yield criterion.marks * fraction
+        yield criterion.marks * _fraction(verdict)
 
 
 def clamp(value: float, low: float, high: float) -> float:

@@ -16,6 +16,7 @@ from pathlib import Path
 from gradewise import grading
 from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.exam import load_exam
+from gradewise.judges.registry import Example, Judge, judges
 from gradewise.model import Exam, PartGrade, Result
 from gradewise.scoring import results, skipped
 from gradewise.scripts.ingest import Roster, find_scripts, read_roster, read_script
@@ -109,6 +110,7 @@ class Workspace:
         self,
         *,
         part: str | None = None,
+        judge: str | None = None,
         on_start: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> int:
@@ -118,15 +120,44 @@ class Workspace:
         if part is not None:
             self.check_part(part)
             answers = [a for a in answers if a.address == part]
-        jobs = grading.plan(self.exam, answers, self.store.input_hashes())
+        chosen = self.judge(judge)
+        examples = self.examples() if chosen else {}
+        jobs = grading.plan(
+            self.exam, answers, self.store.input_hashes(), judge=chosen, examples=examples
+        )
         if on_start:
             on_start(len(jobs))
         done = 0
-        for chunk in grading.run(jobs):
+        for chunk in grading.run(jobs, judge=chosen, examples=examples):
             done += self.store.save_grades(chunk)
             if on_progress:
                 on_progress(len(chunk))
         return done
+
+    @staticmethod
+    def judge(judge_id: str | None) -> Judge | None:
+        """The free-text judge by id (None: free text waits for a human)."""
+        if judge_id is None or judge_id == "none":
+            return None
+        found = judges().get(judge_id)
+        if found is None:
+            known = ", ".join(["none", *judges().ids()])
+            raise WorkspaceError(f"no judge {judge_id!r}", fix=f"use one of: {known}")
+        return found
+
+    def examples(self) -> dict[str, tuple[Example, ...]]:
+        """Per part, the answers a human has marked, as lessons for the judges."""
+        marks = {p.address: p.marks for p in self.exam.parts()}
+        texts = {(a.student, a.address): a.text for a in self.store.answers()}
+        found: dict[str, list[Example]] = {}
+        for g in self.store.grades():
+            text = texts.get((g.student, g.address), "")
+            if g.manual_score is not None and text.strip() and marks.get(g.address):
+                found.setdefault(g.address, []).append(
+                    Example(text, g.manual_score / marks[g.address])
+                )
+        # Sorted, so the same marks always give the same lesson (and the same content hash).
+        return {a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()}
 
     def results(self) -> list[Result]:
         return results(self.exam, self.store.grades(), self.store.scripts())

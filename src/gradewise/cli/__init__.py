@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gradewise.cli import exam, export, grades, init, review, run, scripts
+from gradewise.cli import exam, export, grades, init, judges, review, run, scripts
 from gradewise.cli.common import GradewiseGroup
 from gradewise.errors import GradewiseError
 
@@ -41,6 +41,7 @@ cli.add_command(run.results)
 cli.add_command(review.review)
 cli.add_command(grades.grades)
 cli.add_command(export.export)
+cli.add_command(judges.judges)
 
 
 def main() -> None:

@@ -13,8 +13,14 @@ from gradewise.model import Exam, Result
 
 @click.command()
 @click.option("--part", help="Grade only this part (an address such as II.4.a).")
+@click.option(
+    "--judge",
+    default="none",
+    show_default=True,
+    help="Free-text judge (see 'gradewise judges list'); 'none' leaves free text to humans.",
+)
 @click.pass_context
-def grade(ctx: click.Context, part: str | None) -> None:
+def grade(ctx: click.Context, part: str | None, judge: str) -> None:
     """Grade every answer that changed since the last run (resumable: kill it any time).
 
     Example: gradewise grade --part I.3
@@ -31,6 +37,7 @@ def grade(ctx: click.Context, part: str | None) -> None:
         task = progress.add_task("grading", total=None)
         done = ws.grade(
             part=part,
+            judge=judge,
             on_start=lambda total: progress.update(task, total=total),
             on_progress=lambda n: progress.advance(task, n),
         )
