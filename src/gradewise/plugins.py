@@ -15,6 +15,7 @@ BUILTIN = (
     "gradewise.checkers.truefalse",
     "gradewise.checkers.numeric",
     "gradewise.checkers.expression",
+    "gradewise.judges.lexical",
 )
 
 

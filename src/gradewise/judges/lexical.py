@@ -1,0 +1,216 @@
+"""The `lexical` judge: which of the reference's ideas does the answer use, in words.
+
+Zero-shot, an answer is scored by the reference's content words it contains (light stemming, stop
+words out); words the question already gives away count less, so repeating the question earns
+little. With human-marked answers of the same part (`examples`), two things are learned: an
+offset that calibrates the word score to this grader's scale, and a nearest-neighbour estimate
+from the marked answers most like this one; they are blended by how alike the neighbours are.
+Confidence is high far from the middle of the scale and when close neighbours agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gradewise.hookspecs import hookimpl
+from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
+from gradewise.model import Status
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE = re.compile(r"[^.!?\n;]+")
+_STOP = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not of off on once only or other our out over own same she should so some such
+    than that the their them then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours also may
+    might must shall one use used using get gets make makes""".split()
+)
+_SUFFIXES = ("ation", "ing", "ness", "ment", "ied", "ed", "ly", "er")
+_VOWELS = set("aeiouy")
+# Repeated words from the question count this much of a reference word.
+QUESTION_WEIGHT = 0.25
+
+
+def stem(word: str) -> str:
+    """Crude suffix stripping: enough to match 'computes'/'computing'/'computation'."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+@lru_cache(maxsize=50_000)
+def terms(text: str) -> frozenset[str]:
+    """Content-word stems of a text."""
+    return frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def looks_like_words(text: str) -> bool:
+    """False for gibberish: most tokens lack vowels or are one long run of letters."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return False
+    plausible = [w for w in words if w.isdigit() or (_VOWELS & set(w) and len(w) <= 20)]
+    return len(plausible) >= 0.6 * len(words)
+
+
+@dataclass(frozen=True)
+class WordScore:
+    value: float  # 0..1, the share of the reference's new ideas found, weighted
+    evidence: tuple[int, int] | None
+
+
+def word_score(item: JudgeItem) -> WordScore:
+    """The best score over the ` || `-separated references."""
+    best = WordScore(0.0, None)
+    for reference in item.reference.split("||") or [""]:
+        score = _one_reference(item.answer, reference, item.question)
+        if score.value > best.value:
+            best = score
+    return best
+
+
+def _one_reference(answer: str, reference: str, question: str) -> WordScore:
+    ref, asked, said = terms(reference), terms(question), terms(answer)
+    if not ref or not said:
+        return WordScore(0.0, None)
+    weights = {t: (QUESTION_WEIGHT if t in asked else 1.0) for t in ref}
+    recall = sum(weights[t] for t in ref & said) / sum(weights.values())
+    relevant = len(said & (ref | asked)) / len(said)
+    value = 0.8 * recall + 0.2 * relevant * recall
+    return WordScore(value, _evidence(answer, ref - asked or ref))
+
+
+def _evidence(answer: str, wanted: frozenset[str]) -> tuple[int, int] | None:
+    best, span = 0, None
+    for m in _SENTENCE.finditer(answer):
+        hits = len(terms(m.group()) & wanted)
+        if hits > best:
+            best, span = hits, _trim(answer, m.span())
+    return span
+
+
+def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def zero_shot_fraction(value: float) -> float:
+    """Word score → fraction of the marks: a logistic curve centred where about half the
+    reference's new ideas are present."""
+    return 1 / (1 + math.exp(-9 * (value - 0.4)))
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice overlap of content-word stems."""
+    ta, tb = terms(a), terms(b)
+    return 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    estimate: float
+    closeness: float  # the best similarity, 0..1
+    spread: float  # how much the close neighbours disagree, 0..1
+
+
+def neighbours(answer: str, examples: Sequence[Example], k: int = 5) -> Neighbours | None:
+    """A similarity-weighted mean of the k most similar marked answers."""
+    scored = sorted(((similarity(answer, e.answer), e.fraction) for e in examples), reverse=True)[
+        :k
+    ]
+    weight = sum(s * s for s, _ in scored)
+    if weight == 0:
+        return None
+    estimate = sum(s * s * f for s, f in scored) / weight
+    spread = math.sqrt(sum(s * s * (f - estimate) ** 2 for s, f in scored) / weight)
+    return Neighbours(estimate, scored[0][0], min(1.0, 2 * spread))
+
+
+class LexicalJudge:
+    """Word overlap with the reference, calibrated and sharpened by the human's marks."""
+
+    id = "lexical"
+    version = "1"
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        offsets: dict[str, float] = {}
+        return [self._safe(item, offsets) for item in items]
+
+    def _safe(self, item: JudgeItem, offsets: dict[str, float]) -> Judgement:
+        try:
+            return self._judge(item, offsets)
+        except Exception as exc:  # a judge failure goes to a human, never to zero marks
+            return Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, f"lexical judge failed: {exc!r}")
+
+    def _judge(self, item: JudgeItem, offsets: dict[str, float]) -> Judgement:
+        if not item.answer.strip():
+            return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
+        if not looks_like_words(item.answer):
+            return Judgement(Status.NOT_MET, 0.0, 0.9, "no recognisable words")
+        score = word_score(item)
+        fraction = zero_shot_fraction(score.value)
+        if item.examples:
+            fraction, confidence = _learned(item, fraction, offsets)
+        else:
+            confidence = 0.5 + 0.45 * abs(2 * fraction - 1)
+        if terms(item.answer) <= terms(item.question) and score.value < 0.5:
+            fraction = min(fraction, 0.25)  # only the question's own words: never full marks
+        return _judgement(fraction, confidence, score)
+
+
+def _learned(item: JudgeItem, zero: float, offsets: dict[str, float]) -> tuple[float, float]:
+    if item.group not in offsets:
+        offsets[item.group] = _offset(item)
+    calibrated = min(1.0, max(0.0, zero + offsets[item.group]))
+    near = neighbours(item.answer, item.examples)
+    if near is None:
+        return calibrated, 0.5 + 0.4 * abs(2 * calibrated - 1)
+    trust = near.closeness * (1 - near.spread)
+    fraction = trust * near.estimate + (1 - trust) * calibrated
+    confidence = 0.5 + 0.45 * max(abs(2 * fraction - 1), trust)
+    return fraction, confidence
+
+
+def _offset(item: JudgeItem) -> float:
+    """Mean gap between the human's marks and the word score on the marked answers."""
+    gaps = []
+    for example in item.examples:
+        marked = JudgeItem(item.question, item.reference, example.answer)
+        gaps.append(example.fraction - zero_shot_fraction(word_score(marked).value))
+    return sum(gaps) / len(gaps)
+
+
+def _judgement(fraction: float, confidence: float, score: WordScore) -> Judgement:
+    if fraction >= 0.75:
+        status = Status.MET
+    elif fraction <= 0.25:
+        status = Status.NOT_MET
+    else:
+        status = Status.PARTIAL
+    reason = f"uses {score.value:.0%} of the reference's ideas (weighted words)"
+    return Judgement(
+        status, round(fraction, 4), round(min(confidence, 0.97), 4), reason, score.evidence
+    )
+
+
+@hookimpl
+def register_judges(register: Callable[[Judge], None]) -> None:
+    register(LexicalJudge())
