@@ -4,7 +4,8 @@ Measures, on this machine: segmentation (scripts/s), grading end to end through 
 (ingest + segment + check + score + store; part-answers/s, expressions included), a re-run with
 nothing changed, and peak memory. Prints a Markdown table for BENCHMARKS.md.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [--students 200] [--seed 1] [--distinct-expressions]
+    .venv/bin/python benchmarks/bench_pipeline.py [--students 200] [--seed 1]
+    .venv/bin/python benchmarks/bench_pipeline.py --distinct-expressions   # no cache hits
 """
 
 from __future__ import annotations
