@@ -184,3 +184,13 @@ def test_cli_evaluate_unknown_judge() -> None:
 def test_graded_answer_is_a_value() -> None:
     row = GradedAnswer("d", "all", "1", "q", "r", "a", "s", 1.0, 2.0)
     assert row == GradedAnswer("d", "all", "1", "q", "r", "a", "s", 1.0, 2.0)
+
+
+def test_varied_marks_are_compared_as_shares() -> None:
+    # Two questions worth 2 and 4 marks, each predicted at half marks: RMSE on the share scale.
+    rows = [
+        GradedAnswer("saf", "all", "1", "q", "r", "a", "s", 2.0, 2.0),
+        GradedAnswer("saf", "all", "2", "q", "r", "b", "s", 0.0, 4.0),
+    ]
+    [m] = evaluate(Spy(), rows, protocols=("zero-shot",))
+    assert m.rmse == pytest.approx(0.5)  # |0.5 - 1| and |0.5 - 0| on the 0..1 scale

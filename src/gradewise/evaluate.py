@@ -9,9 +9,11 @@ Protocols:
 - k-shot: per question, k answers are graded by the human first (seeded-random choice) and given
   to the judge as examples; the rest are predicted and only they are reported.
 
-Agreement (for coverage and the reliability table): on a 2-way data set (max_score 1 with
-correct/incorrect labels) the predicted label equals the human's; on a point scale the predicted
-score is within an eighth of the question's marks of the human's.
+Pearson r and RMSE are on the data set's score scale, or on score / max_score when its
+questions are worth different marks (SAF). Agreement (for coverage and the reliability table):
+on a 2-way data set (max_score 1 with correct/incorrect labels) the predicted label equals the
+human's; on a point scale the predicted score is within an eighth of the question's marks of the
+human's.
 """
 
 from __future__ import annotations
@@ -310,6 +312,10 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
     rows = [p.row for p in predictions]
     human = [r.score for r in rows]
     guess = [p.score for p in predictions]
+    # Questions worth different marks (SAF) are compared on the share of the marks.
+    varied = len({r.max_score for r in rows}) > 1
+    h_scale = [r.score / r.max_score for r in rows] if varied else human
+    g_scale = [p.score / p.row.max_score for p in predictions] if varied else guess
     binary = two_way(rows)
     agree = [_agree(p, binary) for p in predictions]
     truth_labels = (
@@ -327,8 +333,8 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
         split=first.split if first else "",
         protocol=protocol,
         n=len(rows),
-        pearson=pearson(guess, human),
-        rmse=rmse(guess, human),
+        pearson=pearson(g_scale, h_scale),
+        rmse=rmse(g_scale, h_scale),
         qwk=qwk([int(h) for h in human], [round(g) for g in guess]) if integer else math.nan,
         accuracy=accuracy(truth_labels, guess_labels),
         macro_f1=macro_f1(truth_labels, guess_labels),

@@ -1,0 +1,61 @@
+"""Free-text agreement with human graders on the data sets beside the checkout (../shared/data).
+
+Runs `gradewise.evaluate` for every judge given (default: every installed judge) on every CSV
+there, with the zero-shot and k-shot (k = 5, 10) protocols, and prints a Markdown table for
+BENCHMARKS.md. Skips, with a message, when the data folder is absent (users' machines have none).
+
+    .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+from gradewise.evaluate import Metrics, evaluate, read_graded
+from gradewise.judges.registry import judges
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--judge", action="append", help="judge id (repeat); default: all")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args()
+    files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
+    if not files:
+        print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
+        return
+    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc",
+               "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for judge_id in args.judge or judges().ids():
+        judge = judges().get(judge_id)
+        if judge is None:
+            sys.exit(f"no judge {judge_id!r}; installed: {', '.join(judges().ids())}")
+        for path in files:
+            rows = read_graded(path)
+            report = evaluate(
+                judge, rows, protocols=("zero-shot", "k-shot:5", "k-shot:10"), seed=args.seed
+            )
+            for m in report:
+                print(_row(judge_id, m))
+
+
+def _row(judge_id: str, m: Metrics) -> str:
+    figures = (m.pearson, m.rmse, m.qwk, m.accuracy, m.macro_f1, m.weighted_f1, m.coverage)
+    cells = ["—" if math.isnan(v) else f"{v:.3f}" for v in figures]
+    return (
+        f"| {judge_id} | {m.dataset} | {m.split} | {m.protocol} | {m.n} | "
+        + " | ".join(cells)
+        + f" | {m.answers_per_s:.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
