@@ -16,6 +16,7 @@ BUILTIN = (
     "gradewise.checkers.numeric",
     "gradewise.checkers.expression",
     "gradewise.judges.lexical",
+    "gradewise.judges.similarity",
 )
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
+from gradewise.judges._learn import blend, neighbours, offset, zero_shot_confidence
+from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.model import Status
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -124,26 +125,6 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
 
 
-@dataclass(frozen=True)
-class Neighbours:
-    estimate: float
-    closeness: float  # the best similarity, 0..1
-    spread: float  # how much the close neighbours disagree, 0..1
-
-
-def neighbours(answer: str, examples: Sequence[Example], k: int = 5) -> Neighbours | None:
-    """A similarity-weighted mean of the k most similar marked answers."""
-    scored = sorted(((similarity(answer, e.answer), e.fraction) for e in examples), reverse=True)[
-        :k
-    ]
-    weight = sum(s * s for s, _ in scored)
-    if weight == 0:
-        return None
-    estimate = sum(s * s * f for s, f in scored) / weight
-    spread = math.sqrt(sum(s * s * (f - estimate) ** 2 for s, f in scored) / weight)
-    return Neighbours(estimate, scored[0][0], min(1.0, 2 * spread))
-
-
 class LexicalJudge:
     """Word overlap with the reference, calibrated and sharpened by the human's marks."""
 
@@ -170,7 +151,7 @@ class LexicalJudge:
         if item.examples:
             fraction, confidence = _learned(item, fraction, offsets)
         else:
-            confidence = 0.5 + 0.45 * abs(2 * fraction - 1)
+            confidence = zero_shot_confidence(fraction)
         if terms(item.answer) <= terms(item.question) and score.value < 0.5:
             fraction = min(fraction, 0.25)  # only the question's own words: never full marks
         return _judgement(fraction, confidence, score)
@@ -178,24 +159,14 @@ class LexicalJudge:
 
 def _learned(item: JudgeItem, zero: float, offsets: dict[str, float]) -> tuple[float, float]:
     if item.group not in offsets:
-        offsets[item.group] = _offset(item)
-    calibrated = min(1.0, max(0.0, zero + offsets[item.group]))
-    near = neighbours(item.answer, item.examples)
-    if near is None:
-        return calibrated, 0.5 + 0.4 * abs(2 * calibrated - 1)
-    trust = near.closeness * (1 - near.spread)
-    fraction = trust * near.estimate + (1 - trust) * calibrated
-    confidence = 0.5 + 0.45 * max(abs(2 * fraction - 1), trust)
-    return fraction, confidence
-
-
-def _offset(item: JudgeItem) -> float:
-    """Mean gap between the human's marks and the word score on the marked answers."""
-    gaps = []
-    for example in item.examples:
-        marked = JudgeItem(item.question, item.reference, example.answer)
-        gaps.append(example.fraction - zero_shot_fraction(word_score(marked).value))
-    return sum(gaps) / len(gaps)
+        zeros = [
+            zero_shot_fraction(word_score(JudgeItem(item.question, item.reference, e.answer)).value)
+            for e in item.examples
+        ]
+        offsets[item.group] = offset(zeros, [e.fraction for e in item.examples])
+    sims = [similarity(item.answer, e.answer) for e in item.examples]
+    near = neighbours(sims, [e.fraction for e in item.examples])
+    return blend(zero, offsets[item.group], near)
 
 
 def _judgement(fraction: float, confidence: float, score: WordScore) -> Judgement:
