@@ -189,3 +189,18 @@ def test_judges_list_and_unknown_judge(ws: Path) -> None:
     assert {(r["type"], r["id"]) for r in listed} >= {("checker", "numeric"), ("checker", "choice")}
     out = run(ws, "grade", "--judge", "oracle")
     assert out.exit_code != 0 and "no judge 'oracle'" in out.output and "none" in out.output
+
+
+def test_judge_learns_from_a_human_mark_through_the_cli(ws: Path) -> None:
+    out = run(ws, "grade", "--judge", "lexical")
+    assert out.exit_code == 0, out.output
+    [before] = [
+        g for g in json.loads(run(ws, "results", "--json").output) if g["student"] == "s001"
+    ]
+    assert 0 < before["parts"]["I.3"] < 2  # a proposal for the free-text part
+    run(ws, "grades", "set", "s002", "I.3", "0", "--why", "blank", "--who", "ta")
+    run(ws, "grades", "set", "s001", "I.3", "2", "--why", "right idea", "--who", "ta")
+    # The new marks are lessons: only the free-text part is graded again, for both students.
+    assert "Graded 2 answers" in run(ws, "grade", "--judge", "lexical").output
+    queue = json.loads(run(ws, "review", "list", "--json").output)
+    assert all(q["part"] != "I.3" or q["student"] not in {"s001"} for q in queue)

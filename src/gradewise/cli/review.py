@@ -26,6 +26,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     if part:
         ws.check_part(part)
     marks = {p.address: p.marks for p in ws.exam.parts()}
+    threshold = {p.address: p.review_below for p in ws.exam.parts()}
     queue = ws.queue(part)
     rows = [
         {
@@ -33,7 +34,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
             "part": g.address,
             "marks": marks.get(g.address, 0),
             "auto_score": g.auto_score,
-            "reason": _reason(g),
+            "reason": _reason(g, threshold.get(g.address, 0.8)),
         }
         for g in queue
     ]
@@ -49,10 +50,13 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
 
 
-def _reason(grade: PartGrade) -> str:
-    """The undecided criteria, grouped by reason: 'c1, c2: why'."""
+def _reason(grade: PartGrade, threshold: float) -> str:
+    """The undecided or unsure criteria, grouped by reason: 'c1, c2: why'."""
     by_reason: dict[str, list[str]] = {}
     for v in grade.verdicts:
         if not v.status.decided:
             by_reason.setdefault(v.reason, []).append(v.criterion)
+        elif v.confidence < threshold:
+            why = f"unsure ({v.confidence:.2f} < {threshold:g}): proposes {v.status}; {v.reason}"
+            by_reason.setdefault(why, []).append(v.criterion)
     return "; ".join(f"{', '.join(ids)}: {why}" for why, ids in by_reason.items()) or "no verdicts"
