@@ -48,7 +48,7 @@ def test_a_plugin_adds_a_checker_the_same_way() -> None:
 def test_two_checkers_for_one_kind_is_an_error() -> None:
     reg = Registry()
     reg.register(Colour())
-    with pytest.raises(ValueError, match="two checkers"):
+    with pytest.raises(ValueError, match="two checkers registered as 'colour'"):
         reg.register(Colour())
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from functools import cache
+from typing import Generic, TypeVar
 
 import pluggy
 
@@ -30,3 +32,28 @@ def plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
     if entry_points:
         pm.load_setuptools_entrypoints("gradewise")
     return pm
+
+
+T = TypeVar("T")
+
+
+class NamedRegistry(Generic[T]):
+    """Plugins of one sort by name; registering a name twice is an error, not a silent swap."""
+
+    sort = "plugin"
+
+    def __init__(self, name_of: Callable[[T], str]) -> None:
+        self._name_of = name_of
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T) -> None:
+        name = self._name_of(item)
+        if name in self._items:
+            raise ValueError(f"two {self.sort}s registered as {name!r}")
+        self._items[name] = item
+
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._items)

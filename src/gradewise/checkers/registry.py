@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from gradewise.model import Key, Outcome
-from gradewise.plugins import plugin_manager
+from gradewise.plugins import NamedRegistry, plugin_manager
 
 
 @runtime_checkable
@@ -39,22 +39,16 @@ class Checker(Protocol):
         ...
 
 
-class Registry:
+class Registry(NamedRegistry[Checker]):
     """Checkers by kind."""
 
+    sort = "checker"
+
     def __init__(self) -> None:
-        self._checkers: dict[str, Checker] = {}
-
-    def register(self, checker: Checker) -> None:
-        if checker.kind in self._checkers:
-            raise ValueError(f"two checkers registered for kind {checker.kind!r}")
-        self._checkers[checker.kind] = checker
-
-    def get(self, kind: str) -> Checker | None:
-        return self._checkers.get(kind)
+        super().__init__(lambda checker: checker.kind)
 
     def kinds(self) -> list[str]:
-        return sorted(self._checkers)
+        return self.names()
 
 
 @cache

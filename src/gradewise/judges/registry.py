@@ -14,7 +14,7 @@ from functools import cache
 from typing import Protocol, runtime_checkable
 
 from gradewise.model import Status
-from gradewise.plugins import plugin_manager
+from gradewise.plugins import NamedRegistry, plugin_manager
 
 
 @dataclass(frozen=True)
@@ -61,22 +61,16 @@ class Judge(Protocol):
         ...
 
 
-class JudgeRegistry:
+class JudgeRegistry(NamedRegistry[Judge]):
     """Judges by id."""
 
+    sort = "judge"
+
     def __init__(self) -> None:
-        self._judges: dict[str, Judge] = {}
-
-    def register(self, judge: Judge) -> None:
-        if judge.id in self._judges:
-            raise ValueError(f"two judges registered with id {judge.id!r}")
-        self._judges[judge.id] = judge
-
-    def get(self, judge_id: str) -> Judge | None:
-        return self._judges.get(judge_id)
+        super().__init__(lambda judge: judge.id)
 
     def ids(self) -> list[str]:
-        return sorted(self._judges)
+        return self.names()
 
 
 @cache
