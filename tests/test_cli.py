@@ -136,16 +136,62 @@ def test_scripts_show_and_assign(ws: Path) -> None:
 
 def test_export_wide_and_long(ws: Path) -> None:
     run(ws, "grade")
-    out = run(ws, "export", "csv")
-    assert "incomplete" in out.output
+    refused = run(ws, "export", "csv")
+    assert refused.exit_code == 1 and "incomplete: 2 answers" in refused.output
+    assert not (ws / "exports" / "gradebook-wide.csv").exists()  # nothing partial written
+    assert run(ws, "export", "csv", "--allow-incomplete").exit_code == 0
     rows = list(csv.DictReader((ws / "exports" / "gradebook-wide.csv").open()))
     assert [r["student"] for r in rows] == ["s001", "s002"]
     assert rows[0]["I.2"] == "3" and rows[0]["pending"] == "I.3"
-    run(ws, "export", "csv", "--format", "long", "-o", str(ws / "long.csv"))
+    run(ws, "export", "csv", "--format", "long", "--allow-incomplete", "-o", str(ws / "long.csv"))
     long_rows = list(csv.DictReader((ws / "long.csv").open()))
     assert len(long_rows) == 6  # 2 students × 3 parts × 1 criterion each
     key_row = next(r for r in long_rows if r["student"] == "s001" and r["part"] == "I.2")
     assert key_row["status"] == "met" and "26" in key_row["evidence"]
+
+
+def _finish(ws: Path) -> None:
+    run(ws, "grade")
+    run(ws, "grades", "set", "s001", "I.3", "2", "--why", "ok", "--who", "ta")
+    run(ws, "grades", "set", "s002", "I.3", "0", "--why", "blank", "--who", "ta")
+
+
+def test_export_canvas_with_lms_roster(ws: Path) -> None:
+    _finish(ws)
+    (ws / "lms.csv").write_text("id,lms_id,sis_login,section\ns001,9001,ada1,A\ns002,9002,gh2,B\n")
+    out = run(ws, "export", "canvas", "--roster", str(ws / "lms.csv"))
+    assert out.exit_code == 0, out.output
+    rows = list(csv.reader((ws / "exports" / "canvas.csv").open()))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Tiny exam (t)"]
+    assert rows[1] == ["Points Possible", "", "", "", "", "7"]
+    assert rows[2] == ["Lovelace, Ada", "9001", "", "ada1", "A", "7"]
+    assert rows[3][-1] == "0"  # Grace: picked (a), wrong shape, manual 0 for the blank
+
+
+def test_export_refuses_students_missing_from_roster(ws: Path) -> None:
+    _finish(ws)
+    (ws / "lms.csv").write_text("id,lms_id\ns001,9001\n")
+    out = run(ws, "export", "moodle", "--roster", str(ws / "lms.csv"))
+    assert out.exit_code == 1 and "missing from the LMS roster: s002" in out.output
+
+
+def test_export_moodle_and_json(ws: Path) -> None:
+    _finish(ws)
+    assert run(ws, "export", "moodle").exit_code == 0
+    rows = list(csv.reader((ws / "exports" / "moodle.csv").open()))
+    assert rows[:2] == [["Email address", "ID number", "Tiny exam"], ["ada@uni.test", "s001", "7"]]
+    assert run(ws, "export", "json").exit_code == 0
+    data = json.loads((ws / "exports" / "results.json").read_text())
+    [ada] = [s for s in data["students"] if s["student"] == "s001"]
+    assert ada["total"] == 7 and ada["pending"] == []
+    assert {p["part"]: p["manual"] for p in ada["parts"]}["I.3"] == 2
+
+
+def test_incomplete_export_marks_students(ws: Path) -> None:
+    run(ws, "grade")
+    assert run(ws, "export", "moodle", "--allow-incomplete").exit_code == 0
+    rows = list(csv.reader((ws / "exports" / "moodle.csv").open()))
+    assert rows[0][-1] == "Incomplete" and {r[-1] for r in rows[1:]} == {"yes"}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,165 @@
+"""Gradebooks for learning-management systems: Canvas, Moodle, and JSON.
+
+Canvas (gradebook import): the columns Student, ID, SIS User ID, SIS Login ID, Section, then one
+assignment column titled `EXAM TITLE (EXAM ID)`; a second row `Points Possible` carries the
+maximum. Canvas matches rows by ID, SIS User ID or SIS Login ID, so those come from the LMS
+roster (`id, lms_id, sis_login, section, email`); without one, SIS User ID is gradewise's
+student id.
+
+Moodle (grade import from CSV): `Email address`, `ID number`, then the grade column named after
+the exam; Moodle maps a column to its own identifier at import time.
+
+With incomplete grading allowed, both gain a last column `Incomplete` (yes/no) naming students
+whose total still has parts waiting for review.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradewise.errors import GradewiseError
+from gradewise.model import Exam, PartGrade, Result
+
+
+@dataclass(frozen=True)
+class LmsStudent:
+    """How the LMS knows one student."""
+
+    lms_id: str = ""
+    sis_login: str = ""
+    section: str = ""
+    email: str = ""
+
+
+def read_lms_roster(path: Path) -> dict[str, LmsStudent]:
+    """gradewise student id → LMS identity, from a CSV with an `id` column."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if "id" not in (reader.fieldnames or []):
+                raise GradewiseError(
+                    "no 'id' column",
+                    file=str(path),
+                    line=1,
+                    fix="the header must hold id and any of lms_id, sis_login, section, email",
+                )
+            return {
+                row["id"].strip(): LmsStudent(
+                    (row.get("lms_id") or "").strip(),
+                    (row.get("sis_login") or "").strip(),
+                    (row.get("section") or "").strip(),
+                    (row.get("email") or "").strip(),
+                )
+                for row in reader
+                if (row.get("id") or "").strip()
+            }
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GradewiseError(f"cannot read: {exc}", file=str(path), fix="give a UTF-8 CSV") from exc
+
+
+def lms_identities(
+    results: Sequence[Result], emails: Mapping[str, str], roster: Mapping[str, LmsStudent] | None
+) -> dict[str, LmsStudent]:
+    """Every student's LMS identity; with a roster, a student missing from it is an error."""
+    if roster is None:
+        return {r.student: LmsStudent(email=emails.get(r.student, "")) for r in results}
+    missing = [r.student for r in results if r.student not in roster]
+    if missing:
+        raise GradewiseError(
+            f"{len(missing)} student(s) missing from the LMS roster: {', '.join(missing)}",
+            fix="add a row for each (id, lms_id, ...) or export without --roster",
+        )
+    return {r.student: roster[r.student] for r in results}
+
+
+def canvas(
+    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
+) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        f"{exam.title} ({exam.id})",
+    ]
+    header += ["Incomplete"] if flag_incomplete else []
+    rows: list[list[Any]] = [["Points Possible", "", "", "", "", _num(exam.marks)]]
+    rows[0] += [""] if flag_incomplete else []
+    for r in results:
+        lms = who[r.student]
+        row = [_canvas_name(r.name or r.student), lms.lms_id, r.student if not lms.lms_id else "",
+               lms.sis_login, lms.section, _num(r.total)]  # fmt: skip
+        rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
+    return header, rows
+
+
+def moodle(
+    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
+) -> tuple[list[str], list[list[Any]]]:
+    header = ["Email address", "ID number", exam.title] + (
+        ["Incomplete"] if flag_incomplete else []
+    )
+    rows = []
+    for r in results:
+        row = [who[r.student].email, who[r.student].lms_id or r.student, _num(r.total)]
+        rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
+    return header, rows
+
+
+def as_json(exam: Exam, results: Iterable[Result], grades: Iterable[PartGrade]) -> dict[str, Any]:
+    """Per student: total, maximum, pending parts, and per part the scores and verdicts."""
+    by_student: dict[str, list[PartGrade]] = {}
+    for g in grades:
+        by_student.setdefault(g.student, []).append(g)
+    return {
+        "exam": {"id": exam.id, "title": exam.title, "marks": exam.marks},
+        "students": [
+            {
+                "student": r.student,
+                "name": r.name,
+                "total": r.total,
+                "max": r.max_total,
+                "counted_questions": list(r.counted_questions),
+                "pending": list(r.pending),
+                "parts": [_part(g) for g in by_student.get(r.student, [])],
+            }
+            for r in results
+        ],
+    }
+
+
+def _part(g: PartGrade) -> dict[str, Any]:
+    return {
+        "part": g.address,
+        "score": g.score,
+        "auto": g.auto_score,
+        "manual": g.manual_score,
+        "needs_review": g.pending,
+        "criteria": [
+            {
+                "id": v.criterion,
+                "status": str(v.status),
+                "fraction": v.fraction,
+                "reason": v.reason,
+                "evidence": v.evidence,
+                "confidence": v.confidence,
+                "produced_by": v.produced_by,
+            }
+            for v in g.verdicts
+        ],
+    }
+
+
+def _canvas_name(name: str) -> str:
+    """Canvas lists students as 'Last, First'."""
+    parts = name.split()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
+
+
+def _num(value: float) -> str:
+    return f"{round(value, 4):g}"
