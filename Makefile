@@ -17,7 +17,7 @@ demo: install
 	rm -rf demo
 	$(BIN)/gradewise init demo --example
 	cd demo && ../$(BIN)/gradewise scripts add scripts --roster roster.csv
-	cd demo && ../$(BIN)/gradewise exam check --no-compute
+	cd demo && ../$(BIN)/gradewise exam check
 	cd demo && ../$(BIN)/gradewise grade
 	cd demo && ../$(BIN)/gradewise results
 
