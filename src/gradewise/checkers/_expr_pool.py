@@ -272,7 +272,7 @@ class _Run:
         position = self.workers.index(worker)
         try:
             fresh = self.pool.spawn()
-        except Exception:
+        except Exception:  # no replacement can start: go on with fewer workers (see _drop)
             self._drop(position)
             return
         self.workers[position] = fresh
