@@ -19,6 +19,7 @@ BUILTIN = (
     "gradewise.checkers.expression",
     "gradewise.judges.lexical",
     "gradewise.judges.similarity",
+    "gradewise.judges.learned",
 )
 
 

@@ -59,11 +59,10 @@ class SimilarityJudge:
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
         if not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.9, "no recognisable words")
-        raw, cosine = _raw(item, item.answer, vectors)
-        fraction = _curve(raw)
+        fraction, cosine = self.zero_shot(item, item.answer, vectors)
         if item.examples:
             if item.group not in offsets:
-                zeros = [_curve(_raw(item, e.answer, vectors)[0]) for e in item.examples]
+                zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
                 offsets[item.group] = offset(zeros, [e.fraction for e in item.examples])
             sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
             near = neighbours(sims, [e.fraction for e in item.examples])
@@ -74,6 +73,26 @@ class SimilarityJudge:
             fraction = min(fraction, 0.25)  # only the question's own words: never full marks
         return _judgement(fraction, confidence, cosine, word_score(item).evidence)
 
+    def zero_shot(
+        self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
+    ) -> tuple[float, float]:
+        """(fraction with no marks to learn from, best cosine to a reference)."""
+        f = features(item, answer, vectors)
+        raw = COSINE_WEIGHT * f[0] + WORD_WEIGHT * f[1] - QUESTION_PENALTY * f[2]
+        return _curve(raw), f[0]
+
+
+FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
+
+
+def features(item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
+    """What the embedding judges look at, in the order of FEATURES."""
+    cosine = max((_cos(vectors, answer, r) for r in _references(item)), default=0.0)
+    asked = _cos(vectors, answer, item.question)
+    words = word_score(JudgeItem(item.question, item.reference, answer)).value
+    length = math.log1p(len(answer.split())) / 5
+    return [cosine, words, max(0.0, asked - cosine), length, cosine * words]
+
 
 def _references(item: JudgeItem) -> list[str]:
     return [r.strip() for r in item.reference.split("||") if r.strip()]
@@ -83,15 +102,6 @@ def _cos(vectors: dict[str, np.ndarray], a: str, b: str) -> float:
     if a not in vectors or b not in vectors:
         return 0.0
     return float(vectors[a] @ vectors[b])
-
-
-def _raw(item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> tuple[float, float]:
-    """(combined score, best cosine to a reference) for one answer to this item's question."""
-    cosine = max((_cos(vectors, answer, r) for r in _references(item)), default=0.0)
-    asked = _cos(vectors, answer, item.question)
-    words = word_score(JudgeItem(item.question, item.reference, answer)).value
-    raw = COSINE_WEIGHT * cosine + WORD_WEIGHT * words - QUESTION_PENALTY * max(0.0, asked - cosine)
-    return raw, cosine
 
 
 def _curve(raw: float) -> float:
