@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
+from gradewise.judges._embed import Encoder
 from gradewise.judges.registry import Judge, JudgeItem
 from gradewise.judges.similarity import FEATURES, SimilarityJudge, features
 
@@ -37,10 +38,9 @@ class LearnedJudge(SimilarityJudge):
 
     id = "learned"
 
-    @property
-    def version(self) -> str:  # type: ignore[override]
-        weights = model()
-        return f"1 ({super().version}; {weights['answers']} training answers)"
+    def __init__(self, encoder: Encoder | None = None) -> None:
+        super().__init__(encoder)
+        self.version = f"1 ({SimilarityJudge.version}; {model()['answers']} training answers)"
 
     def zero_shot(
         self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
