@@ -5,6 +5,7 @@ there, with the zero-shot and k-shot (k = 5, 10) protocols, and prints a Markdow
 BENCHMARKS.md. Skips, with a message, when the data folder is absent (users' machines have none).
 
     .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0]
+    .venv/bin/python benchmarks/bench_freetext.py --throughput
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from pathlib import Path
 
 from gradewise.evaluate import Metrics, evaluate, read_graded
-from gradewise.judges.registry import judges
+from gradewise.judges._embed import Encoder
+from gradewise.judges.learned import LearnedJudge
+from gradewise.judges.registry import JudgeItem, judges
+from gradewise.judges.similarity import SimilarityJudge
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -25,6 +30,10 @@ def main() -> None:
     parser.add_argument("--judge", action="append", help="judge id (repeat); default: all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--throughput", action="store_true",
+        help="only compare the raw encoder's rate with the judges' end-to-end rate",
+    )  # fmt: skip
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
@@ -32,6 +41,9 @@ def main() -> None:
         return
     columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc",
                "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+    if args.throughput:
+        throughput(files)
+        return
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for judge_id in args.judge or judges().ids():
@@ -45,6 +57,40 @@ def main() -> None:
             )
             for m in report:
                 print(_row(judge_id, m))
+
+
+def throughput(files: list[Path]) -> None:
+    """Raw encoder rate vs judges end to end, same answers, same run, cold caches each time."""
+    rows = [r for p in files if "scientsbank" in p.name for r in read_graded(p)]
+    rows = [r for r in rows if r.split == "unseen_answers"]
+    answers = [r.answer for r in rows]
+    encoder = Encoder()
+    encoder.embed(["warm up the session"])
+    start = time.perf_counter()
+    encoder.embed(answers)
+    raw = len(answers) / (time.perf_counter() - start)
+    print(f"raw encoder, {len(answers)} SciEntsBank unseen_answers answers: {raw:.0f} answers/s")
+    texts = list({*answers, *(r.question for r in rows), *(r.reference for r in rows)})
+    fresh = Encoder()
+    fresh.embed(["warm up the session"])
+    start = time.perf_counter()
+    fresh.embed(texts)
+    same_work = len(answers) / (time.perf_counter() - start)
+    print(
+        f"raw encoder on the texts a judge needs ({len(texts)}: answers, questions, references):"
+        f" {same_work:.0f} answers/s"
+    )
+    for judge_cls in (SimilarityJudge, LearnedJudge):
+        judge = judge_cls(Encoder())
+        judge.judge_many([JudgeItem("q", "warm up", "warm up")])
+        items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
+        start = time.perf_counter()
+        judge.judge_many(items)
+        rate = len(items) / (time.perf_counter() - start)
+        print(
+            f"{judge.id} judge end to end: {rate:.0f} answers/s = {rate / raw:.0%} of the raw"
+            f" answers-only rate, {rate / same_work:.0%} of the same-texts rate"
+        )
 
 
 def _row(judge_id: str, m: Metrics) -> str:

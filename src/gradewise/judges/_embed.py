@@ -65,6 +65,7 @@ class Encoder:
         """One unit-length row per text (an empty text gives a zero row)."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t.strip() and t not in self._cache))
+            missing.sort(key=len)  # batches of like lengths: little padding to compute on
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
                 for text, vector in zip(batch, self._encode(batch), strict=True):
