@@ -31,9 +31,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument(
-        "--throughput", action="store_true",
+        "--throughput",
+        action="store_true",
         help="only compare the raw encoder's rate with the judges' end-to-end rate",
-    )  # fmt: skip
+    )
+    parser.add_argument(
+        "--reliability", action="store_true",
+        help="only print reliability tables (Mohler, 10-shot): confidence vs agreement",
+    )  # fmt: skip  # fmt: skip
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
@@ -43,6 +48,9 @@ def main() -> None:
                "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
     if args.throughput:
         throughput(files)
+        return
+    if args.reliability:
+        reliability_tables(files, args.judge or judges().ids(), args.seed)
         return
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -57,6 +65,20 @@ def main() -> None:
             )
             for m in report:
                 print(_row(judge_id, m))
+
+
+def reliability_tables(files: list[Path], judge_ids: list[str], seed: int) -> None:
+    """Confidence bins against observed agreement: the data of a reliability diagram."""
+    rows = [r for p in files if p.name == "mohler.csv" for r in read_graded(p)]
+    for judge_id in judge_ids:
+        judge = judges().get(judge_id)
+        if judge is None:
+            sys.exit(f"no judge {judge_id!r}")
+        [m] = evaluate(judge, rows, protocols=("k-shot:10",), seed=seed)
+        print(f"\n{judge_id}, Mohler 10-shot (n = {m.n}):\n")
+        print("| confidence | answers | mean confidence | agreement |\n|---|---|---|---|")
+        for low, high, n, mean_c, agree in m.reliability:
+            print(f"| {low:.1f}–{high:.1f} | {n} | {mean_c:.2f} | {agree:.2f} |")
 
 
 def throughput(files: list[Path]) -> None:
