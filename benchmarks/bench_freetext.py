@@ -4,7 +4,7 @@ Runs `gradewise.evaluate` for every judge given (default: every installed judge)
 there, with the zero-shot and k-shot (k = 5, 10) protocols, and prints a Markdown table for
 BENCHMARKS.md. Skips, with a message, when the data folder is absent (users' machines have none).
 
-    .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0]
+    .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0] [--limit-questions N]
     .venv/bin/python benchmarks/bench_freetext.py --throughput
 """
 
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from gradewise.evaluate import Metrics, evaluate, read_graded
+from gradewise.evaluate import PROTOCOLS_ALL, Metrics, evaluate, first_questions, read_graded
 from gradewise.judges._embed import Encoder
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import JudgeItem, judges
@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument(
+        "--limit-questions", type=int, help="only the first N questions of each data set"
+    )
+    parser.add_argument(
         "--throughput",
         action="store_true",
         help="only compare the raw encoder's rate with the judges' end-to-end rate",
@@ -38,7 +41,7 @@ def main() -> None:
     parser.add_argument(
         "--reliability", action="store_true",
         help="only print reliability tables (Mohler, 10-shot): confidence vs agreement",
-    )  # fmt: skip  # fmt: skip
+    )  # fmt: skip
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
@@ -60,10 +63,9 @@ def main() -> None:
             sys.exit(f"no judge {judge_id!r}; installed: {', '.join(judges().ids())}")
         for path in files:
             rows = read_graded(path)
-            report = evaluate(
-                judge, rows, protocols=("zero-shot", "k-shot:5", "k-shot:10"), seed=args.seed
-            )
-            for m in report:
+            if args.limit_questions:
+                rows = first_questions(rows, args.limit_questions)
+            for m in evaluate(rows, judge, PROTOCOLS_ALL, seed=args.seed).results:
                 print(_row(judge_id, m))
 
 
@@ -74,7 +76,7 @@ def reliability_tables(files: list[Path], judge_ids: list[str], seed: int) -> No
         judge = judges().get(judge_id)
         if judge is None:
             sys.exit(f"no judge {judge_id!r}")
-        [m] = evaluate(judge, rows, protocols=("k-shot:10",), seed=seed)
+        [m] = evaluate(rows, judge, ("k-shot:10",), seed=seed).results
         print(f"\n{judge_id}, Mohler 10-shot (n = {m.n}):\n")
         print("| confidence | answers | mean confidence | agreement |\n|---|---|---|---|")
         for low, high, n, mean_c, agree in m.reliability:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,19 +15,24 @@ from gradewise.cli import cli
 from gradewise.errors import GradewiseError
 from gradewise.evaluate import (
     GradedAnswer,
+    Prediction,
+    Report,
     accuracy,
     coverage,
     evaluate,
+    first_questions,
     k_shot,
     macro_f1,
+    metrics,
     pearson,
     qwk,
     read_graded,
     reliability,
     rmse,
     weighted_f1,
+    zero_shot,
 )
-from gradewise.judges.registry import JudgeItem, Judgement
+from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.model import Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graded"
@@ -102,13 +108,33 @@ def test_reliability_bins() -> None:
         (
             "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
             "d,all,1,q,r,a,s,five,5\n",
-            ":2: score 'five' is not a number",
+            ":2: column score 'five' is not a number",
         ),  # non-numeric score names the line
         (
             "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
             "d,all,1,q,r,a,s,6,5\n",
             "outside 0..max_score",
         ),  # score above the maximum
+        (
+            "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
+            "d,all,,q,r,a,s,1,5\n",
+            ":2: column question_id is empty",
+        ),  # an answer must say which question it belongs to
+        (
+            "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
+            "d,all,1,q,r,a,s,0,0\n",
+            ":2: column max_score is 0",
+        ),  # a question worth nothing cannot be scored
+        (
+            "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
+            "d,all,1,q,r,a,s,1\n",
+            ":2: row has a different number of columns",
+        ),  # a short row (max_score missing)
+        (
+            "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
+            "d,all,1,q,r,a,one, two,1,5\n",
+            ":2: row has a different number of columns",
+        ),  # an unquoted comma makes a row too long
     ],
 )
 def test_bad_csv_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -159,9 +185,9 @@ def test_k_shot_never_shows_a_predicted_answers_own_grade() -> None:
 
 def test_train_split_is_never_reported() -> None:
     rows = read_graded(FIXTURES / "twoway.csv")
-    report = evaluate(Spy(), rows, protocols=("zero-shot",))
-    assert [(m.split, m.n) for m in report] == [("unseen_answers", 3)]
-    assert report[0].accuracy == pytest.approx(1 / 3)  # 0.5 → "correct" for all three
+    report = evaluate(rows, Spy(), ("zero-shot",))
+    assert [(m.split, m.n) for m in report.results] == [("unseen_answers", 3)]
+    assert report.results[0].accuracy == pytest.approx(1 / 3)  # 0.5 → "correct" for all three
 
 
 def test_cli_evaluate_prints_and_writes_json(tmp_path: Path) -> None:
@@ -170,10 +196,11 @@ def test_cli_evaluate_prints_and_writes_json(tmp_path: Path) -> None:
         cli, ["evaluate", str(FIXTURES / "tiny.csv"), "--k", "2", "-o", str(out_file)]
     )
     assert result.exit_code == 0, result.output
-    assert "lexical judge on tiny.csv" in result.output
+    assert "lexical judge (v" in result.output and "on tiny.csv" in result.output
     data = json.loads(out_file.read_text())
-    assert [d["protocol"] for d in data] == ["zero-shot", "k-shot:2"]
-    assert data[0]["n"] == 8 and data[1]["n"] == 4
+    assert data["judge"] == "lexical" and data["seed"] == 0
+    assert [d["protocol"] for d in data["results"]] == ["zero-shot", "k-shot:2"]
+    assert data["results"][0]["n"] == 8 and data["results"][1]["n"] == 4
 
 
 def test_cli_evaluate_unknown_judge() -> None:
@@ -192,5 +219,166 @@ def test_varied_marks_are_compared_as_shares() -> None:
         GradedAnswer("saf", "all", "1", "q", "r", "a", "s", 2.0, 2.0),
         GradedAnswer("saf", "all", "2", "q", "r", "b", "s", 0.0, 4.0),
     ]
-    [m] = evaluate(Spy(), rows, protocols=("zero-shot",))
+    [m] = evaluate(rows, Spy(), ("zero-shot",)).results
     assert m.rmse == pytest.approx(0.5)  # |0.5 - 1| and |0.5 - 0| on the 0..1 scale
+
+
+def _answer(score: float, qid: str = "1") -> GradedAnswer:
+    return GradedAnswer("pts", "all", qid, "q", "r", f"a{score}", "s", score, 5.0)
+
+
+def test_points_agree_when_close_or_rounding_to_the_same_grade() -> None:
+    # One 5-mark question whose human grades are {0, 2, 5}; most confident first.
+    predictions = [
+        Prediction(_answer(5), 4.6, 0.9),  # 0.4 off ≤ 0.5 point: agrees; rounds to 5
+        Prediction(_answer(2), 3.2, 0.8),  # 1.2 off, but 3.2 rounds to 2 on the scale: agrees
+        Prediction(_answer(0), 1.2, 0.7),  # 1.2 off and rounds to 2, not 0: disagrees
+    ]
+    m = metrics(predictions, protocol="zero-shot", seconds=1.0)
+    assert m.coverage == pytest.approx(2 / 3)  # the two surest agree (100%); all three: 67%
+    assert m.accuracy == pytest.approx(2 / 3)  # rounded grades 5, 2, 2 against 5, 2, 0
+    assert m.answers_per_s == 3.0
+    assert [(n, agree) for _, _, n, _, agree in m.reliability] == [(1, 0.0), (1, 1.0), (1, 1.0)]
+
+
+@pytest.mark.parametrize(
+    "fraction, label",
+    [
+        (0.5, "correct"),  # half marks or more is "correct" on a 2-way data set
+        (0.49, "incorrect"),  # just under
+    ],
+)
+def test_two_way_labels_threshold_the_fraction(fraction: float, label: str) -> None:
+    row = GradedAnswer("tw", "x", "1", "q", "r", "a", "s", 1.0, 1.0, "correct")
+    m = metrics([Prediction(row, fraction, 0.9)], protocol="zero-shot", seconds=1.0)
+    assert m.accuracy == (1.0 if label == "correct" else 0.0)
+
+
+def test_k_shot_takes_examples_from_the_train_split_when_it_can() -> None:
+    rows = read_graded(FIXTURES / "splits.csv")
+    spy = Spy()
+    report = evaluate(rows, spy, ("k-shot:2",))
+    # q1 has 3 train answers: both test answers predicted; q2 has none: 2 of 3 marked, 1 left.
+    assert [(m.split, m.n) for m in report.results] == [
+        ("unseen_answers", 2),
+        ("unseen_questions", 1),
+    ]
+    train = {r.answer for r in rows if r.split == "train"}
+    for item in spy.items:
+        shown = {e.answer for e in item.examples}
+        assert len(shown) == 2 and item.answer not in shown
+        if item.group.endswith("q1"):
+            assert shown <= train
+
+
+class Chooser(Spy):
+    """A judge with its own selection strategy."""
+
+    def __init__(self, picks: list[int]) -> None:
+        super().__init__()
+        self.picks = picks
+
+    def select(self, answers: Sequence[str], k: int, rng: random.Random) -> list[int]:
+        return self.picks
+
+
+@pytest.mark.parametrize(
+    "picks, first_two",
+    [
+        ([0, 1], True),  # the judge's own choice is used
+        ([7, 7], False),  # an invalid choice falls back to the seeded one (still 2 examples)
+    ],
+)
+def test_k_shot_uses_the_judges_selection(picks: list[int], first_two: bool) -> None:
+    rows = read_graded(FIXTURES / "tiny.csv")
+    judge = Chooser(picks)
+    predictions, _ = k_shot(judge, rows, 2, seed=3)
+    assert len(predictions) == 4
+    for item in judge.items:
+        assert len({e.answer for e in item.examples}) == 2
+    if first_two:
+        assert {p.row.answer_id for p in predictions} == {"a3", "a4", "b3", "b4"}
+
+
+class Learning:
+    """A judge that learns: remembers which questions each fitted copy was trained on."""
+
+    id = "learning"
+    version = "1"
+
+    def __init__(self) -> None:
+        self.folds: list[tuple[set[str], set[str]]] = []
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        return Spy().judge_many(items)
+
+    def fit(self, rows: Sequence[GradedAnswer]) -> Judge:
+        trained = {r.question_id for r in rows}
+        folds = self.folds
+
+        class Fitted(Spy):
+            def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+                folds.append((trained, {i.group.split("/")[1] for i in items}))
+                return super().judge_many(items)
+
+        return Fitted()
+
+
+def test_zero_shot_leaves_one_assignment_out_for_a_judge_that_learns() -> None:
+    judge = Learning()
+    predictions, _ = zero_shot(judge, read_graded(FIXTURES / "assignments.csv"))
+    assert len(predictions) == 6
+    assert judge.folds == [
+        ({"2.1", "3.1"}, {"1.1", "1.2"}),  # assignment 1 predicted, trained on 2 and 3
+        ({"1.1", "1.2", "3.1"}, {"2.1"}),  # assignment 2
+        ({"1.1", "1.2", "2.1"}, {"3.1"}),  # assignment 3
+    ]
+
+
+def test_zero_shot_trains_a_learner_on_the_train_split_only() -> None:
+    judge = Learning()
+    evaluate(read_graded(FIXTURES / "splits.csv"), judge, ("zero-shot",))
+    assert judge.folds == [({"q1"}, {"q1"}), ({"q1"}, {"q2"})]  # train rows of q1 only
+
+
+def test_report_is_plain_json_with_nan_as_null() -> None:
+    report = evaluate(read_graded(FIXTURES / "tiny.csv"), Spy(), ("zero-shot",))
+    assert isinstance(report, Report) and report.judge == "spy"
+    data = report.to_dict()
+    [m] = data["results"]  # type: ignore[misc]
+    assert m["qwk"] is None  # grades like 4.5 are not integers: no kappa
+    json.dumps(data)  # no NaN, no custom types
+
+
+def test_unknown_protocol_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown protocol"):
+        evaluate(read_graded(FIXTURES / "tiny.csv"), Spy(), ("k-shot:x",))
+
+
+def test_first_questions_keeps_the_first_n_per_data_set() -> None:
+    rows = first_questions(read_graded(FIXTURES / "tiny.csv"), 1)
+    assert {r.question_id for r in rows} == {"1.1"} and len(rows) == 4
+
+
+@pytest.mark.parametrize(
+    "args, protocols, n",
+    [
+        (["--protocol", "zero-shot"], ["zero-shot"], [8]),  # zero-shot only
+        (["--protocol", "k-shot", "--k", "1", "--k", "3"], ["k-shot:1", "k-shot:3"], [6, 2]),
+        (["--protocol", "zero-shot", "--limit-questions", "1"], ["zero-shot"], [4]),  # 1 question
+    ],
+)
+def test_cli_evaluate_protocol_choices(args: list[str], protocols: list[str], n: list[int]) -> None:
+    result = CliRunner().invoke(cli, ["evaluate", str(FIXTURES / "tiny.csv"), "--json", *args])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["protocol"] for d in data["results"]] == protocols
+    assert [d["n"] for d in data["results"]] == n
+
+
+def test_cli_evaluate_bad_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("dataset,split\nx,y\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(path)])
+    assert result.exit_code != 0 and "missing column(s)" in result.output
+    assert "Traceback" not in result.output

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from gradewise.cli import cli
 from gradewise.workspace import init_workspace, open_workspace
@@ -43,3 +44,75 @@ def test_export_matches_golden(
     if request.config.getoption("--update-goldens"):
         golden.write_text(out.read_text(encoding="utf-8"), encoding="utf-8")
     assert out.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
+
+
+def invoke(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["-w", str(root), *args])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("csv",),  # every export refuses partial totals
+        ("canvas",),
+        ("moodle",),
+        ("json",),
+        ("feedback",),
+    ],
+)
+def test_incomplete_grading_refused(example: Path, args: tuple[str, ...]) -> None:
+    out = invoke(example, "export", *args, "-o", str(example / "refused"))
+    assert out.exit_code == 1 and "grading is incomplete: 13 answers" in out.output
+    assert not (example / "refused").exists()  # nothing partial written
+
+
+def test_never_graded_is_incomplete_too(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws", example=True)
+    open_workspace(root).add_scripts([root / "scripts"], root / "roster.csv")
+    out = invoke(root, "export", "moodle")
+    # nothing is in the review queue yet, but no part has a grade: no silent zeros
+    assert out.exit_code == 1 and "225 are not graded yet" in out.output
+
+
+def test_allow_incomplete_marks_students(example: Path) -> None:
+    out = example / "out" / "flagged.csv"
+    assert invoke(example, "export", "canvas", "--allow-incomplete", "-o", str(out)).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    flags = {r["SIS User ID"]: r["Incomplete"] for r in rows[1:]}
+    assert flags["s2024001"] == "no" and flags["s2024003"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "roster, message",
+    [
+        ("id,lms_id\ns2024001,9001\n", "8 student(s) missing from the LMS roster: s2024002, "),
+        ("lms_id\n9001\n", "no 'id' column"),  # a roster without the id column
+    ],
+)
+def test_roster_problems_are_one_line_errors(example: Path, roster: str, message: str) -> None:
+    path = example / "lms.csv"
+    path.write_text(roster, encoding="utf-8")
+    out = invoke(example, "export", "moodle", "--roster", str(path), "--allow-incomplete")
+    assert out.exit_code == 1 and message in out.output
+    assert len(out.output.strip().splitlines()) == 1
+
+
+def test_feedback_pages_for_every_student(example: Path) -> None:
+    folder = example / "feedback"
+    out = invoke(example, "export", "feedback", "--allow-incomplete", "-o", str(folder))
+    assert out.exit_code == 0, out.output
+    pages = sorted(p.name for p in folder.iterdir())
+    assert pages == [f"s202400{i}.html" for i in range(1, 10)]
+    chen = (folder / "s2024003.html").read_text(encoding="utf-8")
+    assert "Chen Wei" in chen and "<math" in chen and "Aisha" not in chen
+    assert "guidance" not in chen.lower() and "4608 forgets the biases" not in chen
+
+
+def test_report(example: Path) -> None:
+    path = example / "report.html"
+    out = invoke(example, "report", "-o", str(path))
+    assert out.exit_code == 0, out.output
+    html = path.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3  # histogram, parts, criteria: inline, nothing fetched
+    assert "Cronbach" in html and "13 answers still wait for review" in html
+    assert "II.10.d was too hard" in out.output  # the worst parts, also on the terminal

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.judges.lexical import LexicalJudge, stem, terms
+from gradewise.judges.lexical import LexicalJudge, foreign, stem, terms
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.model import Status
 
 # (question, reference, right answer in the student's words, partial answer, wrong answer on topic)
-QUESTIONS = [
-    (q["question"], q["reference"], q["right"], q["partial"], q["wrong"])
-    for q in YAML(typ="safe").load(
-        (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
-    )
-]
+RAW: list[dict[str, str]] = YAML(typ="safe").load(
+    (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
+)
+QUESTIONS = [(q["question"], q["reference"], q["right"], q["partial"], q["wrong"]) for q in RAW]
 
 JUDGE = LexicalJudge()
 
@@ -90,3 +89,117 @@ def test_stemming_and_registration() -> None:
     assert stem("computing") == stem("computes") == "comput"
     assert terms("The gradients vanish") == frozenset({"gradient", "vanish"})
     assert judges().get("lexical") is not None
+
+
+def _ten_thousand_words(text: str) -> str:
+    words = text.split()
+    return " ".join(words * (10_000 // len(words) + 1))
+
+
+# (how the answer is made from the question's row, the most it may earn, the status it must get)
+BAD_INPUT = [
+    (lambda q: "", 0.0, Status.NOT_MET),  # empty: no marks, surely
+    (lambda q: "qwxz brrrt zzkjv hjkl xkcdqrtp", 0.0, Status.NOT_MET),  # gibberish: no marks
+    (lambda q: q["question"], 0.5, None),  # the question repeated: never full marks
+    (lambda q: "Well, " + q["question"].lower(), 0.5, None),  # ... nor with a word added
+    (lambda q: _ten_thousand_words(q["wrong"]), 0.49, Status.NEEDS_REVIEW),  # 10,000 wrong words
+    (lambda q: _ten_thousand_words(q["right"]), 1.0, Status.NEEDS_REVIEW),  # long: a human looks
+]
+
+
+@pytest.mark.parametrize("make, at_most, status", BAD_INPUT)
+def test_bad_input_on_every_question(
+    make: Callable[[dict[str, str]], str], at_most: float, status: Status | None
+) -> None:
+    for q in RAW:
+        [j] = JUDGE.judge_many([JudgeItem(q["question"], q["reference"], make(q))])
+        assert j.fraction <= at_most, q["question"]
+        assert j.status is not Status.MET, q["question"]
+        if status is not None:
+            assert j.status is status, q["question"]
+        if status is Status.NOT_MET:
+            assert j.confidence >= 0.9  # sure of the zero
+        if status is Status.NEEDS_REVIEW:
+            assert j.confidence <= 0.5  # not accepted without a human
+
+
+@pytest.mark.parametrize(
+    "index, answer",
+    [
+        (0, "Sie bestimmt die Größe jedes Schrittes, mit dem die Parameter aktualisiert werden."),
+        # German, learning rate
+        (1, "Le dropout met au hasard des activations à zéro pour réduire le surapprentissage."),
+        # French, dropout
+        (5, "El modelo aprende el ruido de los datos y no generaliza bien a datos nuevos."),
+        # Spanish, overfitting
+        (12, "Ein vollständiger Durchlauf über den gesamten Trainingsdatensatz."),  # German, epoch
+        (7, "Une distribution de probabilité sur les classes dont la somme est un."),
+        # French, softmax
+        (15, "Se detiene el entrenamiento cuando la pérdida de validación deja de mejorar."),
+        # Spanish, early stopping
+    ],
+)
+def test_another_language_goes_to_a_human(index: int, answer: str) -> None:
+    q = RAW[index]
+    [j] = JUDGE.judge_many([JudgeItem(q["question"], q["reference"], answer)])
+    assert j.status is Status.NEEDS_REVIEW and j.confidence <= 0.5 and j.fraction < 1
+
+
+def test_english_answers_are_not_taken_for_another_language() -> None:
+    for q in RAW:
+        for kind in ("right", "partial", "wrong"):
+            assert not foreign(q[kind]), q[kind]
+
+
+@pytest.mark.parametrize(
+    "answer, with_criterion_higher",
+    [
+        ("It reduces overfitting.", True),  # meets the criterion, only part of the reference
+        ("It randomly zeroes activations during training.", False),  # the rest, not the criterion
+    ],
+)
+def test_a_criterion_is_what_the_answer_must_match(
+    answer: str, with_criterion_higher: bool
+) -> None:
+    question, reference = QUESTIONS[1][:2]
+    whole = fraction(question, reference, answer)
+    criterion = fraction(question, reference, answer, criterion="Mentions reducing overfitting")
+    assert (criterion > whole) is with_criterion_higher
+
+
+@pytest.mark.parametrize(
+    "answer, status",
+    [
+        ("Is a stack LIFO or FIFO?", Status.NEEDS_REVIEW),  # the question back: a human decides
+        ("LIFO", Status.NEEDS_REVIEW),  # a choice the question offers: not decidable by words
+        ("FIFO", Status.NOT_MET),  # the other choice: none of the reference's words
+    ],
+)
+def test_answers_made_of_the_questions_words_never_get_full_marks(
+    answer: str, status: Status
+) -> None:
+    [j] = JUDGE.judge_many([JudgeItem("Is a stack LIFO or FIFO?", "LIFO", answer)])
+    assert j.status is status and j.fraction <= 0.5
+
+
+def test_a_judge_failure_goes_to_review_not_to_zero() -> None:
+    broken = JudgeItem("q", "r", None)  # type: ignore[arg-type]
+    [j] = JUDGE.judge_many([broken])
+    assert j.status is Status.NEEDS_REVIEW and j.confidence == 0.0
+
+
+def test_two_criteria_of_one_part_calibrate_separately() -> None:
+    question, reference = QUESTIONS[1][:2]
+    answers = ("Dropout lowers overfitting a lot.", "It makes training slower.")
+    answer = "Overfitting goes down with it."
+    items = [
+        JudgeItem(
+            question, reference, answer, criterion=criterion, group="part",
+            examples=tuple(Example(a, mark) for a in answers),
+        )
+        for criterion, mark in (("Mentions less overfitting", 1.0), ("Names zeroing", 0.0))
+    ]  # fmt: skip
+    first, second = JUDGE.judge_many(items)
+    [alone] = JUDGE.judge_many(items[1:])
+    assert second.fraction == alone.fraction  # the first criterion's calibration did not leak
+    assert first.fraction > second.fraction

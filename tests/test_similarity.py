@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,63 +11,196 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
+from gradewise.judges import _embed
 from gradewise.judges._embed import Encoder
 from gradewise.judges.registry import Example, JudgeItem, judges
-from gradewise.judges.similarity import SimilarityJudge
+from gradewise.judges.similarity import SimilarityJudge, fit_group
 from gradewise.model import Status
 
-QUESTIONS = YAML(typ="safe").load(
-    (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
+TRIPLES = YAML(typ="safe").load(
+    (Path(__file__).parent / "fixtures" / "similarity" / "triples.yaml").read_text()
 )
 JUDGE = SimilarityJudge()
+Q = TRIPLES[0]  # overfitting
 
 
-def test_encoder_is_offline_deterministic_and_meaningful(monkeypatch: pytest.MonkeyPatch) -> None:
+def judge(answer: str, **extra: object) -> object:
+    item = JudgeItem(Q["question"], Q["reference"], answer, **extra)  # type: ignore[arg-type]
+    return JUDGE.judge_many([item])[0]
+
+
+def test_encoder_loads_offline_and_embeds_deterministically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    encoder = Encoder()
-    a, b, c = encoder.embed(["the cat sat on the mat", "a cat was sitting on a rug", "stocks fell"])
-    assert np.linalg.norm(a) == pytest.approx(1, abs=1e-5)
-    assert float(a @ b) > float(a @ c) + 0.3  # paraphrase far closer than an unrelated sentence
-    again = Encoder().embed(["the cat sat on the mat"])[0]
-    assert np.allclose(a, again, atol=1e-5)
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("network used")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    first, again = Encoder(threads=1).embed(["a stack is last in first out"] * 2)
+    other = Encoder().embed(["a stack is last in first out"])[0]
+    assert np.linalg.norm(first) == pytest.approx(1, abs=1e-5)
+    assert np.array_equal(first, again) and np.allclose(first, other, atol=1e-5)
+    assert not Encoder().embed(["", "  "]).any()  # blank texts: zero rows, no model call
 
 
 @pytest.mark.parametrize(
-    "q", QUESTIONS, ids=[q["topic"] + ":" + q["question"][:30] for q in QUESTIONS]
+    "text, close, far",
+    [
+        ("the cat sat on the mat", "a cat was sitting on a rug", "stocks fell sharply"),  # basic
+        ("gradient descent", "minimising a loss by stepping downhill", "a red apple"),  # concept
+        ("overfitting", "memorising the training data", "the train left the station"),  # sense
+        ("matrix inverse", "A times its inverse is the identity", "weather forecast"),  # maths
+    ],
 )
-def test_right_answer_beats_wrong_answer(q: dict[str, str]) -> None:
-    items = [JudgeItem(q["question"], q["reference"], q[k]) for k in ("right", "partial", "wrong")]
+def test_similar_sentences_are_closer_than_unrelated_ones(text: str, close: str, far: str) -> None:
+    a, b, c = JUDGE.encoder.embed([text, close, far])
+    assert float(a @ b) > float(a @ c)
+
+
+class Counting(Encoder):
+    def __init__(self) -> None:
+        super().__init__(cache_size=2)
+        self.encoded: list[str] = []
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return np.ones((len(texts), _embed.DIM), dtype=np.float32)
+
+
+def test_the_cache_keeps_the_recently_used_texts() -> None:
+    enc = Counting()
+    for batch in (["a", "b", "a"], ["a"], ["c"], ["a"], ["b"]):
+        enc.embed(batch)
+    # "a" is encoded once (deduplicated, then recalled); "b" was evicted by "c" and comes back
+    assert enc.encoded == ["a", "b", "c", "b"]
+
+
+def _rows() -> list[object]:
+    rows: list[object] = []
+    for t in TRIPLES:
+        marks = ()
+        if "weight sharing" in t["question"]:  # known limit: a wrong answer sharing the words
+            marks = (pytest.mark.xfail(reason="word overlap outweighs the contradiction"),)
+        rows.append(pytest.param(t, marks=marks, id=t["question"][:40]))
+    return rows
+
+
+@pytest.mark.parametrize("t", _rows())
+def test_paraphrase_beats_partial_and_same_topic_wrong_answer(t: dict[str, str]) -> None:
+    items = [JudgeItem(t["question"], t["reference"], t[k]) for k in ("right", "partial", "wrong")]
     right, partial, wrong = JUDGE.judge_many(items)
     assert right.fraction > wrong.fraction
     assert right.fraction >= partial.fraction
+    assert right.status is not Status.NEEDS_REVIEW
 
 
 @pytest.mark.parametrize(
-    "answer, status",
+    "answer",
     [
-        ("", Status.NOT_MET),  # empty: nothing, surely
-        ("qwxz bbbbbbbbbbbbbbbbbbbbbbbbbbbbb zzkkj", Status.NOT_MET),  # gibberish
+        "",  # empty
+        "   \n ",  # only white space
+        "qwxz bbbbbbbbbbbbbbbbbbbbbbbbbbbbb zzkkj",  # gibberish
+        "xkcd pqrst zzzz",  # consonant runs only
     ],
 )
-def test_empty_and_gibberish_get_nothing(answer: str, status: Status) -> None:
-    [j] = JUDGE.judge_many([JudgeItem(QUESTIONS[1]["question"], QUESTIONS[1]["reference"], answer)])
-    assert (j.status, j.fraction) == (status, 0.0) and j.confidence >= 0.9
+def test_empty_and_gibberish_get_nothing_with_confidence(answer: str) -> None:
+    j = judge(answer)
+    assert (j.status, j.fraction) == (Status.NOT_MET, 0.0) and j.confidence >= 0.9
 
 
-def test_repeating_the_question_never_earns_full_marks() -> None:
-    q = QUESTIONS[1]
-    [j] = JUDGE.judge_many([JudgeItem(q["question"], q["reference"], q["question"])])
-    assert j.fraction <= 0.25
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Q["question"],  # the question copied
+        "overfitting is what",  # its words reordered
+        "What is overfitting? Overfitting.",  # repeated twice
+    ],
+)
+def test_repeating_the_question_never_earns_full_marks(answer: str) -> None:
+    j = judge(answer)
+    assert j.fraction <= 0.5 and j.status is not Status.MET
 
 
-def test_human_marks_move_the_judgement() -> None:
-    q = QUESTIONS[0]
-    harsh = tuple(Example(a, 0.0) for a in (q["right"], q["partial"], "It controls the step."))
-    plain = JUDGE.judge_many([JudgeItem(q["question"], q["reference"], q["right"])])[0]
-    taught = JUDGE.judge_many(
-        [JudgeItem(q["question"], q["reference"], q["right"], examples=harsh, group="g")]
-    )[0]
-    assert taught.fraction < plain.fraction
+@pytest.mark.parametrize(
+    "answer, why",
+    [
+        ("El modelo aprende el ruido de los datos y no generaliza.", "another language"),  # Spanish
+        (" ".join([Q["right"]] * 80), "long"),  # far past what the model reads
+    ],
+)
+def test_answers_it_cannot_judge_go_to_review(answer: str, why: str) -> None:
+    j = judge(answer)
+    assert j.status is Status.NEEDS_REVIEW and why in j.reason
+
+
+def test_the_closest_of_several_references_counts() -> None:
+    answer = "It performs badly on new data because it memorised the training set."
+    alone = judge(answer).fraction
+    both = JudgeItem(Q["question"], "A kind of cake. || " + Q["reference"], answer)
+    assert JUDGE.judge_many([both])[0].fraction == pytest.approx(alone, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    "by_meaning, answer, expected",
+    [
+        (False, "I revised this last week. It fits the noise in the data.", "It fits"),  # words
+        (True, "Noted. It memorises quirks, then fails elsewhere.", "It mem"),  # by meaning
+        (True, Q["right"], Q["right"][:10]),  # one sentence: the whole answer
+    ],
+)
+def test_evidence_is_the_sentence_closest_to_the_reference(
+    by_meaning: bool, answer: str, expected: str
+) -> None:
+    item = JudgeItem(Q["question"], Q["reference"], answer)
+    [j] = SimilarityJudge(sentence_evidence=by_meaning).judge_many([item])
+    assert j.evidence is not None and answer[j.evidence[0] : j.evidence[1]].startswith(expected)
+
+
+def test_a_criterion_is_judged_against_its_own_words() -> None:
+    answer = "The test error is high although the training error is low."
+    about_noise = JudgeItem(Q["question"], Q["reference"], answer, criterion="Fits the noise")
+    about_error = JudgeItem(
+        Q["question"], Q["reference"], answer, criterion="High error on unseen test data"
+    )
+    noise, error = JUDGE.judge_many([about_noise, about_error])
+    assert error.fraction > noise.fraction
+
+
+@pytest.mark.parametrize(
+    "answer, marked, direction",
+    [
+        (Q["right"], [(Q["right"], 0.0), (Q["partial"], 0.0), ("It learns.", 0.0)], -1),  # harsh
+        (Q["wrong"], [(Q["wrong"], 1.0), ("It is too simple a model.", 1.0)], 1),  # generous
+        (Q["partial"], [(Q["partial"], 1.0)], 1),  # the same answer already marked right
+    ],
+)
+def test_human_marks_move_the_judgement(
+    answer: str, marked: list[tuple[str, float]], direction: int
+) -> None:
+    examples = tuple(Example(a, f) for a, f in marked)
+    plain = judge(answer).fraction
+    taught = judge(answer, examples=examples, group="g").fraction
+    assert (taught - plain) * direction > 0.05
+
+
+@pytest.mark.parametrize(
+    "zeros, marks, probe, low, high",
+    [
+        ([], [], 0.7, 0.7, 0.7),  # nothing marked: the zero-shot curve itself
+        ([0.8, 0.7, 0.9], [0.0, 0.0, 0.0], 0.8, 0.0, 0.6),  # harsher grader: well below
+        ([0.2, 0.3, 0.1], [1.0, 1.0, 1.0], 0.2, 0.4, 1.0),  # kinder grader: well above
+        ([0.9, 0.1, 0.8, 0.2], [0.0, 1.0, 0.0, 1.0], 0.9, 0.4, 1.0),  # inverted: never reversed
+        ([0.6] * 40, [1.0] * 40, 0.6, 0.85, 1.0),  # many marks outweigh the prior
+    ],
+)
+def test_the_group_fit_follows_the_grader(
+    zeros: list[float], marks: list[float], probe: float, low: float, high: float
+) -> None:
+    slope, bias = fit_group(zeros, marks)
+    after = 1 / (1 + math.exp(-(slope * math.log(probe / (1 - probe)) + bias)))
+    assert low - 1e-9 <= after <= high + 1e-9 and slope >= 0
 
 
 class Broken(Encoder):
@@ -73,10 +208,32 @@ class Broken(Encoder):
         raise RuntimeError("model file is corrupt")
 
 
-def test_a_model_failure_goes_to_review() -> None:
-    [j] = SimilarityJudge(Broken()).judge_many([JudgeItem("q", "r", "some answer")])
-    assert j.status is Status.NEEDS_REVIEW and "corrupt" in j.reason
+class Short(Encoder):
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((1, _embed.DIM), dtype=np.float32)  # wrong number of rows
 
 
-def test_registered() -> None:
-    assert judges().get("similarity") is not None
+@pytest.mark.parametrize(
+    "encoder, reason",
+    [
+        (Broken(), "corrupt"),  # the model raises
+        (Short(), "unavailable"),  # the model returns nonsense
+    ],
+)
+def test_model_failures_go_to_review(encoder: Encoder, reason: str) -> None:
+    items = [JudgeItem("q", "r", "some answer"), JudgeItem("q", "r", "")]
+    judged = SimilarityJudge(encoder).judge_many(items)
+    assert all(j.status is Status.NEEDS_REVIEW and reason in j.reason for j in judged)
+
+
+def test_a_model_file_other_than_the_pinned_one_goes_to_review(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_embed, "MODEL_SHA256", "0" * 64)
+    [j] = SimilarityJudge(Encoder()).judge_many([JudgeItem("q", "r", "some answer")])
+    assert j.status is Status.NEEDS_REVIEW and "not the pinned file" in j.reason
+
+
+def test_registered_with_model_and_file_hash_in_its_version() -> None:
+    judge = judges().get("similarity")
+    assert judge is not None and _embed.MODEL_SHA256[:12] in judge.version

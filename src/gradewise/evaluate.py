@@ -4,16 +4,22 @@ The CSV format (also the format gradewise exports human grades in) has the colum
 split, question_id, question, reference_answer (several joined by ` || `), answer_id,
 student_answer, score, max_score, and optionally label and feedback.
 
-Protocols:
-- zero-shot: no human grade of the predicted question reaches the judge (`examples=()`);
-- k-shot: per question, k answers are graded by the human first (seeded-random choice) and given
-  to the judge as examples; the rest are predicted and only they are reported.
+Protocols, run per data set and test split (`train` rows are never reported):
+- zero-shot: no human grade of the predicted question reaches the judge (`examples=()`). A judge
+  that learns (the optional `Learner.fit` hook) is fitted on the train split, or where the data
+  set has none, leave-one-assignment-out (assignment = question_id before the dot, Mohler);
+- k-shot: per question, k answers are marked by the human first — chosen by the judge's optional
+  `Selector.select` hook, else seeded-random — and given to the judge as examples. They come from
+  the question's train rows where it has k of them (then every test answer is predicted), else
+  from the question's own answers, which are then left out: only the rest is reported.
 
 Pearson r and RMSE are on the data set's score scale, or on score / max_score when its
 questions are worth different marks (SAF). Agreement (for coverage and the reliability table):
-on a 2-way data set (max_score 1 with correct/incorrect labels) the predicted label equals the
-human's; on a point scale the predicted score is within an eighth of the question's marks of the
-human's.
+on a 2-way data set (max_score 1 with correct/incorrect labels) the predicted label (fraction
+≥ 0.5 is correct) equals the human's; on a point scale the predicted score is within a tenth of
+the question's marks of the human's (0.5 point of 5), or rounds to the human's grade on the
+question's grade scale (the distinct grades the human gave it). Accuracy and F1 on a point
+scale compare the grade with the prediction rounded the same way.
 """
 
 from __future__ import annotations
@@ -24,15 +30,17 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from gradewise.errors import GradewiseError
 from gradewise.judges.registry import Example, Judge, JudgeItem
 
 REQUIRED = ("dataset", "split", "question_id", "question", "reference_answer", "answer_id",
             "student_answer", "score", "max_score")  # fmt: skip
-AGREEMENT_SHARE = 1 / 8
+# Points agree within a tenth of the question's marks (0.5 point of 5), or same grade rounded.
+AGREEMENT_SHARE = 1 / 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class GradedAnswer:
 
 @dataclass(frozen=True)
 class Prediction:
+    """A judge's predicted score (on the row's scale) and confidence for one graded answer."""
+
     row: GradedAnswer
     score: float
     confidence: float
@@ -94,6 +104,10 @@ def read_graded(path: Path) -> list[GradedAnswer]:
                     fix=f"the header must hold: {', '.join(REQUIRED)}",
                 )
             return [_row(path, reader.line_num, raw) for raw in reader]
+    except csv.Error as exc:
+        raise GradewiseError(
+            f"not valid CSV: {exc}", file=str(path), fix="save the file as comma-separated UTF-8"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise GradewiseError(
             f"cannot read: {exc}",
@@ -103,11 +117,32 @@ def read_graded(path: Path) -> list[GradedAnswer]:
 
 
 def _row(path: Path, line: int, raw: dict[str, str]) -> GradedAnswer:
+    if (
+        None in raw or None in raw.values()
+    ):  # csv's markers for a row longer / shorter than the header
+        raise GradewiseError(
+            "row has a different number of columns than the header",
+            file=str(path),
+            line=line,
+            fix="quote any text that holds a comma",
+        )
+    for column in ("dataset", "question_id", "answer_id"):
+        if not (raw[column] or "").strip():
+            raise GradewiseError(
+                f"column {column} is empty", file=str(path), line=line, fix=f"fill in {column}"
+            )
     score = _number(path, line, raw, "score")
     max_score = _number(path, line, raw, "max_score")
-    if max_score <= 0 or not 0 <= score <= max_score:
+    if max_score <= 0:
         raise GradewiseError(
-            f"score {score:g} is outside 0..max_score {max_score:g}",
+            f"column max_score is {max_score:g}",
+            file=str(path),
+            line=line,
+            fix="max_score must be above 0",
+        )
+    if not 0 <= score <= max_score:
+        raise GradewiseError(
+            f"column score {score:g} is outside 0..max_score {max_score:g}",
             file=str(path),
             line=line,
             fix="correct the score or max_score column",
@@ -125,13 +160,15 @@ def _number(path: Path, line: int, raw: dict[str, str], column: str) -> float:
         value = float(raw[column])
     except (TypeError, ValueError):
         raise GradewiseError(
-            f"{column} {raw[column]!r} is not a number",
+            f"column {column} {raw[column]!r} is not a number",
             file=str(path),
             line=line,
             fix=f"write a number in the {column} column",
         ) from None
     if math.isnan(value):
-        raise GradewiseError(f"{column} is NaN", file=str(path), line=line, fix="write a number")
+        raise GradewiseError(
+            f"column {column} is NaN", file=str(path), line=line, fix="write a number"
+        )
     return value
 
 
@@ -151,6 +188,7 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float:
 
 
 def rmse(x: Sequence[float], y: Sequence[float]) -> float:
+    """Root mean squared difference; NaN for no points."""
     if not x:
         return math.nan
     return math.sqrt(sum((a - b) ** 2 for a, b in zip(x, y, strict=True)) / len(x))
@@ -174,6 +212,7 @@ def qwk(a: Sequence[int], b: Sequence[int]) -> float:
 
 
 def accuracy(truth: Sequence[str], guess: Sequence[str]) -> float:
+    """Share of labels guessed exactly; NaN for no labels."""
     if not truth:
         return math.nan
     return sum(t == g for t, g in zip(truth, guess, strict=True)) / len(truth)
@@ -191,11 +230,13 @@ def f1_scores(truth: Sequence[str], guess: Sequence[str]) -> dict[str, float]:
 
 
 def macro_f1(truth: Sequence[str], guess: Sequence[str]) -> float:
+    """Unweighted mean of the per-class F1 (classes of the truth)."""
     scores = f1_scores(truth, guess)
     return sum(scores.values()) / len(scores) if scores else math.nan
 
 
 def weighted_f1(truth: Sequence[str], guess: Sequence[str]) -> float:
+    """Per-class F1 weighted by how often each class is the truth."""
     scores = f1_scores(truth, guess)
     counts = Counter(truth)
     return sum(scores[c] * counts[c] for c in scores) / len(truth) if truth else math.nan
@@ -237,6 +278,28 @@ def two_way(rows: Sequence[GradedAnswer]) -> bool:
     }
 
 
+@runtime_checkable
+class Learner(Protocol):
+    """Optional judge hook: learn from graded answers of *other* questions, return a judge."""
+
+    def fit(self, rows: Sequence[GradedAnswer]) -> Judge: ...
+
+
+@runtime_checkable
+class Selector(Protocol):
+    """Optional judge hook: which k of a question's answers the human should mark first."""
+
+    def select(self, answers: Sequence[str], k: int, rng: random.Random) -> list[int]: ...
+
+
+Chooser = Callable[[Sequence[GradedAnswer], int, random.Random], list[int]]
+
+
+def seeded_choice(answers: Sequence[GradedAnswer], k: int, rng: random.Random) -> list[int]:
+    """The default selection: k answers at random, reproducible from the seed."""
+    return sorted(rng.sample(range(len(answers)), k))
+
+
 def _item(row: GradedAnswer, examples: tuple[Example, ...] = ()) -> JudgeItem:
     return JudgeItem(
         question=row.question,
@@ -261,16 +324,37 @@ def _predict(
     return predictions, seconds
 
 
-def zero_shot(judge: Judge, rows: Sequence[GradedAnswer]) -> tuple[list[Prediction], float]:
-    """Predict every answer with no human grade of its question."""
-    return _predict(judge, rows, [_item(r) for r in rows])
+def zero_shot(
+    judge: Judge, rows: Sequence[GradedAnswer], training: Sequence[GradedAnswer] = ()
+) -> tuple[list[Prediction], float]:
+    """Predict every answer with no human grade of its question (`examples=()`).
+
+    A `Learner` judge is fitted on `training` (the data set's train split) when there is one,
+    else leave-one-assignment-out on `rows` (assignment = question_id before the dot, Mohler).
+    """
+    if not isinstance(judge, Learner):
+        return _predict(judge, rows, [_item(r) for r in rows])
+    folds = [(training, rows)] if training else _leave_one_assignment_out(rows)
+    predictions: list[Prediction] = []
+    seconds = 0.0
+    for train, test in folds:
+        got, took = _predict(judge.fit(train), test, [_item(r) for r in test])
+        predictions += got
+        seconds += took
+    return predictions, seconds
 
 
-Chooser = Callable[[Sequence[GradedAnswer], int, random.Random], list[int]]
+def _leave_one_assignment_out(
+    rows: Sequence[GradedAnswer],
+) -> list[tuple[list[GradedAnswer], list[GradedAnswer]]]:
+    def assignment(row: GradedAnswer) -> str:
+        return row.question_id.split(".")[0]
 
-
-def seeded_choice(answers: Sequence[GradedAnswer], k: int, rng: random.Random) -> list[int]:
-    return sorted(rng.sample(range(len(answers)), k))
+    names = sorted({assignment(r) for r in rows})
+    return [
+        ([r for r in rows if assignment(r) != name], [r for r in rows if assignment(r) == name])
+        for name in names
+    ]
 
 
 def k_shot(
@@ -279,25 +363,53 @@ def k_shot(
     k: int,
     *,
     seed: int = 0,
-    choose: Chooser = seeded_choice,
+    choose: Chooser | None = None,
+    marked: Sequence[GradedAnswer] = (),
 ) -> tuple[list[Prediction], float]:
-    """Per question, k answers are marked by the human first; the rest are predicted."""
+    """Per question, k answers are marked by the human first; the rest are predicted.
+
+    The k come from `marked` (graded answers of the same question, e.g. the train split) when it
+    holds k of them — then every row is predicted — else from the question's own rows, which are
+    then left out of the predictions. `choose` defaults to the judge's `select`, else random.
+    """
     rng = random.Random(seed)
+    pick = choose or _judge_choice(judge)
+    pools = _by_question(marked)
     rest: list[GradedAnswer] = []
     items: list[JudgeItem] = []
-    for answers in _by_question(rows).values():
-        if len(answers) <= k:
-            continue  # nothing left to predict for this question
-        chosen = set(choose(answers, k, rng))
-        examples = tuple(
-            Example(answers[i].answer, answers[i].score / answers[i].max_score)
-            for i in sorted(chosen)
-        )
-        for i, row in enumerate(answers):
-            if i not in chosen:
-                rest.append(row)
-                items.append(_item(row, examples))
+    for key, answers in _by_question(rows).items():
+        pool = pools.get(key, [])
+        examples, predicted = _shots(answers, pool if len(pool) >= k else [], k, pick, rng)
+        rest += predicted
+        items += [_item(row, examples) for row in predicted]
     return _predict(judge, rest, items)
+
+
+def _shots(
+    answers: list[GradedAnswer], pool: list[GradedAnswer], k: int, pick: Chooser, rng: random.Random
+) -> tuple[tuple[Example, ...], list[GradedAnswer]]:
+    """(the k examples, the answers to predict) for one question."""
+    source = pool or answers
+    if len(source) <= k and not pool:
+        return (), []  # nothing left to predict for this question
+    chosen = _checked(pick(source, k, rng), len(source), k, rng)
+    examples = tuple(
+        Example(source[i].answer, source[i].score / source[i].max_score) for i in chosen
+    )
+    predicted = answers if pool else [r for i, r in enumerate(answers) if i not in chosen]
+    return examples, predicted
+
+
+def _judge_choice(judge: Judge) -> Chooser:
+    if not isinstance(judge, Selector):
+        return seeded_choice
+    return lambda answers, k, rng: judge.select([a.answer for a in answers], k, rng)
+
+
+def _checked(chosen: Iterable[int], n: int, k: int, rng: random.Random) -> list[int]:
+    """A selection strategy that returns the wrong indices falls back to the seeded choice."""
+    valid = sorted({i for i in chosen if 0 <= i < n})
+    return valid if len(valid) == k else sorted(rng.sample(range(n), k))
 
 
 def _by_question(rows: Iterable[GradedAnswer]) -> dict[tuple[str, str], list[GradedAnswer]]:
@@ -305,6 +417,19 @@ def _by_question(rows: Iterable[GradedAnswer]) -> dict[tuple[str, str], list[Gra
     for row in rows:
         groups[(row.dataset, row.question_id)].append(row)
     return groups
+
+
+def first_questions(rows: Sequence[GradedAnswer], n: int) -> list[GradedAnswer]:
+    """Only the first n questions (in file order) of each data set: quick runs."""
+    keep: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        seen = keep[row.dataset]
+        if row.question_id not in seen and len(seen) < n:
+            seen.append(row.question_id)
+    return [r for r in rows if r.question_id in keep[r.dataset]]
+
+
+# the report ---------------------------------------------------------------------------------
 
 
 def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float) -> Metrics:
@@ -317,16 +442,11 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
     h_scale = [r.score / r.max_score for r in rows] if varied else human
     g_scale = [p.score / p.row.max_score for p in predictions] if varied else guess
     binary = two_way(rows)
-    agree = [_agree(p, binary) for p in predictions]
-    truth_labels = (
-        [_label(r.score / r.max_score) for r in rows] if binary else [f"{s:g}" for s in human]
-    )
-    guess_labels = (
-        [_label(p.score / p.row.max_score) for p in predictions]
-        if binary
-        else [f"{_nearest(p.score, human):g}" for p in predictions]
-    )
+    scales = _grade_scales(rows)
+    agree = [_agree(p, binary, scales) for p in predictions]
+    truth_labels, guess_labels = _labels(predictions, binary, scales)
     integer = all(float(s).is_integer() for s in human)
+    confidence = [p.confidence for p in predictions]
     first = rows[0] if rows else None
     return Metrics(
         dataset=first.dataset if first else "",
@@ -339,32 +459,87 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
         accuracy=accuracy(truth_labels, guess_labels),
         macro_f1=macro_f1(truth_labels, guess_labels),
         weighted_f1=weighted_f1(truth_labels, guess_labels),
-        coverage=coverage(agree, [p.confidence for p in predictions]),
+        coverage=coverage(agree, confidence),
         answers_per_s=len(rows) / seconds if seconds > 0 else math.nan,
-        reliability=reliability(agree, [p.confidence for p in predictions]),
+        reliability=reliability(agree, confidence),
     )
 
 
+def _labels(
+    predictions: Sequence[Prediction], binary: bool, scales: dict[tuple[str, str], list[float]]
+) -> tuple[list[str], list[str]]:
+    """2-way: correct/incorrect at half marks; points: the grade itself, predictions rounded
+    to the nearest grade on the question's scale."""
+    if binary:
+        truth = [_label(p.row.score / p.row.max_score) for p in predictions]
+        return truth, [_label(p.score / p.row.max_score) for p in predictions]
+    truth = [f"{p.row.score:g}" for p in predictions]
+    return truth, [f"{_nearest(p.score, scales[_key(p.row)]):g}" for p in predictions]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One judge measured on graded answers: a Metrics per data set, split and protocol."""
+
+    judge: str
+    version: str
+    seed: int
+    results: tuple[Metrics, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-able values; NaN (a metric that does not apply) becomes null."""
+        out = asdict(self)
+        out["results"] = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in m.items()}
+            for m in out["results"]
+        ]
+        return out
+
+
+PROTOCOLS_ALL = ("zero-shot", "k-shot:5", "k-shot:10")
+
+
 def evaluate(
-    judge: Judge,
     rows: Sequence[GradedAnswer],
-    *,
+    judge: Judge,
     protocols: Sequence[str] = ("zero-shot",),
+    *,
     seed: int = 0,
-) -> list[Metrics]:
-    """Run each protocol ('zero-shot', 'k-shot:5', ...) per data set and test split."""
-    out = []
-    for (_, split), group in sorted(_by_split(rows).items()):
+    choose: Chooser | None = None,
+) -> Report:
+    """Run each protocol ('zero-shot', 'k-shot:5', ...) per data set and test split.
+
+    `train` rows are never reported: they train a `Learner` judge and, in k-shot, are the
+    already-marked answers of their questions.
+    """
+    results = []
+    splits = _by_split(rows)
+    for (dataset, split), group in sorted(splits.items()):
         if split == "train":
-            continue  # training material for judges that learn; never reported
+            continue
+        training = splits.get((dataset, "train"), [])
         for protocol in protocols:
-            if protocol == "zero-shot":
-                predictions, seconds = zero_shot(judge, group)
-            else:
-                predictions, seconds = k_shot(judge, group, int(protocol.split(":")[1]), seed=seed)
+            predictions, seconds = _run(judge, protocol, group, training, seed, choose)
             if predictions:
-                out.append(metrics(predictions, protocol=protocol, seconds=seconds))
-    return out
+                results.append(metrics(predictions, protocol=protocol, seconds=seconds))
+    return Report(judge.id, judge.version, seed, tuple(results))
+
+
+def _run(
+    judge: Judge,
+    protocol: str,
+    rows: Sequence[GradedAnswer],
+    training: Sequence[GradedAnswer],
+    seed: int,
+    choose: Chooser | None,
+) -> tuple[list[Prediction], float]:
+    if protocol == "zero-shot":
+        return zero_shot(judge, rows, training)
+    name, _, k = protocol.partition(":")
+    if name != "k-shot" or not k.isdigit() or int(k) < 1:
+        raise ValueError(f"unknown protocol {protocol!r}: use 'zero-shot' or 'k-shot:K'")
+    fitted = judge.fit(training) if isinstance(judge, Learner) and training else judge
+    return k_shot(fitted, rows, int(k), seed=seed, choose=choose, marked=training)
 
 
 def _by_split(rows: Iterable[GradedAnswer]) -> dict[tuple[str, str], list[GradedAnswer]]:
@@ -374,10 +549,24 @@ def _by_split(rows: Iterable[GradedAnswer]) -> dict[tuple[str, str], list[Graded
     return groups
 
 
-def _agree(p: Prediction, binary: bool) -> bool:
+def _key(row: GradedAnswer) -> tuple[str, str]:
+    return (row.dataset, row.question_id)
+
+
+def _grade_scales(rows: Iterable[GradedAnswer]) -> dict[tuple[str, str], list[float]]:
+    """Each question's grade scale: the distinct grades the human gave it."""
+    scales: dict[tuple[str, str], set[float]] = defaultdict(set)
+    for row in rows:
+        scales[_key(row)].add(row.score)
+    return {key: sorted(values) for key, values in scales.items()}
+
+
+def _agree(p: Prediction, binary: bool, scales: dict[tuple[str, str], list[float]]) -> bool:
+    """See the module docstring: same label (2-way), or close / same grade when rounded."""
     if binary:
         return _label(p.score / p.row.max_score) == _label(p.row.score / p.row.max_score)
-    return abs(p.score - p.row.score) <= p.row.max_score * AGREEMENT_SHARE + 1e-9
+    close = abs(p.score - p.row.score) <= p.row.max_score * AGREEMENT_SHARE + 1e-9
+    return close or _nearest(p.score, scales[_key(p.row)]) == p.row.score
 
 
 def _label(fraction: float) -> str:
@@ -385,8 +574,8 @@ def _label(fraction: float) -> str:
 
 
 def _nearest(value: float, scale: Sequence[float]) -> float:
-    """The grade on the human scale closest to a predicted score (for accuracy on points)."""
-    return min(set(scale), key=lambda s: (abs(s - value), s))
+    """The grade on the scale closest to a predicted score; ties go to the lower grade."""
+    return min(scale, key=lambda s: (abs(s - value), s))
 
 
 def _clamp(fraction: float) -> float:

@@ -8,7 +8,18 @@ from pathlib import Path
 
 import click
 
-from gradewise.cli import evaluate, exam, export, grades, init, judges, review, run, scripts
+from gradewise.cli import (
+    evaluate,
+    exam,
+    export,
+    grades,
+    init,
+    judges,
+    report,
+    review,
+    run,
+    scripts,
+)
 from gradewise.cli.common import GradewiseGroup
 from gradewise.errors import GradewiseError
 
@@ -43,6 +54,7 @@ cli.add_command(grades.grades)
 cli.add_command(export.export)
 cli.add_command(judges.judges)
 cli.add_command(evaluate.evaluate_command)
+cli.add_command(report.report)
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
-"""`gradewise export csv|canvas|moodle|json`: gradebooks that leave the tool.
+"""`gradewise export csv|canvas|moodle|json|feedback`: results that leave the tool.
 
-Every export refuses while answers still wait for review (their totals would be partial),
-unless `--allow-incomplete`, which marks the incomplete students instead.
+Every export refuses while answers still wait for review or were never graded (their totals
+would be partial), unless `--allow-incomplete`, which marks the incomplete students instead.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import click
 
 from gradewise.cli.common import workspace
 from gradewise.errors import WorkspaceError
+from gradewise.reports import feedback as fb
 from gradewise.reports import gradebook, lms
 from gradewise.workspace import Workspace
 
@@ -45,11 +46,18 @@ def _roster_option(func: Any) -> Any:
 
 
 def _ready(ws: Workspace, allow_incomplete: bool) -> None:
+    """Refuse partial totals: answers in review, or parts never graded (no grade stored)."""
+    if allow_incomplete:
+        return
     waiting = len(ws.queue())
-    if waiting and not allow_incomplete:
+    # Result.pending also holds parts with no grade at all, which the review queue cannot show.
+    ungraded = sum(len(r.pending) for r in ws.results()) - waiting
+    if waiting or ungraded:
+        more = f" and {ungraded} are not graded yet" if ungraded else ""
         raise WorkspaceError(
-            f"grading is incomplete: {waiting} answers still wait for review",
-            fix="finish them (gradewise review list) or pass --allow-incomplete",
+            f"grading is incomplete: {waiting} answers still wait for review{more}",
+            fix="run gradewise grade, finish the reviews (gradewise review list)"
+            " or pass --allow-incomplete",
         )
 
 
@@ -123,6 +131,40 @@ def json_(ctx: click.Context, output: Path | None, allow_incomplete: bool) -> No
     path = output or ws.exports / "results.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     click.echo(f"Wrote JSON for {len(data['students'])} students to {path}")
+
+
+@export.command()
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: exports/feedback in the workspace).",
+)  # fmt: skip
+@click.option("--student", help="Only this student's page.")
+@click.option(
+    "--allow-incomplete", is_flag=True,
+    help="Write pages even while answers wait for review; their marks say provisional.",
+)  # fmt: skip
+@click.pass_context
+def feedback(
+    ctx: click.Context, output: Path | None, student: str | None, allow_incomplete: bool
+) -> None:
+    """Write one self-contained HTML feedback page per student (math rendered offline).
+
+    Pages hold the student's own answers, marks, criteria met and missed with the evidence,
+    and graders' notes; never grader guidance, other students or model internals.
+
+    Example: gradewise export feedback -o feedback/
+    """
+    ws = workspace(ctx)
+    if student is not None:
+        ws.check_student(student)
+    _ready(ws, allow_incomplete)
+    results = [r for r in ws.results() if student is None or r.student == student]
+    folder = output or ws.exports / "feedback"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers(), ws.store.events())
+    for page in pages:
+        (folder / fb.page_name(page.student)).write_text(fb.render(page), encoding="utf-8")
+    click.echo(f"Wrote {len(pages)} feedback pages to {folder}")
 
 
 __all__: Sequence[str] = ["export"]

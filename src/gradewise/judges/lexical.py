@@ -6,6 +6,12 @@ little. With human-marked answers of the same part (`examples`), two things are 
 offset that calibrates the word score to this grader's scale, and a nearest-neighbour estimate
 from the marked answers most like this one; they are blended by how alike the neighbours are.
 Confidence is high far from the middle of the scale and when close neighbours agree.
+
+A rubric criterion with content words of its own replaces the reference as what must be matched.
+Empty answers and gibberish get 0 with high confidence; an answer made only of the question's
+words never gets more than a quarter (half, and a human's review, where those words are what the
+reference wants); answers in another language and answers over 1,000 words go to review with a
+tentative fraction. The judge never raises: a failure is a needs_review judgement.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from gradewise.hookspecs import hookimpl
@@ -22,6 +28,7 @@ from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.model import Status
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_LETTERS = re.compile(r"[^\W\d_]+")  # words of any alphabet
 _SENTENCE = re.compile(r"[^.!?\n;]+")
 _STOP = frozenset(
     """a about above after again against all am an and any are as at be because been before being
@@ -36,6 +43,19 @@ _SUFFIXES = ("ation", "ing", "ness", "ment", "ied", "ed", "ly", "er")
 _VOWELS = set("aeiouy")
 # Repeated words from the question count this much of a reference word.
 QUESTION_WEIGHT = 0.25
+# Words a rubric criterion uses to talk about the answer rather than its content.
+_RUBRIC_WORDS = frozenset(
+    "mention state explain say name give describe note identify correct correctly answer"
+    " student show".split()
+)
+# Common function words of languages other than English: an answer made of these is probably
+# written in another language, which word overlap cannot judge — a human must.
+_FOREIGN = frozenset(
+    """der die das und ist nicht ein eine einen zu mit von werden wird den dem des sich auch
+    le la les et est une des du pas que qui dans pour sur au aux ce cette sont
+    de en un se y el los las es una por para con del lo como más pero su""".split()
+)
+LONG_ANSWER_WORDS = 1000  # beyond this an answer is unusual: never judged with confidence
 
 
 def stem(word: str) -> str:
@@ -66,6 +86,23 @@ def looks_like_words(text: str) -> bool:
         return False
     plausible = [w for w in words if w.isdigit() or (_VOWELS & set(w) and len(w) <= 20)]
     return len(plausible) >= 0.6 * len(words)
+
+
+def foreign(text: str) -> bool:
+    """True when the answer reads as another language: more of its words are foreign function
+    words than English ones, and enough to tell."""
+    words = _LETTERS.findall(text.lower())
+    other = sum(w in _FOREIGN for w in words)
+    english = sum(w in _STOP for w in words)
+    return other >= 2 and other >= 0.15 * len(words) and other > english
+
+
+def _target(item: JudgeItem) -> JudgeItem:
+    """A rubric criterion with content words of its own is what the answer must match;
+    without one, the whole reference."""
+    if not terms(item.criterion) - {stem(w) for w in _RUBRIC_WORDS}:
+        return item
+    return JudgeItem(item.question, item.criterion, item.answer, group=item.group)
 
 
 @dataclass(frozen=True)
@@ -129,7 +166,7 @@ class LexicalJudge:
     """Word overlap with the reference, calibrated and sharpened by the human's marks."""
 
     id = "lexical"
-    version = "1"
+    version = "2"
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         offsets: dict[str, float] = {}
@@ -146,27 +183,50 @@ class LexicalJudge:
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
         if not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.9, "no recognisable words")
-        score = word_score(item)
+        target = _target(item)
+        score = word_score(target)
         fraction = zero_shot_fraction(score.value)
         if item.examples:
-            fraction, confidence = _learned(item, fraction, offsets)
+            fraction, confidence = _learned(target, item, fraction, offsets)
         else:
             confidence = zero_shot_confidence(fraction)
-        if terms(item.answer) <= terms(item.question) and score.value < 0.5:
-            fraction = min(fraction, 0.25)  # only the question's own words: never full marks
+        if foreign(item.answer) and not foreign(item.reference):
+            return _review(fraction, score, "the answer seems to be in another language")
+        if terms(item.answer) <= terms(item.question):
+            return _repeat(fraction, confidence, score)
+        if len(_WORD.findall(item.answer)) > LONG_ANSWER_WORDS:
+            return _review(fraction, score, "an unusually long answer")
         return _judgement(fraction, confidence, score)
 
 
-def _learned(item: JudgeItem, zero: float, offsets: dict[str, float]) -> tuple[float, float]:
-    if item.group not in offsets:
+def _repeat(fraction: float, confidence: float, score: WordScore) -> Judgement:
+    """Only the question's own words: never full marks. Where those words are also what the
+    reference wants (a choice the question offers), a human decides."""
+    if score.value < 0.5:
+        return _judgement(min(fraction, 0.25), confidence, score)
+    return _review(min(fraction, 0.5), score, "the answer only uses the question's words")
+
+
+def _review(fraction: float, score: WordScore, why: str) -> Judgement:
+    """A case word overlap cannot decide: a tentative fraction, low confidence, for a human."""
+    reason = f"{why}; uses {score.value:.0%} of the reference's ideas (weighted words)"
+    return Judgement(Status.NEEDS_REVIEW, round(fraction, 4), 0.3, reason, score.evidence)
+
+
+def _learned(
+    target: JudgeItem, item: JudgeItem, zero: float, offsets: dict[str, float]
+) -> tuple[float, float]:
+    """Calibrate to the marked examples (one offset per group) and blend in their neighbours."""
+    key = f"{item.group}\n{target.reference}"  # one part may have several criteria
+    if key not in offsets:
         zeros = [
-            zero_shot_fraction(word_score(JudgeItem(item.question, item.reference, e.answer)).value)
+            zero_shot_fraction(word_score(replace(target, answer=e.answer)).value)
             for e in item.examples
         ]
-        offsets[item.group] = offset(zeros, [e.fraction for e in item.examples])
+        offsets[key] = offset(zeros, [e.fraction for e in item.examples])
     sims = [similarity(item.answer, e.answer) for e in item.examples]
     near = neighbours(sims, [e.fraction for e in item.examples])
-    return blend(zero, offsets[item.group], near)
+    return blend(zero, offsets[key], near)
 
 
 def _judgement(fraction: float, confidence: float, score: WordScore) -> Judgement:

@@ -1,91 +1,142 @@
 """The `similarity` judge: sentence embeddings plus the reference's words, offline on the CPU.
 
-Zero-shot, the answer's cosine to the closest reference (all-MiniLM-L6-v2) and the lexical word
-score are combined, and an answer closer to the question than to the reference is pulled down
-(it repeats the question). A logistic curve maps the result to a fraction of the marks. With
-human-marked answers of the same part, the shared lessons of `_learn` apply, with neighbours
-found by cosine. A model that cannot load sends every answer to review, never to zero.
+Zero-shot, the answer's cosine to the closest reference (all-MiniLM-L6-v2; references are
+separated by ` || `) and the lexical word score are combined, and an answer closer to the
+question than to the reference is pulled down. A logistic curve maps the result to a fraction
+of the marks. With human-marked answers of the same group, that curve is refitted to the
+human's marks (a logistic fit on the zero-shot logit, held near the zero-shot curve by a prior
+so that two or three marks cannot swing it far) and blended with a similarity-weighted estimate
+from the most similar marked answers, trusted by how close and how unanimous they are.
+
+Empty and gibberish answers get 0 with high confidence; an answer that only uses the question's
+words never gets full marks; foreign-language and very long answers go to review; a model that
+cannot load sends every answer to review, never to zero. Evidence is the answer's sentence
+closest to the reference (by its words; by meaning with `sentence_evidence=True`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges._embed import MODEL_ID, Encoder
-from gradewise.judges._learn import blend, neighbours, offset, zero_shot_confidence
-from gradewise.judges.lexical import looks_like_words, terms, word_score
+from gradewise.judges._embed import MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
+from gradewise.judges._learn import Neighbours, neighbours, zero_shot_confidence
+from gradewise.judges.lexical import (
+    LONG_ANSWER_WORDS,
+    foreign,
+    looks_like_words,
+    terms,
+    word_score,
+)
+from gradewise.judges.lexical import similarity as lexical_similarity
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.model import Status
 
 # Weights of the zero-shot combination and its logistic curve (centre, steepness).
 COSINE_WEIGHT, WORD_WEIGHT, QUESTION_PENALTY = 0.6, 0.4, 0.5
 CENTRE, STEEPNESS = 0.45, 10.0
+# Per-group refit: the prior's weight, in marked answers' worth, pulling toward the zero-shot curve.
+PRIOR_WEIGHT = 3.0
+# Neighbours count only above this cosine: MiniLM puts same-topic answers at 0.5-0.7.
+NEIGHBOUR_FLOOR, NEIGHBOUR_FULL = 0.55, 0.95
+MAX_EVIDENCE_SENTENCES = 12
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
+_RUBRIC_WORDS = terms("mention state explain say name give describe note identify")
+
+Vectors = dict[str, np.ndarray]
 
 
 class SimilarityJudge:
     """Cosine to the reference and its words, calibrated and sharpened by the human's marks."""
 
     id = "similarity"
-    version = f"1 ({MODEL_ID})"
+    version = f"2 ({MODEL_ID}@{MODEL_SHA256[:12]})"
 
-    def __init__(self, encoder: Encoder | None = None) -> None:
-        self.encoder = encoder or Encoder()
+    def __init__(self, encoder: Encoder | None = None, *, sentence_evidence: bool = False) -> None:
+        self.encoder = encoder or shared_encoder()
+        # Embedding each sentence for the evidence costs about a quarter of the throughput on
+        # short answers; by default the sentence is chosen by its words instead.
+        self.sentence_evidence = sentence_evidence
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        """One judgement per item; never raises (failures are needs_review judgements)."""
+        targets = [_target(item) for item in items]
         try:
-            vectors = self._vectors(items)
+            vectors = self._vectors(targets)
         except Exception as exc:  # no model, broken model: a human decides
             reason = f"similarity judge unavailable: {exc}"
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
-        offsets: dict[str, float] = {}
-        return [self._judge(item, vectors, offsets) for item in items]
+        fits: dict[str, tuple[float, float]] = {}
+        return [self._safe(item, vectors, fits) for item in targets]
 
-    def _vectors(self, items: Sequence[JudgeItem]) -> dict[str, np.ndarray]:
-        texts = set()
+    def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
+        texts: set[str] = set()
         for item in items:
             texts.update([item.answer, item.question, *_references(item)])
             texts.update(e.answer for e in item.examples)
+            if self.sentence_evidence:
+                texts.update(item.answer[a:b] for a, b in _sentences(item.answer))
         ordered = sorted(t for t in texts if t.strip())
         return dict(zip(ordered, self.encoder.embed(ordered), strict=True))
 
+    def _safe(
+        self, item: JudgeItem, vectors: Vectors, fits: dict[str, tuple[float, float]]
+    ) -> Judgement:
+        try:
+            return self._judge(item, vectors, fits)
+        except Exception as exc:  # a judge bug goes to a human, never to zero marks
+            return Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, f"similarity judge failed: {exc!r}")
+
     def _judge(
-        self, item: JudgeItem, vectors: dict[str, np.ndarray], offsets: dict[str, float]
+        self, item: JudgeItem, vectors: Vectors, fits: dict[str, tuple[float, float]]
     ) -> Judgement:
         if not item.answer.strip():
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
         if not looks_like_words(item.answer):
-            return Judgement(Status.NOT_MET, 0.0, 0.9, "no recognisable words")
-        fraction, cosine = self.zero_shot(item, item.answer, vectors)
-        if item.examples:
-            if item.group not in offsets:
-                zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
-                offsets[item.group] = offset(zeros, [e.fraction for e in item.examples])
-            sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
-            near = neighbours(sims, [e.fraction for e in item.examples])
-            fraction, confidence = blend(fraction, offsets[item.group], near)
-        else:
-            confidence = zero_shot_confidence(fraction)
-        if terms(item.answer) <= terms(item.question) and cosine < 0.8:
-            fraction = min(fraction, 0.25)  # only the question's own words: never full marks
-        return _judgement(fraction, confidence, cosine, word_score(item).evidence)
+            return Judgement(Status.NOT_MET, 0.0, 0.95, "no recognisable words")
+        zero, cosine = self.zero_shot(item, item.answer, vectors)
+        fraction, confidence = self._with_examples(item, zero, vectors, fits)
+        evidence = _evidence(item, vectors)
+        reason = f"meaning close to the reference (cosine {cosine:.2f})"
+        if foreign(item.answer) and not foreign(item.reference):
+            return _review(fraction, "the answer seems to be in another language", evidence)
+        if terms(item.answer) <= terms(item.question):
+            return _repeat(fraction, confidence, zero, evidence)
+        if len(item.answer.split()) > LONG_ANSWER_WORDS:
+            return _review(fraction, "an unusually long answer (the model reads its start)", None)
+        return _judgement(fraction, confidence, reason, evidence)
 
-    def zero_shot(
-        self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
-    ) -> tuple[float, float]:
+    def zero_shot(self, item: JudgeItem, answer: str, vectors: Vectors) -> tuple[float, float]:
         """(fraction with no marks to learn from, best cosine to a reference)."""
         f = features(item, answer, vectors)
         raw = COSINE_WEIGHT * f[0] + WORD_WEIGHT * f[1] - QUESTION_PENALTY * f[2]
-        return _curve(raw), f[0]
+        return _sigmoid(STEEPNESS * (raw - CENTRE)), f[0]
+
+    def _with_examples(
+        self, item: JudgeItem, zero: float, vectors: Vectors, fits: dict[str, tuple[float, float]]
+    ) -> tuple[float, float]:
+        """(fraction, confidence): the zero-shot fraction, or what the human's marks make of it."""
+        if not item.examples:
+            return zero, zero_shot_confidence(zero)
+        key = f"{item.group}\n{item.reference}"  # one part may have several criteria
+        if key not in fits:
+            zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
+            fits[key] = fit_group(zeros, [e.fraction for e in item.examples])
+        slope, bias = fits[key]
+        calibrated = _sigmoid(slope * _logit(zero) + bias)
+        sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
+        return blend(calibrated, neighbours(sims, [e.fraction for e in item.examples]))
 
 
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
 
 
-def features(item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
+def features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
     """What the embedding judges look at, in the order of FEATURES."""
     cosine = max((_cos(vectors, answer, r) for r in _references(item)), default=0.0)
     asked = _cos(vectors, answer, item.question)
@@ -94,27 +145,114 @@ def features(item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> li
     return [cosine, words, max(0.0, asked - cosine), length, cosine * words]
 
 
+def fit_group(zeros: Sequence[float], marks: Sequence[float]) -> tuple[float, float]:
+    """(slope, bias) of fraction = sigmoid(slope * logit(zero) + bias) fitted to the human's
+    marks (soft labels, cross-entropy) with a Gaussian prior at (1, 0), the zero-shot curve;
+    the slope stays ≥ 0 so a better zero-shot score never means fewer marks."""
+    x = np.array([_logit(z) for z in zeros])
+    y = np.clip(np.array(marks, dtype=float), 0.0, 1.0)
+    w = np.array([1.0, 0.0])
+    for _ in range(25):  # Newton steps; the prior keeps the problem well conditioned
+        p = 1 / (1 + np.exp(-(w[0] * x + w[1])))
+        r, s = p - y, p * (1 - p)
+        grad = np.array([r @ x, r.sum()]) + PRIOR_WEIGHT * (w - [1.0, 0.0])
+        hess = np.array([[s @ (x * x), s @ x], [s @ x, s.sum()]]) + PRIOR_WEIGHT * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        w = w - step
+        w[0] = max(0.0, w[0])
+        if np.abs(step).max() < 1e-6:
+            break
+    return float(w[0]), float(w[1])
+
+
+def blend(calibrated: float, near: Neighbours | None) -> tuple[float, float]:
+    """(fraction, confidence) from the group-calibrated fraction and the marked neighbours."""
+    if near is None:
+        return calibrated, zero_shot_confidence(calibrated)
+    close = (near.closeness - NEIGHBOUR_FLOOR) / (NEIGHBOUR_FULL - NEIGHBOUR_FLOOR)
+    trust = min(1.0, max(0.0, close)) * (1 - near.spread)
+    fraction = trust * near.estimate + (1 - trust) * calibrated
+    return fraction, 0.5 + 0.45 * max(abs(2 * fraction - 1), trust)
+
+
+def _target(item: JudgeItem) -> JudgeItem:
+    """A rubric criterion with content words of its own is what the answer must match;
+    without one, the whole reference."""
+    if not terms(item.criterion) - _RUBRIC_WORDS:
+        return item
+    return replace(item, reference=item.criterion)
+
+
 def _references(item: JudgeItem) -> list[str]:
     return [r.strip() for r in item.reference.split("||") if r.strip()]
 
 
-def _cos(vectors: dict[str, np.ndarray], a: str, b: str) -> float:
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the answer's sentences, trimmed; none when it is one sentence."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        chunk = m.group()
+        if chunk.strip():
+            start = m.start() + len(chunk) - len(chunk.lstrip())
+            spans.append((start, m.start() + len(chunk.rstrip())))
+    return spans[:MAX_EVIDENCE_SENTENCES] if len(spans) > 1 else []
+
+
+def _evidence(item: JudgeItem, vectors: Vectors) -> tuple[int, int] | None:
+    """The answer's sentence closest to a reference (the whole answer if one): by meaning
+    where the sentences were embedded, else by shared content words."""
+    spans = _sentences(item.answer)
+    if not spans:
+        start = len(item.answer) - len(item.answer.lstrip())
+        return (start, len(item.answer.rstrip()))
+    refs = _references(item)
+
+    def closeness(span: tuple[int, int]) -> float:
+        text = item.answer[span[0] : span[1]]
+        if text in vectors:
+            return max((_cos(vectors, text, r) for r in refs), default=0.0)
+        return max((lexical_similarity(text, r) for r in refs), default=0.0)
+
+    return max(spans, key=closeness)
+
+
+def _cos(vectors: Vectors, a: str, b: str) -> float:
     if a not in vectors or b not in vectors:
         return 0.0
     return float(vectors[a] @ vectors[b])
 
 
-def _curve(raw: float) -> float:
-    return 1 / (1 + math.exp(-STEEPNESS * (raw - CENTRE)))
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def _logit(p: float) -> float:
+    p = min(1 - 1e-4, max(1e-4, p))
+    return math.log(p / (1 - p))
+
+
+def _repeat(
+    fraction: float, confidence: float, zero: float, evidence: tuple[int, int] | None
+) -> Judgement:
+    """Only the question's own words: never full marks. Where the model still finds it close
+    to the reference (the question offers the right choice), a human decides."""
+    if zero < 0.5:
+        reason = "the answer only repeats the question's words"
+        return _judgement(min(fraction, 0.25), confidence, reason, evidence)
+    return _review(min(fraction, 0.5), "the answer only uses the question's words", evidence)
+
+
+def _review(fraction: float, why: str, evidence: tuple[int, int] | None) -> Judgement:
+    """A case embeddings cannot decide: a tentative fraction, low confidence, for a human."""
+    return Judgement(Status.NEEDS_REVIEW, round(fraction, 4), 0.3, why, evidence)
 
 
 def _judgement(
-    fraction: float, confidence: float, cosine: float, evidence: tuple[int, int] | None
+    fraction: float, confidence: float, reason: str, evidence: tuple[int, int] | None
 ) -> Judgement:
     status = (
         Status.MET if fraction >= 0.75 else Status.NOT_MET if fraction <= 0.25 else Status.PARTIAL
     )
-    reason = f"meaning close to the reference (cosine {cosine:.2f})"
     return Judgement(status, round(fraction, 4), round(min(confidence, 0.97), 4), reason, evidence)
 
 

@@ -79,6 +79,7 @@ def lms_identities(
 def canvas(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
 ) -> tuple[list[str], list[list[Any]]]:
+    """The Canvas table: header, a `Points Possible` row, then a row per student."""
     header = [
         "Student",
         "ID",
@@ -101,6 +102,7 @@ def canvas(
 def moodle(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
 ) -> tuple[list[str], list[list[Any]]]:
+    """The Canvas table: header, a `Points Possible` row, then a row per student."""
     header = ["Email address", "ID number", exam.title] + (
         ["Incomplete"] if flag_incomplete else []
     )
@@ -112,7 +114,10 @@ def moodle(
 
 
 def as_json(exam: Exam, results: Iterable[Result], grades: Iterable[PartGrade]) -> dict[str, Any]:
-    """Per student: total, maximum, pending parts, and per part the scores and verdicts."""
+    """Per student: total, maximum, pending parts, and per part the scores and verdicts.
+
+    `incomplete` is true for a student whose total still has parts waiting for review.
+    """
     by_student: dict[str, list[PartGrade]] = {}
     for g in grades:
         by_student.setdefault(g.student, []).append(g)
@@ -126,6 +131,7 @@ def as_json(exam: Exam, results: Iterable[Result], grades: Iterable[PartGrade]) 
                 "max": r.max_total,
                 "counted_questions": list(r.counted_questions),
                 "pending": list(r.pending),
+                "incomplete": bool(r.pending),
                 "parts": [_part(g) for g in by_student.get(r.student, [])],
             }
             for r in results

@@ -1,0 +1,186 @@
+"""Feedback pages: what a student sees, what never reaches them, and math rendered offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradewise.model import (
+    Answer,
+    Criterion,
+    Exam,
+    Key,
+    Part,
+    PartGrade,
+    Question,
+    Script,
+    Section,
+    Status,
+    Verdict,
+)
+from gradewise.reports import feedback, mathml
+from gradewise.scoring import results
+from gradewise.store.db import Event
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        ("so $x^2$ here", ["<msup>", 'display="inline"', "so "], ["$"]),  # inline math
+        ("$$a+b$$", ['display="block"'], ["$$"]),  # display math
+        (r"\(y\) and \[z\]", ["<mi>y</mi>", 'display="block"'], ["\\("]),  # other delimiters
+        ("a < b & c", ["a &lt; b &amp; c"], ["<math"]),  # plain text escaped
+        (
+            r"$\text{<script>alert(1)</script>}$",
+            ['<code class="tex">', "&lt;script&gt;"],
+            ["<script>"],
+        ),  # raw HTML in \text: shown as source
+        (
+            r"$\href{javascript:alert(1)}{x}$",
+            ["<mi>x</mi>"],
+            ["javascript"],
+        ),  # link attribute dropped
+        (r"$\frac{1}{$", ['<code class="tex">'], ["<math"]),  # broken LaTeX: source kept
+        ("costs $5 and $6", ["<math"], []),  # a pair of dollars reads as math; no crash
+    ],
+)
+def test_math_rendering(text: str, present: list[str], absent: list[str]) -> None:
+    html = str(mathml.render(text))
+    for s in present:
+        assert s in html
+    for s in absent:
+        assert s not in html
+
+
+GUIDANCE = "SECRET-GUIDANCE accept 5/7"
+REFERENCE = "SECRET-REFERENCE derivation"
+EXAM = Exam(
+    "t",
+    "Tiny exam",
+    (
+        Section(
+            "I",
+            "Short",
+            (
+                Question("1", "", (Part("I.1", "1", "Give $x^2$.", 2, Key("numeric"),
+                                        guidance=GUIDANCE, reference=REFERENCE),)),
+                Question("2", "", (Part("I.2", "2", "Explain.", 3, rubric=(
+                    Criterion("idea", "names the idea", 2),
+                    Criterion("sign", "deduct: sign error", -1, check=Key("numeric")),
+                )),)),
+                Question("3", "", (Part("I.3", "3", "Free text.", 2),)),
+            ),
+        ),
+    ),
+)  # fmt: skip
+SCRIPTS = [Script("s1", "Ada Lovelace", "", ""), Script("s2", "Grace Hopper", "", "")]
+
+
+def v(
+    cid: str, status: Status, reason: str, evidence: str = "", by: str = "numeric@1#abc123"
+) -> Verdict:
+    return Verdict(
+        cid, status, 1.0 if status is Status.MET else 0.0, reason, evidence, None, 0.42, by
+    )
+
+
+GRADES = [
+    PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal to the key", "49"),), False),
+    PartGrade("s1", "I.2", 2, (v("idea", Status.MET, "cosine 0.91", "the idea", "similarity@2"),
+                               v("sign", Status.NOT_MET, "no sign slip")), False),
+    PartGrade("s1", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "free text, no judge"),), True, 1.5),
+    PartGrade("s2", "I.1", 0, (v("key", Status.NOT_MET, "read 14, the key is 49", "14"),), False),
+    PartGrade("s2", "I.2", 0, (v("idea", Status.ERROR, "judge failed: OSError()", "", "sim@2"),
+                               v("sign", Status.MET, "sign flipped", "-3")), True),
+    PartGrade("s2", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "no answer", "", "segment"),), True),
+]  # fmt: skip
+ANSWERS = [
+    Answer("s1", "I.1", "$7^2 = 49$"),
+    Answer("s1", "I.2", "the idea"),
+    Answer("s1", "I.3", "my own words"),
+    Answer("s2", "I.1", "$7 \\cdot 2 = 14$"),
+    Answer("s2", "I.2", "-3 <b>bold</b>"),
+    Answer("s2", "I.3", ""),
+]
+EVENTS = [
+    Event(1, "t", "ta", "grade.set", "s1", "I.3", None, "1", "first try"),
+    Event(2, "t", "ta", "grade.set", "s1", "I.3", "1", "1.5", "good example, no mechanism"),
+    Event(3, "t", "ta", "grade.set", "s2", "I.2", None, "1", "Grace note"),
+    Event(4, "t", "ta", "grade.set", "s2", "I.2", "1", None, "cleared"),
+]
+
+
+def page(student: str) -> str:
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    [fb] = [p for p in pages if p.student == student]
+    return feedback.render(fb)
+
+
+@pytest.mark.parametrize(
+    "student, present",
+    [
+        ("s1", "Ada Lovelace"),  # who the page is for
+        ("s1", "Total: <strong>5.5</strong> of 7"),  # total with the manual mark
+        ("s1", "<msup>"),  # the answer's math as MathML
+        ("s1", "read 49, equal to the key"),  # a checker's reason
+        ("s1", '<blockquote class="evidence">49</blockquote>'),  # the quoted evidence
+        ("s1", "assessed against the model answer"),  # a judge's reason, neutralised
+        ("s1", "not deducted"),  # a deduction that did not apply
+        ("s1", "Marked by a grader: good example, no mechanism"),  # the latest note in force
+        ("s2", "deducted"),  # the deduction applied
+        ("s2", "waiting for a grader"),  # an undecided criterion, no failure text
+        ("s2", "No answer found for this part."),  # blank answer said plainly
+        ("s2", "&lt;b&gt;bold&lt;/b&gt;"),  # the student's HTML is escaped
+        ("s2", "this total is provisional"),  # incomplete grading flagged
+    ],
+)
+def test_page_shows(student: str, present: str) -> None:
+    assert present in page(student)
+
+
+@pytest.mark.parametrize(
+    "student, absent",
+    [
+        ("s1", "SECRET-GUIDANCE"),  # grader guidance never shown
+        ("s1", "SECRET-REFERENCE"),  # nor the reference answer
+        ("s1", "Grace"),  # nor another student's name or note
+        ("s1", "s2"),  # nor another student's id
+        ("s1", "14"),  # nor another student's answer
+        ("s1", "numeric@1"),  # no produced_by
+        ("s1", "similarity"),  # no model name
+        ("s1", "0.42"),  # no confidence
+        ("s1", "cosine"),  # no judge figures
+        ("s1", "first try"),  # a superseded note
+        ("s2", "Ada"),  # the other way round
+        ("s2", "OSError"),  # no failure internals
+        ("s2", "Grace note"),  # a cleared manual mark's note
+        ("s2", "<b>"),  # no raw HTML from the answer
+        ("s1", "<script"),  # no script at all: math is server-side
+        ("s1", "http://"),  # nothing fetched (the MathML namespace is https-free xmlns only)
+    ],
+)
+def test_page_never_shows(student: str, absent: str) -> None:
+    html = page(student).replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    assert absent not in html
+
+
+def test_grader_mark_that_differs_hides_the_automatic_verdicts() -> None:
+    grades = [PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal"),), False, 1.0)]
+    notes = feedback.manual_notes(
+        [Event(1, "t", "ta", "grade.set", "s1", "I.1", None, "1", "rounding")]
+    )
+    [result] = results(EXAM, grades, SCRIPTS[:1])
+    fb = feedback.build(EXAM, result, grades, ANSWERS, notes)
+    part = fb.sections[0].parts[0][0]
+    assert part.criteria == () and part.note == "rounding" and part.score == 1.0
+
+
+@pytest.mark.parametrize(
+    "student, name",
+    [
+        ("s2024001", "s2024001.html"),  # an ordinary id
+        ("../etc/x", "_etc_x.html"),  # no path escapes
+        ("...", "student.html"),  # nothing left: a fallback name
+    ],
+)
+def test_page_name(student: str, name: str) -> None:
+    assert feedback.page_name(student) == name
