@@ -1,9 +1,71 @@
-"""Shared test options: `--update-goldens` rewrites golden files from the current output."""
+"""Shared test options and fixtures.
+
+`--update-goldens` rewrites golden files from the current output. Tests that need a system
+package (Debian's chromium, Pango for PDFs) skip with the install command when it is missing,
+except under `GRADEWISE_REQUIRE_SYSTEM=1` (set by `.ci/run`, which installs them), where a
+missing one fails: CI never passes by skipping them.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="Rewrite golden files.")
+
+
+def missing_system_package(what: str, install: str) -> None:
+    """Skip (or, where CI requires it, fail) a test whose system package is missing."""
+    message = f"{what} is not installed: {install}"
+    if os.environ.get("GRADEWISE_REQUIRE_SYSTEM") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("GRADEWISE_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def pango() -> None:
+    """WeasyPrint can load Pango (it does so when imported)."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        missing_system_package("Pango", "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright (its own browser download never used)."""
+    path = chromium_path()
+    if path is None:
+        missing_system_package("Chromium", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page (own context) that records every URL it requests in `page.requested`."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    tab = context.new_page()
+    tab.requested = []
+    tab.on("request", lambda r: tab.requested.append(r.url))
+    yield tab
+    context.close()

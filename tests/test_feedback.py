@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+
 import pytest
+from pypdf import PdfReader
 
 from gradewise.model import (
     Answer,
@@ -17,7 +22,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
-from gradewise.reports import feedback, mathml
+from gradewise.reports import feedback, mathml, mathsvg
 from gradewise.scoring import results
 from gradewise.store.db import Event
 
@@ -160,6 +165,7 @@ def test_page_shows(student: str, present: str) -> None:
 )
 def test_page_never_shows(student: str, absent: str) -> None:
     html = page(student).replace('xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    html = re.sub(r"<style>.*?</style>", "", html, flags=re.DOTALL)  # our CSS is not data
     assert absent not in html
 
 
@@ -184,3 +190,47 @@ def test_grader_mark_that_differs_hides_the_automatic_verdicts() -> None:
 )
 def test_page_name(student: str, name: str) -> None:
     assert feedback.page_name(student) == name
+
+
+# --- print: formulas as SVG images, the page as PDF -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "latex, drawn",
+    [
+        (r"\frac{a}{b} + x^2", True),  # fraction and superscript
+        (r"\sigma(z)(1-\sigma(z))", True),  # Greek
+        (r"\mathbf{W}^T x", True),  # bold matrix symbol
+        (r"\sum_i (y_i - \hat y_i)^2", True),  # big operator and accent
+        (r"\text{loss} = 0.5", True),  # text inside math
+        (r"0 \le p \ge q", True),  # TeX short names mathtext lacks, rewritten
+        (r"\lVert w \rVert_2 + \operatorname*{arg\,max}_x f", True),  # norms, starred operator
+        (r"\begin{pmatrix}1\\2\end{pmatrix}", False),  # an environment mathtext lacks: source
+        (r"\frac{1}{", False),  # broken LaTeX: source
+        ("", False),  # nothing to draw
+    ],
+)
+def test_formula_as_svg(latex: str, drawn: bool) -> None:
+    img = mathsvg.to_svg(latex)
+    assert (img is not None) == drawn
+    if img is not None:
+        data = re.search(r"base64,([A-Za-z0-9+/=]+)", img)
+        assert data and b"<path" in base64.b64decode(data.group(1))  # glyphs as paths
+
+
+def test_print_page_has_no_mathml() -> None:
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    [fb] = [p for p in pages if p.student == "s1"]
+    html = feedback.print_page(fb)
+    assert '<img class="formula"' in html and "<math" not in html
+    assert "Ada Lovelace" in html and "SECRET-GUIDANCE" not in html
+
+
+@pytest.mark.usefixtures("pango")
+def test_pdf() -> None:
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    pdf = feedback.render_pdf(pages[0])
+    assert pdf.startswith(b"%PDF-")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Ada Lovelace" in text and "Total: 5.5 of 7" in text  # real text, not an image
+    assert "SECRET-GUIDANCE" not in text

@@ -143,6 +143,32 @@ def test_workload_from_the_audit_log() -> None:
     # 12 answers, 3 with manual marks; s2's B was marked twice but is one answer reviewed
     assert (w.answers, w.automatic, w.reviewed, w.changed, w.pending) == (12, 9, 3, 1, 0)
     assert (w.moves, w.reviewers) == (1, ("prof", "ta"))
+    # the fixture's times are not timestamps: the pace is assumed, a minute per answer
+    assert (w.seconds_per_answer, w.measured) == (60.0, False)
+    assert w.hours_saved == pytest.approx(9 * 60 / 3600)
+
+
+def _marks(who: str, *offsets: int) -> list[Event]:
+    return [
+        Event(i, f"2026-12-01T10:{t // 60:02d}:{t % 60:02d}+00:00", who, "grade.set", "s", "p",
+              None, "1", "")
+        for i, t in enumerate(offsets)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "events, expected",
+    [
+        (_marks("ta", 0, 30, 60, 90, 120, 150), 30.0),  # steady: 30 s per answer
+        (_marks("ta", 0, 20, 40, 60, 80, 3000), None),  # 4 gaps once the break is left out
+        (_marks("ta", 0, 10, 20, 30, 40, 1000, 1040), 10.0),  # a 16-minute break is not work
+        (_marks("ta", 0, 40, 80) + _marks("tb", 0, 20, 40, 60), 20.0),  # per grader, pooled
+        (_marks("ta", 0, 30, 60, 90, 120)[::-1] + _marks("ta", 150), 30.0),  # log order ignored
+        ([Event(1, "yesterday", "ta", "grade.set", "s", "p", None, "1", "")] * 6, None),  # bad
+    ],
+)
+def test_review_pace(events: list[Event], expected: float | None) -> None:
+    assert stats.review_pace(events) == expected
 
 
 def test_worst_parts_summary() -> None:
@@ -198,3 +224,13 @@ def test_optional_question_counts_only_for_students_who_answered() -> None:
     ]
     assert computed.alpha is None and computed.alpha_items == 0  # no compulsory section
     assert computed.workload.pending == 0  # skipped questions wait for nobody
+
+
+def test_answers_in_review_are_left_out_of_the_part_figures() -> None:
+    # s4's B goes back to review: B's figures are over s1..s3 only (2, 1, 1 of 2 marks)
+    waiting = [g for g in GRADES if (g.student, g.address) != ("s4", "I.B")]
+    waiting.append(grade("s4", "B", R, 0))
+    parts = stats.part_stats(EXAM, results(EXAM, waiting, SCRIPTS), waiting)
+    [b] = [p for p in parts if p.address == "I.B"]
+    assert (b.n, b.pending) == (3, 1)
+    assert b.mean == pytest.approx(4 / 3) and b.difficulty == pytest.approx(2 / 3)

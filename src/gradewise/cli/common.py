@@ -20,13 +20,19 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 class GradewiseGroup(click.Group):
-    """A group that turns GradewiseError into click's one-line error."""
+    """A group that turns GradewiseError, and a file that cannot be written or read, into
+    click's one-line error."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except GradewiseError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # a path given on the command line: the user can fix it
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(
+                f"{where}{exc.strerror or exc} — check the path and that you may write there"
+            ) from exc
 
 
 def workspace(ctx: click.Context) -> Workspace:
@@ -59,3 +65,9 @@ def fmt(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def output_file(path: Path) -> Path:
+    """`path`, its folder created if missing: `-o reports/exam.html` just works."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

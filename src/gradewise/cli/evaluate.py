@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gradewise.cli.common import echo_json, table
+from gradewise.cli.common import echo_json, output_file, table
 from gradewise.errors import WorkspaceError
 from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded
 from gradewise.judges.registry import judges
@@ -56,7 +56,7 @@ def evaluate_command(
         rows = first_questions(rows, limit_questions)
     report = evaluate(rows, judge, _protocols(protocol, shots), seed=seed)
     if output:
-        output.write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
+        output_file(output).write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
     if as_json:
         echo_json(report.to_dict())
         return

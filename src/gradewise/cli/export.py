@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from gradewise.cli.common import workspace
+from gradewise.cli.common import output_file, workspace
 from gradewise.errors import WorkspaceError
 from gradewise.reports import feedback as fb
 from gradewise.reports import gradebook, lms
@@ -63,7 +63,7 @@ def _ready(ws: Workspace, allow_incomplete: bool) -> None:
 
 def _write(path: Path, table: Table, what: str) -> None:
     header, rows = table
-    gradebook.write_csv(path, header, rows)
+    gradebook.write_csv(output_file(path), header, rows)
     click.echo(f"Wrote {what}: {len(rows)} rows to {path}")
 
 
@@ -128,7 +128,7 @@ def json_(ctx: click.Context, output: Path | None, allow_incomplete: bool) -> No
     ws = workspace(ctx)
     _ready(ws, allow_incomplete)
     data = lms.as_json(ws.exam, ws.results(), ws.grades())
-    path = output or ws.exports / "results.json"
+    path = output_file(output or ws.exports / "results.json")
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     click.echo(f"Wrote JSON for {len(data['students'])} students to {path}")
 
@@ -139,20 +139,23 @@ def json_(ctx: click.Context, output: Path | None, allow_incomplete: bool) -> No
     help="Folder to write into (default: exports/feedback in the workspace).",
 )  # fmt: skip
 @click.option("--student", help="Only this student's page.")
+@click.option("--pdf", is_flag=True, help="Also write each page as PDF (needs Pango).")
 @click.option(
     "--allow-incomplete", is_flag=True,
     help="Write pages even while answers wait for review; their marks say provisional.",
 )  # fmt: skip
 @click.pass_context
 def feedback(
-    ctx: click.Context, output: Path | None, student: str | None, allow_incomplete: bool
-) -> None:
-    """Write one self-contained HTML feedback page per student (math rendered offline).
+    ctx: click.Context, output: Path | None, student: str | None, pdf: bool,
+    allow_incomplete: bool,
+) -> None:  # fmt: skip
+    """Write one self-contained HTML feedback page per student (math rendered offline), and
+    with --pdf a PDF of each.
 
     Pages hold the student's own answers, marks, criteria met and missed with the evidence,
     and graders' notes; never grader guidance, other students or model internals.
 
-    Example: gradewise export feedback -o feedback/
+    Example: gradewise export feedback --pdf -o feedback/
     """
     ws = workspace(ctx)
     if student is not None:
@@ -163,8 +166,12 @@ def feedback(
     folder.mkdir(parents=True, exist_ok=True)
     pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers(), ws.store.events())
     for page in pages:
-        (folder / fb.page_name(page.student)).write_text(fb.render(page), encoding="utf-8")
-    click.echo(f"Wrote {len(pages)} feedback pages to {folder}")
+        path = folder / fb.page_name(page.student)
+        path.write_text(fb.render(page), encoding="utf-8")
+        if pdf:
+            path.with_suffix(".pdf").write_bytes(fb.render_pdf(page))
+    kinds = "HTML and PDF" if pdf else "HTML"
+    click.echo(f"Wrote {len(pages)} feedback pages ({kinds}) to {folder}")
 
 
 __all__: Sequence[str] = ["export"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from gradewise.cli.common import workspace
+from gradewise.cli.common import output_file, workspace
 from gradewise.reports import report as html_report
 from gradewise.reports import stats
 
@@ -29,7 +29,7 @@ def report(ctx: click.Context, output: Path | None, bins: int) -> None:
     ws = workspace(ctx)
     grades = ws.grades()
     computed = stats.compute(ws.exam, ws.results(), grades, ws.store.events(), bins=max(1, bins))
-    path = output or ws.exports / "report.html"
+    path = output_file(output or ws.exports / "report.html")
     page = html_report.render(computed, title=ws.exam.title, incomplete=len(ws.queue()))
     path.write_text(page, encoding="utf-8")
     click.echo(f"Wrote the exam report for {computed.students} students to {path}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from gradewise.errors import GradewiseError
 from gradewise.model import (
     Answer,
     Exam,
@@ -29,7 +30,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
-from gradewise.reports import mathml
+from gradewise.reports import mathml, mathsvg
 from gradewise.reports.html import environment
 from gradewise.store.db import Event
 
@@ -53,10 +54,10 @@ class CriterionFeedback:
 @dataclass(frozen=True)
 class PartFeedback:
     title: str
-    prompt: Markup
+    prompt: str  # as written: Markdown text with LaTeX, rendered when the page is
     marks: float
     score: float
-    answer: Markup
+    answer: str
     criteria: tuple[CriterionFeedback, ...]
     note: str = ""
     by_grader: bool = False
@@ -148,10 +149,10 @@ def _part(
     criteria = _criteria(part, grade) if agreed and grade else ()
     return PartFeedback(
         title=_title(question, part),
-        prompt=mathml.render(part.prompt),
+        prompt=part.prompt,
         marks=part.marks,
         score=grade.score if grade else 0.0,
-        answer=mathml.render(answer),
+        answer=answer,
         criteria=criteria,
         note=note if by_grader else "",
         by_grader=by_grader,
@@ -190,8 +191,34 @@ def _outcome(status: Status, marks: float) -> str:
 
 
 def render(feedback: StudentFeedback) -> str:
-    """The feedback page: one HTML file with its style inline and nothing fetched."""
-    return environment().get_template("feedback.html").render(fb=feedback)
+    """The feedback page: one HTML file with its style inline and nothing fetched; math as
+    MathML, which browsers draw natively."""
+    return environment().get_template("feedback.html").render(fb=feedback, math=mathml.render)
+
+
+def print_page(feedback: StudentFeedback) -> str:
+    """The feedback page for print: math as SVG images (the PDF renderer has no MathML)."""
+
+    def math(text: str) -> Markup:
+        return mathml.render_with(text, mathsvg.to_svg)
+
+    return environment().get_template("feedback.html").render(fb=feedback, math=math)
+
+
+def render_pdf(feedback: StudentFeedback) -> bytes:
+    """The feedback page as PDF, drawn by WeasyPrint (which needs Pango on the machine)."""
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except OSError as exc:  # WeasyPrint loads Pango through cffi when imported
+        raise GradewiseError(
+            f"cannot make PDFs: {exc}",
+            fix="install Pango (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+            " or export HTML only",
+        ) from None
+    # Only data: URLs (the formulas) are fetched: a page never reaches the disk or the network.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return bytes(HTML(string=print_page(feedback), url_fetcher=fetcher).write_pdf())
 
 
 def page_name(student: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
@@ -36,15 +37,25 @@ _ATTRIBUTES = frozenset(
 )
 
 
+# A formula renderer: LaTeX (without delimiters) and whether it is a display formula → safe
+# HTML, or None when it cannot render it (the source is shown instead).
+Formula = Callable[..., "Markup | None"]
+
+
 def render(text: str) -> Markup:
     """HTML for `text`: plain parts escaped, math parts as MathML (or escaped source)."""
+    return render_with(text, to_mathml)
+
+
+def render_with(text: str, formula: Formula) -> Markup:
+    """HTML for `text`: plain parts escaped, math parts through `formula` (or escaped source)."""
     out: list[str] = []
     last = 0
     for match in _MATH.finditer(text):
         out.append(escape(text[last : match.start()]))
         block = match.group("d1") is not None or match.group("d2") is not None
         latex = next(g for g in match.groups() if g is not None)
-        out.append(to_mathml(latex, block=block) or _source(match.group(0)))
+        out.append(formula(latex, block=block) or _source(match.group(0)))
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("".join(out))
