@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -154,3 +156,36 @@ def test_output_folder_is_created(example: Path) -> None:
     path = example / "new" / "deeper" / "wide.csv"
     out = invoke(example, "export", "csv", "--allow-incomplete", "-o", str(path))
     assert out.exit_code == 0 and path.exists()
+
+
+def test_exports_follow_manual_marks_and_section_rules(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws", example=True)
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"], root / "roster.csv")
+    ws.grade()
+    before = {r.student: r for r in ws.results()}["s2024003"]
+    # Chen's I.1 was 0 (picked a, b, c); a grader gives 2, which counts in full
+    assert invoke(root, "grades", "set", "s2024003", "I.1", "2", "--why", "ok").exit_code == 0
+    out = root / "r.json"
+    assert invoke(root, "export", "json", "--allow-incomplete", "-o", str(out)).exit_code == 0
+    [chen] = [
+        s for s in json.loads(out.read_text("utf-8"))["students"] if s["student"] == "s2024003"
+    ]
+    assert chen["total"] == before.total + 2
+    [part] = [p for p in chen["parts"] if p["part"] == "I.1"]
+    assert (part["auto"], part["manual"], part["score"]) == (0, 2, 2)
+    # a mark on a question that the best-3 rule leaves out (lowered to 0) changes no total
+    dropped = next(
+        f"II.{q}" for q in ("7", "8", "9", "10") if f"II.{q}" not in before.counted_questions
+    )
+    address = next(p.address for p in ws.exam.parts() if p.address.startswith(dropped + "."))
+    assert invoke(root, "grades", "set", "s2024003", address, "0", "--why", "x").exit_code == 0
+    assert invoke(root, "export", "json", "--allow-incomplete", "-o", str(out)).exit_code == 0
+    [again] = [
+        s for s in json.loads(out.read_text("utf-8"))["students"] if s["student"] == "s2024003"
+    ]
+    assert again["total"] == chen["total"] and dropped not in again["counted_questions"]
+
+
+def _students(path: Path) -> list[dict[str, Any]]:
+    return list(json.loads(path.read_text("utf-8"))["students"])

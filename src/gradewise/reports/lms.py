@@ -102,7 +102,7 @@ def canvas(
 def moodle(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
 ) -> tuple[list[str], list[list[Any]]]:
-    """The Canvas table: header, a `Points Possible` row, then a row per student."""
+    """The Moodle grade-import table: email and id number to match on, the grade."""
     header = ["Email address", "ID number", exam.title] + (
         ["Incomplete"] if flag_incomplete else []
     )
