@@ -1,14 +1,18 @@
-"""`gradewise evaluate`: agreement of a judge with human grades on a graded-answers CSV."""
+"""`gradewise evaluate`: agreement of a judge with human grades on a graded-answers CSV, or
+(`--human`) of this exam's grades with a second human grader's."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
-from gradewise.cli.common import echo_json, output_file, table
+from gradewise import agreement
+from gradewise.cli.common import echo_json, output_file, table, workspace
 from gradewise.errors import WorkspaceError
 from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded
 from gradewise.judges.registry import judges
@@ -18,7 +22,14 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
 
 
 @click.command("evaluate")
-@click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "data", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--human", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Compare this workspace's grades with a second grader's graded-answers CSV.",
+)  # fmt: skip
+@click.option("--worst", default=10, show_default=True, help="Disagreements to list (--human).")
 @click.option(
     "--judge", "judge_id", default="lexical", show_default=True, help="The judge to measure."
 )
@@ -38,14 +49,27 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON here."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
 def evaluate_command(
-    data: Path, judge_id: str, protocol: str, shots: tuple[int, ...], seed: int,
-    limit_questions: int | None, output: Path | None, as_json: bool,
+    ctx: click.Context, data: Path | None, human: Path | None, worst: int, judge_id: str,
+    protocol: str, shots: tuple[int, ...], seed: int, limit_questions: int | None,
+    output: Path | None, as_json: bool,
 ) -> None:  # fmt: skip
-    """Measure a judge against human grades in DATA (the graded-answers CSV format).
+    """Measure a judge against human grades in DATA (the graded-answers CSV format), or with
+    --human compare this exam's grades with a second grader's (answer_id STUDENT:PART, as
+    `gradewise export graded` writes it).
 
     Example: gradewise evaluate mohler.csv --judge lexical --protocol k-shot --k 10
     """
+    if (data is None) == (human is None):
+        raise WorkspaceError(
+            "give a graded-answers file to measure a judge on, or --human FILE",
+            fix="gradewise evaluate DATA.csv, or gradewise evaluate --human second-marking.csv",
+        )
+    if human is not None:
+        _compare(ctx, human, worst=worst, output=output, as_json=as_json)
+        return
+    assert data is not None
     judge = judges().get(judge_id)
     if judge is None:
         raise WorkspaceError(
@@ -86,3 +110,41 @@ def _fmt(value: float) -> str:
     if math.isnan(value):
         return "—"
     return f"{value:.0f}" if value >= 100 else f"{value:.3f}"
+
+
+def _compare(
+    ctx: click.Context, path: Path, *, worst: int, output: Path | None, as_json: bool
+) -> None:
+    ws = workspace(ctx)
+    found = agreement.compare(ws.exam, ws.grades(), read_graded(path), worst=worst)
+    data = _plain(asdict(found))
+    if output:
+        output_file(output).write_text(json.dumps(data, indent=2), encoding="utf-8")
+    if as_json:
+        echo_json(data)
+        return
+    heads = ["part", "n", "same mark", "within 10%", "mean |diff|", "r", "QWK"]
+    rows = [[p.address, p.n, p.exact, p.close, *map(_fmt, (p.mean_abs_diff, p.pearson, p.qwk))]
+            for p in (*found.parts, found.overall)]  # fmt: skip
+    table(f"gradewise against {path.name}", heads, rows)
+    levels, counts = found.confusion
+    matrix = [[f"{a:g}", *row] for a, row in zip(levels, counts, strict=True)]
+    table("confusion (rows: gradewise, columns: the other grader)",
+          ["", *(f"{b:g}" for b in levels)], matrix)  # fmt: skip
+    table("worst disagreements", ["student", "part", "gradewise", "other", "by", "why"],
+          [[p.student, p.address, f"{p.ours:g}", f"{p.theirs:g}", p.decided_by, p.why[:160]]
+           for p in found.worst])  # fmt: skip
+    if found.unmatched:
+        click.echo(f"{len(found.unmatched)} rows matched no graded answer here, e.g."
+                   f" {', '.join(found.unmatched[:3])}")  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able: NaN (a figure that does not apply) becomes null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

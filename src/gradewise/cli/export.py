@@ -1,4 +1,4 @@
-"""`gradewise export csv|canvas|moodle|json|feedback`: results that leave the tool.
+"""`gradewise export csv|canvas|moodle|json|feedback|graded`: results that leave the tool.
 
 Every export refuses while answers still wait for review or were never graded (their totals
 would be partial), unless `--allow-incomplete`, which marks the incomplete students instead.
@@ -86,6 +86,28 @@ def csv(ctx: click.Context, layout: str, output: Path | None, allow_incomplete: 
     else:
         table = gradebook.long(ws.exam, ws.grades())
     _write(output or ws.exports / f"gradebook-{layout}.csv", table, f"{layout} CSV")
+
+
+@export.command()
+@click.option("--all", "everything", is_flag=True, help="Every answer, scored by hand or not.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: exports/graded-answers.csv in the workspace).",
+)  # fmt: skip
+@click.pass_context
+def graded(ctx: click.Context, everything: bool, output: Path | None) -> None:
+    """Export the human's marks as a graded-answers CSV (the `gradewise evaluate` format).
+
+    A second grader can re-mark its score column for `gradewise evaluate --human`; the file
+    holds students' answers, so keep it where the scripts are kept.
+
+    Example: gradewise export graded --all -o second-marking.csv
+    """
+    ws = workspace(ctx)
+    table = gradebook.graded_answers(
+        ws.exam, ws.grades(), ws.store.answers(), everything=everything
+    )
+    _write(output or ws.exports / "graded-answers.csv", table, "graded answers")
 
 
 def _lms_command(name: str, build: Callable[..., Table], doc: str) -> None:

@@ -1,4 +1,5 @@
-"""Gradebook tables: wide (a row per student) and long (a row per student × part × criterion)."""
+"""Gradebook tables: wide (a row per student), long (a row per student × part × criterion), and
+graded answers (the `gradewise evaluate` CSV format, for a second grader or a benchmark)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from gradewise.model import Exam, PartGrade, Result
+from gradewise.model import Answer, Exam, PartGrade, Result
+
+GRADED_HEADER = ["dataset", "split", "question_id", "question", "reference_answer", "answer_id",
+                 "student_answer", "score", "max_score"]  # fmt: skip
 
 
 def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[Any]]]:
@@ -72,6 +76,28 @@ def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[
                 ]
             )
     return header, rows
+
+
+def graded_answers(
+    exam: Exam, grades: Iterable[PartGrade], answers: Iterable[Answer], *, everything: bool = False
+) -> tuple[list[str], list[list[Any]]]:
+    """The human's marks as graded-answers rows (`everything`: every answer, current score).
+
+    answer_id is `STUDENT:ADDRESS`, which `gradewise evaluate --human` matches back. Blank
+    answers are left out: there is nothing to grade in them.
+    """
+    texts = {(a.student, a.address): a.text for a in answers}
+    parts = {p.address: p for p in exam.parts()}
+    rows = []
+    for g in grades:
+        text = texts.get((g.student, g.address), "")
+        part = parts.get(g.address)
+        if part is None or not text.strip() or (g.manual_score is None and not everything):
+            continue
+        reference = " || ".join(r for r in [part.reference, *(c.text for c in part.criteria)] if r)
+        rows.append([exam.id, "all", g.address, part.prompt, reference, f"{g.student}:{g.address}",
+                     text, _num(g.score), _num(part.marks)])  # fmt: skip
+    return GRADED_HEADER, rows
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
