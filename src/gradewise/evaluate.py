@@ -289,7 +289,9 @@ class Learner(Protocol):
 class Selector(Protocol):
     """Optional judge hook: which k of a question's answers the human should mark first."""
 
-    def select(self, answers: Sequence[str], k: int, rng: random.Random) -> list[int]: ...
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]: ...
 
 
 Chooser = Callable[[Sequence[GradedAnswer], int, random.Random], list[int]]

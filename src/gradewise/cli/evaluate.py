@@ -14,7 +14,7 @@ import click
 from gradewise import agreement
 from gradewise.cli.common import echo_json, output_file, table, workspace
 from gradewise.errors import WorkspaceError
-from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded
+from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded, seeded_choice
 from gradewise.judges.registry import judges
 
 COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "macro-F1", "w-F1",
@@ -43,6 +43,10 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
 )  # fmt: skip
 @click.option("--seed", default=0, show_default=True, help="Seed for the k-shot choice.")
 @click.option(
+    "--selection", type=click.Choice(["judge", "random"]), default="judge", show_default=True,
+    help="k-shot: which answers the human marks first (the judge's choice, where it has one).",
+)  # fmt: skip
+@click.option(
     "--limit-questions", type=click.IntRange(1), help="Only the first N questions per data set."
 )
 @click.option(
@@ -52,7 +56,7 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
 @click.pass_context
 def evaluate_command(
     ctx: click.Context, data: Path | None, human: Path | None, worst: int, judge_id: str,
-    protocol: str, shots: tuple[int, ...], seed: int, limit_questions: int | None,
+    protocol: str, shots: tuple[int, ...], seed: int, selection: str, limit_questions: int | None,
     output: Path | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Measure a judge against human grades in DATA (the graded-answers CSV format), or with
@@ -78,7 +82,8 @@ def evaluate_command(
     rows = read_graded(data)
     if limit_questions:
         rows = first_questions(rows, limit_questions)
-    report = evaluate(rows, judge, _protocols(protocol, shots), seed=seed)
+    choose = seeded_choice if selection == "random" else None
+    report = evaluate(rows, judge, _protocols(protocol, shots), seed=seed, choose=choose)
     if output:
         output_file(output).write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
     if as_json:

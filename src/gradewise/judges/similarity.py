@@ -17,6 +17,7 @@ closest to the reference (by its words; by meaning with `sentence_evidence=True`
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -35,6 +36,7 @@ from gradewise.judges.lexical import (
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
+from gradewise.judges.select import cosine_matrix, teach_order
 from gradewise.model import Status
 
 # Weights of the zero-shot combination and its logistic curve (centre, steepness).
@@ -73,6 +75,18 @@ class SimilarityJudge:
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
         fits: dict[str, tuple[float, float]] = {}
         return [self._safe(item, vectors, fits) for item in targets]
+
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]:
+        """The k answers (indices, none of `marked`) to mark first: the centres of the largest
+        groups of answers alike in meaning (see judges/select.py). Random if the model fails."""
+        try:
+            vectors = np.asarray(self.encoder.embed([a or " " for a in answers]))
+        except Exception:  # no model: any choice is as good, keep it reproducible
+            free = [i for i in range(len(answers)) if i not in set(marked)]
+            return sorted(rng.sample(free, min(k, len(free))))
+        return teach_order(cosine_matrix(vectors), k, marked)
 
     def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
         texts: set[str] = set()
