@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gradewise.errors import ConflictError
 from gradewise.model import Answer, PartGrade, Script, Status, Verdict
-from gradewise.store import migrations, open_store
+from gradewise.store import ManualMark, migrations, open_store
 
 GOLDEN_SCHEMA = Path(__file__).parent / "golden" / "schema.sql"
 
@@ -90,6 +91,34 @@ def test_manual_score_separate_from_auto_and_audited(tmp_path: Path) -> None:
         ("ta1", None, "2", "method right"),
         ("ta2", "2", "1.5", "second look"),
     ]
+
+
+def test_versions_move_on_every_change(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g.db")
+    store.add_script(Script("s1", "", "s1.md", "x"))
+    assert store.versions() == {}  # never changed by hand: version 0 for all
+    store.set_manual("s1", "I.1", 1.0, who="ta1", why="a")
+    first = store.versions()[("s1", "I.1")]
+    store.set_manual("s1", "I.1", 1.0, who="ta1", why="same mark again")
+    assert store.versions("s1", "I.1")[("s1", "I.1")] > first
+    assert store.versions(address="I.2") == {}
+
+
+def test_marks_based_on_a_stale_version_change_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g.db")
+    for student in ("s1", "s2"):
+        store.add_script(Script(student, "", f"{student}.md", "x"))
+    store.set_manual("s1", "I.1", 1.0, who="ta1", why="first")
+    seen = store.versions()[("s1", "I.1")]
+    stale = [ManualMark("s2", "I.1", 2.0, expect=0), ManualMark("s1", "I.1", 2.0, expect=0)]
+    with pytest.raises(ConflictError, match=r"s1 I\.1 was changed by ta1") as caught:
+        store.set_manuals(stale, who="ta2", why="group")
+    assert (caught.value.student, caught.value.address) == ("s1", "I.1")
+    assert store.events("s2") == [] and store.grades("s2") == []  # all or nothing
+    fresh = [ManualMark("s2", "I.1", 2.0, expect=0), ManualMark("s1", "I.1", 2.0, expect=seen)]
+    assert store.set_manuals(fresh, who="ta2", why="group") == [None, 1.0]
+    with pytest.raises(ConflictError):
+        store.set_manual("s1", "I.1", 0.0, who="ta1", why="late", expect=seen)
 
 
 def test_answers_and_overrides_round_trip(tmp_path: Path) -> None:

@@ -50,3 +50,16 @@ class ScriptError(GradewiseError):
 
 class WorkspaceError(GradewiseError):
     """The workspace folder is missing or not a gradewise workspace."""
+
+
+class ConflictError(GradewiseError):
+    """A change based on an out-of-date read: someone else changed the same thing first."""
+
+    def __init__(self, message: str, *, fix: str, student: str, address: str) -> None:
+        self.student = student
+        self.address = address
+        super().__init__(message, fix=fix)
+
+
+class ReviewError(GradewiseError):
+    """The review app cannot start as asked (e.g. an address it may not bind yet)."""

@@ -1,6 +1,9 @@
-"""`gradewise review list`: the queue of answers waiting for a human."""
+"""`gradewise review list` (the queue of answers waiting for a human) and `review serve`."""
 
 from __future__ import annotations
+
+import getpass
+import webbrowser
 
 import click
 
@@ -10,7 +13,7 @@ from gradewise.model import PartGrade
 
 @click.group()
 def review() -> None:
-    """The review queue: answers gradewise could not decide alone."""
+    """The review queue (answers gradewise could not decide alone) and the grading page."""
 
 
 @review.command("list")
@@ -48,6 +51,40 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     )
     if rows:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
+
+
+@review.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Loopback address to serve on."
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0: any free port.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.option("--anonymous", is_flag=True, help="Hide student names and ids (pseudonyms per run).")
+@click.option("--who", default=getpass.getuser, show_default="your user name", help="Who marks.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, no_browser: bool, anonymous: bool, who: str
+) -> None:
+    """Grade in the browser: serve this workspace's review pages until Ctrl-C.
+
+    Example: gradewise review serve --anonymous
+    """
+    # Imported here: the web stack is only needed by this one command.
+    from gradewise.review import create_app, server
+
+    ws = workspace(ctx)
+    ws.exam  # noqa: B018 - a broken exam file is reported now, as one line, not on a page
+    app = create_app(ws, who=who, anonymous=anonymous, allowed_hosts=server.host_names(host))
+    sock = server.listen(host, port)
+    click.echo(f"Reviewing {ws.root} at {server.url(sock)} as {who} (Ctrl-C stops)")
+    server.serve(app, sock, on_ready=None if no_browser else webbrowser.open)
+    click.echo("Stopped.")
 
 
 def _reason(grade: PartGrade, threshold: float) -> str:

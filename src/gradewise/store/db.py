@@ -16,9 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from gradewise.errors import WorkspaceError
+from gradewise.errors import ConflictError, WorkspaceError
 from gradewise.model import Answer, PartGrade, Script, Status, Verdict
 from gradewise.store.migrations import migrate
+
+
+@dataclass(frozen=True)
+class ManualMark:
+    """One manual score to set (None clears it); `expect`: the version it was based on."""
+
+    student: str
+    address: str
+    score: float | None
+    expect: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,10 @@ class Store:
         ).fetchone()
         return Script(*row) if row else None
 
+    def names(self) -> dict[str, str]:
+        """Each student's name ('' when the roster gave none)."""
+        return dict(self.db.execute("SELECT student, name FROM scripts").fetchall())
+
     def emails(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT student, email FROM scripts").fetchall())
 
@@ -132,12 +146,10 @@ class Store:
                 [(a.student, a.address, a.text, json.dumps(a.spans), a.flag) for a in answers],
             )
 
-    def answers(self, student: str | None = None) -> list[Answer]:
-        sql = "SELECT student, address, text, spans, flag FROM answers"
-        rows = (
-            self.db.execute(sql + " WHERE student = ?", (student,))
-            if student
-            else self.db.execute(sql)
+    def answers(self, student: str | None = None, address: str | None = None) -> list[Answer]:
+        where, args = _filters(student=student or None, address=address)
+        rows = self.db.execute(
+            f"SELECT student, address, text, spans, flag FROM answers{where}", args
         )
         return [
             Answer(s, a, t, tuple(tuple(span) for span in json.loads(sp)), f)
@@ -219,29 +231,77 @@ class Store:
         ]
 
     def set_manual(
-        self, student: str, address: str, score: float | None, *, who: str, why: str
+        self,
+        student: str,
+        address: str,
+        score: float | None,
+        *,
+        who: str,
+        why: str,
+        expect: int | None = None,
     ) -> float | None:
-        """Set (or clear, with None) the manual score, with an audit event; returns the old."""
+        """Set (or clear, with None) the manual score, with an audit event; returns the old.
+
+        `expect`, when given, is the version the change was based on (see `versions`).
+        """
+        return self.set_manuals([ManualMark(student, address, score, expect)], who=who, why=why)[0]
+
+    def set_manuals(self, marks: Sequence[ManualMark], *, who: str, why: str) -> list[float | None]:
+        """Set several manual scores in one transaction, all or none; returns the old ones.
+
+        A mark whose `expect` differs from its answer's current version raises ConflictError
+        before anything is written: someone changed that answer since it was read, and their
+        change must not be overwritten unseen.
+        """
         with self.transaction() as db:
-            row = db.execute(
-                "SELECT manual_score, auto_score FROM grades WHERE student = ? AND address = ?",
-                (student, address),
-            ).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO grades (student, address, auto_score, needs_review, input_hash,"
-                    " graded_at) VALUES (?, ?, 0, 1, '', ?)",
-                    (student, address, now()),
-                )
-                old = None
-            else:
-                old = row[0]
+            for mark in marks:
+                if mark.expect is not None:
+                    self._check_version(db, mark)
+            return [self._set_manual(db, mark, who=who, why=why) for mark in marks]
+
+    def _set_manual(
+        self, db: sqlite3.Connection, mark: ManualMark, *, who: str, why: str
+    ) -> float | None:
+        key = (mark.student, mark.address)
+        row = db.execute(
+            "SELECT manual_score FROM grades WHERE student = ? AND address = ?", key
+        ).fetchone()
+        if row is None:
             db.execute(
-                "UPDATE grades SET manual_score = ? WHERE student = ? AND address = ?",
-                (score, student, address),
+                "INSERT INTO grades (student, address, auto_score, needs_review, input_hash,"
+                " graded_at) VALUES (?, ?, 0, 1, '', ?)",
+                (*key, now()),
             )
-            self._event(db, who, "grade.set", student, address, _num(old), _num(score), why)
+        old = row[0] if row else None
+        db.execute(
+            "UPDATE grades SET manual_score = ? WHERE student = ? AND address = ?",
+            (mark.score, *key),
+        )
+        self._event(db, who, "grade.set", *key, _num(old), _num(mark.score), why)
         return old
+
+    def _check_version(self, db: sqlite3.Connection, mark: ManualMark) -> None:
+        found = _versions(db, mark.student, mark.address).get((mark.student, mark.address), 0)
+        if found != mark.expect:
+            events = self.events(mark.student, mark.address)
+            by = f" by {events[-1].who} at {events[-1].at}" if events else ""
+            raise ConflictError(
+                f"{mark.student} {mark.address} was changed{by}"
+                f" (version {found}, not {mark.expect})",
+                fix="reload to see the current mark, then mark again",
+                student=mark.student,
+                address=mark.address,
+            )
+
+    def versions(
+        self, student: str | None = None, address: str | None = None
+    ) -> dict[tuple[str, str], int]:
+        """Each changed answer's version: the id of its latest audit event.
+
+        An answer never changed by hand is missing here and has version 0. Every change appends
+        an event, so a version never comes back: comparing it detects any change in between.
+        """
+        return _versions(self.db, student, address)
 
     # audit ----------------------------------------------------------------------------------
 
@@ -270,6 +330,16 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), who, kind, student, address, old, new, why),
         )
+
+
+def _versions(
+    db: sqlite3.Connection, student: str | None, address: str | None
+) -> dict[tuple[str, str], int]:
+    where, args = _filters(student=student, address=address)
+    rows = db.execute(
+        f"SELECT student, address, MAX(id) FROM events{where} GROUP BY student, address", args
+    )
+    return {(s, a): v for s, a, v in rows}
 
 
 def _filters(**columns: str | None) -> tuple[str, list[str]]:

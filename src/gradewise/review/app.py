@@ -1,0 +1,259 @@
+"""The review app: Starlette routes over one Workspace; pages in Jinja2, marks as JSON.
+
+Routes:
+  GET  /                          the queue: every part's progress, parts waiting for review first
+  GET  /part/{address}            one part's answers in groups, with verdicts and evidence
+  POST /part/{address}/mark       {"answers": [{"student", "version"}], "score", "why"}
+  POST /part/{address}/undo       {"answers": [{"student", "version", "score"}]}
+  GET  /answer/{student}/{address} an answer's audit history (JSON with Accept: application/json)
+  GET  /static/...                the page's script and style, shipped in the package
+
+Marks are accepted as JSON only: a page on another site can post a form to 127.0.0.1 but not
+JSON (the browser would ask first, and no CORS answer comes), and the Host check below stops
+DNS rebinding, so no other site can mark answers through a grader's browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gradewise.errors import ConflictError, GradewiseError
+from gradewise.review import marking, pages
+from gradewise.review.errors import BadInput, NotFound
+from gradewise.review.identity import Identities
+from gradewise.review.render import render_answer
+from gradewise.store import Event
+from gradewise.workspace import Workspace
+
+# Host headers a browser sends for this machine (IPv6 in brackets, as in URLs).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+STATUS = {NotFound: 404, BadInput: 400, ConflictError: 409}
+# Only the page's own script and style run: an answer that slipped HTML past the renderer
+# still could not run a script or load anything from elsewhere.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+T = TypeVar("T")
+
+
+class Desk:
+    """Runs every workspace call on one thread of its own.
+
+    An sqlite3 connection belongs to the thread that opened it, and Starlette answers requests
+    on several; one thread also takes this app's marks one at a time (the store's version check
+    covers other processes writing the same database).
+    """
+
+    def __init__(self, root: Path, *, anonymous: bool) -> None:
+        self.root = root
+        self.ids = Identities(anonymous=anonymous)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gradewise-review")
+        self._ws: Workspace | None = None
+
+    async def run(self, fn: Callable[[Workspace, Identities], T]) -> T:
+        """`fn(workspace, identities)` on the desk's thread."""
+        return await asyncio.wrap_future(self._pool.submit(self._call, fn))
+
+    def _call(self, fn: Callable[[Workspace, Identities], T]) -> T:
+        if self._ws is None:
+            self._ws = Workspace(self.root)
+        return fn(self._ws, self.ids)
+
+    def close(self) -> None:
+        """Close the database and stop the thread."""
+        self._pool.submit(self._close).result()
+        self._pool.shutdown()
+
+    def _close(self) -> None:
+        if self._ws is not None and "store" in vars(self._ws):  # only if it was ever opened
+            self._ws.store.close()
+
+
+def create_app(
+    workspace: Workspace,
+    *,
+    who: str,
+    anonymous: bool = False,
+    allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+) -> Starlette:
+    """The review app for `workspace`; manual marks are recorded as made by `who`."""
+    desk = Desk(workspace.root, anonymous=anonymous)
+    routes = Routes(desk, who=who)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await desk.run(lambda ws, ids: ws.exam)  # loaded now, so the first page is quick
+        yield
+        desk.close()
+
+    return Starlette(
+        routes=[
+            Route("/", routes.queue),
+            Route("/part/{address}", routes.part),
+            Route("/part/{address}/mark", routes.mark, methods=["POST"]),
+            Route("/part/{address}/undo", routes.undo, methods=["POST"]),
+            Route("/answer/{student}/{address}", routes.history),
+            Mount("/static", StaticFiles(packages=[("gradewise.review", "static")])),
+        ],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+            Middleware(SecurityHeaders),
+        ],
+        exception_handlers={GradewiseError: routes.error, HTTPException: routes.error},
+        lifespan=lifespan,
+    )
+
+
+class Routes:
+    """The endpoints: each reads the request, runs one function of `pages` or `marking`."""
+
+    def __init__(self, desk: Desk, *, who: str) -> None:
+        self.desk = desk
+        self.who = who
+        self.templates = environment()
+
+    async def queue(self, request: Request) -> Response:
+        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws))
+
+    async def part(self, request: Request) -> Response:
+        address = request.path_params["address"]
+        return await self._page("part.html", lambda ws, ids: pages.part_view(ws, ids, address))
+
+    async def history(self, request: Request) -> Response:
+        student, address = request.path_params["student"], request.path_params["address"]
+        if _wants_json(request):
+            view = await self.desk.run(
+                lambda ws, ids: pages.history_view(ws, ids, student, address)
+            )
+            return JSONResponse({"events": [_event(e) for e in view.events]})
+        return await self._page(
+            "history.html", lambda ws, ids: pages.history_view(ws, ids, student, address)
+        )
+
+    async def mark(self, request: Request) -> Response:
+        payload, address = await _payload(request), request.path_params["address"]
+        done = await self.desk.run(
+            lambda ws, ids: marking.mark(ws, ids, address, payload, who=self.who)
+        )
+        return _marked(done, "Saved")
+
+    async def undo(self, request: Request) -> Response:
+        payload, address = await _payload(request), request.path_params["address"]
+        done = await self.desk.run(
+            lambda ws, ids: marking.undo(ws, ids, address, payload, who=self.who)
+        )
+        return _marked(done, "Undone")
+
+    async def error(self, request: Request, exc: Exception) -> Response:
+        """A user error as JSON (for the page's script) or as a page, with its HTTP status."""
+        status, message = _status(request, exc)
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        html = self.templates.get_template("error.html").render(
+            status=status, message=message, anonymous=self.desk.ids.anonymous
+        )
+        return HTMLResponse(html, status_code=status)
+
+    async def _page(self, name: str, build: Callable[[Workspace, Identities], Any]) -> Response:
+        template = self.templates.get_template(name)
+        # Rendered on the desk's thread too: the answers' Markdown and MathML take the time.
+        html = await self.desk.run(
+            lambda ws, ids: template.render(view=build(ws, ids), anonymous=ids.anonymous)
+        )
+        return HTMLResponse(html)
+
+
+def environment() -> Environment:
+    """The page templates, shipped in gradewise/review/templates, autoescaped."""
+    env = Environment(
+        loader=PackageLoader("gradewise.review", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["marks"] = lambda value: f"{round(value, 2):g}"  # as people write them: 2.5
+    env.filters["exact"] = _exact
+    env.globals["render"] = render_answer
+    return env
+
+
+def _exact(value: float) -> str:
+    """A number as the page must send it back, the very same float: 5, 0.1, 1.3333333333333333."""
+    text = repr(float(value))
+    return text.removesuffix(".0")
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _payload(request: Request) -> dict[str, Any]:
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise HTTPException(415, "send the mark as JSON (Content-Type: application/json)")
+    try:
+        payload = json.loads(await request.body())
+    except ValueError:
+        raise BadInput("the request body is not JSON", fix="send a JSON object") from None
+    if not isinstance(payload, dict):
+        raise BadInput("the request body is not a JSON object", fix='send {"answers": [...]}')
+    return payload
+
+
+def _status(request: Request, exc: Exception) -> tuple[int, str]:
+    if not isinstance(exc, HTTPException):
+        # Any other GradewiseError is the workspace's (a broken exam file): not the request's.
+        return STATUS.get(type(exc), 500), str(exc)
+    if exc.status_code == 404:
+        return 404, f"no page at {request.url.path} — start from the queue at /"
+    return exc.status_code, str(exc.detail)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.method == "POST" or "application/json" in request.headers.get("accept", "")
+
+
+def _marked(done: Sequence[marking.Marked], verb: str) -> JSONResponse:
+    answers = [{**asdict(m), "score": m.score} for m in done]
+    noun = "mark" if len(done) == 1 else "marks"
+    return JSONResponse({"answers": answers, "message": f"{verb}: {len(done)} {noun}"})
+
+
+def _event(event: Event) -> dict[str, Any]:
+    # The student id is left out: the URL already says whose answer it is.
+    return {k: getattr(event, k) for k in ("id", "at", "who", "kind", "old", "new", "why")}

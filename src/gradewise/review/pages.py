@@ -1,0 +1,252 @@
+"""What each page shows, as values built from a Workspace: the queue, a part, an answer's history.
+
+Templates only lay these out; every decision (order, grouping, what counts as decided, what an
+anonymous page may show) is made here, where tests can check it without HTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
+from gradewise.review.errors import NotFound
+from gradewise.review.groups import group_answers, normalise
+from gradewise.review.identity import Identities
+from gradewise.review.render import Highlight, render_answer
+from gradewise.store import Event
+from gradewise.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One part's progress: `decided` = no human needed; `in_review` = waiting for one."""
+
+    address: str
+    prompt: str
+    marks: float
+    answers: int
+    decided: int
+    in_review: int
+    manual: int
+
+    @property
+    def at_stake(self) -> float:
+        return self.in_review * self.marks
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """The queue page: each part's progress, and how many students are fully graded."""
+
+    parts: tuple[Progress, ...]
+    students: int
+    complete: int
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    """A rubric criterion beside one answer: its verdict, and whether it starts toggled on."""
+
+    index: int
+    criterion: Criterion
+    verdict: Verdict | None
+
+    @property
+    def score(self) -> float | None:
+        return None if self.verdict is None else self.verdict.fraction * self.criterion.marks
+
+    @property
+    def on(self) -> bool:
+        return self.verdict is not None and self.verdict.status is Status.MET
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One answer's card: `key` names it in URLs and requests, `version` guards its marks."""
+
+    key: str
+    label: str
+    html: Markup
+    empty: bool
+    flag: str
+    criteria: tuple[CriterionView, ...]
+    other_verdicts: tuple[Verdict, ...]
+    grade: PartGrade | None
+    version: int
+    same_as_group: bool
+
+    @property
+    def proposal(self) -> float:
+        return self.grade.auto_score if self.grade else 0.0
+
+    @property
+    def score(self) -> float:
+        return self.grade.score if self.grade else 0.0
+
+    @property
+    def pending(self) -> bool:
+        return self.grade is None or self.grade.pending
+
+    @property
+    def confidence(self) -> float | None:
+        found = [v.confidence for v in self.grade.verdicts] if self.grade else []
+        return min(found) if found else None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """Answers that read the same; `proposals` differing is shown as a warning."""
+
+    number: int
+    answers: tuple[AnswerView, ...]
+
+    @property
+    def proposals(self) -> list[float]:
+        return sorted({a.proposal for a in self.answers})
+
+
+@dataclass(frozen=True)
+class PartView:
+    """The part page: the prompt, the answer groups, progress, the parts before and after."""
+
+    part: Part
+    prompt: Markup
+    groups: tuple[GroupView, ...]
+    progress: Progress
+    previous: str | None
+    next: str | None
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """An answer and its audit events."""
+
+    part: Part
+    answer: AnswerView
+    events: tuple[Event, ...]
+
+
+def queue_view(ws: Workspace) -> QueueView:
+    """Every part's progress: parts waiting for review first, the most marks at stake first."""
+    grades = ws.grades()
+    waiting = Counter(g.address for g in ws.queue())
+    order = {p.address: i for i, p in enumerate(ws.exam.parts())}
+    parts = [_progress(p, grades, waiting[p.address]) for p in ws.exam.parts()]
+    parts.sort(key=lambda p: (p.in_review == 0, -p.at_stake, order[p.address]))
+    results = ws.results()
+    complete = sum(1 for r in results if not r.pending)
+    return QueueView(tuple(parts), len(results), complete)
+
+
+def _progress(part: Part, grades: list[PartGrade], in_review: int) -> Progress:
+    mine = [g for g in grades if g.address == part.address]
+    return Progress(
+        address=part.address,
+        prompt=part.prompt,
+        marks=part.marks,
+        answers=len(mine),
+        decided=len(mine) - in_review,
+        in_review=in_review,
+        manual=sum(1 for g in mine if g.manual_score is not None),
+    )
+
+
+def part_view(ws: Workspace, ids: Identities, address: str) -> PartView:
+    """One part's answers in groups, largest first, each answer with its verdicts and version."""
+    part = find_part(ws, address)
+    ids.learn(ws.store.names().items())
+    grades = {g.student: g for g in ws.grades(address=address)}
+    versions = ws.store.versions(address=address)
+    waiting = sum(1 for g in ws.queue(address))
+    groups = []
+    for number, group in enumerate(group_answers(ws.store.answers(address=address)), 1):
+        cards = (
+            answer_view(
+                part,
+                a,
+                grades.get(a.student),
+                versions.get((a.student, address), 0),
+                ids,
+                same_as_group=normalise(a.text) == group.key,
+            )
+            for a in group.answers
+        )
+        groups.append(GroupView(number, tuple(cards)))
+    addresses = [p.address for p in ws.exam.parts()]
+    here = addresses.index(address)
+    return PartView(
+        part=part,
+        prompt=render_answer(part.prompt),
+        groups=tuple(groups),
+        progress=_progress(part, list(grades.values()), waiting),
+        previous=addresses[here - 1] if here > 0 else None,
+        next=addresses[here + 1] if here + 1 < len(addresses) else None,
+    )
+
+
+def answer_view(
+    part: Part,
+    answer: Answer,
+    grade: PartGrade | None,
+    version: int,
+    ids: Identities,
+    *,
+    same_as_group: bool = True,
+) -> AnswerView:
+    """One answer as a card: rendered text with its evidence marked, verdicts per criterion."""
+    verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
+    criteria = tuple(
+        CriterionView(i, c, verdicts.get(c.id)) for i, c in enumerate(part.criteria, 1)
+    )
+    known = {c.id for c in part.criteria}
+    return AnswerView(
+        key=ids.key(answer.student),
+        label=ids.label(answer.student),
+        html=render_answer(answer.text, _highlights(grade)),
+        empty=not answer.text.strip(),
+        flag=answer.flag,
+        criteria=criteria,
+        other_verdicts=tuple(v for v in verdicts.values() if v.criterion not in known),
+        grade=grade,
+        version=version,
+        same_as_group=same_as_group,
+    )
+
+
+def _highlights(grade: PartGrade | None) -> list[Highlight]:
+    if grade is None:
+        return []
+    return [Highlight(*v.span, (v.criterion,)) for v in grade.verdicts if v.span]
+
+
+def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> HistoryView:
+    """One answer and every audit event about it, oldest first."""
+    part = find_part(ws, address)
+    student = find_student(ws, ids, key)
+    found = ws.store.answers(student=student, address=address)
+    answer = found[0] if found else Answer(student, address, "")
+    grades = ws.grades(student, address)
+    version = ws.store.versions(student, address).get((student, address), 0)
+    card = answer_view(part, answer, grades[0] if grades else None, version, ids)
+    return HistoryView(part, card, tuple(ws.store.events(student, address)))
+
+
+def find_part(ws: Workspace, address: str) -> Part:
+    """The part at `address`, or NotFound naming the parts there are."""
+    try:
+        return ws.exam.part(address)
+    except KeyError:
+        known = ", ".join(p.address for p in ws.exam.parts())
+        raise NotFound(f"no part {address!r} in the exam", fix=f"use one of: {known}") from None
+
+
+def find_student(ws: Workspace, ids: Identities, key: str) -> str:
+    """The student id behind a page's key, or NotFound."""
+    ids.learn(ws.store.names().items())
+    student = ids.student(key)
+    if student is None:
+        raise NotFound(f"no student {key!r}", fix="open the student from a part's page")
+    return student

@@ -1,0 +1,202 @@
+// gradewise review pages: keyboard-first marking. No libraries; the server holds the truth,
+// this script only sends marks (with the version each answer was shown at) and shows replies.
+"use strict";
+
+(() => {
+  const help = document.getElementById("help");
+  const banner = document.getElementById("banner");
+  const part = document.getElementById("part");
+
+  function toggleHelp(show) {
+    help.hidden = show === undefined ? !help.hidden : !show;
+    if (!help.hidden) document.getElementById("help-close").focus();
+  }
+
+  function showBanner(message, needsReload) {
+    document.getElementById("banner-text").textContent = message;
+    document.getElementById("reload").hidden = !needsReload;
+    banner.hidden = false;
+  }
+
+  document.getElementById("help-button").addEventListener("click", () => toggleHelp());
+  document.getElementById("help-close").addEventListener("click", () => toggleHelp(false));
+  document.getElementById("reload").addEventListener("click", () => location.reload());
+  document.getElementById("banner-close").addEventListener("click", () => (banner.hidden = true));
+
+  if (!part) {
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "?") toggleHelp();
+      else if (e.key === "Escape") toggleHelp(false);
+    });
+    return;
+  }
+
+  const maxMarks = Number(part.dataset.marks);
+  const cards = Array.from(part.querySelectorAll("article[data-answer]"));
+  const undoButton = document.getElementById("undo");
+  const undoStack = []; // each entry: the answers of one mark, as {student, version, score: old}
+  let current = -1;
+
+  const cardFor = (student) => cards.find((c) => c.dataset.answer === student);
+  const round = (x) => Math.round(x * 1e6) / 1e6; // float sums: 0.1 + 0.2 is 0.3 here
+  const show = (x) => String(Math.round(x * 100) / 100);
+
+  function select(i) {
+    if (!cards.length) return;
+    i = Math.max(0, Math.min(cards.length - 1, i));
+    if (current >= 0) {
+      cards[current].classList.remove("current");
+      cards[current].removeAttribute("aria-current");
+    }
+    current = i;
+    cards[i].classList.add("current");
+    cards[i].setAttribute("aria-current", "true");
+    cards[i].scrollIntoView({ block: "nearest" });
+  }
+
+  function pressed(card) {
+    return Array.from(card.querySelectorAll('button.criterion[aria-pressed="true"]'));
+  }
+
+  function toggle(card, button) {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    // Criteria sharing a group are exclusive: at most one of them counts.
+    if (on && button.dataset.group) {
+      for (const other of card.querySelectorAll("button.criterion")) {
+        if (other.dataset.group === button.dataset.group) other.setAttribute("aria-pressed", "false");
+      }
+    }
+    button.setAttribute("aria-pressed", String(on));
+    const sum = pressed(card).reduce((total, b) => total + Number(b.dataset.marks), 0);
+    card.querySelector("input.score").value = round(Math.min(maxMarks, Math.max(0, sum)));
+    card.dataset.how = "composed";
+  }
+
+  function why(card, size) {
+    const typed = card.querySelector("input.why").value.trim();
+    if (typed) return typed;
+    const how = {
+      composed: "criteria: " + (pressed(card).map((b) => b.dataset.criterion).join(", ") || "none"),
+      typed: "typed score",
+    }[card.dataset.how] || "accepted the proposal";
+    return size > 1 ? `${how} (group of ${size})` : how;
+  }
+
+  async function post(url, body) {
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      showBanner("The server did not answer: is 'gradewise review serve' still running?", false);
+      return null;
+    }
+    const data = await response.json().catch(() => ({ error: `the server answered ${response.status}` }));
+    if (!response.ok) {
+      showBanner(data.error, response.status === 409);
+      return null;
+    }
+    banner.hidden = true;
+    return data;
+  }
+
+  function update(answers) {
+    for (const a of answers) {
+      const card = cardFor(a.student);
+      if (!card) continue;
+      const manual = a.manual_score !== null;
+      card.dataset.version = a.version;
+      card.querySelector(".manual").textContent = manual ? show(a.manual_score) : "—";
+      card.querySelector("input.score").value = a.score;
+      const state = card.querySelector(".state");
+      const waiting = !manual && card.dataset.needsReview === "true";
+      state.textContent = manual ? "marked" : waiting ? "needs review" : "decided";
+      state.className = "badge state " + (manual ? "manual" : waiting ? "review" : "decided");
+      card.classList.toggle("pending", waiting);
+      delete card.dataset.how;
+    }
+  }
+
+  async function save(card, wholeGroup) {
+    const targets = wholeGroup ? cards.filter((c) => c.dataset.group === card.dataset.group) : [card];
+    const data = await post(part.dataset.markUrl, {
+      answers: targets.map((c) => ({ student: c.dataset.answer, version: Number(c.dataset.version) })),
+      score: card.querySelector("input.score").value,
+      why: why(card, targets.length),
+    });
+    if (!data) return;
+    update(data.answers);
+    undoStack.push(data.answers.map((a) => ({ student: a.student, version: a.version, score: a.old })));
+    undoButton.disabled = false;
+    document.getElementById("status").textContent = data.message;
+    select(cards.indexOf(targets[targets.length - 1]) + 1);
+  }
+
+  async function undo() {
+    const last = undoStack.pop();
+    if (!last) return;
+    const data = await post(part.dataset.undoUrl, { answers: last });
+    if (!data) {
+      undoStack.push(last); // still to undo once the page is reloaded or the conflict is gone
+      return;
+    }
+    update(data.answers);
+    // The answer is back where an earlier mark left it: that mark now undoes from here.
+    for (const a of data.answers) {
+      const earlier = undoStack.flat().filter((e) => e.student === a.student).pop();
+      if (earlier) earlier.version = a.version;
+    }
+    undoButton.disabled = undoStack.length === 0;
+    document.getElementById("status").textContent = data.message;
+    select(cards.indexOf(cardFor(data.answers[0].student)));
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = e.target.matches("input, textarea, select");
+    if (e.key === "Escape") {
+      if (!help.hidden) toggleHelp(false);
+      else if (typing) e.target.blur();
+      return;
+    }
+    if (typing) {
+      const card = e.target.closest("article[data-answer]");
+      if (e.key === "Enter" && card) {
+        e.preventDefault();
+        save(card, e.shiftKey);
+      }
+      return;
+    }
+    if (e.key === "?") toggleHelp();
+    else if (!help.hidden) return;
+    else if (e.key === "j") select(current + 1);
+    else if (e.key === "k") select(current - 1);
+    else if (e.key === "u") undo();
+    else if (/^[1-9]$/.test(e.key) && current >= 0) {
+      const button = cards[current].querySelector(`button.criterion[data-index="${e.key}"]`);
+      if (button) toggle(cards[current], button);
+    } else if (e.key === "Enter" && current >= 0) save(cards[current], e.shiftKey);
+    else return;
+    e.preventDefault(); // also stops Enter from clicking a focused button a second time
+  });
+
+  for (const [i, card] of cards.entries()) {
+    card.addEventListener("click", (e) => {
+      select(i);
+      const button = e.target.closest("button");
+      if (!button) return;
+      if (button.matches("button.criterion")) toggle(card, button);
+      else if (button.matches("button.save")) save(card, false);
+      else if (button.matches("button.save-group")) save(card, true);
+    });
+    card.querySelector("input.score").addEventListener("input", () => (card.dataset.how = "typed"));
+  }
+  undoButton.addEventListener("click", () => undo());
+
+  // Start at the first answer that waits for a human.
+  const waiting = cards.findIndex((c) => c.classList.contains("pending"));
+  select(waiting >= 0 ? waiting : 0);
+})();

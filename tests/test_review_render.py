@@ -1,0 +1,102 @@
+"""Truth tables for the review page's pure parts: answer groups and answer rendering."""
+
+from __future__ import annotations
+
+import pytest
+
+from gradewise.model import Answer
+from gradewise.review.groups import group_answers, jaccard, normalise, shingles
+from gradewise.review.render import Highlight, render_answer
+
+
+@pytest.mark.parametrize(
+    "a, b, together",
+    [
+        ("B, C", "b,c.", True),  # case and punctuation carry nothing
+        ("Ans: B, C", "Ans:  B ,C", True),  # spacing neither
+        ("[32, 128, 26, 26]", "(32,128,26,26)", True),  # brackets neither
+        ("[32, 128, 26, 26]", "[32, 26, 26, 128]", False),  # same numbers, another order
+        ("w3 = 1.464", "w3 = 1.272", False),  # one number differs in a short answer
+        ("1.464", "1464", False),  # the point inside a number counts
+        ("B, C", "A, B, C", False),  # one more option chosen
+        ("", "   ", True),  # two empty answers
+        ("", "0", False),  # an empty answer is never grouped with an answer
+        (
+            "the L1 penalty pushes small weights to exactly zero because its gradient is constant",
+            "the L1 penalty pushes small weights to exactly zero because the gradient is constant",
+            True,
+        ),  # one word changed in a long answer
+        ("ｂ，ｃ", "b, c", True),  # full-width letters (NFKC)
+    ],
+)
+def test_grouping(a: str, b: str, together: bool) -> None:
+    groups = group_answers([Answer("s1", "I.1", a), Answer("s2", "I.1", b)])
+    assert (len(groups) == 1) == together
+
+
+def test_groups_largest_first_then_first_student() -> None:
+    texts = {"s1": "b", "s2": "a", "s3": "a", "s4": "c", "s5": "A."}
+    groups = group_answers([Answer(s, "I.1", t) for s, t in texts.items()])
+    assert [[a.student for a in g.answers] for g in groups] == [["s2", "s3", "s5"], ["s1"], ["s4"]]
+    assert groups[0].key == normalise("a")
+
+
+def test_jaccard_edges() -> None:
+    assert jaccard(frozenset(), frozenset()) == 1.0
+    assert jaccard(shingles("a b"), shingles("c d")) == 0.0
+
+
+def mark(criterion: str) -> str:
+    return f'<mark class="evidence" data-criterion="{criterion}">'
+
+
+@pytest.mark.parametrize(
+    "text, highlights, present, absent",
+    [
+        # Markdown: emphasis, line breaks kept (OCR'd lines mean them).
+        ("**w3** = 1.464\nnext line", [], ["<strong>w3</strong>", "<br />"], []),
+        # LaTeX becomes MathML; its underscores are not Markdown emphasis.
+        ("$w_1 = a_b$ and $x_2$", [], ["<math", "<msub>"], ["<em>"]),
+        # Display math.
+        ("$$\\frac{5}{7}$$", [], ['display="block"', "<mfrac>"], []),
+        # Evidence in plain text is marked exactly.
+        ("Ans: B, C", [(5, 9, "key")], [f"{mark('key')}B, C</mark>"], []),
+        # Evidence inside a formula marks the whole formula.
+        ("so $f'(0) = -6$ here", [(13, 15, "grad")], [f"{mark('grad')}<math"], []),
+        # Overlapping evidence: one mark per stretch, naming every criterion over it.
+        (
+            "x 1.464",
+            [(2, 7, "w3"), (2, 6, "x")],
+            [f"{mark('w3 x')}1.46</mark>{mark('w3')}4</mark>"],
+            [],
+        ),
+        # Evidence across lines is cut at the line end (never straddles paragraphs).
+        (
+            "ab\n\ncd",
+            [(0, 6, "c")],
+            [f"<p>{mark('c')}ab</mark></p>", f"<p>{mark('c')}cd</mark></p>"],
+            [],
+        ),
+        # Out-of-range spans are clipped, empty ones dropped.
+        ("abc", [(1, 99, "c"), (2, 2, "d")], [f"a{mark('c')}bc</mark>"], ['data-criterion="d"']),
+        # A student's HTML is text, never markup.
+        ("<script>alert(1)</script>", [], ["&lt;script&gt;"], ["<script>"]),
+        # Images would be fetched from wherever they point: off.
+        ("![x](http://example.com/x.png)", [], [], ["<img"]),
+        # javascript: links are not links.
+        ("[x](javascript:alert(1))", [], [], ['href="javascript']),
+        # LaTeX that cannot be converted stays visible as source.
+        ("$\\frac{$", [], ['<code class="tex">$\\frac{$</code>'], []),
+        # Our placeholder characters in the text cannot forge a formula or a mark.
+        ("\ue0000\ue001 \ue004", [], ["\ufffd"], ["</mark>", "<math"]),
+    ],
+)
+def test_render(
+    text: str, highlights: list[tuple[int, int, str]], present: list[str], absent: list[str]
+) -> None:
+    html = render_answer(text, [Highlight(s, e, (c,)) for s, e, c in highlights])
+    for piece in present:
+        assert piece in html
+    for piece in absent:
+        assert piece not in html
+    assert html.count("<mark") == html.count("</mark>")
