@@ -42,8 +42,11 @@ from gradewise.model import Status
 # Weights of the zero-shot combination and its logistic curve (centre, steepness).
 COSINE_WEIGHT, WORD_WEIGHT, QUESTION_PENALTY = 0.6, 0.4, 0.5
 CENTRE, STEEPNESS = 0.45, 10.0
-# Per-group refit: the prior's weight, in marked answers' worth, pulling toward the zero-shot curve.
-PRIOR_WEIGHT = 3.0
+# Per-group refit: Gaussian prior precisions on (slope, bias) toward the zero-shot curve (1, 0).
+# The slope is held firmly (a few marks cannot reorder answers); the bias is left free, since a
+# grader's overall leniency is what a few marks do tell (Mohler 40 questions, 5-shot: RMSE
+# 1.25 with both held at 3, 1.02 with the bias at 0.25; r 0.61 → 0.59).
+PRIOR = np.array([3.0, 0.25])
 # Neighbours count only above this cosine: MiniLM puts same-topic answers at 0.5-0.7.
 NEIGHBOUR_FLOOR, NEIGHBOUR_FULL = 0.55, 0.95
 MAX_EVIDENCE_SENTENCES = 12
@@ -169,8 +172,8 @@ def fit_group(zeros: Sequence[float], marks: Sequence[float]) -> tuple[float, fl
     for _ in range(25):  # Newton steps; the prior keeps the problem well conditioned
         p = 1 / (1 + np.exp(-(w[0] * x + w[1])))
         r, s = p - y, p * (1 - p)
-        grad = np.array([r @ x, r.sum()]) + PRIOR_WEIGHT * (w - [1.0, 0.0])
-        hess = np.array([[s @ (x * x), s @ x], [s @ x, s.sum()]]) + PRIOR_WEIGHT * np.eye(2)
+        grad = np.array([r @ x, r.sum()]) + PRIOR * (w - [1.0, 0.0])
+        hess = np.array([[s @ (x * x), s @ x], [s @ x, s.sum()]]) + np.diag(PRIOR)
         step = np.linalg.solve(hess, grad)
         w = w - step
         w[0] = max(0.0, w[0])
