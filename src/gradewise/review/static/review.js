@@ -109,7 +109,7 @@
       if (!card) continue;
       const manual = a.manual_score !== null;
       card.dataset.version = a.version;
-      card.querySelector(".manual").textContent = manual ? show(a.manual_score) : "—";
+      card.querySelector(".manual-score").textContent = manual ? show(a.manual_score) : "—";
       card.querySelector("input.score").value = a.score;
       const state = card.querySelector(".state");
       const waiting = !manual && card.dataset.needsReview === "true";

@@ -1,0 +1,104 @@
+"""The review page in a real browser, driven with the keyboard only, against a real server.
+
+`gradewise review serve` runs as a subprocess on a free loopback port (real HTTP); Chromium
+(Debian's, through Playwright) opens a part, moves between answers with j/k, composes a mark
+from rubric criteria with digits, saves it with Enter, undoes it with u, and opens the key help
+with ?. Each step is checked in the workspace's database, which the server writes. Screenshots
+go to the test's folder (`GRADEWISE_SCREENSHOTS` to keep them).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from gradewise.workspace import init_workspace, open_workspace
+
+PART = "II.7.a"  # four criteria: 1 + 1 + 1 + 2 marks
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"], root / "roster.csv")
+    ws.grade()
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(example: Path) -> Iterator[str]:
+    command = [
+        sys.executable, "-c", "from gradewise.cli import main; main()",
+        "-w", str(example), "review", "serve", "--port", "0", "--no-browser", "--who", "ta1",
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        yield next(word for word in first.split() if word.startswith("http://"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def manual(root: Path, student: str) -> float | None:
+    [grade] = open_workspace(root).grades(student, PART)
+    return grade.manual_score
+
+
+def test_grade_a_part_with_the_keyboard(
+    example: Path, server: str, page: Any, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + f"part/{PART}")
+    cards = page.locator("article[data-answer]")
+    assert cards.count() >= 2
+    first = page.locator("article[data-answer].current").get_attribute("data-answer")
+    page.keyboard.press("j")
+    second = page.locator("article[data-answer].current").get_attribute("data-answer")
+    assert second != first
+    page.keyboard.press("k")
+    assert page.locator("article[data-answer].current").get_attribute("data-answer") == first
+
+    student = str(first)
+    before = manual(example, student)
+    page.keyboard.press("1")  # gradient at the start: 1 mark
+    page.keyboard.press("4")  # final answer: 2 marks
+    card = page.locator(f'article[data-answer="{student}"]')
+    assert card.locator('button.criterion[aria-pressed="true"]').count() == 2
+    assert card.locator("input.score").input_value() == "3"
+    page.keyboard.press("Enter")
+    expect(card.locator("b.manual-score")).to_have_text("3")
+    assert manual(example, student) == 3.0  # saved, by the server, in the workspace
+    page.screenshot(path=str(_shots(tmp_path) / "review-marked.png"), full_page=True)
+
+    page.keyboard.press("u")  # undo: back to what it was
+    expect(card.locator("b.manual-score")).to_have_text("—")
+    assert manual(example, student) == before
+    events = [e for e in open_workspace(example).store.events(student, PART) if e.who == "ta1"]
+    assert [e.new for e in events] == ["3", None]  # both changes audited, by who marked
+
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible()
+    page.screenshot(path=str(_shots(tmp_path) / "review-help.png"))
+    page.keyboard.press("Escape")
+    assert not page.locator("#help").is_visible()
+    assert not errors, errors
+    assert all(u.startswith(server) for u in page.requested), page.requested  # nothing else
+
+
+def _shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("GRADEWISE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
