@@ -165,7 +165,22 @@ def _judge_item(job: Job, c: int, examples: Examples) -> JudgeItem:
         # Human marks are per part, so they teach the whole-part judgement only.
         examples=() if criterion else examples.get(part.address, ()),
         group=part.address,
+        guidance=part.guidance,
+        review_below=part.review_below,
     )
+
+
+def judge_items(
+    jobs: Sequence[Job], judge: Judge, examples: Examples | None = None
+) -> list[JudgeItem]:
+    """The free-text items grading these jobs would give the judge, in order (for a dry run)."""
+    return [
+        _judge_item(job, c, examples or {})
+        for job in jobs
+        for c, criterion in _slots(job.part)
+        if _undecidable(job.answer, criterion, judge) is None
+        and (criterion is None or criterion.check is None)
+    ]
 
 
 def _judged(job: Job, c: int, judgement: Judgement, by: str) -> Verdict:

@@ -20,6 +20,7 @@ BUILTIN = (
     "gradewise.judges.lexical",
     "gradewise.judges.similarity",
     "gradewise.judges.learned",
+    "gradewise.judges.llm",
 )
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from gradewise import grading
 from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.exam import load_exam
-from gradewise.judges.registry import Example, Judge, judges
-from gradewise.model import Exam, PartGrade, Result
+from gradewise.judges.registry import Configurable, Example, Judge, JudgeItem, judges
+from gradewise.model import Answer, Exam, PartGrade, Result, Status
 from gradewise.scoring import results, skipped
 from gradewise.scripts.ingest import Roster, find_scripts, read_roster, read_script
 from gradewise.scripts.segment import Segmentation, segment
@@ -101,29 +102,38 @@ class Workspace:
         return segment(script.text, self.exam, overrides=self.store.overrides(student))
 
     def segment_all(self) -> None:
-        """Re-split every script against the current exam (cheap), keeping human overrides."""
+        """Re-split every script against the current exam (cheap), keeping human overrides;
+        only students whose answers changed are written (each write is a transaction)."""
+        stored: dict[str, list[Answer]] = {}
+        for answer in self.store.answers():
+            stored.setdefault(answer.student, []).append(answer)
         for script in self.store.scripts():
             seg = segment(script.text, self.exam, overrides=self.store.overrides(script.student))
-            self.store.save_answers(script.student, seg.answers(script.student))
+            answers = seg.answers(script.student)
+            if _by_address(answers) != _by_address(stored.get(script.student, [])):
+                self.store.save_answers(script.student, answers)
 
     def grade(
         self,
         *,
         part: str | None = None,
-        judge: str | None = None,
+        judge: str | Judge | None = None,
         on_start: Callable[[int], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> int:
-        """Grade what changed since the last run; returns how many answers were graded."""
+        """Grade what changed since the last run; returns how many answers were graded.
+
+        `judge` is a judge id, or a judge already made by `configured_judge`.
+        """
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
             self.check_part(part)
             answers = [a for a in answers if a.address == part]
-        chosen = self.judge(judge)
+        chosen = self.configured_judge(judge) if judge is None or isinstance(judge, str) else judge
         examples = self.examples() if chosen else {}
         jobs = grading.plan(
-            self.exam, answers, self.store.input_hashes(), judge=chosen, examples=examples
+            self.exam, answers, self._previous(chosen), judge=chosen, examples=examples
         )
         if on_start:
             on_start(len(jobs))
@@ -144,6 +154,46 @@ class Workspace:
             known = ", ".join(["none", *judges().ids()])
             raise WorkspaceError(f"no judge {judge_id!r}", fix=f"use one of: {known}")
         return found
+
+    def configured_judge(self, judge_id: str | None, **options: Any) -> Judge | None:
+        """The judge by id, given this workspace's settings when it needs them (gradewise.toml).
+
+        `options` (e.g. samples=3) override the file's; a judge without settings takes none.
+        """
+        found = self.judge(judge_id)
+        if isinstance(found, Configurable):
+            return found.configured(self.root, options)
+        given = [k for k, v in options.items() if v is not None]
+        if found is not None and given:
+            raise WorkspaceError(
+                f"the {found.id} judge has no setting {given[0]!r}",
+                fix="leave the option out, or use --judge llm (or hybrid)",
+            )
+        return found
+
+    def judge_items(self, *, part: str | None = None, judge: Judge) -> list[JudgeItem]:
+        """What `grade` would give the judge now, without grading (a dry run)."""
+        self.segment_all()
+        answers = self.store.answers()
+        if part is not None:
+            self.check_part(part)
+            answers = [a for a in answers if a.address == part]
+        examples = self.examples()
+        jobs = grading.plan(
+            self.exam, answers, self._previous(judge), judge=judge, examples=examples
+        )
+        return grading.judge_items(jobs, judge, examples)
+
+    def _previous(self, judge: Judge | None) -> dict[tuple[str, str], str]:
+        """Input hashes of the stored grades, less those where this judge failed (status
+        error, e.g. an LLM endpoint that could not be reached): those are tried again."""
+        previous = self.store.input_hashes()
+        if judge is not None:
+            by = f"{judge.id}@{judge.version}"
+            for g in self.store.grades():
+                if any(v.status is Status.ERROR and v.produced_by == by for v in g.verdicts):
+                    previous.pop((g.student, g.address), None)
+        return previous
 
     def examples(self) -> dict[str, tuple[Example, ...]]:
         """Per part, the answers a human has marked, as lessons for the judges."""
@@ -194,6 +244,10 @@ class Workspace:
             raise WorkspaceError(
                 f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}"
             )
+
+
+def _by_address(answers: Iterable[Answer]) -> dict[str, Answer]:
+    return {a.address: a for a in answers}
 
 
 def open_workspace(root: Path) -> Workspace:

@@ -8,7 +8,11 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gradewise.cli.common import console, echo_json, json_option, table, workspace
+from gradewise.judges.llm import HybridJudge, LLMJudge, spend_line
+from gradewise.judges.llm_client import workspace_spend
+from gradewise.judges.registry import Judge
 from gradewise.model import Exam, Result
+from gradewise.workspace import Workspace
 
 
 @click.command()
@@ -19,13 +23,29 @@ from gradewise.model import Exam, Result
     show_default=True,
     help="Free-text judge (see 'gradewise judges list'); 'none' leaves free text to humans.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what the judge would be asked (LLM prompts, number of calls); send nothing.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(1, 25),
+    help="LLM samples per decision, majority vote (overrides gradewise.toml; temperature > 0).",
+)
 @click.pass_context
-def grade(ctx: click.Context, part: str | None, judge: str) -> None:
+def grade(
+    ctx: click.Context, part: str | None, judge: str, dry_run: bool, samples: int | None
+) -> None:
     """Grade every answer that changed since the last run (resumable: kill it any time).
 
-    Example: gradewise grade --part I.3
+    Example: gradewise grade --part I.3;  gradewise grade --judge llm --dry-run
     """
     ws = workspace(ctx)
+    chosen = ws.configured_judge(judge, samples=samples)
+    if dry_run:
+        _dry_run(ws, part, chosen)
+        return
     with Progress(
         TextColumn("grading"),
         BarColumn(),
@@ -37,7 +57,7 @@ def grade(ctx: click.Context, part: str | None, judge: str) -> None:
         task = progress.add_task("grading", total=None)
         done = ws.grade(
             part=part,
-            judge=judge,
+            judge=chosen,
             on_start=lambda total: progress.update(task, total=total),
             on_progress=lambda n: progress.advance(task, n),
         )
@@ -45,6 +65,22 @@ def grade(ctx: click.Context, part: str | None, judge: str) -> None:
     click.echo(
         f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
         f"{pending} wait for review (gradewise review list)."
+    )
+    if spend_line(chosen):
+        click.echo(spend_line(chosen))
+
+
+def _dry_run(ws: Workspace, part: str | None, chosen: Judge | None) -> None:
+    """What grading would give the judge; only an LLM-calling judge has prompts to show."""
+    if chosen is None:
+        click.echo("No judge: free text would wait for a human; nothing would be sent.")
+        return
+    items = ws.judge_items(part=part, judge=chosen)
+    if isinstance(chosen, LLMJudge | HybridJudge):
+        click.echo(chosen.preview(items).render())
+        return
+    click.echo(
+        f"{len(items)} free-text decisions for the {chosen.id} judge (offline: nothing is sent)."
     )
 
 
@@ -80,6 +116,12 @@ def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
     waiting = sum(len(r.pending) for r in rows)
     if waiting:
         click.echo(f"{waiting} marks wait for review: gradewise review list")
+    calls, tokens_in, tokens_out, cost = workspace_spend(ws.root)
+    if calls:
+        click.echo(
+            f"LLM calls for this exam so far: {calls} ({tokens_in:,} tokens in, "
+            f"{tokens_out:,} out, ${cost:.4f} at the prices configured when sent)"
+        )
 
 
 def _columns(exam: Exam, by_part: bool) -> dict[str, list[str]]:

@@ -8,10 +8,11 @@ fraction of the marks with a calibrated confidence and the student's words that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from gradewise.model import Status
 from gradewise.plugins import NamedRegistry, plugin_manager
@@ -36,6 +37,8 @@ class JudgeItem:
     max_marks: float = 1.0
     examples: tuple[Example, ...] = ()
     group: str = ""  # identifies the part (or data-set question) the examples belong to
+    guidance: str = ""  # the exam's notes for graders (never shown to students)
+    review_below: float = 0.8  # the part's threshold: a less confident judgement goes to review
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ class Judge(Protocol):
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """One judgement per item, in order."""
+        ...
+
+
+@runtime_checkable
+class Configurable(Protocol):
+    """Optional judge hook: a judge that needs the workspace's settings (e.g. gradewise.toml)."""
+
+    def configured(self, root: Path, options: Mapping[str, Any]) -> Judge:
+        """A ready judge for the workspace at `root`; a one-line user error when it cannot be."""
         ...
 
 

@@ -1,0 +1,160 @@
+"""The `[llm]` (and `[hybrid]`) settings of a workspace's `gradewise.toml`.
+
+Nothing is configured by default and nothing is guessed: without an `[llm]` table the llm judge
+refuses with a one-line error naming the file and the keys to write. The API key itself never
+lives in the file; `api_key_env` names the environment variable that holds it.
+
+```toml
+[llm]
+url = "http://localhost:11434/v1"   # OpenAI-compatible: vLLM, Ollama, llama.cpp server, cloud
+model = "qwen2.5:7b-instruct"
+api_key_env = "OPENAI_API_KEY"      # optional: the variable holding the key
+temperature = 0                     # samples > 1 needs temperature > 0
+samples = 1                         # > 1: majority vote, confidence from agreement
+max_concurrency = 4
+timeout_s = 60
+max_retries = 3
+price_per_1k_input = 0.00015        # optional, for the cost line
+price_per_1k_output = 0.0006
+
+[hybrid]
+offline = "similarity"              # the offline judge asked first by `--judge hybrid`
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gradewise.errors import WorkspaceError
+
+CONFIG_FILE = "gradewise.toml"
+OPTIONAL = (
+    "api_key_env, temperature, samples, max_concurrency, timeout_s, max_retries, "
+    "price_per_1k_input, price_per_1k_output"
+)
+KEYS = f"url, model (optional: {OPTIONAL})"
+NO_CONFIG_FIX = (
+    'write an [llm] table with url = "http://localhost:11434/v1" and model = '
+    f'"qwen2.5:7b-instruct", each on its own line (optional: {OPTIONAL})'
+)
+
+
+class LLMSettings(BaseModel):
+    """The `[llm]` table: where the endpoint is and how to call it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    model: Annotated[str, Field(min_length=1)]
+    api_key_env: str = ""
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
+    samples: Annotated[int, Field(ge=1, le=25)] = 1
+    seed: int = 0
+    max_concurrency: Annotated[int, Field(ge=1, le=64)] = 4
+    timeout_s: Annotated[float, Field(gt=0)] = 60.0
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 3
+    backoff_s: Annotated[float, Field(ge=0)] = 1.0  # first retry waits this, then doubles
+    max_tokens: Annotated[int, Field(ge=16)] = 512
+    examples: Annotated[int, Field(ge=0, le=50)] = 8  # graded examples per prompt, at most
+    logprobs: bool = True
+    response_format: Literal["json_schema", "json_object", "none"] = "json_schema"
+    price_per_1k_input: Annotated[float, Field(ge=0)] = 0.0
+    price_per_1k_output: Annotated[float, Field(ge=0)] = 0.0
+
+    @model_validator(mode="after")
+    def _samples_need_temperature(self) -> LLMSettings:
+        # At temperature 0 every sample is the same answer: agreement would mean nothing.
+        if self.samples > 1 and self.temperature == 0:
+            raise ValueError(
+                f"samples = {self.samples} needs temperature > 0 (e.g. temperature = 0.7): "
+                "at temperature 0 the samples all agree"
+            )
+        return self
+
+    @property
+    def endpoint(self) -> str:
+        """The chat-completions URL, whether `url` is the base (`…/v1`) or the full path."""
+        url = self.url.rstrip("/")
+        return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
+
+
+class HybridSettings(BaseModel):
+    """The `[hybrid]` table: which offline judge is asked before the LLM."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    offline: str = "similarity"
+
+
+@dataclass(frozen=True)
+class Config:
+    llm: LLMSettings
+    hybrid: HybridSettings
+    api_key: str  # "" when the endpoint needs none
+
+
+def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """The workspace's LLM settings; a missing or wrong file is a one-line WorkspaceError."""
+    path = root / CONFIG_FILE
+    tables = _read(path)
+    if "llm" not in tables:
+        raise WorkspaceError(
+            "no [llm] table: the llm judge is not configured", file=str(path), fix=NO_CONFIG_FIX
+        )
+    llm = _validated(LLMSettings, {**tables["llm"], **(overrides or {})}, path, "llm")
+    hybrid = _validated(HybridSettings, tables.get("hybrid", {}), path, "hybrid")
+    return Config(llm, hybrid, _api_key(llm, path))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise WorkspaceError(
+            "file not found, so the llm judge is not configured", file=str(path), fix=NO_CONFIG_FIX
+        )
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(
+            f"not valid TOML ({exc})", file=str(path), fix="see https://toml.io for the syntax"
+        ) from exc
+
+
+def _validated(model: type[BaseModel], table: Any, path: Path, name: str) -> Any:
+    """The table as settings; the first problem becomes a one-line error naming the key."""
+    if not isinstance(table, dict):
+        raise WorkspaceError(f"[{name}] must be a table", file=str(path), fix=NO_CONFIG_FIX)
+    try:
+        return model.model_validate(table)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(p) for p in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        fix = _FIXES.get(key, f"see the keys: {KEYS}")
+        where = f"[{name}] {key}: " if key else f"[{name}] "
+        raise WorkspaceError(where + message, file=str(path), fix=fix) from exc
+
+
+_FIXES = {
+    "api_key": 'never write the key in the file: set api_key_env = "NAME" and export NAME',
+    "url": 'write the endpoint with its scheme, e.g. url = "http://localhost:8000/v1"',
+}
+
+
+def _api_key(llm: LLMSettings, path: Path) -> str:
+    if not llm.api_key_env:
+        return ""
+    key = os.environ.get(llm.api_key_env, "")
+    if not key:
+        raise WorkspaceError(
+            f"[llm] api_key_env = {llm.api_key_env!r}, but ${llm.api_key_env} is not set",
+            file=str(path),
+            fix=f"export {llm.api_key_env}=..., or remove api_key_env for an endpoint without keys",
+        )
+    return key
