@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gradewise.model import Answer
-from gradewise.review.groups import group_answers, jaccard, normalise, shingles
+from gradewise.groups import group_answers, jaccard, normalise, shingles
 from gradewise.review.render import Highlight, render_answer
 
 
