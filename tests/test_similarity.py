@@ -237,3 +237,43 @@ def test_a_model_file_other_than_the_pinned_one_goes_to_review(
 def test_registered_with_model_and_file_hash_in_its_version() -> None:
     judge = judges().get("similarity")
     assert judge is not None and _embed.MODEL_SHA256[:12] in judge.version
+
+
+class DictStore:
+    """A VectorStore in memory; `broken` makes every call fail, as a locked database would."""
+
+    def __init__(self, broken: bool = False) -> None:
+        self.kept: dict[tuple[str, str], bytes] = {}
+        self.broken = broken
+
+    def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        if self.broken:
+            raise OSError("database is locked")
+        return {k: self.kept[(model, k)] for k in keys if (model, k) in self.kept}
+
+    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        if self.broken:
+            raise OSError("database is locked")
+        self.kept.update({(model, k): v for k, v in vectors.items()})
+
+
+def test_vectors_persist_so_a_new_process_embeds_nothing() -> None:
+    texts = ["gradient descent steps downhill", "dropout drops units at random", ""]
+    store = DictStore()
+    with Encoder().persisting(store) as first:
+        expected = first.embed(texts)
+    assert len(store.kept) == 2  # blank text is never embedded or kept
+    fresh = Encoder()  # a new process: empty memory cache, model not loaded
+    with fresh.persisting(store):
+        again = fresh.embed(texts)
+    assert fresh._session is None  # every vector came from the store
+    assert np.array_equal(again, expected)
+    outside = Encoder()
+    outside.embed(texts[:1])  # outside the block the store is not used
+    assert outside._session is not None
+
+
+def test_a_broken_vector_store_only_costs_time() -> None:
+    with Encoder().persisting(DictStore(broken=True)) as encoder:
+        vectors = encoder.embed(["a sentence", "another one"])
+    assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)

@@ -34,21 +34,35 @@ def test_blank_database_gets_expected_schema(
 
 
 def test_older_database_upgrades(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A database made when only m001 existed gets the later migration, and keeps its data.
+    # A database made when only m001 existed gets every later migration, and keeps its data.
+    shipped = migrations.MIGRATIONS
+    monkeypatch.setattr(migrations, "MIGRATIONS", shipped[:1])
     store = open_store(tmp_path / "g.db")
     store.add_script(Script("s1", "Ada", "s1.md", "Q1 42"))
     store.close()
 
-    def m002_add_note(db: sqlite3.Connection) -> None:
+    def m999_add_note(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE scripts ADD COLUMN note TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, m002_add_note))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*shipped, m999_add_note))
     store = open_store(tmp_path / "g.db")
     cols = [r[1] for r in store.db.execute("PRAGMA table_info(scripts)")]
     assert "note" in cols
     assert store.script("s1") == Script("s1", "Ada", "s1.md", "Q1 42")
     names = [r[0] for r in store.db.execute("SELECT name FROM _gradewise_migrations")]
-    assert names == ["m001_initial", "m002_add_note"]
+    assert names == [*(m.__name__ for m in shipped), "m999_add_note"]
+    assert store.load_vectors("m", ["k"]) == {}  # m003's table is there
+
+
+def test_vectors_are_kept_between_opens(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g.db")
+    store.save_vectors("minilm", {"a": b"\x01\x02", "b": b"\x03"})
+    store.save_vectors("minilm", {"a": b"\xff"})  # a key kept once stays as it was
+    store.close()
+    store = open_store(tmp_path / "g.db")
+    keys = [f"k{i}" for i in range(1200)] + ["a", "b"]  # more than one query's parameters
+    assert store.load_vectors("minilm", keys) == {"a": b"\x01\x02", "b": b"\x03"}
+    assert store.load_vectors("other-model", ["a"]) == {}
 
 
 def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from gradewise import grading
 from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.exam import load_exam
+from gradewise.judges._embed import shared_encoder
 from gradewise.judges.registry import Configurable, Example, Judge, JudgeItem, judges
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
 from gradewise.scoring import results, skipped
@@ -138,10 +139,12 @@ class Workspace:
         if on_start:
             on_start(len(jobs))
         done = 0
-        for chunk in grading.run(jobs, judge=chosen, examples=examples):
-            done += self.store.save_grades(chunk)
-            if on_progress:
-                on_progress(len(chunk))
+        # Sentence vectors are kept in the workspace: the next run re-embeds nothing.
+        with shared_encoder().persisting(self.store):
+            for chunk in grading.run(jobs, judge=chosen, examples=examples):
+                done += self.store.save_grades(chunk)
+                if on_progress:
+                    on_progress(len(chunk))
         return done
 
     @staticmethod

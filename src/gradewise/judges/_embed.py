@@ -16,10 +16,11 @@ import importlib.util
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -73,8 +74,25 @@ def default_threads() -> int:
     return max(1, min(2, cores))
 
 
+class VectorStore(Protocol):
+    """Somewhere that keeps vectors between runs (the workspace's database): by text hash."""
+
+    def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored vectors (float32 bytes) of those keys that have one."""
+        ...
+
+    def save_vectors(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        """Keep these vectors (float32 bytes) by key."""
+        ...
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 class Encoder:
-    """Normalised sentence vectors (mean pooling), batched, with an LRU cache by text."""
+    """Normalised sentence vectors (mean pooling), batched, with an LRU cache by text and, while
+    `persisting`, a store that keeps them between runs (a new process re-embeds nothing)."""
 
     fingerprint = f"{MODEL_ID}:{MODEL_SHA256[:12]}"
 
@@ -86,21 +104,57 @@ class Encoder:
         self._inputs: frozenset[str] = frozenset()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._store: VectorStore | None = None
+
+    @contextmanager
+    def persisting(self, store: VectorStore) -> Iterator[Encoder]:
+        """Keep and reuse vectors in `store` inside the `with` block."""
+        previous, self._store = self._store, store
+        try:
+            yield self
+        finally:
+            self._store = previous
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length float32 row per text (a blank text gives a zero row)."""
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t.strip() and t not in self._cache))
-            missing.sort(key=len)  # batches of like lengths: little padding to compute on
-            fresh: dict[str, np.ndarray] = {}
+            fresh = self._stored(missing)
+            missing = sorted((t for t in missing if t not in fresh), key=len)  # less padding
+            encoded: dict[str, np.ndarray] = {}
             for start in range(0, len(missing), BATCH):
                 batch = missing[start : start + BATCH]
-                fresh.update(zip(batch, self._encode(batch), strict=True))
+                encoded.update(zip(batch, self._encode(batch), strict=True))
+            self._keep(encoded)
+            fresh.update(encoded)
             zero = np.zeros(DIM, dtype=np.float32)
             rows = [fresh[t] if t in fresh else self._recall(t, zero) for t in texts]
             for text, vector in fresh.items():
                 self._remember(text, vector)
             return np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+
+    def _stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Vectors the store kept from an earlier run (none without a store, or if it fails)."""
+        if self._store is None or not texts:
+            return {}
+        keys = {text_key(t): t for t in texts}
+        try:
+            found = self._store.load_vectors(self.fingerprint, list(keys))
+        except Exception:  # a cache that cannot be read only costs time
+            return {}
+        return {
+            keys[k]: np.frombuffer(v, dtype=np.float32).copy()
+            for k, v in found.items()
+            if k in keys and len(v) == DIM * 4
+        }
+
+    def _keep(self, vectors: Mapping[str, np.ndarray]) -> None:
+        if self._store is None or not vectors:
+            return
+        with suppress(Exception):  # a cache that cannot be written only costs time next run
+            self._store.save_vectors(
+                self.fingerprint, {text_key(t): v.tobytes() for t, v in vectors.items()}
+            )
 
     def _recall(self, text: str, zero: np.ndarray) -> np.ndarray:
         vector = self._cache.get(text)

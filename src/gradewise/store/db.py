@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -302,6 +302,30 @@ class Store:
         an event, so a version never comes back: comparing it detects any change in between.
         """
         return _versions(self.db, student, address)
+
+    # sentence vectors (the embedding judges' cache) -----------------------------------------
+
+    def load_vectors(self, model: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored vectors of those text keys that have one."""
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):  # SQLite's limit on bound parameters
+            chunk = list(keys[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT text_key, vector FROM embeddings"
+                f" WHERE model = ? AND text_key IN ({marks})",
+                [model, *chunk],
+            )
+            found.update((k, bytes(v)) for k, v in rows)
+        return found
+
+    def save_vectors(self, model: str, vectors: Mapping[str, bytes]) -> None:
+        """Keep vectors by text key (a key already kept is left as it is)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO embeddings (model, text_key, vector) VALUES (?, ?, ?)",
+                [(model, k, v) for k, v in vectors.items()],
+            )
 
     # audit ----------------------------------------------------------------------------------
 

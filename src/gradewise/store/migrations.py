@@ -85,7 +85,22 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+def m003_embeddings(db: sqlite3.Connection) -> None:
+    """Sentence vectors kept between runs, so re-grading after a mark re-embeds nothing."""
+    _run(
+        db,
+        """
+        CREATE TABLE embeddings (
+            model TEXT NOT NULL,
+            text_key TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model, text_key)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m003_embeddings)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
