@@ -7,7 +7,7 @@ CLI and the review app are thin layers over it.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -17,6 +17,7 @@ from typing import Any
 from gradewise import grading
 from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.exam import load_exam
+from gradewise.gain import expected_gains
 from gradewise.judges._embed import shared_encoder
 from gradewise.judges.registry import Configurable, Example, Judge, JudgeItem, judges
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
@@ -216,21 +217,35 @@ class Workspace:
         return results(self.exam, self.store.grades(), self.store.scripts())
 
     def queue(self, part: str | None = None) -> list[PartGrade]:
-        """Answers waiting for a human, the most marks at stake first.
+        """Answers waiting for a human, the highest expected gain first (see gradewise.gain:
+        marks at stake × how unsure × answers like it waiting), then the most marks.
 
         Parts of optional questions a student rightly skipped are not in the queue.
         """
+        waiting = self._waiting(part)
+        gains = self.expected_gains(waiting)
+        marks = {p.address: p.marks for p in self.exam.parts()}
+        return sorted(
+            waiting,
+            key=lambda g: (-gains[(g.student, g.address)], -marks.get(g.address, 0),
+                           g.address, g.student),
+        )  # fmt: skip
+
+    def expected_gains(self, waiting: Sequence[PartGrade]) -> Mapping[tuple[str, str], float]:
+        """(student, part) → expected gain of a human looking at that waiting answer."""
+        return expected_gains(self.exam, waiting, self.store.answers())
+
+    def _waiting(self, part: str | None) -> list[PartGrade]:
         by_student: dict[str, dict[str, PartGrade]] = {}
         for grade in self.store.grades():
             by_student.setdefault(grade.student, {})[grade.address] = grade
-        marks = {p.address: p.marks for p in self.exam.parts()}
         waiting = []
         for grades in by_student.values():
             left_out = skipped(self.exam, grades)
             waiting += [g for a, g in grades.items() if g.pending and a not in left_out]
         if part is not None:
             waiting = [g for g in waiting if g.address == part]
-        return sorted(waiting, key=lambda g: (-marks.get(g.address, 0), g.address, g.student))
+        return waiting
 
     def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
         return self.store.grades(student, address)

@@ -21,7 +21,8 @@ def review() -> None:
 @json_option
 @click.pass_context
 def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
-    """List answers that need a human, the most marks at stake first.
+    """List answers that need a human, the highest expected gain first: marks at stake ×
+    how unsure gradewise is × answers like it waiting (one decision settles the group).
 
     Example: gradewise review list --part II.7.b
     """
@@ -31,12 +32,14 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     marks = {p.address: p.marks for p in ws.exam.parts()}
     threshold = {p.address: p.review_below for p in ws.exam.parts()}
     queue = ws.queue(part)
+    gains = ws.expected_gains(queue)
     rows = [
         {
             "student": g.student,
             "part": g.address,
             "marks": marks.get(g.address, 0),
             "auto_score": g.auto_score,
+            "gain": round(gains[(g.student, g.address)], 3),
             "reason": _reason(g, threshold.get(g.address, 0.8)),
         }
         for g in queue
@@ -46,9 +49,10 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
         return
     table(
         f"Review queue ({len(rows)} answers)",
-        ["student", "part", "marks", "auto", "why"],
-        [[r["student"], r["part"], r["marks"], r["auto_score"], r["reason"]] for r in rows],
-    )
+        ["student", "part", "marks", "auto", "gain", "why"],
+        [[r["student"], r["part"], r["marks"], r["auto_score"], r["gain"], r["reason"]]
+         for r in rows],
+    )  # fmt: skip
     if rows:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
 
