@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from gradewise import grading
-from gradewise.errors import ScriptError, WorkspaceError
+from gradewise.errors import WorkspaceError
 from gradewise.exam import load_exam
 from gradewise.gain import expected_gains
 from gradewise.judges._embed import shared_encoder
 from gradewise.judges.registry import Configurable, Example, Judge, JudgeItem, judges
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
 from gradewise.scoring import results, skipped
-from gradewise.scripts.ingest import Roster, find_scripts, read_roster, read_script
+from gradewise.scripts.gather import Gathered, gather
+from gradewise.scripts.ingest import Roster, read_roster
 from gradewise.scripts.segment import Segmentation, segment
 from gradewise.store import Store, open_store
 
@@ -78,22 +79,23 @@ class Workspace:
         return path
 
     def add_scripts(
-        self, paths: Iterable[Path], roster_path: Path | None = None
+        self, paths: Iterable[Path], roster_path: Path | None = None, *, engine: str = "tesseract"
     ) -> list[AddReport]:
-        """Ingest script files (raw text kept unchanged) and segment them."""
-        roster: Roster | None = read_roster(roster_path) if roster_path else None
-        reports = []
-        for path in find_scripts(list(paths)):
-            try:
-                script = read_script(path, roster=roster)
-            except ScriptError as exc:  # one unreadable file must not stop the others
-                reports.append(AddReport("", str(path), "error", str(exc)))
-                continue
+        """Ingest script files — text, PDFs, scans (OCR through `engine`) — matched to the
+        roster when there is one (raw text kept unchanged), and segment them."""
+        roster = read_roster(roster_path) if roster_path else None
+        return self.store_scripts(gather(paths, roster, engine=engine), roster)
+
+    def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
+        """Store what `gather` read (a script held for a human is not stored) and segment."""
+        reports = [AddReport("", source, "error", message) for source, message in found.errors]
+        for script in found.scripts:
             email = roster.email(script.student) if roster else ""
             status = self.store.add_script(script, email=email)
-            reports.append(AddReport(script.student, str(path), status))
+            reports.append(AddReport(script.student, script.source, status))
+        reports += [AddReport(m.claimed, m.source, "held for a human") for m in found.held]
         self.segment_all()
-        return reports
+        return sorted(reports, key=lambda r: r.source)
 
     def segmentation(self, student: str) -> Segmentation:
         script = self.store.script(student)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.tree import Tree
 
-from gradewise.cli.common import console, echo_json, json_option, workspace
-from gradewise.exam import ComputeStatus, ExamReport, check_exam
+from gradewise.cli.common import console, echo_json, json_option, output_file, workspace
+from gradewise.errors import ExamError, WorkspaceError
+from gradewise.exam import ComputeStatus, ExamReport, check_exam, load_exam_text
+from gradewise.exam.draft import draft_exam, render
 from gradewise.model import Exam, Part
 
 MARKS = {
@@ -43,6 +46,43 @@ def check(ctx: click.Context, no_compute: bool, time_limit: float, as_json: bool
         _print_report(report)
     if not report.ok:
         ctx.exit(1)
+
+
+@exam.command()
+@click.argument(
+    "documents", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None:
+    """Draft an exam file from the paper (and its solutions): .md, .txt, .pdf or .docx.
+
+    Every value says where in the documents it came from; what is missing or could not be
+    placed is listed at the top. Give the paper first, then any solutions documents.
+
+    Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
+    """
+    if output is not None and output.exists() and not force:
+        raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
+    drafted = draft_exam(list(documents))
+    text = render(drafted)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output_file(output).write_text(text, encoding="utf-8")
+    questions = sum(len(s.questions) for s in drafted.sections)
+    click.echo(
+        f"Drafted {len(drafted.sections)} sections, {questions} questions into {output}: "
+        f"{len(drafted.todo)} to fill in, {len(drafted.notes)} notes (listed at the top)."
+    )
+    try:
+        load_exam_text(text, source=str(output))
+        todo = " and fill in what the list at its top names" if drafted.todo else ""
+        click.echo(f"It loads; review it{todo}, then run 'gradewise exam check'.")
+    except ExamError as exc:
+        click.echo(f"Still to do before 'gradewise exam check' passes: {exc}")
 
 
 def _tree(exam: Exam) -> Tree:

@@ -10,6 +10,9 @@ import click
 
 from gradewise.cli.common import echo_json, json_option, table, workspace
 from gradewise.errors import WorkspaceError
+from gradewise.scripts.gather import Gathered, gather
+from gradewise.scripts.ingest import read_roster
+from gradewise.scripts.scans import page_count, page_of
 from gradewise.workspace import AddReport
 
 
@@ -25,15 +28,25 @@ def scripts() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="CSV with columns id, name, email.",
 )
+@click.option("--ocr", "engine", default="tesseract", show_default=True, help="OCR engine.")
 @json_option
 @click.pass_context
-def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_json: bool) -> None:
-    """Add scripts (Markdown or text files, or folders of them); the text is stored unchanged.
+def add(
+    ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, engine: str, as_json: bool
+) -> None:
+    """Add scripts: Markdown or text files, PDFs and scans/photos (OCR), or folders of them.
+
+    The text is stored unchanged (pages of a PDF or scan separated by a form feed). A
+    Markdown transcription beside a scan (s1.md next to s1.pdf) is used instead of OCR. With
+    --roster, each script is matched to a student by id or name (fuzzily); the ones that
+    need a human are listed and never guessed.
 
     Example: gradewise scripts add scripts/ --roster roster.csv
     """
     ws = workspace(ctx)
-    reports = ws.add_scripts(paths, roster)
+    known = read_roster(roster) if roster else None
+    found = gather(paths, known, engine=engine)
+    reports = ws.store_scripts(found, known)
     if as_json:
         echo_json(
             [
@@ -43,8 +56,22 @@ def add(ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, as_jso
         )
     else:
         _summary(reports)
+        _roster_listing(found)
     if any(r.status == "error" for r in reports):
         ctx.exit(1)
+
+
+def _roster_listing(found: Gathered) -> None:
+    for scan in found.transcribed:
+        click.echo(f"{scan}: its Markdown transcription was used instead of OCR.")
+    fuzzy = [m for m in found.matches if m.status == "fuzzy"]
+    human = [m for m in found.matches if m.needs_human]
+    for m in fuzzy:
+        click.echo(f"matched {m.source} → {m.student} ({m.how})")
+    if human:
+        click.echo(f"{len(human)} scripts need a human (see 'gradewise scripts list'):")
+        for m in human:
+            click.echo(f"  {m.status}: {m.source} (came as {m.claimed!r}): {m.how}")
 
 
 def _summary(reports: list[AddReport]) -> None:
@@ -111,6 +138,7 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
     rows: list[dict[str, Any]] = [
         {
             "piece": i,
+            "page": page_of(script.text, p.start),
             "start": p.start,
             "end": p.end,
             "label": p.label,
@@ -123,10 +151,11 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
+    paged = page_count(script.text) > 1  # a PDF or scan: say where each piece is
     table(
         f"Segmentation of {student}",
-        ["#", "part", "how", "label", "text"],
-        [[r["piece"], r["part"] or "—", r["how"], r["label"], _preview(r["text"])] for r in rows],
+        ["#", *(["page"] if paged else []), "part", "how", "label", "text"],
+        [_show_row(r, paged) for r in rows],
     )
     click.echo("Move a piece with: gradewise scripts assign STUDENT PIECE PART --why '...'")
 
@@ -158,6 +187,18 @@ def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, wh
         f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part}"
         " (recorded; run 'gradewise grade')"
     )
+
+
+def _show_row(row: dict[str, Any], paged: bool) -> list[Any]:
+    page = [row["page"]] if paged else []
+    return [
+        row["piece"],
+        *page,
+        row["part"] or "—",
+        row["how"],
+        row["label"],
+        _preview(row["text"]),
+    ]
 
 
 def _preview(text: str, width: int = 70) -> str:

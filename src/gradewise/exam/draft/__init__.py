@@ -1,0 +1,41 @@
+"""Draft an exam file from the documents instructors already have.
+
+`draft_exam(paths)` reads a paper (and, optionally, its solutions in further documents) as
+Markdown/LaTeX, plain text, a PDF with a text layer or a .docx, and returns a `Draft`;
+`render(draft)` writes it as exam YAML where every value says where it came from and what
+could not be placed is listed at the top. Two passes: `collect` walks the lines once,
+`resolve` decides what they mean once paper and solutions are both read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from gradewise.exam.draft.collect import collect
+from gradewise.exam.draft.documents import DocumentError, Line, read_document
+from gradewise.exam.draft.render import render
+from gradewise.exam.draft.resolve import Draft, resolve
+
+__all__ = ["DocumentError", "Draft", "draft_exam", "draft_lines", "render"]
+
+
+def draft_exam(paths: Sequence[Path]) -> Draft:
+    """Read the documents in order (paper, then solutions) and draft one exam from them."""
+    if not paths:
+        raise DocumentError("no document given", fix="give the exam paper, e.g. paper.md")
+    lines: list[Line] = []
+    for path in paths:
+        lines.extend(read_document(path))
+    return draft_lines(lines, exam_id=_slug(paths[0].stem))
+
+
+def draft_lines(lines: list[Line], *, exam_id: str = "exam") -> Draft:
+    """Draft from lines already read (each knows its file and place)."""
+    sources = tuple(dict.fromkeys(line.loc.source for line in lines))
+    return resolve(collect(lines), exam_id, sources)
+
+
+def _slug(stem: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "exam"

@@ -1,0 +1,446 @@
+"""First pass: walk the document's lines once and collect what each section and question says.
+
+Nothing is decided here beyond "this line belongs to that question": whether lettered items
+are parts or options, which marks win, what a key means, is `resolve.py`'s job, once the whole
+document (paper and solutions, in any order) has been read. A question may be met more than
+once (in the paper, then in the solutions); each stretch of lines under its header is an
+`Occurrence`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from gradewise.exam.draft import patterns as p
+from gradewise.exam.draft.documents import Line, Loc
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Val(Generic[T]):
+    """A drafted value and where in the document it came from."""
+
+    value: T
+    loc: Loc
+
+
+@dataclass
+class Item:
+    """A lettered item '(a) ...': a part of the question, or one of its options."""
+
+    label: str
+    loc: Loc
+    lines: list[str] = field(default_factory=list)
+    marks: Val[float] | None = None
+    keys: list[Val[str]] = field(default_factory=list)
+
+
+@dataclass
+class Occurrence:
+    """The lines under one header of a question; `solution` once a 'Solution:' was met."""
+
+    header: Loc
+    prompt: list[tuple[str, str]] = field(default_factory=list)  # (text|item|bullet, text)
+    solution: list[str] = field(default_factory=list)
+    solution_loc: Loc | None = None
+    items: list[Item] = field(default_factory=list)
+    solution_items: list[Item] = field(default_factory=list)
+    bullets: list[Val[str]] = field(default_factory=list)
+    boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)
+    marks: Val[float] | None = None
+    marks_list: Val[list[float]] | None = None
+    keys: list[Val[str]] = field(default_factory=list)
+    true_false: list[Loc] = field(default_factory=list)
+    in_solution: bool = False
+
+    @property
+    def states_marks(self) -> bool:
+        return self.marks is not None or self.marks_list is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a rubric table."""
+
+    part: str | None
+    text: str
+    marks: float | None
+    loc: Loc
+
+
+@dataclass
+class QuestionBuild:
+    id: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    caption_marks: Val[float] | None = None  # "Rubric for Question 2 (20 marks)"
+
+
+@dataclass
+class SectionBuild:
+    id: str
+    loc: Loc
+    title: Val[str] | None = None
+    each: Val[tuple[int, float]] | None = None
+    rule: Val[tuple[int, int]] | None = None
+    kind: str | None = None  # 'choice' when the title says multiple choice
+    questions: dict[str, QuestionBuild] = field(default_factory=dict)
+
+
+@dataclass
+class Collected:
+    sections: dict[str, SectionBuild] = field(default_factory=dict)
+    scoring: dict[str, Val[p.Scoring]] = field(default_factory=dict)
+    notes: list[Val[str]] = field(default_factory=list)
+    title: Val[str] | None = None
+
+
+@dataclass
+class _Table:
+    columns: tuple[int | None, int, int]
+    question: QuestionBuild | None
+    part: str | None = None
+
+
+_CAPTION_REACH = 12  # lines between a "Rubric for Question N" caption and its table
+
+
+class Collector:
+    """Feeds lines through a small state machine into `Collected`."""
+
+    def __init__(self) -> None:
+        self.out = Collected()
+        self.section: SectionBuild | None = None
+        self.question: QuestionBuild | None = None
+        self.occ: Occurrence | None = None
+        self.item: Item | None = None
+        self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
+        self.next_number = 1
+        self.rough = False
+        self.pending_key = False
+        self.kind_context: tuple[str, int] | None = None
+        self.caption: tuple[QuestionBuild, int] | None = None
+        self.table: _Table | None = None
+        self.index = 0
+        self.first = 0  # index of the document's first non-blank line
+
+    # --- dispatch ----------------------------------------------------------------------
+
+    def feed(self, line: Line) -> None:
+        """Take one line of the document."""
+        self.index += 1
+        text = p.clean(line.text)
+        if self.table is not None and self._table_row(line):
+            return
+        if not text:
+            self._blank()
+            return
+        self.first = self.first or self.index
+        if self.out.title is None and self.section is None and self.index == self.first:
+            self._title(line, text)
+        for handler in (self._structure, self._scoring_statement):
+            if handler(line, text):
+                return
+        if self.rough:
+            return
+        if self.occ is None:
+            self._preamble(line, text)
+        else:
+            self._question_line(line, text)
+
+    def _title(self, line: Line, text: str) -> None:
+        """The first line, when it is a heading or short and not a header, names the exam."""
+        if not (p.is_heading(line.text) or len(text) <= 120):
+            return
+        structural = (p.section_header, p.question_header, p.solution_start, p.numbered_item)
+        if not any(test(text) is not None for test in structural):
+            self.out.title = Val(text, line.loc)
+
+    def _blank(self) -> None:
+        if self.occ is not None and not self.rough:
+            self._add_text("", in_item=self.item is not None)
+
+    def _structure(self, line: Line, text: str) -> bool:
+        """Headers, rubric captions and tables, rough-work pages: lines that move the state."""
+        if (caption := p.rubric_caption(text)) is not None:
+            question = self._question_in_section(caption, line.loc)
+            self.caption = (question, self.index)
+            if (marks := p.marks_one(text)) is not None:
+                question.caption_marks = Val(marks, line.loc)
+            return True
+        cells = p.table_cells(line.text)
+        if cells and (columns := p.rubric_columns(cells)) is not None:
+            self._start_table(columns)
+            return True
+        return (
+            self._section_line(line, text)
+            or self._question_line_header(line, text)
+            or self._rough_line(text)
+        )
+
+    def _section_line(self, line: Line, text: str) -> bool:
+        header = p.section_header(text)
+        if header is None or not (p.is_heading(line.text) or len(text) < 140):
+            return False
+        self._open_section(header, line)
+        return True
+
+    def _question_line_header(self, line: Line, text: str) -> bool:
+        if (header := p.solution_to(text)) is not None:
+            self._open_question(header, line, "explicit")
+            self._begin_solution(header.rest, line.loc)
+            return True
+        if (header := p.question_header(text)) is not None:
+            self._open_question(header, line, "explicit")
+            return True
+        header = p.numbered_item(text)
+        if header is None or self.section is None or self.style == "explicit":
+            return False
+        if int(header.id) != self.next_number or line.text[:1].isspace():
+            return False  # a list inside a question, not the next question
+        self._open_question(header, line, "numbered")
+        return True
+
+    def _rough_line(self, text: str) -> bool:
+        if not p.rough_work(text):
+            return False
+        self._close_question()
+        self.rough = True
+        return True
+
+    # --- sections and questions ----------------------------------------------------------
+
+    def _open_section(self, header: p.Header, line: Line) -> None:
+        self._close_question()
+        self.rough = False
+        self.style, self.next_number = None, 1
+        section = self.out.sections.get(header.id)
+        if section is None:
+            section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
+        self.section = section
+        title = p.strip_marks(_before_bracket(header.rest)).strip(" :.-–")
+        if title and section.title is None:
+            section.title = Val(title, line.loc)
+        if p.kind_mentioned(header.rest) == "choice":
+            section.kind = "choice"
+        self._section_facts(line, header.rest)
+
+    def _section_facts(self, line: Line, text: str) -> None:
+        """Marks per question ('12 × 5 = 60 points') and rules ('answer three out of four')."""
+        assert self.section is not None
+        if self.section.each is None and (each := p.marks_each(text)) is not None:
+            self.section.each = Val(each, line.loc)
+        if self.section.rule is None and (rule := p.best_rule(text)) is not None:
+            self.section.rule = Val(rule, line.loc)
+
+    def _open_question(self, header: p.Header, line: Line, style: str) -> None:
+        self._close_question()
+        self.rough = False
+        if self.section is None:
+            self.section = self.out.sections.setdefault("I", SectionBuild("I", line.loc))
+        self.style = self.style or style
+        if style == "numbered":
+            self.next_number += 1
+        self.question = self._question_in_section(header.id, line.loc)
+        self.occ = Occurrence(header=line.loc)
+        self.question.occurrences.append(self.occ)
+        rest = header.rest
+        if (marks := p.marks_one(rest)) is not None:
+            self.occ.marks = Val(marks, line.loc)
+        if (listed := p.marks_list(rest)) is not None:
+            self.occ.marks_list = Val(listed, line.loc)
+        if p.true_false_boxes(rest):
+            self.occ.true_false.append(line.loc)
+        rest = p.strip_marks(rest)
+        if rest:
+            self.occ.prompt.append(("text", rest))
+
+    def _question_in_section(self, qid: str, loc: Loc) -> QuestionBuild:
+        if self.section is None:
+            self.section = self.out.sections.setdefault("I", SectionBuild("I", loc))
+        return self.section.questions.setdefault(qid, QuestionBuild(qid))
+
+    def _close_question(self) -> None:
+        if self.pending_key and self.occ is not None:
+            assert self.question is not None and self.section is not None
+            where = f"{self.section.id}.{self.question.id}"
+            self.out.notes.append(
+                Val(f"{where}: the key is left blank ('Ans: ___'); fill it in", self.occ.header)
+            )
+        self.question = self.occ = self.item = None
+        self.pending_key = False
+
+    # --- lines outside questions -----------------------------------------------------------
+
+    def _preamble(self, line: Line, text: str) -> None:
+        if self.section is not None:
+            self._section_facts(line, text)
+        if p.key_line(text):
+            self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
+
+    def _scoring_statement(self, line: Line, text: str) -> bool:
+        """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy."""
+        kind = p.kind_mentioned(text)
+        if kind is not None:
+            self.kind_context = (kind, self.index)
+        if self.kind_context is None or self.index - self.kind_context[1] > 4:
+            return False
+        found = p.scoring(text)
+        if found is None:
+            return False
+        kind = self.kind_context[0]
+        old = self.out.scoring.get(kind)
+        merged = p.Scoring(
+            found.right if found.right is not None else (old.value.right if old else None),
+            found.wrong if found.wrong is not None else (old.value.wrong if old else None),
+        )
+        self.out.scoring[kind] = Val(merged, old.loc if old else line.loc)
+        return self.occ is None  # inside a question the line is also part of its text
+
+    # --- lines inside a question -----------------------------------------------------------
+
+    def _question_line(self, line: Line, text: str) -> None:
+        occ = self.occ
+        assert occ is not None
+        if (rest := p.solution_start(text)) is not None:
+            self._begin_solution(rest, line.loc)
+            return
+        if self._key(line, text):
+            return
+        self._marks(occ, line, text)
+        if p.true_false_boxes(text):
+            occ.true_false.append(line.loc)
+            if len(occ.true_false) > 1:
+                self.out.notes.append(
+                    Val(
+                        "a second TRUE/FALSE statement under one question: was a header lost?",
+                        line.loc,
+                    )
+                )
+            return
+        if (box := p.checkbox(text)) is not None:
+            if box[1]:
+                occ.boxes.append((box[0], Val(box[1], line.loc)))
+            return
+        if self._item(line, text):
+            return
+        if (rest := p.bullet(text)) is not None and not occ.in_solution and self.item is None:
+            occ.bullets.append(Val(rest, line.loc))
+            occ.prompt.append(("bullet", line.text.rstrip()))
+            return
+        self._add_text(line.text.rstrip(), in_item=self.item is not None)
+
+    def _begin_solution(self, rest: str, loc: Loc) -> None:
+        assert self.occ is not None
+        self.occ.in_solution = True
+        self.occ.solution_loc = self.occ.solution_loc or loc
+        self.item = None
+        if rest:
+            self.occ.solution.append(rest)
+
+    def _key(self, line: Line, text: str) -> bool:
+        assert self.occ is not None
+        written = p.key_line(text)
+        target = self.item.keys if self.item is not None else self.occ.keys
+        if written is not None and not text.lower().startswith("your"):
+            if p.has_blanks(written):
+                self.pending_key = not p.strip_blanks(written)
+            elif written:
+                target.append(Val(written, line.loc))
+            else:
+                self.pending_key = True
+            return True
+        if self.pending_key and len(text) <= 80 and p.lettered_item(text) is None:
+            self.pending_key = False
+            target.append(Val(text.strip("$ "), line.loc))  # the key written into the blank
+            return True
+        return False
+
+    def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
+        if occ.marks_list is None and (listed := p.marks_list(text)) is not None:
+            occ.marks_list = Val(listed, line.loc)
+        if (
+            self.item is None
+            and occ.marks is None
+            and not occ.in_solution
+            and p.lettered_item(text) is None  # "(a) ... (12 marks)" are the part's marks
+            and (one := p.marks_one(text)) is not None
+        ):
+            occ.marks = Val(one, line.loc)
+
+    def _item(self, line: Line, text: str) -> bool:
+        assert self.occ is not None
+        header = p.lettered_item(text)
+        if header is None:
+            return False
+        item = Item(header.id, line.loc)
+        if (marks := p.marks_one(header.rest)) is not None:
+            item.marks = Val(marks, line.loc)
+        rest = p.strip_marks(header.rest)
+        if rest:
+            item.lines.append(rest)
+        if self.occ.in_solution:
+            self.occ.solution_items.append(item)
+        else:
+            self.occ.items.append(item)
+            self.occ.prompt.append(("item", line.text.strip()))
+        self.item = item
+        return True
+
+    def _add_text(self, text: str, *, in_item: bool) -> None:
+        occ = self.occ
+        assert occ is not None
+        if in_item and self.item is not None:
+            self.item.lines.append(text)
+            if not occ.in_solution:
+                occ.prompt.append(("item", text))
+        elif occ.in_solution:
+            occ.solution.append(text)
+        else:
+            occ.prompt.append(("text", text))
+
+    # --- rubric tables ---------------------------------------------------------------------
+
+    def _start_table(self, columns: tuple[int | None, int, int]) -> None:
+        target = self.question
+        if self.caption is not None and self.index - self.caption[1] <= _CAPTION_REACH:
+            target = self.caption[0]
+        self.table = _Table(columns, target)
+        self.caption = None
+
+    def _table_row(self, line: Line) -> bool:
+        """One row of the open rubric table; False (and the table closed) past its end."""
+        table = self.table
+        assert table is not None
+        cells = p.table_cells(line.text)
+        if cells is None:
+            self.table = None
+            return False
+        if p.is_separator_row(cells):
+            return True
+        part_col, crit_col, marks_col = table.columns
+        get = lambda i: cells[i] if i is not None and i < len(cells) else ""  # noqa: E731
+        if part_col is not None and get(part_col):
+            table.part = p.part_label(get(part_col)) or get(part_col)
+        text, marks = get(crit_col), p.cell_marks(get(marks_col))
+        if table.question is None:
+            self.out.notes.append(Val(f"a rubric row outside any question: {text!r}", line.loc))
+        elif text:
+            table.question.rows.append(Row(table.part, text, marks, line.loc))
+        return True
+
+
+def _before_bracket(text: str) -> str:
+    """A section title without its trailing '[60 min; 12 × 5 = 60 points]'."""
+    return text.split("[", 1)[0]
+
+
+def collect(lines: list[Line]) -> Collected:
+    """Walk `lines` once; see the module docstring."""
+    collector = Collector()
+    for line in lines:
+        collector.feed(line)
+    collector._close_question()
+    return collector.out

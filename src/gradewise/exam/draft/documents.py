@@ -1,0 +1,209 @@
+"""Read the documents instructors have (Markdown/LaTeX, text, PDF with text, .docx) as lines.
+
+Every line keeps where it came from (file, page, line or paragraph), so each drafted value can
+say so. Reading never shows a traceback: a file that cannot be read is one `DocumentError`
+naming the file and what to do instead.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gradewise.errors import GradewiseError
+
+TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
+
+
+class DocumentError(GradewiseError):
+    """A document to draft an exam from could not be read."""
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a line came from: `line` counts lines (text, PDF page) or paragraphs (.docx)."""
+
+    source: str
+    line: int
+    page: int | None = None
+    unit: str = "line"
+
+    def where(self, *, with_source: bool = False) -> str:
+        """'line 12', 'page 2, line 5' or 'paragraph 7', prefixed by the file if asked."""
+        spot = f"{self.unit} {self.line}"
+        if self.page is not None:
+            spot = f"page {self.page}, {spot}"
+        return f"{Path(self.source).name} {spot}" if with_source else spot
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    loc: Loc
+
+
+def read_document(path: Path) -> list[Line]:
+    """The document's lines with their places; raises DocumentError (file + fix)."""
+    suffix = path.suffix.lower()
+    if suffix not in DOCUMENT_SUFFIXES:
+        raise DocumentError(
+            f"cannot draft from a {suffix or 'file without extension'}",
+            file=str(path),
+            fix=f"give a document ending in {', '.join(DOCUMENT_SUFFIXES)}",
+        )
+    data = _read_bytes(path)
+    if suffix == ".pdf":
+        return list(_pdf_lines(data, str(path)))
+    if suffix == ".docx":
+        return list(_docx_lines(data, str(path)))
+    return _text_lines(decode_text(data), str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise DocumentError("is a folder", file=str(path), fix="give the document's path") from None
+    except OSError as exc:
+        raise DocumentError(
+            f"cannot be read ({exc.strerror or exc})",
+            file=str(path),
+            fix="check that the file exists and that you may read it",
+        ) from None
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (BOM dropped), else Windows-1252, else Latin-1: decoding never fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
+    return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def open_pdf(data: bytes, source: str) -> Any:
+    """A pypdf reader, decrypted if it only has an empty password; DocumentError otherwise."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not for instructors
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(
+                "is an encrypted PDF",
+                file=source,
+                fix="save an unprotected copy (open it and print to PDF) and use that",
+            )
+        len(reader.pages)  # broken page trees only show up here
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
+        raise DocumentError(
+            f"is not a readable PDF ({type(exc).__name__})",
+            file=source,
+            fix="open it in a PDF viewer and save or print it to a new PDF",
+        ) from None
+    return reader
+
+
+def pdf_page_texts(data: bytes, source: str) -> list[str]:
+    """The text layer of each page (empty string for a page that has none)."""
+    reader = open_pdf(data, source)
+    texts = []
+    for page in reader.pages:
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception:  # pypdf raises many kinds on odd content streams; the page is unread
+            texts.append("")
+    return texts
+
+
+def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
+    texts = pdf_page_texts(data, source)
+    if not any(t.strip() for t in texts):
+        raise DocumentError(
+            "has no text layer (a scan?)",
+            file=source,
+            fix="run it through OCR and draft from the Markdown or text it gives",
+        )
+    for page, text in enumerate(texts, 1):
+        yield from _text_lines(text, source, page)
+
+
+# --- Word ----------------------------------------------------------------------------------
+
+
+def _docx_lines(data: bytes, source: str) -> Iterator[Line]:
+    """Paragraphs in order (headings as '#', bullets as '-'), tables as Markdown pipe rows."""
+    document = _open_docx(data, source)
+    number = 0
+    for block in _docx_blocks(document):
+        for text in block:
+            number += 1
+            yield Line(text, Loc(source, number, unit="paragraph"))
+
+
+def _open_docx(data: bytes, source: str) -> Any:
+    import io
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError(
+            f"is not a readable .docx file ({type(exc).__name__})",
+            file=source,
+            fix="open it in Word or LibreOffice and save it again as .docx (or as PDF)",
+        ) from None
+    except Exception as exc:  # lxml's XML errors and the like: the file is damaged
+        raise DocumentError(
+            f"is a damaged .docx file ({type(exc).__name__})",
+            file=source,
+            fix="open it in Word or LibreOffice and save it again as .docx (or as PDF)",
+        ) from None
+
+
+def _docx_blocks(document: Any) -> Iterator[list[str]]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            yield [_docx_paragraph(item)]
+        elif isinstance(item, Table):
+            yield [
+                "| " + " | ".join(cell.text.replace("\n", " ").strip() for cell in row.cells) + " |"
+                for row in item.rows
+            ]
+
+
+def _docx_paragraph(paragraph: Any) -> str:
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    text = paragraph.text
+    if style.startswith("Heading") and style[-1:].isdigit():
+        return "#" * int(style[-1]) + " " + text
+    if style == "Title":
+        return "# " + text
+    if "List Bullet" in style:
+        return "- " + text
+    return text

@@ -1,0 +1,410 @@
+"""What exam documents write, as patterns: headers, marks, keys, rules, scoring policies.
+
+Each function reads one line (already stripped of Markdown heading and bold marks by
+`clean`) and returns what it found, or None. They know nothing about the document around
+the line; `parse.py` decides what a found thing belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from gradewise.checkers.extract import parse_value
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "any": 0,
+}  # fmt: skip
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
+# "2.2 Question-2", "1 Section-1": numbering that heading tools put before the real title.
+_HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solution)\b)", re.I)
+_DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
+_EMPHASIS = re.compile(r"\*\*|__")
+_NUM = r"\d+(?:\.\d+)?"
+
+
+def clean(text: str) -> str:
+    """The line without Markdown heading marks, heading numbers, bold and edge emphasis."""
+    out = _HEADING.sub("", text).strip()
+    out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
+    out = _HEADING_NUMBER.sub("", out)
+    out = _EMPHASIS.sub("", out).strip()
+    if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
+        out = out[1:-1].strip()
+    return out
+
+
+def is_heading(text: str) -> bool:
+    """A Markdown heading, or a line that is bold from its start."""
+    return bool(_HEADING.match(text)) or text.lstrip().startswith("**")
+
+
+def plain_math(text: str) -> str:
+    """Text with $ delimiters dropped and \\times written ×, for reading marks."""
+    return text.replace("$", " ").replace("\\times", "×").replace("\\cdot", "×")
+
+
+def _number(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def to_float(text: str) -> float:
+    return float(text)
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    """A section or question header: its id as written and the rest of the line."""
+
+    id: str
+    rest: str
+
+
+_SECTION = re.compile(
+    r"^(?:part|section)\s*[-–:]?\s*(?P<id>[IVX]{1,4}|\d{1,2}|[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+_ORDINAL_SECTION = re.compile(
+    r"^(?P<id>first|second|third|fourth|fifth|sixth)\s+part\b[\s,:.–-]*(?P<rest>.*)$", re.I
+)
+
+
+def section_header(line: str) -> Header | None:
+    """'Part II: ...', 'Section-2', 'Section A', 'First part: ...' → the section id (roman)."""
+    if m := _ORDINAL_SECTION.match(line):
+        return Header(ROMAN[ORDINALS[m["id"].lower()] - 1], m["rest"])
+    m = _SECTION.match(line)
+    if m is None or re.match(r"(?i)criteri|marks?\b", m["rest"]):
+        return None  # "Part  Criterion  Marks" is a rubric table's header row
+    return Header(section_id(m["id"]), m["rest"])
+
+
+def section_id(raw: str) -> str:
+    """Numbers and roman numerals become roman (Section-2 and Part II are one section)."""
+    if raw.isdigit() and 0 < int(raw) <= len(ROMAN):
+        return ROMAN[int(raw) - 1]
+    return raw.upper()
+
+
+_QUESTION = re.compile(
+    r"^(?:question|problem|exercise|q)\s*[-.]?\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+_SOLUTION_TO = re.compile(
+    r"^(?:solutions?|answers?)\s+(?:to|for|of)\s+(?:question|problem|q)\s*[-.]?\s*(?P<id>\d{1,3})\b"
+    r"[\s:.]*(?P<rest>.*)$",
+    re.I,
+)
+_NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
+
+
+def question_header(line: str) -> Header | None:
+    """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2' (not a bare '3.')."""
+    m = _QUESTION.match(line)
+    return Header(m["id"], m["rest"]) if m else None
+
+
+def solution_to(line: str) -> Header | None:
+    """'Solution to Question 2' → question 2."""
+    m = _SOLUTION_TO.match(line)
+    return Header(m["id"], m["rest"]) if m else None
+
+
+def numbered_item(line: str) -> Header | None:
+    """'3. text' or '3) text': a question in a numbered paper, or a list item."""
+    m = _NUMBERED.match(line)
+    return Header(m["id"], m["rest"]) if m else None
+
+
+_ITEM = re.compile(r"^(?:[-*•]\s*)?\((?P<a>[a-hA-H]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
+_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+
+
+def lettered_item(line: str) -> Header | None:
+    """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
+    m = _ITEM.match(line) or _HALF_ITEM.match(line)
+    return Header(m["a"].lower(), m["rest"]) if m else None
+
+
+_BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
+
+
+def bullet(line: str) -> str | None:
+    m = _BULLET.match(line)
+    return m["rest"] if m else None
+
+
+_BOX = re.compile(
+    r"^(?:[-*]\s*)?\$*(?P<box>□|■|☐|☑|☒|▢|\\(?:square|Box|blacksquare|boxtimes)|\[[ xX]\])\$*"
+    r"\s*(?P<rest>.*)$"
+)
+_TICKED = ("■", "☑", "☒", "\\blacksquare", "\\boxtimes", "[x]", "[X]")
+
+
+def checkbox(line: str) -> tuple[bool, str] | None:
+    """An option written with a box: (ticked, its text)."""
+    m = _BOX.match(line)
+    if m is None:
+        return None
+    return m["box"] in _TICKED, m["rest"].strip()
+
+
+_TRUE_FALSE = re.compile(r"(?:^|\s)(?:TRUE\s*/?\s*FALSE|True\s*/\s*False|T\s*/\s*F)\s*$")
+
+
+def true_false_boxes(line: str) -> bool:
+    """A line that ends in the TRUE FALSE boxes of a true/false question."""
+    return bool(_TRUE_FALSE.search(line.lstrip("> ")))
+
+
+_ROUGH = re.compile(r"^(?:rough work|scratch paper|space for rough work)\b", re.I)
+
+
+def rough_work(line: str) -> bool:
+    return bool(_ROUGH.match(line))
+
+
+# --- solutions, keys -------------------------------------------------------------------------
+
+_SOLUTION = re.compile(
+    r"^(?:solutions?|model (?:answer|solution)|worked solution)\s*(?:[:.]\s*(?P<rest>.*))?$", re.I
+)
+
+
+def solution_start(line: str) -> str | None:
+    """'Solution:', '#### Solution.' → the rest of the line ('' when none)."""
+    m = _SOLUTION.match(line)
+    return (m["rest"] or "").strip() if m else None
+
+
+_KEY = re.compile(
+    r"^(?:ans|answer|key|correct answers?)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$",
+    re.I,
+)
+_BLANKS = re.compile(r"(?:\\_|_){3,}|\.{5,}")
+
+
+def key_line(line: str) -> str | None:
+    """'Ans: ACD', 'Answer: 50', 'Key: b' → the key as written ('' for a blank to fill)."""
+    m = _KEY.match(line)
+    if m is None:
+        return None
+    return (m["rest"] if m["rest"] is not None else m["rest2"]).strip()
+
+
+def has_blanks(text: str) -> bool:
+    return bool(_BLANKS.search(text))
+
+
+def strip_blanks(text: str) -> str:
+    return _BLANKS.sub("", text).strip(" :;,.")
+
+
+_LETTERS = re.compile(r"^\(?([A-Ha-h])\)?(?:\s*(?:,|and|&|\s)\s*\(?([A-Ha-h])\)?)*$")
+_RUN = re.compile(r"^[A-H]{1,8}$")
+_TF_WORD = re.compile(r"^(true|false|t|f)\b[\s.,:;]*", re.I)
+
+
+def key_value(text: str) -> tuple[str, Any] | None:
+    """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50)."""
+    raw = text.strip().strip("$").strip().rstrip(".")
+    tf = truefalse_value(raw)
+    if tf is not None and len(raw) <= 6:
+        return "truefalse", tf  # a lone "F" too: resolve reads it as option f in a choice
+    if _RUN.fullmatch(raw):
+        return "choice", sorted({c.lower() for c in raw})
+    if _LETTERS.fullmatch(raw):
+        return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
+    value = _numeric(raw)
+    return ("numeric", value) if value is not None else None
+
+
+def truefalse_value(text: str) -> bool | None:
+    """True/False at the start of a solution ('False. Deep learning ...')."""
+    m = _TF_WORD.match(text.strip())
+    if m is None or (len(m[1]) == 1 and m.end() < len(text.strip())):
+        return None  # a lone 'T' starting a sentence is not a key
+    return m[1][0].lower() == "t"
+
+
+def _numeric(raw: str) -> Any:
+    if not re.fullmatch(r"[\s\d.,+\-/()\[\]{}\\a-z×]*", raw) or not re.search(r"\d", raw):
+        return None  # words: a written answer, not a number
+    if re.search(r"\d\s*[×*x]\s*\d|\\times", raw):
+        return None  # "7 × 3 × 5" is a product to compute, not a shape
+    value = parse_value(raw)
+    return None if value is None else _yaml_value(value)
+
+
+def _yaml_value(value: Any) -> Any:
+    """A parsed value as YAML writes it: int, exact float, 'p/q' text, or nested lists."""
+    if isinstance(value, tuple):
+        return [_yaml_value(v) for v in value]
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return int(value)
+        as_float = float(value)
+        return (
+            as_float
+            if Fraction(repr(as_float)) == value
+            else f"{value.numerator}/{value.denominator}"
+        )
+    return value
+
+
+# --- marks ---------------------------------------------------------------------------------
+
+_MARKS_LIST = re.compile(rf"\[\s*({_NUM}(?:\s*\+\s*{_NUM})+)\s*\]")
+_MARKS_ONE = re.compile(rf"[(\[]\s*({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+_EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
+
+
+def marks_list(text: str) -> list[float] | None:
+    """'[4 + 4 + 2 + 8 + 2]' → [4, 4, 2, 8, 2]."""
+    m = _MARKS_LIST.search(plain_math(text))
+    return [to_float(x) for x in m[1].split("+")] if m else None
+
+
+def marks_one(text: str) -> float | None:
+    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)' → the number."""
+    m = _MARKS_ONE.search(text)
+    return to_float(m[1]) if m else None
+
+
+def marks_each(text: str) -> tuple[int, float] | None:
+    """'12 × 5 = 60 points' → (12, 5): twelve questions of five marks."""
+    m = _EACH.search(plain_math(text))
+    if m is None:
+        return None
+    count, each, total = int(m[1]), to_float(m[2]), to_float(m[3])
+    return (count, each) if abs(count * each - total) < 1e-9 else None
+
+
+def strip_marks(text: str) -> str:
+    out = _MARKS_LIST.sub("", text)
+    out = _MARKS_ONE.sub("", out)
+    return re.sub(r"\s{2,}", " ", out).strip()
+
+
+# --- rules and scoring policies --------------------------------------------------------------
+
+_RULE = re.compile(
+    r"\b(?:answer|attempt|do|choose)\s+(?:any\s+)?(\w+)\s+(?:questions\s+)?(?:out\s+)?of\s+"
+    r"(?:the\s+)?(\w+)\b|\bbest\s+(\w+)\s+(?:out\s+)?of\s+(?:the\s+)?(\w+)\b",
+    re.I,
+)
+
+
+def best_rule(text: str) -> tuple[int, int] | None:
+    """'Answer three out of four' → (3, 4): the best three of four count."""
+    m = _RULE.search(text)
+    if m is None:
+        return None
+    best, of = (_number(m[1] or m[3]), _number(m[2] or m[4]))
+    return (best, of) if best and of and best < of else None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """A scoring statement: marks for a right answer, or for a wrong one (negative)."""
+
+    right: float | None = None
+    wrong: float | None = None
+
+
+_KIND_WORDS = (
+    ("choice", re.compile(r"multiple[- ]choice|\bMCQs?\b|single[- ]choice", re.I)),
+    ("truefalse", re.compile(r"true\s*/\s*false|true[- ]or[- ]false|\bT/F\b", re.I)),
+)
+_SCORE = re.compile(
+    rf"(?P<sign>[+\-−]?)\s*(?P<n>{_NUM})\s*(?:points?|marks?|pts?)?\s*(?:if|for|per|on)\s+"
+    r"(?:each\s+|every\s+|a\s+|an\s+|the\s+|your\s+)*(?:answer\s+is\s+)?(?:answers?\s+)?"
+    r"(?P<what>correct|right|incorrect|wrong)",
+    re.I,
+)
+_NEGATIVE = re.compile(r"negative marking", re.I)
+
+
+def kind_mentioned(text: str) -> str | None:
+    """Which question kind a line talks about: 'choice', 'truefalse' or None."""
+    for kind, pattern in _KIND_WORDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def scoring(text: str) -> Scoring | None:
+    """'+2 points if your answer is correct' → Scoring(right=2); '-0.5 for a wrong' → wrong."""
+    right = wrong = None
+    for m in _SCORE.finditer(plain_math(text)):
+        value = to_float(m["n"]) * (-1 if m["sign"] in "-−" and m["sign"] else 1)
+        if m["what"].lower() in ("correct", "right"):
+            right = value
+        else:
+            wrong = value
+    if _NEGATIVE.search(text) and wrong is None:
+        wrong = -1.0  # "negative marking" without a number: one right option's worth
+    if right is None and wrong is None:
+        return None
+    return Scoring(right, wrong)
+
+
+_CAPTION = re.compile(r"rubric\s+(?:for|of)\s+question\s*[-.]?\s*(\d{1,3})\b", re.I)
+
+
+def rubric_caption(text: str) -> str | None:
+    """'Marking Rubric for Question 2 (20 marks)' → '2'."""
+    m = _CAPTION.search(text)
+    return m[1] if m else None
+
+
+def table_cells(text: str) -> list[str] | None:
+    """A Markdown pipe row or a tab-separated row, as cells; None for other lines."""
+    stripped = text.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return [c.strip() for c in stripped.strip("|").split("|")]
+    if "\t" in text:
+        return [c.strip() for c in text.rstrip("\n").split("\t")]
+    return None
+
+
+def is_separator_row(cells: list[str]) -> bool:
+    return all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells)
+
+
+def rubric_columns(cells: list[str]) -> tuple[int | None, int, int] | None:
+    """(part, criterion, marks) column indices of a rubric table's header row."""
+    names = [c.lower() for c in cells]
+    crit = next((i for i, c in enumerate(names) if c.startswith(("criteri", "descript"))), None)
+    marks = next(
+        (i for i, c in enumerate(names) if re.fullmatch(r"marks?|points?|pts?|score", c)), None
+    )
+    if crit is None or marks is None:
+        return None
+    part = next((i for i, c in enumerate(names) if c in ("part", "question", "sub-part")), None)
+    return part, crit, marks
+
+
+def cell_marks(text: str) -> float | None:
+    m = re.fullmatch(rf"\s*([+\-−]?)\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*", text)
+    if m is None:
+        return None
+    return to_float(m[2]) * (-1 if m[1] else 1)
+
+
+def part_label(text: str) -> str | None:
+    """'(a)', 'a', 'a)', '2(b)' in a rubric's Part column → 'a'."""
+    m = re.fullmatch(r"\s*(?:\d+\s*)?\(?([a-hA-H]|[ivx]{1,4})\)?\.?\s*", text)
+    return m[1].lower() if m else None

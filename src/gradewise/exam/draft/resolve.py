@@ -1,0 +1,472 @@
+"""Second pass: decide what the collected lines mean, question by question.
+
+Parts or options, which marks, what a key is, which criteria: each decision keeps the place in
+the document it was taken from, and what could not be decided becomes a note (a TODO for the
+instructor) rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradewise.exam.draft import patterns as p
+from gradewise.exam.draft.collect import (
+    Collected,
+    Item,
+    Occurrence,
+    QuestionBuild,
+    Row,
+    SectionBuild,
+    Val,
+)
+from gradewise.exam.draft.documents import Loc
+
+
+@dataclass
+class CriterionDraft:
+    id: str
+    text: str
+    marks: float
+    loc: Loc
+
+
+@dataclass
+class PartDraft:
+    """A part of a question, or (for a question without parts) the question's own fields."""
+
+    id: str
+    loc: Loc
+    marks: Val[float] | None = None
+    prompt: Val[str] | None = None
+    key: Val[dict[str, Any]] | None = None
+    reference: Val[str] | None = None
+    rubric: list[CriterionDraft] = field(default_factory=list)
+
+
+@dataclass
+class QuestionDraft:
+    id: str
+    loc: Loc
+    own: PartDraft  # marks, prompt (and key, reference, rubric when it has no parts)
+    parts: list[PartDraft] = field(default_factory=list)
+
+
+@dataclass
+class SectionDraft:
+    id: str
+    loc: Loc
+    title: Val[str] | None
+    rule: Val[int] | None
+    questions: list[QuestionDraft]
+
+
+@dataclass
+class Draft:
+    """An exam file's content as drafted, every value with its place; `todo` and `notes`
+    say what the instructor must fill in and what the drafter could not place."""
+
+    id: str
+    title: Val[str] | None
+    sections: list[SectionDraft]
+    todo: list[Val[str]] = field(default_factory=list)
+    notes: list[Val[str]] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+
+
+_CHOOSE = re.compile(
+    r"(?i)which of the following|select|choose|identify|correct answers?|tick|mark the box"
+)
+
+
+def resolve(collected: Collected, exam_id: str, sources: tuple[str, ...]) -> Draft:
+    """Turn collected lines into a Draft; see the module docstring."""
+    draft = Draft(exam_id, collected.title, [], notes=list(collected.notes), sources=sources)
+    _missing_sections(collected, draft)
+    for section in collected.sections.values():
+        if section.questions:
+            draft.sections.append(_section(section, collected, draft))
+        else:
+            draft.notes.append(Val(f"section {section.id} has no questions; left out", section.loc))
+    return draft
+
+
+def _missing_sections(collected: Collected, draft: Draft) -> None:
+    """'First part' then 'Third part': the second part's header was lost (OCR, a page)."""
+    numbered = [p.ROMAN.index(s) for s in collected.sections if s in p.ROMAN]
+    for index in range(min(numbered, default=0), max(numbered, default=0)):
+        if index not in numbered:
+            before = collected.sections[p.ROMAN[index - 1]] if index else None
+            where = (
+                f"; its questions may have been drafted in section {before.id}" if before else ""
+            )
+            draft.notes.append(
+                Val(
+                    f"no header for section {p.ROMAN[index]} was found{where}",
+                    before.loc if before else next(iter(collected.sections.values())).loc,
+                )
+            )
+
+
+def _section(build: SectionBuild, collected: Collected, draft: Draft) -> SectionDraft:
+    questions = [_Resolver(build, q, collected, draft).question() for q in build.questions.values()]
+    rule = None
+    if build.rule is not None:
+        best, of = build.rule.value
+        rule = Val(best, build.rule.loc)
+        if of != len(questions):
+            draft.notes.append(
+                Val(
+                    f"section {build.id}: the rule says {best} of {of} but {len(questions)} "
+                    "questions were found",
+                    build.rule.loc,
+                )
+            )
+    counted = rule.value if rule is not None else len(questions)
+    if build.each is not None and build.each.value[0] != counted:
+        draft.notes.append(
+            Val(
+                f"section {build.id}: the paper counts {build.each.value[0]} questions, "
+                f"{len(questions)} were found",
+                build.each.loc,
+            )
+        )
+    return SectionDraft(build.id, build.loc, build.title, rule, questions)
+
+
+class _Resolver:
+    """Decides one question."""
+
+    def __init__(
+        self, section: SectionBuild, build: QuestionBuild, collected: Collected, draft: Draft
+    ) -> None:
+        self.section = section
+        self.build = build
+        self.collected = collected
+        self.draft = draft
+        self.address = f"{section.id}.{build.id}"
+        self.main = _main_occurrence(build.occurrences)
+        self.occs = build.occurrences
+        self._bullet_parts = False  # parts written as unlettered bullets, one per listed mark
+
+    def todo(self, message: str, loc: Loc) -> None:
+        self.draft.todo.append(Val(f"{self.address}: {message}", loc))
+
+    def note(self, message: str, loc: Loc) -> None:
+        self.draft.notes.append(Val(f"{self.address}: {message}", loc))
+
+    # --- the question ------------------------------------------------------------------
+
+    def question(self) -> QuestionDraft:
+        main = self.main
+        own = PartDraft(self.build.id, main.header)
+        kind = self._kind()
+        labels = self._part_labels(kind)
+        parts = [self._part(label) for label in labels]
+        own.prompt = self._prompt(main, with_items=not parts, with_bullets=not self._bullet_parts)
+        own.marks = self._question_marks(kind)
+        if parts:
+            self._part_marks(parts, own)
+            self._rubric_rows_without_part(parts)
+            self._unsplit_solution(parts)
+        else:
+            self._single(own, kind)
+        return QuestionDraft(self.build.id, main.header, own, parts)
+
+    def _kind(self) -> str:
+        """'choice', 'truefalse' or 'other', from keys, boxes and the section's words."""
+        if any(o.true_false for o in self.occs):
+            return "truefalse"
+        keys = [p.key_value(k.value) for k in self._all_keys()]
+        if any(k is not None and k[0] == "choice" for k in keys) or self._boxes():
+            return "choice"
+        items = self.main.items
+        if self.section.kind == "choice" and self.main.marks_list is None:
+            return "choice"  # in a multiple-choice part, even where OCR lost the options
+        if items and self.main.marks_list is None and not any(i.marks for i in items):
+            prompt = " ".join(t for _, t in self.main.prompt)
+            if self.section.kind == "choice" or _CHOOSE.search(prompt):
+                return "choice"
+        return "other"
+
+    def _all_keys(self) -> list[Val[str]]:
+        """The question's keys, and those written after its last option (in the item)."""
+        keys = [k for o in self.occs for k in o.keys]
+        return keys + [k for o in self.occs for i in o.items for k in i.keys]
+
+    def _boxes(self) -> list[tuple[bool, Val[str]]]:
+        return next((o.boxes for o in self.occs if o.boxes), [])
+
+    def _part_labels(self, kind: str) -> list[str]:
+        if kind == "choice":
+            return []
+        for items in (self.main.items, *(o.solution_items for o in self.occs)):
+            labels = _unique(i.label for i in items)
+            if len(labels) > 1:
+                return labels
+        listed = self.main.marks_list
+        bullets = self.main.bullets
+        if listed is not None and len(bullets) == len(listed.value) > 1:
+            self._bullet_parts = True
+            return [chr(ord("a") + i) for i in range(len(bullets))]
+        labels = _unique(r.part for r in self.build.rows if r.part)
+        return labels if len(labels) > 1 else []
+
+    # --- marks ---------------------------------------------------------------------------
+
+    def _question_marks(self, kind: str) -> Val[float] | None:
+        own = next((o.marks for o in self.occs if o.marks is not None), None)
+        if own is not None or self.build.caption_marks is not None:
+            return own or self.build.caption_marks
+        if self.section.each is not None:
+            each = self.section.each
+            return Val(each.value[1], each.loc)
+        scoring = self.collected.scoring.get(kind)
+        if scoring is not None and scoring.value.right:
+            return Val(scoring.value.right, scoring.loc)
+        listed = self.main.marks_list
+        if listed is not None:
+            return Val(sum(listed.value), listed.loc)
+        return None
+
+    def _part_marks(self, parts: list[PartDraft], own: PartDraft) -> None:
+        listed = self.main.marks_list
+        if listed is not None and len(listed.value) == len(parts):
+            for part, marks in zip(parts, listed.value, strict=True):
+                part.marks = part.marks or Val(marks, listed.loc)
+        elif listed is not None:
+            self.note(f"marks {listed.value} do not match the {len(parts)} parts found", listed.loc)
+        for part in parts:
+            if part.marks is None and part.rubric:
+                total = sum(c.marks for c in part.rubric if c.marks > 0)
+                part.marks = Val(total, part.rubric[0].loc)
+        self._one_part_left(parts, own)
+        for part in parts:
+            if part.marks is None:
+                self.todo(f"part {part.id} has no marks — add 'marks: N'", part.loc)
+        self._check_total(parts, own)
+
+    def _one_part_left(self, parts: list[PartDraft], own: PartDraft) -> None:
+        """With the question's total known, one part without marks gets what is left."""
+        missing = [part for part in parts if part.marks is None]
+        if own.marks is None or len(missing) != 1:
+            return
+        left = own.marks.value - sum(part.marks.value for part in parts if part.marks)
+        if left > 0:
+            missing[0].marks = Val(left, own.marks.loc)
+
+    def _check_total(self, parts: list[PartDraft], own: PartDraft) -> None:
+        if own.marks is None or any(part.marks is None for part in parts):
+            return
+        total = sum(part.marks.value for part in parts if part.marks)
+        if abs(total - own.marks.value) > 1e-9:
+            self.note(
+                f"the question's {own.marks.value:g} marks differ from its parts' "
+                f"{total:g}; the parts' marks were kept",
+                own.marks.loc,
+            )
+        own.marks = None  # the loader adds the parts up
+
+    # --- parts ---------------------------------------------------------------------------
+
+    def _part(self, label: str) -> PartDraft:
+        item = _find_item(self.main.items, label)
+        solution = next((i for o in self.occs for i in o.solution_items if i.label == label), None)
+        found = item or solution
+        loc = found.loc if found is not None else self.main.header
+        part = PartDraft(label, loc)
+        if item is not None:
+            part.prompt = _text(item.lines, item.loc)
+            part.marks = item.marks
+            part.key = self._key_from(item.keys, "other", label)
+        elif (bullet := self._bullet(label)) is not None:
+            part.prompt, part.loc = bullet, bullet.loc
+        if solution is not None:
+            part.marks = part.marks or solution.marks
+            part.reference = _text(solution.lines, solution.loc)
+        part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
+        return part
+
+    def _bullet(self, label: str) -> Val[str] | None:
+        index = ord(label) - ord("a") if len(label) == 1 else -1
+        bullets = self.main.bullets
+        return bullets[index] if self._bullet_parts and 0 <= index < len(bullets) else None
+
+    def _unsplit_solution(self, parts: list[PartDraft]) -> None:
+        for occ in self.occs:
+            if occ.solution_loc is not None and _join(occ.solution) and not occ.solution_items:
+                self.note(
+                    "a solution for the whole question was not split over its parts; copy it "
+                    "into the parts' 'reference'",
+                    occ.solution_loc,
+                )
+
+    def _rubric_rows_without_part(self, parts: list[PartDraft]) -> None:
+        labels = {part.id for part in parts}
+        for row in self.build.rows:
+            if row.part not in labels:
+                self.note(f"rubric row {row.text!r} names no part of this question", row.loc)
+
+    # --- a question without parts --------------------------------------------------------
+
+    def _single(self, own: PartDraft, kind: str) -> None:
+        own.key = self._key(kind)
+        if own.key is None and kind == "truefalse":
+            own.key = self._truefalse_from_solution()
+        own.reference = self._reference()
+        own.rubric = self._criteria(self.build.rows)
+        listed = self.main.marks_list
+        if listed is not None and len(listed.value) > 1:
+            self.note(
+                f"marks {' + '.join(f'{m:g}' for m in listed.value)} are listed but no parts "
+                "were found; the question is drafted as one part",
+                listed.loc,
+            )
+        if own.marks is None:
+            self.todo("no marks found — add 'marks: N'", self.main.header)
+        elif own.key is None and kind == "choice":
+            self.todo("multiple choice without a key — add key: {kind: choice, ...}", own.loc)
+
+    def _key(self, kind: str) -> Val[dict[str, Any]] | None:
+        found = self._key_from(self._all_keys(), kind, None)
+        if found is not None or kind != "choice":
+            return found
+        ticked = [i for i, (mark, _) in enumerate(self._boxes()) if mark]
+        if ticked:
+            box = self._boxes()[ticked[0]][1]
+            return Val(self._choice([_letter(i) for i in ticked]), box.loc)
+        return None
+
+    def _key_from(
+        self, keys: list[Val[str]], kind: str, part: str | None
+    ) -> Val[dict[str, Any]] | None:
+        for written in keys:
+            value = p.key_value(written.value)
+            if value is None:
+                where = f"part {part}: " if part else ""
+                self.note(
+                    f"{where}key '{written.value}' is not a value gradewise can check; "
+                    "kept as the reference",
+                    written.loc,
+                )
+                continue
+            found, parsed = value
+            if found == "truefalse" and kind == "choice" and len(written.value.strip()) == 1:
+                found, parsed = "choice", [written.value.strip().lower()]  # option f, not False
+            if found == "choice" and kind == "choice":
+                return Val(self._choice(parsed), written.loc)
+            if found == "truefalse":
+                return Val({"kind": "truefalse", "value": parsed}, written.loc)
+            if found == "numeric":
+                return Val({"kind": "numeric", "value": parsed}, written.loc)
+            self.note(
+                f"key {written.value!r} looks like option letters but no options were found",
+                written.loc,
+            )
+        return None
+
+    def _choice(self, correct: list[str]) -> dict[str, Any]:
+        key: dict[str, Any] = {"kind": "choice"}
+        options = self._options()
+        if options:
+            key["options"] = options
+        key["correct"] = correct
+        scoring = self.collected.scoring.get("choice")
+        if scoring is not None and scoring.value.wrong and scoring.value.wrong < 0:
+            marks = self._question_marks("choice")
+            key["policy"] = "negative"
+            if marks is not None and scoring.value.wrong != -1.0:
+                key["penalty"] = round(-scoring.value.wrong / marks.value, 6)
+        if not options:
+            self.note(
+                "no options were found (lost in OCR?); add the key's 'options'", self.main.header
+            )
+        if options and any(c not in options for c in correct):
+            self.note(f"the key names {correct}, not all among the options found", self.main.header)
+            key.pop("options")
+        return key
+
+    def _options(self) -> dict[str, str]:
+        items = self.main.items
+        if items:
+            return {i.label: " ".join(x for x in i.lines if x).strip() for i in items}
+        return {_letter(i): box.value for i, (_, box) in enumerate(self._boxes())}
+
+    def _truefalse_from_solution(self) -> Val[dict[str, Any]] | None:
+        for occ in self.occs:
+            first = next((s for s in occ.solution if s.strip()), "")
+            value = p.truefalse_value(first)
+            if value is not None and occ.solution_loc is not None:
+                return Val({"kind": "truefalse", "value": value}, occ.solution_loc)
+        return None
+
+    def _reference(self) -> Val[str] | None:
+        for occ in self.occs:
+            if occ.solution and occ.solution_loc is not None and (text := _join(occ.solution)):
+                return Val(text, occ.solution_loc)
+        for written in self._all_keys():
+            if p.key_value(written.value) is None:
+                return Val(written.value, written.loc)
+        for occ in self.occs:  # under the question's header in a solutions document
+            if occ is not self.main and (text := _join(t for _, t in occ.prompt)):
+                return Val(text, occ.header)
+        return None
+
+    def _criteria(self, rows: list[Row]) -> list[CriterionDraft]:
+        out: list[CriterionDraft] = []
+        for row in rows:
+            if row.marks is None or row.marks == 0:
+                self.note(f"rubric row {row.text!r} has no marks; left out", row.loc)
+                continue
+            out.append(CriterionDraft(f"c{len(out) + 1}", row.text, row.marks, row.loc))
+        return out
+
+    def _prompt(self, occ: Occurrence, *, with_items: bool, with_bullets: bool) -> Val[str] | None:
+        keep = (
+            {"text"} | ({"item"} if with_items else set()) | ({"bullet"} if with_bullets else set())
+        )
+        lines = [text for tag, text in occ.prompt if tag in keep]
+        text = _join(lines)
+        return Val(text, occ.header) if text else None
+
+
+def _main_occurrence(occs: list[Occurrence]) -> Occurrence:
+    """The paper's occurrence: the one that states marks, else the first without a solution."""
+    tests = (
+        lambda o: o.states_marks,
+        lambda o: not o.in_solution and any(text.strip() for _, text in o.prompt),
+        lambda o: not o.in_solution,
+    )
+    for test in tests:
+        found = next((o for o in occs if test(o)), None)
+        if found is not None:
+            return found
+    return occs[0]
+
+
+def _find_item(items: list[Item], label: str) -> Item | None:
+    return next((i for i in items if i.label == label), None)
+
+
+def _unique(labels: Any) -> list[str]:
+    seen: list[str] = []
+    for label in labels:
+        if label not in seen:
+            seen.append(label)
+    return seen
+
+
+def _letter(index: int) -> str:
+    return chr(ord("a") + index)
+
+
+def _join(lines: Any) -> str:
+    """Lines as one text: blank runs collapsed, edges trimmed."""
+    text = "\n".join(line.rstrip() for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _text(lines: list[str], loc: Loc) -> Val[str] | None:
+    text = _join(lines)
+    return Val(text, loc) if text else None
