@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gradewise.model import Answer
 from gradewise.groups import group_answers, jaccard, normalise, shingles
+from gradewise.model import Answer
 from gradewise.review.render import Highlight, render_answer
 
 

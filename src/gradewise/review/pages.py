@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from gradewise.groups import group_answers, normalise
 from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
 from gradewise.review.errors import NotFound
-from gradewise.groups import group_answers, normalise
 from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
 from gradewise.store import Event

@@ -8,6 +8,7 @@ where YAML would read `\\frac` as a form feed.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -115,7 +116,8 @@ class _Writer:
 
     def header(self) -> str:
         draft = self.draft
-        names = ", ".join(dict.fromkeys(draft.sources))
+        # File names, as the values' comments give them: the draft reads the same anywhere.
+        names = ", ".join(dict.fromkeys(Path(s).name for s in draft.sources))
         lines = [
             f"Drafted by 'gradewise exam draft' from {names}: check every value before grading.",
             "Each value says where in the document it was found ('from line N').",
