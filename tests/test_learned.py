@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.judges.learned import LearnedJudge, model
+from gradewise.evaluate import GradedAnswer
+from gradewise.judges.learned import LearnedJudge, fit_logistic, model
 from gradewise.judges.registry import JudgeItem, judges
 from gradewise.judges.similarity import FEATURES
 
@@ -41,3 +43,29 @@ def test_empty_and_question_repeats() -> None:
         ]
     )
     assert empty.fraction == 0.0 and repeat.fraction <= 0.25
+
+
+def test_logistic_fit_recovers_a_known_model() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 2))
+    p = 1 / (1 + np.exp(-(1.5 * x[:, 0] - 2.0 * x[:, 1] + 0.5)))
+    coef, intercept = fit_logistic(x, p)  # soft labels: the probabilities themselves
+    assert coef == pytest.approx([1.5, -2.0], abs=0.05) and intercept == pytest.approx(
+        0.5, abs=0.05
+    )
+
+
+def test_fit_learns_a_data_sets_scale() -> None:
+    # A lenient grader: every answer got most of the marks; the refitted judge follows.
+    q = QUESTIONS[0]
+    rows = [
+        GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), answer, score, 5)
+        for i, (answer, score) in enumerate(
+            [(q["right"], 5), (q["partial"], 4.5), (q["wrong"], 4)] * 10
+        )
+    ]
+    judge = LearnedJudge()
+    fitted = judge.fit(rows)
+    assert "refitted on 30 answers" in fitted.version and fitted.weights is not judge.weights
+    item = JudgeItem(q["question"], q["reference"], q["wrong"], max_marks=5)
+    assert fitted.judge_many([item])[0].fraction > judge.judge_many([item])[0].fraction

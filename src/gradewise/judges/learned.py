@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from gradewise.hookspecs import hookimpl
 from gradewise.judges._embed import Encoder
 from gradewise.judges.registry import Judge, JudgeItem
 from gradewise.judges.similarity import FEATURES, SimilarityJudge, features
+
+if TYPE_CHECKING:
+    from gradewise.evaluate import GradedAnswer
 
 
 @cache
@@ -34,21 +37,56 @@ def model() -> dict[str, Any]:
 
 
 class LearnedJudge(SimilarityJudge):
-    """Similarity features → a logistic model trained on the public train splits."""
+    """Similarity features → a logistic model trained on the public train splits (or, through
+    `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's train split)."""
 
     id = "learned"
 
-    def __init__(self, encoder: Encoder | None = None) -> None:
+    def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
         super().__init__(encoder)
-        self.version = f"1 ({SimilarityJudge.version}; {model()['answers']} training answers)"
+        self.weights = weights or model()
+        self.version = f"1 ({SimilarityJudge.version}; {self.weights['answers']} training answers)"
 
     def zero_shot(
         self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
     ) -> tuple[float, float]:
-        weights = model()
+        w = self.weights
         f = features(item, answer, vectors)
-        z = weights["intercept"] + sum(c * v for c, v in zip(weights["coef"], f, strict=True))
+        z = w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True))
         return 1 / (1 + math.exp(-z)), f[0]
+
+    def fit(self, rows: Sequence[GradedAnswer]) -> LearnedJudge:
+        """A judge with the same features, its weights fitted to these graded answers."""
+        items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
+        vectors = self._vectors(items)
+        x = np.array([features(item, item.answer, vectors) for item in items])
+        share = np.array([r.score / r.max_score for r in rows])
+        coef, intercept = fit_logistic(x, share)
+        fitted = {"features": list(FEATURES), "coef": coef, "intercept": intercept,
+                  "answers": len(rows)}  # fmt: skip
+        judge = LearnedJudge(self.encoder, fitted)
+        judge.version = f"{self.version}; refitted on {len(rows)} answers"
+        return judge
+
+
+def fit_logistic(
+    x: np.ndarray, share: np.ndarray, *, l2: float = 1.0, steps: int = 50
+) -> tuple[list[float], float]:
+    """Logistic regression on soft labels (the share of the marks), L2-penalised like
+    scikit-learn's C = 1 (the intercept is not penalised), by Newton's method."""
+    n, d = x.shape
+    a = np.hstack([x, np.ones((n, 1))])
+    penalty = np.diag([l2] * d + [0.0])
+    w = np.zeros(d + 1)
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(a @ w)))
+        grad = a.T @ (p - share) + penalty @ w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + penalty + 1e-9 * np.eye(d + 1)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return [round(float(c), 6) for c in w[:d]], round(float(w[d]), 6)
 
 
 @hookimpl
