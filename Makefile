@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install system-deps demo test lint format bench model clean
+.PHONY: install system-deps demo test test-llm lint format bench model clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,15 @@ demo: install
 
 test: install
 	$(BIN)/pytest -n 2
+
+# The slow test with the in-process model (not in CI). The local-llm extra compiles
+# llama-cpp-python once (~8 minutes on 2 cores), for any x86-64 CPU rather than this one.
+$(VENV)/.local-llm: $(VENV)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[dev,local-llm]'
+	touch $@
+
+test-llm: $(VENV)/.local-llm
+	$(BIN)/pytest -m llm -p no:xdist tests/test_llm_slow.py
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks tools

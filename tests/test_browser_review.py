@@ -3,8 +3,10 @@
 `gradewise review serve` runs as a subprocess on a free loopback port (real HTTP); Chromium
 (Debian's, through Playwright) opens a part, moves between answers with j/k, composes a mark
 from rubric criteria with digits, saves it with Enter, undoes it with u, and opens the key help
-with ?. Each step is checked in the workspace's database, which the server writes. Screenshots
-go to the test's folder (`GRADEWISE_SCREENSHOTS` to keep them).
+with ?; then edits a rubric item's marks (preview, save) and checks the re-scored proposals,
+and moves a piece of a script to another part on the student page. Each step is checked in the
+workspace's database (and exam.yaml), which the server writes. Screenshots go to the test's
+folder (`GRADEWISE_SCREENSHOTS` to keep them).
 """
 
 from __future__ import annotations
@@ -102,3 +104,58 @@ def _shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("GRADEWISE_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def test_edit_a_rubric_item_and_see_the_totals_rescored(
+    example: Path, server: str, page: Any, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    before = {g.student: g for g in open_workspace(example).grades(address=PART)}
+    page.goto(server + f"part/{PART}")
+    page.locator("#rubric-editor > summary").click()
+    row = page.locator('tr.rubric-row[data-criterion="w3"]')
+    row.locator("input.rubric-marks").fill("1")  # the final answer: 2 marks → 1
+    page.locator("#rubric-why").fill("final answer over-weighted")
+    page.locator("#rubric-preview").click()
+    expect(page.locator("#rubric-impact")).to_contain_text("Re-scores 9 answers that used 'w3'")
+    page.screenshot(path=str(_shots(tmp_path) / "review-rubric-preview.png"), full_page=True)
+    page.locator("#rubric-save").click()
+    expect(page.locator("#status")).to_contain_text("Saved.")  # the page reloaded, re-scored
+    after = {g.student: g for g in open_workspace(example).grades(address=PART)}
+    for student, grade in after.items():
+        w3 = next(v for v in grade.verdicts if v.criterion == "w3")
+        assert before[student].auto_score - grade.auto_score == (w3.status == "met")
+        card = page.locator(f'article[data-answer="{student}"]')
+        assert float(card.get_attribute("data-proposal")) == grade.auto_score
+    assert (
+        page.locator('tr.rubric-row[data-criterion="w3"] input.rubric-marks').input_value() == "1"
+    )
+    assert "marks: 1, check" in (example / "exam.yaml").read_text()
+    page.screenshot(path=str(_shots(tmp_path) / "review-rubric-saved.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_move_a_span_on_the_student_page(
+    example: Path, server: str, page: Any, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    student = "s2024001"
+    piece = page.locator('article.piece[data-part="II.7.b"]').first
+    page.goto(server + f"student/{student}")
+    assert page.locator("#legend li").count() > 10
+    start = int(piece.get_attribute("data-piece"))
+    page.screenshot(path=str(_shots(tmp_path) / "review-student.png"), full_page=True)
+    piece.locator("select.move-to").select_option("II.7.c")
+    piece.locator("input.why").fill("7c written under 7b")
+    piece.locator("button.move-button").click()
+    expect(page.locator("#status")).to_contain_text("Moved from II.7.b to II.7.c")
+    moved = page.locator(f'article.piece[data-piece="{start}"]')
+    assert moved.get_attribute("data-part") == "II.7.c"
+    assert "hue-" in (moved.get_attribute("class") or "")
+    ws = open_workspace(example)
+    assert ws.store.overrides(student) == {start: "II.7.c"}
+    assert any(e.kind == "segment.assign" and e.who == "ta1" for e in ws.store.events(student))
+    page.screenshot(path=str(_shots(tmp_path) / "review-student-moved.png"), full_page=True)
+    assert not errors, errors

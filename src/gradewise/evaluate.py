@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from gradewise.errors import GradewiseError
-from gradewise.judges.registry import Example, Judge, JudgeItem
+from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
 
 REQUIRED = ("dataset", "split", "question_id", "question", "reference_answer", "answer_id",
             "student_answer", "score", "max_score")  # fmt: skip
@@ -283,15 +283,6 @@ class Learner(Protocol):
     """Optional judge hook: learn from graded answers of *other* questions, return a judge."""
 
     def fit(self, rows: Sequence[GradedAnswer]) -> Judge: ...
-
-
-@runtime_checkable
-class Selector(Protocol):
-    """Optional judge hook: which k of a question's answers the human should mark first."""
-
-    def select(
-        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
-    ) -> list[int]: ...
 
 
 Chooser = Callable[[Sequence[GradedAnswer], int, random.Random], list[int]]

@@ -6,6 +6,7 @@ CLI and the review app are thin layers over it.
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +19,16 @@ from gradewise import grading
 from gradewise.errors import WorkspaceError
 from gradewise.exam import load_exam
 from gradewise.gain import expected_gains
+from gradewise.groups import group_answers
 from gradewise.judges._embed import shared_encoder
-from gradewise.judges.registry import Configurable, Example, Judge, JudgeItem, judges
+from gradewise.judges.registry import (
+    Configurable,
+    Example,
+    Judge,
+    JudgeItem,
+    Selector,
+    judges,
+)
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
 from gradewise.scoring import results, skipped
 from gradewise.scripts.gather import Gathered, gather
@@ -232,6 +241,27 @@ class Workspace:
             key=lambda g: (-gains[(g.student, g.address)], -marks.get(g.address, 0),
                            g.address, g.student),
         )  # fmt: skip
+
+    def suggest(self, part: str, n: int = 5, *, judge: str | None = "similarity") -> list[Answer]:
+        """The part's answers a human should mark next: those that teach the judge most.
+
+        A judge with a `select` hook chooses (the similarity judges: the centres of the largest
+        groups of answers alike in meaning not yet near a marked one); otherwise one answer of
+        each group of answers that read the same, the largest groups first, skipping groups a
+        human has already marked in. Blank answers are never suggested.
+        """
+        self.check_part(part)
+        answers = sorted((a for a in self.store.answers(address=part) if a.text.strip()),
+                         key=lambda a: a.student)  # fmt: skip
+        done = {g.student for g in self.store.grades(address=part) if g.manual_score is not None}
+        marked = [i for i, a in enumerate(answers) if a.student in done]
+        chosen = self.judge(judge)
+        if isinstance(chosen, Selector):
+            with shared_encoder().persisting(self.store):
+                picks = chosen.select([a.text for a in answers], n, random.Random(0), marked)
+            return [answers[i] for i in picks]
+        groups = [g for g in group_answers(answers) if not {a.student for a in g.answers} & done]
+        return [g.answers[0] for g in groups[:n]]
 
     def expected_gains(self, waiting: Sequence[PartGrade]) -> Mapping[tuple[str, str], float]:
         """(student, part) → expected gain of a human looking at that waiting answer."""

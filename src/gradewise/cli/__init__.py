@@ -19,6 +19,7 @@ from gradewise.cli import (
     review,
     run,
     scripts,
+    users,
 )
 from gradewise.cli.common import GradewiseGroup
 from gradewise.errors import GradewiseError
@@ -55,6 +56,7 @@ cli.add_command(export.export)
 cli.add_command(judges.judges)
 cli.add_command(evaluate.evaluate_command)
 cli.add_command(report.report)
+cli.add_command(users.users)
 
 
 def main() -> None:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import getpass
 import webbrowser
+from typing import TYPE_CHECKING
 
 import click
 
 from gradewise.cli.common import echo_json, json_option, table, workspace
+from gradewise.errors import ReviewError
 from gradewise.model import PartGrade
+from gradewise.store.users import Users
+from gradewise.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gradewise.review.auth import Access
 
 
 @click.group()
@@ -57,9 +64,44 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
 
 
+@review.command("next")
+@click.argument("part")
+@click.option("-n", "count", default=5, show_default=True, type=click.IntRange(1), help="How many.")
+@click.option(
+    "--judge", "judge_id", default="similarity", show_default=True,
+    help="The judge that will learn from the marks (it chooses, where it can).",
+)  # fmt: skip
+@json_option
+@click.pass_context
+def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: bool) -> None:
+    """Suggest which answers of PART to mark next: the ones the judge learns most from (the
+    centres of the largest groups of like answers that no mark covers yet).
+
+    Example: gradewise review next II.10.a -n 5
+    """
+    ws = workspace(ctx)
+    picks = ws.suggest(part, count, judge=judge_id)
+    rows = [{"student": a.student, "part": a.address, "answer": a.text} for a in picks]
+    if as_json:
+        echo_json(rows)
+        return
+    table(f"Mark these next ({part})", ["student", "answer"],
+          [[r["student"], _one_line(r["answer"])] for r in rows])  # fmt: skip
+    if rows:
+        click.echo("Mark them with: gradewise grades set STUDENT PART MARKS --why '...'")
+
+
+def _one_line(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 @review.command("serve")
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Loopback address to serve on."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; any but loopback requires login (see 'gradewise users').",
 )
 @click.option(
     "--port",
@@ -71,24 +113,74 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.option("--anonymous", is_flag=True, help="Hide student names and ids (pseudonyms per run).")
 @click.option("--who", default=getpass.getuser, show_default="your user name", help="Who marks.")
+# login (review/auth.py) -------------------------------------------------------------------
+@click.option("--login", "force_login", is_flag=True, help="Require login on loopback too.")
+@click.option(
+    "--session-hours",
+    default=8.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="With login: a session ends this long after logging in.",
+)
+@click.option(
+    "--show-names-to-ta",
+    is_flag=True,
+    help="With login: TAs see student names and ids (by default they see pseudonyms).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, no_browser: bool, anonymous: bool, who: str
+    ctx: click.Context,
+    host: str,
+    port: int,
+    no_browser: bool,
+    anonymous: bool,
+    who: str,
+    force_login: bool,
+    session_hours: float,
+    show_names_to_ta: bool,
 ) -> None:
     """Grade in the browser: serve this workspace's review pages until Ctrl-C.
 
-    Example: gradewise review serve --anonymous
+    On an address other machines can reach, every page needs login (users with roles:
+    'gradewise users add'); marks made there are recorded under the user's name, not --who.
+
+    Example: gradewise review serve --anonymous;  gradewise review serve --host 0.0.0.0
     """
     # Imported here: the web stack is only needed by this one command.
     from gradewise.review import create_app, server
 
     ws = workspace(ctx)
     ws.exam  # noqa: B018 - a broken exam file is reported now, as one line, not on a page
-    app = create_app(ws, who=who, anonymous=anonymous, allowed_hosts=server.host_names(host))
-    sock = server.listen(host, port)
-    click.echo(f"Reviewing {ws.root} at {server.url(sock)} as {who} (Ctrl-C stops)")
+    login = force_login or not server.is_loopback(host)
+    access = _access(ws, host, session_hours, show_names_to_ta) if login else None
+    hosts = server.host_names(host, login=login)
+    app = create_app(ws, who=who, anonymous=anonymous, allowed_hosts=hosts, access=access)
+    sock = server.listen(host, port, login=login)
+    as_whom = "with login" if login else f"as {who}"
+    click.echo(f"Reviewing {ws.root} at {server.url(sock)} {as_whom} (Ctrl-C stops)")
+    if not server.is_loopback(host):
+        click.echo(
+            "Note: plain HTTP — passwords and cookies cross the network unencrypted; on a"
+            " network you do not trust, serve on 127.0.0.1 and reach it through an SSH tunnel.",
+            err=True,
+        )
     server.serve(app, sock, on_ready=None if no_browser else webbrowser.open)
     click.echo("Stopped.")
+
+
+def _access(ws: Workspace, host: str, hours: float, names_to_ta: bool) -> Access:
+    """Login options for serve, once an instructor exists to log in."""
+    from gradewise.review import auth, server
+
+    if Users(ws.store).instructors() == 0:
+        loopback = server.is_loopback(host)
+        raise ReviewError(
+            f"will not serve {'with --login' if loopback else f'on {host}'}:"
+            " no instructor can log in yet",
+            fix="add one with 'gradewise users add NAME --role instructor'"
+            + ("" if loopback else ", or serve on --host 127.0.0.1"),
+        )
+    return auth.Access(session_hours=hours, anonymous_for_ta=not names_to_ta)
 
 
 def _reason(grade: PartGrade, threshold: float) -> str:

@@ -8,6 +8,7 @@ fraction of the marks with a calibrated confidence and the student's words that 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -62,6 +63,16 @@ class Judge(Protocol):
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """One judgement per item, in order."""
         ...
+
+
+@runtime_checkable
+class Selector(Protocol):
+    """Optional judge hook: which k answers (indices, none of `marked`) a human should mark
+    first, so that the judge learns the most from them."""
+
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]: ...
 
 
 @runtime_checkable

@@ -2,29 +2,39 @@
 
 Routes:
   GET  /                          the queue: every part's progress, parts waiting for review first
-  GET  /part/{address}            one part's answers in groups, with verdicts and evidence
+  GET  /part/{address}            one part's answers in groups, with verdicts and evidence;
+                                  ?status=&min=&max=&confidence=&disagree=1&order=gain filter
   POST /part/{address}/mark       {"answers": [{"student", "version"}], "score", "why"}
   POST /part/{address}/undo       {"answers": [{"student", "version", "score"}]}
+  POST /part/{address}/rubric/preview  {"version", "change": {"op", "criterion", ...}}: impact
+  POST /part/{address}/rubric     the same, saved: exam.yaml, re-scored grades, audit event
   GET  /answer/{student}/{address} an answer's audit history (JSON with Accept: application/json)
+  GET  /student/{student}         the whole script, each piece coloured by its part
+  POST /student/{student}/move    {"piece": start, "part", "version", "why"}: move, re-grade
   GET  /static/...                the page's script and style, shipped in the package
+  GET|POST /login, POST /logout   only with login on (review/auth.py: users, roles, CSRF)
 
 Marks are accepted as JSON only: a page on another site can post a form to 127.0.0.1 but not
 JSON (the browser would ask first, and no CORS answer comes), and the Host check below stops
-DNS rebinding, so no other site can mark answers through a grader's browser.
+DNS rebinding, so no other site can mark answers through a grader's browser. With login on
+(`access`), every page needs a session and every change its CSRF token as well.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -36,11 +46,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradewise.errors import ConflictError, GradewiseError
-from gradewise.review import marking, pages
+from gradewise.review import auth, marking, pages, rubric, student, triage
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import render_answer
 from gradewise.store import Event
+from gradewise.store.users import User, Users
 from gradewise.workspace import Workspace
 
 # Host headers a browser sends for this machine (IPv6 in brackets, as in URLs).
@@ -71,17 +82,36 @@ class Desk:
     def __init__(self, root: Path, *, anonymous: bool) -> None:
         self.root = root
         self.ids = Identities(anonymous=anonymous)
+        # Pseudonyms for viewers who must not see names (TAs, with login); the same ones as
+        # everybody's when the whole run is anonymous.
+        self.hidden = self.ids if anonymous else Identities(anonymous=True)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gradewise-review")
         self._ws: Workspace | None = None
+        self._exam_stamp: tuple[int, int, int] | None = None
 
     async def run(self, fn: Callable[[Workspace, Identities], T]) -> T:
         """`fn(workspace, identities)` on the desk's thread."""
-        return await asyncio.wrap_future(self._pool.submit(self._call, fn))
+        # The request's context goes along, as asyncio.to_thread does: who is asking decides
+        # which identities the pages show and whose CSRF token they carry (review/auth.py).
+        context = contextvars.copy_context()
+        return await asyncio.wrap_future(self._pool.submit(context.run, self._call, fn))
 
     def _call(self, fn: Callable[[Workspace, Identities], T]) -> T:
         if self._ws is None:
             self._ws = Workspace(self.root)
-        return fn(self._ws, self.ids)
+        self._fresh_exam(self._ws)
+        return fn(self._ws, self.hidden if auth.hides_names() else self.ids)
+
+    def _fresh_exam(self, ws: Workspace) -> None:
+        """Forget the loaded exam when exam.yaml changed (a rubric edit, by hand or here)."""
+        try:
+            found = ws.exam_path.stat()
+        except OSError:
+            return  # gone for a moment: the loaded exam serves until it is back
+        stamp = (found.st_mtime_ns, found.st_size, found.st_ino)
+        if stamp != self._exam_stamp:
+            vars(ws).pop("exam", None)  # Workspace.exam is a cached_property
+            self._exam_stamp = stamp
 
     def close(self) -> None:
         """Close the database and stop the thread."""
@@ -99,10 +129,15 @@ def create_app(
     who: str,
     anonymous: bool = False,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
+    access: auth.Access | None = None,
 ) -> Starlette:
-    """The review app for `workspace`; manual marks are recorded as made by `who`."""
+    """The review app for `workspace`; manual marks are recorded as made by `who`.
+
+    With `access`, pages need login and marks are recorded as made by the logged-in user.
+    """
     desk = Desk(workspace.root, anonymous=anonymous)
     routes = Routes(desk, who=who)
+    login = _login(desk, access)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -116,16 +151,33 @@ def create_app(
             Route("/part/{address}", routes.part),
             Route("/part/{address}/mark", routes.mark, methods=["POST"]),
             Route("/part/{address}/undo", routes.undo, methods=["POST"]),
+            Route("/part/{address}/rubric/preview", routes.rubric_preview, methods=["POST"]),
+            Route("/part/{address}/rubric", routes.rubric_save, methods=["POST"]),
             Route("/answer/{student}/{address}", routes.history),
+            Route("/student/{student}", routes.student_page),
+            Route("/student/{student}/move", routes.move, methods=["POST"]),
             Mount("/static", StaticFiles(packages=[("gradewise.review", "static")])),
+            *(login.routes() if login else []),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
             Middleware(SecurityHeaders),
+            *(login.middleware() if login else []),
         ],
         exception_handlers={GradewiseError: routes.error, HTTPException: routes.error},
         lifespan=lifespan,
     )
+
+
+def _login(desk: Desk, access: auth.Access | None) -> auth.Auth | None:
+    """Login for the app, reading users on the desk's thread (None: login is off)."""
+    if access is None:
+        return None
+
+    async def lookup(name: str) -> User | None:
+        return await desk.run(lambda ws, ids: Users(ws.store).get(name))
+
+    return auth.Auth(access, lookup)
 
 
 class Routes:
@@ -141,7 +193,31 @@ class Routes:
 
     async def part(self, request: Request) -> Response:
         address = request.path_params["address"]
-        return await self._page("part.html", lambda ws, ids: pages.part_view(ws, ids, address))
+        filters = triage.parse_filters(request.query_params)
+        return await self._page(
+            "part.html", lambda ws, ids: pages.part_view(ws, ids, address, filters)
+        )
+
+    async def rubric_preview(self, request: Request) -> Response:
+        payload, address = await _payload(request), request.path_params["address"]
+        impact = await self.desk.run(lambda ws, ids: rubric.preview(ws, address, payload))
+        return JSONResponse(asdict(impact))
+
+    async def rubric_save(self, request: Request) -> Response:
+        payload, address = await _payload(request), request.path_params["address"]
+        who = auth.who(self.who)
+        impact = await self.desk.run(lambda ws, ids: rubric.apply(ws, address, payload, who=who))
+        return JSONResponse({**asdict(impact), "message": f"Saved. {impact.message}"})
+
+    async def student_page(self, request: Request) -> Response:
+        key = request.path_params["student"]
+        return await self._page("student.html", lambda ws, ids: student.student_view(ws, ids, key))
+
+    async def move(self, request: Request) -> Response:
+        payload, key = await _payload(request), request.path_params["student"]
+        who = auth.who(self.who)
+        moved = await self.desk.run(lambda ws, ids: student.move(ws, ids, key, payload, who=who))
+        return JSONResponse(asdict(moved))
 
     async def history(self, request: Request) -> Response:
         student, address = request.path_params["student"], request.path_params["address"]
@@ -157,14 +233,14 @@ class Routes:
     async def mark(self, request: Request) -> Response:
         payload, address = await _payload(request), request.path_params["address"]
         done = await self.desk.run(
-            lambda ws, ids: marking.mark(ws, ids, address, payload, who=self.who)
+            lambda ws, ids: marking.mark(ws, ids, address, payload, who=auth.who(self.who))
         )
         return _marked(done, "Saved")
 
     async def undo(self, request: Request) -> Response:
         payload, address = await _payload(request), request.path_params["address"]
         done = await self.desk.run(
-            lambda ws, ids: marking.undo(ws, ids, address, payload, who=self.who)
+            lambda ws, ids: marking.undo(ws, ids, address, payload, who=auth.who(self.who))
         )
         return _marked(done, "Undone")
 
@@ -174,7 +250,7 @@ class Routes:
         if _wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status)
         html = self.templates.get_template("error.html").render(
-            status=status, message=message, anonymous=self.desk.ids.anonymous
+            status=status, message=message, anonymous=self.desk.ids.anonymous or auth.hides_names()
         )
         return HTMLResponse(html, status_code=status)
 
@@ -191,6 +267,7 @@ def environment() -> Environment:
     """The page templates, shipped in gradewise/review/templates, autoescaped."""
     env = Environment(
         loader=PackageLoader("gradewise.review", "templates"),
+        auto_reload=False,  # shipped in the package: no need to stat each file per include
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -199,6 +276,12 @@ def environment() -> Environment:
     env.filters["marks"] = lambda value: f"{round(value, 2):g}"  # as people write them: 2.5
     env.filters["exact"] = _exact
     env.globals["render"] = render_answer
+    row = env.get_template("_criterion.html")
+    # Answers alike have the same rows: each distinct one is laid out once (1,000 cards).
+    env.globals["criterion_row"] = lru_cache(maxsize=8192)(
+        lambda c, marking: Markup(row.render(c=c, marking=marking))
+    )
+    env.globals.update(auth.TEMPLATE_GLOBALS)  # who is logged in, and their CSRF token
     return env
 
 

@@ -6,16 +6,20 @@ anonymous page may show) is made here, where tests can check it without HTML.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
 from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
+from gradewise.review import triage
 from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
+from gradewise.review.rubric import rubric_version
+from gradewise.review.triage import Filters
 from gradewise.store import Event
 from gradewise.workspace import Workspace
 
@@ -31,6 +35,8 @@ class Progress:
     decided: int
     in_review: int
     manual: int
+    affected: int = 0
+    gain: float = 0.0
 
     @property
     def at_stake(self) -> float:
@@ -77,6 +83,9 @@ class AnswerView:
     grade: PartGrade | None
     version: int
     same_as_group: bool
+    missing: tuple[str, ...] = ()
+    disagreements: tuple[str, ...] = ()
+    gain: float = 0.0
 
     @property
     def proposal(self) -> float:
@@ -92,8 +101,8 @@ class AnswerView:
 
     @property
     def confidence(self) -> float | None:
-        found = [v.confidence for v in self.grade.verdicts] if self.grade else []
-        return min(found) if found else None
+        """The least sure verdict's confidence; one that decided nothing counts 0."""
+        return triage.confidence(self.grade)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,14 @@ class GroupView:
     def proposals(self) -> list[float]:
         return sorted({a.proposal for a in self.answers})
 
+    @property
+    def gain(self) -> float:
+        return sum(a.gain for a in self.answers)
+
+    @property
+    def pending(self) -> bool:
+        return any(a.pending for a in self.answers)
+
 
 @dataclass(frozen=True)
 class PartView:
@@ -118,6 +135,10 @@ class PartView:
     progress: Progress
     previous: str | None
     next: str | None
+    filters: Filters = field(default_factory=Filters)
+    shown: int = 0
+    rubric_version: str = ""
+    rubric_events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,39 +151,67 @@ class HistoryView:
 
 
 def queue_view(ws: Workspace) -> QueueView:
-    """Every part's progress: parts waiting for review first, the most marks at stake first."""
-    grades = ws.grades()
-    waiting = Counter(g.address for g in ws.queue())
+    """Every part's progress: parts waiting for review first, the most expected gain first."""
+    by_part: dict[str, list[PartGrade]] = {}
+    for grade in ws.grades():
+        by_part.setdefault(grade.address, []).append(grade)
+    waiting: dict[str, list[PartGrade]] = {}
+    queue = ws.queue()
+    for grade in queue:
+        waiting.setdefault(grade.address, []).append(grade)
+    gains = ws.expected_gains(queue)
     order = {p.address: i for i, p in enumerate(ws.exam.parts())}
-    parts = [_progress(p, grades, waiting[p.address]) for p in ws.exam.parts()]
-    parts.sort(key=lambda p: (p.in_review == 0, -p.at_stake, order[p.address]))
+    parts = [
+        _progress(p, by_part.get(p.address, []), waiting.get(p.address, []), gains)
+        for p in ws.exam.parts()
+    ]
+    parts.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
     results = ws.results()
     complete = sum(1 for r in results if not r.pending)
     return QueueView(tuple(parts), len(results), complete)
 
 
-def _progress(part: Part, grades: list[PartGrade], in_review: int) -> Progress:
-    mine = [g for g in grades if g.address == part.address]
+def _progress(
+    part: Part,
+    mine: list[PartGrade],
+    waiting: list[PartGrade],
+    gains: Mapping[tuple[str, str], float],
+) -> Progress:
     return Progress(
         address=part.address,
         prompt=part.prompt,
         marks=part.marks,
         answers=len(mine),
-        decided=len(mine) - in_review,
-        in_review=in_review,
+        decided=len(mine) - len(waiting),
+        in_review=len(waiting),
         manual=sum(1 for g in mine if g.manual_score is not None),
+        affected=sum(1 for g in mine if triage.status_of(g, part) == "affected"),
+        gain=sum(gains.get((g.student, g.address), 0.0) for g in waiting),
     )
 
 
-def part_view(ws: Workspace, ids: Identities, address: str) -> PartView:
-    """One part's answers in groups, largest first, each answer with its verdicts and version."""
+def part_view(
+    ws: Workspace, ids: Identities, address: str, filters: Filters | None = None
+) -> PartView:
+    """One part's answers that pass `filters`, in groups (largest first, or the groups with the
+    most expected gain first), each answer with its verdicts and version."""
     part = find_part(ws, address)
+    filters = filters or Filters()
     ids.learn(ws.store.names().items())
     grades = {g.student: g for g in ws.grades(address=address)}
     versions = ws.store.versions(address=address)
-    waiting = sum(1 for g in ws.queue(address))
+    waiting = ws.queue(address)
+    everyone = ws.store.answers(address=address)
+    # The workspace's gain (gradewise.gain), from this part's answers only: it compares an
+    # answer with the others of its part, so the rest of the exam need not be read again.
+    gains = {s: g for (s, _), g in expected_gains(ws.exam, waiting, everyone).items()}
+    answers = [
+        a
+        for a in everyone
+        if triage.keep(filters, part, grades.get(a.student), waiting=a.student in gains)
+    ]
     groups = []
-    for number, group in enumerate(group_answers(ws.store.answers(address=address)), 1):
+    for number, group in enumerate(group_answers(answers), 1):
         cards = (
             answer_view(
                 part,
@@ -171,20 +220,48 @@ def part_view(ws: Workspace, ids: Identities, address: str) -> PartView:
                 versions.get((a.student, address), 0),
                 ids,
                 same_as_group=normalise(a.text) == group.key,
+                gain=gains.get(a.student, 0.0),
             )
             for a in group.answers
         )
         groups.append(GroupView(number, tuple(cards)))
-    addresses = [p.address for p in ws.exam.parts()]
-    here = addresses.index(address)
     return PartView(
         part=part,
         prompt=render_answer(part.prompt),
-        groups=tuple(groups),
-        progress=_progress(part, list(grades.values()), waiting),
-        previous=addresses[here - 1] if here > 0 else None,
-        next=addresses[here + 1] if here + 1 < len(addresses) else None,
+        groups=_ordered(groups, filters),
+        progress=_progress(part, list(grades.values()), waiting, {}),
+        filters=filters,
+        shown=len(answers),
+        rubric_version=rubric_version(part) if part.rubric else "",
+        rubric_events=_rubric_events(ws, address),
+        **_neighbours(ws, address),
     )
+
+
+def _ordered(groups: list[GroupView], filters: Filters) -> tuple[GroupView, ...]:
+    """Largest first as grouped, or by gain: groups waiting for review first, then the answers
+    with the most to gain first within each group."""
+    if filters.order != "gain":
+        return tuple(groups)
+    ranked = sorted(groups, key=lambda g: (not g.pending, -g.gain, g.number))
+    return tuple(
+        GroupView(g.number, tuple(sorted(g.answers, key=lambda a: -a.gain))) for g in ranked
+    )
+
+
+def _neighbours(ws: Workspace, address: str) -> dict[str, str | None]:
+    addresses = [p.address for p in ws.exam.parts()]
+    here = addresses.index(address)
+    return {
+        "previous": addresses[here - 1] if here > 0 else None,
+        "next": addresses[here + 1] if here + 1 < len(addresses) else None,
+    }
+
+
+def _rubric_events(ws: Workspace, address: str) -> tuple[Event, ...]:
+    # Rubric changes are events about the part, with no student (review/rubric.py).
+    events = ws.store.events(student="", address=address)
+    return tuple(e for e in events if e.kind.startswith("rubric."))
 
 
 def answer_view(
@@ -195,6 +272,7 @@ def answer_view(
     ids: Identities,
     *,
     same_as_group: bool = True,
+    gain: float = 0.0,
 ) -> AnswerView:
     """One answer as a card: rendered text with its evidence marked, verdicts per criterion."""
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
@@ -213,6 +291,9 @@ def answer_view(
         grade=grade,
         version=version,
         same_as_group=same_as_group,
+        missing=triage.missing(part, grade),
+        disagreements=triage.disagreements(part, grade),
+        gain=gain,
     )
 
 

@@ -1,4 +1,4 @@
-"""Running the review app: a loopback socket, uvicorn, a clean stop on Ctrl-C."""
+"""Running the review app: a loopback socket (another only with login), uvicorn, a clean stop."""
 
 from __future__ import annotations
 
@@ -25,23 +25,29 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def host_names(host: str) -> tuple[str, ...]:
-    """The Host headers the app accepts when served on `host`: it and the loopback names."""
+def host_names(host: str, *, login: bool = False) -> tuple[str, ...]:
+    """The Host headers the app accepts when served on `host`: it and the loopback names.
+
+    With login on another address, any: other machines reach it by names this one cannot
+    know, and a rebinding page gains nothing, since it has no session cookie (cookies belong
+    to the name the grader logged in under).
+    """
+    if login and not is_loopback(host):
+        return ("*",)
     name = f"[{host.strip('[]')}]" if ":" in host else host
     return tuple(dict.fromkeys((*LOOPBACK_HOSTS, name.lower())))
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening socket on a loopback address (port 0: any free port).
+def listen(host: str, port: int, *, login: bool = False) -> socket.socket:
+    """A listening socket on `host` (port 0: any free port).
 
-    Any other address is refused: other machines could reach the pages, and login (users,
-    roles, passwords) is not there yet.
+    Any address but loopback is refused unless the app requires login: other machines could
+    reach the pages.
     """
-    if not is_loopback(host):
+    if not is_loopback(host) and not login:
         raise ReviewError(
-            f"will not serve on {host}: other machines could reach it, and the review pages"
-            " have no login yet",
-            fix="use --host 127.0.0.1 (reach it from elsewhere through an SSH tunnel)",
+            f"will not serve on {host} without login: other machines could reach it",
+            fix="use --host 127.0.0.1, or add an instructor with 'gradewise users add'",
         )
     try:
         family, kind, proto, _, address = socket.getaddrinfo(

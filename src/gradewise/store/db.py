@@ -81,6 +81,10 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; inside another, it joins it (the outer one commits)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -328,6 +332,21 @@ class Store:
             )
 
     # audit ----------------------------------------------------------------------------------
+
+    def record(
+        self,
+        kind: str,
+        *,
+        who: str,
+        student: str = "",
+        address: str = "",
+        old: str | None,
+        new: str | None,
+        why: str,
+    ) -> None:
+        """Append one audit event (e.g. a rubric change: no student, the part's address)."""
+        with self.transaction() as db:
+            self._event(db, who, kind, student, address, old, new, why)
 
     def events(self, student: str | None = None, address: str | None = None) -> list[Event]:
         where, args = _filters(student=student, address=address)

@@ -85,6 +85,27 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def m002_users(db: sqlite3.Connection) -> None:
+    """Who may log in to the review pages: a role each, Argon2 hashes only, a TA's parts."""
+    # The CHECK refuses anything but an Argon2 hash: no slip can store a plain password.
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('instructor', 'ta')),
+            password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2%'),
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE user_parts (
+            name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            PRIMARY KEY (name, address)
+        );
+        """,
+    )
+
+
 def m003_embeddings(db: sqlite3.Connection) -> None:
     """Sentence vectors kept between runs, so re-grading after a mark re-embeds nothing."""
     _run(
@@ -100,7 +121,7 @@ def m003_embeddings(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m003_embeddings)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_users, m003_embeddings)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -6,6 +6,8 @@
   const help = document.getElementById("help");
   const banner = document.getElementById("banner");
   const part = document.getElementById("part");
+  // With login on, every change carries the session's CSRF token, which the server checks.
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.content;
 
   function toggleHelp(show) {
     help.hidden = show === undefined ? !help.hidden : !show;
@@ -87,7 +89,11 @@
     try {
       response = await fetch(url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          ...(csrf ? { "X-CSRF-Token": csrf } : {}),
+        },
         body: JSON.stringify(body),
       });
     } catch (err) {
@@ -96,7 +102,8 @@
     }
     const data = await response.json().catch(() => ({ error: `the server answered ${response.status}` }));
     if (!response.ok) {
-      showBanner(data.error, response.status === 409);
+      // 409: marked by someone else; 401: the session ended. Reloading mends both.
+      showBanner(data.error, response.status === 409 || response.status === 401);
       return null;
     }
     banner.hidden = true;

@@ -1,0 +1,183 @@
+"""Rubric edits written back into the exam file, which stays the source of truth.
+
+An edit changes one criterion of one part in the round-trip tree (ruamel keeps comments, key
+order, quoting and flow style), the tree is written out with the file's own indentation, and
+the result is loaded again with the project's loader: an edit whose result would not load
+raises that loader's ExamError, and the caller writes nothing. Lines are never re-wrapped (a
+wide line width), so only a criterion that was split over lines by hand comes back on one.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+from gradewise.errors import ExamError
+from gradewise.exam.load import load_exam_text
+from gradewise.model import Criterion, Exam
+
+Op = Literal["edit", "add", "delete"]
+# Wide enough that ruamel never folds a line the author wrote on one.
+_WIDTH = 4096
+
+
+@dataclass(frozen=True)
+class RubricChange:
+    """One change to one criterion: `edit` sets text and/or marks, `add` appends, `delete`."""
+
+    op: Op
+    criterion: str
+    text: str | None = None
+    marks: float | None = None
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The exam file's new text, the exam it loads as, and the criterion before and after."""
+
+    text: str
+    exam: Exam
+    old: Criterion | None
+    new: Criterion | None
+
+
+def edit_rubric(
+    text: str, address: str, change: RubricChange, *, source: str, before: Exam | None = None
+) -> Edited:
+    """Apply `change` to the rubric of part `address` in exam file `text`.
+
+    Raises ExamError when the part has no rubric, the criterion is not there (or, to add, is
+    there already), or the changed file would not load (the loader's message, with its line).
+    `before`: the exam `text` loads as, when the caller has it already.
+    """
+    before = before or load_exam_text(text, source)
+    yaml = _yaml(text)
+    tree = yaml.load(text)
+    rubric = _rubric(tree, address, source)
+    index = _index(rubric, change.criterion)
+    if change.op == "add":
+        if index is not None:
+            raise ExamError(
+                f"part {address} already has a criterion {change.criterion!r}",
+                file=source,
+                fix="choose another id",
+            )
+        rubric.append(_new_item(rubric, change))
+    elif index is None:
+        raise ExamError(
+            f"part {address} has no criterion {change.criterion!r}",
+            file=source,
+            fix="reload the page to see the current rubric",
+        )
+    elif change.op == "delete":
+        del rubric[index]
+    else:
+        _set(rubric[index], change)
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    after = load_exam_text(out.getvalue(), source)
+    return Edited(
+        out.getvalue(),
+        after,
+        _criterion(before, address, change.criterion),
+        _criterion(after, address, change.criterion),
+    )
+
+
+def _yaml(text: str) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = _WIDTH
+    mapping, sequence, offset = indentation(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def indentation(text: str) -> tuple[int, int, int]:
+    """The file's (mapping, sequence, offset) indents, read off its first block sequence item.
+
+    `sections:` then `  - id: I` is (2, 4, 2); `sections:` then `- id: I` is (2, 2, 0).
+    """
+    lines = text.splitlines()
+    for key_line, following in itertools.pairwise(lines):
+        stripped = following.lstrip(" ")
+        if key_line.rstrip().endswith(":") and stripped.startswith("- "):
+            parent = len(key_line) - len(key_line.lstrip(" "))
+            offset = max(0, len(following) - len(stripped) - parent)
+            return 2, offset + 2, offset
+    return 2, 4, 2
+
+
+def _rubric(tree: CommentedMap, address: str, source: str) -> CommentedSeq:
+    part = _find_part(tree, address)
+    if part is None:
+        raise ExamError(f"no part {address!r} in the exam", file=source)
+    rubric = part.get("rubric")
+    if not isinstance(rubric, CommentedSeq) or not rubric:
+        raise ExamError(
+            f"part {address} has no rubric to edit",
+            file=source,
+            fix="write a 'rubric:' for it in the exam file first",
+        )
+    return rubric
+
+
+def _find_part(tree: CommentedMap, address: str) -> CommentedMap | None:
+    """The mapping that defines part `address` (a question without parts is its own part)."""
+    for section in tree.get("sections") or ():
+        for question in section.get("questions") or ():
+            here = f"{section.get('id')}.{question.get('id')}"
+            parts = question.get("parts")
+            if parts is None and here == address:
+                return question
+            for part in parts or ():
+                if f"{here}.{part.get('id')}" == address:
+                    return part
+    return None
+
+
+def _index(rubric: CommentedSeq, criterion: str) -> int | None:
+    ids = [str(item.get("id")) if isinstance(item, dict) else None for item in rubric]
+    return ids.index(criterion) if criterion in ids else None
+
+
+def _new_item(rubric: CommentedSeq, change: RubricChange) -> CommentedMap:
+    item = CommentedMap([("id", change.criterion), ("text", _quoted(change.text or "", None))])
+    item["marks"] = _number(change.marks)
+    last = rubric[-1]
+    if isinstance(last, CommentedMap) and last.fa.flow_style():
+        item.fa.set_flow_style()  # written like its neighbours: `- {id: ..., text: ...}`
+    return item
+
+
+def _set(item: CommentedMap, change: RubricChange) -> None:
+    if change.text is not None:
+        item["text"] = _quoted(change.text, item.get("text"))
+    if change.marks is not None:
+        item["marks"] = _number(change.marks)
+
+
+def _quoted(text: str, old: Any) -> str:
+    """LaTeX in single quotes (in double quotes YAML reads \\f as an escape); else the old style."""
+    if "\\" in text:
+        return SingleQuotedScalarString(text)
+    if isinstance(old, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(text)
+    return text
+
+
+def _number(value: float | None) -> Any:
+    """Marks as a person writes them: 2, not 2.0."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _criterion(exam: Exam, address: str, criterion: str) -> Criterion | None:
+    return next((c for c in exam.part(address).rubric if c.id == criterion), None)
