@@ -335,6 +335,14 @@ def test_zero_shot_leaves_one_assignment_out_for_a_judge_that_learns() -> None:
     ]
 
 
+def test_k_shot_without_a_train_split_also_leaves_one_assignment_out() -> None:
+    judge = Learning()
+    [m] = evaluate(read_graded(FIXTURES / "assignments.csv"), judge, ["k-shot:1"]).results
+    assert m.n >= 1 and judge.folds
+    for trained, predicted in judge.folds:  # never trained on the assignment it predicts
+        assert not {q.split(".")[0] for q in trained} & {q.split(".")[0] for q in predicted}
+
+
 def test_zero_shot_trains_a_learner_on_the_train_split_only() -> None:
     judge = Learning()
     evaluate(read_graded(FIXTURES / "splits.csv"), judge, ("zero-shot",))

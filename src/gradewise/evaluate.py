@@ -531,7 +531,16 @@ def _run(
     name, _, k = protocol.partition(":")
     if name != "k-shot" or not k.isdigit() or int(k) < 1:
         raise ValueError(f"unknown protocol {protocol!r}: use 'zero-shot' or 'k-shot:K'")
-    fitted = judge.fit(training) if isinstance(judge, Learner) and training else judge
+    if isinstance(judge, Learner) and not training:
+        # No train split (Mohler): fitted leave-one-assignment-out, as in zero-shot.
+        predictions: list[Prediction] = []
+        seconds = 0.0
+        for train, test in _leave_one_assignment_out(rows):
+            got, took = k_shot(judge.fit(train), test, int(k), seed=seed, choose=choose)
+            predictions += got
+            seconds += took
+        return predictions, seconds
+    fitted = judge.fit(training) if isinstance(judge, Learner) else judge
     return k_shot(fitted, rows, int(k), seed=seed, choose=choose, marked=training)
 
 
