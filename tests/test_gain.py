@@ -80,3 +80,12 @@ def test_review_list_orders_by_gain(tmp_path: Path) -> None:
     assert rows and [r["gain"] for r in rows] == sorted((r["gain"] for r in rows), reverse=True)
     blank = [r for r in rows if "no answer found" in r["reason"]]
     assert blank and all(r["gain"] <= r["marks"] * BLANK * 9 for r in blank)
+
+
+def test_the_queue_of_one_part_is_that_part_of_the_whole_queue(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws", example=True)
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"], root / "roster.csv")
+    ws.grade()
+    for part in ("II.10.a", "II.10.d", "I.4.a", "I.1"):  # optional questions and compulsory
+        assert ws.queue(part) == [g for g in ws.queue() if g.address == part]

@@ -269,7 +269,7 @@ class Workspace:
 
     def _waiting(self, part: str | None) -> list[PartGrade]:
         by_student: dict[str, dict[str, PartGrade]] = {}
-        for grade in self.store.grades():
+        for grade in self._grades_around(part):
             by_student.setdefault(grade.student, {})[grade.address] = grade
         waiting = []
         for grades in by_student.values():
@@ -278,6 +278,19 @@ class Workspace:
         if part is not None:
             waiting = [g for g in waiting if g.address == part]
         return waiting
+
+    def _grades_around(self, part: str | None) -> list[PartGrade]:
+        """Every grade, or for one part those of its section: whether a student rightly
+        skipped an optional question depends on that section only (one page, one part)."""
+        if part is None:
+            return self.store.grades()
+        holds = [s for s in self.exam.sections for q in s.questions for p in q.parts
+                 if p.address == part]  # fmt: skip
+        section = holds[0] if holds else None
+        if section is None:
+            return self.store.grades(address=part)
+        return [g for q in section.questions for p in q.parts
+                for g in self.store.grades(address=p.address)]  # fmt: skip
 
     def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
         return self.store.grades(student, address)
