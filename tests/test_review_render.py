@@ -6,6 +6,7 @@ import pytest
 
 from gradewise.groups import group_answers, jaccard, normalise, shingles
 from gradewise.model import Answer
+from gradewise.review.pages import page_label
 from gradewise.review.render import Highlight, render_answer
 
 
@@ -100,3 +101,17 @@ def test_render(
     for piece in absent:
         assert piece not in html
     assert html.count("<mark") == html.count("</mark>")
+
+
+@pytest.mark.parametrize(
+    "text, spans, label",
+    [
+        ("one page only", ((0, 4),), ""),  # a typed script: no pages to speak of
+        ("p1 text\fQ2 answer\fp3", ((8, 17),), "page 2"),  # inside the second page
+        ("p1 Q1 starts\fgoes on", ((3, 20),), "pages 1–2"),  # across a page break
+        ("a\fb", (), ""),  # no span: nothing to say
+        ("", ((0, 1),), ""),  # no text (not a paged script)
+    ],
+)
+def test_page_label(text: str, spans: tuple[tuple[int, int], ...], label: str) -> None:
+    assert page_label(text, spans) == label

@@ -6,7 +6,7 @@ anonymous page may show) is made here, where tests can check it without HTML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -20,6 +20,7 @@ from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
 from gradewise.review.rubric import rubric_version
 from gradewise.review.triage import Filters
+from gradewise.scripts.scans import page_of
 from gradewise.store import Event
 from gradewise.workspace import Workspace
 
@@ -86,6 +87,7 @@ class AnswerView:
     missing: tuple[str, ...] = ()
     disagreements: tuple[str, ...] = ()
     gain: float = 0.0
+    pages: str = ""  # where in a PDF or scan the answer is ("page 2", "pages 2–3"); "" if one
 
     @property
     def proposal(self) -> float:
@@ -210,6 +212,7 @@ def part_view(
         for a in everyone
         if triage.keep(filters, part, grades.get(a.student), waiting=a.student in gains)
     ]
+    paged = _paged_scripts(ws)
     groups = []
     for number, group in enumerate(group_answers(answers), 1):
         cards = (
@@ -221,6 +224,7 @@ def part_view(
                 ids,
                 same_as_group=normalise(a.text) == group.key,
                 gain=gains.get(a.student, 0.0),
+                pages=page_label(paged.get(a.student, ""), a.spans),
             )
             for a in group.answers
         )
@@ -236,6 +240,20 @@ def part_view(
         rubric_events=_rubric_events(ws, address),
         **_neighbours(ws, address),
     )
+
+
+def _paged_scripts(ws: Workspace) -> dict[str, str]:
+    """The texts of scripts with more than one page (PDFs, scans: pages split by form feeds)."""
+    return {s.student: s.text for s in ws.store.scripts() if "\f" in s.text}
+
+
+def page_label(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """'page N' or 'pages N–M' for an answer's spans in a multi-page script; '' otherwise."""
+    if "\f" not in text or not spans:
+        return ""
+    first = page_of(text, min(start for start, _ in spans))
+    last = page_of(text, max(end for _, end in spans) - 1)
+    return f"page {first}" if first == last else f"pages {first}–{last}"
 
 
 def _ordered(groups: list[GroupView], filters: Filters) -> tuple[GroupView, ...]:
@@ -273,6 +291,7 @@ def answer_view(
     *,
     same_as_group: bool = True,
     gain: float = 0.0,
+    pages: str = "",
 ) -> AnswerView:
     """One answer as a card: rendered text with its evidence marked, verdicts per criterion."""
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
@@ -294,6 +313,7 @@ def answer_view(
         missing=triage.missing(part, grade),
         disagreements=triage.disagreements(part, grade),
         gain=gain,
+        pages=pages,
     )
 
 
