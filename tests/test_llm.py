@@ -78,15 +78,15 @@ def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                 endpoint.times.append(time.monotonic())
                 endpoint.in_flight += 1
                 endpoint.most_in_flight = max(endpoint.most_in_flight, endpoint.in_flight)
-            try:
-                self._reply(body)
-            finally:
-                with endpoint.lock:
-                    endpoint.in_flight -= 1
+            self._reply(body)
 
         def _reply(self, body: dict[str, Any]) -> None:
             served = endpoint.serve(body) if self.path == "/v1/chat/completions" else Served(404)
             time.sleep(served.delay)
+            # Done before the reply is written: once the client has it, its next request may
+            # arrive at once (counting after the write let a loaded machine see one too many).
+            with endpoint.lock:
+                endpoint.in_flight -= 1
             payload = served.payload
             data = (payload if isinstance(payload, str) else json.dumps(payload or {})).encode()
             self.send_response(served.status)
@@ -605,3 +605,164 @@ def test_failed_calls_are_tried_again_next_run(ws: Path, endpoint: Endpoint) -> 
 def test_samples_need_an_llm_judge(ws: Path) -> None:
     out = run(ws, "grade", "--judge", "lexical", "--samples", "3")
     assert out.exit_code != 0 and "no setting 'samples'" in out.output
+
+
+# The yesno style: P(Yes) of a closed question, then a quote ------------------------------------
+
+
+def yes_no(p_yes: float | None, *, top: bool = True) -> Any:
+    """A one-token reply whose first token's alternatives give P(Yes) = p_yes."""
+    if p_yes is None:
+        return completion("Maybe")
+    word = "Yes" if p_yes >= 0.5 else "No"
+    alternatives = [("Yes", p_yes * 0.9), ("yes", p_yes * 0.1), ("No", 1 - p_yes)]
+    response = completion(word)
+    response["choices"][0]["logprobs"] = {
+        "content": [
+            {
+                "token": word,
+                "logprob": math.log(max(p_yes if word == "Yes" else 1 - p_yes, 1e-9)),
+                "top_logprobs": [
+                    {"token": t, "logprob": math.log(max(q, 1e-9))} for t, q in alternatives
+                ]
+                if top
+                else [],
+            }
+        ]
+    }
+    return response
+
+
+def yesno_server(p_yes: float | None, quote: str | None = "randomly zeroes") -> Responder:
+    """Decisions answered with P(Yes); quote requests (the conversation goes on) with `quote`."""
+
+    def respond(body: dict[str, Any]) -> Served:
+        if body["messages"][-1]["role"] == "user" and len(body["messages"]) > 2:
+            return Served(500) if quote is None else Served(payload=completion(quote))
+        return Served(payload=yes_no(p_yes))
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    "p_yes, quote, status, fraction, confidence, reason",
+    [
+        # a clear Yes, backed by a quote from the answer
+        (0.9, "randomly zeroes activations", Status.MET, 0.9, 0.9, "answered Yes, P(Yes) = 0.90"),
+        # the quote wrapped in a label and quotation marks is still found
+        (0.8, 'Passage: "units cannot co-adapt"', Status.MET, 0.8, 0.8, "quote response"),
+        # unsure: partial credit at P(Yes), for review at the part's threshold
+        (0.5, "Dropout", Status.PARTIAL, 0.5, 0.5, "P(Yes) = 0.50"),
+        # a clear No: nothing to quote, no second request
+        (0.1, None, Status.NOT_MET, 0.1, 0.9, "answered No"),
+        # credit claimed with words that are not the student's: a human decides
+        (0.9, "prevents co-adaptation of neurons", Status.NEEDS_REVIEW, 0.9, 0.0,
+         "not in the answer"),
+        # the quote request failed: a human decides
+        (0.9, None, Status.NEEDS_REVIEW, 0.9, 0.0, "quote request failed"),
+        # neither Yes nor No among the alternatives
+        (None, None, Status.NEEDS_REVIEW, 0.0, 0.0, "not Yes or No"),
+    ],
+)  # fmt: skip
+def test_yesno_truth_table(
+    tmp_path: Path,
+    endpoint: Endpoint,
+    p_yes: float | None,
+    quote: str | None,
+    status: Status,
+    fraction: float,
+    confidence: float,
+    reason: str,
+) -> None:
+    endpoint.responder = yesno_server(p_yes, quote)
+    j = judge_one(llm(tmp_path, endpoint, style="yesno", max_retries=0))
+    assert j.status is status and reason in j.reason
+    assert j.fraction == pytest.approx(fraction) and j.confidence == pytest.approx(confidence)
+    decision = endpoint.bodies[0]
+    assert decision["max_tokens"] == 1 and decision["top_logprobs"] == 10
+    assert "response_format" not in decision
+    assert decision["messages"][-1]["content"].endswith(f"criterion: {ITEM.criterion}? Yes or No")
+    asked_quote = len(endpoint.bodies) > 1
+    assert asked_quote == (p_yes is not None and p_yes > 0.25)
+    if status is Status.MET:
+        assert j.evidence is not None and "llm-cache.jsonl" in j.reason
+    if asked_quote:  # the same conversation goes on: the prompt's prefix is re-used
+        follow = endpoint.bodies[1]["messages"]
+        assert follow[:2] == decision["messages"] and follow[2]["content"] == "Yes"
+
+
+def test_yesno_options_are_checked(tmp_path: Path, endpoint: Endpoint) -> None:
+    with pytest.raises(Exception, match='style = "yesno" reads P\\(Yes\\)'):
+        llm(tmp_path, endpoint, style="yesno", samples=3, temperature=0.7)
+    json_judge, yesno_judge = llm(tmp_path, endpoint), llm(tmp_path, endpoint, style="yesno")
+    assert json_judge.version != yesno_judge.version
+
+
+def test_yesno_dry_run_counts_decisions(ws: Path, endpoint: Endpoint) -> None:
+    config(ws, endpoint.url, style="yesno")
+    out = run(ws, "grade", "--judge", "llm", "--dry-run")
+    assert out.exit_code == 0, out.output
+    assert not endpoint.bodies and "6 calls to " in out.output
+    assert "one short quote request for each answer the model gives credit" in out.output
+    assert "Reply with one word: Yes or No." in out.output
+
+
+# gradewise evaluate with the llm judge -------------------------------------------------------
+
+GRADED = """\
+dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score
+toy,all,q1,Why dropout?,It zeroes units at random.,ID-A-001,it zeroes random units,1,1
+toy,all,q1,Why dropout?,It zeroes units at random.,ID-A-002,it adds noise to labels,0,1
+toy,all,q1,Why dropout?,It zeroes units at random.,ID-A-003,random units are zeroed,1,1
+toy,all,q1,Why dropout?,It zeroes units at random.,ID-A-004,it makes the net bigger,0,1
+toy,all,q1,Why dropout?,It zeroes units at random.,ID-A-005,units are switched off,1,1
+"""
+
+
+def evaluate_cli(ws: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["-w", str(ws), "evaluate", *args], catch_exceptions=False)
+
+
+def test_evaluate_uses_the_configured_llm(tmp_path: Path, endpoint: Endpoint) -> None:
+    endpoint.responder = quoting(p=0.9)
+    data = tmp_path / "graded.csv"
+    data.write_text(GRADED)
+    config(tmp_path, endpoint.url)
+    out = evaluate_cli(tmp_path, "--judge", "llm", "--k", "2", "--seed", "1", str(data))
+    assert out.exit_code == 0, out.output
+    assert "llm judge (v1:test-model#" in out.output and "calls sent" in out.output
+    # zero-shot: 5 answers; 2-shot: the 3 answers not marked by the human, with 2 examples
+    assert len(endpoint.bodies) == 5 + 3
+    k_shot = [b["messages"][-1]["content"] for b in endpoint.bodies[5:]]
+    assert all("Answers a human grader has marked for this part:" in m for m in k_shot)
+    assert all(m.count("% of the marks) ") == 2 for m in k_shot)
+    assert not any("marked for this part" in b["messages"][-1]["content"]
+                   for b in endpoint.bodies[:5])  # fmt: skip
+    for raw in endpoint.raw:  # answer ids (a student's, on real data) never reach the model
+        assert b"ID-A-00" not in raw
+
+
+def test_evaluate_reads_a_config_file(tmp_path: Path, endpoint: Endpoint) -> None:
+    endpoint.responder = quoting(p=0.9)
+    data = tmp_path / "graded.csv"
+    data.write_text(GRADED)
+    settings = tmp_path / "elsewhere"
+    settings.mkdir()
+    config(settings, endpoint.url)
+    out = evaluate_cli(tmp_path, "--judge", "llm", "--protocol", "zero-shot", "--config",
+                       str(settings / "gradewise.toml"), "-o", str(tmp_path / "r.json"),
+                       str(data))  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert len(endpoint.bodies) == 5
+    assert (settings / CACHE_FILE).is_file()  # the cache lives beside the settings file
+    assert "5 calls sent" in json.loads((tmp_path / "r.json").read_text())["llm_spend"]
+
+
+@pytest.mark.parametrize("judge", ["llm", "hybrid"])
+def test_evaluate_without_settings_is_a_one_line_error(tmp_path: Path, judge: str) -> None:
+    data = tmp_path / "graded.csv"
+    data.write_text(GRADED)
+    out = evaluate_cli(tmp_path, "--judge", judge, str(data))
+    assert out.exit_code != 0
+    [line] = out.output.strip().splitlines()
+    assert "gradewise.toml" in line and "[llm]" in line

@@ -30,6 +30,7 @@ ANSWER = (
         ("CONSTANT Gradient", "constant gradient"),  # case
         ("gradient, so it", "gradient,\n  so it"),  # a line break and indentation in the answer
         ('"constant gradient"', "constant gradient"),  # quoted by the model
+        ("<<<constant gradient>>>", "constant gradient"),  # inside the prompt's answer markers
         ('weights to "zero"', "weights to “zero”"),  # typographic quotes in the answer
         ("The L1 penalty ... small weights", "The L1 penalty has a constant gradient,\n  so it "
          "pushes small weights"),  # pieces joined by an ellipsis, in order

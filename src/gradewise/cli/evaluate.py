@@ -15,7 +15,8 @@ from gradewise import agreement
 from gradewise.cli.common import echo_json, output_file, table, workspace
 from gradewise.errors import WorkspaceError
 from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded, seeded_choice
-from gradewise.judges.registry import judges
+from gradewise.judges.llm import spend_line
+from gradewise.judges.registry import Configurable, Judge, judges
 
 COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "macro-F1", "w-F1",
            "coverage", "answers/s"]  # fmt: skip
@@ -50,6 +51,11 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
     "--limit-questions", type=click.IntRange(1), help="Only the first N questions per data set."
 )
 @click.option(
+    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings for a judge that takes them (llm, hybrid): this file instead of the "
+    "gradewise.toml of the workspace (-w, default the current folder).",
+)  # fmt: skip
+@click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON here."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -57,13 +63,16 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
 def evaluate_command(
     ctx: click.Context, data: Path | None, human: Path | None, worst: int, judge_id: str,
     protocol: str, shots: tuple[int, ...], seed: int, selection: str, limit_questions: int | None,
-    output: Path | None, as_json: bool,
+    config_file: Path | None, output: Path | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Measure a judge against human grades in DATA (the graded-answers CSV format), or with
     --human compare this exam's grades with a second grader's (answer_id STUDENT:PART, as
     `gradewise export graded` writes it).
 
     Example: gradewise evaluate mohler.csv --judge lexical --protocol k-shot --k 10
+
+    The llm and hybrid judges read [llm] of gradewise.toml (or --config FILE); their prompts get
+    the question, reference, answer and the k marked answers, never an answer's id.
     """
     if (data is None) == (human is None):
         raise WorkspaceError(
@@ -74,23 +83,38 @@ def evaluate_command(
         _compare(ctx, human, worst=worst, output=output, as_json=as_json)
         return
     assert data is not None
-    judge = judges().get(judge_id)
-    if judge is None:
-        raise WorkspaceError(
-            f"no judge {judge_id!r}", fix=f"use one of: {', '.join(judges().ids())}"
-        )
+    judge = _judge(ctx, judge_id, config_file)
     rows = read_graded(data)
     if limit_questions:
         rows = first_questions(rows, limit_questions)
     choose = seeded_choice if selection == "random" else None
     report = evaluate(rows, judge, _protocols(protocol, shots), seed=seed, choose=choose)
+    found = report.to_dict()
+    spent = spend_line(judge)
+    if spent:
+        found["llm_spend"] = spent
     if output:
-        output_file(output).write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
+        output_file(output).write_text(json.dumps(found, indent=2), encoding="utf-8")
     if as_json:
-        echo_json(report.to_dict())
+        echo_json(found)
         return
     cells = [[m.dataset, m.split, m.protocol, m.n, *map(_fmt, _figures(m))] for m in report.results]
     table(f"{judge.id} judge (v{judge.version}) on {data.name}", COLUMNS, cells)
+    if spent:
+        click.echo(spent)
+
+
+def _judge(ctx: click.Context, judge_id: str, config_file: Path | None) -> Judge:
+    """The judge by id, with its settings (the workspace's gradewise.toml, or --config)."""
+    judge = judges().get(judge_id)
+    if judge is None:
+        raise WorkspaceError(
+            f"no judge {judge_id!r}", fix=f"use one of: {', '.join(judges().ids())}"
+        )
+    if not isinstance(judge, Configurable):
+        return judge
+    root = ctx.find_root().obj
+    return judge.configured(config_file or (root if isinstance(root, Path) else Path(".")), {})
 
 
 def _protocols(choice: str, shots: tuple[int, ...]) -> list[str]:

@@ -15,6 +15,10 @@ the judge's version carries the model and a hash of the options, so changing the
 Prompts hold no student identity: a JudgeItem carries none. (A student who writes their own
 name inside an answer sends it along with the answer.)
 
+With `style = "yesno"` (the default for an in-process model, `url = "local:"`) each decision is
+a closed question whose P(Yes) is the fraction and max(P, 1 − P) the confidence; what gives
+credit must still be backed by a quote found in the answer (see `llm_prompt`).
+
 `hybrid` asks an offline judge first (`[hybrid] offline`, default similarity) and the LLM only
 where that judge is less confident than the part's `review_below`.
 """
@@ -32,16 +36,27 @@ from typing import Any
 from gradewise.errors import WorkspaceError
 from gradewise.hookspecs import hookimpl
 from gradewise.judges.llm_client import CACHE_FILE, Client, Reply, ResponseCache, request_key
-from gradewise.judges.llm_config import CONFIG_FILE, NO_CONFIG_FIX, Config, load_config
+from gradewise.judges.llm_config import (
+    CONFIG_FILE,
+    NO_CONFIG_FIX,
+    Config,
+    load_config,
+    settings_file,
+)
+from gradewise.judges.llm_local import LocalClient, LocalModel, ModelFile, model_file
 from gradewise.judges.llm_prompt import (
     FRACTIONS,
     PROMPT_VERSION,
-    SYSTEM,
+    YESNO_VERSION,
     Unreadable,
     find_quote,
+    quote_request,
+    read_quote,
     read_reply,
     request,
     verdict_probability,
+    yes_probability,
+    yesno_request,
 )
 from gradewise.judges.registry import Configurable, Judge, JudgeItem, Judgement, judges
 from gradewise.model import Status
@@ -51,6 +66,9 @@ NOT_CONFIGURED = f"the llm judge is not configured: in {CONFIG_FILE}, {NO_CONFIG
 # Confidence of a single sample when the endpoint gives no token probabilities: below every
 # sensible review threshold, so a human checks it.
 UNKNOWN_CONFIDENCE = 0.5
+# yesno: P(Yes) bands, as the similarity judge's fractions (at most NOT_MET_UP_TO: no credit,
+# nothing to quote; from MET_FROM: met; between: partial).
+NOT_MET_UP_TO, MET_FROM = 0.25, 0.75
 
 
 @dataclass(frozen=True)
@@ -72,10 +90,12 @@ class Preview:
     endpoint: str
     bodies: tuple[dict[str, Any], ...]
     cached: int
+    quotes: bool = False  # yesno: a quote request follows each decision that gives credit
 
     def render(self) -> str:
         """The prompts as they would be sent, then the number of calls."""
-        lines = [f"System prompt (every call):\n{SYSTEM}"]
+        system = self.bodies[0]["messages"][0]["content"] if self.bodies else ""
+        lines = [f"System prompt (every call):\n{system}"]
         for i, body in enumerate(self.bodies, 1):
             seed = body.get("seed")
             lines.append(f"--- call {i} of {len(self.bodies)} (seed {seed}) ---")
@@ -85,9 +105,14 @@ class Preview:
 
     def summary(self) -> str:
         to_send = len(self.bodies) - self.cached
+        more = (
+            ", then one short quote request for each answer the model gives credit"
+            if self.quotes
+            else ""
+        )
         return (
             f"{len(self.bodies)} calls to {self.endpoint}: {to_send} to send, {self.cached} "
-            "already in the cache (dry run: nothing was sent)"
+            f"already in the cache{more} (dry run: nothing was sent)"
         )
 
 
@@ -96,25 +121,38 @@ class LLMJudge:
 
     id = "llm"
 
-    def __init__(self, config: Config | None = None, root: Path | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, root: Path | None = None, model: ModelFile | None = None
+    ) -> None:
         self.config = config
         self.version = (
-            VERSION if config is None else f"{VERSION}:{config.llm.model}#{_hash(config)}"
+            VERSION if config is None else f"{VERSION}:{config.llm.model}#{_hash(config, model)}"
         )
-        self.client = None
+        self.client: Client | None = None
         if config is not None and root is not None:
-            self.client = Client(config.llm, config.api_key, ResponseCache(root / CACHE_FILE))
+            cache = ResponseCache(settings_file(root).parent / CACHE_FILE)
+            if model is not None:
+                self.client = LocalClient(config.llm, cache, LocalModel(model, config.llm))
+            else:
+                self.client = Client(config.llm, config.api_key, cache)
 
     def configured(self, root: Path, options: Mapping[str, Any]) -> LLMJudge:
-        """This judge with the workspace's `[llm]` settings (`options` override them)."""
-        return LLMJudge(
-            load_config(root, {k: v for k, v in options.items() if v is not None}), root
-        )
+        """This judge with the `[llm]` settings of the workspace at `root` (or of the settings
+        file `root`); `options` override them. A local model is found (not loaded) here."""
+        config = load_config(root, {k: v for k, v in options.items() if v is not None})
+        if not config.llm.local:
+            return LLMJudge(config, root)
+        model = model_file(config.llm)
+        if not config.llm.model:
+            config = replace(config, llm=config.llm.model_copy(update={"model": model.name}))
+        return LLMJudge(config, root, model)
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """One judgement per item; never raises (failures are needs_review judgements)."""
         if self.client is None or self.config is None:
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, NOT_CONFIGURED) for _ in items]
+        if self.config.llm.verdict_style == "yesno":
+            return self._yesno(items)
         try:
             replies = self.client.complete_all(self._bodies(items))
             n = self.config.llm.samples
@@ -126,9 +164,10 @@ class LLMJudge:
         """The requests `judge_many(items)` would send; nothing is sent."""
         if self.client is None or self.config is None:
             raise WorkspaceError(NOT_CONFIGURED)
-        bodies = tuple(self._bodies(items))
+        yesno = self.config.llm.verdict_style == "yesno"
+        bodies = tuple(self._decisions(items) if yesno else self._bodies(items))
         cached = sum(self.client.cache.get(request_key(b)) is not None for b in bodies)
-        return Preview(self.config.llm.endpoint, bodies, cached)
+        return Preview(self.config.llm.endpoint, bodies, cached, quotes=yesno)
 
     def spend_line(self) -> str:
         """Calls, tokens and cost of this run so far."""
@@ -140,6 +179,56 @@ class LLMJudge:
         assert self.config is not None
         s = self.config.llm
         return [request(item, s, k) for item in items for k in range(s.samples)]
+
+    def _decisions(self, items: Sequence[JudgeItem]) -> list[dict[str, Any]]:
+        assert self.config is not None
+        return [yesno_request(item, self.config.llm) for item in items]
+
+    def _yesno(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        """P(Yes) per item, then a quote request for each that gets credit; never raises."""
+        assert self.client is not None and self.config is not None
+        try:
+            asks = self._decisions(items)
+            decided = self.client.complete_all(asks)
+            chances = [yes_probability(r.first) for r in decided]
+            credit = [i for i, p in enumerate(chances) if p is not None and p > NOT_MET_UP_TO]
+            bodies = [quote_request(asks[i], self.config.llm) for i in credit]
+            quotes = dict(zip(credit, self.client.complete_all(bodies), strict=True))
+            return [
+                self._answered(item, decided[i], chances[i], quotes.get(i))
+                for i, item in enumerate(items)
+            ]
+        except Exception as exc:  # a judge failure goes to a human, never to zero marks
+            return [_review(f"llm judge failed: {exc!r}") for _ in items]
+
+    def _answered(
+        self, item: JudgeItem, decision: Reply, p: float | None, quote: Reply | None
+    ) -> Judgement:
+        """One yesno decision: P(Yes) as the fraction, credit only with a quote in the answer."""
+        assert self.config is not None
+        if decision.error:
+            return Judgement(Status.ERROR, 0.0, 0.0, f"the LLM call failed: {decision.error}")
+        if p is None:
+            said = decision.content[:40]
+            return _review(f"the LLM answered {said!r}, not Yes or No [{_ref(decision)}]")
+        fraction, confidence = round(p, 4), round(max(p, 1 - p), 4)
+        said = f"the LLM answered {'Yes' if p >= 0.5 else 'No'}, P(Yes) = {p:.2f}"
+        where = f"llm {self.config.llm.model}, seed {self.config.llm.seed}, {_ref(decision)}"
+        if quote is None:
+            return Judgement(Status.NOT_MET, fraction, confidence, f"{said} [{where}]")
+        if quote.error:
+            why = f"{said}, but the quote request failed: {quote.error} [{where}]"
+            return Judgement(Status.NEEDS_REVIEW, fraction, 0.0, why)
+        passage = read_quote(quote.content)
+        span = find_quote(item.answer, passage)
+        if span is None:
+            why = f"{said}, but quoted {passage[:80]!r}, which is not in the answer"
+            return Judgement(
+                Status.NEEDS_REVIEW, fraction, 0.0, f"{why} [{where}; quote {_ref(quote)}]"
+            )
+        status = Status.MET if p >= MET_FROM else Status.PARTIAL
+        reason = f"{said} [{where}; quote {_ref(quote)}]"
+        return Judgement(status, fraction, confidence, reason, span)
 
     def _decide(self, item: JudgeItem, replies: Sequence[Reply]) -> Judgement:
         """Majority vote over the samples; no clear majority is needs_review."""
@@ -214,13 +303,18 @@ def _ref(reply: Reply) -> str:
     return f"response {reply.key[:12]} in {CACHE_FILE}"
 
 
-def _hash(config: Config) -> str:
-    """The options that change what the model is asked (not where, nor how patiently)."""
+def _hash(config: Config, model: ModelFile | None = None) -> str:
+    """The options that change what the model is asked (not where, nor how patiently), and
+    which model file answers where it runs in this process."""
     s = config.llm
-    options = [
+    options: list[Any] = [
         *(PROMPT_VERSION, s.model, s.temperature, s.samples, s.seed),
         *(s.max_tokens, s.examples, s.logprobs, s.response_format),
     ]
+    if s.verdict_style == "yesno":
+        options = [YESNO_VERSION, s.model, s.seed, s.examples, s.top_logprobs]
+    if model is not None:
+        options.append(model.sha256)
     return hashlib.sha256(json.dumps(options).encode()).hexdigest()[:10]
 
 

