@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from gradewise.workspace import init_workspace, open_workspace
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,6 +26,17 @@ CHROMIUM_FLAGS = [
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="Rewrite golden files.")
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example workspace, its scripts added and graded (one per test module)."""
+    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"], root / "roster.csv")
+    ws.grade()
+    ws.store.close()  # the database file is whole (WAL folded in), ready to be copied
+    return root
 
 
 def missing_system_package(what: str, install: str) -> None:

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from gradewise.cli import cli
@@ -30,18 +29,8 @@ from gradewise.model import (
 )
 from gradewise.reports import feedback
 from gradewise.scoring import results
-from gradewise.workspace import init_workspace, open_workspace
 
 PLOT_COLOURS = {(0x4A, 0x6F, 0xA5), (0x2E, 0x8B, 0x57)}  # the histogram's and criteria's bars
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    return root
 
 
 def shots(tmp_path: Path) -> Path:

@@ -21,18 +21,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from gradewise.workspace import init_workspace, open_workspace
+from gradewise.workspace import open_workspace
 
 PART = "II.7.a"  # four criteria: 1 + 1 + 1 + 2 marks
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    return root
 
 
 @pytest.fixture(scope="module")

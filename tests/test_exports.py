@@ -26,15 +26,6 @@ EXPORTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    return root
-
-
 @pytest.mark.parametrize("args, name", EXPORTS)
 def test_export_matches_golden(
     example: Path, args: tuple[str, ...], name: str, request: pytest.FixtureRequest

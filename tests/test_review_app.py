@@ -22,25 +22,15 @@ from gradewise.review import create_app
 from gradewise.review.identity import Identities
 from gradewise.review.pages import part_view, queue_view
 from gradewise.store import open_store
-from gradewise.workspace import DB_FILE, Workspace, init_workspace, open_workspace
+from gradewise.workspace import DB_FILE, Workspace, open_workspace
 
 WHO = "ta-tester"
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    ws.store.close()  # the database file is whole (WAL folded in) before it is copied
-    return root
-
-
 @pytest.fixture
-def ws(graded: Path, tmp_path: Path) -> Workspace:
+def ws(example: Path, tmp_path: Path) -> Workspace:
     """A fresh copy of the graded example per test: marks made in one never leak into another."""
-    return open_workspace(shutil.copytree(graded, tmp_path / "ws"))
+    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
 
 
 def client_for(ws: Workspace, **options: Any) -> TestClient:

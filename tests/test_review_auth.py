@@ -53,11 +53,10 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
+def graded(example: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graded example with an instructor and a TA."""
+    root = shutil.copytree(example, tmp_path_factory.mktemp("auth") / "ws")
     ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
     users = Users(ws.store)
     users.add(INSTRUCTOR[0], "instructor", CHEAP.hash(INSTRUCTOR[1]), who="test")
     users.add(TA[0], "ta", CHEAP.hash(TA[1]), [TA_PART], who="test")

@@ -16,17 +16,6 @@ from click.testing import CliRunner
 from gradewise.cli import cli
 from gradewise.errors import ReviewError
 from gradewise.review.server import host_names, is_loopback, listen, url
-from gradewise.workspace import init_workspace, open_workspace
-
-
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    ws.store.close()
-    return root
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from gradewise.model import Status
 from gradewise.review import rubric
 from gradewise.review.pages import queue_view
 from gradewise.scoring import score_part
-from gradewise.workspace import Workspace, init_workspace, open_workspace
+from gradewise.workspace import Workspace, open_workspace
 from test_review_app import cards, client_for
 
 PART = "II.7.a"  # grad 1, w1 1, w2 1, w3 2 (final answer); five marks
@@ -150,19 +150,9 @@ def change(client: TestClient, op: str, criterion: str, *, save: bool = True, **
     return client.post(url, json={**body, "why": "test"})
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    ws.store.close()
-    return root
-
-
 @pytest.fixture
-def ws(graded: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(graded, tmp_path / "ws"))
+def ws(example: Path, tmp_path: Path) -> Workspace:
+    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
 
 
 @pytest.fixture

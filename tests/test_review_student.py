@@ -1,5 +1,5 @@
 """The per-student page: the script as coloured pieces with a legend, and moving a piece to
-another part (a segmentation override, audited, version-checked, that student re-graded).
+another part (a segmentation override, audited, version-checked, that student re-example).
 """
 
 from __future__ import annotations
@@ -13,25 +13,15 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from gradewise.workspace import Workspace, init_workspace, open_workspace
+from gradewise.workspace import Workspace, open_workspace
 from test_review_app import Elements, cards, client_for
 
 STUDENT = "s2024001"
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    ws.store.close()
-    return root
-
-
 @pytest.fixture
-def ws(graded: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(graded, tmp_path / "ws"))
+def ws(example: Path, tmp_path: Path) -> Workspace:
+    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
 
 
 @pytest.fixture

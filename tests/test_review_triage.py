@@ -16,7 +16,7 @@ from gradewise.model import Criterion, Key, Part, PartGrade, Status, Verdict
 from gradewise.review import triage
 from gradewise.review.pages import queue_view
 from gradewise.review.triage import Filters, parse_filters
-from gradewise.workspace import Workspace, init_workspace, open_workspace
+from gradewise.workspace import Workspace, open_workspace
 from test_review_app import cards, client_for
 
 FINAL = Key("numeric", {"value": 1}, "final")
@@ -124,19 +124,9 @@ def test_parse_filters(query: dict[str, str], filters: Filters) -> None:
 # the pages -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_workspace(tmp_path_factory.mktemp("ex") / "ws", example=True)
-    ws = open_workspace(root)
-    ws.add_scripts([root / "scripts"], root / "roster.csv")
-    ws.grade()
-    ws.store.close()
-    return root
-
-
 @pytest.fixture
-def ws(graded: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(graded, tmp_path / "ws"))
+def ws(example: Path, tmp_path: Path) -> Workspace:
+    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
 
 
 @pytest.fixture
