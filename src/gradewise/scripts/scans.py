@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gradewise import pdf
 from gradewise.errors import ScriptError
 from gradewise.model import Script
 from gradewise.scripts import ocr
@@ -149,28 +149,7 @@ def _pdf_pages(data: bytes, source: str, engine: str) -> Iterator[str]:
 
 
 def _open_pdf(data: bytes, source: str) -> Any:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not for instructors
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ScriptError(
-                "is an encrypted PDF",
-                file=source,
-                fix="save an unprotected copy (open it and print to PDF) and add that",
-            )
-        len(reader.pages)  # a broken page tree only shows here
-    except ScriptError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
-        raise ScriptError(
-            f"is not a readable PDF ({type(exc).__name__})",
-            file=source,
-            fix="open it in a PDF viewer and save or print it to a new PDF",
-        ) from None
-    return reader
+    return pdf.open_pdf(data, source, error=ScriptError, then="add that")
 
 
 def _page_text(page: Any) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gradewise import pdf
 from gradewise.errors import GradewiseError
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
@@ -97,31 +98,7 @@ def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
 
 def open_pdf(data: bytes, source: str) -> Any:
     """A pypdf reader, decrypted if it only has an empty password; DocumentError otherwise."""
-    import io
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not for instructors
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(
-                "is an encrypted PDF",
-                file=source,
-                fix="save an unprotected copy (open it and print to PDF) and use that",
-            )
-        len(reader.pages)  # broken page trees only show up here
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, NotImplementedError) as exc:
-        raise DocumentError(
-            f"is not a readable PDF ({type(exc).__name__})",
-            file=source,
-            fix="open it in a PDF viewer and save or print it to a new PDF",
-        ) from None
-    return reader
+    return pdf.open_pdf(data, source, error=DocumentError, then="use that")
 
 
 def pdf_page_texts(data: bytes, source: str) -> list[str]:
