@@ -20,12 +20,12 @@ Definitions (the report states them too):
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from gradewise import evaluate
 from gradewise.model import Exam, PartGrade, Result, Status
 from gradewise.scoring import skipped
 from gradewise.store.db import Event
@@ -126,13 +126,9 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Pearson's r; None with fewer than 3 pairs or when either side does not vary."""
     if len(xs) != len(ys) or len(xs) < 3:
         return None
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx < EPSILON or syy < EPSILON:
-        return None
-    return sxy / math.sqrt(sxx * syy)
+    if variance(xs) * len(xs) < EPSILON or variance(ys) * len(ys) < EPSILON:
+        return None  # a part everyone scored alike: r is undefined, not 0
+    return evaluate.pearson(xs, ys)
 
 
 def variance(values: Sequence[float]) -> float:

@@ -33,7 +33,7 @@ from gradewise.errors import ConflictError, ExamError
 from gradewise.exam import load_exam_text
 from gradewise.exam.edit import Edited, RubricChange, edit_rubric
 from gradewise.judges.registry import JudgeItem, Judgement
-from gradewise.model import Criterion, Exam, Part, PartGrade
+from gradewise.model import Criterion, Exam, Part, PartGrade, Status
 from gradewise.review import triage
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.scoring import score_part
@@ -275,7 +275,10 @@ class SeenJudge:
     version: str
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
-        raise NotImplementedError("only used to compute input hashes, never to judge")
+        """Only its id and version are used (for input hashes); asked anyway, it abstains,
+        as the Judge protocol says a judge that cannot decide must."""
+        reason = f"{self.id}@{self.version} is known here only by name"
+        return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
 
 
 def _judges(grades: Sequence[PartGrade]) -> list[SeenJudge]:

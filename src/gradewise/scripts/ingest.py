@@ -88,7 +88,8 @@ def _refuse_binary(data: bytes, source: str) -> None:
         )
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """A script file's bytes; a folder or unreadable file is a one-line ScriptError."""
     try:
         return path.read_bytes()
     except IsADirectoryError:
@@ -169,7 +170,7 @@ def student_from_filename(path: Path) -> str:
 
 def read_script(path: Path, *, roster: Roster | None = None) -> Script:
     """Read one script file; see the module docstring for how ids, names and encodings work."""
-    text, _ = decode_bytes(_read_bytes(path), str(path))
+    text, _ = decode_bytes(read_bytes(path), str(path))
     fields, _ = front_matter(text, source=str(path))
     student = next((fields[k] for k in ID_KEYS if fields.get(k)), "") or student_from_filename(path)
     if not student:
@@ -269,7 +270,7 @@ def read_roster(path: Path) -> Roster:
     Errors name the file and line: a missing id column, a row with too many fields or no id,
     and an id listed twice.
     """
-    text, _ = decode_bytes(_read_bytes(path), str(path))
+    text, _ = decode_bytes(read_bytes(path), str(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = next(reader, None)
     if header is None:

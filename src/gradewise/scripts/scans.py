@@ -27,6 +27,7 @@ from gradewise.scripts.ingest import (
     SCRIPT_SUFFIXES,
     Roster,
     front_matter,
+    read_bytes,
     student_from_filename,
 )
 
@@ -99,21 +100,10 @@ def read_scan(path: Path, *, roster: Roster | None = None, engine: str = "tesser
 
 def scan_pages(path: Path, *, engine: str = "tesseract") -> list[str]:
     """The text of each page of a PDF or image file."""
-    data = _read(path)
+    data = read_bytes(path)
     if path.suffix.lower() in PDF_SUFFIXES:
         return list(_pdf_pages(data, str(path), engine))
     return [ocr.engine(engine).read(image, source=str(path)) for image in _images(data, path)]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ScriptError(
-            f"cannot be read ({exc.strerror or exc})",
-            file=str(path),
-            fix="check that the file exists and that you may read it",
-        ) from None
 
 
 def _images(data: bytes, path: Path) -> Iterator[Any]:
