@@ -216,10 +216,42 @@ def test_human_marks_reach_the_whole_part_judge_and_trigger_regrading() -> None:
     _judged(judge, "good", "good", examples=examples)
     by_part = {i.group: i for i in judge.seen}
     assert by_part["I.2"].examples == examples["I.2"]
-    assert by_part["I.1"].examples == ()  # criterion judgements get no part-level marks
+    assert by_part["I.1#idea"].examples == ()  # no marks for I.1 yet
     reg, _ = _registry()
     exam, answers = _text_exam(), _answers("good", "good")
     first = grading.plan(exam, answers, reg=reg, judge=judge)
     previous = {(j.answer.student, j.answer.address): j.input_hash for j in first}
     again = grading.plan(exam, answers, previous, reg=reg, judge=judge, examples=examples)
     assert [j.answer.address for j in again] == ["I.2"]  # a new human mark re-grades that part only
+
+
+POSITIVE, DEDUCTION = Criterion("c", "says why", 2), Criterion("u", "units missing", -1)
+ALTERNATIVE = Criterion("a", "one of two ways", 2, group="way")
+
+
+@pytest.mark.parametrize(
+    "criterion, part_fraction, expected",
+    [
+        (POSITIVE, 1.0, (1.0,)),  # full marks: every criterion that adds marks was met
+        (POSITIVE, 0.0, (0.0,)),  # no marks: none was
+        (POSITIVE, 0.5, ()),  # in between: says nothing about one criterion
+        (DEDUCTION, 1.0, (0.0,)),  # full marks: no deduction applied
+        (DEDUCTION, 0.0, ()),  # no marks: a deduction may or may not have applied
+        (ALTERNATIVE, 1.0, ()),  # full marks may have come from the other way
+        (ALTERNATIVE, 0.0, (0.0,)),
+    ],
+)
+def test_part_marks_teach_a_criterion_only_at_the_ends_of_the_scale(
+    criterion: Criterion, part_fraction: float, expected: tuple[float, ...]
+) -> None:
+    got = grading.criterion_examples(criterion, (Example("an answer", part_fraction),))
+    assert tuple(e.fraction for e in got) == expected
+
+
+def test_full_and_zero_marks_reach_the_rubric_criterion_judge() -> None:
+    judge = Echo()
+    marked = (Example("random zeroing of units", 1.0), Example("faster GPUs", 0.0),
+              Example("zeroing", 0.5))  # fmt: skip
+    _judged(judge, "good", "good", examples={"I.1": marked})
+    [item] = [i for i in judge.seen if i.group == "I.1#idea"]
+    assert item.examples == (Example("random zeroing of units", 1.0), Example("faster GPUs", 0.0))

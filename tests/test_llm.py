@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +25,8 @@ from click.testing import CliRunner, Result
 from gradewise.cli import cli
 from gradewise.judges.llm import HybridJudge, LLMJudge
 from gradewise.judges.llm_client import CACHE_FILE
-from gradewise.judges.registry import JudgeItem, Judgement, judges
+from gradewise.judges.registry import Judge, JudgeItem, Judgement, Selector, judges
+from gradewise.judges.similarity import SimilarityJudge
 from gradewise.model import Status
 from gradewise.workspace import open_workspace
 
@@ -766,3 +768,98 @@ def test_evaluate_without_settings_is_a_one_line_error(tmp_path: Path, judge: st
     assert out.exit_code != 0
     [line] = out.output.strip().splitlines()
     assert "gradewise.toml" in line and "[llm]" in line
+
+
+# Which answers a human should mark first (select) ---------------------------------------------
+
+ANSWERS = [line.split(",")[6] for line in GRADED.splitlines()[1:]]
+
+
+class Fixed:
+    """An offline judge that chooses: always the last answers."""
+
+    id, version = "fixed", "1"
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, "") for _ in items]
+
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]:
+        return [len(answers) - 1 - i for i in range(k)]
+
+
+class Failing(Fixed):
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]:
+        raise RuntimeError("a bug in the offline judge's choice")
+
+
+def hybrid_with(offline: str) -> Callable[[Path, Endpoint], Judge]:
+    def make(tmp_path: Path, endpoint: Endpoint) -> Judge:
+        root = config(tmp_path, endpoint.url)
+        with (root / "gradewise.toml").open("a") as out:
+            out.write(f'[hybrid]\noffline = "{offline}"\n')
+        return HybridJudge().configured(root, {})
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "make, chooses",
+    [
+        (lambda tmp, ep: LLMJudge(), "similarity"),  # unconfigured (as `review next` gets it)
+        (lambda tmp, ep: llm(tmp, ep), "similarity"),  # configured: still never asks the LLM
+        (lambda tmp, ep: HybridJudge(), "similarity"),  # unconfigured: by meaning
+        (hybrid_with("lexical"), "similarity"),  # an offline judge that cannot choose
+        (hybrid_with("similarity"), "similarity"),  # an offline judge that chooses
+        (lambda tmp, ep: HybridJudge(Fixed(), LLMJudge()), "fixed"),  # ... is asked
+        (lambda tmp, ep: HybridJudge(Failing(), LLMJudge()), "random"),  # ... and may fail
+    ],
+)
+def test_select_truth_table(
+    tmp_path: Path, endpoint: Endpoint, make: Callable[[Path, Endpoint], Judge], chooses: str
+) -> None:
+    judge, k, marked = make(tmp_path, endpoint), 2, [0]
+    assert isinstance(judge, Selector)
+    picks = judge.select(ANSWERS, k, random.Random(0), marked)
+    assert len(set(picks)) == k and not set(picks) & set(marked)
+    assert all(0 <= i < len(ANSWERS) for i in picks)
+    expected = {
+        "similarity": SimilarityJudge().select(ANSWERS, k, random.Random(0), marked),
+        "fixed": [4, 3],
+        "random": sorted(random.Random(0).sample([1, 2, 3, 4], k)),  # seeded: reproducible
+    }
+    assert picks == expected[chooses]
+    assert not endpoint.bodies  # choosing never calls the LLM
+
+
+def test_registered_llm_judges_are_selectors() -> None:
+    assert isinstance(judges().get("llm"), Selector)
+    assert isinstance(judges().get("hybrid"), Selector)
+
+
+def test_evaluate_k_shot_marks_what_the_similarity_judge_chooses(
+    tmp_path: Path, endpoint: Endpoint
+) -> None:
+    endpoint.responder = quoting(p=0.9)
+    data = tmp_path / "graded.csv"
+    data.write_text(GRADED)
+    config(tmp_path, endpoint.url)
+    out = evaluate_cli(tmp_path, "--judge", "llm", "--protocol", "k-shot", "--k", "2",
+                       "--seed", "0", str(data))  # fmt: skip
+    assert out.exit_code == 0, out.output
+    picked = SimilarityJudge().select(ANSWERS, 2, random.Random(0))
+    assert picked != sorted(random.Random(0).sample(range(5), 2))  # not what chance would pick
+    predicted = {student_answer(b) for b in endpoint.bodies}
+    assert predicted == {a for i, a in enumerate(ANSWERS) if i not in picked}
+
+
+@pytest.mark.parametrize("judge", ["llm", "hybrid"])
+def test_review_next_chooses_as_the_similarity_judge(ws: Path, judge: str) -> None:
+    # No [llm] settings and no endpoint: choosing needs neither.
+    by_judge = run(ws, "review", "next", "I.2", "-n", "1", "--judge", judge, "--json")
+    by_meaning = run(ws, "review", "next", "I.2", "-n", "1", "--judge", "similarity", "--json")
+    assert by_judge.exit_code == 0, by_judge.output
+    assert json.loads(by_judge.output) == json.loads(by_meaning.output)

@@ -254,7 +254,8 @@ def test_add_flags_old_gradings_as_affected(client: TestClient, ws: Workspace) -
     # A grader's mark confirms one; re-grading decides the new criterion for all (no judge
     # here: a human decides it, but the answer is no longer affected).
     first = sorted(answered)[0]
-    mark = {"answers": [{"student": first, "version": 0}], "score": 3}
+    seen = int(cards(affected)[first]["data-version"])  # moved on by the flag
+    mark = {"answers": [{"student": first, "version": seen}], "score": 3}
     assert client.post(f"/part/{PART}/mark", json=mark).status_code == 200
     assert first not in cards(client.get(f"/part/{PART}?status=affected").text)
     assert now.grade() == 9
@@ -355,3 +356,25 @@ def test_rescoring_reaches_the_part_page(client: TestClient, ws: Workspace) -> N
         k: float(c["data-proposal"]) for k, c in cards(client.get(f"/part/{PART}").text).items()
     }
     assert proposals == {g.student: g.auto_score for g in fresh(ws).grades(address=PART)}
+
+
+def test_a_page_loaded_before_a_rubric_change_cannot_save_its_old_proposal(
+    client: TestClient, ws: Workspace
+) -> None:
+    shown = cards(client.get(f"/part/{PART}").text)  # a grader's page, before the change
+    old = {g.student: g.auto_score for g in ws.grades(address=PART)}
+    change(client, "edit", "w3", marks=1)
+    moved = [g for g in fresh(ws).grades(address=PART) if g.auto_score != old[g.student]]
+    assert moved  # the change re-scored some answers
+    student = moved[0].student
+    stale = {"student": student, "version": int(shown[student]["data-version"])}
+    reply = client.post(f"/part/{PART}/mark", json={"answers": [stale], "score": old[student]})
+    assert reply.status_code == 409 and "reload" in reply.json()["error"]
+    (event,) = ws.store.events(student, PART)  # the answer's history says why it moved
+    assert (event.kind, event.old, event.new) == (
+        "rubric.rescore",
+        f"{old[student]:g}",
+        f"{moved[0].auto_score:g}",
+    )
+    unmoved = [s for s in old if s not in {g.student for g in moved}]
+    assert all(not ws.store.events(s, PART) for s in unmoved)  # nothing moved, nothing logged

@@ -203,6 +203,19 @@ def test_the_group_fit_follows_the_grader(
     assert low - 1e-9 <= after <= high + 1e-9 and slope >= 0
 
 
+def test_confidence_is_no_higher_than_the_judge_proved_on_the_marked_answers() -> None:
+    marked = [(Q["right"], 1.0), ("It fits noise in the training data.", 1.0), (Q["wrong"], 0.0),
+              ("It is about the learning rate.", 0.0)]  # fmt: skip
+    agreeing = tuple(Example(a, f) for a, f in marked)  # as the judge sees them
+    # The same answers marked the other way round: the judge was wrong on this part's marked
+    # answers, so it is no surer than that about the next one.
+    contrary = tuple(Example(a, 1 - f) for a, f in marked)
+    items = [JudgeItem(Q["question"], Q["reference"], Q["partial"], examples=e, group=g)
+             for e, g in ((agreeing, "part 1"), (contrary, "part 2"))]  # fmt: skip
+    sure, unsure = (j.confidence for j in JUDGE.judge_many(items))
+    assert unsure <= 0.6 and sure > unsure + 0.15
+
+
 class Broken(Encoder):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("model file is corrupt")

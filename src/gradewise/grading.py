@@ -156,18 +156,34 @@ def _judge(
 def _judge_item(job: Job, c: int, examples: Examples) -> JudgeItem:
     part = job.part
     criterion = part.criteria[c] if c >= 0 else None
+    lessons = examples.get(part.address, ())
     return JudgeItem(
         question=part.prompt,
         reference=part.reference,
         answer=job.answer.text,
         criterion=criterion.text if criterion else "",
         max_marks=abs(criterion.marks) if criterion else part.marks,
-        # Human marks are per part, so they teach the whole-part judgement only.
-        examples=() if criterion else examples.get(part.address, ()),
-        group=part.address,
+        examples=criterion_examples(criterion, lessons) if criterion else lessons,
+        group=f"{part.address}#{criterion.id}" if criterion else part.address,
         guidance=part.guidance,
         review_below=part.review_below,
     )
+
+
+def criterion_examples(criterion: Criterion, marked: Sequence[Example]) -> tuple[Example, ...]:
+    """What the human's part marks say about one criterion. Marks are per part, so only the
+    ends of the scale speak for a criterion: full marks mean every criterion that adds marks was
+    met (unless it is one of a group of alternatives) and no deduction applied; no marks mean no
+    criterion that adds marks was met. Marks in between say nothing about any one criterion."""
+    found = []
+    for e in marked:
+        if e.fraction >= 1.0 and criterion.marks < 0:
+            found.append(Example(e.answer, 0.0))
+        elif e.fraction >= 1.0 and criterion.group is None:
+            found.append(Example(e.answer, 1.0))
+        elif e.fraction <= 0.0 and criterion.marks > 0:
+            found.append(Example(e.answer, 0.0))
+    return tuple(found)
 
 
 def judge_items(

@@ -20,7 +20,7 @@ from gradewise.errors import WorkspaceError
 from gradewise.exam import load_exam
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers
-from gradewise.judges._embed import shared_encoder
+from gradewise.judges._embed import keeping
 from gradewise.judges.registry import (
     Configurable,
     Example,
@@ -151,8 +151,8 @@ class Workspace:
         if on_start:
             on_start(len(jobs))
         done = 0
-        # Sentence vectors are kept in the workspace: the next run re-embeds nothing.
-        with shared_encoder().persisting(self.store):
+        # Sentence vectors and model scores are kept in the workspace: a rerun recomputes none.
+        with keeping(self.store):
             for chunk in grading.run(jobs, judge=chosen, examples=examples):
                 done += self.store.save_grades(chunk)
                 if on_progress:
@@ -257,7 +257,7 @@ class Workspace:
         marked = [i for i, a in enumerate(answers) if a.student in done]
         chosen = self.judge(judge)
         if isinstance(chosen, Selector):
-            with shared_encoder().persisting(self.store):
+            with keeping(self.store):
                 picks = chosen.select([a.text for a in answers], n, random.Random(0), marked)
             return [answers[i] for i in picks]
         groups = [g for g in group_answers(answers) if not {a.student for a in g.answers} & done]

@@ -90,11 +90,26 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+_KEPT: list[VectorStore] = []
+
+
+@contextmanager
+def keeping(store: VectorStore) -> Iterator[None]:
+    """Inside the `with` block, every model's cache (sentence vectors, cross-encoder scores)
+    reads from and writes to `store`, unless the model was given a store of its own."""
+    _KEPT.append(store)
+    try:
+        yield
+    finally:
+        _KEPT.remove(store)
+
+
 class Encoder:
     """Normalised sentence vectors (mean pooling), batched, with an LRU cache by text and, while
     `persisting`, a store that keeps them between runs (a new process re-embeds nothing)."""
 
     fingerprint = f"{MODEL_ID}:{MODEL_SHA256[:12]}"
+    dim = DIM  # floats per text
 
     def __init__(self, threads: int | None = None, cache_size: int = CACHE_SIZE) -> None:
         self.threads = threads or default_threads()
@@ -127,32 +142,37 @@ class Encoder:
                 encoded.update(zip(batch, self._encode(batch), strict=True))
             self._keep(encoded)
             fresh.update(encoded)
-            zero = np.zeros(DIM, dtype=np.float32)
+            zero = np.zeros(self.dim, dtype=np.float32)
             rows = [fresh[t] if t in fresh else self._recall(t, zero) for t in texts]
             for text, vector in fresh.items():
                 self._remember(text, vector)
-            return np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+            return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def _active_store(self) -> VectorStore | None:
+        return self._store or (_KEPT[-1] if _KEPT else None)
 
     def _stored(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors the store kept from an earlier run (none without a store, or if it fails)."""
-        if self._store is None or not texts:
+        store = self._active_store()
+        if store is None or not texts:
             return {}
         keys = {text_key(t): t for t in texts}
         try:
-            found = self._store.load_vectors(self.fingerprint, list(keys))
+            found = store.load_vectors(self.fingerprint, list(keys))
         except Exception:  # a cache that cannot be read only costs time
             return {}
         return {
             keys[k]: np.frombuffer(v, dtype=np.float32).copy()
             for k, v in found.items()
-            if k in keys and len(v) == DIM * 4
+            if k in keys and len(v) == self.dim * 4
         }
 
     def _keep(self, vectors: Mapping[str, np.ndarray]) -> None:
-        if self._store is None or not vectors:
+        store = self._active_store()
+        if store is None or not vectors:
             return
         with suppress(Exception):  # a cache that cannot be written only costs time next run
-            self._store.save_vectors(
+            store.save_vectors(
                 self.fingerprint, {text_key(t): v.tobytes() for t, v in vectors.items()}
             )
 

@@ -41,32 +41,44 @@ class LearnedJudge(SimilarityJudge):
     `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's train split)."""
 
     id = "learned"
+    feature_names: tuple[str, ...] = FEATURES
 
     def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
         super().__init__(encoder)
         self.weights = weights or model()
         self.version = f"1 ({SimilarityJudge.version}; {self.weights['answers']} training answers)"
 
+    def features(self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
+        """The model's inputs, in the order of `feature_names` (`cosine` picks the cosine)."""
+        return features(item, answer, vectors)
+
     def zero_shot(
         self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
     ) -> tuple[float, float]:
         w = self.weights
-        f = features(item, answer, vectors)
+        f = self.features(item, answer, vectors)
         z = w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True))
-        return 1 / (1 + math.exp(-z)), f[0]
+        return 1 / (1 + math.exp(-max(-50.0, min(50.0, z)))), self.cosine(f)
+
+    def cosine(self, f: Sequence[float]) -> float:
+        return f[0]
 
     def fit(self, rows: Sequence[GradedAnswer]) -> LearnedJudge:
         """A judge with the same features, its weights fitted to these graded answers."""
         items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
         vectors = self._vectors(items)
-        x = np.array([features(item, item.answer, vectors) for item in items])
+        x = np.array([self.features(item, item.answer, vectors) for item in items])
         share = np.array([r.score / r.max_score for r in rows])
         coef, intercept = fit_logistic(x, share)
-        fitted = {"features": list(FEATURES), "coef": coef, "intercept": intercept,
+        fitted = {"features": list(self.feature_names), "coef": coef, "intercept": intercept,
                   "answers": len(rows)}  # fmt: skip
-        judge = LearnedJudge(self.encoder, fitted)
+        judge = self.refitted(fitted)
         judge.version = f"{self.version}; refitted on {len(rows)} answers"
         return judge
+
+    def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
+        """A judge like this one with other weights."""
+        return LearnedJudge(self.encoder, weights)
 
 
 def fit_logistic(

@@ -20,7 +20,8 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from gradewise.hookspecs import hookimpl
 from gradewise.judges._learn import blend, neighbours, offset, zero_shot_confidence
@@ -48,13 +49,11 @@ _RUBRIC_WORDS = frozenset(
     "mention state explain say name give describe note identify correct correctly answer"
     " student show".split()
 )
-# Common function words of languages other than English: an answer made of these is probably
-# written in another language, which word overlap cannot judge — a human must.
-_FOREIGN = frozenset(
-    """der die das und ist nicht ein eine einen zu mit von werden wird den dem des sich auch
-    le la les et est une des du pas que qui dans pour sur au aux ce cette sont
-    de en un se y el los las es una por para con del lo como más pero su""".split()
-)
+# Language identification (py3langid) must be this sure before an answer counts as written in
+# another language than its exam: on the 17,236 answers of ../shared/data it flags the 50 German
+# answers in SAF's English set and nothing else (0.8 added one false alarm, "We hear it harder").
+LANGUAGE_SURE = 0.9
+FORMULA = "the answer is only a formula: a text judge cannot read it"
 LONG_ANSWER_WORDS = 1000  # beyond this an answer is unusual: never judged with confidence
 
 
@@ -88,13 +87,52 @@ def looks_like_words(text: str) -> bool:
     return len(plausible) >= 0.6 * len(words)
 
 
-def foreign(text: str) -> bool:
-    """True when the answer reads as another language: more of its words are foreign function
-    words than English ones, and enough to tell."""
+def foreign(answer: str, exam_text: str = "") -> bool:
+    """True when the answer is surely in another language than the exam's (its question and
+    reference; English when they give too little to tell), by py3langid's model. An answer and
+    exam that both plainly read as English (ASCII, a quarter or more English function words)
+    skip the model."""
+    if len(_LETTERS.findall(answer)) < 3:
+        return False
+    if _plainly_english(answer) and (not exam_text.strip() or _plainly_english(exam_text)):
+        return False
+    language, sure = _language(answer)
+    if sure < LANGUAGE_SURE:
+        return False
+    expected, expected_sure = _language(exam_text) if exam_text.strip() else ("en", 1.0)
+    return language != (expected if expected_sure >= LANGUAGE_SURE else "en")
+
+
+def _plainly_english(text: str) -> bool:
     words = _LETTERS.findall(text.lower())
-    other = sum(w in _FOREIGN for w in words)
-    english = sum(w in _STOP for w in words)
-    return other >= 2 and other >= 0.15 * len(words) and other > english
+    return text.isascii() and sum(w in _STOP for w in words) >= 0.25 * len(words)
+
+
+def _language(text: str) -> tuple[str, float]:
+    code, probability = _identifier().classify(text)
+    return str(code), float(probability)
+
+
+@cache
+def _identifier() -> Any:
+    """py3langid's model (shipped in its wheel; loading it takes about a second, so only once
+    and only when an answer does not plainly read as English)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+_MATH = re.compile(r"\\[a-zA-Z]+|[=^+*<>$∑∫∂∇≤≥±×·→←]")
+
+
+def formula_only(text: str) -> bool:
+    """True when the answer is mathematics rather than prose: math signs, few real words. A
+    text judge cannot read it, so a human (or a math checker) must."""
+    if not _MATH.search(text):
+        return False
+    prose = re.sub(r"\$[^$]*\$|\\[a-zA-Z]+", " ", text)  # drop inline math and commands
+    words = [w for w in _WORD.findall(prose.lower()) if len(w) > 2 and not w.isdigit()]
+    return len(words) <= 2
 
 
 def _target(item: JudgeItem) -> JudgeItem:
@@ -181,7 +219,8 @@ class LexicalJudge:
     def _judge(self, item: JudgeItem, offsets: dict[str, float]) -> Judgement:
         if not item.answer.strip():
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
-        if not looks_like_words(item.answer):
+        formula = formula_only(item.answer)
+        if not formula and not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.9, "no recognisable words")
         target = _target(item)
         score = word_score(target)
@@ -190,7 +229,9 @@ class LexicalJudge:
             fraction, confidence = _learned(target, item, fraction, offsets)
         else:
             confidence = zero_shot_confidence(fraction)
-        if foreign(item.answer) and not foreign(item.reference):
+        if formula:  # read as words it may look wrong; it may well be right
+            return _review(fraction, score, FORMULA)
+        if foreign(item.answer, f"{item.question} {item.reference}"):
             return _review(fraction, score, "the answer seems to be in another language")
         if terms(item.answer) <= terms(item.question):
             return _repeat(fraction, confidence, score)

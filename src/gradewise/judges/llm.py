@@ -21,12 +21,17 @@ credit must still be backed by a quote found in the answer (see `llm_prompt`).
 
 `hybrid` asks an offline judge first (`[hybrid] offline`, default similarity) and the LLM only
 where that judge is less confident than the part's `review_below`.
+
+Neither asks the LLM which answers a human should mark first (`select`): `llm` chooses as the
+similarity judge does, by meaning; `hybrid` as its offline judge does where that judge can
+choose, else by meaning too. A choice never fails: it falls back to a seeded-random one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -58,7 +63,16 @@ from gradewise.judges.llm_prompt import (
     yes_probability,
     yesno_request,
 )
-from gradewise.judges.registry import Configurable, Judge, JudgeItem, Judgement, judges
+from gradewise.judges.registry import (
+    Configurable,
+    Judge,
+    JudgeItem,
+    Judgement,
+    Selector,
+    judges,
+)
+from gradewise.judges.select import seeded_order
+from gradewise.judges.similarity import SimilarityJudge
 from gradewise.model import Status
 
 VERSION = "1"
@@ -146,6 +160,13 @@ class LLMJudge:
         if not config.llm.model:
             config = replace(config, llm=config.llm.model_copy(update={"model": model.name}))
         return LLMJudge(config, root, model)
+
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]:
+        """The k answers (indices, none of `marked`) to mark first, chosen by meaning as the
+        similarity judge chooses (the LLM is never asked); seeded-random if that fails."""
+        return _select(SimilarityJudge(), answers, k, rng, marked)
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """One judgement per item; never raises (failures are needs_review judgements)."""
@@ -347,6 +368,14 @@ class HybridJudge:
             offline = offline.configured(root, {})
         return HybridJudge(offline, llm)
 
+    def select(
+        self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
+    ) -> list[int]:
+        """The k answers (indices, none of `marked`) to mark first, as the offline judge
+        chooses them where it can, else by meaning; seeded-random if that fails."""
+        chooser = self.offline if isinstance(self.offline, Selector) else SimilarityJudge()
+        return _select(chooser, answers, k, rng, marked)
+
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """The offline judgement where it is sure enough, else the LLM's; never raises."""
         if self.offline is None or self.llm is None:
@@ -398,6 +427,16 @@ class HybridJudge:
 
 def _unsure(item: JudgeItem, judgement: Judgement) -> bool:
     return not judgement.status.decided or judgement.confidence < item.review_below
+
+
+def _select(
+    chooser: Selector, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int]
+) -> list[int]:
+    """The chooser's picks; never raises (choosing which answers to mark must not stop a run)."""
+    try:
+        return chooser.select(answers, k, rng, marked)
+    except Exception:  # any choice is as good as a broken one: keep it reproducible
+        return seeded_order(len(answers), k, rng, marked)
 
 
 def spend_line(judge: object) -> str:

@@ -13,6 +13,7 @@ them teaches nothing about the rest. Greedy is within 1 − 1/e of the best poss
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,3 +53,11 @@ def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = np.divide(vectors, norms, out=np.zeros_like(vectors, dtype=np.float64), where=norms > 0)
     return unit @ unit.T
+
+
+def seeded_order(n: int, k: int, rng: random.Random, marked: Sequence[int] = ()) -> list[int]:
+    """Up to k indices (not in `marked`) at random, reproducible from the seed: the choice when
+    no judge can tell which answers teach most (no model, or a chooser that failed)."""
+    taken = set(marked)
+    free = [i for i in range(n) if i not in taken]
+    return sorted(rng.sample(free, min(k, len(free))))

@@ -20,23 +20,25 @@ import math
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges._embed import MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
+from gradewise.judges._embed import DIM, MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
 from gradewise.judges._learn import Neighbours, neighbours, zero_shot_confidence
 from gradewise.judges.lexical import (
+    FORMULA,
     LONG_ANSWER_WORDS,
     foreign,
+    formula_only,
     looks_like_words,
     terms,
     word_score,
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
-from gradewise.judges.select import cosine_matrix, teach_order
+from gradewise.judges.select import cosine_matrix, seeded_order, teach_order
 from gradewise.model import Status
 
 # Weights of the zero-shot combination and its logistic curve (centre, steepness).
@@ -75,9 +77,9 @@ class SimilarityJudge:
         try:
             vectors = self._vectors(targets)
         except Exception as exc:  # no model, broken model: a human decides
-            reason = f"similarity judge unavailable: {exc}"
+            reason = f"{self.id} judge unavailable: {exc}"
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
-        fits: dict[str, tuple[float, float]] = {}
+        fits: Fits = {}
         return [self._safe(item, vectors, fits) for item in targets]
 
     def select(
@@ -88,8 +90,7 @@ class SimilarityJudge:
         try:
             vectors = np.asarray(self.encoder.embed([a or " " for a in answers]))
         except Exception:  # no model: any choice is as good, keep it reproducible
-            free = [i for i in range(len(answers)) if i not in set(marked)]
-            return sorted(rng.sample(free, min(k, len(free))))
+            return seeded_order(len(answers), k, rng, marked)
         return teach_order(cosine_matrix(vectors), k, marked)
 
     def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
@@ -102,32 +103,35 @@ class SimilarityJudge:
         ordered = sorted(t for t in texts if t.strip())
         return dict(zip(ordered, self.encoder.embed(ordered), strict=True))
 
-    def _safe(
-        self, item: JudgeItem, vectors: Vectors, fits: dict[str, tuple[float, float]]
-    ) -> Judgement:
+    def _safe(self, item: JudgeItem, vectors: Vectors, fits: Fits) -> Judgement:
         try:
             return self._judge(item, vectors, fits)
         except Exception as exc:  # a judge bug goes to a human, never to zero marks
-            return Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, f"similarity judge failed: {exc!r}")
+            return Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, f"{self.id} judge failed: {exc!r}")
 
-    def _judge(
-        self, item: JudgeItem, vectors: Vectors, fits: dict[str, tuple[float, float]]
-    ) -> Judgement:
+    def _judge(self, item: JudgeItem, vectors: Vectors, fits: Fits) -> Judgement:
         if not item.answer.strip():
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
-        if not looks_like_words(item.answer):
+        formula = formula_only(item.answer)
+        if not formula and not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.95, "no recognisable words")
         zero, cosine = self.zero_shot(item, item.answer, vectors)
         fraction, confidence = self._with_examples(item, zero, vectors, fits)
         evidence = _evidence(item, vectors)
-        reason = f"meaning close to the reference (cosine {cosine:.2f})"
-        if foreign(item.answer) and not foreign(item.reference):
+        reason = self.explain(zero, cosine)
+        if formula:  # read as words it may look wrong; it may well be right
+            return _review(fraction, FORMULA, evidence)
+        if foreign(item.answer, f"{item.question} {item.reference}"):
             return _review(fraction, "the answer seems to be in another language", evidence)
         if terms(item.answer) <= terms(item.question):
             return _repeat(fraction, confidence, zero, evidence)
         if len(item.answer.split()) > LONG_ANSWER_WORDS:
             return _review(fraction, "an unusually long answer (the model reads its start)", None)
         return _judgement(fraction, confidence, reason, evidence)
+
+    def explain(self, zero: float, cosine: float) -> str:
+        """The verdict's reason: what the judge saw, before any marks."""
+        return f"meaning close to the reference (cosine {cosine:.2f})"
 
     def zero_shot(self, item: JudgeItem, answer: str, vectors: Vectors) -> tuple[float, float]:
         """(fraction with no marks to learn from, best cosine to a reference)."""
@@ -136,19 +140,51 @@ class SimilarityJudge:
         return _sigmoid(STEEPNESS * (raw - CENTRE)), f[0]
 
     def _with_examples(
-        self, item: JudgeItem, zero: float, vectors: Vectors, fits: dict[str, tuple[float, float]]
+        self, item: JudgeItem, zero: float, vectors: Vectors, fits: Fits
     ) -> tuple[float, float]:
         """(fraction, confidence): the zero-shot fraction, or what the human's marks make of it."""
         if not item.examples:
             return zero, zero_shot_confidence(zero)
         key = f"{item.group}\n{item.reference}"  # one part may have several criteria
         if key not in fits:
-            zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
-            fits[key] = fit_group(zeros, [e.fraction for e in item.examples])
-        slope, bias = fits[key]
-        calibrated = _sigmoid(slope * _logit(zero) + bias)
+            fits[key] = self._fit_group(item, vectors)
+        fit = fits[key]
+        calibrated = _sigmoid(fit.slope * _logit(zero) + fit.bias)
         sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
-        return blend(calibrated, neighbours(sims, [e.fraction for e in item.examples]))
+        fraction, confidence = blend(
+            calibrated, neighbours(sims, [e.fraction for e in item.examples])
+        )
+        # No surer than the judge proved on this part's marked answers.
+        return fraction, min(confidence, 1.0 - fit.error)
+
+    def _fit_group(self, item: JudgeItem, vectors: Vectors) -> GroupFit:
+        """The part's curve from its marked answers, and how far the judge, so taught, is from
+        each marked answer's mark when that answer's own mark is held out of its neighbours."""
+        marks = [e.fraction for e in item.examples]
+        zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
+        slope, bias = fit_group(zeros, marks)
+        rows = [vectors.get(e.answer, np.zeros(DIM, dtype=np.float32)) for e in item.examples]
+        sims = np.stack(rows) @ np.stack(rows).T
+        errors = []
+        for i, (z, mark) in enumerate(zip(zeros, marks, strict=True)):
+            others = [j for j in range(len(marks)) if j != i]
+            near = neighbours([float(sims[i, j]) for j in others], [marks[j] for j in others])
+            guess, _ = blend(_sigmoid(slope * _logit(z) + bias), near)
+            errors.append(abs(guess - mark))
+        return GroupFit(slope, bias, sum(errors) / len(errors))
+
+
+@dataclass(frozen=True)
+class GroupFit:
+    """What one part's marked answers taught: the refitted curve and the judge's error on them
+    (mean |proposed − human| share of the marks, each answer's own mark held out)."""
+
+    slope: float
+    bias: float
+    error: float
+
+
+Fits = dict[str, GroupFit]
 
 
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")

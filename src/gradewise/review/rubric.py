@@ -10,7 +10,8 @@
 The exam file is the truth: the change is written into it (`gradewise.exam.edit`), and it is
 version-checked against the part's definition read from the file, so a second grader's edit,
 or a hand edit, is never overwritten unseen. The file, the re-scored grades and the audit
-event are written in one database transaction (the file last, so a failure writes nothing).
+events (the change, and one per answer whose grade moved, which moves that answer's version)
+are written in one database transaction (the file last, so a failure writes nothing).
 Grades that were up to date get their new input hash, so the next `gradewise grade` re-runs
 nothing for a marks or text edit; after an add they stay stale, so that run decides it.
 """
@@ -40,6 +41,7 @@ from gradewise.scoring import score_part
 from gradewise.workspace import Workspace
 
 KINDS = {"edit": "rubric.edit", "add": "rubric.add", "delete": "rubric.delete"}
+RESCORED = "rubric.rescore"  # one answer's automatic grade, moved by a rubric change
 DEFAULT_WHY = "rubric edited on the review page"
 
 
@@ -60,6 +62,7 @@ class Impact:
 class _Plan:
     edited: Edited
     change: RubricChange
+    before: list[PartGrade]
     graded: list[tuple[PartGrade, str]]
     impact: Impact
 
@@ -76,7 +79,7 @@ def preview(ws: Workspace, address: str, payload: Mapping[str, Any]) -> Impact:
 
 
 def apply(ws: Workspace, address: str, payload: Mapping[str, Any], *, who: str) -> Impact:
-    """Make the change: exam file, re-scored grades and one audit event, all or nothing."""
+    """Make the change: exam file, re-scored grades and their audit events, all or nothing."""
     why = _text(payload.get("why")) or DEFAULT_WHY
     with ws.store.transaction():  # taken first: edits from other processes wait their turn
         plan = _plan(ws, address, payload)
@@ -89,6 +92,21 @@ def apply(ws: Workspace, address: str, payload: Mapping[str, Any], *, who: str) 
             new=_json(plan.edited.new),
             why=why,
         )
+        # One event per answer whose automatic grade moved: its history says why, and its
+        # version moves on, so a page that showed the old proposal cannot save over it unseen.
+        for before, (after, _) in zip(plan.before, plan.graded, strict=True):
+            if (before.auto_score, before.needs_review, before.verdicts) != (
+                after.auto_score, after.needs_review, after.verdicts
+            ):  # fmt: skip
+                ws.store.record(
+                    RESCORED,
+                    who=who,
+                    student=after.student,
+                    address=address,
+                    old=f"{before.auto_score:g}",
+                    new=f"{after.auto_score:g}",
+                    why=why,
+                )
         write_atomically(ws.exam_path, plan.edited.text)
     return plan.impact
 
@@ -105,7 +123,8 @@ def _plan(ws: Workspace, address: str, payload: Mapping[str, Any]) -> _Plan:
         raise BadInput(f"the change was refused, nothing was saved: {exc}") from None
     grades = ws.grades(address=address)
     graded = _rescore(ws, before, edited.exam, grades, change)
-    return _Plan(edited, change, graded, _impact(address, edited, change, grades, graded))
+    impact = _impact(address, edited, change, grades, graded)
+    return _Plan(edited, change, list(grades), graded, impact)
 
 
 # Parsing the exam file is the slow step (ruamel, about 0.1 s for the example): a preview and
