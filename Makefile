@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install system-deps demo test test-llm lint format bench model clean
+.PHONY: install system-deps demo test test-llm lint format bench model cross-experiment clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -60,6 +60,14 @@ bench: install
 model: install
 	$(BIN)/pip install --quiet -e '.[dev,train]'
 	$(PY) tools/train_judge.py
+
+# An experiment, not shipped (BENCHMARKS.md, "Cross-encoder: measured, not shipped"): fine-tune
+# a MiniLM cross-encoder (torch CPU, ~25 minutes on 2 cores), stack it, and measure it.
+cross-experiment: install
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(PY) tools/cross/train.py
+	$(PY) tools/cross/judge.py --evaluate zero-shot,k-shot:5,k-shot:10 \
+	  semeval2013-scientsbank-2way.csv semeval2013-beetle-2way.csv saf2-en.csv mohler.csv digiklausur-nn.csv
 
 clean:
 	rm -rf demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,12 @@ BENCHMARKS.md. Skips, with a message, when the data folder is absent (users' mac
 
     .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0] [--limit-questions N]
     .venv/bin/python benchmarks/bench_freetext.py --throughput
+    .venv/bin/python benchmarks/bench_freetext.py --reliability [--plot [DIR]]
+        [--reliability-data mohler] [--reliability-protocol k-shot:10]
+
+`--reliability` prints, per judge, confidence bins against observed agreement; `--plot` also
+draws them as reliability diagrams, `reliability-<judge>.svg` in DIR (default
+benchmarks/figures). The SVGs are byte-identical across reruns of the same results.
 """
 
 from __future__ import annotations
@@ -23,12 +29,16 @@ from gradewise.judges.registry import JudgeItem, judges
 from gradewise.judges.similarity import SimilarityJudge
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIGURES = Path(__file__).resolve().parent / "figures"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--judge", action="append", help="judge id (repeat); default: all")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--protocol", action="append", help="zero-shot or k-shot:K (repeat); default: all three"
+    )
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument(
         "--limit-questions", type=int, help="only the first N questions of each data set"
@@ -40,7 +50,20 @@ def main() -> None:
     )
     parser.add_argument(
         "--reliability", action="store_true",
-        help="only print reliability tables (Mohler, 10-shot): confidence vs agreement",
+        help="only print reliability tables (confidence vs agreement) of one data set",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reliability-data", default="mohler", metavar="NAME",
+        help="the data set of --reliability, by file stem (default mohler)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reliability-protocol", default="k-shot:10", metavar="PROTOCOL",
+        help="the protocol of --reliability: zero-shot or k-shot:K (default k-shot:10)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--plot", nargs="?", const=FIGURES, type=Path, metavar="DIR",
+        help="with --reliability: also write reliability-<judge>.svg per judge to DIR "
+        "(default benchmarks/figures)",
     )  # fmt: skip
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
@@ -52,8 +75,11 @@ def main() -> None:
     if args.throughput:
         throughput(files)
         return
-    if args.reliability:
-        reliability_tables(files, args.judge or judges().ids(), args.seed)
+    if args.reliability or args.plot is not None:
+        reliability_tables(
+            files, args.judge or judges().ids(), args.seed, data=args.reliability_data,
+            protocol=args.reliability_protocol, limit=args.limit_questions, plot=args.plot,
+        )  # fmt: skip
         return
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -65,22 +91,73 @@ def main() -> None:
             rows = read_graded(path)
             if args.limit_questions:
                 rows = first_questions(rows, args.limit_questions)
-            for m in evaluate(rows, judge, PROTOCOLS_ALL, seed=args.seed).results:
+            protocols = tuple(args.protocol or PROTOCOLS_ALL)
+            for m in evaluate(rows, judge, protocols, seed=args.seed).results:
                 print(_row(judge_id, m))
 
 
-def reliability_tables(files: list[Path], judge_ids: list[str], seed: int) -> None:
-    """Confidence bins against observed agreement: the data of a reliability diagram."""
-    rows = [r for p in files if p.name == "mohler.csv" for r in read_graded(p)]
+def reliability_tables(
+    files: list[Path],
+    judge_ids: list[str],
+    seed: int,
+    *,
+    data: str = "mohler",
+    protocol: str = "k-shot:10",
+    limit: int | None = None,
+    plot: Path | None = None,
+) -> None:
+    """Confidence bins against observed agreement, per judge (and split) of the data set
+    `data`: the data of a reliability diagram, drawn as one into `plot` when given."""
+    rows = [r for p in files if p.stem == data for r in read_graded(p)]
+    if not rows:
+        sys.exit(f"no data set {data!r}; there are: {', '.join(p.stem for p in files)}")
+    if limit:
+        rows = first_questions(rows, limit)
     for judge_id in judge_ids:
         judge = judges().get(judge_id)
         if judge is None:
             sys.exit(f"no judge {judge_id!r}")
-        [m] = evaluate(rows, judge, ("k-shot:10",), seed=seed).results
-        print(f"\n{judge_id}, Mohler 10-shot (n = {m.n}):\n")
-        print("| confidence | answers | mean confidence | agreement |\n|---|---|---|---|")
-        for low, high, n, mean_c, agree in m.reliability:
-            print(f"| {low:.1f}–{high:.1f} | {n} | {mean_c:.2f} | {agree:.2f} |")
+        results = evaluate(rows, judge, (protocol,), seed=seed).results
+        for m in results:
+            print(f"\n{judge_id}, {m.dataset} {m.split}, {protocol} (n = {m.n}):\n")
+            print("| confidence | answers | mean confidence | agreement |\n|---|---|---|---|")
+            for low, high, n, mean_c, agree in m.reliability:
+                print(f"| {low:.1f}–{high:.1f} | {n} | {mean_c:.2f} | {agree:.2f} |")
+            if plot is not None and m.reliability:
+                # A data set with several test splits gets one diagram per split.
+                name = judge_id if len(results) == 1 else f"{judge_id}-{m.split}"
+                path = plot / f"reliability-{name}.svg"
+                reliability_svg(m, judge_id, path)
+                print(f"\nwrote {path}")
+
+
+def reliability_svg(m: Metrics, judge_id: str, path: Path) -> None:
+    """A reliability diagram: observed agreement against mean confidence per bin, beside the
+    diagonal of perfect calibration, and below it how many answers fall in each bin."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display, no GUI toolkit
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "gradewise"  # fixed ids: reruns give identical files
+    plt.rcParams["svg.fonttype"] = "none"  # text stays text
+    lows, highs, counts, confidence, agreement = zip(*m.reliability, strict=True)
+    fig, (top, bottom) = plt.subplots(
+        2, 1, sharex=True, figsize=(5, 5.5), gridspec_kw={"height_ratios": [3, 1]}
+    )
+    top.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="perfect calibration")
+    top.plot(confidence, agreement, "o-", color="#4a6fa5", label="per confidence bin")
+    top.set(ylim=(0, 1.02), ylabel="observed agreement with the human",
+            title=f"{judge_id}: {m.dataset} {m.split}, {m.protocol} (n = {m.n})")  # fmt: skip
+    top.legend(loc="upper left", frameon=False)
+    widths = [high - low for low, high in zip(lows, highs, strict=True)]
+    bottom.bar(lows, counts, width=widths, align="edge", color="#4a6fa5", edgecolor="white")
+    bottom.set(xlim=(0, 1), xlabel="confidence (mean per bin above, bin ranges below)",
+               ylabel="answers")  # fmt: skip
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(fig)
 
 
 def throughput(files: list[Path]) -> None:

@@ -3,13 +3,13 @@
 A generated exam with one free-text part answered by N students (default 500; the answers are
 real student answers from Mohler's data set beside the checkout, ../shared/data, reused as
 answers to one question — the texts' lengths and variety are what matter here). Measures, through
-the workspace and the `similarity` judge:
+the workspace and a free-text judge (`--judge`, default similarity):
 - the first grading (the model loads and embeds every answer: cold);
 - after one more human mark, re-grading the part in the same process (the review server's case:
   embeddings in memory) and in a new process (the CLI's case: `gradewise grade`).
 Prints a Markdown table for BENCHMARKS.md. Skips, with a message, without the data folder.
 
-    .venv/bin/python benchmarks/bench_learning.py [--answers 500]
+    .venv/bin/python benchmarks/bench_learning.py [--answers 500] [--judge cross]
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ def timed(step: str, action: object) -> tuple[str, float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=500)
+    parser.add_argument("--judge", default="similarity", help="a free-text judge id")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} is absent (the data sets live beside the checkout)")
@@ -71,14 +72,14 @@ def main() -> None:
         ws = open_workspace(root)
         ws.add_scripts([root / "scripts"])
         rows = [timed("first grading (cold: model load + embeddings)",
-                      lambda: ws.grade(judge="similarity"))]  # fmt: skip
+                      lambda: ws.grade(judge=args.judge))]  # fmt: skip
         for i, student in enumerate(("s0001", "s0002", "s0003")):
             ws.store.set_manual(student, "I.1", float(i + 2), who="bench", why="")
             rows.append(timed(f"after mark {i + 1}: re-grade, same process",
-                              lambda: ws.grade(judge="similarity", part="I.1")))  # fmt: skip
+                              lambda: ws.grade(judge=args.judge, part="I.1")))  # fmt: skip
         ws.store.set_manual("s0004", "I.1", 1.0, who="bench", why="")
         cli = [str(Path(sys.executable).parent / "gradewise"), "-w", str(root), "grade", "--judge",
-               "similarity", "--part", "I.1"]  # fmt: skip
+               args.judge, "--part", "I.1"]  # fmt: skip
         step = "after mark 4: re-grade, new process (`gradewise grade`)"
         rows.append(timed(step, lambda: subprocess.run(cli, check=True, capture_output=True)))
     print(f"| step ({args.answers} answers) | seconds | answers re-graded |")

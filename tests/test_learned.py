@@ -9,9 +9,14 @@ import pytest
 from ruamel.yaml import YAML
 
 from gradewise.evaluate import GradedAnswer
-from gradewise.judges.learned import LearnedJudge, fit_logistic, model
+from gradewise.judges.learned import (
+    LEARNED_FEATURES,
+    LearnedJudge,
+    fit_logistic,
+    model,
+    rich_features,
+)
 from gradewise.judges.registry import JudgeItem, judges
-from gradewise.judges.similarity import FEATURES
 
 QUESTIONS = YAML(typ="safe").load(
     (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
@@ -21,7 +26,8 @@ JUDGE = LearnedJudge()
 
 def test_weights_ship_with_the_package_and_fit_the_features() -> None:
     weights = model()
-    assert tuple(weights["features"]) == FEATURES and len(weights["coef"]) == len(FEATURES)
+    assert tuple(weights["features"]) == LEARNED_FEATURES
+    assert len(weights["coef"]) == len(LEARNED_FEATURES)
     assert all("train split" in source for source in weights["trained_on"])  # never a test split
     assert judges().get("learned") is not None
     assert "training answers" in JUDGE.version
@@ -69,3 +75,17 @@ def test_fit_learns_a_data_sets_scale() -> None:
     assert "refitted on 30 answers" in fitted.version and fitted.weights is not judge.weights
     item = JudgeItem(q["question"], q["reference"], q["wrong"], max_marks=5)
     assert fitted.judge_many([item])[0].fraction > judge.judge_many([item])[0].fraction
+
+
+def test_alignment_features_by_hand() -> None:
+    # No vectors: every cosine is 0, so the word features can be checked by hand.
+    item = JudgeItem("Why use dropout?", "Dropout reduces overfitting || It regularises", "")
+    answer = "dropout reduces overfitting and noise"
+    got = dict(zip(LEARNED_FEATURES, rich_features(item, answer, {}), strict=True))
+    # answer's own words (question's 'dropout' left out): reduc, overfitt, nois -> 2 of 3 wanted
+    assert got["precision"] == pytest.approx(2 / 3)
+    # the references' words: reduc, overfitt, regularis -> the answer has 2 of 3
+    assert got["recall"] == pytest.approx(2 / 3)
+    assert got["mean_cosine"] == got["question_answer"] == got["question_reference"] == 0.0
+    # 5 answer words against the shorter reference's 2
+    assert got["length_ratio"] == pytest.approx((np.log1p(5) - np.log1p(2)) / 3)

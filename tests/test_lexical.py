@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.judges.lexical import LexicalJudge, foreign, stem, terms
+from gradewise.judges.lexical import LexicalJudge, foreign, formula_only, stem, terms
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.model import Status
 
@@ -148,7 +148,48 @@ def test_another_language_goes_to_a_human(index: int, answer: str) -> None:
 def test_english_answers_are_not_taken_for_another_language() -> None:
     for q in RAW:
         for kind in ("right", "partial", "wrong"):
-            assert not foreign(q[kind]), q[kind]
+            assert not foreign(q[kind], f"{q['question']} {q['reference']}"), q[kind]
+
+
+GERMAN_EXAM = "Was verhindert Dropout? Dropout verhindert eine Überanpassung an die Trainingsdaten."
+
+
+@pytest.mark.parametrize(
+    "answer, exam, expected",
+    [
+        ("Der Gradient zeigt bergauf, also gehen wir in die Gegenrichtung.", "", True),  # no ä/ö/ü
+        ("It fits the noise in the training data.", "", False),
+        ("LIFO order", "", False),  # too short to tell
+        ("Es verhindert Überanpassung, weil zufällig Neuronen abgeschaltet werden.", GERMAN_EXAM,
+         False),  # a German exam answered in German
+        ("It stops the network from overfitting the training data.", GERMAN_EXAM, True),
+    ],
+)  # fmt: skip
+def test_another_language_is_another_than_the_exams(answer: str, exam: str, expected: bool) -> None:
+    assert foreign(answer, exam) is expected
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("$w \\leftarrow w - \\eta \\nabla L(w)$", True),
+        ("w = w - lr * grad(L)", True),
+        ("n^2", True),
+        ("The gradient $\\nabla L$ points uphill, so we step against it.", False),  # prose
+        ("a stack (LIFO)", False),
+        ("f(x) = x^2 is convex because its second derivative is positive", False),
+    ],
+)
+def test_formula_only_answers_are_told_from_prose(answer: str, expected: bool) -> None:
+    assert formula_only(answer) is expected
+
+
+@pytest.mark.parametrize("judge_id", ["lexical", "similarity", "learned"])
+def test_a_formula_only_answer_goes_to_a_human_never_to_zero(judge_id: str) -> None:
+    item = JudgeItem("Write the gradient descent update.", "w minus the learning rate times the "
+                     "gradient of the loss", "$w \\leftarrow w - \\eta \\nabla L(w)$")  # fmt: skip
+    [j] = judges().get(judge_id).judge_many([item])  # type: ignore[union-attr]
+    assert j.status is Status.NEEDS_REVIEW and j.confidence <= 0.5
 
 
 @pytest.mark.parametrize(

@@ -203,24 +203,34 @@ class Encoder:
 
     def _load(self) -> tuple[Any, Any]:
         if self._session is None:
-            import onnxruntime
-            from tokenizers import Tokenizer
-
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
-            # No busy-waiting between batches: grading does other work in between.
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             model = _checked(_model_path(), MODEL_SHA256)
-            tokenizer = Tokenizer.from_file(str(_checked(_tokenizer_path(), TOKENIZER_SHA256)))
-            tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-            session = onnxruntime.InferenceSession(
-                str(model), options, providers=["CPUExecutionProvider"]
-            )
+            tokenizer = checked_tokenizer(MAX_TOKENS)
+            session = onnx_session(model, self.threads)
             self._inputs = frozenset(i.name for i in session.get_inputs())
             self._tokenizer, self._session = tokenizer, session
         return self._session, self._tokenizer
+
+
+def checked_tokenizer(max_tokens: int) -> Any:
+    """all-MiniLM-L6-v2's WordPiece tokenizer, the pinned file, truncating and padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_checked(_tokenizer_path(), TOKENIZER_SHA256)))
+    tokenizer.enable_truncation(max_length=max_tokens)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer
+
+
+def onnx_session(model: Path, threads: int) -> Any:
+    """An onnxruntime session on the CPU with this many intra-op threads."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # No busy-waiting between batches: grading does other work in between.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
 @cache

@@ -19,8 +19,20 @@ import numpy as np
 
 from gradewise.hookspecs import hookimpl
 from gradewise.judges._embed import Encoder
+from gradewise.judges.lexical import terms
 from gradewise.judges.registry import Judge, JudgeItem
-from gradewise.judges.similarity import FEATURES, SimilarityJudge, features
+from gradewise.judges.similarity import (
+    FEATURES,
+    SimilarityJudge,
+    Vectors,
+    _cos,
+    _references,
+    features,
+)
+
+# The similarity judge's five, then alignment features (see `rich_features`).
+LEARNED_FEATURES = (*FEATURES, "mean_cosine", "question_answer", "question_reference",
+                    "precision", "recall", "length_ratio")  # fmt: skip
 
 if TYPE_CHECKING:
     from gradewise.evaluate import GradedAnswer
@@ -31,7 +43,7 @@ def model() -> dict[str, Any]:
     """The shipped weights; they must name the features this version computes."""
     text = (resources.files("gradewise.judges") / "learned_model.json").read_text(encoding="utf-8")
     weights: dict[str, Any] = json.loads(text)
-    if tuple(weights["features"]) != FEATURES:
+    if tuple(weights["features"]) != LEARNED_FEATURES:
         raise ValueError("learned_model.json was trained on other features: run 'make model'")
     return weights
 
@@ -41,7 +53,7 @@ class LearnedJudge(SimilarityJudge):
     `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's train split)."""
 
     id = "learned"
-    feature_names: tuple[str, ...] = FEATURES
+    feature_names: tuple[str, ...] = LEARNED_FEATURES
 
     def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
         super().__init__(encoder)
@@ -50,7 +62,7 @@ class LearnedJudge(SimilarityJudge):
 
     def features(self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
         """The model's inputs, in the order of `feature_names` (`cosine` picks the cosine)."""
-        return features(item, answer, vectors)
+        return rich_features(item, answer, vectors)
 
     def zero_shot(
         self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
@@ -60,14 +72,18 @@ class LearnedJudge(SimilarityJudge):
         z = w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True))
         return 1 / (1 + math.exp(-max(-50.0, min(50.0, z)))), self.cosine(f)
 
+    def feature_matrix(self, items: Sequence[JudgeItem]) -> np.ndarray:
+        """Every feature of every item's answer: what a fit learns from."""
+        vectors = self._vectors(items)
+        return np.array([self.features(item, item.answer, vectors) for item in items])
+
     def cosine(self, f: Sequence[float]) -> float:
         return f[0]
 
     def fit(self, rows: Sequence[GradedAnswer]) -> LearnedJudge:
         """A judge with the same features, its weights fitted to these graded answers."""
         items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
-        vectors = self._vectors(items)
-        x = np.array([self.features(item, item.answer, vectors) for item in items])
+        x = self.feature_matrix(items)
         share = np.array([r.score / r.max_score for r in rows])
         coef, intercept = fit_logistic(x, share)
         fitted = {"features": list(self.feature_names), "coef": coef, "intercept": intercept,
@@ -79,6 +95,30 @@ class LearnedJudge(SimilarityJudge):
     def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
         """A judge like this one with other weights."""
         return LearnedJudge(self.encoder, weights)
+
+
+def rich_features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
+    """The similarity judge's features, then: the mean cosine over the references (not only
+    the closest), the answer's and the references' closeness to the question, which share of
+    the answer's own content words the references use (precision) and of theirs the answer
+    uses (recall) — words of the question left out of both — and the answer's length against
+    the reference's (log ratio)."""
+    refs = _references(item) or [item.reference]
+    cosines = [_cos(vectors, answer, r) for r in refs]
+    asked = terms(item.question)
+    said = terms(answer) - asked
+    wanted = frozenset().union(*(terms(r) for r in refs)) - asked
+    shared = len(said & wanted)
+    ratio = math.log1p(len(answer.split())) - math.log1p(min(len(r.split()) for r in refs))
+    return [
+        *features(item, answer, vectors),
+        sum(cosines) / len(cosines),
+        _cos(vectors, answer, item.question),
+        max(_cos(vectors, item.question, r) for r in refs),
+        shared / len(said) if said else 0.0,
+        shared / len(wanted) if wanted else 0.0,
+        ratio / 3,
+    ]
 
 
 def fit_logistic(
