@@ -53,6 +53,13 @@ _RUBRIC_WORDS = frozenset(
 # another language than its exam: on the 17,236 answers of ../shared/data it flags the 50 German
 # answers in SAF's English set and nothing else (0.8 added one false alarm, "We hear it harder").
 LANGUAGE_SURE = 0.9
+# Words common in German, French and Spanish text and rare in English: without one of them
+# (or a letter outside ASCII) an answer is not sent to the language model at all.
+_HINTS = frozenset(
+    """der die das und ist nicht ein eine zu mit von wird den dem sich auch wir
+    le la les et est une des du pas que qui dans pour sur au ce sont
+    el los las es una por para con del lo como pero su""".split()
+)
 FORMULA = "the answer is only a formula: a text judge cannot read it"
 LONG_ANSWER_WORDS = 1000  # beyond this an answer is unusual: never judged with confidence
 
@@ -90,8 +97,7 @@ def looks_like_words(text: str) -> bool:
 def foreign(answer: str, exam_text: str = "") -> bool:
     """True when the answer is surely in another language than the exam's (its question and
     reference; English when they give too little to tell), by py3langid's model. An answer and
-    exam that both plainly read as English (ASCII, a quarter or more English function words)
-    skip the model."""
+    exam that both plainly read as English (see `_plainly_english`) skip the model."""
     if len(_LETTERS.findall(answer)) < 3:
         return False
     if _plainly_english(answer) and (not exam_text.strip() or _plainly_english(exam_text)):
@@ -104,8 +110,13 @@ def foreign(answer: str, exam_text: str = "") -> bool:
 
 
 def _plainly_english(text: str) -> bool:
+    """No letters beyond ASCII (ä, é, ß, …), and either a quarter or more English function words
+    or none of the commonest German, French or Spanish ones: then there is no need to load the
+    language model (about a second)."""
     words = _LETTERS.findall(text.lower())
-    return text.isascii() and sum(w in _STOP for w in words) >= 0.25 * len(words)
+    if any(not c.isascii() for w in words for c in w):
+        return False
+    return sum(w in _STOP for w in words) >= 0.25 * len(words) or not _HINTS.intersection(words)
 
 
 def _language(text: str) -> tuple[str, float]:
