@@ -343,6 +343,14 @@ def test_k_shot_without_a_train_split_also_leaves_one_assignment_out() -> None:
         assert not {q.split(".")[0] for q in trained} & {q.split(".")[0] for q in predicted}
 
 
+@pytest.mark.parametrize("protocol", ["zero-shot", "k-shot:1"])
+def test_one_assignment_only_is_judged_as_shipped_never_fitted_on_nothing(protocol: str) -> None:
+    rows = [r for r in read_graded(FIXTURES / "assignments.csv") if r.question_id.startswith("1.")]
+    judge = Learning()
+    [m] = evaluate(rows, judge, [protocol]).results
+    assert m.n >= 1 and judge.folds == []  # no fitted copy: the judge itself predicted
+
+
 def test_zero_shot_trains_a_learner_on_the_train_split_only() -> None:
     judge = Learning()
     evaluate(read_graded(FIXTURES / "splits.csv"), judge, ("zero-shot",))

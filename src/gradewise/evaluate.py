@@ -331,7 +331,9 @@ def zero_shot(
     predictions: list[Prediction] = []
     seconds = 0.0
     for train, test in folds:
-        got, took = _predict(judge.fit(train), test, [_item(r) for r in test])
+        # One assignment only: nothing else to learn from, so the judge as shipped.
+        fitted = judge.fit(train) if train else judge
+        got, took = _predict(fitted, test, [_item(r) for r in test])
         predictions += got
         seconds += took
     return predictions, seconds
@@ -536,7 +538,8 @@ def _run(
         predictions: list[Prediction] = []
         seconds = 0.0
         for train, test in _leave_one_assignment_out(rows):
-            got, took = k_shot(judge.fit(train), test, int(k), seed=seed, choose=choose)
+            fitted = judge.fit(train) if train else judge
+            got, took = k_shot(fitted, test, int(k), seed=seed, choose=choose)
             predictions += got
             seconds += took
         return predictions, seconds
