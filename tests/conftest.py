@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +86,39 @@ def page(browser: Any) -> Iterator[Any]:
     tab.on("request", lambda r: tab.requested.append(r.url))
     yield tab
     context.close()
+
+
+@pytest.fixture
+def ws(example: Path, tmp_path: Path) -> Any:
+    """A fresh copy of the graded example per test: marks made in one never leak into another.
+    The review tests share it; a module with a workspace of its own defines `ws` itself."""
+    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
+
+
+@pytest.fixture
+def client(ws: Any) -> Iterator[Any]:
+    """The review app on `ws`, in process (a module that needs other options defines its own)."""
+    from test_review_app import client_for
+
+    with client_for(ws) as c:
+        yield c
+
+
+@contextmanager
+def review_server(root: Path, *options: str) -> Iterator[tuple[str, str]]:
+    """`gradewise review serve` on `root` as a subprocess on a free loopback port: (the line it
+    printed first, the address in it); stopped on exit."""
+    command = [
+        sys.executable, "-c", "from gradewise.cli import main; main()",
+        "-w", str(root), "review", "serve", "--port", "0", "--no-browser", *options,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        yield first, next(word for word in first.split() if word.startswith("http://"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -12,8 +12,6 @@ folder (`GRADEWISE_SCREENSHOTS` to keep them).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from conftest import review_server
 from gradewise.workspace import open_workspace
 
 PART = "II.7.a"  # four criteria: 1 + 1 + 1 + 2 marks
@@ -28,20 +27,8 @@ PART = "II.7.a"  # four criteria: 1 + 1 + 1 + 2 marks
 
 @pytest.fixture(scope="module")
 def server(example: Path) -> Iterator[str]:
-    command = [
-        sys.executable, "-c", "from gradewise.cli import main; main()",
-        "-w", str(example), "review", "serve", "--port", "0", "--no-browser", "--who", "ta1",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        yield next(word for word in first.split() if word.startswith("http://"))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with review_server(example, "--who", "ta1") as (_, address):
+        yield address
 
 
 def manual(root: Path, student: str) -> float | None:

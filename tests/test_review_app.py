@@ -9,10 +9,7 @@ test_review_render.py.
 from __future__ import annotations
 
 import html
-import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,25 +19,13 @@ from gradewise.review import create_app
 from gradewise.review.identity import Identities
 from gradewise.review.pages import part_view, queue_view
 from gradewise.store import open_store
-from gradewise.workspace import DB_FILE, Workspace, open_workspace
+from gradewise.workspace import DB_FILE, Workspace
 
 WHO = "ta-tester"
 
 
-@pytest.fixture
-def ws(example: Path, tmp_path: Path) -> Workspace:
-    """A fresh copy of the graded example per test: marks made in one never leak into another."""
-    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
-
-
 def client_for(ws: Workspace, **options: Any) -> TestClient:
     return TestClient(create_app(ws, who=WHO, **options), base_url="http://127.0.0.1")
-
-
-@pytest.fixture
-def client(ws: Workspace) -> Iterator[TestClient]:
-    with client_for(ws) as c:
-        yield c
 
 
 class Elements(HTMLParser):

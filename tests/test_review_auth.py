@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from argon2 import PasswordHasher, profiles
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from conftest import review_server
 from gradewise.cli import cli
 from gradewise.review import auth, create_app, server
 from gradewise.review.passwords import hash_password, verify
@@ -673,21 +671,9 @@ def cards(text: str) -> dict[str, str]:
 def login_server(graded: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """`review serve --login` as a subprocess on a free loopback port."""
     root = shutil.copytree(graded, tmp_path / "served")
-    command = [
-        sys.executable, "-c", "from gradewise.cli import main; main()",
-        "-w", str(root), "review", "serve", "--port", "0", "--no-browser", "--login",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
+    with review_server(root, "--login") as (first, address):
         assert "with login" in first, first
-        yield root, next(word for word in first.split() if word.startswith("http://"))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        yield root, address
 
 
 def test_a_ta_logs_in_marks_and_logs_out_in_a_browser(

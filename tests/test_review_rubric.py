@@ -8,9 +8,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +21,7 @@ from gradewise.review import rubric
 from gradewise.review.pages import queue_view
 from gradewise.scoring import score_part
 from gradewise.workspace import Workspace, open_workspace
-from test_review_app import cards, client_for
+from test_review_app import cards
 
 PART = "II.7.a"  # grad 1, w1 1, w2 1, w3 2 (final answer); five marks
 
@@ -148,17 +145,6 @@ def change(client: TestClient, op: str, criterion: str, *, save: bool = True, **
         "change": {"op": op, "criterion": criterion, **fields},
     }
     return client.post(url, json={**body, "why": "test"})
-
-
-@pytest.fixture
-def ws(example: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
-
-
-@pytest.fixture
-def client(ws: Workspace) -> Iterator[TestClient]:
-    with client_for(ws) as c:
-        yield c
 
 
 def fresh(ws: Workspace) -> Workspace:

@@ -5,9 +5,6 @@ another part (a segmentation override, audited, version-checked, that student re
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,17 +14,6 @@ from gradewise.workspace import Workspace, open_workspace
 from test_review_app import Elements, cards, client_for
 
 STUDENT = "s2024001"
-
-
-@pytest.fixture
-def ws(example: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
-
-
-@pytest.fixture
-def client(ws: Workspace) -> Iterator[TestClient]:
-    with client_for(ws) as c:
-        yield c
 
 
 def pieces(page: str) -> list[dict[str, str]]:

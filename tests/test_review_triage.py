@@ -4,9 +4,6 @@ and the queue's order. Truth tables on made-up grades; the pages in-process on t
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +13,8 @@ from gradewise.model import Criterion, Key, Part, PartGrade, Status, Verdict
 from gradewise.review import triage
 from gradewise.review.pages import queue_view
 from gradewise.review.triage import Filters, parse_filters
-from gradewise.workspace import Workspace, open_workspace
-from test_review_app import cards, client_for
+from gradewise.workspace import Workspace
+from test_review_app import cards
 
 FINAL = Key("numeric", {"value": 1}, "final")
 ANYWHERE = Key("numeric", {"value": 2}, "anywhere")
@@ -122,17 +119,6 @@ def test_parse_filters(query: dict[str, str], filters: Filters) -> None:
 
 
 # the pages -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def ws(example: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(shutil.copytree(example, tmp_path / "ws"))
-
-
-@pytest.fixture
-def client(ws: Workspace) -> Iterator[TestClient]:
-    with client_for(ws) as c:
-        yield c
 
 
 def shown(client: TestClient, address: str, **query: Any) -> dict[str, dict[str, str]]:
