@@ -271,6 +271,25 @@ def test_k_shot_takes_examples_from_the_train_split_when_it_can() -> None:
             assert shown <= train
 
 
+def test_train_test_shows_every_graded_train_answer_of_the_question() -> None:
+    rows = read_graded(FIXTURES / "splits.csv")
+    spy = Spy()
+    report = evaluate(rows, spy, ("train-test",))
+    # q1's two test answers, each with q1's three graded train answers; q2 has none: no row.
+    assert [(m.split, m.protocol, m.n) for m in report.results] == [
+        ("unseen_answers", "train-test", 2)
+    ]
+    train = [(r.answer, r.score / r.max_score) for r in rows if r.split == "train"]
+    for item in spy.items:
+        assert [(e.answer, e.fraction) for e in item.examples] == train
+
+
+def test_train_test_fits_a_learner_on_the_train_split() -> None:
+    judge = Learning()
+    evaluate(read_graded(FIXTURES / "splits.csv"), judge, ("train-test",))
+    assert judge.folds == [({"q1"}, {"q1"})]
+
+
 class Chooser(Spy):
     """A judge with its own selection strategy."""
 

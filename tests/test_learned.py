@@ -11,12 +11,15 @@ from ruamel.yaml import YAML
 from gradewise.evaluate import GradedAnswer
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
+    SHOT_FEATURES,
     LearnedJudge,
     fit_logistic,
     model,
     rich_features,
+    shot_features,
 )
-from gradewise.judges.registry import JudgeItem, judges
+from gradewise.judges.registry import Example, JudgeItem, judges
+from gradewise.model import Status
 
 QUESTIONS = YAML(typ="safe").load(
     (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
@@ -31,6 +34,9 @@ def test_weights_ship_with_the_package_and_fit_the_features() -> None:
     assert all("train split" in source for source in weights["trained_on"])  # never a test split
     assert judges().get("learned") is not None
     assert "training answers" in JUDGE.version
+    forest = weights["shots"]
+    assert tuple(forest["features"]) == SHOT_FEATURES and len(forest["roots"]) >= 100
+    assert JUDGE.forest is not None and "forest of" in JUDGE.version
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=[q["question"][:30] for q in QUESTIONS])
@@ -89,3 +95,74 @@ def test_alignment_features_by_hand() -> None:
     assert got["mean_cosine"] == got["question_answer"] == got["question_reference"] == 0.0
     # 5 answer words against the shorter reference's 2
     assert got["length_ratio"] == pytest.approx((np.log1p(5) - np.log1p(2)) / 3)
+
+
+def test_shot_features_by_hand() -> None:
+    f = [0.0] * len(LEARNED_FEATURES)
+    sims = np.array([0.9, 0.2, 0.5])
+    marks = np.array([1.0, 0.0, 0.5])
+    zeros = np.array([0.6, 0.4, 0.5])
+    got = dict(zip(SHOT_FEATURES, shot_features(f, 0.7, sims, marks, zeros, (1.0, 0.0)),
+                   strict=True))  # fmt: skip
+    assert got["zero"] == 0.7 and got["calibrated"] == pytest.approx(0.7)  # the curve (1, 0)
+    # weights s^2: 0.81, 0.04, 0.25 -> (0.81 + 0.125) / 1.1
+    assert got["neighbours"] == pytest.approx(0.935 / 1.1)
+    assert (got["nearest_mark"], got["nearest_cosine"]) == (1.0, 0.9)
+    assert (got["best_cosine"], got["worst_cosine"]) == (0.9, 0.2)
+    assert got["mean_mark"] == pytest.approx(0.5) and got["spread_marks"] == pytest.approx(
+        np.std([1.0, 0.0, 0.5])
+    )
+    assert got["mean_gap"] == pytest.approx(0.0)  # marks minus logistic fractions: +.4 -.4 0
+    assert got["mean_cosine_marked"] == pytest.approx(1.6 / 3)
+    assert got["log_marked"] == pytest.approx(np.log1p(3))
+
+
+# One question, a few answers a human marked, and answers to judge: (answer, low, high) bounds.
+DROPOUT = ("Why does dropout help a neural network generalise?",
+           "It randomly switches off units during training, so the network cannot rely on any "
+           "one unit and overfits less.")  # fmt: skip
+MARKED = (
+    Example("Random neurons are turned off while training, which reduces overfitting.", 1.0),
+    Example("It stops units co-adapting, so the model overfits less.", 1.0),
+    Example("Dropout makes training faster because there are fewer weights.", 0.0),
+    Example("It removes neurons from the network for good.", 0.0),
+    Example("It drops units at random during training.", 0.5),
+)
+
+
+@pytest.mark.parametrize(
+    "answer, low, high",
+    [
+        (MARKED[0].answer, 0.75, 1.0),  # the very answer a human gave full marks
+        (MARKED[2].answer, 0.0, 0.25),  # the very answer a human gave nothing
+        ("Units are switched off at random in training, so it overfits less.", 0.6, 1.0),
+        ("It makes training faster since there are fewer weights to update.", 0.0, 0.4),
+    ],
+)
+def test_the_forest_follows_the_marked_answers(answer: str, low: float, high: float) -> None:
+    [j] = JUDGE.judge_many([JudgeItem(*DROPOUT, answer, examples=MARKED, group="q")])
+    assert low <= j.fraction <= high and j.status is not Status.NEEDS_REVIEW
+
+
+def test_marks_that_contradict_the_forest_cap_its_confidence() -> None:
+    contrary = tuple(Example(e.answer, 1 - e.fraction) for e in MARKED)
+    answer = "Units are switched off at random in training, so it overfits less."
+    sure, unsure = JUDGE.judge_many([JudgeItem(*DROPOUT, answer, examples=e, group=g)
+                                     for e, g in ((MARKED, "a"), (contrary, "b"))])  # fmt: skip
+    assert unsure.confidence < sure.confidence and unsure.confidence <= 0.65
+
+
+def test_a_model_file_without_a_forest_still_learns_from_marks() -> None:
+    older = {k: v for k, v in model().items() if k != "shots"}
+    judge = LearnedJudge(weights=older)
+    assert judge.forest is None
+    taught, plain = judge.judge_many([JudgeItem(*DROPOUT, MARKED[0].answer, examples=e, group=g)
+                                       for e, g in ((MARKED, "q"), ((), ""))])  # fmt: skip
+    assert taught.fraction > plain.fraction + 0.05  # as the similarity judge learns
+
+
+def test_refitting_keeps_the_forest() -> None:
+    q = QUESTIONS[0]
+    rows = [GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), a, s, 5)
+            for i, (a, s) in enumerate([(q["right"], 5), (q["wrong"], 0)] * 5)]  # fmt: skip
+    assert LearnedJudge().fit(rows).forest is JUDGE.forest

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.judges.lexical import LexicalJudge, foreign, formula_only, stem, terms
+from gradewise.judges.lexical import (
+    LexicalJudge,
+    foreign,
+    formula_only,
+    looks_like_words,
+    stem,
+    terms,
+)
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.model import Status
 
@@ -178,6 +185,11 @@ def test_another_language_is_another_than_the_exams(answer: str, exam: str, expe
         ("The gradient $\\nabla L$ points uphill, so we step against it.", False),  # prose
         ("a stack (LIFO)", False),
         ("f(x) = x^2 is convex because its second derivative is positive", False),
+        ("O(n)", True),  # an expression without math operators
+        ("n-1", True),
+        ("log n", True),
+        ("No", False),  # a short word, not an expression
+        ("O(n log n) time", False),
     ],
 )
 def test_formula_only_answers_are_told_from_prose(answer: str, expected: bool) -> None:
@@ -244,3 +256,18 @@ def test_two_criteria_of_one_part_calibrate_separately() -> None:
     [alone] = JUDGE.judge_many(items[1:])
     assert second.fraction == alone.fraction  # the first criterion's calibration did not leak
     assert first.fraction > second.fraction
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("xkcd pqrst zzzz", False),  # consonant runs
+        ("qwxz bbbbbbbbbbbbbbbbbbbbbbbbbbbbb zzkkj", False),
+        ("Element b[ n ] can be accessed by *( bPtr + n ).", True),  # variables are not gibberish
+        ("void inorder(ptNode ptr) { if (ptr) { inorder(ptr->left); } }", True),  # code
+        ("O(n)", True),  # no word to judge by: not called gibberish
+        ("?", False),  # nothing at all
+    ],
+)  # fmt: skip
+def test_gibberish_is_told_from_variables_and_code(answer: str, expected: bool) -> None:
+    assert looks_like_words(answer) is expected

@@ -1,51 +1,237 @@
-"""Train the `learned` judge's model on the `train` splits of ../shared/data (never a test split).
+"""Train the `learned` judge's models on the `train` splits of ../shared/data (never a test split).
 
-Features are those of `gradewise.judges.learned.rich_features` (embedding cosines, reference
-words, question overlap, precision and recall of content words, length); targets are the
-human's share of the marks. A logistic regression
-(scikit-learn, build time only) is fitted with each answer counted as a correct example with
-weight = share and an incorrect one with weight 1 - share; the coefficients go to
-src/gradewise/judges/learned_model.json, which the judge applies with numpy alone.
+1. The zero-shot model: a logistic regression (scikit-learn) over the features of
+   `gradewise.judges.learned.rich_features`, fitted with each answer counted as a correct example
+   with weight = its share of the marks and an incorrect one with weight 1 - share.
+2. The marked-answers model: per question, a human's marking is simulated — 3, 5, 10, 20 and 40
+   answers marked, chosen at random and as the judge would choose (`teach_order`) — and a
+   histogram gradient-boosted forest (scikit-learn) learns the share of the marks of every other
+   answer of the question from `shot_features`.
+3. Two confidence models (gradient-boosted classifiers): the probability that the zero-shot
+   model's, and the forest's, fraction agrees with the human's grade (as `gradewise evaluate`
+   defines agreement: the same label on a correct/incorrect data set, within a tenth of the
+   marks or rounding to the same grade on a point scale), learnt from predictions each made by
+   a model that never saw the question (five folds by question).
+
+All go to src/gradewise/judges/learned_model.json; the judge applies them with numpy alone
+(the forest as flat node arrays, gradewise/judges/_trees.py). The export is checked against
+scikit-learn's own predictions before it is written. Seeded: a rerun writes the same file.
 
     .venv/bin/pip install -e '.[train]' && make model
+    .venv/bin/python tools/train_judge.py --cache /tmp/features.npz   # reuse the embeddings
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import random
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
-from gradewise.evaluate import read_graded
-from gradewise.judges.learned import LEARNED_FEATURES, LearnedJudge
+from gradewise.evaluate import GradedAnswer, Prediction, _agree, _grade_scales, read_graded, two_way
+from gradewise.judges._embed import DIM
+from gradewise.judges._trees import Forest
+from gradewise.judges.learned import (
+    LEARNED_FEATURES,
+    SHOT_CONFIDENCE,
+    SHOT_FEATURES,
+    ZERO_CONFIDENCE,
+    LearnedJudge,
+    shot_features,
+)
 from gradewise.judges.registry import JudgeItem
+from gradewise.judges.select import cosine_matrix, teach_order
+from gradewise.judges.similarity import fit_group
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "learned_model.json"
 TRAIN_FILES = ("semeval2013-scientsbank-2way.csv", "semeval2013-beetle-2way.csv", "saf2-en.csv")
+MARKED = (3, 5, 10, 20, 40)  # answers a simulated human marks per question
+FOREST = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40,
+          "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}  # fmt: skip
+SURE = {**FOREST, "max_iter": 150}
+FOLDS = 5
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cache", type=Path, help="keep the features and embeddings here")
+    args = parser.parse_args()
     if not DATA.is_dir():
         sys.exit(f"no training data in {DATA} (it lives beside the checkout)")
+    start = time.perf_counter()
     rows = [r for name in TRAIN_FILES for r in read_graded(DATA / name) if r.split == "train"]
-    items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
-    x = LearnedJudge(weights={"answers": 0}).feature_matrix(items)
+    x, vecs = features(rows, args.cache)
     share = np.array([r.score / r.max_score for r in rows])
+    print(f"features of {len(rows)} answers: {time.perf_counter() - start:.0f} s", flush=True)
+
+    weights = {
+        "features": list(LEARNED_FEATURES),
+        **logistic(x, share),
+        "trained_on": [f"{name} (train split)" for name in TRAIN_FILES],
+        "answers": len(rows),
+    }
+    zero_judge = LearnedJudge(weights=weights)
+    zeros = np.array([zero_judge.logistic(f) for f in x])
+
+    shots_x, shots_y, which = simulate(rows, vecs, x, zeros, share)
+    forest = fitted(HistGradientBoostingRegressor(**FOREST), shots_x, shots_y, SHOT_FEATURES)
+    weights["shots"] = {**forest.to_json(), "answers": len(shots_y),
+                        "marked_per_question": list(MARKED)}  # fmt: skip
+    print(f"forest on {len(shots_y)} simulated predictions: {time.perf_counter() - start:.0f} s",
+          flush=True)  # fmt: skip
+
+    questions = [(r.dataset, r.question_id) for r in rows]
+    held_zero = np.empty(len(rows))
+    held_shots = np.empty(len(shots_y))
+    for train, test in folds(questions):
+        judge = LearnedJudge(weights={**weights, **logistic(x[train], share[train])})
+        held_zero[test] = [judge.logistic(f) for f in x[test]]
+    for train, test in folds([questions[i] for i in which]):
+        model = HistGradientBoostingRegressor(**FOREST).fit(shots_x[train], shots_y[train])
+        held_shots[test] = np.clip(model.predict(shots_x[test]), 0.0, 1.0)
+    agree_zero = agreement(rows, range(len(rows)), held_zero)
+    agree_shots = agreement(rows, which, held_shots)
+    weights["confidence"] = {
+        "zero": fitted(HistGradientBoostingClassifier(**SURE), np.column_stack([x, held_zero]),
+                       agree_zero, ZERO_CONFIDENCE).to_json(),
+        "shots": fitted(HistGradientBoostingClassifier(**SURE),
+                        np.column_stack([shots_x, held_shots]), agree_shots,
+                        SHOT_CONFIDENCE).to_json(),
+        "agreement": {"zero": round(float(agree_zero.mean()), 4),
+                      "shots": round(float(agree_shots.mean()), 4)},
+    }  # fmt: skip
+    write(weights)
+    print(f"trained on {len(rows)} answers (held-out agreement {agree_zero.mean():.3f} zero-shot, "
+          f"{agree_shots.mean():.3f} with marks); wrote {OUT} in "
+          f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+
+
+def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """The zero-shot features of every answer and the answer's embedding."""
+    if cache and cache.exists():
+        kept = np.load(cache)
+        if len(kept["x"]) == len(rows):
+            return kept["x"], kept["vecs"]
+    items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
+    judge = LearnedJudge(weights={"answers": 0})
+    vectors = judge._vectors(items)
+    x = np.array([judge.features(item, item.answer, vectors) for item in items])
+    vecs = np.stack([vectors.get(i.answer, np.zeros(DIM, np.float32)) for i in items])
+    if cache:
+        np.savez(cache, x=x, vecs=vecs)
+    return x, vecs
+
+
+def logistic(x: np.ndarray, share: np.ndarray) -> dict[str, object]:
+    """Each answer a correct example weighted by its share of the marks, and an incorrect one
+    weighted by the rest."""
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit(np.vstack([x, x]), np.r_[np.ones(len(x)), np.zeros(len(x))],
               sample_weight=np.r_[share, 1 - share] + 1e-6)  # fmt: skip
-    OUT.write_text(json.dumps({
-        "features": list(LEARNED_FEATURES),
-        "coef": [round(float(c), 6) for c in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 6),
-        "trained_on": [f"{name} (train split)" for name in TRAIN_FILES],
-        "answers": len(rows),
-    }, indent=2) + "\n")  # fmt: skip
-    print(f"trained on {len(rows)} answers; wrote {OUT}")
+    return {"coef": [round(float(c), 6) for c in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 6)}  # fmt: skip
+
+
+def fitted(model, x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Forest:
+    """Fit, export, and check the export against scikit-learn's own predictions."""
+    model.fit(x, y)
+    forest = export(model, names)
+    own = model.predict_proba(x)[:, 1] if forest.link == "logistic" else model.predict(x)
+    gap = np.abs(forest.predict(x) - own).max()
+    if gap > 1e-4:
+        sys.exit(f"the exported forest differs from scikit-learn's by {gap:.2g}: not written")
+    return forest
+
+
+def folds(groups: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) row indices, FOLDS ways, every question in one test fold only."""
+    keys = sorted(set(groups))
+    random.Random(1).shuffle(keys)
+    fold = {key: i % FOLDS for i, key in enumerate(keys)}
+    of = np.array([fold[g] for g in groups])
+    return [(np.flatnonzero(of != f), np.flatnonzero(of == f)) for f in range(FOLDS)]
+
+
+def agreement(rows: list[GradedAnswer], which, fractions: np.ndarray) -> np.ndarray:
+    """Whether each prediction agrees with its answer's human grade (gradewise.evaluate)."""
+    binary = {
+        name: two_way([r for r in rows if r.dataset == name]) for name in {r.dataset for r in rows}
+    }
+    scales = _grade_scales(rows)
+    return np.array([
+        _agree(Prediction(rows[i], f * rows[i].max_score, 0.0), binary[rows[i].dataset], scales)
+        for i, f in zip(which, fractions, strict=True)
+    ])  # fmt: skip
+
+
+def simulate(rows, vecs, x, zeros, share):
+    """(inputs, targets, which answers) of the forest: each question marked by a simulated
+    human several ways; every answer not marked is a training example."""
+    by_question: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_question[(r.dataset, r.question_id)].append(i)
+    rng = random.Random(0)
+    inputs, targets, which = [], [], []
+    for idx in by_question.values():
+        own = vecs[idx]
+        for k in MARKED:
+            if len(idx) <= k:
+                continue
+            for chosen in (sorted(rng.sample(range(len(idx)), k)),
+                           teach_order(cosine_matrix(own), k)):  # fmt: skip
+                marks = share[[idx[c] for c in chosen]]
+                marked_zeros = zeros[[idx[c] for c in chosen]]
+                curve = fit_group(marked_zeros.tolist(), marks.tolist())
+                taken = set(chosen)
+                for j, i in enumerate(idx):
+                    if j in taken:
+                        continue
+                    sims = own[chosen] @ own[j]
+                    inputs.append(shot_features(x[i], zeros[i], sims, marks, marked_zeros, curve))
+                    targets.append(share[i])
+                    which.append(i)
+    return np.array(inputs), np.array(targets), which
+
+
+def export(model, names: tuple[str, ...]) -> Forest:
+    """scikit-learn's fitted trees as one flat `Forest` (its nodes: feature_idx, num_threshold,
+    left, right, value, is_leaf; a row goes left when its value is ≤ the threshold)."""
+    roots, feature, threshold, left, right, value = [], [], [], [], [], []
+    for [predictor] in model._predictors:
+        offset = len(feature)
+        roots.append(offset)
+        for node in predictor.nodes:
+            leaf = bool(node["is_leaf"])
+            feature.append(-1 if leaf else int(node["feature_idx"]))
+            threshold.append(0.0 if leaf else float(node["num_threshold"]))  # exact: a data value
+            left.append(0 if leaf else offset + int(node["left"]))
+            right.append(0 if leaf else offset + int(node["right"]))
+            value.append(round(float(node["value"]), 7) if leaf else 0.0)
+    return Forest.from_json({
+        "features": list(names),
+        "link": "logistic" if hasattr(model, "predict_proba") else "identity",
+        "baseline": round(float(np.ravel(model._baseline_prediction)[0]), 7),
+        "roots": roots, "feature": feature, "threshold": threshold,
+        "left": left, "right": right, "value": value,
+    })  # fmt: skip
+
+
+def write(weights: dict) -> None:
+    """Indented, but the forest's long node arrays on one line each."""
+    shots = weights.pop("shots")
+    text = json.dumps(weights, indent=2)[:-2]
+    arrays = ",\n".join(
+        f'    "{k}": {json.dumps(v, separators=(",", ":"))}' for k, v in shots.items()
+    )
+    OUT.write_text(text + ',\n  "shots": {\n' + arrays + "\n  }\n}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

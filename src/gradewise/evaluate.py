@@ -11,7 +11,12 @@ Protocols, run per data set and test split (`train` rows are never reported):
 - k-shot: per question, k answers are marked by the human first — chosen by the judge's optional
   `Selector.select` hook, else seeded-random — and given to the judge as examples. They come from
   the question's train rows where it has k of them (then every test answer is predicted), else
-  from the question's own answers, which are then left out: only the rest is reported.
+  from the question's own answers, which are then left out: only the rest is reported;
+- train-test: where the data set has a train split holding graded answers of the test answer's
+  question (SemEval and SAF unseen_answers), the judge (fitted on the train split, if it
+  learns) is given all of them as the human's marks — what gradewise does with a part whose
+  earlier answers a human has marked. Splits with no such question (unseen_questions) give no
+  row: there it is the zero-shot protocol.
 
 Pearson r and RMSE are on the data set's score scale, or on score / max_score when its
 questions are worth different marks (SAF). Agreement (for coverage and the reliability table):
@@ -339,6 +344,24 @@ def zero_shot(
     return predictions, seconds
 
 
+def train_test(
+    judge: Judge, rows: Sequence[GradedAnswer], training: Sequence[GradedAnswer]
+) -> tuple[list[Prediction], float]:
+    """Predict the answers whose question has graded train answers, with all of those as the
+    human's marks (the judge fitted on `training` first, if it learns); the others are left
+    out (nothing is predicted when no question has any)."""
+    pools = _by_question(training)
+    kept = [r for r in rows if pools.get(_key(r))]
+    if not kept:
+        return [], 0.0
+    fitted = judge.fit(training) if isinstance(judge, Learner) else judge
+    marks = {
+        key: tuple(Example(t.answer, t.score / t.max_score) for t in pool)
+        for key, pool in pools.items()
+    }
+    return _predict(fitted, kept, [_item(r, marks[_key(r)]) for r in kept])
+
+
 def _leave_one_assignment_out(
     rows: Sequence[GradedAnswer],
 ) -> list[tuple[list[GradedAnswer], list[GradedAnswer]]]:
@@ -491,7 +514,7 @@ class Report:
         return out
 
 
-PROTOCOLS_ALL = ("zero-shot", "k-shot:5", "k-shot:10")
+PROTOCOLS_ALL = ("zero-shot", "k-shot:5", "k-shot:10", "train-test")
 
 
 def evaluate(
@@ -530,9 +553,13 @@ def _run(
 ) -> tuple[list[Prediction], float]:
     if protocol == "zero-shot":
         return zero_shot(judge, rows, training)
+    if protocol == "train-test":
+        return train_test(judge, rows, training)
     name, _, k = protocol.partition(":")
     if name != "k-shot" or not k.isdigit() or int(k) < 1:
-        raise ValueError(f"unknown protocol {protocol!r}: use 'zero-shot' or 'k-shot:K'")
+        raise ValueError(
+            f"unknown protocol {protocol!r}: use 'zero-shot', 'k-shot:K' or 'train-test'"
+        )
     if isinstance(judge, Learner) and not training:
         # No train split (Mohler): fitted leave-one-assignment-out, as in zero-shot.
         predictions: list[Prediction] = []

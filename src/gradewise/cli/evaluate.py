@@ -35,8 +35,10 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
     "--judge", "judge_id", default="lexical", show_default=True, help="The judge to measure."
 )
 @click.option(
-    "--protocol", type=click.Choice(["zero-shot", "k-shot", "all"]), default="all",
-    show_default=True, help="Which protocols to run.",
+    "--protocol", type=click.Choice(["zero-shot", "k-shot", "train-test", "all"]),
+    default="all", show_default=True,
+    help="Which protocols to run (train-test: with the train split's graded answers of the same "
+    "question as the human's marks, where the file has them).",
 )  # fmt: skip
 @click.option(
     "--k", "shots", multiple=True, type=click.IntRange(1), default=(5, 10), show_default=True,
@@ -119,7 +121,8 @@ def _judge(ctx: click.Context, judge_id: str, config_file: Path | None) -> Judge
 
 def _protocols(choice: str, shots: tuple[int, ...]) -> list[str]:
     zero = ["zero-shot"] if choice in ("zero-shot", "all") else []
-    return zero + ([f"k-shot:{k}" for k in shots] if choice in ("k-shot", "all") else [])
+    some = [f"k-shot:{k}" for k in shots] if choice in ("k-shot", "all") else []
+    return zero + some + (["train-test"] if choice in ("train-test", "all") else [])
 
 
 def _figures(m: Metrics) -> list[float]:

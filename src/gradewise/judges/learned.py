@@ -1,16 +1,24 @@
-"""The `learned` judge: the similarity judge's features, weighed by a model trained on data.
+"""The `learned` judge: the similarity judge's features, weighed by models trained on data.
 
-The weights (`learned_model.json`, shipped in the package) were fitted by
+Two models, both in `learned_model.json` (shipped in the package), fitted by
 `tools/train_judge.py` on the `train` splits of public graded-answer data sets (SciEntsBank,
-Beetle, SAF) — never on a test split — and are applied with numpy. Learning from the human's
-marks works as for the similarity judge.
+Beetle, SAF) — never on a test split — and applied with numpy:
+- with no marked answers, a logistic model over the answer's features (`LEARNED_FEATURES`);
+- once a human has marked answers of the part, a boosted forest (`SHOT_FEATURES`) that reads
+  the same features, the logistic model's fraction, and what the marked answers say about this
+  one: the similarity-weighted mark of the closest, the nearest one's mark and closeness, the
+  closeness to the best- and worst-marked, the marks' mean and spread, the grader's mean gap to
+  the logistic model and the part's refitted curve. It was trained on simulated marking (3 to
+  40 marked answers per question, chosen at random or as the judge would choose), so one model
+  serves every part, however many answers its human has marked.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -18,21 +26,41 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges._embed import Encoder
+from gradewise.judges._embed import DIM, Encoder
+from gradewise.judges._learn import neighbours, zero_shot_confidence
+from gradewise.judges._trees import Forest
 from gradewise.judges.lexical import terms
 from gradewise.judges.registry import Judge, JudgeItem
 from gradewise.judges.similarity import (
     FEATURES,
+    GroupFit,
+    Lessons,
     SimilarityJudge,
     Vectors,
     _cos,
+    _logit,
     _references,
+    _sigmoid,
     features,
+    fit_group,
 )
 
 # The similarity judge's five, then alignment features (see `rich_features`).
 LEARNED_FEATURES = (*FEATURES, "mean_cosine", "question_answer", "question_reference",
                     "precision", "recall", "length_ratio")  # fmt: skip
+# The forest's inputs once answers are marked (see `shot_features`).
+SHOT_FEATURES = (*LEARNED_FEATURES, "zero", "neighbours", "nearest_mark", "nearest_cosine",
+                 "best_cosine", "worst_cosine", "mean_mark", "spread_marks", "mean_gap",
+                 "calibrated", "neighbour_spread", "mean_cosine_marked", "log_marked")  # fmt: skip
+# The confidence forests' inputs: the model's features and its fraction; they give the
+# probability that the fraction agrees with the human's grade (see tools/train_judge.py).
+ZERO_CONFIDENCE = (*LEARNED_FEATURES, "fraction")
+SHOT_CONFIDENCE = (*SHOT_FEATURES, "fraction")
+# Held-out error (the confidence cap) is measured on at most this many marked answers.
+HELD_OUT = 50
+# The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
+# shrunk toward no shift as if this many more answers had been missed by nothing.
+SHIFT_PRIOR: float | None = 5.0
 
 if TYPE_CHECKING:
     from gradewise.evaluate import GradedAnswer
@@ -43,9 +71,28 @@ def model() -> dict[str, Any]:
     """The shipped weights; they must name the features this version computes."""
     text = (resources.files("gradewise.judges") / "learned_model.json").read_text(encoding="utf-8")
     weights: dict[str, Any] = json.loads(text)
-    if tuple(weights["features"]) != LEARNED_FEATURES:
+    sure = weights.get("confidence", {})
+    if (
+        tuple(weights["features"]) != LEARNED_FEATURES
+        or ("shots" in weights and tuple(weights["shots"]["features"]) != SHOT_FEATURES)
+        or ("zero" in sure and tuple(sure["zero"]["features"]) != ZERO_CONFIDENCE)
+        or ("shots" in sure and tuple(sure["shots"]["features"]) != SHOT_CONFIDENCE)
+    ):
         raise ValueError("learned_model.json was trained on other features: run 'make model'")
     return weights
+
+
+@cache
+def _forest(text: str) -> Forest:
+    return Forest.from_json(json.loads(text))
+
+
+@dataclass(frozen=True)
+class ShotFit(GroupFit):
+    """A group's lesson for the forest: its fraction for each answer of the group."""
+
+    fractions: Mapping[str, float] = field(default_factory=dict)
+    confidences: Mapping[str, float] = field(default_factory=dict)
 
 
 class LearnedJudge(SimilarityJudge):
@@ -58,7 +105,19 @@ class LearnedJudge(SimilarityJudge):
     def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
         super().__init__(encoder)
         self.weights = weights or model()
-        self.version = f"1 ({SimilarityJudge.version}; {self.weights['answers']} training answers)"
+        shots = self.weights.get("shots")
+        # Without a forest (a model file from before it), marks are used as similarity uses them.
+        self.forest = _forest(json.dumps(shots, sort_keys=True)) if shots else None
+        sure = self.weights.get("confidence", {})
+        # Without them, confidence grows with the fraction's distance from the middle.
+        self.sure_zero, self.sure_shots = (
+            _forest(json.dumps(sure[k], sort_keys=True)) if k in sure else None
+            for k in ("zero", "shots")
+        )
+        trained = f"{self.weights['answers']} training answers"
+        if shots:
+            trained += f", forest of {len(shots['roots'])} trees on {shots['answers']} marked"
+        self.version = f"2 ({SimilarityJudge.version}; {trained})"
 
     def features(self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
         """The model's inputs, in the order of `feature_names` (`cosine` picks the cosine)."""
@@ -67,10 +126,82 @@ class LearnedJudge(SimilarityJudge):
     def zero_shot(
         self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
     ) -> tuple[float, float]:
-        w = self.weights
         f = self.features(item, answer, vectors)
-        z = w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True))
-        return 1 / (1 + math.exp(-max(-50.0, min(50.0, z)))), self.cosine(f)
+        return self.logistic(f), self.cosine(f)
+
+    def logistic(self, f: Sequence[float]) -> float:
+        """The zero-shot model's fraction for these features."""
+        w = self.weights
+        return _sigmoid(w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True)))
+
+    def _with_examples(
+        self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
+    ) -> tuple[float, float]:
+        if not item.examples and self.sure_zero is not None:
+            return zero, self._zero_confidence(item, vectors, lessons)
+        fit = lessons.of(item) if item.examples and self.forest else None
+        if not isinstance(fit, ShotFit):
+            return super()._with_examples(item, zero, vectors, lessons)
+        fraction = fit.fractions[item.answer]
+        # No surer than the forest proved on this part's marked answers.
+        return fraction, min(fit.confidences[item.answer], 1.0 - fit.error)
+
+    def _zero_confidence(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> float:
+        """The zero-shot confidence forest's probability, for every unmarked item of the batch
+        at once (kept in `lessons`)."""
+        assert self.sure_zero is not None
+        if "zero" not in lessons.batch:
+            plain = list({_plain_key(i): i for i in lessons.items if not i.examples}.items())
+            rows = []
+            for _, i in plain:
+                f = self.features(i, i.answer, vectors)
+                rows.append([*f, self.logistic(f)])
+            sure = self.sure_zero.predict(rows) if rows else np.zeros(0)
+            lessons.batch["zero"] = dict(zip([k for k, _ in plain], sure.tolist(), strict=True))
+        return float(lessons.batch["zero"][_plain_key(item)])
+
+    def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
+        """The forest's fraction for every answer of the group, and its mean error on the
+        marked answers, each predicted from the others (the part's confidence cap)."""
+        if self.forest is None:
+            return super()._fit_group(members, vectors)
+        item = members[0]
+        marks = np.clip([e.fraction for e in item.examples], 0.0, 1.0)
+        marked = [self.features(item, e.answer, vectors) for e in item.examples]
+        zeros = np.array([self.logistic(f) for f in marked])
+        vecs = np.stack([_vector(vectors, e.answer) for e in item.examples])
+        curve = fit_group(zeros.tolist(), marks.tolist())
+        answers = list(dict.fromkeys(m.answer for m in members))
+        rows = []
+        for answer in answers:
+            f = self.features(item, answer, vectors)
+            rows.append(shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer),
+                                      marks, zeros, curve))  # fmt: skip
+        fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
+        if self.sure_shots is not None:
+            sure = self.sure_shots.predict(np.column_stack([rows, fractions]))
+        else:
+            sure = np.array([zero_shot_confidence(f) for f in fractions])
+        errors = []
+        held, guesses = [], []
+        for i in range(min(len(marks), HELD_OUT)):
+            others = np.arange(len(marks)) != i
+            if not others.any():  # one marked answer: the logistic model must guess it
+                errors.append(abs(zeros[i] - marks[i]))
+                continue
+            curve_i = fit_group(zeros[others].tolist(), marks[others].tolist())
+            held.append(i)
+            guesses.append(shot_features(marked[i], zeros[i], vecs[others] @ vecs[i],
+                                         marks[others], zeros[others], curve_i))  # fmt: skip
+        if guesses:
+            predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0)
+            errors += np.abs(predicted - marks[held]).tolist()
+            if SHIFT_PRIOR is not None:
+                miss = float((marks[held] - predicted).sum()) / (len(held) + SHIFT_PRIOR)
+                fractions = np.clip(fractions + miss, 0.0, 1.0)
+        return ShotFit(curve[0], curve[1], float(np.mean(errors)),
+                       dict(zip(answers, fractions.tolist(), strict=True)),
+                       dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip
 
     def feature_matrix(self, items: Sequence[JudgeItem]) -> np.ndarray:
         """Every feature of every item's answer: what a fit learns from."""
@@ -88,6 +219,9 @@ class LearnedJudge(SimilarityJudge):
         coef, intercept = fit_logistic(x, share)
         fitted = {"features": list(self.feature_names), "coef": coef, "intercept": intercept,
                   "answers": len(rows)}  # fmt: skip
+        for kept in ("shots", "confidence"):  # the forests stay: they read marks, not a data set
+            if kept in self.weights:
+                fitted[kept] = self.weights[kept]
         judge = self.refitted(fitted)
         judge.version = f"{self.version}; refitted on {len(rows)} answers"
         return judge
@@ -119,6 +253,47 @@ def rich_features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]
         shared / len(wanted) if wanted else 0.0,
         ratio / 3,
     ]
+
+
+def shot_features(
+    f: Sequence[float],
+    zero: float,
+    sims: np.ndarray,
+    marks: np.ndarray,
+    zeros: np.ndarray,
+    curve: tuple[float, float],
+) -> list[float]:
+    """The forest's inputs (`SHOT_FEATURES`) for one answer: its own features `f` and logistic
+    fraction `zero`, and what the marked answers tell about it — `sims` its cosines to them,
+    `marks` their human marks (share of the part's marks), `zeros` their logistic fractions,
+    `curve` the part's refitted (slope, bias) (see similarity.fit_group)."""
+    near = neighbours(sims.tolist(), marks.tolist())
+    nearest = int(np.argmax(sims))
+    slope, bias = curve
+    return [
+        *f,
+        zero,
+        near.estimate if near else float(marks.mean()),
+        float(marks[nearest]),
+        float(sims[nearest]),
+        float(sims[marks == marks.max()].max()),
+        float(sims[marks == marks.min()].max()),
+        float(marks.mean()),
+        float(marks.std()),
+        float((marks - zeros).mean()),
+        _sigmoid(slope * _logit(zero) + bias),
+        near.spread if near else 0.0,
+        float(sims.mean()),
+        math.log1p(len(marks)),
+    ]
+
+
+def _plain_key(item: JudgeItem) -> tuple[str, str, str]:
+    return (item.question, item.reference, item.answer)
+
+
+def _vector(vectors: Vectors, text: str) -> np.ndarray:
+    return vectors.get(text, np.zeros(DIM, dtype=np.float32))
 
 
 def fit_logistic(

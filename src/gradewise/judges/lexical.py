@@ -86,11 +86,13 @@ def terms(text: str) -> frozenset[str]:
 
 
 def looks_like_words(text: str) -> bool:
-    """False for gibberish: most tokens lack vowels or are one long run of letters."""
-    words = _WORD.findall(text.lower())
+    """False for gibberish: most words of three letters or more lack vowels or are one long run
+    of letters. Shorter tokens (variables such as n or x, "by", "of") and numbers say nothing
+    either way, so an answer made only of them is not called gibberish."""
+    words = [w for w in _WORD.findall(text.lower()) if len(w) >= 3 and not w.isdigit()]
     if not words:
-        return False
-    plausible = [w for w in words if w.isdigit() or (_VOWELS & set(w) and len(w) <= 20)]
+        return bool(_WORD.search(text.lower()))
+    plausible = [w for w in words if _VOWELS & set(w) and len(w) <= 20]
     return len(plausible) >= 0.6 * len(words)
 
 
@@ -134,16 +136,22 @@ def _identifier() -> Any:
 
 
 _MATH = re.compile(r"\\[a-zA-Z]+|[=^+*<>$∑∫∂∇≤≥±×·→←]")
+# Signs of a bare expression without math operators: digits, brackets, minus, slash.
+_EXPRESSION = re.compile(r"[\d()\[\]/-]")
+_FUNCTIONS = frozenset("log ln lg exp sin cos tan tanh max min sqrt sum argmax argmin det".split())
 
 
 def formula_only(text: str) -> bool:
-    """True when the answer is mathematics rather than prose: math signs, few real words. A
-    text judge cannot read it, so a human (or a math checker) must."""
-    if not _MATH.search(text):
-        return False
+    """True when the answer is mathematics rather than prose: math signs and few real words, or
+    a short expression with no word at all (O(n), n-1, log n, 2/3). A text judge cannot read
+    it, so a human (or a math checker) must."""
     prose = re.sub(r"\$[^$]*\$|\\[a-zA-Z]+", " ", text)  # drop inline math and commands
-    words = [w for w in _WORD.findall(prose.lower()) if len(w) > 2 and not w.isdigit()]
-    return len(words) <= 2
+    tokens = _WORD.findall(prose.lower())
+    words = [w for w in tokens if len(w) > 2 and not w.isdigit()]
+    if _MATH.search(text):
+        return len(words) <= 2
+    expression = _EXPRESSION.search(text) or any(w in _FUNCTIONS for w in tokens)
+    return bool(expression) and 0 < len(tokens) <= 6 and all(w in _FUNCTIONS for w in words)
 
 
 def _target(item: JudgeItem) -> JudgeItem:

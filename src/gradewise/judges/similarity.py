@@ -19,8 +19,9 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -79,8 +80,8 @@ class SimilarityJudge:
         except Exception as exc:  # no model, broken model: a human decides
             reason = f"{self.id} judge unavailable: {exc}"
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
-        fits: Fits = {}
-        return [self._safe(item, vectors, fits) for item in targets]
+        lessons = Lessons(self, targets, vectors)
+        return [self._safe(item, vectors, lessons) for item in targets]
 
     def select(
         self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
@@ -103,20 +104,20 @@ class SimilarityJudge:
         ordered = sorted(t for t in texts if t.strip())
         return dict(zip(ordered, self.encoder.embed(ordered), strict=True))
 
-    def _safe(self, item: JudgeItem, vectors: Vectors, fits: Fits) -> Judgement:
+    def _safe(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> Judgement:
         try:
-            return self._judge(item, vectors, fits)
+            return self._judge(item, vectors, lessons)
         except Exception as exc:  # a judge bug goes to a human, never to zero marks
             return Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, f"{self.id} judge failed: {exc!r}")
 
-    def _judge(self, item: JudgeItem, vectors: Vectors, fits: Fits) -> Judgement:
+    def _judge(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> Judgement:
         if not item.answer.strip():
             return Judgement(Status.NOT_MET, 0.0, 0.99, "empty answer")
         formula = formula_only(item.answer)
         if not formula and not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.95, "no recognisable words")
         zero, cosine = self.zero_shot(item, item.answer, vectors)
-        fraction, confidence = self._with_examples(item, zero, vectors, fits)
+        fraction, confidence = self._with_examples(item, zero, vectors, lessons)
         evidence = _evidence(item, vectors)
         reason = self.explain(zero, cosine)
         if formula:  # read as words it may look wrong; it may well be right
@@ -140,15 +141,12 @@ class SimilarityJudge:
         return _sigmoid(STEEPNESS * (raw - CENTRE)), f[0]
 
     def _with_examples(
-        self, item: JudgeItem, zero: float, vectors: Vectors, fits: Fits
+        self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
     ) -> tuple[float, float]:
         """(fraction, confidence): the zero-shot fraction, or what the human's marks make of it."""
         if not item.examples:
             return zero, zero_shot_confidence(zero)
-        key = f"{item.group}\n{item.reference}"  # one part may have several criteria
-        if key not in fits:
-            fits[key] = self._fit_group(item, vectors)
-        fit = fits[key]
+        fit = lessons.of(item)
         calibrated = _sigmoid(fit.slope * _logit(zero) + fit.bias)
         sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
         fraction, confidence = blend(
@@ -157,9 +155,11 @@ class SimilarityJudge:
         # No surer than the judge proved on this part's marked answers.
         return fraction, min(confidence, 1.0 - fit.error)
 
-    def _fit_group(self, item: JudgeItem, vectors: Vectors) -> GroupFit:
+    def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The part's curve from its marked answers, and how far the judge, so taught, is from
-        each marked answer's mark when that answer's own mark is held out of its neighbours."""
+        each marked answer's mark when that answer's own mark is held out of its neighbours.
+        `members` are the items of the group being judged (they share the marked answers)."""
+        item = members[0]
         marks = [e.fraction for e in item.examples]
         zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
         slope, bias = fit_group(zeros, marks)
@@ -184,7 +184,28 @@ class GroupFit:
     error: float
 
 
-Fits = dict[str, GroupFit]
+class Lessons:
+    """What each group's marked answers teach a judge, fitted once per group, when first asked
+    (a group: the items of one part and criterion that share the same marked answers)."""
+
+    def __init__(self, judge: SimilarityJudge, items: Sequence[JudgeItem], vectors: Vectors):
+        self.judge, self.vectors, self.items = judge, vectors, items
+        self.batch: dict[str, Any] = {}  # a judge's results computed for the whole batch
+        self.members: dict[Hashable, list[JudgeItem]] = {}
+        for item in items:
+            if item.examples:
+                self.members.setdefault(_lesson_key(item), []).append(item)
+        self.fits: dict[Hashable, GroupFit] = {}
+
+    def of(self, item: JudgeItem) -> GroupFit:
+        key = _lesson_key(item)
+        if key not in self.fits:
+            self.fits[key] = self.judge._fit_group(self.members.get(key, [item]), self.vectors)
+        return self.fits[key]
+
+
+def _lesson_key(item: JudgeItem) -> Hashable:
+    return (item.group, item.reference, item.examples)
 
 
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
