@@ -9,14 +9,19 @@ import pytest
 from ruamel.yaml import YAML
 
 from gradewise.evaluate import GradedAnswer
+from gradewise.judges import learned
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
+    SHOT_CONFIDENCE,
     SHOT_FEATURES,
+    ZERO_CONFIDENCE,
     LearnedJudge,
     fit_logistic,
     model,
     rich_features,
+    shot_confidence_inputs,
     shot_features,
+    zero_confidence_inputs,
 )
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.model import Status
@@ -37,6 +42,9 @@ def test_weights_ship_with_the_package_and_fit_the_features() -> None:
     forest = weights["shots"]
     assert tuple(forest["features"]) == SHOT_FEATURES and len(forest["roots"]) >= 100
     assert JUDGE.forest is not None and "forest of" in JUDGE.version
+    sure = weights["confidence"]
+    assert tuple(sure["zero"]["features"]) == ZERO_CONFIDENCE and sure["zero"]["link"] == "logistic"
+    assert tuple(sure["shots"]["features"]) == SHOT_CONFIDENCE
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=[q["question"][:30] for q in QUESTIONS])
@@ -166,3 +174,42 @@ def test_refitting_keeps_the_forest() -> None:
     rows = [GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), a, s, 5)
             for i, (a, s) in enumerate([(q["right"], 5), (q["wrong"], 0)] * 5)]  # fmt: skip
     assert LearnedJudge().fit(rows).forest is JUDGE.forest
+
+
+def test_confidence_inputs_by_hand() -> None:
+    f = [0.8, 0.6] + [0.0] * (len(LEARNED_FEATURES) - 2)
+    assert zero_confidence_inputs(f, 0.9) == pytest.approx([0.8])
+    row = shot_features(f, 0.3, np.array([0.9, 0.2]), np.array([1.0, 0.0]), np.array([0.6, 0.4]),
+                        (1.0, 0.0))  # fmt: skip
+    assert shot_confidence_inputs(row, 0.25) == pytest.approx([0.5, np.log1p(2)])
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.3, 0.5])
+def test_confidence_grows_with_distance_from_the_middle(fraction: float) -> None:
+    sure = JUDGE.sure_zero
+    assert sure is not None
+    nearer, farther = sure.predict(
+        [zero_confidence_inputs([], f) for f in (fraction, 1 - fraction)]
+    )
+    closer_to_middle = sure.predict([zero_confidence_inputs([], (fraction + 0.5) / 2)])[0]
+    assert nearer == pytest.approx(farther) and closer_to_middle <= nearer + 1e-9
+    assert 0.0 < nearer < 1.0
+
+
+@pytest.mark.parametrize(
+    "marks, shifted",
+    [
+        ((1.0, 1.0, 0.0, 0.0, 1.0), False),  # right/wrong marks: no scale to shift
+        ((1.0, 1.0, 0.0, 0.0, 0.5), True),  # a point scale: a kinder or harsher grader shows
+    ],
+)
+def test_the_forest_shifts_to_the_graders_scale_only_on_a_point_scale(
+    marks: tuple[float, ...], shifted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = tuple(Example(e.answer, m) for e, m in zip(MARKED, marks, strict=True))
+    answer = "Units are switched off at random in training, so it overfits less."
+    item = JudgeItem(*DROPOUT, answer, examples=examples, group="q")
+    with_shift = JUDGE.judge_many([item])[0].fraction
+    monkeypatch.setattr(learned, "SHIFT_PRIOR", None)
+    without = JUDGE.judge_many([item])[0].fraction
+    assert (with_shift != without) is shifted

@@ -40,11 +40,14 @@ from gradewise.judges._embed import DIM
 from gradewise.judges._trees import Forest
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
+    MONOTONE,
     SHOT_CONFIDENCE,
     SHOT_FEATURES,
     ZERO_CONFIDENCE,
     LearnedJudge,
+    shot_confidence_inputs,
     shot_features,
+    zero_confidence_inputs,
 )
 from gradewise.judges.registry import JudgeItem
 from gradewise.judges.select import cosine_matrix, teach_order
@@ -99,12 +102,14 @@ def main() -> None:
         held_shots[test] = np.clip(model.predict(shots_x[test]), 0.0, 1.0)
     agree_zero = agreement(rows, range(len(rows)), held_zero)
     agree_shots = agreement(rows, which, held_shots)
+    zero_inputs = [zero_confidence_inputs(f, z) for f, z in zip(x, held_zero, strict=True)]
     weights["confidence"] = {
-        "zero": fitted(HistGradientBoostingClassifier(**SURE), np.column_stack([x, held_zero]),
-                       agree_zero, ZERO_CONFIDENCE).to_json(),
-        "shots": fitted(HistGradientBoostingClassifier(**SURE),
-                        np.column_stack([shots_x, held_shots]), agree_shots,
-                        SHOT_CONFIDENCE).to_json(),
+        "zero": fitted(sure(ZERO_CONFIDENCE), np.array(zero_inputs), agree_zero,
+                       ZERO_CONFIDENCE).to_json(),
+        "shots": fitted(sure(SHOT_CONFIDENCE),
+                        np.array([shot_confidence_inputs(r, f)
+                                  for r, f in zip(shots_x, held_shots, strict=True)]),
+                        agree_shots, SHOT_CONFIDENCE).to_json(),
         "agreement": {"zero": round(float(agree_zero.mean()), 4),
                       "shots": round(float(agree_shots.mean()), 4)},
     }  # fmt: skip
@@ -112,6 +117,11 @@ def main() -> None:
     print(f"trained on {len(rows)} answers (held-out agreement {agree_zero.mean():.3f} zero-shot, "
           f"{agree_shots.mean():.3f} with marks); wrote {OUT} in "
           f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+
+
+def sure(names: tuple[str, ...]) -> HistGradientBoostingClassifier:
+    """A confidence classifier, monotone where `MONOTONE` says how an input should act."""
+    return HistGradientBoostingClassifier(**SURE, monotonic_cst=[MONOTONE.get(n, 0) for n in names])
 
 
 def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
@@ -225,13 +235,11 @@ def export(model, names: tuple[str, ...]) -> Forest:
 
 
 def write(weights: dict) -> None:
-    """Indented, but the forest's long node arrays on one line each."""
-    shots = weights.pop("shots")
-    text = json.dumps(weights, indent=2)[:-2]
-    arrays = ",\n".join(
-        f'    "{k}": {json.dumps(v, separators=(",", ":"))}' for k, v in shots.items()
-    )
-    OUT.write_text(text + ',\n  "shots": {\n' + arrays + "\n  }\n}\n", encoding="utf-8")
+    """One line per top-level entry: the forests' node arrays stay compact."""
+    lines = [
+        f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in weights.items()
+    ]
+    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -242,7 +242,7 @@ class Workspace:
                            g.address, g.student),
         )  # fmt: skip
 
-    def suggest(self, part: str, n: int = 5, *, judge: str | None = "similarity") -> list[Answer]:
+    def suggest(self, part: str, n: int = 5, *, judge: str | None = "learned") -> list[Answer]:
         """The part's answers a human should mark next: those that teach the judge most.
 
         A judge with a `select` hook chooses (the similarity judges: the centres of the largest

@@ -68,7 +68,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
 @click.argument("part")
 @click.option("-n", "count", default=5, show_default=True, type=click.IntRange(1), help="How many.")
 @click.option(
-    "--judge", "judge_id", default="similarity", show_default=True,
+    "--judge", "judge_id", default="learned", show_default=True,
     help="The judge that will learn from the marks (it chooses, where it can).",
 )  # fmt: skip
 @json_option

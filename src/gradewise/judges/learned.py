@@ -52,10 +52,16 @@ LEARNED_FEATURES = (*FEATURES, "mean_cosine", "question_answer", "question_refer
 SHOT_FEATURES = (*LEARNED_FEATURES, "zero", "neighbours", "nearest_mark", "nearest_cosine",
                  "best_cosine", "worst_cosine", "mean_mark", "spread_marks", "mean_gap",
                  "calibrated", "neighbour_spread", "mean_cosine_marked", "log_marked")  # fmt: skip
-# The confidence forests' inputs: the model's features and its fraction; they give the
-# probability that the fraction agrees with the human's grade (see tools/train_judge.py).
-ZERO_CONFIDENCE = (*LEARNED_FEATURES, "fraction")
-SHOT_CONFIDENCE = (*SHOT_FEATURES, "fraction")
+# The confidence forests' inputs (`zero_confidence_inputs`, `shot_confidence_inputs`): how far
+# the fraction is from the middle and how many answers are marked, both making it surer
+# (MONOTONE +1); the forests map them to the probability that the fraction agrees with the
+# human's grade, as learnt out of fold (tools/train_judge.py). Forests over more inputs (the
+# nearest marked answer's closeness and mark, the marks' spread, the move from the zero-shot
+# fraction) were calibrated on the training data sets but ranked worse on new ones (Mohler:
+# coverage 0.11 zero-shot, 0.06 10-shot, against 0.27 and 0.10; BENCHMARKS.md).
+ZERO_CONFIDENCE = ("sureness",)
+SHOT_CONFIDENCE = ("sureness", "log_marked")
+MONOTONE = {"sureness": 1, "log_marked": 1}
 # Held-out error (the confidence cap) is measured on at most this many marked answers.
 HELD_OUT = 50
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
@@ -155,7 +161,7 @@ class LearnedJudge(SimilarityJudge):
             rows = []
             for _, i in plain:
                 f = self.features(i, i.answer, vectors)
-                rows.append([*f, self.logistic(f)])
+                rows.append(zero_confidence_inputs(f, self.logistic(f)))
             sure = self.sure_zero.predict(rows) if rows else np.zeros(0)
             lessons.batch["zero"] = dict(zip([k for k, _ in plain], sure.tolist(), strict=True))
         return float(lessons.batch["zero"][_plain_key(item)])
@@ -178,10 +184,6 @@ class LearnedJudge(SimilarityJudge):
             rows.append(shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer),
                                       marks, zeros, curve))  # fmt: skip
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
-        if self.sure_shots is not None:
-            sure = self.sure_shots.predict(np.column_stack([rows, fractions]))
-        else:
-            sure = np.array([zero_shot_confidence(f) for f in fractions])
         errors = []
         held, guesses = [], []
         for i in range(min(len(marks), HELD_OUT)):
@@ -196,9 +198,17 @@ class LearnedJudge(SimilarityJudge):
         if guesses:
             predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0)
             errors += np.abs(predicted - marks[held]).tolist()
-            if SHIFT_PRIOR is not None:
+            # On a point scale (marks between none and full), a grader kinder or harsher than
+            # the forest expects shows as a mean miss; right/wrong marks show no such scale.
+            if SHIFT_PRIOR is not None and ((marks > 0) & (marks < 1)).any():
                 miss = float((marks[held] - predicted).sum()) / (len(held) + SHIFT_PRIOR)
                 fractions = np.clip(fractions + miss, 0.0, 1.0)
+        if self.sure_shots is not None:
+            sure = self.sure_shots.predict(
+                [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
+            )
+        else:
+            sure = np.array([zero_shot_confidence(f) for f in fractions])
         return ShotFit(curve[0], curve[1], float(np.mean(errors)),
                        dict(zip(answers, fractions.tolist(), strict=True)),
                        dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip
@@ -286,6 +296,19 @@ def shot_features(
         float(sims.mean()),
         math.log1p(len(marks)),
     ]
+
+
+def zero_confidence_inputs(f: Sequence[float], fraction: float) -> list[float]:
+    """`ZERO_CONFIDENCE` from an answer's features (`LEARNED_FEATURES`) and its fraction."""
+    return [abs(2 * fraction - 1)]
+
+
+_MARKED_AT = SHOT_FEATURES.index("log_marked")
+
+
+def shot_confidence_inputs(row: Sequence[float], fraction: float) -> list[float]:
+    """`SHOT_CONFIDENCE` from an answer's `shot_features` and the forest's fraction."""
+    return [abs(2 * fraction - 1), row[_MARKED_AT]]
 
 
 def _plain_key(item: JudgeItem) -> tuple[str, str, str]:

@@ -19,7 +19,7 @@ With `style = "yesno"` (the default for an in-process model, `url = "local:"`) e
 a closed question whose P(Yes) is the fraction and max(P, 1 − P) the confidence; what gives
 credit must still be backed by a quote found in the answer (see `llm_prompt`).
 
-`hybrid` asks an offline judge first (`[hybrid] offline`, default similarity) and the LLM only
+`hybrid` asks an offline judge first (`[hybrid] offline`, default learned) and the LLM only
 where that judge is less confident than the part's `review_below`.
 
 Neither asks the LLM which answers a human should mark first (`select`): `llm` chooses as the

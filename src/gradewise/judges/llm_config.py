@@ -18,7 +18,7 @@ price_per_1k_input = 0.00015        # optional, for the cost line
 price_per_1k_output = 0.0006
 
 [hybrid]
-offline = "similarity"              # the offline judge asked first by `--judge hybrid`
+offline = "learned"                 # the offline judge asked first by `--judge hybrid`
 ```
 
 An in-process model instead of an endpoint (`pip install 'gradewise[local-llm]'`): `url =
@@ -141,7 +141,7 @@ class HybridSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    offline: str = "similarity"
+    offline: str = "learned"
 
 
 @dataclass(frozen=True)
