@@ -43,8 +43,8 @@ def test_weights_ship_with_the_package_and_fit_the_features() -> None:
     assert tuple(forest["features"]) == SHOT_FEATURES and len(forest["roots"]) >= 100
     assert JUDGE.forest is not None and "forest of" in JUDGE.version
     sure = weights["confidence"]
-    assert tuple(sure["zero"]["features"]) == ZERO_CONFIDENCE and sure["zero"]["link"] == "logistic"
-    assert tuple(sure["shots"]["features"]) == SHOT_CONFIDENCE
+    assert tuple(sure["zero"]["features"]) == ZERO_CONFIDENCE and sure["zero"]["coef"][0] > 0
+    assert tuple(sure["shots"]["features"]) == SHOT_CONFIDENCE and sure["shots"]["coef"][0] > 0
 
 
 @pytest.mark.parametrize("q", QUESTIONS, ids=[q["question"][:30] for q in QUESTIONS])
@@ -184,7 +184,7 @@ def test_confidence_inputs_by_hand() -> None:
     assert shot_confidence_inputs(row, 0.25) == pytest.approx([0.5, np.log1p(2)])
 
 
-@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.3, 0.5])
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.3, 0.45])
 def test_confidence_grows_with_distance_from_the_middle(fraction: float) -> None:
     sure = JUDGE.sure_zero
     assert sure is not None
@@ -192,7 +192,7 @@ def test_confidence_grows_with_distance_from_the_middle(fraction: float) -> None
         [zero_confidence_inputs([], f) for f in (fraction, 1 - fraction)]
     )
     closer_to_middle = sure.predict([zero_confidence_inputs([], (fraction + 0.5) / 2)])[0]
-    assert nearer == pytest.approx(farther) and closer_to_middle <= nearer + 1e-9
+    assert nearer == pytest.approx(farther) and closer_to_middle < nearer
     assert 0.0 < nearer < 1.0
 
 

@@ -47,12 +47,6 @@ def test_many_rows_at_once_and_a_round_trip() -> None:
     assert forest.predict(np.zeros((0, 2))).shape == (0,)
 
 
-def test_a_classifier_forest_gives_probabilities() -> None:
-    forest = Forest.from_json({**FOREST, "link": "logistic", "baseline": 0.0})
-    [p] = forest.predict([[0.0, -1.0]])  # raw 1.0 - 0.5
-    assert p == pytest.approx(1 / (1 + np.exp(-0.5)))
-
-
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -61,7 +55,6 @@ def test_a_classifier_forest_gives_probabilities() -> None:
         ({"feature": [5, -1, -1, 1, -1, 0, -1, -1]}, "does not have"),  # no feature 5
         ({"left": [9, 0, 0, 4, 0, 6, 0, 0]}, "does not have"),  # no node 9
         ({"threshold": ["high"] * 8}, "malformed"),
-        ({"link": "softmax"}, "not one of"),
     ],
 )
 def test_a_malformed_forest_is_refused(change: dict[str, Any], message: str) -> None:

@@ -7,11 +7,11 @@
    answers marked, chosen at random and as the judge would choose (`teach_order`) — and a
    histogram gradient-boosted forest (scikit-learn) learns the share of the marks of every other
    answer of the question from `shot_features`.
-3. Two confidence models (gradient-boosted classifiers): the probability that the zero-shot
-   model's, and the forest's, fraction agrees with the human's grade (as `gradewise evaluate`
-   defines agreement: the same label on a correct/incorrect data set, within a tenth of the
-   marks or rounding to the same grade on a point scale), learnt from predictions each made by
-   a model that never saw the question (five folds by question).
+3. Two confidence models (logistic curves over the fraction's sureness, Platt scaling): the
+   probability that the zero-shot model's, and the forest's, fraction agrees with the human's
+   grade (as `gradewise evaluate` defines agreement: the same label on a correct/incorrect data
+   set, within a tenth of the marks or rounding to the same grade on a point scale), learnt
+   from predictions each made by a model that never saw the question (five folds by question).
 
 All go to src/gradewise/judges/learned_model.json; the judge applies them with numpy alone
 (the forest as flat node arrays, gradewise/judges/_trees.py). The export is checked against
@@ -32,7 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
 from gradewise.evaluate import GradedAnswer, Prediction, _agree, _grade_scales, read_graded, two_way
@@ -40,7 +40,6 @@ from gradewise.judges._embed import DIM
 from gradewise.judges._trees import Forest
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
-    MONOTONE,
     SHOT_CONFIDENCE,
     SHOT_FEATURES,
     ZERO_CONFIDENCE,
@@ -59,7 +58,6 @@ TRAIN_FILES = ("semeval2013-scientsbank-2way.csv", "semeval2013-beetle-2way.csv"
 MARKED = (3, 5, 10, 20, 40)  # answers a simulated human marks per question
 FOREST = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40,
           "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}  # fmt: skip
-SURE = {**FOREST, "max_iter": 150}
 FOLDS = 5
 
 
@@ -103,13 +101,10 @@ def main() -> None:
     agree_zero = agreement(rows, range(len(rows)), held_zero)
     agree_shots = agreement(rows, which, held_shots)
     zero_inputs = [zero_confidence_inputs(f, z) for f, z in zip(x, held_zero, strict=True)]
+    shot_inputs = [shot_confidence_inputs(r, f) for r, f in zip(shots_x, held_shots, strict=True)]
     weights["confidence"] = {
-        "zero": fitted(sure(ZERO_CONFIDENCE), np.array(zero_inputs), agree_zero,
-                       ZERO_CONFIDENCE).to_json(),
-        "shots": fitted(sure(SHOT_CONFIDENCE),
-                        np.array([shot_confidence_inputs(r, f)
-                                  for r, f in zip(shots_x, held_shots, strict=True)]),
-                        agree_shots, SHOT_CONFIDENCE).to_json(),
+        "zero": platt(np.array(zero_inputs), agree_zero, ZERO_CONFIDENCE),
+        "shots": platt(np.array(shot_inputs), agree_shots, SHOT_CONFIDENCE),
         "agreement": {"zero": round(float(agree_zero.mean()), 4),
                       "shots": round(float(agree_shots.mean()), 4)},
     }  # fmt: skip
@@ -119,9 +114,11 @@ def main() -> None:
           f"{time.perf_counter() - start:.0f} s")  # fmt: skip
 
 
-def sure(names: tuple[str, ...]) -> HistGradientBoostingClassifier:
-    """A confidence classifier, monotone where `MONOTONE` says how an input should act."""
-    return HistGradientBoostingClassifier(**SURE, monotonic_cst=[MONOTONE.get(n, 0) for n in names])
+def platt(x: np.ndarray, agree: np.ndarray, names: tuple[str, ...]) -> dict[str, object]:
+    """A logistic curve from the inputs to the chance of agreeing (Platt scaling)."""
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(x, agree)
+    return {"features": list(names), "coef": [round(float(c), 6) for c in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 6)}  # fmt: skip
 
 
 def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
@@ -154,8 +151,7 @@ def fitted(model, x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Fores
     """Fit, export, and check the export against scikit-learn's own predictions."""
     model.fit(x, y)
     forest = export(model, names)
-    own = model.predict_proba(x)[:, 1] if forest.link == "logistic" else model.predict(x)
-    gap = np.abs(forest.predict(x) - own).max()
+    gap = np.abs(forest.predict(x) - model.predict(x)).max()
     if gap > 1e-4:
         sys.exit(f"the exported forest differs from scikit-learn's by {gap:.2g}: not written")
     return forest
@@ -227,7 +223,6 @@ def export(model, names: tuple[str, ...]) -> Forest:
             value.append(round(float(node["value"]), 7) if leaf else 0.0)
     return Forest.from_json({
         "features": list(names),
-        "link": "logistic" if hasattr(model, "predict_proba") else "identity",
         "baseline": round(float(np.ravel(model._baseline_prediction)[0]), 7),
         "roots": roots, "feature": feature, "threshold": threshold,
         "left": left, "right": right, "value": value,

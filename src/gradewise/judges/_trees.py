@@ -14,8 +14,6 @@ from typing import Any
 
 import numpy as np
 
-LINKS = ("identity", "logistic")
-
 
 @dataclass(frozen=True)
 class Forest:
@@ -27,7 +25,6 @@ class Forest:
     left: np.ndarray
     right: np.ndarray
     value: np.ndarray  # per node: the leaf's contribution (0 elsewhere)
-    link: str = "identity"  # or "logistic"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Forest:
@@ -44,12 +41,9 @@ class Forest:
                 left=arrays["left"].astype(np.int64),
                 right=arrays["right"].astype(np.int64),
                 value=arrays["value"].astype(np.float64),
-                link=str(data.get("link", "identity")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"the forest in the model file is malformed ({exc!r})") from exc
-        if forest.link not in LINKS:
-            raise ValueError(f"the forest's link {forest.link!r} is not one of {', '.join(LINKS)}")
         n = len(forest.feature)
         nodes = (forest.threshold, forest.left, forest.right, forest.value)
         if not all(len(a) == n for a in nodes):
@@ -71,7 +65,6 @@ class Forest:
             "left": self.left.tolist(),
             "right": self.right.tolist(),
             "value": self.value.tolist(),
-            "link": self.link,
         }
 
     def predict(self, x: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
@@ -96,10 +89,7 @@ class Forest:
             node = np.where(inner, step, node)
         else:
             raise ValueError("the forest's trees loop back on themselves")
-        raw = self.baseline + self.value[node].sum(axis=1)
-        result: np.ndarray = (
-            1 / (1 + np.exp(-np.clip(raw, -50, 50))) if self.link != "identity" else raw
-        )
+        result: np.ndarray = self.baseline + self.value[node].sum(axis=1)
         return result
 
 

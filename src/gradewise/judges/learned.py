@@ -52,16 +52,16 @@ LEARNED_FEATURES = (*FEATURES, "mean_cosine", "question_answer", "question_refer
 SHOT_FEATURES = (*LEARNED_FEATURES, "zero", "neighbours", "nearest_mark", "nearest_cosine",
                  "best_cosine", "worst_cosine", "mean_mark", "spread_marks", "mean_gap",
                  "calibrated", "neighbour_spread", "mean_cosine_marked", "log_marked")  # fmt: skip
-# The confidence forests' inputs (`zero_confidence_inputs`, `shot_confidence_inputs`): how far
-# the fraction is from the middle and how many answers are marked, both making it surer
-# (MONOTONE +1); the forests map them to the probability that the fraction agrees with the
-# human's grade, as learnt out of fold (tools/train_judge.py). Forests over more inputs (the
-# nearest marked answer's closeness and mark, the marks' spread, the move from the zero-shot
-# fraction) were calibrated on the training data sets but ranked worse on new ones (Mohler:
-# coverage 0.11 zero-shot, 0.06 10-shot, against 0.27 and 0.10; BENCHMARKS.md).
+# The confidence models' inputs (`zero_confidence_inputs`, `shot_confidence_inputs`): how far
+# the fraction is from the middle and how many answers are marked. A logistic curve over them
+# (Platt scaling, fitted out of fold by tools/train_judge.py) gives the probability that the
+# fraction agrees with the human's grade. Boosted forests over more inputs (the nearest marked
+# answer's closeness and mark, the marks' spread, the move from the zero-shot fraction) were
+# calibrated on the training data sets but ranked worse on new ones (Mohler coverage 0.11
+# zero-shot and 0.06 10-shot against 0.27 and 0.10), and a forest's steps tie answers a curve
+# keeps apart (BENCHMARKS.md).
 ZERO_CONFIDENCE = ("sureness",)
 SHOT_CONFIDENCE = ("sureness", "log_marked")
-MONOTONE = {"sureness": 1, "log_marked": 1}
 # Held-out error (the confidence cap) is measured on at most this many marked answers.
 HELD_OUT = 50
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
@@ -94,6 +94,28 @@ def _forest(text: str) -> Forest:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """A logistic curve from a verdict's sureness to the probability it agrees with a human."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Calibration:
+        if len(data["coef"]) != len(data["features"]):
+            raise ValueError("learned_model.json: a confidence model's coef and features differ")
+        return cls(
+            tuple(data["features"]), tuple(map(float, data["coef"])), float(data["intercept"])
+        )
+
+    def predict(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        z = np.asarray(rows, dtype=np.float64).reshape(-1, len(self.coef)) @ self.coef
+        result: np.ndarray = 1 / (1 + np.exp(-np.clip(z + self.intercept, -50, 50)))
+        return result
+
+
+@dataclass(frozen=True)
 class ShotFit(GroupFit):
     """A group's lesson for the forest: its fraction for each answer of the group."""
 
@@ -117,8 +139,7 @@ class LearnedJudge(SimilarityJudge):
         sure = self.weights.get("confidence", {})
         # Without them, confidence grows with the fraction's distance from the middle.
         self.sure_zero, self.sure_shots = (
-            _forest(json.dumps(sure[k], sort_keys=True)) if k in sure else None
-            for k in ("zero", "shots")
+            Calibration.from_json(sure[k]) if k in sure else None for k in ("zero", "shots")
         )
         trained = f"{self.weights['answers']} training answers"
         if shots:
