@@ -1,8 +1,9 @@
 """Free-text agreement with human graders on the data sets beside the checkout (../shared/data).
 
 Runs `gradewise.evaluate` for every judge given (default: every installed judge) on every CSV
-there, with the zero-shot and k-shot (k = 5, 10) protocols, and prints a Markdown table for
-BENCHMARKS.md. Skips, with a message, when the data folder is absent (users' machines have none).
+there, with the zero-shot, k-shot (k = 5, 10) and train-test protocols, and prints a Markdown
+table for BENCHMARKS.md. Skips, with a message, when the data folder is absent (users'
+machines have none).
 
     .venv/bin/python benchmarks/bench_freetext.py [--judge lexical] [--seed 0] [--limit-questions N]
     .venv/bin/python benchmarks/bench_freetext.py --throughput
@@ -37,7 +38,9 @@ def main() -> None:
     parser.add_argument("--judge", action="append", help="judge id (repeat); default: all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--protocol", action="append", help="zero-shot or k-shot:K (repeat); default: all three"
+        "--protocol",
+        action="append",
+        help="zero-shot, k-shot:K or train-test (repeat); default: all four",
     )
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument(
