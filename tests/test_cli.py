@@ -237,8 +237,9 @@ def test_judges_list_and_unknown_judge(ws: Path) -> None:
     assert out.exit_code != 0 and "no judge 'oracle'" in out.output and "none" in out.output
 
 
-def test_judge_learns_from_a_human_mark_through_the_cli(ws: Path) -> None:
-    out = run(ws, "grade", "--judge", "lexical")
+@pytest.mark.parametrize("judge", ["lexical", "learned"])
+def test_judge_learns_from_a_human_mark_through_the_cli(ws: Path, judge: str) -> None:
+    out = run(ws, "grade", "--judge", judge)
     assert out.exit_code == 0, out.output
     [before] = [
         g for g in json.loads(run(ws, "results", "--json").output) if g["student"] == "s001"
@@ -247,6 +248,6 @@ def test_judge_learns_from_a_human_mark_through_the_cli(ws: Path) -> None:
     run(ws, "grades", "set", "s002", "I.3", "0", "--why", "blank", "--who", "ta")
     run(ws, "grades", "set", "s001", "I.3", "2", "--why", "right idea", "--who", "ta")
     # The new marks are lessons: only the free-text part is graded again, for both students.
-    assert "Graded 2 answers" in run(ws, "grade", "--judge", "lexical").output
+    assert "Graded 2 answers" in run(ws, "grade", "--judge", judge).output
     queue = json.loads(run(ws, "review", "list", "--json").output)
     assert all(q["part"] != "I.3" or q["student"] not in {"s001"} for q in queue)

@@ -1,6 +1,6 @@
 """The `learned` judge: the similarity judge's features, weighed by models trained on data.
 
-Two models, both in `learned_model.json` (shipped in the package), fitted by
+Its models, all in `learned_model.json` (shipped in the package), fitted by
 `tools/train_judge.py` on the `train` splits of public graded-answer data sets (SciEntsBank,
 Beetle, SAF) — never on a test split — and applied with numpy:
 - with no marked answers, a logistic model over the answer's features (`LEARNED_FEATURES`);
@@ -10,7 +10,10 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   closeness to the best- and worst-marked, the marks' mean and spread, the grader's mean gap to
   the logistic model and the part's refitted curve. It was trained on simulated marking (3 to
   40 marked answers per question, chosen at random or as the judge would choose), so one model
-  serves every part, however many answers its human has marked.
+  serves every part, however many answers its human has marked. On a point-scale part its
+  fractions move by its mean miss on the marked answers, each predicted from the others;
+- confidence: a logistic curve (Platt scaling) over how far the fraction is from the middle,
+  one for each of the two cases, no surer than the forest proved on the part's marked answers.
 """
 
 from __future__ import annotations
@@ -124,8 +127,9 @@ class ShotFit(GroupFit):
 
 
 class LearnedJudge(SimilarityJudge):
-    """Similarity features → a logistic model trained on the public train splits (or, through
-    `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's train split)."""
+    """Similarity and alignment features → a logistic model trained on the public train splits
+    (or, through `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's
+    train split); with marked answers, the boosted forest (never refitted: it reads marks)."""
 
     id = "learned"
     feature_names: tuple[str, ...] = LEARNED_FEATURES
