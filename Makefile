@@ -56,10 +56,12 @@ format: install
 bench: install
 	$(PY) benchmarks/bench_pipeline.py
 
-# Retrain the learned judge on the train splits beside the checkout (../shared/data).
+# Retrain the learned judge, and refit the other judges' confidence curves, on the train splits
+# beside the checkout (../shared/data).
 model: install
 	$(BIN)/pip install --quiet -e '.[dev,train]'
 	$(PY) tools/train_judge.py
+	$(PY) tools/calibrate_judges.py
 
 # An experiment, not shipped (BENCHMARKS.md, "Cross-encoder: measured, not shipped"): fine-tune
 # a MiniLM cross-encoder (torch CPU, ~25 minutes on 2 cores), stack it, and measure it.

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
+from gradewise.judges._calibrate import Calibration
 from gradewise.judges._embed import DIM, Encoder
 from gradewise.judges._learn import neighbours, zero_shot_confidence
 from gradewise.judges._trees import Forest
@@ -94,28 +95,6 @@ def model() -> dict[str, Any]:
 @cache
 def _forest(text: str) -> Forest:
     return Forest.from_json(json.loads(text))
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """A logistic curve from a verdict's sureness to the probability it agrees with a human."""
-
-    features: tuple[str, ...]
-    coef: tuple[float, ...]
-    intercept: float
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Calibration:
-        if len(data["coef"]) != len(data["features"]):
-            raise ValueError("learned_model.json: a confidence model's coef and features differ")
-        return cls(
-            tuple(data["features"]), tuple(map(float, data["coef"])), float(data["intercept"])
-        )
-
-    def predict(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
-        z = np.asarray(rows, dtype=np.float64).reshape(-1, len(self.coef)) @ self.coef
-        result: np.ndarray = 1 / (1 + np.exp(-np.clip(z + self.intercept, -50, 50)))
-        return result
 
 
 @dataclass(frozen=True)

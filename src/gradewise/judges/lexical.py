@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from gradewise.hookspecs import hookimpl
+from gradewise.judges._calibrate import calibrate
 from gradewise.judges._learn import blend, neighbours, offset, zero_shot_confidence
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.model import Status
@@ -246,8 +247,9 @@ class LexicalJudge:
         fraction = zero_shot_fraction(score.value)
         if item.examples:
             fraction, confidence = _learned(target, item, fraction, offsets)
+            confidence = calibrate(self.id, "shots", confidence)
         else:
-            confidence = zero_shot_confidence(fraction)
+            confidence = calibrate(self.id, "zero", zero_shot_confidence(fraction))
         if formula:  # read as words it may look wrong; it may well be right
             return _review(fraction, score, FORMULA)
         if foreign(item.answer, f"{item.question} {item.reference}"):

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
+from gradewise.judges._calibrate import calibrate
 from gradewise.judges._embed import DIM, MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
 from gradewise.judges._learn import Neighbours, neighbours, zero_shot_confidence
 from gradewise.judges.lexical import (
@@ -145,7 +146,7 @@ class SimilarityJudge:
     ) -> tuple[float, float]:
         """(fraction, confidence): the zero-shot fraction, or what the human's marks make of it."""
         if not item.examples:
-            return zero, zero_shot_confidence(zero)
+            return zero, calibrate(self.id, "zero", zero_shot_confidence(zero))
         fit = lessons.of(item)
         calibrated = _sigmoid(fit.slope * _logit(zero) + fit.bias)
         sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
@@ -153,7 +154,7 @@ class SimilarityJudge:
             calibrated, neighbours(sims, [e.fraction for e in item.examples])
         )
         # No surer than the judge proved on this part's marked answers.
-        return fraction, min(confidence, 1.0 - fit.error)
+        return fraction, min(calibrate(self.id, "shots", confidence), 1.0 - fit.error)
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The part's curve from its marked answers, and how far the judge, so taught, is from
