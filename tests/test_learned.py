@@ -178,7 +178,7 @@ def test_refitting_keeps_the_forest() -> None:
 
 def test_confidence_inputs_by_hand() -> None:
     f = [0.8, 0.6] + [0.0] * (len(LEARNED_FEATURES) - 2)
-    assert zero_confidence_inputs(f, 0.9) == pytest.approx([0.8])
+    assert zero_confidence_inputs(0.9) == pytest.approx([0.8])
     row = shot_features(f, 0.3, np.array([0.9, 0.2]), np.array([1.0, 0.0]), np.array([0.6, 0.4]),
                         (1.0, 0.0))  # fmt: skip
     assert shot_confidence_inputs(row, 0.25) == pytest.approx([0.5, np.log1p(2)])
@@ -188,10 +188,8 @@ def test_confidence_inputs_by_hand() -> None:
 def test_confidence_grows_with_distance_from_the_middle(fraction: float) -> None:
     sure = JUDGE.sure_zero
     assert sure is not None
-    nearer, farther = sure.predict(
-        [zero_confidence_inputs([], f) for f in (fraction, 1 - fraction)]
-    )
-    closer_to_middle = sure.predict([zero_confidence_inputs([], (fraction + 0.5) / 2)])[0]
+    nearer, farther = sure.predict([zero_confidence_inputs(f) for f in (fraction, 1 - fraction)])
+    closer_to_middle = sure.predict([zero_confidence_inputs((fraction + 0.5) / 2)])[0]
     assert nearer == pytest.approx(farther) and closer_to_middle < nearer
     assert 0.0 < nearer < 1.0
 

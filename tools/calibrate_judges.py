@@ -6,7 +6,8 @@ Each judge grades every train answer as it would with nothing marked, and again 
 scikit-learn at build time) then maps its heuristic confidence to the share of verdicts that
 agree with the human's grade, as `gradewise evaluate` defines agreement. Verdicts with
 rule-based confidence (empty, gibberish, sent to review) are left out. Neither judge learns
-anything else from these answers, so there is nothing to hold out.
+anything else from these answers, so there is nothing to hold out. The data, the agreement
+test and the curve fit are train_judge.py's (beside this file), shared.
 
     .venv/bin/pip install -e '.[train]' && make model
 """
@@ -21,9 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from train_judge import DATA, TRAIN_FILES, agreement, platt
 
-from gradewise.evaluate import GradedAnswer, Prediction, _agree, _grade_scales, read_graded, two_way
+from gradewise.evaluate import GradedAnswer, read_graded
 from gradewise.judges._calibrate import raw_confidence
 from gradewise.judges._embed import Encoder
 from gradewise.judges.lexical import LexicalJudge
@@ -31,9 +32,7 @@ from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.similarity import SimilarityJudge
 from gradewise.model import Status
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "calibration.json"
-TRAIN_FILES = ("semeval2013-scientsbank-2way.csv", "semeval2013-beetle-2way.csv", "saf2-en.csv")
 MARKED = (5, 10)
 RULES = ("empty answer", "no recognisable words")
 
@@ -43,24 +42,22 @@ def main() -> None:
         sys.exit(f"no training data in {DATA} (it lives beside the checkout)")
     start = time.perf_counter()
     rows = [r for name in TRAIN_FILES for r in read_graded(DATA / name) if r.split == "train"]
-    binary = {n: two_way([r for r in rows if r.dataset == n]) for n in {r.dataset for r in rows}}
-    scales = _grade_scales(rows)
     found: dict[str, dict[str, object]] = {}
     judges: list[Judge] = [LexicalJudge(), SimilarityJudge(Encoder(cache_size=len(rows) * 2))]
     for judge in judges:
         curves: dict[str, object] = {}
         for case, marked in (("zero", (0,)), ("shots", MARKED)):
-            sure, agree = [], []
+            sure, judged = [], []
             for k in marked:
                 graded, items = simulate(rows, k)
                 with raw_confidence():
                     verdicts = judge.judge_many(items)
                 for row, v in zip(graded, verdicts, strict=True):
                     if _on_the_curve(v):
-                        sure.append(v.confidence)
-                        agree.append(_agree(Prediction(row, v.fraction * row.max_score, 0.0),
-                                            binary[row.dataset], scales))  # fmt: skip
-            curves[case] = platt(np.array(sure), np.array(agree))
+                        sure.append([v.confidence])
+                        judged.append((row, v.fraction))
+            agree = agreement(rows, judged)
+            curves[case] = platt(np.array(sure), agree, ("confidence",))
             print(f"{judge.id} {case}: {len(sure)} verdicts, {np.mean(agree):.3f} agree, "
                   f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
         found[judge.id] = curves
@@ -93,12 +90,6 @@ def simulate(rows: list[GradedAnswer], k: int) -> tuple[list[GradedAnswer], list
 
 def _on_the_curve(v: Judgement) -> bool:
     return v.status is not Status.NEEDS_REVIEW and v.reason not in RULES
-
-
-def platt(sure: np.ndarray, agree: np.ndarray) -> dict[str, object]:
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(sure.reshape(-1, 1), agree)
-    return {"features": ["confidence"], "coef": [round(float(model.coef_[0][0]), 6)],
-            "intercept": round(float(model.intercept_[0]), 6)}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -100,9 +100,9 @@ def main() -> None:
         model = HistGradientBoostingRegressor(**FOREST).fit(shots_x[train], shots_y[train])
         held_shots[test] = np.clip(model.predict(shots_x[test]), 0.0, 1.0)
     real = np.flatnonzero(as_marked)  # confidence: agreement with the real grader's marks
-    agree_zero = agreement(rows, range(len(rows)), held_zero)
-    agree_shots = agreement(rows, [which[n] for n in real], held_shots[real])
-    zero_inputs = [zero_confidence_inputs(f, z) for f, z in zip(x, held_zero, strict=True)]
+    agree_zero = agreement(rows, zip(rows, held_zero, strict=True))
+    agree_shots = agreement(rows, [(rows[which[n]], held_shots[n]) for n in real])
+    zero_inputs = [zero_confidence_inputs(z) for z in held_zero]
     shot_inputs = [shot_confidence_inputs(shots_x[n], held_shots[n]) for n in real]
     weights["confidence"] = {
         "zero": platt(np.array(zero_inputs), agree_zero, ZERO_CONFIDENCE),
@@ -168,15 +168,16 @@ def folds(groups: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(np.flatnonzero(of != f), np.flatnonzero(of == f)) for f in range(FOLDS)]
 
 
-def agreement(rows: list[GradedAnswer], which, fractions: np.ndarray) -> np.ndarray:
-    """Whether each prediction agrees with its answer's human grade (gradewise.evaluate)."""
+def agreement(rows: list[GradedAnswer], predicted) -> np.ndarray:
+    """Whether each (answer, predicted fraction) agrees with the answer's human grade, as
+    gradewise.evaluate defines it (grade scales and 2-way data sets taken from `rows`)."""
     binary = {
         name: two_way([r for r in rows if r.dataset == name]) for name in {r.dataset for r in rows}
     }
     scales = _grade_scales(rows)
     return np.array([
-        _agree(Prediction(rows[i], f * rows[i].max_score, 0.0), binary[rows[i].dataset], scales)
-        for i, f in zip(which, fractions, strict=True)
+        _agree(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
+        for row, f in predicted
     ])  # fmt: skip
 
 

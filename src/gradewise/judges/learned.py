@@ -148,27 +148,13 @@ class LearnedJudge(SimilarityJudge):
         self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
     ) -> tuple[float, float]:
         if not item.examples and self.sure_zero is not None:
-            return zero, self._zero_confidence(item, vectors, lessons)
+            return zero, float(self.sure_zero.predict([zero_confidence_inputs(zero)])[0])
         fit = lessons.of(item) if item.examples and self.forest else None
         if not isinstance(fit, ShotFit):
             return super()._with_examples(item, zero, vectors, lessons)
         fraction = fit.fractions[item.answer]
         # No surer than the forest proved on this part's marked answers.
         return fraction, min(fit.confidences[item.answer], 1.0 - fit.error)
-
-    def _zero_confidence(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> float:
-        """The zero-shot confidence forest's probability, for every unmarked item of the batch
-        at once (kept in `lessons`)."""
-        assert self.sure_zero is not None
-        if "zero" not in lessons.batch:
-            plain = list({_plain_key(i): i for i in lessons.items if not i.examples}.items())
-            rows = []
-            for _, i in plain:
-                f = self.features(i, i.answer, vectors)
-                rows.append(zero_confidence_inputs(f, self.logistic(f)))
-            sure = self.sure_zero.predict(rows) if rows else np.zeros(0)
-            lessons.batch["zero"] = dict(zip([k for k, _ in plain], sure.tolist(), strict=True))
-        return float(lessons.batch["zero"][_plain_key(item)])
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
@@ -302,8 +288,8 @@ def shot_features(
     ]
 
 
-def zero_confidence_inputs(f: Sequence[float], fraction: float) -> list[float]:
-    """`ZERO_CONFIDENCE` from an answer's features (`LEARNED_FEATURES`) and its fraction."""
+def zero_confidence_inputs(fraction: float) -> list[float]:
+    """`ZERO_CONFIDENCE` from the logistic model's fraction."""
     return [abs(2 * fraction - 1)]
 
 
@@ -313,10 +299,6 @@ _MARKED_AT = SHOT_FEATURES.index("log_marked")
 def shot_confidence_inputs(row: Sequence[float], fraction: float) -> list[float]:
     """`SHOT_CONFIDENCE` from an answer's `shot_features` and the forest's fraction."""
     return [abs(2 * fraction - 1), row[_MARKED_AT]]
-
-
-def _plain_key(item: JudgeItem) -> tuple[str, str, str]:
-    return (item.question, item.reference, item.answer)
 
 
 def _vector(vectors: Vectors, text: str) -> np.ndarray:

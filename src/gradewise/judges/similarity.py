@@ -21,7 +21,6 @@ import random
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
@@ -190,8 +189,7 @@ class Lessons:
     (a group: the items of one part and criterion that share the same marked answers)."""
 
     def __init__(self, judge: SimilarityJudge, items: Sequence[JudgeItem], vectors: Vectors):
-        self.judge, self.vectors, self.items = judge, vectors, items
-        self.batch: dict[str, Any] = {}  # a judge's results computed for the whole batch
+        self.judge, self.vectors = judge, vectors
         self.members: dict[Hashable, list[JudgeItem]] = {}
         for item in items:
             if item.examples:
