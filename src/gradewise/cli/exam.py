@@ -45,7 +45,7 @@ def check(ctx: click.Context, no_compute: bool, time_limit: float, as_json: bool
         console.print(_tree(ws.exam))
         _print_report(report)
     if not report.ok:
-        ctx.exit(1)
+        raise click.ClickException(_problems(ws.exam_path, report))
 
 
 @exam.command()
@@ -115,7 +115,19 @@ def _print_report(report: ExamReport) -> None:
         click.echo(line)
     for warning in report.warnings:
         click.echo(f"warning {warning.address}: {warning.message}")
-    click.echo("Exam file OK." if report.ok else "Exam file has problems (see above).")
+    if report.ok:
+        click.echo("Exam file OK.")
+
+
+def _problems(path: Path, report: ExamReport) -> str:
+    """The one-line failure: how many compute blocks disagree with their key or failed."""
+    wrong = sum(r.status == ComputeStatus.MISMATCH for r in report.computes)
+    failed = sum(r.status == ComputeStatus.FAILED for r in report.computes)
+    counts = [f"{wrong} probable key error(s)" if wrong else "", f"{failed} failed" if failed else ""]
+    return (
+        f"{path}: compute blocks: {' and '.join(c for c in counts if c)} (listed above)"
+        " — correct the key or the block, then run 'gradewise exam check' again"
+    )
 
 
 def _as_json(exam: Exam, report: ExamReport) -> dict[str, Any]:
