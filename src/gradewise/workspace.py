@@ -13,14 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gradewise import grading
 from gradewise.errors import WorkspaceError
-from gradewise.exam import load_exam
-from gradewise.gain import expected_gains
-from gradewise.groups import group_answers
-from gradewise.judges._embed import keeping
 from gradewise.judges.registry import (
     Configurable,
     Example,
@@ -31,10 +26,14 @@ from gradewise.judges.registry import (
 )
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
 from gradewise.scoring import results, skipped
-from gradewise.scripts.gather import Gathered, gather
-from gradewise.scripts.ingest import Roster, read_roster
-from gradewise.scripts.segment import Segmentation, segment
 from gradewise.store import Store, open_store
+
+# Imported where used, so that a command loads only what it needs (a read-only command starts
+# fast): grading, segmentation, ingest and the review queue's order.
+if TYPE_CHECKING:
+    from gradewise.scripts.gather import Gathered
+    from gradewise.scripts.ingest import Roster
+    from gradewise.scripts.segment import Segmentation
 
 EXAM_FILE = "exam.yaml"
 DB_FILE = "gradewise.db"
@@ -75,7 +74,10 @@ class Workspace:
 
     @cached_property
     def exam(self) -> Exam:
-        return load_exam(self.exam_path)
+        """The exam file, read and validated in full only when it changed (see exam_cache)."""
+        from gradewise.exam_cache import load_exam_cached
+
+        return load_exam_cached(self.exam_path)
 
     @cached_property
     def store(self) -> Store:
@@ -92,6 +94,9 @@ class Workspace:
     ) -> list[AddReport]:
         """Ingest script files — text, PDFs, scans (OCR through `engine`) — matched to the
         roster when there is one (raw text kept unchanged), and segment them."""
+        from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
+        from gradewise.scripts.ingest import read_roster
+
         roster = read_roster(roster_path) if roster_path else None
         return self.store_scripts(gather(paths, roster, engine=engine), roster)
 
@@ -107,6 +112,8 @@ class Workspace:
         return sorted(reports, key=lambda r: r.source)
 
     def segmentation(self, student: str) -> Segmentation:
+        from gradewise.scripts.segment import segment
+
         script = self.store.script(student)
         if script is None:
             raise WorkspaceError(
@@ -117,6 +124,8 @@ class Workspace:
     def segment_all(self) -> None:
         """Re-split every script against the current exam (cheap), keeping human overrides;
         only students whose answers changed are written (each write is a transaction)."""
+        from gradewise.scripts.segment import segment
+
         stored: dict[str, list[Answer]] = {}
         for answer in self.store.answers():
             stored.setdefault(answer.student, []).append(answer)
@@ -143,6 +152,9 @@ class Workspace:
         if part is not None:
             self.check_part(part)
             answers = [a for a in answers if a.address == part]
+        from gradewise import grading
+        from gradewise.judges._embed import keeping  # numpy: only when grading
+
         chosen = self.configured_judge(judge) if judge is None or isinstance(judge, str) else judge
         examples = self.examples() if chosen else {}
         jobs = grading.plan(
@@ -188,6 +200,8 @@ class Workspace:
 
     def judge_items(self, *, part: str | None = None, judge: Judge) -> list[JudgeItem]:
         """What `grade` would give the judge now, without grading (a dry run)."""
+        from gradewise import grading
+
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
@@ -257,14 +271,20 @@ class Workspace:
         marked = [i for i, a in enumerate(answers) if a.student in done]
         chosen = self.judge(judge)
         if isinstance(chosen, Selector):
+            from gradewise.judges._embed import keeping
+
             with keeping(self.store):
                 picks = chosen.select([a.text for a in answers], n, random.Random(0), marked)
             return [answers[i] for i in picks]
+        from gradewise.groups import group_answers
+
         groups = [g for g in group_answers(answers) if not {a.student for a in g.answers} & done]
         return [g.answers[0] for g in groups[:n]]
 
     def expected_gains(self, waiting: Sequence[PartGrade]) -> Mapping[tuple[str, str], float]:
         """(student, part) → expected gain of a human looking at that waiting answer."""
+        from gradewise.gain import expected_gains
+
         return expected_gains(self.exam, waiting, self.store.answers())
 
     def _waiting(self, part: str | None) -> list[PartGrade]:

@@ -11,7 +11,6 @@ from rich.tree import Tree
 from gradewise.cli.common import console, echo_json, json_option, output_file, workspace
 from gradewise.errors import ExamError, WorkspaceError
 from gradewise.exam import ComputeStatus, ExamReport, check_exam, load_exam_text
-from gradewise.exam.draft import draft_exam, render
 from gradewise.model import Exam, Part
 
 MARKS = {
@@ -64,6 +63,8 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 
     Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
     """
+    from gradewise.exam.draft import draft_exam, render  # PDF and Word readers: only here
+
     if output is not None and output.exists() and not force:
         raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
     drafted = draft_exam(list(documents))
@@ -123,7 +124,10 @@ def _problems(path: Path, report: ExamReport) -> str:
     """The one-line failure: how many compute blocks disagree with their key or failed."""
     wrong = sum(r.status == ComputeStatus.MISMATCH for r in report.computes)
     failed = sum(r.status == ComputeStatus.FAILED for r in report.computes)
-    counts = [f"{wrong} probable key error(s)" if wrong else "", f"{failed} failed" if failed else ""]
+    counts = [
+        f"{wrong} probable key error(s)" if wrong else "",
+        f"{failed} failed" if failed else "",
+    ]
     return (
         f"{path}: compute blocks: {' and '.join(c for c in counts if c)} (listed above)"
         " — correct the key or the block, then run 'gradewise exam check' again"

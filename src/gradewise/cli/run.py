@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gradewise.cli.common import console, echo_json, json_option, table, workspace
-from gradewise.judges.llm import HybridJudge, LLMJudge, spend_line
 from gradewise.judges.llm_client import workspace_spend
-from gradewise.judges.registry import Judge
-from gradewise.model import Exam, Result
-from gradewise.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gradewise.judges.registry import Judge
+    from gradewise.model import Exam, Result
+    from gradewise.workspace import Workspace
 
 
 @click.command()
@@ -41,6 +41,11 @@ def grade(
 
     Example: gradewise grade --part I.3;  gradewise grade --judge llm --dry-run
     """
+    # Imported here, not at the top: `results` shares this module and needs none of them.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gradewise.judges.llm import spend_line
+
     ws = workspace(ctx)
     chosen = ws.configured_judge(judge, samples=samples)
     if dry_run:
@@ -72,6 +77,8 @@ def grade(
 
 def _dry_run(ws: Workspace, part: str | None, chosen: Judge | None) -> None:
     """What grading would give the judge; only an LLM-calling judge has prompts to show."""
+    from gradewise.judges.llm import HybridJudge, LLMJudge
+
     if chosen is None:
         click.echo("No judge: free text would wait for a human; nothing would be sent.")
         return
