@@ -91,6 +91,18 @@ def given(*args: str) -> Callable[[Path], list[str]]:
     return lambda ws: list(args)
 
 
+def unreachable_llm(ws: Path) -> list[str]:
+    """Free text for the LLM judge, whose endpoint does not answer (a closed port)."""
+    text = EXAM + '      - id: "3"\n        marks: 2\n        reference: "It drops units."\n'
+    (ws / "exam.yaml").write_text(text, encoding="utf-8")
+    (ws / "scripts" / "s1.md").write_text("Q1 b\n\nQ2 40\n\nQ3 it drops units\n")
+    (ws / "gradewise.toml").write_text(
+        '[llm]\nurl = "http://127.0.0.1:9/v1"\nmodel = "m"\nmax_retries = 0\ntimeout_s = 2\n'
+    )
+    assert invoke(ws, "scripts", "add", str(ws / "scripts")).exit_code == 0
+    return ["grade", "--judge", "llm"]
+
+
 def unwritable_output(ws: Path) -> list[str]:
     (ws / "blocker").write_text("a file, not a folder")
     return ["export", "csv", "--allow-incomplete", "-o", str(ws / "blocker" / "out.csv")]
@@ -118,6 +130,8 @@ TABLE = [
     (added("grades", "set", "s9", "I.1", "1", "--why", "x"), 1, "no script for student"),
     # exports refuse while grading is incomplete
     (added("export", "csv"), 1, "grading is incomplete"),
+    # a judge that fails (the LLM endpoint does not answer): graded, the rest stored, status 1
+    (unreachable_llm, 1, "could not be decided"),
     # an output path under a file
     (unwritable_output, 1, "check the path"),
     # a draft would overwrite the exam file

@@ -141,11 +141,12 @@ class Workspace:
         part: str | None = None,
         judge: str | Judge | None = None,
         on_start: Callable[[int], None] | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[Sequence[PartGrade]], None] | None = None,
     ) -> int:
         """Grade what changed since the last run; returns how many answers were graded.
 
-        `judge` is a judge id, or a judge already made by `configured_judge`.
+        `judge` is a judge id, or a judge already made by `configured_judge`; `on_progress`
+        gets each batch of grades once it is stored.
         """
         self.segment_all()
         answers = self.store.answers()
@@ -168,7 +169,7 @@ class Workspace:
             for chunk in grading.run(jobs, judge=chosen, examples=examples):
                 done += self.store.save_grades(chunk)
                 if on_progress:
-                    on_progress(len(chunk))
+                    on_progress([grade for grade, _ in chunk])
         return done
 
     @staticmethod

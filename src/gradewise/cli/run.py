@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from gradewise.cli.common import console, echo_json, json_option, table, workspace
 from gradewise.judges.llm_client import workspace_spend
+from gradewise.model import Exam, PartGrade, Result, Status
 
 if TYPE_CHECKING:
     from gradewise.judges.registry import Judge
-    from gradewise.model import Exam, Result
     from gradewise.workspace import Workspace
 
 
@@ -60,11 +61,17 @@ def grade(
         transient=True,
     ) as progress:
         task = progress.add_task("grading", total=None)
+        failed: list[PartGrade] = []
+
+        def stored(chunk: Sequence[PartGrade]) -> None:
+            progress.advance(task, len(chunk))
+            failed.extend(g for g in chunk if any(v.status is Status.ERROR for v in g.verdicts))
+
         done = ws.grade(
             part=part,
             judge=chosen,
             on_start=lambda total: progress.update(task, total=total),
-            on_progress=lambda n: progress.advance(task, n),
+            on_progress=stored,
         )
     pending = len(ws.queue())
     click.echo(
@@ -73,6 +80,19 @@ def grade(
     )
     if spend_line(chosen):
         click.echo(spend_line(chosen))
+    if failed:
+        raise click.ClickException(_failures(failed))
+
+
+def _failures(failed: Sequence[PartGrade]) -> str:
+    """One line: how many answers a checker or judge failed on, and the first reason."""
+    first = failed[0]
+    reason = next(v.reason for v in first.verdicts if v.status is Status.ERROR)
+    return (
+        f"{len(failed)} answers could not be decided because a checker or judge failed (e.g."
+        f" {first.student} {first.address}: {reason}); they wait for review, and the next"
+        " 'gradewise grade' tries a failed judge again"
+    )
 
 
 def _dry_run(ws: Workspace, part: str | None, chosen: Judge | None) -> None:
