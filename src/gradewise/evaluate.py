@@ -41,6 +41,7 @@ from typing import Protocol, runtime_checkable
 
 from gradewise.errors import GradewiseError
 from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
+from gradewise.reports.csvfile import restore
 
 REQUIRED = ("dataset", "split", "question_id", "question", "reference_answer", "answer_id",
             "student_answer", "score", "max_score")  # fmt: skip
@@ -131,6 +132,8 @@ def _row(path: Path, line: int, raw: dict[str, str]) -> GradedAnswer:
             line=line,
             fix="quote any text that holds a comma",
         )
+    # A file gradewise exported quotes text that a spreadsheet would run as a formula.
+    raw = {column: restore(value) for column, value in raw.items()}
     for column in ("dataset", "question_id", "answer_id"):
         if not (raw[column] or "").strip():
             raise GradewiseError(

@@ -15,11 +15,11 @@ import click
 
 from gradewise.cli.common import output_file, workspace
 from gradewise.errors import WorkspaceError
+from gradewise.reports import csvfile, gradebook, lms
 from gradewise.reports import feedback as fb
-from gradewise.reports import gradebook, lms
 from gradewise.workspace import Workspace
 
-Table = tuple[list[str], list[list[Any]]]
+Table = tuple[list[str], list[list[csvfile.Cell]]]
 
 
 @click.group()
@@ -63,7 +63,7 @@ def _ready(ws: Workspace, allow_incomplete: bool) -> None:
 
 def _write(path: Path, table: Table, what: str) -> None:
     header, rows = table
-    gradebook.write_csv(output_file(path), header, rows)
+    csvfile.write_csv(output_file(path), header, rows)
     click.echo(f"Wrote {what}: {len(rows)} rows to {path}")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from gradewise.errors import GradewiseError
 from gradewise.model import Exam, PartGrade, Result
+from gradewise.reports.csvfile import Cell
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def lms_identities(
 
 def canvas(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Cell]]]:
     """The Canvas table: header, a `Points Possible` row, then a row per student."""
     header = [
         "Student",
@@ -89,26 +90,32 @@ def canvas(
         f"{exam.title} ({exam.id})",
     ]
     header += ["Incomplete"] if flag_incomplete else []
-    rows: list[list[Any]] = [["Points Possible", "", "", "", "", _num(exam.marks)]]
+    rows: list[list[Cell]] = [["Points Possible", "", "", "", "", exam.marks]]
     rows[0] += [""] if flag_incomplete else []
     for r in results:
         lms = who[r.student]
-        row = [_canvas_name(r.name or r.student), lms.lms_id, r.student if not lms.lms_id else "",
-               lms.sis_login, lms.section, _num(r.total)]  # fmt: skip
+        row: list[Cell] = [
+            _canvas_name(r.name or r.student),
+            lms.lms_id,
+            r.student if not lms.lms_id else "",
+            lms.sis_login,
+            lms.section,
+            r.total,
+        ]
         rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
     return header, rows
 
 
 def moodle(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Cell]]]:
     """The Moodle grade-import table: email and id number to match on, the grade."""
     header = ["Email address", "ID number", exam.title] + (
         ["Incomplete"] if flag_incomplete else []
     )
-    rows = []
+    rows: list[list[Cell]] = []
     for r in results:
-        row = [who[r.student].email, who[r.student].lms_id or r.student, _num(r.total)]
+        row: list[Cell] = [who[r.student].email, who[r.student].lms_id or r.student, r.total]
         rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
     return header, rows
 
@@ -165,7 +172,3 @@ def _canvas_name(name: str) -> str:
     """Canvas lists students as 'Last, First'."""
     parts = name.split()
     return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
-
-
-def _num(value: float) -> str:
-    return f"{round(value, 4):g}"
