@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gradewise.cli import cli
+from gradewise.reports import feedback
 from gradewise.workspace import init_workspace, open_workspace
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
@@ -183,3 +184,47 @@ def test_exports_follow_manual_marks_and_section_rules(tmp_path: Path) -> None:
 
 def _students(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text("utf-8"))["students"])
+
+
+TF_EXAM = """\
+schema_version: 1
+exam: {id: t, title: T}
+sections:
+  - id: I
+    title: S
+    questions:
+      - {id: "1", marks: 1, prompt: p, key: {kind: truefalse, value: true}}
+"""
+
+
+def _workspace_of(root: Path, students: list[str]) -> Path:
+    init_workspace(root)
+    (root / "exam.yaml").write_text(TF_EXAM, encoding="utf-8")
+    for i, student in enumerate(students):
+        text = f'---\nstudent: "{student}"\nname: Student {i}\n---\nQ1 True\n'
+        (root / "scripts" / f"{i}.md").write_text(text, encoding="utf-8")
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"])
+    ws.grade()
+    return root
+
+
+def test_feedback_pages_of_lookalike_ids_stay_apart(tmp_path: Path) -> None:
+    # a_b, a~b and a:b once all became a_b.html: two students' pages were lost
+    root = _workspace_of(tmp_path / "ws", ["a_b", "a~b", "a:b"])
+    out = invoke(root, "export", "feedback", "-o", str(root / "fb"))
+    assert out.exit_code == 0, out.output
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "fb").iterdir()}
+    assert len(pages) == 3
+    for i, student in enumerate(["a_b", "a~b", "a:b"]):
+        page = pages[feedback.page_name(student)]
+        assert f"Student {i}" in page and all(f"Student {j}" not in page for j in {0, 1, 2} - {i})
+
+
+def test_feedback_refuses_ids_that_share_a_file(tmp_path: Path) -> None:
+    # Ab and ab are one file on Windows and macOS: fail, write nothing
+    root = _workspace_of(tmp_path / "ws", ["Ab", "ab"])
+    out = invoke(root, "export", "feedback", "--student", "ab", "-o", str(root / "fb"))
+    assert out.exit_code == 1 and "'Ab' and 'ab' would share the feedback page" in out.output
+    assert len(out.output.strip().splitlines()) == 1
+    assert not (root / "fb").exists() or not any((root / "fb").iterdir())
