@@ -79,11 +79,24 @@ def test_allow_incomplete_marks_students(example: Path) -> None:
     assert flags["s2024001"] == "no" and flags["s2024003"] == "yes"
 
 
+ROSTER = "id,lms_id\n" + "".join(f"s202400{i},900{i}\n" for i in range(1, 10))
+
+
 @pytest.mark.parametrize(
     "roster, message",
     [
         ("id,lms_id\ns2024001,9001\n", "8 student(s) missing from the LMS roster: s2024002, "),
-        ("lms_id\n9001\n", "no 'id' column"),  # a roster without the id column
+        ("lms_id\n9001\n", "no id column"),  # a roster without the id column
+        # one gradewise id twice: which LMS account gets the grade? (the last row once won)
+        (
+            ROSTER + "s2024003,9100\ns2024001,9101\n",
+            "lms.csv:11: student id listed more than once: 's2024001' (lines 2, 12),"
+            " 's2024003' (lines 4, 11)",
+        ),
+        # two students on one LMS account: one's grade would replace the other's there
+        (ROSTER.replace(",9002", ",9001"), "lms.csv:3: lms_id listed more than once: '9001'"),
+        (ROSTER + "s2024010,x,,,,extra\n", "lms.csv:11: this row has 6 fields"),  # too wide
+        ('id,lms_id\ns1,"9001\ns2,9002\n', "lms.csv:2: not valid CSV"),  # a quote not closed
     ],
 )
 def test_roster_problems_are_one_line_errors(example: Path, roster: str, message: str) -> None:

@@ -15,7 +15,6 @@ whose total still has parts waiting for review.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from gradewise.errors import GradewiseError
 from gradewise.model import Exam, PartGrade, Result
 from gradewise.reports.csvfile import Cell
+from gradewise.scripts.ingest import read_table, refuse_duplicates
 
 
 @dataclass(frozen=True)
@@ -36,30 +36,47 @@ class LmsStudent:
     email: str = ""
 
 
+LMS_COLUMNS = ("id", "lms_id", "sis_login", "section", "email")
+# The columns an LMS matches grades by: two rows sharing one would send two grades to one account.
+_ACCOUNT_COLUMNS = ("id", "lms_id", "sis_login", "email")
+
+
 def read_lms_roster(path: Path) -> dict[str, LmsStudent]:
-    """gradewise student id → LMS identity, from a CSV with an `id` column."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if "id" not in (reader.fieldnames or []):
-                raise GradewiseError(
-                    "no 'id' column",
-                    file=str(path),
-                    line=1,
-                    fix="the header must hold id and any of lms_id, sis_login, section, email",
-                )
-            return {
-                row["id"].strip(): LmsStudent(
-                    (row.get("lms_id") or "").strip(),
-                    (row.get("sis_login") or "").strip(),
-                    (row.get("section") or "").strip(),
-                    (row.get("email") or "").strip(),
-                )
-                for row in reader
-                if (row.get("id") or "").strip()
-            }
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GradewiseError(f"cannot read: {exc}", file=str(path), fix="give a UTF-8 CSV") from exc
+    """gradewise student id → LMS identity, from a CSV with an `id` column.
+
+    A one-line error names the file and line of a missing id column, a malformed row, and every
+    student id, LMS id, SIS login or email given on more than one row: the LMS would otherwise
+    give one student's grade to another account. Rows with no id are skipped.
+    """
+    header, rows = read_table(path, example=",".join(LMS_COLUMNS))
+    names = [cell.strip().lower() for cell in header]
+    if "id" not in names:
+        raise GradewiseError(
+            f"no id column (columns: {', '.join(map(repr, header))})",
+            file=str(path),
+            line=1,
+            fix=f"the header must hold id and any of {', '.join(LMS_COLUMNS[1:])}",
+        )
+    found = [(line, _lms_row(names, row)) for line, row in rows]
+    found = [(line, cells) for line, cells in found if cells["id"]]
+    for column in _ACCOUNT_COLUMNS:
+        refuse_duplicates(
+            [(cells[column], line) for line, cells in found],
+            what="student id" if column == "id" else column,
+            source=str(path),
+            fix="keep one row per student, each with its own LMS account",
+        )
+    return {
+        cells["id"]: LmsStudent(
+            cells["lms_id"], cells["sis_login"], cells["section"], cells["email"]
+        )
+        for _, cells in found
+    }
+
+
+def _lms_row(names: list[str], row: list[str]) -> dict[str, str]:
+    cells = {name: value.strip() for name, value in zip(names, row, strict=False)}
+    return {column: cells.get(column, "") for column in LMS_COLUMNS}
 
 
 def lms_identities(
