@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from gradewise.cli import cli
 from gradewise.reports import feedback
 from gradewise.workspace import init_workspace, open_workspace
+from test_workspace import EXAM as TRUE_FALSE_EXAM
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
 # Gradebooks refuse partial totals unless forced; graded answers are per answer, never partial.
@@ -199,22 +200,13 @@ def _students(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text("utf-8"))["students"])
 
 
-TF_EXAM = """\
-schema_version: 1
-exam: {id: t, title: T}
-sections:
-  - id: I
-    title: S
-    questions:
-      - {id: "1", marks: 1, prompt: p, key: {kind: truefalse, value: true}}
-"""
-
-
 def _workspace_of(root: Path, students: list[str]) -> Path:
     init_workspace(root)
-    (root / "exam.yaml").write_text(TF_EXAM, encoding="utf-8")
+    (root / "exam.yaml").write_text(TRUE_FALSE_EXAM, encoding="utf-8")
     for i, student in enumerate(students):
-        text = f'---\nstudent: "{student}"\nname: Student {i}\n---\nQ1 True\n'
+        text = (
+            f'---\nstudent: "{student}"\nname: Student {i}\n---\nQ1 True\nQ2 True\nQ3 T\nQ4 yes\n'
+        )
         (root / "scripts" / f"{i}.md").write_text(text, encoding="utf-8")
     ws = open_workspace(root)
     ws.add_scripts([root / "scripts"])
