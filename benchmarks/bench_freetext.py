@@ -73,8 +73,8 @@ def main() -> None:
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
         return
-    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled", "QWK mean/q", "acc",
-               "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled",
+               "QWK mean/q", "acc", "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
     if args.throughput:
         throughput(files)
         return

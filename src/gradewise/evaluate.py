@@ -579,9 +579,9 @@ def write_predictions(path: Path, report: Report) -> None:
         writer = csv.writer(handle)
         writer.writerow(PREDICTION_COLUMNS)
         for protocol, p in report.predictions:
-            row = p.row
-            writer.writerow([row.dataset, row.split, protocol, row.question_id, row.answer_id,
-                             f"{row.score:g}", f"{p.score:.4f}", f"{p.confidence:.4f}"])  # fmt: skip
+            r = p.row
+            writer.writerow([r.dataset, r.split, protocol, r.question_id, r.answer_id,
+                             f"{r.score:g}", f"{p.score:.4f}", f"{p.confidence:.4f}"])  # fmt: skip
 
 
 def _run(
