@@ -31,14 +31,14 @@ REFERENCE = (
 CONCEPTS = [
     ["to tune the hyperparameters", "for choosing hyperparameters", "hyperparameter tuning",
      "to pick hyperparameters like the learning rate", "to tune hyper-parameters"],
-    ["it estimates how well the model generalises", "to measure performance on unseen data",
+    ["it estimates how well the model generalises", "to measure performance on new data",
      "gives an unbiased estimate of generalisation", "checks accuracy on data it has not seen"],
     ["to detect overfitting", "it shows when the model overfits", "to stop early before it overfits",
      "catches overfitting to the training set"],
 ]  # fmt: skip
 FILLER = ["because the training set is too big", "to train the weights faster",
           "it makes the gradient smaller", "we use it to store the data",
-          "the validation set is used for training the network", "so the test set is bigger"]  # fmt: skip
+          "the validation set is used for training", "so the test set is bigger"]  # fmt: skip
 OPENERS = ["", "We keep it ", "Basically ", "I think ", "The reason is "]
 
 
@@ -99,7 +99,7 @@ def test_with_many_marks_the_part_model_beats_the_global_one() -> None:
 
 
 def test_with_a_good_global_model_the_blend_keeps_it() -> None:
-    fit, truth, glob = _fit(30, noise=0.0)  # the global model is always right
+    fit, truth, _ = _fit(30, noise=0.0)  # the global model is always right
     assert fit.weights["global"] == 1.0
     assert np.abs(fit.fractions - truth).max() < 1e-9
 

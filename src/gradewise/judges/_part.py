@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -128,7 +129,7 @@ def ngrams(text: str) -> tuple[list[str], list[str]]:
     """(word 1- and 2-grams, character 3- to 5-grams within words) of the answer's start,
     lower-cased; a word's character n-grams see it padded by a space on each side."""
     words = _WORD.findall(text[:MAX_CHARS].lower())
-    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    grams = words + [f"{a} {b}" for a, b in pairwise(words)]
     chars = []
     for word in set(words):
         padded = f" {word} "
