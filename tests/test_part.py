@@ -33,7 +33,7 @@ CONCEPTS = [
      "to pick hyperparameters like the learning rate", "to tune hyper-parameters"],
     ["it estimates how well the model generalises", "to measure performance on new data",
      "gives an unbiased estimate of generalisation", "checks accuracy on data it has not seen"],
-    ["to detect overfitting", "it shows when the model overfits", "to stop early before it overfits",
+    ["to detect overfitting", "it shows when the model overfits", "to stop before it overfits",
      "catches overfitting to the training set"],
 ]  # fmt: skip
 FILLER = ["because the training set is too big", "to train the weights faster",
