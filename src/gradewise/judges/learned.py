@@ -43,10 +43,10 @@ from gradewise.judges.similarity import (
     SimilarityJudge,
     Vectors,
     _cos,
-    _target,
     _logit,
     _references,
     _sigmoid,
+    _target,
     features,
     fit_group,
 )
