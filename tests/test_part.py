@@ -182,7 +182,7 @@ def test_ridge_leave_one_out_matches_refitting_without_each_mark(
     for i in (0, 7, 24):
         others = rows[rows != i]
         refit = ridge("words", x, marks[others], others, np.array([i])).predicted[0]
-        assert held[i] == pytest.approx(refit, abs=1e-9)
+        assert held[i] == pytest.approx(refit, abs=1e-5)  # a float32 kernel
 
 
 def test_tfidf_rows_are_unit_or_zero() -> None:

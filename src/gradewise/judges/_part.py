@@ -179,9 +179,9 @@ def ridge(
     """Ridge regression of the marks on rows `marked` of x, in its dual form, with a constant
     feature (`BIAS`) for the intercept; the penalty with the lowest leave-one-out error wins.
     Held out: every mark, each predicted by the model fitted on the others (closed form)."""
-    xm = x[marked].astype(np.float64)
-    k = xm @ xm.T + BIAS**2
-    cross = x[judged].astype(np.float64) @ xm.T + BIAS**2
+    xm = x[marked]
+    k = (xm @ xm.T).astype(np.float64) + BIAS**2
+    cross = (x[judged] @ xm.T).astype(np.float64) + BIAS**2
     values, vectors = np.linalg.eigh(k)
     values = np.maximum(values, 0.0)
     qy = vectors.T @ marks
@@ -246,32 +246,42 @@ def fit_thresholds(
     held: np.ndarray, truth: np.ndarray, levels: Sequence[float]
 ) -> tuple[float, ...]:
     """Thresholds between consecutive levels that minimise the squared distance, in grades,
-    between the held-out predictions' grades and the marks' (what kappa weighs). They start
-    where the predictions' grades would be as many as the marks' (a model that regresses to
-    the mean still reaches the ends); then each moves in turn to the best point between its
-    neighbours, staying put unless a move is strictly better: two passes."""
+    between the held-out predictions' grades and the marks' (what kappa weighs). Two starts:
+    the midpoints between levels, and where the predictions' grades would be as many as the
+    marks' (so a model that regresses to the mean still reaches the ends); from each, every
+    threshold in turn moves to the best point between its neighbours, staying put unless a
+    move is strictly better (two passes). The better end wins; the midpoints on a tie."""
     if len(levels) < 2:
         return ()
     scale = np.round(np.asarray(levels), 6)
     target = np.searchsorted(scale, np.round(truth, 6))
     order = np.sort(held)
     below = np.cumsum(np.bincount(target, minlength=len(levels)))[:-1]  # marks under each cut
-    cuts = np.array([(order[max(b - 1, 0)] + order[min(b, len(order) - 1)]) / 2 for b in below])
-    points = np.unique(np.concatenate([(order[:-1] + order[1:]) / 2, cuts]))
+    quantiles = [(order[max(b - 1, 0)] + order[min(b, len(order) - 1)]) / 2 for b in below]
+    points = np.unique(np.concatenate([(order[:-1] + order[1:]) / 2, quantiles]))
+    fits = [_descend(held, target, start, points)
+            for start in ((scale[:-1] + scale[1:]) / 2, np.array(quantiles))]  # fmt: skip
+    best = min(fits, key=lambda cuts: _cost(held, target, cuts))
+    return tuple(float(c) for c in best)
+
+
+def _descend(
+    held: np.ndarray, target: np.ndarray, cuts: np.ndarray, points: np.ndarray
+) -> np.ndarray:
+    cuts = cuts.copy()
     for _ in range(2):
         for j in range(len(cuts)):
             low = cuts[j - 1] if j else -np.inf
             high = cuts[j + 1] if j + 1 < len(cuts) else np.inf
-            options = points[(points >= low) & (points <= high)]
             best, best_cost = cuts[j], _cost(held, target, cuts)
-            for t in options:
+            for t in points[(points >= low) & (points <= high)]:
                 trial = cuts.copy()
                 trial[j] = t
                 cost = _cost(held, target, trial)
                 if cost < best_cost - 1e-12:
                     best, best_cost = t, cost
             cuts[j] = best
-    return tuple(float(c) for c in cuts)
+    return cuts
 
 
 def _cost(held: np.ndarray, target: np.ndarray, cuts: np.ndarray) -> float:
