@@ -13,7 +13,12 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   serves every part, however many answers its human has marked. On a point-scale part its
   fractions move by its mean miss on the marked answers, each predicted from the others;
 - confidence: a logistic curve (Platt scaling) over how far the fraction is from the middle,
-  one for each of the two cases, no surer than the forest proved on the part's marked answers.
+  one for each of the two cases, no surer than the forest proved on the part's marked answers;
+- once a part has enough marks (judges/_part.py), a model of that part alone — ridge over its
+  answers' TF-IDF n-grams, and over their sentence embeddings and alignment features — blended
+  with the forest by the held-out errors of each on the part's marks, put on the grades the
+  human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
+  agreed with them (held out), so coverage rises with every mark.
 """
 
 from __future__ import annotations
