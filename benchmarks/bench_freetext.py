@@ -198,16 +198,7 @@ def throughput(files: list[Path]) -> None:
 
 
 def _row(judge_id: str, m: Metrics) -> str:
-    figures = (
-        m.pearson,
-        m.rmse,
-        m.qwk_pooled,
-        m.qwk_per_question,
-        m.accuracy,
-        m.macro_f1,
-        m.weighted_f1,
-        m.coverage,
-    )
+    figures = m.figures()
     cells = ["—" if math.isnan(v) else f"{v:.3f}" for v in figures]
     return (
         f"| {judge_id} | {m.dataset} | {m.split} | {m.protocol} | {m.n} | "

@@ -92,6 +92,12 @@ class Metrics:
     answers_per_s: float
     reliability: tuple[tuple[float, float, int, float, float], ...] = field(default=())
 
+    def figures(self) -> tuple[float, ...]:
+        """The tables' columns: r, RMSE, QWK pooled, QWK mean per question, accuracy,
+        macro-F1, weighted F1, coverage."""
+        return (self.pearson, self.rmse, self.qwk_pooled, self.qwk_per_question, self.accuracy,
+                self.macro_f1, self.weighted_f1, self.coverage)  # fmt: skip
+
 
 # reading ------------------------------------------------------------------------------------
 

@@ -141,17 +141,7 @@ def _protocols(choice: str, shots: tuple[int, ...]) -> list[str]:
 
 
 def _figures(m: Metrics) -> list[float]:
-    return [
-        m.pearson,
-        m.rmse,
-        m.qwk_pooled,
-        m.qwk_per_question,
-        m.accuracy,
-        m.macro_f1,
-        m.weighted_f1,
-        m.coverage,
-        m.answers_per_s,
-    ]
+    return [*m.figures(), m.answers_per_s]
 
 
 def _fmt(value: float) -> str:
