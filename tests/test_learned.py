@@ -248,9 +248,9 @@ def test_with_many_marks_predictions_are_on_the_parts_grade_scale() -> None:
 @pytest.mark.parametrize(
     "marks, part_model",
     [
-        ([1.0] * 30, False),  # one grade level only: the forest, as before
-        ([0.0, 1.0] * 4, False),  # 8 marks: too few for a model of the part
-        ([0.0, 1.0] * 6, True),  # 12 marks, two levels
+        ([1.0] * 50, False),  # one grade level only: the forest, as before
+        ([0.0, 1.0] * 19, False),  # 38 marks: too few for a model of the part
+        ([0.0, 1.0] * 20, True),  # 40 marks, two levels
     ],
 )
 def test_a_part_model_needs_enough_and_varied_marks(marks: list[float], part_model: bool) -> None:
@@ -272,7 +272,7 @@ def test_two_marks_and_many_answers_are_never_auto_accepted() -> None:
 
 def test_the_same_answer_marked_none_and_full_is_never_sure() -> None:
     texts = [t for t, _ in synthetic_part(30, seed=8)]
-    contradicting = tuple(Example(texts[i // 2], float(i % 2)) for i in range(24))  # 0 and 1 each
+    contradicting = tuple(Example(texts[i // 2], float(i % 2)) for i in range(48))  # 0 and 1 each
     judged = JUDGE.judge_many(
         [JudgeItem(QUESTION, REFERENCE, t, examples=contradicting, group="v") for t in texts]
     )
