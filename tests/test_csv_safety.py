@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from gradewise.cli import cli
-from gradewise.evaluate import read_graded
+from gradewise.evaluate import GradedAnswer, Prediction, Report, read_graded, write_predictions
 from gradewise.reports import csvfile
 from gradewise.workspace import init_workspace, open_workspace
 
@@ -167,3 +167,14 @@ def test_second_grader_file_matches_every_answer(hostile: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["unmatched"] == []
+
+
+def test_predictions_csv_is_safe_too(tmp_path: Path) -> None:
+    # `evaluate --predictions` writes ids from the graded file, which anyone may have written.
+    row = GradedAnswer("-x", "test", "=q", "", "", "=cmd:I.1", "-1", 1.0, 2.0)
+    path = tmp_path / "predictions.csv"
+    write_predictions(
+        path, Report("lexical", "1", 0, (), (("zero-shot", Prediction(row, -0.5, 0.9)),))
+    )
+    [_, written] = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    assert written == ["'-x", "test", "zero-shot", "'=q", "'=cmd:I.1", "1", "-0.5", "0.9"]
