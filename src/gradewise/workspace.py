@@ -29,7 +29,7 @@ from gradewise.judges.registry import (
     Selector,
     judges,
 )
-from gradewise.model import Answer, Exam, PartGrade, Result, Status
+from gradewise.model import Answer, Exam, PartGrade, Result, Script, Status
 from gradewise.scoring import results, skipped
 from gradewise.scripts.gather import Gathered, gather
 from gradewise.scripts.ingest import Roster, read_roster
@@ -123,7 +123,12 @@ class Workspace:
             raise WorkspaceError(
                 f"no script for student {student!r}", fix="see 'gradewise scripts list'"
             )
-        return segment(script.text, self.exam, overrides=self.store.overrides(student))
+        return self._segment(script)
+
+    def _segment(self, script: Script) -> Segmentation:
+        overrides = self.store.overrides(script.student)
+        identity = (script.student, script.name)  # lines naming the student are no answer
+        return segment(script.text, self.exam, overrides=overrides, identity=identity)
 
     def segment_all(self) -> None:
         """Re-split every script against the current exam (cheap), keeping human overrides;
@@ -132,8 +137,7 @@ class Workspace:
         for answer in self.store.answers():
             stored.setdefault(answer.student, []).append(answer)
         for script in self.store.scripts():
-            seg = segment(script.text, self.exam, overrides=self.store.overrides(script.student))
-            answers = seg.answers(script.student)
+            answers = self._segment(script).answers(script.student)
             if _by_address(answers) != _by_address(stored.get(script.student, [])):
                 self.store.save_answers(script.student, answers)
 
