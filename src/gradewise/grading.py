@@ -35,7 +35,6 @@ from gradewise.scoring import score_part
 GRADING_VERSION = "1"
 
 NO_ANSWER = "no answer found for this part: check the segmentation, or set the mark by hand"
-UNANSWERED = f"{NOT_ANSWERED}: every piece of the script went to another part"
 NO_CHECK = "free text and no judge configured: a human decides"
 
 Examples = Mapping[str, tuple[Example, ...]]
@@ -133,7 +132,7 @@ def _undecidable(
     maybe missed by segmentation: review), or free text and no judge."""
     cid = criterion.id if criterion else "part"
     if _not_answered(answer):
-        return Verdict(cid, Status.NOT_MET, 0.0, UNANSWERED, produced_by=NO_ANSWER_SOURCE)
+        return Verdict(cid, Status.NOT_MET, 0.0, NOT_ANSWERED, produced_by=NO_ANSWER_SOURCE)
     if not answer.text.strip():
         reason = answer.flag or NO_ANSWER
         return Verdict(cid, Status.NEEDS_REVIEW, 0.0, reason, produced_by=NO_ANSWER_SOURCE)
