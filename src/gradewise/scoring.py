@@ -9,7 +9,8 @@ The rules, in order:
 - a verdict that is needs_review or error contributes nothing and flags the part for review;
   so does a verdict less confident than the part's `review_below` (its score is a proposal);
 - free text judged as a whole (no rubric) earns `marks × fraction`;
-- the part score is clamped to [0, marks], whatever any checker returned;
+- the part score is clamped to [0, marks], whatever any checker returned; so is a hand mark
+  above a part's marks lowered since (`capped` lists those, for the CLI and the review page);
 - a section rule `best: k` keeps the k best question totals of that section.
 """
 

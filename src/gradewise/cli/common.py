@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gradewise.errors import GradewiseError
+from gradewise.scoring import capped
 from gradewise.workspace import Workspace, open_workspace
 
 # Piped output (files, CI logs) gets wide tables instead of wrapped 80-column ones.
@@ -73,11 +74,9 @@ def output_file(path: Path) -> Path:
     return path
 
 
-def say_capped(ws: Workspace) -> None:
+def say_capped(ws: Workspace, part: str | None = None) -> None:
     """Hand marks the exam's lowered part marks now cap: a line per part, and the way out."""
-    from gradewise.scoring import capped
-
-    found = capped(ws.exam, ws.grades())
+    found = capped(ws.exam, ws.grades(address=part))
     for part in found:
         click.echo(part.line())
     if found:

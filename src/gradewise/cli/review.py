@@ -62,7 +62,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     )  # fmt: skip
     if rows:
         click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
-    say_capped(ws)
+    say_capped(ws, part)
 
 
 @review.command("next")
