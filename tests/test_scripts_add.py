@@ -67,6 +67,8 @@ def test_two_files_for_one_student_in_one_run_are_both_held(root: Path, with_ros
             "1 held for a human",
             ("s1.md", "Q1 x"),
         ),
+        # the same document in another form beside it (a transcription of a scan): an update
+        (("a", "s1.txt", "Q1 x"), ("a", "s1.md", "Q1 y"), "1 updated", ("s1.md", "Q1 y")),
         # a copy of the same text from elsewhere: nothing to lose, stored as is
         (("a", "s1.md", "Q1 x"), ("b", "s1.md", "Q1 x"), "1 updated", ("s1.md", "Q1 x")),
     ],

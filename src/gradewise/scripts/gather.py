@@ -5,7 +5,8 @@ whose roster match needs a human (unmatched, ambiguous) is listed in `matches`, 
 would overwrite another script is held: listed and not returned at all. That is two files
 for one student in the same run (both held), or a file for a student who already has a
 script from another file with other text (`stored`), unless `replace` says to take it. The
-same file added again with new text is an update.
+same file added again with new text is an update, as is a file beside it with the same name
+in another form (a transcription of a scan).
 """
 
 from __future__ import annotations
@@ -69,10 +70,11 @@ def gather(
 
 
 def _replaces(new: Script, old: Script | None) -> bool:
-    """Would storing `new` lose `old`: another file, with other text?"""
+    """Would storing `new` lose `old`: another document, with other text? The same file, or
+    the same one in another form beside it (s1.md transcribing s1.pdf), is an update."""
     if old is None or new.text == old.text:
         return False
-    return new.source != old.source and Path(new.source).resolve() != Path(old.source).resolve()
+    return Path(new.source).resolve().with_suffix("") != Path(old.source).resolve().with_suffix("")
 
 
 def _read_one(
