@@ -77,8 +77,8 @@ def output_file(path: Path) -> Path:
 def say_capped(ws: Workspace, part: str | None = None) -> None:
     """Hand marks the exam's lowered part marks now cap: a line per part, and the way out."""
     found = capped(ws.exam, ws.grades(address=part))
-    for part in found:
-        click.echo(part.line())
+    for each in found:
+        click.echo(each.line())
     if found:
         click.echo(
             "Capped marks count as the part's marks: mark them again with"
