@@ -319,6 +319,7 @@ def test_preamble_can_be_overridden() -> None:
         ("Name: Ada Lovelace   Roll no: 17\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # header fields
         ("Student: Alan Turing\nExam: ML midterm\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # the same
         ("# ML midterm\n\n---\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # a heading and a rule
+        ("#3 tanh\nQ1 x\nQ2 y", (), NO_ANSWER),  # `#3` is no heading: maybe the answer to 3
         ("Aisha Rahman\n\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # the name
         ("Rahman, Aisha\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # name reordered
         ("Ben Okafor   s1 — all of it\nQ1 x\nQ2 y", ("s1", ""), NOT_ANSWERED),  # the id line

@@ -144,6 +144,7 @@ _FIELD_KEYS = frozenset(
 # ... and perhaps these around it (`First name`, `Student no.`), never alone (`Number: 42`).
 _FIELD_QUALIFIERS = frozenset("full given family first last no no. number".split())
 _RULE = re.compile(r"[\s\W_]*")
+_HEADING = re.compile(r"[ \t>]*#{1,6}(?:[ \t]|$)")  # `# Midterm`, not `#3 tanh`
 _FIELD = re.compile(r"[ \t>*_]*(?P<key>[A-Za-z][A-Za-z.' -]{0,40}?)[ \t*_]*:")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _TOKEN = re.compile(r"[\s,;:|()\[\]*_]+")
@@ -163,7 +164,7 @@ def _identity(identity: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]
 def _no_answer(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
     """Is this unplaced line no answer: blank, a rule, a heading, a header field, or the
     student's name or id?"""
-    if _RULE.fullmatch(line) or line.lstrip(" \t>").startswith("#"):
+    if _RULE.fullmatch(line) or _HEADING.match(line):
         return True
     field = _FIELD.match(line)
     keys = field["key"].lower().split() if field else []
