@@ -182,6 +182,23 @@ def test_grader_mark_that_differs_hides_the_automatic_verdicts() -> None:
 
 
 @pytest.mark.parametrize(
+    "status, pending, shown, itemised",
+    [
+        (Status.NEEDS_REVIEW, True, "No answer found for this part.", True),  # maybe missed
+        (Status.NOT_MET, False, "Not answered.", False),  # all placed elsewhere: nothing to list
+    ],
+)
+def test_blank_answer_says_whether_it_was_decided(
+    status: Status, pending: bool, shown: str, itemised: bool
+) -> None:
+    grades = [PartGrade("s2", "I.3", 0, (v("part", status, "", "", "segment"),), pending)]
+    [result] = results(EXAM, grades, SCRIPTS[1:])
+    html = feedback.render(feedback.build(EXAM, result, grades, ANSWERS, {}))
+    assert shown in html
+    assert ('class="criteria"' in html) == itemised
+
+
+@pytest.mark.parametrize(
     "student, name",
     [
         ("s2024001", "s2024001.html"),  # an ordinary id is its own name

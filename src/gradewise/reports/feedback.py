@@ -150,7 +150,8 @@ def _part(
     by_grader = grade is not None and grade.manual_score is not None
     # A grader's different mark makes the automatic verdicts misleading: leave them out.
     agreed = grade is not None and (not by_grader or grade.manual_score == grade.auto_score)
-    criteria = _criteria(part, grade) if agreed and grade else ()
+    blank = grade is not None and grade.unanswered and not grade.pending  # nothing to itemise
+    criteria = _criteria(part, grade) if agreed and grade and not blank else ()
     return PartFeedback(
         title=_title(question, part),
         prompt=part.prompt,
