@@ -135,3 +135,17 @@ def output_file(path: Path) -> Path:
     """`path`, its folder created if missing: `-o reports/exam.html` just works."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def say_capped(ws: Workspace, part: str | None = None) -> None:
+    """Hand marks the exam's lowered part marks now cap: a line per part, and the way out."""
+    from gradewise.scoring import capped
+
+    found = capped(ws.exam, ws.grades(address=part))
+    for each in found:
+        click.echo(each.line())
+    if found:
+        click.echo(
+            "Capped marks count as the part's marks: mark them again with"
+            " 'gradewise grades set STUDENT PART MARKS --why ...', or raise the marks in exam.yaml."
+        )
