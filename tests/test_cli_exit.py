@@ -18,33 +18,21 @@ from click.testing import CliRunner, Result
 from gradewise import workspace as workspace_module
 from gradewise.cli import cli
 from gradewise.workspace import init_workspace
+from test_cli import EXAM
 
-EXAM = """\
-schema_version: 1
-exam: {id: t, title: "Tiny exam"}
-sections:
-  - id: I
-    title: Short
-    questions:
-      - id: "1"
-        marks: 2
-        prompt: "Which is zero-centred? (a) ReLU (b) tanh"
-        key: {kind: choice, options: {a: ReLU, b: tanh}, correct: [b]}
-      - id: "2"
-        marks: 3
-        prompt: "How many parameters has Conv1d(1, 5, 7)?"
-        key: {kind: numeric, value: 40}
-"""
+# The block computes another shape than the key's: `exam check` calls it a probable key error.
+SHAPE_KEY = "key: {kind: numeric, value: [32, 128, 26, 26]}\n"
+WRONG_KEY = EXAM.replace(SHAPE_KEY, SHAPE_KEY + '        compute: "result = [32, 128, 24, 24]"\n')
 
-# The key says 40; the block computes 41: `exam check` calls it a probable key error.
-WRONG_KEY = EXAM + '        compute: "result = 5 * 7 + 5 + 1"\n'
+
+SCRIPT = "Q1 b\n\nQ2 [32, 128, 26, 26]\n\nQ3 it drops units at random\n"
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     root = init_workspace(tmp_path / "ws")
     (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
-    (root / "scripts" / "s1.md").write_text("Q1 b\n\nQ2 40\n", encoding="utf-8")
+    (root / "scripts" / "s1.md").write_text(SCRIPT, encoding="utf-8")
     return root
 
 
@@ -92,10 +80,7 @@ def given(*args: str) -> Callable[[Path], list[str]]:
 
 
 def unreachable_llm(ws: Path) -> list[str]:
-    """Free text for the LLM judge, whose endpoint does not answer (a closed port)."""
-    text = EXAM + '      - id: "3"\n        marks: 2\n        reference: "It drops units."\n'
-    (ws / "exam.yaml").write_text(text, encoding="utf-8")
-    (ws / "scripts" / "s1.md").write_text("Q1 b\n\nQ2 40\n\nQ3 it drops units\n")
+    """Free text (I.3) for the LLM judge, whose endpoint does not answer (a closed port)."""
     (ws / "gradewise.toml").write_text(
         '[llm]\nurl = "http://127.0.0.1:9/v1"\nmodel = "m"\nmax_retries = 0\ntimeout_s = 2\n'
     )
@@ -161,6 +146,8 @@ def test_failures_exit_non_zero_with_one_error_line(
 def test_success_exits_zero(ws: Path) -> None:
     assert invoke(ws, "exam", "check").exit_code == 0
     assert invoke(ws, "scripts", "add", str(ws / "scripts")).exit_code == 0
+    graded = invoke(ws, "grade")  # free text waits for a human: that is no failure
+    assert graded.exit_code == 0 and "1 wait for review" in graded.output
 
 
 @pytest.fixture
