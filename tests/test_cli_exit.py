@@ -6,6 +6,7 @@ one line saying so and where the traceback went, never the traceback itself unle
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 import tempfile
@@ -172,6 +173,29 @@ def test_internal_error_is_one_line_and_the_traceback_is_kept(ws: Path, bug: Pat
     [kept] = bug.glob("gradewise-traceback-*.txt")
     assert str(kept) in line
     assert "Traceback" in kept.read_text() and "ZeroDivisionError" in kept.read_text()
+
+
+@pytest.mark.parametrize(
+    "error, message",
+    [
+        # the machine, not gradewise: a full disk is the user's to fix
+        (OSError(errno.ENOSPC, "No space left on device"), "Error: No space left on device\n"),
+        # a file named in the error: which one, and what to check
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/srv/x.csv"),
+            "Error: /srv/x.csv: Permission denied — check the path and that you may write there",
+        ),
+    ],
+)
+def test_the_machine_refusing_is_a_user_error(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, message: str
+) -> None:
+    def results(self: object) -> None:
+        raise error
+
+    monkeypatch.setattr(workspace_module.Workspace, "results", results)
+    out = invoke(ws, "results")
+    assert out.exit_code == 1 and message in out.stderr
 
 
 @pytest.mark.parametrize(

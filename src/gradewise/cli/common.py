@@ -69,10 +69,12 @@ class GradewiseGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except BrokenPipeError:
             raise  # `gradewise results | head`: click ends quietly
-        except OSError as exc:  # a path given on the command line: the user can fix it
-            where = f"{exc.filename}: " if exc.filename else ""
+        except OSError as exc:  # the machine refused (a path, a full disk): the user can fix it
+            if not exc.filename:
+                raise click.ClickException(str(exc.strerror or exc)) from exc
             raise click.ClickException(
-                f"{where}{exc.strerror or exc} — check the path and that you may write there"
+                f"{exc.filename}: {exc.strerror or exc} — check the path and that you may write"
+                " there"
             ) from exc
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get(DEBUG_ENV):
