@@ -7,9 +7,14 @@ Two jobs, shared by the checkers:
    a. the content of the last `\\boxed{...}` (or `\\fbox{...}`);
    b. the text after the last marker "Final answer", "Answer:", "Ans:", "Solution:" (also with
       "-", "=", "." , "is" or an arrow instead of the colon), up to the next blank line;
-   c. the right-hand side after the last "=" (or `\\Rightarrow`, "→", `\\approx`, ...) on the
+   c. named components ending with the last value ("w1 = 1, w2 = 3", `w_1 = 1,\\; w_2 = 3`,
+      "x = 2 and y = -1", one per line, each written `name = working = value`): one vector
+      (or matrix, for named rows) in the order written, its names kept (`named_runs`);
+   d. the right-hand side after the last "=" (or `\\Rightarrow`, "→", `\\approx`, ...) on the
       line of the last value in the text;
-   d. else the last value in the text.
+   e. else the last value in the text.
+   Under b-e, values on a check line ("Check: f'(3) = 0", "Sanity check: ...", "(I checked:
+   2.84 - 2.84 = 0)") are not the answer, unless nothing else is left (`check_spans`).
 
 2. What values does the text hold? `scan` returns every `Reading`: a value with its (start,
    end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
@@ -24,8 +29,10 @@ Rules worth knowing (the tests pin each one):
 - A reading may have several values (`Reading.values`, most likely first): a product
   `7 × 3 × 5` is both 105 and the shape [7, 3, 5]; `75%` is both 0.75 and 75. The checker keeps
   the value whose shape fits the key.
-- "1,000" (no space, groups of three, outside brackets) is one thousand; "1, 000", "1,5" and any
-  commas inside brackets separate elements.
+- "1,000" (no space, groups of three, outside brackets) is one thousand, and so are `1{,}000`,
+  `1\\,000`, "1'000" and digits grouped by a thin space; "1, 000", "1,5" and any commas inside
+  brackets separate elements; "1 000" is two numbers (the numeric checker's second look).
+- "5 percent" is 5%, as "5%" and `5\\%` are.
 - A parenthesised pair `(1, 2)` is a vector, never an interval; `(5)` is the scalar 5.
 - Digits glued to letters or written as sub/superscripts (`Q3`, `x_1`, `\\theta_{t+1}`, `x^2`,
   `conv2d`), inside `\\textcircled{...}`, `\\tag{...}` and the like, and a line-leading label such
@@ -58,7 +65,11 @@ _GROUP_LIMIT = 2000
 
 _DIGITS = "0123456789"
 _NUM = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)")
+# Between groups of three digits: a comma, LaTeX's "{,}" or thin space "\,", a thin or no-break
+# space, an apostrophe. A plain space is not one: "64 128" is as likely two numbers.
+_GROUP_SEP = r"(?:,|\{,\}|\\,|[\u2009\u202f\u00a0'])"
+_THOUSANDS = re.compile(rf"\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?:\.\d+)?(?!{_GROUP_SEP}?\d)")
+_GROUP_SEPS = re.compile(_GROUP_SEP)
 _CMD = re.compile(r"\\([A-Za-z]+)")
 _SPACE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad\b|~|\\hspace\{[^}]*\})*")
 _EXPONENT = re.compile(r"\^\s*(?:\{\s*([-−+]?\s*\d+)\s*\}|([-−]?\d))")
@@ -87,7 +98,30 @@ _MARKER = re.compile(
     r")"
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_PERCENT = re.compile(r"\s*\\?%")
+_CHECK_WORD = re.compile(
+    r"(?i)(?<![A-Za-z])(?:check(?:s|ed|ing)?|verif(?:y|ied|ying|ication)|sanity"
+    r"|substitut\w*|plug(?:ging)?)(?![A-Za-z])"
+)
+_ALPHA_WORD = re.compile(r"[A-Za-z]+")
+# Named components: a name (`w1`, `w_1`, `w_{1}`, `w^{(1)}`, `\theta_1`, `\mathbf{w}_1`, `x'`)
+# then `=`, `≈`, `:=` or `&=`.
+_DECORATION = r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|hat|bar|tilde)\s*"
+_NAME_WRAP = re.compile(_DECORATION + r"\{([^{}]*)\}")
+_NAME = (
+    r"(?:" + _DECORATION + r"\{\s*\\?[A-Za-z]+\s*\}"
+    r"|\\?[A-Za-z]+)"
+    r"(?:\d+|_\{[^{}]{1,12}\}|_[A-Za-z0-9]|\^\{\(?[^{}()]{1,8}\)?\}|\^\(\d+\)|\^\*|\*|')*"
+)
+_NAME_ONLY = re.compile(_NAME)
+_ASSIGN_REL = re.compile(r"&?\s*(?::=|(?<![<>!=])=(?!=)|≈|\\approx(?![A-Za-z]))")
+_ASSIGN = re.compile(r"(?<![\w\\^_{|])(?P<name>" + _NAME + r")\s*" + _ASSIGN_REL.pattern)
+_CHAIN_STOP = re.compile(r"[,;\n]|(?<![\\A-Za-z])[A-Za-z]{2,}")
+_NAMED_SEP = re.compile(
+    r"(?:\s|[,;.$&]|\\\\|\\[,;:! ]|\\q?quad(?![A-Za-z])|(?<![A-Za-z])and(?![A-Za-z])"
+    r"|\\text\s*\{\s*(?:and|,)?\s*\}|\\(?:begin|end)\{[A-Za-z*]+\})*"
+)
+_REMARK = re.compile(r"\([^()\n]*\)")
+_PERCENT = re.compile(r"\s*(?:\\?%|per\s?cent(?![A-Za-z]))")
 _OPENER = re.compile(r"(\\left\s*)?(\\lbrack|\[|\()")
 _CLOSERS = {c: re.compile(r"(\\right\s*)?" + re.escape(c)) for c in (")", "]", "\\rbrack")}
 _SCALE_OP = re.compile(r"\s*(?:\\cdot|\\times|\*|×)?\s*")
@@ -102,12 +136,14 @@ _DIGIT_RUN = re.compile(r"[\d.,]+")
 @dataclass(frozen=True)
 class Reading:
     """A value read from the text: `values` are its readings (most likely first), `parts`
-    the readings of its elements (vector items, matrix rows), with their own spans."""
+    the readings of its elements (vector items, matrix rows), with their own spans, and
+    `names` the names written before them when the value is named components."""
 
     start: int
     end: int
     values: tuple[Value, ...]
     parts: tuple[Reading, ...] = ()
+    names: tuple[str, ...] = ()  # named components ("w1 = 1, w2 = 3"): the parts' names
 
     @property
     def value(self) -> Value:
@@ -116,7 +152,8 @@ class Reading:
 
 @dataclass(frozen=True)
 class FinalAnswer:
-    """Where the final answer is (`rule`: boxed, marker, relation, last, none) and its readings."""
+    """Where the final answer is (`rule`: boxed, marker, named, relation, last, none) and its
+    readings."""
 
     rule: str
     region: tuple[int, int]
@@ -127,7 +164,7 @@ class FinalAnswer:
 
 
 def _exact(s: str) -> Fraction:
-    return Fraction(s.replace(",", ""))
+    return Fraction(_GROUP_SEPS.sub("", s))
 
 
 def _pow(base: Fraction | float, exp: int) -> Fraction | float | None:
@@ -611,14 +648,16 @@ def answer_region(text: str) -> tuple[str, tuple[int, int]]:
 
 
 def final_readings(text: str) -> FinalAnswer:
-    """The final answer by the module's rules a-d, with the values read there."""
+    """The final answer by the module's rules a-e, with the values read there."""
     rule, (lo, hi) = answer_region(text)
+    readings = answer_readings(text, lo, hi, checks=rule != "boxed")
     if rule != "all":
-        return FinalAnswer(rule, (lo, hi), tuple(scan(text, lo, hi)))
-    readings = scan(text)
+        return FinalAnswer(rule, (lo, hi), tuple(readings))
     if not readings:
         return FinalAnswer("none", (0, len(text)), ())
     last = readings[-1]
+    if last.names:
+        return FinalAnswer("named", (last.start, last.end), (last,))
     line_start = text.rfind("\n", 0, last.start) + 1
     relations = list(_RELATION.finditer(text, line_start, last.start))
     if not relations:
@@ -627,6 +666,145 @@ def final_readings(text: str) -> FinalAnswer:
     line_end = text.find("\n", last.end)
     hi = max(last.end, len(text) if line_end < 0 else line_end)
     return FinalAnswer("relation", (lo, hi), tuple(r for r in readings if r.start >= lo))
+
+
+def answer_readings(text: str, start: int, end: int, *, checks: bool = True) -> list[Reading]:
+    """The values in text[start:end] with named components joined into one reading each, and
+    (when `checks`) without the values of check lines, unless nothing else is left."""
+    runs = named_runs(text, start, end)
+    inside = [(r.start, r.end) for r in runs]
+    loose = [r for r in scan(text, start, end) if not any(a <= r.start < b for a, b in inside)]
+    readings = sorted([*loose, *runs], key=lambda r: r.start)
+    if not checks:
+        return readings
+    spans = check_spans(text, start, end)
+    kept = [r for r in readings if not any(a <= r.start < b for a, b in spans)]
+    return kept or readings
+
+
+# ---------------------------------------------------------------- checks after the answer
+
+
+def check_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Where the answer checks itself: a line that starts with a check word ("Check:", "Sanity
+    check:", "To verify, ...") to its end, or a parenthesis holding one ("(I checked: ...)")."""
+    end = len(text) if end is None else end
+    spans = []
+    for m in _CHECK_WORD.finditer(text, start, end):
+        line_start = max(start, text.rfind("\n", 0, m.start()) + 1)
+        line_end = text.find("\n", m.end(), end)
+        line_end = end if line_end < 0 else line_end
+        opened = text.rfind("(", line_start, m.start())
+        if opened >= 0 and text.find(")", opened, m.start()) < 0:
+            closed = text.find(")", m.end(), line_end)
+            spans.append((opened, closed + 1 if closed >= 0 else line_end))
+        elif _opens_line(text[line_start : m.start()]):
+            spans.append((line_start, line_end))
+    return spans
+
+
+def _opens_line(before: str) -> bool:
+    """At most two words and no number before the check word on its line."""
+    return len(_ALPHA_WORD.findall(before)) <= 2 and not any(c.isdigit() for c in before)
+
+
+# ---------------------------------------------------------------- named components
+
+
+def is_name(written: str) -> bool:
+    """Whether `written` is a name as named components are read (`w1`, `w_{1}`, `\\theta_1`)."""
+    return _NAME_ONLY.fullmatch(written.strip()) is not None
+
+
+def norm_name(written: str) -> str:
+    """A written name in one form: `w_1`, `w_{1}`, `w^{(1)}`, `\\mathbf{w}_1` are all `w1`."""
+    bare = _NAME_WRAP.sub(r"\1", written).replace("\\", "")
+    return re.sub(r"[\s_^{}()]", "", bare)
+
+
+@dataclass(frozen=True)
+class _Assignment:
+    name: str
+    start: int
+    value: Reading
+
+
+def named_runs(text: str, start: int = 0, end: int | None = None) -> list[Reading]:
+    """Named components written one after another ("w1 = 1, w2 = 3", "x = 2 and y = -1", one
+    per line, each in its own math): one reading each, its value the vector (or the rows) of
+    the components in the order written, its `names` theirs. Two or more distinct names."""
+    end = len(text) if end is None else end
+    hits = list(_ASSIGN.finditer(text, start, end))
+    found: list[_Assignment | None] = []
+    for i, m in enumerate(hits):
+        last = i + 1 == len(hits)
+        stop = _line_end(text, m.end(), end) if last else hits[i + 1].start()
+        found.append(_assignment(text, m, stop, last))
+    runs: list[list[_Assignment]] = [[]]
+    for a in found:
+        if a is None:
+            runs.append([])
+        else:
+            runs[-1].append(a)
+    return [r for run in runs if (r := _run_reading(run)) is not None]
+
+
+def _line_end(text: str, i: int, end: int) -> int:
+    j = text.find("\n", i, end)
+    return end if j < 0 else j
+
+
+def _assignment(text: str, m: re.Match[str], stop: int, last: bool) -> _Assignment | None:
+    """`name = value` (or `name = working = value`) filling text up to `stop` but separators;
+    after the last one of a region, prose may follow the value."""
+    at = _chain_end(text, m.end(), stop)
+    value = _try(_Parser(text[:stop]), at)
+    if value is None or not _tail_ok(text[value.end : stop], last):
+        return None
+    return _Assignment(norm_name(m.group("name")), m.start(), value)
+
+
+def _chain_end(text: str, i: int, stop: int) -> int:
+    """Past the last relation of `= 5 - 0.1(12) = 3.8`: working in symbols, no words or commas."""
+    depth, cut, j = 0, i, i
+    while j < stop:
+        c = text[j]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth <= 0 and _CHAIN_STOP.match(text, j):
+            break
+        elif depth <= 0 and (rel := _ASSIGN_REL.match(text, j)):
+            cut = j = rel.end()
+            continue
+        j += 1
+    return cut
+
+
+def _tail_ok(rest: str, last: bool) -> bool:
+    """Only separators and remarks in parentheses after a value; prose too after the last."""
+    j = 0
+    while True:
+        j = _NAMED_SEP.match(rest, j).end()  # type: ignore[union-attr]
+        remark = _REMARK.match(rest, j)
+        if remark is None:
+            break
+        j = remark.end()
+    if j == len(rest):
+        return True
+    return last and j > 0 and rest[j - 1].isspace() and rest[j].isalpha()
+
+
+def _run_reading(run: list[_Assignment]) -> Reading | None:
+    names = tuple(a.name for a in run)
+    if len(run) < 2 or len(set(names)) < len(names):
+        return None  # "w = 3.8, then w = 2.84" is a sequence, not a vector
+    value = tuple(a.value.value for a in run)
+    if shape(value) is None:
+        return None
+    parts = tuple(a.value for a in run)
+    return Reading(run[0].start, run[-1].value.end, (value,), parts, names)
 
 
 # ---------------------------------------------------------------- shapes and display
