@@ -105,6 +105,8 @@ def test_several_readings(text: str, values: list[str]) -> None:
         ("3. the value is 7", ["7"]),  # numbered line skipped
         ("a - 3", ["3"]),  # a minus after an operand is not a sign
         ("x = -3", ["-3"]),  # after '=' it is
+        ("the answer is -3", ["-3"]),  # after a word it is too (found by the fuzz tests)
+        (r"\pi - 3", ["3"]),  # after a symbol it is not
         ("Ans: 40, 12 * 5 * 100", ["40", "6000"]),  # a list stops before a product
         (r"$\mathbb{R}^{3 \times 1}$", []),  # a space's dimensions are a superscript
         ("1, 000", ["[1, 0]"]),  # comma and space: a list

@@ -62,6 +62,7 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         # --- scalars in their many spellings
         ("40", k(40), MET),  # plain integer
         ("-3.5", k(-3.5), MET),  # negative decimal
+        ("The answer is -1.", k(-1), MET),  # a minus after a word is a sign (fuzz tests)
         ("$-\\frac{1}{2}$", k(-0.5), MET),  # signed LaTeX fraction
         ("1e-3", k(0.001), MET),  # scientific notation
         (r"$1 \times 10^{-3}$", k("1e-3"), MET),  # LaTeX scientific notation

@@ -103,6 +103,7 @@ _CHECK_WORD = re.compile(
     r"|substitut\w*|plug(?:ging)?)(?![A-Za-z])"
 )
 _ALPHA_WORD = re.compile(r"[A-Za-z]+")
+_WORD_BEFORE = re.compile(r"(?<![\\A-Za-z])([A-Za-z]+)$")
 # Named components: a name (`w1`, `w_1`, `w_{1}`, `w^{(1)}`, `\theta_1`, `\mathbf{w}_1`, `x'`)
 # then `=`, `≈`, `:=` or `&=`.
 _DECORATION = r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|hat|bar|tilde)\s*"
@@ -573,11 +574,15 @@ def _skip_group(text: str, i: int) -> int:
 
 
 def _is_sign(text: str, i: int) -> bool:
-    """A minus is a sign unless it follows an operand (`a - 3` is a difference)."""
+    """A minus is a sign unless it follows an operand (`a - 3`, `\\pi - 3` are differences); a
+    word is no operand ("the answer is -3")."""
     j = i - 1
     while j >= 0 and text[j].isspace():
         j -= 1
-    return j < 0 or not (text[j].isalnum() or text[j] in ")]}")
+    if j < 0 or not (text[j].isalnum() or text[j] in ")]}"):
+        return True
+    word = _WORD_BEFORE.search(text, max(0, j - 40), j + 1)
+    return word is not None and len(word.group(1)) > 1
 
 
 def _is_label(text: str, r: Reading) -> bool:
