@@ -216,7 +216,7 @@ def _check_variables(variables: list[str], value: Value) -> None:
         raise KeyParamsError(f"variables: {bad[0]!r} is not a name", field="variables", fix=fix)
     if len(variables) != size:
         raise KeyParamsError(
-            f"variables names {len(variables)} components, the value has {size}",
+            f"variables gives {len(variables)} name(s) for the {size} component(s) of the value",
             field="variables",
             fix=fix,
         )
