@@ -58,7 +58,7 @@ def invoke(root: Path, *args: str) -> Result:
 )
 def test_incomplete_grading_refused(example: Path, args: tuple[str, ...]) -> None:
     out = invoke(example, "export", *args, "-o", str(example / "refused"))
-    assert out.exit_code == 1 and "grading is incomplete: 13 answers" in out.output
+    assert out.exit_code == 1 and "grading is incomplete: 14 answers" in out.output
     assert not (example / "refused").exists()  # nothing partial written
 
 
@@ -110,7 +110,7 @@ def test_report(example: Path) -> None:
     assert out.exit_code == 0, out.output
     html = path.read_text(encoding="utf-8")
     assert html.count("<svg") == 3  # histogram, parts, criteria: inline, nothing fetched
-    assert "Cronbach" in html and "13 answers still wait for review" in html
+    assert "Cronbach" in html and "14 answers still wait for review" in html
     assert "II.8.c does not discriminate" in out.output  # the worst parts, also on the terminal
     # II.10's answers all wait for review: not "too hard", just not decided yet
     assert "II.10.d" not in out.output and "Time saved" in html
