@@ -740,11 +740,12 @@ def named_runs(text: str, start: int = 0, end: int | None = None) -> list[Readin
     the components in the order written, its `names` theirs. Two or more distinct names."""
     end = len(text) if end is None else end
     hits = list(_ASSIGN.finditer(text, start, end))
+    parser = _Parser(text[:end])
     found: list[_Assignment | None] = []
     for i, m in enumerate(hits):
         last = i + 1 == len(hits)
         stop = _line_end(text, m.end(), end) if last else hits[i + 1].start()
-        found.append(_assignment(text, m, stop, last))
+        found.append(_assignment(parser, m, stop, last))
     runs: list[list[_Assignment]] = [[]]
     for a in found:
         if a is None:
@@ -759,12 +760,12 @@ def _line_end(text: str, i: int, end: int) -> int:
     return end if j < 0 else j
 
 
-def _assignment(text: str, m: re.Match[str], stop: int, last: bool) -> _Assignment | None:
+def _assignment(parser: _Parser, m: re.Match[str], stop: int, last: bool) -> _Assignment | None:
     """`name = value` (or `name = working = value`) filling text up to `stop` but separators;
     after the last one of a region, prose may follow the value."""
-    at = _chain_end(text, m.end(), stop)
-    value = _try(_Parser(text[:stop]), at)
-    if value is None or not _tail_ok(text[value.end : stop], last):
+    text = parser.text
+    value = _try(parser, _chain_end(text, m.end(), stop))
+    if value is None or value.end > stop or not _tail_ok(text[value.end : stop], last):
         return None
     return _Assignment(norm_name(m.group("name")), m.start(), value)
 

@@ -499,16 +499,14 @@ def _meets(text: str, target: Target) -> bool:
 
 
 def _elsewhere(text: str, target: Target, final: Reading) -> str | None:
-    """A value equal to the key outside the final reading (or one of its named components:
-    "x = 2, y = 4" for the key 4), which a human may take as the answer."""
-    top = scan(text)
-    readings = [*walk(top), *named_runs(text)]
-    for r in readings:
-        inside = final.start <= r.start and r.end <= final.end and r is not final
-        if inside and not final.names:
+    """A value equal to the key outside the final reading ("w = [3, 4], ||w|| = 5" for the key
+    [3, 4]), which a human may take as the answer."""
+    for r in [*walk(scan(text)), *named_runs(text)]:
+        if final.start <= r.start and r.end <= final.end:
             continue
-        if any(target.equals(v) for v in values_for(r, target)):
-            return f"{show(values_for(r, target)[0])} in the answer equals the key"
+        right = [v for v in values_for(r, target) if target.equals(v)]
+        if right:
+            return f"{show(right[0])} in the answer equals the key"
     return None
 
 
