@@ -1,4 +1,5 @@
-"""Truth tables for reading values and locating the final answer (checkers/extract.py)."""
+"""Truth tables for reading values (checkers/extract.py), locating the final answer
+(checkers/locate.py) and named components (checkers/named.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from gradewise.checkers.extract import (
-    answer_region,
-    final_readings,
-    norm_name,
-    parse_value,
-    scan,
-    shape,
-    show,
-    squeeze,
-)
+from gradewise.checkers.extract import parse_value, scan, shape, show, squeeze
+from gradewise.checkers.locate import answer_region, final_readings
+from gradewise.checkers.named import norm_name
 
 
 @pytest.mark.parametrize(

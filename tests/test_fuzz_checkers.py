@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gradewise.checkers.expression import ExpressionChecker
-from gradewise.checkers.extract import final_readings, named_runs, scan
+from gradewise.checkers.extract import scan
+from gradewise.checkers.locate import final_readings
+from gradewise.checkers.named import named_runs
 from gradewise.checkers.numeric import NumericChecker
 from gradewise.model import Key, Outcome, Part, Status, Verdict
 from gradewise.scoring import score_part

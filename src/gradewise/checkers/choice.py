@@ -14,7 +14,7 @@ string ("b", "bc", "b, c"); it may be empty ("none of these"). Policies:
 - negative: +1/len(correct) per right pick, -penalty per wrong pick (default 1/len(correct)),
   never below `floor` (default 0).
 
-Reading the picks (`read_choice`), in the region of the answer given by `extract.answer_region`
+Reading the picks (`read_choice`), in the region of the answer given by `locate.answer_region`
 (boxed, after "Ans:"/"Solution:", else the whole text):
 - A short answer, made only of option ids, separators (",", ";", "/", "&", "+", "and", "//"),
   filler words ("option", "answer", "correct", "is", ...) and option texts, picks every id in
@@ -39,7 +39,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gradewise.checkers.extract import answer_region, guarded
+from gradewise.checkers.extract import guarded
+from gradewise.checkers.locate import answer_region
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl

@@ -28,7 +28,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any
 
 from gradewise.checkers._expr_pool import TaskResult, WorkerPool
-from gradewise.checkers.extract import boxed_span, marker_span
+from gradewise.checkers.locate import boxed_span, marker_span
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
 from gradewise.model import Key, Outcome, Status

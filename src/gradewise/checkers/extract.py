@@ -1,27 +1,12 @@
-"""Reading numbers and final answers out of student text (typed or OCR'd Markdown + LaTeX).
+"""Reading numbers out of student text (typed or OCR'd Markdown + LaTeX); where the final
+answer is, `locate`; named components ("w1 = 1, w2 = 3"), `named`.
 
-Two jobs, shared by the checkers:
-
-1. Where is the answer? `answer_region` and `final_readings` apply one written-down rule, in
-   this order:
-   a. the content of the last `\\boxed{...}` (or `\\fbox{...}`);
-   b. the text after the last marker "Final answer", "Answer:", "Ans:", "Solution:" (also with
-      "-", "=", "." , "is" or an arrow instead of the colon), up to the next blank line;
-   c. named components ending with the last value ("w1 = 1, w2 = 3", `w_1 = 1,\\; w_2 = 3`,
-      "x = 2 and y = -1", one per line, each written `name = working = value`): one vector
-      (or matrix, for named rows) in the order written, its names kept (`named_runs`);
-   d. the right-hand side after the last "=" (or `\\Rightarrow`, "→", `\\approx`, ...) on the
-      line of the last value in the text;
-   e. else the last value in the text.
-   Under b-e, values on a check line ("Check: f'(3) = 0", "Sanity check: ...", "(I checked:
-   2.84 - 2.84 = 0)") are not the answer, unless nothing else is left (`check_spans`).
-
-2. What values does the text hold? `scan` returns every `Reading`: a value with its (start,
-   end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
-   `2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`), products (`7 × 3 × 5`,
-   `32 x 128`, `12 * 5`), vectors (`[32, 128, 26, 26]`, `(-72, -72)`, `[1 \\ 0.1 \\ 0.01]`,
-   `10, 24, 32, 32`), matrices (nested lists, `[1 2; 3 4]`, `\\begin{bmatrix}` / pmatrix /
-   matrix / array) and a scalar times a matrix (`\\frac{1}{3}\\begin{bmatrix}...`).
+What values does the text hold? `scan` returns every `Reading`: a value with its (start,
+end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
+`2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`), products (`7 × 3 × 5`,
+`32 x 128`, `12 * 5`), vectors (`[32, 128, 26, 26]`, `(-72, -72)`, `[1 \\ 0.1 \\ 0.01]`,
+`10, 24, 32, 32`), matrices (nested lists, `[1 2; 3 4]`, `\\begin{bmatrix}` / pmatrix /
+matrix / array) and a scalar times a matrix (`\\frac{1}{3}\\begin{bmatrix}...`).
 
 Rules worth knowing (the tests pin each one):
 - Numbers written with finite digits are exact (`Fraction`): `0.714` is 714/1000, not 5/7.
@@ -84,44 +69,8 @@ _SKIP_GROUP_CMDS = frozenset(
 )  # fmt: skip
 _VALUE_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac", "sqrt", "begin", "left"])
 _FRAC_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac"])
-_RELATION = re.compile(
-    r"=|≈|⇒|→|⟹|\\(?:Rightarrow|Longrightarrow|implies|rightarrow|longrightarrow|to|approx)"
-    r"(?![A-Za-z])"
-)
 _LABEL = re.compile(r"[ \t>*#-]*(?:\(\d{1,2}\)|\d{1,2}[.)])[ \t]+\S")
-_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_MARKER = re.compile(
-    r"(?i)(?<![A-Za-z])(?:"
-    r"final\s+ans(?:wer)?(?![A-Za-z])\s*(?:\*\*)?\s*(?:is\b|:|-|=|\.)?"
-    r"|(?:answer|ans|solution|sol)(?![A-Za-z])\s*(?:\*\*)?\s*"
-    r"(?::|-|=|\.|is\b|⇒|→|\\Rightarrow|\\implies|\\to(?![A-Za-z])|\\rightarrow)"
-    r")"
-)
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_CHECK_WORD = re.compile(
-    r"(?i)(?<![A-Za-z])(?:check(?:s|ed|ing)?|verif(?:y|ied|ying|ication)|sanity"
-    r"|substitut\w*|plug(?:ging)?)(?![A-Za-z])"
-)
-_ALPHA_WORD = re.compile(r"[A-Za-z]+")
 _WORD_BEFORE = re.compile(r"(?<![\\A-Za-z])([A-Za-z]+)$")
-# Named components: a name (`w1`, `w_1`, `w_{1}`, `w^{(1)}`, `\theta_1`, `\mathbf{w}_1`, `x'`)
-# then `=`, `≈`, `:=` or `&=`.
-_DECORATION = r"\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|hat|bar|tilde)\s*"
-_NAME_WRAP = re.compile(_DECORATION + r"\{([^{}]*)\}")
-_NAME = (
-    r"(?:" + _DECORATION + r"\{\s*\\?[A-Za-z]+\s*\}"
-    r"|\\?[A-Za-z]+)"
-    r"(?:\d+|_\{[^{}]{1,12}\}|_[A-Za-z0-9]|\^\{\(?[^{}()]{1,8}\)?\}|\^\(\d+\)|\^\*|\*|')*"
-)
-_NAME_ONLY = re.compile(_NAME)
-_ASSIGN_REL = re.compile(r"&?\s*(?::=|(?<![<>!=])=(?!=)|≈|\\approx(?![A-Za-z]))")
-_ASSIGN = re.compile(r"(?<![\w\\^_{|])(?P<name>" + _NAME + r")\s*" + _ASSIGN_REL.pattern)
-_CHAIN_STOP = re.compile(r"[,;\n]|(?<![\\A-Za-z])[A-Za-z]{2,}")
-_NAMED_SEP = re.compile(
-    r"(?:\s|[,;.$&]|\\\\|\\[,;:! ]|\\q?quad(?![A-Za-z])|(?<![A-Za-z])and(?![A-Za-z])"
-    r"|\\text\s*\{\s*(?:and|,)?\s*\}|\\(?:begin|end)\{[A-Za-z*]+\})*"
-)
-_REMARK = re.compile(r"\([^()\n]*\)")
 _PERCENT = re.compile(r"\s*(?:\\?%|per\s?cent(?![A-Za-z]))")
 _OPENER = re.compile(r"(\\left\s*)?(\\lbrack|\[|\()")
 _CLOSERS = {c: re.compile(r"(\\right\s*)?" + re.escape(c)) for c in (")", "]", "\\rbrack")}
@@ -151,16 +100,6 @@ class Reading:
         return self.values[0]
 
 
-@dataclass(frozen=True)
-class FinalAnswer:
-    """Where the final answer is (`rule`: boxed, marker, named, relation, last, none) and its
-    readings."""
-
-    rule: str
-    region: tuple[int, int]
-    readings: tuple[Reading, ...]
-
-
 # ---------------------------------------------------------------- small helpers
 
 
@@ -184,7 +123,7 @@ def _sqrt(x: Fraction | float) -> Fraction | float | None:
     return math.sqrt(x)
 
 
-def _close_brace(text: str, i: int, limit: int | None = None) -> int | None:
+def close_brace(text: str, i: int, limit: int | None = None) -> int | None:
     """Index of the brace closing the one at `i` (looking at most `limit` ahead), or None."""
     depth = 0
     for j in range(i, len(text) if limit is None else min(len(text), i + limit)):
@@ -282,7 +221,7 @@ class _Parser:
     def group_scalar(self, i: int) -> tuple[Fraction | float, int] | None:
         if not self.text.startswith("{", i):
             return None
-        close = _close_brace(self.text, i, _GROUP_LIMIT)
+        close = close_brace(self.text, i, _GROUP_LIMIT)
         return self.full_scalar(i + 1, close, close + 1) if close else None
 
     def full_scalar(self, lo: int, hi: int, after: int) -> tuple[Fraction | float, int] | None:
@@ -391,7 +330,7 @@ class _Parser:
             return None
         body = m.end()
         if m.group(1) == "array" and self.text.startswith("{", body):
-            close = _close_brace(self.text, body, _GROUP_LIMIT)
+            close = close_brace(self.text, body, _GROUP_LIMIT)
             body = close + 1 if close else body
         end = self.text.find("\\end{" + m.group(1) + "}", body)
         if end < 0:
@@ -567,7 +506,7 @@ def _skip_group(text: str, i: int) -> int:
     """Past a `{...}` group (or one character, or one command) starting at `i`."""
     j = _SPACE.match(text, i).end()  # type: ignore[union-attr]
     if text.startswith("{", j):
-        close = _close_brace(text, j, _GROUP_LIMIT)
+        close = close_brace(text, j, _GROUP_LIMIT)
         return close + 1 if close is not None else j + 1
     m = _CMD.match(text, j)
     return m.end() if m else j + 1
@@ -594,6 +533,12 @@ def _is_label(text: str, r: Reading) -> bool:
     return m is not None and m.end() - 1 >= r.end
 
 
+def value_reader(text: str) -> Callable[[int], Reading | None]:
+    """Reads the value starting at an index of `text` (as `scan` would), None when none does."""
+    parser = _Parser(text)
+    return lambda i: _try(parser, i)
+
+
 def walk(readings: list[Reading] | tuple[Reading, ...]) -> Iterator[Reading]:
     """Every reading and, recursively, the readings of its elements."""
     for r in readings:
@@ -614,203 +559,6 @@ def parse_value(text: str) -> Value | None:
     if got is None or parser.ws(got.end) != len(stripped):
         return None
     return got.value
-
-
-# ---------------------------------------------------------------- where the answer is
-
-
-def boxed_span(text: str) -> tuple[int, int] | None:
-    """The content span of the last `\\boxed{...}`."""
-    last = None
-    for m in _BOXED.finditer(text):
-        close = _close_brace(text, m.end() - 1)
-        if close is not None:
-            last = (m.end(), close)
-    return last
-
-
-def marker_span(text: str) -> tuple[int, int] | None:
-    """The text after the last answer marker ("Ans:", "Final answer", ...) up to a blank line."""
-    last = None
-    for m in _MARKER.finditer(text):
-        last = m
-    if last is None:
-        return None
-    start = len(text) - len(text[last.end() :].lstrip())
-    blank = _BLANK_LINE.search(text, start)
-    return start, (blank.start() if blank else len(text))
-
-
-def answer_region(text: str) -> tuple[str, tuple[int, int]]:
-    """Rules a and b: ("boxed" | "marker", span), else ("all", the whole text)."""
-    span = boxed_span(text)
-    if span is not None:
-        return "boxed", span
-    span = marker_span(text)
-    if span is not None:
-        return "marker", span
-    return "all", (0, len(text))
-
-
-def final_readings(text: str) -> FinalAnswer:
-    """The final answer by the module's rules a-e, with the values read there."""
-    rule, (lo, hi) = answer_region(text)
-    readings = answer_readings(text, lo, hi, checks=rule != "boxed")
-    if rule != "all":
-        return FinalAnswer(rule, (lo, hi), tuple(readings))
-    if not readings:
-        return FinalAnswer("none", (0, len(text)), ())
-    last = readings[-1]
-    if last.names:
-        return FinalAnswer("named", (last.start, last.end), (last,))
-    line_start = text.rfind("\n", 0, last.start) + 1
-    relations = list(_RELATION.finditer(text, line_start, last.start))
-    if not relations:
-        return FinalAnswer("last", (last.start, last.end), (last,))
-    lo = relations[-1].end()
-    line_end = text.find("\n", last.end)
-    hi = max(last.end, len(text) if line_end < 0 else line_end)
-    return FinalAnswer("relation", (lo, hi), tuple(r for r in readings if r.start >= lo))
-
-
-def answer_readings(text: str, start: int, end: int, *, checks: bool = True) -> list[Reading]:
-    """The values in text[start:end] with named components joined into one reading each, and
-    (when `checks`) without the values of check lines, unless nothing else is left."""
-    runs = named_runs(text, start, end)
-    inside = [(r.start, r.end) for r in runs]
-    loose = [r for r in scan(text, start, end) if not any(a <= r.start < b for a, b in inside)]
-    readings = sorted([*loose, *runs], key=lambda r: r.start)
-    if not checks:
-        return readings
-    spans = check_spans(text, start, end)
-    kept = [r for r in readings if not any(a <= r.start < b for a, b in spans)]
-    return kept or readings
-
-
-# ---------------------------------------------------------------- checks after the answer
-
-
-def check_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Where the answer checks itself: a line that starts with a check word ("Check:", "Sanity
-    check:", "To verify, ...") to its end, or a parenthesis holding one ("(I checked: ...)")."""
-    end = len(text) if end is None else end
-    spans = []
-    for m in _CHECK_WORD.finditer(text, start, end):
-        line_start = max(start, text.rfind("\n", 0, m.start()) + 1)
-        line_end = text.find("\n", m.end(), end)
-        line_end = end if line_end < 0 else line_end
-        opened = text.rfind("(", line_start, m.start())
-        if opened >= 0 and text.find(")", opened, m.start()) < 0:
-            closed = text.find(")", m.end(), line_end)
-            spans.append((opened, closed + 1 if closed >= 0 else line_end))
-        elif _opens_line(text[line_start : m.start()]):
-            spans.append((line_start, line_end))
-    return spans
-
-
-def _opens_line(before: str) -> bool:
-    """At most two words and no number before the check word on its line."""
-    return len(_ALPHA_WORD.findall(before)) <= 2 and not any(c.isdigit() for c in before)
-
-
-# ---------------------------------------------------------------- named components
-
-
-def is_name(written: str) -> bool:
-    """Whether `written` is a name as named components are read (`w1`, `w_{1}`, `\\theta_1`)."""
-    return _NAME_ONLY.fullmatch(written.strip()) is not None
-
-
-def norm_name(written: str) -> str:
-    """A written name in one form: `w_1`, `w_{1}`, `w^{(1)}`, `\\mathbf{w}_1` are all `w1`."""
-    bare = _NAME_WRAP.sub(r"\1", written).replace("\\", "")
-    return re.sub(r"[\s_^{}()]", "", bare)
-
-
-@dataclass(frozen=True)
-class _Assignment:
-    name: str
-    start: int
-    value: Reading
-
-
-def named_runs(text: str, start: int = 0, end: int | None = None) -> list[Reading]:
-    """Named components written one after another ("w1 = 1, w2 = 3", "x = 2 and y = -1", one
-    per line, each in its own math): one reading each, its value the vector (or the rows) of
-    the components in the order written, its `names` theirs. Two or more distinct names."""
-    end = len(text) if end is None else end
-    hits = list(_ASSIGN.finditer(text, start, end))
-    parser = _Parser(text[:end])
-    found: list[_Assignment | None] = []
-    for i, m in enumerate(hits):
-        last = i + 1 == len(hits)
-        stop = _line_end(text, m.end(), end) if last else hits[i + 1].start()
-        found.append(_assignment(parser, m, stop, last))
-    runs: list[list[_Assignment]] = [[]]
-    for a in found:
-        if a is None:
-            runs.append([])
-        else:
-            runs[-1].append(a)
-    return [r for run in runs if (r := _run_reading(run)) is not None]
-
-
-def _line_end(text: str, i: int, end: int) -> int:
-    j = text.find("\n", i, end)
-    return end if j < 0 else j
-
-
-def _assignment(parser: _Parser, m: re.Match[str], stop: int, last: bool) -> _Assignment | None:
-    """`name = value` (or `name = working = value`) filling text up to `stop` but separators;
-    after the last one of a region, prose may follow the value."""
-    text = parser.text
-    value = _try(parser, _chain_end(text, m.end(), stop))
-    if value is None or value.end > stop or not _tail_ok(text[value.end : stop], last):
-        return None
-    return _Assignment(norm_name(m.group("name")), m.start(), value)
-
-
-def _chain_end(text: str, i: int, stop: int) -> int:
-    """Past the last relation of `= 5 - 0.1(12) = 3.8`: working in symbols, no words or commas."""
-    depth, cut, j = 0, i, i
-    while j < stop:
-        c = text[j]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth <= 0 and _CHAIN_STOP.match(text, j):
-            break
-        elif depth <= 0 and (rel := _ASSIGN_REL.match(text, j)):
-            cut = j = rel.end()
-            continue
-        j += 1
-    return cut
-
-
-def _tail_ok(rest: str, last: bool) -> bool:
-    """Only separators and remarks in parentheses after a value; prose too after the last."""
-    j = 0
-    while True:
-        j = _NAMED_SEP.match(rest, j).end()  # type: ignore[union-attr]
-        remark = _REMARK.match(rest, j)
-        if remark is None:
-            break
-        j = remark.end()
-    if j == len(rest):
-        return True
-    return last and j > 0 and rest[j - 1].isspace() and rest[j].isalpha()
-
-
-def _run_reading(run: list[_Assignment]) -> Reading | None:
-    names = tuple(a.name for a in run)
-    if len(run) < 2 or len(set(names)) < len(names):
-        return None  # "w = 3.8, then w = 2.84" is a sequence, not a vector
-    value = tuple(a.value.value for a in run)
-    if shape(value) is None:
-        return None
-    parts = tuple(a.value for a in run)
-    return Reading(run[0].start, run[-1].value.end, (value,), parts, names)
 
 
 # ---------------------------------------------------------------- shapes and display

@@ -21,7 +21,7 @@ Equality rules:
   A product `7 × 3 × 5` is read both as 105 and as the shape [7, 3, 5]; the key's shape picks.
 - Vectors are all or nothing; `reason` names the elements that differ.
 
-Where the answer is (where: final) follows `extract.final_readings`: boxed, then after an
+Where the answer is (where: final) follows `locate.final_readings`: boxed, then after an
 answer marker, then named components, then right of the last "=" on the last line with a
 value, then the last value. Named components ("w1 = 1, w2 = 3", "x = 2 and y = -1", one per
 line) are one vector in the order written; when the key names its components (`variables`),
@@ -54,16 +54,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gradewise.checkers.extract import (
-    FinalAnswer,
     Reading,
     Scalar,
     Value,
-    final_readings,
     flatten,
     guarded,
-    is_name,
-    named_runs,
-    norm_name,
     parse_value,
     scan,
     shape,
@@ -71,6 +66,8 @@ from gradewise.checkers.extract import (
     squeeze,
     walk,
 )
+from gradewise.checkers.locate import FinalAnswer, final_readings
+from gradewise.checkers.named import is_name, named_runs, norm_name
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -299,7 +296,7 @@ def _near(k: Scalar, g: Scalar) -> bool:
 @dataclass(frozen=True)
 class Target:
     """What a key asks for: its value (sizes of one dropped), the slack, and the names of its
-    components when the key gives them (`variables`), normalised by `extract.norm_name`."""
+    components when the key gives them (`variables`), normalised by `named.norm_name`."""
 
     value: Value
     tol: Tolerance = Tolerance()

@@ -4,7 +4,7 @@ Key (exam file)::
 
     key: {kind: truefalse, value: false}     # also "true"/"false"/"T"/"F"/"yes"/"no"
 
-Reading (`read_truefalse`), in the region of the answer given by `extract.answer_region`
+Reading (`read_truefalse`), in the region of the answer given by `locate.answer_region`
 (boxed, after "Ans:"/"Solution:", else the whole text), after a leading label such as "(a)",
 "ii)", "ii." or "3.":
 - the decisive segment runs to the first sentence break (".", ",", ";", ":", a new line, "//"
@@ -31,7 +31,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gradewise.checkers.extract import answer_region, guarded
+from gradewise.checkers.extract import guarded
+from gradewise.checkers.locate import answer_region
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
