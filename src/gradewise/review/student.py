@@ -7,13 +7,13 @@ page has none): it waits for a human, like any answer a judge has not seen. A mo
 version-checked against the student's last move, so two graders never undo each other's.
 
 Anonymous pages show neither the student's id nor their name, also where the script itself
-writes them (a name at the top of the first page is common): they are blanked out.
+writes them (a name at the top of the first page is common): they show as [name], [id] and
+[email] (`Identities.scrub`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from markupsafe import Markup
 from gradewise import grading
 from gradewise.errors import ConflictError
 from gradewise.model import Answer, PartGrade
+from gradewise.privacy import Scrubbed
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_part, find_student
@@ -31,7 +32,6 @@ from gradewise.workspace import Workspace
 
 MOVE = "segment.assign"  # the audit kind Store.set_override records
 DEFAULT_WHY = "moved on the review page"
-HIDDEN = "▇▇▇"
 COLOURS = 12  # review.css has classes hue-0 .. hue-11
 
 
@@ -87,9 +87,10 @@ def student_view(ws: Workspace, ids: Identities, key: str) -> StudentView:
     seg = ws.segmentation(student)
     addresses = [p.address for p in ws.exam.parts()]
     colour = {a: i % COLOURS for i, a in enumerate(addresses)}
-    hide = _secrets(student, ws.store.names().get(student, "")) if ids.anonymous else None
     pieces = tuple(
-        _piece(i, p, seg.text, colour, hide) for i, p in enumerate(seg.pieces, 1) if p.end > p.start
+        _piece(i, p, seg.text, colour, lambda text: ids.scrub(student, text))
+        for i, p in enumerate(seg.pieces, 1)
+        if p.end > p.start
     )
     return StudentView(
         key=ids.key(student),
@@ -106,28 +107,18 @@ def _piece(
     piece: Piece,
     text: str,
     colour: Mapping[str, int],
-    hide: re.Pattern[str] | None,
+    scrub: Callable[[str], Scrubbed],
 ) -> PieceView:
-    body = text[piece.start : piece.end]
-    label = piece.label
-    if hide is not None:
-        body, label = hide.sub(HIDDEN, body), hide.sub(HIDDEN, label)
+    body = scrub(text[piece.start : piece.end])
     return PieceView(
         number=number,
         start=piece.start,
         address=piece.address,
         how=piece.how,
-        label=label,
-        html=render_answer(body),
+        label=scrub(piece.label).text,
+        html=render_answer(body.text, hidden=body.hidden),
         colour=colour.get(piece.address) if piece.address else None,
     )
-
-
-def _secrets(student: str, name: str) -> re.Pattern[str]:
-    """The student's id, full name and each name longer than two letters, as written."""
-    words = [student, name, *(w for w in name.split() if len(w) > 2)]
-    found = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in found), re.IGNORECASE)
 
 
 def _legend(
