@@ -218,11 +218,11 @@ def test_bad_score_is_400(client: TestClient, ws: Workspace, score: Any, says: s
 @pytest.mark.parametrize(
     "payload, status, says",
     [
-        ({"score": 1}, 400, "no answers named"),  # answers missing
-        ({"answers": [], "score": 1}, 400, "no answers named"),  # empty list
-        ({"answers": ["s2024002"], "score": 1}, 400, "must be an object"),  # ids, not objects
-        ({"answers": [{"student": "s2024002"}], "score": 1}, 400, "not a version"),  # no version
-        ({"answers": [{"student": "s2024002", "version": "0"}], "score": 1}, 400, "not a version"),
+        ({"score": 1}, 400, "answers: missing"),  # answers missing
+        ({"answers": [], "score": 1}, 400, "answers: must not be empty"),  # empty list
+        ({"answers": ["s2024002"], "score": 1}, 400, "answers[0]: must be an object"),  # ids
+        ({"answers": [{"student": "s2024002"}], "score": 1}, 400, "version: missing"),
+        ({"answers": [{"student": "s2024002", "version": "0"}], "score": 1}, 400, "whole number"),
         ({"answers": [{"student": "nobody", "version": 0}], "score": 1}, 404, "no student"),
         (
             {"answers": [{"student": "s2024002", "version": 0}] * 2, "score": 1},

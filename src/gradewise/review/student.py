@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
@@ -23,6 +22,7 @@ from gradewise import grading
 from gradewise.errors import ConflictError
 from gradewise.model import Answer, PartGrade
 from gradewise.privacy import Scrubbed
+from gradewise.review.bodies import Move
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_part, find_student
@@ -151,15 +151,12 @@ def move_version(ws: Workspace, student: str) -> int:
     return max(moves, default=0)
 
 
-def move(
-    ws: Workspace, ids: Identities, key: str, payload: Mapping[str, Any], *, who: str
-) -> Moved:
-    """Move the piece starting at payload["piece"] to payload["part"]; re-grade what changed."""
+def move(ws: Workspace, ids: Identities, key: str, body: Move, *, who: str) -> Moved:
+    """Move the piece starting at `body.piece` to `body.part`; re-grade what changed."""
     student = find_student(ws, ids, key)
-    start = _whole(payload.get("piece"), "piece")
-    version = _whole(payload.get("version"), "version")
-    target = find_part(ws, _text(payload.get("part"))).address
-    why = _text(payload.get("why")) or DEFAULT_WHY
+    start, version = body.piece, body.version
+    target = find_part(ws, body.part.strip()).address
+    why = body.why.strip() or DEFAULT_WHY
     with ws.store.transaction():  # the check, the move and the grades: all or nothing
         if move_version(ws, student) != version:
             raise ConflictError(
@@ -208,13 +205,3 @@ def _message(old: str | None, target: str, regraded: Sequence[str], kept: Sequen
     parts = ", ".join(regraded) or "none"
     note = f"; {', '.join(kept)} kept a manual mark: check it" if kept else ""
     return f"Moved from {old or 'nowhere'} to {target}; graded again: {parts}{note}"
-
-
-def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadInput(f"{name} {value!r} is not a whole number", fix=f"send the page's {name}")
-    return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
