@@ -40,7 +40,7 @@ NO_ANSWER = "no answer found for this part: check the segmentation, or set the m
 NO_CHECK = "free text and no judge configured: a human decides"
 
 Examples = Mapping[str, tuple[Example, ...]]
-Identities = Mapping[str, Identity]  # by student id: whose names, ids and emails judges never see
+People = Mapping[str, Identity]  # by student id: whose names, ids and emails judges never see
 # A slot is (job index, criterion index); criterion index -1 is the whole part (no rubric).
 Slot = tuple[int, int]
 
@@ -83,7 +83,7 @@ def run(
     reg: Registry | None = None,
     judge: Judge | None = None,
     examples: Examples | None = None,
-    identities: Identities | None = None,
+    identities: People | None = None,
     chunk_size: int = 500,
 ) -> Iterator[list[tuple[PartGrade, str]]]:
     """Grade the jobs chunk by chunk; each chunk is a list of (grade, input hash)."""
@@ -98,7 +98,7 @@ def grade_chunk(
     reg: Registry,
     judge: Judge | None = None,
     examples: Examples | None = None,
-    identities: Identities | None = None,
+    identities: People | None = None,
 ) -> list[tuple[PartGrade, str]]:
     """Grade a chunk: checked criteria batched by checker kind, free text in one judge call."""
     requests: dict[str, list[tuple[int, int, str, Key]]] = {}
@@ -152,7 +152,7 @@ def _judge(
     jobs: Sequence[Job],
     slots: Sequence[Slot],
     examples: Examples,
-    identities: Identities,
+    identities: People,
 ) -> list[Verdict]:
     texts = {j: _scrubbed(jobs[j].answer, identities) for j, _ in slots}
     items = [_judge_item(jobs[j], c, examples, texts[j].text) for j, c in slots]
@@ -170,7 +170,7 @@ def _judge(
     ]
 
 
-def _scrubbed(answer: Answer, identities: Identities) -> Scrubbed:
+def _scrubbed(answer: Answer, identities: People) -> Scrubbed:
     return scrub(answer.text, identities.get(answer.student) or Identity(answer.student))
 
 
@@ -211,7 +211,7 @@ def judge_items(
     jobs: Sequence[Job],
     judge: Judge,
     examples: Examples | None = None,
-    identities: Identities | None = None,
+    identities: People | None = None,
 ) -> list[JudgeItem]:
     """The free-text items grading these jobs would give the judge, in order (for a dry run)."""
     return [
