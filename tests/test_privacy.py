@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from gradewise.privacy import EMAIL, ID, NAME, Identity, scrub
+from gradewise.model import Part
+from gradewise.privacy import EMAIL, ID, NAME, Identity, part_words, scrub
 
 ADA = Identity("s2024001", "Ada Lovelace", "ada.l@uni.test")
 
@@ -38,15 +39,40 @@ ADA = Identity("s2024001", "Ada Lovelace", "ada.l@uni.test")
         ("Li Wu wrote it", Identity("s9", "Li Wu"), "[name] wrote it"),  # the full name is not
         ("José Ñúñez", Identity("s3", "José Ñúñez"), "[name]"),  # letters beyond ASCII
         ("ÑÚÑEZ alone", Identity("s3", "José Ñúñez"), "[name] alone"),  # ... in any case
-        ("O'Brien and Smith-Jones", Identity("s4", "Pat O'Brien Smith-Jones"),
-         "[name] and [name]"),  # names with apostrophes and hyphens
+        (
+            "O'Brien and Smith-Jones",
+            Identity("s4", "Pat O'Brien Smith-Jones"),
+            "[name] and [name]",
+        ),  # names with apostrophes and hyphens
         ("Lovelace, Ada", Identity("s1", "Lovelace, Ada"), "[name]"),  # a roster's "Last, First"
         ("Ada (a.b.c) [x]", Identity("a.b.c", "Ada"), "[name] ([id]) [x]"),  # regex characters
         ("nobody@x.org and Ada", None, "[email] and Ada"),  # no roster entry: emails still go
     ],
-)  # fmt: skip
+)
 def test_scrub_truth_table(text: str, who: Identity | None, expected: str) -> None:
     assert scrub(text, who).text == expected
+
+
+ADAM = Identity("s7", "Adam Smith")
+PART = Part("I.1", "1", "Why does the Adam optimiser converge?", 2, reference="Adaptive steps.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Adam adapts its steps", "Adam adapts its steps"),  # a term of the part: kept
+        ("ADAM adapts", "ADAM adapts"),  # in any case
+        ("Smith: Adam adapts", "[name]: Adam adapts"),  # the other name word is no term
+        ("Adam Smith: Adam adapts", "[name]: Adam adapts"),  # the full name always goes
+    ],
+)
+def test_a_name_word_the_part_uses_is_kept(text: str, expected: str) -> None:
+    assert scrub(text, ADAM, keep=part_words(PART)).text == expected
+
+
+def test_part_words_are_its_texts_words() -> None:
+    assert {"adam", "optimiser", "adaptive", "steps"} <= part_words(PART)
+    assert "smith" not in part_words(PART)
 
 
 def test_placeholders_are_visible_words() -> None:
@@ -62,7 +88,7 @@ def test_placeholders_are_visible_words() -> None:
         ("Ada Lovelace: w = 3", (2, 4), "Ada Lovelace"),  # inside one: the whole name
         ("s2024001 and s2024001 agree", (4, 9), " and "),  # between two
     ],
-)  # fmt: skip
+)
 def test_spans_map_back_to_the_original(text: str, span: tuple[int, int], original: str) -> None:
     done = scrub(text, ADA)
     start, end = done.original(span)
@@ -76,7 +102,7 @@ def test_spans_map_back_to_the_original(text: str, span: tuple[int, int], origin
         ("I, Ada Lovelace, say w = 3", (0, 26), "I, [name], say w = 3"),  # across one
         ("Ada Lovelace: w = 3", (4, 8), "[name]"),  # inside the name: the placeholder
     ],
-)  # fmt: skip
+)
 def test_spans_map_into_the_scrubbed_text(text: str, span: tuple[int, int], shown: str) -> None:
     done = scrub(text, ADA)
     start, end = done.scrubbed(span)

@@ -129,12 +129,17 @@ def scrubbed(text: str) -> str:
         # "[name]([id])" would be a link.
         ("[name]([id])", [(0, 6), (7, 11)], [], [scrubbed("[id]")], ["<a "]),
         # Evidence over a placeholder marks it with the rest.
-        ("[name] says 5", [(0, 6)], [(0, 13, "k")], [f"{mark('k')}{scrubbed('[name]')} says 5"],
-         []),
+        (
+            "[name] says 5",
+            [(0, 6)],
+            [(0, 13, "k")],
+            [f"{mark('k')}{scrubbed('[name]')} says 5"],
+            [],
+        ),
         # A placeholder inside a formula is the formula's text.
         ("$x = [name]$", [(5, 11)], [], ["<math"], [scrubbed("[name]")]),
     ],
-)  # fmt: skip
+)
 def test_render_keeps_placeholders_as_text(
     text: str,
     hidden: list[tuple[int, int]],

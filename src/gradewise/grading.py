@@ -30,7 +30,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
-from gradewise.privacy import Identity, Scrubbed, scrub
+from gradewise.privacy import Identity, Scrubbed, part_words, scrub
 from gradewise.scoring import score_part
 
 # Bump when the way verdicts become scores changes, so stored grades are redone.
@@ -154,7 +154,7 @@ def _judge(
     examples: Examples,
     identities: People,
 ) -> list[Verdict]:
-    texts = {j: _scrubbed(jobs[j].answer, identities) for j, _ in slots}
+    texts = {j: _scrubbed(jobs[j], identities) for j, _ in slots}
     items = [_judge_item(jobs[j], c, examples, texts[j].text) for j, c in slots]
     try:
         judgements = judge.judge_many(items)
@@ -170,8 +170,10 @@ def _judge(
     ]
 
 
-def _scrubbed(answer: Answer, identities: People) -> Scrubbed:
-    return scrub(answer.text, identities.get(answer.student) or Identity(answer.student))
+def _scrubbed(job: Job, identities: People) -> Scrubbed:
+    student = job.answer.student
+    who = identities.get(student) or Identity(student)
+    return scrub(job.answer.text, who, keep=part_words(job.part))
 
 
 def _judge_item(job: Job, c: int, examples: Examples, text: str) -> JudgeItem:
@@ -215,7 +217,7 @@ def judge_items(
 ) -> list[JudgeItem]:
     """The free-text items grading these jobs would give the judge, in order (for a dry run)."""
     return [
-        _judge_item(job, c, examples or {}, _scrubbed(job.answer, identities or {}).text)
+        _judge_item(job, c, examples or {}, _scrubbed(job, identities or {}).text)
         for job in jobs
         for c, criterion in _slots(job.part)
         if _undecidable(job.answer, criterion, judge) is None

@@ -6,7 +6,8 @@ of a page is common). `scrub` replaces, in one pass, each as a whole word and in
 - the student's full roster name, and each word of it of three letters or more, with [name];
 - the student's id, when it has three characters or more, with [id].
 Shorter name words and ids are left: "Li" or "s9" in an answer is far more often an ordinary
-word or symbol than its writer.
+word or symbol than its writer. So is a name word the part's own texts use (`part_words`): a
+student called Adam writing of the Adam optimiser keeps the optimiser, and his marks for it.
 
 Every judge (any model, local or remote) gets answers scrubbed (gradewise.grading), and so do
 anonymous review pages (gradewise.review): the placeholders show that something was there.
@@ -20,6 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from gradewise.model import Part
 
 NAME, ID, EMAIL = "[name]", "[id]", "[email]"
 PLACEHOLDERS = {"email": EMAIL, "name": NAME, "id": ID}
@@ -75,9 +78,12 @@ class Scrubbed:
         return _move(span[0], pairs, end=False), _move(span[1], pairs, end=True)
 
 
-def scrub(text: str, who: Identity | None = None) -> Scrubbed:
-    """`text` without its writer's name, id or email, nor any email address (see above)."""
-    pattern = _pattern(who or Identity(""))
+def scrub(
+    text: str, who: Identity | None = None, *, keep: frozenset[str] = frozenset()
+) -> Scrubbed:
+    """`text` without its writer's name, id or email, nor any email address (see above); a
+    single name word in `keep` (case-folded words, e.g. `part_words`) is left."""
+    pattern = _pattern(who or Identity(""), keep)
     out: list[str] = []
     cuts: list[Cut] = []
     pos = size = 0
@@ -94,23 +100,35 @@ def scrub(text: str, who: Identity | None = None) -> Scrubbed:
     return Scrubbed("".join(out), tuple(cuts))
 
 
+@lru_cache(maxsize=256)
+def part_words(part: Part) -> frozenset[str]:
+    """The words a part's own texts use, case-folded: its prompt, reference, guidance, rubric
+    and key."""
+    texts = [part.prompt, part.reference, part.guidance, *(c.text for c in part.rubric)]
+    if part.key is not None:
+        texts.append(repr(dict(part.key.params)))
+    return frozenset(w.casefold() for t in texts for w in re.findall(r"\w+", t))
+
+
 @lru_cache(maxsize=4096)
-def _pattern(who: Identity) -> re.Pattern[str]:
+def _pattern(who: Identity, keep: frozenset[str]) -> re.Pattern[str]:
     email = who.email.strip()
     groups = {
         "email": [_EMAIL_LIKE, *([_word(re.escape(email))] if email else [])],
-        "name": [_word(p) for p in _name_patterns(who.name)],
+        "name": [_word(p) for p in _name_patterns(who.name, keep)],
         "id": [_word(re.escape(who.student))] if len(who.student.strip()) >= SHORTEST else [],
     }
     alternatives = [f"(?P<{g}>{'|'.join(found)})" for g, found in groups.items() if found]
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def _name_patterns(name: str) -> list[str]:
-    """The full name (its words joined by anything not a letter), then its words, longest first."""
+def _name_patterns(name: str, keep: frozenset[str]) -> list[str]:
+    """The full name (its words joined by anything not a letter), then its words not in `keep`,
+    longest first."""
     tokens = [t.strip("'’.-") for t in re.split(r"[\s,;]+", name)]
     tokens = [t for t in tokens if t]
     words = {*tokens, *(part for t in tokens for part in t.split("-"))}
+    words = {w for w in words if w.casefold() not in keep}
     found = [r"\W+".join(map(re.escape, tokens))] if len(" ".join(tokens)) >= SHORTEST else []
     return found + [
         re.escape(w) for w in sorted(words, key=len, reverse=True) if len(w) >= SHORTEST

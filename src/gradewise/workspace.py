@@ -30,7 +30,7 @@ from gradewise.judges.registry import (
     judges,
 )
 from gradewise.model import Answer, Exam, PartGrade, Result, Status
-from gradewise.privacy import Identity, scrub
+from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
 from gradewise.scripts.gather import Gathered, gather
 from gradewise.scripts.ingest import Roster, read_roster
@@ -222,14 +222,15 @@ class Workspace:
         its writer's name, id and email, as the answers judged are)."""
         marks = {p.address: p.marks for p in self.exam.parts()}
         texts = {(a.student, a.address): a.text for a in self.store.answers()}
-        people = self.identities()
+        people, parts = self.identities(), {p.address: p for p in self.exam.parts()}
         found: dict[str, list[Example]] = {}
         for g in self.store.grades():
             text = texts.get((g.student, g.address), "")
             if g.manual_score is not None and text.strip() and marks.get(g.address):
                 who = people.get(g.student) or Identity(g.student)
+                seen = scrub(text, who, keep=part_words(parts[g.address])).text
                 found.setdefault(g.address, []).append(
-                    Example(scrub(text, who).text, g.manual_score / marks[g.address])
+                    Example(seen, g.manual_score / marks[g.address])
                 )
         # Sorted, so the same marks always give the same lesson (and the same content hash).
         return {a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()}

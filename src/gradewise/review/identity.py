@@ -48,12 +48,12 @@ class Identities:
         found = self._people.get(student)
         return f"{student} · {found.name}" if found and found.name else student
 
-    def scrub(self, student: str, text: str) -> Scrubbed:
+    def scrub(self, student: str, text: str, keep: frozenset[str] = frozenset()) -> Scrubbed:
         """Text the student wrote as a page may show it: their name, id and email (and any
-        email address) hidden when anonymous, as written otherwise."""
+        email address) hidden when anonymous, as written otherwise; see privacy.scrub."""
         if not self.anonymous:
             return Scrubbed(text)
-        return scrub(text, self._people.get(student) or Identity(student))
+        return scrub(text, self._people.get(student) or Identity(student), keep=keep)
 
     def student(self, key: str) -> str | None:
         """The student id behind a key from a URL or request (None: nobody known)."""

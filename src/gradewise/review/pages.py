@@ -14,7 +14,7 @@ from markupsafe import Markup
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
 from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
-from gradewise.privacy import Scrubbed
+from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
@@ -298,9 +298,10 @@ def answer_view(
 
     An anonymous card hides the name, id or email the student wrote, in the answer and in the
     verdicts' quotes and reasons alike."""
-    seen = ids.scrub(answer.student, answer.text)
+    keep = part_words(part)  # a name word the part itself uses is a term of the subject
+    seen = ids.scrub(answer.student, answer.text, keep)
     highlights = _highlights(grade, seen)
-    grade = _scrubbed(grade, ids)
+    grade = _scrubbed(grade, ids, keep)
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
     criteria = tuple(
         CriterionView(i, c, verdicts.get(c.id)) for i, c in enumerate(part.criteria, 1)
@@ -330,13 +331,13 @@ def _highlights(grade: PartGrade | None, seen: Scrubbed) -> list[Highlight]:
     return [Highlight(*seen.scrubbed(v.span), (v.criterion,)) for v in grade.verdicts if v.span]
 
 
-def _scrubbed(grade: PartGrade | None, ids: Identities) -> PartGrade | None:
+def _scrubbed(grade: PartGrade | None, ids: Identities, keep: frozenset[str]) -> PartGrade | None:
     """The grade with its verdicts' quotes and reasons as the page may show them."""
     if grade is None or not ids.anonymous:
         return grade
 
     def hide(text: str) -> str:
-        return ids.scrub(grade.student, text).text
+        return ids.scrub(grade.student, text, keep).text
 
     verdicts = tuple(
         replace(v, evidence=hide(v.evidence), reason=hide(v.reason)) for v in grade.verdicts

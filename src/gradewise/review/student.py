@@ -21,7 +21,7 @@ from markupsafe import Markup
 from gradewise import grading
 from gradewise.errors import ConflictError
 from gradewise.model import Answer, PartGrade
-from gradewise.privacy import Scrubbed
+from gradewise.privacy import Scrubbed, part_words
 from gradewise.review.bodies import Move
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
@@ -87,8 +87,9 @@ def student_view(ws: Workspace, ids: Identities, key: str) -> StudentView:
     seg = ws.segmentation(student)
     addresses = [p.address for p in ws.exam.parts()]
     colour = {a: i % COLOURS for i, a in enumerate(addresses)}
+    keep = frozenset().union(*(part_words(p) for p in ws.exam.parts()))  # the subject's terms
     pieces = tuple(
-        _piece(i, p, seg.text, colour, lambda text: ids.scrub(student, text))
+        _piece(i, p, seg.text, colour, lambda text: ids.scrub(student, text, keep))
         for i, p in enumerate(seg.pieces, 1)
         if p.end > p.start
     )
