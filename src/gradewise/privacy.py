@@ -112,11 +112,11 @@ def part_words(part: Part) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _pattern(who: Identity, keep: frozenset[str]) -> re.Pattern[str]:
-    email = who.email.strip()
+    email, student = who.email.strip(), who.student.strip()
     groups = {
         "email": [_EMAIL_LIKE, *([_word(re.escape(email))] if email else [])],
         "name": [_word(p) for p in _name_patterns(who.name, keep)],
-        "id": [_word(re.escape(who.student))] if len(who.student.strip()) >= SHORTEST else [],
+        "id": [_word(re.escape(student))] if len(student) >= SHORTEST else [],
     }
     alternatives = [f"(?P<{g}>{'|'.join(found)})" for g, found in groups.items() if found]
     return re.compile("|".join(alternatives), re.IGNORECASE)
