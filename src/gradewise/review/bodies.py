@@ -15,10 +15,10 @@ student. Every refusal is one line naming the field, what is wrong and what to s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
-from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
@@ -191,7 +191,7 @@ def _parse(raw: bytes, model: type[Body]) -> dict[str, Any]:
     return payload
 
 
-def _refusal(errors: list[ErrorDetails], model: type[Body]) -> BadInput:
+def _refusal(errors: Sequence[Mapping[str, Any]], model: type[Body]) -> BadInput:
     """One line for what pydantic found: unknown fields first, then the others in order."""
     errors = sorted(errors, key=lambda e: e["type"] != "extra_forbidden")
     said = "; ".join(f"{_where(e['loc'])}: {_what(e)}" for e in errors[:SHOWN])
@@ -210,7 +210,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return out or "the body"
 
 
-def _what(error: ErrorDetails) -> str:
+def _what(error: Mapping[str, Any]) -> str:
     ctx = error.get("ctx", {})
     if error["type"] == "value_error":
         return str(ctx.get("error", error["msg"]))
