@@ -9,12 +9,12 @@ the page saw before its own last mark (None: back to the automatic score), with 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from gradewise.errors import ConflictError
 from gradewise.model import Part
+from gradewise.review.bodies import AnswerRef, Mark, Undo
 from gradewise.review.errors import BadInput
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_part, find_student
@@ -40,67 +40,33 @@ class Marked:
         return self.manual_score if self.manual_score is not None else self.auto_score
 
 
-def mark(
-    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
-) -> list[Marked]:
-    """Set one score for every answer in `payload["answers"]` ({student, version} each)."""
+def mark(ws: Workspace, ids: Identities, address: str, body: Mark, *, who: str) -> list[Marked]:
+    """Set one score for every answer in `body.answers`."""
     part = find_part(ws, address)
-    score = parse_score(payload.get("score", ""), part)
-    why = _text(payload.get("why")) or DEFAULT_WHY
-    targets = [(*_target(ws, ids, item), score) for item in _answers(payload)]
-    return _apply(ws, ids, part, targets, who=who, why=why)
+    score = check_score(body.score, part)
+    targets = [(_student(ws, ids, a), a.version, score) for a in body.answers]
+    return _apply(ws, ids, part, targets, who=who, why=body.why.strip() or DEFAULT_WHY)
 
 
-def undo(
-    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
-) -> list[Marked]:
-    """Restore each answer's earlier manual score ({student, version, score} each)."""
+def undo(ws: Workspace, ids: Identities, address: str, body: Undo, *, who: str) -> list[Marked]:
+    """Restore each answer's earlier manual score."""
     part = find_part(ws, address)
-    targets = [
-        (*_target(ws, ids, item), parse_score(item.get("score"), part))
-        for item in _answers(payload)
-    ]
+    targets = [(_student(ws, ids, a), a.version, check_score(a.score, part)) for a in body.answers]
     return _apply(ws, ids, part, targets, who=who, why=UNDO_WHY)
 
 
-def parse_score(value: Any, part: Part) -> float | None:
-    """A score from a request: a number in [0, the part's marks]; None or 'auto' clears it."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadInput(f"score {value!r} is not a number", fix="send e.g. 3 or 2.5, or 'auto'")
-    try:
-        score = float(value)
-    except ValueError:
+def check_score(score: float | None, part: Part) -> float | None:
+    """A score from a request, when it is in [0, the part's marks] (None: the automatic one)."""
+    if score is not None and not (math.isfinite(score) and 0 <= score <= part.marks):
         raise BadInput(
-            f"score {value!r} is not a number", fix="send e.g. 3 or 2.5, or 'auto'"
-        ) from None
-    if not math.isfinite(score) or not 0 <= score <= part.marks:
-        raise BadInput(
-            f"score {value!r} is outside 0..{part.marks:g} for {part.address}",
+            f"score {score:g} is outside 0..{part.marks:g} for {part.address}",
             fix=f"give a number between 0 and {part.marks:g}",
         )
     return score
 
 
-def _answers(payload: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
-    answers = payload.get("answers")
-    if not isinstance(answers, list) or not answers:
-        raise BadInput("no answers named", fix='send "answers": [{"student": ..., "version": ...}]')
-    if not all(isinstance(a, dict) for a in answers):
-        raise BadInput("each answer must be an object", fix='{"student": ..., "version": ...}')
-    return answers
-
-
-def _target(ws: Workspace, ids: Identities, item: Mapping[str, Any]) -> tuple[str, int]:
-    student = find_student(ws, ids, _text(item.get("student")))
-    version = item.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise BadInput(
-            f"version {version!r} is not a version number",
-            fix="send the data-version the page showed for the answer",
-        )
-    return student, version
+def _student(ws: Workspace, ids: Identities, answer: AnswerRef) -> str:
+    return find_student(ws, ids, answer.student.strip())
 
 
 def _apply(
@@ -133,7 +99,3 @@ def _after(ws: Workspace, ids: Identities, mark: ManualMark, old: float | None) 
     grade = ws.grades(mark.student, mark.address)[0]
     version = ws.store.versions(mark.student, mark.address)[(mark.student, mark.address)]
     return Marked(ids.key(mark.student), version, old, grade.manual_score, grade.auto_score)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

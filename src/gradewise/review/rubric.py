@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from gradewise import grading
 from gradewise.errors import ConflictError, ExamError
@@ -36,6 +35,7 @@ from gradewise.exam.edit import Edited, RubricChange, edit_rubric
 from gradewise.judges.registry import JudgeItem, Judgement
 from gradewise.model import Criterion, Exam, Part, PartGrade, Status
 from gradewise.review import triage
+from gradewise.review.bodies import Change, RubricEdit
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.scoring import score_part
 from gradewise.workspace import Workspace
@@ -73,16 +73,16 @@ def rubric_version(part: Part) -> str:
     return hashlib.sha256(definition.encode("utf-8")).hexdigest()[:16]
 
 
-def preview(ws: Workspace, address: str, payload: Mapping[str, Any]) -> Impact:
-    """What the change in `payload` would do; nothing is written."""
-    return _plan(ws, address, payload).impact
+def preview(ws: Workspace, address: str, body: RubricEdit) -> Impact:
+    """What the change in `body` would do; nothing is written."""
+    return _plan(ws, address, body).impact
 
 
-def apply(ws: Workspace, address: str, payload: Mapping[str, Any], *, who: str) -> Impact:
+def apply(ws: Workspace, address: str, body: RubricEdit, *, who: str) -> Impact:
     """Make the change: exam file, re-scored grades and their audit events, all or nothing."""
-    why = _text(payload.get("why")) or DEFAULT_WHY
+    why = body.why.strip() or DEFAULT_WHY
     with ws.store.transaction():  # taken first: edits from other processes wait their turn
-        plan = _plan(ws, address, payload)
+        plan = _plan(ws, address, body)
         ws.store.save_grades(plan.graded)
         ws.store.record(
             KINDS[plan.change.op],
@@ -111,12 +111,12 @@ def apply(ws: Workspace, address: str, payload: Mapping[str, Any], *, who: str) 
     return plan.impact
 
 
-def _plan(ws: Workspace, address: str, payload: Mapping[str, Any]) -> _Plan:
+def _plan(ws: Workspace, address: str, body: RubricEdit) -> _Plan:
     text = _read(ws.exam_path)
     before = _load(text, ws.exam_path.name)
     part = _part(before, address)
-    _check_version(ws, part, payload.get("version"))
-    change = parse_change(payload.get("change"), part)
+    _check_version(ws, part, body.version)
+    change = check_change(body.change, part)
     try:
         edited = _edit(text, address, change, ws.exam_path.name)
     except ExamError as exc:
@@ -154,8 +154,8 @@ def _part(exam: Exam, address: str) -> Part:
     return part
 
 
-def _check_version(ws: Workspace, part: Part, seen: Any) -> None:
-    if not isinstance(seen, str) or not seen:
+def _check_version(ws: Workspace, part: Part, seen: str) -> None:
+    if not seen:
         raise BadInput("no rubric version", fix="send the data-version the rubric editor showed")
     if seen == rubric_version(part):
         return
@@ -171,17 +171,13 @@ def _check_version(ws: Workspace, part: Part, seen: Any) -> None:
     )
 
 
-def parse_change(value: Any, part: Part) -> RubricChange:
-    """A change from a request: {"op": "edit"|"add"|"delete", "criterion", "text", "marks"}."""
-    if not isinstance(value, dict):
-        raise BadInput("no change named", fix='send "change": {"op": "edit", "criterion": ...}')
-    op, criterion = value.get("op"), _text(value.get("criterion"))
-    if op not in KINDS:
-        raise BadInput(f"no rubric operation {op!r}", fix="use op edit, add or delete")
+def check_change(value: Change, part: Part) -> RubricChange:
+    """A change from a request, when it makes sense for the part's rubric."""
+    op, criterion = value.op, value.criterion.strip()
     if not criterion:
         raise BadInput("no criterion id", fix='send "criterion": "its id"')
     known = {c.id for c in part.rubric}
-    text, marks = _optional_text(value.get("text")), _marks(value.get("marks"))
+    text, marks = _words(value.text), _marks(value.marks)
     if op == "add":
         if criterion in known:
             raise BadInput(
@@ -204,26 +200,20 @@ def parse_change(value: Any, part: Part) -> RubricChange:
     return RubricChange(op, criterion, text, marks)
 
 
-def _optional_text(value: Any) -> str | None:
+def _words(value: str | None) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not value.strip():
+    if not value.strip():
         raise BadInput("a criterion's text must be some words", fix="write what earns the marks")
     return value.strip()
 
 
-def _marks(value: Any) -> float | None:
-    if value is None or value == "":
+def _marks(marks: float | None) -> float | None:
+    if marks is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadInput(f"marks {value!r} is not a number", fix="send e.g. 2 or -1")
-    try:
-        marks = float(value)
-    except ValueError:
-        raise BadInput(f"marks {value!r} is not a number", fix="send e.g. 2 or -1") from None
     if not math.isfinite(marks) or marks == 0:
         raise BadInput(
-            f"marks {value!r} must be a number other than 0",
+            f"marks {marks:g} must be a number other than 0",
             fix="give marks to award (positive) or to deduct (negative), or delete the criterion",
         )
     return marks
@@ -383,7 +373,3 @@ def _json(criterion: Criterion | None) -> str | None:
     if criterion is None:
         return None
     return json.dumps({"id": criterion.id, "text": criterion.text, "marks": criterion.marks})
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

@@ -7,21 +7,22 @@ page has none): it waits for a human, like any answer a judge has not seen. A mo
 version-checked against the student's last move, so two graders never undo each other's.
 
 Anonymous pages show neither the student's id nor their name, also where the script itself
-writes them (a name at the top of the first page is common): they are blanked out.
+writes them (a name at the top of the first page is common): they show as [name], [id] and
+[email] (`Identities.scrub`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
 from gradewise import grading
 from gradewise.errors import ConflictError
 from gradewise.model import Answer, PartGrade
+from gradewise.privacy import Scrubbed, part_words
+from gradewise.review.bodies import Move
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_part, find_student
@@ -31,7 +32,6 @@ from gradewise.workspace import Workspace
 
 MOVE = "segment.assign"  # the audit kind Store.set_override records
 DEFAULT_WHY = "moved on the review page"
-HIDDEN = "▇▇▇"
 COLOURS = 12  # review.css has classes hue-0 .. hue-11
 
 
@@ -87,9 +87,11 @@ def student_view(ws: Workspace, ids: Identities, key: str) -> StudentView:
     seg = ws.segmentation(student)
     addresses = [p.address for p in ws.exam.parts()]
     colour = {a: i % COLOURS for i, a in enumerate(addresses)}
-    hide = _secrets(student, ws.store.names().get(student, "")) if ids.anonymous else None
+    keep = frozenset().union(*(part_words(p) for p in ws.exam.parts()))  # the subject's terms
     pieces = tuple(
-        _piece(i, p, seg.text, colour, hide) for i, p in enumerate(seg.pieces, 1) if p.end > p.start
+        _piece(i, p, seg.text, colour, lambda text: ids.scrub(student, text, keep))
+        for i, p in enumerate(seg.pieces, 1)
+        if p.end > p.start
     )
     return StudentView(
         key=ids.key(student),
@@ -106,28 +108,18 @@ def _piece(
     piece: Piece,
     text: str,
     colour: Mapping[str, int],
-    hide: re.Pattern[str] | None,
+    scrub: Callable[[str], Scrubbed],
 ) -> PieceView:
-    body = text[piece.start : piece.end]
-    label = piece.label
-    if hide is not None:
-        body, label = hide.sub(HIDDEN, body), hide.sub(HIDDEN, label)
+    body = scrub(text[piece.start : piece.end])
     return PieceView(
         number=number,
         start=piece.start,
         address=piece.address,
         how=piece.how,
-        label=label,
-        html=render_answer(body),
+        label=scrub(piece.label).text,
+        html=render_answer(body.text, hidden=body.hidden),
         colour=colour.get(piece.address) if piece.address else None,
     )
-
-
-def _secrets(student: str, name: str) -> re.Pattern[str]:
-    """The student's id, full name and each name longer than two letters, as written."""
-    words = [student, name, *(w for w in name.split() if len(w) > 2)]
-    found = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in found), re.IGNORECASE)
 
 
 def _legend(
@@ -160,15 +152,12 @@ def move_version(ws: Workspace, student: str) -> int:
     return max(moves, default=0)
 
 
-def move(
-    ws: Workspace, ids: Identities, key: str, payload: Mapping[str, Any], *, who: str
-) -> Moved:
-    """Move the piece starting at payload["piece"] to payload["part"]; re-grade what changed."""
+def move(ws: Workspace, ids: Identities, key: str, body: Move, *, who: str) -> Moved:
+    """Move the piece starting at `body.piece` to `body.part`; re-grade what changed."""
     student = find_student(ws, ids, key)
-    start = _whole(payload.get("piece"), "piece")
-    version = _whole(payload.get("version"), "version")
-    target = find_part(ws, _text(payload.get("part"))).address
-    why = _text(payload.get("why")) or DEFAULT_WHY
+    start, version = body.piece, body.version
+    target = find_part(ws, body.part.strip()).address
+    why = body.why.strip() or DEFAULT_WHY
     with ws.store.transaction():  # the check, the move and the grades: all or nothing
         if move_version(ws, student) != version:
             raise ConflictError(
@@ -217,13 +206,3 @@ def _message(old: str | None, target: str, regraded: Sequence[str], kept: Sequen
     parts = ", ".join(regraded) or "none"
     note = f"; {', '.join(kept)} kept a manual mark: check it" if kept else ""
     return f"Moved from {old or 'nowhere'} to {target}; graded again: {parts}{note}"
-
-
-def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadInput(f"{name} {value!r} is not a whole number", fix=f"send the page's {name}")
-    return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
