@@ -101,8 +101,21 @@ class Workspace:
         roster when there is one (raw text kept unchanged), and segment them. A file for a
         student who has a script from another file is held for a human unless `replace`."""
         roster = read_roster(roster_path) if roster_path else None
-        found = gather(paths, roster, engine=engine, stored=self.store.scripts(), replace=replace)
+        found = self.gather_scripts(paths, roster, engine=engine, replace=replace)
         return self.store_scripts(found, roster)
+
+    def gather_scripts(
+        self,
+        paths: Iterable[Path],
+        roster: Roster | None = None,
+        *,
+        engine: str = "tesseract",
+        replace: bool = False,
+    ) -> Gathered:
+        """Read script files for this workspace, nothing stored yet (`gather`): held against
+        the scripts it already has, its own files known wherever the workspace now lies."""
+        stored = self.store.scripts()
+        return gather(paths, roster, engine=engine, stored=stored, replace=replace, root=self.root)
 
     def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
         """Store what `gather` read (a script held for a human is not stored) and segment."""
