@@ -18,7 +18,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from gradewise.checkers.registry import registry
@@ -97,12 +105,14 @@ _YAML_FIXES = (
 
 
 def _parse(text: str, source: str) -> CommentedMap:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True  # to tell double-quoted text, where backslashes are escapes
+    yaml.Constructor = _Constructor
     try:
-        yaml = YAML(typ="rt")
-        yaml.preserve_quotes = True  # to tell double-quoted text, where backslashes are escapes
+        _check_size(yaml.parse(text), source)
         tree = yaml.load(text)
     except YAMLError as exc:
-        raise _yaml_error(exc, source) from None
+        raise _yaml_error(exc, source, text) from None
     if tree is None:
         raise ExamError(
             "the exam file is empty",
@@ -119,11 +129,18 @@ def _parse(text: str, source: str) -> CommentedMap:
     return tree
 
 
-def _yaml_error(exc: YAMLError, source: str) -> ExamError:
+def _yaml_error(exc: YAMLError, source: str, text: str) -> ExamError:
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, e.g. a control character
+        return ExamError(
+            f"invalid YAML: the character #x{exc.character:04x} is not allowed",
+            file=source,
+            line=text[: exc.position].count("\n") + 1,
+            fix="remove it, or write it as an escape in double quotes",
+        )
     if not isinstance(exc, MarkedYAMLError):
-        return ExamError(f"invalid YAML: {exc}", file=source)
+        return ExamError(f"invalid YAML: {' '.join(str(exc).split())}", file=source)
     mark = exc.problem_mark or exc.context_mark
-    what = str(exc.problem or exc.context)
+    what = " ".join(str(exc.problem or exc.context).split())
     what = re.sub(r'(found duplicate key "[^"]*") with value.*', r"\1", what, flags=re.DOTALL)
     if exc.problem and exc.context:
         what += f" ({exc.context})"
@@ -134,6 +151,88 @@ def _yaml_error(exc: YAMLError, source: str) -> ExamError:
         line=mark.line + 1 if mark else None,
         fix=fix or "check the quoting and indentation on this line",
     )
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, with a value it cannot build (a date with month 13, an
+    integer too long for Python, `!!bool maybe`) reported as a YAML error at its line."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except YAMLError:
+            raise
+        except Exception as exc:  # any: whatever the text, the user gets the line, not a crash
+            value = node.value if isinstance(node.value, str) else ""
+            shown = value if len(value) <= 20 else value[:20] + "..."
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            why = str(exc).split(";")[0]
+            raise ConstructorError(
+                problem=f"cannot read {shown!r} as {tag} ({why})", problem_mark=node.start_mark
+            ) from None
+
+
+# Aliases let a small file describe a huge tree ("billion laughs"): nine lines of nine aliases
+# each are 387 million values. What aliases add to the tree, counted in values and characters of
+# text, must stay below this; a ten-criterion rubric aliased into forty parts adds about 60,000.
+ALIAS_BUDGET = 250_000
+# Deeper than any exam needs (a matrix in a criterion's check is about 12 levels down) and well
+# short of where ruamel's composer would run out of Python's stack.
+MAX_DEPTH = 50
+
+
+def _check_size(events: Iterable[Any], source: str) -> None:
+    """Refuse, from the parser's events, what would be too big or too deep to build."""
+    open_: list[tuple[str | None, int]] = []  # (anchor, size so far) of each open collection
+    sizes: dict[str, int] = {}  # an anchored node's size with its aliases expanded
+    added = 0
+    for event in events:
+        line = event.start_mark.line + 1
+        if isinstance(event, CollectionStartEvent):
+            if len(open_) >= MAX_DEPTH:
+                raise ExamError(
+                    f"values nested more than {MAX_DEPTH} levels deep",
+                    file=source,
+                    line=line,
+                    fix="close the brackets sooner, or write the value flat",
+                )
+            open_.append((event.anchor, 1))
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, size = open_.pop()
+        elif isinstance(event, AliasEvent):
+            anchor, size = None, _alias_size(event, sizes, open_, source)
+            added += size
+            if added > ALIAS_BUDGET:
+                raise ExamError(
+                    f"the aliases ('*name') would make the file over {ALIAS_BUDGET:,} values "
+                    f"and characters long (here at '*{event.anchor}')",
+                    file=source,
+                    line=line,
+                    fix="write the repeated part out, or alias it fewer times "
+                    "(an alias of a node holding aliases multiplies them)",
+                )
+        elif isinstance(event, ScalarEvent):
+            anchor, size = event.anchor, 1 + len(event.value)
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if open_:
+            open_[-1] = (open_[-1][0], open_[-1][1] + size)
+
+
+def _alias_size(
+    event: AliasEvent, sizes: dict[str, int], open_: list[tuple[str | None, int]], source: str
+) -> int:
+    if any(anchor == event.anchor for anchor, _ in open_):
+        raise ExamError(
+            f"the alias '*{event.anchor}' is inside the node it names",
+            file=source,
+            line=event.start_mark.line + 1,
+            fix=f"write the value out, or put '&{event.anchor}' on another node",
+        )
+    return sizes.get(event.anchor, 1)  # an undefined alias: the composer says so next
 
 
 def _noun(value: Any) -> str:
