@@ -13,9 +13,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian packages for PDF feedback (Pango, a font) and the browser tests (Chromium); the
-# Python side (WeasyPrint, Playwright) comes with `make install`. Needs root or sudo.
-SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+# Debian packages for PDF feedback (Pango, a font), the browser tests (Chromium) and the compute
+# blocks' sandbox (bubblewrap); the Python side (WeasyPrint, Playwright) comes with
+# `make install`. Needs root or sudo.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd bubblewrap
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
