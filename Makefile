@@ -25,11 +25,12 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The example's compute blocks are gradewise's own: trusted where bubblewrap is missing.
 demo: install
 	rm -rf demo
 	$(BIN)/gradewise init demo --example
 	cd demo && ../$(BIN)/gradewise scripts add scripts --roster roster.csv
-	cd demo && ../$(BIN)/gradewise exam check
+	cd demo && ../$(BIN)/gradewise exam check --trust-compute
 	cd demo && ../$(BIN)/gradewise grade
 	cd demo && ../$(BIN)/gradewise results
 

@@ -200,7 +200,7 @@ SANDBOX_FIX = (
 # The base interpreter, and the folders its packages come from: the venv gradewise runs in
 # (its interpreter is a link that needs the venv's files around it; the base one does not).
 PYTHON = os.path.realpath(getattr(sys, "_base_executable", "") or sys.executable)
-SITES = tuple(p for p in site.getsitepackages() if os.path.isdir(p))
+SITES = tuple(os.path.realpath(p) for p in site.getsitepackages() if os.path.isdir(p))
 
 
 @dataclass(frozen=True)
