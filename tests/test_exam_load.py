@@ -356,6 +356,9 @@ ERRORS = [
     (_edit("value: 40}", "value: " + "{a: " * 200 + "1" + "}" * 200 + "}"), 9, "nested"),
     # an alias inside the very node it names
     (_edit("value: 40}", "value: &v [1, *v]}"), 9, "'*v' is inside"),
+    # names and ids with line breaks are quoted as escapes: the message stays one line
+    (_edit("    title: Short", '    title: Short\n    "a\\nb": 1'), 6, "unknown field 'a\\nb'"),
+    (_edit('      - id: "1"\n        marks: 2\n', '      - id: "1\\n"\n'), 7, "I.1\\n has no"),
     # a number too long for Python to read
     (_edit("value: 40}", "value: 4" + "0" * 5000 + "}"), 9, "digits"),
 ]

@@ -18,14 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    ScalarEvent,
-)
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -101,15 +98,25 @@ _YAML_FIXES = (
     ("expected ',' or ']'", "close the '[' with ']' (or quote the text)"),
     ("expected ',' or '}'", "close the '{' with '}' (or quote the text)"),
     ("block end", "line up items of the same level at the same indentation"),
+    ("levels deep", "close the brackets sooner, or write the value flat"),
+    (
+        "the aliases would",
+        "write the repeated part out, or alias it fewer times "
+        "(an alias of a node holding aliases multiplies them)",
+    ),
+    (
+        "inside the node it names",
+        "write the value out, or put the anchor ('&name') on another node",
+    ),
 )
 
 
 def _parse(text: str, source: str) -> CommentedMap:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # to tell double-quoted text, where backslashes are escapes
+    yaml.Composer = _Composer
     yaml.Constructor = _Constructor
     try:
-        _check_size(yaml.parse(text), source)
         tree = yaml.load(text)
     except YAMLError as exc:
         raise _yaml_error(exc, source, text) from None
@@ -177,62 +184,62 @@ class _Constructor(RoundTripConstructor):
 # text, must stay below this; a ten-criterion rubric aliased into forty parts adds about 60,000.
 ALIAS_BUDGET = 250_000
 # Deeper than any exam needs (a matrix in a criterion's check is about 12 levels down) and well
-# short of where ruamel's composer would run out of Python's stack.
+# short of where the composer, which recurses, would run out of Python's stack.
 MAX_DEPTH = 50
 
 
-def _check_size(events: Iterable[Any], source: str) -> None:
-    """Refuse, from the parser's events, what would be too big or too deep to build."""
-    open_: list[tuple[str | None, int]] = []  # (anchor, size so far) of each open collection
-    sizes: dict[str, int] = {}  # an anchored node's size with its aliases expanded
-    added = 0
-    for event in events:
-        line = event.start_mark.line + 1
-        if isinstance(event, CollectionStartEvent):
-            if len(open_) >= MAX_DEPTH:
-                raise ExamError(
-                    f"values nested more than {MAX_DEPTH} levels deep",
-                    file=source,
-                    line=line,
-                    fix="close the brackets sooner, or write the value flat",
-                )
-            open_.append((event.anchor, 1))
-            continue
-        if isinstance(event, CollectionEndEvent):
-            anchor, size = open_.pop()
-        elif isinstance(event, AliasEvent):
-            anchor, size = None, _alias_size(event, sizes, open_, source)
-            added += size
-            if added > ALIAS_BUDGET:
-                raise ExamError(
-                    f"the aliases ('*name') would make the file over {ALIAS_BUDGET:,} values "
-                    f"and characters long (here at '*{event.anchor}')",
-                    file=source,
-                    line=line,
-                    fix="write the repeated part out, or alias it fewer times "
-                    "(an alias of a node holding aliases multiplies them)",
-                )
-        elif isinstance(event, ScalarEvent):
-            anchor, size = event.anchor, 1 + len(event.value)
-        else:
-            continue
-        if anchor is not None:
-            sizes[anchor] = size
-        if open_:
-            open_[-1] = (open_[-1][0], open_[-1][1] + size)
+class _Composer(Composer):
+    """ruamel's composer, refusing as it goes what would be too deep or expand too far."""
+
+    def compose_document(self: Any) -> Any:
+        self.depth = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> its size, aliases in it expanded
+        self.added = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self._count_alias(event)
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise ComposerError(
+                problem=f"values nested more than {MAX_DEPTH} levels deep",
+                problem_mark=event.start_mark,
+            )
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        self.sizes[id(node)] = _node_size(node, self.sizes)
+        return node
+
+    def _count_alias(self, event: AliasEvent) -> None:
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            return  # an undefined alias: the composer says so next
+        if id(node) not in self.sizes:  # not finished: the alias is inside it
+            raise ComposerError(
+                problem=f"the alias '*{event.anchor}' is inside the node it names",
+                problem_mark=event.start_mark,
+            )
+        self.added += self.sizes[id(node)]
+        if self.added > ALIAS_BUDGET:
+            raise ComposerError(
+                problem=f"the aliases would make the file over {ALIAS_BUDGET:,} values and "
+                f"characters long (here at '*{event.anchor}')",
+                problem_mark=event.start_mark,
+            )
 
 
-def _alias_size(
-    event: AliasEvent, sizes: dict[str, int], open_: list[tuple[str | None, int]], source: str
-) -> int:
-    if any(anchor == event.anchor for anchor, _ in open_):
-        raise ExamError(
-            f"the alias '*{event.anchor}' is inside the node it names",
-            file=source,
-            line=event.start_mark.line + 1,
-            fix=f"write the value out, or put '&{event.anchor}' on another node",
-        )
-    return sizes.get(event.anchor, 1)  # an undefined alias: the composer says so next
+def _node_size(node: Node, sizes: dict[int, int]) -> int:
+    """1 for the node, and its text's length or its children's sizes (known: composed first)."""
+    if isinstance(node, ScalarNode):
+        return 1 + len(node.value)
+    if isinstance(node, MappingNode):
+        return 1 + sum(sizes[id(key)] + sizes[id(value)] for key, value in node.value)
+    return 1 + sum(sizes[id(item)] for item in node.value)
 
 
 def _noun(value: Any) -> str:
@@ -328,8 +335,19 @@ class Lines:
         return line
 
     def error(self, path: Iterable[str | int], message: str, fix: str) -> ExamError:
-        """An ExamError at the line of `path`."""
-        return ExamError(message, file=self.source, line=self.line(path), fix=fix)
+        """An ExamError at the line of `path`, on one line whatever names and ids it quotes."""
+        return ExamError(
+            _one_line(message), file=self.source, line=self.line(path), fix=_one_line(fix)
+        )
+
+
+# Characters that would break an error message over lines, or move the terminal's cursor.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """`text` with line breaks and control characters written as escapes (a field named "\n")."""
+    return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 # --- before the models: plain values, LaTeX read as escapes --------------------------------
