@@ -191,13 +191,8 @@ sections:
   - id: I
     title: Short
     questions:
-      - id: "1"
-        marks: 1
-        key: {kind: numeric, value: 40}
-        compute: "result = 8 * 5"
-      - id: "2"
-        marks: 1
-        key: {kind: numeric, value: 2}
+      - {id: "1", marks: 1, key: {kind: numeric, value: 40}, compute: "result = 8 * 5"}
+      - {id: "2", marks: 1, key: {kind: numeric, value: 2}}
 """
 
 
@@ -212,7 +207,7 @@ def test_no_sandbox_refuses_to_run_blocks(no_sandbox: None) -> None:
     assert [c.status for c in check_exam(exam, trust_compute=True).computes] == [ComputeStatus.OK]
     # nothing to run: nothing refused
     assert check_exam(exam, run_compute=False).ok
-    assert check_exam(load_exam_text(EXAM.replace('compute: "result = 8 * 5"', ""))).ok
+    assert check_exam(load_exam_text(EXAM.replace(', compute: "result = 8 * 5"', ""))).ok
 
 
 def test_run_compute_without_a_sandbox_says_why(no_sandbox: None) -> None:
