@@ -17,7 +17,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
-from gradewise.scoring import results, score_part
+from gradewise.scoring import capped, results, score_part
 
 M, N, P, R, E = Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR
 CHECK = Key("numeric", {"value": 1})
@@ -73,6 +73,33 @@ def test_score_part(p: Part, statuses: dict[str, Status], expected: float, revie
 def test_fractions(fraction: float, status: Status, expected: float) -> None:
     p = part(2, crit("choice", 2))
     assert score_part(p, [Verdict("choice", status, fraction, "")])[0] == expected
+
+
+@pytest.mark.parametrize(
+    "p, verdicts, expected",
+    [
+        (part(2, crit("c", 2)), {"c": (R, 1.0)}, 2.0),  # a review verdict's fraction is proposed
+        (part(2, crit("c", 2)), {"c": (R, 0.5)}, 1.0),  # ... in part
+        (part(2, crit("c", 2)), {"c": (E, 1.0)}, 0.0),  # an error proposes nothing
+        (ADDITIVE, {"a": (M, 1.0), "b": (R, 1.0)}, 5.0),  # beside a decided criterion
+        (DEDUCTIVE, {"sign": (R, 1.0), "units": (N, 0.0)}, 4.0),  # a proposed deduction
+        (GROUPED, {"exact": (R, 0.0), "near": (M, 1.0), "bonus": (N, 0.0)}, 2.0),  # 0 leaves group
+        (GROUPED, {"exact": (R, 1.0), "near": (M, 1.0), "bonus": (N, 0.0)}, 4.0),  # first counts
+    ],
+)
+def test_review_verdicts_propose_their_fraction(
+    p: Part, verdicts: dict[str, tuple[Status, float]], expected: float
+) -> None:
+    # The part still waits for a human; its auto score is the machine's proposal, which the
+    # review page shows and which accepting the proposal keeps.
+    got = [Verdict(c, s, f, "") for c, (s, f) in verdicts.items()]
+    assert score_part(p, got) == (expected, True)
+
+
+def test_text_part_judged_for_review_proposes_its_fraction() -> None:
+    # Free text judged as a whole: a tentative judgement is proposed, not shown as 0.
+    whole = Part("I.1", "1", "", 4)
+    assert score_part(whole, [Verdict("part", R, 0.5, "")]) == (2.0, True)
 
 
 def test_text_part_without_criteria_needs_review() -> None:
@@ -140,3 +167,26 @@ def test_skipped_optional_questions_are_not_pending(
         )
     [result] = results(_exam(), grades, [Script("s1", "", "", "")])
     assert result.pending == pending
+
+
+@pytest.mark.parametrize(
+    "marks, expected",
+    [
+        ({}, []),  # no hand marks
+        ({"s1": 2.0, "s2": 1.0}, []),  # hand marks within the part's 2 marks
+        ({"s1": 3.0, "s2": 1.0}, [("I.9", 2, (("s1", 3.0),))]),  # one above: capped to 2
+        ({"s2": 2.5, "s1": 4.0}, [("I.9", 2, (("s1", 4.0), ("s2", 2.5)))]),  # by student
+    ],
+)
+def test_hand_marks_above_the_part_are_found(
+    marks: dict[str, float], expected: list[tuple[str, float, tuple[tuple[str, float], ...]]]
+) -> None:
+    grades = [PartGrade(s, "I.9", 0, (), True, manual_score=m) for s, m in marks.items()]
+    grades.append(PartGrade("s3", "II.1", 9, (), False))  # an automatic score: never capped
+    found = capped(_exam(), grades)
+    assert [(c.address, c.marks, c.marked) for c in found] == expected
+
+
+def test_capped_line_names_every_mark() -> None:
+    [found] = capped(_exam(), [PartGrade("s1", "I.9", 0, (), True, manual_score=4.0)])
+    assert found.line() == "I.9: 1 hand mark above the part's 2 marks (capped): s1 4→2"
