@@ -35,6 +35,7 @@ class Item:
     lines: list[str] = field(default_factory=list)
     marks: Val[float] | None = None
     keys: list[Val[str]] = field(default_factory=list)
+    boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Collector:
         self.question: QuestionBuild | None = None
         self.occ: Occurrence | None = None
         self.item: Item | None = None
+        self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
         self.rough = False
@@ -270,7 +272,7 @@ class Collector:
                 Val(f"{where}: the key is left blank ('Ans: ___'); fill it in", self.occ.header)
             )
         self.question = self.occ = self.item = None
-        self.pending_key = False
+        self.pending_key = self.inline = False
 
     # --- lines outside questions -----------------------------------------------------------
 
@@ -321,8 +323,9 @@ class Collector:
                 )
             return
         if (box := p.checkbox(text)) is not None:
+            boxes = self.item.boxes if self.item is not None and not occ.in_solution else occ.boxes
             if box[1]:
-                occ.boxes.append((box[0], Val(box[1], line.loc)))
+                boxes.append((box[0], Val(box[1], line.loc)))
             return
         if self._item(line, text):
             return
@@ -334,11 +337,22 @@ class Collector:
 
     def _begin_solution(self, rest: str, loc: Loc) -> None:
         assert self.occ is not None
+        if self.item is not None and not self.occ.in_solution:
+            self._begin_inline_solution(rest, loc)
+            return
         self.occ.in_solution = True
         self.occ.solution_loc = self.occ.solution_loc or loc
         self.item = None
         if rest:
             self.occ.solution.append(rest)
+
+    def _begin_inline_solution(self, rest: str, loc: Loc) -> None:
+        """'Solution:' under part (b): the part's solution, until the next part begins."""
+        assert self.occ is not None and self.item is not None
+        solution = Item(self.item.label, loc, [rest] if rest else [])
+        self.occ.solution_items.append(solution)
+        self.occ.in_solution = self.inline = True
+        self.item = solution
 
     def _key(self, line: Line, text: str) -> bool:
         assert self.occ is not None
@@ -375,7 +389,12 @@ class Collector:
         header = p.lettered_item(text)
         if header is None:
             return False
-        item = Item(header.id, line.loc)
+        occ = self.occ
+        if self.inline:
+            self._end_inline_solution(header.id)
+        item = Item(
+            _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
+        )
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
         rest = p.strip_marks(header.rest)
@@ -388,6 +407,18 @@ class Collector:
             self.occ.prompt.append(("item", line.text.strip()))
         self.item = item
         return True
+
+    def _end_inline_solution(self, label: str) -> None:
+        """A part's solution ends at the next part; '(a)' again starts a list of solutions."""
+        occ = self.occ
+        assert occ is not None
+        self.inline = False
+        if label not in {i.label for i in occ.items}:
+            occ.in_solution = False
+            return
+        opened = occ.solution_items.pop()  # 'Solution:' headed the whole list, not one part
+        occ.solution_loc = occ.solution_loc or opened.loc
+        occ.solution.extend(opened.lines)
 
     def _add_text(self, text: str, *, in_item: bool) -> None:
         occ = self.occ
@@ -430,6 +461,21 @@ class Collector:
         elif text:
             table.question.rows.append(Row(table.part, text, marks, line.loc))
         return True
+
+
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def _nested_label(label: str, items: list[Item]) -> str:
+    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i."""
+    if label not in _ROMAN or not items:
+        return label
+    parent, _, last = items[-1].label.partition(".")
+    if parent in _ROMAN or (label == "i" and parent == "h"):
+        return label  # roman parts, or the letter after h
+    if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):
+        return f"{parent}.{label}"
+    return label
 
 
 def _before_bracket(text: str) -> str:
