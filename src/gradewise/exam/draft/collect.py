@@ -96,6 +96,7 @@ class Collected:
     scoring: dict[str, Val[p.Scoring]] = field(default_factory=dict)
     notes: list[Val[str]] = field(default_factory=list)
     title: Val[str] | None = None
+    totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Collector:
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
+        self.numbered: list[str] = []  # the numbered questions of this section so far
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -127,6 +129,7 @@ class Collector:
         self.table: _Table | None = None
         self.index = 0
         self.first = 0  # index of the document's first non-blank line
+        self.preamble_rows: list[tuple[list[str], Loc]] = []  # a table before the questions
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -136,13 +139,15 @@ class Collector:
         text = p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
+        if self._totals_row(line):
+            return
         if not text:
             self._blank()
             return
         self.first = self.first or self.index
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        for handler in (self._structure, self._scoring_statement):
+        for handler in (self._structure, self._scoring_statement, self._course_heading):
             if handler(line, text):
                 return
         if self.rough:
@@ -151,6 +156,19 @@ class Collector:
             self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _totals_row(self, line: Line) -> bool:
+        """Rows of a table before the questions; at its end, each question's marks if it says."""
+        cells = p.table_cells(line.text)
+        if cells is not None and self.occ is None and p.rubric_columns(cells) is None:
+            self.preamble_rows.append((cells, line.loc))
+            return True
+        if self.preamble_rows:
+            totals = p.totals_table([cells for cells, _ in self.preamble_rows])
+            loc = self.preamble_rows[0][1]
+            self.out.totals.update({qid: Val(marks, loc) for qid, marks in totals.items()})
+            self.preamble_rows = []
+        return False
 
     def _title(self, line: Line, text: str) -> None:
         """The first line, when it is a heading or short and not a header, names the exam."""
@@ -198,11 +216,35 @@ class Collector:
             self._open_question(header, line, "explicit")
             return True
         header = p.numbered_item(text)
-        if header is None or self.section is None or self.style == "explicit":
-            return False
-        if int(header.id) != self.next_number or line.text[:1].isspace():
+        if header is None or self.style == "explicit" or line.text[:1].isspace():
+            return False  # an indented number is a list inside a question
+        if int(header.id) != self.next_number and not self._restart(header, line):
             return False  # a list inside a question, not the next question
         self._open_question(header, line, "numbered")
+        return True
+
+    def _restart(self, header: p.Header, line: Line) -> bool:
+        """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
+        section = self.section
+        if header.id != "1" or section is None or not self.numbered:
+            return False
+        dropped = [section.questions[qid] for qid in self.numbered]
+        if any(o.states_marks or o.items for q in dropped for o in q.occurrences):
+            return False
+        for qid in self.numbered:
+            del section.questions[qid]
+        first = dropped[0].occurrences[0].header
+        self.out.notes.append(
+            Val("a numbered list before the questions was read as instructions", first)
+        )
+        self.numbered, self.next_number = [], 1
+        return True
+
+    def _course_heading(self, line: Line, text: str) -> bool:
+        """'## Lecture 4' between questions ends the question before it."""
+        if not (p.is_heading(line.text) and p.course_heading(text)):
+            return False
+        self._close_question()
         return True
 
     def _rough_line(self, text: str) -> bool:
@@ -217,7 +259,7 @@ class Collector:
     def _open_section(self, header: p.Header, line: Line) -> None:
         self._close_question()
         self.rough = False
-        self.style, self.next_number = None, 1
+        self.style, self.next_number, self.numbered = None, 1, []
         section = self.out.sections.get(header.id)
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
@@ -245,6 +287,7 @@ class Collector:
         self.style = self.style or style
         if style == "numbered":
             self.next_number += 1
+            self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)

@@ -220,6 +220,8 @@ class _Resolver:
         own = next((o.marks for o in self.occs if o.marks is not None), None)
         if own is not None or self.build.caption_marks is not None:
             return own or self.build.caption_marks
+        if (total := self.collected.totals.get(self.build.id)) is not None:
+            return total
         if self.section.each is not None:
             each = self.section.each
             return Val(each.value[1], each.loc)
