@@ -40,12 +40,18 @@ def _key(exam: Exam, address: str) -> dict[str, object]:
 def test_exam_class_structure_and_marks() -> None:
     exam, _ = _exam("exam-class.tex")
     assert _marks(exam) == {
-        "A.1": 2, "A.2": 3, "A.3": 1,
+        "A.1": 2,
+        "A.2": 3,
+        "A.3": 1,
         "A.5": 4,  # \setcounter{question}{4}: the next question is 5
-        "B.6.a": 4, "B.6.b": 6,  # \titledquestion{...}[10] with \part[4], \part[6]
-        "B.7.a.i": 3, "B.7.a.ii": 2, "B.7.b": 5,  # \subpart under \part
-        "B.8": 10, "B.9": 2,  # \ifprintanswers ... \else ... \fi; \bonusquestion
-    }  # fmt: skip
+        "B.6.a": 4,
+        "B.6.b": 6,  # \titledquestion{...}[10] with \part[4], \part[6]
+        "B.7.a.i": 3,
+        "B.7.a.ii": 2,
+        "B.7.b": 5,  # \subpart under \part
+        "B.8": 10,
+        "B.9": 2,  # \ifprintanswers ... \else ... \fi; \bonusquestion
+    }
     assert [s.rule.best for s in exam.sections] == [None, 2]  # "answer two of the three"
     assert exam.title == "Statistical Learning — Midterm"  # \title, --- as a dash
 
@@ -75,26 +81,37 @@ def test_exam_class_notes_what_it_could_not_place() -> None:
 def test_plain_latex() -> None:
     exam, _ = _exam("plain-latex.tex")
     assert _marks(exam) == {
-        "I.1.a": 2, "I.1.b": 4,  # \section*{Question 1 [6 marks]}, \item[(a)] [2 marks]
+        "I.1.a": 2,
+        "I.1.b": 4,  # \section*{Question 1 [6 marks]}, \item[(a)] [2 marks]
         "I.2": 4,
-        "I.3.a": 1, "I.3.b": 2,  # enumerate under a question heading: (a), (b)
-    }  # fmt: skip
+        "I.3.a": 1,
+        "I.3.b": 2,  # enumerate under a question heading: (a), (b)
+    }
 
 
 @pytest.mark.parametrize(
     "source, note",
     [
         # a brace never closed: drafted as far as possible, the line named
-        ("\\begin{document}\n\\begin{questions}\n\\question[2] What is {x?\n\\end{questions}\n"
-         "\\end{document}\n", "line 3: a '{' opened here is never closed"),
+        (
+            "\\begin{document}\n\\begin{questions}\n\\question[2] What is {x?\n\\end{questions}\n"
+            "\\end{document}\n",
+            "line 3: a '{' opened here is never closed",
+        ),
         # a brace that closes nothing
-        ("\\begin{document}\n\\begin{questions}\n\\question[2] What} is x?\n\\end{questions}\n"
-         "\\end{document}\n", "line 3: a '}' closes no '{'"),
+        (
+            "\\begin{document}\n\\begin{questions}\n\\question[2] What} is x?\n\\end{questions}\n"
+            "\\end{document}\n",
+            "line 3: a '}' closes no '{'",
+        ),
         # a macro from a package or a file gradewise has not read
-        ("\\begin{document}\n\\begin{questions}\n\\question[2] \\mybox{Explain}\n"
-         "\\end{questions}\n\\end{document}\n", "line 3: \\mybox is defined nowhere"),
+        (
+            "\\begin{document}\n\\begin{questions}\n\\question[2] \\mybox{Explain}\n"
+            "\\end{questions}\n\\end{document}\n",
+            "line 3: \\mybox is defined nowhere",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_latex_is_drafted_with_notes(tmp_path: Path, source: str, note: str) -> None:
     path = tmp_path / "bad.tex"
     path.write_text(source, encoding="utf-8")
@@ -121,12 +138,14 @@ def test_latex_lines_keep_their_source_line() -> None:
 def test_mock_final_every_question_and_mark() -> None:
     exam, _ = _exam("mock-final.md")
     assert _marks(exam) == {
-        "I.1.a": 3, "I.1.b": 3,  # "1." questions, "- (a) (3 pts)" parts
+        "I.1.a": 3,
+        "I.1.b": 3,  # "1." questions, "- (a) (3 pts)" parts
         "I.2": 5,  # "[5 marks]"
-        "I.3.a": 2, "I.3.b": 6,  # "2P", "6P" at the end of the line
+        "I.3.a": 2,
+        "I.3.b": 6,  # "2P", "6P" at the end of the line
         "I.4": 4,  # "/4" at the end of the line
         "I.5": 3,  # "(3 points)"
-    }  # fmt: skip
+    }
 
 
 def test_mock_final_solutions_and_headings() -> None:
@@ -146,7 +165,8 @@ def test_totals_table_gives_marks_and_checks_them(tmp_path: Path) -> None:
     path = tmp_path / "paper.md"
     path.write_text(
         "| Problem | Points |\n|---|---|\n| 1 | 10 |\n| 2 | 5 |\n\n"
-        "Problem 1. Prove it.\n\nProblem 2. Compute it.\n- (a) first (2 pts)\n- (b) second (2 pts)\n"
+        "Problem 1. Prove it.\n\nProblem 2. Compute it.\n"
+        "- (a) first (2 pts)\n- (b) second (2 pts)\n"
     )
     text = render(draft_exam([path]))
     exam = load_exam_text(text)
