@@ -38,6 +38,7 @@ class Progress:
     manual: int
     affected: int = 0
     gain: float = 0.0
+    capped: int = 0  # hand marks above the part's marks (lowered since): counted as its marks
 
     @property
     def at_stake(self) -> float:
@@ -189,6 +190,7 @@ def _progress(
         manual=sum(1 for g in mine if g.manual_score is not None),
         affected=sum(1 for g in mine if triage.status_of(g, part) == "affected"),
         gain=sum(gains.get((g.student, g.address), 0.0) for g in waiting),
+        capped=sum(1 for g in mine if (g.manual_score or 0.0) > part.marks),
     )
 
 
