@@ -55,13 +55,11 @@ def add(
 
     Example: gradewise scripts add scripts/ --roster roster.csv
     """
-    # Imported here: the PDF, OCR and roster readers serve this command only.
-    from gradewise.scripts.gather import gather
-    from gradewise.scripts.ingest import read_roster
+    from gradewise.scripts.ingest import read_roster  # the roster reader serves this command only
 
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
-    found = gather(paths, known, engine=engine, stored=ws.store.scripts(), replace=replace)
+    found = ws.gather_scripts(paths, known, engine=engine, replace=replace)
     reports = ws.store_scripts(found, known)
     if as_json:
         echo_json(
