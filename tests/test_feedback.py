@@ -24,7 +24,7 @@ from gradewise.model import (
 )
 from gradewise.reports import feedback, mathml, mathsvg
 from gradewise.scoring import results
-from gradewise.store.db import Event
+from gradewise.model import Event
 
 
 @pytest.mark.parametrize(

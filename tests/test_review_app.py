@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from gradewise.actions import Target, mark_answers, plain
 from gradewise.review import create_app
 from gradewise.review.identity import Identities
 from gradewise.review.pages import part_view, queue_view
-from gradewise.store import open_store
-from gradewise.workspace import DB_FILE, Workspace
+from gradewise.workspace import Workspace, open_workspace
 
 WHO = "ta-tester"
 
@@ -75,7 +75,7 @@ def test_queue_progress_counts(ws: Workspace) -> None:
     # question 10 out (best 3 of 4): decided, nothing is needed from a human.
     assert (view["II.10.a"].answers, view["II.10.a"].in_review) == (9, 4)
     assert view["I.1"].in_review == 0 and view["I.1"].decided == 9
-    ws.store.set_manual("s2024002", "II.10.a", 2, who=WHO, why="test")
+    mark_answers(ws, "II.10.a", [(Target("s2024002"), plain(2))], who=WHO, why="test")
     after = {p.address: p for p in queue_view(ws).parts}["II.10.a"]
     assert (after.in_review, after.manual, after.decided) == (3, 1, 6)
 
@@ -153,7 +153,7 @@ def test_mark_one_answer_is_stored_and_audited(client: TestClient, ws: Workspace
     assert done["version"] > 0
     assert ws.grades("s2024002", "II.10.a")[0].manual_score == 2.5
     (event,) = ws.store.events("s2024002", "II.10.a")
-    assert (event.who, event.old, event.new, event.why) == (WHO, None, "2.5", "good")
+    assert (event.who, event.old, event.new, event.why) == (WHO, None, '{"adjustment": 2.5}', "good")
     assert version(client, "II.10.a", "s2024002") == done["version"]
 
 
@@ -189,9 +189,9 @@ def test_stale_version_is_409_and_nothing_is_saved(client: TestClient, ws: Works
 
 def test_change_by_another_grader_is_detected(client: TestClient, ws: Workspace) -> None:
     seen = version(client, "II.10.d", "s2024002")
-    other = open_store(ws.root / DB_FILE)  # another grader, another process, same database
-    other.set_manual("s2024002", "II.10.d", 2, who="ta-other", why="theirs")
-    other.close()
+    other = open_workspace(ws.root)  # another grader, another process, same database
+    mark_answers(other, "II.10.d", [(Target("s2024002"), plain(2))], who="ta-other", why="theirs")
+    other.store.close()
     reply = mark(client, "II.10.d", answers=[{"student": "s2024002", "version": seen}], score=0)
     assert reply.status_code == 409
     assert ws.grades("s2024002", "II.10.d")[0].manual_score == 2  # theirs, not overwritten
@@ -266,46 +266,37 @@ def test_clear_a_manual_mark_with_auto(client: TestClient, ws: Workspace) -> Non
 
 
 def test_undo_restores_each_earlier_mark_in_turn(client: TestClient, ws: Workspace) -> None:
-    # What the page's undo stack does: mark 1, mark 2, undo (back to 1), undo (back to auto).
+    # What the page's undo stack does: mark 1, mark by items, undo (back to 1), undo (to auto);
+    # each undo sends back the `old` mark its reply gave.
     one = mark(client, "I.2", answers=[{"student": "s2024001", "version": 0}], score=1).json()
+    seen = one["answers"][0]["version"]
     two = mark(
-        client,
-        "I.2",
-        answers=[{"student": "s2024001", "version": one["answers"][0]["version"]}],
-        score=2,
+        client, "I.2", answers=[{"student": "s2024001", "version": seen}], items=["key"]
     ).json()
-    back = client.post(
-        "/part/I.2/undo",
-        json={
-            "answers": [
-                {"student": "s2024001", "version": two["answers"][0]["version"], "score": 1}
-            ]
-        },
-    )
+    assert two["answers"][0]["old"] == {"items": [], "adjustment": 1, "reason": "", "comment": ""}
+
+    def undo(reply: dict[str, Any]) -> Any:
+        (a,) = reply["answers"]
+        body = {"answers": [{"student": a["student"], "version": a["version"], "mark": a["old"]}]}
+        return client.post("/part/I.2/undo", json=body)
+
+    back = undo(two)
     assert back.status_code == 200 and back.json()["answers"][0]["manual_score"] == 1
-    again = client.post(
-        "/part/I.2/undo",
-        json={
-            "answers": [
-                {
-                    "student": "s2024001",
-                    "version": back.json()["answers"][0]["version"],
-                    "score": None,
-                }
-            ]
-        },
-    )
+    again = undo(back.json() | {"answers": [back.json()["answers"][0] | {"old": None}]})
     assert again.status_code == 200 and again.json()["message"] == "Undone: 1 mark"
     assert ws.grades("s2024001", "I.2")[0].manual_score is None
     events = ws.store.events("s2024001", "I.2")
-    assert [(e.old, e.new) for e in events] == [(None, "1"), ("1", "2"), ("2", "1"), ("1", None)]
+    one_mark, by_key = '{"adjustment": 1}', '{"items": ["key"]}'
+    assert [(e.old, e.new) for e in events] == [
+        (None, one_mark), (one_mark, by_key), (by_key, one_mark), (one_mark, None)
+    ]  # fmt: skip
     assert events[-1].why == "undone on the review page"
 
 
 def test_undo_with_a_stale_version_is_409(client: TestClient, ws: Workspace) -> None:
     mark(client, "I.2", answers=[{"student": "s2024002", "version": 0}], score=1)
     reply = client.post(
-        "/part/I.2/undo", json={"answers": [{"student": "s2024002", "version": 0, "score": None}]}
+        "/part/I.2/undo", json={"answers": [{"student": "s2024002", "version": 0, "mark": None}]}
     )
     assert reply.status_code == 409
     assert ws.grades("s2024002", "I.2")[0].manual_score == 1
@@ -334,8 +325,8 @@ def test_history_lists_every_event(client: TestClient) -> None:
     assert "first look" in page.text and "second look" in page.text and WHO in page.text
     events = client.get("/answer/s2024003/II.10.a", headers={"accept": "application/json"})
     assert [(e["old"], e["new"], e["who"]) for e in events.json()["events"]] == [
-        (None, "1", WHO),
-        ("1", "2", WHO),
+        (None, '{"adjustment": 1}', WHO),
+        ('{"adjustment": 1}', '{"adjustment": 2}', WHO),
     ]
 
 

@@ -25,7 +25,7 @@ from gradewise.model import (
 )
 from gradewise.reports import stats
 from gradewise.scoring import results
-from gradewise.store.db import Event
+from gradewise.model import Event
 
 KEY = Key("numeric", {"value": 1})
 EXAM = Exam(

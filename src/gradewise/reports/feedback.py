@@ -21,6 +21,7 @@ from markupsafe import Markup
 from gradewise.errors import GradewiseError
 from gradewise.model import (
     Answer,
+    Event,
     Exam,
     Part,
     PartGrade,
@@ -32,7 +33,6 @@ from gradewise.model import (
 )
 from gradewise.reports import mathml, mathsvg
 from gradewise.reports.html import environment
-from gradewise.store.db import Event
 
 # Audit-event kind of a manual mark (store.set_manual).
 GRADE_SET = "grade.set"

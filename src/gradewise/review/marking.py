@@ -1,86 +1,106 @@
-"""Manual marks from the review page: one answer or a whole group, version-checked and audited.
+"""Marks from the review page: the request read into an action's arguments, and back.
 
-A request names each answer by its page key and the version the page showed. The store sets
-all the marks in one transaction or none, and refuses when any version has moved on, so two
-graders never overwrite each other unseen. Undo is a mark too: it restores the manual score
-the page saw before its own last mark (None: back to the automatic score), with its own event.
+A request names each answer by its page key and the version the page showed; the rules
+(items, adjustment, versions, all or nothing) are `gradewise.actions`'s. A mark is rubric items
+(`items`, with `adjust`, `reason`, `comment`) or a plain `score` ('auto' or null clears it).
+Undo is a mark too: it restores the mark the page saw before its own last one, with its own event.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, replace
 from typing import Any
 
+from gradewise import actions
+from gradewise.actions import Marked, Target
 from gradewise.errors import ConflictError
-from gradewise.model import Part
+from gradewise.model import ManualMark
 from gradewise.review.errors import BadInput
 from gradewise.review.identity import Identities
-from gradewise.review.pages import find_part, find_student
-from gradewise.store import ManualMark
+from gradewise.review.pages import find_student
 from gradewise.workspace import Workspace
 
 DEFAULT_WHY = "marked on the review page"
+ACCEPT_WHY = "accepted the proposal on the review page"
 UNDO_WHY = "undone on the review page"
-
-
-@dataclass(frozen=True)
-class Marked:
-    """One answer after a mark: what the page needs to update its card and its undo stack."""
-
-    student: str
-    version: int
-    old: float | None
-    manual_score: float | None
-    auto_score: float
-
-    @property
-    def score(self) -> float:
-        return self.manual_score if self.manual_score is not None else self.auto_score
 
 
 def mark(
     ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
 ) -> list[Marked]:
-    """Set one score for every answer in `payload["answers"]` ({student, version} each)."""
-    part = find_part(ws, address)
-    score = parse_score(payload.get("score", ""), part)
+    """Set one mark for every answer in `payload["answers"]` ({student, version} each)."""
+    given = parse_mark(payload)
     why = _text(payload.get("why")) or DEFAULT_WHY
-    targets = [(*_target(ws, ids, item), score) for item in _answers(payload)]
-    return _apply(ws, ids, part, targets, who=who, why=why)
+    changes = [(_target(ws, ids, item), given) for item in _answers(payload)]
+    return _told(ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=why))
+
+
+def accept(
+    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
+) -> list[Marked]:
+    """Record the machine's proposal, in rubric items, for every answer named."""
+    targets = [_target(ws, ids, item) for item in _answers(payload)]
+    why = _text(payload.get("why")) or ACCEPT_WHY
+    return _told(ids, address, lambda: actions.accept(ws, address, targets, who=who, why=why))
 
 
 def undo(
     ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
 ) -> list[Marked]:
-    """Restore each answer's earlier manual score ({student, version, score} each)."""
-    part = find_part(ws, address)
-    targets = [
-        (*_target(ws, ids, item), parse_score(item.get("score"), part))
-        for item in _answers(payload)
+    """Restore each answer's earlier mark ({student, version, mark} each; mark null: none)."""
+    changes = [
+        (_target(ws, ids, item), _mark_object(item.get("mark"))) for item in _answers(payload)
     ]
-    return _apply(ws, ids, part, targets, who=who, why=UNDO_WHY)
+    return _told(
+        ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=UNDO_WHY)
+    )
 
 
-def parse_score(value: Any, part: Part) -> float | None:
-    """A score from a request: a number in [0, the part's marks]; None or 'auto' clears it."""
-    if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+def parse_mark(payload: Mapping[str, Any]) -> ManualMark | None:
+    """The mark a request sends: `items` (+ `adjust`, `reason`, `comment`) or a plain `score`."""
+    comment = _string(payload.get("comment"), "comment")
+    if "items" not in payload:
+        score = payload.get("score")
+        if score is None or (isinstance(score, str) and score.strip().lower() == "auto"):
+            return None
+        return actions.plain(actions.parse_number(score, "score"), comment=comment)
+    items = payload.get("items")
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise BadInput("items must be a list of item ids", fix='send e.g. "items": ["a", "b"]')
+    adjust = payload.get("adjust")
+    adjustment = 0.0 if adjust in (None, "") else actions.parse_number(adjust, "adjust")
+    return ManualMark(tuple(items), adjustment, _string(payload.get("reason"), "reason"), comment)
+
+
+def _mark_object(value: Any) -> ManualMark | None:
+    if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadInput(f"score {value!r} is not a number", fix="send e.g. 3 or 2.5, or 'auto'")
+    if not isinstance(value, dict):
+        raise BadInput("a mark must be an object or null", fix="send the mark the reply gave")
+    fields = {"items": value.get("items", []), "adjust": value.get("adjustment")}
+    return parse_mark({**fields, "reason": value.get("reason"), "comment": value.get("comment")})
+
+
+def as_json(marked: Marked) -> dict[str, Any]:
+    """One marked answer as the page reads it."""
+    return {**asdict(marked), "score": marked.score}
+
+
+def _told(ids: Identities, address: str, act: Callable[[], list[Marked]]) -> list[Marked]:
+    """Run `act`, a conflict told again in the page's words (an anonymous page must not name
+    the student), and the answers named by their page keys."""
     try:
-        score = float(value)
-    except ValueError:
-        raise BadInput(
-            f"score {value!r} is not a number", fix="send e.g. 3 or 2.5, or 'auto'"
+        done = act()
+    except ConflictError as exc:
+        raise ConflictError(
+            f"{ids.label(exc.student)}'s mark for {address} was changed by someone else"
+            " since this page was loaded; nothing was saved",
+            fix="reload the page to see the current marks",
+            student=ids.key(exc.student),
+            address=exc.address,
         ) from None
-    if not math.isfinite(score) or not 0 <= score <= part.marks:
-        raise BadInput(
-            f"score {value!r} is outside 0..{part.marks:g} for {part.address}",
-            fix=f"give a number between 0 and {part.marks:g}",
-        )
-    return score
+    return [replace(m, student=ids.key(m.student)) for m in done]
 
 
 def _answers(payload: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
@@ -92,7 +112,7 @@ def _answers(payload: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
     return answers
 
 
-def _target(ws: Workspace, ids: Identities, item: Mapping[str, Any]) -> tuple[str, int]:
+def _target(ws: Workspace, ids: Identities, item: Mapping[str, Any]) -> Target:
     student = find_student(ws, ids, _text(item.get("student")))
     version = item.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
@@ -100,39 +120,15 @@ def _target(ws: Workspace, ids: Identities, item: Mapping[str, Any]) -> tuple[st
             f"version {version!r} is not a version number",
             fix="send the data-version the page showed for the answer",
         )
-    return student, version
+    return Target(student, version)
 
 
-def _apply(
-    ws: Workspace,
-    ids: Identities,
-    part: Part,
-    targets: Sequence[tuple[str, int, float | None]],
-    *,
-    who: str,
-    why: str,
-) -> list[Marked]:
-    marks = [ManualMark(s, part.address, score, version) for s, version, score in targets]
-    if len({m.student for m in marks}) < len(marks):
-        raise BadInput("an answer is named twice", fix="name each answer once")
-    try:
-        olds = ws.store.set_manuals(marks, who=who, why=why)
-    except ConflictError as exc:
-        # Told again in the page's words: an anonymous page must not name the student.
-        raise ConflictError(
-            f"{ids.label(exc.student)}'s mark for {part.address} was changed by someone else"
-            " since this page was loaded; nothing was saved",
-            fix="reload the page to see the current marks",
-            student=ids.key(exc.student),
-            address=exc.address,
-        ) from None
-    return [_after(ws, ids, m, old) for m, old in zip(marks, olds, strict=True)]
-
-
-def _after(ws: Workspace, ids: Identities, mark: ManualMark, old: float | None) -> Marked:
-    grade = ws.grades(mark.student, mark.address)[0]
-    version = ws.store.versions(mark.student, mark.address)[(mark.student, mark.address)]
-    return Marked(ids.key(mark.student), version, old, grade.manual_score, grade.auto_score)
+def _string(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadInput(f"{name} must be text", fix=f'send "{name}": "..."')
+    return value
 
 
 def _text(value: Any) -> str:

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from gradewise.actions.common import find_part
+from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
-from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
+from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Status, Verdict
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
-from gradewise.review.rubric import rubric_version
 from gradewise.review.triage import Filters
 from gradewise.scripts.scans import page_of
-from gradewise.store import Event
 from gradewise.workspace import Workspace
 
 
@@ -333,15 +333,6 @@ def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> Hist
     version = ws.store.versions(student, address).get((student, address), 0)
     card = answer_view(part, answer, grades[0] if grades else None, version, ids)
     return HistoryView(part, card, tuple(ws.store.events(student, address)))
-
-
-def find_part(ws: Workspace, address: str) -> Part:
-    """The part at `address`, or NotFound naming the parts there are."""
-    try:
-        return ws.exam.part(address)
-    except KeyError:
-        known = ", ".join(p.address for p in ws.exam.parts())
-        raise NotFound(f"no part {address!r} in the exam", fix=f"use one of: {known}") from None
 
 
 def find_student(ws: Workspace, ids: Identities, key: str) -> str:

@@ -1,388 +1,53 @@
-"""Rubric edits from the part page, by DESIGN.md's contract, previewed before they are saved.
-
-- marks changed: every answer with a verdict for the criterion is re-scored from its stored
-  verdicts (no checker runs again: the verdicts stay, `score_part` recomputes the scores);
-- text changed: feedback only, no score moves;
-- deleted: re-scored without it (its verdicts are dropped);
-- added: old gradings are not re-scored; they are flagged for review ("affected") until
-  `gradewise grade` decides the new criterion or a grader marks them.
-
-The exam file is the truth: the change is written into it (`gradewise.exam.edit`), and it is
-version-checked against the part's definition read from the file, so a second grader's edit,
-or a hand edit, is never overwritten unseen. The file, the re-scored grades and the audit
-events (the change, and one per answer whose grade moved, which moves that answer's version)
-are written in one database transaction (the file last, so a failure writes nothing).
-Grades that were up to date get their new input hash, so the next `gradewise grade` re-runs
-nothing for a marks or text edit; after an add they stay stale, so that run decides it.
-"""
+"""Rubric edits from the part page: the request read into `gradewise.actions.rubric`'s
+arguments (its rules, preview and save are the actions layer's)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-import os
-import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-from gradewise import grading
-from gradewise.errors import ConflictError, ExamError
-from gradewise.exam import load_exam_text
-from gradewise.exam.edit import Edited, RubricChange, edit_rubric
-from gradewise.judges.registry import JudgeItem, Judgement
-from gradewise.model import Criterion, Exam, Part, PartGrade, Status
-from gradewise.review import triage
-from gradewise.review.errors import BadInput, NotFound
-from gradewise.scoring import score_part
+from gradewise.actions import rubric as rubric_actions
+from gradewise.actions.marks import parse_number
+from gradewise.actions.rubric import Impact, rubric_version
+from gradewise.exam.edit import RubricChange
+from gradewise.review.errors import BadInput
 from gradewise.workspace import Workspace
 
-KINDS = {"edit": "rubric.edit", "add": "rubric.add", "delete": "rubric.delete"}
-RESCORED = "rubric.rescore"  # one answer's automatic grade, moved by a rubric change
 DEFAULT_WHY = "rubric edited on the review page"
 
-
-@dataclass(frozen=True)
-class Impact:
-    """What a change does to the part's graded answers, before or after it is saved."""
-
-    answers: int  # graded answers of the part
-    used: int  # answers with a verdict for the criterion (added: every graded answer)
-    changed: int  # whose automatic score moves
-    manual: int  # of those, hidden behind a manual mark (which still wins)
-    affected: int  # flagged for review by an added criterion
-    version: str  # the rubric's version after the change
-    message: str
-
-
-@dataclass(frozen=True)
-class _Plan:
-    edited: Edited
-    change: RubricChange
-    before: list[PartGrade]
-    graded: list[tuple[PartGrade, str]]
-    impact: Impact
-
-
-def rubric_version(part: Part) -> str:
-    """A short hash of the part's definition: it moves with any edit of the part."""
-    definition = json.dumps(asdict(part), sort_keys=True, default=str)
-    return hashlib.sha256(definition.encode("utf-8")).hexdigest()[:16]
+__all__ = ["DEFAULT_WHY", "Impact", "apply", "parse_change", "preview", "rubric_version"]
 
 
 def preview(ws: Workspace, address: str, payload: Mapping[str, Any]) -> Impact:
     """What the change in `payload` would do; nothing is written."""
-    return _plan(ws, address, payload).impact
+    change, version = parse_change(payload.get("change")), _version(payload.get("version"))
+    return rubric_actions.preview(ws, address, change, version=version)
 
 
 def apply(ws: Workspace, address: str, payload: Mapping[str, Any], *, who: str) -> Impact:
-    """Make the change: exam file, re-scored grades and their audit events, all or nothing."""
+    """Make the change in `payload` (exam file, re-scored grades, audit events)."""
+    change, version = parse_change(payload.get("change")), _version(payload.get("version"))
     why = _text(payload.get("why")) or DEFAULT_WHY
-    with ws.store.transaction():  # taken first: edits from other processes wait their turn
-        plan = _plan(ws, address, payload)
-        ws.store.save_grades(plan.graded)
-        ws.store.record(
-            KINDS[plan.change.op],
-            who=who,
-            address=address,
-            old=_json(plan.edited.old),
-            new=_json(plan.edited.new),
-            why=why,
-        )
-        # One event per answer whose automatic grade moved: its history says why, and its
-        # version moves on, so a page that showed the old proposal cannot save over it unseen.
-        for before, (after, _) in zip(plan.before, plan.graded, strict=True):
-            if (before.auto_score, before.needs_review, before.verdicts) != (
-                after.auto_score, after.needs_review, after.verdicts
-            ):  # fmt: skip
-                ws.store.record(
-                    RESCORED,
-                    who=who,
-                    student=after.student,
-                    address=address,
-                    old=f"{before.auto_score:g}",
-                    new=f"{after.auto_score:g}",
-                    why=why,
-                )
-        write_atomically(ws.exam_path, plan.edited.text)
-    return plan.impact
+    return rubric_actions.apply(ws, address, change, version=version, who=who, why=why)
 
 
-def _plan(ws: Workspace, address: str, payload: Mapping[str, Any]) -> _Plan:
-    text = _read(ws.exam_path)
-    before = _load(text, ws.exam_path.name)
-    part = _part(before, address)
-    _check_version(ws, part, payload.get("version"))
-    change = parse_change(payload.get("change"), part)
-    try:
-        edited = _edit(text, address, change, ws.exam_path.name)
-    except ExamError as exc:
-        raise BadInput(f"the change was refused, nothing was saved: {exc}") from None
-    grades = ws.grades(address=address)
-    graded = _rescore(ws, before, edited.exam, grades, change)
-    impact = _impact(address, edited, change, grades, graded)
-    return _Plan(edited, change, list(grades), graded, impact)
-
-
-# Parsing the exam file is the slow step (ruamel, about 0.1 s for the example): a preview and
-# the save that follows it read the same text and make the same change, so each is done once.
-@lru_cache(maxsize=8)
-def _load(text: str, source: str) -> Exam:
-    return load_exam_text(text, source)
-
-
-@lru_cache(maxsize=8)
-def _edit(text: str, address: str, change: RubricChange, source: str) -> Edited:
-    return edit_rubric(text, address, change, source=source, before=_load(text, source))
-
-
-def _part(exam: Exam, address: str) -> Part:
-    try:
-        part = exam.part(address)
-    except KeyError:
-        raise NotFound(
-            f"no part {address!r} in the exam", fix="open a part from the queue"
-        ) from None
-    if not part.rubric:
-        raise BadInput(
-            f"part {address} has no rubric to edit (its key gives the marks)",
-            fix="write a 'rubric:' for it in exam.yaml first",
-        )
-    return part
-
-
-def _check_version(ws: Workspace, part: Part, seen: Any) -> None:
-    if not isinstance(seen, str) or not seen:
-        raise BadInput("no rubric version", fix="send the data-version the rubric editor showed")
-    if seen == rubric_version(part):
-        return
-    events = ws.store.events(student="", address=part.address)
-    events = [e for e in events if e.kind in KINDS.values()]
-    by = f" by {events[-1].who} at {events[-1].at}" if events else " (exam.yaml was edited)"
-    raise ConflictError(
-        f"the rubric of {part.address} was changed{by} since this page was loaded;"
-        " nothing was saved",
-        fix="reload the page to see the current rubric, then make the change again",
-        student="",
-        address=part.address,
-    )
-
-
-def parse_change(value: Any, part: Part) -> RubricChange:
+def parse_change(value: Any) -> RubricChange:
     """A change from a request: {"op": "edit"|"add"|"delete", "criterion", "text", "marks"}."""
     if not isinstance(value, dict):
         raise BadInput("no change named", fix='send "change": {"op": "edit", "criterion": ...}')
-    op, criterion = value.get("op"), _text(value.get("criterion"))
-    if op not in KINDS:
+    op, text = value.get("op"), value.get("text")
+    if not isinstance(op, str):
         raise BadInput(f"no rubric operation {op!r}", fix="use op edit, add or delete")
-    if not criterion:
-        raise BadInput("no criterion id", fix='send "criterion": "its id"')
-    known = {c.id for c in part.rubric}
-    text, marks = _optional_text(value.get("text")), _marks(value.get("marks"))
-    if op == "add":
-        if criterion in known:
-            raise BadInput(
-                f"{part.address} already has a criterion {criterion!r}", fix="choose another id"
-            )
-        if not text or marks is None:
-            raise BadInput("a new criterion needs a text and marks", fix="fill in both")
-    elif criterion not in known:
-        raise NotFound(
-            f"{part.address} has no criterion {criterion!r}",
-            fix=f"use one of: {', '.join(sorted(known))}",
-        )
-    elif op == "delete" and len(part.rubric) == 1:
-        raise BadInput(
-            f"{criterion!r} is the only criterion of {part.address}",
-            fix="add another first, or edit the rubric in exam.yaml",
-        )
-    elif op == "edit" and text is None and marks is None:
-        raise BadInput("nothing to change", fix='send a new "text" or "marks"')
-    return RubricChange(op, criterion, text, marks)
-
-
-def _optional_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
+    if text is not None and not isinstance(text, str):
         raise BadInput("a criterion's text must be some words", fix="write what earns the marks")
-    return value.strip()
+    marks = value.get("marks")
+    number = None if marks is None or marks == "" else parse_number(marks, "marks")
+    criterion = _text(value.get("criterion"))
+    return RubricChange(op, criterion, None if text is None else text.strip(), number)  # type: ignore[arg-type]
 
 
-def _marks(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadInput(f"marks {value!r} is not a number", fix="send e.g. 2 or -1")
-    try:
-        marks = float(value)
-    except ValueError:
-        raise BadInput(f"marks {value!r} is not a number", fix="send e.g. 2 or -1") from None
-    if not math.isfinite(marks) or marks == 0:
-        raise BadInput(
-            f"marks {value!r} must be a number other than 0",
-            fix="give marks to award (positive) or to deduct (negative), or delete the criterion",
-        )
-    return marks
-
-
-# re-scoring ----------------------------------------------------------------------------------
-
-
-def _rescore(
-    ws: Workspace, before: Exam, after: Exam, grades: Sequence[PartGrade], change: RubricChange
-) -> list[tuple[PartGrade, str]]:
-    """Each grade re-scored by the edited part, with the input hash it is to be stored with."""
-    if not grades:
-        return []
-    address = grades[0].address
-    part = after.part(address)
-    stored = ws.store.input_hashes()
-    fresh = {} if change.op == "add" else _fresh_hashes(ws, before, after, grades, stored)
-    return [
-        (_regrade(part, g, change), fresh.get(g.student, stored.get((g.student, address), "")))
-        for g in grades
-    ]
-
-
-def _regrade(part: Part, grade: PartGrade, change: RubricChange) -> PartGrade:
-    if change.op == "add":  # not re-scored: flagged until re-graded or marked
-        return grade if grade.unanswered else replace(grade, needs_review=True)
-    verdicts = grade.verdicts
-    if change.op == "delete":
-        verdicts = tuple(v for v in verdicts if v.criterion != change.criterion)
-    score, needs_review = score_part(part, verdicts)
-    return replace(grade, auto_score=score, verdicts=verdicts, needs_review=needs_review)
-
-
-def _fresh_hashes(
-    ws: Workspace,
-    before: Exam,
-    after: Exam,
-    grades: Sequence[PartGrade],
-    stored: Mapping[tuple[str, str], str],
-) -> dict[str, str]:
-    """Each up-to-date grade's input hash under the edited exam, by student.
-
-    Up to date means its stored hash is what `grading.plan` gives under the exam before, with
-    no judge or with the judge whose verdicts it holds; the new hash is taken the same way.
-    """
-    address = grades[0].address
-    answers = ws.store.answers(address=address)
-    judges = _judges(grades)
-    examples = ws.examples() if judges else {}  # reads every grade: only when a judge is in play
-    out: dict[str, str] = {}
-    for judge in [None, *judges]:
-        given = examples if judge else {}
-        old = grading.plan(before, answers, judge=judge, examples=given)
-        new = grading.plan(after, answers, judge=judge, examples=given)
-        now = {j.answer.student: j.input_hash for j in new}
-        for job in old:
-            if stored.get((job.answer.student, address)) == job.input_hash:
-                out[job.answer.student] = now[job.answer.student]
-    return out
-
-
-@dataclass  # not frozen: the Judge protocol's id and version are plain attributes
-class SeenJudge:
-    """A judge known only by the id@version its verdicts carry: enough for content hashes."""
-
-    id: str
-    version: str
-
-    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
-        """Only its id and version are used (for input hashes); asked anyway, it abstains,
-        as the Judge protocol says a judge that cannot decide must."""
-        reason = f"{self.id}@{self.version} is known here only by name"
-        return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
-
-
-def _judges(grades: Sequence[PartGrade]) -> list[SeenJudge]:
-    tags = {
-        v.produced_by
-        for g in grades
-        for v in g.verdicts
-        if "@" in v.produced_by and "#" not in v.produced_by  # checkers' tags carry #options
-    }
-    return [SeenJudge(*tag.rsplit("@", 1)) for tag in sorted(tags)]
-
-
-def _impact(
-    address: str,
-    edited: Edited,
-    change: RubricChange,
-    grades: Sequence[PartGrade],
-    graded: Sequence[tuple[PartGrade, str]],
-) -> Impact:
-    old = {g.student: g for g in grades}
-    used = [g for g, _ in graded if change.op == "add" or _used(old[g.student], change.criterion)]
-    changed = [g for g, _ in graded if abs(g.auto_score - old[g.student].auto_score) > 1e-9]
-    manual = sum(1 for g in changed if g.manual_score is not None)
-    part = edited.exam.part(address)
-    affected = sum(1 for g, _ in graded if triage.missing(part, g)) if change.op == "add" else 0
-    return Impact(
-        answers=len(graded),
-        used=len(used),
-        changed=len(changed),
-        manual=manual,
-        affected=affected,
-        version=rubric_version(part),
-        message=_message(change, len(used), len(changed), manual, affected),
-    )
-
-
-def _used(grade: PartGrade, criterion: str) -> bool:
-    return any(v.criterion == criterion for v in grade.verdicts)
-
-
-def _message(change: RubricChange, used: int, changed: int, manual: int, affected: int) -> str:
-    name, answers = repr(change.criterion), _n(used, "answer")
-    if change.op == "add":
-        return (
-            f"Adds {name}: {_n(affected, 'graded answer')} will show as affected until re-graded"
-            " ('gradewise grade') or marked; no score changes now."
-        )
-    hidden = f" ({manual} behind a manual mark, which stays)" if manual else ""
-    moves = f"{_n(changed, 'score')} change{'s' if changed == 1 else ''}{hidden}"
-    if change.op == "delete":
-        return f"Deletes {name}: re-scores {answers} without it; {moves}."
-    if change.marks is None:
-        return f"Changes the text of {name}: the feedback of {answers}; no score changes."
-    return f"Re-scores {answers} that used {name}: {moves}."
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-# the file --------------------------------------------------------------------------------------
-
-
-def _read(path: Path) -> str:
-    return path.read_bytes().decode("utf-8-sig")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace the file's text at once: a reader sees the old file or the new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _json(criterion: Criterion | None) -> str | None:
-    if criterion is None:
-        return None
-    return json.dumps({"id": criterion.id, "text": criterion.text, "marks": criterion.marks})
+def _version(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _text(value: Any) -> str:
