@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from gradewise.actions.common import (
@@ -133,11 +133,12 @@ def plain(score: float | None, *, comment: str = "") -> ManualMark | None:
 
 def check_mark(exam: Exam, part: Part, mark: ManualMark) -> ManualMark:
     """The mark with its texts stripped, or BadInput saying which rule it breaks."""
-    _check_items(exam, part, mark.items)
+    _check_items(exam, part, tuple(mark.items))
     reason = bounded(mark.reason, "the reason", TEXT_LIMIT)
     _check_adjustment(part, mark, reason)
     comment = bounded(mark.comment, "the comment", COMMENT_LIMIT)
-    return replace(mark, reason=reason, comment=comment)
+    items, adjustment = tuple(mark.items), float(mark.adjustment)
+    return ManualMark(items, adjustment, reason, comment)
 
 
 def _check_items(exam: Exam, part: Part, items: Sequence[str]) -> None:
