@@ -215,6 +215,9 @@ def test_bad_score_is_400(client: TestClient, ws: Workspace, score: Any, says: s
     assert ws.store.events("s2024002", "II.10.a") == []
 
 
+ONE = {"answers": [{"student": "s2024002", "version": 0}]}
+
+
 @pytest.mark.parametrize(
     "payload, status, says",
     [
@@ -229,6 +232,12 @@ def test_bad_score_is_400(client: TestClient, ws: Workspace, score: Any, says: s
             400,
             "named twice",
         ),  # one answer twice in one request
+        ({**ONE, "items": "l1"}, 400, "a list of item ids"),  # items as one string
+        ({**ONE, "items": [1]}, 400, "a list of item ids"),  # ids that are no text
+        ({**ONE, "items": ["l1"], "adjust": "x"}, 400, "adjust 'x' is not a number"),
+        ({**ONE, "items": ["l1"], "reason": 3}, 400, "reason must be text"),
+        ({**ONE, "items": ["zz"]}, 400, "'zz' is not an item of II.10.a"),  # the action's rule
+        ({**ONE, "score": 1, "comment": ["x"]}, 400, "comment must be text"),
     ],
 )
 def test_bad_mark_request(
@@ -236,6 +245,21 @@ def test_bad_mark_request(
 ) -> None:
     reply = client.post("/part/II.10.a/mark", json=payload)
     assert reply.status_code == status and says in reply.json()["error"]
+
+
+def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> None:
+    body = {**ONE, "items": ["l1"], "adjust": "-0.5", "reason": "vague", "comment": "cite it"}
+    (done,) = mark(client, "II.10.a", **body).json()["answers"]
+    assert done["mark"] == {"items": ["l1"], "adjustment": -0.5, "reason": "vague",
+                            "comment": "cite it"}  # fmt: skip
+    assert (done["manual_score"], done["score"], done["old"]) == (1.5, 1.5, None)
+    page = client.get("/part/II.10.a").text
+    assert 'value="cite it"' in page and 'value="vague"' in page  # the card shows the mark
+    again = [{"student": "s2024002", "version": done["version"]}]
+    reply = client.post("/part/II.10.a/accept", json={"answers": again})
+    assert reply.status_code == 200 and reply.json()["message"] == "Accepted: 1 mark"
+    (accepted,) = reply.json()["answers"]
+    assert accepted["old"] == done["mark"] and accepted["score"] == accepted["auto_score"]
 
 
 def test_mark_on_a_bad_part_is_404(client: TestClient) -> None:

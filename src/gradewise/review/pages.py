@@ -60,6 +60,7 @@ class CriterionView:
     index: int
     criterion: Criterion
     verdict: Verdict | None
+    applied: bool | None = None  # by a grader's mark (None: no human mark yet)
 
     @property
     def score(self) -> float | None:
@@ -67,6 +68,9 @@ class CriterionView:
 
     @property
     def on(self) -> bool:
+        """Applied by the grader's mark; with none yet, met in the machine's proposal."""
+        if self.applied is not None:
+            return self.applied
         return self.verdict is not None and self.verdict.status is Status.MET
 
 
@@ -295,8 +299,11 @@ def answer_view(
 ) -> AnswerView:
     """One answer as a card: rendered text with its evidence marked, verdicts per criterion."""
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
+    # A plain mark applies no items: the toggles show the machine's proposal then.
+    items = set(grade.mark.items) if grade and grade.mark and grade.mark.items else None
     criteria = tuple(
-        CriterionView(i, c, verdicts.get(c.id)) for i, c in enumerate(part.criteria, 1)
+        CriterionView(i, c, verdicts.get(c.id), None if items is None else c.id in items)
+        for i, c in enumerate(part.criteria, 1)
     )
     known = {c.id for c in part.criteria}
     return AnswerView(
