@@ -152,7 +152,9 @@ def test_mark_by_item_keys_then_an_item_change_moves_the_hand_marks(
         page.keyboard.press("2")  # w1, on or off
         page.keyboard.press("3")  # w2, on or off
         on = card.locator('button.criterion[aria-pressed="true"]')
-        applied[student] = [str(on.nth(i).get_attribute("data-criterion")) for i in range(on.count())]
+        applied[student] = [
+            str(on.nth(i).get_attribute("data-criterion")) for i in range(on.count())
+        ]
         page.keyboard.press("Enter")
         expect(card.locator(".state")).to_have_text("marked")
     marks = {g.student: g.mark for g in open_workspace(example).grades(address=PART)}

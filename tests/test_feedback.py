@@ -107,6 +107,8 @@ ANSWERS = [
     Answer("s2", "I.2", "-3 <b>bold</b>"),
     Answer("s2", "I.3", ""),
 ]
+
+
 def page(student: str) -> str:
     pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS)
     [fb] = [p for p in pages if p.student == student]
@@ -164,7 +166,9 @@ def test_page_never_shows(student: str, absent: str) -> None:
 
 def test_grader_mark_that_differs_hides_the_automatic_verdicts() -> None:
     mark = ManualMark(adjustment=1.0, reason="rounding")
-    grades = [PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal"),), False, 1.0, mark)]
+    grades = [
+        PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal"),), False, 1.0, mark)
+    ]
     [result] = results(EXAM, grades, SCRIPTS[:1])
     part = feedback.build(EXAM, result, grades, ANSWERS).sections[0].parts[0][0]
     assert part.criteria == () and part.note == "rounding" and part.score == 1.0

@@ -153,7 +153,12 @@ def test_mark_one_answer_is_stored_and_audited(client: TestClient, ws: Workspace
     assert done["version"] > 0
     assert ws.grades("s2024002", "II.10.a")[0].manual_score == 2.5
     (event,) = ws.store.events("s2024002", "II.10.a")
-    assert (event.who, event.old, event.new, event.why) == (WHO, None, '{"adjustment": 2.5}', "good")
+    assert (event.who, event.old, event.new, event.why) == (
+        WHO,
+        None,
+        '{"adjustment": 2.5}',
+        "good",
+    )
     assert version(client, "II.10.a", "s2024002") == done["version"]
 
 
