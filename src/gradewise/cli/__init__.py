@@ -17,6 +17,7 @@ from gradewise.cli import (
     judges,
     report,
     review,
+    rubric,
     run,
     scripts,
     users,
@@ -52,6 +53,7 @@ cli.add_command(run.grade)
 cli.add_command(run.results)
 cli.add_command(review.review)
 cli.add_command(grades.grades)
+cli.add_command(rubric.rubric)
 cli.add_command(export.export)
 cli.add_command(judges.judges)
 cli.add_command(evaluate.evaluate_command)
