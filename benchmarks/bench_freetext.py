@@ -73,8 +73,8 @@ def main() -> None:
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
         return
-    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc",
-               "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled",
+               "QWK mean/q", "acc", "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
     if args.throughput:
         throughput(files)
         return
@@ -198,7 +198,7 @@ def throughput(files: list[Path]) -> None:
 
 
 def _row(judge_id: str, m: Metrics) -> str:
-    figures = (m.pearson, m.rmse, m.qwk, m.accuracy, m.macro_f1, m.weighted_f1, m.coverage)
+    figures = m.figures()
     cells = ["—" if math.isnan(v) else f"{v:.3f}" for v in figures]
     return (
         f"| {judge_id} | {m.dataset} | {m.split} | {m.protocol} | {m.n} | "

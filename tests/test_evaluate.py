@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import random
@@ -381,7 +382,8 @@ def test_report_is_plain_json_with_nan_as_null() -> None:
     assert isinstance(report, Report) and report.judge == "spy"
     data = report.to_dict()
     [m] = data["results"]  # type: ignore[misc]
-    assert m["qwk"] is None  # grades like 4.5 are not integers: no kappa
+    assert m["qwk_pooled"] is None  # grades like 4.5 (question 1.1) are not whole: no kappa
+    assert m["qwk_per_question"] == 0.0  # question 1.2's grades are whole; a constant guess: 0
     json.dumps(data)  # no NaN, no custom types
 
 
@@ -417,3 +419,73 @@ def test_cli_evaluate_bad_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["evaluate", str(path)])
     assert result.exit_code != 0 and "missing column(s)" in result.output
     assert "Traceback" not in result.output
+
+
+class Fixed:
+    """Predicts a fixed score (out of 3) per answer text, with a fixed confidence."""
+
+    id = "fixed"
+    version = "1"
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+
+    def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
+        return [Judgement(Status.PARTIAL, self.scores[i.answer] / 3, 0.7) for i in items]
+
+
+def _three(qid: str, grades: Sequence[int]) -> list[GradedAnswer]:
+    return [
+        GradedAnswer("pts", "test", qid, "q", "r", f"{qid}-{i}", f"{qid}-{i}", g, 3.0)
+        for i, g in enumerate(grades)
+    ]
+
+
+def test_qwk_is_reported_pooled_and_as_the_mean_over_questions() -> None:
+    rows = _three("1", [0, 1, 2, 3]) + _three("2", [0, 1, 2, 3])
+    # Question 1 predicted exactly (kappa 1); question 2 always 1 (kappa 0: no better than chance).
+    judge = Fixed({**{f"1-{i}": g for i, g in enumerate([0, 1, 2, 3])},
+                   **{f"2-{i}": 1 for i in range(4)}})  # fmt: skip
+    [m] = evaluate(rows, judge, ("zero-shot",)).results
+    assert m.qwk_per_question == pytest.approx(0.5)  # (1 + 0) / 2
+    assert m.qwk_pooled == pytest.approx(qwk([0, 1, 2, 3] * 2, [0, 1, 2, 3, 1, 1, 1, 1]))
+    assert m.qwk_pooled == pytest.approx(0.625)  # squared misses 6, against 16 by chance
+
+
+def test_qwk_per_question_skips_questions_with_one_answer() -> None:
+    rows = _three("1", [0, 3]) + _three("2", [2])
+    judge = Fixed({"1-0": 0, "1-1": 3, "2-0": 0})
+    [m] = evaluate(rows, judge, ("zero-shot",)).results
+    assert m.qwk_per_question == pytest.approx(1.0)  # question 2 alone says nothing of agreement
+
+
+def test_cli_evaluate_labels_both_kappas(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["evaluate", str(FIXTURES / "tiny.csv"), "--protocol", "zero-shot", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    [m] = json.loads(result.output)["results"]
+    assert "qwk_pooled" in m and "qwk_per_question" in m and "qwk" not in m
+    table = CliRunner().invoke(cli, ["evaluate", str(FIXTURES / "tiny.csv"), "--k", "2"])
+    assert "QWK pooled" in table.output and "QWK mean/q" in table.output
+
+
+def test_cli_evaluate_writes_one_prediction_per_predicted_answer(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "predictions.csv"
+    result = CliRunner().invoke(
+        cli, ["evaluate", str(FIXTURES / "tiny.csv"), "--k", "2", "--predictions", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames == ["dataset", "split", "protocol", "question_id", "answer_id",
+                                 "score", "predicted", "confidence"]  # fmt: skip
+    # 8 zero-shot predictions, then 4 k-shot:2 (the 2 marked per question are not predicted).
+    assert [r["protocol"] for r in rows] == ["zero-shot"] * 8 + ["k-shot:2"] * 4
+    first = rows[0]
+    assert (first["dataset"], first["split"], first["question_id"]) == ("toy", "all", "1.1")
+    assert first["answer_id"] == "a1" and float(first["score"]) == 5.0
+    assert 0 <= float(first["predicted"]) <= 5 and 0 <= float(first["confidence"]) <= 1
+    graded = {r.answer_id for r in read_graded(FIXTURES / "tiny.csv")}
+    assert {r["answer_id"] for r in rows} <= graded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from gradewise.judges.learned import (
 )
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.model import Status
+from test_part import QUESTION, REFERENCE, synthetic_part
 
 QUESTIONS = YAML(typ="safe").load(
     (Path(__file__).parent / "fixtures" / "freetext" / "questions.yaml").read_text()
@@ -211,3 +213,75 @@ def test_the_forest_shifts_to_the_graders_scale_only_on_a_point_scale(
     monkeypatch.setattr(learned, "SHIFT_PRIOR", None)
     without = JUDGE.judge_many([item])[0].fraction
     assert (with_shift != without) is shifted
+
+
+def _class(marked: int, n: int = 160) -> tuple[list[JudgeItem], np.ndarray]:
+    """A class's answers to one part (tests/test_part.py's synthetic set), `marked` of them
+    marked by a human; the items to judge and their true fractions."""
+    answers = synthetic_part(n, seed=5)
+    examples = tuple(Example(t, g / 3) for t, g in answers[:marked])
+    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+             for t, _ in answers[marked:]]  # fmt: skip
+    return items, np.array([g / 3 for _, g in answers[marked:]])
+
+
+def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items, truth = _class(80)
+    judged = JUDGE.judge_many(items)
+    fit = JUDGE.lesson(items)
+    assert isinstance(fit, learned.ShotFit) and fit.part is not None
+    assert set(fit.part.weights) == {"words", "meaning", "forest"}
+    part_error = np.abs([j.fraction for j in judged] - truth).mean()
+    monkeypatch.setattr(learned._part, "MIN_MARKS", 10**6)  # the forest alone, as before
+    forest_error = np.abs([j.fraction for j in JUDGE.judge_many(items)] - truth).mean()
+    assert part_error <= forest_error and part_error < 0.15
+
+
+def test_with_many_marks_predictions_are_on_the_parts_grade_scale() -> None:
+    items, _ = _class(60)
+    grades = {round(j.fraction * 3, 3) for j in JUDGE.judge_many(items)}
+    assert grades <= {0.0, 1.0, 2.0, 3.0} and {0.0, 3.0} <= grades  # the ends are reached
+
+
+@pytest.mark.parametrize(
+    "marks, part_model",
+    [
+        ([1.0] * 50, False),  # one grade level only: the forest, as before
+        ([0.0, 1.0] * 19, False),  # 38 marks: too few for a model of the part
+        ([0.0, 1.0] * 20, True),  # 40 marks, two levels
+    ],
+)
+def test_a_part_model_needs_enough_and_varied_marks(marks: list[float], part_model: bool) -> None:
+    texts = [t for t, _ in synthetic_part(len(marks) + 5, seed=6)]
+    examples = tuple(Example(t, m) for t, m in zip(texts, marks, strict=False))
+    items = [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts[-5:]]
+    fit = JUDGE.lesson(items)
+    assert isinstance(fit, learned.ShotFit) and (fit.part is not None) is part_model
+
+
+def test_two_marks_and_many_answers_are_never_auto_accepted() -> None:
+    texts = [t for t, _ in synthetic_part(400, seed=7)]
+    examples = (Example(texts[0], 1.0), Example(texts[1], 0.0))
+    judged = JUDGE.judge_many(
+        [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts[2:]]
+    )
+    assert max(j.confidence for j in judged) < 0.95
+
+
+def test_the_same_answer_marked_none_and_full_is_never_sure() -> None:
+    texts = [t for t, _ in synthetic_part(30, seed=8)]
+    contradicting = tuple(Example(texts[i // 2], float(i % 2)) for i in range(48))  # 0 and 1 each
+    judged = JUDGE.judge_many(
+        [JudgeItem(QUESTION, REFERENCE, t, examples=contradicting, group="v") for t in texts]
+    )
+    assert max(j.confidence for j in judged) < 0.8
+
+
+def test_a_10000_word_answer_among_many_marks_is_judged() -> None:
+    items, _ = _class(40, n=45)
+    long = replace(items[0], answer="overfitting and hyperparameters " * 5000)
+    judged = JUDGE.judge_many([long, *items[1:]])
+    assert judged[0].status is Status.NEEDS_REVIEW  # too long for the model to read whole
+    assert all(0.0 <= j.fraction <= 1.0 for j in judged)

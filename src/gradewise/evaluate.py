@@ -35,7 +35,7 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -83,13 +83,20 @@ class Metrics:
     n: int
     pearson: float
     rmse: float
-    qwk: float
+    qwk_pooled: float  # one kappa over every answer of every question
+    qwk_per_question: float  # the mean of each question's own kappa (point-scale benchmarks)
     accuracy: float
     macro_f1: float
     weighted_f1: float
     coverage: float
     answers_per_s: float
     reliability: tuple[tuple[float, float, int, float, float], ...] = field(default=())
+
+    def figures(self) -> tuple[float, ...]:
+        """The tables' columns: r, RMSE, QWK pooled, QWK mean per question, accuracy,
+        macro-F1, weighted F1, coverage."""
+        return (self.pearson, self.rmse, self.qwk_pooled, self.qwk_per_question, self.accuracy,
+                self.macro_f1, self.weighted_f1, self.coverage)  # fmt: skip
 
 
 # reading ------------------------------------------------------------------------------------
@@ -463,7 +470,6 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
     scales = _grade_scales(rows)
     agree = [_agree(p, binary, scales) for p in predictions]
     truth_labels, guess_labels = _labels(predictions, binary, scales)
-    integer = all(float(s).is_integer() for s in human)
     confidence = [p.confidence for p in predictions]
     first = rows[0] if rows else None
     return Metrics(
@@ -473,7 +479,8 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
         n=len(rows),
         pearson=pearson(g_scale, h_scale),
         rmse=rmse(g_scale, h_scale),
-        qwk=qwk([int(h) for h in human], [round(g) for g in guess]) if integer else math.nan,
+        qwk_pooled=_kappa(predictions),
+        qwk_per_question=_mean_kappa(predictions),
         accuracy=accuracy(truth_labels, guess_labels),
         macro_f1=macro_f1(truth_labels, guess_labels),
         weighted_f1=weighted_f1(truth_labels, guess_labels),
@@ -481,6 +488,25 @@ def metrics(predictions: Sequence[Prediction], *, protocol: str, seconds: float)
         answers_per_s=len(rows) / seconds if seconds > 0 else math.nan,
         reliability=reliability(agree, confidence),
     )
+
+
+def _kappa(predictions: Sequence[Prediction]) -> float:
+    """QWK of the human's grades and the predictions rounded; NaN unless the grades are whole."""
+    human = [p.row.score for p in predictions]
+    if not all(float(h).is_integer() for h in human):
+        return math.nan
+    return qwk([int(h) for h in human], [round(p.score) for p in predictions])
+
+
+def _mean_kappa(predictions: Sequence[Prediction]) -> float:
+    """The mean over questions of each question's own kappa (questions with one answer, or
+    whose kappa is undefined, left out); NaN where none has one."""
+    by_question: dict[tuple[str, str], list[Prediction]] = defaultdict(list)
+    for p in predictions:
+        by_question[_key(p.row)].append(p)
+    kappas = [_kappa(group) for group in by_question.values() if len(group) > 1]
+    kappas = [k for k in kappas if not math.isnan(k)]
+    return sum(kappas) / len(kappas) if kappas else math.nan
 
 
 def _labels(
@@ -503,10 +529,13 @@ class Report:
     version: str
     seed: int
     results: tuple[Metrics, ...]
+    # (protocol, prediction) for every answer predicted: `write_predictions`, not the JSON.
+    predictions: tuple[tuple[str, Prediction], ...] = field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-able values; NaN (a metric that does not apply) becomes null."""
-        out = asdict(self)
+        out = asdict(replace(self, predictions=()))
+        del out["predictions"]
         out["results"] = [
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in m.items()}
             for m in out["results"]
@@ -531,6 +560,7 @@ def evaluate(
     already-marked answers of their questions.
     """
     results = []
+    kept: list[tuple[str, Prediction]] = []
     splits = _by_split(rows)
     for (dataset, split), group in sorted(splits.items()):
         if split == "train":
@@ -540,7 +570,24 @@ def evaluate(
             predictions, seconds = _run(judge, protocol, group, training, seed, choose)
             if predictions:
                 results.append(metrics(predictions, protocol=protocol, seconds=seconds))
-    return Report(judge.id, judge.version, seed, tuple(results))
+                kept += [(protocol, p) for p in predictions]
+    return Report(judge.id, judge.version, seed, tuple(results), tuple(kept))
+
+
+PREDICTION_COLUMNS = ("dataset", "split", "protocol", "question_id", "answer_id", "score",
+                      "predicted", "confidence")  # fmt: skip
+
+
+def write_predictions(path: Path, report: Report) -> None:
+    """One CSV row per predicted answer (`PREDICTION_COLUMNS`): the human's score, the judge's
+    prediction on the same scale and its confidence, so any other figure can be computed."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PREDICTION_COLUMNS)
+        for protocol, p in report.predictions:
+            r = p.row
+            writer.writerow([r.dataset, r.split, protocol, r.question_id, r.answer_id,
+                             f"{r.score:g}", f"{p.score:.4f}", f"{p.confidence:.4f}"])  # fmt: skip
 
 
 def _run(

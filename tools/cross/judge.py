@@ -202,7 +202,7 @@ def main() -> None:
     for name in sys.argv[3:]:
         for m in evaluate(read_graded(DATA / name), judge, sys.argv[2].split(",")).results:
             print(f"| cross | {m.dataset} | {m.split} | {m.protocol} | {m.n} | {m.pearson:.3f} | "
-                  f"{m.rmse:.3f} | {m.qwk:.3f} | {m.accuracy:.3f} | {m.macro_f1:.3f} | "
+                  f"{m.rmse:.3f} | {m.qwk_pooled:.3f} | {m.accuracy:.3f} | {m.macro_f1:.3f} | "
                   f"{m.weighted_f1:.3f} | {m.coverage:.3f} |", flush=True)  # fmt: skip
 
 

@@ -14,12 +14,20 @@ import click
 from gradewise import agreement
 from gradewise.cli.common import echo_json, output_file, table, workspace
 from gradewise.errors import WorkspaceError
-from gradewise.evaluate import Metrics, evaluate, first_questions, read_graded, seeded_choice
+from gradewise.evaluate import (
+    Metrics,
+    evaluate,
+    first_questions,
+    read_graded,
+    seeded_choice,
+    write_predictions,
+)
 from gradewise.judges.llm import spend_line
 from gradewise.judges.registry import Configurable, Judge, judges
 
-COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "macro-F1", "w-F1",
-           "coverage", "answers/s"]  # fmt: skip
+# QWK pooled: one kappa over all answers; mean/q: the mean of the questions' own kappas.
+COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled", "QWK mean/q", "acc",
+           "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
 
 
 @click.command("evaluate")
@@ -60,12 +68,17 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK", "acc", "mac
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON here."
 )
+@click.option(
+    "--predictions", "predictions_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every prediction here (CSV: dataset, split, protocol, question_id, "
+    "answer_id, score, predicted, confidence).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def evaluate_command(
     ctx: click.Context, data: Path | None, human: Path | None, worst: int, judge_id: str,
     protocol: str, shots: tuple[int, ...], seed: int, selection: str, limit_questions: int | None,
-    config_file: Path | None, output: Path | None, as_json: bool,
+    config_file: Path | None, output: Path | None, predictions_file: Path | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Measure a judge against human grades in DATA (the graded-answers CSV format), or with
     --human compare this exam's grades with a second grader's (answer_id STUDENT:PART, as
@@ -97,6 +110,8 @@ def evaluate_command(
         found["llm_spend"] = spent
     if output:
         output_file(output).write_text(json.dumps(found, indent=2), encoding="utf-8")
+    if predictions_file:
+        write_predictions(output_file(predictions_file), report)
     if as_json:
         echo_json(found)
         return
@@ -126,16 +141,7 @@ def _protocols(choice: str, shots: tuple[int, ...]) -> list[str]:
 
 
 def _figures(m: Metrics) -> list[float]:
-    return [
-        m.pearson,
-        m.rmse,
-        m.qwk,
-        m.accuracy,
-        m.macro_f1,
-        m.weighted_f1,
-        m.coverage,
-        m.answers_per_s,
-    ]
+    return [*m.figures(), m.answers_per_s]
 
 
 def _fmt(value: float) -> str:

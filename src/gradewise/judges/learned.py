@@ -13,7 +13,12 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   serves every part, however many answers its human has marked. On a point-scale part its
   fractions move by its mean miss on the marked answers, each predicted from the others;
 - confidence: a logistic curve (Platt scaling) over how far the fraction is from the middle,
-  one for each of the two cases, no surer than the forest proved on the part's marked answers.
+  one for each of the two cases, no surer than the forest proved on the part's marked answers;
+- once a part has enough marks (judges/_part.py), a model of that part alone — ridge over its
+  answers' TF-IDF n-grams, and over their sentence embeddings and alignment features — blended
+  with the forest by the held-out errors of each on the part's marks, put on the grades the
+  human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
+  agreed with them (held out), so coverage rises with every mark.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
+from gradewise.judges import _part
 from gradewise.judges._calibrate import Calibration
 from gradewise.judges._embed import DIM, Encoder
 from gradewise.judges._learn import neighbours, zero_shot_confidence
@@ -45,6 +51,7 @@ from gradewise.judges.similarity import (
     _logit,
     _references,
     _sigmoid,
+    _target,
     features,
     fit_group,
 )
@@ -66,8 +73,10 @@ SHOT_FEATURES = (*LEARNED_FEATURES, "zero", "neighbours", "nearest_mark", "neare
 # keeps apart (BENCHMARKS.md).
 ZERO_CONFIDENCE = ("sureness",)
 SHOT_CONFIDENCE = ("sureness", "log_marked")
-# Held-out error (the confidence cap) is measured on at most this many marked answers.
+# Held-out error (the confidence cap) is measured on at most this many marked answers; once a
+# part has its own model, the blend's weights, thresholds and confidence on at most PART_HELD_OUT.
 HELD_OUT = 50
+PART_HELD_OUT = 100
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
 # shrunk toward no shift as if this many more answers had been missed by nothing.
 SHIFT_PRIOR: float | None = 5.0
@@ -103,6 +112,7 @@ class ShotFit(GroupFit):
 
     fractions: Mapping[str, float] = field(default_factory=dict)
     confidences: Mapping[str, float] = field(default_factory=dict)
+    part: _part.PartFit | None = None  # the part's own model, once its marks are enough
 
 
 class LearnedJudge(SimilarityJudge):
@@ -152,13 +162,13 @@ class LearnedJudge(SimilarityJudge):
         fit = lessons.of(item) if item.examples and self.forest else None
         if not isinstance(fit, ShotFit):
             return super()._with_examples(item, zero, vectors, lessons)
-        fraction = fit.fractions[item.answer]
-        # No surer than the forest proved on this part's marked answers.
-        return fraction, min(fit.confidences[item.answer], 1.0 - fit.error)
+        return fit.fractions[item.answer], fit.confidences[item.answer]
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
-        marked answers, each predicted from the others (the part's confidence cap)."""
+        marked answers, each predicted from the others (the part's confidence cap); with
+        enough marks, the part's own model blended with the forest (see judges/_part.py).
+        `members` are the items of the group being judged (they share the marked answers)."""
         if self.forest is None:
             return super()._fit_group(members, vectors)
         item = members[0]
@@ -168,40 +178,84 @@ class LearnedJudge(SimilarityJudge):
         vecs = np.stack([_vector(vectors, e.answer) for e in item.examples])
         curve = fit_group(zeros.tolist(), marks.tolist())
         answers = list(dict.fromkeys(m.answer for m in members))
-        rows = []
-        for answer in answers:
-            f = self.features(item, answer, vectors)
-            rows.append(shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer),
-                                      marks, zeros, curve))  # fmt: skip
+        own = [self.features(item, answer, vectors) for answer in answers]
+        rows = [shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer), marks, zeros,
+                              curve) for f, answer in zip(own, answers, strict=True)]  # fmt: skip
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
-        errors = []
-        held, guesses = [], []
-        for i in range(min(len(marks), HELD_OUT)):
-            others = np.arange(len(marks)) != i
-            if not others.any():  # one marked answer: the logistic model must guess it
-                errors.append(abs(zeros[i] - marks[i]))
-                continue
-            curve_i = fit_group(zeros[others].tolist(), marks[others].tolist())
-            held.append(i)
-            guesses.append(shot_features(marked[i], zeros[i], vecs[others] @ vecs[i],
-                                         marks[others], zeros[others], curve_i))  # fmt: skip
-        if guesses:
-            predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0)
-            errors += np.abs(predicted - marks[held]).tolist()
-            # On a point scale (marks between none and full), a grader kinder or harsher than
-            # the forest expects shows as a mean miss; right/wrong marks show no such scale.
-            if SHIFT_PRIOR is not None and ((marks > 0) & (marks < 1)).any():
-                miss = float((marks[held] - predicted).sum()) / (len(held) + SHIFT_PRIOR)
-                fractions = np.clip(fractions + miss, 0.0, 1.0)
+        per_part = _part.enough(marks.tolist())
+        held, errors = self._held_out(
+            marked, zeros, vecs, marks, PART_HELD_OUT if per_part else HELD_OUT
+        )
+        # On a point scale (marks between none and full), a grader kinder or harsher than
+        # the forest expects shows as a mean miss; right/wrong marks show no such scale.
+        if SHIFT_PRIOR is not None and len(held) and ((marks > 0) & (marks < 1)).any():
+            miss = float((marks[: len(held)] - held).sum()) / (len(held) + SHIFT_PRIOR)
+            fractions = np.clip(fractions + miss, 0.0, 1.0)
+        if per_part:
+            forest = _part.Candidate("forest", held, fractions)
+            return self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
             )
         else:
             sure = np.array([zero_shot_confidence(f) for f in fractions])
-        return ShotFit(curve[0], curve[1], float(np.mean(errors)),
+        error = float(np.mean(errors))
+        # No surer than the forest proved on this part's marked answers.
+        sure = np.minimum(sure, 1.0 - error)
+        return ShotFit(curve[0], curve[1], error,
                        dict(zip(answers, fractions.tolist(), strict=True)),
                        dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip
+
+    def _held_out(
+        self, marked: list[list[float]], zeros: np.ndarray, vecs: np.ndarray, marks: np.ndarray,
+        limit: int,
+    ) -> tuple[np.ndarray, list[float]]:  # fmt: skip
+        """(the forest's fractions for the first `limit` marked answers, each predicted from
+        the other marks; the absolute misses, where one mark alone is the logistic model's)."""
+        if len(marks) == 1:
+            return np.zeros(0), [abs(float(zeros[0] - marks[0]))]
+        guesses = []
+        for i in range(min(len(marks), limit)):
+            others = np.arange(len(marks)) != i
+            curve_i = fit_group(zeros[others].tolist(), marks[others].tolist())
+            guesses.append(shot_features(marked[i], zeros[i], vecs[others] @ vecs[i],
+                                         marks[others], zeros[others], curve_i))  # fmt: skip
+        predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0) if self.forest else np.zeros(0)
+        return predicted, np.abs(predicted - marks[: len(predicted)]).tolist()
+
+    def _part_fit(
+        self, item: JudgeItem, answers: list[str], own: list[list[float]],
+        marked: list[list[float]], marks: np.ndarray, vectors: Vectors,
+        forest: _part.Candidate, curve: tuple[float, float],
+    ) -> ShotFit:  # fmt: skip
+        """The part's own model (words; meaning and alignment features) blended with the
+        forest by their held-out errors on the part's marks, on the part's grade scale."""
+        texts = sorted({*answers, *(e.answer for e in item.examples)})
+        index = {t: i for i, t in enumerate(texts)}
+        aligned = dict(zip([e.answer for e in item.examples], marked, strict=True))
+        aligned.update(zip(answers, own, strict=True))
+        feats = np.array([aligned[t] for t in texts])
+        feats = (feats - feats.mean(axis=0)) / np.maximum(feats.std(axis=0), 1e-9)
+        meaning = np.hstack([np.stack([_vector(vectors, t) for t in texts]),
+                             feats / math.sqrt(feats.shape[1])])  # fmt: skip
+        fit = _part.fit_part(
+            marks,
+            np.array([index[e.answer] for e in item.examples]),
+            np.array([index[a] for a in answers]),
+            {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
+            [forest],
+        )
+        return ShotFit(curve[0], curve[1], fit.held_out_error,
+                       dict(zip(answers, fit.fractions.tolist(), strict=True)),
+                       dict(zip(answers, fit.confidence.tolist(), strict=True)), fit)  # fmt: skip
+
+    def lesson(self, items: Sequence[JudgeItem]) -> GroupFit:
+        """What the marked answers of the first item's group teach, fitted on the items of
+        that group (the fit `judge_many` uses for them)."""
+        targets = [_target(item) for item in items]
+        vectors = self._vectors(targets)
+        return Lessons(self, targets, vectors).of(targets[0])
 
     def feature_matrix(self, items: Sequence[JudgeItem]) -> np.ndarray:
         """Every feature of every item's answer: what a fit learns from."""

@@ -38,7 +38,7 @@ from gradewise.judges.lexical import (
     word_score,
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
-from gradewise.judges.registry import Judge, JudgeItem, Judgement
+from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.select import cosine_matrix, seeded_order, teach_order
 from gradewise.model import Status
 
@@ -190,21 +190,29 @@ class Lessons:
 
     def __init__(self, judge: SimilarityJudge, items: Sequence[JudgeItem], vectors: Vectors):
         self.judge, self.vectors = judge, vectors
+        self.known: dict[tuple[int, str, str], int] = {}
+        self.groups: dict[tuple[str, str, tuple[Example, ...]], int] = {}
         self.members: dict[Hashable, list[JudgeItem]] = {}
         for item in items:
             if item.examples:
-                self.members.setdefault(_lesson_key(item), []).append(item)
+                self.members.setdefault(self._key(item), []).append(item)
         self.fits: dict[Hashable, GroupFit] = {}
 
+    def _key(self, item: JudgeItem) -> Hashable:
+        """The group's number. Items of a part often share one tuple of marked answers, and
+        hashing it for every item costs more than the fit once a part has a hundred marks:
+        each tuple object is hashed once, then known by its identity."""
+        fast = (id(item.examples), item.group, item.reference)
+        if fast not in self.known:
+            full = (item.group, item.reference, item.examples)
+            self.known[fast] = self.groups.setdefault(full, len(self.groups))
+        return self.known[fast]
+
     def of(self, item: JudgeItem) -> GroupFit:
-        key = _lesson_key(item)
+        key = self._key(item)
         if key not in self.fits:
             self.fits[key] = self.judge._fit_group(self.members.get(key, [item]), self.vectors)
         return self.fits[key]
-
-
-def _lesson_key(item: JudgeItem) -> Hashable:
-    return (item.group, item.reference, item.examples)
 
 
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
