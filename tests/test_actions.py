@@ -203,6 +203,43 @@ def test_a_deleted_item_no_longer_counts_in_hand_marks(ws: Workspace) -> None:
     assert open_workspace(ws.root).grades(S1, "II.7.a")[0].manual_score == 1
 
 
+@pytest.mark.parametrize(
+    "change, error, says",
+    [
+        (RubricChange("edit", "zz", marks=1), NotFound, "no criterion 'zz'"),  # unknown item
+        (RubricChange("rename", "w3"), BadInput, "no rubric operation"),  # no such operation
+        (RubricChange("edit", " ", marks=1), BadInput, "no criterion id"),
+        (RubricChange("edit", "w3", marks=0), BadInput, "other than 0"),  # worth nothing
+        (RubricChange("edit", "w3", marks=math.nan), BadInput, "other than 0"),
+        (RubricChange("edit", "w3", text=" "), BadInput, "some words"),
+        (RubricChange("edit", "w3"), BadInput, "nothing to change"),
+        (RubricChange("add", "w3", text="t", marks=1), BadInput, "already has"),  # id taken
+        (RubricChange("add", "new", marks=1), BadInput, "text and marks"),
+        (RubricChange("edit", "w3", text="bell\x07"), BadInput, "refused"),  # would not load
+    ],
+)
+def test_bad_rubric_changes_write_nothing(
+    ws: Workspace, change: RubricChange, error: type[Exception], says: str
+) -> None:
+    before = ws.exam_path.read_text()
+    version = _version(ws, "II.7.a")
+    with pytest.raises(error) as caught:
+        rubric_actions.apply(ws, "II.7.a", change, version=version, who=WHO, why="t")
+    assert says in str(caught.value)
+    assert ws.exam_path.read_text() == before and ws.store.events() == []
+
+
+def test_a_rubric_edit_from_a_stale_read_is_a_conflict(ws: Workspace) -> None:
+    seen = _version(ws, "II.7.a")
+    rubric_actions.apply(ws, "II.7.a", RubricChange("edit", "w3", marks=1), version=seen,
+                         who=WHO, why="first")  # fmt: skip
+    after = ws.exam_path.read_text()
+    with pytest.raises(ConflictError, match=f"changed by {WHO}"):
+        rubric_actions.apply(ws, "II.7.a", RubricChange("edit", "w3", marks=3), version=seen,
+                             who="ta2", why="second")  # fmt: skip
+    assert ws.exam_path.read_text() == after
+
+
 def test_a_rubric_edit_needs_a_why(ws: Workspace) -> None:
     change = RubricChange("edit", "w3", marks=1)
     with pytest.raises(BadInput, match="why is empty"):
