@@ -3,15 +3,31 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install system-deps demo test test-llm lint format bench model cross-experiment clean
+.PHONY: install lock system-deps demo test test-llm lint format bench model cross-experiment clean
 
-$(VENV)/.installed: pyproject.toml
+# pyproject.toml declares compatible ranges; constraints.lock pins the exact versions the tests
+# passed with, so every developer and CI install the same ones.
+LOCK := constraints.lock
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
+
+# Renew the lock: resolve pyproject.toml's ranges afresh in a scratch venv and pin what it got
+# (then `make test`, and commit the lock with the change that needed it).
+lock:
+	rm -rf .lock-venv
+	python3 -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions of gradewise's dependencies and its dev extra, as tested."; \
+	  echo "# Made by 'make lock' (pip freeze of a fresh install); used by 'make install'."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .lock-venv
 
 # Debian packages for PDF feedback (Pango, a font) and the browser tests (Chromium); the
 # Python side (WeasyPrint, Playwright) comes with `make install`. Needs root or sudo.
@@ -38,7 +54,7 @@ test: install
 # The slow test with the in-process model (not in CI). The local-llm extra compiles
 # llama-cpp-python once (~8 minutes on 2 cores), for any x86-64 CPU rather than this one.
 $(VENV)/.local-llm: $(VENV)/.installed
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[dev,local-llm]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,local-llm]'
 	touch $@
 
 test-llm: $(VENV)/.local-llm
@@ -59,17 +75,17 @@ bench: install
 # Retrain the learned judge, and refit the other judges' confidence curves, on the train splits
 # beside the checkout (../shared/data).
 model: install
-	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,train]'
 	$(PY) tools/train_judge.py
 	$(PY) tools/calibrate_judges.py
 
 # An experiment, not shipped (BENCHMARKS.md, "Cross-encoder: measured, not shipped"): fine-tune
 # a MiniLM cross-encoder (torch CPU, ~25 minutes on 2 cores), stack it, and measure it.
 cross-experiment: install
-	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,train]'
 	$(PY) tools/cross/train.py
 	$(PY) tools/cross/judge.py --evaluate zero-shot,k-shot:5,k-shot:10 \
 	  semeval2013-scientsbank-2way.csv semeval2013-beetle-2way.csv saf2-en.csv mohler.csv digiklausur-nn.csv
 
 clean:
-	rm -rf demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .lock-venv

@@ -11,6 +11,7 @@ folder (`GRADEWISE_SCREENSHOTS` to keep them).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,21 +54,30 @@ def test_grade_a_part_with_the_keyboard(
 
     student = str(first)
     before = manual(example, student)
+    card = page.locator(f'article[data-answer="{student}"]')
+    on = card.locator('button.criterion[aria-pressed="true"]')
+    was_on = {on.nth(i).get_attribute("data-index") for i in range(on.count())}
     page.keyboard.press("1")  # gradient at the start: 1 mark
     page.keyboard.press("4")  # final answer: 2 marks
-    card = page.locator(f'article[data-answer="{student}"]')
-    assert card.locator('button.criterion[aria-pressed="true"]').count() == 2
-    assert card.locator("input.score").input_value() == "3"
+    now_on = was_on ^ {"1", "4"}  # a digit toggles its criterion from the proposal shown
+    score = sum({"1": 1, "2": 1, "3": 1, "4": 2}[str(i)] for i in now_on)
+    assert on.count() == len(now_on)
+    assert card.locator("input.score").input_value() == f"{score:g}"
     page.keyboard.press("Enter")
-    expect(card.locator("b.manual-score")).to_have_text("3")
-    assert manual(example, student) == 3.0  # saved, by the server, in the workspace
+    expect(card.locator("b.manual-score")).to_have_text(f"{score:g}")
+    assert manual(example, student) == score  # saved, by the server, in the workspace
     page.screenshot(path=str(_shots(tmp_path) / "review-marked.png"), full_page=True)
 
     page.keyboard.press("u")  # undo: back to what it was
     expect(card.locator("b.manual-score")).to_have_text("—")
     assert manual(example, student) == before
     events = [e for e in open_workspace(example).store.events(student, PART) if e.who == "ta1"]
-    assert [e.new for e in events] == ['{"items": ["grad", "w3"]}', None]  # both audited
+    ids = ["grad", "w1", "w2", "w3"]
+    items = [ids[int(i) - 1] for i in sorted(now_on)]  # the items on, in rubric order
+    assert [e.new for e in events] == [
+        json.dumps({"items": items} if items else {"adjustment": 0}),
+        None,
+    ]
 
     page.keyboard.press("?")
     assert page.locator("#help").is_visible()

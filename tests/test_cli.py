@@ -77,16 +77,39 @@ def test_grade_results_and_json(ws: Path) -> None:
     assert "Graded 0 answers" in run(ws, "grade").output
 
 
+def test_results_say_which_parts_were_not_answered(ws: Path) -> None:
+    run(ws, "grade")
+    data = {r["student"]: r for r in json.loads(run(ws, "results", "--json").output)}
+    assert data["s002"]["not_answered"] == ["I.3"]  # s002 wrote nothing for Q3: 0, decided
+    assert data["s001"]["not_answered"] == [] and data["s001"]["pending"] == ["I.3"]
+    assert "1 part not answered (0, decided): s002 I.3" in run(ws, "results").output
+
+
 def test_review_then_manual_grade_is_audited(ws: Path) -> None:
     run(ws, "grade")
     queue = json.loads(run(ws, "review", "list", "--json").output)
-    assert {(q["student"], q["part"]) for q in queue} == {("s001", "I.3"), ("s002", "I.3")}
+    # s002 left I.3 out and every piece of the script went to a part: not answered, not review
+    assert {(q["student"], q["part"]) for q in queue} == {("s001", "I.3")}
     out = run(ws, "grades", "set", "s001", "I.3", "1.5", "--why", "partly right", "--who", "ta1")
     assert out.exit_code == 0 and "auto → 1.5" in out.output
-    queue = json.loads(run(ws, "review", "list", "--json").output)
-    assert {(q["student"], q["part"]) for q in queue} == {("s002", "I.3")}
+    assert json.loads(run(ws, "review", "list", "--json").output) == []
     [s001] = [r for r in json.loads(run(ws, "results", "--json").output) if r["student"] == "s001"]
     assert s001["total"] == 6.5
+
+
+def test_lowering_a_part_below_a_hand_mark_is_said(ws: Path) -> None:
+    run(ws, "grade")
+    run(ws, "grades", "set", "s001", "I.3", "2", "--why", "full", "--who", "ta1")
+    run(ws, "grades", "set", "s002", "I.3", "0.5", "--why", "some", "--who", "ta1")
+    line = "I.3: 1 hand mark above the part's 1 marks (capped): s001 2→1"
+    assert line not in run(ws, "grade").output
+    (ws / "exam.yaml").write_text(
+        EXAM.replace('marks: 2\n        prompt: "Explain', 'marks: 1\n        prompt: "Explain')
+    )
+    assert line in run(ws, "grade").output
+    assert line in run(ws, "review", "list").output
+    [s001] = [r for r in json.loads(run(ws, "results", "--json").output) if r["student"] == "s001"]
+    assert s001["parts"]["I.3"] == 1  # counted as the part's marks
 
 
 @pytest.mark.parametrize(
@@ -173,7 +196,7 @@ def test_scripts_show_and_assign(ws: Path) -> None:
 def test_export_wide_and_long(ws: Path) -> None:
     run(ws, "grade")
     refused = run(ws, "export", "csv")
-    assert refused.exit_code == 1 and "incomplete: 2 answers" in refused.output
+    assert refused.exit_code == 1 and "incomplete: 1 answers" in refused.output
     assert not (ws / "exports" / "gradebook-wide.csv").exists()  # nothing partial written
     assert run(ws, "export", "csv", "--allow-incomplete").exit_code == 0
     rows = list(csv.DictReader((ws / "exports" / "gradebook-wide.csv").open()))
@@ -227,7 +250,7 @@ def test_incomplete_export_marks_students(ws: Path) -> None:
     run(ws, "grade")
     assert run(ws, "export", "moodle", "--allow-incomplete").exit_code == 0
     rows = list(csv.reader((ws / "exports" / "moodle.csv").open()))
-    assert rows[0][-1] == "Incomplete" and {r[-1] for r in rows[1:]} == {"yes"}
+    assert rows[0][-1] == "Incomplete" and [r[-1] for r in rows[1:]] == ["yes", "no"]
 
 
 @pytest.mark.parametrize(

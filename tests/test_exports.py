@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gradewise.cli import cli
+from gradewise.reports import feedback
 from gradewise.workspace import init_workspace, open_workspace
+from test_workspace import EXAM as TRUE_FALSE_EXAM
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
 # Gradebooks refuse partial totals unless forced; graded answers are per answer, never partial.
@@ -58,7 +60,7 @@ def invoke(root: Path, *args: str) -> Result:
 )
 def test_incomplete_grading_refused(example: Path, args: tuple[str, ...]) -> None:
     out = invoke(example, "export", *args, "-o", str(example / "refused"))
-    assert out.exit_code == 1 and "grading is incomplete: 13 answers" in out.output
+    assert out.exit_code == 1 and "grading is incomplete: 6 answers" in out.output
     assert not (example / "refused").exists()  # nothing partial written
 
 
@@ -78,11 +80,24 @@ def test_allow_incomplete_marks_students(example: Path) -> None:
     assert flags["s2024001"] == "no" and flags["s2024003"] == "yes"
 
 
+ROSTER = "id,lms_id\n" + "".join(f"s202400{i},900{i}\n" for i in range(1, 10))
+
+
 @pytest.mark.parametrize(
     "roster, message",
     [
         ("id,lms_id\ns2024001,9001\n", "8 student(s) missing from the LMS roster: s2024002, "),
-        ("lms_id\n9001\n", "no 'id' column"),  # a roster without the id column
+        ("lms_id\n9001\n", "no id column"),  # a roster without the id column
+        # one gradewise id twice: which LMS account gets the grade? (the last row once won)
+        (
+            ROSTER + "s2024003,9100\ns2024001,9101\n",
+            "lms.csv:11: student id listed more than once: 's2024001' (lines 2, 12),"
+            " 's2024003' (lines 4, 11)",
+        ),
+        # two students on one LMS account: one's grade would replace the other's there
+        (ROSTER.replace(",9002", ",9001"), "lms.csv:3: lms_id listed more than once: '9001'"),
+        (ROSTER + "s2024010,x,,,,extra\n", "lms.csv:11: this row has 6 fields"),  # too wide
+        ('id,lms_id\ns1,"9001\ns2,9002\n', "lms.csv:2: not valid CSV"),  # a quote not closed
     ],
 )
 def test_roster_problems_are_one_line_errors(example: Path, roster: str, message: str) -> None:
@@ -110,10 +125,10 @@ def test_report(example: Path) -> None:
     assert out.exit_code == 0, out.output
     html = path.read_text(encoding="utf-8")
     assert html.count("<svg") == 3  # histogram, parts, criteria: inline, nothing fetched
-    assert "Cronbach" in html and "13 answers still wait for review" in html
+    assert "Cronbach" in html and "6 answers still wait for review" in html
     assert "II.8.c does not discriminate" in out.output  # the worst parts, also on the terminal
-    # II.10's answers all wait for review: not "too hard", just not decided yet
-    assert "II.10.d" not in out.output and "Time saved" in html
+    # II.10's written answers all wait for review: only its blanks (not answered, 0) count
+    assert "II.10.b" not in out.output and "Time saved" in html
 
 
 @pytest.mark.parametrize(
@@ -183,3 +198,38 @@ def test_exports_follow_manual_marks_and_section_rules(tmp_path: Path) -> None:
 
 def _students(path: Path) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text("utf-8"))["students"])
+
+
+def _workspace_of(root: Path, students: list[str]) -> Path:
+    init_workspace(root)
+    (root / "exam.yaml").write_text(TRUE_FALSE_EXAM, encoding="utf-8")
+    for i, student in enumerate(students):
+        text = (
+            f'---\nstudent: "{student}"\nname: Student {i}\n---\nQ1 True\nQ2 True\nQ3 T\nQ4 yes\n'
+        )
+        (root / "scripts" / f"{i}.md").write_text(text, encoding="utf-8")
+    ws = open_workspace(root)
+    ws.add_scripts([root / "scripts"])
+    ws.grade()
+    return root
+
+
+def test_feedback_pages_of_lookalike_ids_stay_apart(tmp_path: Path) -> None:
+    # a_b, a~b and a:b once all became a_b.html: two students' pages were lost
+    root = _workspace_of(tmp_path / "ws", ["a_b", "a~b", "a:b"])
+    out = invoke(root, "export", "feedback", "-o", str(root / "fb"))
+    assert out.exit_code == 0, out.output
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (root / "fb").iterdir()}
+    assert len(pages) == 3
+    for i, student in enumerate(["a_b", "a~b", "a:b"]):
+        page = pages[feedback.page_name(student)]
+        assert f"Student {i}" in page and all(f"Student {j}" not in page for j in {0, 1, 2} - {i})
+
+
+def test_feedback_refuses_ids_that_share_a_file(tmp_path: Path) -> None:
+    # Ab and ab are one file on Windows and macOS: fail, write nothing
+    root = _workspace_of(tmp_path / "ws", ["Ab", "ab"])
+    out = invoke(root, "export", "feedback", "--student", "ab", "-o", str(root / "fb"))
+    assert out.exit_code == 1 and "'Ab' and 'ab' would share the feedback page" in out.output
+    assert len(out.output.strip().splitlines()) == 1
+    assert not (root / "fb").exists() or not any((root / "fb").iterdir())

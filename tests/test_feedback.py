@@ -9,6 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from gradewise.errors import GradewiseError
 from gradewise.model import (
     Answer,
     Criterion,
@@ -191,15 +192,57 @@ def test_a_mark_by_items_shows_the_items_the_adjustment_and_the_comment() -> Non
 
 
 @pytest.mark.parametrize(
+    "status, pending, shown, itemised",
+    [
+        (Status.NEEDS_REVIEW, True, "No answer found for this part.", True),  # maybe missed
+        (Status.NOT_MET, False, "Not answered.", False),  # all placed elsewhere: nothing to list
+    ],
+)
+def test_blank_answer_says_whether_it_was_decided(
+    status: Status, pending: bool, shown: str, itemised: bool
+) -> None:
+    grades = [PartGrade("s2", "I.3", 0, (v("part", status, "", "", "segment"),), pending)]
+    [result] = results(EXAM, grades, SCRIPTS[1:])
+    html = feedback.render(feedback.build(EXAM, result, grades, ANSWERS))
+    assert shown in html
+    assert ('class="criteria"' in html) == itemised
+
+
+@pytest.mark.parametrize(
     "student, name",
     [
-        ("s2024001", "s2024001.html"),  # an ordinary id
-        ("../etc/x", "_etc_x.html"),  # no path escapes
-        ("...", "student.html"),  # nothing left: a fallback name
+        ("s2024001", "s2024001.html"),  # an ordinary id is its own name
+        ("a-b.c_d", "a-b.c_d.html"),  # safe punctuation kept, still the id itself
+        ("../etc/x", "_etc_x-2215be8e.html"),  # no path escapes; the slug is not the id: a hash
+        ("a_b", "a_b.html"),  # the id itself ...
+        ("a~b", "a_b-941528e5.html"),  # ... and ids with the same slug get their own names
+        ("a:b", "a_b-6783a31e.html"),  # (a colon, also unsafe on Windows)
+        ("...", "student-ab5df625.html"),  # nothing left: a fallback stem, still unique
+        ("CON", "CON-a3dbc4b6.html"),  # a Windows device name is never a bare file name
+        ("con.1", "con.1-3a22eac6.html"),  # not even before a dot
+        ("x" * 300, "x" * 80 + "-0d4e2ca9.html"),  # a long id is cut to fit any file system
     ],
 )
 def test_page_name(student: str, name: str) -> None:
     assert feedback.page_name(student) == name
+
+
+@pytest.mark.parametrize(
+    "students, clash",
+    [
+        (["a_b", "a~b", "a:b", "a b"], None),  # one slug, four names
+        (["Ab", "ab"], "'Ab' and 'ab'"),  # one file on a case-insensitive file system
+        (["a~b", "a_b-941528e5"], "'a~b' and 'a_b-941528e5'"),  # an id that is another's name
+    ],
+)
+def test_page_names_never_share_a_file(students: list[str], clash: str | None) -> None:
+    if clash is None:
+        names = feedback.page_names(students)
+        assert len({n.casefold() for n in names.values()}) == len(students)
+        return
+    with pytest.raises(GradewiseError) as error:
+        feedback.page_names(students)
+    assert clash in str(error.value) and "\n" not in str(error.value)
 
 
 # --- print: formulas as SVG images, the page as PDF -----------------------------------------

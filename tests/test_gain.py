@@ -74,6 +74,9 @@ def test_review_list_orders_by_gain(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws", example=True)
     ws = open_workspace(root)
     ws.add_scripts([root / "scripts"], root / "roster.csv")
+    # Text no label places: the parts it leaves blank may be missed answers, for review.
+    (root / "late.md").write_text("notes nobody can place\n\nQ1 B, C\n", encoding="utf-8")
+    ws.add_scripts([root / "late.md"])
     ws.grade()
     out = CliRunner().invoke(cli, ["-w", str(root), "review", "list", "--json"])
     rows = json.loads(out.output)

@@ -9,7 +9,19 @@ import pytest
 from gradewise import grading
 from gradewise.checkers.registry import Registry, SimpleChecker
 from gradewise.judges.registry import Example, JudgeItem, Judgement
-from gradewise.model import Answer, Criterion, Exam, Key, Outcome, Part, Question, Section, Status
+from gradewise.model import (
+    NOT_ANSWERED,
+    Answer,
+    Criterion,
+    Exam,
+    Key,
+    Outcome,
+    Part,
+    Question,
+    Section,
+    Status,
+)
+from gradewise.scripts.segment import NO_ANSWER
 
 
 class Exact(SimpleChecker):
@@ -61,6 +73,7 @@ def _exam(kind: str = "exact") -> Exam:
         Part("I.1", "1", "", 2, key=key),
         Part("I.2", "2", "", 3, rubric=(Criterion("c", "explains", 3),)),
         Part("I.3", "3", "", 4, key=key),
+        Part("I.4", "4", "", 5, rubric=(Criterion("sign", "sign slip", -1),)),  # deductions
     )
     return Exam("e", "E", (Section("I", "", tuple(Question(p.label, "", (p,)) for p in parts)),))
 
@@ -107,12 +120,32 @@ def test_checker_failures_go_to_review_not_zero(kind: str, reason: str) -> None:
     assert reason in grade.verdicts[0].reason
 
 
-def test_empty_answer_goes_to_review() -> None:
+@pytest.mark.parametrize(
+    "address, flag, expected",
+    [
+        ("I.1", NO_ANSWER, (0, True, Status.NEEDS_REVIEW)),  # text left unplaced: a human looks
+        ("I.2", NO_ANSWER, (0, True, Status.NEEDS_REVIEW)),  # the same for free text
+        ("I.1", NOT_ANSWERED, (0, False, Status.NOT_MET)),  # all placed elsewhere: 0, decided
+        ("I.2", NOT_ANSWERED, (0, False, Status.NOT_MET)),  # free text too, no judge needed
+        ("I.4", NOT_ANSWERED, (0, False, Status.NOT_MET)),  # a deduction rubric gives 0, not 5
+    ],
+)
+def test_empty_answer(address: str, flag: str, expected: tuple[float, bool, Status]) -> None:
     reg, exact = _registry()
-    answers = [Answer("s1", "I.1", "", flag="no answer found for this part")]
-    got = _grade(_exam(), answers, reg)
-    assert got["I.1"] == (0, True, Status.NEEDS_REVIEW)
+    got = _grade(_exam(), [Answer("s1", address, "", flag=flag)], reg)
+    assert got[address] == expected
     assert exact.calls == 0
+
+
+def test_not_answered_says_so() -> None:
+    reg, _ = _registry()
+    [[(grade, _)]] = list(
+        grading.run(
+            grading.plan(_exam(), [Answer("s1", "I.1", "", flag=NOT_ANSWERED)], reg=reg), reg=reg
+        )
+    )
+    assert grade.unanswered and not grade.pending
+    assert grade.verdicts[0].reason.startswith("not answered")
 
 
 def test_plan_is_incremental() -> None:

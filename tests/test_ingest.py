@@ -126,9 +126,16 @@ def test_read_roster(tmp_path: Path, csv_text: str, expected: dict) -> None:
         ("id,name\ns1,Ada\ns2,Grace,extra\n", ":3: this row has 3 fields"),  # too many fields
         ("id,name\ns1,Ada\n,Nobody\n", ":3: this row has no student id"),  # empty id
         (
-            "id,name\ns1,Ada\ns2,B\ns1,Again\n",
-            ":4: student id 's1' is listed twice (first on line 2)",
+            "id,name\ns1,Ada\ns2,B\ns1,Again\n",  # the last row once replaced the first
+            ":4: student id listed more than once: 's1' (lines 2, 4) — keep one row per student",
         ),
+        (  # every duplicated id named at once, not one per try
+            "id,name\ns1,Ada\ns2,B\ns2,C\ns1,D\ns1,E\n",
+            ":4: student id listed more than once: 's1' (lines 2, 5, 6), 's2' (lines 3, 4)",
+        ),
+        ('id,name\n"s1"x,Ada\n', ":2: not valid CSV"),  # text after a closing quote
+        ("id\n" + "x" * 200_000 + "\n", ":2: not valid CSV"),  # a field past csv's limit
+        ('id,name\ns0,A\n"s1,Ada\ns2,Bo\n', ":3: not valid CSV"),  # a quote never closed
     ],
 )
 def test_roster_errors_name_the_line(tmp_path: Path, csv_text: str, message: str) -> None:

@@ -16,9 +16,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from gradewise.actions import Target, mark_answers, plain
+from gradewise.model import ManualMark
 from gradewise.review import create_app
 from gradewise.review.identity import Identities
 from gradewise.review.pages import part_view, queue_view
+from gradewise.store import MarkChange
 from gradewise.workspace import Workspace, open_workspace
 
 WHO = "ta-tester"
@@ -72,12 +74,24 @@ def test_queue_lists_every_part_waiting_ones_first(client: TestClient, ws: Works
 def test_queue_progress_counts(ws: Workspace) -> None:
     view = {p.address: p for p in queue_view(ws).parts}
     # II.10.a is free text with no judge: every answer waits, but five students rightly left
-    # question 10 out (best 3 of 4): decided, nothing is needed from a human.
-    assert (view["II.10.a"].answers, view["II.10.a"].in_review) == (9, 4)
+    # question 10 out (best 3 of 4) and s2024004 answered 10 b and c only (10 a not
+    # answered, 0): decided, nothing is needed from a human.
+    assert (view["II.10.a"].answers, view["II.10.a"].in_review) == (9, 3)
     assert view["I.1"].in_review == 0 and view["I.1"].decided == 9
     mark_answers(ws, "II.10.a", [(Target("s2024002"), plain(2))], who=WHO, why="test")
     after = {p.address: p for p in queue_view(ws).parts}["II.10.a"]
-    assert (after.in_review, after.manual, after.decided) == (3, 1, 6)
+    assert (after.in_review, after.manual, after.decided) == (2, 1, 7)
+
+
+def test_queue_says_which_hand_marks_are_capped(client: TestClient, ws: Workspace) -> None:
+    # a hand mark above I.1's 2 marks, as when exam.yaml lowers a part's marks after marking
+    # (straight into the store: the actions layer refuses a mark above the part's marks)
+    above = MarkChange("s2024002", "I.1", ManualMark(adjustment=3))
+    ws.store.set_marks([above], who=WHO, why="before the exam changed")
+    assert {p.address: p for p in queue_view(ws).parts}["I.1"].capped == 1
+    page = html.unescape(client.get("/").text)
+    assert "I.1: 1 hand mark above the part's 2 marks (capped)" in page
+    assert "s2024002" not in client_for(ws, anonymous=True).get("/").text  # a count, no ids
 
 
 def test_part_page_groups_largest_first_with_verdicts_and_evidence(client: TestClient) -> None:

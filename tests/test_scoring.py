@@ -17,7 +17,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
-from gradewise.scoring import results, score_part
+from gradewise.scoring import capped, results, score_part
 
 M, N, P, R, E = Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR
 CHECK = Key("numeric", {"value": 1})
@@ -140,3 +140,26 @@ def test_skipped_optional_questions_are_not_pending(
         )
     [result] = results(_exam(), grades, [Script("s1", "", "", "")])
     assert result.pending == pending
+
+
+@pytest.mark.parametrize(
+    "marks, expected",
+    [
+        ({}, []),  # no hand marks
+        ({"s1": 2.0, "s2": 1.0}, []),  # hand marks within the part's 2 marks
+        ({"s1": 3.0, "s2": 1.0}, [("I.9", 2, (("s1", 3.0),))]),  # one above: capped to 2
+        ({"s2": 2.5, "s1": 4.0}, [("I.9", 2, (("s1", 4.0), ("s2", 2.5)))]),  # by student
+    ],
+)
+def test_hand_marks_above_the_part_are_found(
+    marks: dict[str, float], expected: list[tuple[str, float, tuple[tuple[str, float], ...]]]
+) -> None:
+    grades = [PartGrade(s, "I.9", 0, (), True, manual_score=m) for s, m in marks.items()]
+    grades.append(PartGrade("s3", "II.1", 9, (), False))  # an automatic score: never capped
+    found = capped(_exam(), grades)
+    assert [(c.address, c.marks, c.marked) for c in found] == expected
+
+
+def test_capped_line_names_every_mark() -> None:
+    [found] = capped(_exam(), [PartGrade("s1", "I.9", 0, (), True, manual_score=4.0)])
+    assert found.line() == "I.9: 1 hand mark above the part's 2 marks (capped): s1 4→2"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gradewise.model import Exam, Part, Question, Section
+from gradewise.model import NOT_ANSWERED, Exam, Part, Question, Section
 from gradewise.scripts.segment import NO_ANSWER, segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scripts"
@@ -124,7 +124,7 @@ def test_every_piece_goes_where_expected(name: str, exam: Exam, expected: list) 
     assert [a.address for a in answers] == [p.address for p in exam.parts()]
     for answer in answers:  # every span points into the script at that answer's text
         assert all(text[s:e].strip() for s, e in answer.spans)
-        assert (answer.flag == NO_ANSWER) == (answer.text == "")
+        assert (answer.flag in (NO_ANSWER, NOT_ANSWERED)) == (answer.text == "")
 
 
 @pytest.mark.parametrize(
@@ -303,10 +303,43 @@ def test_override_moves_text_between_answers() -> None:
     text = "Q1 a\nQ2 b\nQ3 c\n"
     seg = segment(text, PLAIN, overrides={text.index("Q3"): "I.2"})
     answers = {a.address: a for a in seg.answers("s")}
-    assert answers["I.2"].text == "b\nc" and answers["I.3"].flag == NO_ANSWER
+    assert answers["I.2"].text == "b\nc" and answers["I.3"].flag == NOT_ANSWERED
     assert seg.pieces[2].how == "override"
 
 
 def test_preamble_can_be_overridden() -> None:
     seg = segment("my answer without a label\n(b) more", ORDER, overrides={0: "I.1.a"})
     assert [(p.address, p.how) for p in seg.pieces] == [("I.1.a", "override"), ("I.1.b", "label")]
+
+
+@pytest.mark.parametrize(
+    "text, identity, flag",
+    [
+        ("Q1 x\nQ2 y\n", (), NOT_ANSWERED),  # every piece went to a part: I.3 not answered
+        ("Name: Ada Lovelace   Roll no: 17\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # header fields
+        ("Student: Alan Turing\nExam: ML midterm\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # the same
+        ("# ML midterm\n\n---\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # a heading and a rule
+        ("#3 tanh\nQ1 x\nQ2 y", (), NO_ANSWER),  # `#3` is no heading: maybe the answer to 3
+        ("Aisha Rahman\n\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # the name
+        ("Rahman, Aisha\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # name reordered
+        ("Ben Okafor   s1 — all of it\nQ1 x\nQ2 y", ("s1", ""), NOT_ANSWERED),  # the id line
+        ("---\nstudent: s1\n---\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # front matter
+        ("Q1 x\nQ2\nQ3 z", (), NOT_ANSWERED),  # I.2 labelled but left empty
+        ("Aisha Rahman\nQ1 x\nQ2 y", (), NO_ANSWER),  # a line nobody can place: review
+        ("Aisha Rahman\nQ1 x\nQ2 y", ("s1", "Ada Lovelace"), NO_ANSWER),  # not this name
+        ("tanh and sigmoid\nQ2 y", (), NO_ANSWER),  # unlabelled text may answer I.1 or I.3
+        ("(b) stray\nQ1 x\nQ2 y", (), NO_ANSWER),  # an unplaced piece
+        ("", (), NO_ANSWER),  # a blank script: nothing answered at all, a human looks
+        ("Name: Ada Lovelace\n", (), NO_ANSWER),  # only a name: nothing answered either
+        ("**First name:** Ada\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # a bold header field
+        ("Number: 42\nQ1 x\nQ2 y", (), NO_ANSWER),  # `number` alone is no header field
+        ("Time: O(n log n)\nQ1 x\nQ2 y", (), NO_ANSWER),  # nor is `time`
+        ("x = 12\nQ1 x\nQ2 y", ("12", ""), NO_ANSWER),  # a short numeric id is no evidence
+    ],
+)
+def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
+    text: str, identity: tuple[str, ...], flag: str
+) -> None:
+    answers = segment(text, PLAIN, identity=identity).answers("s1")
+    missing = {a.flag for a in answers if not a.text}
+    assert missing == {flag}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gradewise.errors import ConflictError
+from gradewise.errors import ConflictError, WorkspaceError
 from gradewise.model import (
     Answer,
     Exam,
@@ -89,6 +89,55 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         open_store(tmp_path / "g.db")
     db = sqlite3.connect(tmp_path / "g.db")
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchone() is None
+
+
+TRICKY_SQL = """
+    -- a comment; with a semicolon
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL DEFAULT 'a; b',  /* a; block comment */
+        edits INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TRIGGER notes_edited AFTER UPDATE OF body ON notes
+    BEGIN
+        UPDATE notes SET edits = edits + 1 WHERE id = NEW.id;
+        INSERT INTO log VALUES ('edited; once');
+    END;
+    CREATE TABLE log (what TEXT);
+    INSERT INTO notes (id) VALUES (1)
+"""
+
+
+def test_migration_sql_with_semicolons_in_strings_and_triggers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `;` inside a string literal, a comment or a trigger body does not end a statement.
+    def m999_notes(db: sqlite3.Connection) -> None:
+        migrations._run(db, TRICKY_SQL)
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, m999_notes))
+    store = open_store(tmp_path / "g.db")
+    store.db.execute("UPDATE notes SET body = 'c; d' WHERE id = 1")
+    assert store.db.execute("SELECT body, edits FROM notes").fetchall() == [("c; d", 1)]
+    assert store.db.execute("SELECT what FROM log").fetchall() == [("edited; once",)]
+
+
+def test_failed_statement_rolls_back_the_whole_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The statements before the bad one, and the version record, are undone together.
+    open_store(tmp_path / "g.db").close()
+
+    def m999_half(db: sqlite3.Connection) -> None:
+        migrations._run(db, "CREATE TABLE half (x TEXT DEFAULT ';'); NOT SQL;")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, m999_half))
+    with pytest.raises(WorkspaceError, match="cannot open the database"):
+        open_store(tmp_path / "g.db")
+    db = sqlite3.connect(tmp_path / "g.db")
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchone() is None
+    done = db.execute("SELECT name FROM _gradewise_migrations WHERE name = 'm999_half'")
+    assert done.fetchone() is None
 
 
 def test_script_text_stored_unchanged(tmp_path: Path) -> None:

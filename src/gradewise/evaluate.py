@@ -41,6 +41,7 @@ from typing import Protocol, runtime_checkable
 
 from gradewise.errors import GradewiseError
 from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
+from gradewise.reports.csvfile import Cell, restore, write_csv
 
 REQUIRED = ("dataset", "split", "question_id", "question", "reference_answer", "answer_id",
             "student_answer", "score", "max_score")  # fmt: skip
@@ -138,6 +139,8 @@ def _row(path: Path, line: int, raw: dict[str, str]) -> GradedAnswer:
             line=line,
             fix="quote any text that holds a comma",
         )
+    # A file gradewise exported quotes text that a spreadsheet would run as a formula.
+    raw = {column: restore(value) for column, value in raw.items()}
     for column in ("dataset", "question_id", "answer_id"):
         if not (raw[column] or "").strip():
             raise GradewiseError(
@@ -581,13 +584,20 @@ PREDICTION_COLUMNS = ("dataset", "split", "protocol", "question_id", "answer_id"
 def write_predictions(path: Path, report: Report) -> None:
     """One CSV row per predicted answer (`PREDICTION_COLUMNS`): the human's score, the judge's
     prediction on the same scale and its confidence, so any other figure can be computed."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(PREDICTION_COLUMNS)
-        for protocol, p in report.predictions:
-            r = p.row
-            writer.writerow([r.dataset, r.split, protocol, r.question_id, r.answer_id,
-                             f"{r.score:g}", f"{p.score:.4f}", f"{p.confidence:.4f}"])  # fmt: skip
+    rows: list[list[Cell]] = [
+        [
+            p.row.dataset,
+            p.row.split,
+            protocol,
+            p.row.question_id,
+            p.row.answer_id,
+            p.row.score,
+            p.score,
+            p.confidence,
+        ]
+        for protocol, p in report.predictions
+    ]
+    write_csv(path, PREDICTION_COLUMNS, rows)
 
 
 def _run(

@@ -18,6 +18,7 @@ from gradewise.checkers.registry import Registry, registry
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.model import (
     NO_ANSWER_SOURCE,
+    NOT_ANSWERED,
     Answer,
     Criterion,
     Exam,
@@ -127,8 +128,11 @@ def _slots(part: Part) -> list[tuple[int, Criterion | None]]:
 def _undecidable(
     answer: Answer, criterion: Criterion | None, judge: Judge | None
 ) -> Verdict | None:
-    """A verdict when nothing automatic should run: no answer, or free text and no judge."""
+    """A verdict when nothing automatic should run: no answer (not answered: 0, decided;
+    maybe missed by segmentation: review), or free text and no judge."""
     cid = criterion.id if criterion else "part"
+    if _not_answered(answer):
+        return Verdict(cid, Status.NOT_MET, 0.0, NOT_ANSWERED, produced_by=NO_ANSWER_SOURCE)
     if not answer.text.strip():
         reason = answer.flag or NO_ANSWER
         return Verdict(cid, Status.NEEDS_REVIEW, 0.0, reason, produced_by=NO_ANSWER_SOURCE)
@@ -254,8 +258,14 @@ def produced_by(key: Key, reg: Registry) -> str:
     return f"{key.kind}@{version}#{_key_hash(key)[:10]}"
 
 
+def _not_answered(answer: Answer) -> bool:
+    return answer.flag == NOT_ANSWERED and not answer.text.strip()
+
+
 def _grade(job: Job, verdicts: tuple[Verdict, ...]) -> tuple[PartGrade, str]:
     score, needs_review = score_part(job.part, verdicts)
+    if _not_answered(job.answer):
+        score = 0.0  # a deduction rubric starts from full marks for an answer, not for none
     grade = PartGrade(job.answer.student, job.answer.address, score, verdicts, needs_review)
     return grade, job.input_hash
 

@@ -195,6 +195,9 @@ class Verdict:
 
 # `produced_by` of the verdict given when segmentation found no answer for a part.
 NO_ANSWER_SOURCE = "segment"
+# `Answer.flag` of a blank part in a script whose every piece went to some part: the student
+# left it unanswered (0, decided), rather than segmentation missing an answer (review).
+NOT_ANSWERED = "not answered"
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ The rules, in order:
 - a verdict that is needs_review or error contributes nothing and flags the part for review;
   so does a verdict less confident than the part's `review_below` (its score is a proposal);
 - free text judged as a whole (no rubric) earns `marks × fraction`;
-- the part score is clamped to [0, marks], whatever any checker returned;
+- the part score is clamped to [0, marks], whatever any checker returned; so is a hand mark
+  above a part's marks lowered since (`capped` lists those, for the CLI and the review page);
 - a section rule `best: k` keeps the k best question totals of that section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from gradewise.model import Criterion, Exam, Part, PartGrade, Result, Script, Status, Verdict
 
@@ -134,3 +136,42 @@ def _best(totals: list[tuple[float, str]], best: int | None) -> list[tuple[float
     ranked = sorted(enumerate(totals), key=lambda item: (-item[1][0], item[0]))
     keep = sorted(index for index, _ in ranked[:best])
     return [totals[i] for i in keep]
+
+
+@dataclass(frozen=True)
+class Capped:
+    """Hand marks above their part's marks (the exam's marks were lowered after marking): each
+    counts as the part's marks until a human marks it again."""
+
+    address: str
+    marks: float
+    marked: tuple[tuple[str, float], ...]  # (student, hand mark), by student
+
+    def line(self) -> str:
+        """One line for the CLI: the part, how many, and each student's mark → the cap."""
+        n = len(self.marked)
+        each = ", ".join(f"{s} {m:g}→{self.marks:g}" for s, m in self.marked)
+        return (
+            f"{self.address}: {n} hand mark{'' if n == 1 else 's'} above the part's"
+            f" {self.marks:g} marks (capped): {each}"
+        )
+
+
+def capped(exam: Exam, grades: Iterable[PartGrade]) -> list[Capped]:
+    """The parts, in exam order, where a hand mark is above the part's marks."""
+    above: dict[str, list[tuple[str, float]]] = {}
+    parts = {p.address: p for p in exam.parts()}
+    for g in grades:
+        part = parts.get(g.address)
+        total = None if part is None else hand_total(part, g)
+        if part is not None and total is not None and total > part.marks:
+            above.setdefault(g.address, []).append((g.student, total))
+    return [Capped(a, parts[a].marks, tuple(sorted(above[a]))) for a in parts if a in above]
+
+
+def hand_total(part: Part, grade: PartGrade) -> float | None:
+    """A hand mark before clamping: its items' current marks plus its adjustment (None: no
+    hand mark). Above the part's marks, the mark is capped."""
+    if grade.mark is not None:
+        return grade.mark.total(part)
+    return grade.manual_score

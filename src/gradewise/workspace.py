@@ -29,7 +29,7 @@ from gradewise.judges.registry import (
     Selector,
     judges,
 )
-from gradewise.model import Answer, Exam, PartGrade, Result, Status
+from gradewise.model import Answer, Exam, PartGrade, Result, Script, Status
 from gradewise.scoring import results, skipped
 from gradewise.scripts.gather import Gathered, gather
 from gradewise.scripts.ingest import Roster, read_roster
@@ -59,6 +59,7 @@ class AddReport:
     source: str
     status: str
     error: str = ""
+    why: str = ""  # why it was held for a human
 
 
 class Workspace:
@@ -88,12 +89,19 @@ class Workspace:
         return path
 
     def add_scripts(
-        self, paths: Iterable[Path], roster_path: Path | None = None, *, engine: str = "tesseract"
+        self,
+        paths: Iterable[Path],
+        roster_path: Path | None = None,
+        *,
+        engine: str = "tesseract",
+        replace: bool = False,
     ) -> list[AddReport]:
         """Ingest script files — text, PDFs, scans (OCR through `engine`) — matched to the
-        roster when there is one (raw text kept unchanged), and segment them."""
+        roster when there is one (raw text kept unchanged), and segment them. A file for a
+        student who has a script from another file is held for a human unless `replace`."""
         roster = read_roster(roster_path) if roster_path else None
-        return self.store_scripts(gather(paths, roster, engine=engine), roster)
+        found = gather(paths, roster, engine=engine, stored=self.store.scripts(), replace=replace)
+        return self.store_scripts(found, roster)
 
     def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
         """Store what `gather` read (a script held for a human is not stored) and segment."""
@@ -102,7 +110,10 @@ class Workspace:
             email = roster.email(script.student) if roster else ""
             status = self.store.add_script(script, email=email)
             reports.append(AddReport(script.student, script.source, status))
-        reports += [AddReport(m.claimed, m.source, "held for a human") for m in found.held]
+        reports += [
+            AddReport(m.student or m.claimed, m.source, "held for a human", why=m.how)
+            for m in found.held
+        ]
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
 
@@ -112,7 +123,12 @@ class Workspace:
             raise WorkspaceError(
                 f"no script for student {student!r}", fix="see 'gradewise scripts list'"
             )
-        return segment(script.text, self.exam, overrides=self.store.overrides(student))
+        return self._segment(script)
+
+    def _segment(self, script: Script) -> Segmentation:
+        overrides = self.store.overrides(script.student)
+        identity = (script.student, script.name)  # lines naming the student are no answer
+        return segment(script.text, self.exam, overrides=overrides, identity=identity)
 
     def segment_all(self) -> None:
         """Re-split every script against the current exam (cheap), keeping human overrides;
@@ -121,8 +137,7 @@ class Workspace:
         for answer in self.store.answers():
             stored.setdefault(answer.student, []).append(answer)
         for script in self.store.scripts():
-            seg = segment(script.text, self.exam, overrides=self.store.overrides(script.student))
-            answers = seg.answers(script.student)
+            answers = self._segment(script).answers(script.student)
             if _by_address(answers) != _by_address(stored.get(script.student, [])):
                 self.store.save_answers(script.student, answers)
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gradewise.errors import GradewiseError
+from gradewise.scoring import capped
 from gradewise.workspace import Workspace, open_workspace
 
 # Piped output (files, CI logs) gets wide tables instead of wrapped 80-column ones.
@@ -71,3 +72,15 @@ def output_file(path: Path) -> Path:
     """`path`, its folder created if missing: `-o reports/exam.html` just works."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def say_capped(ws: Workspace, part: str | None = None) -> None:
+    """Hand marks the exam's lowered part marks now cap: a line per part, and the way out."""
+    found = capped(ws.exam, ws.grades(address=part))
+    for each in found:
+        click.echo(each.line())
+    if found:
+        click.echo(
+            "Capped marks count as the part's marks: mark them again with"
+            " 'gradewise grades set STUDENT PART MARKS --why ...', or raise the marks in exam.yaml."
+        )

@@ -15,11 +15,11 @@ import click
 
 from gradewise.cli.common import output_file, workspace
 from gradewise.errors import WorkspaceError
+from gradewise.reports import csvfile, gradebook, lms
 from gradewise.reports import feedback as fb
-from gradewise.reports import gradebook, lms
 from gradewise.workspace import Workspace
 
-Table = tuple[list[str], list[list[Any]]]
+Table = tuple[list[str], list[list[csvfile.Cell]]]
 
 
 @click.group()
@@ -63,7 +63,7 @@ def _ready(ws: Workspace, allow_incomplete: bool) -> None:
 
 def _write(path: Path, table: Table, what: str) -> None:
     header, rows = table
-    gradebook.write_csv(output_file(path), header, rows)
+    csvfile.write_csv(output_file(path), header, rows)
     click.echo(f"Wrote {what}: {len(rows)} rows to {path}")
 
 
@@ -184,12 +184,15 @@ def feedback(
     if student is not None:
         ws.check_student(student)
     _ready(ws, allow_incomplete)
-    results = [r for r in ws.results() if student is None or r.student == student]
+    everyone = ws.results()
+    # Names over every student, not just those written now: no page ever replaces another's.
+    names = fb.page_names(r.student for r in everyone)
+    results = [r for r in everyone if student is None or r.student == student]
     folder = output or ws.exports / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
     pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers())
     for page in pages:
-        path = folder / fb.page_name(page.student)
+        path = folder / names[page.student]
         path.write_text(fb.render(page), encoding="utf-8")
         if pdf:
             path.with_suffix(".pdf").write_bytes(fb.render_pdf(page))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gradewise.cli.common import echo_json, json_option, table, workspace
+from gradewise.cli.common import echo_json, json_option, say_capped, table, workspace
 from gradewise.errors import ReviewError
 from gradewise.model import PartGrade
 from gradewise.store.users import Users
@@ -65,6 +65,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     )  # fmt: skip
     if rows:
         click.echo(f"Mark with: {MARK_HINT}")
+    say_capped(ws, part)
 
 
 @review.command("next")

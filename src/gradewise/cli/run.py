@@ -7,7 +7,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gradewise.cli.common import console, echo_json, json_option, table, workspace
+from gradewise.cli.common import console, echo_json, json_option, say_capped, table, workspace
 from gradewise.judges.llm import HybridJudge, LLMJudge, spend_line
 from gradewise.judges.llm_client import workspace_spend
 from gradewise.judges.registry import Judge
@@ -66,6 +66,7 @@ def grade(
         f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
         f"{pending} wait for review (gradewise review list)."
     )
+    say_capped(ws)
     if spend_line(chosen):
         click.echo(spend_line(chosen))
 
@@ -95,8 +96,9 @@ def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
     """
     ws = workspace(ctx)
     rows = ws.results()
+    blank = _not_answered(ws)
     if as_json:
-        echo_json([_as_json(r) for r in rows])
+        echo_json([{**_as_json(r), "not_answered": blank.get(r.student, [])} for r in rows])
         return
     columns = _columns(ws.exam, by_part)
     table(
@@ -113,6 +115,7 @@ def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
             for r in rows
         ],
     )
+    _say_not_answered(blank)
     waiting = sum(len(r.pending) for r in rows)
     if waiting:
         click.echo(f"{waiting} marks wait for review: gradewise review list")
@@ -121,6 +124,26 @@ def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
         click.echo(
             f"LLM calls for this exam so far: {calls} ({tokens_in:,} tokens in, "
             f"{tokens_out:,} out, ${cost:.4f} at the prices configured when sent)"
+        )
+
+
+def _not_answered(ws: Workspace) -> dict[str, list[str]]:
+    """Student → the parts they left blank, scored 0 without review (no human mark since)."""
+    order = {p.address: i for i, p in enumerate(ws.exam.parts())}
+    found: dict[str, list[str]] = {}
+    for g in sorted(ws.grades(), key=lambda g: (g.student, order.get(g.address, -1))):
+        if g.unanswered and not g.needs_review and g.manual_score is None:
+            found.setdefault(g.student, []).append(g.address)
+    return found
+
+
+def _say_not_answered(blank: dict[str, list[str]], shown: int = 8) -> None:
+    pairs = [f"{student} {address}" for student, parts in blank.items() for address in parts]
+    if pairs:
+        more = f", … ({len(pairs) - shown} more: results --json)" if len(pairs) > shown else ""
+        part = "part" if len(pairs) == 1 else "parts"
+        click.echo(
+            f"{len(pairs)} {part} not answered (0, decided): {', '.join(pairs[:shown])}{more}"
         )
 
 

@@ -29,28 +29,46 @@ def scripts() -> None:
     help="CSV with columns id, name, email.",
 )
 @click.option("--ocr", "engine", default="tesseract", show_default=True, help="OCR engine.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="A file for a student who already has a script from another file replaces it.",
+)
 @json_option
 @click.pass_context
 def add(
-    ctx: click.Context, paths: tuple[Path, ...], roster: Path | None, engine: str, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    roster: Path | None,
+    engine: str,
+    replace: bool,
+    as_json: bool,
 ) -> None:
     """Add scripts: Markdown or text files, PDFs and scans/photos (OCR), or folders of them.
 
     The text is stored unchanged (pages of a PDF or scan separated by a form feed). A
     Markdown transcription beside a scan (s1.md next to s1.pdf) is used instead of OCR. With
     --roster, each script is matched to a student by id or name (fuzzily); the ones that
-    need a human are listed and never guessed.
+    need a human are listed and never guessed. Two files for one student are held, not
+    stored: both when they come in one run, the new one when the student already has a
+    script from another file (--replace takes it). Adding the same file again updates it.
 
     Example: gradewise scripts add scripts/ --roster roster.csv
     """
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
-    found = gather(paths, known, engine=engine)
+    found = gather(paths, known, engine=engine, stored=ws.store.scripts(), replace=replace)
     reports = ws.store_scripts(found, known)
     if as_json:
         echo_json(
             [
-                {"student": r.student, "source": r.source, "status": r.status, "error": r.error}
+                {
+                    "student": r.student,
+                    "source": r.source,
+                    "status": r.status,
+                    "error": r.error,
+                    "why": r.why,
+                }
                 for r in reports
             ]
         )
@@ -69,9 +87,16 @@ def _roster_listing(found: Gathered) -> None:
     for m in fuzzy:
         click.echo(f"matched {m.source} → {m.student} ({m.how})")
     if human:
-        click.echo(f"{len(human)} scripts need a human (see 'gradewise scripts list'):")
+        click.echo(f"{len(human)} scripts need a human:")
         for m in human:
             click.echo(f"  {m.status}: {m.source} (came as {m.claimed!r}): {m.how}")
+    if any(not m.held for m in human):
+        click.echo("Unmatched and ambiguous scripts were stored under the id they came with.")
+    if found.held:
+        click.echo(
+            "Held scripts were not stored: keep the right one for each student with"
+            " 'gradewise scripts add FILE --replace' (or give each file its own student id)."
+        )
 
 
 def _summary(reports: list[AddReport]) -> None:

@@ -14,6 +14,7 @@ What a student sees, and what never reaches them:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,6 +38,9 @@ from gradewise.reports.html import environment
 
 JUDGED = "assessed against the model answer"
 WAITING = "waiting for a grader"
+_STEM = 80  # characters of a page name's stem: well inside every file system's limit
+# Names Windows keeps for devices, whatever follows a dot: `CON.html` cannot be made there.
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"{d}{i}" for d in ("COM", "LPT") for i in range(1, 10))}
 
 
 @dataclass(frozen=True)
@@ -126,13 +130,14 @@ def _section(
 
 def _part(question: Question, part: Part, grade: PartGrade | None, answer: str) -> PartFeedback:
     mark = grade.mark if grade is not None else None
+    blank = grade is not None and grade.unanswered and not grade.pending  # nothing to itemise
     marked = PartFeedback(
         title=_title(question, part),
         prompt=part.prompt,
         marks=part.marks,
         score=grade.score if grade else 0.0,
         answer=answer,
-        criteria=_criteria(part, grade) if grade else (),
+        criteria=_criteria(part, grade) if grade and not blank else (),
         pending=grade is None or grade.pending,
         unanswered=not answer.strip(),
     )
@@ -229,9 +234,37 @@ def render_pdf(feedback: StudentFeedback) -> bytes:
 
 
 def page_name(student: str) -> str:
-    """A file name for a student id that is safe on every file system."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
-    return f"{safe.strip('.') or 'student'}.html"
+    """A file name for a student id, safe on every file system and unique per id.
+
+    An id that is already safe is its own name (`s123.html`). Any other gets a safe stem plus
+    8 hex digits of the exact id's SHA-256, so `a~b` and `a:b` do not both become `a_b.html`.
+    """
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student).strip(".")
+    if safe == student and len(safe) <= _STEM and safe.split(".")[0].upper() not in _DEVICES:
+        return f"{safe}.html"
+    digest = hashlib.sha256(student.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:_STEM] or 'student'}-{digest}.html"
+
+
+def page_names(students: Iterable[str]) -> dict[str, str]:
+    """Every student's page name; a GradewiseError if two would share a file.
+
+    Names are compared case-folded: on a case-insensitive file system (Windows, macOS) `Ab`
+    and `ab` are one file, and one student's page would replace the other's.
+    """
+    names: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for student in students:
+        name = page_name(student)
+        other = taken.setdefault(name.casefold(), student)
+        if other != student:
+            raise GradewiseError(
+                f"students {other!r} and {student!r} would share the feedback page {name}",
+                fix="give one of them another id (or export each with --student into its own"
+                " folder)",
+            )
+        names[student] = name
+    return names
 
 
 def build_all(

@@ -3,28 +3,26 @@ graded answers (the `gradewise evaluate` CSV format, for a second grader or a be
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
 from gradewise.model import Answer, Exam, PartGrade, Result
+from gradewise.reports.csvfile import Cell
 
 GRADED_HEADER = ["dataset", "split", "question_id", "question", "reference_answer", "answer_id",
                  "student_answer", "score", "max_score"]  # fmt: skip
 
 
-def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[Any]]]:
+def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[Cell]]]:
     """One row per student: a column per part, the total, the maximum and the pending parts."""
     addresses = [p.address for p in exam.parts()]
     header = ["student", "name", *addresses, "total", "max", "pending"]
-    rows = [
+    rows: list[list[Cell]] = [
         [
             r.student,
             r.name,
-            *(_num(r.parts.get(a, 0.0)) for a in addresses),
-            _num(r.total),
-            _num(r.max_total),
+            *(r.parts.get(a, 0.0) for a in addresses),
+            r.total,
+            r.max_total,
             " ".join(r.pending),
         ]
         for r in results
@@ -32,7 +30,7 @@ def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[An
     return header, rows
 
 
-def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[Any]]]:
+def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[Cell]]]:
     """One row per student × part × criterion, with the verdict and what produced it."""
     header = [
         "student",
@@ -51,7 +49,7 @@ def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[
         "needs_review",
     ]
     parts = {p.address: p for p in exam.parts()}
-    rows = []
+    rows: list[list[Cell]] = []
     for grade in grades:
         part = parts.get(grade.address)
         texts = {c.id: (c.text, c.marks) for c in part.criteria} if part else {}
@@ -63,15 +61,15 @@ def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[
                     grade.address,
                     v.criterion,
                     text,
-                    _num(marks),
+                    marks,
                     str(v.status),
-                    _num(v.fraction),
+                    v.fraction,
                     v.reason,
                     v.evidence,
                     v.produced_by,
-                    _num(grade.auto_score),
-                    "" if grade.manual_score is None else _num(grade.manual_score),
-                    _num(grade.score),
+                    grade.auto_score,
+                    "" if grade.manual_score is None else grade.manual_score,
+                    grade.score,
                     int(grade.needs_review and grade.manual_score is None),
                 ]
             )
@@ -80,7 +78,7 @@ def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[
 
 def graded_answers(
     exam: Exam, grades: Iterable[PartGrade], answers: Iterable[Answer], *, everything: bool = False
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Cell]]]:
     """The human's marks as graded-answers rows (`everything`: every answer, current score).
 
     answer_id is `STUDENT:ADDRESS`, which `gradewise evaluate --human` matches back. Blank
@@ -88,7 +86,7 @@ def graded_answers(
     """
     texts = {(a.student, a.address): a.text for a in answers}
     parts = {p.address: p for p in exam.parts()}
-    rows = []
+    rows: list[list[Cell]] = []
     for g in grades:
         text = texts.get((g.student, g.address), "")
         part = parts.get(g.address)
@@ -96,16 +94,5 @@ def graded_answers(
             continue
         reference = " || ".join(r for r in [part.reference, *(c.text for c in part.criteria)] if r)
         rows.append([exam.id, "all", g.address, part.prompt, reference, f"{g.student}:{g.address}",
-                     text, _num(g.score), _num(part.marks)])  # fmt: skip
+                     text, g.score, part.marks])  # fmt: skip
     return GRADED_HEADER, rows
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def _num(value: float) -> str:
-    return f"{round(value, 4):g}"

@@ -15,7 +15,6 @@ whose total still has parts waiting for review.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,8 @@ from typing import Any
 
 from gradewise.errors import GradewiseError
 from gradewise.model import Exam, PartGrade, Result
+from gradewise.reports.csvfile import Cell
+from gradewise.scripts.ingest import read_table, refuse_duplicates
 
 
 @dataclass(frozen=True)
@@ -35,30 +36,47 @@ class LmsStudent:
     email: str = ""
 
 
+LMS_COLUMNS = ("id", "lms_id", "sis_login", "section", "email")
+# The columns an LMS matches grades by: two rows sharing one would send two grades to one account.
+_ACCOUNT_COLUMNS = ("id", "lms_id", "sis_login", "email")
+
+
 def read_lms_roster(path: Path) -> dict[str, LmsStudent]:
-    """gradewise student id → LMS identity, from a CSV with an `id` column."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if "id" not in (reader.fieldnames or []):
-                raise GradewiseError(
-                    "no 'id' column",
-                    file=str(path),
-                    line=1,
-                    fix="the header must hold id and any of lms_id, sis_login, section, email",
-                )
-            return {
-                row["id"].strip(): LmsStudent(
-                    (row.get("lms_id") or "").strip(),
-                    (row.get("sis_login") or "").strip(),
-                    (row.get("section") or "").strip(),
-                    (row.get("email") or "").strip(),
-                )
-                for row in reader
-                if (row.get("id") or "").strip()
-            }
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GradewiseError(f"cannot read: {exc}", file=str(path), fix="give a UTF-8 CSV") from exc
+    """gradewise student id → LMS identity, from a CSV with an `id` column.
+
+    A one-line error names the file and line of a missing id column, a malformed row, and every
+    student id, LMS id, SIS login or email given on more than one row: the LMS would otherwise
+    give one student's grade to another account. Rows with no id are skipped.
+    """
+    header, rows = read_table(path, example=",".join(LMS_COLUMNS))
+    names = [cell.strip().lower() for cell in header]
+    if "id" not in names:
+        raise GradewiseError(
+            f"no id column (columns: {', '.join(map(repr, header))})",
+            file=str(path),
+            line=1,
+            fix=f"the header must hold id and any of {', '.join(LMS_COLUMNS[1:])}",
+        )
+    found = [(line, _lms_row(names, row)) for line, row in rows]
+    found = [(line, cells) for line, cells in found if cells["id"]]
+    for column in _ACCOUNT_COLUMNS:
+        refuse_duplicates(
+            [(cells[column], line) for line, cells in found],
+            what="student id" if column == "id" else column,
+            source=str(path),
+            fix="keep one row per student, each with its own LMS account",
+        )
+    return {
+        cells["id"]: LmsStudent(
+            cells["lms_id"], cells["sis_login"], cells["section"], cells["email"]
+        )
+        for _, cells in found
+    }
+
+
+def _lms_row(names: list[str], row: list[str]) -> dict[str, str]:
+    cells = {name: value.strip() for name, value in zip(names, row, strict=False)}
+    return {column: cells.get(column, "") for column in LMS_COLUMNS}
 
 
 def lms_identities(
@@ -78,7 +96,7 @@ def lms_identities(
 
 def canvas(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Cell]]]:
     """The Canvas table: header, a `Points Possible` row, then a row per student."""
     header = [
         "Student",
@@ -89,26 +107,32 @@ def canvas(
         f"{exam.title} ({exam.id})",
     ]
     header += ["Incomplete"] if flag_incomplete else []
-    rows: list[list[Any]] = [["Points Possible", "", "", "", "", _num(exam.marks)]]
+    rows: list[list[Cell]] = [["Points Possible", "", "", "", "", exam.marks]]
     rows[0] += [""] if flag_incomplete else []
     for r in results:
         lms = who[r.student]
-        row = [_canvas_name(r.name or r.student), lms.lms_id, r.student if not lms.lms_id else "",
-               lms.sis_login, lms.section, _num(r.total)]  # fmt: skip
+        row: list[Cell] = [
+            _canvas_name(r.name or r.student),
+            lms.lms_id,
+            r.student if not lms.lms_id else "",
+            lms.sis_login,
+            lms.section,
+            r.total,
+        ]
         rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
     return header, rows
 
 
 def moodle(
     exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[list[Cell]]]:
     """The Moodle grade-import table: email and id number to match on, the grade."""
     header = ["Email address", "ID number", exam.title] + (
         ["Incomplete"] if flag_incomplete else []
     )
-    rows = []
+    rows: list[list[Cell]] = []
     for r in results:
-        row = [who[r.student].email, who[r.student].lms_id or r.student, _num(r.total)]
+        row: list[Cell] = [who[r.student].email, who[r.student].lms_id or r.student, r.total]
         rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
     return header, rows
 
@@ -165,7 +189,3 @@ def _canvas_name(name: str) -> str:
     """Canvas lists students as 'Last, First'."""
     parts = name.split()
     return f"{parts[-1]}, {' '.join(parts[:-1])}" if len(parts) > 1 else name
-
-
-def _num(value: float) -> str:
-    return f"{round(value, 4):g}"

@@ -21,6 +21,7 @@ from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
 from gradewise.review.triage import Filters
+from gradewise.scoring import hand_total
 from gradewise.scripts.scans import page_of
 from gradewise.workspace import Workspace
 
@@ -38,6 +39,7 @@ class Progress:
     manual: int
     affected: int = 0
     gain: float = 0.0
+    capped: int = 0  # hand marks above the part's marks (lowered since): counted as its marks
 
     @property
     def at_stake(self) -> float:
@@ -193,6 +195,7 @@ def _progress(
         manual=sum(1 for g in mine if g.manual_score is not None),
         affected=sum(1 for g in mine if triage.status_of(g, part) == "affected"),
         gain=sum(gains.get((g.student, g.address), 0.0) for g in waiting),
+        capped=sum(1 for g in mine if (hand_total(part, g) or 0.0) > part.marks),
     )
 
 

@@ -1,12 +1,17 @@
 """Gather the scripts to add: text files, PDFs and images (OCR), matched to the roster.
 
 Reading only: nothing is stored here. `scripts add` stores what `gather` returns; a script
-whose roster match needs a human (unmatched, ambiguous, two scripts for one student) is
-listed in `matches` and, if it would overwrite another script, not returned at all.
+whose roster match needs a human (unmatched, ambiguous) is listed in `matches`, and one that
+would overwrite another script is held: listed and not returned at all. That is two files
+for one student in the same run (both held), or a file for a student who already has a
+script from another file with other text (`stored`), unless `replace` says to take it. The
+same file added again with new text is an update, as is a file beside it with the same name
+in another form (a transcription of a scan).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +29,22 @@ class Gathered:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line message)
     transcribed: list[Path] = field(default_factory=list)  # scans skipped for their .md
     matches: list[Match] = field(default_factory=list)
-    held: list[Match] = field(default_factory=list)  # doubles: not stored, for a human
+    held: list[Match] = field(default_factory=list)  # not stored, for a human
 
 
 def gather(
-    paths: Iterable[Path], roster: Roster | None = None, *, engine: str = "tesseract"
+    paths: Iterable[Path],
+    roster: Roster | None = None,
+    *,
+    engine: str = "tesseract",
+    stored: Iterable[Script] = (),
+    replace: bool = False,
 ) -> Gathered:
-    """Read every script among `paths` (files or folders); see the module docstring."""
+    """Read every script among `paths` (files or folders); see the module docstring.
+
+    `stored`: the scripts already in the workspace; `replace`: a new file for a student who
+    has one replaces it (two files for one student in this run are held all the same).
+    """
     paths = [Path(p) for p in paths]
     out = Gathered()
     texts = [p for p in paths if not (p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)]
@@ -40,16 +54,27 @@ def gather(
         _read_one(out, read, path, lambda p: read_script(p, roster=roster))
     for path in scans:
         _read_one(out, read, path, lambda p: read_scan(p, roster=roster, engine=engine))
-    if roster is None:
-        out.scripts = read
-        return out
-    out.matches = match_scripts(read, roster)
-    for script, match in zip(read, out.matches, strict=True):
-        if match.status == "double":
-            out.held.append(match)  # storing it would overwrite the other script
+    before = {} if replace else {s.student: s for s in stored}
+    for script, match in zip(read, match_scripts(read, roster), strict=True):
+        final = apply_match(script, match, roster)
+        if not match.held and _replaces(final, before.get(final.student)):
+            old = before[final.student].source
+            how = f"{final.student} already has a script from {old}"
+            match = dataclasses.replace(match, status="replaces", student=final.student, how=how)
+        out.matches.append(match)
+        if match.held:
+            out.held.append(match)
         else:
-            out.scripts.append(apply_match(script, match, roster))
+            out.scripts.append(final)
     return out
+
+
+def _replaces(new: Script, old: Script | None) -> bool:
+    """Would storing `new` lose `old`: another document, with other text? The same file, or
+    the same one in another form beside it (s1.md transcribing s1.pdf), is an update."""
+    if old is None or new.text == old.text:
+        return False
+    return Path(new.source).resolve().with_suffix("") != Path(old.source).resolve().with_suffix("")
 
 
 def _read_one(

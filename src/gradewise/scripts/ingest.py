@@ -268,35 +268,96 @@ def read_roster(path: Path) -> Roster:
     """Read a roster CSV with a header row: an id column (`id` or `student`), `name`, `email`.
 
     Errors name the file and line: a missing id column, a row with too many fields or no id,
-    and an id listed twice.
+    text that is not CSV, and every id listed more than once.
     """
-    text, _ = decode_bytes(read_bytes(path), str(path))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = next(reader, None)
-    if header is None:
+    header, rows = read_table(path, example="id,name,email")
+    columns = _columns(header, str(path))
+    entries = [(_roster_row(row, columns, str(path), line), line) for line, row in rows]
+    refuse_duplicates(
+        [(entry.id, line) for entry, line in entries],
+        what="student id",
+        source=str(path),
+        fix="keep one row per student",
+    )
+    return Roster(entries={entry.id: entry for entry, _ in entries}, source=str(path))
+
+
+Table = tuple[list[str], list[tuple[int, list[str]]]]
+
+
+def read_table(path: Path, *, example: str) -> Table:
+    """A roster CSV's header and its non-blank rows with their line numbers.
+
+    Comma, semicolon or tab separated, in any encoding `decode_bytes` reads. A one-line
+    ScriptError names the file and line of an empty file, a binary one, a row with more fields
+    than the header, and text that is not CSV (a quote never closed, a NUL character).
+    `example` is the header row the errors suggest.
+    """
+    try:
+        text, _ = decode_bytes(read_bytes(path), str(path))
+    except ScriptError:
+        raise ScriptError(
+            "is not a CSV text file (it holds binary data)",
+            file=str(path),
+            fix=f"save it from the spreadsheet as CSV with the header row {example}",
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        # The row that failed starts on the line after the last one read whole.
+        line = rows[-1][0] + 1 if rows else 1
+        raise ScriptError(
+            f"not valid CSV: {exc}",
+            file=str(path),
+            line=line,
+            fix='close every quote ("Lovelace, Ada") and save the file as CSV text',
+        ) from None
+    if not rows:
         raise ScriptError(
             "the roster is empty",
             file=str(path),
             line=1,
-            fix="write a header row 'id,name,email' and one row per student",
+            fix=f"write a header row {example!r} and one row per student",
         )
-    columns = _columns(header, str(path))
-    entries: dict[str, RosterEntry] = {}
-    lines: dict[str, int] = {}
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        entry = _roster_row(row, columns, len(header), str(path), reader.line_num)
-        if entry.id in entries:
-            raise ScriptError(
-                f"student id {entry.id!r} is listed twice (first on line {lines[entry.id]})",
-                file=str(path),
-                line=reader.line_num,
-                fix="keep one row per student",
-            )
-        entries[entry.id] = entry
-        lines[entry.id] = reader.line_num
-    return Roster(entries=entries, source=str(path))
+    (_, header), *body = rows
+    for line, row in body:
+        _check_width(row, len(header), str(path), line)
+    return header, [(line, row) for line, row in body if any(cell.strip() for cell in row)]
+
+
+def _check_width(row: list[str], width: int, source: str, line: int) -> None:
+    if len(row) > width:
+        raise ScriptError(
+            f"this row has {len(row)} fields but the header has {width}",
+            file=source,
+            line=line,
+            fix='quote values that contain the separator, e.g. "Lovelace, Ada"',
+        )
+
+
+def refuse_duplicates(
+    values: Iterable[tuple[str, int]], *, what: str, source: str, fix: str
+) -> None:
+    """A one-line ScriptError naming every value (with its lines) given more than once.
+
+    Empty values are not compared. The error points at the first line that repeats a value.
+    """
+    lines: dict[str, list[int]] = {}
+    for value, line in values:
+        if value:
+            lines.setdefault(value, []).append(line)
+    repeated = sorted((found for found in lines.items() if len(found[1]) > 1), key=lambda f: f[0])
+    if repeated:
+        named = ", ".join(f"{value!r} (lines {', '.join(map(str, at))})" for value, at in repeated)
+        raise ScriptError(
+            f"{what} listed more than once: {named}",
+            file=source,
+            line=min(at[1] for _, at in repeated),
+            fix=fix,
+        )
 
 
 def _delimiter(text: str) -> str:
@@ -317,7 +378,7 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
             found[role] = index
     if "id" not in found:
         raise ScriptError(
-            f"the roster has no id column (columns: {', '.join(header)})",
+            f"the roster has no id column (columns: {', '.join(map(repr, header))})",
             file=source,
             line=1,
             fix="name the student id column 'id' or 'student'",
@@ -325,17 +386,7 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
     return found
 
 
-def _roster_row(
-    row: list[str], columns: dict[str, int], width: int, source: str, line: int
-) -> RosterEntry:
-    if len(row) > width:
-        raise ScriptError(
-            f"this row has {len(row)} fields but the header has {width}",
-            file=source,
-            line=line,
-            fix='quote values that contain the separator, e.g. "Lovelace, Ada"',
-        )
-
+def _roster_row(row: list[str], columns: dict[str, int], source: str, line: int) -> RosterEntry:
     def cell(role: str) -> str:
         index = columns.get(role)
         return row[index].strip() if index is not None and index < len(row) else ""

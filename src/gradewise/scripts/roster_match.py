@@ -6,6 +6,8 @@ an exact match. Otherwise an id one OCR slip away (`s2O24001`) or a name spelled
 differently (`Ada Lovelace` / `Lovelace, Ada`) is a fuzzy match when one roster entry is
 clearly closest. Anything else is `unmatched` or `ambiguous`, and two scripts that land on
 one student are `double`: these are listed for a human and keep the id they came with.
+Without a roster a script is `named` (by its front matter or file name), and two scripts
+named for one student are `double` all the same.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ _NAME_LINE = re.compile(r"(?im)^[\W_]*(?:student(?:'s)?\s*)?name\s*[:.]\s*(?P<na
 
 @dataclass(frozen=True)
 class Match:
-    """What the roster says about one script: status exact|fuzzy|unmatched|ambiguous|double."""
+    """What the roster says about one script: status exact|fuzzy|unmatched|ambiguous|double,
+    `named` (no roster), or `replaces` (its student already has a script from another file)."""
 
     source: str
     claimed: str  # the id the script came with (front matter or file name)
@@ -42,7 +45,12 @@ class Match:
 
     @property
     def needs_human(self) -> bool:
-        return self.status in ("unmatched", "ambiguous", "double")
+        return self.status in ("unmatched", "ambiguous", "double", "replaces")
+
+    @property
+    def held(self) -> bool:
+        """Not stored at all: storing it would overwrite another script."""
+        return self.status in ("double", "replaces")
 
 
 def first_page(text: str) -> str:
@@ -113,9 +121,12 @@ def _tried(script: Script, name: str) -> str:
     return f"no roster entry close to id {ids}" + (f" or name {name!r}" if name else "")
 
 
-def match_scripts(scripts: Sequence[Script], roster: Roster) -> list[Match]:
-    """Each script's match; two scripts on one student both become `double`."""
-    matches = [match_script(script, roster) for script in scripts]
+def match_scripts(scripts: Sequence[Script], roster: Roster | None) -> list[Match]:
+    """Each script's match (`named` without a roster); two on one student become `double`."""
+    if roster is None:
+        matches = [Match(s.source, s.student, "named", s.student, "no roster") for s in scripts]
+    else:
+        matches = [match_script(script, roster) for script in scripts]
     final = Counter(m.student or m.claimed for m in matches)
     out = []
     for m in matches:
@@ -128,8 +139,8 @@ def match_scripts(scripts: Sequence[Script], roster: Roster) -> list[Match]:
     return out
 
 
-def apply_match(script: Script, match: Match, roster: Roster) -> Script:
+def apply_match(script: Script, match: Match, roster: Roster | None) -> Script:
     """The script under its roster id and name (unchanged when the match needs a human)."""
-    if match.needs_human or not match.student:
+    if match.needs_human or not match.student or roster is None:
         return script
     return replace(script, student=match.student, name=script.name or roster.name(match.student))

@@ -27,17 +27,22 @@ How it works, in two passes that never look back more than one step (linear in t
 
 A label that names a question (or section) but no part places its text on the question's first
 part; `Q2 (c)` where question 2 has no part c is read as `Q2` followed by text "(c)".
+
+A part with no text is "not answered" (0, decided) when the student answered something and
+every piece went to some part, leaving out only blank lines, headings, rules, `Name: ...`
+style header fields and lines naming the student (`identity`); while any other text is left
+unplaced it is "no answer found", for a human to look at.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from gradewise.errors import ScriptError
-from gradewise.model import Answer, Exam
+from gradewise.model import NOT_ANSWERED, Answer, Exam
 from gradewise.scripts.ingest import front_matter
 
 NO_ANSWER = "no answer found for this part"
@@ -79,14 +84,30 @@ class Segmentation:
     pieces: tuple[Piece, ...]
     text: str = field(default="", repr=False)
     addresses: tuple[str, ...] = ()
+    identity: tuple[str, ...] = ()  # the student's id, name: lines naming them are no answer
 
     def answers(self, student: str) -> tuple[Answer, ...]:
-        """One Answer per exam part, in exam order; parts with no text are flagged."""
+        """One Answer per exam part, in exam order; parts with no text are flagged (see the
+        module docstring: "not answered" or "no answer found")."""
         runs: dict[str, list[Piece]] = {address: [] for address in self.addresses}
         for piece in self.pieces:
             if piece.address in runs:
                 runs[piece.address].append(piece)
-        return tuple(self._answer(student, address, runs[address]) for address in self.addresses)
+        found = [self._answer(student, address, runs[address]) for address in self.addresses]
+        if any(a.text for a in found) and not self.unplaced():
+            found = [a if a.text else replace(a, flag=NOT_ANSWERED) for a in found]
+        return tuple(found)
+
+    def unplaced(self) -> str:
+        """The text no part received, less what is no answer (headings, the name block)."""
+        lines = (
+            line
+            for piece in self.pieces
+            if piece.address is None
+            for line in self.text[piece.start : piece.end].splitlines()
+        )
+        who = _identity(self.identity)
+        return "\n".join(line for line in lines if not _no_answer(line, who))
 
     def _answer(self, student: str, address: str, pieces: list[Piece]) -> Answer:
         texts: list[str] = []
@@ -111,6 +132,49 @@ class Segmentation:
             return self.text[piece.start : piece.end]
         cut_start, cut_end = piece.cut
         return self.text[piece.start : cut_start] + self.text[cut_end : piece.end]
+
+
+# Lines that hold no answer: blank, rules and page breaks, Markdown headings, and header
+# fields (`Name: ...`, `Roll no: 17`, `Exam: ML midterm`): a key naming one of these ...
+_FIELD_KEYS = frozenset(
+    "student student's name surname id sciper matriculation registration roll email e-mail"
+    " date exam examination course module seat candidate signature university department"
+    " instructor semester".split()
+)
+# ... and perhaps these around it (`First name`, `Student no.`), never alone (`Number: 42`).
+_FIELD_QUALIFIERS = frozenset("full given family first last no no. number".split())
+_RULE = re.compile(r"[\s\W_]*")
+_HEADING = re.compile(r"[ \t>]*#{1,6}(?:[ \t]|$)")  # `# Midterm`, not `#3 tanh`
+_FIELD = re.compile(r"[ \t>*_]*(?P<key>[A-Za-z][A-Za-z.' -]{0,40}?)[ \t*_]*:")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_TOKEN = re.compile(r"[\s,;:|()\[\]*_]+")
+_NAMING = frozenset({"name", "student", "id"})  # "Name - Ada Lovelace"
+
+
+def _identity(identity: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(ids, name words lower-cased) of the student. An id must be long or mixed enough not
+    to be an answer's number (`s1`, `0012`, not `12`)."""
+    ids = frozenset(
+        x for x in identity if len(x) >= 4 or (re.search(r"\d", x) and re.search(r"\D", x))
+    )
+    words = frozenset(w.lower() for x in identity for w in _WORD.findall(x))
+    return ids, words | _NAMING if words else words
+
+
+def _no_answer(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Is this unplaced line no answer: blank, a rule, a heading, a header field, or the
+    student's name or id?"""
+    if _RULE.fullmatch(line) or _HEADING.match(line):
+        return True
+    field = _FIELD.match(line)
+    keys = field["key"].lower().split() if field else []
+    if keys and set(keys) & _FIELD_KEYS and set(keys) <= _FIELD_KEYS | _FIELD_QUALIFIERS:
+        return True
+    ids, words = who
+    if ids & {token.rstrip(".") for token in _TOKEN.split(line)}:
+        return True
+    found = {w.lower() for w in _WORD.findall(line)}
+    return bool(found) and found <= words
 
 
 def _adjacent_runs(pieces: list[Piece]) -> Iterator[list[Piece]]:
@@ -588,11 +652,18 @@ def _continues_list(atom: str, runs: Mapping[str, int]) -> bool:
 # the walk ---------------------------------------------------------------------------------
 
 
-def segment(text: str, exam: Exam, *, overrides: Mapping[int, str] | None = None) -> Segmentation:
+def segment(
+    text: str,
+    exam: Exam,
+    *,
+    overrides: Mapping[int, str] | None = None,
+    identity: tuple[str, ...] = (),
+) -> Segmentation:
     """Split `text` into pieces and place each on a part of `exam` (see the module docstring).
 
     `overrides` maps a piece's start offset to the part a human chose for it; it wins over the
-    automatic placement, and the walk carries on from there.
+    automatic placement, and the walk carries on from there. `identity`: the student's id and
+    name, so that a line naming them is not taken for an answer left unplaced.
     """
     tree = _tree(exam)
     overrides = overrides or {}
@@ -610,7 +681,7 @@ def segment(text: str, exam: Exam, *, overrides: Mapping[int, str] | None = None
         piece = _place(text, cand, end, tree, walk, previous)
         pieces.append(_override(piece, tree, walk, overrides))
     addresses = tuple(a for q in tree.questions for a in q.addresses)
-    return Segmentation(pieces=tuple(pieces), text=text, addresses=addresses)
+    return Segmentation(tuple(pieces), text, addresses, identity)
 
 
 def _body_start(text: str) -> int:

@@ -404,7 +404,9 @@ def mark_text(mark: ManualMark | None) -> str | None:
     fields = {"items": list(mark.items),
               "adjustment": int(adjustment) if adjustment.is_integer() else adjustment,
               "reason": mark.reason, "comment": mark.comment}  # fmt: skip
-    return json.dumps({k: v for k, v in fields.items() if v}, ensure_ascii=False)
+    # A plain mark always says its number, 0 included.
+    kept = {k: v for k, v in fields.items() if v or (k == "adjustment" and not mark.items)}
+    return json.dumps(kept, ensure_ascii=False)
 
 
 def _grade(

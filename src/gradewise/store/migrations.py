@@ -10,10 +10,21 @@ Migration = Callable[[sqlite3.Connection], None]
 
 
 def _run(db: sqlite3.Connection, sql: str) -> None:
-    """Run `;`-separated statements one by one, so they stay inside the caller's transaction."""
-    for statement in sql.split(";"):
-        if statement.strip():
+    """Run a script's statements one by one, inside the caller's transaction.
+
+    Not `executescript`, which commits first and would split a migration from its version
+    record. A statement ends at a `;` that SQLite's own tokenizer (`complete_statement`) says
+    ends one, so a `;` inside a string, a comment or a trigger body does not.
+    """
+    statement = ""
+    for piece in sql.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
             db.execute(statement)
+            statement = ""
+    rest = statement[:-1]  # the `;` added after the last piece
+    if rest.strip():
+        db.execute(rest)  # a last statement without `;`, or whatever SQLite makes of the rest
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
