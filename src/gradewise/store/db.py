@@ -400,7 +400,7 @@ def mark_text(mark: ManualMark | None) -> str | None:
     """A mark as its audit event keeps it: JSON of what is set (None: no human mark)."""
     if mark is None:
         return None
-    adjustment = mark.adjustment
+    adjustment = float(mark.adjustment)
     fields = {"items": list(mark.items),
               "adjustment": int(adjustment) if adjustment.is_integer() else adjustment,
               "reason": mark.reason, "comment": mark.comment}  # fmt: skip
