@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
+from gradewise import grading
 from gradewise.checkers.choice import ChoiceChecker
 from gradewise.checkers.registry import registry
 from gradewise.errors import KeyParamsError
-from gradewise.model import Key, Status
+from gradewise.model import Answer, Exam, Key, Part, Question, Section, Status
 
 MET, NOT, PARTIAL, REVIEW, ERROR = (
     Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR,
@@ -19,6 +20,8 @@ ACTIVATIONS = {"a": "ReLU", "b": "tanh", "c": "sigmoid", "d": "Leaky ReLU"}
 BC = Key("choice", {"options": ACTIVATIONS, "correct": ["b", "c"]})
 ACD = Key("choice", {"correct": "ACD"})  # letters only, no option texts
 D = Key("choice", {"correct": "d"})
+LEAKY = Key("choice", {"options": ACTIVATIONS, "correct": ["d"]})
+BC_VALID = Key("choice", CHECKER.validate(BC.params))
 NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]})
 
 
@@ -51,12 +54,15 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
         ("②, ③", NUMBERED, MET, "{2, 3}"),  # circled digits for numbered options
         ("b or c", BC, REVIEW, ""),  # a hedge is not guessed
         ("a is a good choice here but maybe not", ACD, REVIEW, ""),  # article "a" in prose
-        ("tanh, because sigmoid saturates", BC, REVIEW, ""),  # option texts inside prose
+        ("tanh, because sigmoid saturates", BC, REVIEW, "{b}"),  # option texts inside prose
         ("I am not sure", BC, REVIEW, ""),  # no letters at all
         ("", BC, REVIEW, ""),  # empty answer
         ("(f)", BC, REVIEW, "{f}"),  # a pick that is not an option
         ("Ans: ___", BC, REVIEW, ""),  # blank line after the marker
         ("none", Key("choice", {"correct": []}), MET, "{}"),  # "none" when no option is correct
+        ("b, c because they saturate", BC, MET, "{b, c}"),  # a leading list, then "because"
+        ("B and C since they saturate", BC, MET, "{b, c}"),  # ... "and", then "since"
+        ("tanh and sigmoid, because they saturate", BC, REVIEW, "{b, c}"),  # texts in prose
     ],
 )
 def test_reading_picks(answer: str, k: Key, status: Status, found: str) -> None:
@@ -70,6 +76,7 @@ PER = {
     "correct": ["b", "c"],
     "policy": "per-option",
 }
+PER_TEXTS = Key("choice", {**PER, "options": ACTIVATIONS})
 NEG = {"correct": ["b", "c"], "policy": "negative"}
 
 
@@ -92,6 +99,44 @@ def test_policies(answer: str, params: dict[str, Any], status: Status, fraction:
     outcome = CHECKER.check(answer, Key("choice", params))
     assert outcome.status is status, outcome.reason
     assert outcome.fraction == pytest.approx(fraction)
+
+
+@pytest.mark.parametrize(
+    ("answer", "k", "found", "proposed"),
+    [
+        ("tanh and sigmoid, because they saturate", BC, "{b, c}", 1.0),  # the issue's answer
+        ("tanh, because sigmoid saturates", BC, "{b}", 0.0),  # the first clause names the pick
+        ("Not ReLU but tanh and sigmoid: they saturate", BC, "{b, c}", 1.0),  # "not" rules out
+        ("ReLU, since it does not saturate", BC, "{a}", 0.0),  # the wrong option named
+        ("Leaky ReLU because it never dies", LEAKY, "{d}", 1.0),  # longest option text wins
+        (
+            "tanh, since it is zero-centred",
+            Key("choice", {**PER, "options": ACTIVATIONS}),
+            "{b}",
+            0.75,
+        ),
+    ],
+)
+def test_prose_naming_options_goes_to_review_with_its_mark_proposed(
+    answer: str, k: Key, found: str, proposed: float
+) -> None:
+    # A human decides, but sees the mark the named options earn (issue 13): never a bare 0.
+    outcome = CHECKER.check(answer, k)
+    assert outcome.status is REVIEW, outcome.reason
+    assert outcome.found == found
+    assert outcome.fraction == pytest.approx(proposed)
+    assert "proposed" in outcome.reason
+
+
+def test_prose_proposal_is_the_part_s_proposed_mark() -> None:
+    # Through grading and scoring: the part waits for review with the named options' marks as
+    # its auto score, which the review page shows as "proposed" and Enter accepts.
+    part = Part("I.1", "1", "", 2, key=BC_VALID)
+    exam = Exam("x", "X", (Section("I", "", (Question("1", "", (part,)),)),))
+    answers = [Answer("s1", "I.1", "tanh and sigmoid, because they saturate")]
+    [[(grade, _)]] = list(grading.run(grading.plan(exam, answers)))
+    assert (grade.auto_score, grade.needs_review) == (2.0, True)
+    assert grade.verdicts[0].status is REVIEW
 
 
 def test_evidence_points_at_the_picks() -> None:

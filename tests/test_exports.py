@@ -60,7 +60,7 @@ def invoke(root: Path, *args: str) -> Result:
 )
 def test_incomplete_grading_refused(example: Path, args: tuple[str, ...]) -> None:
     out = invoke(example, "export", *args, "-o", str(example / "refused"))
-    assert out.exit_code == 1 and "grading is incomplete: 6 answers" in out.output
+    assert out.exit_code == 1 and "grading is incomplete: 7 answers" in out.output
     assert not (example / "refused").exists()  # nothing partial written
 
 
@@ -125,7 +125,7 @@ def test_report(example: Path) -> None:
     assert out.exit_code == 0, out.output
     html = path.read_text(encoding="utf-8")
     assert html.count("<svg") == 3  # histogram, parts, criteria: inline, nothing fetched
-    assert "Cronbach" in html and "6 answers still wait for review" in html
+    assert "Cronbach" in html and "7 answers still wait for review" in html
     assert "II.8.c does not discriminate" in out.output  # the worst parts, also on the terminal
     # II.10's written answers all wait for review: only its blanks (not answered, 0) count
     assert "II.10.b" not in out.output and "Time saved" in html

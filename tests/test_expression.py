@@ -74,7 +74,16 @@ TABLE = [
     ("[-72, 72]", "[-72,-72]", {}, NOT),  # one element differs
     ("(1, 2)", "(1, 2)", {}, MET),  # (1, 2) is a vector, not an interval
     ("(2, 1)", "(1, 2)", {}, NOT),  # order of elements matters
-    ("(1, 2, 3)", "(1, 2)", {}, NOT),  # wrong length
+    ("(1, 2, 3)", "(1, 2)", {}, REVIEW),  # wrong length: a human decides, never 0
+    ("2x", "[2x, 2y]", {}, REVIEW),  # a scalar for a vector key: the same
+    # --- named components are a vector (issue 13)
+    (r"$\partial f/\partial x = 2x, \partial f/\partial y = 2y$", "[2x, 2y]", {}, MET),  # one math
+    (r"$\partial_x f = 2x$ and $\partial_y f = 2y$", "[2x, 2y]", {}, MET),  # each in its own
+    (r"$\partial_x f = 2y$, $\partial_y f = 2x$", "[2x, 2y]", {}, NOT),  # swapped: wrong
+    # --- a value of the expression after it is not the answer read wrong
+    (r"$f'(x) = 2x - 2 = 0 \Rightarrow x = 1$", "2x-2", {}, REVIEW),  # then its root
+    (r"$f'(x) = 2x - 2$, setting it to zero gives $x = 1$", "2x-2", {}, REVIEW),  # ... apart
+    (r"$f'(x) = 2x + 2 = 0 \Rightarrow x = -1$", "2x-2", {}, NOT),  # a wrong derivative, root
     (r"\begin{pmatrix}-72\\-72\end{pmatrix}", "(-72, -72)", {}, MET),  # LaTeX column vector
     ("[1, 2]^T", "(1, 2)", {}, MET),  # transposed row vector
     ("(x+x, 2y)", "(2x, y+y)", {}, MET),  # symbolic elements
@@ -102,6 +111,24 @@ TABLE = [
     ("   \n ", "x", {}, REVIEW),  # blank answer
     ("2^{2^{2^{2^{2^{2}}}}}", "x", {}, REVIEW),  # a power tower that hangs SymPy: killed
 ]
+
+
+PROPOSALS = [
+    (r"$f'(x) = 2x - 2 = 0 \Rightarrow x = 1$", "2x-2", 1.0, "2x - 2"),  # the derivative written
+    (r"$f'(x) = 2x - 2$, setting it to zero gives $x = 1$", "2x-2", 1.0, "2x - 2"),  # ... apart
+    ("(1, 2, 3)", "(1, 2)", 0.0, "shape 3 where the key has 2"),  # nothing else to propose
+    (r"so $w = (1, 2)$, and $|w| = \sqrt{5}$", "(1, 2)", 1.0, "(1, 2)"),  # the vector, its norm
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "proposed", "phrase"), PROPOSALS)
+def test_review_proposes_the_mark_of_what_it_found(
+    checker: Any, answer: str, value: str, proposed: float, phrase: str
+) -> None:
+    outcome = checker.check(answer, key(checker, value))
+    assert outcome.status == REVIEW, outcome.reason
+    assert outcome.fraction == proposed
+    assert phrase in outcome.reason
 
 
 @pytest.mark.parametrize(("answer", "value", "params", "expected"), TABLE)

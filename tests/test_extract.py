@@ -1,4 +1,5 @@
-"""Truth tables for reading values and locating the final answer (checkers/extract.py)."""
+"""Truth tables for reading values (checkers/extract.py), locating the final answer
+(checkers/locate.py) and named components (checkers/named.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from gradewise.checkers.extract import (
-    answer_region,
-    final_readings,
-    parse_value,
-    scan,
-    shape,
-    show,
-    squeeze,
-)
+from gradewise.checkers.extract import parse_value, scan, shape, show, squeeze
+from gradewise.checkers.locate import answer_region, final_readings
+from gradewise.checkers.named import norm_name
 
 
 @pytest.mark.parametrize(
@@ -35,6 +30,11 @@ from gradewise.checkers.extract import (
         (r"\sqrt{2}", "1.41421"),  # irrational root: a float
         ("1,000", "1000"),  # thousands separator
         ("1,000,000.5", "1000000.5"),  # several groups and decimals
+        ("1{,}000", "1000"),  # LaTeX's braced comma between groups of three
+        (r"1\,000\,000", "1000000"),  # LaTeX thin spaces between groups of three
+        ("1\u2009000", "1000"),  # a Unicode thin space between groups
+        ("1\u202f000.5", "1000.5"),  # a narrow no-break space, then decimals
+        ("1'000", "1000"),  # an apostrophe between groups (Swiss style)
         ("(5)", "5"),  # a parenthesised scalar
         ("[32, 128, 26, 26]", "[32, 128, 26, 26]"),  # vector
         ("(-72, -72)", "[-72, -72]"),  # parenthesised vector
@@ -80,6 +80,8 @@ def test_parse_value_refuses(text: str) -> None:
         ("12 * 5 * 100", ["6000", "[12, 5, 100]"]),  # star
         ("75%", ["0.75", "75"]),  # percent: share and number
         (r"50\%", ["0.5", "50"]),  # LaTeX percent
+        ("5 percent", ["0.05", "5"]),  # the word "percent"
+        ("5 per cent", ["0.05", "5"]),  # ... in two words
     ],
 )
 def test_several_readings(text: str, values: list[str]) -> None:
@@ -97,6 +99,8 @@ def test_several_readings(text: str, values: list[str]) -> None:
         ("3. the value is 7", ["7"]),  # numbered line skipped
         ("a - 3", ["3"]),  # a minus after an operand is not a sign
         ("x = -3", ["-3"]),  # after '=' it is
+        ("the answer is -3", ["-3"]),  # after a word it is too (found by the fuzz tests)
+        (r"\pi - 3", ["3"]),  # after a symbol it is not
         ("Ans: 40, 12 * 5 * 100", ["40", "6000"]),  # a list stops before a product
         (r"$\mathbb{R}^{3 \times 1}$", []),  # a space's dimensions are a superscript
         ("1, 000", ["[1, 0]"]),  # comma and space: a list
@@ -129,6 +133,30 @@ def test_scan_parts_have_spans() -> None:
         (r"r_d = 15 \rightarrow 16", "relation", ["16"]),  # arrows count as relations
         ("first 3\nthen [1, 2]", "last", ["[1, 2]"]),  # else the last value
         ("no numbers", "none", []),  # nothing
+        # named components are one vector, in the order written (issue 13)
+        ("gradient is zero at w1 = 1, w2 = 3", "named", ["[1, 3]"]),  # the issue's answer
+        ("x = 2, y = -1", "named", ["[2, -1]"]),  # other names
+        ("w_1=1 and w_2=3", "named", ["[1, 3]"]),  # "and" between, no spaces around '='
+        (r"$w_1 = 1,\; w_2 = 3$", "named", ["[1, 3]"]),  # LaTeX spacing between
+        ("w1 = 1\nw2 = 3", "named", ["[1, 3]"]),  # one per line
+        ("$w_1 = 1$, $w_2 = 3$.", "named", ["[1, 3]"]),  # each in its own math
+        (r"\begin{aligned} w_1 &= 1 \\ w_2 &= 3 \end{aligned}", "named", ["[1, 3]"]),  # aligned
+        ("c_1 = [1, 2], c_2 = [3, 4]", "named", ["[[1, 2], [3, 4]]"]),  # vectors stack as rows
+        (r"$w^{(1)} = 3.8$, $w^{(2)} = 2.84$", "named", ["[3.8, 2.84]"]),  # iterates by superscript
+        ("w1 = 5 - 0.1(12) = 3.8\nw2 = 3.8 - 0.1(9.6) = 2.84", "named", ["[3.8, 2.84]"]),  # chains
+        ("w1 = 3.8 (one step), w2 = 2.84 (two steps)", "named", ["[3.8, 2.84]"]),  # remarks
+        ("Ans: w1 = 3.8, w2 = 2.84", "marker", ["[3.8, 2.84]"]),  # after a marker too
+        ("w = 3.8, then w = 2.84", "relation", ["2.84"]),  # one name twice: a sequence
+        ("w1 = 1, so w2 = 3", "relation", ["3"]),  # prose between: not one answer
+        ("w* = 3, so f(w*) = 0", "relation", ["0"]),  # a function value is not a name
+        ("w1 = 1, w2 = 3 then y = [1, 3]", "relation", ["[1, 3]"]),  # a later value wins
+        # a check after the answer is not the answer
+        ("w = 3\ncheck: f'(3) = 2*3 - 6 = 0", "relation", ["3"]),  # a check line
+        ("w = 3\nSanity check: 2(3) - 6 = 0", "relation", ["3"]),  # two words before the colon
+        ("w = 3\nTo verify, 2(3) - 6 = 0", "relation", ["3"]),  # verify
+        ("the weight is 2.84 (I checked: 2.84 - 2.84 = 0)", "last", ["2.84"]),  # in parentheses
+        ("Ans: 3.8\ncheck: 5 - 1.2 = 3.8", "marker", ["3.8"]),  # after a marker too
+        ("check: 3", "last", ["3"]),  # nothing but the check: it is what there is
     ],
 )
 def test_final_readings(text: str, rule: str, read: list[str]) -> None:
@@ -165,6 +193,29 @@ def test_answer_region(text: str, rule: str, region: str) -> None:
 def test_squeeze_and_shape(value: tuple, squeezed: str, shp: tuple[int, ...]) -> None:
     assert show(squeeze(value)) == squeezed
     assert shape(squeeze(value)) == shp
+
+
+def test_named_reading_keeps_names_and_spans() -> None:
+    text = "so w_1 = 1, w2 = 3"
+    (reading,) = final_readings(text).readings
+    assert reading.names == ("w1", "w2")  # written forms normalised: w_1, w_{1}, w1 alike
+    assert text[reading.start : reading.end] == "w_1 = 1, w2 = 3"
+    assert [text[p.start : p.end] for p in reading.parts] == ["1", "3"]
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("w_1", "w1"),  # subscript
+        ("w_{1}", "w1"),  # braced subscript
+        ("w^{(2)}", "w2"),  # iterate written as a superscript
+        (r"\theta_1", "theta1"),  # Greek letter
+        (r"\mathbf{w}_1", "w1"),  # bold
+        ("W1", "W1"),  # case is kept: W is not w
+    ],
+)
+def test_norm_name(written: str, name: str) -> None:
+    assert norm_name(written) == name
 
 
 def test_shape_of_ragged_is_none() -> None:

@@ -25,6 +25,11 @@ def k(value: Any, abs: float | None = None, rel: float | None = None) -> Key:
     return key(value, **({"tol": tol} if tol else {}))
 
 
+def named(value: Any, variables: list[str]) -> Key:
+    """A final-answer key whose components the exam names."""
+    return key(value, variables=variables)
+
+
 def anywhere(value: Any) -> Key:
     return key(value, "anywhere")
 
@@ -57,6 +62,7 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         # --- scalars in their many spellings
         ("40", k(40), MET),  # plain integer
         ("-3.5", k(-3.5), MET),  # negative decimal
+        ("The answer is -1.", k(-1), MET),  # a minus after a word is a sign (fuzz tests)
         ("$-\\frac{1}{2}$", k(-0.5), MET),  # signed LaTeX fraction
         ("1e-3", k(0.001), MET),  # scientific notation
         (r"$1 \times 10^{-3}$", k("1e-3"), MET),  # LaTeX scientific notation
@@ -73,7 +79,7 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("32 x 128 x 26 x 26", k([32, 128, 26, 26]), MET),  # shape written with x
         ("output shape would be $[32, 128, 26, 26]$", k([32, 128, 26, 26]), MET),  # list in prose
         ("[32, 128, 14, 14]", k([32, 128, 26, 26]), NOT),  # two elements differ
-        ("[32, 128, 26]", k([32, 128, 26, 26]), NOT),  # shape mismatch: read fine, so not_met
+        ("[32, 128, 26]", k([32, 128, 26, 26]), REVIEW),  # wrong length: a human decides
         ("(-72, -72)", k([-72, -72]), MET),  # parenthesised pair is a vector
         ("(1, 2)", k([1, 2]), MET),  # (1, 2) is a vector, not an interval
         ("f) $10, 24, 32, 32$", k([10, 24, 32, 32]), MET),  # bare comma list
@@ -112,12 +118,61 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("", k(3), REVIEW),  # empty answer
         ("   \n ", anywhere([1, 2]), REVIEW),  # blank answer, anywhere
         ("Q3 x_1 conv2d", k(3), REVIEW),  # digits glued to names are not values
+        ("3.8m", k(3.8), REVIEW),  # a unit glued to the number: not read, so never not_met
+        # --- named components are a vector answer (issue 13, item 11)
+        ("gradient is zero at w1 = 1, w2 = 3", k([1, 3]), MET),  # the issue's answer
+        ("w1 = 1, w2 = 3", k([1, 3]), MET),  # bare
+        ("x = 2, y = -1", k([2, -1]), MET),  # other names
+        ("x = -1, y = 2", k([2, -1]), NOT),  # in the order written: a different vector
+        ("w_1=1 and w_2=3", k([1, 3]), MET),  # "and" between
+        (r"$w_1 = 1,\; w_2 = 3$", k([1, 3]), MET),  # LaTeX spacing between
+        ("w1 = 1\nw2 = 3", k([1, 3]), MET),  # one per line
+        ("c_1 = [1, 2], c_2 = [3, 4]", k([[1, 2], [3, 4]]), MET),  # named rows
+        ("w1 = 5 - 0.1(12) = 3.8\nw2 = 3.8 - 0.1(9.6) = 2.84", k([3.8, 2.84]), MET),  # worked
+        ("Ans: w1 = 3.8, w2 = 2.84", k([3.8, 2.84]), MET),  # after a marker
+        ("w2 = 3, w1 = 1", named([1, 3], ["w1", "w2"]), MET),  # the key's names give the order
+        ("w2 = 1, w1 = 3", named([1, 3], ["w1", "w2"]), NOT),  # ... and catch a swap
+        ("w0 = 5, w1 = 3.8, w2 = 2.84", named([3.8, 2.84], ["w_1", "w_2"]), MET),  # names pick
+        ("at x = 2, y = 4", named(4, ["y"]), MET),  # a scalar key picks its name
+        ("a = 1, b = 3", named([1, 3], ["w1", "w2"]), REVIEW),  # other names: a human decides
+        ("w = 3.8, then w = 2.84", k(2.84), MET),  # one name twice: the last value counts
+        ("gradient is zero at w1 = 1, w2 = 3", anywhere([1, 3]), MET),  # anywhere too
+        # --- the key's shape and the answer's differ: a human decides, never 0
+        ("3", k([1, 3]), REVIEW),  # a scalar for a vector key
+        ("[1, 3]", k(1), REVIEW),  # a vector for a scalar key
+        ("[[1, 2], [3, 4]]", k([[1, 2, 3], [4, 5, 6]]), REVIEW),  # matrix dimensions differ
+        ("at x = 2, y = 4", k(4), MET),  # the last named value for an unnamed scalar key
+        ("at x = 4, y = 2", k(4), NOT),  # ... which differs: the key must name x to pick it
+        ("at x = 4, y = 2", named(4, ["x"]), MET),  # ... as here
+        ("w0 = 5, w1 = 3.8, w2 = 2.84", k([3.8, 2.84]), MET),  # iterates: the last two count
+        ("w0 = 5, w1 = 3.8, w2 = 2.84", k(2.84), MET),  # ... or the last one
+        ("w0 = 5, w1 = 2.84, w2 = 2.27", k(2.84), NOT),  # one step too far: the last counts
+        ("w1 = -0.6, w2 = -1.32, w3 = -2.184", k(1.464), NOT),  # wrong iterates, none the key
+        ("a = 1, b = [1, 2]", k([1, 2]), MET),  # mixed shapes are not one value: the last counts
+        ("12,5", k(12.5), REVIEW),  # a decimal comma reads as a list
+        ("w = [3, 4], ||w|| = 5", k([3, 4]), REVIEW),  # the vector, then its norm
+        ("w = [3, 4], ||w|| = 5", k(5), MET),  # ... which is right when the norm is asked
+        # --- other ways a reading could go silently wrong
+        ("1{,}000", k(1000), MET),  # LaTeX thousands separator
+        (r"$1\,000\,000$", k(1_000_000), MET),  # thin spaces between groups
+        ("1 000 000", k(1_000_000), REVIEW),  # plain spaces: one number or three? a human
+        ("3{,}5", k(3.5), REVIEW),  # a LaTeX decimal comma
+        ("w = 3\ncheck: f'(3) = 2*3 - 6 = 0", k(3), MET),  # a check line after the answer
+        ("the weight is 2.84 (I checked: 2.84 - 2.84 = 0)", k(2.84), MET),  # a check remark
+        ("w2 ≈ 2.84", k(2.84), MET),  # approximately equal
+        ("w_2 = 2.84 (after two steps)", k(2.84), MET),  # a remark without numbers
+        ("answer: 3 (not 4)", k(3), REVIEW),  # a remark naming another value: a human reads it
+        ("3.8 m", k(3.8), MET),  # a unit after the number
+        ("75", k(0.75), REVIEW),  # a percentage written without %
+        ("0.75", k(75), REVIEW),  # a share where the key is in percent
+        ("error 5 percent", k(0.05), MET),  # the word percent
     ],
 )
 def test_numeric(answer: str, k: Key, status: Status) -> None:
     outcome = CHECKER.check(answer, k)
     assert outcome.status is status, outcome.reason
-    assert outcome.fraction == (1.0 if status is MET else 0.0)
+    if status is not REVIEW:  # a review's fraction is a proposal (tested below)
+        assert outcome.fraction == (1.0 if status is MET else 0.0)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +207,6 @@ def test_evidence_points_at_the_read_text(
             "[2]: 14 (key 26), [3]: 14 (key 26)",
         ),  # which elements
         ("[[1, 0], [0, 2]]", [[1, 0], [0, 1]], "[1][1]: 2 (key 1)"),  # matrix index
-        ("[1, 2, 3]", [1, 2], "vector of 3"),  # shape mismatch named
         ("0.71428", "5/7", "equal up to rounding"),  # hint that the key may need a tol
     ],
 )
@@ -160,6 +214,44 @@ def test_reason_says_what_differs(answer: str, value: Any, phrase: str) -> None:
     outcome = CHECKER.check(answer, key(value))
     assert outcome.status is NOT
     assert phrase in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "k", "proposed", "phrase"),
+    [
+        ("[1, 2, 3]", k([1, 2]), 0.0, "read [1, 2, 3] (vector of 3), the key is a vector of 2"),
+        ("3", k([1, 3]), 0.0, "read 3 (scalar), the key is a vector of 2"),  # shape named
+        ("a = 1, b = 3", named([1, 3], ["w1", "w2"]), 0.0, "names a, b; the key names w1, w2"),
+        ("w = [3, 4], ||w|| = 5", k([3, 4]), 1.0, "[3, 4] in the answer equals the key"),
+        ("[4, 2]", k(4), 0.0, "read [4, 2] (vector of 2), the key is a scalar"),  # not a name
+        ("1 000 000", k(1_000_000), 1.0, "digits grouped by spaces"),  # one number: right
+        ("12,5", k(12.5), 1.0, "decimal comma"),  # read with a decimal comma: right
+        ("3{,}5", k(3.5), 1.0, "decimal comma"),  # LaTeX decimal comma
+        ("75", k(0.75), 1.0, "as a percentage"),  # 75 % = 0.75
+        ("0.75", k(75), 1.0, "as a percentage"),  # 0.75 = 75 %
+    ],
+)
+def test_review_names_why_and_proposes_a_mark(
+    answer: str, k: Key, proposed: float, phrase: str
+) -> None:
+    # The proposal is the mark under the reading the reason names; a human confirms it.
+    outcome = CHECKER.check(answer, k)
+    assert outcome.status is REVIEW
+    assert outcome.fraction == proposed
+    assert phrase in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "value", "evidence", "found"),
+    [
+        ("so w1 = 1, w2 = 3", [1, 3], "w1 = 1, w2 = 3", "[1, 3]"),  # the named components
+    ],
+)
+def test_named_evidence(answer: str, value: Any, evidence: str, found: str) -> None:
+    outcome = CHECKER.check(answer, key(value))
+    assert outcome.evidence is not None
+    assert answer[slice(*outcome.evidence)] == evidence
+    assert outcome.found == found
 
 
 @pytest.mark.parametrize(
@@ -189,6 +281,10 @@ def test_anywhere_absent_reason_lists_the_readings(answer: str, value: Any, phra
         ({"value": 1, "tol": {}}, "tol"),  # empty tolerance
         ({"value": 1, "tolerance": 0.1}, "tolerance"),  # unknown field
         ({"value": float("nan")}, "value"),  # not finite
+        ({"value": [1, 2], "variables": ["w1"]}, "variables"),  # one name for two components
+        ({"value": [1, 2], "variables": ["w1", "w_1"]}, "variables"),  # the same name twice
+        ({"value": [1, 2], "variables": "w1 w2"}, "variables"),  # not a list
+        ({"value": 1, "variables": ["2x"]}, "variables"),  # not a name
     ],
 )
 def test_bad_key_params_name_the_field(params: dict[str, Any], field: str) -> None:
@@ -201,6 +297,9 @@ def test_validate_normalises_and_is_idempotent() -> None:
     once = CHECKER.validate({"value": [1, 2], "tol": {"abs": 0.5}})
     assert once == {"value": [1, 2], "tol": {"abs": 0.5}}
     assert CHECKER.validate(once) == once
+    named_once = CHECKER.validate({"value": [1, 2], "variables": ["w_1", "w_2"]})
+    assert named_once == {"value": [1, 2], "variables": ["w_1", "w_2"]}
+    assert CHECKER.validate(named_once) == named_once
 
 
 @pytest.mark.parametrize(

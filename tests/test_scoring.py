@@ -75,6 +75,33 @@ def test_fractions(fraction: float, status: Status, expected: float) -> None:
     assert score_part(p, [Verdict("choice", status, fraction, "")])[0] == expected
 
 
+@pytest.mark.parametrize(
+    "p, verdicts, expected",
+    [
+        (part(2, crit("c", 2)), {"c": (R, 1.0)}, 2.0),  # a review verdict's fraction is proposed
+        (part(2, crit("c", 2)), {"c": (R, 0.5)}, 1.0),  # ... in part
+        (part(2, crit("c", 2)), {"c": (E, 1.0)}, 0.0),  # an error proposes nothing
+        (ADDITIVE, {"a": (M, 1.0), "b": (R, 1.0)}, 5.0),  # beside a decided criterion
+        (DEDUCTIVE, {"sign": (R, 1.0), "units": (N, 0.0)}, 4.0),  # a proposed deduction
+        (GROUPED, {"exact": (R, 0.0), "near": (M, 1.0), "bonus": (N, 0.0)}, 2.0),  # 0 leaves group
+        (GROUPED, {"exact": (R, 1.0), "near": (M, 1.0), "bonus": (N, 0.0)}, 4.0),  # first counts
+    ],
+)
+def test_review_verdicts_propose_their_fraction(
+    p: Part, verdicts: dict[str, tuple[Status, float]], expected: float
+) -> None:
+    # The part still waits for a human; its auto score is the machine's proposal, which the
+    # review page shows and which accepting the proposal keeps.
+    got = [Verdict(c, s, f, "") for c, (s, f) in verdicts.items()]
+    assert score_part(p, got) == (expected, True)
+
+
+def test_text_part_judged_for_review_proposes_its_fraction() -> None:
+    # Free text judged as a whole: a tentative judgement is proposed, not shown as 0.
+    whole = Part("I.1", "1", "", 4)
+    assert score_part(whole, [Verdict("part", R, 0.5, "")]) == (2.0, True)
+
+
 def test_text_part_without_criteria_needs_review() -> None:
     # A part with neither key nor rubric cannot be decided automatically.
     assert score_part(Part("I.1", "1", "", 3), []) == (0.0, True)

@@ -66,6 +66,21 @@ TRUE = Key("truefalse", {"value": True})
         ("ii. T", TRUE, MET, "true"),  # the letter after a roman label
         ("II) True", TRUE, MET, "true"),  # upper-case roman label
         ("b. F", FALSE, MET, "false"),  # letter label with a full stop
+        # "no", "right", "wrong", "correct" as words of a sentence, not the answer (issue 13)
+        ("No gradient flows through a ReLU for x<0, so true", TRUE, REVIEW, ""),  # determiner
+        ("No matter the step size, it converges: true", TRUE, REVIEW, ""),  # "no matter"
+        ("Right-hand side is larger, so false", FALSE, REVIEW, ""),  # "right-hand"
+        ("Wrong sign convention aside, this is true", TRUE, REVIEW, ""),  # an adjective
+        ("Correct gradients need the chain rule, false", FALSE, REVIEW, ""),  # ... another
+        ("Yes it is", TRUE, MET, "true"),  # yes/no then a pronoun still answers
+        ("It is correct.", TRUE, MET, "true"),  # the word ending the clause answers
+        ("It's wrong since the bound is 2d", FALSE, MET, "false"),  # ... before a justification
+        # a true/false with a condition attached: a human reads the condition
+        ("True only if the data are separable", FALSE, REVIEW, ""),  # "only if"
+        ("True if the step is small enough", FALSE, REVIEW, ""),  # "if"
+        ("true for convex f, false otherwise", FALSE, REVIEW, ""),  # "for ..."
+        ("False in general", FALSE, REVIEW, ""),  # "in general": qualified
+        ("False unless the loss is convex", TRUE, REVIEW, ""),  # "unless"
     ],
 )
 def test_truefalse(answer: str, k: Key, status: Status, found: str) -> None:

@@ -6,9 +6,12 @@ The rules, in order:
 - of an exclusive `group`, only the first criterion (rubric order) that is met or partial counts;
 - the base is 0, except for a pure deduction rubric (every criterion negative): then it is the
   part's marks and met criteria deduct;
-- a verdict that is needs_review or error contributes nothing and flags the part for review;
-  so does a verdict less confident than the part's `review_below` (its score is a proposal);
-- free text judged as a whole (no rubric) earns `marks × fraction`;
+- a verdict that is needs_review or error flags the part for review; so does a verdict less
+  confident than the part's `review_below`. The part's auto score is then the machine's
+  proposal: a decided verdict counts as above, a needs_review verdict counts its fraction (the
+  mark a checker or judge proposes, e.g. for the options a prose answer names; 0 when it
+  proposes none), an error counts nothing;
+- free text judged as a whole (no rubric) earns `marks × fraction` (proposed, when in review);
 - the part score is clamped to [0, marks], whatever any checker returned; so is a hand mark
   above a part's marks lowered since (`capped` lists those, for the CLI and the review page);
 - a section rule `best: k` keeps the k best question totals of that section.
@@ -26,21 +29,35 @@ def score_part(part: Part, verdicts: Sequence[Verdict]) -> tuple[float, bool]:
     """The auto score of one part and whether it needs a human.
 
     A verdict less sure than the part's `review_below` threshold also sends it to review (its
-    score still counts, as the machine's proposal).
+    score still counts, as the machine's proposal); a needs_review verdict's fraction counts
+    the same way.
     """
     by_id = {v.criterion: v for v in verdicts}
     unsure = any(v.confidence < part.review_below for v in verdicts)
     if not part.criteria:  # free text judged as a whole
         whole = by_id.get("part")
-        if whole is None or not whole.status.decided:
+        if whole is None or not _counts(whole):
             return 0.0, True
-        return clamp(part.marks * _fraction(whole), 0.0, part.marks), unsure
+        review = unsure or not whole.status.decided
+        return clamp(part.marks * _fraction(whole), 0.0, part.marks), review
     criteria = part.criteria
     needs_review = unsure or any(not v.status.decided for v in verdicts)
     needs_review = needs_review or any(c.id not in by_id for c in criteria)
     base = part.marks if all(c.marks < 0 for c in criteria) else 0.0
     total = base + sum(_contributions(criteria, by_id))
     return clamp(total, 0.0, part.marks), needs_review
+
+
+def _counts(verdict: Verdict) -> bool:
+    """Decided verdicts count, and so does a needs_review one: its fraction is a proposal."""
+    return verdict.status.decided or verdict.status is Status.NEEDS_REVIEW
+
+
+def _takes_group(verdict: Verdict) -> bool:
+    """Met or partial takes its group; a proposal only when it proposes some marks."""
+    if verdict.status is Status.NEEDS_REVIEW:
+        return verdict.fraction > 0
+    return verdict.status is not Status.NOT_MET
 
 
 def _fraction(verdict: Verdict) -> float:
@@ -54,10 +71,10 @@ def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) 
     used_groups: set[str] = set()
     for criterion in criteria:
         verdict = by_id.get(criterion.id)
-        if verdict is None or not verdict.status.decided:
+        if verdict is None or not _counts(verdict):
             continue
         if criterion.group is not None:
-            if verdict.status is Status.NOT_MET or criterion.group in used_groups:
+            if not _takes_group(verdict) or criterion.group in used_groups:
                 continue
             used_groups.add(criterion.group)
         yield criterion.marks * _fraction(verdict)

@@ -14,16 +14,19 @@ string ("b", "bc", "b, c"); it may be empty ("none of these"). Policies:
 - negative: +1/len(correct) per right pick, -penalty per wrong pick (default 1/len(correct)),
   never below `floor` (default 0).
 
-Reading the picks (`read_choice`), in the region of the answer given by `extract.answer_region`
+Reading the picks (`read_choice`), in the region of the answer given by `locate.answer_region`
 (boxed, after "Ans:"/"Solution:", else the whole text):
 - A short answer, made only of option ids, separators (",", ";", "/", "&", "+", "and", "//"),
   filler words ("option", "answer", "correct", "is", ...) and option texts, picks every id in
   it: "Ans: b, c", "B,C //", "ACD", "(c)", "b) and c)", "Options 2 and 3", "tanh and sigmoid".
   "none" alone picks nothing.
 - Otherwise (prose) only explicit forms count: "(c)", "c)", circled letters (ⓐ,
-  `\\textcircled{a}`), "option c", and a leading list followed by "is/are correct" or by
-  punctuation ("A is correct because ...", "C, since ..."). Option texts in prose, bare letters
-  in prose and "b or c" hedges are not guessed: needs_review.
+  `\\textcircled{a}`), "option c", and a leading list followed by "is/are correct", by
+  punctuation or by a justification ("A is correct because ...", "C, since ...", "b, c because
+  ..."). Bare letters in prose and "b or c" hedges are not guessed: needs_review.
+- Option texts in prose ("tanh and sigmoid, because they saturate") are needs_review too, with
+  the mark proposed (the verdict's fraction) that the options named before the justification
+  earn, leaving out those ruled out ("not ReLU"); a human confirms or changes it.
 - No pick found, or a pick that is not an option: needs_review, never not_met.
 """
 
@@ -36,7 +39,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gradewise.checkers.extract import answer_region, guarded
+from gradewise.checkers.extract import guarded
+from gradewise.checkers.locate import answer_region
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -70,9 +74,19 @@ _TOKEN = re.compile(
     r"|(?P<other>[^\s$*{}_~`'\"\[\]():!?-])"
 )
 _OPTION_WORD = re.compile(r"(?i)\b(?:options?|choices?)\s*[:#]?\s*$")
+# The whole list is taken (possessive `*+`): "b, c because ..." is b and c, never b alone.
 _LEADING = re.compile(
-    r"(?i)^[\s$*>#-]*(?:\\text\w*\{)?(?P<ids>[a-z](?:\s*(?:,|and|&)\s*[a-z])*)\}?\s*"
-    r"(?:(?:is|are)\s+(?:the\s+)?(?:correct|right|true|answers?)\b|[,.:;]\s+\S)"
+    r"(?i)^[\s$*>#-]*(?:\\text\w*\{)?(?P<ids>[a-z](?:\s*(?:,|and|&)\s*[a-z](?![a-z]))*+)\}?\s*"
+    r"(?:(?:is|are)\s+(?:the\s+)?(?:correct|right|true|answers?)\b|[,.:;]\s+\S"
+    r"|(?:because|since|as|due)\b)"
+)
+# Where the pick ends in prose ("tanh and sigmoid, because ..."): what follows justifies it.
+_JUSTIFICATION = re.compile(
+    r"(?i)\b(?:because|since|as|due|so|hence|thus|therefore|which|whereas)\b|[.:;!?](?:\s|$)"
+)
+# Words that rule out the option named right after them ("not ReLU", "unlike ReLU").
+_RULED_OUT = re.compile(
+    r"(?i)\b(?:not|no|never|unlike|except|without|rather\s+than|instead\s+of)\W*$"
 )
 
 
@@ -87,12 +101,14 @@ class _ChoiceParams(BaseModel):
 
 @dataclass(frozen=True)
 class Picks:
-    """What was read: the picked ids (None when nothing could be read) and why."""
+    """What was read: the picked ids (None when nothing could be read) and why; for an answer
+    only a human can read, the picks proposed to them."""
 
     ids: frozenset[str] | None
     span: tuple[int, int] | None = None
     reason: str = ""
     confidence: float = 1.0
+    proposal: frozenset[str] | None = None  # when ids is None: what a human will likely read
 
 
 @dataclass(frozen=True)
@@ -330,12 +346,21 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
                 "picked from the start of a longer text",
                 0.8,
             )
-    texts = sorted({t.value for t in toks if t.kind == "text"})
-    if texts:
-        return Picks(
-            None, reason=f"options named inside a longer text ({', '.join(texts)}): a human decides"
-        )
+    named = [t for t in toks if t.kind == "text"]
+    if named:
+        return _proposed(region, named, lo)
     return Picks(None, reason="no option letter found in the answer")
+
+
+def _proposed(region: str, named: list[_Token], lo: int) -> Picks:
+    """Options named by their text in prose: a human decides, with the options named before
+    the justification starts (else all named) proposed, those ruled out ("not ReLU") left out."""
+    end = _JUSTIFICATION.search(region)
+    first = [t for t in named if end is None or t.end <= end.start()] or named
+    picked = [t for t in first if not _RULED_OUT.search(region[: t.start])]
+    texts = ", ".join(sorted({t.value for t in named}))
+    reason = f"options named inside a longer text ({texts}): a human decides"
+    return Picks(None, _span(picked, lo), reason, 0.5, frozenset(t.value for t in picked))
 
 
 def _after_option_word(region: str, t: _Token) -> bool:
@@ -398,6 +423,8 @@ class ChoiceChecker(SimpleChecker):
             return Outcome(Status.NEEDS_REVIEW, reason="empty answer")
         ids = universe(params)
         picks = read_choice(answer, ids, params.get("options") or {})
+        if picks.ids is None and picks.proposal is not None:
+            return _proposal(picks, picks.proposal, params)
         if picks.ids is None:
             return Outcome(Status.NEEDS_REVIEW, reason=picks.reason)
         found = _show(picks.ids)
@@ -408,6 +435,14 @@ class ChoiceChecker(SimpleChecker):
         status, fraction, why = score(picks.ids, params)
         reason = f"picked {found}: {why}" + (f" ({picks.reason})" if picks.reason else "")
         return Outcome(status, fraction, reason, picks.span, found, picks.confidence)
+
+
+def _proposal(picks: Picks, proposal: frozenset[str], params: Mapping[str, Any]) -> Outcome:
+    """needs_review, carrying the mark the proposed picks earn as its fraction."""
+    _, fraction, why = score(proposal, params)
+    found = _show(proposal)
+    reason = f"{picks.reason}; proposed {found}: {why} ({fraction:g} of the marks)"
+    return Outcome(Status.NEEDS_REVIEW, fraction, reason, picks.span, found, picks.confidence)
 
 
 @hookimpl

@@ -6,6 +6,12 @@ upper-case and bold symbols are non-commutative matrices (`AB` ≠ `BA`, case is
 counts as `5`. Three outcomes: equivalent → met, different → not_met, undecided (parse failure,
 time limit, SymPy cannot tell) → needs_review with the reason.
 
+For a vector key, named components ending the answer ("∂f/∂x = 2x, ∂f/∂y = 2y", one equation
+per math segment) are one vector of their right-hand sides. A final expression of another
+shape than the key's is needs_review, never not_met; so is one with none of the key's
+variables ("x = 1" after "f'(x) = 2x - 2 = 0") when another expression in the answer is
+equivalent to the key, which is then proposed for full marks (the verdict's fraction).
+
 SymPy runs in worker processes with a hard time limit per comparison; results are cached by
 (key, expression read), so the same expression from many students costs one comparison.
 """
@@ -22,7 +28,7 @@ from importlib.metadata import version as _dist_version
 from typing import Any
 
 from gradewise.checkers._expr_pool import TaskResult, WorkerPool
-from gradewise.checkers.extract import boxed_span, marker_span
+from gradewise.checkers.locate import boxed_span, marker_span
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
 from gradewise.model import Key, Outcome, Status
@@ -157,6 +163,60 @@ def _sides(text: str, span: Span) -> list[Span]:
     return [*sides, _strip(text, (last, span[1]))]
 
 
+_PIECE_SEP = re.compile(
+    r",|;|\\[;,:]|\\q?quad(?![A-Za-z])|\\text\s*\{\s*and\s*\}|(?<![A-Za-z\\])and(?![A-Za-z])"
+)
+_SEGMENT_GAP = re.compile(r"[\s$,;.]*(?:and[\s$,;.]*)?")
+_VECTOR_KEY = re.compile(r"^\s*(?:\\left\s*)?[\[(].*,.*[\])]\s*$|\\begin\{[pbBvV]?matrix\}", re.S)
+
+
+def named_vector(text: str) -> tuple[Span, str] | None:
+    """Named components ending the answer ("∂f/∂x = 2x, ∂f/∂y = 2y", or one equation per math
+    segment, "and" or commas between): the vector of their right-hand sides, as an expression."""
+    region = marker_span(text) or (0, len(text))
+    run = _trailing_math(text, region)
+    pieces = [p for seg in run for p in _pieces(text, seg)]
+    sides = []
+    for piece in pieces:
+        side = _last_side(text, piece)
+        if side[0] == _strip(text, piece)[0] or side[1] <= side[0]:
+            return None  # a piece without an `=`: not named components
+        sides.append(text[side[0] : side[1]])
+    if len(sides) < 2:
+        return None
+    return (run[0][0], run[-1][1]), "[" + ", ".join(sides) + "]"
+
+
+def _trailing_math(text: str, region: Span) -> list[Span]:
+    """The math segments (else the last line) ending the region, with only separators between."""
+    segments = _segments(text, *region)
+    if not segments:
+        lines = [m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text[region[0] : region[1]])]
+        return [(region[0] + lines[-1][0], region[0] + lines[-1][1])] if lines else []
+    run = [segments[-1]]
+    for seg in reversed(segments[:-1]):
+        gap = text[seg[1] : run[0][0]]
+        if _SEGMENT_GAP.fullmatch(gap) is None:
+            break
+        run.insert(0, seg)
+    return run
+
+
+def _pieces(text: str, span: Span) -> list[Span]:
+    """The span split at separators (",", ";", "and", LaTeX spaces) outside brackets."""
+    pieces, depth, last, i = [], 0, span[0], span[0]
+    while i < span[1]:
+        c = text[i]
+        depth += 1 if c in "([{" else -1 if c in ")]}" else 0
+        m = _PIECE_SEP.match(text, i, span[1]) if depth == 0 else None
+        if m:
+            pieces.append((last, i))
+            last = i = m.end()
+            continue
+        i += 1
+    return [p for p in (*pieces, (last, span[1])) if text[p[0] : p[1]].strip()]
+
+
 # ---------------------------------------------------------------- the checker
 
 
@@ -238,15 +298,44 @@ class ExpressionChecker:
         """Decide many answers in one batch over the worker pool; repeated expressions are free."""
         try:
             plans = [_plan(answer, key) for answer, key in items]
-            needed = {pair for plan in plans for pair in plan.pairs}
-            verdicts = dict(zip(needed, self._run(list(needed)), strict=True))
-            return [
+            verdicts = self._verdicts(plans)
+            outcomes = [
                 plan.outcome(answer, verdicts)
                 for plan, (answer, _) in zip(plans, items, strict=True)
             ]
+            return self._second_looks(items, plans, verdicts, outcomes)
         except Exception as exc:  # a broken pool must not fail the grading run
             reason = f"expression check failed: {type(exc).__name__}: {exc}"
             return [Outcome(Status.NEEDS_REVIEW, reason=reason) for _ in items]
+
+    def _verdicts(self, plans: Sequence[_Plan]) -> dict[tuple[Any, str], tuple[str, str]]:
+        needed = list({pair for plan in plans for pair in plan.pairs})
+        return dict(zip(needed, self._run(needed), strict=True))
+
+    def _second_looks(
+        self,
+        items: Sequence[tuple[str, Key]],
+        plans: Sequence[_Plan],
+        verdicts: Mapping[tuple[Any, str], tuple[str, str]],
+        outcomes: list[Outcome],
+    ) -> list[Outcome]:
+        """A final expression read as wrong that has another shape than the key, or none of
+        its variables ("x = 1" after "f'(x) = 2x - 2 = 0"): every other expression in the
+        answer is compared too; one equivalent to the key sends it to a human with full marks
+        proposed. Another shape goes to a human in any case."""
+        doubts = {
+            i: why
+            for i, (plan, (answer, key), outcome) in enumerate(
+                zip(plans, items, outcomes, strict=True)
+            )
+            if outcome.status is Status.NOT_MET and (why := _doubt(plan, key, verdicts))
+        }
+        looks = {i: _plan_all(items[i][0], plans[i]) for i in doubts}
+        more = self._verdicts(list(looks.values())) if looks else {}
+        for i, why in doubts.items():
+            found = looks[i].first_equal(items[i][0], more)
+            outcomes[i] = _reconsidered(outcomes[i], why, found)
+        return outcomes
 
     def _run(self, pairs: list[tuple[Any, str]]) -> list[tuple[str, str]]:
         """Verdicts for (fingerprint, expression) pairs: from the cache, else from the workers."""
@@ -331,6 +420,16 @@ class _Plan:
     def pairs(self) -> list[tuple[Any, str]]:
         return [(self.fingerprint, e) for e in self.expressions]
 
+    def first_equal(
+        self, answer: str, verdicts: Mapping[tuple[Any, str], tuple[str, str]]
+    ) -> Outcome | None:
+        """The first expression judged equivalent to the key, as a met outcome, or None."""
+        for span, pair in zip(self.spans, self.pairs, strict=True):
+            code, detail = verdicts[pair]
+            if code in ("equal", "equal_numeric"):
+                return _met(answer, span, detail, code)
+        return None
+
     def outcome(self, answer: str, verdicts: Mapping[tuple[Any, str], tuple[str, str]]) -> Outcome:
         if self.problem:
             return Outcome(Status.NEEDS_REVIEW, reason=self.problem)
@@ -353,6 +452,54 @@ class _Plan:
             evidence=span,
             found=answer[span[0] : span[1]],
         )
+
+
+# `_expr_worker._compare_vectors` starts its detail so when the shapes differ.
+_SHAPE_DIFFERS = "shape "
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_EULER = frozenset("e")
+
+
+def _letters(expression: str) -> frozenset[str]:
+    """The single letters an expression uses as variables (LaTeX commands and e left out)."""
+    return frozenset(re.findall(r"[A-Za-z]", _COMMAND.sub(" ", expression))) - _EULER
+
+
+def _doubt(
+    plan: _Plan, key: Key, verdicts: Mapping[tuple[Any, str], tuple[str, str]]
+) -> str | None:
+    """Why a final expression read as different may not be the answer at all, or None."""
+    if key.where == "anywhere" or not plan.pairs:
+        return None
+    _, detail = verdicts[plan.pairs[-1]]
+    if detail.startswith(_SHAPE_DIFFERS):
+        return "its shape differs from the key's"
+    names = frozenset(key.params.get("variables") or ()) or _letters(str(key.params["value"]))
+    read = plan.expressions[-1]
+    if names and not (_letters(read) & names):
+        return f"{read} has none of the key's variables ({', '.join(sorted(names))})"
+    return None
+
+
+def _plan_all(answer: str, plan: _Plan) -> _Plan:
+    """Every other expression of the answer, for a second look."""
+    spans = tuple(
+        s for s in all_expressions(answer) if _norm(answer[s[0] : s[1]]) not in plan.expressions
+    )
+    return _Plan(plan.fingerprint, spans, tuple(_norm(answer[a:b]) for a, b in spans))
+
+
+def _reconsidered(outcome: Outcome, why: str, found: Outcome | None) -> Outcome:
+    if found is not None:
+        reason = (
+            f"{outcome.reason}; {why}, and {found.found}, written in the answer, is equivalent "
+            "to the key (a human decides; full marks proposed)"
+        )
+        return Outcome(Status.NEEDS_REVIEW, 1.0, reason, found.evidence, found.found, 0.5)
+    if why.startswith("its shape"):
+        reason = f"{outcome.reason}; {why} (a human decides; no marks proposed)"
+        return Outcome(Status.NEEDS_REVIEW, 0.0, reason, outcome.evidence, outcome.found, 0.5)
+    return outcome
 
 
 def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
@@ -394,8 +541,22 @@ def _plan(answer: str, key: Key) -> _Plan:
         spans = (found,) if found and found[1] > found[0] else ()
     if not spans:
         return _Plan(fingerprint, (), (), problem="no expression found in the answer")
+    named = _named_for_vector_key(answer, key, spans)
+    if named is not None:
+        return _Plan(fingerprint, (named[0],), (_norm(named[1]),))
     expressions = tuple(_norm(answer[s:e]) for s, e in spans)
     return _Plan(fingerprint, spans, expressions)
+
+
+def _named_for_vector_key(
+    answer: str, key: Key, spans: tuple[Span, ...]
+) -> tuple[Span, str] | None:
+    """For a vector key and a final answer that is not one bracket: named components, if any."""
+    if key.where == "anywhere" or not _VECTOR_KEY.search(str(key.params.get("value", ""))):
+        return None
+    if answer[spans[-1][0] : spans[-1][1]].lstrip().startswith(("[", "(", "\\left", "\\begin")):
+        return None
+    return named_vector(answer)
 
 
 CHECKER = ExpressionChecker()

@@ -1,22 +1,12 @@
-"""Reading numbers and final answers out of student text (typed or OCR'd Markdown + LaTeX).
+"""Reading numbers out of student text (typed or OCR'd Markdown + LaTeX); where the final
+answer is, `locate`; named components ("w1 = 1, w2 = 3"), `named`.
 
-Two jobs, shared by the checkers:
-
-1. Where is the answer? `answer_region` and `final_readings` apply one written-down rule, in
-   this order:
-   a. the content of the last `\\boxed{...}` (or `\\fbox{...}`);
-   b. the text after the last marker "Final answer", "Answer:", "Ans:", "Solution:" (also with
-      "-", "=", "." , "is" or an arrow instead of the colon), up to the next blank line;
-   c. the right-hand side after the last "=" (or `\\Rightarrow`, "→", `\\approx`, ...) on the
-      line of the last value in the text;
-   d. else the last value in the text.
-
-2. What values does the text hold? `scan` returns every `Reading`: a value with its (start,
-   end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
-   `2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`), products (`7 × 3 × 5`,
-   `32 x 128`, `12 * 5`), vectors (`[32, 128, 26, 26]`, `(-72, -72)`, `[1 \\ 0.1 \\ 0.01]`,
-   `10, 24, 32, 32`), matrices (nested lists, `[1 2; 3 4]`, `\\begin{bmatrix}` / pmatrix /
-   matrix / array) and a scalar times a matrix (`\\frac{1}{3}\\begin{bmatrix}...`).
+What values does the text hold? `scan` returns every `Reading`: a value with its (start,
+end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
+`2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`), products (`7 × 3 × 5`,
+`32 x 128`, `12 * 5`), vectors (`[32, 128, 26, 26]`, `(-72, -72)`, `[1 \\ 0.1 \\ 0.01]`,
+`10, 24, 32, 32`), matrices (nested lists, `[1 2; 3 4]`, `\\begin{bmatrix}` / pmatrix /
+matrix / array) and a scalar times a matrix (`\\frac{1}{3}\\begin{bmatrix}...`).
 
 Rules worth knowing (the tests pin each one):
 - Numbers written with finite digits are exact (`Fraction`): `0.714` is 714/1000, not 5/7.
@@ -24,8 +14,10 @@ Rules worth knowing (the tests pin each one):
 - A reading may have several values (`Reading.values`, most likely first): a product
   `7 × 3 × 5` is both 105 and the shape [7, 3, 5]; `75%` is both 0.75 and 75. The checker keeps
   the value whose shape fits the key.
-- "1,000" (no space, groups of three, outside brackets) is one thousand; "1, 000", "1,5" and any
-  commas inside brackets separate elements.
+- "1,000" (no space, groups of three, outside brackets) is one thousand, and so are `1{,}000`,
+  `1\\,000`, "1'000" and digits grouped by a thin space; "1, 000", "1,5" and any commas inside
+  brackets separate elements; "1 000" is two numbers (the numeric checker's second look).
+- "5 percent" is 5%, as "5%" and `5\\%` are.
 - A parenthesised pair `(1, 2)` is a vector, never an interval; `(5)` is the scalar 5.
 - Digits glued to letters or written as sub/superscripts (`Q3`, `x_1`, `\\theta_{t+1}`, `x^2`,
   `conv2d`), inside `\\textcircled{...}`, `\\tag{...}` and the like, and a line-leading label such
@@ -58,7 +50,11 @@ _GROUP_LIMIT = 2000
 
 _DIGITS = "0123456789"
 _NUM = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!,?\d)")
+# Between groups of three digits: a comma, LaTeX's "{,}" or thin space "\,", a thin or no-break
+# space, an apostrophe. A plain space is not one: "64 128" is as likely two numbers.
+_GROUP_SEP = r"(?:,|\{,\}|\\,|[\u2009\u202f\u00a0'])"
+_THOUSANDS = re.compile(rf"\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?:\.\d+)?(?!{_GROUP_SEP}?\d)")
+_GROUP_SEPS = re.compile(_GROUP_SEP)
 _CMD = re.compile(r"\\([A-Za-z]+)")
 _SPACE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad\b|~|\\hspace\{[^}]*\})*")
 _EXPONENT = re.compile(r"\^\s*(?:\{\s*([-−+]?\s*\d+)\s*\}|([-−]?\d))")
@@ -73,21 +69,9 @@ _SKIP_GROUP_CMDS = frozenset(
 )  # fmt: skip
 _VALUE_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac", "sqrt", "begin", "left"])
 _FRAC_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac"])
-_RELATION = re.compile(
-    r"=|≈|⇒|→|⟹|\\(?:Rightarrow|Longrightarrow|implies|rightarrow|longrightarrow|to|approx)"
-    r"(?![A-Za-z])"
-)
 _LABEL = re.compile(r"[ \t>*#-]*(?:\(\d{1,2}\)|\d{1,2}[.)])[ \t]+\S")
-_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_MARKER = re.compile(
-    r"(?i)(?<![A-Za-z])(?:"
-    r"final\s+ans(?:wer)?(?![A-Za-z])\s*(?:\*\*)?\s*(?:is\b|:|-|=|\.)?"
-    r"|(?:answer|ans|solution|sol)(?![A-Za-z])\s*(?:\*\*)?\s*"
-    r"(?::|-|=|\.|is\b|⇒|→|\\Rightarrow|\\implies|\\to(?![A-Za-z])|\\rightarrow)"
-    r")"
-)
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_PERCENT = re.compile(r"\s*\\?%")
+_WORD_BEFORE = re.compile(r"(?<![\\A-Za-z])([A-Za-z]+)$")
+_PERCENT = re.compile(r"\s*(?:\\?%|per\s?cent(?![A-Za-z]))")
 _OPENER = re.compile(r"(\\left\s*)?(\\lbrack|\[|\()")
 _CLOSERS = {c: re.compile(r"(\\right\s*)?" + re.escape(c)) for c in (")", "]", "\\rbrack")}
 _SCALE_OP = re.compile(r"\s*(?:\\cdot|\\times|\*|×)?\s*")
@@ -102,32 +86,25 @@ _DIGIT_RUN = re.compile(r"[\d.,]+")
 @dataclass(frozen=True)
 class Reading:
     """A value read from the text: `values` are its readings (most likely first), `parts`
-    the readings of its elements (vector items, matrix rows), with their own spans."""
+    the readings of its elements (vector items, matrix rows), with their own spans, and
+    `names` the names written before them when the value is named components."""
 
     start: int
     end: int
     values: tuple[Value, ...]
     parts: tuple[Reading, ...] = ()
+    names: tuple[str, ...] = ()  # named components ("w1 = 1, w2 = 3"): the parts' names
 
     @property
     def value(self) -> Value:
         return self.values[0]
 
 
-@dataclass(frozen=True)
-class FinalAnswer:
-    """Where the final answer is (`rule`: boxed, marker, relation, last, none) and its readings."""
-
-    rule: str
-    region: tuple[int, int]
-    readings: tuple[Reading, ...]
-
-
 # ---------------------------------------------------------------- small helpers
 
 
 def _exact(s: str) -> Fraction:
-    return Fraction(s.replace(",", ""))
+    return Fraction(_GROUP_SEPS.sub("", s))
 
 
 def _pow(base: Fraction | float, exp: int) -> Fraction | float | None:
@@ -146,7 +123,7 @@ def _sqrt(x: Fraction | float) -> Fraction | float | None:
     return math.sqrt(x)
 
 
-def _close_brace(text: str, i: int, limit: int | None = None) -> int | None:
+def close_brace(text: str, i: int, limit: int | None = None) -> int | None:
     """Index of the brace closing the one at `i` (looking at most `limit` ahead), or None."""
     depth = 0
     for j in range(i, len(text) if limit is None else min(len(text), i + limit)):
@@ -244,7 +221,7 @@ class _Parser:
     def group_scalar(self, i: int) -> tuple[Fraction | float, int] | None:
         if not self.text.startswith("{", i):
             return None
-        close = _close_brace(self.text, i, _GROUP_LIMIT)
+        close = close_brace(self.text, i, _GROUP_LIMIT)
         return self.full_scalar(i + 1, close, close + 1) if close else None
 
     def full_scalar(self, lo: int, hi: int, after: int) -> tuple[Fraction | float, int] | None:
@@ -353,7 +330,7 @@ class _Parser:
             return None
         body = m.end()
         if m.group(1) == "array" and self.text.startswith("{", body):
-            close = _close_brace(self.text, body, _GROUP_LIMIT)
+            close = close_brace(self.text, body, _GROUP_LIMIT)
             body = close + 1 if close else body
         end = self.text.find("\\end{" + m.group(1) + "}", body)
         if end < 0:
@@ -529,18 +506,22 @@ def _skip_group(text: str, i: int) -> int:
     """Past a `{...}` group (or one character, or one command) starting at `i`."""
     j = _SPACE.match(text, i).end()  # type: ignore[union-attr]
     if text.startswith("{", j):
-        close = _close_brace(text, j, _GROUP_LIMIT)
+        close = close_brace(text, j, _GROUP_LIMIT)
         return close + 1 if close is not None else j + 1
     m = _CMD.match(text, j)
     return m.end() if m else j + 1
 
 
 def _is_sign(text: str, i: int) -> bool:
-    """A minus is a sign unless it follows an operand (`a - 3` is a difference)."""
+    """A minus is a sign unless it follows an operand (`a - 3`, `\\pi - 3` are differences); a
+    word is no operand ("the answer is -3")."""
     j = i - 1
     while j >= 0 and text[j].isspace():
         j -= 1
-    return j < 0 or not (text[j].isalnum() or text[j] in ")]}")
+    if j < 0 or not (text[j].isalnum() or text[j] in ")]}"):
+        return True
+    word = _WORD_BEFORE.search(text, max(0, j - 40), j + 1)
+    return word is not None and len(word.group(1)) > 1
 
 
 def _is_label(text: str, r: Reading) -> bool:
@@ -550,6 +531,12 @@ def _is_label(text: str, r: Reading) -> bool:
         return False
     m = _LABEL.match(text, line_start)
     return m is not None and m.end() - 1 >= r.end
+
+
+def value_reader(text: str) -> Callable[[int], Reading | None]:
+    """Reads the value starting at an index of `text` (as `scan` would), None when none does."""
+    parser = _Parser(text)
+    return lambda i: _try(parser, i)
 
 
 def walk(readings: list[Reading] | tuple[Reading, ...]) -> Iterator[Reading]:
@@ -572,61 +559,6 @@ def parse_value(text: str) -> Value | None:
     if got is None or parser.ws(got.end) != len(stripped):
         return None
     return got.value
-
-
-# ---------------------------------------------------------------- where the answer is
-
-
-def boxed_span(text: str) -> tuple[int, int] | None:
-    """The content span of the last `\\boxed{...}`."""
-    last = None
-    for m in _BOXED.finditer(text):
-        close = _close_brace(text, m.end() - 1)
-        if close is not None:
-            last = (m.end(), close)
-    return last
-
-
-def marker_span(text: str) -> tuple[int, int] | None:
-    """The text after the last answer marker ("Ans:", "Final answer", ...) up to a blank line."""
-    last = None
-    for m in _MARKER.finditer(text):
-        last = m
-    if last is None:
-        return None
-    start = len(text) - len(text[last.end() :].lstrip())
-    blank = _BLANK_LINE.search(text, start)
-    return start, (blank.start() if blank else len(text))
-
-
-def answer_region(text: str) -> tuple[str, tuple[int, int]]:
-    """Rules a and b: ("boxed" | "marker", span), else ("all", the whole text)."""
-    span = boxed_span(text)
-    if span is not None:
-        return "boxed", span
-    span = marker_span(text)
-    if span is not None:
-        return "marker", span
-    return "all", (0, len(text))
-
-
-def final_readings(text: str) -> FinalAnswer:
-    """The final answer by the module's rules a-d, with the values read there."""
-    rule, (lo, hi) = answer_region(text)
-    if rule != "all":
-        return FinalAnswer(rule, (lo, hi), tuple(scan(text, lo, hi)))
-    readings = scan(text)
-    if not readings:
-        return FinalAnswer("none", (0, len(text)), ())
-    last = readings[-1]
-    line_start = text.rfind("\n", 0, last.start) + 1
-    relations = list(_RELATION.finditer(text, line_start, last.start))
-    if not relations:
-        return FinalAnswer("last", (last.start, last.end), (last,))
-    lo = relations[-1].end()
-    line_end = text.find("\n", last.end)
-    hi = max(last.end, len(text) if line_end < 0 else line_end)
-    return FinalAnswer("relation", (lo, hi), tuple(r for r in readings if r.start >= lo))
 
 
 # ---------------------------------------------------------------- shapes and display

@@ -6,6 +6,7 @@ Key (exam file)::
     key: {kind: numeric, value: 0.7142857, tol: {abs: 0.001}}   # or tol: {rel: 0.01}, or both
     key: {kind: numeric, value: "5/7"}                          # also "\\frac{5}{7}", "1e-3"
     key: {kind: numeric, value: [[-72, -72], [72, 72]], where: anywhere}
+    key: {kind: numeric, value: [3.8, 2.84], variables: [w_1, w_2]}   # named components
 
 Equality rules:
 - Without `tol`, equality is exact on the numbers as written: every number written with finite
@@ -20,22 +21,31 @@ Equality rules:
   A product `7 × 3 × 5` is read both as 105 and as the shape [7, 3, 5]; the key's shape picks.
 - Vectors are all or nothing; `reason` names the elements that differ.
 
-Where the answer is (where: final) follows `extract.final_readings`: boxed, then after an
-answer marker, then right of the last "=" on the last line with a value, then the last value.
-Several different values there, one of them right, is a hedge: needs_review. For where:
-anywhere, any value of the key's shape anywhere in the text that equals the key is met. A key
-that is a matrix may also be matched by its rows written as separate vectors in order
-("y_1 = [-72, -72], y_2 = [72, 72]").
+Where the answer is (where: final) follows `locate.final_readings`: boxed, then after an
+answer marker, then named components, then right of the last "=" on the last line with a
+value, then the last value. Named components ("w1 = 1, w2 = 3", "x = 2 and y = -1", one per
+line) are one vector in the order written; when the key names its components (`variables`),
+in the key's order, picked by name (`w_1`, `w_{1}`, `w1` are one name). More named values
+than the key has, and a key that names none: the last ones count (iterates `w_1, w_2, w_3`
+for the key w_3). Several different values there, one of them right, is a hedge:
+needs_review. For where: anywhere, any value of the key's shape anywhere in the text that
+equals the key is met. A key that is a matrix may also be matched by its rows written as
+separate vectors in order ("y_1 = [-72, -72]; then y_2 = [72, 72]").
 
-Nothing readable is needs_review, never not_met; a value read but different is not_met. So is,
-for where: anywhere, an answer whose values were read but none has the key's shape (key [3, 3]
-"states the size 3 × 3", answer only a 3 × 3 matrix): the value the criterion asks for is not
-in the working.
+Nothing readable is needs_review, never not_met. A final answer whose shape differs from the
+key's (a scalar for a vector, three sizes for four, other matrix dimensions, other names) is
+needs_review with the reason, never not_met. A value read but different is not_met, unless
+the same text read another plain way equals the key (`second_look`: digits grouped by spaces,
+a decimal comma, a percentage without %): then needs_review, with full marks proposed in the
+verdict's fraction. For where: anywhere, an answer whose values were read but none has the
+key's shape is not_met (key [3, 3] "states the size 3 × 3", answer only a 3 × 3 matrix): the
+value the criterion asks for is not in the working.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,11 +54,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gradewise.checkers.extract import (
-    FinalAnswer,
     Reading,
     Scalar,
     Value,
-    final_readings,
     flatten,
     guarded,
     parse_value,
@@ -58,6 +66,8 @@ from gradewise.checkers.extract import (
     squeeze,
     walk,
 )
+from gradewise.checkers.locate import FinalAnswer, final_readings
+from gradewise.checkers.named import is_name, named_runs, norm_name
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -85,6 +95,7 @@ class _NumericParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value: Any
     tol: _TolParams | None = None
+    variables: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,7 @@ def validate_params(params: Mapping[str, Any]) -> dict[str, Any]:
             field=field,
             fix="use value: ... and optionally tol: {abs: 0.001} or tol: {rel: 0.01}",
         ) from None
-    key_value(model.value)
+    value = squeeze(key_value(model.value))
     out: dict[str, Any] = {"value": model.value}
     if model.tol is not None:
         if model.tol.abs is None and model.tol.rel is None:
@@ -186,7 +197,34 @@ def validate_params(params: Mapping[str, Any]) -> dict[str, Any]:
                 "tol is empty", field="tol", fix="write tol: {abs: 0.001} or tol: {rel: 0.01}"
             )
         out["tol"] = model.tol.model_dump(exclude_none=True)
+    if model.variables is not None:
+        _check_variables(model.variables, value)
+        out["variables"] = model.variables
     return out
+
+
+def _check_variables(variables: list[str], value: Value) -> None:
+    """One name per component (per row for a matrix, one for a scalar), each a name, no two
+    alike once written the same way (`w_1` and `w1` are one name)."""
+    size = len(value) if isinstance(value, tuple) else 1
+    fix = "name each component once, e.g. variables: [w_1, w_2]"
+    bad = [v for v in variables if not is_name(v)]
+    if bad:
+        raise KeyParamsError(f"variables: {bad[0]!r} is not a name", field="variables", fix=fix)
+    if len(variables) != size:
+        raise KeyParamsError(
+            f"variables gives {len(variables)} name(s) for the {size} component(s) of the value",
+            field="variables",
+            fix=fix,
+        )
+    if len({norm_name(v) for v in variables}) != len(variables):
+        raise KeyParamsError("variables names a component twice", field="variables", fix=fix)
+
+
+def key_target(params: Mapping[str, Any]) -> Target:
+    """What validated params ask for, ready to compare."""
+    names = tuple(norm_name(v) for v in params.get("variables") or ())
+    return Target(squeeze(key_value(params["value"])), tolerance(params), names)
 
 
 def tolerance(params: Mapping[str, Any]) -> Tolerance:
@@ -255,10 +293,38 @@ def _near(k: Scalar, g: Scalar) -> bool:
 # ---------------------------------------------------------------- candidates
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a key asks for: its value (sizes of one dropped), the slack, and the names of its
+    components when the key gives them (`variables`), normalised by `named.norm_name`."""
+
+    value: Value
+    tol: Tolerance = Tolerance()
+    names: tuple[str, ...] = ()
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return shape(self.value) or ()
+
+    def equals(self, got: Value) -> bool:
+        return not differing(self.value, got, self.tol)
+
+
 def fitting(reading: Reading, shp: tuple[int, ...]) -> list[Value]:
     """The reading's values that have the key's shape (after dropping sizes of one)."""
     values = (squeeze(v) for v in reading.values)
     return [v for v in values if shape(v) == shp]
+
+
+def values_for(reading: Reading, target: Target) -> list[Value]:
+    """The reading's values of the key's shape; named components in the key's order of names."""
+    if not (reading.names and target.names):
+        return fitting(reading, target.shape)
+    by_name = dict(zip(reading.names, (p.value for p in reading.parts), strict=True))
+    if any(n not in by_name for n in target.names):
+        return []
+    picked = squeeze(tuple(by_name[n] for n in target.names))
+    return [picked] if shape(picked) == target.shape else []
 
 
 def row_stacks(readings: Iterable[Reading], shp: tuple[int, ...]) -> list[_Candidate]:
@@ -281,29 +347,31 @@ def _outcome(status: Status, cand: _Candidate, reason: str, confidence: float = 
 
 # ---------------------------------------------------------------- where: final
 
-_CONFIDENCE = {"boxed": 1.0, "marker": 1.0, "relation": 0.95, "last": 0.9}
+_CONFIDENCE = {"boxed": 1.0, "marker": 1.0, "named": 0.95, "relation": 0.95, "last": 0.9}
 
 
-def check_final(text: str, target: Value, tol: Tolerance) -> Outcome:
+def check_final(text: str, target: Target) -> Outcome:
     """The final answer (module rules) against the key."""
     fa = final_readings(text)
     if not fa.readings:
         return Outcome(Status.NEEDS_REVIEW, reason=_NOTHING.get(fa.rule, _NOTHING["none"]))
-    shp = shape(target) or ()
-    cands = [_Candidate((r.start, r.end), v) for r in fa.readings for v in fitting(r, shp)]
+    cands = [_Candidate((r.start, r.end), v) for r in fa.readings for v in values_for(r, target)]
     if not cands:
-        return _final_misfit(text, fa, target, tol)
-    return _judge_final(cands, target, tol, _CONFIDENCE[fa.rule])
+        tail = _named_tail(fa.readings[-1], target)
+        if tail is None:
+            return _final_misfit(text, fa, target)
+        cands = [tail]
+    outcome = _judge_final(cands, target, _CONFIDENCE[fa.rule])
+    if outcome.status is Status.NOT_MET:
+        return second_look(text, fa, target, outcome)
+    return outcome
 
 
-def _judge_final(cands: list[_Candidate], target: Value, tol: Tolerance, conf: float) -> Outcome:
+def _judge_final(cands: list[_Candidate], target: Target, conf: float) -> Outcome:
     by_span: dict[tuple[int, int], list[_Candidate]] = {}
     for c in cands:
         by_span.setdefault(c.span, []).append(c)
-    right = [
-        next((c for c in cs if not differing(target, c.value, tol)), None)
-        for cs in by_span.values()
-    ]
+    right = [next((c for c in cs if target.equals(c.value)), None) for cs in by_span.values()]
     if all(right):
         first = right[0]
         assert first is not None
@@ -317,16 +385,32 @@ def _judge_final(cands: list[_Candidate], target: Value, tol: Tolerance, conf: f
             "one equals the key: a human decides which counts",
             conf,
         )
-    return _outcome(Status.NOT_MET, cands[0], difference_reason(target, cands[0].value, tol), conf)
+    reason = difference_reason(target.value, cands[0].value, target.tol)
+    return _outcome(Status.NOT_MET, cands[0], reason, conf)
 
 
-def _final_misfit(text: str, fa: FinalAnswer, target: Value, tol: Tolerance) -> Outcome:
-    """No value of the key's shape in the final answer: rows written apart, or a wrong shape."""
-    shp = shape(target) or ()
+def _named_tail(reading: Reading, target: Target) -> _Candidate | None:
+    """More named components than the key has (iterates "w_1 = ..., w_2 = ..., w_3 = 1.464"
+    for the key w_3): the last ones, as many as the key has, when the key names none."""
+    if not reading.names or target.names:
+        return None
+    shp = target.shape
+    count, element = (shp[0], shp[1:]) if shp else (1, ())
+    parts = reading.parts[-count:]
+    if len(reading.parts) <= count or any(shape(squeeze(p.value)) != element for p in parts):
+        return None
+    value = squeeze(tuple(p.value for p in parts))
+    return _Candidate((parts[0].start, parts[-1].end), value)
+
+
+def _final_misfit(text: str, fa: FinalAnswer, target: Target) -> Outcome:
+    """No value of the key's shape in the final answer: rows written apart, or a shape that
+    differs from the key's, which a human decides (a misread must never cost marks)."""
+    shp = target.shape
     stacks = row_stacks(scan(text), shp)
     if stacks:
         last = stacks[-1]
-        if not differing(target, last.value, tol):
+        if target.equals(last.value):
             return _outcome(
                 Status.MET, last, f"read {show(last.value)} ({last.note}), equal to the key", 0.85
             )
@@ -340,7 +424,13 @@ def _final_misfit(text: str, fa: FinalAnswer, target: Value, tol: Tolerance) -> 
     r = fa.readings[-1]
     got = squeeze(r.value)
     reason = f"read {show(got)} ({_shape_name(shape(got))}), the key is a {_shape_name(shp)}"
-    return Outcome(Status.NOT_MET, 0.0, reason, (r.start, r.end), show(got), _CONFIDENCE[fa.rule])
+    if r.names and target.names:
+        reason = f"read {show(got)} for names {', '.join(r.names)}; "
+        reason += f"the key names {', '.join(target.names)}"
+    base = Outcome(
+        Status.NEEDS_REVIEW, 0.0, reason, (r.start, r.end), show(got), _CONFIDENCE[fa.rule]
+    )
+    return second_look(text, fa, target, base)
 
 
 def _shape_name(shp: tuple[int, ...] | None) -> str:
@@ -353,25 +443,104 @@ def _shape_name(shp: tuple[int, ...] | None) -> str:
     return " x ".join(str(n) for n in shp) + " array"
 
 
+# ---------------------------------------------------------------- a second look
+
+# Other plain ways to read the same digits: (what the reading is, what it matches, replacement).
+_REREADINGS = (
+    ("read with digits grouped by spaces as one number", re.compile(r"(?<=\d) (?=\d{3}\b)"), ""),
+    ("read with a decimal comma", re.compile(r"(?<=\d)(?:,|\{,\})(?=\d)"), "."),
+)
+
+
+def second_look(text: str, fa: FinalAnswer, target: Target, base: Outcome) -> Outcome:
+    """A final answer read as wrong (not_met) or of another shape (needs_review) looked at
+    again. When the same text read another plain way equals the key (digits grouped by
+    spaces, a decimal comma, a percentage without %, the key's value elsewhere when the final
+    one has another shape), a human decides, with full marks proposed.
+
+    A key's value merely written earlier in the working does not make a wrong final answer
+    a case for review: intermediate results are what deduction criteria test against
+    ("final [7.39, 2.72, 1]: exponentials not normalised"), and every full working has them.
+    """
+    found = _reread(text, fa, target)
+    if base.status is Status.NEEDS_REVIEW and found is None:
+        found = _elsewhere(text, target, fa.readings[-1])
+    if found is not None:
+        return _propose(base, 1.0, found)
+    if base.status is Status.NEEDS_REVIEW:
+        return _propose(base, 0.0, "")
+    return base
+
+
+def _reread(text: str, fa: FinalAnswer, target: Target) -> str | None:
+    for why, pattern, replacement in _REREADINGS:
+        other = pattern.sub(replacement, text)
+        if other != text and _meets(other, target):
+            return why
+    if target.shape:
+        return None
+    for r in fa.readings:
+        for v in fitting(r, ()):
+            assert not isinstance(v, tuple)
+            if target.equals(v / 100):
+                return f"read as a percentage ({show(v)}% = {show(v / 100)})"
+            if target.equals(v * 100):
+                return f"read as a percentage ({show(v)} = {show(v * 100)}%)"
+    return None
+
+
+def _meets(text: str, target: Target) -> bool:
+    fa = final_readings(text)
+    values = [v for r in fa.readings for v in values_for(r, target)]
+    return bool(values) and all(target.equals(v) for v in values)
+
+
+def _elsewhere(text: str, target: Target, final: Reading) -> str | None:
+    """A value equal to the key outside the final reading ("w = [3, 4], ||w|| = 5" for the key
+    [3, 4]), which a human may take as the answer."""
+    for r in [*walk(scan(text)), *named_runs(text)]:
+        if final.start <= r.start and r.end <= final.end:
+            continue
+        right = [v for v in values_for(r, target) if target.equals(v)]
+        if right:
+            return f"{show(right[0])} in the answer equals the key"
+    return None
+
+
+def _propose(base: Outcome, fraction: float, note: str) -> Outcome:
+    proposal = "full marks proposed" if fraction >= 1 else "no marks proposed"
+    reason = f"{base.reason}; {note}" if note else base.reason
+    return Outcome(
+        Status.NEEDS_REVIEW,
+        fraction,
+        f"{reason} (a human decides; {proposal})",
+        base.evidence,
+        base.found,
+        base.confidence,
+    )
+
+
 # ---------------------------------------------------------------- where: anywhere
 
 
-def check_anywhere(text: str, target: Value, tol: Tolerance) -> Outcome:
+def check_anywhere(text: str, target: Target) -> Outcome:
     """Met when any value of the key's shape anywhere in the text equals the key."""
     top = scan(text)
     if not top:
         return Outcome(Status.NEEDS_REVIEW, reason=_NOTHING["none"])
-    shp = shape(target) or ()
-    cands = [_Candidate((r.start, r.end), v) for r in walk(top) for v in fitting(r, shp)]
+    shp = target.shape
+    readings = [*walk(top), *named_runs(text)]
+    cands = [_Candidate((r.start, r.end), v) for r in readings for v in values_for(r, target)]
     cands += row_stacks(top, shp)
     for c in cands:
-        if not differing(target, c.value, tol):
+        if target.equals(c.value):
             note = f" ({c.note})" if c.note else ""
             return _outcome(Status.MET, c, f"found {show(c.value)}{note}, equal to the key")
     if not cands:
         return _anywhere_absent(top, shp)
     shown = ", ".join(show(c.value) for c in cands[:5]) + (", ..." if len(cands) > 5 else "")
-    reason = f"no {_shape_name(shp)} in the answer equals the key {show(target)}; read {shown}"
+    reason = f"no {_shape_name(shp)} in the answer equals the key {show(target.value)}"
+    reason += f"; read {shown}"
     return _outcome(Status.NOT_MET, cands[0], reason, 0.9)
 
 
@@ -414,13 +583,12 @@ class NumericChecker(SimpleChecker):
             return Outcome(
                 Status.ERROR, reason=f"bad key: where must be one of {', '.join(WHERES)}"
             )
-        params = validate_params(key.params)
-        target, tol = squeeze(key_value(params["value"])), tolerance(params)
+        target = key_target(validate_params(key.params))
         if not answer.strip():
             return Outcome(Status.NEEDS_REVIEW, reason="empty answer")
         if key.where == "anywhere":
-            return check_anywhere(answer, target, tol)
-        return check_final(answer, target, tol)
+            return check_anywhere(answer, target)
+        return check_final(answer, target)
 
 
 @hookimpl

@@ -4,7 +4,7 @@ Key (exam file)::
 
     key: {kind: truefalse, value: false}     # also "true"/"false"/"T"/"F"/"yes"/"no"
 
-Reading (`read_truefalse`), in the region of the answer given by `extract.answer_region`
+Reading (`read_truefalse`), in the region of the answer given by `locate.answer_region`
 (boxed, after "Ans:"/"Solution:", else the whole text), after a leading label such as "(a)",
 "ii)", "ii." or "3.":
 - the decisive segment runs to the first sentence break (".", ",", ";", ":", a new line, "//"
@@ -12,13 +12,16 @@ Reading (`read_truefalse`), in the region of the answer given by `extract.answer
   "but", ...);
 - words: TRUE, T, yes, correct, right, ✓ / FALSE, F, no, incorrect, wrong, ✗ (any case, also
   inside `\\text{...}` or bold); T and F count only when the segment holds nothing but
-  such letters and marks;
+  such letters and marks; yes, no, correct, incorrect, right and wrong only where they end
+  the segment ("No.", "It is correct") or, for yes and no, before a pronoun ("Yes it is"):
+  "No gradient flows ...", "Right-hand side ..." are sentences, not answers;
   "not true" is false and "not false" is true;
 - the first word of the segment decides ("False, because the ReLU ..."); when the first word is
   not one of them, a single true/false word later in the segment decides with less confidence
   ("The statement is false");
 - both polarities in the segment ("TRUE FALSE", "true/false"), a negation we cannot resolve
-  ("it is not always true"), or none: needs_review, never not_met.
+  ("it is not always true"), a condition right after the word ("True only if ...", "false
+  in general", "true for convex f"), or none: needs_review, never not_met.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gradewise.checkers.extract import answer_region, guarded
+from gradewise.checkers.extract import guarded
+from gradewise.checkers.locate import answer_region
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -36,6 +40,17 @@ from gradewise.model import Key, Outcome, Status
 
 _TRUE = frozenset(["true", "yes", "correct", "right", "✓", "✔"])
 _FALSE = frozenset(["false", "no", "incorrect", "wrong", "✗", "✘"])
+# Words that are also ordinary words of a sentence ("No gradient flows", "Right-hand side",
+# "Wrong sign convention aside"): they answer only where they end the clause ("No.", "It is
+# correct", "Wrong: ..."), or yes/no before a pronoun ("Yes it is").
+_SENTENCE_WORDS = frozenset(["yes", "no", "correct", "incorrect", "right", "wrong"])
+_PRONOUNS = frozenset(["it", "this", "that", "they", "these", "i", "we", "the"])
+# A condition right after the word ("True only if ...", "false in general"): a human reads it.
+_QUALIFIER = re.compile(
+    r"\s+(?:only|if|iff|when|whenever|unless|for|provided|except|under|in|sometimes|"
+    r"partially|partly|mostly|generally|usually|assuming|depending|given)\b",
+    re.IGNORECASE,
+)
 _LETTERS = {"t": True, "f": False}
 _MARKS = frozenset(["✓", "✔", "✗", "✘"])
 _NEGATIONS = frozenset(["not", "isn't", "isnt", "never", "neither", "nor"])
@@ -47,7 +62,8 @@ _KEY_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, 
 # has a kernel"), unless a true/false word follows: "T // F", "yes / no" are both written.
 _SLASH = (
     r"(?://+|(?<=\s)/(?=\s))"
-    r"(?!\s*(?:(?i:t|f|true|false|yes|no|correct|incorrect|right|wrong)\b|[✓✔✗✘]))"
+    r"(?!\s*(?:(?i:t|f|true|false)\b|[✓✔✗✘]"
+    r"|(?i:yes|no|correct|incorrect|right|wrong)\b(?!\s+[A-Za-z])))"  # not "// no weights"
 )
 _TOKEN = re.compile(
     r"\\[A-Za-z]+"  # LaTeX commands: \text, \textbf ...
@@ -117,6 +133,16 @@ def _segment(region: str) -> list[tuple[str, int, int]]:
     return words
 
 
+def _answers(words: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether the i-th word may be the answer, not an ordinary word of a sentence."""
+    if words[i][0] not in _SENTENCE_WORDS or i + 1 == len(words):
+        return True
+    after = words[i + 1][0]
+    if after in _TRUE or after in _FALSE:
+        return True  # "yes no": both written, which the caller sends to a human
+    return words[i][0] in ("yes", "no") and after in _PRONOUNS
+
+
 def _polarity(word: str, alone: bool) -> bool | None:
     if word in _TRUE:
         return True
@@ -132,13 +158,19 @@ def read_truefalse(text: str) -> TrueFalse:
     # T and F count when nothing but letters and marks is in the clause: "F" alone, or
     # "T F" / "F ✓" (both written: review), never the "f" of "f(x) is convex".
     alone = all(w in _LETTERS or w in _MARKS for w, _, _ in words)
-    polar = [(p, s, e) for w, s, e in words if (p := _polarity(w, alone)) is not None]
+    polar = [
+        (p, s, e)
+        for i, (w, s, e) in enumerate(words)
+        if _answers(words, i) and (p := _polarity(w, alone)) is not None
+    ]
     negated = any(w in _NEGATIONS for w, _, _ in words)
     if not polar:
         return TrueFalse(None, reason="no true/false word at the start of the answer")
     if len({p for p, _, _ in polar}) > 1:
         return TrueFalse(None, reason="both true and false written at the decisive place")
     value, start, end = polar[0]
+    if _QUALIFIER.match(text, lo + end):
+        return TrueFalse(None, reason="a condition follows the true/false word: a human decides")
     if negated:
         return _negated(words, value, lo)
     confidence = 1.0 if words[0][1] == start else 0.8
