@@ -29,9 +29,10 @@ lock:
 	  .lock-venv/bin/pip freeze --exclude-editable; } > $(LOCK)
 	rm -rf .lock-venv
 
-# Debian packages for PDF feedback (Pango, a font) and the browser tests (Chromium); the
-# Python side (WeasyPrint, Playwright) comes with `make install`. Needs root or sudo.
-SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+# Debian packages for PDF feedback (Pango, a font), the browser tests (Chromium) and the compute
+# blocks' sandbox (bubblewrap); the Python side (WeasyPrint, Playwright) comes with
+# `make install`. Needs root or sudo.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd bubblewrap
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -40,11 +41,12 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The example's compute blocks are gradewise's own: trusted where bubblewrap is missing.
 demo: install
 	rm -rf demo
 	$(BIN)/gradewise init demo --example
 	cd demo && ../$(BIN)/gradewise scripts add scripts --roster roster.csv
-	cd demo && ../$(BIN)/gradewise exam check
+	cd demo && ../$(BIN)/gradewise exam check --trust-compute
 	cd demo && ../$(BIN)/gradewise grade
 	cd demo && ../$(BIN)/gradewise results
 

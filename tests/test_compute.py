@@ -1,4 +1,8 @@
-"""Compute blocks: run isolated with limits, compared with their keys, never crashing."""
+"""Compute blocks: run isolated with limits, compared with their keys, never crashing.
+
+The blocks here are this file's own, so they run trusted: in the sandbox where there is one
+(test_compute_sandbox.py tests what it contains), as the user where there is none.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ OK, MISMATCH, FAILED, UNCHECKED = (
     ],
 )
 def test_run_compute_results(source, result):
-    run = run_compute(source, time_limit=10)
+    run = run_compute(source, time_limit=10, trust=True)
     assert run.error is None
     assert run.result == result
 
@@ -89,7 +93,7 @@ def test_run_compute_results(source, result):
     ],
 )
 def test_run_compute_failures(source, limits, fragment):
-    run = run_compute(source, **{"time_limit": 10, **limits})
+    run = run_compute(source, **{"time_limit": 10, "trust": True, **limits})
     assert run.result is None
     assert run.error is not None and fragment in run.error
 
@@ -98,7 +102,7 @@ def test_blocks_cannot_see_the_callers_environment(monkeypatch):
     # -I: PYTHONPATH and friends do not reach the block
     monkeypatch.setenv("PYTHONPATH", "/nowhere")
     run = run_compute(
-        "import sys\nresult = [p for p in sys.path if p == '/nowhere']", time_limit=10
+        "import sys\nresult = [p for p in sys.path if p == '/nowhere']", time_limit=10, trust=True
     )
     assert run.result == []
 
@@ -204,7 +208,7 @@ def _part(compute: str, key: Key | None = None) -> Part:
     ],
 )
 def test_check_part(part, status, fragment):
-    report = check_part(part, time_limit=10)
+    report = check_part(part, time_limit=10, trust=True)
     assert report.status == status
     assert fragment in report.message
 
@@ -240,7 +244,7 @@ sections:
 
 def test_check_exam_reports_every_block_and_warnings():
     exam = load_exam_text(textwrap.dedent(EXAM))
-    report = check_exam(exam, time_limit=1)
+    report = check_exam(exam, time_limit=1, trust_compute=True)
     assert [(c.address, c.status) for c in report.computes] == [
         ("I.1", OK),
         ("I.2", MISMATCH),

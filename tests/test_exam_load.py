@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -348,6 +351,16 @@ ERRORS = [
     (_edit("schema_version: 1", "schema_version: 0"), 1, "schema_version 0 is not supported"),
     # a file that is not a mapping
     ("- id: I\n- id: II\n", 1, "must be a mapping"),
+    # nesting deeper than any exam needs (Python's own recursion would give out first)
+    (_edit("value: 40}", "value: " + "[" * 1000 + "]" * 1000 + "}"), 9, "nested"),
+    (_edit("value: 40}", "value: " + "{a: " * 200 + "1" + "}" * 200 + "}"), 9, "nested"),
+    # an alias inside the very node it names
+    (_edit("value: 40}", "value: &v [1, *v]}"), 9, "'*v' is inside"),
+    # names and ids with line breaks are quoted as escapes: the message stays one line
+    (_edit("    title: Short", '    title: Short\n    "a\\nb": 1'), 6, "unknown field 'a\\nb'"),
+    (_edit('      - id: "1"\n        marks: 2\n', '      - id: "1\\n"\n'), 7, "I.1\\n has no"),
+    # a number too long for Python to read
+    (_edit("value: 40}", "value: 4" + "0" * 5000 + "}"), 9, "digits"),
 ]
 
 
@@ -431,6 +444,93 @@ def test_checker_param_errors(strict_registry, key, line, fragment):
 def test_checker_normalises_params(strict_registry):
     text = _text(STARTER) + "      - {id: 1, marks: 1, key: {kind: strict, value: 1}}\n"
     assert load_exam_text(text).part("A.1").key == Key("strict", {"value": 1, "normalised": True})
+
+
+# --- anchors and aliases ------------------------------------------------------------------
+
+ANCHORS = """
+- {id: "1", marks: 2, key: &forty {kind: numeric, value: 40, tol: &close {abs: 0.5}}}
+- {id: "2", marks: 2, key: {kind: numeric, value: 41, tol: *close}}
+- id: "3"
+  marks: 2
+  key: *forty
+  rubric: &rubric
+    - {id: r1, text: "right", marks: 2}
+- &free {id: "4", marks: 2, kind: text, rubric: *rubric}
+- {<<: *free, id: "5"}
+"""
+
+
+@pytest.mark.parametrize(
+    "address,attribute,expected",
+    [
+        # an aliased mapping inside a key
+        ("A.2", "key", Key("numeric", {"value": 41, "tol": {"abs": 0.5}})),
+        # a whole aliased key
+        ("A.3", "key", Key("numeric", {"value": 40, "tol": {"abs": 0.5}})),
+        # an aliased rubric
+        ("A.4", "rubric.0.id", "r1"),
+        # a merge key: question 5 is question 4 with another id
+        ("A.5", "kind", "text"),
+        ("A.5", "marks", 2.0),
+    ],
+)
+def test_a_few_anchors_load(address, attribute, expected):
+    text = _text(STARTER) + textwrap.indent(_text(ANCHORS), "      ")
+    part: Any = load_exam_text(text).part(address)
+    for step in attribute.split("."):
+        part = part[int(step)] if step.isdigit() else getattr(part, step)
+    assert part == expected
+
+
+def _laughs(levels: int, width: int) -> str:
+    """Billion laughs: each level holds `width` aliases of the one before."""
+    rows = ['laughs:\n  l0: &l0 "lol"\n']
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*l{level - 1}"] * width)
+        rows.append(f"  l{level}: &l{level} [{aliases}]\n")
+    return _text(BASE) + "".join(rows)
+
+
+_LOAD_IN_A_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+from gradewise.errors import ExamError
+from gradewise.exam import load_exam_text
+try:
+    load_exam_text(sys.stdin.read(), source="exam.yaml")
+except ExamError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize(
+    "levels,width,laugh",
+    [
+        # the classic: nine levels of nine aliases, 387 million laughs
+        (9, 9, 3),
+        # fewer aliases, more levels: a billion
+        (30, 2, 3),
+        # one level of many aliases of one long text: 2 GB of text
+        (1, 20_000, 100_000),
+    ],
+)
+def test_alias_bombs_fail_fast_with_the_line(levels, width, laugh):
+    # In a child process held to 2 GB and a minute, so that a loader that expands the aliases
+    # fails this test instead of taking the machine.
+    text = _laughs(levels, width).replace('"lol"', '"' + "l" * laugh + '"')
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_IN_A_CHILD],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    message = done.stdout.strip()
+    assert re.match(r"exam\.yaml:(\d+): ", message), (message, done.stderr[-500:])
+    line = int(message.split(":")[1])
+    assert 21 <= line <= 20 + levels, message  # in the laughs, where the budget runs out
+    assert "alias" in message and "\n" not in message
 
 
 # --- files ---------------------------------------------------------------------------------

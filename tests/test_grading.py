@@ -21,6 +21,7 @@ from gradewise.model import (
     Section,
     Status,
 )
+from gradewise.privacy import Identity
 from gradewise.scripts.segment import NO_ANSWER
 
 
@@ -288,3 +289,19 @@ def test_full_and_zero_marks_reach_the_rubric_criterion_judge() -> None:
     _judged(judge, "good", "good", examples={"I.1": marked})
     [item] = [i for i in judge.seen if i.group == "I.1#idea"]
     assert item.examples == (Example("random zeroing of units", 1.0), Example("faster GPUs", 0.0))
+
+
+def test_judges_read_answers_without_their_writers_identity() -> None:
+    # Adam Smith (s1) signs his answer and names the Adam optimiser, which the exam's prompt
+    # names too: his name goes, the optimiser stays; the judge's evidence is his own words.
+    part = Part("I.1", "1", "Why does Adam converge here?", 2, reference="Adaptive steps.")
+    exam = Exam("e", "E", (Section("I", "", (Question("1", "", (part,)),)),))
+    answers = [Answer("s1", "I.1", "Adam Smith, s1@uni.test: good, Adam adapts its steps")]
+    judge = Echo()
+    people = {"s1": Identity("s1", "Adam Smith", "s1@uni.test")}
+    [chunk] = list(grading.run(grading.plan(exam, answers), judge=judge, identities=people))
+    [item] = judge.seen
+    assert item.answer == "[name], [email]: good, Adam adapts its steps"
+    [(grade, _)] = chunk
+    # Echo quotes the first four characters it read, "[nam": the whole name they stand for.
+    assert [v.evidence for v in grade.verdicts] == ["Adam Smith"]

@@ -576,6 +576,46 @@ def test_no_student_identity_in_any_request(ws: Path, endpoint: Endpoint) -> Non
             assert identity not in text
 
 
+def test_identity_written_inside_answers_never_reaches_a_request(
+    ws: Path, endpoint: Endpoint
+) -> None:
+    # Ada signs her answers, a classmate's (Grace's) marked answer names her too: neither the
+    # answers nor the marked examples carry a name, id or email to the model.
+    (ws / "scripts" / "s001.md").write_text(
+        "Q1 [32, 128, 26, 26]\n\nQ2 Ada Lovelace (s001): it drops units at random while training"
+        "\n\nQ3 so that gradient descent converges faster, says LOVELACE, ada@uni.test\n"
+    )
+    (ws / "scripts" / "s002.md").write_text(
+        "---\nstudent: s002\nname: Grace Hopper\n---\n1) 32 x 128 x 24 x 24\n\n"
+        "2) dropout is a kind of regularisation\n\n3) Grace here: features comparable, ask"
+        " grace.h@elsewhere.org\n"
+    )
+    added = run(ws, "scripts", "add", str(ws / "scripts"), "--roster", str(ws / "roster.csv"))
+    assert added.exit_code == 0, added.output
+    run(ws, "grades", "set", "s002", "I.3", "1", "--why", "half", "--who", "ta")
+    endpoint.responder = quoting()
+    config(ws, endpoint.url)
+    assert run(ws, "grade", "--judge", "llm").exit_code == 0
+    sent = [raw.decode() for raw in endpoint.raw]
+    assert sent and any("[name] ([id]): it drops units" in s for s in sent)
+    assert any("[name] here: features comparable, ask [email]" in s for s in sent)  # example
+    for text in sent:
+        for identity in (*IDENTITIES, "Lovelace", "LOVELACE", "Grace", "grace.h@elsewhere.org"):
+            assert identity not in text
+    # The model quoted "[name] ([id]): it drops": the evidence is the student's own words.
+    [grade] = open_workspace(ws).grades("s001", "I.2")
+    assert {v.evidence for v in grade.verdicts} == {"Ada Lovelace (s001): it drops"}
+
+
+def test_the_dry_run_shows_answers_scrubbed(ws: Path, endpoint: Endpoint) -> None:
+    (ws / "scripts" / "s001.md").write_text("Q1 1\n\nQ2 Ada Lovelace here\n\nQ3 faster\n")
+    run(ws, "scripts", "add", str(ws / "scripts"), "--roster", str(ws / "roster.csv"))
+    config(ws, endpoint.url)
+    out = run(ws, "grade", "--judge", "llm", "--dry-run")
+    assert out.exit_code == 0, out.output
+    assert "[name] here" in out.output and "Lovelace" not in out.output
+
+
 def test_samples_regrade_with_majority_vote(ws: Path, endpoint: Endpoint) -> None:
     endpoint.responder = quoting(p=None)
     config(ws, endpoint.url, temperature=0.5)

@@ -240,23 +240,25 @@ ONE = {"answers": [{"student": "s2024002", "version": 0}]}
 @pytest.mark.parametrize(
     "payload, status, says",
     [
-        ({"score": 1}, 400, "no answers named"),  # answers missing
-        ({"answers": [], "score": 1}, 400, "no answers named"),  # empty list
-        ({"answers": ["s2024002"], "score": 1}, 400, "must be an object"),  # ids, not objects
-        ({"answers": [{"student": "s2024002"}], "score": 1}, 400, "not a version"),  # no version
-        ({"answers": [{"student": "s2024002", "version": "0"}], "score": 1}, 400, "not a version"),
+        ({"score": 1}, 400, "answers: missing"),  # answers missing
+        ({"answers": [], "score": 1}, 400, "answers: must not be empty"),  # empty list
+        ({"answers": ["s2024002"], "score": 1}, 400, "answers[0]: must be an object"),  # ids
+        ({"answers": [{"student": "s2024002"}], "score": 1}, 400, "version: missing"),
+        ({"answers": [{"student": "s2024002", "version": "0"}], "score": 1}, 400, "whole number"),
         ({"answers": [{"student": "nobody", "version": 0}], "score": 1}, 404, "no student"),
         (
             {"answers": [{"student": "s2024002", "version": 0}] * 2, "score": 1},
             400,
             "named twice",
         ),  # one answer twice in one request
-        ({**ONE, "items": "l1"}, 400, "a list of item ids"),  # items as one string
-        ({**ONE, "items": [1]}, 400, "a list of item ids"),  # ids that are no text
-        ({**ONE, "items": ["l1"], "adjust": "x"}, 400, "adjust 'x' is not a number"),
-        ({**ONE, "items": ["l1"], "reason": 3}, 400, "reason must be text"),
+        ({**ONE, "items": "l1"}, 400, "items: must be a list"),  # items as one string
+        ({**ONE, "items": [1]}, 400, "items[0]: 1 is not text"),  # ids that are no text
+        ({**ONE, "items": ["l1"], "adjust": "x"}, 400, "adjust: 'x' is not a number"),
+        ({**ONE, "items": ["l1"], "reason": 3}, 400, "reason: 3 is not text"),
         ({**ONE, "items": ["zz"]}, 400, "'zz' is not an item of II.10.a"),  # the action's rule
-        ({**ONE, "score": 1, "comment": ["x"]}, 400, "comment must be text"),
+        ({**ONE, "score": 1, "comment": ["x"]}, 400, "comment: ['x'] is not text"),
+        (ONE, 400, "send either items or score"),  # no mark at all: nothing is cleared
+        ({**ONE, "score": 1, "adjust": 1}, 400, "adjust and reason go with items"),  # ignored once
     ],
 )
 def test_bad_mark_request(
@@ -399,6 +401,31 @@ def test_anonymous_pages_show_no_ids_or_names(ws: Workspace) -> None:
         stale = mark(client, "II.10.a", answers=[{"student": keys[0], "version": 0}], score=2)
         assert stale.status_code == 409
         assert all(s not in stale.text for s in students) and "Student " in stale.text
+
+
+SIGNED = "Ben Okafor (S2024002, ben.okafor@example.edu) writes P = 0.25/0.35 = 0.714"
+
+
+def test_anonymous_pages_hide_identity_written_inside_answers(ws: Workspace) -> None:
+    script = ws.root / "scripts" / "s2024002.md"
+    script.write_text(script.read_text().replace("4. a) P = 0.25/0.35 = 0.714", f"4. a) {SIGNED}"))
+    ws.add_scripts([script], ws.root / "roster.csv")
+    ws.grade()
+    [grade] = ws.grades("s2024002", "I.4.a")
+    assert [v.evidence for v in grade.verdicts] == ["0.714"]  # read after the name
+    with client_for(ws, anonymous=True) as client:
+        part = client.get("/part/I.4.a").text
+        key = next(k for k in cards(part) if "writes P" in client.get(f"/answer/{k}/I.4.a").text)
+        pages = [part, client.get(f"/answer/{key}/I.4.a").text, client.get(f"/student/{key}").text]
+    for page in pages:
+        for identity in ("Okafor", "Ben", "2024002", "ben.okafor", "example.edu"):
+            assert identity not in page
+        assert '<span class="scrubbed">[name]</span> (<span class="scrubbed">[id]</span>' in page
+    # The evidence is still marked where it is: after the placeholders.
+    assert '<mark class="evidence" data-criterion="key">0.714</mark>' in pages[0]
+    with client_for(ws) as client:  # graders who may see names see the answer as written
+        page = client.get("/answer/s2024002/I.4.a").text
+        assert "Ben Okafor (S2024002, ben.okafor@example.edu) writes" in page
 
 
 def test_pseudonyms_stay_the_same_within_a_run(ws: Workspace) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher, profiles
 from click.testing import CliRunner
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from conftest import review_server
@@ -72,10 +73,19 @@ def clock() -> Clock:
     return Clock()
 
 
-def client_for(ws: Workspace, clock: Clock, **options: Any) -> TestClient:
+def client_for(
+    ws: Workspace, clock: Clock, address: str = "testclient", **options: Any
+) -> TestClient:
     access = auth.Access(hasher=CHEAP, clock=clock, **options)
     app = create_app(ws, who="server-user", access=access)
-    return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+    return browser(app, address)
+
+
+def browser(app: Any, address: str) -> TestClient:
+    """A client of `app` from `address`, with cookies of its own."""
+    return TestClient(
+        app, base_url="http://127.0.0.1", follow_redirects=False, client=(address, 50000)
+    )
 
 
 @pytest.fixture
@@ -251,11 +261,48 @@ def test_repeated_failures_are_slowed_down(client: TestClient, clock: Clock) -> 
     assert "Too many failed logins: try again in 1 s." in locked.text
     clock.advance(1)
     assert log_in(client, (INSTRUCTOR[0], "guess")).status_code == 401
-    # The wait doubles with each failure, for the name and for the address alike.
+    # The wait doubles with each failure of that name from that address.
     assert log_in(client, INSTRUCTOR).headers["retry-after"] == "2"
-    assert log_in(client, TA).status_code == 429  # same address, another name
+    # Another name from the same address (another browser there) need not wait.
+    assert log_in(browser(client.app, "testclient"), TA).status_code == 303
     clock.advance(2)
     assert log_in(client, INSTRUCTOR).status_code == 303
+
+
+def test_failures_from_elsewhere_never_lock_a_user_out(ws: Workspace, clock: Clock) -> None:
+    # Issue 13: anyone who knew a user's name could lock them out by failing in their name.
+    with client_for(ws, clock, address="203.0.113.9") as stranger:
+        for _ in range(30):
+            log_in(stranger, (INSTRUCTOR[0], "guess"))
+        assert log_in(stranger, INSTRUCTOR).status_code == 429  # the guesser waits
+        own = browser(stranger.app, "192.0.2.4")
+        assert log_in(own, INSTRUCTOR).status_code == 303  # the user does not
+
+
+def test_an_address_guessing_many_names_is_slowed_down(ws: Workspace, clock: Clock) -> None:
+    free = auth.Access().free_failures_per_address
+    with client_for(ws, clock, address="203.0.113.9") as guesser:
+        for i in range(free):
+            assert log_in(guesser, (f"user{i}", "guess")).status_code == 401  # a name once each
+        assert log_in(guesser, (f"user{free}", "guess")).status_code == 429
+        assert log_in(guesser, TA).status_code == 429  # even a right password from there
+        other = browser(guesser.app, "192.0.2.4")
+        assert log_in(other, TA).status_code == 303  # from elsewhere: no wait
+
+
+@pytest.mark.parametrize(
+    "host, counted",
+    [
+        ("192.0.2.4", "192.0.2.4"),  # IPv4: the address
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),  # IPv6: its /64, which one machine gets
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),  # ... so another address there is the same
+        ("::ffff:192.0.2.4", "192.0.2.4"),  # IPv4 written as IPv6: the IPv4 address
+        ("testclient", "testclient"),  # not an address: as it is
+    ],
+)
+def test_throttle_counts_by_address(host: str, counted: str) -> None:
+    request = Request({"type": "http", "client": (host, 1), "headers": []})
+    assert auth.client_address(request) == counted
 
 
 def test_throttle_waits_double_up_to_a_limit_and_are_forgotten() -> None:
@@ -471,7 +518,7 @@ def test_an_instructor_may_do_everything(client: TestClient, ws: Workspace) -> N
     done = mark(client, OTHER_PART, token, student="s2024001")
     assert done.status_code == 200
     version = done.json()["answers"][0]["version"]
-    body = {"answers": [{"student": "s2024001", "version": version, "score": None}]}
+    body = {"answers": [{"student": "s2024001", "version": version, "mark": None}]}
     undo = client.post(f"/part/{OTHER_PART}/undo", json=body, headers={"x-csrf-token": token})
     assert undo.status_code == 200
     assert [e.who for e in ws.store.events("s2024001", OTHER_PART)] == ["ada", "ada"]

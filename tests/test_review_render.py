@@ -115,3 +115,40 @@ def test_render(
 )
 def test_page_label(text: str, spans: tuple[tuple[int, int], ...], label: str) -> None:
     assert page_label(text, spans) == label
+
+
+def scrubbed(text: str) -> str:
+    return '<span class="scrubbed">' + text + "</span>"
+
+
+@pytest.mark.parametrize(
+    "text, hidden, highlights, present, absent",
+    [
+        # At a line's start "[name]: x" would be a Markdown link definition, and vanish.
+        ("[name]: 0.714", [(0, 6)], [], [f"<p>{scrubbed('[name]')}: 0.714</p>"], []),
+        # "[name]([id])" would be a link.
+        ("[name]([id])", [(0, 6), (7, 11)], [], [scrubbed("[id]")], ["<a "]),
+        # Evidence over a placeholder marks it with the rest.
+        (
+            "[name] says 5",
+            [(0, 6)],
+            [(0, 13, "k")],
+            [f"{mark('k')}{scrubbed('[name]')} says 5"],
+            [],
+        ),
+        # A placeholder inside a formula is the formula's text.
+        ("$x = [name]$", [(5, 11)], [], ["<math"], [scrubbed("[name]")]),
+    ],
+)
+def test_render_keeps_placeholders_as_text(
+    text: str,
+    hidden: list[tuple[int, int]],
+    highlights: list[tuple[int, int, str]],
+    present: list[str],
+    absent: list[str],
+) -> None:
+    html = render_answer(text, [Highlight(s, e, (c,)) for s, e, c in highlights], hidden=hidden)
+    for piece in present:
+        assert piece in html
+    for piece in absent:
+        assert piece not in html

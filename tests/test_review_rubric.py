@@ -312,9 +312,9 @@ def test_a_hand_edit_of_the_file_is_not_overwritten(client: TestClient, ws: Work
         ("IX.1", {"change": {"op": "edit", "criterion": "w3", "marks": 1}}, 404, "no part 'IX.1'"),
         ("I.1", {"change": {"op": "edit", "criterion": "key", "marks": 1}}, 400, "has no rubric"),
         (PART, {"change": {"op": "edit", "criterion": "zz", "marks": 1}}, 404, "no criterion 'zz'"),
-        (PART, {"change": {"op": "rename", "criterion": "w3"}}, 400, "no rubric operation"),
+        (PART, {"change": {"op": "rename", "criterion": "w3"}}, 400, "'edit', 'add' or 'delete'"),
         (PART, {"change": {"op": "edit", "marks": 1}}, 400, "no criterion id"),
-        (PART, {"change": "w3"}, 400, "no change named"),
+        (PART, {"change": "w3"}, 400, "change: must be an object"),
         (PART, {"change": {"op": "edit", "criterion": "w3", "marks": "abc"}}, 400, "not a number"),
         (PART, {"change": {"op": "edit", "criterion": "w3", "marks": True}}, 400, "not a number"),
         (PART, {"change": {"op": "edit", "criterion": "w3", "marks": 0}}, 400, "other than 0"),
@@ -345,11 +345,18 @@ def test_bad_rubric_requests(
     assert ws.exam_path.read_text() == before and ws.store.events(student="") == []
 
 
-@pytest.mark.parametrize("version", [None, "", 7])
-def test_rubric_change_needs_a_version(client: TestClient, version: Any) -> None:
+@pytest.mark.parametrize(
+    "version, says",
+    [
+        (None, "version: None is not text"),  # null
+        ("", "no rubric version"),  # empty
+        (7, "version: 7 is not text"),  # a number
+    ],
+)
+def test_rubric_change_needs_a_version(client: TestClient, version: Any, says: str) -> None:
     body = {"version": version, "change": {"op": "edit", "criterion": "w3", "marks": 1}}
     reply = client.post(f"/part/{PART}/rubric", json=body)
-    assert reply.status_code == 400 and "no rubric version" in reply.json()["error"]
+    assert reply.status_code == 400 and says in reply.json()["error"]
 
 
 def test_rubric_change_comes_as_json_only(client: TestClient) -> None:

@@ -105,11 +105,11 @@ def test_a_stale_move_is_409_and_nothing_moves(client: TestClient, ws: Workspace
     [
         ("nobody", {"piece": 0, "part": "I.1", "version": 0}, 404, "no student 'nobody'"),
         (STUDENT, {"piece": 1, "part": "I.1", "version": 0}, 404, "no piece starts at 1"),
-        (STUDENT, {"piece": "x", "part": "I.1", "version": 0}, 400, "not a whole number"),
-        (STUDENT, {"piece": -5, "part": "I.1", "version": 0}, 400, "not a whole number"),
+        (STUDENT, {"piece": "x", "part": "I.1", "version": 0}, 400, "piece: must be a whole"),
+        (STUDENT, {"piece": -5, "part": "I.1", "version": 0}, 400, "piece: must be at least 0"),
         (STUDENT, {"piece": 0, "part": "IX.9", "version": 0}, 404, "no part 'IX.9'"),
-        (STUDENT, {"piece": 0, "part": "I.1", "version": "0"}, 400, "not a whole number"),
-        (STUDENT, {"piece": 0, "part": "I.1"}, 400, "not a whole number"),  # no version
+        (STUDENT, {"piece": 0, "part": "I.1", "version": "0"}, 400, "version: must be a whole"),
+        (STUDENT, {"piece": 0, "part": "I.1"}, 400, "version: missing"),  # no version
     ],
 )
 def test_bad_moves(
@@ -135,7 +135,7 @@ def test_anonymous_student_page_hides_ids_and_names(ws: Workspace) -> None:
     names = {s.student: s.name for s in ws.store.scripts()}
     with client_for(ws, anonymous=True) as client:
         keys = list(cards(client.get("/part/I.1").text))
-        mine = next(k for k in keys if client.get(f"/student/{k}").text.count("▇▇▇"))
+        mine = next(k for k in keys if "[name]" in client.get(f"/student/{k}").text)
         page = client.get(f"/student/{mine}").text
         for student, name in names.items():
             assert student not in page and name not in page

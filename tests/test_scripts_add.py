@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,19 @@ def test_json_says_why_a_script_was_held(root: Path) -> None:
     rows = json.loads(out.output)
     assert [(r["student"], r["status"]) for r in rows] == [("s1", "held for a human")]
     assert "already has a script" in rows[0]["why"]
+
+
+@pytest.mark.parametrize("how", ["moved", "copied"])  # the old folder gone, or still there
+def test_a_moved_or_copied_workspace_updates_its_own_scripts(
+    root: Path, tmp_path: Path, how: str
+) -> None:
+    _write(root / "scripts", "s1.md", "Q1 tanh\n")
+    assert "1 added" in _add(root, str(root / "scripts")).output
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(root, elsewhere)
+    if how == "moved":
+        shutil.rmtree(root)
+    _write(elsewhere / "scripts", "s1.md", "Q1 sigmoid\n")
+    out = _add(elsewhere, str(elsewhere / "scripts"))
+    assert "1 updated" in out.output and "held" not in out.output, out.output
+    assert _stored(elsewhere)["s1"] == ("s1.md", "Q1 sigmoid\n")

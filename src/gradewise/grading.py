@@ -5,6 +5,8 @@ text, the versions of the checkers it uses, and for free text the judge and the 
 learns from); `run` grades those jobs in chunks, so the caller can store each chunk as it comes
 and a killed run loses nothing already stored. Keyed criteria go to checkers, batched by kind;
 free text goes to one judge call per chunk; without a judge, free text waits for a human.
+A judge gets each answer scrubbed of its writer's name, id and email (gradewise.privacy), and
+its evidence is carried back to the answer as written.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from gradewise.model import (
     Status,
     Verdict,
 )
+from gradewise.privacy import Identity, Scrubbed, part_words, scrub
 from gradewise.scoring import score_part
 
 # Bump when the way verdicts become scores changes, so stored grades are redone.
@@ -38,6 +41,7 @@ NO_ANSWER = "no answer found for this part: check the segmentation, or set the m
 NO_CHECK = "free text and no judge configured: a human decides"
 
 Examples = Mapping[str, tuple[Example, ...]]
+People = Mapping[str, Identity]  # by student id: whose names, ids and emails judges never see
 # A slot is (job index, criterion index); criterion index -1 is the whole part (no rubric).
 Slot = tuple[int, int]
 
@@ -80,16 +84,22 @@ def run(
     reg: Registry | None = None,
     judge: Judge | None = None,
     examples: Examples | None = None,
+    identities: People | None = None,
     chunk_size: int = 500,
 ) -> Iterator[list[tuple[PartGrade, str]]]:
     """Grade the jobs chunk by chunk; each chunk is a list of (grade, input hash)."""
     reg = reg or registry()
     for start in range(0, len(jobs), chunk_size):
-        yield grade_chunk(jobs[start : start + chunk_size], reg, judge, examples or {})
+        chunk = jobs[start : start + chunk_size]
+        yield grade_chunk(chunk, reg, judge, examples or {}, identities or {})
 
 
 def grade_chunk(
-    jobs: Sequence[Job], reg: Registry, judge: Judge | None = None, examples: Examples | None = None
+    jobs: Sequence[Job],
+    reg: Registry,
+    judge: Judge | None = None,
+    examples: Examples | None = None,
+    identities: People | None = None,
 ) -> list[tuple[PartGrade, str]]:
     """Grade a chunk: checked criteria batched by checker kind, free text in one judge call."""
     requests: dict[str, list[tuple[int, int, str, Key]]] = {}
@@ -111,7 +121,7 @@ def grade_chunk(
         for (j, c, text, key), outcome in zip(items, _check_kind(reg, kind, items), strict=True):
             rows[j][c] = _verdict(jobs[j].part.criteria[c], text, key, outcome, reg)
     if judge is not None and to_judge:
-        judged = _judge(judge, jobs, to_judge, examples or {})
+        judged = _judge(judge, jobs, to_judge, examples or {}, identities or {})
         for (j, c), verdict in zip(to_judge, judged, strict=True):
             rows[j][c] = verdict
     return [
@@ -142,9 +152,14 @@ def _undecidable(
 
 
 def _judge(
-    judge: Judge, jobs: Sequence[Job], slots: Sequence[Slot], examples: Examples
+    judge: Judge,
+    jobs: Sequence[Job],
+    slots: Sequence[Slot],
+    examples: Examples,
+    identities: People,
 ) -> list[Verdict]:
-    items = [_judge_item(jobs[j], c, examples) for j, c in slots]
+    texts = {j: _scrubbed(jobs[j], identities) for j, _ in slots}
+    items = [_judge_item(jobs[j], c, examples, texts[j].text) for j, c in slots]
     try:
         judgements = judge.judge_many(items)
         if len(judgements) != len(items):
@@ -154,17 +169,25 @@ def _judge(
             items
         )
     by = f"{judge.id}@{judge.version}"
-    return [_judged(jobs[j], c, jm, by) for (j, c), jm in zip(slots, judgements, strict=True)]
+    return [
+        _judged(jobs[j], c, jm, by, texts[j]) for (j, c), jm in zip(slots, judgements, strict=True)
+    ]
 
 
-def _judge_item(job: Job, c: int, examples: Examples) -> JudgeItem:
+def _scrubbed(job: Job, identities: People) -> Scrubbed:
+    student = job.answer.student
+    who = identities.get(student) or Identity(student)
+    return scrub(job.answer.text, who, keep=part_words(job.part))
+
+
+def _judge_item(job: Job, c: int, examples: Examples, text: str) -> JudgeItem:
     part = job.part
     criterion = part.criteria[c] if c >= 0 else None
     lessons = examples.get(part.address, ())
     return JudgeItem(
         question=part.prompt,
         reference=part.reference,
-        answer=job.answer.text,
+        answer=text,
         criterion=criterion.text if criterion else "",
         max_marks=abs(criterion.marks) if criterion else part.marks,
         examples=criterion_examples(criterion, lessons) if criterion else lessons,
@@ -191,11 +214,14 @@ def criterion_examples(criterion: Criterion, marked: Sequence[Example]) -> tuple
 
 
 def judge_items(
-    jobs: Sequence[Job], judge: Judge, examples: Examples | None = None
+    jobs: Sequence[Job],
+    judge: Judge,
+    examples: Examples | None = None,
+    identities: People | None = None,
 ) -> list[JudgeItem]:
     """The free-text items grading these jobs would give the judge, in order (for a dry run)."""
     return [
-        _judge_item(job, c, examples or {})
+        _judge_item(job, c, examples or {}, _scrubbed(job, identities or {}).text)
         for job in jobs
         for c, criterion in _slots(job.part)
         if _undecidable(job.answer, criterion, judge) is None
@@ -203,8 +229,9 @@ def judge_items(
     ]
 
 
-def _judged(job: Job, c: int, judgement: Judgement, by: str) -> Verdict:
-    span = judgement.evidence
+def _judged(job: Job, c: int, judgement: Judgement, by: str, seen: Scrubbed) -> Verdict:
+    # The judge's span is in the scrubbed text it read: carried back to the answer as written.
+    span = seen.original(judgement.evidence) if judgement.evidence else None
     return Verdict(
         criterion=job.part.criteria[c].id if c >= 0 else "part",
         status=judgement.status,

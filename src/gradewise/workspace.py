@@ -30,6 +30,7 @@ from gradewise.judges.registry import (
     judges,
 )
 from gradewise.model import Answer, Exam, PartGrade, Result, Script, Status
+from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
 from gradewise.scripts.gather import Gathered, gather
 from gradewise.scripts.ingest import Roster, read_roster
@@ -100,8 +101,21 @@ class Workspace:
         roster when there is one (raw text kept unchanged), and segment them. A file for a
         student who has a script from another file is held for a human unless `replace`."""
         roster = read_roster(roster_path) if roster_path else None
-        found = gather(paths, roster, engine=engine, stored=self.store.scripts(), replace=replace)
+        found = self.gather_scripts(paths, roster, engine=engine, replace=replace)
         return self.store_scripts(found, roster)
+
+    def gather_scripts(
+        self,
+        paths: Iterable[Path],
+        roster: Roster | None = None,
+        *,
+        engine: str = "tesseract",
+        replace: bool = False,
+    ) -> Gathered:
+        """Read script files for this workspace, nothing stored yet (`gather`): held against
+        the scripts it already has, its own files known wherever the workspace now lies."""
+        stored = self.store.scripts()
+        return gather(paths, roster, engine=engine, stored=stored, replace=replace, root=self.root)
 
     def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
         """Store what `gather` read (a script held for a human is not stored) and segment."""
@@ -168,7 +182,8 @@ class Workspace:
         done = 0
         # Sentence vectors and model scores are kept in the workspace: a rerun recomputes none.
         with keeping(self.store):
-            for chunk in grading.run(jobs, judge=chosen, examples=examples):
+            people = self.identities()
+            for chunk in grading.run(jobs, judge=chosen, examples=examples, identities=people):
                 done += self.store.save_grades(chunk)
                 if on_progress:
                     on_progress(len(chunk))
@@ -212,7 +227,7 @@ class Workspace:
         jobs = grading.plan(
             self.exam, answers, self._previous(judge), judge=judge, examples=examples
         )
-        return grading.judge_items(jobs, judge, examples)
+        return grading.judge_items(jobs, judge, examples, self.identities())
 
     def _previous(self, judge: Judge | None) -> dict[tuple[str, str], str]:
         """Input hashes of the stored grades, less those where this judge failed (status
@@ -225,16 +240,25 @@ class Workspace:
                     previous.pop((g.student, g.address), None)
         return previous
 
+    def identities(self) -> dict[str, Identity]:
+        """Each student as the roster knows them: what judges never see (gradewise.privacy)."""
+        emails = self.store.emails()
+        return {s: Identity(s, name, emails.get(s, "")) for s, name in self.store.names().items()}
+
     def examples(self) -> dict[str, tuple[Example, ...]]:
-        """Per part, the answers a human has marked, as lessons for the judges."""
+        """Per part, the answers a human has marked, as lessons for the judges (each scrubbed of
+        its writer's name, id and email, as the answers judged are)."""
         marks = {p.address: p.marks for p in self.exam.parts()}
         texts = {(a.student, a.address): a.text for a in self.store.answers()}
+        people, parts = self.identities(), {p.address: p for p in self.exam.parts()}
         found: dict[str, list[Example]] = {}
         for g in self.store.grades(exam=self.exam):
             text = texts.get((g.student, g.address), "")
             if g.manual_score is not None and text.strip() and marks.get(g.address):
+                who = people.get(g.student) or Identity(g.student)
+                seen = scrub(text, who, keep=part_words(parts[g.address])).text
                 found.setdefault(g.address, []).append(
-                    Example(text, g.manual_score / marks[g.address])
+                    Example(seen, g.manual_score / marks[g.address])
                 )
         # Sorted, so the same marks always give the same lesson (and the same content hash).
         return {a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()}

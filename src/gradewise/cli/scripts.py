@@ -10,7 +10,7 @@ import click
 
 from gradewise import actions
 from gradewise.cli.common import echo_json, json_option, table, workspace
-from gradewise.scripts.gather import Gathered, gather
+from gradewise.scripts.gather import Gathered
 from gradewise.scripts.ingest import read_roster
 from gradewise.scripts.scans import page_count, page_of
 from gradewise.workspace import AddReport
@@ -57,7 +57,7 @@ def add(
     """
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
-    found = gather(paths, known, engine=engine, stored=ws.store.scripts(), replace=replace)
+    found = ws.gather_scripts(paths, known, engine=engine, replace=replace)
     reports = ws.store_scripts(found, known)
     if as_json:
         echo_json(

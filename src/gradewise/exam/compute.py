@@ -1,39 +1,57 @@
 """Run the exam's compute blocks and compare what they compute with the keys.
 
-A compute block is a short Python program, written beside a key, that sets `result`. Each runs
-in its own interpreter (`python -I`) with a wall-time and a memory limit; the result comes back
-as JSON. A block that disagrees with its key points at a probable key error; a block that
-fails is reported with the reason. Nothing here raises into the caller.
+A compute block is a short Python program, written beside a key, that sets `result`. An exam
+file may come from someone else, so on Linux each block runs in a sandbox (bubblewrap, below):
+no network, no files of the user's, an empty environment, a scratch folder of its own, memory
+and file-size limits, and every process it starts killed at the time limit. Where there is no
+sandbox, blocks run only when the user trusts the exam file (`--trust-compute`). The result
+comes back as JSON. A block that disagrees with its key points at a probable key error; a block
+that fails is reported with the reason. Nothing here raises into the caller, except
+`check_exam` refusing, in one line, to run untrusted blocks with no sandbox.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
+import shutil
 import signal
+import site
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from gradewise.checkers.registry import registry
+from gradewise.errors import GradewiseError
 from gradewise.exam.load import ExamWarning, exam_warnings
 from gradewise.model import Exam, Key, Part, Status
 
-# Runs in the child: limit memory, run the block with print() sent to stderr, write JSON.
+# Runs in the child: limit memory and file sizes (soft = hard, so the block cannot raise them),
+# put gradewise's site-packages first on the path, run the block with print() sent to stderr,
+# write JSON.
 _RUNNER = r"""
-import json, numbers, sys
+import json, numbers, site, sys
 try:
     import resource
-    limit = int(sys.argv[1]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    for name, megabytes in (("RLIMIT_AS", sys.argv[1]), ("RLIMIT_FSIZE", sys.argv[2])):
+        limit = int(megabytes) * 1024 * 1024
+        resource.setrlimit(getattr(resource, name), (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 except (ImportError, ValueError, OSError):
     pass
+before = list(sys.path)
+for folder in sys.argv[3:]:
+    site.addsitedir(folder)
+sys.path[:] = [p for p in sys.path if p not in before] + before
 
 def plain(value):
     if hasattr(value, "tolist"):
@@ -68,6 +86,11 @@ else:
         except (TypeError, ValueError) as exc:
             answer(error=str(exc))
 """
+
+# The largest file a block may write, its answer included; and, in the sandbox, the size of its
+# scratch folder (/tmp, memory-backed).
+FILE_MB = 64
+SCRATCH_MB = 64
 
 # Exact keys still allow for floating-point noise; a zero key allows this much in absolute terms.
 EXACT_REL = 1e-9
@@ -117,21 +140,36 @@ class ExamReport:
 
 
 def check_exam(
-    exam: Exam, *, run_compute: bool = True, time_limit: float = 5.0, memory_mb: int = 512
+    exam: Exam,
+    *,
+    run_compute: bool = True,
+    time_limit: float = 5.0,
+    memory_mb: int = 512,
+    trust_compute: bool = False,
 ) -> ExamReport:
-    """Run every compute block (unless `run_compute` is false) and collect warnings."""
+    """Run every compute block (unless `run_compute` is false) and collect warnings.
+
+    Raises GradewiseError, before running anything, when there are blocks to run, no sandbox,
+    and `trust_compute` is false.
+    """
+    parts = [p for p in exam.parts() if p.compute is not None] if run_compute else []
     computes: tuple[ComputeResult, ...] = ()
-    if run_compute:
-        parts = [p for p in exam.parts() if p.compute is not None]
+    if parts:
+        if not trust_compute:
+            find_sandbox()
         workers = max(1, min(4, os.cpu_count() or 1, len(parts)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            computes = tuple(pool.map(lambda p: check_part(p, time_limit, memory_mb), parts))
+            computes = tuple(
+                pool.map(lambda p: check_part(p, time_limit, memory_mb, trust_compute), parts)
+            )
     return ExamReport(computes=computes, warnings=exam_warnings(exam))
 
 
-def check_part(part: Part, time_limit: float = 5.0, memory_mb: int = 512) -> ComputeResult:
+def check_part(
+    part: Part, time_limit: float = 5.0, memory_mb: int = 512, trust: bool = False
+) -> ComputeResult:
     """Run one part's compute block and compare its result with the part's key."""
-    run = run_compute(part.compute or "", time_limit=time_limit, memory_mb=memory_mb)
+    run = run_compute(part.compute or "", time_limit=time_limit, memory_mb=memory_mb, trust=trust)
     if run.error is not None:
         return ComputeResult(part.address, ComputeStatus.FAILED, run.error)
     if part.key is None:
@@ -145,45 +183,209 @@ def check_part(part: Part, time_limit: float = 5.0, memory_mb: int = 512) -> Com
     return ComputeResult(part.address, status, message, _expected(part.key), run.result)
 
 
+# --- the sandbox ---------------------------------------------------------------------------
+
+# Bubblewrap (`bwrap`, Debian package bubblewrap) is the sandbox Flatpak runs every app in: small,
+# audited, packaged everywhere, and it needs neither root nor a daemon. It gives the block new
+# user, PID, network, IPC and mount namespaces, so the block runs as nobody, with no network (not
+# even the host's loopback), seeing only the system's /usr (read-only), gradewise's Python
+# (read-only) and a fresh /tmp; no /home, /root, /etc/passwd or workspace. The block is a child
+# of the sandbox's first process: killing bwrap kills that one (--die-with-parent), and with it
+# the kernel kills every process in the namespace, even one that started a session of its own.
+SANDBOX_TOOL = "bwrap"
+SANDBOX_FIX = (
+    "install bubblewrap (apt-get install bubblewrap), or pass --trust-compute to run the "
+    "blocks with your own rights (only for exam files you trust), or --no-compute"
+)
+# The base interpreter, and the folders its packages come from: the venv gradewise runs in
+# (its interpreter is a link that needs the venv's files around it; the base one does not).
+PYTHON = os.path.realpath(getattr(sys, "_base_executable", "") or sys.executable)
+SITES = tuple(os.path.realpath(p) for p in site.getsitepackages() if os.path.isdir(p))
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """The sandbox tool and the options that build the block's world."""
+
+    tool: str
+    options: tuple[str, ...]
+
+    def wrap(self, argv: Sequence[str]) -> list[str]:
+        """The command that runs `argv` inside the sandbox."""
+        return [self.tool, *self.options, "--", *argv]
+
+
+def find_sandbox() -> Sandbox:
+    """The working sandbox; GradewiseError saying why not and what to do when there is none."""
+    tool = shutil.which(SANDBOX_TOOL)
+    found = _probe(tool) if tool else f"'{SANDBOX_TOOL}' not found"
+    if isinstance(found, str):
+        raise GradewiseError(f"compute blocks not run: no sandbox ({found})", fix=SANDBOX_FIX)
+    return found
+
+
+@functools.cache
+def _probe(tool: str) -> Sandbox | str:
+    """Start Python in the sandbox once: bwrap may be installed where namespaces are not allowed
+    (some containers, kernels that forbid user namespaces). The sandbox, or why it failed."""
+    sandbox = Sandbox(tool, _sandbox_options(tool))
+    try:
+        done = subprocess.run(
+            sandbox.wrap([PYTHON, "-I", "-c", "pass"]),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=_environment("/tmp"),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{tool} cannot start: {exc}"
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        return f"{tool} cannot start: {last[0]}"
+    return sandbox
+
+
+def _sandbox_options(tool: str) -> tuple[str, ...]:
+    try:
+        helptext = subprocess.run([tool, "--help"], capture_output=True, text=True, timeout=60)
+        known = helptext.stdout
+    except (OSError, subprocess.SubprocessError):
+        known = ""
+    size = ["--size", str(SCRATCH_MB * 1024 * 1024)] if "--size" in known else []
+    nested = ["--disable-userns"] if "--disable-userns" in known else []  # bwrap 0.8 and later
+    return (
+        *("--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", *nested),
+        *("--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"),
+        *_system_mounts(),
+        *(f for root in _python_roots() for f in ("--ro-bind", root, root)),
+        *(*size, "--tmpfs", "/tmp", "--chdir", "/tmp"),
+    )
+
+
+def _system_mounts() -> list[str]:
+    """/usr read-only, and /bin, /lib... as they are here (links into /usr, or folders)."""
+    mounts = ["--ro-bind", "/usr", "/usr"]
+    for path in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(path):
+            mounts += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            mounts += ["--ro-bind", path, path]
+    for path in ("/etc/ld.so.cache", "/etc/localtime"):  # where libraries are; the time zone
+        mounts += ["--ro-bind-try", path, path]
+    return mounts
+
+
+def _python_roots() -> list[str]:
+    """The interpreter's own folders and the package folders, outside /usr, nested ones once:
+    with a Python or venv in the home folder, only these folders of it are seen."""
+    wanted = [sys.base_prefix, sys.base_exec_prefix, os.path.dirname(PYTHON), *SITES]
+    roots: list[str] = []
+    for path in sorted({os.path.realpath(p) for p in wanted if p}):
+        if not any(_under(path, root) for root in ["/usr", *roots]):
+            roots.append(path)
+    return roots
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _environment(home: str) -> dict[str, str]:
+    """The block's whole environment: nothing of the user's (API keys live there)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8"}
+    # Numerical libraries start a thread pool per core, each with a large reserve of memory.
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if "SYSTEMROOT" in os.environ:  # Windows cannot start Python without it
+        env["SYSTEMROOT"] = os.environ["SYSTEMROOT"]
+    return env
+
+
 # --- running -------------------------------------------------------------------------------
 
 
-def run_compute(source: str, *, time_limit: float = 5.0, memory_mb: int = 512) -> ComputeRun:
-    """Run `source` in a fresh interpreter; never raises."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    # Numerical libraries start a thread pool per core, each with a large reserve of memory.
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    with tempfile.TemporaryDirectory(prefix="gradewise-compute-") as workdir:
+def run_compute(
+    source: str, *, time_limit: float = 5.0, memory_mb: int = 512, trust: bool = False
+) -> ComputeRun:
+    """Run `source` in the sandbox, or with `trust` and no sandbox as the user; never raises."""
+    try:
+        sandbox: Sandbox | None = find_sandbox()
+    except GradewiseError as exc:
+        if not trust:
+            return ComputeRun(error=str(exc))
+        sandbox = None
+    with tempfile.TemporaryDirectory(
+        prefix="gradewise-compute-", ignore_cleanup_errors=True
+    ) as folder:
+        return _run_in(Path(folder), source, sandbox, time_limit, memory_mb)
+
+
+def _run_in(
+    folder: Path, source: str, sandbox: Sandbox | None, time_limit: float, memory_mb: int
+) -> ComputeRun:
+    """Files, not pipes, for the block's input and output: a process the block leaves behind
+    can hold a pipe open forever, but never stops us reading a file."""
+    (folder / "block.py").write_text(source, encoding="utf-8")
+    scratch = folder / "scratch"
+    scratch.mkdir()
+    argv = [PYTHON, "-I", "-c", _RUNNER, str(memory_mb), str(FILE_MB), *SITES]
+    home = "/tmp" if sandbox else str(scratch)
+    with (
+        open(folder / "block.py", "rb") as stdin,
+        open(folder / "out", "w+b") as out,
+        open(folder / "err", "w+b") as err,
+    ):
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", _RUNNER, str(memory_mb)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=workdir,
-                env=env,
+                sandbox.wrap(argv) if sandbox else argv,
+                stdin=stdin,
+                stdout=out,
+                stderr=err,
+                cwd=scratch,
+                env=_environment(home),
                 start_new_session=True,
             )
         except OSError as exc:
             return ComputeRun(error=f"could not start Python: {exc}")
-        return _wait(proc, source, time_limit, memory_mb)
+        code = _wait(proc, time_limit)
+        if code is None:
+            return ComputeRun(error=f"timed out after {time_limit:g} s")
+        if sandbox and code > 128:  # bwrap reports a block killed by signal N as 128 + N
+            code = 128 - code
+        return _answer(_read(out), _read(err, tail=True), code, memory_mb)
 
 
-def _wait(
-    proc: subprocess.Popen[str], source: str, time_limit: float, memory_mb: int
-) -> ComputeRun:
+def _wait(proc: subprocess.Popen[bytes], time_limit: float) -> int | None:
+    """The exit code, or None when the block ran out of time (it is killed then)."""
     try:
-        out, err = proc.communicate(source, timeout=time_limit)
+        return proc.wait(timeout=time_limit)
     except subprocess.TimeoutExpired:
         _kill(proc)
-        return ComputeRun(error=f"timed out after {time_limit:g} s")
+        return None
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the block and its process group: in the sandbox that is bwrap, and with it the whole
+    namespace; without one, a process that left the group lives on (it cannot be followed)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (AttributeError, OSError):  # no process groups (Windows), or already gone
+        proc.kill()
+    proc.wait()
+
+
+def _read(file: IO[bytes], tail: bool = False) -> str:
+    size = file.seek(0, os.SEEK_END)
+    file.seek(max(0, size - 4096) if tail else 0)
+    return file.read().decode("utf-8", errors="replace")
+
+
+def _answer(out: str, err: str, code: int, memory_mb: int) -> ComputeRun:
     try:
         answer = json.loads(out)
     except ValueError:
         answer = None
     if not isinstance(answer, dict):  # the block died, or wrote to the real stdout itself
-        return ComputeRun(error=_crash_reason(proc.returncode, err, memory_mb))
+        return ComputeRun(error=_crash_reason(code, err, memory_mb))
     error = answer.get("error")
     if error == "memory":
         return ComputeRun(error=f"ran out of memory (limit {memory_mb} MB)")
@@ -192,15 +394,6 @@ def _wait(
     if error is not None:
         return ComputeRun(error=str(error))
     return ComputeRun(result=answer.get("result"))
-
-
-def _kill(proc: subprocess.Popen[str]) -> None:
-    """Kill the block and anything it started (it leads its own process group)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (AttributeError, OSError):  # no process groups (Windows), or already gone
-        proc.kill()
-    proc.communicate()
 
 
 def _crash_reason(code: int | None, stderr: str, memory_mb: int) -> str:

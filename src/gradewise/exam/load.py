@@ -18,7 +18,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from gradewise.checkers.registry import registry
@@ -93,16 +98,28 @@ _YAML_FIXES = (
     ("expected ',' or ']'", "close the '[' with ']' (or quote the text)"),
     ("expected ',' or '}'", "close the '{' with '}' (or quote the text)"),
     ("block end", "line up items of the same level at the same indentation"),
+    ("levels deep", "close the brackets sooner, or write the value flat"),
+    (
+        "the aliases would",
+        "write the repeated part out, or alias it fewer times "
+        "(an alias of a node holding aliases multiplies them)",
+    ),
+    (
+        "inside the node it names",
+        "write the value out, or put the anchor ('&name') on another node",
+    ),
 )
 
 
 def _parse(text: str, source: str) -> CommentedMap:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True  # to tell double-quoted text, where backslashes are escapes
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
     try:
-        yaml = YAML(typ="rt")
-        yaml.preserve_quotes = True  # to tell double-quoted text, where backslashes are escapes
         tree = yaml.load(text)
     except YAMLError as exc:
-        raise _yaml_error(exc, source) from None
+        raise _yaml_error(exc, source, text) from None
     if tree is None:
         raise ExamError(
             "the exam file is empty",
@@ -119,11 +136,18 @@ def _parse(text: str, source: str) -> CommentedMap:
     return tree
 
 
-def _yaml_error(exc: YAMLError, source: str) -> ExamError:
+def _yaml_error(exc: YAMLError, source: str, text: str) -> ExamError:
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, e.g. a control character
+        return ExamError(
+            f"invalid YAML: the character #x{exc.character:04x} is not allowed",
+            file=source,
+            line=text[: exc.position].count("\n") + 1,
+            fix="remove it, or write it as an escape in double quotes",
+        )
     if not isinstance(exc, MarkedYAMLError):
-        return ExamError(f"invalid YAML: {exc}", file=source)
+        return ExamError(f"invalid YAML: {' '.join(str(exc).split())}", file=source)
     mark = exc.problem_mark or exc.context_mark
-    what = str(exc.problem or exc.context)
+    what = " ".join(str(exc.problem or exc.context).split())
     what = re.sub(r'(found duplicate key "[^"]*") with value.*', r"\1", what, flags=re.DOTALL)
     if exc.problem and exc.context:
         what += f" ({exc.context})"
@@ -134,6 +158,88 @@ def _yaml_error(exc: YAMLError, source: str) -> ExamError:
         line=mark.line + 1 if mark else None,
         fix=fix or "check the quoting and indentation on this line",
     )
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, with a value it cannot build (a date with month 13, an
+    integer too long for Python, `!!bool maybe`) reported as a YAML error at its line."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except YAMLError:
+            raise
+        except Exception as exc:  # any: whatever the text, the user gets the line, not a crash
+            value = node.value if isinstance(node.value, str) else ""
+            shown = value if len(value) <= 20 else value[:20] + "..."
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            why = str(exc).split(";")[0]
+            raise ConstructorError(
+                problem=f"cannot read {shown!r} as {tag} ({why})", problem_mark=node.start_mark
+            ) from None
+
+
+# Aliases let a small file describe a huge tree ("billion laughs"): nine lines of nine aliases
+# each are 387 million values. What aliases add to the tree, counted in values and characters of
+# text, must stay below this; a ten-criterion rubric aliased into forty parts adds about 60,000.
+ALIAS_BUDGET = 250_000
+# Deeper than any exam needs (a matrix in a criterion's check is about 12 levels down) and well
+# short of where the composer, which recurses, would run out of Python's stack.
+MAX_DEPTH = 50
+
+
+class _Composer(Composer):
+    """ruamel's composer, refusing as it goes what would be too deep or expand too far."""
+
+    def compose_document(self: Any) -> Any:
+        self.depth = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> its size, aliases in it expanded
+        self.added = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self._count_alias(event)
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise ComposerError(
+                problem=f"values nested more than {MAX_DEPTH} levels deep",
+                problem_mark=event.start_mark,
+            )
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        self.sizes[id(node)] = _node_size(node, self.sizes)
+        return node
+
+    def _count_alias(self, event: AliasEvent) -> None:
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            return  # an undefined alias: the composer says so next
+        if id(node) not in self.sizes:  # not finished: the alias is inside it
+            raise ComposerError(
+                problem=f"the alias '*{event.anchor}' is inside the node it names",
+                problem_mark=event.start_mark,
+            )
+        self.added += self.sizes[id(node)]
+        if self.added > ALIAS_BUDGET:
+            raise ComposerError(
+                problem=f"the aliases would make the file over {ALIAS_BUDGET:,} values and "
+                f"characters long (here at '*{event.anchor}')",
+                problem_mark=event.start_mark,
+            )
+
+
+def _node_size(node: Node, sizes: dict[int, int]) -> int:
+    """1 for the node, and its text's length or its children's sizes (known: composed first)."""
+    if isinstance(node, ScalarNode):
+        return 1 + len(node.value)
+    if isinstance(node, MappingNode):
+        return 1 + sum(sizes[id(key)] + sizes[id(value)] for key, value in node.value)
+    return 1 + sum(sizes[id(item)] for item in node.value)
 
 
 def _noun(value: Any) -> str:
@@ -229,8 +335,19 @@ class Lines:
         return line
 
     def error(self, path: Iterable[str | int], message: str, fix: str) -> ExamError:
-        """An ExamError at the line of `path`."""
-        return ExamError(message, file=self.source, line=self.line(path), fix=fix)
+        """An ExamError at the line of `path`, on one line whatever names and ids it quotes."""
+        return ExamError(
+            _one_line(message), file=self.source, line=self.line(path), fix=_one_line(fix)
+        )
+
+
+# Characters that would break an error message over lines, or move the terminal's cursor.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """`text` with line breaks and control characters written as escapes (a field named "\n")."""
+    return _UNPRINTABLE.sub(lambda found: repr(found.group())[1:-1], text)
 
 
 # --- before the models: plain values, LaTeX read as escapes --------------------------------

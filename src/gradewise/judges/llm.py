@@ -12,8 +12,9 @@ majority; else 0.5 (so a human looks). Each verdict's reason ends with the model
 the content hash under which the request and the raw response are kept in `llm-cache.jsonl`;
 the judge's version carries the model and a hash of the options, so changing them re-grades.
 
-Prompts hold no student identity: a JudgeItem carries none. (A student who writes their own
-name inside an answer sends it along with the answer.)
+Prompts hold no student identity: a JudgeItem carries none, and the answers in it (the one
+judged and the marked examples) come with their writers' names, ids and email addresses
+replaced by [name], [id] and [email] (gradewise.privacy, called by grading and the workspace).
 
 With `style = "yesno"` (the default for an in-process model, `url = "local:"`) each decision is
 a closed question whose P(Yes) is the fraction and max(P, 1 − P) the confidence; what gives

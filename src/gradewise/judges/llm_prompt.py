@@ -2,7 +2,8 @@
 
 The prompt holds what a human grader would see — the question, the criterion, the reference
 answer, the grader guidance, answers a human has already marked — and the student's answer. It
-never holds who wrote it: a JudgeItem carries no student id or name.
+never holds who wrote it: a JudgeItem carries no student id or name, and a name, id or email
+written inside an answer arrives as [name], [id] or [email] (gradewise.privacy).
 
 A reply is read leniently (code fences, text around the object, "not met" for "not_met"), but
 what it claims is held strictly: the quoted evidence must be found in the student's words

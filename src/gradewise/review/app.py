@@ -16,7 +16,8 @@ Routes:
   GET  /static/...                the page's script and style, shipped in the package
   GET|POST /login, POST /logout   only with login on (review/auth.py: users, roles, CSRF)
 
-Marks are accepted as JSON only: a page on another site can post a form to 127.0.0.1 but not
+Bodies are read, size-limited and checked in one place (review/bodies.py). Marks are accepted
+as JSON only: a page on another site can post a form to 127.0.0.1 but not
 JSON (the browser would ask first, and no CORS answer comes), and the Host check below stops
 DNS rebinding, so no other site can mark answers through a grader's browser. With login on
 (`access`), every page needs a session and every change its CSRF token as well.
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -49,7 +49,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradewise.errors import ConflictError, GradewiseError
 from gradewise.model import Event
-from gradewise.review import auth, marking, pages, rubric, student, triage
+from gradewise.review import auth, bodies, marking, pages, rubric, student, triage
+from gradewise.review.bodies import Accept, Mark, Move, RubricEdit, Undo
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import render_answer
@@ -202,14 +203,14 @@ class Routes:
         )
 
     async def rubric_preview(self, request: Request) -> Response:
-        payload, address = await _payload(request), request.path_params["address"]
-        impact = await self.desk.run(lambda ws, ids: rubric.preview(ws, address, payload))
+        body, address = await bodies.read(request, RubricEdit), request.path_params["address"]
+        impact = await self.desk.run(lambda ws, ids: rubric.preview(ws, address, body))
         return JSONResponse(asdict(impact))
 
     async def rubric_save(self, request: Request) -> Response:
-        payload, address = await _payload(request), request.path_params["address"]
+        body, address = await bodies.read(request, RubricEdit), request.path_params["address"]
         who = auth.who(self.who)
-        impact = await self.desk.run(lambda ws, ids: rubric.apply(ws, address, payload, who=who))
+        impact = await self.desk.run(lambda ws, ids: rubric.apply(ws, address, body, who=who))
         return JSONResponse({**asdict(impact), "message": f"Saved. {impact.message}"})
 
     async def student_page(self, request: Request) -> Response:
@@ -217,9 +218,9 @@ class Routes:
         return await self._page("student.html", lambda ws, ids: student.student_view(ws, ids, key))
 
     async def move(self, request: Request) -> Response:
-        payload, key = await _payload(request), request.path_params["student"]
+        body, key = await bodies.read(request, Move), request.path_params["student"]
         who = auth.who(self.who)
-        moved = await self.desk.run(lambda ws, ids: student.move(ws, ids, key, payload, who=who))
+        moved = await self.desk.run(lambda ws, ids: student.move(ws, ids, key, body, who=who))
         return JSONResponse({**asdict(moved), "message": moved.message})
 
     async def history(self, request: Request) -> Response:
@@ -234,23 +235,23 @@ class Routes:
         )
 
     async def mark(self, request: Request) -> Response:
-        payload, address = await _payload(request), request.path_params["address"]
+        body, address = await bodies.read(request, Mark), request.path_params["address"]
         done = await self.desk.run(
-            lambda ws, ids: marking.mark(ws, ids, address, payload, who=auth.who(self.who))
+            lambda ws, ids: marking.mark(ws, ids, address, body, who=auth.who(self.who))
         )
         return _marked(done, "Saved")
 
     async def accept(self, request: Request) -> Response:
-        payload, address = await _payload(request), request.path_params["address"]
+        body, address = await bodies.read(request, Accept), request.path_params["address"]
         done = await self.desk.run(
-            lambda ws, ids: marking.accept(ws, ids, address, payload, who=auth.who(self.who))
+            lambda ws, ids: marking.accept(ws, ids, address, body, who=auth.who(self.who))
         )
         return _marked(done, "Accepted")
 
     async def undo(self, request: Request) -> Response:
-        payload, address = await _payload(request), request.path_params["address"]
+        body, address = await bodies.read(request, Undo), request.path_params["address"]
         done = await self.desk.run(
-            lambda ws, ids: marking.undo(ws, ids, address, payload, who=auth.who(self.who))
+            lambda ws, ids: marking.undo(ws, ids, address, body, who=auth.who(self.who))
         )
         return _marked(done, "Undone")
 
@@ -316,25 +317,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _payload(request: Request) -> dict[str, Any]:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise HTTPException(415, "send the mark as JSON (Content-Type: application/json)")
-    try:
-        payload = json.loads(await request.body())
-    except ValueError:
-        raise BadInput("the request body is not JSON", fix="send a JSON object") from None
-    if not isinstance(payload, dict):
-        raise BadInput("the request body is not a JSON object", fix='send {"answers": [...]}')
-    return payload
-
-
 def _status(request: Request, exc: Exception) -> tuple[int, str]:
+    """The HTTP status and the one-line message for an error."""
     if not isinstance(exc, HTTPException):
         # Any other GradewiseError is the workspace's (a broken exam file): not the request's.
-        return STATUS.get(type(exc), 500), str(exc)
-    if exc.status_code == 404:
-        return 404, f"no page at {request.url.path} — start from the queue at /"
-    return exc.status_code, str(exc.detail)
+        status, message = STATUS.get(type(exc), 500), str(exc)
+    elif exc.status_code == 404:
+        status, message = 404, f"no page at {request.url.path} — start from the queue at /"
+    else:
+        status, message = exc.status_code, str(exc.detail)
+    return status, " ".join(message.split())  # one line, whatever the message quoted
 
 
 def _wants_json(request: Request) -> bool:

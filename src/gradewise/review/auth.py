@@ -19,6 +19,11 @@ Every state-changing request must carry the session's CSRF token: an X-CSRF-Toke
 pages' script reads it from <meta name="csrf-token">) or a form's `csrf` field. The login form
 has a token of its own, kept in the signed cookie before any session exists.
 
+Failed logins are counted per client address and per name from that address, never per name
+alone (then anyone who knew a user's name could lock them out): a name tried from one address
+waits after `free_failures` in a row, an address after `free_failures_per_address` whatever the
+names. The counts live in this process's memory: restarting the server clears them.
+
 Roles: an instructor may do everything. A TA may see the queue and view, mark and undo the
 answers of their own parts; every other route, routes added later included, answers 403 until
 TA_ROUTES names it.
@@ -27,6 +32,7 @@ TA_ROUTES names it.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
 import secrets
 import time
@@ -90,7 +96,8 @@ class Access:
     anonymous_for_ta: bool = True
     hasher: PasswordHasher = passwords.DEFAULT
     clock: Callable[[], float] = time.time
-    free_failures: int = 5  # failed logins in a row before each next attempt must wait
+    free_failures: int = 5  # failed logins of one name from one address before each must wait
+    free_failures_per_address: int = 20  # of any names from one address (a guesser's spray)
 
     @property
     def session_seconds(self) -> int:
@@ -206,7 +213,7 @@ class _Failures:
 
 @dataclass
 class Throttle:
-    """Failed logins per key (the client's address, the name tried).
+    """Failed logins per key (a client's address, or a name tried from one).
 
     After `free` failures in a row every further try with that key must wait: a second, then
     twice as long each time, up to a quarter of an hour; an hour without failures forgets them.
@@ -254,7 +261,8 @@ class Auth:
         self.access = access
         self.lookup = lookup
         self.sessions = Sessions(access.session_seconds, access.clock)
-        self.throttle = Throttle(access.clock, free=access.free_failures)
+        self.by_address = Throttle(access.clock, free=access.free_failures_per_address)
+        self.by_name = Throttle(access.clock, free=access.free_failures)
         self.templates = environment()
         self._secret = secrets.token_urlsafe(32)  # per run: a restart voids every cookie
 
@@ -309,8 +317,8 @@ class Auth:
         if not _same(form.get("csrf"), request.session.get("login_csrf")):
             return self.deny(request, 403, CSRF_REFUSED)
         name = form.get("name", "").strip()
-        keys = (f"address:{request.client.host if request.client else ''}", f"name:{name}")
-        wait = self.throttle.wait(keys)
+        address = client_address(request)
+        wait = max(self.by_address.wait([address]), self.by_name.wait([f"{name}@{address}"]))
         if wait > 0:
             seconds = math.ceil(wait)
             notice = f"Too many failed logins: try again in {seconds} s."
@@ -323,10 +331,11 @@ class Auth:
             passwords.verify, stored, form.get("password", ""), self.access.hasher
         )
         if user is None or not ok:
-            self.throttle.failed(keys)
+            self.by_address.failed([address])
+            self.by_name.failed([f"{name}@{address}"])
             return self._form(request, target, "Wrong name or password.", 401)
         # Only the name's count: one's own login must not wipe an address's failed guesses.
-        self.throttle.succeeded(keys[1])
+        self.by_name.succeeded(f"{name}@{address}")
         return self._start(request, user.name, target)
 
     async def logout(self, request: Request) -> Response:
@@ -416,6 +425,21 @@ def login_first(request: Request, why: str) -> Response:
         return JSONResponse({"error": message, "status": 401}, status_code=401)
     back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(back, safe='')}&why={why}", 303)
+
+
+def client_address(request: Request) -> str:
+    """Whom the throttle counts: the client's address; for IPv6 its /64 network (one machine
+    is commonly given a whole /64, so each of its addresses alone would count for little)."""
+    host = request.client.host if request.client else ""
+    try:
+        found = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(found, ipaddress.IPv6Address):
+        if found.ipv4_mapped is not None:
+            return str(found.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{found}/64", strict=False))
+    return host
 
 
 def local_target(target: str | None) -> str:

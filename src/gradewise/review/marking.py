@@ -8,7 +8,7 @@ Undo is a mark too: it restores the mark the page saw before its own last one, w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -16,7 +16,7 @@ from gradewise import actions
 from gradewise.actions import Marked, Target
 from gradewise.errors import ConflictError
 from gradewise.model import ManualMark
-from gradewise.review.errors import BadInput
+from gradewise.review.bodies import Accept, AnswerRef, Given, Mark, Undo
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_student
 from gradewise.workspace import Workspace
@@ -26,60 +26,40 @@ ACCEPT_WHY = "accepted the proposal on the review page"
 UNDO_WHY = "undone on the review page"
 
 
-def mark(
-    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
-) -> list[Marked]:
-    """Set one mark for every answer in `payload["answers"]` ({student, version} each)."""
-    given = parse_mark(payload)
-    why = _text(payload.get("why")) or DEFAULT_WHY
-    changes = [(_target(ws, ids, item), given) for item in _answers(payload)]
+def mark(ws: Workspace, ids: Identities, address: str, body: Mark, *, who: str) -> list[Marked]:
+    """Set one mark for every answer in `body.answers`."""
+    given = parse_mark(body)
+    why = body.why.strip() or DEFAULT_WHY
+    changes = [(_target(ws, ids, a), given) for a in body.answers]
     return _told(ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=why))
 
 
-def accept(
-    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
-) -> list[Marked]:
+def accept(ws: Workspace, ids: Identities, address: str, body: Accept, *, who: str) -> list[Marked]:
     """Record the machine's proposal, in rubric items, for every answer named."""
-    targets = [_target(ws, ids, item) for item in _answers(payload)]
-    why = _text(payload.get("why")) or ACCEPT_WHY
+    targets = [_target(ws, ids, a) for a in body.answers]
+    why = body.why.strip() or ACCEPT_WHY
     return _told(ids, address, lambda: actions.accept(ws, address, targets, who=who, why=why))
 
 
-def undo(
-    ws: Workspace, ids: Identities, address: str, payload: Mapping[str, Any], *, who: str
-) -> list[Marked]:
-    """Restore each answer's earlier mark ({student, version, mark} each; mark null: none)."""
-    changes = [
-        (_target(ws, ids, item), _mark_object(item.get("mark"))) for item in _answers(payload)
-    ]
+def undo(ws: Workspace, ids: Identities, address: str, body: Undo, *, who: str) -> list[Marked]:
+    """Restore each answer's earlier mark (null: none)."""
+    changes = [(_target(ws, ids, a), _restored(a.mark)) for a in body.answers]
     return _told(
         ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=UNDO_WHY)
     )
 
 
-def parse_mark(payload: Mapping[str, Any]) -> ManualMark | None:
+def parse_mark(body: Mark) -> ManualMark | None:
     """The mark a request sends: `items` (+ `adjust`, `reason`, `comment`) or a plain `score`."""
-    comment = _string(payload.get("comment"), "comment")
-    if "items" not in payload:
-        score = payload.get("score")
-        if score is None or (isinstance(score, str) and score.strip().lower() == "auto"):
-            return None
-        return actions.plain(actions.parse_number(score, "score"), comment=comment)
-    items = payload.get("items")
-    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        raise BadInput("items must be a list of item ids", fix='send e.g. "items": ["a", "b"]')
-    adjust = payload.get("adjust")
-    adjustment = 0.0 if adjust in (None, "") else actions.parse_number(adjust, "adjust")
-    return ManualMark(tuple(items), adjustment, _string(payload.get("reason"), "reason"), comment)
+    if body.items is None:
+        return actions.plain(body.score, comment=body.comment)
+    return ManualMark(tuple(body.items), body.adjust, body.reason, body.comment)
 
 
-def _mark_object(value: Any) -> ManualMark | None:
-    if value is None:
+def _restored(given: Given | None) -> ManualMark | None:
+    if given is None:
         return None
-    if not isinstance(value, dict):
-        raise BadInput("a mark must be an object or null", fix="send the mark the reply gave")
-    fields = {"items": value.get("items", []), "adjust": value.get("adjustment")}
-    return parse_mark({**fields, "reason": value.get("reason"), "comment": value.get("comment")})
+    return ManualMark(tuple(given.items), given.adjustment, given.reason, given.comment)
 
 
 def as_json(marked: Marked) -> dict[str, Any]:
@@ -103,33 +83,5 @@ def _told(ids: Identities, address: str, act: Callable[[], list[Marked]]) -> lis
     return [replace(m, student=ids.key(m.student)) for m in done]
 
 
-def _answers(payload: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
-    answers = payload.get("answers")
-    if not isinstance(answers, list) or not answers:
-        raise BadInput("no answers named", fix='send "answers": [{"student": ..., "version": ...}]')
-    if not all(isinstance(a, dict) for a in answers):
-        raise BadInput("each answer must be an object", fix='{"student": ..., "version": ...}')
-    return answers
-
-
-def _target(ws: Workspace, ids: Identities, item: Mapping[str, Any]) -> Target:
-    student = find_student(ws, ids, _text(item.get("student")))
-    version = item.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise BadInput(
-            f"version {version!r} is not a version number",
-            fix="send the data-version the page showed for the answer",
-        )
-    return Target(student, version)
-
-
-def _string(value: Any, name: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise BadInput(f"{name} must be text", fix=f'send "{name}": "..."')
-    return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def _target(ws: Workspace, ids: Identities, answer: AnswerRef) -> Target:
+    return Target(find_student(ws, ids, answer.student.strip()), answer.version)

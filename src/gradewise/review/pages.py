@@ -7,7 +7,7 @@ anonymous page may show) is made here, where tests can check it without HTML.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -16,6 +16,7 @@ from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
 from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Status, Verdict
+from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
@@ -206,7 +207,7 @@ def part_view(
     most expected gain first), each answer with its verdicts and version."""
     part = find_part(ws, address)
     filters = filters or Filters()
-    ids.learn(ws.store.names().items())
+    ids.learn(ws.identities().values())
     grades = {g.student: g for g in ws.grades(address=address)}
     versions = ws.store.versions(address=address)
     waiting = ws.queue(address)
@@ -300,7 +301,14 @@ def answer_view(
     gain: float = 0.0,
     pages: str = "",
 ) -> AnswerView:
-    """One answer as a card: rendered text with its evidence marked, verdicts per criterion."""
+    """One answer as a card: rendered text with its evidence marked, verdicts per criterion.
+
+    An anonymous card hides the name, id or email the student wrote, in the answer and in the
+    verdicts' quotes and reasons alike."""
+    keep = part_words(part)  # a name word the part itself uses is a term of the subject
+    seen = ids.scrub(answer.student, answer.text, keep)
+    highlights = _highlights(grade, seen)
+    grade = _scrubbed(grade, ids, keep)
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
     # A plain mark applies no items: the toggles show the machine's proposal then.
     items = set(grade.mark.items) if grade and grade.mark and grade.mark.items else None
@@ -312,7 +320,7 @@ def answer_view(
     return AnswerView(
         key=ids.key(answer.student),
         label=ids.label(answer.student),
-        html=render_answer(answer.text, _highlights(grade)),
+        html=render_answer(seen.text, highlights, hidden=seen.hidden),
         empty=not answer.text.strip(),
         flag=answer.flag,
         criteria=criteria,
@@ -327,10 +335,24 @@ def answer_view(
     )
 
 
-def _highlights(grade: PartGrade | None) -> list[Highlight]:
+def _highlights(grade: PartGrade | None, seen: Scrubbed) -> list[Highlight]:
     if grade is None:
         return []
-    return [Highlight(*v.span, (v.criterion,)) for v in grade.verdicts if v.span]
+    return [Highlight(*seen.scrubbed(v.span), (v.criterion,)) for v in grade.verdicts if v.span]
+
+
+def _scrubbed(grade: PartGrade | None, ids: Identities, keep: frozenset[str]) -> PartGrade | None:
+    """The grade with its verdicts' quotes and reasons as the page may show them."""
+    if grade is None or not ids.anonymous:
+        return grade
+
+    def hide(text: str) -> str:
+        return ids.scrub(grade.student, text, keep).text
+
+    verdicts = tuple(
+        replace(v, evidence=hide(v.evidence), reason=hide(v.reason)) for v in grade.verdicts
+    )
+    return replace(grade, verdicts=verdicts)
 
 
 def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> HistoryView:
@@ -347,7 +369,7 @@ def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> Hist
 
 def find_student(ws: Workspace, ids: Identities, key: str) -> str:
     """The student id behind a page's key, or NotFound."""
-    ids.learn(ws.store.names().items())
+    ids.learn(ws.identities().values())
     student = ids.student(key)
     if student is None:
         raise NotFound(f"no student {key!r}", fix="open the student from a part's page")

@@ -6,6 +6,10 @@ placeholder made of private-use characters, which Markdown passes through as pla
 Afterwards the placeholders become MathML (`gradewise.reports.mathml`) and `<mark>` tags.
 A highlight that touches a formula covers the whole formula (MathML cannot be cut in two), and
 highlights are split at line ends so that they never straddle two paragraphs.
+
+Spans named `hidden` are where an anonymous page scrubbed its writer's identity ("[name]",
+gradewise.privacy): they are shown as they are, in a `<span class="scrubbed">`, and never read
+as Markdown ("[name]: 5" at a line's start would be a link definition, and vanish).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from markupsafe import Markup
 
 from gradewise.reports.mathml import render as render_math
 
+Span = tuple[int, int]
+_SCRUBBED = Markup('<span class="scrubbed">{}</span>')
 # The delimiters gradewise.reports.mathml.render reads, longest first.
 _MATH = re.compile(
     r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<!\\)\$[^$]+?(?<!\\)\$",
@@ -50,30 +56,34 @@ class Highlight:
     criteria: tuple[str, ...]
 
 
-def render_answer(text: str, highlights: Sequence[Highlight] = ()) -> Markup:
-    """The answer as HTML, each highlight wrapped in `<mark data-criterion="ids">`."""
-    return _render(text, tuple(highlights))
+def render_answer(
+    text: str, highlights: Sequence[Highlight] = (), *, hidden: Sequence[Span] = ()
+) -> Markup:
+    """The answer as HTML, each highlight wrapped in `<mark data-criterion="ids">`, each hidden
+    span as it is in `<span class="scrubbed">`."""
+    return _render(text, tuple(highlights), tuple(hidden))
 
 
 @lru_cache(maxsize=4096)
-def _render(text: str, highlights: tuple[Highlight, ...]) -> Markup:
+def _render(text: str, highlights: tuple[Highlight, ...], hidden: tuple[Span, ...]) -> Markup:
     # Same length, so every span still points at the same characters.
     text = _PRIVATE.sub("\ufffd", text)
     formulas = [(m.start(), m.end()) for m in _MATH.finditer(text)]
-    marks = _split_lines(text, _merge(_cover(highlights, formulas, len(text))), formulas)
-    source, rendered = _protect(text, formulas, marks)
+    # One inside a formula is the formula's text: MathML shows it as written.
+    shown = [h for h in hidden if not any(s < h[1] and h[0] < e for s, e in formulas)]
+    atoms = sorted([*formulas, *shown])
+    marks = _split_lines(text, _merge(_cover(highlights, atoms, len(text))), atoms)
+    source, rendered = _protect(text, atoms, set(shown), marks)
     html = _MARKDOWN.render(source)
     return Markup(_PLACEHOLDER.sub(lambda m: _restore(m, rendered, marks), html))
 
 
-def _cover(
-    highlights: Sequence[Highlight], formulas: Sequence[tuple[int, int]], size: int
-) -> list[Highlight]:
-    """Highlights clipped to the text and widened to whole formulas."""
+def _cover(highlights: Sequence[Highlight], atoms: Sequence[Span], size: int) -> list[Highlight]:
+    """Highlights clipped to the text and widened to whole atoms (formulas, hidden spans)."""
     out = []
     for h in highlights:
         start, end = max(0, h.start), min(size, h.end)
-        for f_start, f_end in formulas:
+        for f_start, f_end in atoms:
             if f_start < end and start < f_end:
                 start, end = min(start, f_start), max(end, f_end)
         if start < end:
@@ -98,14 +108,14 @@ def _merge(highlights: Sequence[Highlight]) -> list[Highlight]:
 
 
 def _split_lines(
-    text: str, highlights: Sequence[Highlight], formulas: Sequence[tuple[int, int]]
+    text: str, highlights: Sequence[Highlight], atoms: Sequence[Span]
 ) -> list[Highlight]:
     """Each highlight cut at the line ends inside it that are not inside a formula."""
     out = []
     for h in highlights:
         start = h.start
         for i in range(h.start, h.end):
-            if text[i] == "\n" and not any(s <= i < e for s, e in formulas):
+            if text[i] == "\n" and not any(s <= i < e for s, e in atoms):
                 if start < i:
                     out.append(Highlight(start, i, h.criteria))
                 start = i + 1
@@ -115,13 +125,14 @@ def _split_lines(
 
 
 def _protect(
-    text: str, formulas: Sequence[tuple[int, int]], marks: Sequence[Highlight]
+    text: str, atoms: Sequence[Span], hidden: set[Span], marks: Sequence[Highlight]
 ) -> tuple[str, list[Markup]]:
-    """The text with placeholders for formulas and mark boundaries; the formulas' HTML."""
+    """The text with placeholders for atoms (formulas, hidden spans) and mark boundaries; the
+    atoms' HTML."""
     opens = {m.start: i for i, m in enumerate(marks)}
     closes = {m.end for m in marks}
-    formula_end = dict(formulas)
-    cuts = sorted({0, len(text), *opens, *closes, *(p for f in formulas for p in f)})
+    atom_end = dict(atoms)
+    cuts = sorted({0, len(text), *opens, *closes, *(p for f in atoms for p in f)})
     out: list[str] = []
     rendered: list[Markup] = []
     for here, following in itertools.pairwise([*cuts, len(text)]):
@@ -129,9 +140,11 @@ def _protect(
             out.append(_CLOSE)
         if here in opens:
             out.append(f"{_OPEN}{opens[here]}{_END_OPEN}")
-        if here in formula_end:
+        if here in atom_end:
             out.append(f"{_FORMULA}{len(rendered)}{_END_FORMULA}")
-            rendered.append(_formula(text[here : formula_end[here]]))
+            atom = text[here : atom_end[here]]
+            hides = (here, atom_end[here]) in hidden
+            rendered.append(_SCRUBBED.format(atom) if hides else _formula(atom))
         else:
             out.append(text[here:following])
     return "".join(out), rendered

@@ -5,15 +5,14 @@ A piece moved to another part goes through `actions.move_piece`, the same action
 student's answers that changed are graded again at once.
 
 Anonymous pages show neither the student's id nor their name, also where the script itself
-writes them (a name at the top of the first page is common): they are blanked out.
+writes them (a name at the top of the first page is common): they show as [name], [id] and
+[email] (`Identities.scrub`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
@@ -21,7 +20,8 @@ from gradewise import actions
 from gradewise.actions import Moved, find_part, move_version
 from gradewise.errors import ConflictError
 from gradewise.model import PartGrade
-from gradewise.review.errors import BadInput
+from gradewise.privacy import Scrubbed, part_words
+from gradewise.review.bodies import Move
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_student
 from gradewise.review.render import render_answer
@@ -29,7 +29,6 @@ from gradewise.scripts.segment import Piece
 from gradewise.workspace import Workspace
 
 DEFAULT_WHY = "moved on the review page"
-HIDDEN = "▇▇▇"
 COLOURS = 12  # review.css has classes hue-0 .. hue-11
 
 
@@ -75,9 +74,11 @@ def student_view(ws: Workspace, ids: Identities, key: str) -> StudentView:
     seg = ws.segmentation(student)
     addresses = [p.address for p in ws.exam.parts()]
     colour = {a: i % COLOURS for i, a in enumerate(addresses)}
-    hide = _secrets(student, ws.store.names().get(student, "")) if ids.anonymous else None
+    keep = frozenset().union(*(part_words(p) for p in ws.exam.parts()))  # the subject's terms
     pieces = tuple(
-        _piece(i, p, seg.text, colour, hide) for i, p in enumerate(seg.pieces, 1) if p.end > p.start
+        _piece(i, p, seg.text, colour, lambda text: ids.scrub(student, text, keep))
+        for i, p in enumerate(seg.pieces, 1)
+        if p.end > p.start
     )
     return StudentView(
         key=ids.key(student),
@@ -94,28 +95,18 @@ def _piece(
     piece: Piece,
     text: str,
     colour: Mapping[str, int],
-    hide: re.Pattern[str] | None,
+    scrub: Callable[[str], Scrubbed],
 ) -> PieceView:
-    body = text[piece.start : piece.end]
-    label = piece.label
-    if hide is not None:
-        body, label = hide.sub(HIDDEN, body), hide.sub(HIDDEN, label)
+    body = scrub(text[piece.start : piece.end])
     return PieceView(
         number=number,
         start=piece.start,
         address=piece.address,
         how=piece.how,
-        label=label,
-        html=render_answer(body),
+        label=scrub(piece.label).text,
+        html=render_answer(body.text, hidden=body.hidden),
         colour=colour.get(piece.address) if piece.address else None,
     )
-
-
-def _secrets(student: str, name: str) -> re.Pattern[str]:
-    """The student's id, full name and each name longer than two letters, as written."""
-    words = [student, name, *(w for w in name.split() if len(w) > 2)]
-    found = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in found), re.IGNORECASE)
 
 
 def _legend(
@@ -142,17 +133,15 @@ def _score(grade: PartGrade | None) -> float | None:
     return None if grade is None else grade.score
 
 
-def move(
-    ws: Workspace, ids: Identities, key: str, payload: Mapping[str, Any], *, who: str
-) -> Moved:
-    """Move the piece starting at payload["piece"] to payload["part"] (actions.move_piece)."""
+def move(ws: Workspace, ids: Identities, key: str, body: Move, *, who: str) -> Moved:
+    """Move the piece starting at `body.piece` to `body.part` (actions.move_piece)."""
     student = find_student(ws, ids, key)
-    start = _whole(payload.get("piece"), "piece")
-    version = _whole(payload.get("version"), "version")
-    target = find_part(ws, _text(payload.get("part"))).address
-    why = _text(payload.get("why")) or DEFAULT_WHY
+    target = find_part(ws, body.part.strip()).address
+    why = body.why.strip() or DEFAULT_WHY
     try:
-        return actions.move_piece(ws, student, start, target, who=who, why=why, expect=version)
+        return actions.move_piece(
+            ws, student, body.piece, target, who=who, why=why, expect=body.version
+        )
     except ConflictError:
         # Told again in the page's words: an anonymous page must not name the student.
         raise ConflictError(
@@ -162,13 +151,3 @@ def move(
             student=ids.key(student),
             address="",
         ) from None
-
-
-def _whole(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadInput(f"{name} {value!r} is not a whole number", fix=f"send the page's {name}")
-    return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""

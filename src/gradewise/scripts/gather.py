@@ -39,11 +39,14 @@ def gather(
     engine: str = "tesseract",
     stored: Iterable[Script] = (),
     replace: bool = False,
+    root: Path | None = None,
 ) -> Gathered:
     """Read every script among `paths` (files or folders); see the module docstring.
 
     `stored`: the scripts already in the workspace; `replace`: a new file for a student who
-    has one replaces it (two files for one student in this run are held all the same).
+    has one replaces it (two files for one student in this run are held all the same);
+    `root`: the workspace folder, so that a workspace moved or copied elsewhere still
+    recognises its own files.
     """
     paths = [Path(p) for p in paths]
     out = Gathered()
@@ -57,7 +60,7 @@ def gather(
     before = {} if replace else {s.student: s for s in stored}
     for script, match in zip(read, match_scripts(read, roster), strict=True):
         final = apply_match(script, match, roster)
-        if not match.held and _replaces(final, before.get(final.student)):
+        if not match.held and _replaces(final, before.get(final.student), root):
             old = before[final.student].source
             how = f"{final.student} already has a script from {old}"
             match = dataclasses.replace(match, status="replaces", student=final.student, how=how)
@@ -69,12 +72,19 @@ def gather(
     return out
 
 
-def _replaces(new: Script, old: Script | None) -> bool:
+def _replaces(new: Script, old: Script | None, root: Path | None = None) -> bool:
     """Would storing `new` lose `old`: another document, with other text? The same file, or
-    the same one in another form beside it (s1.md transcribing s1.pdf), is an update."""
+    the same one in another form beside it (s1.md transcribing s1.pdf), is an update; so is
+    the same file of the workspace's scripts/ after the workspace was moved or copied."""
     if old is None or new.text == old.text:
         return False
-    return Path(new.source).resolve().with_suffix("") != Path(old.source).resolve().with_suffix("")
+    new_path, old_path = (Path(s.source).resolve().with_suffix("") for s in (new, old))
+    if new_path == old_path:
+        return False
+    if root is None or not new_path.is_relative_to(root.resolve()):
+        return True
+    inside = new_path.relative_to(root.resolve()).parts
+    return not (inside[0] == "scripts" and old_path.parts[-len(inside) :] == inside)
 
 
 def _read_one(

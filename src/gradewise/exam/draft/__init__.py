@@ -1,7 +1,7 @@
 """Draft an exam file from the documents instructors already have.
 
 `draft_exam(paths)` reads a paper (and, optionally, its solutions in further documents) as
-Markdown/LaTeX, plain text, a PDF with a text layer or a .docx, and returns a `Draft`;
+Markdown, LaTeX (.tex), plain text, a PDF with a text layer or a .docx, and returns a `Draft`;
 `render(draft)` writes it as exam YAML where every value says where it came from and what
 could not be placed is listed at the top. Two passes: `collect` walks the lines once,
 `resolve` decides what they mean once paper and solutions are both read.
@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from gradewise.exam.draft.collect import collect
-from gradewise.exam.draft.documents import DocumentError, Line, read_document
+from gradewise.exam.draft.collect import Val, collect
+from gradewise.exam.draft.documents import DocumentError, Line, Note, read_document
 from gradewise.exam.draft.render import render
 from gradewise.exam.draft.resolve import Draft, resolve
 
@@ -26,15 +26,20 @@ def draft_exam(paths: Sequence[Path]) -> Draft:
     if not paths:
         raise DocumentError("no document given", fix="give the exam paper, e.g. paper.md")
     lines: list[Line] = []
+    notes: list[Note] = []
     for path in paths:
-        lines.extend(read_document(path))
-    return draft_lines(lines, exam_id=_slug(paths[0].stem))
+        read, noted = read_document(path)
+        lines.extend(read)
+        notes.extend(noted)
+    return draft_lines(lines, exam_id=_slug(paths[0].stem), notes=notes)
 
 
-def draft_lines(lines: list[Line], *, exam_id: str = "exam") -> Draft:
+def draft_lines(lines: list[Line], *, exam_id: str = "exam", notes: Sequence[Note] = ()) -> Draft:
     """Draft from lines already read (each knows its file and place)."""
     sources = tuple(dict.fromkeys(line.loc.source for line in lines))
-    return resolve(collect(lines), exam_id, sources)
+    collected = collect(lines)
+    collected.notes[:0] = [Val(note.text, note.loc) for note in notes]
+    return resolve(collected, exam_id, sources)
 
 
 def _slug(stem: str) -> str:

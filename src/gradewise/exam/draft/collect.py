@@ -35,6 +35,7 @@ class Item:
     lines: list[str] = field(default_factory=list)
     marks: Val[float] | None = None
     keys: list[Val[str]] = field(default_factory=list)
+    boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
 
 
 @dataclass
@@ -95,6 +96,7 @@ class Collected:
     scoring: dict[str, Val[p.Scoring]] = field(default_factory=dict)
     notes: list[Val[str]] = field(default_factory=list)
     title: Val[str] | None = None
+    totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
 
 
 @dataclass
@@ -116,8 +118,10 @@ class Collector:
         self.question: QuestionBuild | None = None
         self.occ: Occurrence | None = None
         self.item: Item | None = None
+        self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
+        self.numbered: list[str] = []  # the numbered questions of this section so far
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -125,6 +129,7 @@ class Collector:
         self.table: _Table | None = None
         self.index = 0
         self.first = 0  # index of the document's first non-blank line
+        self.preamble_rows: list[tuple[list[str], Loc]] = []  # a table before the questions
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -134,13 +139,15 @@ class Collector:
         text = p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
+        if self._totals_row(line):
+            return
         if not text:
             self._blank()
             return
         self.first = self.first or self.index
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        for handler in (self._structure, self._scoring_statement):
+        for handler in (self._structure, self._scoring_statement, self._course_heading):
             if handler(line, text):
                 return
         if self.rough:
@@ -149,6 +156,19 @@ class Collector:
             self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _totals_row(self, line: Line) -> bool:
+        """Rows of a table before the questions; at its end, each question's marks if it says."""
+        cells = p.table_cells(line.text)
+        if cells is not None and self.occ is None and p.rubric_columns(cells) is None:
+            self.preamble_rows.append((cells, line.loc))
+            return True
+        if self.preamble_rows:
+            totals = p.totals_table([cells for cells, _ in self.preamble_rows])
+            loc = self.preamble_rows[0][1]
+            self.out.totals.update({qid: Val(marks, loc) for qid, marks in totals.items()})
+            self.preamble_rows = []
+        return False
 
     def _title(self, line: Line, text: str) -> None:
         """The first line, when it is a heading or short and not a header, names the exam."""
@@ -196,11 +216,35 @@ class Collector:
             self._open_question(header, line, "explicit")
             return True
         header = p.numbered_item(text)
-        if header is None or self.section is None or self.style == "explicit":
-            return False
-        if int(header.id) != self.next_number or line.text[:1].isspace():
+        if header is None or self.style == "explicit" or line.text[:1].isspace():
+            return False  # an indented number is a list inside a question
+        if int(header.id) != self.next_number and not self._restart(header, line):
             return False  # a list inside a question, not the next question
         self._open_question(header, line, "numbered")
+        return True
+
+    def _restart(self, header: p.Header, line: Line) -> bool:
+        """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
+        section = self.section
+        if header.id != "1" or section is None or not self.numbered:
+            return False
+        dropped = [section.questions[qid] for qid in self.numbered]
+        if any(o.states_marks or o.items for q in dropped for o in q.occurrences):
+            return False
+        for qid in self.numbered:
+            del section.questions[qid]
+        first = dropped[0].occurrences[0].header
+        self.out.notes.append(
+            Val("a numbered list before the questions was read as instructions", first)
+        )
+        self.numbered, self.next_number = [], 1
+        return True
+
+    def _course_heading(self, line: Line, text: str) -> bool:
+        """'## Lecture 4' between questions ends the question before it."""
+        if not (p.is_heading(line.text) and p.course_heading(text)):
+            return False
+        self._close_question()
         return True
 
     def _rough_line(self, text: str) -> bool:
@@ -215,7 +259,7 @@ class Collector:
     def _open_section(self, header: p.Header, line: Line) -> None:
         self._close_question()
         self.rough = False
-        self.style, self.next_number = None, 1
+        self.style, self.next_number, self.numbered = None, 1, []
         section = self.out.sections.get(header.id)
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
@@ -243,6 +287,7 @@ class Collector:
         self.style = self.style or style
         if style == "numbered":
             self.next_number += 1
+            self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
@@ -270,7 +315,7 @@ class Collector:
                 Val(f"{where}: the key is left blank ('Ans: ___'); fill it in", self.occ.header)
             )
         self.question = self.occ = self.item = None
-        self.pending_key = False
+        self.pending_key = self.inline = False
 
     # --- lines outside questions -----------------------------------------------------------
 
@@ -321,8 +366,9 @@ class Collector:
                 )
             return
         if (box := p.checkbox(text)) is not None:
+            boxes = self.item.boxes if self.item is not None and not occ.in_solution else occ.boxes
             if box[1]:
-                occ.boxes.append((box[0], Val(box[1], line.loc)))
+                boxes.append((box[0], Val(box[1], line.loc)))
             return
         if self._item(line, text):
             return
@@ -334,11 +380,22 @@ class Collector:
 
     def _begin_solution(self, rest: str, loc: Loc) -> None:
         assert self.occ is not None
+        if self.item is not None and not self.occ.in_solution:
+            self._begin_inline_solution(rest, loc)
+            return
         self.occ.in_solution = True
         self.occ.solution_loc = self.occ.solution_loc or loc
         self.item = None
         if rest:
             self.occ.solution.append(rest)
+
+    def _begin_inline_solution(self, rest: str, loc: Loc) -> None:
+        """'Solution:' under part (b): the part's solution, until the next part begins."""
+        assert self.occ is not None and self.item is not None
+        solution = Item(self.item.label, loc, [rest] if rest else [])
+        self.occ.solution_items.append(solution)
+        self.occ.in_solution = self.inline = True
+        self.item = solution
 
     def _key(self, line: Line, text: str) -> bool:
         assert self.occ is not None
@@ -375,7 +432,12 @@ class Collector:
         header = p.lettered_item(text)
         if header is None:
             return False
-        item = Item(header.id, line.loc)
+        occ = self.occ
+        if self.inline:
+            self._end_inline_solution(header.id)
+        item = Item(
+            _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
+        )
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
         rest = p.strip_marks(header.rest)
@@ -388,6 +450,18 @@ class Collector:
             self.occ.prompt.append(("item", line.text.strip()))
         self.item = item
         return True
+
+    def _end_inline_solution(self, label: str) -> None:
+        """A part's solution ends at the next part; '(a)' again starts a list of solutions."""
+        occ = self.occ
+        assert occ is not None
+        self.inline = False
+        if label not in {i.label for i in occ.items}:
+            occ.in_solution = False
+            return
+        opened = occ.solution_items.pop()  # 'Solution:' headed the whole list, not one part
+        occ.solution_loc = occ.solution_loc or opened.loc
+        occ.solution.extend(opened.lines)
 
     def _add_text(self, text: str, *, in_item: bool) -> None:
         occ = self.occ
@@ -430,6 +504,21 @@ class Collector:
         elif text:
             table.question.rows.append(Row(table.part, text, marks, line.loc))
         return True
+
+
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def _nested_label(label: str, items: list[Item]) -> str:
+    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i."""
+    if label not in _ROMAN or not items:
+        return label
+    parent, _, last = items[-1].label.partition(".")
+    if parent in _ROMAN or (label == "i" and parent == "h"):
+        return label  # roman parts, or the letter after h
+    if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):
+        return f"{parent}.{label}"
+    return label
 
 
 def _before_bracket(text: str) -> str:

@@ -17,7 +17,7 @@ from gradewise import pdf
 from gradewise.errors import GradewiseError
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
-DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx")
 
 
 class DocumentError(GradewiseError):
@@ -47,8 +47,17 @@ class Line:
     loc: Loc
 
 
-def read_document(path: Path) -> list[Line]:
-    """The document's lines with their places; raises DocumentError (file + fix)."""
+@dataclass(frozen=True)
+class Note:
+    """Something in a document the reader could not take as written (listed atop the draft)."""
+
+    text: str
+    loc: Loc
+
+
+def read_document(path: Path) -> tuple[list[Line], list[Note]]:
+    """The document's lines with their places, and notes on what could not be read as written
+    (LaTeX); raises DocumentError (file + fix)."""
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise DocumentError(
@@ -57,11 +66,13 @@ def read_document(path: Path) -> list[Line]:
             fix=f"give a document ending in {', '.join(DOCUMENT_SUFFIXES)}",
         )
     data = _read_bytes(path)
+    if suffix == ".tex":
+        return _latex_lines(decode_text(data), str(path))
     if suffix == ".pdf":
-        return list(_pdf_lines(data, str(path)))
+        return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
-        return list(_docx_lines(data, str(path)))
-    return _text_lines(decode_text(data), str(path))
+        return list(_docx_lines(data, str(path))), []
+    return _text_lines(decode_text(data), str(path)), []
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -91,6 +102,22 @@ def decode_text(data: bytes) -> str:
 
 def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+def _latex_lines(text: str, source: str) -> tuple[list[Line], list[Note]]:
+    from gradewise.exam.draft.latex import read_latex
+
+    lines, notes = read_latex(text)
+    if not any(line.text.strip() for line in lines):
+        raise DocumentError(
+            "has no text gradewise can read as an exam",
+            file=source,
+            fix="give the .tex that holds the questions (the one with \\begin{document})",
+        )
+    return (
+        [Line(line.text, Loc(source, line.line)) for line in lines],
+        [Note(note.text, Loc(source, note.line)) for note in notes],
+    )
 
 
 # --- PDF -----------------------------------------------------------------------------------

@@ -169,6 +169,18 @@ def true_false_boxes(line: str) -> bool:
     return bool(_TRUE_FALSE.search(line.lstrip("> ")))
 
 
+_COURSE = re.compile(
+    r"^(?:lecture|lec|homework|hw|week|chapter|unit|module|topic|tutorial|lab|recitation|"
+    r"reading|review)s?\b.*|.*\brecap$",
+    re.I,
+)
+
+
+def course_heading(text: str) -> bool:
+    """'Lecture 4: clustering', 'Homework 3 recap': a course's heading between questions."""
+    return bool(_COURSE.match(text.strip())) and not re.match(r"(?i)problem|question", text)
+
+
 _ROUGH = re.compile(r"^(?:rough work|scratch paper|space for rough work)\b", re.I)
 
 
@@ -268,6 +280,11 @@ def _yaml_value(value: Any) -> Any:
 
 _MARKS_LIST = re.compile(rf"\[\s*({_NUM}(?:\s*\+\s*{_NUM})+)\s*\]")
 _MARKS_ONE = re.compile(rf"[(\[]\s*({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+# Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
+_MARKS_END = re.compile(
+    rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"
+    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?)\s*$"
+)
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
 
 
@@ -278,9 +295,12 @@ def marks_list(text: str) -> list[float] | None:
 
 
 def marks_one(text: str) -> float | None:
-    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)' → the number."""
+    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)'; at a line's end '2P', '/4', '[3]'."""
     m = _MARKS_ONE.search(text)
-    return to_float(m[1]) if m else None
+    if m:
+        return to_float(m[1])
+    m = _MARKS_END.search(text)
+    return to_float(next(g for g in m.groups() if g)) if m else None
 
 
 def marks_each(text: str) -> tuple[int, float] | None:
@@ -295,6 +315,7 @@ def marks_each(text: str) -> tuple[int, float] | None:
 def strip_marks(text: str) -> str:
     out = _MARKS_LIST.sub("", text)
     out = _MARKS_ONE.sub("", out)
+    out = _MARKS_END.sub("", out).rstrip(" —–-")
     return re.sub(r"\s{2,}", " ", out).strip()
 
 
@@ -395,6 +416,41 @@ def rubric_columns(cells: list[str]) -> tuple[int | None, int, int] | None:
         return None
     part = next((i for i, c in enumerate(names) if c in ("part", "question", "sub-part")), None)
     return part, crit, marks
+
+
+_ID_CELL = re.compile(r"(?i)(?:questions?|problems?|exercises?|q|no\.?|#)")
+_MARKS_CELL = re.compile(r"(?i)(?:max(?:imum)?\.?\s*)?(?:points?|marks?|pts\.?|max)")
+_QID = re.compile(r"(?i)(?:q|problem|question)?\s*(\d{1,3})\.?")
+
+
+def totals_table(rows: list[list[str]]) -> dict[str, float]:
+    """A table of each question's marks at a paper's start → {question id: marks}.
+
+    Across ('Question | 1 | 2' over 'Points | 10 | 5') or down ('Problem | Points' then
+    '1 | 10' rows); a 'Total' column or row is left out, empty score cells are ignored.
+    """
+    rows = [r for r in rows if not is_separator_row(r)]
+    ids = next((r for r in rows if r and _ID_CELL.fullmatch(r[0].strip("* "))), None)
+    marks = next((r for r in rows if r and _MARKS_CELL.fullmatch(r[0].strip("* "))), None)
+    if ids is not None and marks is not None:
+        return _pairs(zip(ids[1:], marks[1:], strict=False))
+    header = rows[0] if rows else []
+    cells = [c.strip("* ") for c in header]
+    qcol = next((i for i, c in enumerate(cells) if _ID_CELL.fullmatch(c)), None)
+    mcol = next((i for i, c in enumerate(cells) if _MARKS_CELL.fullmatch(c)), None)
+    if qcol is None or mcol is None:
+        return {}
+    return _pairs((r[qcol], r[mcol]) for r in rows[1:] if max(qcol, mcol) < len(r))
+
+
+def _pairs(pairs: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for qid, marks in pairs:
+        m = _QID.fullmatch(qid.strip("* "))
+        value = cell_marks(marks)
+        if m and value is not None and value > 0:
+            out[str(int(m[1]))] = value
+    return out
 
 
 def cell_marks(text: str) -> float | None:

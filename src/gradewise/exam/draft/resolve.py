@@ -165,6 +165,7 @@ class _Resolver:
         labels = self._part_labels(kind)
         parts = [self._part(label) for label in labels]
         own.prompt = self._prompt(main, with_items=not parts, with_bullets=not self._bullet_parts)
+        own.prompt = _with_heads(own.prompt, main, labels)
         own.marks = self._question_marks(kind)
         if parts:
             self._part_marks(parts, own)
@@ -202,7 +203,7 @@ class _Resolver:
         if kind == "choice":
             return []
         for items in (self.main.items, *(o.solution_items for o in self.occs)):
-            labels = _unique(i.label for i in items)
+            labels = _leaves(_unique(i.label for i in items))
             if len(labels) > 1:
                 return labels
         listed = self.main.marks_list
@@ -219,6 +220,8 @@ class _Resolver:
         own = next((o.marks for o in self.occs if o.marks is not None), None)
         if own is not None or self.build.caption_marks is not None:
             return own or self.build.caption_marks
+        if (total := self.collected.totals.get(self.build.id)) is not None:
+            return total
         if self.section.each is not None:
             each = self.section.each
             return Val(each.value[1], each.loc)
@@ -276,17 +279,32 @@ class _Resolver:
         found = item or solution
         loc = found.loc if found is not None else self.main.header
         part = PartDraft(label, loc)
+        keys = [*(item.keys if item else []), *(solution.keys if solution else [])]
         if item is not None:
             part.prompt = _text(item.lines, item.loc)
             part.marks = item.marks
-            part.key = self._key_from(item.keys, "other", label)
+            part.key = self._part_choice(item) or self._key_from(keys, "other", label)
         elif (bullet := self._bullet(label)) is not None:
             part.prompt, part.loc = bullet, bullet.loc
         if solution is not None:
             part.marks = part.marks or solution.marks
             part.reference = _text(solution.lines, solution.loc)
+            if item is None:
+                part.key = self._key_from(keys, "other", label)
+        part.key = part.key or _short_key(part.reference)
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _part_choice(self, item: Item) -> Val[dict[str, Any]] | None:
+        """A part's own options (boxes under it), the ticked ones correct."""
+        if not item.boxes:
+            return None
+        options = {_letter(i): box.value for i, (_, box) in enumerate(item.boxes)}
+        correct = [_letter(i) for i, (ticked, _) in enumerate(item.boxes) if ticked]
+        if not correct:
+            self.todo(f"part {item.label}: options without a ticked one — add the key", item.loc)
+            return None
+        return Val(_choice_key(options, correct), item.boxes[0][1].loc)
 
     def _bullet(self, label: str) -> Val[str] | None:
         index = ord(label) - ord("a") if len(label) == 1 else -1
@@ -315,6 +333,8 @@ class _Resolver:
         if own.key is None and kind == "truefalse":
             own.key = self._truefalse_from_solution()
         own.reference = self._reference()
+        if own.key is None and kind == "other":
+            own.key = _short_key(own.reference)
         own.rubric = self._criteria(self.build.rows)
         listed = self.main.marks_list
         if listed is not None and len(listed.value) > 1:
@@ -367,11 +387,10 @@ class _Resolver:
         return None
 
     def _choice(self, correct: list[str]) -> dict[str, Any]:
-        key: dict[str, Any] = {"kind": "choice"}
         options = self._options()
-        if options:
-            key["options"] = options
-        key["correct"] = correct
+        key = _choice_key(options, correct)
+        if key["kind"] == "truefalse":
+            return key
         scoring = self.collected.scoring.get("choice")
         if scoring is not None and scoring.value.wrong and scoring.value.wrong < 0:
             marks = self._question_marks("choice")
@@ -443,6 +462,49 @@ def _main_occurrence(occs: list[Occurrence]) -> Occurrence:
         if found is not None:
             return found
     return occs[0]
+
+
+def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
+    """A choice key; options 'True' and 'False' with one ticked make a true/false key."""
+    words = {label: text.strip().strip(".").lower() for label, text in options.items()}
+    if sorted(words.values()) == ["false", "true"] and len(correct) == 1 and correct[0] in words:
+        return {"kind": "truefalse", "value": words[correct[0]] == "true"}
+    key: dict[str, Any] = {"kind": "choice"}
+    if options:
+        key["options"] = options
+    key["correct"] = correct
+    return key
+
+
+_SHORT_KEY = 40  # characters: a solution this short that is a value is the key
+
+
+def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
+    """A worked solution that is only a number or True/False ('33', '$0.5$') is also the key."""
+    if reference is None or len(reference.value) > _SHORT_KEY or "\n" in reference.value:
+        return None
+    found = p.key_value(reference.value)
+    if found is None or found[0] == "choice":
+        return None
+    return Val({"kind": found[0], "value": found[1]}, reference.loc)
+
+
+def _with_heads(prompt: Val[str] | None, occ: Occurrence, labels: list[str]) -> Val[str] | None:
+    """The question's prompt, and the text of items that head sub-parts ('(a) Ridge ...')."""
+    heads = [
+        f"({i.label}) " + _join(i.lines)
+        for i in occ.items
+        if i.label not in labels and any(x.startswith(i.label + ".") for x in labels)
+    ]
+    if not heads:
+        return prompt
+    text = _join([prompt.value if prompt else "", *heads])
+    return Val(text, prompt.loc if prompt else occ.header)
+
+
+def _leaves(labels: list[str]) -> list[str]:
+    """Labels without those that head sub-parts ('a' when 'a.i' and 'a.ii' are there)."""
+    return [x for x in labels if not any(y.startswith(x + ".") for y in labels)]
 
 
 def _find_item(items: list[Item], label: str) -> Item | None:

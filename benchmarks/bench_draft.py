@@ -1,0 +1,119 @@
+"""How well `exam draft` places questions, part marks and keys on real exam documents.
+
+The documents are listed in benchmarks/corpus/sources.yaml and fetched (by a person with a
+network, never at run time) with `python benchmarks/fetch_corpus.py`; each has its expected
+parts, marks and keys written by hand in benchmarks/corpus/expected/. Parts are compared by
+question number and part label ('3', '1.a'), whatever section the drafter put them in.
+Documents held out while the rules were written are reported on a separate row.
+
+    .venv/bin/python benchmarks/bench_draft.py
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from gradewise.exam.draft import DocumentError, draft_exam, render
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@dataclass
+class Score:
+    """Counts over expected parts: found, right marks, right keys (of those with a key)."""
+
+    documents: int = 0
+    parts: int = 0
+    found: int = 0
+    marks: int = 0
+    keys: int = 0
+    keyed: int = 0
+
+    def add(self, other: Score) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def row(self, label: str) -> str:
+        def pct(n: int, d: int) -> str:
+            return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "—"
+
+        return (
+            f"| {label} | {self.documents} | {pct(self.found, self.parts)} | "
+            f"{pct(self.marks, self.parts)} | {pct(self.keys, self.keyed)} |"
+        )
+
+
+def drafted_parts(path: Path) -> dict[str, dict[str, Any]]:
+    """The draft's parts by 'question[.part]', with marks and key as the draft writes them."""
+    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    out: dict[str, dict[str, Any]] = {}
+    for section in tree.get("sections") or []:
+        for question in section.get("questions") or []:
+            qid = str(question["id"])
+            for part in question.get("parts") or [question]:
+                address = qid if part is question else f"{qid}.{part['id']}"
+                out[address] = {"marks": part.get("marks"), "key": part.get("key")}
+    return out
+
+
+def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
+    """Kind and the values that decide a mark: correct options, true/false, the number."""
+    if got is None or got.get("kind") != expected["kind"]:
+        return False
+    return all(got.get(field) == value for field, value in expected.items() if field != "kind")
+
+
+def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
+    try:
+        got = drafted_parts(path)
+    except DocumentError as exc:
+        print(f"{path.name}: refused: {exc}", file=sys.stderr)
+        got = {}
+    result = Score(documents=1, parts=len(expected))
+    for address, want in expected.items():
+        drafted = got.get(str(address))
+        result.keyed += "key" in want  # a part not found counts as wrong below, not as absent
+        if drafted is None:
+            continue
+        result.found += 1
+        result.marks += drafted["marks"] == want["marks"]
+        if "key" in want:
+            result.keys += key_matches(want["key"], drafted["key"])
+    return result
+
+
+def main() -> None:
+    yaml = YAML(typ="safe")
+    sources = yaml.load((CORPUS / "sources.yaml").read_text())["documents"]
+    groups = {"written with the rules": Score(), "held out": Score()}
+    missing = []
+    for doc in sources:
+        path = next((CORPUS / "docs").glob(f"{doc['name']}.*"), None)
+        if path is None:
+            missing.append(doc["name"])
+            continue
+        expected = yaml.load((CORPUS / "expected" / f"{doc['name']}.yaml").read_text())["parts"]
+        result = score(path, {str(k): v for k, v in expected.items()})
+        print(result.row(doc["name"]), file=sys.stderr)
+        groups["held out" if doc.get("held_out") else "written with the rules"].add(result)
+    if missing and len(missing) == len(sources):
+        print(
+            "No corpus documents here: run `python benchmarks/fetch_corpus.py` (needs a network)."
+        )
+        return
+    print("| documents | n | questions/parts found | marks right | keys right |")
+    print("|---|---|---|---|---|")
+    for label, group in groups.items():
+        if group.documents:
+            print(group.row(label))
+    if missing:
+        print(f"\n(not fetched, left out: {', '.join(missing)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,628 @@
+"""Read a LaTeX exam (the `exam` document class, or plain LaTeX) as the lines the drafter reads.
+
+pylatexenc parses the source into nodes that know their place; this module writes them as the
+Markdown-like lines `collect.py` already understands, each with the line of the .tex it came
+from: `\\question[5]` becomes `Question 3 (5 marks) ...`, `\\part[2]` `(a) (2 marks) ...`,
+`\\begin{solution}` `Solution: ...`, `\\CorrectChoice` a ticked box `☒`, `\\section*{...}` a
+heading, `\\item` a numbered question, a lettered part or a bullet by its depth. Math is kept
+as LaTeX. What cannot be read as written (a macro defined nowhere, a brace never closed) is
+kept verbatim and named in the notes, which the draft lists at its top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pylatexenc import latex2text, latexwalker
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexCommentNode,
+    LatexEnvironmentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+    LatexSpecialsNode,
+)
+from pylatexenc.macrospec import EnvironmentSpec, MacroSpec
+
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+
+
+def _specs(table: str) -> dict[str, str]:
+    """'name:spec name:spec' → {name: spec} (spec: '[' optional, '{' required arguments)."""
+    return dict(item.split(":", 1) for item in table.split())
+
+
+# The exam class's commands and environments, with their arguments ('[' optional, '{' required).
+_EXAM_MACROS = _specs(
+    """
+    question:[ titledquestion:{[ bonusquestion:[ bonustitledquestion:{[ part:[ bonuspart:[
+    subpart:[ bonussubpart:[ subsubpart:[ choice: CorrectChoice: setcounter:{{
+    addtocounter:{{ fillwithlines:{ fillwithdottedlines:{ fillwithgrid:{ makeemptybox:{
+    uplevel:{ fullwidth:{ gradetable:[[ bonusgradetable:[[ pointtable:[[ bonuspointtable:[[
+    partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
+    footer:{{{ runningheader:{{{ runningfooter:{{{ firstpageheader:{{{ firstpagefooter:{{{
+    pointpoints:{{ bonuspointpoints:{{ points: droppoints: droptotalpoints: printanswers:
+    noprintanswers: includegraphics:[{ answerline:[ ifprintanswers: else: fi:
+    newcommand:*{[[{ renewcommand:*{[[{ DeclareMathOperator:*{{ def: title:[{ author:[{
+    date:{ vspace:*{ hspace:*{
+    """
+)
+_EXAM_ENVIRONMENTS = _specs(
+    """
+    solution:[ solutionorbox:[ solutionorlines:[ solutionordottedlines:[ solutionorgrid:[
+    solutionbox:{ enumerate:[ itemize:[ tabular:{ tabularx:{{ minipage:[{
+    """
+)
+
+_QUESTIONS = {"question": False, "titledquestion": False, "bonusquestion": True}
+_QUESTIONS |= {"bonustitledquestion": True}
+_PARTS = {"part": 1, "bonuspart": 1, "subpart": 2, "bonussubpart": 2, "subsubpart": 3}
+_SOLUTIONS = {"solution", "solutionorbox", "solutionorlines", "solutionordottedlines"}
+_SOLUTIONS |= {"solutionorgrid", "solutionbox"}
+_CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
+_CHOICE_ITEMS = {"choice": False, "CorrectChoice": True}
+_WALK_ARGUMENTS = frozenset(
+    """
+    textbf textit emph underline texttt textrm textsf textsc text mbox uline hl textnormal
+    uplevel fullwidth textup textsl fbox framebox centerline
+    """.split()
+)
+# Layout, counters and page furniture: no text a grader needs.
+_DROP = frozenset(
+    """
+    documentclass usepackage vspace hspace vfill hfill newpage clearpage pagebreak newline
+    fillwithlines fillwithdottedlines fillwithgrid makeemptybox gradetable bonusgradetable
+    pointtable bonuspointtable partialgradetable combinedgradetable multirowgradetable
+    qformat header footer runningheader runningfooter firstpageheader firstpagefooter
+    pointpoints bonuspointpoints points droppoints droptotalpoints printanswers
+    noprintanswers maketitle centering noindent medskip bigskip smallskip label answerline
+    pagestyle thispagestyle author date title newcommand renewcommand DeclareMathOperator
+    def setlength addpoints pointsinmargin pointsinrightmargin boxedpoints bracketedpoints
+    marksnotpoints pointname hqword hpword htword hsword vqword vpword vtword vsword
+    extrawidth extraheadheight extrafootheight cfoot lfoot rfoot chead lhead rhead large
+    Large LARGE huge Huge small footnotesize normalsize bf it em tt rm sf bfseries itshape
+    normalfont linewidth textwidth unframedsolutions framedsolutions shadedsolutions
+    SolutionEmphasis CorrectChoiceEmphasis renewenvironment newenvironment pointformat
+    checkboxchar checkedchar setcounter addtocounter raggedright raggedleft hline cline
+    toprule midrule bottomrule vskip hskip par indent includegraphics sffamily qquad quad
+    totalpoints numpoints numquestions numpages thepage iflastpage makebox rule enspace
+    hrulefill dotfill today ifprintanswers else fi nopointsinmargin pointsdroppedatright
+    bonuspointformat AtBeginDocument geometry input include bibliographystyle
+    pointsinleftmargin
+    """.split()
+)
+_SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}
+_CODE_ENVIRONMENTS = {"verbatim", "lstlisting", "minted", "Verbatim", "alltt"}
+_DEFINES = {"newcommand", "renewcommand", "providecommand", "DeclareMathOperator", "def"}
+
+
+@dataclass(frozen=True)
+class TexLine:
+    """One line written from the source: its text and the 1-based line of the .tex."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TexNote:
+    text: str
+    line: int
+
+
+@dataclass
+class _Context:
+    """What the walk is inside: a question, a part, a list, a choice list."""
+
+    question: int = 0  # the exam class's question counter
+    in_question: bool = False  # an exam-class \question (lists inside are bullets)
+    heading_question: bool = False  # a '\section*{Question 2}' style question
+    parts_seen: int = 0  # \part commands in this question
+    in_part: bool = False  # inside a parts environment (a solution there is the part's)
+    part_counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    list_depth: int = 0  # nested enumerate
+    list_counters: list[int] = field(default_factory=list)
+    list_numbered: list[bool] = field(default_factory=list)
+    numbered_questions: int = 0  # top-level \item questions of a plain exam
+
+
+class _Out:
+    """The lines being written, each with the source line of its first character."""
+
+    def __init__(self, line_of: Any) -> None:
+        self.line_of = line_of
+        self.lines: list[TexLine] = []
+        self.parts: list[str] = []
+        self.start: int | None = None
+        self.oneline = False  # a choice's text: its line breaks are spaces
+        self.marker = ""
+
+    def write(self, text: str, pos: int) -> None:
+        offset = 0
+        for i, piece in enumerate(text.split("\n")):
+            if i:
+                if self.oneline:
+                    self.parts.append(" ")
+                else:
+                    self.end()
+            if not self.parts or self.parts == [self.marker]:
+                piece = piece.lstrip()  # LaTeX indentation means nothing
+            if piece:
+                if self.start is None:
+                    self.start = self.line_of(pos + offset)
+                self.parts.append(piece)
+            offset += len(piece) + 1
+
+    def begin(self, marker: str, pos: int) -> None:
+        """Start a new line with `marker` (a header, an item label, 'Solution: ')."""
+        self.oneline = False
+        self.end()
+        self.start = self.line_of(pos)
+        self.parts, self.marker = [marker], marker
+
+    def end(self) -> None:
+        text = "".join(self.parts).rstrip()
+        if text.strip() or self.start is not None:
+            self.lines.append(
+                TexLine(text, self.start or (self.lines[-1].line if self.lines else 1))
+            )
+        self.parts, self.start = [], None
+
+    def blank(self, pos: int) -> None:
+        self.end()
+        self.lines.append(TexLine("", self.line_of(pos)))
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.walker = latexwalker.LatexWalker(
+            source, latex_context=_context_db(), tolerant_parsing=True
+        )
+        self.out = _Out(lambda pos: self.walker.pos_to_lineno_colno(pos)[0])
+        self.ctx = _Context()
+        self.notes: list[TexNote] = []
+        self.defined: set[str] = set()
+        self.unknown: dict[str, int] = {}
+        self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
+        self.text_db = latex2text.get_default_latex_context_db()
+
+    def read(self) -> tuple[list[TexLine], list[TexNote]]:
+        self.notes.extend(_brace_notes(self.source))
+        nodes = self.walker.get_latex_nodes()[0]
+        body = _document_body(nodes)
+        self._preamble(nodes)
+        self.walk(body.nodelist if body is not None else nodes)
+        self.out.end()
+        for name, line in self.unknown.items():
+            self.notes.append(
+                TexNote(f"\\{name} is defined nowhere in the file; kept as written", line)
+            )
+        return self.out.lines, sorted(self.notes, key=lambda n: n.line)
+
+    def line(self, node: Any) -> int:
+        return int(self.walker.pos_to_lineno_colno(node.pos)[0])
+
+    def _preamble(self, nodes: Sequence[Any]) -> None:
+        """Macros the document defines (known, so not noted); the title as the first line."""
+        title = None
+        for node in _all_nodes(nodes):
+            if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
+                name = _defined_name(node)
+                if name:
+                    self.defined.add(name)
+            elif isinstance(node, LatexMacroNode) and node.macroname == "title":
+                title = title or node
+        arg = _arg(title, -1) if title is not None else None
+        if title is not None and arg is not None:
+            self.out.begin("# ", title.pos)
+            self.walk(_children(arg))
+            self.out.end()
+
+    # --- the walk ------------------------------------------------------------------------
+
+    def walk(self, nodes: Sequence[Any]) -> None:
+        skipping = False  # the \else branch of \ifprintanswers: what students see
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            i += 1
+            if isinstance(node, LatexMacroNode) and node.macroname in (
+                "ifprintanswers",
+                "else",
+                "fi",
+            ):
+                skipping = self._printanswers(node)
+            elif node is not None and not skipping:
+                i += self.node(node, nodes[i:])
+
+    def node(self, node: Any, following: Sequence[Any]) -> int:
+        """Write one node; returns how many of the nodes following it it took too."""
+        if isinstance(node, LatexCharsNode):
+            self.out.write(node.chars, node.pos)
+        elif isinstance(node, LatexCommentNode):
+            if "\n" in (node.comment_post_space or ""):
+                self.out.end()
+        elif isinstance(node, LatexMathNode):
+            self.out.write(node.latex_verbatim(), node.pos)
+        elif isinstance(node, LatexGroupNode):
+            self.walk(node.nodelist)
+        elif isinstance(node, LatexSpecialsNode):
+            self.out.write(self._as_text(node), node.pos)
+        elif isinstance(node, LatexEnvironmentNode):
+            self.environment(node)
+        elif isinstance(node, LatexMacroNode):
+            return self.macro(node, following)
+        return 0
+
+    def _printanswers(self, node: Any) -> bool:
+        """`\\ifprintanswers A \\else B \\fi`: A is a solution, B what students see."""
+        if node.macroname == "ifprintanswers":
+            self._solution_start(node.pos)
+            return False
+        if node.macroname == "else":
+            self.out.end()
+            return True
+        self.out.end()
+        return False
+
+    def _as_text(self, node: Any) -> str:
+        return str(self.to_text.nodelist_to_text([node])).replace("\xa0", " ")
+
+    # --- macros --------------------------------------------------------------------------
+
+    def macro(self, node: Any, following: Sequence[Any]) -> int:
+        """Write one macro; an unknown one takes the {groups} after it along, verbatim."""
+        name = node.macroname
+        if name in _QUESTIONS:
+            self._question(node, bonus=_QUESTIONS[name])
+        elif name in _PARTS:
+            self._part(node, _PARTS[name])
+        elif name in _CHOICE_ITEMS:
+            self.out.begin("- ☒ " if _CHOICE_ITEMS[name] else "- ☐ ", node.pos)
+            self.out.oneline = True
+        elif name == "item":
+            self._item(node)
+        elif name in ("section", "subsection", "subsubsection", "paragraph") or (
+            name == "part" and not self.ctx.in_question
+        ):
+            self._heading(node, name)
+        elif name in ("setcounter", "addtocounter"):
+            self._counter(node)
+        elif name in ("\\", "newline"):
+            self.out.end()
+        elif name == "par":
+            self.out.blank(node.pos)
+        elif name in _WALK_ARGUMENTS:
+            for arg in node.nodeargd.argnlist if node.nodeargd else ():
+                if arg is not None:
+                    self.walk(_children(arg))
+        elif name in _DROP:
+            return 0
+        elif self.text_db.get_macro_spec(name) is not None:
+            self.out.write(self._as_text(node), node.pos)
+        else:
+            return self._unknown(node, following)
+        return 0
+
+    def _unknown(self, node: Any, following: Sequence[Any]) -> int:
+        """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}."""
+        name = node.macroname
+        if name not in self.defined and _db().get_macro_spec(name) is None:
+            self.unknown.setdefault(name, self.line(node))
+        self.out.write(node.latex_verbatim(), node.pos)
+        taken = 0
+        for arg in following:
+            if not isinstance(arg, LatexGroupNode) or arg.pos != node.pos + len(
+                node.latex_verbatim()
+            ) + sum(len(g.latex_verbatim()) for g in following[:taken]):
+                break
+            self.out.write(arg.latex_verbatim(), arg.pos)
+            taken += 1
+        return taken
+
+    def _question(self, node: Any, *, bonus: bool) -> None:
+        ctx = self.ctx
+        ctx.question += 1
+        ctx.in_question, ctx.parts_seen, ctx.in_part = True, 0, False
+        ctx.part_counters = [0, 0, 0, 0]
+        args = _args(node)
+        title = next(
+            (a for a in args if a is not None and a.latex_verbatim().startswith("{")), None
+        )
+        points = _points(args)
+        marker = f"Question {ctx.question} " + (f"({points} marks) " if points else "")
+        self.out.begin(marker, node.pos)
+        if bonus:
+            self.notes.append(
+                TexNote(
+                    f"question {ctx.question} is a bonus question; gradewise counts its marks in"
+                    " the total (lower them or move it to a section with a 'best' rule)",
+                    self.line(node),
+                )
+            )
+        if title is not None:
+            self.walk(_children(title))
+            self.out.end()
+
+    def _part(self, node: Any, level: int) -> None:
+        ctx = self.ctx
+        ctx.parts_seen += 1
+        ctx.in_part = True
+        ctx.part_counters[level] += 1
+        for deeper in range(level + 1, len(ctx.part_counters)):
+            ctx.part_counters[deeper] = 0
+        count = ctx.part_counters[level]
+        points = _points(_args(node))
+        label = _label(level, count)
+        marker = f"{label} " + (f"({points} marks) " if points else "")
+        self.out.begin(marker, node.pos)
+
+    def _item(self, node: Any) -> None:
+        ctx = self.ctx
+        explicit = _arg(node, 0)
+        if ctx.list_counters:
+            ctx.list_counters[-1] += 1
+        if explicit is not None:
+            self.out.begin("", node.pos)
+            self.walk(_children(explicit))
+            self.out.write(" ", node.pos)
+            return
+        numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
+        if not numbered or ctx.in_question:
+            self.out.begin("- ", node.pos)
+            return
+        level = ctx.list_depth - 1 + (1 if ctx.heading_question else 0)
+        count = ctx.list_counters[-1] if ctx.list_counters else 1
+        if level == 0:
+            ctx.numbered_questions += 1
+            self.out.begin(f"{count}. ", node.pos)
+        else:
+            self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
+
+    def _heading(self, node: Any, name: str) -> None:
+        arg = _arg(node, -1)
+        self.out.begin("#" * (2 if name.startswith("sub") else 1) + " ", node.pos)
+        if arg is not None:
+            self.walk(_children(arg))
+        heading = "".join(self.out.parts)
+        self.out.end()
+        self.ctx.heading_question = bool(
+            re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
+        )
+        self.ctx.in_question = False
+
+    def _counter(self, node: Any) -> None:
+        counter, value = _arg(node, 0), _arg(node, 1)
+        if counter is None or value is None:
+            return
+        name = counter.latex_verbatim().strip("{} ")
+        try:
+            number = int(value.latex_verbatim().strip("{} "))
+        except ValueError:
+            self.notes.append(
+                TexNote(
+                    f"\\{node.macroname}{{{name}}} with a value gradewise cannot read",
+                    self.line(node),
+                )
+            )
+            return
+        if name == "question":
+            add = node.macroname == "addtocounter"
+            self.ctx.question = self.ctx.question + number if add else number
+
+    # --- environments --------------------------------------------------------------------
+
+    def environment(self, node: Any) -> None:
+        name = node.environmentname.rstrip("*")
+        if name in _SOLUTIONS:
+            self._solution_start(node.pos)
+            self.walk(node.nodelist)
+            self.out.end()
+        elif name in _CHOICES:
+            self.walk(node.nodelist)
+            self.out.end()
+        elif name in ("parts", "subparts", "subsubparts"):
+            self.walk(node.nodelist)
+            self.out.end()
+            self.ctx.in_part = name != "parts"
+        elif name == "questions":
+            self.walk(node.nodelist)
+            self.out.end()
+            self.ctx.in_question = False
+        elif name in ("enumerate", "itemize", "description"):
+            self._list(node, numbered=name == "enumerate")
+        elif name in ("tabular", "tabularx"):
+            self._table(node)
+        elif name in _CODE_ENVIRONMENTS:
+            self._code(node)
+        elif name in _SKIP_ENVIRONMENTS:
+            return
+        elif _db().get_environment_spec(name) is not None and _is_math(name):
+            self.out.write(node.latex_verbatim(), node.pos)
+        else:
+            self.walk(node.nodelist)
+
+    def _solution_start(self, pos: int) -> None:
+        ctx = self.ctx
+        if ctx.in_question and ctx.parts_seen and not ctx.in_part:
+            self.out.begin(f"Solution to Question {ctx.question}: ", pos)
+        else:
+            self.out.begin("Solution: ", pos)
+
+    def _list(self, node: Any, *, numbered: bool) -> None:
+        ctx = self.ctx
+        ctx.list_depth += numbered
+        ctx.list_counters.append(0)
+        ctx.list_numbered.append(numbered)
+        self.out.end()
+        self.walk(node.nodelist)
+        self.out.end()
+        ctx.list_depth -= numbered
+        ctx.list_counters.pop()
+        ctx.list_numbered.pop()
+
+    def _table(self, node: Any) -> None:
+        """A tabular as Markdown pipe rows (a rubric table's columns are read from them)."""
+        self.out.end()
+        body = "".join(n.latex_verbatim() for n in node.nodelist if n is not None)
+        pos = node.pos
+        for row in re.split(r"\\\\(?:\[[^\]]*\])?", body):
+            row = re.sub(r"\\(?:hline|toprule|midrule|bottomrule|cline\{[^}]*\})", "", row)
+            cells = [_plain(c) for c in row.split("&")]
+            if any(cells):
+                self.out.begin("| " + " | ".join(cells) + " |", pos + body.find(row))
+                self.out.end()
+
+    def _code(self, node: Any) -> None:
+        """Code as written, indented so that '1.' in it is never read as a question."""
+        self.out.end()
+        text = node.latex_verbatim()
+        inner = text.split("\n")[1:-1]
+        for i, code in enumerate(inner, 1):
+            self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+def _label(level: int, count: int) -> str:
+    if level == 1:
+        return f"({chr(ord('a') + count - 1)})"
+    if level == 2:
+        return f"({ROMAN[count - 1] if count <= len(ROMAN) else count})"
+    return "-"
+
+
+def _points(args: Sequence[Any]) -> str | None:
+    """The points of `[5]` or `[2.5]` among the arguments; None when not a number."""
+    for arg in args:
+        if arg is None:
+            continue
+        text = arg.latex_verbatim()
+        m = re.fullmatch(r"\[\s*(\d+(?:\.\d+)?)\s*\]", text)
+        if m:
+            return m[1]
+    return None
+
+
+def _args(node: Any) -> list[Any]:
+    return list(node.nodeargd.argnlist) if node.nodeargd is not None else []
+
+
+def _arg(node: Any, index: int) -> Any:
+    args = [a for a in _args(node)]
+    if not args:
+        return None
+    try:
+        return args[index]
+    except IndexError:
+        return None
+
+
+def _children(arg: Any) -> list[Any]:
+    return list(getattr(arg, "nodelist", None) or [arg])
+
+
+def _plain(cell: str) -> str:
+    return re.sub(
+        r"\s+", " ", cell.replace("\\textbf", "").replace("{", "").replace("}", "")
+    ).strip()
+
+
+def _defined_name(node: Any) -> str | None:
+    arg = _arg(node, 1)
+    text = arg.latex_verbatim() if arg is not None else ""
+    m = re.search(r"\\([A-Za-z@]+)", text)
+    return m[1] if m else None
+
+
+def _document_body(nodes: Sequence[Any]) -> Any:
+    return next(
+        (
+            n
+            for n in _all_nodes(nodes)
+            if isinstance(n, LatexEnvironmentNode) and n.environmentname == "document"
+        ),
+        None,
+    )
+
+
+def _all_nodes(nodes: Sequence[Any]) -> Iterator[Any]:
+    for node in nodes:
+        if node is None:
+            continue
+        yield node
+        if isinstance(node, LatexGroupNode | LatexEnvironmentNode):
+            yield from _all_nodes(node.nodelist)
+
+
+_MATH_ENVIRONMENTS = re.compile(
+    r"^(?:equation|align|gather|multline|flalign|eqnarray|displaymath|math|split|cases|"
+    r"[pbvBV]?matrix|alignat|aligned|gathered)$"
+)
+
+
+def _is_math(name: str) -> bool:
+    return bool(_MATH_ENVIRONMENTS.match(name))
+
+
+def _brace_notes(source: str) -> list[TexNote]:
+    """Braces that never close or close nothing (comments and \\{ \\} aside)."""
+    opened: list[int] = []
+    notes = []
+    line = 1
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "%":
+            end = source.find("\n", i)
+            i = len(source) if end < 0 else end
+            continue
+        if char == "\n":
+            line += 1
+        elif char == "{":
+            opened.append(line)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                notes.append(
+                    TexNote("a '}' closes no '{' here; the text around it may be misplaced", line)
+                )
+        i += 1
+    for at in opened[:1]:
+        notes.append(
+            TexNote("a '{' opened here is never closed; what follows was read as if it were", at)
+        )
+    return notes
+
+
+_CONTEXT: Any = None
+
+
+def _db() -> Any:
+    return latexwalker.get_default_latex_context_db()
+
+
+def _context_db() -> Any:
+    global _CONTEXT
+    if _CONTEXT is None:
+        db = latexwalker.get_default_latex_context_db()
+        db.add_context_category(
+            "gradewise-exam",
+            prepend=True,
+            macros=[MacroSpec(name, spec) for name, spec in _EXAM_MACROS.items()],
+            environments=[EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()],
+        )
+        _CONTEXT = db
+    return _CONTEXT
+
+
+def read_latex(text: str) -> tuple[list[TexLine], list[TexNote]]:
+    """The .tex source as drafter lines (with their source lines) and notes on what was odd."""
+    return _Reader(text).read()
