@@ -18,7 +18,8 @@ from gradewise.actions import Target, mark_answers, plain
 from gradewise.actions import rubric as rubric_actions
 from gradewise.errors import BadInput, ConflictError, NotFound
 from gradewise.exam.edit import RubricChange
-from gradewise.model import ManualMark
+from gradewise.model import Criterion, ManualMark, Part, PartGrade, Status, Verdict
+from gradewise.scoring import score_part
 from gradewise.store import migrations, open_store
 from gradewise.workspace import DB_FILE, Workspace, open_workspace
 
@@ -163,13 +164,57 @@ def test_accepting_the_proposal_records_its_items(ws: Workspace) -> None:
 
 
 def test_proposal_in_items_keeps_partial_credit_as_an_adjustment() -> None:
-    from gradewise.model import Criterion, Part, PartGrade, Status, Verdict
-
     part = Part("Q", "Q", "", 4, rubric=(Criterion("a", "a", 2), Criterion("b", "b", 2)))
     verdicts = (Verdict("a", Status.MET, 1.0, ""), Verdict("b", Status.PARTIAL, 0.5, ""))
     mark = actions.proposal(part, PartGrade("s", "Q", 3.0, verdicts, False))
     assert (mark.items, mark.adjustment) == (("a",), 1.0) and mark.reason
     assert mark.score(part) == 3.0
+
+
+# a: 2 marks; b and c: 1 each, exclusive (group g); d: a deduction of 1.
+PROPOSING = Part(
+    "Q",
+    "Q",
+    "",
+    4,
+    rubric=(
+        Criterion("a", "a", 2),
+        Criterion("b", "b", 1, group="g"),
+        Criterion("c", "c", 1, group="g"),
+        Criterion("d", "d", -1),
+    ),
+)
+MET, PARTIAL, NOT_MET = Status.MET, Status.PARTIAL, Status.NOT_MET
+REVIEW, ERROR = Status.NEEDS_REVIEW, Status.ERROR
+
+
+@pytest.mark.parametrize(
+    "verdicts, items",
+    [
+        ({"a": (MET, 1.0)}, ("a",)),  # met: the item
+        ({"a": (MET, 0.0)}, ("a",)),  # met with no fraction counts in full
+        ({"a": (REVIEW, 1.0)}, ("a",)),  # a review verdict proposing all of it (a prose choice)
+        ({"a": (REVIEW, 0.0)}, ()),  # a review verdict proposing nothing
+        ({"a": (REVIEW, 0.5)}, ()),  # half of it proposed: an adjustment, not the item
+        ({"a": (PARTIAL, 0.5)}, ()),  # partial credit: an adjustment too
+        ({"a": (NOT_MET, 0.0)}, ()),  # not met
+        ({"a": (ERROR, 1.0)}, ()),  # an error proposes nothing, whatever its fraction
+        ({"b": (MET, 1.0), "c": (MET, 1.0)}, ("b",)),  # an exclusive group: its first item
+        ({"b": (REVIEW, 0.0), "c": (MET, 1.0)}, ("c",)),  # proposing nothing takes no group
+        ({"b": (REVIEW, 1.0), "c": (MET, 1.0)}, ("b",)),  # a proposal takes its group
+        ({"b": (PARTIAL, 0.5), "c": (MET, 1.0)}, ()),  # partial credit takes it too, as scored
+        ({"a": (REVIEW, 1.0), "d": (MET, 1.0)}, ("a", "d")),  # a deduction met
+    ],
+)
+def test_the_proposal_in_items(
+    verdicts: dict[str, tuple[Status, float]], items: tuple[str, ...]
+) -> None:
+    given = tuple(Verdict(c, status, fraction, "") for c, (status, fraction) in verdicts.items())
+    auto, review = score_part(PROPOSING, given)
+    grade = PartGrade("s", "Q", auto, given, review)
+    assert actions.proposed_items(PROPOSING, grade) == items
+    mark = actions.proposal(PROPOSING, grade)
+    assert mark.items == items and mark.score(PROPOSING) == pytest.approx(auto)
 
 
 # rubric edits move hand marks ---------------------------------------------------------------

@@ -16,10 +16,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from gradewise.actions import Target, mark_answers, plain
-from gradewise.model import ManualMark
+from gradewise.model import Answer, Criterion, ManualMark, Part, PartGrade, Status, Verdict
 from gradewise.review import create_app
 from gradewise.review.identity import Identities
-from gradewise.review.pages import part_view, queue_view
+from gradewise.review.pages import answer_view, part_view, queue_view
 from gradewise.store import MarkChange
 from gradewise.workspace import Workspace, open_workspace
 
@@ -433,3 +433,28 @@ def test_pseudonyms_stay_the_same_within_a_run(ws: Workspace) -> None:
     first = {c.key: c.label for g in part_view(ws, ids, "I.1").groups for c in g.answers}
     again = {c.key: c.label for g in part_view(ws, ids, "I.2").groups for c in g.answers}
     assert first == again and len(set(first.values())) == 9
+
+
+# a: 2 marks, b: 1. The machine read option a in prose: a review verdict proposing all of a.
+PROSE = Part("Q", "Q", "", 3, rubric=(Criterion("a", "a", 2), Criterion("b", "b", 1)))
+PROSE_VERDICTS = (
+    Verdict("a", Status.NEEDS_REVIEW, 1.0, "names the option in prose"),
+    Verdict("b", Status.NOT_MET, 0.0, ""),
+)
+
+
+@pytest.mark.parametrize(
+    "mark, on",
+    [
+        (None, ["a"]),  # no mark yet: the proposal, a review verdict's whole item ticked
+        (ManualMark(adjustment=1.0), ["a"]),  # a plain mark applies no items: the proposal
+        (ManualMark(("b",)), ["b"]),  # the grader's items, whatever was proposed
+        (ManualMark(("a", "b"), -0.5, "slip"), ["a", "b"]),  # all of them
+    ],
+)
+def test_toggles_start_on_for_the_items_of_the_mark_or_the_proposal(
+    mark: ManualMark | None, on: list[str]
+) -> None:
+    grade = PartGrade("s1", "Q", 2.0, PROSE_VERDICTS, True, mark=mark)
+    view = answer_view(PROSE, Answer("s1", "Q", "B"), grade, 0, Identities(anonymous=False))
+    assert [c.criterion.id for c in view.criteria if c.on] == on

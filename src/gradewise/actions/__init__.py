@@ -18,6 +18,7 @@ from gradewise.actions.marks import (
     parse_number,
     plain,
     proposal,
+    proposed_items,
 )
 from gradewise.actions.pieces import Moved, move_piece, move_version, piece_start
 
@@ -39,5 +40,6 @@ __all__ = [
     "piece_start",
     "plain",
     "proposal",
+    "proposed_items",
     "why_given",
 ]

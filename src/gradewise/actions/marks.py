@@ -14,7 +14,7 @@ answer's version is checked, and one call writes all its marks or none (`Store.s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from gradewise.actions.common import (
     why_given,
 )
 from gradewise.errors import BadInput
-from gradewise.model import Criterion, Exam, ManualMark, Part, PartGrade, Status
+from gradewise.model import Criterion, Exam, ManualMark, Part, PartGrade, Status, Verdict
 from gradewise.store import MarkChange
 from gradewise.workspace import Workspace
 
@@ -102,26 +102,46 @@ def accept(
 
 
 def proposal(part: Part, grade: PartGrade) -> ManualMark:
-    """The machine's grade in items: the criteria it found met (one per exclusive group), and
-    an adjustment for the rest (partial credit, clamping) so the score is the one proposed."""
-    verdicts = {v.criterion: v for v in grade.verdicts}
-    items = list(_met(part.criteria, verdicts))
+    """The machine's grade in items (`proposed_items`), and an adjustment for the rest
+    (partial credit, clamping) so the score is the one proposed."""
+    items = proposed_items(part, grade)
     total = sum(c.marks for c in part.criteria if c.id in items)
     adjustment = round(grade.auto_score - total, 6)
-    return ManualMark(tuple(items), adjustment, PROPOSED if adjustment else "")
+    return ManualMark(items, adjustment, PROPOSED if adjustment else "")
 
 
-def _met(criteria: Iterable[Criterion], verdicts: dict[str, Any]) -> Iterable[str]:
+def proposed_items(part: Part, grade: PartGrade) -> tuple[str, ...]:
+    """The criteria the machine proposes whole, in rubric order: met, or a review verdict
+    proposing all of the item (a choice named in prose); one per exclusive group."""
+    verdicts = {v.criterion: v for v in grade.verdicts}
+    return tuple(_whole(part.criteria, verdicts))
+
+
+def _whole(criteria: Iterable[Criterion], verdicts: Mapping[str, Verdict]) -> Iterable[str]:
     groups: set[str] = set()
     for c in criteria:
         verdict = verdicts.get(c.id)
-        if verdict is None or verdict.status is not Status.MET or verdict.fraction not in (0, 1):
+        if verdict is None or not _takes_group(verdict):
             continue
         if c.group is not None:
             if c.group in groups:
                 continue
             groups.add(c.group)
-        yield c.id
+        if _proposes_all(verdict):
+            yield c.id
+
+
+def _takes_group(verdict: Verdict) -> bool:
+    """As scoring counts a group: its first item met, partial or proposing some marks."""
+    if verdict.status is Status.NEEDS_REVIEW:
+        return verdict.fraction > 0
+    return verdict.status in (Status.MET, Status.PARTIAL)
+
+
+def _proposes_all(verdict: Verdict) -> bool:
+    if verdict.status is Status.MET:
+        return verdict.fraction in (0, 1)  # a met verdict with no fraction counts in full
+    return verdict.status is Status.NEEDS_REVIEW and verdict.fraction == 1
 
 
 def plain(score: float | None, *, comment: str = "") -> ManualMark | None:

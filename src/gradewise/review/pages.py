@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from gradewise.actions.common import find_part
+from gradewise.actions.marks import proposed_items
 from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
-from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Status, Verdict
+from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Verdict
 from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
@@ -63,18 +64,11 @@ class CriterionView:
     index: int
     criterion: Criterion
     verdict: Verdict | None
-    applied: bool | None = None  # by a grader's mark (None: no human mark yet)
+    on: bool = False  # applied by the grader's mark; with none, proposed whole by the machine
 
     @property
     def score(self) -> float | None:
         return None if self.verdict is None else self.verdict.fraction * self.criterion.marks
-
-    @property
-    def on(self) -> bool:
-        """Applied by the grader's mark; with none yet, met in the machine's proposal."""
-        if self.applied is not None:
-            return self.applied
-        return self.verdict is not None and self.verdict.status is Status.MET
 
 
 @dataclass(frozen=True)
@@ -310,10 +304,8 @@ def answer_view(
     highlights = _highlights(grade, seen)
     grade = _scrubbed(grade, ids, keep)
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
-    # A plain mark applies no items: the toggles show the machine's proposal then.
-    items = set(grade.mark.items) if grade and grade.mark and grade.mark.items else None
     criteria = tuple(
-        CriterionView(i, c, verdicts.get(c.id), None if items is None else c.id in items)
+        CriterionView(i, c, verdicts.get(c.id), c.id in _toggled(part, grade))
         for i, c in enumerate(part.criteria, 1)
     )
     known = {c.id for c in part.criteria}
@@ -333,6 +325,16 @@ def answer_view(
         gain=gain,
         pages=pages,
     )
+
+
+def _toggled(part: Part, grade: PartGrade | None) -> tuple[str, ...]:
+    """The items a card starts with: the grader's; with none (or a plain mark), the proposal's,
+    so toggling one item keeps the others the machine proposed."""
+    if grade is None:
+        return ()
+    if grade.mark is not None and grade.mark.items:
+        return grade.mark.items
+    return proposed_items(part, grade)
 
 
 def _highlights(grade: PartGrade | None, seen: Scrubbed) -> list[Highlight]:
