@@ -257,6 +257,17 @@ class PartGrade:
 
 
 @dataclass(frozen=True)
+class LibraryComment:
+    """A comment kept for a part, to give answer after answer: its number within the part, the
+    text the student reads, and the marks it carries when applied (None: none)."""
+
+    address: str
+    number: int
+    text: str
+    marks: float | None = None
+
+
+@dataclass(frozen=True)
 class Event:
     """One appended audit event: who changed what, when, from what to what, and why."""
 

@@ -1,5 +1,6 @@
 CREATE TABLE _gradewise_migrations (name TEXT PRIMARY KEY, applied_at TEXT);
 CREATE TABLE answers ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, text TEXT NOT NULL, spans TEXT NOT NULL, flag TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address) );
+CREATE TABLE comments ( address TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, marks REAL, PRIMARY KEY (address, number) );
 CREATE TABLE embeddings ( model TEXT NOT NULL, text_key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_key) ) WITHOUT ROWID;
 CREATE TABLE events ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, kind TEXT NOT NULL, student TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', old TEXT, new TEXT, why TEXT NOT NULL DEFAULT '' );
 CREATE INDEX events_by_answer ON events(student, address);

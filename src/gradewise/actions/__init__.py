@@ -1,4 +1,4 @@
-"""Every human change to a workspace, once: marks, piece moves, rubric edits.
+"""Every human change to a workspace, once: marks, comments, piece moves, rubric edits.
 
 Each action is one function: it checks its input against the exam (a clear BadInput or
 NotFound when refused), checks the version the human saw (ConflictError when someone changed
@@ -7,6 +7,13 @@ re-scores what the change affects. `cli/` and `review/` only parse input, call a
 render what it returns; tests of the rules are written against these functions.
 """
 
+from gradewise.actions.comments import (
+    add_comment,
+    comments,
+    find_comment,
+    give_comment,
+    with_comment,
+)
 from gradewise.actions.common import COMMENT_LIMIT, TEXT_LIMIT, find_part, find_student, why_given
 from gradewise.actions.marks import (
     Marked,
@@ -29,9 +36,13 @@ __all__ = [
     "Moved",
     "Target",
     "accept",
+    "add_comment",
     "check_mark",
+    "comments",
+    "find_comment",
     "find_part",
     "find_student",
+    "give_comment",
     "mark_answers",
     "move_piece",
     "move_version",
@@ -42,4 +53,5 @@ __all__ = [
     "proposal",
     "proposed_items",
     "why_given",
+    "with_comment",
 ]

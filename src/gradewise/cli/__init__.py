@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from gradewise.cli import (
+    comments,
     evaluate,
     exam,
     export,
@@ -54,6 +55,7 @@ cli.add_command(run.results)
 cli.add_command(review.review)
 cli.add_command(grades.grades)
 cli.add_command(rubric.rubric)
+cli.add_command(comments.comments)
 cli.add_command(export.export)
 cli.add_command(judges.judges)
 cli.add_command(evaluate.evaluate_command)

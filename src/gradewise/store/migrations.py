@@ -162,7 +162,29 @@ def m004_marks(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_users, m003_embeddings, m004_marks)
+def m005_comments(db: sqlite3.Connection) -> None:
+    """A library of comments per part, numbered within the part, each with marks it may carry."""
+    _run(
+        db,
+        """
+        CREATE TABLE comments (
+            address TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            marks REAL,
+            PRIMARY KEY (address, number)
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_users,
+    m003_embeddings,
+    m004_marks,
+    m005_comments,
+)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
