@@ -132,7 +132,25 @@ def m003_embeddings(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_users, m003_embeddings)
+def m005_pages(db: sqlite3.Connection) -> None:
+    """The pages of a scanned script: each page's image (a PNG in the workspace's pages/,
+    named by its SHA-256) and why its text could not be read, if it could not."""
+    _run(
+        db,
+        """
+        CREATE TABLE script_pages (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            page INTEGER NOT NULL CHECK (page >= 1),
+            image TEXT NOT NULL,
+            error TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, page)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+# m004 is taken by the actions branch (m004_marks): numbers name migrations, they need no gaps.
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_users, m003_embeddings, m005_pages)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -1,0 +1,157 @@
+"""Pages of a scanned script as images: rendered, upright, and named by their content.
+
+- Every page of a PDF is rendered by PDFium (pypdfium2) at `RENDER_DPI`, vector ink included,
+  so a tablet-written PDF is as readable as a scan. Its text layer is kept as the page's text
+  when the page holds only text (a rule or a box aside); a page with images or handwriting on
+  it (a scan, a tablet's ink, a printed paper written on) is read from its image instead.
+- A photo or scan is turned upright by its EXIF orientation. A page read from its image is
+  then turned upright by Tesseract's orientation detection (OSD) when Tesseract is installed:
+  the same upright image goes to the OCR engine, the vision model and the grader's screen.
+- Pages larger than `MAX_SIDE` pixels (a 40-megapixel photo) are scaled down first: the
+  writing stays legible and a page costs megabytes, not tens of them.
+- A page image is stored as PNG named by its SHA-256 (`PageImage`): the same page added twice
+  is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gradewise import pdf
+from gradewise.errors import ScriptError
+from gradewise.scripts import ocr
+from gradewise.scripts.ingest import read_bytes
+
+PDF_SUFFIXES = (".pdf",)
+RENDER_DPI = 200  # Tesseract reads best from 200-300 DPI; 200 keeps a page near 1 MB
+MAX_SIDE = 3000  # pixels on a page's long side, at most
+_INK_PATHS = 10  # drawn paths on a page, at least, that mean handwriting (a rule or box is fewer)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a scan: its upright image and its text layer (None: read it from the image)."""
+
+    image: Any = field(repr=False, compare=False)  # a PIL image
+    source: str  # "s1.pdf page 2": where errors point
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page image as stored: PNG bytes named by their SHA-256; `error` says why the page's
+    text could not be read (the page is then kept, its text empty)."""
+
+    sha256: str
+    png: bytes = field(repr=False, compare=False)
+    error: str = ""
+
+
+def stored_image(image: Any) -> PageImage:
+    """The PNG of a page image and its content hash."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    png = out.getvalue()
+    return PageImage(hashlib.sha256(png).hexdigest(), png)
+
+
+def render_pages(path: Path) -> list[Page]:
+    """Every page of a PDF or image file, upright, with the PDF's text layer where it is all
+    there is on the page."""
+    data = read_bytes(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return list(_pdf_pages(data, str(path)))
+    frames = list(_images(data, path))
+    many = len(frames) > 1
+    return [
+        Page(upright(frame, where), where)
+        for number, frame in enumerate(frames, 1)
+        for where in [f"{path} page {number}" if many else str(path)]
+    ]
+
+
+def upright(image: Any, source: str) -> Any:
+    """The page scaled to at most MAX_SIDE and turned upright by Tesseract's OSD (as it is,
+    when Tesseract is not installed or cannot tell)."""
+    image = _bounded(image)
+    turn = ocr.rotation(image, source)
+    return image.rotate(-turn, expand=True, fillcolor=_white(image)) if turn else image
+
+
+def _bounded(image: Any) -> Any:
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    longest = max(image.size)
+    if longest <= MAX_SIDE:
+        return image
+    scale = MAX_SIDE / longest
+    return image.resize((round(image.width * scale), round(image.height * scale)))
+
+
+def _white(image: Any) -> Any:
+    return 255 if image.mode == "L" else (255, 255, 255)
+
+
+def _images(data: bytes, path: Path) -> Iterator[Any]:
+    """Each frame of an image file (a multi-page TIFF has several), upright by its EXIF."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = 200_000_000  # a 40-megapixel photo is a page, not an attack
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ScriptError(
+            f"is not a readable image ({type(exc).__name__})",
+            file=str(path),
+            fix="export the scan again as PNG, JPEG or PDF",
+        ) from None
+    for index in range(getattr(image, "n_frames", 1)):
+        image.seek(index)
+        yield ImageOps.exif_transpose(image.copy())
+
+
+def _pdf_pages(data: bytes, source: str) -> Iterator[Page]:
+    import pypdfium2
+
+    reader = pdf.open_pdf(data, source, error=ScriptError, then="add that")
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise ScriptError(
+            f"is not a PDF that can be drawn ({exc})",
+            file=source,
+            fix="open it in a PDF viewer and save or print it to a new PDF",
+        ) from None
+    try:
+        for number, (page, drawn) in enumerate(zip(reader.pages, document, strict=True), 1):
+            where = f"{source} page {number}"
+            image = drawn.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+            if not _has_ink(drawn):  # only text (or nothing): the text layer is all of it
+                yield Page(_bounded(image), where, _page_text(page))
+            else:
+                yield Page(upright(image, where), where)
+    finally:
+        document.close()
+
+
+def _has_ink(page: Any) -> bool:
+    """Whether the page holds drawn paths or images (handwriting, a scan), not only text."""
+    import pypdfium2.raw as pdfium_c
+
+    if next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))), None) is not None:
+        return True
+    paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,))
+    return sum(1 for _ in zip(paths, range(_INK_PATHS), strict=False)) >= _INK_PATHS
+
+
+def _page_text(page: Any) -> str:
+    try:
+        return page.extract_text() or ""
+    except Exception:  # pypdf raises many kinds on odd content streams: treat as no text
+        return ""
