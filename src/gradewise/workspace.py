@@ -63,7 +63,7 @@ class AddReport:
     student: str
     source: str
     status: str
-    error: str = ""
+    error: str = ""  # why it was not stored, or (stored) which pages could not be read
     why: str = ""  # why it was held for a human
 
 
@@ -150,7 +150,8 @@ class Workspace:
             email = roster.email(script.student) if roster else ""
             pages = self._save_pages(found.pages.get(script.source))
             status = self.store.add_script(script, email=email, pages=pages)
-            reports.append(AddReport(script.student, script.source, status))
+            unread = [f"page {n}: {p.error}" for n, p in enumerate(pages or [], 1) if p.error]
+            reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
         reports += [
             AddReport(m.student or m.claimed, m.source, "held for a human", why=m.how)
             for m in found.held

@@ -87,7 +87,7 @@ def add(
     else:
         _summary(reports)
         _roster_listing(found)
-    if any(r.status == "error" for r in reports):
+    if any(r.error for r in reports):
         ctx.exit(1)
 
 
@@ -115,6 +115,8 @@ def _summary(reports: list[AddReport]) -> None:
     for r in reports:
         if r.status == "error":
             click.echo(f"Error: {r.error}", err=True)
+        elif r.error:  # stored, but some pages could not be read
+            click.echo(f"Error: {r.source}: {r.error}", err=True)
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -30,6 +30,7 @@ from gradewise.scripts.ingest import read_bytes
 PDF_SUFFIXES = (".pdf",)
 RENDER_DPI = 200  # Tesseract reads best from 200-300 DPI; 200 keeps a page near 1 MB
 MAX_SIDE = 3000  # pixels on a page's long side, at most
+_MIN_TEXT_LAYER = 20  # characters: fewer, beside drawn paths, means the writing is the ink
 _INK_PATHS = 10  # drawn paths on a page, at least, that mean handwriting (a rule or box is fewer)
 
 
@@ -132,22 +133,25 @@ def _pdf_pages(data: bytes, source: str) -> Iterator[Page]:
         for number, (page, drawn) in enumerate(zip(reader.pages, document, strict=True), 1):
             where = f"{source} page {number}"
             image = drawn.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-            if not _has_ink(drawn):  # only text (or nothing): the text layer is all of it
-                yield Page(_bounded(image), where, _page_text(page))
+            text = _page_text(page)
+            if not _has_ink(drawn, text):  # only text (or nothing): the text layer is all of it
+                yield Page(_bounded(image), where, text)
             else:
                 yield Page(upright(image, where), where)
     finally:
         document.close()
 
 
-def _has_ink(page: Any) -> bool:
-    """Whether the page holds drawn paths or images (handwriting, a scan), not only text."""
+def _has_ink(page: Any, text: str) -> bool:
+    """Whether the page holds images or handwriting, not only text: an image, many drawn
+    paths, or any drawn path on a page with (next to) no text layer."""
     import pypdfium2.raw as pdfium_c
 
     if next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))), None) is not None:
         return True
     paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,))
-    return sum(1 for _ in zip(paths, range(_INK_PATHS), strict=False)) >= _INK_PATHS
+    drawn = sum(1 for _ in zip(paths, range(_INK_PATHS), strict=False))
+    return drawn >= _INK_PATHS or (drawn > 0 and len("".join(text.split())) < _MIN_TEXT_LAYER)
 
 
 def _page_text(page: Any) -> str:
