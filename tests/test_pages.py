@@ -47,7 +47,8 @@ def ink_pdf(path: Path, pages_lines: list[list[str]]) -> Path:
     return path
 
 
-def test_vector_ink_pdf_has_no_text_layer_but_is_read(tmp_path: Path, tesseract: None) -> None:
+@pytest.mark.usefixtures("tesseract")
+def test_vector_ink_pdf_has_no_text_layer_but_is_read(tmp_path: Path) -> None:
     pdf = ink_pdf(tmp_path / "s7.pdf", [PAGE[3:4], PAGE[4:]])
     from pypdf import PdfReader
 
@@ -93,7 +94,8 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     assert page.image.size == (200, 300)
 
 
-def test_upside_down_scan_is_stored_upright(tmp_path: Path, tesseract: None) -> None:
+@pytest.mark.usefixtures("tesseract")
+def test_upside_down_scan_is_stored_upright(tmp_path: Path) -> None:
     path = tmp_path / "s5.png"
     page_image(angle=180).save(path)
     (page,) = render_pages(path)

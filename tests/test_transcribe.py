@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from gradewise.errors import WorkspaceError
 from gradewise.judges.llm_client import CACHE_FILE, Reply
 from gradewise.scripts.transcribe import BLANK_PAGE, Read, _read, load_settings
 from gradewise.workspace import init_workspace, open_workspace
-from test_llm import Endpoint, Served, completion, endpoint  # noqa: F401  (a fixture)
+from test_llm import Endpoint, Served, completion, serving
 from test_pdf_scripts import EXAM
 
 STUDENT, NAME = "s2024017", "Lovelace"
@@ -36,6 +37,12 @@ def handwritten(lines: list[str], header: bool = True) -> Image.Image:
     for row, text in enumerate(lines):
         draw.text((60, 400 + row * 60), text, fill=0, font=font)
     return image
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    with serving() as ep:
+        yield ep
 
 
 def workspace(tmp_path: Path, url: str, **extra: Any) -> Path:
@@ -161,7 +168,7 @@ def test_endpoint_down_stores_nothing_and_says_so(tmp_path: Path, endpoint: Endp
     root = workspace(tmp_path, endpoint.url)
     handwritten(["Q1 b and c"]).save(root / "scripts" / "s1.png")
     handwritten(["Q1 b"]).save(root / "scripts" / "s2.png")
-    endpoint.queue = [Served(status=503)] + replying("Q1 b")
+    endpoint.queue = [Served(status=503), *replying("Q1 b")]
     added = add(root)
     assert added.exit_code == 1 and "HTTP 503" in added.output and "Traceback" not in added.output
     assert "1 added" in added.output  # the rest of the batch goes on
@@ -187,11 +194,11 @@ def test_text_layer_pages_are_not_sent(tmp_path: Path, endpoint: Endpoint, pango
         (
             Reply("k", "", refusal="policy"),
             Read(error="the vision model refused to transcribe the page (policy)"),
-        ),  # noqa: E501  # the endpoint's refusal field
+        ),  # the endpoint's refusal field
         (
             Reply("k", error="HTTP 429 from the endpoint"),
             Read(error="the vision model gave no transcription: HTTP 429 from the endpoint"),
-        ),  # noqa: E501  # no reply
+        ),  # no reply
     ],
 )
 def test_replies(reply: Reply, expected: Read) -> None:
