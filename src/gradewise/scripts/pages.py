@@ -4,9 +4,10 @@
   so a tablet-written PDF is as readable as a scan. Its text layer is kept as the page's text
   when the page holds only text (a rule or a box aside); a page with images or handwriting on
   it (a scan, a tablet's ink, a printed paper written on) is read from its image instead.
-- A photo or scan is turned upright by its EXIF orientation. A page read from its image is
-  then turned upright by Tesseract's orientation detection (OSD) when Tesseract is installed:
-  the same upright image goes to the OCR engine, the vision model and the grader's screen.
+- A photo or scan is turned upright by its EXIF orientation, then by Tesseract's orientation
+  detection (OSD) when Tesseract is installed: the same upright image goes to the OCR engine,
+  the vision model and the grader's screen. Vector ink is upright as drawn (no OSD, which
+  costs most of a page's time).
 - Pages larger than `MAX_SIDE` pixels (a 40-megapixel photo) are scaled down first: the
   writing stays legible and a page costs megabytes, not tens of them.
 - A page image is stored as PNG named by its SHA-256 (`PageImage`): the same page added twice
@@ -131,27 +132,35 @@ def _pdf_pages(data: bytes, source: str) -> Iterator[Page]:
         ) from None
     try:
         for number, (page, drawn) in enumerate(zip(reader.pages, document, strict=True), 1):
-            where = f"{source} page {number}"
-            image = drawn.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-            text = _page_text(page)
-            if not _has_ink(drawn, text):  # only text (or nothing): the text layer is all of it
-                yield Page(_bounded(image), where, text)
-            else:
-                yield Page(upright(image, where), where)
+            yield _pdf_page(page, drawn, f"{source} page {number}")
     finally:
         document.close()
 
 
-def _has_ink(page: Any, text: str) -> bool:
-    """Whether the page holds images or handwriting, not only text: an image, many drawn
-    paths, or any drawn path on a page with (next to) no text layer."""
+def _pdf_page(page: Any, drawn: Any, where: str) -> Page:
+    """A page holding only text keeps its text layer; a scanned page (an image on it) is
+    turned upright; a page written in vector ink is upright as drawn (the PDF's own page
+    rotation is applied by PDFium)."""
+    image = _bounded(drawn.render(scale=RENDER_DPI / 72, grayscale=True).to_pil())
+    text = _page_text(page)
+    kind = _content(drawn, text)
+    if kind == "text":
+        return Page(image, where, text)
+    return Page(upright(image, where) if kind == "scan" else image, where)
+
+
+def _content(page: Any, text: str) -> str:
+    """What is on the page: "scan" (an image), "ink" (many drawn paths, or any drawn path on a
+    page with next to no text layer) or "text" (text, a rule or a box at most)."""
     import pypdfium2.raw as pdfium_c
 
     if next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))), None) is not None:
-        return True
+        return "scan"
     paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,))
     drawn = sum(1 for _ in zip(paths, range(_INK_PATHS), strict=False))
-    return drawn >= _INK_PATHS or (drawn > 0 and len("".join(text.split())) < _MIN_TEXT_LAYER)
+    if drawn >= _INK_PATHS or (drawn > 0 and len("".join(text.split())) < _MIN_TEXT_LAYER):
+        return "ink"
+    return "text"
 
 
 def _page_text(page: Any) -> str:
