@@ -80,6 +80,7 @@ TA_ROUTES = tuple(
         ("POST", "/part/{address}/mark", "address"),
         ("POST", "/part/{address}/undo", "address"),
         ("GET", "/answer/{student}/{address}", "address"),
+        ("GET", "/answer/{student}/{address}/scan", "address"),
         ("POST", "/logout", None),
     )
 )
