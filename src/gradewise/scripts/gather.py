@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradewise.errors import ScriptError
 from gradewise.model import Script
@@ -23,7 +24,9 @@ from gradewise.scripts.ingest import Roster, find_scripts, read_script
 from gradewise.scripts.pages import PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
 from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
-from gradewise.scripts.transcribe import Transcriber
+
+if TYPE_CHECKING:
+    from gradewise.scripts.transcribe import Transcriber
 
 Scanned = tuple[Script, tuple[PageImage, ...]]
 

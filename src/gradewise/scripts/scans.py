@@ -16,6 +16,7 @@ import dataclasses
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradewise.errors import ScriptError
 from gradewise.model import Script
@@ -28,7 +29,9 @@ from gradewise.scripts.ingest import (
     student_from_filename,
 )
 from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, render_pages, stored_image
-from gradewise.scripts.transcribe import Read
+
+if TYPE_CHECKING:
+    from gradewise.scripts.transcribe import Read
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 SCAN_SUFFIXES = PDF_SUFFIXES + IMAGE_SUFFIXES
