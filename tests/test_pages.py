@@ -150,3 +150,24 @@ def test_a_pdf_pdfium_cannot_draw_is_one_line(
     with pytest.raises(pages.ScriptError, match="is not a PDF that can be drawn") as caught:
         read_scan(pdf)
     assert str(pdf) in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "angle, turned",
+    [
+        (0.0, False),  # level: left exactly as scanned
+        (3.0, True),  # fed in crooked by 3°: straightened
+        (-4.5, True),  # the other way
+        (None, False),  # a blank page: no angle stands out
+    ],
+)
+def test_crooked_scans_are_straightened(angle: float | None, turned: bool) -> None:
+    page = Image.new("L", (1240, 1754), 255)
+    if angle is not None:
+        page = page_image(PAGE * 4).rotate(angle, expand=True, fillcolor=255)
+    found = pages.skew(page)
+    if not turned:
+        assert found == 0.0
+        return
+    assert abs(found + angle) <= 0.5  # the rotation that undoes it, within two steps
+    assert abs(pages.skew(page.rotate(found, fillcolor=255))) <= 0.5  # then level
