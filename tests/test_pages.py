@@ -124,6 +124,19 @@ def test_scripts_add_stores_each_page_once_and_show_links_it(tmp_path: Path, pan
     assert "Page images:" in run(cli, ["-w", str(root), "scripts", "show", "s1"]).output
 
 
+def test_a_transcription_replacing_a_scan_drops_its_pages(tmp_path: Path, pango: None) -> None:
+    root = init_workspace(tmp_path / "ws")
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    text_pdf(root / "scripts" / "s1.pdf", ["Q1 tanh and sigmoid", "Q2 [32, 128, 26, 26]"], pango)
+    run = CliRunner().invoke
+    run(cli, ["-w", str(root), "scripts", "add", str(root / "scripts")])
+    assert len(open_store(root / "gradewise.db").pages("s1")) == 2
+    (root / "scripts" / "s1.md").write_text("Q1 b, c\n\nQ2 [32, 128, 26, 26]\n", encoding="utf-8")
+    added = run(cli, ["-w", str(root), "scripts", "add", str(root / "scripts")])
+    assert "1 updated" in added.output
+    assert open_store(root / "gradewise.db").pages("s1") == []  # its pages no longer match
+
+
 def test_text_script_has_no_pages(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
     (root / "exam.yaml").write_text(EXAM, encoding="utf-8")

@@ -156,9 +156,10 @@ class Workspace:
         reports = [AddReport("", source, "error", message) for source, message in found.errors]
         for script in found.scripts:
             email = roster.email(script.student) if roster else ""
-            pages = self._save_pages(found.pages.get(script.source))
+            # A text file has no pages: one replacing a scan (its transcription) drops its images.
+            pages = self._save_pages(found.pages.get(script.source, ()))
             status = self.store.add_script(script, email=email, pages=pages)
-            unread = [f"page {n}: {p.error}" for n, p in enumerate(pages or [], 1) if p.error]
+            unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
             reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
         reports += [
             AddReport(m.student or m.claimed, m.source, "held for a human", why=m.how)
@@ -167,10 +168,8 @@ class Workspace:
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
 
-    def _save_pages(self, images: Sequence[PageImage] | None) -> list[ScriptPage] | None:
+    def _save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
         """Write each page image once (by its hash; a whole file or none), for the store."""
-        if images is None:
-            return None
         for image in images:
             path = self.page_path(image.sha256)
             if not path.is_file():
