@@ -81,6 +81,7 @@ TA_ROUTES = tuple(
         ("POST", "/part/{address}/accept", "address"),
         ("POST", "/part/{address}/undo", "address"),
         ("GET", "/answer/{student}/{address}", "address"),
+        ("GET", "/answer/{student}/{address}/scan", "address"),
         ("POST", "/logout", None),
     )
 )

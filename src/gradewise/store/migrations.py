@@ -178,12 +178,30 @@ def m005_comments(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_pages(db: sqlite3.Connection) -> None:
+    """The pages of a scanned script: each page's image (a PNG in the workspace's pages/,
+    named by its SHA-256) and why its text could not be read, if it could not."""
+    _run(
+        db,
+        """
+        CREATE TABLE script_pages (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            page INTEGER NOT NULL CHECK (page >= 1),
+            image TEXT NOT NULL,
+            error TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, page)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_users,
     m003_embeddings,
     m004_marks,
     m005_comments,
+    m006_pages,
 )
 
 
