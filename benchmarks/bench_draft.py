@@ -58,12 +58,23 @@ def drafted_parts(path: Path) -> dict[str, dict[str, Any]]:
     for number, section in enumerate(tree.get("sections") or [], start=1):
         for question in section.get("questions") or []:
             qid = str(question["id"])
-            for part in question.get("parts") or [question]:
-                address = qid if part is question else f"{qid}.{part['id']}"
-                drafted = {"marks": part.get("marks"), "key": part.get("key")}
+            found = {qid: {"marks": _question_marks(question), "key": question.get("key")}}
+            for part in question.get("parts") or []:
+                found[f"{qid}.{part['id']}"] = {"marks": part.get("marks"), "key": part.get("key")}
+            for address, drafted in found.items():
                 out.setdefault(address, drafted)
                 out[f"S{number}:{address}"] = drafted
     return out
+
+
+def _question_marks(question: dict[str, Any]) -> Any:
+    """A question's marks as drafted: its own, or its parts' added up (None if one has none).
+    A paper that gives marks only to the whole question is compared on this."""
+    parts = question.get("parts") or []
+    if question.get("marks") is not None or not parts:
+        return question.get("marks")
+    marks = [part.get("marks") for part in parts]
+    return None if None in marks else sum(marks)
 
 
 def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
