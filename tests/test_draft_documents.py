@@ -154,6 +154,21 @@ def test_points_macro_the_file_defines_is_expanded(tmp_path: Path) -> None:
     assert "\\pts" not in text and "defined nowhere" not in text
 
 
+def test_inline_code_is_read_verbatim(tmp_path: Path) -> None:
+    # '%' inside \lstinline$..$ is code, not a comment that would leave math mode open
+    path = tmp_path / "cpp.tex"
+    path.write_text(
+        "\\begin{document}\n\\begin{enumerate}\n"
+        "\\item (1 point) Evaluate \\lstinline$int(y) % m$.\n"
+        "\\item (2 points) Evaluate \\verb|x / n|.\n"
+        "\\end{enumerate}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    exam = load_exam_text(render(draft_exam([path])))
+    assert _marks(exam) == {"I.1": 1, "I.2": 2}
+    assert "`int(y) % m`" in exam.part("I.1").prompt
+
+
 def test_latex_without_text_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "empty.tex"
     path.write_text("\\documentclass{exam}\n\\begin{document}\n\\end{document}\n")

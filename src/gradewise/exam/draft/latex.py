@@ -26,7 +26,7 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
     LatexSpecialsNode,
 )
-from pylatexenc.macrospec import EnvironmentSpec, MacroSpec
+from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -98,6 +98,7 @@ _DROP = frozenset(
 _SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}
 _CODE_ENVIRONMENTS = {"verbatim", "lstlisting", "minted", "Verbatim", "alltt"}
 _DEFINES = {"newcommand", "renewcommand", "providecommand", "DeclareMathOperator", "def"}
+_INLINE_CODE = ("verb", "lstinline")
 _EXPAND_MAX = 200  # characters: a points or formatting macro, not a page layout
 _CONDITIONAL = re.compile(r"\\if[a-z]*\b|\\else\b|\\fi\b|#[1-9]#|\\(?:re)?newcommand")
 
@@ -313,6 +314,8 @@ class _Reader:
             self._heading(node, name)
         elif name in ("setcounter", "addtocounter"):
             self._counter(node)
+        elif name in _INLINE_CODE and node.nodeargd is not None:
+            self.out.write(f"`{node.nodeargd.verbatim_text}`", node.pos)
         elif name in ("\\", "newline"):
             self.out.end()
         elif name == "par":
@@ -685,7 +688,11 @@ def _context_db() -> Any:
         db.add_context_category(
             "gradewise-exam",
             prepend=True,
-            macros=[MacroSpec(name, spec) for name, spec in _EXAM_MACROS.items()],
+            macros=[
+                *(MacroSpec(name, spec) for name, spec in _EXAM_MACROS.items()),
+                # listings' inline code is verbatim, like \verb: '%' or '$' inside is code
+                MacroSpec("lstinline", args_parser=VerbatimArgsParser("verb-macro")),
+            ],
             environments=[EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()],
         )
         _CONTEXT = db
