@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
-from pydantic_core import core_schema
 
 CURRENT_VERSION = 1
 
@@ -171,7 +170,7 @@ NOUN_OF_FIELD: dict[str, str] = {
 class _Generator(GenerateJsonSchema):
     """Pydantic's JSON Schema, saying what the loader accepts: ids and texts may be numbers."""
 
-    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+    def str_schema(self, schema: Any) -> JsonSchemaValue:  # pydantic-core's StringSchema
         written = super().str_schema(schema)
         written["type"] = ["string", "number"]
         return written
