@@ -81,6 +81,9 @@ class PartFit:
     held_out_error: float  # mean |blend on the scale − mark| on the held-out marks
     held_out_agreement: float  # share of held-out marks the blend agreed with
     marks: int
+    # Whether the blend's held-out error is below every fixed candidate's by more than its
+    # noise (one standard error of the paired differences); if not, the judge keeps its own.
+    better: bool = True
 
 
 def enough(marks: Sequence[float]) -> bool:
@@ -106,6 +109,7 @@ def fit_part(
     mix = sum(w * c.held_out[:held] for w, c in zip(weights, candidates, strict=True))
     raw = sum(w * c.predicted for w, c in zip(weights, candidates, strict=True))
     mix, raw = np.clip(mix, 0.0, 1.0), np.clip(raw, 0.0, 1.0)
+    better = all(beats(mix, c.held_out[:held], truth) for c in fixed)
     levels = grade_scale(marks)
     thresholds = fit_thresholds(mix, truth, levels)
     snapped_held = snap(mix, levels, thresholds)
@@ -122,7 +126,17 @@ def fit_part(
         held_out_error=float(np.abs(snapped_held - truth).mean()),
         held_out_agreement=float(agree.mean()),
         marks=len(marks),
+        better=better,
     )
+
+
+def beats(mix: np.ndarray, other: np.ndarray, truth: np.ndarray) -> bool:
+    """Whether `mix` misses the marks by less than `other` (squared, paired by mark) by more
+    than one standard error of the differences: few marks rarely show that, many do."""
+    gain = (other - truth) ** 2 - (mix - truth) ** 2
+    if len(gain) < 2:
+        return False
+    return bool(gain.mean() > gain.std(ddof=1) / math.sqrt(len(gain)))
 
 
 # features -----------------------------------------------------------------------------------

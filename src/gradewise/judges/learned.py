@@ -77,6 +77,8 @@ SHOT_CONFIDENCE = ("sureness", "log_marked")
 # part has its own model, the blend's weights, thresholds and confidence on at most PART_HELD_OUT.
 HELD_OUT = 50
 PART_HELD_OUT = 100
+# Confidence when every mark is the same grade: below the part's review threshold by this factor.
+ONE_GRADE_CAP = 0.9
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
 # shrunk toward no shift as if this many more answers had been missed by nothing.
 SHIFT_PRIOR: float | None = 5.0
@@ -193,7 +195,9 @@ class LearnedJudge(SimilarityJudge):
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
             forest = _part.Candidate("forest", held, fractions)
-            return self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            fit = self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            if fit.part is not None and fit.part.better:
+                return fit
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
@@ -203,6 +207,9 @@ class LearnedJudge(SimilarityJudge):
         error = float(np.mean(errors))
         # No surer than the forest proved on this part's marked answers.
         sure = np.minimum(sure, 1.0 - error)
+        if len(np.unique(np.round(marks, 6))) < 2:
+            # Marks of one grade show nothing of what earns another: every answer to review.
+            sure = np.minimum(sure, ONE_GRADE_CAP * item.review_below)
         return ShotFit(curve[0], curve[1], error,
                        dict(zip(answers, fractions.tolist(), strict=True)),
                        dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip

@@ -38,6 +38,8 @@ from gradewise.judges.lexical import (
     word_score,
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
+from gradewise.judges.outlook import Outlook
+from gradewise.judges.outlook import outlook as part_outlook
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.select import cosine_matrix, seeded_order, teach_order
 from gradewise.model import Status
@@ -93,6 +95,10 @@ class SimilarityJudge:
         except Exception:  # no model: any choice is as good, keep it reproducible
             return seeded_order(len(answers), k, rng, marked)
         return teach_order(cosine_matrix(vectors), k, marked)
+
+    def outlook(self, template: JudgeItem, marks: Sequence[Example], waiting: int) -> Outlook:
+        """How much of the part this judge could take over (the `Forecaster` hook)."""
+        return part_outlook(self, template, marks, waiting)
 
     def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
         texts: set[str] = set()
