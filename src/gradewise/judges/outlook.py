@@ -68,13 +68,13 @@ class Outlook:
             return self.note
         if self.now is None:
             return ""
-        now = f"~{self.now:.0%} of the rest at 95% agreement now"
-        basis = f"measured on {self.marks} marks, held out"
+        basis = f"{self.marks} marks, held out"
         if self.more is None or self.then is None:
             flat = "" if self.now >= 1 - GAIN else "; more marks are not projected to raise it soon"
-            return f"could auto-accept {now}{flat} ({basis})"
+            return (f"could auto-accept ~{self.now:.0%} of the rest at 95% agreement now{flat} "
+                    f"(measured on {basis})")  # fmt: skip
         return (f"mark {self.more} more to auto-accept ~{self.then:.0%} of the rest at 95% "
-                f"agreement ({now}; projected from {self.marks} marks, held out)")  # fmt: skip
+                f"agreement (now ~{self.now:.0%}; projected from {basis})")  # fmt: skip
 
 
 def outlook(
