@@ -195,9 +195,7 @@ class LearnedJudge(SimilarityJudge):
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
             forest = _part.Candidate("forest", held, fractions)
-            fit = self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
-            if fit.part is not None and fit.part.better:
-                return fit
+            return self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
