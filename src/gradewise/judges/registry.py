@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from gradewise.model import Status
-from gradewise.plugins import NamedRegistry, plugin_manager
+from gradewise.plugins import JUDGES, NamedRegistry, plugin_manager
 
 if TYPE_CHECKING:
     from gradewise.judges.outlook import Outlook
@@ -112,5 +112,5 @@ class JudgeRegistry(NamedRegistry[Judge]):
 def judges() -> JudgeRegistry:
     """The process-wide judge registry: built-ins and installed plugins."""
     reg = JudgeRegistry()
-    plugin_manager().hook.register_judges(register=reg.register)
+    plugin_manager(builtins=JUDGES).hook.register_judges(register=reg.register)
     return reg
