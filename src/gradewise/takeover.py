@@ -13,7 +13,6 @@ from gradewise.judges.registry import Example, Forecaster, JudgeItem
 from gradewise.model import NO_ANSWER_SOURCE, Part, PartGrade
 from gradewise.workspace import Workspace
 
-
 # Not judges: free text left to a human ("none"), the segmenter's "no answer found".
 NOT_JUDGES = ("", "none", NO_ANSWER_SOURCE)
 
