@@ -3,6 +3,7 @@ held out, and never projected past what they support."""
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from pathlib import Path
@@ -18,6 +19,7 @@ from gradewise.judges.registry import Example, Forecaster, JudgeItem
 from gradewise.review.pages import queue_view
 from gradewise.workspace import init_workspace, open_workspace
 from test_part import QUESTION, REFERENCE, synthetic_part
+from test_review_app import client_for
 
 JUDGE = LearnedJudge()
 TEMPLATE = JudgeItem(QUESTION, REFERENCE, "", max_marks=3, group="II.1.a")
@@ -164,5 +166,8 @@ def test_review_list_and_the_queue_page_say_what_more_marks_would_buy(tmp_path: 
     assert "at 95% agreement" in line and "24 marks, held out" in line
     rows = json.loads(run(cli, ["-w", str(root), "review", "list", "--json"]).output)
     assert rows and all(r["outlook"] == line.removeprefix("I.1: ") for r in rows)
-    [part] = queue_view(open_workspace(root)).parts
+    ws = open_workspace(root)
+    [part] = queue_view(ws).parts
     assert part.outlook == line.removeprefix("I.1: ")
+    with client_for(ws) as client:
+        assert f'<p class="outlook">{line}</p>' in html.unescape(client.get("/").text)
