@@ -54,6 +54,7 @@ from gradewise.judges.similarity import (
     _target,
     features,
     fit_group,
+    one_grade_cap,
 )
 
 # The similarity judge's five, then alignment features (see `rich_features`).
@@ -77,8 +78,6 @@ SHOT_CONFIDENCE = ("sureness", "log_marked")
 # part has its own model, the blend's weights, thresholds and confidence on at most PART_HELD_OUT.
 HELD_OUT = 50
 PART_HELD_OUT = 100
-# Confidence when every mark is the same grade: below the part's review threshold by this factor.
-ONE_GRADE_CAP = 0.9
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
 # shrunk toward no shift as if this many more answers had been missed by nothing.
 SHIFT_PRIOR: float | None = 5.0
@@ -205,9 +204,7 @@ class LearnedJudge(SimilarityJudge):
         error = float(np.mean(errors))
         # No surer than the forest proved on this part's marked answers.
         sure = np.minimum(sure, 1.0 - error)
-        if len(np.unique(np.round(marks, 6))) < 2:
-            # Marks of one grade show nothing of what earns another: every answer to review.
-            sure = np.minimum(sure, ONE_GRADE_CAP * item.review_below)
+        sure = np.minimum(sure, one_grade_cap(item))
         return ShotFit(curve[0], curve[1], error,
                        dict(zip(answers, fractions.tolist(), strict=True)),
                        dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip
