@@ -95,7 +95,7 @@ def test_fraction_is_stacked(page: Any) -> None:
     )
     [result] = results(FRACTION, [grade], [Script("s1", "Ada", "", "")])
     answers = [Answer("s1", "I.1", "so $\\frac{a+b}{2}$ is the mean")]
-    fb = feedback.build(FRACTION, result, [grade], answers, {})
+    fb = feedback.build(FRACTION, result, [grade], answers)
     page.set_content(feedback.render(fb))
     num, den = page.evaluate(
         """(() => { const f = document.querySelector('mfrac');
@@ -112,7 +112,7 @@ def test_print_page_formulas_are_valid_images(page: Any) -> None:
     )
     [result] = results(FRACTION, [grade], [Script("s1", "Ada", "", "")])
     text = "so $\\frac{a+b}{2}$ is the mean, and $\\sigma(z)^2 \\le 1$"
-    fb = feedback.build(FRACTION, result, [grade], [Answer("s1", "I.1", text)], {})
+    fb = feedback.build(FRACTION, result, [grade], [Answer("s1", "I.1", text)])
     page.set_content(feedback.print_page(fb))
     sizes = page.evaluate(
         "[...document.querySelectorAll('img.formula')].map(i => [i.complete, i.naturalWidth])"

@@ -11,6 +11,7 @@ folder (`GRADEWISE_SCREENSHOTS` to keep them).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,7 +72,12 @@ def test_grade_a_part_with_the_keyboard(
     expect(card.locator("b.manual-score")).to_have_text("—")
     assert manual(example, student) == before
     events = [e for e in open_workspace(example).store.events(student, PART) if e.who == "ta1"]
-    assert [e.new for e in events] == [f"{score:g}", None]  # both audited, by who marked
+    ids = ["grad", "w1", "w2", "w3"]
+    items = [ids[int(i) - 1] for i in sorted(now_on)]  # the items on, in rubric order
+    assert [e.new for e in events] == [
+        json.dumps({"items": items} if items else {"adjustment": 0}),
+        None,
+    ]
 
     page.keyboard.press("?")
     assert page.locator("#help").is_visible()
@@ -140,4 +146,43 @@ def test_move_a_span_on_the_student_page(
     assert ws.store.overrides(student) == {start: "II.7.c"}
     assert any(e.kind == "segment.assign" and e.who == "ta1" for e in ws.store.events(student))
     page.screenshot(path=str(_shots(tmp_path) / "review-student-moved.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_mark_by_item_keys_then_an_item_change_moves_the_hand_marks(
+    example: Path, server: str, page: Any, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + f"part/{PART}")
+    applied: dict[str, list[str]] = {}
+    for _ in range(3):  # three answers, marked with item keys only
+        student = str(page.locator("article[data-answer].current").get_attribute("data-answer"))
+        card = page.locator(f'article[data-answer="{student}"]')
+        page.keyboard.press("2")  # w1, on or off
+        page.keyboard.press("3")  # w2, on or off
+        on = card.locator('button.criterion[aria-pressed="true"]')
+        applied[student] = [
+            str(on.nth(i).get_attribute("data-criterion")) for i in range(on.count())
+        ]
+        page.keyboard.press("Enter")
+        expect(card.locator(".state")).to_have_text("marked")
+    marks = {g.student: g.mark for g in open_workspace(example).grades(address=PART)}
+    assert {s: list(marks[s].items) for s in applied} == applied  # type: ignore[union-attr]
+
+    page.locator("#rubric-editor > summary").click()
+    page.locator('tr.rubric-row[data-criterion="w1"] input.rubric-marks').fill("2")
+    page.locator("#rubric-why").fill("the first step is worth more")
+    page.locator("#rubric-preview").click()
+    expect(page.locator("#rubric-impact")).to_contain_text("hand-marked")
+    page.locator("#rubric-save").click()
+    expect(page.locator("#status")).to_contain_text("Saved.")
+    part = open_workspace(example).exam.part(PART)
+    worth = {c.id: c.marks for c in part.rubric}
+    for student, items in applied.items():
+        total = min(part.marks, sum(worth[i] for i in items))
+        assert manual(example, student) == total  # hand marks follow the item's new marks
+        card = page.locator(f'article[data-answer="{student}"]')
+        expect(card.locator("b.manual-score")).to_have_text(f"{total:g}")
+    page.screenshot(path=str(_shots(tmp_path) / "review-items-moved.png"), full_page=True)
     assert not errors, errors

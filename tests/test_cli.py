@@ -125,6 +125,27 @@ def test_lowering_a_part_below_a_hand_mark_is_said(ws: Path) -> None:
             "not a number",
         ),  # marks not a number
         (("grades", "set", "s001", "I.1", "9", "--why", "x"), "outside 0..2"),  # marks out of range
+        (("grades", "set", "s001", "I.1", "--items", "zz", "--why", "x"), "'zz' is not an item"),
+        (
+            ("grades", "set", "s001", "I.1", "--items", "key", "--adjust", "lots", "--why", "x"),
+            "--adjust 'lots' is not a number",
+        ),  # an adjustment that is no number
+        (("grades", "set", "s001", "I.1", "1", "--why", " "), "the why is empty"),  # empty why
+        (("grades", "set", "s001", "I.1", "--why", "x"), "give one of MARKS"),  # no mark at all
+        (
+            ("grades", "set", "s001", "I.1", "1", "--items", "key", "--why", "x"),
+            "give one of MARKS",
+        ),  # two marks at once
+        (("grades", "set", "s001", "I.1", "1", "--adjust", "1", "--why", "x"), "with --items"),
+        (
+            ("grades", "set", "s001", "I.1", "1", "--comment", "x" * 5000, "--why", "x"),
+            "over the limit",
+        ),  # a comment far too long
+        (
+            ("grades", "set", "s001", "I.1", "1", "--why", "x", "--expect", "5"),
+            "was changed (version 0, not 5)",
+        ),  # a stale version
+        (("grades", "show", "nobody"), "no script for student"),
         (
             ("scripts", "assign", "s001", "99", "I.2", "--why", "x"),
             "has pieces 1..",
@@ -137,6 +158,21 @@ def test_user_errors_are_one_line(ws: Path, args: tuple[str, ...], message: str)
     assert out.exit_code != 0
     assert message in out.output
     assert "Traceback" not in out.output
+
+
+def test_grades_set_by_items_and_show(ws: Path) -> None:
+    run(ws, "grade")
+    args = ["--adjust", "-0.5", "--reason", "units", "--comment", "see margin", "--why", "look"]
+    out = run(ws, "grades", "set", "s002", "I.2", "--items", "key", *args)
+    assert out.exit_code == 0, out.output
+    assert "s002 I.2: auto → 2.5 (items key; -0.5: units; comment: see margin)" in out.output
+    [row] = json.loads(run(ws, "grades", "show", "s002", "--part", "I.2", "--json").output)
+    assert (row["manual_score"], row["items"], row["adjustment"]) == (2.5, ["key"], -0.5)
+    assert (row["reason"], row["comment"], row["auto_score"]) == ("units", "see margin", 0)
+    out = run(ws, "grades", "set", "s002", "I.2", "--accept", "--why", "machine was right",
+              "--expect", str(row["version"]))  # fmt: skip
+    assert out.exit_code == 0 and "2.5 → 0" in out.output
+    assert "s002" in run(ws, "grades", "show", "s002").output
 
 
 def test_not_a_workspace(tmp_path: Path) -> None:

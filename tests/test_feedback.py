@@ -15,6 +15,7 @@ from gradewise.model import (
     Criterion,
     Exam,
     Key,
+    ManualMark,
     Part,
     PartGrade,
     Question,
@@ -25,7 +26,6 @@ from gradewise.model import (
 )
 from gradewise.reports import feedback, mathml, mathsvg
 from gradewise.scoring import results
-from gradewise.store.db import Event
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,8 @@ GRADES = [
     PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal to the key", "49"),), False),
     PartGrade("s1", "I.2", 2, (v("idea", Status.MET, "cosine 0.91", "the idea", "similarity@2"),
                                v("sign", Status.NOT_MET, "no sign slip")), False),
-    PartGrade("s1", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "free text, no judge"),), True, 1.5),
+    PartGrade("s1", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "free text, no judge"),), True, 1.5,
+              ManualMark(adjustment=1.5, reason="good example, no mechanism")),
     PartGrade("s2", "I.1", 0, (v("key", Status.NOT_MET, "read 14, the key is 49", "14"),), False),
     PartGrade("s2", "I.2", 0, (v("idea", Status.ERROR, "judge failed: OSError()", "", "sim@2"),
                                v("sign", Status.MET, "sign flipped", "-3")), True),
@@ -107,16 +108,10 @@ ANSWERS = [
     Answer("s2", "I.2", "-3 <b>bold</b>"),
     Answer("s2", "I.3", ""),
 ]
-EVENTS = [
-    Event(1, "t", "ta", "grade.set", "s1", "I.3", None, "1", "first try"),
-    Event(2, "t", "ta", "grade.set", "s1", "I.3", "1", "1.5", "good example, no mechanism"),
-    Event(3, "t", "ta", "grade.set", "s2", "I.2", None, "1", "Grace note"),
-    Event(4, "t", "ta", "grade.set", "s2", "I.2", "1", None, "cleared"),
-]
 
 
 def page(student: str) -> str:
-    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS)
     [fb] = [p for p in pages if p.student == student]
     return feedback.render(fb)
 
@@ -171,14 +166,29 @@ def test_page_never_shows(student: str, absent: str) -> None:
 
 
 def test_grader_mark_that_differs_hides_the_automatic_verdicts() -> None:
-    grades = [PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal"),), False, 1.0)]
-    notes = feedback.manual_notes(
-        [Event(1, "t", "ta", "grade.set", "s1", "I.1", None, "1", "rounding")]
-    )
+    mark = ManualMark(adjustment=1.0, reason="rounding")
+    grades = [
+        PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal"),), False, 1.0, mark)
+    ]
     [result] = results(EXAM, grades, SCRIPTS[:1])
-    fb = feedback.build(EXAM, result, grades, ANSWERS, notes)
-    part = fb.sections[0].parts[0][0]
+    part = feedback.build(EXAM, result, grades, ANSWERS).sections[0].parts[0][0]
     assert part.criteria == () and part.note == "rounding" and part.score == 1.0
+
+
+def test_a_mark_by_items_shows_the_items_the_adjustment_and_the_comment() -> None:
+    mark = ManualMark(("idea", "sign"), 0.5, "clear diagram", "Mind the sign in line 2.")
+    grades = [PartGrade("s1", "I.2", 2, GRADES[1].verdicts, False, 1.5, mark)]
+    [result] = results(EXAM, grades, SCRIPTS[:1])
+    fb = feedback.build(EXAM, result, grades, ANSWERS)
+    part = fb.sections[0].parts[1][0]
+    assert [(c.text, c.outcome) for c in part.criteria] == [
+        ("names the idea", "met"),
+        ("deduct: sign error", "deducted"),
+    ]
+    assert (part.adjustment, part.reason, part.comment) == (0.5, "clear diagram", part.comment)
+    html = feedback.render(fb)
+    assert "Adjustment +0.5: clear diagram" in html and "Comment: Mind the sign in line 2." in html
+    assert "cosine" not in html  # the machine's reasons give way to the grader's items
 
 
 @pytest.mark.parametrize(
@@ -193,7 +203,7 @@ def test_blank_answer_says_whether_it_was_decided(
 ) -> None:
     grades = [PartGrade("s2", "I.3", 0, (v("part", status, "", "", "segment"),), pending)]
     [result] = results(EXAM, grades, SCRIPTS[1:])
-    html = feedback.render(feedback.build(EXAM, result, grades, ANSWERS, {}))
+    html = feedback.render(feedback.build(EXAM, result, grades, ANSWERS))
     assert shown in html
     assert ('class="criteria"' in html) == itemised
 
@@ -262,7 +272,7 @@ def test_formula_as_svg(latex: str, drawn: bool) -> None:
 
 
 def test_print_page_has_no_mathml() -> None:
-    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS)
     [fb] = [p for p in pages if p.student == "s1"]
     html = feedback.print_page(fb)
     assert '<img class="formula"' in html and "<math" not in html
@@ -271,7 +281,7 @@ def test_print_page_has_no_mathml() -> None:
 
 @pytest.mark.usefixtures("pango")
 def test_pdf() -> None:
-    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS, EVENTS)
+    pages = feedback.build_all(EXAM, results(EXAM, GRADES, SCRIPTS), GRADES, ANSWERS)
     pdf = feedback.render_pdf(pages[0])
     assert pdf.startswith(b"%PDF-")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

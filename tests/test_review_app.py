@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from gradewise.actions import Target, mark_answers, plain
+from gradewise.model import Answer, Criterion, ManualMark, Part, PartGrade, Status, Verdict
 from gradewise.review import create_app
 from gradewise.review.identity import Identities
-from gradewise.review.pages import part_view, queue_view
-from gradewise.store import open_store
-from gradewise.workspace import DB_FILE, Workspace
+from gradewise.review.pages import answer_view, part_view, queue_view
+from gradewise.store import MarkChange
+from gradewise.workspace import Workspace, open_workspace
 
 WHO = "ta-tester"
 
@@ -76,14 +78,16 @@ def test_queue_progress_counts(ws: Workspace) -> None:
     # answered, 0): decided, nothing is needed from a human.
     assert (view["II.10.a"].answers, view["II.10.a"].in_review) == (9, 3)
     assert view["I.1"].in_review == 0 and view["I.1"].decided == 9
-    ws.store.set_manual("s2024002", "II.10.a", 2, who=WHO, why="test")
+    mark_answers(ws, "II.10.a", [(Target("s2024002"), plain(2))], who=WHO, why="test")
     after = {p.address: p for p in queue_view(ws).parts}["II.10.a"]
     assert (after.in_review, after.manual, after.decided) == (2, 1, 7)
 
 
 def test_queue_says_which_hand_marks_are_capped(client: TestClient, ws: Workspace) -> None:
     # a hand mark above I.1's 2 marks, as when exam.yaml lowers a part's marks after marking
-    ws.store.set_manual("s2024002", "I.1", 3, who=WHO, why="before the exam changed")
+    # (straight into the store: the actions layer refuses a mark above the part's marks)
+    above = MarkChange("s2024002", "I.1", ManualMark(adjustment=3))
+    ws.store.set_marks([above], who=WHO, why="before the exam changed")
     assert {p.address: p for p in queue_view(ws).parts}["I.1"].capped == 1
     page = html.unescape(client.get("/").text)
     assert "I.1: 1 hand mark above the part's 2 marks (capped)" in page
@@ -163,7 +167,12 @@ def test_mark_one_answer_is_stored_and_audited(client: TestClient, ws: Workspace
     assert done["version"] > 0
     assert ws.grades("s2024002", "II.10.a")[0].manual_score == 2.5
     (event,) = ws.store.events("s2024002", "II.10.a")
-    assert (event.who, event.old, event.new, event.why) == (WHO, None, "2.5", "good")
+    assert (event.who, event.old, event.new, event.why) == (
+        WHO,
+        None,
+        '{"adjustment": 2.5}',
+        "good",
+    )
     assert version(client, "II.10.a", "s2024002") == done["version"]
 
 
@@ -199,9 +208,9 @@ def test_stale_version_is_409_and_nothing_is_saved(client: TestClient, ws: Works
 
 def test_change_by_another_grader_is_detected(client: TestClient, ws: Workspace) -> None:
     seen = version(client, "II.10.d", "s2024002")
-    other = open_store(ws.root / DB_FILE)  # another grader, another process, same database
-    other.set_manual("s2024002", "II.10.d", 2, who="ta-other", why="theirs")
-    other.close()
+    other = open_workspace(ws.root)  # another grader, another process, same database
+    mark_answers(other, "II.10.d", [(Target("s2024002"), plain(2))], who="ta-other", why="theirs")
+    other.store.close()
     reply = mark(client, "II.10.d", answers=[{"student": "s2024002", "version": seen}], score=0)
     assert reply.status_code == 409
     assert ws.grades("s2024002", "II.10.d")[0].manual_score == 2  # theirs, not overwritten
@@ -225,6 +234,9 @@ def test_bad_score_is_400(client: TestClient, ws: Workspace, score: Any, says: s
     assert ws.store.events("s2024002", "II.10.a") == []
 
 
+ONE = {"answers": [{"student": "s2024002", "version": 0}]}
+
+
 @pytest.mark.parametrize(
     "payload, status, says",
     [
@@ -239,6 +251,14 @@ def test_bad_score_is_400(client: TestClient, ws: Workspace, score: Any, says: s
             400,
             "named twice",
         ),  # one answer twice in one request
+        ({**ONE, "items": "l1"}, 400, "items: must be a list"),  # items as one string
+        ({**ONE, "items": [1]}, 400, "items[0]: 1 is not text"),  # ids that are no text
+        ({**ONE, "items": ["l1"], "adjust": "x"}, 400, "adjust: 'x' is not a number"),
+        ({**ONE, "items": ["l1"], "reason": 3}, 400, "reason: 3 is not text"),
+        ({**ONE, "items": ["zz"]}, 400, "'zz' is not an item of II.10.a"),  # the action's rule
+        ({**ONE, "score": 1, "comment": ["x"]}, 400, "comment: ['x'] is not text"),
+        (ONE, 400, "send either items or score"),  # no mark at all: nothing is cleared
+        ({**ONE, "score": 1, "adjust": 1}, 400, "adjust and reason go with items"),  # ignored once
     ],
 )
 def test_bad_mark_request(
@@ -246,6 +266,21 @@ def test_bad_mark_request(
 ) -> None:
     reply = client.post("/part/II.10.a/mark", json=payload)
     assert reply.status_code == status and says in reply.json()["error"]
+
+
+def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> None:
+    body = {**ONE, "items": ["l1"], "adjust": "-0.5", "reason": "vague", "comment": "cite it"}
+    (done,) = mark(client, "II.10.a", **body).json()["answers"]
+    assert done["mark"] == {"items": ["l1"], "adjustment": -0.5, "reason": "vague",
+                            "comment": "cite it"}  # fmt: skip
+    assert (done["manual_score"], done["score"], done["old"]) == (1.5, 1.5, None)
+    page = client.get("/part/II.10.a").text
+    assert 'value="cite it"' in page and 'value="vague"' in page  # the card shows the mark
+    again = [{"student": "s2024002", "version": done["version"]}]
+    reply = client.post("/part/II.10.a/accept", json={"answers": again})
+    assert reply.status_code == 200 and reply.json()["message"] == "Accepted: 1 mark"
+    (accepted,) = reply.json()["answers"]
+    assert accepted["old"] == done["mark"] and accepted["score"] == accepted["auto_score"]
 
 
 def test_mark_on_a_bad_part_is_404(client: TestClient) -> None:
@@ -276,46 +311,37 @@ def test_clear_a_manual_mark_with_auto(client: TestClient, ws: Workspace) -> Non
 
 
 def test_undo_restores_each_earlier_mark_in_turn(client: TestClient, ws: Workspace) -> None:
-    # What the page's undo stack does: mark 1, mark 2, undo (back to 1), undo (back to auto).
+    # What the page's undo stack does: mark 1, mark by items, undo (back to 1), undo (to auto);
+    # each undo sends back the `old` mark its reply gave.
     one = mark(client, "I.2", answers=[{"student": "s2024001", "version": 0}], score=1).json()
+    seen = one["answers"][0]["version"]
     two = mark(
-        client,
-        "I.2",
-        answers=[{"student": "s2024001", "version": one["answers"][0]["version"]}],
-        score=2,
+        client, "I.2", answers=[{"student": "s2024001", "version": seen}], items=["key"]
     ).json()
-    back = client.post(
-        "/part/I.2/undo",
-        json={
-            "answers": [
-                {"student": "s2024001", "version": two["answers"][0]["version"], "score": 1}
-            ]
-        },
-    )
+    assert two["answers"][0]["old"] == {"items": [], "adjustment": 1, "reason": "", "comment": ""}
+
+    def undo(reply: dict[str, Any]) -> Any:
+        (a,) = reply["answers"]
+        body = {"answers": [{"student": a["student"], "version": a["version"], "mark": a["old"]}]}
+        return client.post("/part/I.2/undo", json=body)
+
+    back = undo(two)
     assert back.status_code == 200 and back.json()["answers"][0]["manual_score"] == 1
-    again = client.post(
-        "/part/I.2/undo",
-        json={
-            "answers": [
-                {
-                    "student": "s2024001",
-                    "version": back.json()["answers"][0]["version"],
-                    "score": None,
-                }
-            ]
-        },
-    )
+    again = undo(back.json() | {"answers": [back.json()["answers"][0] | {"old": None}]})
     assert again.status_code == 200 and again.json()["message"] == "Undone: 1 mark"
     assert ws.grades("s2024001", "I.2")[0].manual_score is None
     events = ws.store.events("s2024001", "I.2")
-    assert [(e.old, e.new) for e in events] == [(None, "1"), ("1", "2"), ("2", "1"), ("1", None)]
+    one_mark, by_key = '{"adjustment": 1}', '{"items": ["key"]}'
+    assert [(e.old, e.new) for e in events] == [
+        (None, one_mark), (one_mark, by_key), (by_key, one_mark), (one_mark, None)
+    ]  # fmt: skip
     assert events[-1].why == "undone on the review page"
 
 
 def test_undo_with_a_stale_version_is_409(client: TestClient, ws: Workspace) -> None:
     mark(client, "I.2", answers=[{"student": "s2024002", "version": 0}], score=1)
     reply = client.post(
-        "/part/I.2/undo", json={"answers": [{"student": "s2024002", "version": 0, "score": None}]}
+        "/part/I.2/undo", json={"answers": [{"student": "s2024002", "version": 0, "mark": None}]}
     )
     assert reply.status_code == 409
     assert ws.grades("s2024002", "I.2")[0].manual_score == 1
@@ -344,8 +370,8 @@ def test_history_lists_every_event(client: TestClient) -> None:
     assert "first look" in page.text and "second look" in page.text and WHO in page.text
     events = client.get("/answer/s2024003/II.10.a", headers={"accept": "application/json"})
     assert [(e["old"], e["new"], e["who"]) for e in events.json()["events"]] == [
-        (None, "1", WHO),
-        ("1", "2", WHO),
+        (None, '{"adjustment": 1}', WHO),
+        ('{"adjustment": 1}', '{"adjustment": 2}', WHO),
     ]
 
 
@@ -407,3 +433,28 @@ def test_pseudonyms_stay_the_same_within_a_run(ws: Workspace) -> None:
     first = {c.key: c.label for g in part_view(ws, ids, "I.1").groups for c in g.answers}
     again = {c.key: c.label for g in part_view(ws, ids, "I.2").groups for c in g.answers}
     assert first == again and len(set(first.values())) == 9
+
+
+# a: 2 marks, b: 1. The machine read option a in prose: a review verdict proposing all of a.
+PROSE = Part("Q", "Q", "", 3, rubric=(Criterion("a", "a", 2), Criterion("b", "b", 1)))
+PROSE_VERDICTS = (
+    Verdict("a", Status.NEEDS_REVIEW, 1.0, "names the option in prose"),
+    Verdict("b", Status.NOT_MET, 0.0, ""),
+)
+
+
+@pytest.mark.parametrize(
+    "mark, on",
+    [
+        (None, ["a"]),  # no mark yet: the proposal, a review verdict's whole item ticked
+        (ManualMark(adjustment=1.0), ["a"]),  # a plain mark applies no items: the proposal
+        (ManualMark(("b",)), ["b"]),  # the grader's items, whatever was proposed
+        (ManualMark(("a", "b"), -0.5, "slip"), ["a", "b"]),  # all of them
+    ],
+)
+def test_toggles_start_on_for_the_items_of_the_mark_or_the_proposal(
+    mark: ManualMark | None, on: list[str]
+) -> None:
+    grade = PartGrade("s1", "Q", 2.0, PROSE_VERDICTS, True, mark=mark)
+    view = answer_view(PROSE, Answer("s1", "Q", "B"), grade, 0, Identities(anonymous=False))
+    assert [c.criterion.id for c in view.criteria if c.on] == on

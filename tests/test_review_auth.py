@@ -443,7 +443,7 @@ def test_a_ta_marks_an_assigned_part_audited_with_their_name(
     reply = mark(client, TA_PART, token, student=keys[0])
     assert reply.status_code == 200, reply.text
     (event,) = [e for e in ws.store.events(address=TA_PART)]
-    assert event.who == "bo" and event.new == "1"
+    assert event.who == "bo" and event.new == '{"adjustment": 1}'
 
 
 @pytest.mark.parametrize("action", ["mark", "undo"])
@@ -518,7 +518,7 @@ def test_an_instructor_may_do_everything(client: TestClient, ws: Workspace) -> N
     done = mark(client, OTHER_PART, token, student="s2024001")
     assert done.status_code == 200
     version = done.json()["answers"][0]["version"]
-    body = {"answers": [{"student": "s2024001", "version": version, "score": None}]}
+    body = {"answers": [{"student": "s2024001", "version": version, "mark": None}]}
     undo = client.post(f"/part/{OTHER_PART}/undo", json=body, headers={"x-csrf-token": token})
     assert undo.status_code == 200
     assert [e.who for e in ws.store.events("s2024001", OTHER_PART)] == ["ada", "ada"]
@@ -739,7 +739,7 @@ def test_a_ta_logs_in_marks_and_logs_out_in_a_browser(
     key = str(card.get_attribute("data-answer"))
     assert key.startswith("anon-")  # a TA grades anonymously
     page.keyboard.press("Enter")  # the script sends the page's CSRF token with the mark
-    page.locator("#status").filter(has_text="Saved: 1 mark").wait_for()
+    page.locator("#status").filter(has_text="Accepted: 1 mark").wait_for()  # the proposal
     events = open_workspace(root).store.events(address=TA_PART)
     assert [e.who for e in events] == ["bo"]
     page.click("#logout button")

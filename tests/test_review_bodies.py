@@ -38,6 +38,8 @@ BIG = int("9" * 401)  # too large for a float (OverflowError) and for SQLite's i
 URLS = {
     "mark": "/part/II.10.a/mark",
     "undo": "/part/II.10.a/undo",
+    "accept": "/part/II.10.a/accept",
+    "items": f"/part/{RUBRIC_PART}/mark",
     "preview": f"/part/{RUBRIC_PART}/rubric/preview",
     "rubric": f"/part/{RUBRIC_PART}/rubric",
     "move": f"/student/{STUDENT}/move",
@@ -50,10 +52,13 @@ def routes(ws: Workspace) -> dict[str, tuple[str, dict[str, Any]]]:
     piece = next(p for p in ws.segmentation(STUDENT).pieces if p.address == "II.7.b").start
     change = {"op": "edit", "criterion": "w3", "marks": 1}
     mark = {"answers": [{"student": STUDENT, "version": 0}], "score": 1}
-    undo = {"answers": [{"student": OTHER, "version": 0, "score": None}]}
+    undo = {"answers": [{"student": OTHER, "version": 0, "mark": None}]}
+    items = {"answers": [{"student": STUDENT, "version": 0}], "items": ["grad"], "why": "x"}
     bodies = {
         "mark": mark,
         "undo": undo,
+        "accept": {"answers": [{"student": "s2024002", "version": 0}]},
+        "items": {**items, "adjust": -0.5, "reason": "sign slip", "comment": "see w2"},
         "preview": {"version": version, "change": change},
         "rubric": {"version": version, "change": change, "why": "x"},
         "move": {"piece": piece, "part": "II.7.c", "version": 0},
@@ -97,7 +102,7 @@ ANY_ROUTE = [
 BAD_FIELDS = [
     ("mark", ("score",), BIG, "score"),  # 401 digits: OverflowError in float()
     ("mark", ("score",), -BIG, "score"),  # and negative
-    ("mark", ("score",), "1" * 400, "outside"),  # as text: infinity, out of range
+    ("mark", ("score",), "1" * 400, "not a number"),  # as text: infinity
     ("mark", ("answers", 0, "version"), BIG, "version"),  # too large for SQLite
     ("mark", ("answers", 0, "version"), -1, "version"),  # negative
     ("mark", ("answers", 0, "version"), 1.5, "version"),  # not whole
@@ -107,8 +112,25 @@ BAD_FIELDS = [
     ("mark", ("answers",), [[STUDENT, 0]], "answers"),  # lists, not objects
     ("mark", ("why",), ["w"], "why"),  # not text
     ("mark", ("why",), "\ud800", "why: the text is not valid UTF-8"),  # a lone surrogate
-    ("undo", ("answers", 0, "score"), BIG, "score"),  # 401 digits
-    ("undo", ("answers", 0, "score"), {"x": 1}, "score"),  # an object
+    ("mark", ("items",), ["grad"], "either items or score"),  # items and a score
+    ("mark", ("reason",), "r", "adjust and reason go with items"),  # a reason for no items
+    ("items", ("items",), "grad", "items"),  # text, not a list
+    ("items", ("items",), [1], "items[0]"),  # not text
+    ("items", ("items",), ["\ud800"], "UTF-8"),  # a lone surrogate
+    ("items", ("adjust",), BIG, "adjust"),  # 401 digits
+    ("items", ("adjust",), [1], "adjust"),  # a list
+    ("items", ("adjust",), "1e400", "not a number"),  # infinity, as text
+    ("items", ("reason",), 3, "reason"),  # not text
+    ("items", ("comment",), {"c": 1}, "comment"),  # not text
+    ("items", ("items",), ["nope"], "not an item"),  # no criterion of the part
+    ("items", ("adjust",), 99, "more than"),  # beyond the part's marks
+    ("undo", ("answers", 0, "mark"), 3, "mark"),  # a number, not a mark object
+    ("undo", ("answers", 0, "mark"), {"items": [], "x": 1}, "unknown field"),  # an unknown field
+    ("undo", ("answers", 0, "mark"), {"adjustment": BIG}, "adjustment"),  # 401 digits
+    ("undo", ("answers", 0, "score"), 1, "unknown field"),  # the old form: a mark now
+    ("accept", ("answers",), [], "answers"),  # no answers
+    ("accept", ("score",), 2, "unknown field"),  # accept takes no mark
+    ("accept", ("answers", 0, "version"), "1", "version"),  # a number as text
     ("undo", ("answers", 0, "student"), "s\udfff", "UTF-8"),  # a lone surrogate
     ("preview", ("change", "marks"), BIG, "marks"),  # 401 digits
     ("preview", ("change", "marks"), -BIG, "marks"),  # and negative
@@ -267,9 +289,17 @@ TEXTS = mostly(st.text(max_size=30))
 WHY = st.fixed_dictionaries({}, optional={"why": TEXTS})
 
 
+MARKS = mostly(
+    st.none()
+    | st.fixed_dictionaries(
+        {}, optional={"items": mostly(st.lists(TEXTS, max_size=2)), "adjustment": SCORES}
+    )
+)
+
+
 def answers(*, score: bool) -> st.SearchStrategy[Any]:
     answer = st.fixed_dictionaries(
-        {"student": STUDENTS, "version": VERSIONS}, optional={"score": SCORES} if score else {}
+        {"student": STUDENTS, "version": VERSIONS}, optional={"mark": MARKS} if score else {}
     )
     return mostly(st.lists(answer, min_size=1, max_size=3))
 
@@ -289,6 +319,13 @@ def shaped(route: str, version: str, pieces: list[int]) -> st.SearchStrategy[dic
     fields = {
         "mark": {"answers": answers(score=False), "score": SCORES},
         "undo": {"answers": answers(score=True)},
+        "accept": {"answers": answers(score=False)},
+        "items": {
+            "answers": answers(score=False),
+            "items": mostly(st.lists(st.sampled_from(["grad", "w1", "w2", "w3", "x"]))),
+            "adjust": SCORES,
+            "reason": TEXTS,
+        },
         "preview": {"version": mostly(st.just(version), TEXTS), "change": mostly(change)},
         "rubric": {"version": mostly(st.just(version), TEXTS), "change": mostly(change)},
         "move": {
@@ -324,6 +361,6 @@ def test_fuzz_every_route(fuzzed: Served, route: str, data: st.DataObject) -> No
     if route == "rubric" and reply.status_code == 200:
         vars(ws).pop("exam", None)  # read exam.yaml again: the rubric changed
     marks = {p.address: p.marks for p in ws.exam.parts()}
-    for grade in ws.store.grades():
+    for grade in ws.grades():
         for score in (grade.manual_score, grade.auto_score):
             assert score is None or 0 <= score <= marks[grade.address]

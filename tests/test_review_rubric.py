@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -98,6 +99,36 @@ def test_edits_are_written_as_an_author_would(change: RubricChange, check: str) 
     done = edit_rubric(FLOW, "I.1", change, source="exam.yaml")
     assert check in done.text
     assert load_exam_text(done.text) == done.exam
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        RubricChange("edit", "a", marks=2),  # marks of the item before one split over lines
+        RubricChange("edit", "a", text="the first idea"),  # its text
+        RubricChange("add", "c", text="units", marks=1),  # a new item after the split one
+        RubricChange("delete", "a"),  # the item before it, gone
+    ],
+)
+def test_other_lines_stay_as_written(change: RubricChange) -> None:
+    # ruamel alone joins the split item onto one line; only the changed item's lines may move.
+    done = edit_rubric(FLOW, "I.1", change, source="exam.yaml")
+    kept = [line for line in FLOW.splitlines() if "id: a" not in line]
+    assert [
+        line for line in done.text.splitlines() if "id: a" not in line and "id: c" not in line
+    ] == kept
+
+
+def test_the_example_exam_changes_one_item_only() -> None:
+
+    from gradewise.workspace import STARTER_EXAM  # noqa: F401 - the example ships in the package
+
+    text = (resources.files("gradewise") / "example" / "exam.yaml").read_text(encoding="utf-8")
+    done = edit_rubric(text, "II.7.a", RubricChange("edit", "w3", marks=1), source="exam.yaml")
+    before, after = text.splitlines(), done.text.splitlines()
+    gone = [line for line in before if line not in after]
+    assert len(after) == len(before) - 1 and len(gone) == 2  # w3's two lines, now one
+    assert all("w3" in line or "1.464" in line for line in gone)
 
 
 def test_delete_removes_the_item_only() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from gradewise.actions import Target, mark_answers, plain
 from gradewise.model import Criterion, Key, Part, PartGrade, Status, Verdict
 from gradewise.review import triage
 from gradewise.review.pages import queue_view
@@ -132,7 +133,7 @@ def test_status_filter(client: TestClient, ws: Workspace) -> None:
     assert set(shown(client, "II.10.a", status="review")) == waiting
     decided = set(shown(client, "II.10.a", status="decided"))
     assert decided and not decided & waiting
-    ws.store.set_manual(sorted(waiting)[0], "II.10.a", 1, who="t", why="t")
+    mark_answers(ws, "II.10.a", [(Target(sorted(waiting)[0]), plain(1))], who="t", why="t")
     assert set(shown(client, "II.10.a", status="marked")) == {sorted(waiting)[0]}
 
 

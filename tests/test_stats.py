@@ -12,6 +12,7 @@ import math
 import pytest
 
 from gradewise.model import (
+    Event,
     Exam,
     Key,
     Part,
@@ -25,7 +26,6 @@ from gradewise.model import (
 )
 from gradewise.reports import stats
 from gradewise.scoring import results
-from gradewise.store.db import Event
 
 KEY = Key("numeric", {"value": 1})
 EXAM = Exam(

@@ -8,8 +8,19 @@ from pathlib import Path
 import pytest
 
 from gradewise.errors import ConflictError, WorkspaceError
-from gradewise.model import Answer, PartGrade, Script, Status, Verdict
-from gradewise.store import ManualMark, migrations, open_store
+from gradewise.model import (
+    Answer,
+    Exam,
+    ManualMark,
+    Part,
+    PartGrade,
+    Question,
+    Script,
+    Section,
+    Status,
+    Verdict,
+)
+from gradewise.store import MarkChange, migrations, open_store
 
 GOLDEN_SCHEMA = Path(__file__).parent / "golden" / "schema.sql"
 
@@ -137,22 +148,30 @@ def test_script_text_stored_unchanged(tmp_path: Path) -> None:
     assert store.script("s1").text == text  # type: ignore[union-attr]
 
 
-def test_manual_score_separate_from_auto_and_audited(tmp_path: Path) -> None:
+EXAM = Exam("t", "T", (Section("I", "I", (Question("1", "", (Part("I.1", "1", "", 2.0),)),)),))
+
+
+def _mark(student: str, adjustment: float, expect: int | None = None) -> MarkChange:
+    return MarkChange(student, "I.1", ManualMark(adjustment=adjustment), expect)
+
+
+def test_manual_mark_separate_from_auto_and_audited(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g.db")
     store.add_script(Script("s1", "", "s1.md", "x"))
     v = Verdict("key", Status.NOT_MET, 0.0, "read 3", "3", (0, 1), 1.0, "numeric@1#abc")
     store.save_grades([(PartGrade("s1", "I.1", 0.0, (v,), False), "h1")])
-    assert store.set_manual("s1", "I.1", 2.0, who="ta1", why="method right") is None
-    assert store.set_manual("s1", "I.1", 1.5, who="ta2", why="second look") == 2.0
-    # Re-grading writes the auto score and leaves the manual one alone.
+    assert store.set_marks([_mark("s1", 2.0)], who="ta1", why="method right") == [None]
+    old = store.set_marks([_mark("s1", 1.5)], who="ta2", why="second look")
+    assert old == [ManualMark(adjustment=2.0)]
+    # Re-grading writes the auto score and leaves the human mark alone.
     store.save_grades([(PartGrade("s1", "I.1", 0.5, (v,), False), "h2")])
-    [grade] = store.grades("s1")
+    [grade] = store.grades("s1", exam=EXAM)
     assert (grade.auto_score, grade.manual_score, grade.score) == (0.5, 1.5, 1.5)
-    assert grade.verdicts == (v,)
+    assert grade.verdicts == (v,) and grade.mark == ManualMark(adjustment=1.5)
     events = store.events("s1")
     assert [(e.who, e.old, e.new, e.why) for e in events] == [
-        ("ta1", None, "2", "method right"),
-        ("ta2", "2", "1.5", "second look"),
+        ("ta1", None, '{"adjustment": 2}', "method right"),
+        ("ta2", '{"adjustment": 2}', '{"adjustment": 1.5}', "second look"),
     ]
 
 
@@ -160,9 +179,9 @@ def test_versions_move_on_every_change(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g.db")
     store.add_script(Script("s1", "", "s1.md", "x"))
     assert store.versions() == {}  # never changed by hand: version 0 for all
-    store.set_manual("s1", "I.1", 1.0, who="ta1", why="a")
+    store.set_marks([_mark("s1", 1.0)], who="ta1", why="a")
     first = store.versions()[("s1", "I.1")]
-    store.set_manual("s1", "I.1", 1.0, who="ta1", why="same mark again")
+    store.set_marks([_mark("s1", 1.0)], who="ta1", why="same mark again")
     assert store.versions("s1", "I.1")[("s1", "I.1")] > first
     assert store.versions(address="I.2") == {}
 
@@ -171,17 +190,17 @@ def test_marks_based_on_a_stale_version_change_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path / "g.db")
     for student in ("s1", "s2"):
         store.add_script(Script(student, "", f"{student}.md", "x"))
-    store.set_manual("s1", "I.1", 1.0, who="ta1", why="first")
+    store.set_marks([_mark("s1", 1.0)], who="ta1", why="first")
     seen = store.versions()[("s1", "I.1")]
-    stale = [ManualMark("s2", "I.1", 2.0, expect=0), ManualMark("s1", "I.1", 2.0, expect=0)]
+    stale = [_mark("s2", 2.0, expect=0), _mark("s1", 2.0, expect=0)]
     with pytest.raises(ConflictError, match=r"s1 I\.1 was changed by ta1") as caught:
-        store.set_manuals(stale, who="ta2", why="group")
+        store.set_marks(stale, who="ta2", why="group")
     assert (caught.value.student, caught.value.address) == ("s1", "I.1")
-    assert store.events("s2") == [] and store.grades("s2") == []  # all or nothing
-    fresh = [ManualMark("s2", "I.1", 2.0, expect=0), ManualMark("s1", "I.1", 2.0, expect=seen)]
-    assert store.set_manuals(fresh, who="ta2", why="group") == [None, 1.0]
+    assert store.events("s2") == [] and store.grades("s2", exam=EXAM) == []  # all or nothing
+    fresh = [_mark("s2", 2.0, expect=0), _mark("s1", 2.0, expect=seen)]
+    assert store.set_marks(fresh, who="ta2", why="group") == [None, ManualMark(adjustment=1.0)]
     with pytest.raises(ConflictError):
-        store.set_manual("s1", "I.1", 0.0, who="ta1", why="late", expect=seen)
+        store.set_marks([_mark("s1", 0.0, expect=seen)], who="ta1", why="late")
 
 
 def test_answers_and_overrides_round_trip(tmp_path: Path) -> None:

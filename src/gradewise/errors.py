@@ -63,3 +63,12 @@ class ConflictError(GradewiseError):
 
 class ReviewError(GradewiseError):
     """The review app cannot start as asked (e.g. an address it may not bind yet)."""
+
+
+class NotFound(GradewiseError):
+    """A change names something that is not there: a part, a student, a piece (HTTP 404)."""
+
+
+class BadInput(GradewiseError):
+    """A change that cannot be made as asked: a score that is no number, an unknown rubric
+    item, an empty why (HTTP 400)."""

@@ -201,8 +201,37 @@ NOT_ANSWERED = "not answered"
 
 
 @dataclass(frozen=True)
+class ManualMark:
+    """A grader's decision on one answer: the rubric items applied, an adjustment with its
+    reason, and a comment to the student.
+
+    Its score is computed from the items' current marks (see `score`), so it follows rubric
+    changes; a plain number is an adjustment with no items.
+    """
+
+    items: tuple[str, ...] = ()
+    adjustment: float = 0.0
+    reason: str = ""
+    comment: str = ""
+
+    def total(self, part: Part) -> float:
+        """The items' current marks plus the adjustment, before clamping (an item no longer
+        in the rubric counts nothing)."""
+        marks = {c.id: c.marks for c in part.criteria}
+        return sum(marks.get(item, 0.0) for item in self.items) + self.adjustment
+
+    def score(self, part: Part) -> float:
+        """The mark's score: `total`, clamped to [0, the part's marks]."""
+        return max(0.0, min(part.marks, self.total(part)))
+
+
+@dataclass(frozen=True)
 class PartGrade:
-    """Auto score from verdicts; a manual score, when set, wins."""
+    """Auto score from verdicts; a human mark, when set, wins.
+
+    `manual_score` is the human mark's score under the exam the grade was read with (None when
+    no human marked the answer).
+    """
 
     student: str
     address: str
@@ -210,6 +239,7 @@ class PartGrade:
     verdicts: tuple[Verdict, ...]
     needs_review: bool
     manual_score: float | None = None
+    mark: ManualMark | None = None
 
     @property
     def score(self) -> float:
@@ -224,6 +254,32 @@ class PartGrade:
     def pending(self) -> bool:
         """Waiting for a human: flagged for review and no manual score yet."""
         return self.needs_review and self.manual_score is None
+
+
+@dataclass(frozen=True)
+class LibraryComment:
+    """A comment kept for a part, to give answer after answer: its number within the part, the
+    text the student reads, and the marks it carries when applied (None: none)."""
+
+    address: str
+    number: int
+    text: str
+    marks: float | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One appended audit event: who changed what, when, from what to what, and why."""
+
+    id: int
+    at: str
+    who: str
+    kind: str
+    student: str
+    address: str
+    old: str | None
+    new: str | None
+    why: str
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,18 @@ class Capped:
 def capped(exam: Exam, grades: Iterable[PartGrade]) -> list[Capped]:
     """The parts, in exam order, where a hand mark is above the part's marks."""
     above: dict[str, list[tuple[str, float]]] = {}
-    marks = {p.address: p.marks for p in exam.parts()}
+    parts = {p.address: p for p in exam.parts()}
     for g in grades:
-        if g.manual_score is not None and g.address in marks and g.manual_score > marks[g.address]:
-            above.setdefault(g.address, []).append((g.student, g.manual_score))
-    return [Capped(a, marks[a], tuple(sorted(above[a]))) for a in marks if a in above]
+        part = parts.get(g.address)
+        total = None if part is None else hand_total(part, g)
+        if part is not None and total is not None and total > part.marks:
+            above.setdefault(g.address, []).append((g.student, total))
+    return [Capped(a, parts[a].marks, tuple(sorted(above[a]))) for a in parts if a in above]
+
+
+def hand_total(part: Part, grade: PartGrade) -> float | None:
+    """A hand mark before clamping: its items' current marks plus its adjustment (None: no
+    hand mark). Above the part's marks, the mark is capped."""
+    if grade.mark is not None:
+        return grade.mark.total(part)
+    return grade.manual_score

@@ -249,7 +249,7 @@ class Workspace:
         previous = self.store.input_hashes()
         if judge is not None:
             by = f"{judge.id}@{judge.version}"
-            for g in self.store.grades():
+            for g in self.store.grades(exam=self.exam):
                 if any(v.status is Status.ERROR and v.produced_by == by for v in g.verdicts):
                     previous.pop((g.student, g.address), None)
         return previous
@@ -266,7 +266,7 @@ class Workspace:
         texts = {(a.student, a.address): a.text for a in self.store.answers()}
         people, parts = self.identities(), {p.address: p for p in self.exam.parts()}
         found: dict[str, list[Example]] = {}
-        for g in self.store.grades():
+        for g in self.store.grades(exam=self.exam):
             text = texts.get((g.student, g.address), "")
             if g.manual_score is not None and text.strip() and marks.get(g.address):
                 who = people.get(g.student) or Identity(g.student)
@@ -278,7 +278,7 @@ class Workspace:
         return {a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()}
 
     def results(self) -> list[Result]:
-        return results(self.exam, self.store.grades(), self.store.scripts())
+        return results(self.exam, self.store.grades(exam=self.exam), self.store.scripts())
 
     def queue(self, part: str | None = None) -> list[PartGrade]:
         """Answers waiting for a human, the highest expected gain first (see gradewise.gain:
@@ -306,7 +306,7 @@ class Workspace:
         self.check_part(part)
         answers = sorted((a for a in self.store.answers(address=part) if a.text.strip()),
                          key=lambda a: a.student)  # fmt: skip
-        done = {g.student for g in self.store.grades(address=part) if g.manual_score is not None}
+        done = {g.student for g in self.grades(address=part) if g.manual_score is not None}
         marked = [i for i, a in enumerate(answers) if a.student in done]
         chosen = self.judge(judge)
         if isinstance(chosen, Selector):
@@ -342,17 +342,17 @@ class Workspace:
         """Every grade, or for one part those of its section: whether a student rightly
         skipped an optional question depends on that section only (one page, one part)."""
         if part is None:
-            return self.store.grades()
+            return self.store.grades(exam=self.exam)
         holds = [s for s in self.exam.sections for q in s.questions for p in q.parts
                  if p.address == part]  # fmt: skip
         section = holds[0] if holds else None
         if section is None:
-            return self.store.grades(address=part)
+            return self.store.grades(address=part, exam=self.exam)
         return [g for q in section.questions for p in q.parts
-                for g in self.store.grades(address=p.address)]  # fmt: skip
+                for g in self.store.grades(address=p.address, exam=self.exam)]  # fmt: skip
 
     def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
-        return self.store.grades(student, address)
+        return self.store.grades(student, address, exam=self.exam)
 
     def check_student(self, student: str) -> None:
         if self.store.script(student) is None:

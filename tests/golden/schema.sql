@@ -1,9 +1,11 @@
 CREATE TABLE _gradewise_migrations (name TEXT PRIMARY KEY, applied_at TEXT);
 CREATE TABLE answers ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, text TEXT NOT NULL, spans TEXT NOT NULL, flag TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address) );
+CREATE TABLE comments ( address TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, marks REAL, PRIMARY KEY (address, number) );
 CREATE TABLE embeddings ( model TEXT NOT NULL, text_key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, text_key) ) WITHOUT ROWID;
 CREATE TABLE events ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, kind TEXT NOT NULL, student TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', old TEXT, new TEXT, why TEXT NOT NULL DEFAULT '' );
 CREATE INDEX events_by_answer ON events(student, address);
-CREATE TABLE grades ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, auto_score REAL NOT NULL, needs_review INTEGER NOT NULL, input_hash TEXT NOT NULL, graded_at TEXT NOT NULL, manual_score REAL, PRIMARY KEY (student, address) );
+CREATE TABLE grades ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, auto_score REAL NOT NULL, needs_review INTEGER NOT NULL, input_hash TEXT NOT NULL, graded_at TEXT NOT NULL, PRIMARY KEY (student, address) );
+CREATE TABLE marks ( student TEXT NOT NULL, address TEXT NOT NULL, items TEXT NOT NULL DEFAULT '[]', adjustment REAL NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '', comment TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address), FOREIGN KEY (student, address) REFERENCES grades(student, address) ON DELETE CASCADE );
 CREATE TABLE scripts ( student TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL, added_at TEXT NOT NULL );
 CREATE TABLE segment_overrides ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, piece_start INTEGER NOT NULL, address TEXT NOT NULL, PRIMARY KEY (student, piece_start) );
 CREATE TABLE user_parts ( name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE, address TEXT NOT NULL, PRIMARY KEY (name, address) );

@@ -21,6 +21,8 @@ COMMANDS = {
     "results": "gradewise.cli.run:results",
     "review": "gradewise.cli.review:review",
     "grades": "gradewise.cli.grades:grades",
+    "rubric": "gradewise.cli.rubric:rubric",
+    "comments": "gradewise.cli.comments:comments",
     "export": "gradewise.cli.export:export",
     "judges": "gradewise.cli.judges:judges",
     "evaluate": "gradewise.cli.evaluate:evaluate_command",

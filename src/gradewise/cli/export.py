@@ -175,7 +175,8 @@ def feedback(
     with --pdf a PDF of each.
 
     Pages hold the student's own answers, marks, criteria met and missed with the evidence,
-    and graders' notes; never grader guidance, other students or model internals.
+    and graders' items, adjustments and comments; never grader guidance, other students or
+    model internals.
 
     Example: gradewise export feedback --pdf -o feedback/
     """
@@ -189,7 +190,7 @@ def feedback(
     results = [r for r in everyone if student is None or r.student == student]
     folder = output or ws.exports / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
-    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers(), ws.store.events())
+    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers())
     for page in pages:
         path = folder / names[page.student]
         path.write_text(fb.render(page), encoding="utf-8")

@@ -1,54 +1,141 @@
-"""`gradewise grades set`: a human's mark, recorded in the audit log."""
+"""`gradewise grades set|show`: a human's mark (rubric items, an adjustment, a comment, or a
+plain number), set through gradewise.actions and recorded in the audit log."""
 
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 import click
 
-from gradewise.cli.common import workspace
-from gradewise.errors import WorkspaceError
+from gradewise import actions
+from gradewise.cli.common import echo_json, fmt, json_option, table, workspace
+from gradewise.errors import BadInput
+from gradewise.model import ManualMark, PartGrade
 
 
 @click.group()
 def grades() -> None:
-    """Set marks by hand (a manual mark wins over the automatic one)."""
+    """Set marks by hand (a human mark wins over the automatic one)."""
 
 
 @grades.command("set")
 @click.argument("student")
 @click.argument("part")
-@click.argument("marks")
+@click.argument("marks", required=False)
+@click.option("--items", help="Rubric items applied, by id: a,b,c ('' for none).")
+@click.option("--adjust", help="Marks added (or, negative, taken) on top of the items.")
+@click.option("--reason", default="", help="Why the adjustment; the student reads it.")
+@click.option("--comment", default="", help="A comment to the student.")
+@click.option("--accept", is_flag=True, help="Take the machine's proposal, as rubric items.")
 @click.option("--why", required=True, help="The reason, kept in the audit log.")
 @click.option("--who", default=getpass.getuser, show_default="your user name", help="Who sets it.")
+@click.option("--expect", type=int, help="The version you saw ('grades show'): refused if moved.")
 @click.pass_context
-def set_(ctx: click.Context, student: str, part: str, marks: str, why: str, who: str) -> None:
-    """Set STUDENT's mark for PART to MARKS ('auto' clears the manual mark).
+def set_(
+    ctx: click.Context,
+    student: str,
+    part: str,
+    marks: str | None,
+    items: str | None,
+    adjust: str | None,
+    reason: str,
+    comment: str,
+    accept: bool,
+    why: str,
+    who: str,
+    expect: int | None,
+) -> None:
+    """Mark STUDENT's answer to PART: by rubric items (--items, with --adjust and --reason),
+    or a plain MARKS ('auto' clears the human mark), or the machine's proposal (--accept).
 
-    Example: gradewise grades set s2024001 II.7.b 3 --why "sign slip only"
+    Example: gradewise grades set s2024001 II.7.a --items grad,w1 --adjust -0.5
+    --reason "sign slip in w2" --comment "check the sign of the gradient" --why "second look"
     """
     ws = workspace(ctx)
-    ws.check_student(student)
-    ws.check_part(part)
-    score = _parse_marks(marks, ws.exam.part(part).marks)
-    old = ws.store.set_manual(student, part, score, who=who, why=why)
-    was = "auto" if old is None else f"{old:g}"
-    now = "auto" if score is None else f"{score:g}"
-    click.echo(f"{student} {part}: {was} → {now} (recorded)")
-
-
-def _parse_marks(text: str, maximum: float) -> float | None:
-    if text.lower() == "auto":
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise WorkspaceError(
-            f"marks {text!r} is not a number", fix="write e.g. 3 or 2.5, or 'auto'"
-        ) from None
-    if not 0 <= value <= maximum:
-        raise WorkspaceError(
-            f"marks {value:g} is outside 0..{maximum:g} for this part",
-            fix=f"give a number between 0 and {maximum:g}",
+    target = actions.Target(student, expect)
+    ways = [marks is not None, items is not None, accept]
+    if sum(ways) != 1:
+        raise BadInput(
+            "give one of MARKS, --items or --accept",
+            fix="e.g. 'grades set S P 3 --why ...' or 'grades set S P --items a,b --why ...'",
         )
-    return value
+    if accept:
+        [done] = actions.accept(ws, part, [target], who=who, why=why)
+    else:
+        mark = _mark(marks, items, adjust, reason, comment)
+        [done] = actions.mark_answers(ws, part, [(target, mark)], who=who, why=why)
+    click.echo(
+        f"{student} {part}: {fmt(done.old_score) or 'auto'} → {describe(done.mark, done.score)}"
+        f" (recorded, version {done.version})"
+    )
+
+
+def _mark(
+    marks: str | None, items: str | None, adjust: str | None, reason: str, comment: str
+) -> ManualMark | None:
+    if items is None:
+        if adjust is not None or reason:
+            raise BadInput(
+                "--adjust and --reason go with --items", fix="add --items, or leave them out"
+            )
+        assert marks is not None
+        if marks.strip().lower() == "auto":
+            return None
+        return actions.plain(actions.parse_number(marks, "marks"), comment=comment)
+    adjustment = 0.0 if adjust is None else actions.parse_number(adjust, "--adjust")
+    return ManualMark(actions.parse_items(items), adjustment, reason, comment)
+
+
+def describe(mark: ManualMark | None, score: float) -> str:
+    """'3 (items a, b; -1: sign slip)' — the score and what makes it."""
+    if mark is None:
+        return f"auto ({score:g})"
+    bits = [f"items {', '.join(mark.items)}"] if mark.items else []
+    if mark.items and mark.adjustment:
+        bits.append(f"{mark.adjustment:+g}: {mark.reason}")
+    if mark.comment:
+        bits.append(f"comment: {mark.comment}")
+    return f"{score:g}" + (f" ({'; '.join(bits)})" if bits else "")
+
+
+@grades.command("show")
+@click.argument("student")
+@click.option("--part", help="Only this part.")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, student: str, part: str | None, as_json: bool) -> None:
+    """Show STUDENT's grades: the automatic score, the human mark and what makes it, and each
+    answer's version (what --expect takes).
+
+    Example: gradewise grades show s2024001 --part II.7.a
+    """
+    ws = workspace(ctx)
+    actions.find_student(ws, student)
+    if part is not None:
+        actions.find_part(ws, part)
+    versions = ws.store.versions(student)
+    rows = [_row(g, versions.get((g.student, g.address), 0)) for g in ws.grades(student, part)]
+    if as_json:
+        echo_json(rows)
+        return
+    table(
+        f"Grades of {student}",
+        ["part", "auto", "mark", "items", "adjust", "reason", "comment", "version"],
+        [[r["part"], r["auto_score"], fmt(r["manual_score"]), ", ".join(r["items"]),
+          r["adjustment"] or "", r["reason"], r["comment"], r["version"]] for r in rows],
+    )  # fmt: skip
+
+
+def _row(grade: PartGrade, version: int) -> dict[str, Any]:
+    mark = grade.mark or ManualMark()
+    return {
+        "part": grade.address,
+        "auto_score": grade.auto_score,
+        "manual_score": grade.manual_score,
+        "items": list(mark.items),
+        "adjustment": mark.adjustment,
+        "reason": mark.reason,
+        "comment": mark.comment,
+        "version": version,
+    }

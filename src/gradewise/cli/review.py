@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from gradewise.review.auth import Access
 
 
+MARK_HINT = "gradewise grades set STUDENT PART --items ID,ID (or MARKS) --why '...'"
+
+
 @click.group()
 def review() -> None:
     """The review queue (answers gradewise could not decide alone) and the grading page."""
@@ -69,7 +72,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
         if sentence:
             click.echo(f"{address}: {sentence}")
     if rows:
-        click.echo("Set a mark with: gradewise grades set STUDENT PART MARKS --why '...'")
+        click.echo(f"Mark with: {MARK_HINT}")
     say_capped(ws, part)
 
 
@@ -97,7 +100,7 @@ def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: boo
     table(f"Mark these next ({part})", ["student", "answer"],
           [[r["student"], _one_line(r["answer"])] for r in rows])  # fmt: skip
     if rows:
-        click.echo("Mark them with: gradewise grades set STUDENT PART MARKS --why '...'")
+        click.echo(f"Mark them with: {MARK_HINT}")
 
 
 def _one_line(text: str, width: int = 90) -> str:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from gradewise import actions
 from gradewise.cli.common import echo_json, json_option, table, workspace
-from gradewise.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from gradewise.scripts.gather import Gathered
@@ -202,20 +202,9 @@ def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, wh
     Example: gradewise scripts assign s2024004 3 II.8.b --why "answer to 8b written under 8a"
     """
     ws = workspace(ctx)
-    ws.check_part(part)
-    pieces = ws.segmentation(student).pieces
-    if not 1 <= piece <= len(pieces):
-        raise WorkspaceError(
-            f"{student} has pieces 1..{len(pieces)}, not {piece}",
-            fix=f"see 'gradewise scripts show {student}'",
-        )
-    chosen = pieces[piece - 1]
-    ws.store.set_override(student, chosen.start, part, old=chosen.address or "", who=who, why=why)
-    ws.segment_all()
-    click.echo(
-        f"{student} piece {piece}: {chosen.address or 'unplaced'} → {part}"
-        " (recorded; run 'gradewise grade')"
-    )
+    start = actions.piece_start(ws, student, piece)
+    moved = actions.move_piece(ws, student, start, part, who=who, why=why)
+    click.echo(f"{student} piece {piece}: {moved.message} (recorded)")
 
 
 def _show_row(row: dict[str, Any], paged: bool) -> list[Any]:

@@ -3,8 +3,12 @@
 An edit changes one criterion of one part in the round-trip tree (ruamel keeps comments, key
 order, quoting and flow style), the tree is written out with the file's own indentation, and
 the result is loaded again with the project's loader: an edit whose result would not load
-raises that loader's ExamError, and the caller writes nothing. Lines are never re-wrapped (a
-wide line width), so only a criterion that was split over lines by hand comes back on one.
+raises that loader's ExamError, and the caller writes nothing.
+
+Only the lines of the changed criterion are taken from that output and spliced into the file:
+every other line stays byte for byte as written (ruamel would join criteria an author split
+over lines, all over the file). The spliced file must load as the same exam as ruamel's whole
+output, or that output is written instead. The changed criterion itself comes back on one line.
 """
 
 from __future__ import annotations
@@ -61,6 +65,11 @@ def edit_rubric(
     tree = yaml.load(text)
     rubric = _rubric(tree, address, source)
     index = _index(rubric, change.criterion)
+    lines = text.splitlines(keepends=True)
+    # The original lines the change replaces, found before it moves the nodes.
+    at = len(rubric) - 1 if index is None else index
+    span = _span(lines, rubric, at)
+    old = span if index is not None else range(span.stop, span.stop)
     if change.op == "add":
         if index is not None:
             raise ExamError(
@@ -82,12 +91,56 @@ def edit_rubric(
     out = io.StringIO()
     yaml.dump(tree, out)
     after = load_exam_text(out.getvalue(), source)
+    new_index = None if change.op == "delete" else (index if index is not None else len(rubric) - 1)
+    written = _spliced(lines, old, _column(lines, span.start), out.getvalue(), address, new_index)
     return Edited(
-        out.getvalue(),
+        written if _loads_as(written, after, source) else out.getvalue(),
         after,
         _criterion(before, address, change.criterion),
         _criterion(after, address, change.criterion),
     )
+
+
+def _span(lines: list[str], rubric: CommentedSeq, index: int) -> range:
+    """The lines of rubric item `index`: its first, and each after it indented deeper."""
+    start = rubric.lc.item(index)[0]
+    dash = _column(lines, start)
+    stop = start + 1
+    while stop < len(lines) and lines[stop].strip() and _column(lines, stop) > dash:
+        stop += 1
+    return range(start, stop)
+
+
+def _column(lines: list[str], line: int) -> int:
+    return len(lines[line]) - len(lines[line].lstrip(" "))
+
+
+def _spliced(
+    lines: list[str], old: range, dash: int, dumped: str, address: str, index: int | None
+) -> str:
+    """The file's lines with `old` replaced by item `index`'s lines of `dumped` (None: by
+    nothing, a deletion), indented as the file's own items are."""
+    new: list[str] = []
+    if index is not None:
+        out = dumped.splitlines(keepends=True)
+        rubric = _rubric(_yaml(dumped).load(dumped), address, "")
+        span = _span(out, rubric, index)
+        shift = dash - _column(out, span.start)
+        new = [
+            (" " * shift + line) if shift >= 0 else line[-shift:]
+            for line in out[span.start : span.stop]
+        ]
+    head = lines[: old.start]
+    if head and not head[-1].endswith("\n"):
+        head[-1] += "\n"
+    return "".join([*head, *new, *lines[old.stop :]])
+
+
+def _loads_as(text: str, exam: Exam, source: str) -> bool:
+    try:
+        return load_exam_text(text, source) == exam
+    except ExamError:
+        return False
 
 
 def _yaml(text: str) -> YAML:

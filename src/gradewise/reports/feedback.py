@@ -2,20 +2,21 @@
 
 What a student sees, and what never reaches them:
 - shown: each part's prompt, marks, score, their own answer (math as MathML), every rubric
-  criterion met or missed with the checker's reason and the quoted evidence, and the grader's
-  note when a grader set the mark;
+  criterion met or missed with the checker's reason and the quoted evidence; when a grader
+  marked it, the rubric items they applied, their adjustment with its reason and their comment
+  (the audit log's "why" is the graders' own and is never shown);
 - never shown: grader guidance, the reference answer, other students' data, and model internals
   (`produced_by`, confidences, judge similarity figures, checker failures). A judged verdict's
   reason is replaced by a neutral phrase, since it speaks of the model, not of the answer;
-- when a grader's mark differs from the automatic one, the automatic verdicts are left out:
-  they would contradict the mark the student actually got.
+- when a grader's plain mark differs from the automatic one, the automatic verdicts are left
+  out: they would contradict the mark the student actually got.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -23,6 +24,7 @@ from gradewise.errors import GradewiseError
 from gradewise.model import (
     Answer,
     Exam,
+    ManualMark,
     Part,
     PartGrade,
     Question,
@@ -33,10 +35,7 @@ from gradewise.model import (
 )
 from gradewise.reports import mathml, mathsvg
 from gradewise.reports.html import environment
-from gradewise.store.db import Event
 
-# Audit-event kind of a manual mark (store.set_manual).
-GRADE_SET = "grade.set"
 JUDGED = "assessed against the model answer"
 WAITING = "waiting for a grader"
 _STEM = 80  # characters of a page name's stem: well inside every file system's limit
@@ -63,7 +62,10 @@ class PartFeedback:
     score: float
     answer: str
     criteria: tuple[CriterionFeedback, ...]
-    note: str = ""
+    note: str = ""  # a plain mark's reason
+    adjustment: float = 0.0  # on top of the items a grader applied
+    reason: str = ""  # the adjustment's
+    comment: str = ""  # the grader's, to the student
     by_grader: bool = False
     pending: bool = False
     unanswered: bool = False
@@ -87,33 +89,16 @@ class StudentFeedback:
     incomplete: bool
 
 
-def manual_notes(events: Iterable[Event]) -> dict[tuple[str, str], str]:
-    """(student, part) → the reason given with the latest manual mark still in force."""
-    notes: dict[tuple[str, str], str] = {}
-    for e in events:
-        if e.kind != GRADE_SET:
-            continue
-        if e.new is None:  # the mark was cleared: its note goes with it
-            notes.pop((e.student, e.address), None)
-        else:
-            notes[(e.student, e.address)] = e.why
-    return notes
-
-
 def build(
     exam: Exam,
     result: Result,
     grades: Iterable[PartGrade],
     answers: Iterable[Answer],
-    notes: Mapping[tuple[str, str], str],
 ) -> StudentFeedback:
-    """One student's feedback; only this student's grades, answers and notes are read."""
+    """One student's feedback; only this student's grades and answers are read."""
     mine = {g.address: g for g in grades if g.student == result.student}
     texts = {a.address: a.text for a in answers if a.student == result.student}
-    own_notes = {a: n for (s, a), n in notes.items() if s == result.student}
-    sections = tuple(
-        _section(s, result, mine, texts, own_notes) for s in exam.sections if s.questions
-    )
+    sections = tuple(_section(s, result, mine, texts) for s in exam.sections if s.questions)
     return StudentFeedback(
         result.student,
         result.name,
@@ -130,12 +115,11 @@ def _section(
     result: Result,
     grades: Mapping[str, PartGrade],
     texts: Mapping[str, str],
-    notes: Mapping[str, str],
 ) -> SectionFeedback:
     rule = f"the best {section.rule.best} questions count" if section.rule.best else ""
     parts = tuple(
         (
-            _part(q, p, grades.get(p.address), texts.get(p.address, ""), notes.get(p.address, "")),
+            _part(q, p, grades.get(p.address), texts.get(p.address, "")),
             f"{section.id}.{q.id}" in result.counted_questions,
         )
         for q in section.questions
@@ -144,26 +128,49 @@ def _section(
     return SectionFeedback(section.title, rule, parts)
 
 
-def _part(
-    question: Question, part: Part, grade: PartGrade | None, answer: str, note: str
-) -> PartFeedback:
-    by_grader = grade is not None and grade.manual_score is not None
-    # A grader's different mark makes the automatic verdicts misleading: leave them out.
-    agreed = grade is not None and (not by_grader or grade.manual_score == grade.auto_score)
+def _part(question: Question, part: Part, grade: PartGrade | None, answer: str) -> PartFeedback:
+    mark = grade.mark if grade is not None else None
     blank = grade is not None and grade.unanswered and not grade.pending  # nothing to itemise
-    criteria = _criteria(part, grade) if agreed and grade and not blank else ()
-    return PartFeedback(
+    marked = PartFeedback(
         title=_title(question, part),
         prompt=part.prompt,
         marks=part.marks,
         score=grade.score if grade else 0.0,
         answer=answer,
-        criteria=criteria,
-        note=note if by_grader else "",
-        by_grader=by_grader,
+        criteria=_criteria(part, grade) if grade and not blank else (),
         pending=grade is None or grade.pending,
         unanswered=not answer.strip(),
     )
+    if mark is None or grade is None:
+        return marked
+    return _by_grader(marked, part, grade, mark)
+
+
+def _by_grader(found: PartFeedback, part: Part, grade: PartGrade, mark: ManualMark) -> PartFeedback:
+    """What a grader's mark shows: the items they applied, or for a plain mark its reason (and
+    the automatic verdicts only where they agree with it); the adjustment and the comment."""
+    if mark.items:
+        applied = set(mark.items)
+        criteria = tuple(_applied(c.text, c.marks, c.id in applied) for c in part.criteria)
+        note, reason = "", mark.reason
+    else:
+        agreed = grade.manual_score == grade.auto_score
+        criteria, note, reason = found.criteria if agreed else (), mark.reason, ""
+    return replace(
+        found,
+        criteria=criteria,
+        note=note,
+        adjustment=mark.adjustment if mark.items else 0.0,
+        reason=reason,
+        comment=mark.comment,
+        by_grader=True,
+    )
+
+
+def _applied(text: str, marks: float, applied: bool) -> CriterionFeedback:
+    if marks < 0:
+        return CriterionFeedback(text, marks, "deducted" if applied else "not deducted")
+    return CriterionFeedback(text, marks, "met" if applied else "missed")
 
 
 def _title(question: Question, part: Part) -> str:
@@ -265,8 +272,6 @@ def build_all(
     results: Sequence[Result],
     grades: Sequence[PartGrade],
     answers: Sequence[Answer],
-    events: Iterable[Event],
 ) -> list[StudentFeedback]:
     """Feedback for every student, each built from their own records only."""
-    notes = manual_notes(events)
-    return [build(exam, r, grades, answers, notes) for r in results]
+    return [build(exam, r, grades, answers) for r in results]

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from gradewise import evaluate
-from gradewise.model import Exam, PartGrade, Result, Status
+from gradewise.model import Event, Exam, PartGrade, Result, Status
 from gradewise.scoring import skipped
-from gradewise.store.db import Event
 
 TOO_HARD = 0.3  # difficulty below this: most students lost most of the marks
 LOW_DISCRIMINATION = 0.2  # item-rest correlation below this: the part does not separate students

@@ -4,8 +4,10 @@ Routes:
   GET  /                          the queue: every part's progress, parts waiting for review first
   GET  /part/{address}            one part's answers in groups, with verdicts and evidence;
                                   ?status=&min=&max=&confidence=&disagree=1&order=gain filter
-  POST /part/{address}/mark       {"answers": [{"student", "version"}], "score", "why"}
-  POST /part/{address}/undo       {"answers": [{"student", "version", "score"}]}
+  POST /part/{address}/mark       {"answers": [{"student", "version"}], "items", "adjust",
+                                  "reason", "comment", "why"} (or "score": a plain mark)
+  POST /part/{address}/accept     {"answers": [...], "why"}: the proposals, as rubric items
+  POST /part/{address}/undo       {"answers": [{"student", "version", "mark"}]}
   POST /part/{address}/rubric/preview  {"version", "change": {"op", "criterion", ...}}: impact
   POST /part/{address}/rubric     the same, saved: exam.yaml, re-scored grades, audit event
   GET  /answer/{student}/{address} an answer's audit history (JSON with Accept: application/json)
@@ -46,12 +48,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradewise.errors import ConflictError, GradewiseError
+from gradewise.model import Event
 from gradewise.review import auth, bodies, marking, pages, rubric, student, triage
-from gradewise.review.bodies import Mark, Move, RubricEdit, Undo
+from gradewise.review.bodies import Accept, Mark, Move, RubricEdit, Undo
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import render_answer
-from gradewise.store import Event
 from gradewise.store.users import User, Users
 from gradewise.workspace import Workspace
 
@@ -151,6 +153,7 @@ def create_app(
             Route("/", routes.queue),
             Route("/part/{address}", routes.part),
             Route("/part/{address}/mark", routes.mark, methods=["POST"]),
+            Route("/part/{address}/accept", routes.accept, methods=["POST"]),
             Route("/part/{address}/undo", routes.undo, methods=["POST"]),
             Route("/part/{address}/rubric/preview", routes.rubric_preview, methods=["POST"]),
             Route("/part/{address}/rubric", routes.rubric_save, methods=["POST"]),
@@ -218,7 +221,7 @@ class Routes:
         body, key = await bodies.read(request, Move), request.path_params["student"]
         who = auth.who(self.who)
         moved = await self.desk.run(lambda ws, ids: student.move(ws, ids, key, body, who=who))
-        return JSONResponse(asdict(moved))
+        return JSONResponse({**asdict(moved), "message": moved.message})
 
     async def history(self, request: Request) -> Response:
         student, address = request.path_params["student"], request.path_params["address"]
@@ -237,6 +240,13 @@ class Routes:
             lambda ws, ids: marking.mark(ws, ids, address, body, who=auth.who(self.who))
         )
         return _marked(done, "Saved")
+
+    async def accept(self, request: Request) -> Response:
+        body, address = await bodies.read(request, Accept), request.path_params["address"]
+        done = await self.desk.run(
+            lambda ws, ids: marking.accept(ws, ids, address, body, who=auth.who(self.who))
+        )
+        return _marked(done, "Accepted")
 
     async def undo(self, request: Request) -> Response:
         body, address = await bodies.read(request, Undo), request.path_params["address"]
@@ -324,7 +334,7 @@ def _wants_json(request: Request) -> bool:
 
 
 def _marked(done: Sequence[marking.Marked], verb: str) -> JSONResponse:
-    answers = [{**asdict(m), "score": m.score} for m in done]
+    answers = [marking.as_json(m) for m in done]
     noun = "mark" if len(done) == 1 else "marks"
     return JSONResponse({"answers": answers, "message": f"{verb}: {len(done)} {noun}"})
 

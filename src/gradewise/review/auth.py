@@ -78,6 +78,7 @@ TA_ROUTES = tuple(
         ("GET", "/", None),
         ("GET", "/part/{address}", "address"),
         ("POST", "/part/{address}/mark", "address"),
+        ("POST", "/part/{address}/accept", "address"),
         ("POST", "/part/{address}/undo", "address"),
         ("GET", "/answer/{student}/{address}", "address"),
         ("POST", "/logout", None),

@@ -18,7 +18,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
@@ -80,6 +87,8 @@ Whole = Annotated[int, Field(ge=0, le=LARGEST_INT)]
 Score = Annotated[float | None, PlainValidator(lambda v: _number(v, ("auto",)))]
 # A criterion's marks: a number, as text too; null or "" when unchanged.
 Marks = Annotated[float | None, PlainValidator(lambda v: _number(v, ("",)))]
+# An adjustment to rubric items: a number, as text too; null or "" for none.
+Adjustment = Annotated[float, PlainValidator(lambda v: _number(v, ("",)) or 0.0)]
 
 
 class Body(BaseModel):
@@ -97,24 +106,58 @@ class AnswerRef(Body):
 
 
 class Mark(Body):
-    """POST /part/{address}/mark: one score for every answer named."""
+    """POST /part/{address}/mark: one mark for every answer named, either rubric `items` (with
+    an adjustment, its reason and a comment) or a plain `score` (null or "auto": none)."""
 
-    example = '{"answers": [{"student": ..., "version": ...}], "score": 2.5, "why": ...}'
+    example = (
+        '{"answers": [{"student": ..., "version": ...}], "items": [...], "adjust": 0,'
+        ' "reason": ..., "comment": ..., "why": ...} (or "score": 2.5 instead of items)'
+    )
     answers: list[AnswerRef] = Field(min_length=1)
-    score: Score
+    items: list[Text] | None = None
+    adjust: Adjustment = 0.0
+    reason: Text = ""
+    comment: Text = ""
+    score: Score = None
+    why: Text = ""
+
+    @model_validator(mode="after")
+    def _items_or_score(self) -> Mark:
+        given = self.model_fields_set
+        if (self.items is None) == ("score" not in given):
+            raise ValueError("send either items or score, not both and not neither")
+        if self.items is None and given & {"adjust", "reason"}:
+            raise ValueError("adjust and reason go with items; a plain score is the mark itself")
+        return self
+
+
+class Accept(Body):
+    """POST /part/{address}/accept: the machine's proposal, as rubric items, for each answer."""
+
+    example = '{"answers": [{"student": ..., "version": ...}], "why": ...}'
+    answers: list[AnswerRef] = Field(min_length=1)
     why: Text = ""
 
 
-class Restore(AnswerRef):
-    """An answer to undo, with the manual score it had (null: none)."""
+class Given(Body):
+    """A mark as a reply gave it, sent back to restore it: items, adjustment, reason, comment."""
 
-    score: Score = None
+    items: list[Text] = []
+    adjustment: Adjustment = 0.0
+    reason: Text = ""
+    comment: Text = ""
+
+
+class Restore(AnswerRef):
+    """An answer to undo, with the mark it had (null: none)."""
+
+    mark: Given | None = None
 
 
 class Undo(Body):
-    """POST /part/{address}/undo: each answer back to its earlier manual score."""
+    """POST /part/{address}/undo: each answer back to its earlier mark."""
 
-    example = '{"answers": [{"student": ..., "version": ..., "score": ...}]}'
+    example = '{"answers": [{"student": ..., "version": ..., "mark": {"items": ...} or null}]}'
     answers: list[Restore] = Field(min_length=1)
 
 

@@ -1,13 +1,11 @@
-"""What a request can get wrong; the app answers each with its HTTP status and this message."""
+"""What a request can get wrong; the app answers each with its HTTP status and this message.
+
+The errors are the actions layer's (gradewise.errors), so a rule refused there reads the same
+on the page as on the command line.
+"""
 
 from __future__ import annotations
 
-from gradewise.errors import GradewiseError
+from gradewise.errors import BadInput, NotFound
 
-
-class NotFound(GradewiseError):
-    """No such part, student or page (HTTP 404)."""
-
-
-class BadInput(GradewiseError):
-    """A request the app cannot act on: a score that is no number, or out of range (HTTP 400)."""
+__all__ = ["BadInput", "NotFound"]

@@ -11,18 +11,20 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
+from gradewise.actions.common import find_part
+from gradewise.actions.marks import proposed_items
+from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
-from gradewise.model import Answer, Criterion, Part, PartGrade, Status, Verdict
+from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Verdict
 from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import Highlight, render_answer
-from gradewise.review.rubric import rubric_version
 from gradewise.review.triage import Filters
+from gradewise.scoring import hand_total
 from gradewise.scripts.scans import page_of
-from gradewise.store import Event
 from gradewise.takeover import outlooks
 from gradewise.workspace import Workspace
 
@@ -64,14 +66,11 @@ class CriterionView:
     index: int
     criterion: Criterion
     verdict: Verdict | None
+    on: bool = False  # applied by the grader's mark; with none, proposed whole by the machine
 
     @property
     def score(self) -> float | None:
         return None if self.verdict is None else self.verdict.fraction * self.criterion.marks
-
-    @property
-    def on(self) -> bool:
-        return self.verdict is not None and self.verdict.status is Status.MET
 
 
 @dataclass(frozen=True)
@@ -196,7 +195,7 @@ def _progress(
         manual=sum(1 for g in mine if g.manual_score is not None),
         affected=sum(1 for g in mine if triage.status_of(g, part) == "affected"),
         gain=sum(gains.get((g.student, g.address), 0.0) for g in waiting),
-        capped=sum(1 for g in mine if (g.manual_score or 0.0) > part.marks),
+        capped=sum(1 for g in mine if (hand_total(part, g) or 0.0) > part.marks),
     )
 
 
@@ -311,7 +310,8 @@ def answer_view(
     grade = _scrubbed(grade, ids, keep)
     verdicts = {v.criterion: v for v in grade.verdicts} if grade else {}
     criteria = tuple(
-        CriterionView(i, c, verdicts.get(c.id)) for i, c in enumerate(part.criteria, 1)
+        CriterionView(i, c, verdicts.get(c.id), c.id in _toggled(part, grade))
+        for i, c in enumerate(part.criteria, 1)
     )
     known = {c.id for c in part.criteria}
     return AnswerView(
@@ -330,6 +330,16 @@ def answer_view(
         gain=gain,
         pages=pages,
     )
+
+
+def _toggled(part: Part, grade: PartGrade | None) -> tuple[str, ...]:
+    """The items a card starts with: the grader's; with none (or a plain mark), the proposal's,
+    so toggling one item keeps the others the machine proposed."""
+    if grade is None:
+        return ()
+    if grade.mark is not None and grade.mark.items:
+        return grade.mark.items
+    return proposed_items(part, grade)
 
 
 def _highlights(grade: PartGrade | None, seen: Scrubbed) -> list[Highlight]:
@@ -362,15 +372,6 @@ def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> Hist
     version = ws.store.versions(student, address).get((student, address), 0)
     card = answer_view(part, answer, grades[0] if grades else None, version, ids)
     return HistoryView(part, card, tuple(ws.store.events(student, address)))
-
-
-def find_part(ws: Workspace, address: str) -> Part:
-    """The part at `address`, or NotFound naming the parts there are."""
-    try:
-        return ws.exam.part(address)
-    except KeyError:
-        known = ", ".join(p.address for p in ws.exam.parts())
-        raise NotFound(f"no part {address!r} in the exam", fix=f"use one of: {known}") from None
 
 
 def find_student(ws: Workspace, ids: Identities, key: str) -> str:

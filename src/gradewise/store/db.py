@@ -17,33 +17,28 @@ from pathlib import Path
 from typing import Any
 
 from gradewise.errors import ConflictError, WorkspaceError
-from gradewise.model import Answer, PartGrade, Script, Status, Verdict
+from gradewise.model import (
+    Answer,
+    Event,
+    Exam,
+    ManualMark,
+    Part,
+    PartGrade,
+    Script,
+    Status,
+    Verdict,
+)
 from gradewise.store.migrations import migrate
 
 
 @dataclass(frozen=True)
-class ManualMark:
-    """One manual score to set (None clears it); `expect`: the version it was based on."""
+class MarkChange:
+    """One human mark to set (None clears it); `expect`: the answer's version it was based on."""
 
     student: str
     address: str
-    score: float | None
+    mark: ManualMark | None
     expect: int | None = None
-
-
-@dataclass(frozen=True)
-class Event:
-    """One appended audit event: who changed what, when, from what to what, and why."""
-
-    id: int
-    at: str
-    who: str
-    kind: str
-    student: str
-    address: str
-    old: str | None
-    new: str | None
-    why: str
 
 
 def now() -> str:
@@ -214,7 +209,10 @@ class Store:
                 count += 1
         return count
 
-    def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
+    def grades(
+        self, student: str | None = None, address: str | None = None, *, exam: Exam
+    ) -> list[PartGrade]:
+        """The stored grades, each human mark scored by `exam`'s current rubric items."""
         where, args = _filters(student=student, address=address)
         verdicts: dict[tuple[str, str], list[Verdict]] = {}
         for row in self.db.execute(
@@ -224,77 +222,83 @@ class Store:
             args,
         ):
             verdicts.setdefault((row[0], row[1]), []).append(_verdict(row[2:]))
+        marks = self.marks(student, address)
+        parts = {p.address: p for p in exam.parts()}
         rows = self.db.execute(
-            "SELECT student, address, auto_score, needs_review, manual_score FROM grades"
-            f"{where} ORDER BY student, address",
+            f"SELECT student, address, auto_score, needs_review FROM grades{where}"
+            " ORDER BY student, address",
             args,
         )
         return [
-            PartGrade(s, a, auto, tuple(verdicts.get((s, a), ())), bool(review), manual)
-            for s, a, auto, review, manual in rows
-        ]
+            _grade(s, a, auto, bool(review), tuple(verdicts.get((s, a), ())),
+                   marks.get((s, a)), parts.get(a))
+            for s, a, auto, review in rows
+        ]  # fmt: skip
 
-    def set_manual(
-        self,
-        student: str,
-        address: str,
-        score: float | None,
-        *,
-        who: str,
-        why: str,
-        expect: int | None = None,
-    ) -> float | None:
-        """Set (or clear, with None) the manual score, with an audit event; returns the old.
+    def marks(
+        self, student: str | None = None, address: str | None = None
+    ) -> dict[tuple[str, str], ManualMark]:
+        """The human marks, by (student, part)."""
+        where, args = _filters(student=student, address=address)
+        rows = self.db.execute(
+            f"SELECT student, address, items, adjustment, reason, comment FROM marks{where}", args
+        )
+        return {
+            (s, a): ManualMark(tuple(json.loads(items)), adjustment, reason, comment)
+            for s, a, items, adjustment, reason, comment in rows
+        }
 
-        `expect`, when given, is the version the change was based on (see `versions`).
-        """
-        return self.set_manuals([ManualMark(student, address, score, expect)], who=who, why=why)[0]
+    def set_marks(
+        self, changes: Sequence[MarkChange], *, who: str, why: str
+    ) -> list[ManualMark | None]:
+        """Set several human marks in one transaction, all or none; returns the old ones.
 
-    def set_manuals(self, marks: Sequence[ManualMark], *, who: str, why: str) -> list[float | None]:
-        """Set several manual scores in one transaction, all or none; returns the old ones.
-
-        A mark whose `expect` differs from its answer's current version raises ConflictError
+        A change whose `expect` differs from its answer's current version raises ConflictError
         before anything is written: someone changed that answer since it was read, and their
         change must not be overwritten unseen.
         """
         with self.transaction() as db:
-            for mark in marks:
-                if mark.expect is not None:
-                    self._check_version(db, mark)
-            return [self._set_manual(db, mark, who=who, why=why) for mark in marks]
+            for change in changes:
+                if change.expect is not None:
+                    self._check_version(db, change)
+            return [self._set_mark(db, change, who=who, why=why) for change in changes]
 
-    def _set_manual(
-        self, db: sqlite3.Connection, mark: ManualMark, *, who: str, why: str
-    ) -> float | None:
-        key = (mark.student, mark.address)
-        row = db.execute(
-            "SELECT manual_score FROM grades WHERE student = ? AND address = ?", key
-        ).fetchone()
-        if row is None:
+    def _set_mark(
+        self, db: sqlite3.Connection, change: MarkChange, *, who: str, why: str
+    ) -> ManualMark | None:
+        key = (change.student, change.address)
+        if db.execute("SELECT 1 FROM grades WHERE student = ? AND address = ?", key).fetchone():
+            old = self.marks(*key).get(key)
+        else:  # marked before any grading: an empty automatic grade holds the mark
             db.execute(
                 "INSERT INTO grades (student, address, auto_score, needs_review, input_hash,"
                 " graded_at) VALUES (?, ?, 0, 1, '', ?)",
                 (*key, now()),
             )
-        old = row[0] if row else None
-        db.execute(
-            "UPDATE grades SET manual_score = ? WHERE student = ? AND address = ?",
-            (mark.score, *key),
-        )
-        self._event(db, who, "grade.set", *key, _num(old), _num(mark.score), why)
+            old = None
+        db.execute("DELETE FROM marks WHERE student = ? AND address = ?", key)
+        mark = change.mark
+        if mark is not None:
+            db.execute(
+                "INSERT INTO marks (student, address, items, adjustment, reason, comment)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, json.dumps(list(mark.items)), mark.adjustment, mark.reason, mark.comment),
+            )
+        self._event(db, who, "grade.set", *key, mark_text(old), mark_text(mark), why)
         return old
 
-    def _check_version(self, db: sqlite3.Connection, mark: ManualMark) -> None:
-        found = _versions(db, mark.student, mark.address).get((mark.student, mark.address), 0)
-        if found != mark.expect:
-            events = self.events(mark.student, mark.address)
+    def _check_version(self, db: sqlite3.Connection, change: MarkChange) -> None:
+        key = (change.student, change.address)
+        found = _versions(db, *key).get(key, 0)
+        if found != change.expect:
+            events = self.events(*key)
             by = f" by {events[-1].who} at {events[-1].at}" if events else ""
             raise ConflictError(
-                f"{mark.student} {mark.address} was changed{by}"
-                f" (version {found}, not {mark.expect})",
+                f"{change.student} {change.address} was changed{by}"
+                f" (version {found}, not {change.expect})",
                 fix="reload to see the current mark, then mark again",
-                student=mark.student,
-                address=mark.address,
+                student=change.student,
+                address=change.address,
             )
 
     def versions(
@@ -392,8 +396,35 @@ def _filters(**columns: str | None) -> tuple[str, list[str]]:
     return " WHERE " + " AND ".join(p for p, _ in parts), [v for _, v in parts if v is not None]
 
 
-def _num(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}"
+def mark_text(mark: ManualMark | None) -> str | None:
+    """A mark as its audit event keeps it: JSON of what is set (None: no human mark)."""
+    if mark is None:
+        return None
+    adjustment = float(mark.adjustment)
+    fields = {"items": list(mark.items),
+              "adjustment": int(adjustment) if adjustment.is_integer() else adjustment,
+              "reason": mark.reason, "comment": mark.comment}  # fmt: skip
+    # A plain mark always says its number, 0 included.
+    kept = {k: v for k, v in fields.items() if v or (k == "adjustment" and not mark.items)}
+    return json.dumps(kept, ensure_ascii=False)
+
+
+def _grade(
+    student: str,
+    address: str,
+    auto: float,
+    review: bool,
+    verdicts: tuple[Verdict, ...],
+    mark: ManualMark | None,
+    part: Part | None,
+) -> PartGrade:
+    if mark is None:
+        manual = None
+    elif part is None:  # a part no longer in the exam: its items are gone, the adjustment stays
+        manual = max(0.0, mark.adjustment)
+    else:
+        manual = mark.score(part)
+    return PartGrade(student, address, auto, verdicts, review, manual, mark)
 
 
 def _verdict_row(grade: PartGrade, position: int, v: Verdict) -> tuple[Any, ...]:

@@ -132,7 +132,59 @@ def m003_embeddings(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_users, m003_embeddings)
+def m004_marks(db: sqlite3.Connection) -> None:
+    """Human marks as rubric items + an adjustment with its reason + a comment to the student.
+
+    A manual score set before becomes an adjustment with no items (the same score), its reason
+    the why of the event that set it, which the student's feedback showed; the events stay.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE marks (
+            student TEXT NOT NULL,
+            address TEXT NOT NULL,
+            items TEXT NOT NULL DEFAULT '[]',
+            adjustment REAL NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            comment TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, address),
+            FOREIGN KEY (student, address) REFERENCES grades(student, address) ON DELETE CASCADE
+        );
+        INSERT INTO marks (student, address, adjustment, reason)
+            SELECT g.student, g.address, g.manual_score, COALESCE((
+                SELECT e.why FROM events e
+                WHERE e.student = g.student AND e.address = g.address AND e.kind = 'grade.set'
+                ORDER BY e.id DESC LIMIT 1), '')
+            FROM grades g WHERE g.manual_score IS NOT NULL;
+        ALTER TABLE grades DROP COLUMN manual_score
+        """,
+    )
+
+
+def m005_comments(db: sqlite3.Connection) -> None:
+    """A library of comments per part, numbered within the part, each with marks it may carry."""
+    _run(
+        db,
+        """
+        CREATE TABLE comments (
+            address TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            marks REAL,
+            PRIMARY KEY (address, number)
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_initial,
+    m002_users,
+    m003_embeddings,
+    m004_marks,
+    m005_comments,
+)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -60,27 +60,47 @@
     return Array.from(card.querySelectorAll('button.criterion[aria-pressed="true"]'));
   }
 
+  function composed(card) {
+    const sum = pressed(card).reduce((total, b) => total + Number(b.dataset.marks), 0);
+    const adjust = Number(card.querySelector("input.adjust").value || 0);
+    return round(Math.min(maxMarks, Math.max(0, sum + adjust)));
+  }
+
   function toggle(card, button) {
     const on = button.getAttribute("aria-pressed") !== "true";
-    // Criteria sharing a group are exclusive: at most one of them counts.
+    // Items sharing a group are exclusive: at most one of them applies.
     if (on && button.dataset.group) {
       for (const other of card.querySelectorAll("button.criterion")) {
         if (other.dataset.group === button.dataset.group) other.setAttribute("aria-pressed", "false");
       }
     }
     button.setAttribute("aria-pressed", String(on));
-    const sum = pressed(card).reduce((total, b) => total + Number(b.dataset.marks), 0);
-    card.querySelector("input.score").value = round(Math.min(maxMarks, Math.max(0, sum)));
+    card.querySelector("input.score").value = composed(card);
     card.dataset.how = "composed";
+  }
+
+  // What a save sends: the items on (with the adjustment, its reason and the comment), or a
+  // plain score when one was typed, the part has no items, or a plain mark is saved again.
+  function body(card) {
+    const comment = card.querySelector("input.comment").value;
+    const items = card.querySelectorAll("button.criterion").length > 0;
+    const plain = card.dataset.how === "typed" || !items || (!card.dataset.how && card.dataset.plain === "true");
+    if (plain) return { score: card.querySelector("input.score").value, comment };
+    return {
+      items: pressed(card).map((b) => b.dataset.criterion),
+      adjust: card.querySelector("input.adjust").value,
+      reason: card.querySelector("input.reason").value,
+      comment,
+    };
   }
 
   function why(card, size) {
     const typed = card.querySelector("input.why").value.trim();
     if (typed) return typed;
     const how = {
-      composed: "criteria: " + (pressed(card).map((b) => b.dataset.criterion).join(", ") || "none"),
+      composed: "items: " + (pressed(card).map((b) => b.dataset.criterion).join(", ") || "none"),
       typed: "typed score",
-    }[card.dataset.how] || "accepted the proposal";
+    }[card.dataset.how] || "saved as shown";
     return size > 1 ? `${how} (group of ${size})` : how;
   }
 
@@ -118,6 +138,13 @@
       card.dataset.version = a.version;
       card.querySelector(".manual-score").textContent = manual ? show(a.manual_score) : "—";
       card.querySelector("input.score").value = a.score;
+      if (a.mark && a.mark.items.length) {
+        for (const b of card.querySelectorAll("button.criterion")) {
+          b.setAttribute("aria-pressed", String(a.mark.items.includes(b.dataset.criterion)));
+        }
+      }
+      card.dataset.plain = String(manual && a.mark.items.length === 0);
+      card.dataset.marked = String(manual);
       const state = card.querySelector(".state");
       const waiting = !manual && card.dataset.needsReview === "true";
       state.textContent = manual ? "marked" : waiting ? "needs review" : "decided";
@@ -127,19 +154,37 @@
     }
   }
 
-  async function save(card, wholeGroup) {
-    const targets = wholeGroup ? cards.filter((c) => c.dataset.group === card.dataset.group) : [card];
-    const data = await post(part.dataset.markUrl, {
-      answers: targets.map((c) => ({ student: c.dataset.answer, version: Number(c.dataset.version) })),
-      score: card.querySelector("input.score").value,
-      why: why(card, targets.length),
-    });
-    if (!data) return;
+  function done(data, targets) {
     update(data.answers);
-    undoStack.push(data.answers.map((a) => ({ student: a.student, version: a.version, score: a.old })));
+    undoStack.push(data.answers.map((a) => ({ student: a.student, version: a.version, mark: a.old })));
     undoButton.disabled = false;
     document.getElementById("status").textContent = data.message;
     select(cards.indexOf(targets[targets.length - 1]) + 1);
+  }
+
+  const groupOf = (card) => cards.filter((c) => c.dataset.group === card.dataset.group);
+  const named = (targets) =>
+    targets.map((c) => ({ student: c.dataset.answer, version: Number(c.dataset.version) }));
+
+  async function save(card, wholeGroup) {
+    // Untouched and never marked: what is shown is the machine's proposal; take it as is.
+    if (!card.dataset.how && card.dataset.marked !== "true" && card.querySelector("button.criterion")) {
+      return accept(card, wholeGroup);
+    }
+    const targets = wholeGroup ? groupOf(card) : [card];
+    const data = await post(part.dataset.markUrl, {
+      answers: named(targets),
+      ...body(card),
+      why: why(card, targets.length),
+    });
+    if (data) done(data, targets);
+  }
+
+  async function accept(card, wholeGroup) {
+    const targets = wholeGroup ? groupOf(card) : [card];
+    const typed = card.querySelector("input.why").value.trim();
+    const data = await post(part.dataset.acceptUrl, { answers: named(targets), ...(typed ? { why: typed } : {}) });
+    if (data) done(data, targets);
   }
 
   async function undo() {
@@ -182,6 +227,7 @@
     else if (e.key === "j") select(current + 1);
     else if (e.key === "k") select(current - 1);
     else if (e.key === "u") undo();
+    else if ((e.key === "a" || e.key === "A") && current >= 0) accept(cards[current], e.shiftKey);
     else if (/^[1-9]$/.test(e.key) && current >= 0) {
       const button = cards[current].querySelector(`button.criterion[data-index="${e.key}"]`);
       if (button) toggle(cards[current], button);
@@ -198,8 +244,14 @@
       if (button.matches("button.criterion")) toggle(card, button);
       else if (button.matches("button.save")) save(card, false);
       else if (button.matches("button.save-group")) save(card, true);
+      else if (button.matches("button.accept")) accept(card, false);
+      else if (button.matches("button.accept-group")) accept(card, true);
     });
     card.querySelector("input.score").addEventListener("input", () => (card.dataset.how = "typed"));
+    card.querySelector("input.adjust").addEventListener("input", () => {
+      card.querySelector("input.score").value = composed(card);
+      card.dataset.how = "composed";
+    });
   }
   undoButton.addEventListener("click", () => undo());
 
