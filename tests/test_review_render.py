@@ -152,3 +152,15 @@ def test_render_keeps_placeholders_as_text(
         assert piece in html
     for piece in absent:
         assert piece not in html
+
+
+@pytest.mark.parametrize(
+    ("text", "imaged", "label"),
+    [
+        ("Q1 a", True, "page 1"),  # a one-page scan with its image kept
+        ("Q1 a", False, ""),  # a typed script: no page to show
+        ("Q1 a\fQ2 b", False, "page 1"),  # several pages: labelled either way
+    ],
+)
+def test_page_label_of_imaged_scripts(text: str, imaged: bool, label: str) -> None:
+    assert page_label(text, ((0, 2),), imaged=imaged) == label

@@ -76,3 +76,37 @@ def test_a_ta_sees_only_images_of_their_parts(ws: Workspace) -> None:
         assert client.get("/answer/s1/I.2/scan").status_code == 200
         refused = client.get("/answer/s1/I.1/scan")
         assert refused.status_code == 403 and "not one of your parts" in refused.text
+
+
+@pytest.fixture
+def one_page(tmp_path: Path, pango: None) -> Workspace:
+    """s1 wrote a one-page PDF (both answers on page 1), s2 typed."""
+    root = init_workspace(tmp_path / "ws")
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    text_pdf(root / "scripts" / "s1.pdf", ["Q1 b, c\nQ2 [32, 128, 26, 26]"], pango)
+    (root / "scripts" / "s2.md").write_text("Q1 b, c\n\nQ2 [32, 128, 26, 26]\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["-w", str(root), "scripts", "add", str(root / "scripts")])
+    workspace = open_workspace(root)
+    workspace.grade()
+    return workspace
+
+
+def test_a_one_page_scan_is_beside_its_answers_too(one_page: Workspace) -> None:
+    assert len(one_page.store.pages("s1")) == 1
+    with TestClient(create_app(one_page, who="t"), base_url=LOCAL) as client:
+        for address in ("I.1", "I.2"):
+            (url,) = scan_urls(client.get(f"/part/{address}").text)  # s2 typed has none
+            assert url == f"/answer/s1/{address}/scan"
+            assert client.get(url).content == stored(one_page, 1)
+
+
+def test_a_one_page_scan_hides_the_name_band_and_keeps_ta_rules(one_page: Workspace) -> None:
+    with TestClient(create_app(one_page, who="t", anonymous=True), base_url=LOCAL) as client:
+        (url,) = scan_urls(client.get("/part/I.1").text)
+        assert "s1" not in url and top_is_blank(client.get(url).content)
+    Users(one_page.store).add(TA[0], "ta", CHEAP.hash(TA[1]), ["I.2"], who="test")
+    access = auth.Access(hasher=CHEAP, clock=Clock(), anonymous_for_ta=False)
+    with browser(create_app(one_page, who="t", access=access), "testclient") as client:
+        assert log_in(client, TA).status_code == 303
+        assert client.get("/answer/s1/I.2/scan").status_code == 200
+        assert client.get("/answer/s1/I.1/scan").status_code == 403

@@ -231,7 +231,7 @@ def part_view(
                 ids,
                 same_as_group=normalise(a.text) == group.key,
                 gain=gains.get(a.student, 0.0),
-                pages=page_label(paged.get(a.student, ""), a.spans),
+                pages=page_label(paged.get(a.student, ""), a.spans, imaged=a.student in paged),
             )
             for a in group.answers
         )
@@ -250,13 +250,17 @@ def part_view(
 
 
 def _paged_scripts(ws: Workspace) -> dict[str, str]:
-    """The texts of scripts with more than one page (PDFs, scans: pages split by form feeds)."""
-    return {s.student: s.text for s in ws.store.scripts() if "\f" in s.text}
+    """The texts of scripts that have pages: more than one (split by form feeds), or page
+    images kept (a photo, a one-page PDF), so that a one-page scan is shown beside its answer."""
+    return {
+        s.student: s.text for s in ws.store.scripts() if "\f" in s.text or ws.store.pages(s.student)
+    }
 
 
-def page_label(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """'page N' or 'pages N–M' for an answer's spans in a multi-page script; '' otherwise."""
-    if "\f" not in text or not spans:
+def page_label(text: str, spans: Sequence[tuple[int, int]], *, imaged: bool = False) -> str:
+    """'page N' or 'pages N–M' for an answer's spans in a multi-page script, or in any script
+    whose pages are kept as images (`imaged`); '' otherwise."""
+    if not ("\f" in text or imaged) or not spans:
         return ""
     first = page_of(text, min(start for start, _ in spans))
     last = page_of(text, max(end for _, end in spans) - 1)
