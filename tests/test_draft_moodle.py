@@ -199,3 +199,61 @@ def test_xml_mixed_with_other_documents_is_refused(tmp_path: Path) -> None:
     paper.write_text("1. What? (2 marks)\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="on its own"):
         draft_exam([BANK / "bank.xml", paper])
+
+
+# (question XML, what the top of the draft says about it)
+NOTES = [
+    # single answer with partial credit: the partial answers cannot be kept
+    (
+        "<question type='multichoice'><single>true</single>"
+        "<answer fraction='100'><text>x</text></answer>"
+        "<answer fraction='50'><text>y</text></answer></question>",
+        "partial-credit answers dropped",
+    ),
+    # several answers weighed unequally: the choice key weighs them equally
+    (
+        "<question type='multichoice'><single>false</single>"
+        "<answer fraction='70'><text>x</text></answer>"
+        "<answer fraction='30'><text>y</text></answer>"
+        "<answer fraction='-100'><text>z</text></answer></question>",
+        "weigh the same here",
+    ),
+    # several answers, nothing negative: choosing all would earn full marks
+    (
+        "<question type='multichoice'><single>false</single>"
+        "<answer fraction='100'><text>x</text></answer>"
+        "<answer fraction='0'><text>y</text></answer></question>",
+        "picking every option earns full marks",
+    ),
+    # no answer at 100%: the key is left to fill in
+    (
+        "<question type='truefalse'><answer fraction='0'><text>true</text></answer></question>",
+        "To fill in",
+    ),
+    # a grade of 0: the marks are left to fill in
+    (
+        "<question type='essay'><defaultgrade>0</defaultgrade></question>",
+        "marks of question 1",
+    ),
+    # a description is not a question: named, not drafted
+    (
+        "<question type='description'><name><text>Intro</text></name></question>"
+        "<question type='essay'/>",
+        "'Intro' of type description was not drafted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "says"), NOTES)
+def test_what_cannot_be_kept_is_listed(tmp_path: Path, question: str, says: str) -> None:
+    path = tmp_path / "one.xml"
+    path.write_text(f"<quiz>{question}</quiz>", encoding="utf-8")
+    header = render(draft_exam([path])).split("schema_version")[0]
+    assert says in header
+
+
+def test_a_bank_without_questions_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xml"
+    path.write_text("<quiz><question type='category'/></quiz>", encoding="utf-8")
+    with pytest.raises(DocumentError, match="has no question"):
+        draft_exam([path])
