@@ -136,6 +136,23 @@ def test_bank_sections_marks_and_prompts() -> None:
     assert "'I.1'" not in text and "# from line 6" in text  # each question says its line
 
 
+@pytest.mark.parametrize(
+    ("fmt", "prompt"),
+    [
+        ("html", "a < b *c*"),  # HTML (the default): tags and spaces read
+        ("plain_text", "a &lt; b\n\n*c*"),  # plain text: as written, lines kept
+        ("markdown", "a &lt; b\n\n*c*"),  # Markdown: as written, lines kept
+    ],
+)
+def test_question_text_formats(tmp_path: Path, fmt: str, prompt: str) -> None:
+    exam, _ = _one(
+        tmp_path,
+        f"<question type='essay'><questiontext format='{fmt}'>"
+        "<text>a &amp;lt; b\n\n*c*</text></questiontext></question>",
+    )
+    assert exam.part("I.1").prompt == prompt
+
+
 def test_shortanswer_and_essay_reference_and_guidance() -> None:
     exam, _ = _exam(BANK / "bank.xml")
     short = exam.part("II.5")

@@ -122,9 +122,17 @@ def html_to_text(html: str) -> str:
 # --- questions -----------------------------------------------------------------------------
 
 
+_PLAIN_FORMATS = ("plain_text", "markdown", "moodle_auto_format")
+
+
 def _text(node: ET.Element | None, path: str = "text") -> str:
+    """The node's text: HTML (Moodle's default format) as text, the other formats as written."""
     found = node.find(path) if node is not None else None
-    return html_to_text(found.text or "") if found is not None else ""
+    if node is None or found is None:
+        return ""
+    if node.get("format") in _PLAIN_FORMATS:
+        return (found.text or "").strip()
+    return html_to_text(found.text or "")
 
 
 def _number(text: str | None) -> float | None:
