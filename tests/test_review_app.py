@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from gradewise import actions
 from gradewise.actions import Target, mark_answers, plain
 from gradewise.model import Answer, Criterion, ManualMark, Part, PartGrade, Status, Verdict
 from gradewise.review import create_app
@@ -281,6 +282,29 @@ def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> No
     assert reply.status_code == 200 and reply.json()["message"] == "Accepted: 1 mark"
     (accepted,) = reply.json()["answers"]
     assert accepted["old"] == done["mark"] and accepted["score"] == accepted["auto_score"]
+
+
+def test_a_comment_from_the_library_is_given_on_the_page(client: TestClient, ws: Workspace) -> None:
+    actions.add_comment(ws, "II.10.a", "cite the <source>", who="t")
+    actions.add_comment(ws, "II.10.a", "a good start", marks=0.5, who="t")
+    page = client.get("/part/II.10.a").text
+    # The library, for the page's script: JSON in an attribute, its quotes and brackets escaped.
+    assert (
+        'data-comments=\'[{"marks": null, "number": 1, "text": "cite the \\u003csource\\u003e"}'
+        in page
+    )
+    reply = client.post("/part/II.10.a/comment", json={**ONE, "number": 2})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["message"] == "Comment given: 1 mark"
+    (given,) = reply.json()["answers"]
+    assert given["mark"]["reason"].endswith("a good start") and given["old"] is None
+    again = client.post("/part/II.10.a/comment", json={**ONE, "number": 1})
+    assert again.status_code == 409  # the version the page saw has moved on
+    version = [{"student": "s2024002", "version": given["version"]}]
+    twice = client.post("/part/II.10.a/comment", json={"answers": version, "number": 2})
+    assert twice.status_code == 400 and "already has comment 2" in twice.json()["error"]
+    missing = client.post("/part/II.10.a/comment", json={"answers": version, "number": 9})
+    assert missing.status_code == 404 and "has no comment 9" in missing.json()["error"]
 
 
 def test_mark_on_a_bad_part_is_404(client: TestClient) -> None:

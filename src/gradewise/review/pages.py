@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
+from gradewise.actions.comments import comments as library
 from gradewise.actions.common import find_part
 from gradewise.actions.marks import proposed_items
 from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
-from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Verdict
+from gradewise.model import Answer, Criterion, Event, LibraryComment, Part, PartGrade, Verdict
 from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
@@ -142,6 +143,12 @@ class PartView:
     shown: int = 0
     rubric_version: str = ""
     rubric_events: tuple[Event, ...] = ()
+    comments: tuple[LibraryComment, ...] = ()  # the part's comment library (`c` on the page)
+
+    @property
+    def comment_list(self) -> list[dict[str, object]]:
+        """The library as the page's script reads it."""
+        return [{"number": c.number, "text": c.text, "marks": c.marks} for c in self.comments]
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,7 @@ def part_view(
         shown=len(answers),
         rubric_version=rubric_version(part) if part.rubric else "",
         rubric_events=_rubric_events(ws, address),
+        comments=tuple(library(ws, part.address)),
         **_neighbours(ws, address),
     )
 
