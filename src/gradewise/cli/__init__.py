@@ -16,6 +16,7 @@ from gradewise.cli import (
     grades,
     init,
     judges,
+    regrade,
     report,
     review,
     rubric,
@@ -56,6 +57,7 @@ cli.add_command(review.review)
 cli.add_command(grades.grades)
 cli.add_command(rubric.rubric)
 cli.add_command(comments.comments)
+cli.add_command(regrade.regrade)
 cli.add_command(export.export)
 cli.add_command(judges.judges)
 cli.add_command(evaluate.evaluate_command)
