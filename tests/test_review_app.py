@@ -482,3 +482,16 @@ def test_toggles_start_on_for_the_items_of_the_mark_or_the_proposal(
     grade = PartGrade("s1", "Q", 2.0, PROSE_VERDICTS, True, mark=mark)
     view = answer_view(PROSE, Answer("s1", "Q", "B"), grade, 0, Identities(anonymous=False))
     assert [c.criterion.id for c in view.criteria if c.on] == on
+
+
+def test_the_queue_lists_open_regrade_requests(ws: Workspace) -> None:
+    actions.ask_regrade(ws, "s2024002", "II.10.a", "I did cite it, Ben Okafor", who="s2024002")
+    actions.ask_regrade(ws, "s2024001", "I.1", "answered already", who="s2024001")
+    actions.resolve_regrade(ws, "s2024001", "I.1", "the mark stands", who="ada")
+    with client_for(ws) as client:
+        page = client.get("/").text
+    assert 'href="/answer/s2024002/II.10.a"' in page and "I did cite it" in page
+    assert "answered already" not in page  # resolved: off the queue
+    with client_for(ws, anonymous=True) as client:
+        hidden = client.get("/").text
+    assert "s2024002" not in hidden and "I did cite it, [name]" in hidden

@@ -195,7 +195,7 @@ class Routes:
         self.templates = environment()
 
     async def queue(self, request: Request) -> Response:
-        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws))
+        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws, ids))
 
     async def part(self, request: Request) -> Response:
         address = request.path_params["address"]
