@@ -12,24 +12,32 @@ import pluggy
 from gradewise import hookspecs
 
 # Built-in plugin modules; each has `register_checkers` or `register_judges` hook implementations.
-BUILTIN = (
+# Checkers and judges are kept apart so that reading an exam file (which needs the checkers)
+# does not import the judges' models and numpy.
+CHECKERS = (
     "gradewise.checkers.choice",
     "gradewise.checkers.truefalse",
     "gradewise.checkers.numeric",
     "gradewise.checkers.expression",
+)
+JUDGES = (
     "gradewise.judges.lexical",
     "gradewise.judges.similarity",
     "gradewise.judges.learned",
     "gradewise.judges.llm",
 )
+BUILTIN = CHECKERS + JUDGES
 
 
 @cache
-def plugin_manager(*, entry_points: bool = True) -> pluggy.PluginManager:
-    """The built-ins and (optionally) the plugins installed under the `gradewise` entry point."""
+def plugin_manager(
+    *, entry_points: bool = True, builtins: tuple[str, ...] = BUILTIN
+) -> pluggy.PluginManager:
+    """The built-ins named in `builtins` and (optionally) the plugins installed under the
+    `gradewise` entry point."""
     pm = pluggy.PluginManager("gradewise")
     pm.add_hookspecs(hookspecs)
-    for name in BUILTIN:
+    for name in builtins:
         pm.register(importlib.import_module(name), name=name)
     if entry_points:
         pm.load_setuptools_entrypoints("gradewise")

@@ -13,14 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gradewise import grading
 from gradewise.errors import WorkspaceError
-from gradewise.exam import load_exam
-from gradewise.gain import expected_gains
-from gradewise.groups import group_answers
-from gradewise.judges._embed import keeping
 from gradewise.judges.registry import (
     Configurable,
     Example,
@@ -32,10 +27,14 @@ from gradewise.judges.registry import (
 from gradewise.model import Answer, Exam, PartGrade, Result, Script, Status
 from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
-from gradewise.scripts.gather import Gathered, gather
-from gradewise.scripts.ingest import Roster, read_roster
-from gradewise.scripts.segment import Segmentation, segment
 from gradewise.store import Store, open_store
+
+# Imported where used, so that a command loads only what it needs (a read-only command starts
+# fast): grading, segmentation, ingest and the review queue's order.
+if TYPE_CHECKING:
+    from gradewise.scripts.gather import Gathered
+    from gradewise.scripts.ingest import Roster
+    from gradewise.scripts.segment import Segmentation
 
 EXAM_FILE = "exam.yaml"
 DB_FILE = "gradewise.db"
@@ -77,7 +76,10 @@ class Workspace:
 
     @cached_property
     def exam(self) -> Exam:
-        return load_exam(self.exam_path)
+        """The exam file, read and validated in full only when it changed (see exam_cache)."""
+        from gradewise.exam_cache import load_exam_cached
+
+        return load_exam_cached(self.exam_path)
 
     @cached_property
     def store(self) -> Store:
@@ -100,6 +102,8 @@ class Workspace:
         """Ingest script files — text, PDFs, scans (OCR through `engine`) — matched to the
         roster when there is one (raw text kept unchanged), and segment them. A file for a
         student who has a script from another file is held for a human unless `replace`."""
+        from gradewise.scripts.ingest import read_roster
+
         roster = read_roster(roster_path) if roster_path else None
         found = self.gather_scripts(paths, roster, engine=engine, replace=replace)
         return self.store_scripts(found, roster)
@@ -114,6 +118,8 @@ class Workspace:
     ) -> Gathered:
         """Read script files for this workspace, nothing stored yet (`gather`): held against
         the scripts it already has, its own files known wherever the workspace now lies."""
+        from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
+
         stored = self.store.scripts()
         return gather(paths, roster, engine=engine, stored=stored, replace=replace, root=self.root)
 
@@ -140,6 +146,8 @@ class Workspace:
         return self._segment(script)
 
     def _segment(self, script: Script) -> Segmentation:
+        from gradewise.scripts.segment import segment
+
         overrides = self.store.overrides(script.student)
         identity = (script.student, script.name)  # lines naming the student are no answer
         return segment(script.text, self.exam, overrides=overrides, identity=identity)
@@ -161,17 +169,21 @@ class Workspace:
         part: str | None = None,
         judge: str | Judge | None = None,
         on_start: Callable[[int], None] | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        on_progress: Callable[[Sequence[PartGrade]], None] | None = None,
     ) -> int:
         """Grade what changed since the last run; returns how many answers were graded.
 
-        `judge` is a judge id, or a judge already made by `configured_judge`.
+        `judge` is a judge id, or a judge already made by `configured_judge`; `on_progress`
+        gets each batch of grades once it is stored.
         """
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
             self.check_part(part)
             answers = [a for a in answers if a.address == part]
+        from gradewise import grading
+        from gradewise.judges._embed import keeping  # numpy: only when grading
+
         chosen = self.configured_judge(judge) if judge is None or isinstance(judge, str) else judge
         examples = self.examples() if chosen else {}
         jobs = grading.plan(
@@ -186,7 +198,7 @@ class Workspace:
             for chunk in grading.run(jobs, judge=chosen, examples=examples, identities=people):
                 done += self.store.save_grades(chunk)
                 if on_progress:
-                    on_progress(len(chunk))
+                    on_progress([grade for grade, _ in chunk])
         return done
 
     @staticmethod
@@ -218,6 +230,8 @@ class Workspace:
 
     def judge_items(self, *, part: str | None = None, judge: Judge) -> list[JudgeItem]:
         """What `grade` would give the judge now, without grading (a dry run)."""
+        from gradewise import grading
+
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
@@ -296,14 +310,20 @@ class Workspace:
         marked = [i for i, a in enumerate(answers) if a.student in done]
         chosen = self.judge(judge)
         if isinstance(chosen, Selector):
+            from gradewise.judges._embed import keeping
+
             with keeping(self.store):
                 picks = chosen.select([a.text for a in answers], n, random.Random(0), marked)
             return [answers[i] for i in picks]
+        from gradewise.groups import group_answers
+
         groups = [g for g in group_answers(answers) if not {a.student for a in g.answers} & done]
         return [g.answers[0] for g in groups[:n]]
 
     def expected_gains(self, waiting: Sequence[PartGrade]) -> Mapping[tuple[str, str], float]:
         """(student, part) → expected gain of a human looking at that waiting answer."""
+        from gradewise.gain import expected_gains
+
         return expected_gains(self.exam, waiting, self.store.answers())
 
     def _waiting(self, part: str | None) -> list[PartGrade]:

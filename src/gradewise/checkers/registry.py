@@ -1,6 +1,6 @@
 """The checker registry: the protocol every checker follows and the lookup by kind.
 
-Built-in checkers are plugins like any other (`gradewise.plugins.BUILTIN`): each module has a
+Built-in checkers are plugins like any other (`gradewise.plugins.CHECKERS`): each module has a
 `register_checkers` hook implementation; third-party packages add theirs through the
 `gradewise` entry-point group.
 """
@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from gradewise.model import Key, Outcome
-from gradewise.plugins import NamedRegistry, plugin_manager
+from gradewise.plugins import CHECKERS, NamedRegistry, plugin_manager
 
 
 @runtime_checkable
@@ -55,7 +55,7 @@ class Registry(NamedRegistry[Checker]):
 def registry() -> Registry:
     """The process-wide registry, built once."""
     reg = Registry()
-    plugin_manager().hook.register_checkers(register=reg.register)
+    plugin_manager(builtins=CHECKERS).hook.register_checkers(register=reg.register)
     return reg
 
 

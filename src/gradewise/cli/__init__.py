@@ -1,34 +1,38 @@
-"""The command line: `gradewise NOUN VERB`, one module per command group, thin over the library."""
+"""The command line: `gradewise NOUN VERB`, one module per command group, thin over the library.
+
+A command's module is imported only when that command runs, and each module imports the heavy
+libraries (SymPy, numpy, the web stack, PDF rendering) inside the functions that need them, so a
+read-only command starts fast. The exit status is set in one place (`common.GradewiseGroup`).
+"""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
-from gradewise.cli import (
-    comments,
-    evaluate,
-    exam,
-    export,
-    grades,
-    init,
-    judges,
-    regrade,
-    report,
-    review,
-    rubric,
-    run,
-    scripts,
-    users,
-)
 from gradewise.cli.common import GradewiseGroup
-from gradewise.errors import GradewiseError
+
+COMMANDS = {
+    "init": "gradewise.cli.init:init",
+    "exam": "gradewise.cli.exam:exam",
+    "scripts": "gradewise.cli.scripts:scripts",
+    "grade": "gradewise.cli.run:grade",
+    "results": "gradewise.cli.run:results",
+    "review": "gradewise.cli.review:review",
+    "grades": "gradewise.cli.grades:grades",
+    "rubric": "gradewise.cli.rubric:rubric",
+    "comments": "gradewise.cli.comments:comments",
+    "regrade": "gradewise.cli.regrade:regrade",
+    "export": "gradewise.cli.export:export",
+    "judges": "gradewise.cli.judges:judges",
+    "evaluate": "gradewise.cli.evaluate:evaluate_command",
+    "report": "gradewise.cli.report:report",
+    "users": "gradewise.cli.users:users",
+}
 
 
-@click.group(cls=GradewiseGroup)
+@click.group(cls=GradewiseGroup, lazy=COMMANDS)
 @click.option(
     "-w",
     "--workspace",
@@ -38,52 +42,23 @@ from gradewise.errors import GradewiseError
     show_default=True,
     help="The exam workspace folder (holds exam.yaml and gradewise.db).",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error, show the traceback (also GRADEWISE_DEBUG=1).",
+)
 @click.version_option(package_name="gradewise")
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path) -> None:
+def cli(ctx: click.Context, workspace: Path, debug: bool) -> None:
     """Grade exam answer scripts against the key and rubric, offline, every mark explained.
+
+    Exit status: 0 done, 1 a user error or a failed check, 2 usage, 3 an internal error (a bug).
 
     Example: gradewise init demo --example; cd demo; gradewise scripts add scripts; gradewise grade
     """
     ctx.obj = workspace
 
 
-cli.add_command(init.init)
-cli.add_command(exam.exam)
-cli.add_command(scripts.scripts)
-cli.add_command(run.grade)
-cli.add_command(run.results)
-cli.add_command(review.review)
-cli.add_command(grades.grades)
-cli.add_command(rubric.rubric)
-cli.add_command(comments.comments)
-cli.add_command(regrade.regrade)
-cli.add_command(export.export)
-cli.add_command(judges.judges)
-cli.add_command(evaluate.evaluate_command)
-cli.add_command(report.report)
-cli.add_command(users.users)
-
-
 def main() -> None:
-    """Entry point: user errors are one line; an unexpected failure is reported, not dumped."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except GradewiseError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except Exception as exc:
-        if os.environ.get("GRADEWISE_DEBUG"):
-            raise
-        click.echo(
-            f"Error: internal error {exc!r}; nothing stored was lost. "
-            "Run again with GRADEWISE_DEBUG=1 for details and report it.",
-            err=True,
-        )
-        sys.exit(2)
+    """Entry point (the `gradewise` command); click's standalone mode applies the exit status."""
+    cli(prog_name="gradewise")

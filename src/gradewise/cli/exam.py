@@ -11,7 +11,6 @@ from rich.tree import Tree
 from gradewise.cli.common import console, echo_json, json_option, output_file, workspace
 from gradewise.errors import ExamError, WorkspaceError
 from gradewise.exam import ComputeStatus, ExamReport, check_exam, load_exam_text
-from gradewise.exam.draft import draft_exam, render
 from gradewise.model import Exam, Part
 
 MARKS = {
@@ -57,7 +56,7 @@ def check(
         console.print(_tree(ws.exam))
         _print_report(report)
     if not report.ok:
-        ctx.exit(1)
+        raise click.ClickException(_problems(ws.exam_path, report))
 
 
 @exam.command()
@@ -76,6 +75,8 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 
     Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
     """
+    from gradewise.exam.draft import draft_exam, render  # PDF and Word readers: only here
+
     if output is not None and output.exists() and not force:
         raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
     drafted = draft_exam(list(documents))
@@ -127,7 +128,22 @@ def _print_report(report: ExamReport) -> None:
         click.echo(line)
     for warning in report.warnings:
         click.echo(f"warning {warning.address}: {warning.message}")
-    click.echo("Exam file OK." if report.ok else "Exam file has problems (see above).")
+    if report.ok:
+        click.echo("Exam file OK.")
+
+
+def _problems(path: Path, report: ExamReport) -> str:
+    """The one-line failure: how many compute blocks disagree with their key or failed."""
+    wrong = sum(r.status == ComputeStatus.MISMATCH for r in report.computes)
+    failed = sum(r.status == ComputeStatus.FAILED for r in report.computes)
+    counts = [
+        f"{wrong} probable key error(s)" if wrong else "",
+        f"{failed} failed" if failed else "",
+    ]
+    return (
+        f"{path}: compute blocks: {' and '.join(c for c in counts if c)} (listed above)"
+        " — correct the key or the block, then run 'gradewise exam check' again"
+    )
 
 
 def _as_json(exam: Exam, report: ExamReport) -> dict[str, Any]:

@@ -151,10 +151,13 @@ def serve(
     Example: gradewise review serve --anonymous;  gradewise review serve --host 0.0.0.0
     """
     # Imported here: the web stack is only needed by this one command.
+    from gradewise.exam import load_exam
     from gradewise.review import create_app, server
 
     ws = workspace(ctx)
-    ws.exam  # noqa: B018 - a broken exam file is reported now, as one line, not on a page
+    # Read in full, not from the cache: a broken exam file is reported now, as one line, not on
+    # a page, and the SymPy workers that check an edited rubric are started before it is served.
+    load_exam(ws.exam_path)
     login = force_login or not server.is_loopback(host)
     access = _access(ws, host, session_hours, show_names_to_ta) if login else None
     hosts = server.host_names(host, login=login)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gradewise.cli.common import console, echo_json, json_option, say_capped, table, workspace
-from gradewise.judges.llm import HybridJudge, LLMJudge, spend_line
 from gradewise.judges.llm_client import workspace_spend
-from gradewise.judges.registry import Judge
-from gradewise.model import Exam, Result
-from gradewise.workspace import Workspace
+from gradewise.model import Exam, PartGrade, Result, Status
+
+if TYPE_CHECKING:
+    from gradewise.judges.registry import Judge
+    from gradewise.workspace import Workspace
 
 
 @click.command()
@@ -41,6 +42,11 @@ def grade(
 
     Example: gradewise grade --part I.3;  gradewise grade --judge llm --dry-run
     """
+    # Imported here, not at the top: `results` shares this module and needs none of them.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gradewise.judges.llm import spend_line
+
     ws = workspace(ctx)
     chosen = ws.configured_judge(judge, samples=samples)
     if dry_run:
@@ -55,11 +61,17 @@ def grade(
         transient=True,
     ) as progress:
         task = progress.add_task("grading", total=None)
+        failed: list[PartGrade] = []
+
+        def stored(chunk: Sequence[PartGrade]) -> None:
+            progress.advance(task, len(chunk))
+            failed.extend(g for g in chunk if any(v.status is Status.ERROR for v in g.verdicts))
+
         done = ws.grade(
             part=part,
             judge=chosen,
             on_start=lambda total: progress.update(task, total=total),
-            on_progress=lambda n: progress.advance(task, n),
+            on_progress=stored,
         )
     pending = len(ws.queue())
     click.echo(
@@ -69,10 +81,25 @@ def grade(
     say_capped(ws)
     if spend_line(chosen):
         click.echo(spend_line(chosen))
+    if failed:
+        raise click.ClickException(_failures(failed))
+
+
+def _failures(failed: Sequence[PartGrade]) -> str:
+    """One line: how many answers a checker or judge failed on, and the first reason."""
+    first = failed[0]
+    reason = next(v.reason for v in first.verdicts if v.status is Status.ERROR)
+    return (
+        f"{len(failed)} answers could not be decided because a checker or judge failed (e.g."
+        f" {first.student} {first.address}: {reason}); they wait for review, and the next"
+        " 'gradewise grade' tries a failed judge again"
+    )
 
 
 def _dry_run(ws: Workspace, part: str | None, chosen: Judge | None) -> None:
     """What grading would give the judge; only an LLM-calling judge has prompts to show."""
+    from gradewise.judges.llm import HybridJudge, LLMJudge
+
     if chosen is None:
         click.echo("No judge: free text would wait for a human; nothing would be sent.")
         return

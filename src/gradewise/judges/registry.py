@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from gradewise.model import Status
-from gradewise.plugins import NamedRegistry, plugin_manager
+from gradewise.plugins import JUDGES, NamedRegistry, plugin_manager
 
 
 @dataclass(frozen=True)
@@ -100,5 +100,5 @@ class JudgeRegistry(NamedRegistry[Judge]):
 def judges() -> JudgeRegistry:
     """The process-wide judge registry: built-ins and installed plugins."""
     reg = JudgeRegistry()
-    plugin_manager().hook.register_judges(register=reg.register)
+    plugin_manager(builtins=JUDGES).hook.register_judges(register=reg.register)
     return reg
