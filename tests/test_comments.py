@@ -57,6 +57,12 @@ def test_a_comment_joins_the_mark(
     assert actions.with_comment(PART, grade, comment) == given
 
 
+def test_a_plain_mark_is_not_moved_outside_the_part() -> None:
+    grade = PartGrade("s", "Q", 0.0, (), False, mark=ManualMark(adjustment=0.25))
+    with pytest.raises(BadInput, match=re.escape("from 0.25 to -0.25, outside 0..4")):
+        actions.with_comment(PART, grade, MINUS)
+
+
 @pytest.mark.parametrize(
     "mark, comment",
     [
@@ -64,12 +70,6 @@ def test_a_comment_joins_the_mark(
         (ManualMark(("a",), -0.5, "units missing"), MINUS),  # the deduction made already
     ],
 )
-def test_a_plain_mark_is_not_moved_outside_the_part() -> None:
-    grade = PartGrade("s", "Q", 0.0, (), False, mark=ManualMark(adjustment=0.25))
-    with pytest.raises(BadInput, match=re.escape("from 0.25 to -0.25, outside 0..4")):
-        actions.with_comment(PART, grade, MINUS)
-
-
 def test_a_comment_is_given_once(mark: ManualMark, comment: LibraryComment) -> None:
     grade = PartGrade("s", "Q", 2.0, MET_A, False, mark=mark)
     with pytest.raises(BadInput, match="already has comment"):
