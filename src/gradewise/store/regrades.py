@@ -41,9 +41,9 @@ class Regrades:
 
     def resolve(self, student: str, address: str, answer: str, *, who: str) -> Regrade:
         """Answer the open request (audited; joins a transaction already begun)."""
-        found = self.open_one(student, address)
         at = now()
-        with self.store.transaction() as db:
+        with self.store.transaction() as db:  # taken first: two graders cannot both answer it
+            found = self.open_one(student, address)
             db.execute(
                 "UPDATE regrades SET answer = ?, answered_by = ?, answered_at = ?"
                 " WHERE student = ? AND address = ? AND answer IS NULL",
