@@ -9,17 +9,20 @@ marks (seeded-random; "all" = every one there is) and the rest are predicted:
   the rest is predicted (n shrinks with k; "all" does not apply).
 A k larger than a question's pool skips that question at that k (n says how many answers).
 
-Judges: `learned` as shipped now (its per-part model from 10 marks on), `learned` with the
-per-part model switched off (the forest alone, as last release), and the baselines — logistic
+Judges: `learned` with its per-part model from `--min-marks` marks on (default: as shipped,
+judges/_part.MIN_MARKS), `learned` with the per-part model switched off (the forest alone, as
+last release), and the baselines — logistic
 regression over TF-IDF word (1–2) and character (2–5, within words) n-grams, and logistic
 regression over the MiniLM sentence embedding — fitted per question on its k marks (scikit-learn,
 the `train` extra; a question whose marks hold one grade gets that grade).
-Figures: the mean over questions of each question's QWK (whole grades only: SemEval, DigiKlausur),
-macro-F1 (SemEval), Pearson r (SAF and Mohler, on the share of the marks), and coverage at 95%
-agreement for the judges that give a confidence (as `gradewise evaluate`).
+Figures per judge: the mean over questions of each question's QWK on its grade scale
+(`scale_kappa`), macro-F1 (grades on the
+question's grade scale, as `gradewise evaluate`), Pearson r where grades are points (SAF,
+Mohler, on the share of the marks), and coverage at 95% agreement (the baselines' confidence is
+their largest class probability).
 
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
-        [--limit-questions N] [--seed 0]
+        [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
 
 Never run on ASAP-SAS or SciEntsBank unseen_domains (kept for outside checks; not in ../shared).
 """
@@ -37,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradewise.evaluate import GradedAnswer, Metrics, Prediction, metrics, read_graded
+from gradewise.evaluate import GradedAnswer, Metrics, Prediction, metrics, qwk, read_graded
 from gradewise.judges import _part
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import Example, JudgeItem
@@ -126,12 +129,32 @@ def baseline(kind: str, judge: LearnedJudge) -> Predictor:
     return predict
 
 
-def figure(m: Metrics, two_way: bool) -> str:
-    if two_way:
-        return f"{m.qwk_per_question:.3f} / {m.macro_f1:.3f}"
-    if not math.isnan(m.qwk_per_question):
-        return f"{m.qwk_per_question:.3f} / r {m.pearson:.3f}"
-    return f"r {m.pearson:.3f}"
+def scale_kappa(predictions: list[Prediction]) -> float:
+    """The mean over questions of each question's QWK on its grade scale (the distinct grades
+    of its predicted answers; a prediction counts as the nearest), so that half points (SAF,
+    Mohler's means of two graders) have a kappa too; on whole grades 0/1 it is evaluate's."""
+    by_q: dict[str, list[Prediction]] = defaultdict(list)
+    for p in predictions:
+        by_q[p.row.question_id].append(p)
+    kappas = []
+    for group in by_q.values():
+        scale = sorted({p.row.score for p in group})
+        if len(group) < 2 or len(scale) < 2:
+            continue
+        human = [scale.index(p.row.score) for p in group]
+        guess = [min(range(len(scale)), key=lambda i: (abs(scale[i] - p.score), i)) for p in group]
+        kappa = qwk(human, guess)
+        if not math.isnan(kappa):
+            kappas.append(kappa)
+    return sum(kappas) / len(kappas) if kappas else math.nan
+
+
+def figure(m: Metrics, kappa: float, two_way: bool) -> str:
+    """Mean per-question QWK / macro-F1 (/ r on a point scale) / coverage at 95%."""
+    cells = [f"{kappa:.3f}", f"{m.macro_f1:.3f}"]
+    if not two_way and not math.isnan(m.pearson):
+        cells.append(f"r {m.pearson:.3f}")
+    return " / ".join([*cells, f"cov {m.coverage:.2f}"])
 
 
 def main() -> None:
@@ -141,6 +164,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit-questions", type=int)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument(
+        "--min-marks",
+        type=int,
+        default=_part.MIN_MARKS,
+        help="marks per question from which `learned` fits the part model",
+    )
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
@@ -154,10 +183,10 @@ def main() -> None:
         print("scikit-learn is missing (pip install -e '.[train]'): no baselines")
         tfidf_lr = emb_lr = None
     print(
-        "| data set | k | n | learned | learned, forest only | TF-IDF logistic | embedding "
-        "logistic | coverage: learned / forest only | seconds |"
+        f"| data set | k | n | learned, part model from {args.min_marks} | learned, forest only"
+        " | TF-IDF logistic | embedding logistic | seconds |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for path in files:
         if args.data_set and not any(d in path.stem for d in args.data_set):
             continue
@@ -174,26 +203,26 @@ def main() -> None:
             if not predicted:
                 continue
             start = time.perf_counter()
-            results = [metrics(judge_predictor(judge)(marks, predicted), protocol=k, seconds=1)]
-            original = _part.MIN_MARKS
-            _part.MIN_MARKS = 10**9
-            try:
-                results.append(
-                    metrics(judge_predictor(judge)(marks, predicted), protocol=k, seconds=1)
-                )
-            finally:
-                _part.MIN_MARKS = original
-            for other in (tfidf_lr, emb_lr):
-                if other is not None and k != "0":
-                    results.append(metrics(other(marks, predicted), protocol=k, seconds=1))
-            cells = [figure(m, two_way) for m in results] + ["—"] * (4 - len(results))
+            runs = [_with_min_marks(judge, m, marks, predicted) for m in (args.min_marks, 10**9)]
+            runs += [other(marks, predicted) for other in (tfidf_lr, emb_lr)
+                     if other is not None and k != "0"]  # fmt: skip
+            cells = [figure(metrics(run, protocol=k, seconds=1), scale_kappa(run), two_way)
+                     for run in runs] + ["—"] * (4 - len(runs))  # fmt: skip
             took = time.perf_counter() - start
-            print(
-                f"| {path.stem} | {k} | {len(predicted)} | "
-                + " | ".join(cells)
-                + f" | {results[0].coverage:.3f} / {results[1].coverage:.3f} | {took:.0f} |",
-                flush=True,
-            )
+            print(f"| {path.stem} | {k} | {len(predicted)} | " + " | ".join(cells)
+                  + f" | {took:.0f} |", flush=True)  # fmt: skip
+
+
+def _with_min_marks(
+    judge: LearnedJudge, min_marks: int, marks: Marked, rows: list[GradedAnswer]
+) -> list[Prediction]:
+    """The judge's predictions with its part model starting at `min_marks` marks."""
+    original = _part.MIN_MARKS
+    _part.MIN_MARKS = min_marks
+    try:
+        return judge_predictor(judge)(marks, rows)
+    finally:
+        _part.MIN_MARKS = original
 
 
 if __name__ == "__main__":

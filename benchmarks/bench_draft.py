@@ -3,7 +3,8 @@
 The documents are listed in benchmarks/corpus/sources.yaml and fetched (by a person with a
 network, never at run time) with `python benchmarks/fetch_corpus.py`; each has its expected
 parts, marks and keys written by hand in benchmarks/corpus/expected/. Parts are compared by
-question number and part label ('3', '1.a'), whatever section the drafter put them in.
+question number and part label ('3', '1.a'), whatever section the drafter put them in, or, in
+papers that number their questions again in each section, with the section's place ('S2:1').
 Documents held out while the rules were written are reported on a separate row.
 
     .venv/bin/python benchmarks/bench_draft.py
@@ -49,16 +50,31 @@ class Score:
 
 
 def drafted_parts(path: Path) -> dict[str, dict[str, Any]]:
-    """The draft's parts by 'question[.part]', with marks and key as the draft writes them."""
+    """The draft's parts by 'question[.part]' and by 'S<n>:question[.part]' (n counts the
+    sections from 1, for papers that number questions again in each), with marks and key as
+    the draft writes them."""
     tree = YAML(typ="safe").load(render(draft_exam([path])))
     out: dict[str, dict[str, Any]] = {}
-    for section in tree.get("sections") or []:
+    for number, section in enumerate(tree.get("sections") or [], start=1):
         for question in section.get("questions") or []:
             qid = str(question["id"])
-            for part in question.get("parts") or [question]:
-                address = qid if part is question else f"{qid}.{part['id']}"
-                out[address] = {"marks": part.get("marks"), "key": part.get("key")}
+            found = {qid: {"marks": _question_marks(question), "key": question.get("key")}}
+            for part in question.get("parts") or []:
+                found[f"{qid}.{part['id']}"] = {"marks": part.get("marks"), "key": part.get("key")}
+            for address, drafted in found.items():
+                out.setdefault(address, drafted)
+                out[f"S{number}:{address}"] = drafted
     return out
+
+
+def _question_marks(question: dict[str, Any]) -> Any:
+    """A question's marks as drafted: its own, or its parts' added up (None if one has none).
+    A paper that gives marks only to the whole question is compared on this."""
+    parts = question.get("parts") or []
+    if question.get("marks") is not None or not parts:
+        return question.get("marks")
+    marks = [part.get("marks") for part in parts]
+    return None if None in marks else sum(marks)
 
 
 def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:

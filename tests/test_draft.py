@@ -130,6 +130,9 @@ def test_incomplete_draft_names_what_to_fill_in(tmp_path: Path) -> None:
         ("$W_O$ has all its elements initialized as 1. [5 + 8 + 7]", [5, 8, 7]),
         ("[0.5 + 1.5]", [0.5, 1.5]),  # halves
         ("[60 min; 12 × 5 = 60 points]", None),  # a section's count, not a breakdown
+        ("Derive it. (4+1 points)", [4, 1]),  # in parentheses, with the unit
+        ("[3 + 2 marks]", [3, 2]),  # brackets, with the unit
+        ("for $(2 + 3)$ points", None),  # arithmetic in the prompt, not marks
     ],
 )
 def test_marks_list(text: str, expected: list[float] | None) -> None:

@@ -120,6 +120,55 @@ def test_bad_latex_is_drafted_with_notes(tmp_path: Path, source: str, note: str)
     assert load_exam_text(text).part("I.1").marks == 2
 
 
+def test_a_brace_never_closed_loses_only_itself(tmp_path: Path) -> None:
+    # an algorithm typed in notes before the questions: '\If{...}{' never closed, which once
+    # swallowed every question after it into one group
+    path = tmp_path / "notes.tex"
+    path.write_text(
+        "\\begin{document}\n\\If{$y \\leq 0$}{\n\\State update\n\\begin{enumerate}\n"
+        "\\item First (\\textit{3 points})\n\\item Second (\\textit{4 points})\n"
+        "\\end{enumerate}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    text = render(draft_exam([path]))
+    assert "line 2: a '{' opened here is never closed; left out" in text
+    assert _marks(load_exam_text(text)) == {"I.1": 3, "I.2": 4}
+
+
+def test_points_macro_the_file_defines_is_expanded(tmp_path: Path) -> None:
+    # papers typed without the exam class define their own: \pts{2} writes "(2pt)"
+    path = tmp_path / "final.tex"
+    path.write_text(
+        "\\newcounter{points}\n"
+        "\\newcommand*{\\pts}[1]{\\addtocounter{points}{#1}(#1pt)}\n"
+        "\\newcommand{\\marks}[2]{[#2 marks]}\n"
+        "\\begin{document}\n\\begin{enumerate}\n"
+        "\\item \\pts{2} Name one linter.\n"
+        "\\item \\pts{3} Why do we test?\n"
+        "\\item Define a spec. \\marks{x}{4}\n"
+        "\\end{enumerate}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    text = render(draft_exam([path]))
+    assert _marks(load_exam_text(text)) == {"I.1": 2, "I.2": 3, "I.3": 4}
+    assert "\\pts" not in text and "defined nowhere" not in text
+
+
+def test_inline_code_is_read_verbatim(tmp_path: Path) -> None:
+    # '%' inside \lstinline$..$ is code, not a comment that would leave math mode open
+    path = tmp_path / "cpp.tex"
+    path.write_text(
+        "\\begin{document}\n\\begin{enumerate}\n"
+        "\\item (1 point) Evaluate \\lstinline$int(y) % m$.\n"
+        "\\item (2 points) Evaluate \\verb|x / n|.\n"
+        "\\end{enumerate}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    exam = load_exam_text(render(draft_exam([path])))
+    assert _marks(exam) == {"I.1": 1, "I.2": 2}
+    assert "`int(y) % m`" in exam.part("I.1").prompt
+
+
 def test_latex_without_text_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "empty.tex"
     path.write_text("\\documentclass{exam}\n\\begin{document}\n\\end{document}\n")

@@ -72,12 +72,64 @@ def test_never_graded_is_incomplete_too(tmp_path: Path) -> None:
     assert out.exit_code == 1 and "225 are not graded yet" in out.output
 
 
-def test_allow_incomplete_marks_students(example: Path) -> None:
-    out = example / "out" / "flagged.csv"
-    assert invoke(example, "export", "canvas", "--allow-incomplete", "-o", str(out)).exit_code == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    flags = {r["SIS User ID"]: r["Incomplete"] for r in rows[1:]}
-    assert flags["s2024001"] == "no" and flags["s2024003"] == "yes"
+def test_allow_incomplete_names_students_outside_the_gradebook(example: Path) -> None:
+    path = example / "out" / "flagged.csv"
+    out = invoke(example, "export", "canvas", "--allow-incomplete", "-o", str(path))
+    assert out.exit_code == 0, out.output
+    # Canvas imports any column it does not know as a new assignment: the terminal says it
+    assert "3 students have parts waiting for review" in out.output
+    assert "s2024002, s2024003, s2024006" in out.output
+    header = next(csv.reader(path.open(encoding="utf-8")))
+    assert header[-1] == "Machine Learning — Midterm (ml-midterm-2025)"
+
+
+# What each LMS's import reads (from its documentation), checked on the golden files:
+# - Canvas gradebook import: the first columns Student, ID, SIS User ID, SIS Login ID, Section
+#   (a student is matched by ID, SIS User ID or SIS Login ID); every further column is an
+#   assignment, matched by the id in parentheses after its name, and one Canvas does not know
+#   becomes a new assignment; a row whose first cell is "Points Possible" is read as the
+#   maximum, not a student.
+# - Moodle grade import (CSV): a row per student; one column is mapped to the user by ID number,
+#   email, username or user id; the others are mapped to a grade item or to a grade item's
+#   feedback (free text), or ignored.
+CANVAS_IDS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def test_canvas_golden_is_a_canvas_import() -> None:
+    header, points, *students = csv.reader((GOLDEN / "canvas.csv").open(encoding="utf-8"))
+    assert header[:5] == CANVAS_IDS
+    # exactly one assignment column, and it names the exam the way an import can match it again
+    assert header[5:] == ["Machine Learning — Midterm (ml-midterm-2025)"]
+    assert points == ["Points Possible", "", "", "", "", "52"]
+    for row in students:
+        assert len(row) == 6 and (row[1] or row[2] or row[3])  # matchable
+        assert float(row[5]) <= 52 and ", " in row[0]  # a number; "Last, First"
+
+
+def test_moodle_golden_is_a_moodle_import() -> None:
+    header, *students = csv.reader((GOLDEN / "moodle.csv").open(encoding="utf-8"))
+    assert header == ["Email address", "ID number", "Machine Learning — Midterm", "Feedback"]
+    for email, number, grade, text in students:
+        assert "@" in email and number and 0 <= float(grade) <= 52
+        assert text.startswith(f"{grade}/52: I.1 ")
+    provisional = [row[1] for row in students if "Provisional: " in row[3]]
+    assert provisional == ["s2024002", "s2024003", "s2024006"]
+
+
+def test_lms_export_takes_the_canvas_export_as_roster(example: Path) -> None:
+    rows = "".join(f'"S{i}, Student",{900 + i},s202400{i},login{i},A,\n' for i in range(1, 10))
+    path = example / "canvas-download.csv"
+    path.write_text(
+        "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Old quiz (17)\n"
+        "    Points Possible,,,,,10\n" + rows,
+        encoding="utf-8",
+    )
+    out_path = example / "out" / "back.csv"
+    args = ("export", "canvas", "--roster", str(path), "--allow-incomplete", "-o", str(out_path))
+    assert invoke(example, *args).exit_code == 0
+    back = list(csv.reader(out_path.open(encoding="utf-8")))
+    # matched by Canvas's own id, the SIS User ID left for Canvas to keep
+    assert back[2][1:5] == ["901", "", "login1", "A"]
 
 
 ROSTER = "id,lms_id\n" + "".join(f"s202400{i},900{i}\n" for i in range(1, 10))

@@ -285,3 +285,40 @@ def test_a_10000_word_answer_among_many_marks_is_judged() -> None:
     judged = JUDGE.judge_many([long, *items[1:]])
     assert judged[0].status is Status.NEEDS_REVIEW  # too long for the model to read whole
     assert all(0.0 <= j.fraction <= 1.0 for j in judged)
+
+
+@pytest.mark.parametrize(
+    "level",
+    [
+        0.0,  # fifty answers, all marked wrong: nothing says what a right one looks like
+        1.0,  # all full marks: nothing says what a wrong one looks like
+        2 / 3,  # all one point short: nor what earns the third
+    ],
+)
+def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
+    answers = synthetic_part(80, seed=6)
+    examples = tuple(Example(t, level) for t, _ in answers[:50])
+    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+             for t, _ in answers[50:]]  # fmt: skip
+    judged = JUDGE.judge_many(items)
+    assert max(j.confidence for j in judged) < items[0].review_below
+
+
+def test_two_marks_and_two_thousand_answers() -> None:
+    texts = [t for t, _ in synthetic_part(2000, seed=9)]
+    examples = (Example(texts[0], 1.0), Example(texts[1], 0.0))
+    judged = JUDGE.judge_many(
+        [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts]
+    )
+    assert len(judged) == 2000 and all(0.0 <= j.fraction <= 1.0 for j in judged)
+    assert max(j.confidence for j in judged) < 0.95  # two marks teach no certainty
+
+
+def test_a_10000_word_answer_among_the_marks_is_learnt_from_safely() -> None:
+    items, _ = _class(60, n=70)
+    long = Example("overfitting and hyperparameters " * 5000, 1.0)
+    examples = (long, *items[0].examples)
+    judged = JUDGE.judge_many([replace(i, examples=examples) for i in items])
+    assert all(0.0 <= j.fraction <= 1.0 for j in judged)
+    fit = JUDGE.lesson([replace(i, examples=examples) for i in items])
+    assert isinstance(fit, learned.ShotFit)

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -112,16 +113,25 @@ class QuietServer(ThreadingHTTPServer):
         pass  # a client that timed out closed the socket: expected in the timeout tests
 
 
-@pytest.fixture
-def endpoint() -> Iterator[Endpoint]:
+@contextmanager
+def serving() -> Iterator[Endpoint]:
+    """A loopback chat-completions server in a thread, for as long as the block runs."""
     server = QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     ep = Endpoint(f"http://127.0.0.1:{server.server_address[1]}/v1")
     server.RequestHandlerClass = _handler(ep)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield ep
-    server.shutdown()
-    server.server_close()
+    try:
+        yield ep
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    with serving() as ep:
+        yield ep
 
 
 # Prepared replies -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from gradewise.judges._embed import Encoder
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.judges.similarity import SimilarityJudge, fit_group
 from gradewise.model import Status
+from test_part import QUESTION, REFERENCE, synthetic_part
 
 TRIPLES = YAML(typ="safe").load(
     (Path(__file__).parent / "fixtures" / "similarity" / "triples.yaml").read_text()
@@ -290,3 +291,18 @@ def test_a_broken_vector_store_only_costs_time() -> None:
     with Encoder().persisting(DictStore(broken=True)) as encoder:
         vectors = encoder.embed(["a sentence", "another one"])
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "level",
+    [
+        0.0,  # every marked answer wrong: nothing says what a right one looks like
+        1.0,  # every one right: nothing says what a wrong one looks like
+    ],
+)
+def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
+    answers = [t for t, _ in synthetic_part(60, seed=6)]
+    examples = tuple(Example(t, level) for t in answers[:40])
+    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+             for t in answers[40:]]  # fmt: skip
+    assert max(j.confidence for j in JUDGE.judge_many(items)) < items[0].review_below

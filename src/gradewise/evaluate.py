@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from gradewise.errors import GradewiseError
+from gradewise.judges.outlook import coverage
 from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
 from gradewise.reports.csvfile import Cell, restore, write_csv
 
@@ -255,17 +256,6 @@ def weighted_f1(truth: Sequence[str], guess: Sequence[str]) -> float:
     scores = f1_scores(truth, guess)
     counts = Counter(truth)
     return sum(scores[c] * counts[c] for c in scores) / len(truth) if truth else math.nan
-
-
-def coverage(agree: Sequence[bool], confidence: Sequence[float], target: float = 0.95) -> float:
-    """The largest share of answers, most confident first, accepted with ≥ target agreement."""
-    order = sorted(range(len(agree)), key=lambda i: -confidence[i])
-    best = right = 0
-    for taken, i in enumerate(order, 1):
-        right += agree[i]
-        if right / taken >= target:
-            best = taken
-    return best / len(agree) if agree else math.nan
 
 
 def reliability(

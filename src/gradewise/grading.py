@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass
 from gradewise.checkers.registry import Registry, registry
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.model import (
+    ILLEGIBLE,
     NO_ANSWER_SOURCE,
     NOT_ANSWERED,
+    UNREAD_PAGE,
     Answer,
     Criterion,
     Exam,
@@ -291,6 +293,8 @@ def _not_answered(answer: Answer) -> bool:
 
 def _grade(job: Job, verdicts: tuple[Verdict, ...]) -> tuple[PartGrade, str]:
     score, needs_review = score_part(job.part, verdicts)
+    # Words nobody could read, or a page of the scan that could not be read: a human decides.
+    needs_review = needs_review or ILLEGIBLE in job.answer.text or UNREAD_PAGE in job.answer.flag
     if _not_answered(job.answer):
         score = 0.0  # a deduction rubric starts from full marks for an answer, not for none
     grade = PartGrade(job.answer.student, job.answer.address, score, verdicts, needs_review)

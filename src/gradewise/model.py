@@ -198,6 +198,11 @@ NO_ANSWER_SOURCE = "segment"
 # `Answer.flag` of a blank part in a script whose every piece went to some part: the student
 # left it unanswered (0, decided), rather than segmentation missing an answer (review).
 NOT_ANSWERED = "not answered"
+# What a transcription writes for a word nobody could read: the answer goes to a human.
+ILLEGIBLE = "[illegible]"
+# `Answer.flag` words of a script with a page whose text could not be read: every answer of
+# it goes to a human (a missing answer may be on that page).
+UNREAD_PAGE = "could not be read"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ CLI and the review app are thin layers over it.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,20 +25,23 @@ from gradewise.judges.registry import (
     Selector,
     judges,
 )
-from gradewise.model import Answer, Exam, PartGrade, Result, Script, Status
+from gradewise.model import UNREAD_PAGE, Answer, Exam, PartGrade, Result, Script, Status
 from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
-from gradewise.store import Store, open_store
+from gradewise.store import ScriptPage, Store, open_store
 
 # Imported where used, so that a command loads only what it needs (a read-only command starts
 # fast): grading, segmentation, ingest and the review queue's order.
 if TYPE_CHECKING:
     from gradewise.scripts.gather import Gathered
     from gradewise.scripts.ingest import Roster
+    from gradewise.scripts.pages import PageImage
     from gradewise.scripts.segment import Segmentation
+    from gradewise.scripts.transcribe import Transcriber
 
 EXAM_FILE = "exam.yaml"
 DB_FILE = "gradewise.db"
+PAGES_DIR = "pages"  # page images of scanned scripts, <sha256>.png
 
 STARTER_EXAM = """\
 schema_version: 1
@@ -58,7 +62,7 @@ class AddReport:
     student: str
     source: str
     status: str
-    error: str = ""
+    error: str = ""  # why it was not stored, or (stored) which pages could not be read
     why: str = ""  # why it was held for a human
 
 
@@ -68,6 +72,7 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.exam_path = root / EXAM_FILE
+        self._transcriber: Transcriber | None = None
         if not self.exam_path.is_file():
             raise WorkspaceError(
                 f"no {EXAM_FILE} in {root}",
@@ -115,27 +120,64 @@ class Workspace:
         *,
         engine: str = "tesseract",
         replace: bool = False,
+        transcribe: bool = False,
     ) -> Gathered:
         """Read script files for this workspace, nothing stored yet (`gather`): held against
-        the scripts it already has, its own files known wherever the workspace now lies."""
+        the scripts it already has, its own files known wherever the workspace now lies.
+        `transcribe`: pages are read by the vision model of gradewise.toml's [transcribe]."""
         from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
 
         stored = self.store.scripts()
-        return gather(paths, roster, engine=engine, stored=stored, replace=replace, root=self.root)
+        reader = self.transcriber() if transcribe else None
+        return gather(
+            paths,
+            roster,
+            engine=engine,
+            stored=stored,
+            replace=replace,
+            root=self.root,
+            transcriber=reader,
+        )
+
+    def transcriber(self) -> Transcriber:
+        """The vision model configured in gradewise.toml's [transcribe] (an error if none)."""
+        from gradewise.scripts.transcribe import Transcriber, load_settings
+
+        if self._transcriber is None:
+            self._transcriber = Transcriber(*load_settings(self.root), self.root)
+        return self._transcriber
+
+    def page_path(self, image: str) -> Path:
+        """Where the page image with this SHA-256 lies in the workspace."""
+        return self.root / PAGES_DIR / f"{image}.png"
 
     def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
         """Store what `gather` read (a script held for a human is not stored) and segment."""
         reports = [AddReport("", source, "error", message) for source, message in found.errors]
         for script in found.scripts:
             email = roster.email(script.student) if roster else ""
-            status = self.store.add_script(script, email=email)
-            reports.append(AddReport(script.student, script.source, status))
+            # A text file has no pages: one replacing a scan (its transcription) drops its images.
+            pages = self._save_pages(found.pages.get(script.source, ()))
+            status = self.store.add_script(script, email=email, pages=pages)
+            unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
+            reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
         reports += [
             AddReport(m.student or m.claimed, m.source, "held for a human", why=m.how)
             for m in found.held
         ]
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
+
+    def _save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
+        """Write each page image once (by its hash; a whole file or none), for the store."""
+        for image in images:
+            path = self.page_path(image.sha256)
+            if not path.is_file():
+                path.parent.mkdir(exist_ok=True)
+                partial = path.with_suffix(".part")
+                partial.write_bytes(image.png)
+                partial.replace(path)
+        return [ScriptPage(image.sha256, image.error) for image in images]
 
     def segmentation(self, student: str) -> Segmentation:
         script = self.store.script(student)
@@ -158,8 +200,11 @@ class Workspace:
         stored: dict[str, list[Answer]] = {}
         for answer in self.store.answers():
             stored.setdefault(answer.student, []).append(answer)
+        unread = self.store.page_errors()
         for script in self.store.scripts():
             answers = self._segment(script).answers(script.student)
+            if script.student in unread:
+                answers = _flag_unread(answers, unread[script.student])
             if _by_address(answers) != _by_address(stored.get(script.student, [])):
                 self.store.save_answers(script.student, answers)
 
@@ -366,6 +411,13 @@ class Workspace:
             raise WorkspaceError(
                 f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}"
             )
+
+
+def _flag_unread(answers: Sequence[Answer], pages: Sequence[tuple[int, str]]) -> tuple[Answer, ...]:
+    """Every answer of a script with unread pages goes to a human: any may be on them."""
+    numbers = ", ".join(str(number) for number, _ in pages)
+    flag = f"page {numbers} of the scan {UNREAD_PAGE} ({pages[0][1]}): check the scan"
+    return tuple(dataclasses.replace(answer, flag=flag) for answer in answers)
 
 
 def _by_address(answers: Iterable[Answer]) -> dict[str, Answer]:

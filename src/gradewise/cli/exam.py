@@ -1,4 +1,4 @@
-"""`gradewise exam check`: validate the exam file, show its part tree, run compute blocks."""
+"""`gradewise exam check|draft|schema`: validate the exam file, draft one, publish its schema."""
 
 from __future__ import annotations
 
@@ -96,6 +96,28 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
         click.echo(f"It loads; review it{todo}, then run 'gradewise exam check'.")
     except ExamError as exc:
         click.echo(f"Still to do before 'gradewise exam check' passes: {exc}")
+
+
+@exam.command()
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it here."
+)
+def schema(output: Path | None) -> None:
+    """Print the exam file's JSON Schema, for editors to complete and check exam.yaml.
+
+    With VS Code's YAML extension, save it beside the exam and start exam.yaml with the line
+    `# yaml-language-server: $schema=exam.schema.json`.
+
+    Example: gradewise exam schema -o exam.schema.json
+    """
+    from gradewise.exam.schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output_file(output).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote the exam file's JSON Schema to {output}")
 
 
 def _tree(exam: Exam) -> Tree:

@@ -1,7 +1,8 @@
 """`gradewise export csv|canvas|moodle|json|feedback|graded`: results that leave the tool.
 
 Every export refuses while answers still wait for review or were never graded (their totals
-would be partial), unless `--allow-incomplete`, which marks the incomplete students instead.
+would be partial), unless `--allow-incomplete`, which names the incomplete students instead (on
+the terminal for the LMS gradebooks, which take no extra column).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _options(func: Any) -> Any:
 def _roster_option(func: Any) -> Any:
     return click.option(
         "--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="LMS roster CSV: id, lms_id, sis_login, section, email.",
+        help="LMS roster CSV: id, lms_id, sis_login, section, email; or the Canvas or Moodle"
+        " export as downloaded.",
     )(func)  # fmt: skip
 
 
@@ -124,8 +126,16 @@ def _lms_command(name: str, build: Callable[..., Table], doc: str) -> None:
         results = ws.results()
         known = lms.read_lms_roster(roster) if roster else None
         who = lms.lms_identities(results, ws.store.emails(), known)
-        table = build(ws.exam, results, who, flag_incomplete=allow_incomplete)
-        _write(output or ws.exports / f"{name}.csv", table, f"{name} gradebook")
+        _write(
+            output or ws.exports / f"{name}.csv", build(ws.exam, results, who), f"{name} gradebook"
+        )
+        waiting = lms.incomplete(results)
+        if waiting:
+            # Not a column: Canvas would import one as a new assignment.
+            click.echo(
+                f"{len(waiting)} students have parts waiting for review; their totals are"
+                f" provisional: {', '.join(waiting)}"
+            )
 
 
 _lms_command(
@@ -135,7 +145,7 @@ _lms_command(
 )  # fmt: skip
 _lms_command(
     "moodle", lms.moodle,
-    "Export a Moodle grade-import CSV (email, ID number, total).\n\n"
+    "Export a Moodle grade-import CSV (email, ID number, total, feedback).\n\n"
     "Example: gradewise export moodle -o moodle.csv",
 )  # fmt: skip
 

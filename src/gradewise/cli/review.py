@@ -12,6 +12,7 @@ from gradewise.cli.common import echo_json, json_option, say_capped, table, work
 from gradewise.errors import ReviewError
 from gradewise.model import PartGrade
 from gradewise.store.users import Users
+from gradewise.takeover import outlooks
 from gradewise.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ def review() -> None:
 @click.pass_context
 def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     """List answers that need a human, the highest expected gain first: marks at stake ×
-    how unsure gradewise is × answers like it waiting (one decision settles the group).
+    how unsure gradewise is × answers like it waiting (one decision settles the group); then,
+    per part its judge learns from marks, how many more marks would let it take over (an
+    estimate from the part's own marks, held out).
 
     Example: gradewise review list --part II.7.b
     """
@@ -43,6 +46,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     threshold = {p.address: p.review_below for p in ws.exam.parts()}
     queue = ws.queue(part)
     gains = ws.expected_gains(queue)
+    ahead = {a: o.sentence() for a, o in outlooks(ws, [g.address for g in queue]).items()}
     rows = [
         {
             "student": g.student,
@@ -51,6 +55,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
             "auto_score": g.auto_score,
             "gain": round(gains[(g.student, g.address)], 3),
             "reason": _reason(g, threshold.get(g.address, 0.8)),
+            "outlook": ahead.get(g.address, ""),
         }
         for g in queue
     ]
@@ -63,6 +68,9 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
         [[r["student"], r["part"], r["marks"], r["auto_score"], r["gain"], r["reason"]]
          for r in rows],
     )  # fmt: skip
+    for address, sentence in ahead.items():
+        if sentence:
+            click.echo(f"{address}: {sentence}")
     if rows:
         click.echo(f"Mark with: {MARK_HINT}")
     say_capped(ws, part)

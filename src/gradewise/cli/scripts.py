@@ -30,6 +30,11 @@ def scripts() -> None:
 )
 @click.option("--ocr", "engine", default="tesseract", show_default=True, help="OCR engine.")
 @click.option(
+    "--transcribe",
+    is_flag=True,
+    help="Read handwritten pages with the vision model of gradewise.toml's [transcribe].",
+)
+@click.option(
     "--replace",
     is_flag=True,
     help="A file for a student who already has a script from another file replaces it.",
@@ -41,6 +46,7 @@ def add(
     paths: tuple[Path, ...],
     roster: Path | None,
     engine: str,
+    transcribe: bool,
     replace: bool,
     as_json: bool,
 ) -> None:
@@ -52,6 +58,9 @@ def add(
     need a human are listed and never guessed. Two files for one student are held, not
     stored: both when they come in one run, the new one when the student already has a
     script from another file (--replace takes it). Adding the same file again updates it.
+    Every page of a PDF or scan is kept as an image in the workspace (pages/). With
+    --transcribe, pages are read by a vision model (see [transcribe] in the README) instead
+    of OCR; only the page image is sent, its name band blanked.
 
     Example: gradewise scripts add scripts/ --roster roster.csv
     """
@@ -59,8 +68,11 @@ def add(
 
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
-    found = ws.gather_scripts(paths, known, engine=engine, replace=replace)
+    found = ws.gather_scripts(paths, known, engine=engine, replace=replace, transcribe=transcribe)
     reports = ws.store_scripts(found, known)
+    if transcribe:
+        reader = ws.transcriber()
+        click.echo(reader.spend.line(reader.settings, "Transcription by"), err=True)
     if as_json:
         echo_json(
             [
@@ -77,7 +89,7 @@ def add(
     else:
         _summary(reports)
         _roster_listing(found)
-    if any(r.status == "error" for r in reports):
+    if any(r.error for r in reports):
         ctx.exit(1)
 
 
@@ -105,6 +117,8 @@ def _summary(reports: list[AddReport]) -> None:
     for r in reports:
         if r.status == "error":
             click.echo(f"Error: {r.error}", err=True)
+        elif r.error:  # stored, but some pages could not be read
+            click.echo(f"Error: {r.source}: {r.error}", err=True)
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -124,6 +138,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
     """
     ws = workspace(ctx)
     answers = ws.store.answers()
+    unread = ws.store.page_errors()
     rows: list[dict[str, Any]] = []
     for script in ws.store.scripts():
         mine = [a for a in answers if a.student == script.student]
@@ -134,6 +149,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
                 "source": script.source,
                 "answered": sum(1 for a in mine if a.text.strip()),
                 "missing": [a.address for a in mine if not a.text.strip()],
+                "errors": [f"page {n}: {why}" for n, why in unread.get(script.student, [])],
             }
         )
     if as_json:
@@ -141,12 +157,24 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         return
     table(
         "Scripts",
-        ["student", "name", "answered", "missing", "source"],
+        ["student", "name", "answered", "missing", "source", *(["errors"] if unread else [])],
         [
-            [r["student"], r["name"], r["answered"], ", ".join(r["missing"]), r["source"]]
+            [
+                r["student"],
+                r["name"],
+                r["answered"],
+                ", ".join(r["missing"]),
+                r["source"],
+                *(["; ".join(r["errors"])] if unread else []),
+            ]
             for r in rows
         ],
     )
+    if unread:
+        click.echo(
+            "Pages with errors were kept empty and their scripts' answers go to review: fix the"
+            " [transcribe] endpoint and add the files again, or add a Markdown transcription."
+        )
 
 
 @scripts.command()
@@ -164,10 +192,12 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
     seg = ws.segmentation(student)
     script = ws.store.script(student)
     assert script is not None
+    images = [str(ws.page_path(page.image)) for page in ws.store.pages(student)]
     rows: list[dict[str, Any]] = [
         {
             "piece": i,
             "page": page_of(script.text, p.start),
+            "image": _image(images, page_of(script.text, p.start)),
             "start": p.start,
             "end": p.end,
             "label": p.label,
@@ -186,6 +216,8 @@ def show(ctx: click.Context, student: str, as_json: bool) -> None:
         ["#", *(["page"] if paged else []), "part", "how", "label", "text"],
         [_show_row(r, paged) for r in rows],
     )
+    if images:
+        click.echo(f"Page images: {', '.join(images)}")
     click.echo("Move a piece with: gradewise scripts assign STUDENT PIECE PART --why '...'")
 
 
@@ -205,6 +237,11 @@ def assign(ctx: click.Context, student: str, piece: int, part: str, why: str, wh
     start = actions.piece_start(ws, student, piece)
     moved = actions.move_piece(ws, student, start, part, who=who, why=why)
     click.echo(f"{student} piece {piece}: {moved.message} (recorded)")
+
+
+def _image(images: list[str], page: int) -> str:
+    """The file of the page's image ("" for a text script, which has none)."""
+    return images[page - 1] if page <= len(images) else ""
 
 
 def _show_row(row: dict[str, Any], paged: bool) -> list[Any]:

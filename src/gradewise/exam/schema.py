@@ -7,9 +7,11 @@ checked by `load.py`, which then builds the frozen domain values of `gradewise.m
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 CURRENT_VERSION = 1
 
@@ -24,8 +26,16 @@ def _non_zero(value: float) -> float:
 
 
 # strict: "5" or `true` is not a number of marks.
-Marks = Annotated[float, Field(strict=True, gt=0)]
-CriterionMarks = Annotated[float, Field(strict=True), AfterValidator(_non_zero)]
+Marks = Annotated[float, Field(strict=True, gt=0, description="Marks for this part (> 0).")]
+CriterionMarks = Annotated[
+    float,
+    Field(
+        strict=True,
+        description="Positive adds, negative deducts; never 0.",
+        json_schema_extra={"not": {"const": 0}},
+    ),
+    AfterValidator(_non_zero),
+]
 Where = Literal["final", "anywhere"]
 Id = Annotated[str, Field(min_length=1)]
 
@@ -35,8 +45,13 @@ class KeyModel(BaseModel):
 
     model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
 
-    kind: str
-    where: Where = "final"
+    kind: str = Field(
+        description="choice, truefalse, numeric or expression (or a plugin's kind); the kind's"
+        " own fields follow: options/correct/policy, value, tol, variables."
+    )
+    where: Where = Field(
+        "final", description="final: the answer's final result; anywhere: any value in it."
+    )
 
     def params(self) -> dict[str, Any]:
         """The kind's own params, as written (without kind and where)."""
@@ -47,10 +62,10 @@ class CriterionModel(BaseModel):
     model_config = _STRICT
 
     id: Id
-    text: str
+    text: str = Field(description="What the grader looks for (shown in feedback).")
     marks: CriterionMarks
-    check: KeyModel | None = None
-    group: str | None = None
+    check: KeyModel | None = Field(None, description="A deterministic check deciding it.")
+    group: str | None = Field(None, description="At most one criterion of a group applies.")
 
 
 class PartFields(BaseModel):
@@ -59,13 +74,17 @@ class PartFields(BaseModel):
     model_config = _STRICT
 
     prompt: str = ""
-    kind: str | None = None
-    key: KeyModel | None = None
+    kind: str | None = Field(None, description="The key's kind, or text (no key).")
+    key: KeyModel | None = Field(None, description="What a right final answer is.")
     rubric: list[CriterionModel] = []
-    reference: str = ""
-    guidance: str = ""
-    compute: str | None = None
-    review_below: Annotated[float, Field(ge=0, le=1)] = 0.8
+    reference: str = Field("", description="A model answer, for graders and judges.")
+    guidance: str = Field("", description="Notes for graders; never shown to students.")
+    compute: str | None = Field(
+        None, description="Python that recomputes the key into `result` (gradewise exam check)."
+    )
+    review_below: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.8, description="Answers judged with less confidence go to review."
+    )
 
 
 class PartModel(PartFields):
@@ -82,7 +101,9 @@ class QuestionModel(PartFields):
 class RuleModel(BaseModel):
     model_config = _STRICT
 
-    best: Annotated[int, Field(strict=True, ge=1)] | None = None
+    best: Annotated[int, Field(strict=True, ge=1)] | None = Field(
+        None, description="Only the best this many questions count."
+    )
 
 
 class SectionModel(BaseModel):
@@ -141,3 +162,35 @@ NOUN_OF_FIELD: dict[str, str] = {
     "key": "key",
     "check": "check",
 }
+
+
+# --- the JSON Schema for editors -------------------------------------------------------------
+
+
+class _Generator(GenerateJsonSchema):
+    """Pydantic's JSON Schema, saying what the loader accepts: ids and texts may be numbers."""
+
+    def str_schema(self, schema: Any) -> JsonSchemaValue:  # pydantic-core's StringSchema
+        written = super().str_schema(schema)
+        written["type"] = ["string", "number"]
+        return written
+
+
+def json_schema() -> dict[str, Any]:
+    """The exam file's JSON Schema (draft 2020-12), generated from these models.
+
+    Editors (e.g. VS Code's YAML extension) use it to complete and check exam.yaml. What needs
+    more than one field (duplicate ids, marks adding up, the params of each key kind) is left
+    to `gradewise exam check`.
+    """
+    schema = ExamFile.model_json_schema(schema_generator=_Generator)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": f"gradewise exam file (schema_version {CURRENT_VERSION})",
+    }
+
+
+def schema_text() -> str:
+    """`json_schema` as the file `gradewise exam schema` writes (and the repo keeps)."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -54,6 +54,7 @@ from gradewise.judges.similarity import (
     _target,
     features,
     fit_group,
+    one_grade_cap,
 )
 
 # The similarity judge's five, then alignment features (see `rich_features`).
@@ -203,6 +204,7 @@ class LearnedJudge(SimilarityJudge):
         error = float(np.mean(errors))
         # No surer than the forest proved on this part's marked answers.
         sure = np.minimum(sure, 1.0 - error)
+        sure = np.minimum(sure, one_grade_cap(item))
         return ShotFit(curve[0], curve[1], error,
                        dict(zip(answers, fractions.tolist(), strict=True)),
                        dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only annotations: `gradewise results` reads the spend without the settings
-    from gradewise.judges.llm_config import LLMSettings
+    from gradewise.judges.llm_config import EndpointSettings
 
 CACHE_FILE = "llm-cache.jsonl"
 CACHE_VERSION = 1
@@ -59,6 +59,7 @@ class Reply:
     cached: bool = False
     error: str = ""
     first: tuple[tuple[str, float], ...] | None = None
+    refusal: str = ""  # the endpoint's `refusal` field: why the model would not answer
 
 
 class ResponseCache:
@@ -125,26 +126,41 @@ class Spend:
             for name, amount in amounts.items():
                 setattr(self, name, getattr(self, name) + amount)
 
-    def line(self, settings: LLMSettings) -> str:
-        """One line for the end of `gradewise grade`."""
+    def line(self, settings: EndpointSettings, what: str = "LLM") -> str:
+        """One line for the end of `gradewise grade` (or of `scripts add --transcribe`)."""
         priced = settings.price_per_1k_input or settings.price_per_1k_output
         cost = f"${self.cost:.4f}" if priced else "no price set"
         if settings.local:
             cost = "$0 (in this process)"
         return (
-            f"LLM {settings.model}: {self.sent} calls sent, {self.cached} from the cache, "
+            f"{what} {settings.model}: {self.sent} calls sent, {self.cached} from the cache, "
             f"{self.failed} failed ({self.retries} retries); {self.prompt_tokens:,} tokens in, "
             f"{self.completion_tokens:,} out; {cost}; {self.seconds:.1f} s"
         )
 
 
-class Client:
-    """Sends requests (at most `max_concurrency` at a time), each once, retrying what may pass."""
+def _as_sent(body: dict[str, Any]) -> dict[str, Any]:
+    return body
 
-    def __init__(self, settings: LLMSettings, api_key: str, cache: ResponseCache) -> None:
+
+class Client:
+    """Sends requests (at most `max_concurrency` at a time), each once, retrying what may pass.
+
+    `logged` gives the form of a request that is hashed for the cache and written to it: the
+    request itself by default; a page image is logged by its hash, not its megabytes."""
+
+    def __init__(
+        self,
+        settings: EndpointSettings,
+        api_key: str,
+        cache: ResponseCache,
+        *,
+        logged: Callable[[dict[str, Any]], dict[str, Any]] = _as_sent,
+    ) -> None:
         self.settings = settings
         self.api_key = api_key
         self.cache = cache
+        self.logged = logged
         self.spend = Spend()
         self._fatal = ""
 
@@ -173,7 +189,8 @@ class Client:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def _one(self, http: Any, body: dict[str, Any]) -> Reply:
-        key = request_key(body)
+        shown = self.logged(body)
+        key = request_key(shown)
         entry = self.cache.get(key)
         if entry is not None:
             self.spend.add(cached=1)
@@ -185,7 +202,7 @@ class Client:
         if response is None:
             self.spend.add(failed=1)
             return Reply(key, error=error)
-        entry = self._entry(key, body, response)
+        entry = self._entry(key, shown, response)
         self.cache.put(entry)
         return _reply(entry, cached=False)
 
@@ -226,11 +243,8 @@ class Client:
         message = f"HTTP {code}: {why} ({' '.join(text.split())[:160]})"
         if code in _FATAL:
             self._fatal = message
-        elif code == 400:
-            message += (
-                '; if the endpoint does not support them, set response_format = "json_object"'
-                " or logprobs = false in [llm] of gradewise.toml"
-            )
+        elif code == 400 and self.settings.bad_request_hint:
+            message += "; " + self.settings.bad_request_hint
         return message
 
     def _entry(self, key: str, body: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +287,9 @@ def _reply(entry: dict[str, Any], *, cached: bool) -> Reply:
     message = choice.get("message") if isinstance(choice, dict) else None
     content = message.get("content") if isinstance(message, dict) else None
     text = content if isinstance(content, str) else ""
-    return Reply(entry["key"], text, _tokens(choice), cached, first=_first(choice))
+    refusal = message.get("refusal") if isinstance(message, dict) else None
+    refused = refusal if isinstance(refusal, str) else ""
+    return Reply(entry["key"], text, _tokens(choice), cached, first=_first(choice), refusal=refused)
 
 
 def _logprobs(choice: Any) -> list[Any] | None:

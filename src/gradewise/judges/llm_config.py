@@ -65,8 +65,9 @@ NO_CONFIG_FIX = (
 )
 
 
-class LLMSettings(BaseModel):
-    """The `[llm]` table: where the endpoint is and how to call it."""
+class EndpointSettings(BaseModel):
+    """Where an OpenAI-compatible endpoint is and how to call it: what every client of one
+    (the llm judge, handwriting transcription) shares."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -74,19 +75,42 @@ class LLMSettings(BaseModel):
     # Required for an endpoint; for a local model a name for the records.
     model: Annotated[str, Field(validate_default=True)] = ""
     api_key_env: str = ""
-    temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
-    samples: Annotated[int, Field(ge=1, le=25)] = 1
-    seed: int = 0
     max_concurrency: Annotated[int, Field(ge=1, le=64)] = 4
     timeout_s: Annotated[float, Field(gt=0)] = 60.0
     max_retries: Annotated[int, Field(ge=0, le=10)] = 3
     backoff_s: Annotated[float, Field(ge=0)] = 1.0  # first retry waits this, then doubles
+    price_per_1k_input: Annotated[float, Field(ge=0)] = 0.0
+    price_per_1k_output: Annotated[float, Field(ge=0)] = 0.0
+
+    @property
+    def local(self) -> bool:
+        """An in-process model (`url = "local:"`) rather than an endpoint."""
+        return self.url.startswith(LOCAL)
+
+    @property
+    def endpoint(self) -> str:
+        """The chat-completions URL, whether `url` is the base (`…/v1`) or the full path."""
+        if self.local:
+            return self.url
+        url = self.url.rstrip("/")
+        return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
+
+    @property
+    def bad_request_hint(self) -> str:
+        """What to change when the endpoint answers 400 (some options are not supported)."""
+        return ""
+
+
+class LLMSettings(EndpointSettings):
+    """The `[llm]` table: where the endpoint is and how to call it."""
+
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
+    samples: Annotated[int, Field(ge=1, le=25)] = 1
+    seed: int = 0
     max_tokens: Annotated[int, Field(ge=16)] = 512
     examples: Annotated[int, Field(ge=0, le=50)] = 8  # graded examples per prompt, at most
     logprobs: bool = True
     response_format: Literal["json_schema", "json_object", "none"] = "json_schema"
-    price_per_1k_input: Annotated[float, Field(ge=0)] = 0.0
-    price_per_1k_output: Annotated[float, Field(ge=0)] = 0.0
     style: Literal["json", "yesno"] | None = None  # None: yesno for a local model, else json
     top_logprobs: Annotated[int, Field(ge=2, le=20)] = 10  # yesno: alternatives read for P(Yes)
     threads: Annotated[int, Field(ge=1, le=256)] | None = None  # local: CPU threads (min(4, n))
@@ -118,22 +142,16 @@ class LLMSettings(BaseModel):
         return self
 
     @property
-    def local(self) -> bool:
-        """An in-process model (`url = "local:"`) rather than an endpoint."""
-        return self.url.startswith(LOCAL)
-
-    @property
     def verdict_style(self) -> Literal["json", "yesno"]:
         """How the model is asked: the `style` set, else yesno for a local model."""
         return self.style or ("yesno" if self.local else "json")
 
     @property
-    def endpoint(self) -> str:
-        """The chat-completions URL, whether `url` is the base (`…/v1`) or the full path."""
-        if self.local:
-            return self.url
-        url = self.url.rstrip("/")
-        return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
+    def bad_request_hint(self) -> str:
+        return (
+            'if the endpoint does not support them, set response_format = "json_object"'
+            " or logprobs = false in [llm] of gradewise.toml"
+        )
 
 
 class HybridSettings(BaseModel):
@@ -160,21 +178,22 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     """The LLM settings of the workspace at `root` (or of the .toml file `root`); a missing or
     wrong file is a one-line WorkspaceError."""
     path = settings_file(root)
-    tables = _read(path)
+    tables = read_tables(path, NO_CONFIG_FIX)
     if "llm" not in tables:
         raise WorkspaceError(
             "no [llm] table: the llm judge is not configured", file=str(path), fix=NO_CONFIG_FIX
         )
-    llm = _validated(LLMSettings, {**tables["llm"], **(overrides or {})}, path, "llm")
-    hybrid = _validated(HybridSettings, tables.get("hybrid", {}), path, "hybrid")
-    return Config(llm, hybrid, _api_key(llm, path))
+    llm = validated(LLMSettings, {**tables["llm"], **(overrides or {})}, path, "llm")
+    hybrid = validated(HybridSettings, tables.get("hybrid", {}), path, "hybrid")
+    return Config(llm, hybrid, api_key(llm, path, "llm"))
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_tables(path: Path, fix: str, what: str = "the llm judge") -> dict[str, Any]:
+    """The tables of a gradewise.toml; a missing or malformed file is a one-line error whose
+    fix is `fix` (what to write for `what`)."""
     if not path.is_file():
-        raise WorkspaceError(
-            "file not found, so the llm judge is not configured", file=str(path), fix=NO_CONFIG_FIX
-        )
+        why = f"file not found, so {what} is not configured"
+        raise WorkspaceError(why, file=str(path), fix=fix)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -183,17 +202,18 @@ def _read(path: Path) -> dict[str, Any]:
         ) from exc
 
 
-def _validated(model: type[BaseModel], table: Any, path: Path, name: str) -> Any:
-    """The table as settings; the first problem becomes a one-line error naming the key."""
+def validated(model: type[BaseModel], table: Any, path: Path, name: str, keys: str = KEYS) -> Any:
+    """The table as settings; the first problem becomes a one-line error naming the key
+    (`keys`: the keys the table may hold, for the fix)."""
     if not isinstance(table, dict):
-        raise WorkspaceError(f"[{name}] must be a table", file=str(path), fix=NO_CONFIG_FIX)
+        raise WorkspaceError(f"[{name}] must be a table", file=str(path), fix=f"keys: {keys}")
     try:
         return model.model_validate(table)
     except ValidationError as exc:
         error = exc.errors()[0]
         key = ".".join(str(p) for p in error["loc"])
         message = error["msg"].removeprefix("Value error, ")
-        fix = _FIXES.get(key, f"see the keys: {KEYS}")
+        fix = _FIXES.get(key, f"see the keys: {keys}")
         where = f"[{name}] {key}: " if key else f"[{name}] "
         raise WorkspaceError(where + message, file=str(path), fix=fix) from exc
 
@@ -205,13 +225,16 @@ _FIXES = {
 }
 
 
-def _api_key(llm: LLMSettings, path: Path) -> str:
-    if not llm.api_key_env:
+def api_key(settings: EndpointSettings, path: Path, table: str) -> str:
+    """The key in the variable `api_key_env` names ("" when none is named); an error when the
+    variable is not set."""
+    if not settings.api_key_env:
         return ""
-    key = os.environ.get(llm.api_key_env, "")
+    key = os.environ.get(settings.api_key_env, "")
+    llm = settings
     if not key:
         raise WorkspaceError(
-            f"[llm] api_key_env = {llm.api_key_env!r}, but ${llm.api_key_env} is not set",
+            f"[{table}] api_key_env = {llm.api_key_env!r}, but ${llm.api_key_env} is not set",
             file=str(path),
             fix=f"export {llm.api_key_env}=..., or remove api_key_env for an endpoint without keys",
         )

@@ -13,10 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from gradewise.model import Status
 from gradewise.plugins import JUDGES, NamedRegistry, plugin_manager
+
+if TYPE_CHECKING:
+    from gradewise.judges.outlook import Outlook
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ class Selector(Protocol):
     def select(
         self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
     ) -> list[int]: ...
+
+
+@runtime_checkable
+class Forecaster(Protocol):
+    """Optional judge hook: how much of a part it could take over, and with how many more marks,
+    measured by judging the part's marked answers with some of their marks held out (for local
+    judges: it judges each marked answer three times; see judges/outlook.py)."""
+
+    def outlook(self, template: JudgeItem, marks: Sequence[Example], waiting: int) -> Outlook: ...
 
 
 @runtime_checkable

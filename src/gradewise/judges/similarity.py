@@ -38,6 +38,8 @@ from gradewise.judges.lexical import (
     word_score,
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
+from gradewise.judges.outlook import Outlook
+from gradewise.judges.outlook import outlook as part_outlook
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.select import cosine_matrix, seeded_order, teach_order
 from gradewise.model import Status
@@ -54,6 +56,8 @@ PRIOR = np.array([3.0, 1.0])
 # Neighbours count only above this cosine: MiniLM puts same-topic answers at 0.5-0.7.
 NEIGHBOUR_FLOOR, NEIGHBOUR_FULL = 0.55, 0.95
 MAX_EVIDENCE_SENTENCES = 12
+# Confidence when every mark is the same grade: below the part's review threshold by this factor.
+ONE_GRADE_CAP = 0.9
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _RUBRIC_WORDS = terms("mention state explain say name give describe note identify")
 
@@ -93,6 +97,10 @@ class SimilarityJudge:
         except Exception:  # no model: any choice is as good, keep it reproducible
             return seeded_order(len(answers), k, rng, marked)
         return teach_order(cosine_matrix(vectors), k, marked)
+
+    def outlook(self, template: JudgeItem, marks: Sequence[Example], waiting: int) -> Outlook:
+        """How much of the part this judge could take over (the `Forecaster` hook)."""
+        return part_outlook(self, template, marks, waiting)
 
     def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
         texts: set[str] = set()
@@ -153,7 +161,8 @@ class SimilarityJudge:
             calibrated, neighbours(sims, [e.fraction for e in item.examples])
         )
         # No surer than the judge proved on this part's marked answers.
-        return fraction, min(calibrate(self.id, "shots", confidence), 1.0 - fit.error)
+        sure = min(calibrate(self.id, "shots", confidence), 1.0 - fit.error)
+        return fraction, min(sure, one_grade_cap(item))
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The part's curve from its marked answers, and how far the judge, so taught, is from
@@ -216,6 +225,14 @@ class Lessons:
 
 
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
+
+
+def one_grade_cap(item: JudgeItem) -> float:
+    """The most confidence the item's marks allow: below the part's review threshold when every
+    mark is the same grade (they show nothing of what earns another), else no limit."""
+    if len({round(e.fraction, 6) for e in item.examples}) == 1:
+        return ONE_GRADE_CAP * item.review_below
+    return 1.0
 
 
 def features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:

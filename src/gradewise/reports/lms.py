@@ -6,11 +6,13 @@ maximum. Canvas matches rows by ID, SIS User ID or SIS Login ID, so those come f
 roster (`id, lms_id, sis_login, section, email`); without one, SIS User ID is gradewise's
 student id.
 
-Moodle (grade import from CSV): `Email address`, `ID number`, then the grade column named after
-the exam; Moodle maps a column to its own identifier at import time.
+Canvas turns every column it does not know into a new assignment, so the file holds nothing
+else; with incomplete grading allowed, the students still waiting for review are named on the
+terminal instead.
 
-With incomplete grading allowed, both gain a last column `Incomplete` (yes/no) naming students
-whose total still has parts waiting for review.
+Moodle (grade import from CSV): `Email address`, `ID number`, the grade column named after the
+exam, and `Feedback` (each part's mark, and which parts are provisional); at import time Moodle
+maps a column to its user identifier, a grade item or that item's feedback.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from gradewise.errors import GradewiseError
-from gradewise.model import Exam, PartGrade, Result
-from gradewise.reports.csvfile import Cell
-from gradewise.scripts.ingest import read_table, refuse_duplicates
+from gradewise.model import Exam, Part, PartGrade, Result
+from gradewise.reports.csvfile import Cell, number
+from gradewise.scripts.ingest import refuse_duplicates, roster_records
 
 
 @dataclass(frozen=True)
@@ -42,23 +44,16 @@ _ACCOUNT_COLUMNS = ("id", "lms_id", "sis_login", "email")
 
 
 def read_lms_roster(path: Path) -> dict[str, LmsStudent]:
-    """gradewise student id → LMS identity, from a CSV with an `id` column.
+    """gradewise student id → LMS identity, from gradewise's LMS roster or the LMS's own export.
 
-    A one-line error names the file and line of a missing id column, a malformed row, and every
-    student id, LMS id, SIS login or email given on more than one row: the LMS would otherwise
-    give one student's grade to another account. Rows with no id are skipped.
+    Reads `id, lms_id, sis_login, section, email`, a Canvas gradebook export (SIS User ID, ID,
+    SIS Login ID, Section) or a Moodle participants/grades export (ID number, Email address) as
+    downloaded. A one-line error names the file and line of a missing id column, a malformed
+    row, and every student id, LMS id, SIS login or email given on more than one row: the LMS
+    would otherwise give one student's grade to another account. Rows with no id are skipped.
     """
-    header, rows = read_table(path, example=",".join(LMS_COLUMNS))
-    names = [cell.strip().lower() for cell in header]
-    if "id" not in names:
-        raise GradewiseError(
-            f"no id column (columns: {', '.join(map(repr, header))})",
-            file=str(path),
-            line=1,
-            fix=f"the header must hold id and any of {', '.join(LMS_COLUMNS[1:])}",
-        )
-    found = [(line, _lms_row(names, row)) for line, row in rows]
-    found = [(line, cells) for line, cells in found if cells["id"]]
+    _, records = roster_records(path, example=",".join(LMS_COLUMNS))
+    found = [(line, cells) for line, cells in records if cells["id"]]
     for column in _ACCOUNT_COLUMNS:
         refuse_duplicates(
             [(cells[column], line) for line, cells in found],
@@ -72,11 +67,6 @@ def read_lms_roster(path: Path) -> dict[str, LmsStudent]:
         )
         for _, cells in found
     }
-
-
-def _lms_row(names: list[str], row: list[str]) -> dict[str, str]:
-    cells = {name: value.strip() for name, value in zip(names, row, strict=False)}
-    return {column: cells.get(column, "") for column in LMS_COLUMNS}
 
 
 def lms_identities(
@@ -95,7 +85,7 @@ def lms_identities(
 
 
 def canvas(
-    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
+    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent]
 ) -> tuple[list[str], list[list[Cell]]]:
     """The Canvas table: header, a `Points Possible` row, then a row per student."""
     header = [
@@ -106,35 +96,59 @@ def canvas(
         "Section",
         f"{exam.title} ({exam.id})",
     ]
-    header += ["Incomplete"] if flag_incomplete else []
     rows: list[list[Cell]] = [["Points Possible", "", "", "", "", exam.marks]]
-    rows[0] += [""] if flag_incomplete else []
     for r in results:
         lms = who[r.student]
-        row: list[Cell] = [
-            _canvas_name(r.name or r.student),
-            lms.lms_id,
-            r.student if not lms.lms_id else "",
-            lms.sis_login,
-            lms.section,
-            r.total,
-        ]
-        rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
+        rows.append(
+            [
+                _canvas_name(r.name or r.student),
+                lms.lms_id,
+                r.student if not lms.lms_id else "",
+                lms.sis_login,
+                lms.section,
+                r.total,
+            ]
+        )
     return header, rows
 
 
 def moodle(
-    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent], *, flag_incomplete: bool
+    exam: Exam, results: Sequence[Result], who: Mapping[str, LmsStudent]
 ) -> tuple[list[str], list[list[Cell]]]:
-    """The Moodle grade-import table: email and id number to match on, the grade."""
-    header = ["Email address", "ID number", exam.title] + (
-        ["Incomplete"] if flag_incomplete else []
-    )
-    rows: list[list[Cell]] = []
-    for r in results:
-        row: list[Cell] = [who[r.student].email, who[r.student].lms_id or r.student, r.total]
-        rows.append(row + (["yes" if r.pending else "no"] if flag_incomplete else []))
-    return header, rows
+    """The Moodle grade-import table: email and ID number to match on, the grade, its feedback."""
+    header = ["Email address", "ID number", exam.title, "Feedback"]
+    return header, [
+        [who[r.student].email, who[r.student].lms_id or r.student, r.total, feedback(exam, r)]
+        for r in results
+    ]
+
+
+def feedback(exam: Exam, result: Result) -> str:
+    """One line for the student: each counted part's mark out of its marks, the questions a
+    section's rule left out, and the parts still provisional."""
+    counted, dropped = [], []
+    for section in exam.sections:
+        for question in section.questions:
+            address = f"{section.id}.{question.id}"
+            if address in result.counted_questions:
+                counted += [_part_mark(p, result) for p in question.parts]
+            else:
+                dropped.append(address)
+    text = f"{number(result.total)}/{number(result.max_total)}: {'; '.join(counted)}."
+    if dropped:
+        text += f" Not counted (the best questions count): {', '.join(dropped)}."
+    if result.pending:
+        text += f" Provisional: {', '.join(result.pending)} not marked yet."
+    return text
+
+
+def _part_mark(part: Part, result: Result) -> str:
+    return f"{part.address} {number(result.parts.get(part.address, 0.0))}/{number(part.marks)}"
+
+
+def incomplete(results: Iterable[Result]) -> list[str]:
+    """The students whose totals still have parts waiting for review."""
+    return [r.student for r in results if r.pending]
 
 
 def as_json(exam: Exam, results: Iterable[Result], grades: Iterable[PartGrade]) -> dict[str, Any]:

@@ -50,7 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradewise.errors import ConflictError, GradewiseError
 from gradewise.model import Event
-from gradewise.review import auth, bodies, marking, pages, rubric, student, triage
+from gradewise.review import auth, bodies, marking, pages, rubric, scan, student, triage
 from gradewise.review.bodies import Accept, GiveComment, Mark, Move, RubricEdit, Undo
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
@@ -160,6 +160,7 @@ def create_app(
             Route("/part/{address}/rubric/preview", routes.rubric_preview, methods=["POST"]),
             Route("/part/{address}/rubric", routes.rubric_save, methods=["POST"]),
             Route("/answer/{student}/{address}", routes.history),
+            Route("/answer/{student}/{address}/scan", routes.scan_page),
             Route("/student/{student}", routes.student_page),
             Route("/student/{student}/move", routes.move, methods=["POST"]),
             Mount("/static", StaticFiles(packages=[("gradewise.review", "static")])),
@@ -235,6 +236,14 @@ class Routes:
         return await self._page(
             "history.html", lambda ws, ids: pages.history_view(ws, ids, student, address)
         )
+
+    async def scan_page(self, request: Request) -> Response:
+        student, address = request.path_params["student"], request.path_params["address"]
+        hide = self.desk.ids.anonymous or auth.hides_names()
+        png = await self.desk.run(
+            lambda ws, ids: scan.answer_page(ws, ids, student, address, hide=hide)
+        )
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private"})
 
     async def mark(self, request: Request) -> Response:
         body, address = await bodies.read(request, Mark), request.path_params["address"]

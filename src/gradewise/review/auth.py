@@ -82,6 +82,7 @@ TA_ROUTES = tuple(
         ("POST", "/part/{address}/comment", "address"),
         ("POST", "/part/{address}/undo", "address"),
         ("GET", "/answer/{student}/{address}", "address"),
+        ("GET", "/answer/{student}/{address}/scan", "address"),
         ("POST", "/logout", None),
     )
 )

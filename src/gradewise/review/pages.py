@@ -27,6 +27,7 @@ from gradewise.review.render import Highlight, render_answer
 from gradewise.review.triage import Filters
 from gradewise.scoring import hand_total
 from gradewise.scripts.scans import page_of
+from gradewise.takeover import outlooks
 from gradewise.workspace import Workspace
 
 
@@ -44,6 +45,7 @@ class Progress:
     affected: int = 0
     gain: float = 0.0
     capped: int = 0  # hand marks above the part's marks (lowered since): counted as its marks
+    outlook: str = ""  # how many more marks would let the judge take over (gradewise.takeover)
 
     @property
     def at_stake(self) -> float:
@@ -189,6 +191,9 @@ def queue_view(ws: Workspace, ids: Identities | None = None) -> QueueView:
         _progress(p, by_part.get(p.address, []), waiting.get(p.address, []), gains)
         for p in ws.exam.parts()
     ]
+    ahead = outlooks(ws, list(waiting))
+    parts = [replace(p, outlook=ahead[p.address].sentence()) if p.address in ahead else p
+             for p in parts]  # fmt: skip
     parts.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
     results = ws.results()
     complete = sum(1 for r in results if not r.pending)

@@ -12,15 +12,23 @@ in another form (a transcription of a scan).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gradewise.errors import ScriptError
 from gradewise.model import Script
 from gradewise.scripts.ingest import Roster, find_scripts, read_script
+from gradewise.scripts.pages import PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
-from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan
+from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
+
+if TYPE_CHECKING:
+    from gradewise.scripts.transcribe import Transcriber
+
+Scanned = tuple[Script, tuple[PageImage, ...]]
 
 
 @dataclass
@@ -30,6 +38,7 @@ class Gathered:
     transcribed: list[Path] = field(default_factory=list)  # scans skipped for their .md
     matches: list[Match] = field(default_factory=list)
     held: list[Match] = field(default_factory=list)  # not stored, for a human
+    pages: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)  # a scan's, by source
 
 
 def gather(
@@ -40,13 +49,15 @@ def gather(
     stored: Iterable[Script] = (),
     replace: bool = False,
     root: Path | None = None,
+    transcriber: Transcriber | None = None,
 ) -> Gathered:
     """Read every script among `paths` (files or folders); see the module docstring.
 
     `stored`: the scripts already in the workspace; `replace`: a new file for a student who
     has one replaces it (two files for one student in this run are held all the same);
     `root`: the workspace folder, so that a workspace moved or copied elsewhere still
-    recognises its own files.
+    recognises its own files; `transcriber`: pages without a text layer are read by a vision
+    model rather than the OCR `engine`.
     """
     paths = [Path(p) for p in paths]
     out = Gathered()
@@ -55,8 +66,11 @@ def gather(
     read: list[Script] = []
     for path in find_scripts(texts) if texts else []:
         _read_one(out, read, path, lambda p: read_script(p, roster=roster))
-    for path in scans:
-        _read_one(out, read, path, lambda p: read_scan(p, roster=roster, engine=engine))
+    if transcriber is not None:
+        _transcribe(out, read, scans, roster, transcriber)
+    for path in scans if transcriber is None else []:
+        ocr = functools.partial(read_scan_pages, roster=roster, engine=engine)
+        _read_one(out, read, path, functools.partial(_keep, out, ocr))
     before = {} if replace else {s.student: s for s in stored}
     for script, match in zip(read, match_scripts(read, roster), strict=True):
         final = apply_match(script, match, roster)
@@ -94,3 +108,38 @@ def _read_one(
         read.append(reader(path))
     except ScriptError as exc:  # one unreadable file must not stop the others
         out.errors.append((str(path), str(exc)))
+
+
+def _keep(out: Gathered, scan: Callable[[Path], Scanned], path: Path) -> Script:
+    """The script `scan` reads from `path`, its page images kept in `out`."""
+    script, images = scan(path)
+    out.pages[script.source] = images
+    return script
+
+
+def _transcribe(
+    out: Gathered,
+    read: list[Script],
+    scans: list[Path],
+    roster: Roster | None,
+    transcriber: Transcriber,
+) -> None:
+    """Render every scan, send all their pages to the model at once (its concurrency limit
+    holds across files), then make each file's script."""
+    rendered = []
+    for path in scans:
+        try:
+            rendered.append((path, render_pages(path)))
+        except ScriptError as exc:
+            out.errors.append((str(path), str(exc)))
+    asked = [
+        (page.image, number == 0)
+        for _, pages in rendered
+        for number, page in enumerate(pages)
+        if page.text is None
+    ]
+    answers = iter(transcriber.read(asked))
+    for path, pages in rendered:
+        reads = [next(answers) if page.text is None else None for page in pages]
+        made = functools.partial(transcribed, pages=pages, reads=reads, roster=roster)
+        _read_one(out, read, path, functools.partial(_keep, out, made))

@@ -3,8 +3,9 @@
 Rules (documented for instructors in `gradewise scripts add --help` and the README):
 
 - A script is a Markdown or text file (`.md`, `.markdown`, `.txt`). It is decoded as UTF-8 (a
-  byte-order mark is dropped; UTF-16 with a BOM is accepted); a file that is not valid UTF-8 is
-  read as Windows-1252, and failing that as Latin-1, so reading never fails on the text itself.
+  byte-order mark is dropped; UTF-16 with or without a BOM is accepted); a file that is not
+  valid UTF-8 is read as Windows-1252, and failing that as Latin-1, so reading never fails on
+  the text itself.
 - The student id comes from a front matter block at the very top of the file::
 
       ---
@@ -57,6 +58,9 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
+    bare = _bare_utf16(data)
+    if bare:
+        return data.decode(bare, errors="replace"), bare
     _refuse_binary(data, source)
     for encoding in ("utf-8", "cp1252"):
         try:
@@ -64,6 +68,22 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "latin-1"  # every byte is a Latin-1 character
+
+
+def _bare_utf16(data: bytes) -> str:
+    """'utf-16-le' or '-be' for UTF-16 text saved without a BOM, else ''.
+
+    Latin text (ids, names, emails, Markdown) in UTF-16 has a NUL in most high bytes and none
+    in the low ones; a binary file's NULs fall anywhere.
+    """
+    sample = data[:_BINARY_SNIFF]
+    if len(sample) < 4 or len(sample) % 2:
+        return ""
+    high, low = sample[1::2], sample[0::2]  # little-endian: the high byte comes second
+    for encoding, zeros, others in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if zeros.count(0) >= 0.75 * len(zeros) and 0 not in others:
+            return encoding
+    return ""
 
 
 def _refuse_binary(data: bytes, source: str) -> None:
@@ -259,27 +279,152 @@ class Roster:
         return len(self.entries)
 
 
-_ID_COLUMNS = ("id", "student", "student_id", "student id")
-_NAME_COLUMNS = ("name", "student name", "full name")
-_EMAIL_COLUMNS = ("email", "e-mail", "mail")
+# What a roster row says about a student, whichever layout the file has.
+ROSTER_ROLES = ("id", "name", "email", "lms_id", "sis_login", "section")
+Record = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which header names hold each role (lower case, first found wins)."""
+
+    name: str
+    columns: Mapping[str, tuple[str, ...]]
+    id_header: str  # the column errors tell the user to fill in
+
+
+_PLAIN = Layout(
+    "gradewise",
+    {
+        "id": ("id", "student", "student_id", "student id"),
+        "name": ("name", "student name", "full name"),
+        "email": ("email", "e-mail", "mail"),
+        "lms_id": ("lms_id",),
+        "sis_login": ("sis_login",),
+        "section": ("section",),
+    },
+    "id",
+)
+# Canvas's gradebook export: `Student` ("Last, First"), `ID` (Canvas's own user id), `SIS User
+# ID` (the institution's student id, which scripts are named by), `SIS Login ID`, `Section`, then
+# one column per assignment; before the students come a `Points Possible` row and, in newer
+# exports, a row of posting policies ("Manual Posting") or mute states, with no ids.
+_CANVAS = Layout(
+    "Canvas",
+    {
+        "id": ("sis user id",),
+        "name": ("student",),
+        "lms_id": ("id",),
+        "sis_login": ("sis login id",),
+        "section": ("section",),
+        "email": (),
+    },
+    "SIS User ID",
+)
+# Moodle's participants download and grade export: `First name`, `Surname` (`Last name` since
+# Moodle 4), `ID number` (the institution's id), `Email address`, then roles or grade items.
+_MOODLE = Layout(
+    "Moodle",
+    {
+        "id": ("id number",),
+        "first": ("first name",),
+        "last": ("surname", "last name"),
+        "email": ("email address",),
+        "lms_id": (),
+        "sis_login": (),
+        "section": (),
+    },
+    "ID number",
+)
+_CANVAS_TEST_STUDENT = "Student, Test"  # Canvas's "student view" account, never a real student
+
+
+def roster_records(path: Path, *, example: str) -> tuple[Layout, list[tuple[int, Record]]]:
+    """Every student row of a roster as {role: value} with its line, and the file's layout.
+
+    Reads gradewise's own roster (`id, name, email[, lms_id, sis_login, section]`), a Canvas
+    gradebook export and a Moodle participants or grades export as they come; rows that are
+    not students (Canvas's `Points Possible`, its test student) are left out.
+    """
+    header, rows = read_table(path, example=example)
+    names = [cell.strip().lower() for cell in header]
+    layout = _layout(names)
+    index = {role: _find(names, options) for role, options in layout.columns.items()}
+    if index["id"] is None:
+        raise ScriptError(
+            f"the roster has no id column (columns: {', '.join(map(repr, header))})",
+            file=str(path),
+            line=1,
+            fix=f"name the student id column 'id' or 'student' (header {example!r})",
+        )
+    records = [(line, _record(row, index)) for line, row in rows]
+    return layout, [(line, r) for line, r in records if not _not_a_student(layout, r)]
+
+
+def _layout(names: list[str]) -> Layout:
+    if "sis user id" in names and "student" in names:
+        return _CANVAS
+    if "first name" in names and ("surname" in names or "last name" in names):
+        return _MOODLE
+    return _PLAIN
+
+
+def _find(names: list[str], options: tuple[str, ...]) -> int | None:
+    return next((names.index(o) for o in options if o in names), None)
+
+
+def _record(row: list[str], index: Mapping[str, int | None]) -> Record:
+    def cell(role: str) -> str:
+        at = index.get(role)
+        return row[at].strip() if at is not None and at < len(row) else ""
+
+    record = {role: cell(role) for role in ROSTER_ROLES}
+    if "first" in index:  # Moodle keeps the name in two columns
+        record["name"] = " ".join(filter(None, (cell("first"), cell("last"))))
+    return record
+
+
+def _not_a_student(layout: Layout, record: Record) -> bool:
+    if layout is not _CANVAS or record["id"]:
+        return False
+    # Points Possible, posting-policy and mute rows carry no ids; the test student no SIS id.
+    return not record["lms_id"] or record["name"] in ("Points Possible", _CANVAS_TEST_STUDENT)
 
 
 def read_roster(path: Path) -> Roster:
-    """Read a roster CSV with a header row: an id column (`id` or `student`), `name`, `email`.
+    """Read a roster CSV: gradewise's own (`id, name, email`), a Canvas or a Moodle export.
 
     Errors name the file and line: a missing id column, a row with too many fields or no id,
     text that is not CSV, and every id listed more than once.
     """
-    header, rows = read_table(path, example="id,name,email")
-    columns = _columns(header, str(path))
-    entries = [(_roster_row(row, columns, str(path), line), line) for line, row in rows]
+    layout, records = roster_records(path, example="id,name,email")
+    for line, record in records:
+        if not record["id"]:
+            raise ScriptError(
+                "this row has no student id",
+                file=str(path),
+                line=line,
+                fix=f"fill in the {layout.id_header} column, or delete the row",
+            )
     refuse_duplicates(
-        [(entry.id, line) for entry, line in entries],
+        [(record["id"], line) for line, record in records],
         what="student id",
         source=str(path),
         fix="keep one row per student",
     )
-    return Roster(entries={entry.id: entry for entry, _ in entries}, source=str(path))
+    return Roster(
+        entries={
+            r["id"]: RosterEntry(r["id"], _first_last(layout, r["name"]), r["email"])
+            for _, r in records
+        },
+        source=str(path),
+    )
+
+
+def _first_last(layout: Layout, name: str) -> str:
+    """Canvas lists students as 'Last, First'; the roster keeps names as people write them."""
+    last, comma, first = name.partition(",")
+    return f"{first.strip()} {last.strip()}" if layout is _CANVAS and comma else name
 
 
 Table = tuple[list[str], list[tuple[int, list[str]]]]
@@ -367,36 +512,3 @@ def _delimiter(text: str) -> str:
         if candidate in first:
             return candidate
     return ","
-
-
-def _columns(header: list[str], source: str) -> dict[str, int]:
-    names = [cell.strip().lower() for cell in header]
-    found = {}
-    for role, options in (("id", _ID_COLUMNS), ("name", _NAME_COLUMNS), ("email", _EMAIL_COLUMNS)):
-        index = next((names.index(o) for o in options if o in names), None)
-        if index is not None:
-            found[role] = index
-    if "id" not in found:
-        raise ScriptError(
-            f"the roster has no id column (columns: {', '.join(map(repr, header))})",
-            file=source,
-            line=1,
-            fix="name the student id column 'id' or 'student'",
-        )
-    return found
-
-
-def _roster_row(row: list[str], columns: dict[str, int], source: str, line: int) -> RosterEntry:
-    def cell(role: str) -> str:
-        index = columns.get(role)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    student = cell("id")
-    if not student:
-        raise ScriptError(
-            "this row has no student id",
-            file=source,
-            line=line,
-            fix="fill in the id column, or delete the row",
-        )
-    return RosterEntry(id=student, name=cell("name"), email=cell("email"))

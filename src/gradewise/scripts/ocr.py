@@ -36,7 +36,7 @@ class OcrEngine(Protocol):
         ...
 
     def read(self, image: Any, *, source: str) -> str:
-        """The text of one page (a PIL image, possibly rotated); ScriptError on failure."""
+        """The text of one upright page (a PIL image); ScriptError on failure."""
         ...
 
 
@@ -62,7 +62,7 @@ def engine(engine_id: str = "tesseract") -> OcrEngine:
 
 
 class Tesseract:
-    """Tesseract 4/5 from the system: orientation (OSD) first, then the text."""
+    """Tesseract 4/5 from the system: the text of an upright page, and which way is up (OSD)."""
 
     id = "tesseract"
 
@@ -83,17 +83,17 @@ class Tesseract:
         with tempfile.TemporaryDirectory(prefix="gradewise-ocr-") as folder:
             path = Path(folder) / "page.png"
             image.convert("L").save(path)
-            turn = self._rotation(path, source)
-            if turn:
-                image.convert("L").rotate(-turn, expand=True, fillcolor=255).save(path)
             return self._run([str(path), "stdout", "-l", self.language, "--psm", "3"], source)
 
-    def _rotation(self, path: Path, source: str) -> int:
+    def rotation(self, image: Any, *, source: str) -> int:
         """Degrees clockwise that make the page upright (0 when OSD cannot tell)."""
-        try:
-            out = self._run([str(path), "stdout", "--psm", "0"], source)
-        except ScriptError:
-            return 0  # too little text to tell the orientation: read it as it is
+        with tempfile.TemporaryDirectory(prefix="gradewise-osd-") as folder:
+            path = Path(folder) / "page.png"
+            image.convert("L").save(path)
+            try:
+                out = self._run([str(path), "stdout", "--psm", "0"], source)
+            except ScriptError:
+                return 0  # too little text to tell the orientation: read it as it is
         found = re.search(r"Rotate:\s*(\d+)", out)
         return int(found[1]) % 360 if found else 0
 
@@ -126,4 +126,13 @@ class Tesseract:
         return done.stdout
 
 
-register_engine(Tesseract())
+_TESSERACT = Tesseract()
+register_engine(_TESSERACT)
+
+
+def rotation(image: Any, source: str) -> int:
+    """Degrees clockwise that make a page image upright, by Tesseract's orientation detection;
+    0 when Tesseract is not installed (a page read by a vision model needs no OCR engine)."""
+    if _TESSERACT.missing() is not None:
+        return 0
+    return _TESSERACT.rotation(image, source=source)

@@ -1,8 +1,8 @@
 """Scripts that arrive as PDFs or photos: the text layer where there is one, else OCR.
 
-- A PDF page with a text layer is read through pypdf; a page without one (a scan) is OCR'd
-  from its largest image. Images (`.png`, `.jpg`, `.tif`, ...) are OCR'd, a photo's EXIF
-  rotation applied first and the page orientation fixed by the engine.
+- Every page is an image (`pages`): a PDF page holding only text is read from its text
+  layer; any other page (a scan, a photo, handwriting in vector ink) is read from its upright
+  image by the OCR engine, or by a vision model when asked (`transcribe`).
 - A transcription produced elsewhere wins: `s123.md` (or `.txt`) beside `s123.pdf` is read
   instead of the scan, which is then skipped.
 - Pages are kept: the stored text joins pages with a form feed on its own line
@@ -12,13 +12,12 @@
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from gradewise import pdf
 from gradewise.errors import ScriptError
 from gradewise.model import Script
 from gradewise.scripts import ocr
@@ -27,15 +26,20 @@ from gradewise.scripts.ingest import (
     SCRIPT_SUFFIXES,
     Roster,
     front_matter,
-    read_bytes,
     student_from_filename,
 )
+from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, render_pages, stored_image
 
-PDF_SUFFIXES = (".pdf",)
+if TYPE_CHECKING:
+    from gradewise.scripts.transcribe import Read
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 SCAN_SUFFIXES = PDF_SUFFIXES + IMAGE_SUFFIXES
 PAGE_BREAK = "\n\f\n"
-_MIN_TEXT_LAYER = 20  # characters: fewer on a page means a scan with a stray header
+TRANSCRIBE_FIX = (
+    "check the [transcribe] endpoint and model in gradewise.toml and add the file again,"
+    " or add a Markdown transcription beside it (same name, .md)"
+)
 
 
 def page_of(text: str, offset: int) -> int:
@@ -84,8 +88,53 @@ def transcription_of(scan: Path) -> Path | None:
 
 def read_scan(path: Path, *, roster: Roster | None = None, engine: str = "tesseract") -> Script:
     """Read a PDF or image script: pages joined by PAGE_BREAK, ids as for text scripts."""
-    pages = scan_pages(path, engine=engine)
-    text = PAGE_BREAK.join(page.strip("\n") for page in pages)
+    return read_scan_pages(path, roster=roster, engine=engine)[0]
+
+
+def read_scan_pages(
+    path: Path, *, roster: Roster | None = None, engine: str = "tesseract"
+) -> tuple[Script, tuple[PageImage, ...]]:
+    """The script of a PDF or image file and the image of each of its pages (upright)."""
+    pages = render_pages(path)
+    texts = [_text(page, engine) for page in pages]
+    script = script_of(path, texts, roster=roster)
+    return script, tuple(stored_image(page.image) for page in pages)
+
+
+def transcribed(
+    path: Path,
+    pages: Sequence[Page],
+    reads: Sequence[Read | None],
+    *,
+    roster: Roster | None = None,
+) -> tuple[Script, tuple[PageImage, ...]]:
+    """The script of a scan whose pages a vision model read (None: the page's text layer).
+
+    A page the model could not read keeps its image and its error, its text empty; a scan
+    none of whose pages could be read is an error (nothing is stored for it)."""
+    failed = [read.error for read in reads if read is not None and read.error]
+    if failed and len(failed) == len(pages):
+        raise ScriptError(failed[0], file=str(path), fix=TRANSCRIBE_FIX)
+    both = list(zip(pages, reads, strict=True))
+    texts = [page.text or "" if read is None else read.text for page, read in both]
+    script = script_of(path, texts, roster=roster)
+    images = tuple(
+        dataclasses.replace(stored_image(page.image), error=read.error if read else "")
+        for page, read in both
+    )
+    return script, images
+
+
+def _text(page: Page, engine: str) -> str:
+    """The page's text layer, else what the OCR engine reads on its image."""
+    if page.text is not None:
+        return page.text
+    return ocr.engine(engine).read(page.image, source=page.source)
+
+
+def script_of(path: Path, texts: Sequence[str], *, roster: Roster | None = None) -> Script:
+    """The script whose pages read `texts`; ScriptError when no page holds any text."""
+    text = PAGE_BREAK.join(page.strip("\n") for page in texts)
     if not text.strip():
         raise ScriptError(
             "no text could be read from it (blank pages?)",
@@ -96,63 +145,3 @@ def read_scan(path: Path, *, roster: Roster | None = None, engine: str = "tesser
     student = next((fields[k] for k in ID_KEYS if fields.get(k)), "") or student_from_filename(path)
     name = fields.get("name") or (roster.name(student) if roster else "")
     return Script(student=student, name=name, source=str(path), text=text)
-
-
-def scan_pages(path: Path, *, engine: str = "tesseract") -> list[str]:
-    """The text of each page of a PDF or image file."""
-    data = read_bytes(path)
-    if path.suffix.lower() in PDF_SUFFIXES:
-        return list(_pdf_pages(data, str(path), engine))
-    return [ocr.engine(engine).read(image, source=str(path)) for image in _images(data, path)]
-
-
-def _images(data: bytes, path: Path) -> Iterator[Any]:
-    """Each frame of an image file (a multi-page TIFF has several), upright by its EXIF."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ScriptError(
-            f"is not a readable image ({type(exc).__name__})",
-            file=str(path),
-            fix="export the scan again as PNG, JPEG or PDF",
-        ) from None
-    for index in range(getattr(image, "n_frames", 1)):
-        image.seek(index)
-        yield ImageOps.exif_transpose(image.copy())
-
-
-def _pdf_pages(data: bytes, source: str, engine: str) -> Iterator[str]:
-    reader = _open_pdf(data, source)
-    for number, page in enumerate(reader.pages, 1):
-        text = _page_text(page)
-        if len("".join(text.split())) >= _MIN_TEXT_LAYER:
-            yield text
-            continue
-        image = _largest_image(page)
-        if image is None:
-            yield text  # a blank page (or a drawing): nothing to read
-        else:
-            yield ocr.engine(engine).read(image, source=f"{source} page {number}")
-
-
-def _open_pdf(data: bytes, source: str) -> Any:
-    return pdf.open_pdf(data, source, error=ScriptError, then="add that")
-
-
-def _page_text(page: Any) -> str:
-    try:
-        return page.extract_text() or ""
-    except Exception:  # pypdf raises many kinds on odd content streams: treat as no text
-        return ""
-
-
-def _largest_image(page: Any) -> Any:
-    try:
-        images = [found.image for found in page.images]
-    except Exception:  # an image pypdf cannot decode: the page stays unread, not the script
-        return None
-    images = [image for image in images if image is not None]
-    return max(images, key=lambda im: im.width * im.height, default=None)

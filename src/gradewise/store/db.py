@@ -41,6 +41,15 @@ class MarkChange:
     expect: int | None = None
 
 
+@dataclass(frozen=True)
+class ScriptPage:
+    """One page of a scanned script as stored: its image's SHA-256 (`pages/<image>.png` in the
+    workspace) and why its text could not be read ("" when it was)."""
+
+    image: str
+    error: str = ""
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -90,11 +99,14 @@ class Store:
 
     # scripts -----------------------------------------------------------------------------
 
-    def add_script(self, script: Script, *, email: str = "") -> str:
+    def add_script(
+        self, script: Script, *, email: str = "", pages: Sequence[ScriptPage] | None = None
+    ) -> str:
         """Store a script's raw text; returns 'added', 'updated' or 'unchanged'.
 
         A name or email left empty keeps the one already stored (adding again without the
-        roster must not forget who the students are).
+        roster must not forget who the students are). `pages`, for a scan, replace its pages
+        (image hash, error) in the same transaction; None leaves them as they are.
         """
         digest = text_hash(script.text)
         row = self.db.execute(
@@ -103,7 +115,8 @@ class Store:
         ).fetchone()
         name = script.name or (row[1] if row else "")
         email = email or (row[3] if row else "")
-        if row and tuple(row) == (digest, name, script.source, email):
+        same_pages = pages is None or list(pages) == self.pages(script.student)
+        if row and tuple(row) == (digest, name, script.source, email) and same_pages:
             return "unchanged"
         with self.transaction() as db:
             db.execute(
@@ -116,7 +129,26 @@ class Store:
             if row and row[0] != digest:
                 # The text changed: old piece offsets no longer mean anything.
                 db.execute("DELETE FROM segment_overrides WHERE student = ?", (script.student,))
+            if pages is not None:
+                _replace_pages(db, script.student, pages)
         return "updated" if row else "added"
+
+    def pages(self, student: str) -> list[ScriptPage]:
+        """A scanned script's pages in order: (image SHA-256, why its text was not read)."""
+        rows = self.db.execute(
+            "SELECT image, error FROM script_pages WHERE student = ? ORDER BY page", (student,)
+        )
+        return [ScriptPage(image, error) for image, error in rows]
+
+    def page_errors(self) -> dict[str, list[tuple[int, str]]]:
+        """Pages whose text could not be read, by student: (page number, why)."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        rows = self.db.execute(
+            "SELECT student, page, error FROM script_pages WHERE error != '' ORDER BY student, page"
+        )
+        for student, page, error in rows:
+            found.setdefault(student, []).append((page, error))
+        return found
 
     def scripts(self) -> list[Script]:
         rows = self.db.execute("SELECT student, name, source, text FROM scripts ORDER BY student")
@@ -377,6 +409,14 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), who, kind, student, address, old, new, why),
         )
+
+
+def _replace_pages(db: sqlite3.Connection, student: str, pages: Sequence[ScriptPage]) -> None:
+    db.execute("DELETE FROM script_pages WHERE student = ?", (student,))
+    db.executemany(
+        "INSERT INTO script_pages (student, page, image, error) VALUES (?, ?, ?, ?)",
+        [(student, number, p.image, p.error) for number, p in enumerate(pages, 1)],
+    )
 
 
 def _versions(

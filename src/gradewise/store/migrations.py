@@ -178,7 +178,24 @@ def m005_comments(db: sqlite3.Connection) -> None:
     )
 
 
-def m006_regrades(db: sqlite3.Connection) -> None:
+def m006_pages(db: sqlite3.Connection) -> None:
+    """The pages of a scanned script: each page's image (a PNG in the workspace's pages/,
+    named by its SHA-256) and why its text could not be read, if it could not."""
+    _run(
+        db,
+        """
+        CREATE TABLE script_pages (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            page INTEGER NOT NULL CHECK (page >= 1),
+            image TEXT NOT NULL,
+            error TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, page)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+def m007_regrades(db: sqlite3.Connection) -> None:
     """Regrade requests: a student's question about a part's mark, and how it was resolved."""
     _run(
         db,
@@ -205,7 +222,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     m003_embeddings,
     m004_marks,
     m005_comments,
-    m006_regrades,
+    m006_pages,
+    m007_regrades,
 )
 
 

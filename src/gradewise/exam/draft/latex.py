@@ -26,7 +26,7 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
     LatexSpecialsNode,
 )
-from pylatexenc.macrospec import EnvironmentSpec, MacroSpec
+from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -98,6 +98,9 @@ _DROP = frozenset(
 _SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}
 _CODE_ENVIRONMENTS = {"verbatim", "lstlisting", "minted", "Verbatim", "alltt"}
 _DEFINES = {"newcommand", "renewcommand", "providecommand", "DeclareMathOperator", "def"}
+_INLINE_CODE = ("verb", "lstinline")
+_EXPAND_MAX = 200  # characters: a points or formatting macro, not a page layout
+_CONDITIONAL = re.compile(r"\\if[a-z]*\b|\\else\b|\\fi\b|#[1-9]#|\\(?:re)?newcommand")
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ class _Context:
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
     numbered_questions: int = 0  # top-level \item questions of a plain exam
+    sections: int = 1  # sections opened by the question numbering starting again
 
 
 class _Out:
@@ -188,11 +192,13 @@ class _Reader:
         self.notes: list[TexNote] = []
         self.defined: set[str] = set()
         self.unknown: dict[str, int] = {}
+        self.macros: dict[str, tuple[int, str]] = {}  # plain \\newcommand bodies, by name
+        self.depth = 0  # macros expanding inside macros
+        self.expanding = 0  # the line of the macro being expanded (its text has no lines)
         self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
         self.text_db = latex2text.get_default_latex_context_db()
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
-        self.notes.extend(_brace_notes(self.source))
         nodes = self.walker.get_latex_nodes()[0]
         body = _document_body(nodes)
         self._preamble(nodes)
@@ -205,7 +211,7 @@ class _Reader:
         return self.out.lines, sorted(self.notes, key=lambda n: n.line)
 
     def line(self, node: Any) -> int:
-        return int(self.walker.pos_to_lineno_colno(node.pos)[0])
+        return self.expanding or int(self.walker.pos_to_lineno_colno(node.pos)[0])
 
     def _preamble(self, nodes: Sequence[Any]) -> None:
         """Macros the document defines (known, so not noted); the title as the first line."""
@@ -215,6 +221,7 @@ class _Reader:
                 name = _defined_name(node)
                 if name:
                     self.defined.add(name)
+                    self._remember(name, node)
             elif isinstance(node, LatexMacroNode) and node.macroname == "title":
                 title = title or node
         arg = _arg(title, -1) if title is not None else None
@@ -222,6 +229,20 @@ class _Reader:
             self.out.begin("# ", title.pos)
             self.walk(_children(arg))
             self.out.end()
+
+    def _remember(self, name: str, node: Any) -> None:
+        """A \\newcommand whose body is plain enough to expand where it is used."""
+        count, body = _arg(node, 2), _arg(node, 4)
+        if node.macroname == "def" or body is None or name in _EXAM_MACROS:
+            return
+        text = body.latex_verbatim()[1:-1]
+        if len(text) > _EXPAND_MAX or _CONDITIONAL.search(text):
+            return  # \\if...\\fi bodies choose what to show: kept as written
+        try:
+            nargs = int(count.latex_verbatim().strip("[] ")) if count is not None else 0
+        except ValueError:
+            return
+        self.macros[name] = (nargs, text)
 
     # --- the walk ------------------------------------------------------------------------
 
@@ -293,6 +314,8 @@ class _Reader:
             self._heading(node, name)
         elif name in ("setcounter", "addtocounter"):
             self._counter(node)
+        elif name in _INLINE_CODE and node.nodeargd is not None:
+            self.out.write(f"`{node.nodeargd.verbatim_text}`", node.pos)
         elif name in ("\\", "newline"):
             self.out.end()
         elif name == "par":
@@ -310,20 +333,36 @@ class _Reader:
         return 0
 
     def _unknown(self, node: Any, following: Sequence[Any]) -> int:
-        """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}."""
+        """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}.
+        One the file defines plainly (`\\newcommand{\\pts}[1]{(#1pt)}`) is expanded."""
         name = node.macroname
+        groups = _groups_after(node, following)
+        if name in self.macros and len(groups) >= self.macros[name][0] and self.depth < 4:
+            return self._expand(node, groups)
         if name not in self.defined and _db().get_macro_spec(name) is None:
             self.unknown.setdefault(name, self.line(node))
         self.out.write(node.latex_verbatim(), node.pos)
-        taken = 0
-        for arg in following:
-            if not isinstance(arg, LatexGroupNode) or arg.pos != node.pos + len(
-                node.latex_verbatim()
-            ) + sum(len(g.latex_verbatim()) for g in following[:taken]):
-                break
+        for arg in groups:
             self.out.write(arg.latex_verbatim(), arg.pos)
-            taken += 1
-        return taken
+        return len(groups)
+
+    def _expand(self, node: Any, groups: Sequence[Any]) -> int:
+        """The macro's body with its arguments put in, read where the macro stands."""
+        nargs, text = self.macros[node.macroname]
+        for number, arg in enumerate(groups[:nargs], start=1):
+            text = text.replace(f"#{number}", arg.latex_verbatim()[1:-1])
+        walker = latexwalker.LatexWalker(text, latex_context=_context_db(), tolerant_parsing=True)
+        nodes = walker.get_latex_nodes()[0]
+        line = self.line(node)  # what the expansion writes stands on the macro's line
+        line_of, self.out.line_of = self.out.line_of, lambda _pos: line
+        outer, self.expanding = self.expanding, line
+        self.depth += 1
+        try:
+            self.walk(nodes)
+        finally:
+            self.out.line_of, self.expanding = line_of, outer
+            self.depth -= 1
+        return nargs
 
     def _question(self, node: Any, *, bonus: bool) -> None:
         ctx = self.ctx
@@ -413,7 +452,18 @@ class _Reader:
             return
         if name == "question":
             add = node.macroname == "addtocounter"
+            restart = not add and self.ctx.question and number < self.ctx.question
             self.ctx.question = self.ctx.question + number if add else number
+            if restart:
+                self._restart_section(node)
+
+    def _restart_section(self, node: Any) -> None:
+        """Numbering set back ('Multiple choice' 1-3, then 'Full solutions' 1-10): the
+        questions after it are another section's, not a second telling of the same ones."""
+        self.ctx.sections += 1
+        self.out.begin(f"# Section {self.ctx.sections}", node.pos)
+        self.out.end()
+        self.ctx.in_question = False
 
     # --- environments --------------------------------------------------------------------
 
@@ -531,6 +581,18 @@ def _plain(cell: str) -> str:
     ).strip()
 
 
+def _groups_after(node: Any, following: Sequence[Any]) -> list[Any]:
+    """The {groups} written right after a macro (its arguments, to LaTeX)."""
+    groups: list[Any] = []
+    end = node.pos + len(node.latex_verbatim())
+    for arg in following:
+        if not isinstance(arg, LatexGroupNode) or arg.pos != end:
+            break
+        groups.append(arg)
+        end += len(arg.latex_verbatim())
+    return groups
+
+
 def _defined_name(node: Any) -> str | None:
     arg = _arg(node, 1)
     text = arg.latex_verbatim() if arg is not None else ""
@@ -568,9 +630,10 @@ def _is_math(name: str) -> bool:
     return bool(_MATH_ENVIRONMENTS.match(name))
 
 
-def _brace_notes(source: str) -> list[TexNote]:
-    """Braces that never close or close nothing (comments and \\{ \\} aside)."""
-    opened: list[int] = []
+def _brace_notes(source: str) -> tuple[list[TexNote], list[int]]:
+    """Braces that never close or close nothing (comments and \\{ \\} aside), and where
+    the ones that never close are."""
+    opened: list[tuple[int, int]] = []  # (position, line)
     notes = []
     line = 1
     i = 0
@@ -586,7 +649,7 @@ def _brace_notes(source: str) -> list[TexNote]:
         if char == "\n":
             line += 1
         elif char == "{":
-            opened.append(line)
+            opened.append((i, line))
         elif char == "}":
             if opened:
                 opened.pop()
@@ -595,11 +658,20 @@ def _brace_notes(source: str) -> list[TexNote]:
                     TexNote("a '}' closes no '{' here; the text around it may be misplaced", line)
                 )
         i += 1
-    for at in opened[:1]:
-        notes.append(
-            TexNote("a '{' opened here is never closed; what follows was read as if it were", at)
-        )
-    return notes
+    notes += [
+        TexNote("a '{' opened here is never closed; left out, so what follows reads as written", at)
+        for _, at in opened
+    ]
+    return notes, [pos for pos, _ in opened]
+
+
+def _without(source: str, positions: list[int]) -> str:
+    """The source with the braces at `positions` made spaces (every other place unmoved): a
+    group that never closes would otherwise take the rest of the document into itself."""
+    chars = list(source)
+    for pos in positions:
+        chars[pos] = " "
+    return "".join(chars)
 
 
 _CONTEXT: Any = None
@@ -616,7 +688,11 @@ def _context_db() -> Any:
         db.add_context_category(
             "gradewise-exam",
             prepend=True,
-            macros=[MacroSpec(name, spec) for name, spec in _EXAM_MACROS.items()],
+            macros=[
+                *(MacroSpec(name, spec) for name, spec in _EXAM_MACROS.items()),
+                # listings' inline code is verbatim, like \verb: '%' or '$' inside is code
+                MacroSpec("lstinline", args_parser=VerbatimArgsParser("verb-macro")),
+            ],
             environments=[EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()],
         )
         _CONTEXT = db
@@ -625,4 +701,6 @@ def _context_db() -> Any:
 
 def read_latex(text: str) -> tuple[list[TexLine], list[TexNote]]:
     """The .tex source as drafter lines (with their source lines) and notes on what was odd."""
-    return _Reader(text).read()
+    notes, unclosed = _brace_notes(text)
+    lines, more = _Reader(_without(text, unclosed)).read()
+    return lines, sorted([*notes, *more], key=lambda n: n.line)

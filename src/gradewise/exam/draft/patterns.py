@@ -278,7 +278,11 @@ def _yaml_value(value: Any) -> Any:
 
 # --- marks ---------------------------------------------------------------------------------
 
-_MARKS_LIST = re.compile(rf"\[\s*({_NUM}(?:\s*\+\s*{_NUM})+)\s*\]")
+# "[4 + 4 + 2]", and with the unit also in parentheses: "(4+1 points)", "[3 + 2 marks]".
+_SUM = rf"({_NUM}(?:\s*\+\s*{_NUM})+)"
+_MARKS_LIST = re.compile(
+    rf"\[\s*{_SUM}\s*(?:marks?|points?|pts?)?\s*\]|\(\s*{_SUM}\s*(?:marks?|points?|pts?)\s*\)", re.I
+)
 _MARKS_ONE = re.compile(rf"[(\[]\s*({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
@@ -289,9 +293,9 @@ _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:point
 
 
 def marks_list(text: str) -> list[float] | None:
-    """'[4 + 4 + 2 + 8 + 2]' → [4, 4, 2, 8, 2]."""
+    """'[4 + 4 + 2 + 8 + 2]' → [4, 4, 2, 8, 2]; '(4+1 points)' → [4, 1]."""
     m = _MARKS_LIST.search(plain_math(text))
-    return [to_float(x) for x in m[1].split("+")] if m else None
+    return [to_float(x) for x in (m[1] or m[2]).split("+")] if m else None
 
 
 def marks_one(text: str) -> float | None:

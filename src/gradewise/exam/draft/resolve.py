@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gradewise.exam.draft import patterns as p
+from gradewise.exam.draft.agree import disagreement
 from gradewise.exam.draft.collect import (
     Collected,
     Item,
@@ -173,7 +174,16 @@ class _Resolver:
             self._unsplit_solution(parts)
         else:
             self._single(own, kind)
+        for part in parts or [own]:
+            self._key_against_solution(part, "" if part is own else f"part {part.id}: ")
         return QuestionDraft(self.build.id, main.header, own, parts)
+
+    def _key_against_solution(self, part: PartDraft, where: str) -> None:
+        if part.key is None or part.reference is None:
+            return
+        differs = disagreement(part.key.value, part.reference.value)
+        if differs:
+            self.todo(f"{where}{differs} — check which is right", part.key.loc)
 
     def _kind(self) -> str:
         """'choice', 'truefalse' or 'other', from keys, boxes and the section's words."""

@@ -1,0 +1,93 @@
+"""Pages as images: how fast PDF pages are drawn and kept, on this machine (issue 16's target:
+at least 5 pages/s on 2 cores).
+
+Generates three PDFs of `--pages` A4 pages each: one typed (a text layer only: drawn, its text
+kept) and one tablet-written (every letter a vector path, no text layer), and that one again
+as a scan (page images, each turned upright by Tesseract's orientation detection, as `scripts
+add` does before OCR). Measures the
+drawing and the PNG that is stored (`render_pages` + `stored_image`), not the OCR itself,
+whose time is Tesseract's. Prints a Markdown table for BENCHMARKS.md.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_pages.py [--pages 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from gradewise.scripts.pages import render_pages, stored_image
+
+LINES = [
+    "Q1 The answer is tanh and sigmoid, both saturate.",
+    "Q2 (a) The output shape is 32 x 128 x 26 x 26.",
+    "(b) There are 3584 parameters in the layer: 128 (3 x 3 x 3 + 1).",
+]
+
+
+def make_pdf(path: Path, pages: int, *, ink: bool) -> Path:
+    """`pages` A4 pages of text, as text (typed) or as vector paths (tablet ink)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch
+    from matplotlib.textpath import TextPath
+
+    with PdfPages(path) as out:
+        for _ in range(pages):
+            figure = Figure(figsize=(8.27, 11.69))
+            axes = figure.add_axes((0, 0, 1, 1))
+            axes.set_xlim(0, 827)
+            axes.set_ylim(0, 1169)
+            axes.axis("off")
+            for row, line in enumerate(LINES * 6):
+                y = 1080 - 55 * row
+                if ink:
+                    axes.add_patch(PathPatch(TextPath((60, y), line, size=24), color="k", lw=0))
+                else:
+                    axes.text(60, y, line, fontsize=17)
+            out.savefig(figure)
+    return path
+
+
+def scanned_pdf(path: Path, ink_pdf: Path) -> Path:
+    """The tablet PDF printed and scanned: each page an image at 200 DPI (Pillow's PDF)."""
+    pages = [page.image for page in render_pages(ink_pdf)]
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=200)
+    return path
+
+
+def measure(path: Path) -> tuple[float, int]:
+    """Seconds to draw and encode every page, and the bytes stored."""
+    started = time.perf_counter()
+    stored = [stored_image(page.image) for page in render_pages(path)]
+    return time.perf_counter() - started, sum(len(s.png) for s in stored)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=40)
+    args = parser.parse_args()
+    print("| PDF | pages | seconds | pages/s | stored per page |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        typed = make_pdf(Path(folder) / "typed.pdf", args.pages, ink=False)
+        ink = make_pdf(Path(folder) / "ink.pdf", args.pages, ink=True)
+        scan = scanned_pdf(Path(folder) / "scan.pdf", ink)
+        for name, pdf in (
+            ("typed (text layer)", typed),
+            ("tablet ink (vector paths)", ink),
+            ("scanned (page images; Tesseract OSD each)", scan),
+        ):
+            seconds, size = measure(pdf)
+            rate = args.pages / seconds
+            kb = size / args.pages / 1024
+            print(f"| {name} | {args.pages} | {seconds:.1f} | {rate:.1f} | {kb:.0f} KB |")
+
+
+if __name__ == "__main__":
+    main()

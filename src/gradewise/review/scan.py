@@ -1,0 +1,57 @@
+"""The page of the student's scan an answer is on, for the review pages.
+
+Served per answer (`/answer/{student}/{address}/scan`), not per page file: the TA rules that
+guard an answer's URL (its part must be theirs) guard its image too, and the URL can reach no
+page but the one the answer starts on. When names are hidden (anonymous grading, or a TA
+under `anonymous_for_ta`) the first page's name band is blanked, as for the vision model.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from gradewise.errors import WorkspaceError
+from gradewise.review.errors import NotFound
+from gradewise.review.identity import Identities
+from gradewise.review.pages import find_part, find_student
+from gradewise.scripts.scans import page_of
+from gradewise.scripts.transcribe import TranscribeSettings, load_settings, masked
+from gradewise.workspace import Workspace
+
+DEFAULT_MASK = TranscribeSettings.model_fields["mask_top"].default
+
+
+def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide: bool) -> bytes:
+    """The PNG of the page where `key`'s answer to `address` starts; NotFound when there is
+    none (a typed script, no answer). `hide`: blank the name band of a first page."""
+    find_part(ws, address)
+    student = find_student(ws, ids, key)
+    script, found = ws.store.script(student), ws.store.answers(student=student, address=address)
+    stored = ws.store.pages(student)
+    if script is None or not found or not found[0].spans or not stored:
+        raise NotFound(f"no page image for {key}'s answer to {address}")
+    number = page_of(script.text, min(start for start, _ in found[0].spans))
+    path = ws.page_path(stored[min(number, len(stored)) - 1].image)
+    if not path.is_file():
+        raise NotFound(f"the page image {path.name} is missing from the workspace's pages/")
+    if not (hide and number == 1):
+        return path.read_bytes()
+    return _masked_png(path, _mask(ws))
+
+
+def _mask(ws: Workspace) -> float:
+    """The name band's height: [transcribe] mask_top where it is set, else the default."""
+    try:
+        return load_settings(ws.root)[0].mask_top
+    except WorkspaceError:
+        return float(DEFAULT_MASK)
+
+
+def _masked_png(path: Path, fraction: float) -> bytes:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        out = io.BytesIO()
+        masked(image, fraction).save(out, format="PNG")
+    return out.getvalue()
