@@ -82,7 +82,14 @@ def with_comment(part: Part, grade: PartGrade, comment: LibraryComment) -> Manua
     if comment.text in base.reason:
         raise _given(grade, comment)
     reason = _joined(base.reason, comment.text, "; ")
-    return replace(base, adjustment=base.adjustment + comment.marks, reason=reason)
+    moved = base.adjustment + comment.marks
+    if not base.items and not 0 <= moved <= part.marks:  # a plain mark is the score itself
+        raise BadInput(
+            f"comment {comment.number} ({comment.marks:+g}) would take {grade.student}'s mark"
+            f" for {part.address} from {base.adjustment:g} to {moved:g}, outside 0..{part.marks:g}",
+            fix="mark the answer by items first, or give a comment without marks",
+        )
+    return replace(base, adjustment=moved, reason=reason)
 
 
 def _joined(before: str, added: str, between: str) -> str:
