@@ -252,6 +252,11 @@ NOTES = [
         "<question type='essay'><defaultgrade>0</defaultgrade></question>",
         "marks of question 1",
     ),
+    # a grade that is not a number: the marks are left to fill in
+    (
+        "<question type='essay'><defaultgrade>nan</defaultgrade></question>",
+        "marks of question 1",
+    ),
     # a description is not a question: named, not drafted
     (
         "<question type='description'><name><text>Intro</text></name></question>"

@@ -12,6 +12,7 @@ one, and a DTD is where entity bombs ("billion laughs") and external fetches hid
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from html import unescape
@@ -137,9 +138,10 @@ def _text(node: ET.Element | None, path: str = "text") -> str:
 
 def _number(text: str | None) -> float | None:
     try:
-        return float((text or "").strip())
+        number = float((text or "").strip())
     except ValueError:
         return None
+    return number if math.isfinite(number) else None  # "nan" and "inf" are not marks or keys
 
 
 class _Reader:
