@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import review_server
+from gradewise import actions
 from gradewise.workspace import open_workspace
 
 PART = "II.7.a"  # four criteria: 1 + 1 + 1 + 2 marks
@@ -185,4 +187,31 @@ def test_mark_by_item_keys_then_an_item_change_moves_the_hand_marks(
         card = page.locator(f'article[data-answer="{student}"]')
         expect(card.locator("b.manual-score")).to_have_text(f"{total:g}")
     page.screenshot(path=str(_shots(tmp_path) / "review-items-moved.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_give_a_comment_from_the_library_with_c(example: Path, server: str, page: Any) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    ws = open_workspace(example)
+    actions.add_comment(ws, PART, "write each step's value", who="ta1")
+    number = actions.comments(ws, PART)[-1].number
+    page.goto(server + f"part/{PART}")
+    student = str(page.locator("article[data-answer].current").get_attribute("data-answer"))
+    card = page.locator(f'article[data-answer="{student}"]')
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept(str(number))
+
+    page.once("dialog", answer)
+    page.keyboard.press("c")
+    expect(card.locator(".state")).to_have_text("marked")
+    assert f"{number}: write each step's value" in asked[0]  # the library, numbered
+    expect(card.locator("input.comment")).to_have_value(re.compile("write each step's value"))
+    [grade] = open_workspace(example).grades(student, PART)
+    assert grade.mark is not None and "write each step's value" in grade.mark.comment
+    page.keyboard.press("u")  # a comment is a mark: undone like one
+    expect(page.locator("#status")).to_contain_text("Undone")
     assert not errors, errors

@@ -5,6 +5,7 @@ nothing. The CLI through click's CliRunner: parsing and one-line errors only."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,12 @@ def test_a_comment_joins_the_mark(
 ) -> None:
     grade = PartGrade("s", "Q", 2.0, MET_A, False, mark=mark)
     assert actions.with_comment(PART, grade, comment) == given
+
+
+def test_a_plain_mark_is_not_moved_outside_the_part() -> None:
+    grade = PartGrade("s", "Q", 0.0, (), False, mark=ManualMark(adjustment=0.25))
+    with pytest.raises(BadInput, match=re.escape("from 0.25 to -0.25, outside 0..4")):
+        actions.with_comment(PART, grade, MINUS)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from gradewise.model import (
     Part,
     PartGrade,
     Question,
+    Regrade,
     Script,
     Section,
     Status,
@@ -287,3 +288,19 @@ def test_pdf() -> None:
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Ada Lovelace" in text and "Total: 5.5 of 7" in text  # real text, not an image
     assert "SECRET-GUIDANCE" not in text
+
+
+def test_regrade_requests_show_with_their_answers_to_their_student_only() -> None:
+    asked = [
+        Regrade("s1", "I.2", "my sign is right", "s1", "t1", "agreed: +1", "ada", "t2"),
+        Regrade("s1", "I.2", "and the diagram?", "s1", "t3"),  # still open
+        Regrade("s2", "I.2", "another student's request", "s2", "t1"),
+    ]
+    [result] = results(EXAM, GRADES, SCRIPTS[:1])
+    fb = feedback.build(EXAM, result, GRADES, ANSWERS, asked)
+    part = fb.sections[0].parts[1][0]
+    assert part.regrades == (("my sign is right", "agreed: +1"), ("and the diagram?", None))
+    html = feedback.render(fb)
+    assert "Regrade request: my sign is right — answered: agreed: +1" in html
+    assert "Regrade request: and the diagram? — open" in html
+    assert "another student" not in html and "ada" not in html  # nor who answered

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from gradewise import actions
 from gradewise.actions import Target, mark_answers, plain
 from gradewise.model import Answer, Criterion, ManualMark, Part, PartGrade, Status, Verdict
 from gradewise.review import create_app
@@ -283,6 +284,29 @@ def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> No
     assert accepted["old"] == done["mark"] and accepted["score"] == accepted["auto_score"]
 
 
+def test_a_comment_from_the_library_is_given_on_the_page(client: TestClient, ws: Workspace) -> None:
+    actions.add_comment(ws, "II.10.a", "cite the <source>", who="t")
+    actions.add_comment(ws, "II.10.a", "a good start", marks=0.5, who="t")
+    page = client.get("/part/II.10.a").text
+    # The library, for the page's script: JSON in an attribute, its quotes and brackets escaped.
+    assert (
+        'data-comments=\'[{"marks": null, "number": 1, "text": "cite the \\u003csource\\u003e"}'
+        in page
+    )
+    reply = client.post("/part/II.10.a/comment", json={**ONE, "number": 2})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["message"] == "Comment given: 1 mark"
+    (given,) = reply.json()["answers"]
+    assert given["mark"]["reason"].endswith("a good start") and given["old"] is None
+    again = client.post("/part/II.10.a/comment", json={**ONE, "number": 1})
+    assert again.status_code == 409  # the version the page saw has moved on
+    version = [{"student": "s2024002", "version": given["version"]}]
+    twice = client.post("/part/II.10.a/comment", json={"answers": version, "number": 2})
+    assert twice.status_code == 400 and "already has comment 2" in twice.json()["error"]
+    missing = client.post("/part/II.10.a/comment", json={"answers": version, "number": 9})
+    assert missing.status_code == 404 and "has no comment 9" in missing.json()["error"]
+
+
 def test_mark_on_a_bad_part_is_404(client: TestClient) -> None:
     reply = mark(client, "IX.1", answers=[{"student": "s2024002", "version": 0}], score=1)
     assert reply.status_code == 404 and "no part 'IX.1'" in reply.json()["error"]
@@ -458,3 +482,16 @@ def test_toggles_start_on_for_the_items_of_the_mark_or_the_proposal(
     grade = PartGrade("s1", "Q", 2.0, PROSE_VERDICTS, True, mark=mark)
     view = answer_view(PROSE, Answer("s1", "Q", "B"), grade, 0, Identities(anonymous=False))
     assert [c.criterion.id for c in view.criteria if c.on] == on
+
+
+def test_the_queue_lists_open_regrade_requests(ws: Workspace) -> None:
+    actions.ask_regrade(ws, "s2024002", "II.10.a", "I did cite it, Ben Okafor", who="s2024002")
+    actions.ask_regrade(ws, "s2024001", "I.1", "answered already", who="s2024001")
+    actions.resolve_regrade(ws, "s2024001", "I.1", "the mark stands", who="ada")
+    with client_for(ws) as client:
+        page = client.get("/").text
+    assert 'href="/answer/s2024002/II.10.a"' in page and "I did cite it" in page
+    assert "answered already" not in page  # resolved: off the queue
+    with client_for(ws, anonymous=True) as client:
+        hidden = client.get("/").text
+    assert "s2024002" not in hidden and "I did cite it, [name]" in hidden

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from gradewise import actions
 from gradewise.review.bodies import MAX_BODY
 from gradewise.review.rubric import rubric_version
 from gradewise.workspace import Workspace, open_workspace
@@ -40,6 +41,7 @@ URLS = {
     "undo": "/part/II.10.a/undo",
     "accept": "/part/II.10.a/accept",
     "items": f"/part/{RUBRIC_PART}/mark",
+    "comment": "/part/II.10.a/comment",
     "preview": f"/part/{RUBRIC_PART}/rubric/preview",
     "rubric": f"/part/{RUBRIC_PART}/rubric",
     "move": f"/student/{STUDENT}/move",
@@ -58,6 +60,7 @@ def routes(ws: Workspace) -> dict[str, tuple[str, dict[str, Any]]]:
         "mark": mark,
         "undo": undo,
         "accept": {"answers": [{"student": "s2024002", "version": 0}]},
+        "comment": {"answers": [{"student": "s2024004", "version": 0}], "number": 1},
         "items": {**items, "adjust": -0.5, "reason": "sign slip", "comment": "see w2"},
         "preview": {"version": version, "change": change},
         "rubric": {"version": version, "change": change, "why": "x"},
@@ -129,6 +132,8 @@ BAD_FIELDS = [
     ("undo", ("answers", 0, "mark"), {"adjustment": BIG}, "adjustment"),  # 401 digits
     ("undo", ("answers", 0, "score"), 1, "unknown field"),  # the old form: a mark now
     ("accept", ("answers",), [], "answers"),  # no answers
+    ("comment", ("number",), "1", "number"),  # a number as text
+    ("comment", ("number",), -1, "number"),  # not a comment's number
     ("accept", ("score",), 2, "unknown field"),  # accept takes no mark
     ("accept", ("answers", 0, "version"), "1", "version"),  # a number as text
     ("undo", ("answers", 0, "student"), "s\udfff", "UTF-8"),  # a lone surrogate
@@ -155,6 +160,7 @@ Served = tuple[TestClient, Workspace]
 
 def serve(example: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     ws = open_workspace(shutil.copytree(example, tmp_path_factory.mktemp("bodies") / "ws"))
+    actions.add_comment(ws, "II.10.a", "cite it", who="t")  # the comment route's number 1
     with client_for(ws) as client:
         yield client, ws
 
@@ -202,6 +208,7 @@ def test_bad_fields(
 
 def test_good_bodies_still_work(ws: Workspace) -> None:
     # The truth table's bad fields are refused for what they are: the rest of each body is good.
+    actions.add_comment(ws, "II.10.a", "cite it", who="t")
     with client_for(ws) as client:
         for name, (url, body) in routes(ws).items():
             reply = client.post(url, json=body)
@@ -320,6 +327,7 @@ def shaped(route: str, version: str, pieces: list[int]) -> st.SearchStrategy[dic
         "mark": {"answers": answers(score=False), "score": SCORES},
         "undo": {"answers": answers(score=True)},
         "accept": {"answers": answers(score=False)},
+        "comment": {"answers": answers(score=False), "number": mostly(st.integers(0, 2))},
         "items": {
             "answers": answers(score=False),
             "items": mostly(st.lists(st.sampled_from(["grad", "w1", "w2", "w3", "x"]))),

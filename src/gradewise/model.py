@@ -273,6 +273,25 @@ class LibraryComment:
 
 
 @dataclass(frozen=True)
+class Regrade:
+    """A regrade request: the student's question about one part's mark, and its answer (None
+    while open)."""
+
+    student: str
+    address: str
+    why: str
+    asked_by: str
+    asked_at: str
+    answer: str | None = None
+    answered_by: str = ""
+    answered_at: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.answer is None
+
+
+@dataclass(frozen=True)
 class Event:
     """One appended audit event: who changed what, when, from what to what, and why."""
 

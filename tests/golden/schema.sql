@@ -6,6 +6,8 @@ CREATE TABLE events ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, wh
 CREATE INDEX events_by_answer ON events(student, address);
 CREATE TABLE grades ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, auto_score REAL NOT NULL, needs_review INTEGER NOT NULL, input_hash TEXT NOT NULL, graded_at TEXT NOT NULL, PRIMARY KEY (student, address) );
 CREATE TABLE marks ( student TEXT NOT NULL, address TEXT NOT NULL, items TEXT NOT NULL DEFAULT '[]', adjustment REAL NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '', comment TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address), FOREIGN KEY (student, address) REFERENCES grades(student, address) ON DELETE CASCADE );
+CREATE TABLE regrades ( id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, why TEXT NOT NULL, asked_by TEXT NOT NULL, asked_at TEXT NOT NULL, answer TEXT, answered_by TEXT, answered_at TEXT );
+CREATE UNIQUE INDEX regrades_open ON regrades(student, address) WHERE answer IS NULL;
 CREATE TABLE script_pages ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, page INTEGER NOT NULL CHECK (page >= 1), image TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, page) ) WITHOUT ROWID;
 CREATE TABLE scripts ( student TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL, added_at TEXT NOT NULL );
 CREATE TABLE segment_overrides ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, piece_start INTEGER NOT NULL, address TEXT NOT NULL, PRIMARY KEY (student, piece_start) );

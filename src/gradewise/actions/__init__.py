@@ -1,4 +1,4 @@
-"""Every human change to a workspace, once: marks, comments, piece moves, rubric edits.
+"""Every human change to a workspace, once: marks, comments, regrades, piece moves, rubric edits.
 
 Each action is one function: it checks its input against the exam (a clear BadInput or
 NotFound when refused), checks the version the human saw (ConflictError when someone changed
@@ -28,6 +28,7 @@ from gradewise.actions.marks import (
     proposed_items,
 )
 from gradewise.actions.pieces import Moved, move_piece, move_version, piece_start
+from gradewise.actions.regrades import ask_regrade, regrades, resolve_regrade
 
 __all__ = [
     "COMMENT_LIMIT",
@@ -37,6 +38,7 @@ __all__ = [
     "Target",
     "accept",
     "add_comment",
+    "ask_regrade",
     "check_mark",
     "comments",
     "find_comment",
@@ -52,6 +54,8 @@ __all__ = [
     "plain",
     "proposal",
     "proposed_items",
+    "regrades",
+    "resolve_regrade",
     "why_given",
     "with_comment",
 ]

@@ -13,8 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from gradewise.actions.common import COMMENT_LIMIT, TEXT_LIMIT, bounded, find_part, find_student
-from gradewise.actions.marks import Marked, Target, mark_answers, proposal
+from gradewise.actions.common import COMMENT_LIMIT, TEXT_LIMIT, bounded, find_part
+from gradewise.actions.marks import Marked, Target, graded_targets, mark_answers, proposal
 from gradewise.errors import BadInput, NotFound
 from gradewise.model import LibraryComment, ManualMark, Part, PartGrade
 from gradewise.store.comments import Comments
@@ -58,16 +58,8 @@ def give_comment(
     """Give comment `number` to each answer named, as part of its mark (see the module)."""
     part = find_part(ws, address)
     comment = find_comment(ws, address, number)
-    grades = {g.student: g for g in ws.grades(address=address)}
-    changes = []
-    for target in targets:
-        grade = grades.get(find_student(ws, target.student))
-        if grade is None:
-            raise BadInput(
-                f"nothing is graded yet for {target.student} {address}",
-                fix="run 'gradewise grade' first",
-            )
-        changes.append((target, with_comment(part, grade, comment)))
+    graded = graded_targets(ws, address, targets, fix="run 'gradewise grade' first")
+    changes = [(target, with_comment(part, grade, comment)) for target, grade in graded]
     why = why.strip() or f"comment {number} from the library"
     return mark_answers(ws, address, changes, who=who, why=why)
 
@@ -82,7 +74,14 @@ def with_comment(part: Part, grade: PartGrade, comment: LibraryComment) -> Manua
     if comment.text in base.reason:
         raise _given(grade, comment)
     reason = _joined(base.reason, comment.text, "; ")
-    return replace(base, adjustment=base.adjustment + comment.marks, reason=reason)
+    moved = base.adjustment + comment.marks
+    if not base.items and not 0 <= moved <= part.marks:  # a plain mark is the score itself
+        raise BadInput(
+            f"comment {comment.number} ({comment.marks:+g}) would take {grade.student}'s mark"
+            f" for {part.address} from {base.adjustment:g} to {moved:g}, outside 0..{part.marks:g}",
+            fix="mark the answer by items first, or give a comment without marks",
+        )
+    return replace(base, adjustment=moved, reason=reason)
 
 
 def _joined(before: str, added: str, between: str) -> str:

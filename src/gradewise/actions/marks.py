@@ -88,17 +88,25 @@ def accept(
 ) -> list[Marked]:
     """Record the machine's proposal for each answer as the human's mark, in rubric items."""
     part = find_part(ws, address)
+    graded = graded_targets(
+        ws, address, targets, fix="run 'gradewise grade' first, or give the mark"
+    )
+    changes = [(target, proposal(part, grade)) for target, grade in graded]
+    return mark_answers(ws, address, changes, who=who, why=why)
+
+
+def graded_targets(
+    ws: Workspace, address: str, targets: Sequence[Target], *, fix: str
+) -> list[tuple[Target, PartGrade]]:
+    """Each answer named with its grade; one not graded yet is refused (`fix` says what to do)."""
     grades = {g.student: g for g in ws.grades(address=address)}
-    changes = []
+    out = []
     for target in targets:
         grade = grades.get(find_student(ws, target.student))
         if grade is None:
-            raise BadInput(
-                f"nothing is proposed yet for {target.student} {address}",
-                fix="run 'gradewise grade' first, or give the mark",
-            )
-        changes.append((target, proposal(part, grade)))
-    return mark_answers(ws, address, changes, who=who, why=why)
+            raise BadInput(f"nothing is graded yet for {target.student} {address}", fix=fix)
+        out.append((target, grade))
+    return out
 
 
 def proposal(part: Part, grade: PartGrade) -> ManualMark:

@@ -23,6 +23,7 @@ COMMANDS = {
     "grades": "gradewise.cli.grades:grades",
     "rubric": "gradewise.cli.rubric:rubric",
     "comments": "gradewise.cli.comments:comments",
+    "regrade": "gradewise.cli.regrade:regrade",
     "export": "gradewise.cli.export:export",
     "judges": "gradewise.cli.judges:judges",
     "evaluate": "gradewise.cli.evaluate:evaluate_command",

@@ -8,7 +8,7 @@ import click
 
 from gradewise import actions
 from gradewise.cli.common import echo_json, fmt, json_option, table, workspace
-from gradewise.cli.grades import describe
+from gradewise.cli.grades import echo_marked
 
 _WHO = click.option("--who", default=getpass.getuser, show_default="your user name")
 
@@ -78,7 +78,4 @@ def give(
     """
     target = actions.Target(student, expect)
     [done] = actions.give_comment(workspace(ctx), part, number, [target], who=who, why=why)
-    click.echo(
-        f"{student} {part}: {fmt(done.old_score) or 'auto'} → {describe(done.mark, done.score)}"
-        f" (recorded, version {done.version})"
-    )
+    echo_marked(student, part, done)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from gradewise import actions
 from gradewise.cli.common import output_file, workspace
 from gradewise.errors import WorkspaceError
 from gradewise.reports import csvfile, gradebook, lms
@@ -200,7 +201,8 @@ def feedback(
     results = [r for r in everyone if student is None or r.student == student]
     folder = output or ws.exports / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
-    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers())
+    asked = actions.regrades(ws)
+    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers(), asked)
     for page in pages:
         path = folder / names[page.student]
         path.write_text(fb.render(page), encoding="utf-8")

@@ -4,6 +4,7 @@ plain number), set through gradewise.actions and recorded in the audit log."""
 from __future__ import annotations
 
 import getpass
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from gradewise import actions
 from gradewise.cli.common import echo_json, fmt, json_option, table, workspace
 from gradewise.errors import BadInput
 from gradewise.model import ManualMark, PartGrade
+from gradewise.workspace import Workspace
 
 
 @click.group()
@@ -52,28 +54,53 @@ def set_(
     Example: gradewise grades set s2024001 II.7.a --items grad,w1 --adjust -0.5
     --reason "sign slip in w2" --comment "check the sign of the gradient" --why "second look"
     """
-    ws = workspace(ctx)
-    target = actions.Target(student, expect)
-    ways = [marks is not None, items is not None, accept]
-    if sum(ways) != 1:
+    given = MarkOptions(marks, items, adjust, reason, comment, accept)
+    if given.ways() != 1:
         raise BadInput(
             "give one of MARKS, --items or --accept",
             fix="e.g. 'grades set S P 3 --why ...' or 'grades set S P --items a,b --why ...'",
         )
-    if accept:
-        [done] = actions.accept(ws, part, [target], who=who, why=why)
-    else:
-        mark = _mark(marks, items, adjust, reason, comment)
-        [done] = actions.mark_answers(ws, part, [(target, mark)], who=who, why=why)
+    [done] = given.apply(workspace(ctx), part, actions.Target(student, expect), who=who, why=why)
+    echo_marked(student, part, done)
+
+
+@dataclass(frozen=True)
+class MarkOptions:
+    """A mark as the command line gives it: MARKS, --items (+ --adjust, --reason), --accept."""
+
+    marks: str | None
+    items: str | None
+    adjust: str | None
+    reason: str
+    comment: str
+    accept: bool
+
+    def ways(self) -> int:
+        """How many ways of marking were given (one is needed to mark)."""
+        return sum([self.marks is not None, self.items is not None, self.accept])
+
+    def apply(
+        self, ws: Workspace, part: str, target: actions.Target, *, who: str, why: str
+    ) -> list[actions.Marked]:
+        """Mark the answer through the actions layer."""
+        if self.accept:
+            return actions.accept(ws, part, [target], who=who, why=why)
+        mark = parse_mark(self.marks, self.items, self.adjust, self.reason, self.comment)
+        return actions.mark_answers(ws, part, [(target, mark)], who=who, why=why)
+
+
+def echo_marked(student: str, part: str, done: actions.Marked) -> None:
+    """'s1 II.7.a: 2 → 3 (items a, b) (recorded, version 4)'."""
     click.echo(
         f"{student} {part}: {fmt(done.old_score) or 'auto'} → {describe(done.mark, done.score)}"
         f" (recorded, version {done.version})"
     )
 
 
-def _mark(
+def parse_mark(
     marks: str | None, items: str | None, adjust: str | None, reason: str, comment: str
 ) -> ManualMark | None:
+    """The mark the options give: --items (+ --adjust, --reason, --comment) or a plain MARKS."""
     if items is None:
         if adjust is not None or reason:
             raise BadInput(

@@ -4,7 +4,8 @@ What a student sees, and what never reaches them:
 - shown: each part's prompt, marks, score, their own answer (math as MathML), every rubric
   criterion met or missed with the checker's reason and the quoted evidence; when a grader
   marked it, the rubric items they applied, their adjustment with its reason and their comment
-  (the audit log's "why" is the graders' own and is never shown);
+  (the audit log's "why" is the graders' own and is never shown); the student's regrade
+  requests for the part, each with its answer (or "open");
 - never shown: grader guidance, the reference answer, other students' data, and model internals
   (`produced_by`, confidences, judge similarity figures, checker failures). A judged verdict's
   reason is replaced by a neutral phrase, since it speaks of the model, not of the answer;
@@ -28,6 +29,7 @@ from gradewise.model import (
     Part,
     PartGrade,
     Question,
+    Regrade,
     Result,
     Section,
     Status,
@@ -69,6 +71,7 @@ class PartFeedback:
     by_grader: bool = False
     pending: bool = False
     unanswered: bool = False
+    regrades: tuple[tuple[str, str | None], ...] = ()  # (the student's request, its answer)
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,17 @@ def build(
     result: Result,
     grades: Iterable[PartGrade],
     answers: Iterable[Answer],
+    regrades: Iterable[Regrade] = (),
 ) -> StudentFeedback:
-    """One student's feedback; only this student's grades and answers are read."""
+    """One student's feedback; only this student's grades, answers and regrade requests are
+    read."""
     mine = {g.address: g for g in grades if g.student == result.student}
     texts = {a.address: a.text for a in answers if a.student == result.student}
-    sections = tuple(_section(s, result, mine, texts) for s in exam.sections if s.questions)
+    asked: dict[str, tuple[tuple[str, str | None], ...]] = {}
+    for r in regrades:
+        if r.student == result.student:
+            asked[r.address] = (*asked.get(r.address, ()), (r.why, r.answer))
+    sections = tuple(_section(s, result, mine, texts, asked) for s in exam.sections if s.questions)
     return StudentFeedback(
         result.student,
         result.name,
@@ -115,11 +124,15 @@ def _section(
     result: Result,
     grades: Mapping[str, PartGrade],
     texts: Mapping[str, str],
+    asked: Mapping[str, tuple[tuple[str, str | None], ...]],
 ) -> SectionFeedback:
     rule = f"the best {section.rule.best} questions count" if section.rule.best else ""
     parts = tuple(
         (
-            _part(q, p, grades.get(p.address), texts.get(p.address, "")),
+            replace(
+                _part(q, p, grades.get(p.address), texts.get(p.address, "")),
+                regrades=asked.get(p.address, ()),
+            ),
             f"{section.id}.{q.id}" in result.counted_questions,
         )
         for q in section.questions
@@ -272,6 +285,7 @@ def build_all(
     results: Sequence[Result],
     grades: Sequence[PartGrade],
     answers: Sequence[Answer],
+    regrades: Sequence[Regrade] = (),
 ) -> list[StudentFeedback]:
     """Feedback for every student, each built from their own records only."""
-    return [build(exam, r, grades, answers) for r in results]
+    return [build(exam, r, grades, answers, regrades) for r in results]

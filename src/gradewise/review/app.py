@@ -7,6 +7,7 @@ Routes:
   POST /part/{address}/mark       {"answers": [{"student", "version"}], "items", "adjust",
                                   "reason", "comment", "why"} (or "score": a plain mark)
   POST /part/{address}/accept     {"answers": [...], "why"}: the proposals, as rubric items
+  POST /part/{address}/comment    {"answers": [...], "number", "why"}: a comment of the library
   POST /part/{address}/undo       {"answers": [{"student", "version", "mark"}]}
   POST /part/{address}/rubric/preview  {"version", "change": {"op", "criterion", ...}}: impact
   POST /part/{address}/rubric     the same, saved: exam.yaml, re-scored grades, audit event
@@ -50,7 +51,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gradewise.errors import ConflictError, GradewiseError
 from gradewise.model import Event
 from gradewise.review import auth, bodies, marking, pages, rubric, scan, student, triage
-from gradewise.review.bodies import Accept, Mark, Move, RubricEdit, Undo
+from gradewise.review.bodies import Accept, GiveComment, Mark, Move, RubricEdit, Undo
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import render_answer
@@ -154,6 +155,7 @@ def create_app(
             Route("/part/{address}", routes.part),
             Route("/part/{address}/mark", routes.mark, methods=["POST"]),
             Route("/part/{address}/accept", routes.accept, methods=["POST"]),
+            Route("/part/{address}/comment", routes.comment, methods=["POST"]),
             Route("/part/{address}/undo", routes.undo, methods=["POST"]),
             Route("/part/{address}/rubric/preview", routes.rubric_preview, methods=["POST"]),
             Route("/part/{address}/rubric", routes.rubric_save, methods=["POST"]),
@@ -194,7 +196,7 @@ class Routes:
         self.templates = environment()
 
     async def queue(self, request: Request) -> Response:
-        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws))
+        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws, ids))
 
     async def part(self, request: Request) -> Response:
         address = request.path_params["address"]
@@ -256,6 +258,13 @@ class Routes:
             lambda ws, ids: marking.accept(ws, ids, address, body, who=auth.who(self.who))
         )
         return _marked(done, "Accepted")
+
+    async def comment(self, request: Request) -> Response:
+        body, address = await bodies.read(request, GiveComment), request.path_params["address"]
+        done = await self.desk.run(
+            lambda ws, ids: marking.give_comment(ws, ids, address, body, who=auth.who(self.who))
+        )
+        return _marked(done, "Comment given")
 
     async def undo(self, request: Request) -> Response:
         body, address = await bodies.read(request, Undo), request.path_params["address"]

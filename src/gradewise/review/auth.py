@@ -79,6 +79,7 @@ TA_ROUTES = tuple(
         ("GET", "/part/{address}", "address"),
         ("POST", "/part/{address}/mark", "address"),
         ("POST", "/part/{address}/accept", "address"),
+        ("POST", "/part/{address}/comment", "address"),
         ("POST", "/part/{address}/undo", "address"),
         ("GET", "/answer/{student}/{address}", "address"),
         ("GET", "/answer/{student}/{address}/scan", "address"),

@@ -139,6 +139,15 @@ class Accept(Body):
     why: Text = ""
 
 
+class GiveComment(Body):
+    """POST /part/{address}/comment: comment `number` of the part's library, to each answer."""
+
+    example = '{"answers": [{"student": ..., "version": ...}], "number": 1, "why": ...}'
+    answers: list[AnswerRef] = Field(min_length=1)
+    number: Whole
+    why: Text = ""
+
+
 class Given(Body):
     """A mark as a reply gave it, sent back to restore it: items, adjustment, reason, comment."""
 

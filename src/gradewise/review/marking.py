@@ -16,7 +16,7 @@ from gradewise import actions
 from gradewise.actions import Marked, Target
 from gradewise.errors import ConflictError
 from gradewise.model import ManualMark
-from gradewise.review.bodies import Accept, AnswerRef, Given, Mark, Undo
+from gradewise.review.bodies import Accept, AnswerRef, GiveComment, Given, Mark, Undo
 from gradewise.review.identity import Identities
 from gradewise.review.pages import find_student
 from gradewise.workspace import Workspace
@@ -39,6 +39,17 @@ def accept(ws: Workspace, ids: Identities, address: str, body: Accept, *, who: s
     targets = [_target(ws, ids, a) for a in body.answers]
     why = body.why.strip() or ACCEPT_WHY
     return _told(ids, address, lambda: actions.accept(ws, address, targets, who=who, why=why))
+
+
+def give_comment(
+    ws: Workspace, ids: Identities, address: str, body: GiveComment, *, who: str
+) -> list[Marked]:
+    """Give comment `body.number` of the part's library to every answer named."""
+    targets = [_target(ws, ids, a) for a in body.answers]
+    number, why = body.number, body.why
+    return _told(
+        ids, address, lambda: actions.give_comment(ws, address, number, targets, who=who, why=why)
+    )
 
 
 def undo(ws: Workspace, ids: Identities, address: str, body: Undo, *, who: str) -> list[Marked]:

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
+from gradewise.actions.comments import comments as library
 from gradewise.actions.common import find_part
 from gradewise.actions.marks import proposed_items
+from gradewise.actions.regrades import regrades
 from gradewise.actions.rubric import rubric_version
 from gradewise.gain import expected_gains
 from gradewise.groups import group_answers, normalise
-from gradewise.model import Answer, Criterion, Event, Part, PartGrade, Verdict
+from gradewise.model import Answer, Criterion, Event, LibraryComment, Part, PartGrade, Verdict
 from gradewise.privacy import Scrubbed, part_words
 from gradewise.review import triage
 from gradewise.review.errors import NotFound
@@ -57,6 +59,18 @@ class QueueView:
     parts: tuple[Progress, ...]
     students: int
     complete: int
+    regrades: tuple[RegradeView, ...] = ()  # open regrade requests, oldest first
+
+
+@dataclass(frozen=True)
+class RegradeView:
+    """An open regrade request in the queue: whose (as the page names them), which part, why."""
+
+    key: str
+    label: str
+    address: str
+    why: str
+    asked_at: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,12 @@ class PartView:
     shown: int = 0
     rubric_version: str = ""
     rubric_events: tuple[Event, ...] = ()
+    comments: tuple[LibraryComment, ...] = ()  # the part's comment library (`c` on the page)
+
+    @property
+    def comment_list(self) -> list[dict[str, object]]:
+        """The library as the page's script reads it."""
+        return [{"number": c.number, "text": c.text, "marks": c.marks} for c in self.comments]
 
 
 @dataclass(frozen=True)
@@ -155,8 +175,9 @@ class HistoryView:
     events: tuple[Event, ...]
 
 
-def queue_view(ws: Workspace) -> QueueView:
-    """Every part's progress: parts waiting for review first, the most expected gain first."""
+def queue_view(ws: Workspace, ids: Identities | None = None) -> QueueView:
+    """Every part's progress: parts waiting for review first, the most expected gain first;
+    with `ids`, the open regrade requests too."""
     by_part: dict[str, list[PartGrade]] = {}
     for grade in ws.grades():
         by_part.setdefault(grade.address, []).append(grade)
@@ -176,7 +197,22 @@ def queue_view(ws: Workspace) -> QueueView:
     parts.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
     results = ws.results()
     complete = sum(1 for r in results if not r.pending)
-    return QueueView(tuple(parts), len(results), complete)
+    asked = _regrades(ws, ids) if ids is not None else ()
+    return QueueView(tuple(parts), len(results), complete, asked)
+
+
+def _regrades(ws: Workspace, ids: Identities) -> tuple[RegradeView, ...]:
+    ids.learn(ws.identities().values())
+    return tuple(
+        RegradeView(
+            ids.key(r.student),
+            ids.label(r.student),
+            r.address,
+            ids.scrub(r.student, r.why).text,  # a request may name its student
+            r.asked_at,
+        )
+        for r in regrades(ws, open_only=True)
+    )
 
 
 def _progress(
@@ -245,6 +281,7 @@ def part_view(
         shown=len(answers),
         rubric_version=rubric_version(part) if part.rubric else "",
         rubric_events=_rubric_events(ws, address),
+        comments=tuple(library(ws, part.address)),
         **_neighbours(ws, address),
     )
 

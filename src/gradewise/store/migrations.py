@@ -195,6 +195,27 @@ def m006_pages(db: sqlite3.Connection) -> None:
     )
 
 
+def m007_regrades(db: sqlite3.Connection) -> None:
+    """Regrade requests: a student's question about a part's mark, and how it was resolved."""
+    _run(
+        db,
+        """
+        CREATE TABLE regrades (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            why TEXT NOT NULL,
+            asked_by TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            answer TEXT,
+            answered_by TEXT,
+            answered_at TEXT
+        );
+        CREATE UNIQUE INDEX regrades_open ON regrades(student, address) WHERE answer IS NULL;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_users,
@@ -202,6 +223,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m004_marks,
     m005_comments,
     m006_pages,
+    m007_regrades,
 )
 
 

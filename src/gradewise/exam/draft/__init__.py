@@ -1,7 +1,8 @@
 """Draft an exam file from the documents instructors already have.
 
 `draft_exam(paths)` reads a paper (and, optionally, its solutions in further documents) as
-Markdown, LaTeX (.tex), plain text, a PDF with a text layer or a .docx, and returns a `Draft`;
+Markdown, LaTeX (.tex), plain text, a PDF with a text layer or a .docx (or a Moodle XML
+question bank, `moodle.py`), and returns a `Draft`;
 `render(draft)` writes it as exam YAML where every value says where it came from and what
 could not be placed is listed at the top. Two passes: `collect` walks the lines once,
 `resolve` decides what they mean once paper and solutions are both read.
@@ -25,6 +26,8 @@ def draft_exam(paths: Sequence[Path]) -> Draft:
     """Read the documents in order (paper, then solutions) and draft one exam from them."""
     if not paths:
         raise DocumentError("no document given", fix="give the exam paper, e.g. paper.md")
+    if any(path.suffix.lower() == ".xml" for path in paths):
+        return _draft_bank(paths)
     lines: list[Line] = []
     notes: list[Note] = []
     for path in paths:
@@ -40,6 +43,20 @@ def draft_lines(lines: list[Line], *, exam_id: str = "exam", notes: Sequence[Not
     collected = collect(lines)
     collected.notes[:0] = [Val(note.text, note.loc) for note in notes]
     return resolve(collected, exam_id, sources)
+
+
+def _draft_bank(paths: Sequence[Path]) -> Draft:
+    """A Moodle XML question bank: a whole exam by itself, never mixed with a paper."""
+    from gradewise.exam.draft.documents import read_bytes
+    from gradewise.exam.draft.moodle import draft_moodle
+
+    if len(paths) > 1:
+        raise DocumentError(
+            "a Moodle XML question bank is drafted on its own",
+            file=str(paths[0]),
+            fix="give the .xml file alone (export one bank holding every category)",
+        )
+    return draft_moodle(read_bytes(paths[0]), str(paths[0]), _slug(paths[0].stem))
 
 
 def _slug(stem: str) -> str:

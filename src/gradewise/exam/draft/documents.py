@@ -65,7 +65,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
             file=str(path),
             fix=f"give a document ending in {', '.join(DOCUMENT_SUFFIXES)}",
         )
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if suffix == ".tex":
         return _latex_lines(decode_text(data), str(path))
     if suffix == ".pdf":
@@ -75,7 +75,8 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
     return _text_lines(decode_text(data), str(path)), []
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; DocumentError (file + fix) when it cannot be read."""
     try:
         return path.read_bytes()
     except IsADirectoryError:

@@ -105,6 +105,7 @@ class _Writer:
         if part.rubric:
             node["rubric"] = CommentedSeq(self.criterion(c) for c in part.rubric)
         self.put(node, "reference", part.reference)
+        self.put(node, "guidance", part.guidance)
 
     def criterion(self, criterion: CriterionDraft) -> CommentedMap:
         node = CommentedMap()

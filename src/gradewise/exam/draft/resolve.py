@@ -43,6 +43,7 @@ class PartDraft:
     prompt: Val[str] | None = None
     key: Val[dict[str, Any]] | None = None
     reference: Val[str] | None = None
+    guidance: Val[str] | None = None
     rubric: list[CriterionDraft] = field(default_factory=list)
 
 

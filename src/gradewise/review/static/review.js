@@ -143,6 +143,13 @@
           b.setAttribute("aria-pressed", String(a.mark.items.includes(b.dataset.criterion)));
         }
       }
+      if (a.mark) {
+        // What was saved, shown as saved: a comment from the library is in these fields now.
+        const items = a.mark.items.length > 0;
+        card.querySelector("input.comment").value = a.mark.comment;
+        card.querySelector("input.adjust").value = items && a.mark.adjustment ? a.mark.adjustment : "";
+        card.querySelector("input.reason").value = items ? a.mark.reason : "";
+      }
       card.dataset.plain = String(manual && a.mark.items.length === 0);
       card.dataset.marked = String(manual);
       const state = card.querySelector(".state");
@@ -187,6 +194,27 @@
     if (data) done(data, targets);
   }
 
+  // The part's comment library: the grader picks one by its number.
+  const library = JSON.parse(part.dataset.comments || "[]");
+
+  async function comment(card, wholeGroup) {
+    if (!library.length) {
+      showBanner("This part has no comments yet: add one with 'gradewise comments add'.", false);
+      return;
+    }
+    const lines = library.map((c) => `${c.number}: ${c.text}` + (c.marks === null ? "" : ` (${c.marks > 0 ? "+" : ""}${c.marks})`));
+    const typed = window.prompt("Give which comment?\n" + lines.join("\n"));
+    if (typed === null || !typed.trim()) return;
+    const number = Number(typed.trim());
+    if (!library.some((c) => c.number === number)) {
+      showBanner(`No comment ${typed.trim()} here: give one of the numbers listed.`, false);
+      return;
+    }
+    const targets = wholeGroup ? groupOf(card) : [card];
+    const data = await post(part.dataset.commentUrl, { answers: named(targets), number });
+    if (data) done(data, targets);
+  }
+
   async function undo() {
     const last = undoStack.pop();
     if (!last) return;
@@ -228,6 +256,7 @@
     else if (e.key === "k") select(current - 1);
     else if (e.key === "u") undo();
     else if ((e.key === "a" || e.key === "A") && current >= 0) accept(cards[current], e.shiftKey);
+    else if ((e.key === "c" || e.key === "C") && current >= 0) comment(cards[current], e.shiftKey);
     else if (/^[1-9]$/.test(e.key) && current >= 0) {
       const button = cards[current].querySelector(`button.criterion[data-index="${e.key}"]`);
       if (button) toggle(cards[current], button);

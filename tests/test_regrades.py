@@ -1,0 +1,122 @@
+"""Regrade requests: one open per answer, resolved with an answer the student reads and, when
+given, a new mark in the same transaction (a refused mark leaves the request open); every step
+audited. The CLI through click's CliRunner: parsing and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner, Result
+
+from gradewise import actions
+from gradewise.actions import Target, plain
+from gradewise.cli import cli
+from gradewise.errors import BadInput, ConflictError, GradewiseError, NotFound
+from gradewise.workspace import Workspace
+
+WHO = "ada"
+S1 = "s2024001"
+
+
+def kinds(ws: Workspace) -> list[str]:
+    return [e.kind for e in ws.store.events(S1, "II.7.a")]
+
+
+def test_ask_then_resolve_without_a_new_mark(ws: Workspace) -> None:
+    asked = actions.ask_regrade(ws, S1, "II.7.a", " w2 is right ", who=S1)
+    assert (asked.why, asked.open) == ("w2 is right", True)
+    assert actions.regrades(ws, open_only=True) == [asked]
+    done, marked = actions.resolve_regrade(ws, S1, "II.7.a", "checked: the mark stands", who=WHO)
+    assert marked is None and not done.open and done.answered_by == WHO
+    assert actions.regrades(ws, open_only=True) == []
+    assert actions.regrades(ws) == [done]
+    assert kinds(ws) == ["regrade.add", "regrade.resolve"]
+    assert ws.grades(S1, "II.7.a")[0].mark is None  # the mark stays
+
+
+def test_resolve_with_a_new_mark_in_one_transaction(ws: Workspace) -> None:
+    actions.ask_regrade(ws, S1, "II.7.a", "w2 is right", who=S1)
+
+    def remark(why: str) -> list[actions.Marked]:
+        return actions.mark_answers(ws, "II.7.a", [(Target(S1), plain(4))], who=WHO, why=why)
+
+    done, marked = actions.resolve_regrade(ws, S1, "II.7.a", "agreed", who=WHO, remark=remark)
+    assert marked is not None and marked.manual_score == 4 and done.answer == "agreed"
+    events = ws.store.events(S1, "II.7.a")
+    assert [(e.kind, e.why) for e in events][1:] == [
+        ("grade.set", "regrade: agreed"),
+        ("regrade.resolve", "agreed"),
+    ]
+
+
+def test_a_refused_mark_leaves_the_request_open(ws: Workspace) -> None:
+    actions.ask_regrade(ws, S1, "II.7.a", "w2 is right", who=S1)
+
+    def stale(why: str) -> list[actions.Marked]:  # a version seen before the request
+        return actions.mark_answers(ws, "II.7.a", [(Target(S1, 0), plain(4))], who=WHO, why=why)
+
+    with pytest.raises(ConflictError):
+        actions.resolve_regrade(ws, S1, "II.7.a", "agreed", who=WHO, remark=stale)
+    assert [r.open for r in actions.regrades(ws)] == [True]
+    assert kinds(ws) == ["regrade.add"]
+
+
+@pytest.mark.parametrize(
+    "student, part, why, error, says",
+    [
+        (S1, "II.7.a", "again", BadInput, "has a regrade request open already"),  # one at a time
+        (S1, "II.7.a", "   ", BadInput, "the request is empty"),  # nothing asked
+        (S1, "IX.1", "w", NotFound, "no part 'IX.1'"),  # no such part
+        ("nobody", "II.7.a", "w", NotFound, "no script for student 'nobody'"),  # no such student
+        (S1, "II.7.a", "x" * 3000, BadInput, "over the limit"),  # an essay
+    ],
+)
+def test_asking_refused(
+    ws: Workspace, student: str, part: str, why: str, error: type[GradewiseError], says: str
+) -> None:
+    actions.ask_regrade(ws, S1, "II.7.a", "first", who=S1)
+    with pytest.raises(error, match=says):
+        actions.ask_regrade(ws, student, part, why, who=S1)
+    assert len(actions.regrades(ws)) == 1
+
+
+def test_resolving_needs_an_open_request(ws: Workspace) -> None:
+    with pytest.raises(BadInput, match="has no open regrade request"):
+        actions.resolve_regrade(ws, S1, "II.7.a", "fine", who=WHO)
+    assert kinds(ws) == []
+
+
+# the command line ------------------------------------------------------------------------------
+
+
+def run(ws: Workspace, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["-w", str(ws.root), "regrade", *args])
+
+
+def test_cli_add_list_resolve(ws: Workspace) -> None:
+    out = run(ws, "add", S1, "II.7.a", "--why", "w2 is right")
+    assert out.exit_code == 0 and "regrade request opened" in out.output
+    [row] = json.loads(run(ws, "list", "--json").output)
+    assert (row["student"], row["address"], row["open"]) == (S1, "II.7.a", True)
+    out = run(ws, "resolve", S1, "II.7.a", "--items", "grad,w1,w2", "--why", "w2 was right")
+    assert out.exit_code == 0, out.output
+    assert "resolved (w2 was right)" in out.output and "items grad, w1, w2" in out.output
+    assert json.loads(run(ws, "list", "--json").output) == []  # none open
+    [row] = json.loads(run(ws, "list", "--all", "--json").output)
+    assert (row["answer"], row["open"]) == ("w2 was right", False)
+    assert ws.grades(S1, "II.7.a")[0].mark is not None
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("resolve", S1, "II.7.a", "--why", "x"), "has no open regrade request"),
+        (("resolve", S1, "II.7.a", "3", "--accept", "--why", "x"), "at most one of"),
+        (("add", S1, "IX.1", "--why", "x"), "no part 'IX.1'"),
+        (("add", S1, "II.7.a"), "Missing option '--why'"),
+    ],
+)
+def test_cli_errors_are_one_line(ws: Workspace, args: tuple[str, ...], says: str) -> None:
+    out = run(ws, *args)
+    assert out.exit_code != 0 and says in out.output and "Traceback" not in out.output
