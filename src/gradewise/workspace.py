@@ -25,7 +25,7 @@ from gradewise.judges.registry import (
     Selector,
     judges,
 )
-from gradewise.model import UNREAD_PAGE, Answer, Exam, PartGrade, Result, Script, Status
+from gradewise.model import UNREAD_PAGE, Answer, Exam, PartGrade, Result, Script, Section, Status
 from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
 from gradewise.store import ScriptPage, Store, open_store
@@ -388,13 +388,11 @@ class Workspace:
         skipped an optional question depends on that section only (one page, one part)."""
         if part is None:
             return self.store.grades(exam=self.exam)
-        holds = [s for s in self.exam.sections for q in s.questions for p in q.parts
-                 if p.address == part]  # fmt: skip
-        section = holds[0] if holds else None
+        section = next((s for s in self.exam.sections if _holds(s, part)), None)
         if section is None:
             return self.store.grades(address=part, exam=self.exam)
-        return [g for q in section.questions for p in q.parts
-                for g in self.store.grades(address=p.address, exam=self.exam)]  # fmt: skip
+        addresses = [p.address for q in section.questions for p in q.parts]
+        return [g for a in addresses for g in self.store.grades(address=a, exam=self.exam)]
 
     def grades(self, student: str | None = None, address: str | None = None) -> list[PartGrade]:
         return self.store.grades(student, address, exam=self.exam)
@@ -445,3 +443,8 @@ def init_workspace(root: Path, *, example: bool = False) -> Path:
         for script in sorted((folder / "scripts").iterdir()):
             shutil.copy(script, root / "scripts" / script.name)
     return root
+
+
+def _holds(section: Section, address: str) -> bool:
+    """Whether `address` is a part of `section`."""
+    return any(p.address == address for q in section.questions for p in q.parts)
