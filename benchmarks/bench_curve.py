@@ -80,11 +80,21 @@ def judge_predictor(judge: LearnedJudge) -> Predictor:
         items = []
         for r in rows:
             examples = tuple(Example(m.answer, m.score / m.max_score) for m in marks[r.question_id])
-            items.append(JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score,
-                                   examples=examples, group=r.question_id))  # fmt: skip
+            items.append(
+                JudgeItem(
+                    r.question,
+                    r.reference,
+                    r.answer,
+                    max_marks=r.max_score,
+                    examples=examples,
+                    group=r.question_id,
+                )
+            )
         judged = judge.judge_many(items)
-        return [Prediction(r, min(1.0, max(0.0, j.fraction)) * r.max_score, j.confidence)
-                for r, j in zip(rows, judged, strict=True)]  # fmt: skip
+        return [
+            Prediction(r, min(1.0, max(0.0, j.fraction)) * r.max_score, j.confidence)
+            for r, j in zip(rows, judged, strict=True)
+        ]
 
     return predict
 
@@ -204,13 +214,22 @@ def main() -> None:
                 continue
             start = time.perf_counter()
             runs = [_with_min_marks(judge, m, marks, predicted) for m in (args.min_marks, 10**9)]
-            runs += [other(marks, predicted) for other in (tfidf_lr, emb_lr)
-                     if other is not None and k != "0"]  # fmt: skip
-            cells = [figure(metrics(run, protocol=k, seconds=1), scale_kappa(run), two_way)
-                     for run in runs] + ["—"] * (4 - len(runs))  # fmt: skip
+            runs += [
+                other(marks, predicted)
+                for other in (tfidf_lr, emb_lr)
+                if other is not None and k != "0"
+            ]
+            cells = [
+                figure(metrics(run, protocol=k, seconds=1), scale_kappa(run), two_way)
+                for run in runs
+            ] + ["—"] * (4 - len(runs))
             took = time.perf_counter() - start
-            print(f"| {path.stem} | {k} | {len(predicted)} | " + " | ".join(cells)
-                  + f" | {took:.0f} |", flush=True)  # fmt: skip
+            print(
+                f"| {path.stem} | {k} | {len(predicted)} | "
+                + " | ".join(cells)
+                + f" | {took:.0f} |",
+                flush=True,
+            )
 
 
 def _with_min_marks(

@@ -52,37 +52,65 @@ def main() -> None:
         help="only compare the raw encoder's rate with the judges' end-to-end rate",
     )
     parser.add_argument(
-        "--reliability", action="store_true",
+        "--reliability",
+        action="store_true",
         help="only print reliability tables (confidence vs agreement) of one data set",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--reliability-data", default="mohler", metavar="NAME",
+        "--reliability-data",
+        default="mohler",
+        metavar="NAME",
         help="the data set of --reliability, by file stem (default mohler)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--reliability-protocol", default="k-shot:10", metavar="PROTOCOL",
+        "--reliability-protocol",
+        default="k-shot:10",
+        metavar="PROTOCOL",
         help="the protocol of --reliability: zero-shot or k-shot:K (default k-shot:10)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--plot", nargs="?", const=FIGURES, type=Path, metavar="DIR",
+        "--plot",
+        nargs="?",
+        const=FIGURES,
+        type=Path,
+        metavar="DIR",
         help="with --reliability: also write reliability-<judge>.svg per judge to DIR "
         "(default benchmarks/figures)",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
         return
-    columns = ["judge", "data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled",
-               "QWK mean/q", "acc", "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+    columns = [
+        "judge",
+        "data set",
+        "split",
+        "protocol",
+        "n",
+        "r",
+        "RMSE",
+        "QWK pooled",
+        "QWK mean/q",
+        "acc",
+        "macro-F1",
+        "w-F1",
+        "coverage",
+        "answers/s",
+    ]
     if args.throughput:
         throughput(files)
         return
     if args.reliability or args.plot is not None:
         reliability_tables(
-            files, args.judge or judges().ids(), args.seed, data=args.reliability_data,
-            protocol=args.reliability_protocol, limit=args.limit_questions, plot=args.plot,
-        )  # fmt: skip
+            files,
+            args.judge or judges().ids(),
+            args.seed,
+            data=args.reliability_data,
+            protocol=args.reliability_protocol,
+            limit=args.limit_questions,
+            plot=args.plot,
+        )
         return
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
@@ -150,13 +178,17 @@ def reliability_svg(m: Metrics, judge_id: str, path: Path) -> None:
     )
     top.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="perfect calibration")
     top.plot(confidence, agreement, "o-", color="#4a6fa5", label="per confidence bin")
-    top.set(ylim=(0, 1.02), ylabel="observed agreement with the human",
-            title=f"{judge_id}: {m.dataset} {m.split}, {m.protocol} (n = {m.n})")  # fmt: skip
+    top.set(
+        ylim=(0, 1.02),
+        ylabel="observed agreement with the human",
+        title=f"{judge_id}: {m.dataset} {m.split}, {m.protocol} (n = {m.n})",
+    )
     top.legend(loc="upper left", frameon=False)
     widths = [high - low for low, high in zip(lows, highs, strict=True)]
     bottom.bar(lows, counts, width=widths, align="edge", color="#4a6fa5", edgecolor="white")
-    bottom.set(xlim=(0, 1), xlabel="confidence (mean per bin above, bin ranges below)",
-               ylabel="answers")  # fmt: skip
+    bottom.set(
+        xlim=(0, 1), xlabel="confidence (mean per bin above, bin ranges below)", ylabel="answers"
+    )
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="svg", metadata={"Date": None})

@@ -71,15 +71,30 @@ def main() -> None:
         root = workspace(Path(tmp) / "ws", answers(args.answers))
         ws = open_workspace(root)
         ws.add_scripts([root / "scripts"])
-        rows = [timed("first grading (cold: model load + embeddings)",
-                      lambda: ws.grade(judge=args.judge))]  # fmt: skip
+        rows = [
+            timed(
+                "first grading (cold: model load + embeddings)", lambda: ws.grade(judge=args.judge)
+            )
+        ]
         for i, student in enumerate(("s0001", "s0002", "s0003")):
             ws.store.set_manual(student, "I.1", float(i + 2), who="bench", why="")
-            rows.append(timed(f"after mark {i + 1}: re-grade, same process",
-                              lambda: ws.grade(judge=args.judge, part="I.1")))  # fmt: skip
+            rows.append(
+                timed(
+                    f"after mark {i + 1}: re-grade, same process",
+                    lambda: ws.grade(judge=args.judge, part="I.1"),
+                )
+            )
         ws.store.set_manual("s0004", "I.1", 1.0, who="bench", why="")
-        cli = [str(Path(sys.executable).parent / "gradewise"), "-w", str(root), "grade", "--judge",
-               args.judge, "--part", "I.1"]  # fmt: skip
+        cli = [
+            str(Path(sys.executable).parent / "gradewise"),
+            "-w",
+            str(root),
+            "grade",
+            "--judge",
+            args.judge,
+            "--part",
+            "I.1",
+        ]
         step = "after mark 4: re-grade, new process (`gradewise grade`)"
         rows.append(timed(step, lambda: subprocess.run(cli, check=True, capture_output=True)))
     print(f"| step ({args.answers} answers) | seconds | answers re-graded |")

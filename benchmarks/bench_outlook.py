@@ -30,14 +30,22 @@ def measured(judge: LearnedJudge, marks: list[GradedAnswer], tests: list[GradedA
     examples = tuple(Example(m.answer, m.score / m.max_score) for m in marks)
     items = [_item(t, examples) for t in tests]
     judged = judge.judge_many(items)
-    agree = [abs(j.fraction - t.score / t.max_score) <= AGREEMENT_SHARE + 1e-9
-             for j, t in zip(judged, tests, strict=True)]  # fmt: skip
+    agree = [
+        abs(j.fraction - t.score / t.max_score) <= AGREEMENT_SHARE + 1e-9
+        for j, t in zip(judged, tests, strict=True)
+    ]
     return coverage(agree, [j.confidence for j in judged])
 
 
 def _item(row: GradedAnswer, examples: tuple[Example, ...]) -> JudgeItem:
-    return JudgeItem(row.question, row.reference, row.answer, max_marks=row.max_score,
-                     examples=examples, group=row.question_id)  # fmt: skip
+    return JudgeItem(
+        row.question,
+        row.reference,
+        row.answer,
+        max_marks=row.max_score,
+        examples=examples,
+        group=row.question_id,
+    )
 
 
 def main() -> None:
@@ -64,8 +72,9 @@ def main() -> None:
         rng.shuffle(pool)
         marks = pool[: args.marks]
         template = _item(tests[0], ())
-        view = outlook(judge, template, [Example(m.answer, m.score / m.max_score) for m in marks],
-                       len(tests))  # fmt: skip
+        view = outlook(
+            judge, template, [Example(m.answer, m.score / m.max_score) for m in marks], len(tests)
+        )
         if view.now is None:
             continue
         then = None
@@ -73,11 +82,13 @@ def main() -> None:
             then = measured(judge, pool[: args.marks + view.more], tests)
         rows.append((view, measured(judge, marks, tests), then))
     said = [r for r in rows if r[2] is not None]
-    print(f"| {args.data.stem} | {args.marks} | {len(rows)} | "
-          f"{_mean([v.now for v, _, _ in rows]):.2f} / {_mean([a for _, a, _ in rows]):.2f} | "
-          f"{len(said)} | {_mean([v.more for v, _, _ in said]):.0f} | "
-          f"{_mean([v.then for v, _, _ in said]):.2f} / {_mean([t for _, _, t in said]):.2f} | "
-          f"{_mean([a for _, a, _ in said]):.2f} |")  # fmt: skip
+    print(
+        f"| {args.data.stem} | {args.marks} | {len(rows)} | "
+        f"{_mean([v.now for v, _, _ in rows]):.2f} / {_mean([a for _, a, _ in rows]):.2f} | "
+        f"{len(said)} | {_mean([v.more for v, _, _ in said]):.0f} | "
+        f"{_mean([v.then for v, _, _ in said]):.2f} / {_mean([t for _, _, t in said]):.2f} | "
+        f"{_mean([a for _, a, _ in said]):.2f} |"
+    )
 
 
 def _mean(values: Sequence[float | None]) -> float:

@@ -41,14 +41,20 @@ def main() -> None:
 
     def regrade(marked: int) -> tuple[float, float]:
         examples = tuple(Example(t, f) for t, f in graded[:marked])
-        items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=5, examples=examples, group="p")
-                 for t, _ in graded[marked:]]  # fmt: skip
+        items = [
+            JudgeItem(QUESTION, REFERENCE, t, max_marks=5, examples=examples, group="p")
+            for t, _ in graded[marked:]
+        ]
         wall, cpu = time.perf_counter(), time.process_time()
         judge.judge_many(items)
         return time.perf_counter() - wall, time.process_time() - cpu
 
-    rows = [(f"first grading, {args.marks} marks (cold: model load, embeddings, n-grams)",
-             regrade(args.marks))]  # fmt: skip
+    rows = [
+        (
+            f"first grading, {args.marks} marks (cold: model load, embeddings, n-grams)",
+            regrade(args.marks),
+        )
+    ]
     for extra in (1, 2, 3):
         rows.append(
             (f"after mark {args.marks + extra}: re-judge the rest", regrade(args.marks + extra))

@@ -22,9 +22,15 @@ import pytest
 from gradewise.workspace import init_workspace, open_workspace
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -109,12 +115,22 @@ def review_server(root: Path, *options: str) -> Iterator[tuple[str, str]]:
     """`gradewise review serve` on `root` as a subprocess on a free loopback port: (the line it
     printed first, the address in it); stopped on exit."""
     command = [
-        sys.executable, "-c", "from gradewise.cli import main; main()",
-        "-w", str(root), "review", "serve", "--port", "0", "--no-browser", *options,
-    ]  # fmt: skip
+        sys.executable,
+        "-c",
+        "from gradewise.cli import main; main()",
+        "-w",
+        str(root),
+        "review",
+        "serve",
+        "--port",
+        "0",
+        "--no-browser",
+        *options,
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)  # fmt: skip
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()

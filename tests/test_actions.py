@@ -276,12 +276,14 @@ def test_bad_rubric_changes_write_nothing(
 
 def test_a_rubric_edit_from_a_stale_read_is_a_conflict(ws: Workspace) -> None:
     seen = _version(ws, "II.7.a")
-    rubric_actions.apply(ws, "II.7.a", RubricChange("edit", "w3", marks=1), version=seen,
-                         who=WHO, why="first")  # fmt: skip
+    rubric_actions.apply(
+        ws, "II.7.a", RubricChange("edit", "w3", marks=1), version=seen, who=WHO, why="first"
+    )
     after = ws.exam_path.read_text()
     with pytest.raises(ConflictError, match=f"changed by {WHO}"):
-        rubric_actions.apply(ws, "II.7.a", RubricChange("edit", "w3", marks=3), version=seen,
-                             who="ta2", why="second")  # fmt: skip
+        rubric_actions.apply(
+            ws, "II.7.a", RubricChange("edit", "w3", marks=3), version=seen, who="ta2", why="second"
+        )
     assert ws.exam_path.read_text() == after
 
 

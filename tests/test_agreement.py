@@ -18,10 +18,19 @@ from gradewise.workspace import init_workspace, open_workspace
 
 KEY = Key("numeric", {"value": 1})
 EXAM = Exam(
-    "t", "Tiny",
-    (Section("I", "All", (Question("1", "", (Part("I.1", "1", "", 4, KEY),)),
-                          Question("2", "", (Part("I.2", "2", "", 2, KEY),)))),),
-)  # fmt: skip
+    "t",
+    "Tiny",
+    (
+        Section(
+            "I",
+            "All",
+            (
+                Question("1", "", (Part("I.1", "1", "", 4, KEY),)),
+                Question("2", "", (Part("I.2", "2", "", 2, KEY),)),
+            ),
+        ),
+    ),
+)
 
 
 def grade(student: str, address: str, auto: float, manual: float | None = None) -> PartGrade:
@@ -33,8 +42,13 @@ def row(student: str, address: str, score: float, max_score: float) -> GradedAns
     return GradedAnswer("t", "all", address, "", "", f"{student}:{address}", "x", score, max_score)
 
 
-GRADES = [grade("a", "I.1", 4), grade("b", "I.1", 2), grade("c", "I.1", 0, manual=1),
-          grade("a", "I.2", 2), grade("b", "I.2", 1)]  # fmt: skip
+GRADES = [
+    grade("a", "I.1", 4),
+    grade("b", "I.1", 2),
+    grade("c", "I.1", 0, manual=1),
+    grade("a", "I.2", 2),
+    grade("b", "I.2", 1),
+]
 ROWS = [
     row("a", "I.1", 4, 4),  # same
     row("b", "I.1", 3, 4),  # the other grader gives one more

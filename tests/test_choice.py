@@ -13,8 +13,12 @@ from gradewise.errors import KeyParamsError
 from gradewise.model import Answer, Exam, Key, Part, Question, Section, Status
 
 MET, NOT, PARTIAL, REVIEW, ERROR = (
-    Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW, Status.ERROR,
-)  # fmt: skip
+    Status.MET,
+    Status.NOT_MET,
+    Status.PARTIAL,
+    Status.NEEDS_REVIEW,
+    Status.ERROR,
+)
 CHECKER = ChoiceChecker()
 ACTIVATIONS = {"a": "ReLU", "b": "tanh", "c": "sigmoid", "d": "Leaky ReLU"}
 BC = Key("choice", {"options": ACTIVATIONS, "correct": ["b", "c"]})
@@ -172,9 +176,12 @@ def test_validate_normalises() -> None:
         {"options": {"A": "ReLU", "B": "tanh"}, "correct": "B", "policy": "negative"}
     )
     assert got == {
-        "correct": ["b"], "policy": "negative", "options": {"a": "ReLU", "b": "tanh"},
-        "penalty": 1.0, "floor": 0.0,
-    }  # fmt: skip
+        "correct": ["b"],
+        "policy": "negative",
+        "options": {"a": "ReLU", "b": "tanh"},
+        "penalty": 1.0,
+        "floor": 0.0,
+    }
     assert CHECKER.validate(got) == got
 
 

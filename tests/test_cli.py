@@ -169,8 +169,18 @@ def test_grades_set_by_items_and_show(ws: Path) -> None:
     [row] = json.loads(run(ws, "grades", "show", "s002", "--part", "I.2", "--json").output)
     assert (row["manual_score"], row["items"], row["adjustment"]) == (2.5, ["key"], -0.5)
     assert (row["reason"], row["comment"], row["auto_score"]) == ("units", "see margin", 0)
-    out = run(ws, "grades", "set", "s002", "I.2", "--accept", "--why", "machine was right",
-              "--expect", str(row["version"]))  # fmt: skip
+    out = run(
+        ws,
+        "grades",
+        "set",
+        "s002",
+        "I.2",
+        "--accept",
+        "--why",
+        "machine was right",
+        "--expect",
+        str(row["version"]),
+    )
     assert out.exit_code == 0 and "2.5 → 0" in out.output
     assert "s002" in run(ws, "grades", "show", "s002").output
 

@@ -26,8 +26,10 @@ def run(root: Path, *args: str, answer: str | None = None) -> Result:
 def test_list_gives_the_item_ids(root: Path) -> None:
     rows = json.loads(run(root, "rubric", "list", "II.8.a", "--json").output)
     assert [(r["id"], r["marks"], r["group"]) for r in rows] == [
-        ("size", 1, None), ("exact", 4, "output"), ("flipped", 2, "output")
-    ]  # fmt: skip
+        ("size", 1, None),
+        ("exact", 4, "output"),
+        ("flipped", 2, "output"),
+    ]
 
 
 def test_set_previews_then_asks(root: Path) -> None:
@@ -41,8 +43,9 @@ def test_set_previews_then_asks(root: Path) -> None:
 
 
 def test_add_and_delete(root: Path) -> None:
-    out = run(root, "rubric", "add", "II.7.a", "units", "--marks", "0.5", "--text", "units",
-              "--yes")  # fmt: skip
+    out = run(
+        root, "rubric", "add", "II.7.a", "units", "--marks", "0.5", "--text", "units", "--yes"
+    )
     assert out.exit_code == 0 and "Adds 'units'" in out.output
     out = run(root, "rubric", "delete", "II.7.a", "units", "--why", "after all", "--yes")
     assert out.exit_code == 0 and "Deletes 'units'" in out.output

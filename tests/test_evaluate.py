@@ -444,8 +444,9 @@ def _three(qid: str, grades: Sequence[int]) -> list[GradedAnswer]:
 def test_qwk_is_reported_pooled_and_as_the_mean_over_questions() -> None:
     rows = _three("1", [0, 1, 2, 3]) + _three("2", [0, 1, 2, 3])
     # Question 1 predicted exactly (kappa 1); question 2 always 1 (kappa 0: no better than chance).
-    judge = Fixed({**{f"1-{i}": g for i, g in enumerate([0, 1, 2, 3])},
-                   **{f"2-{i}": 1 for i in range(4)}})  # fmt: skip
+    judge = Fixed(
+        {**{f"1-{i}": g for i, g in enumerate([0, 1, 2, 3])}, **{f"2-{i}": 1 for i in range(4)}}
+    )
     [m] = evaluate(rows, judge, ("zero-shot",)).results
     assert m.qwk_per_question == pytest.approx(0.5)  # (1 + 0) / 2
     assert m.qwk_pooled == pytest.approx(qwk([0, 1, 2, 3] * 2, [0, 1, 2, 3, 1, 1, 1, 1]))
@@ -479,8 +480,16 @@ def test_cli_evaluate_writes_one_prediction_per_predicted_answer(tmp_path: Path)
     with out.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    assert reader.fieldnames == ["dataset", "split", "protocol", "question_id", "answer_id",
-                                 "score", "predicted", "confidence"]  # fmt: skip
+    assert reader.fieldnames == [
+        "dataset",
+        "split",
+        "protocol",
+        "question_id",
+        "answer_id",
+        "score",
+        "predicted",
+        "confidence",
+    ]
     # 8 zero-shot predictions, then 4 k-shot:2 (the 2 marked per question are not predicted).
     assert [r["protocol"] for r in rows] == ["zero-shot"] * 8 + ["k-shot:2"] * 4
     first = rows[0]

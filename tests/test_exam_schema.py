@@ -21,9 +21,28 @@ from gradewise.exam.schema import schema_text
 COMMITTED = Path(__file__).parents[1] / "schema" / "exam.schema.json"
 SCHEMA = json.loads(schema_text())
 # The keywords pydantic writes, which `problems` below understands; any other would go unchecked.
-KNOWN = {"$schema", "$defs", "$ref", "title", "description", "default", "type", "properties",
-         "required", "additionalProperties", "items", "anyOf", "enum", "const", "not",
-         "minLength", "minItems", "minimum", "maximum", "exclusiveMinimum"}  # fmt: skip
+KNOWN = {
+    "$schema",
+    "$defs",
+    "$ref",
+    "title",
+    "description",
+    "default",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "anyOf",
+    "enum",
+    "const",
+    "not",
+    "minLength",
+    "minItems",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+}
 TYPES = {
     "object": dict,
     "array": list,

@@ -195,8 +195,11 @@ def test_pages_match_golden(
 ) -> None:
     folder = example / "pages" / name
     target = folder if args[0] == "export" else folder / produced
-    out = invoke(example, *args, "--allow-incomplete", "-o", str(target)) if args[0] == "export" \
-        else invoke(example, *args, "-o", str(target))  # fmt: skip
+    out = (
+        invoke(example, *args, "--allow-incomplete", "-o", str(target))
+        if args[0] == "export"
+        else invoke(example, *args, "-o", str(target))
+    )
     assert out.exit_code == 0, out.output
     page = (folder / produced).read_text(encoding="utf-8")
     golden = GOLDEN / name

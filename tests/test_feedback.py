@@ -68,17 +68,42 @@ EXAM = Exam(
             "I",
             "Short",
             (
-                Question("1", "", (Part("I.1", "1", "Give $x^2$.", 2, Key("numeric"),
-                                        guidance=GUIDANCE, reference=REFERENCE),)),
-                Question("2", "", (Part("I.2", "2", "Explain.", 3, rubric=(
-                    Criterion("idea", "names the idea", 2),
-                    Criterion("sign", "deduct: sign error", -1, check=Key("numeric")),
-                )),)),
+                Question(
+                    "1",
+                    "",
+                    (
+                        Part(
+                            "I.1",
+                            "1",
+                            "Give $x^2$.",
+                            2,
+                            Key("numeric"),
+                            guidance=GUIDANCE,
+                            reference=REFERENCE,
+                        ),
+                    ),
+                ),
+                Question(
+                    "2",
+                    "",
+                    (
+                        Part(
+                            "I.2",
+                            "2",
+                            "Explain.",
+                            3,
+                            rubric=(
+                                Criterion("idea", "names the idea", 2),
+                                Criterion("sign", "deduct: sign error", -1, check=Key("numeric")),
+                            ),
+                        ),
+                    ),
+                ),
                 Question("3", "", (Part("I.3", "3", "Free text.", 2),)),
             ),
         ),
     ),
-)  # fmt: skip
+)
 SCRIPTS = [Script("s1", "Ada Lovelace", "", ""), Script("s2", "Grace Hopper", "", "")]
 
 
@@ -92,15 +117,38 @@ def v(
 
 GRADES = [
     PartGrade("s1", "I.1", 2, (v("key", Status.MET, "read 49, equal to the key", "49"),), False),
-    PartGrade("s1", "I.2", 2, (v("idea", Status.MET, "cosine 0.91", "the idea", "similarity@2"),
-                               v("sign", Status.NOT_MET, "no sign slip")), False),
-    PartGrade("s1", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "free text, no judge"),), True, 1.5,
-              ManualMark(adjustment=1.5, reason="good example, no mechanism")),
+    PartGrade(
+        "s1",
+        "I.2",
+        2,
+        (
+            v("idea", Status.MET, "cosine 0.91", "the idea", "similarity@2"),
+            v("sign", Status.NOT_MET, "no sign slip"),
+        ),
+        False,
+    ),
+    PartGrade(
+        "s1",
+        "I.3",
+        0,
+        (v("part", Status.NEEDS_REVIEW, "free text, no judge"),),
+        True,
+        1.5,
+        ManualMark(adjustment=1.5, reason="good example, no mechanism"),
+    ),
     PartGrade("s2", "I.1", 0, (v("key", Status.NOT_MET, "read 14, the key is 49", "14"),), False),
-    PartGrade("s2", "I.2", 0, (v("idea", Status.ERROR, "judge failed: OSError()", "", "sim@2"),
-                               v("sign", Status.MET, "sign flipped", "-3")), True),
+    PartGrade(
+        "s2",
+        "I.2",
+        0,
+        (
+            v("idea", Status.ERROR, "judge failed: OSError()", "", "sim@2"),
+            v("sign", Status.MET, "sign flipped", "-3"),
+        ),
+        True,
+    ),
     PartGrade("s2", "I.3", 0, (v("part", Status.NEEDS_REVIEW, "no answer", "", "segment"),), True),
-]  # fmt: skip
+]
 ANSWERS = [
     Answer("s1", "I.1", "$7^2 = 49$"),
     Answer("s1", "I.2", "the idea"),

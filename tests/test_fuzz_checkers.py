@@ -29,12 +29,60 @@ NUMERIC = NumericChecker()
 MARKS = 4.0
 # Pieces students (and OCR) write around numbers: digits, signs, brackets, LaTeX, names, words.
 TOKENS = [
-    *"0123456789", ".", ",", " ", "\n", "-", "+", "=", "/", "%", "(", ")", "[", "]", "{", "}",
-    "^", "_", "&", ";", "$", "'", "x", "e", "w", "×", "≈", "−", "\u2009",
-    r"\frac", r"\sqrt", r"\times", r"\cdot", r"\\", r"\,", "{,}", r"\;", r"\quad",
-    r"\begin{bmatrix}", r"\end{bmatrix}", r"\left[", r"\right]", r"\boxed{", r"\text{",
-    "Ans: ", "Final answer: ", "check: ", "w_1", "w^{(2)}", " and ", " so ", " not ", " percent",
-]  # fmt: skip
+    *"0123456789",
+    ".",
+    ",",
+    " ",
+    "\n",
+    "-",
+    "+",
+    "=",
+    "/",
+    "%",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "^",
+    "_",
+    "&",
+    ";",
+    "$",
+    "'",
+    "x",
+    "e",
+    "w",
+    "×",
+    "≈",
+    "−",
+    "\u2009",
+    r"\frac",
+    r"\sqrt",
+    r"\times",
+    r"\cdot",
+    r"\\",
+    r"\,",
+    "{,}",
+    r"\;",
+    r"\quad",
+    r"\begin{bmatrix}",
+    r"\end{bmatrix}",
+    r"\left[",
+    r"\right]",
+    r"\boxed{",
+    r"\text{",
+    "Ans: ",
+    "Final answer: ",
+    "check: ",
+    "w_1",
+    "w^{(2)}",
+    " and ",
+    " so ",
+    " not ",
+    " percent",
+]
 SOUP = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 ANY_TEXT = st.one_of(st.text(max_size=200), SOUP)
 # A hang guard, not a speed target: reading one answer takes milliseconds.
@@ -133,9 +181,16 @@ SCALARS = st.one_of(
     st.builds(Fraction, st.integers(-200, 200), st.integers(1, 97)),
 )
 WRAPPERS = [
-    "{}", "Ans: {}", r"$\boxed{{{}}}$", "x = {}", "The answer is {}.", "so the value is ${}$",
-    "Final answer: {}", "w = 5 - 1.2 = {}", "We get\n\n$${}$$",
-]  # fmt: skip
+    "{}",
+    "Ans: {}",
+    r"$\boxed{{{}}}$",
+    "x = {}",
+    "The answer is {}.",
+    "so the value is ${}$",
+    "Final answer: {}",
+    "w = 5 - 1.2 = {}",
+    "We get\n\n$${}$$",
+]
 
 
 def _key_value(value: Fraction) -> Any:
@@ -208,9 +263,25 @@ def expression_key(checker: ExpressionChecker, value: str, where: str = "final")
 
 
 EXPRESSION_TOKENS = [
-    *TOKENS, "x", "y", "^{", "2", r"\sigma(", r"\log", r"\exp(", "e^{", "A", "B", "^T", "!",
-    r"\sum", r"\int", "**", "sqrt(", "2^{2^{2^{2}}}",
-]  # fmt: skip
+    *TOKENS,
+    "x",
+    "y",
+    "^{",
+    "2",
+    r"\sigma(",
+    r"\log",
+    r"\exp(",
+    "e^{",
+    "A",
+    "B",
+    "^T",
+    "!",
+    r"\sum",
+    r"\int",
+    "**",
+    "sqrt(",
+    "2^{2^{2^{2}}}",
+]
 EXPRESSION_TEXT = st.one_of(
     st.text(max_size=80), st.lists(st.sampled_from(EXPRESSION_TOKENS), max_size=30).map("".join)
 )

@@ -23,10 +23,20 @@ from gradewise.model import (
 )
 from gradewise.workspace import init_workspace, open_workspace
 
-EXAM = Exam("t", "T", (Section("I", "All", (
-    Question("1", "", (Part("I.1", "1", "", 4, review_below=0.8),)),
-    Question("2", "", (Part("I.2", "2", "", 1, review_below=0.8),)),
-)),))  # fmt: skip
+EXAM = Exam(
+    "t",
+    "T",
+    (
+        Section(
+            "I",
+            "All",
+            (
+                Question("1", "", (Part("I.1", "1", "", 4, review_below=0.8),)),
+                Question("2", "", (Part("I.2", "2", "", 1, review_below=0.8),)),
+            ),
+        ),
+    ),
+)
 
 
 def grade(student: str, address: str, *verdicts: Verdict) -> PartGrade:
@@ -61,10 +71,12 @@ def test_gain_is_marks_times_doubt_times_answers_alike() -> None:
     ]
     answers = [
         Answer("a", "I.1", "the loss is convex"),
-        Answer("b", "I.2", "B, C"), Answer("c", "I.2", "b,c."), Answer("d", "I.2", "B C"),
+        Answer("b", "I.2", "B, C"),
+        Answer("c", "I.2", "b,c."),
+        Answer("d", "I.2", "B C"),
         Answer("e", "I.2", "A only"),
         Answer("z", "I.2", "B, C"),  # not waiting (already marked): does not count as alike
-    ]  # fmt: skip
+    ]
     gains = expected_gains(EXAM, waiting, answers)
     assert gains[("a", "I.1")] == pytest.approx(1.6)
     assert [gains[(s, "I.2")] for s in "bcde"] == [3, 3, 3, 1]

@@ -284,8 +284,11 @@ def test_part_marks_teach_a_criterion_only_at_the_ends_of_the_scale(
 
 def test_full_and_zero_marks_reach_the_rubric_criterion_judge() -> None:
     judge = Echo()
-    marked = (Example("random zeroing of units", 1.0), Example("faster GPUs", 0.0),
-              Example("zeroing", 0.5))  # fmt: skip
+    marked = (
+        Example("random zeroing of units", 1.0),
+        Example("faster GPUs", 0.0),
+        Example("zeroing", 0.5),
+    )
     _judged(judge, "good", "good", examples={"I.1": marked})
     [item] = [i for i in judge.seen if i.group == "I.1#idea"]
     assert item.examples == (Example("random zeroing of units", 1.0), Example("faster GPUs", 0.0))

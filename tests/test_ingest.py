@@ -161,7 +161,11 @@ def test_find_scripts(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     found = find_scripts([tmp_path, tmp_path / "b.md"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a.txt", "b.md", "c.markdown", "sub/d.MD"]  # fmt: skip
+        "a.txt",
+        "b.md",
+        "c.markdown",
+        "sub/d.MD",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -112,8 +112,9 @@ def test_shot_features_by_hand() -> None:
     sims = np.array([0.9, 0.2, 0.5])
     marks = np.array([1.0, 0.0, 0.5])
     zeros = np.array([0.6, 0.4, 0.5])
-    got = dict(zip(SHOT_FEATURES, shot_features(f, 0.7, sims, marks, zeros, (1.0, 0.0)),
-                   strict=True))  # fmt: skip
+    got = dict(
+        zip(SHOT_FEATURES, shot_features(f, 0.7, sims, marks, zeros, (1.0, 0.0)), strict=True)
+    )
     assert got["zero"] == 0.7 and got["calibrated"] == pytest.approx(0.7)  # the curve (1, 0)
     # weights s^2: 0.81, 0.04, 0.25 -> (0.81 + 0.125) / 1.1
     assert got["neighbours"] == pytest.approx(0.935 / 1.1)
@@ -128,9 +129,11 @@ def test_shot_features_by_hand() -> None:
 
 
 # One question, a few answers a human marked, and answers to judge: (answer, low, high) bounds.
-DROPOUT = ("Why does dropout help a neural network generalise?",
-           "It randomly switches off units during training, so the network cannot rely on any "
-           "one unit and overfits less.")  # fmt: skip
+DROPOUT = (
+    "Why does dropout help a neural network generalise?",
+    "It randomly switches off units during training, so the network cannot rely on any "
+    "one unit and overfits less.",
+)
 MARKED = (
     Example("Random neurons are turned off while training, which reduces overfitting.", 1.0),
     Example("It stops units co-adapting, so the model overfits less.", 1.0),
@@ -157,8 +160,12 @@ def test_the_forest_follows_the_marked_answers(answer: str, low: float, high: fl
 def test_marks_that_contradict_the_forest_cap_its_confidence() -> None:
     contrary = tuple(Example(e.answer, 1 - e.fraction) for e in MARKED)
     answer = "Units are switched off at random in training, so it overfits less."
-    sure, unsure = JUDGE.judge_many([JudgeItem(*DROPOUT, answer, examples=e, group=g)
-                                     for e, g in ((MARKED, "a"), (contrary, "b"))])  # fmt: skip
+    sure, unsure = JUDGE.judge_many(
+        [
+            JudgeItem(*DROPOUT, answer, examples=e, group=g)
+            for e, g in ((MARKED, "a"), (contrary, "b"))
+        ]
+    )
     assert unsure.confidence < sure.confidence and unsure.confidence <= 0.65
 
 
@@ -166,23 +173,30 @@ def test_a_model_file_without_a_forest_still_learns_from_marks() -> None:
     older = {k: v for k, v in model().items() if k != "shots"}
     judge = LearnedJudge(weights=older)
     assert judge.forest is None
-    taught, plain = judge.judge_many([JudgeItem(*DROPOUT, MARKED[0].answer, examples=e, group=g)
-                                       for e, g in ((MARKED, "q"), ((), ""))])  # fmt: skip
+    taught, plain = judge.judge_many(
+        [
+            JudgeItem(*DROPOUT, MARKED[0].answer, examples=e, group=g)
+            for e, g in ((MARKED, "q"), ((), ""))
+        ]
+    )
     assert taught.fraction > plain.fraction + 0.05  # as the similarity judge learns
 
 
 def test_refitting_keeps_the_forest() -> None:
     q = QUESTIONS[0]
-    rows = [GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), a, s, 5)
-            for i, (a, s) in enumerate([(q["right"], 5), (q["wrong"], 0)] * 5)]  # fmt: skip
+    rows = [
+        GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), a, s, 5)
+        for i, (a, s) in enumerate([(q["right"], 5), (q["wrong"], 0)] * 5)
+    ]
     assert LearnedJudge().fit(rows).forest is JUDGE.forest
 
 
 def test_confidence_inputs_by_hand() -> None:
     f = [0.8, 0.6] + [0.0] * (len(LEARNED_FEATURES) - 2)
     assert zero_confidence_inputs(0.9) == pytest.approx([0.8])
-    row = shot_features(f, 0.3, np.array([0.9, 0.2]), np.array([1.0, 0.0]), np.array([0.6, 0.4]),
-                        (1.0, 0.0))  # fmt: skip
+    row = shot_features(
+        f, 0.3, np.array([0.9, 0.2]), np.array([1.0, 0.0]), np.array([0.6, 0.4]), (1.0, 0.0)
+    )
     assert shot_confidence_inputs(row, 0.25) == pytest.approx([0.5, np.log1p(2)])
 
 
@@ -220,8 +234,10 @@ def _class(marked: int, n: int = 160) -> tuple[list[JudgeItem], np.ndarray]:
     marked by a human; the items to judge and their true fractions."""
     answers = synthetic_part(n, seed=5)
     examples = tuple(Example(t, g / 3) for t, g in answers[:marked])
-    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
-             for t, _ in answers[marked:]]  # fmt: skip
+    items = [
+        JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+        for t, _ in answers[marked:]
+    ]
     return items, np.array([g / 3 for _, g in answers[marked:]])
 
 
@@ -298,8 +314,10 @@ def test_a_10000_word_answer_among_many_marks_is_judged() -> None:
 def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
     answers = synthetic_part(80, seed=6)
     examples = tuple(Example(t, level) for t, _ in answers[:50])
-    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
-             for t, _ in answers[50:]]  # fmt: skip
+    items = [
+        JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+        for t, _ in answers[50:]
+    ]
     judged = JUDGE.judge_many(items)
     assert max(j.confidence for j in judged) < items[0].review_below
 

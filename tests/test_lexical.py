@@ -167,11 +167,14 @@ GERMAN_EXAM = "Was verhindert Dropout? Dropout verhindert eine Überanpassung an
         ("Der Gradient zeigt bergauf, also gehen wir in die Gegenrichtung.", "", True),  # no ä/ö/ü
         ("It fits the noise in the training data.", "", False),
         ("LIFO order", "", False),  # too short to tell
-        ("Es verhindert Überanpassung, weil zufällig Neuronen abgeschaltet werden.", GERMAN_EXAM,
-         False),  # a German exam answered in German
+        (
+            "Es verhindert Überanpassung, weil zufällig Neuronen abgeschaltet werden.",
+            GERMAN_EXAM,
+            False,
+        ),  # a German exam answered in German
         ("It stops the network from overfitting the training data.", GERMAN_EXAM, True),
     ],
-)  # fmt: skip
+)
 def test_another_language_is_another_than_the_exams(answer: str, exam: str, expected: bool) -> None:
     assert foreign(answer, exam) is expected
 
@@ -198,8 +201,11 @@ def test_formula_only_answers_are_told_from_prose(answer: str, expected: bool) -
 
 @pytest.mark.parametrize("judge_id", ["lexical", "similarity", "learned"])
 def test_a_formula_only_answer_goes_to_a_human_never_to_zero(judge_id: str) -> None:
-    item = JudgeItem("Write the gradient descent update.", "w minus the learning rate times the "
-                     "gradient of the loss", "$w \\leftarrow w - \\eta \\nabla L(w)$")  # fmt: skip
+    item = JudgeItem(
+        "Write the gradient descent update.",
+        "w minus the learning rate times the gradient of the loss",
+        "$w \\leftarrow w - \\eta \\nabla L(w)$",
+    )
     [j] = judges().get(judge_id).judge_many([item])  # type: ignore[union-attr]
     assert j.status is Status.NEEDS_REVIEW and j.confidence <= 0.5
 
@@ -247,11 +253,15 @@ def test_two_criteria_of_one_part_calibrate_separately() -> None:
     answer = "Overfitting goes down with it."
     items = [
         JudgeItem(
-            question, reference, answer, criterion=criterion, group="part",
+            question,
+            reference,
+            answer,
+            criterion=criterion,
+            group="part",
             examples=tuple(Example(a, mark) for a in answers),
         )
         for criterion, mark in (("Mentions less overfitting", 1.0), ("Names zeroing", 0.0))
-    ]  # fmt: skip
+    ]
     first, second = JUDGE.judge_many(items)
     [alone] = JUDGE.judge_many(items[1:])
     assert second.fraction == alone.fraction  # the first criterion's calibration did not leak
@@ -268,6 +278,6 @@ def test_two_criteria_of_one_part_calibrate_separately() -> None:
         ("O(n)", True),  # no word to judge by: not called gibberish
         ("?", False),  # nothing at all
     ],
-)  # fmt: skip
+)
 def test_gibberish_is_told_from_variables_and_code(answer: str, expected: bool) -> None:
     assert looks_like_words(answer) is expected

@@ -234,8 +234,12 @@ def test_good_verdict_with_logprobs(tmp_path: Path, endpoint: Endpoint) -> None:
     "content, status, reason",
     [
         # JSON inside a code fence and prose: still read
-        ('Here:\n```json\n{"evidence": "zeroes activations", "reason": "ok", "verdict": "met"}'
-         "\n```", Status.MET, "ok"),
+        (
+            'Here:\n```json\n{"evidence": "zeroes activations", "reason": "ok", "verdict": "met"}'
+            "\n```",
+            Status.MET,
+            "ok",
+        ),
         # case, spacing and typographic quotes differ from the answer: still found
         (verdict("partial", "DROPOUT  randomly\nzeroes"), Status.PARTIAL, "because"),
         # pieces joined by an ellipsis, in order
@@ -257,7 +261,7 @@ def test_good_verdict_with_logprobs(tmp_path: Path, endpoint: Endpoint) -> None:
         # an empty reply
         ("", Status.NEEDS_REVIEW, "malformed"),
     ],
-)  # fmt: skip
+)
 def test_reply_truth_table(
     tmp_path: Path, endpoint: Endpoint, content: str, status: Status, reason: str
 ) -> None:
@@ -422,8 +426,17 @@ def test_unconfigured_judge_never_marks(endpoint: Endpoint) -> None:
 def test_judge_item_has_no_student_identity() -> None:
     # Who wrote an answer never reaches a judge: adding a field here must be a decision.
     names = {f.name for f in fields(JudgeItem)}
-    assert names == {"question", "reference", "answer", "criterion", "max_marks", "examples",
-                     "group", "guidance", "review_below"}  # fmt: skip
+    assert names == {
+        "question",
+        "reference",
+        "answer",
+        "criterion",
+        "max_marks",
+        "examples",
+        "group",
+        "guidance",
+        "review_below",
+    }
 
 
 def test_hybrid_asks_the_llm_only_where_unsure(tmp_path: Path, endpoint: Endpoint) -> None:
@@ -527,13 +540,17 @@ def test_no_config_is_a_one_line_error(ws: Path) -> None:
         ('[llm]\nurl = "localhost:8000"\nmodel = "m"\n', "with its scheme"),  # no scheme
         ('[llm]\nurl = "http://h/v1"\nmodel = "m"\napi_key = "sk"\n', "never write the key"),
         ('[llm]\nurl = "http://h/v1"\nmodel = "m"\nsamples = 3\n', "needs temperature > 0"),
-        ('[llm]\nurl = "http://h/v1"\nmodel = "m"\napi_key_env = "GW_UNSET_KEY_X"\n',
-         "$GW_UNSET_KEY_X is not set"),
+        (
+            '[llm]\nurl = "http://h/v1"\nmodel = "m"\napi_key_env = "GW_UNSET_KEY_X"\n',
+            "$GW_UNSET_KEY_X is not set",
+        ),
         ("[llm\n", "not valid TOML"),
-        ('[llm]\nurl = "http://h/v1"\nmodel = "m"\n[hybrid]\noffline = "llm"\n',
-         "not an offline judge"),
+        (
+            '[llm]\nurl = "http://h/v1"\nmodel = "m"\n[hybrid]\noffline = "llm"\n',
+            "not an offline judge",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_config_is_a_one_line_error(ws: Path, toml: str, message: str) -> None:
     (ws / "gradewise.toml").write_text(toml)
     out = run(ws, "grade", "--judge", "hybrid")
@@ -708,14 +725,20 @@ def yesno_server(p_yes: float | None, quote: str | None = "randomly zeroes") -> 
         # a clear No: nothing to quote, no second request
         (0.1, None, Status.NOT_MET, 0.1, 0.9, "answered No"),
         # credit claimed with words that are not the student's: a human decides
-        (0.9, "prevents co-adaptation of neurons", Status.NEEDS_REVIEW, 0.9, 0.0,
-         "not in the answer"),
+        (
+            0.9,
+            "prevents co-adaptation of neurons",
+            Status.NEEDS_REVIEW,
+            0.9,
+            0.0,
+            "not in the answer",
+        ),
         # the quote request failed: a human decides
         (0.9, None, Status.NEEDS_REVIEW, 0.9, 0.0, "quote request failed"),
         # neither Yes nor No among the alternatives
         (None, None, Status.NEEDS_REVIEW, 0.0, 0.0, "not Yes or No"),
     ],
-)  # fmt: skip
+)
 def test_yesno_truth_table(
     tmp_path: Path,
     endpoint: Endpoint,
@@ -788,8 +811,9 @@ def test_evaluate_uses_the_configured_llm(tmp_path: Path, endpoint: Endpoint) ->
     k_shot = [b["messages"][-1]["content"] for b in endpoint.bodies[5:]]
     assert all("Answers a human grader has marked for this part:" in m for m in k_shot)
     assert all(m.count("% of the marks) ") == 2 for m in k_shot)
-    assert not any("marked for this part" in b["messages"][-1]["content"]
-                   for b in endpoint.bodies[:5])  # fmt: skip
+    assert not any(
+        "marked for this part" in b["messages"][-1]["content"] for b in endpoint.bodies[:5]
+    )
     for raw in endpoint.raw:  # answer ids (a student's, on real data) never reach the model
         assert b"ID-A-00" not in raw
 
@@ -801,9 +825,18 @@ def test_evaluate_reads_a_config_file(tmp_path: Path, endpoint: Endpoint) -> Non
     settings = tmp_path / "elsewhere"
     settings.mkdir()
     config(settings, endpoint.url)
-    out = evaluate_cli(tmp_path, "--judge", "llm", "--protocol", "zero-shot", "--config",
-                       str(settings / "gradewise.toml"), "-o", str(tmp_path / "r.json"),
-                       str(data))  # fmt: skip
+    out = evaluate_cli(
+        tmp_path,
+        "--judge",
+        "llm",
+        "--protocol",
+        "zero-shot",
+        "--config",
+        str(settings / "gradewise.toml"),
+        "-o",
+        str(tmp_path / "r.json"),
+        str(data),
+    )
     assert out.exit_code == 0, out.output
     assert len(endpoint.bodies) == 5
     assert (settings / CACHE_FILE).is_file()  # the cache lives beside the settings file
@@ -897,8 +930,9 @@ def test_evaluate_k_shot_marks_what_the_similarity_judge_chooses(
     data = tmp_path / "graded.csv"
     data.write_text(GRADED)
     config(tmp_path, endpoint.url)
-    out = evaluate_cli(tmp_path, "--judge", "llm", "--protocol", "k-shot", "--k", "2",
-                       "--seed", "0", str(data))  # fmt: skip
+    out = evaluate_cli(
+        tmp_path, "--judge", "llm", "--protocol", "k-shot", "--k", "2", "--seed", "0", str(data)
+    )
     assert out.exit_code == 0, out.output
     picked = SimilarityJudge().select(ANSWERS, 2, random.Random(0))
     assert picked != sorted(random.Random(0).sample(range(5), 2))  # not what chance would pick

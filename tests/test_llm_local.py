@@ -140,10 +140,18 @@ class StandIn:
         args = llm_local._arguments(body)  # what create_chat_completion would be given
         if args.get("logprobs"):
             top = [("Yes", self.p_yes), ("No", 1 - self.p_yes)]
-            content, logprobs = "Yes", {"content": [{
-                "token": "Yes", "logprob": math.log(self.p_yes),
-                "top_logprobs": [{"token": t, "logprob": math.log(p)} for t, p in top],
-            }]}  # fmt: skip
+            content, logprobs = (
+                "Yes",
+                {
+                    "content": [
+                        {
+                            "token": "Yes",
+                            "logprob": math.log(self.p_yes),
+                            "top_logprobs": [{"token": t, "logprob": math.log(p)} for t, p in top],
+                        }
+                    ]
+                },
+            )
         else:
             content, logprobs = "randomly zeroes activations", None
         choice = {"index": 0, "message": {"role": "assistant", "content": content}}
@@ -182,10 +190,14 @@ def test_local_client_goes_through_the_verdict_path(tmp_path: Path) -> None:
 
 def test_json_schema_becomes_a_grammar() -> None:
     body = {
-        "model": "m", "messages": [], "temperature": 0, "seed": 0, "max_tokens": 9,
+        "model": "m",
+        "messages": [],
+        "temperature": 0,
+        "seed": 0,
+        "max_tokens": 9,
         "response_format": {"type": "json_schema", "json_schema": {"schema": {"type": "object"}}},
         "logprobs": True,
-    }  # fmt: skip
+    }
     args = llm_local._arguments(body)
     assert args["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
     assert args["logprobs"] is True and args["top_logprobs"] == 1

@@ -32,8 +32,10 @@ ANSWER = (
         ('"constant gradient"', "constant gradient"),  # quoted by the model
         ("<<<constant gradient>>>", "constant gradient"),  # inside the prompt's answer markers
         ('weights to "zero"', "weights to “zero”"),  # typographic quotes in the answer
-        ("The L1 penalty ... small weights", "The L1 penalty has a constant gradient,\n  so it "
-         "pushes small weights"),  # pieces joined by an ellipsis, in order
+        (
+            "The L1 penalty ... small weights",
+            "The L1 penalty has a constant gradient,\n  so it pushes small weights",
+        ),  # pieces joined by an ellipsis, in order
         ("L2 doesn’t", "L2 doesn't"),  # typographic apostrophe from the model
         ("small weights ... The L1", None),  # pieces out of order
         ("sparse solutions", None),  # not in the answer
@@ -41,7 +43,7 @@ ANSWER = (
         ("", None),  # nothing quoted
         ("...", None),  # only an ellipsis
     ],
-)  # fmt: skip
+)
 def test_find_quote(quote: str, found: str | None) -> None:
     span = find_quote(ANSWER, quote)
     assert (ANSWER[span[0] : span[1]] if span else None) == found
@@ -82,17 +84,27 @@ def lp(p: float) -> float:
         # the verdict's one token
         ([('{"', 0.0), ("verdict", 0.0), ('":"', 0.0), ("met", lp(0.9)), ('"}', 0.0)], 0.9),
         # a verdict spelled over several tokens: their probabilities multiply
-        ([('{"verdict": "', 0.0), ("not", lp(0.8)), ("_m", lp(0.9)), ("et", 0.0), ('"}', 0.0)],
-         0.72),
+        (
+            [('{"verdict": "', 0.0), ("not", lp(0.8)), ("_m", lp(0.9)), ("et", 0.0), ('"}', 0.0)],
+            0.72,
+        ),
         # a token holding the quote and the start of the value counts too
         ([('{"verdict":', 0.0), (' "met', lp(0.6)), ('"}', 0.0)], 0.6),
         # the evidence's tokens do not count
-        ([('{"evidence": "', 0.0), ("x", lp(0.1)), ('", "verdict": "', 0.0), ("met", 0.0),
-          ('"}', 0.0)], 1.0),
+        (
+            [
+                ('{"evidence": "', 0.0),
+                ("x", lp(0.1)),
+                ('", "verdict": "', 0.0),
+                ("met", 0.0),
+                ('"}', 0.0),
+            ],
+            1.0,
+        ),
         ([("no json", 0.0)], None),  # no verdict field
         (None, None),  # the endpoint sent no log-probabilities
     ],
-)  # fmt: skip
+)
 def test_verdict_probability(
     tokens: list[tuple[str, float]] | None, probability: float | None
 ) -> None:

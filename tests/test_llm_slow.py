@@ -24,23 +24,43 @@ pytestmark = [
     ),
 ]
 
-DROPOUT = ("Why does dropout reduce overfitting?",
-           "During training it randomly zeroes activations, so units cannot co-adapt.")  # fmt: skip
-GD = ("What does the learning rate control in gradient descent?",
-      "The size of each step taken against the gradient.")  # fmt: skip
+DROPOUT = (
+    "Why does dropout reduce overfitting?",
+    "During training it randomly zeroes activations, so units cannot co-adapt.",
+)
+GD = (
+    "What does the learning rate control in gradient descent?",
+    "The size of each step taken against the gradient.",
+)
 # (question and reference, criterion, answer, right?)
 ITEMS = [
-    (DROPOUT, "units are dropped at random during training",
-     "It switches off a random subset of neurons in every training step.", True),
-    (DROPOUT, "units are dropped at random during training",
-     "Dropout removes the layers that are not needed after training.", False),
+    (
+        DROPOUT,
+        "units are dropped at random during training",
+        "It switches off a random subset of neurons in every training step.",
+        True,
+    ),
+    (
+        DROPOUT,
+        "units are dropped at random during training",
+        "Dropout removes the layers that are not needed after training.",
+        False,
+    ),
     (GD, "", "It scales how far the weights move along the negative gradient in each step.", True),
     (GD, "", "It is the number of epochs the network is trained for.", False),
-    (("What is the output shape of Conv2d(3, 8, 3) on a (1, 3, 5, 5) input?", "(1, 8, 3, 3)"),
-     "", "The output has shape (1, 8, 3, 3).", True),
-    (("What is the output shape of Conv2d(3, 8, 3) on a (1, 3, 5, 5) input?", "(1, 8, 3, 3)"),
-     "", "The output has shape (1, 3, 5, 5).", False),
-]  # fmt: skip
+    (
+        ("What is the output shape of Conv2d(3, 8, 3) on a (1, 3, 5, 5) input?", "(1, 8, 3, 3)"),
+        "",
+        "The output has shape (1, 8, 3, 3).",
+        True,
+    ),
+    (
+        ("What is the output shape of Conv2d(3, 8, 3) on a (1, 3, 5, 5) input?", "(1, 8, 3, 3)"),
+        "",
+        "The output has shape (1, 3, 5, 5).",
+        False,
+    ),
+]
 
 
 @pytest.fixture(scope="module")

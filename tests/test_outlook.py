@@ -158,8 +158,10 @@ def test_review_list_and_the_queue_page_say_what_more_marks_would_buy(tmp_path: 
     assert run(cli, ["-w", str(root), "scripts", "add", str(root / "scripts")]).exit_code == 0
     assert run(cli, ["-w", str(root), "grade", "--judge", "learned"]).exit_code == 0
     for i, (_, grade) in enumerate(answers[:24]):
-        marked = run(cli, ["-w", str(root), "grades", "set", f"s{i:03}", "I.1", str(grade),
-                           "--why", "marked"])  # fmt: skip
+        marked = run(
+            cli,
+            ["-w", str(root), "grades", "set", f"s{i:03}", "I.1", str(grade), "--why", "marked"],
+        )
         assert marked.exit_code == 0, marked.output
     listed = run(cli, ["-w", str(root), "review", "list"])
     [line] = [s for s in listed.output.splitlines() if s.startswith("I.1: ")]

@@ -29,16 +29,34 @@ REFERENCE = (
 )
 # Each concept is worth one of the question's three marks; phrasings as students write them.
 CONCEPTS = [
-    ["to tune the hyperparameters", "for choosing hyperparameters", "hyperparameter tuning",
-     "to pick hyperparameters like the learning rate", "to tune hyper-parameters"],
-    ["it estimates how well the model generalises", "to measure performance on new data",
-     "gives an unbiased estimate of generalisation", "checks accuracy on data it has not seen"],
-    ["to detect overfitting", "it shows when the model overfits", "to stop before it overfits",
-     "catches overfitting to the training set"],
-]  # fmt: skip
-FILLER = ["because the training set is too big", "to train the weights faster",
-          "it makes the gradient smaller", "we use it to store the data",
-          "the validation set is used for training", "so the test set is bigger"]  # fmt: skip
+    [
+        "to tune the hyperparameters",
+        "for choosing hyperparameters",
+        "hyperparameter tuning",
+        "to pick hyperparameters like the learning rate",
+        "to tune hyper-parameters",
+    ],
+    [
+        "it estimates how well the model generalises",
+        "to measure performance on new data",
+        "gives an unbiased estimate of generalisation",
+        "checks accuracy on data it has not seen",
+    ],
+    [
+        "to detect overfitting",
+        "it shows when the model overfits",
+        "to stop before it overfits",
+        "catches overfitting to the training set",
+    ],
+]
+FILLER = [
+    "because the training set is too big",
+    "to train the weights faster",
+    "it makes the gradient smaller",
+    "we use it to store the data",
+    "the validation set is used for training",
+    "so the test set is bigger",
+]
 OPENERS = ["", "We keep it ", "Basically ", "I think ", "The reason is "]
 
 

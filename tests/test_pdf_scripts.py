@@ -57,8 +57,9 @@ def tesseract() -> None:
 def test_scanned_pdf_is_ocrd(tmp_path: Path, tesseract: None) -> None:
     pdf = tmp_path / "s2.pdf"
     # OSD needs a few lines of text to tell a page's orientation: page 2 is upside down
-    page_image(["Q1 tanh and sigmoid"]).save(pdf, save_all=True, append_images=[
-        page_image(PAGE[3:] * 2, angle=180)])  # fmt: skip
+    page_image(["Q1 tanh and sigmoid"]).save(
+        pdf, save_all=True, append_images=[page_image(PAGE[3:] * 2, angle=180)]
+    )
     text = read_scan(pdf).text
     assert "tanh" in text and page_of(text, text.index("3584")) == 2
 

@@ -272,8 +272,12 @@ def test_bad_mark_request(
 def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> None:
     body = {**ONE, "items": ["l1"], "adjust": "-0.5", "reason": "vague", "comment": "cite it"}
     (done,) = mark(client, "II.10.a", **body).json()["answers"]
-    assert done["mark"] == {"items": ["l1"], "adjustment": -0.5, "reason": "vague",
-                            "comment": "cite it"}  # fmt: skip
+    assert done["mark"] == {
+        "items": ["l1"],
+        "adjustment": -0.5,
+        "reason": "vague",
+        "comment": "cite it",
+    }
     assert (done["manual_score"], done["score"], done["old"]) == (1.5, 1.5, None)
     page = client.get("/part/II.10.a").text
     assert 'value="cite it"' in page and 'value="vague"' in page  # the card shows the mark
@@ -357,8 +361,11 @@ def test_undo_restores_each_earlier_mark_in_turn(client: TestClient, ws: Workspa
     events = ws.store.events("s2024001", "I.2")
     one_mark, by_key = '{"adjustment": 1}', '{"items": ["key"]}'
     assert [(e.old, e.new) for e in events] == [
-        (None, one_mark), (one_mark, by_key), (by_key, one_mark), (one_mark, None)
-    ]  # fmt: skip
+        (None, one_mark),
+        (one_mark, by_key),
+        (by_key, one_mark),
+        (one_mark, None),
+    ]
     assert events[-1].why == "undone on the review page"
 
 

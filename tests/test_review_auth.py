@@ -585,8 +585,17 @@ def test_users_add_list_assign_remove(bare: Path) -> None:
     added = run(bare, "add", "ada", "--role", "instructor", "--password-stdin", input="s3cret pw\n")
     assert added.exit_code == 0, added.output
     assert "Added ada (instructor; parts: all)" in added.output
-    ta = run(bare, "add", "bo", "--role", "ta", "--parts", "II.7.a,II.7.b", "--password-stdin",
-             input="another pw\n")  # fmt: skip
+    ta = run(
+        bare,
+        "add",
+        "bo",
+        "--role",
+        "ta",
+        "--parts",
+        "II.7.a,II.7.b",
+        "--password-stdin",
+        input="another pw\n",
+    )
     assert ta.exit_code == 0 and "parts: II.7.a, II.7.b" in ta.output
     listed = json.loads(run(bare, "list", "--json").output)
     assert [(u["name"], u["role"], u["parts"]) for u in listed] == [

@@ -83,9 +83,19 @@ def test_url_of_a_socket() -> None:
 
 def test_real_server_serves_pages_and_stops_on_ctrl_c(example: Path) -> None:
     command = [
-        sys.executable, "-c", "from gradewise.cli import main; main()",
-        "-w", str(example), "review", "serve", "--port", "0", "--no-browser", "--who", "ta1",
-    ]  # fmt: skip
+        sys.executable,
+        "-c",
+        "from gradewise.cli import main; main()",
+        "-w",
+        str(example),
+        "review",
+        "serve",
+        "--port",
+        "0",
+        "--no-browser",
+        "--who",
+        "ta1",
+    ]
     server = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env()
     )

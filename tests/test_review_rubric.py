@@ -186,8 +186,12 @@ def fresh(ws: Workspace) -> Workspace:
 def test_preview_counts_and_changes_nothing(client: TestClient, ws: Workspace) -> None:
     before = ws.exam_path.read_text()
     scores = {g.student: g.auto_score for g in ws.grades(address=PART)}
-    met = sum(1 for g in ws.grades(address=PART) for v in g.verdicts
-              if v.criterion == "w3" and v.status is Status.MET)  # fmt: skip
+    met = sum(
+        1
+        for g in ws.grades(address=PART)
+        for v in g.verdicts
+        if v.criterion == "w3" and v.status is Status.MET
+    )
     reply = change(client, "edit", "w3", marks=1, save=False)
     assert reply.status_code == 200, reply.text
     impact = reply.json()

@@ -47,72 +47,213 @@ P, C, L, U = "preamble", "continued", "label", "unplaced"
 
 TRUTH = [
     # Q-labels with bare (b)/(c) parts after `Q2 (a)`; a preamble; I.3 never answered.
-    ("01_q_style.md", SHORT, [
-        ("", None, P), ("Q1.", "I.1", L), ("Q2 (a)", "I.2.a", L), ("(b)", "I.2.b", L),
-        ("(c)", "I.2.c", L), ("Q4", "I.4", L)]),
+    (
+        "01_q_style.md",
+        SHORT,
+        [
+            ("", None, P),
+            ("Q1.", "I.1", L),
+            ("Q2 (a)", "I.2.a", L),
+            ("(b)", "I.2.b", L),
+            ("(c)", "I.2.c", L),
+            ("Q4", "I.4", L),
+        ],
+    ),
     # bare numbers; a numbered list inside answer 3 (1..4) is not questions 1, 2, 3, 4.
-    ("02_numbered_lists.md", LISTS, [
-        ("1.", "I.1", L), ("2. a)", "I.2.a", L), ("b)", "I.2.b", L), ("3.", "I.3", L),
-        ("1.", "I.3", C), ("2.", "I.3", C), ("3.", "I.3", C), ("4.", "I.3", C),
-        ("4.", "I.4", L)]),
+    (
+        "02_numbered_lists.md",
+        LISTS,
+        [
+            ("1.", "I.1", L),
+            ("2. a)", "I.2.a", L),
+            ("b)", "I.2.b", L),
+            ("3.", "I.3", L),
+            ("1.", "I.3", C),
+            ("2.", "I.3", C),
+            ("3.", "I.3", C),
+            ("4.", "I.3", C),
+            ("4.", "I.4", L),
+        ],
+    ),
     # sections that both number from 1; `1) (b)` is question 1 answering "(b)".
-    ("03_sections.md", SECTIONS, [
-        ("Part I", "I.1", L), ("1)", "I.1", L), ("2)", "I.2", L), ("3)", "I.3", L),
-        ("Part II", "II.1.a", L), ("1. (a)", "II.1.a", L), ("(b)", "II.1.b", L),
-        ("(c)", "II.1.c", L), ("2 (a)", "II.2.a", L)]),
+    (
+        "03_sections.md",
+        SECTIONS,
+        [
+            ("Part I", "I.1", L),
+            ("1)", "I.1", L),
+            ("2)", "I.2", L),
+            ("3)", "I.3", L),
+            ("Part II", "II.1.a", L),
+            ("1. (a)", "II.1.a", L),
+            ("(b)", "II.1.b", L),
+            ("(c)", "II.1.c", L),
+            ("2 (a)", "II.2.a", L),
+        ],
+    ),
     # circled digits: parts of question 1 (numbered parts), then question markers.
-    ("04_circled.md", CIRCLED, [
-        ("①", "I.1.1", L), ("①", "I.1.1", L), ("②", "I.1.2", L), ("③", "I.1.3", L),
-        ("②", "I.2", L), ("③", "I.3.a", L), ("ⓐ", "I.3.a", L), ("ⓑ", "I.3.b", L)]),
+    (
+        "04_circled.md",
+        CIRCLED,
+        [
+            ("①", "I.1.1", L),
+            ("①", "I.1.1", L),
+            ("②", "I.1.2", L),
+            ("③", "I.1.3", L),
+            ("②", "I.2", L),
+            ("③", "I.3.a", L),
+            ("ⓐ", "I.3.a", L),
+            ("ⓑ", "I.3.b", L),
+        ],
+    ),
     # labels inside display math, \textcircled, bold question headers.
-    ("05_latex.md", LATEX, [
-        ("Question 1", "I.1.i", L), ("(i)", "I.1.i", L), ("(ii)", "I.1.ii", L),
-        ("Question 2", "I.2.a", L), (r"\textcircled{a}", "I.2.a", L),
-        (r"\textcircled{b}", "I.2.b", L), ("(c)", "I.2.c", L), ("Q3:", "I.3", L)]),
+    (
+        "05_latex.md",
+        LATEX,
+        [
+            ("Question 1", "I.1.i", L),
+            ("(i)", "I.1.i", L),
+            ("(ii)", "I.1.ii", L),
+            ("Question 2", "I.2.a", L),
+            (r"\textcircled{a}", "I.2.a", L),
+            (r"\textcircled{b}", "I.2.b", L),
+            ("(c)", "I.2.c", L),
+            ("Q3:", "I.3", L),
+        ],
+    ),
     # out of order, and a second attempt at 1(a) joined with the first.
-    ("06_out_of_order.md", ORDER, [
-        ("Q3 (b)", "I.3.b", L), ("Q1 (a)", "I.1.a", L), ("Q3 (a)", "I.3.a", L),
-        ("(b)", "I.3.b", L), ("Q1(b)", "I.1.b", L), ("Q1 (a)", "I.1.a", L)]),
+    (
+        "06_out_of_order.md",
+        ORDER,
+        [
+            ("Q3 (b)", "I.3.b", L),
+            ("Q1 (a)", "I.1.a", L),
+            ("Q3 (a)", "I.3.a", L),
+            ("(b)", "I.3.b", L),
+            ("Q1(b)", "I.1.b", L),
+            ("Q1 (a)", "I.1.a", L),
+        ],
+    ),
     # an empty answer under Q2, and Q9 (not in the exam) stays with the part before it.
-    ("07_missing.md", PLAIN, [
-        ("", None, P), ("Q1", "I.1", L), ("Q2", "I.2", L), ("Q9", "I.2", C), ("Q3", "I.3", L)]),
+    (
+        "07_missing.md",
+        PLAIN,
+        [("", None, P), ("Q1", "I.1", L), ("Q2", "I.2", L), ("Q9", "I.2", C), ("Q3", "I.3", L)],
+    ),
     # roman parts in Q1 (iii answered after iv); letter part (i) in Q2.
-    ("08_roman.md", ROMAN, [
-        ("1. (i)", "I.1.i", L), ("(ii)", "I.1.ii", L), ("(iv)", "I.1.iv", L),
-        ("(iii)", "I.1.iii", L), ("2. (a)", "I.2.a", L), ("(b)", "I.2.b", L),
-        ("(h)", "I.2.h", L), ("(i)", "I.2.i", L)]),
+    (
+        "08_roman.md",
+        ROMAN,
+        [
+            ("1. (i)", "I.1.i", L),
+            ("(ii)", "I.1.ii", L),
+            ("(iv)", "I.1.iv", L),
+            ("(iii)", "I.1.iii", L),
+            ("2. (a)", "I.2.a", L),
+            ("(b)", "I.2.b", L),
+            ("(h)", "I.2.h", L),
+            ("(i)", "I.2.i", L),
+        ],
+    ),
     # section letters, `Question A.1:`, `A-2)`, `Section B`, `Ques.`, `Part (a)`, `Ans 2`.
-    ("09_keywords.md", LETTERED, [
-        ("Question A.1:", "A.1", L), ("A-2)", "A.2", L), ("Section B", "B.1.a", L),
-        ("Ques. 1", "B.1.a", L), ("Part (a)", "B.1.a", L), ("Part (b)", "B.1.b", L),
-        ("Ans 2", "B.2", L)]),
+    (
+        "09_keywords.md",
+        LETTERED,
+        [
+            ("Question A.1:", "A.1", L),
+            ("A-2)", "A.2", L),
+            ("Section B", "B.1.a", L),
+            ("Ques. 1", "B.1.a", L),
+            ("Part (a)", "B.1.a", L),
+            ("Part (b)", "B.1.b", L),
+            ("Ans 2", "B.2", L),
+        ],
+    ),
     # OCR noise: `Q 1 )`, `Q.2`, a decimal, bold, list markers, `I. e.` is not section I.
-    ("10_ocr_noise.md", NOISE, [
-        ("Q 1 )", "I.1", L), ("Q.2", "I.2", L), ("2.5", "I.2", C), ("3.", "I.3.a", L),
-        ("(a)", "I.3.a", L), ("(b)", "I.3.b", L), ("I. e.", "I.3.b", C), ("4)", "I.4", L)]),
+    (
+        "10_ocr_noise.md",
+        NOISE,
+        [
+            ("Q 1 )", "I.1", L),
+            ("Q.2", "I.2", L),
+            ("2.5", "I.2", C),
+            ("3.", "I.3.a", L),
+            ("(a)", "I.3.a", L),
+            ("(b)", "I.3.b", L),
+            ("I. e.", "I.3.b", C),
+            ("4)", "I.4", L),
+        ],
+    ),
     # indented numbered items are list items, even when a question has that number.
-    ("11_indented.md", INDENT, [
-        ("1 a)", "I.1.a", L), ("1.", "I.1.a", C), ("2.", "I.1.a", C), ("b)", "I.1.b", L),
-        ("2)", "I.2", L), ("3.", "I.2", C), ("3)", "I.3", L)]),
+    (
+        "11_indented.md",
+        INDENT,
+        [
+            ("1 a)", "I.1.a", L),
+            ("1.", "I.1.a", C),
+            ("2.", "I.1.a", C),
+            ("b)", "I.1.b", L),
+            ("2)", "I.2", L),
+            ("3.", "I.2", C),
+            ("3)", "I.3", L),
+        ],
+    ),
     # indented letter parts under `2. a)`; letter lists inside answers (question 1 has no parts,
     # 3.a's list a), b) repeats the part it is in); a bare `4.` then indented a); an indented
     # numbered list; an indented mark that skips a part is text.
-    ("12_indented_parts.md", BEN, [
-        ("", None, P), ("1.", "I.1", L), ("a)", "I.1", C), ("b)", "I.1", C),
-        ("2. a)", "I.2.a", L), ("b)", "I.2.b", L), ("3. a)", "I.3.a", L), ("a)", "I.3.a", C),
-        ("b)", "I.3.a", C), ("b)", "I.3.b", L), ("c)", "I.3.c", L), ("4.", "I.4.a", L),
-        ("a)", "I.4.a", L), ("b)", "I.4.b", L), ("5. a)", "I.5.a", L), ("1.", "I.5.a", C),
-        ("2.", "I.5.a", C), ("b)", "I.5.b", L), ("6. a)", "I.6.a", L), ("c)", "I.6.a", C)]),
+    (
+        "12_indented_parts.md",
+        BEN,
+        [
+            ("", None, P),
+            ("1.", "I.1", L),
+            ("a)", "I.1", C),
+            ("b)", "I.1", C),
+            ("2. a)", "I.2.a", L),
+            ("b)", "I.2.b", L),
+            ("3. a)", "I.3.a", L),
+            ("a)", "I.3.a", C),
+            ("b)", "I.3.a", C),
+            ("b)", "I.3.b", L),
+            ("c)", "I.3.c", L),
+            ("4.", "I.4.a", L),
+            ("a)", "I.4.a", L),
+            ("b)", "I.4.b", L),
+            ("5. a)", "I.5.a", L),
+            ("1.", "I.5.a", C),
+            ("2.", "I.5.a", C),
+            ("b)", "I.5.b", L),
+            ("6. a)", "I.6.a", L),
+            ("c)", "I.6.a", C),
+        ],
+    ),
     # circled questions with roman parts: i, ii, iii are the 1st, 2nd, 3rd letter part; parts
     # named i, ii (Q4) and letter part i (Q6) are read as written; out of order (Q5); a roman
     # list inside 7.a; `① i.` on a question without parts is the question and text "i. 42".
-    ("13_circled_roman.md", IVAN, [
-        ("①", "I.1", L), ("② i.", "I.2.a", L), ("ii.", "I.2.b", L), ("iii.", "I.2.c", L),
-        ("③ (i)", "I.3.a", L), ("(ii)", "I.3.b", L), ("④ i.", "I.4.i", L),
-        ("ii.", "I.4.ii", L), ("⑤ ii)", "I.5.b", L), ("i)", "I.5.a", L), ("⑥ a)", "I.6.a", L),
-        ("(h)", "I.6.h", L), ("(i)", "I.6.i", L), ("⑦ i.", "I.7.a", L), ("i.", "I.7.a", C),
-        ("ii.", "I.7.a", C), ("(b)", "I.7.b", L)]),
-]  # fmt: skip
+    (
+        "13_circled_roman.md",
+        IVAN,
+        [
+            ("①", "I.1", L),
+            ("② i.", "I.2.a", L),
+            ("ii.", "I.2.b", L),
+            ("iii.", "I.2.c", L),
+            ("③ (i)", "I.3.a", L),
+            ("(ii)", "I.3.b", L),
+            ("④ i.", "I.4.i", L),
+            ("ii.", "I.4.ii", L),
+            ("⑤ ii)", "I.5.b", L),
+            ("i)", "I.5.a", L),
+            ("⑥ a)", "I.6.a", L),
+            ("(h)", "I.6.h", L),
+            ("(i)", "I.6.i", L),
+            ("⑦ i.", "I.7.a", L),
+            ("i.", "I.7.a", C),
+            ("ii.", "I.7.a", C),
+            ("(b)", "I.7.b", L),
+        ],
+    ),
+]
 
 
 @pytest.mark.parametrize("name, exam, expected", TRUTH, ids=[row[0] for row in TRUTH])

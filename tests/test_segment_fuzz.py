@@ -33,14 +33,54 @@ ADDRESSES = {p.address for p in EXAM.parts()}
 
 # What scripts are made of: labels in the styles students write, markup, and any text.
 LABELS = [
-    "Q1", "Q2 (a)", "Q 2", "Question 3:", "Question-1", "Ans 2", "Part II", "Part (b)",
-    "Section B", "II.1", "II.3.2", "2a", "2. a)", "(b)", "b)", "(c)", "ii.", "(iii)", "3.",
-    "1)", "①", "②", "ⓑ", r"\textcircled{a}", r"$$(ii)", "A.1", "**Q1**", "## Q2",
-]  # fmt: skip
+    "Q1",
+    "Q2 (a)",
+    "Q 2",
+    "Question 3:",
+    "Question-1",
+    "Ans 2",
+    "Part II",
+    "Part (b)",
+    "Section B",
+    "II.1",
+    "II.3.2",
+    "2a",
+    "2. a)",
+    "(b)",
+    "b)",
+    "(c)",
+    "ii.",
+    "(iii)",
+    "3.",
+    "1)",
+    "①",
+    "②",
+    "ⓑ",
+    r"\textcircled{a}",
+    r"$$(ii)",
+    "A.1",
+    "**Q1**",
+    "## Q2",
+]
 MARKUP = [
-    "\n", "\n\n", "  ", "\t", "\r\n", "\f", "$", "$$", "**", "> ", "- ", "# ", ": ", "---\n",
-    "---\nstudent: s1\nname: Ada\n---\n", "Name: Ada Lovelace\n", "Student ID: s1\n",
-]  # fmt: skip
+    "\n",
+    "\n\n",
+    "  ",
+    "\t",
+    "\r\n",
+    "\f",
+    "$",
+    "$$",
+    "**",
+    "> ",
+    "- ",
+    "# ",
+    ": ",
+    "---\n",
+    "---\nstudent: s1\nname: Ada\n---\n",
+    "Name: Ada Lovelace\n",
+    "Student ID: s1\n",
+]
 PIECES = st.one_of(st.sampled_from(LABELS), st.sampled_from(MARKUP), st.text(max_size=12))
 SCRIPTS = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=300))
 

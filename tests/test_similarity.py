@@ -205,14 +205,20 @@ def test_the_group_fit_follows_the_grader(
 
 
 def test_confidence_is_no_higher_than_the_judge_proved_on_the_marked_answers() -> None:
-    marked = [(Q["right"], 1.0), ("It fits noise in the training data.", 1.0), (Q["wrong"], 0.0),
-              ("It is about the learning rate.", 0.0)]  # fmt: skip
+    marked = [
+        (Q["right"], 1.0),
+        ("It fits noise in the training data.", 1.0),
+        (Q["wrong"], 0.0),
+        ("It is about the learning rate.", 0.0),
+    ]
     agreeing = tuple(Example(a, f) for a, f in marked)  # as the judge sees them
     # The same answers marked the other way round: the judge was wrong on this part's marked
     # answers, so it is no surer than that about the next one.
     contrary = tuple(Example(a, 1 - f) for a, f in marked)
-    items = [JudgeItem(Q["question"], Q["reference"], Q["partial"], examples=e, group=g)
-             for e, g in ((agreeing, "part 1"), (contrary, "part 2"))]  # fmt: skip
+    items = [
+        JudgeItem(Q["question"], Q["reference"], Q["partial"], examples=e, group=g)
+        for e, g in ((agreeing, "part 1"), (contrary, "part 2"))
+    ]
     sure, unsure = (j.confidence for j in JUDGE.judge_many(items))
     assert unsure <= 0.6 and sure > unsure + 0.15
 
@@ -303,6 +309,8 @@ def test_a_broken_vector_store_only_costs_time() -> None:
 def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
     answers = [t for t, _ in synthetic_part(60, seed=6)]
     examples = tuple(Example(t, level) for t in answers[:40])
-    items = [JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
-             for t in answers[40:]]  # fmt: skip
+    items = [
+        JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+        for t in answers[40:]
+    ]
     assert max(j.confidence for j in JUDGE.judge_many(items)) < items[0].review_below

@@ -55,11 +55,19 @@ def grade(
 
 M, N, P, R = Status.MET, Status.NOT_MET, Status.PARTIAL, Status.NEEDS_REVIEW
 GRADES = [
-    grade("s1", "A", M, 2), grade("s1", "B", M, 2), grade("s1", "C", M, 1),
-    grade("s2", "A", M, 2), grade("s2", "B", M, 2, manual=1), grade("s2", "C", N, 0),
-    grade("s3", "A", N, 0), grade("s3", "B", P, 1), grade("s3", "C", M, 1, manual=1),
-    grade("s4", "A", R, 0, manual=0), grade("s4", "B", N, 0), grade("s4", "C", N, 0),
-]  # fmt: skip
+    grade("s1", "A", M, 2),
+    grade("s1", "B", M, 2),
+    grade("s1", "C", M, 1),
+    grade("s2", "A", M, 2),
+    grade("s2", "B", M, 2, manual=1),
+    grade("s2", "C", N, 0),
+    grade("s3", "A", N, 0),
+    grade("s3", "B", P, 1),
+    grade("s3", "C", M, 1, manual=1),
+    grade("s4", "A", R, 0, manual=0),
+    grade("s4", "B", N, 0),
+    grade("s4", "C", N, 0),
+]
 EVENTS = [
     Event(1, "t", "ta", "grade.set", "s2", "I.B", None, "1", "method only"),
     Event(2, "t", "ta", "grade.set", "s3", "I.C", None, "1", "ok"),
@@ -130,9 +138,13 @@ def test_criterion_hit_rates(address: str, n: int, met: int, partial: int, rate:
     ],
 )
 def test_agreement(
-    address: str, compared: int, exact: int, mean_abs: float | None, mean_diff: float | None,
+    address: str,
+    compared: int,
+    exact: int,
+    mean_abs: float | None,
+    mean_diff: float | None,
     abstained: int,
-) -> None:  # fmt: skip
+) -> None:
     [a] = [a for a in STATS.agreement if a.address == address]
     assert (a.compared, a.exact, a.abstained) == (compared, exact, abstained)
     assert (a.mean_abs_diff, a.mean_diff) == (mean_abs, mean_diff)
@@ -150,10 +162,19 @@ def test_workload_from_the_audit_log() -> None:
 
 def _marks(who: str, *offsets: int) -> list[Event]:
     return [
-        Event(i, f"2026-12-01T10:{t // 60:02d}:{t % 60:02d}+00:00", who, "grade.set", "s", "p",
-              None, "1", "")
+        Event(
+            i,
+            f"2026-12-01T10:{t // 60:02d}:{t % 60:02d}+00:00",
+            who,
+            "grade.set",
+            "s",
+            "p",
+            None,
+            "1",
+            "",
+        )
         for i, t in enumerate(offsets)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -208,8 +229,18 @@ def test_optional_question_counts_only_for_students_who_answered() -> None:
     def part(q: str) -> Part:
         return Part(f"II.{q}", q, "", 2, KEY)
 
-    exam = Exam("o", "Optional", (Section("II", "Best one", (Question("X", "", (part("X"),)),
-                Question("Y", "", (part("Y"),))), Rule(best=1)),))  # fmt: skip
+    exam = Exam(
+        "o",
+        "Optional",
+        (
+            Section(
+                "II",
+                "Best one",
+                (Question("X", "", (part("X"),)), Question("Y", "", (part("Y"),))),
+                Rule(best=1),
+            ),
+        ),
+    )
     blank = Verdict("key", Status.NEEDS_REVIEW, 0.0, "no answer", produced_by="segment")
     grades = [
         PartGrade("s1", "II.X", 2, (Verdict("key", M, 1.0, ""),), False),

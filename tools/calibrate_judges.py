@@ -58,11 +58,19 @@ def main() -> None:
                         judged.append((row, v.fraction))
             agree = agreement(rows, judged)
             curves[case] = platt(np.array(sure), agree, ("confidence",))
-            print(f"{judge.id} {case}: {len(sure)} verdicts, {np.mean(agree):.3f} agree, "
-                  f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
+            print(
+                f"{judge.id} {case}: {len(sure)} verdicts, {np.mean(agree):.3f} agree, "
+                f"{time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
         found[judge.id] = curves
-    OUT.write_text(json.dumps({"trained_on": [f"{n} (train split)" for n in TRAIN_FILES],
-                               "judges": found}, indent=2) + "\n", encoding="utf-8")  # fmt: skip
+    OUT.write_text(
+        json.dumps(
+            {"trained_on": [f"{n} (train split)" for n in TRAIN_FILES], "judges": found}, indent=2
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUT}")
 
 
@@ -78,13 +86,23 @@ def simulate(rows: list[GradedAnswer], k: int) -> tuple[list[GradedAnswer], list
         if k and len(answers) <= k:
             continue
         chosen = set(rng.sample(range(len(answers)), k)) if k else set()
-        examples = tuple(Example(answers[i].answer, answers[i].score / answers[i].max_score)
-                         for i in sorted(chosen))  # fmt: skip
+        examples = tuple(
+            Example(answers[i].answer, answers[i].score / answers[i].max_score)
+            for i in sorted(chosen)
+        )
         for i, r in enumerate(answers):
             if i not in chosen:
                 graded.append(r)
-                items.append(JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score,
-                                       examples=examples, group=f"{dataset}/{qid}"))  # fmt: skip
+                items.append(
+                    JudgeItem(
+                        r.question,
+                        r.reference,
+                        r.answer,
+                        max_marks=r.max_score,
+                        examples=examples,
+                        group=f"{dataset}/{qid}",
+                    )
+                )
     return graded, items
 
 

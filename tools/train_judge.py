@@ -56,8 +56,15 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "learned_model.json"
 TRAIN_FILES = ("semeval2013-scientsbank-2way.csv", "semeval2013-beetle-2way.csv", "saf2-en.csv")
 MARKED = (3, 5, 10, 20, 40)  # answers a simulated human marks per question
-FOREST = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40,
-          "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}  # fmt: skip
+FOREST = {
+    "max_iter": 300,
+    "learning_rate": 0.05,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
+    "early_stopping": False,
+    "random_state": 0,
+}
 FOLDS = 5
 GRADERS = False  # measured: kinder Mohler RMSE, worse SAF and Beetle k-shot (BENCHMARKS.md)
 
@@ -85,10 +92,15 @@ def main() -> None:
 
     shots_x, shots_y, which, as_marked = simulate(rows, vecs, x, zeros, share)
     forest = fitted(HistGradientBoostingRegressor(**FOREST), shots_x, shots_y, SHOT_FEATURES)
-    weights["shots"] = {**forest.to_json(), "answers": len(shots_y),
-                        "marked_per_question": list(MARKED)}  # fmt: skip
-    print(f"forest on {len(shots_y)} simulated predictions: {time.perf_counter() - start:.0f} s",
-          flush=True)  # fmt: skip
+    weights["shots"] = {
+        **forest.to_json(),
+        "answers": len(shots_y),
+        "marked_per_question": list(MARKED),
+    }
+    print(
+        f"forest on {len(shots_y)} simulated predictions: {time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
 
     questions = [(r.dataset, r.question_id) for r in rows]
     held_zero = np.empty(len(rows))
@@ -107,20 +119,27 @@ def main() -> None:
     weights["confidence"] = {
         "zero": platt(np.array(zero_inputs), agree_zero, ZERO_CONFIDENCE),
         "shots": platt(np.array(shot_inputs), agree_shots, SHOT_CONFIDENCE),
-        "agreement": {"zero": round(float(agree_zero.mean()), 4),
-                      "shots": round(float(agree_shots.mean()), 4)},
-    }  # fmt: skip
+        "agreement": {
+            "zero": round(float(agree_zero.mean()), 4),
+            "shots": round(float(agree_shots.mean()), 4),
+        },
+    }
     write(weights)
-    print(f"trained on {len(rows)} answers (held-out agreement {agree_zero.mean():.3f} zero-shot, "
-          f"{agree_shots.mean():.3f} with marks); wrote {OUT} in "
-          f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+    print(
+        f"trained on {len(rows)} answers (held-out agreement {agree_zero.mean():.3f} zero-shot, "
+        f"{agree_shots.mean():.3f} with marks); wrote {OUT} in "
+        f"{time.perf_counter() - start:.0f} s"
+    )
 
 
 def platt(x: np.ndarray, agree: np.ndarray, names: tuple[str, ...]) -> dict[str, object]:
     """A logistic curve from the inputs to the chance of agreeing (Platt scaling)."""
     model = LogisticRegression(C=1.0, max_iter=1000).fit(x, agree)
-    return {"features": list(names), "coef": [round(float(c), 6) for c in model.coef_[0]],
-            "intercept": round(float(model.intercept_[0]), 6)}  # fmt: skip
+    return {
+        "features": list(names),
+        "coef": [round(float(c), 6) for c in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+    }
 
 
 def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
@@ -143,10 +162,15 @@ def logistic(x: np.ndarray, share: np.ndarray) -> dict[str, object]:
     """Each answer a correct example weighted by its share of the marks, and an incorrect one
     weighted by the rest."""
     model = LogisticRegression(C=1.0, max_iter=1000)
-    model.fit(np.vstack([x, x]), np.r_[np.ones(len(x)), np.zeros(len(x))],
-              sample_weight=np.r_[share, 1 - share] + 1e-6)  # fmt: skip
-    return {"coef": [round(float(c), 6) for c in model.coef_[0]],
-            "intercept": round(float(model.intercept_[0]), 6)}  # fmt: skip
+    model.fit(
+        np.vstack([x, x]),
+        np.r_[np.ones(len(x)), np.zeros(len(x))],
+        sample_weight=np.r_[share, 1 - share] + 1e-6,
+    )
+    return {
+        "coef": [round(float(c), 6) for c in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+    }
 
 
 def fitted(model, x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Forest:
@@ -175,10 +199,12 @@ def agreement(rows: list[GradedAnswer], predicted) -> np.ndarray:
         name: two_way([r for r in rows if r.dataset == name]) for name in {r.dataset for r in rows}
     }
     scales = _grade_scales(rows)
-    return np.array([
-        _agree(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
-        for row, f in predicted
-    ])  # fmt: skip
+    return np.array(
+        [
+            _agree(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
+            for row, f in predicted
+        ]
+    )
 
 
 def simulate(rows, vecs, x, zeros, share):
@@ -195,8 +221,10 @@ def simulate(rows, vecs, x, zeros, share):
         for k in MARKED:
             if len(idx) <= k:
                 continue
-            for chosen in (sorted(rng.sample(range(len(idx)), k)),
-                           teach_order(cosine_matrix(own), k)):  # fmt: skip
+            for chosen in (
+                sorted(rng.sample(range(len(idx)), k)),
+                teach_order(cosine_matrix(own), k),
+            ):
                 for scale in graders(rng):
                     marks = scale(share[[idx[c] for c in chosen]])
                     marked_zeros = zeros[[idx[c] for c in chosen]]
@@ -244,12 +272,18 @@ def export(model, names: tuple[str, ...]) -> Forest:
             left.append(0 if leaf else offset + int(node["left"]))
             right.append(0 if leaf else offset + int(node["right"]))
             value.append(round(float(node["value"]), 7) if leaf else 0.0)
-    return Forest.from_json({
-        "features": list(names),
-        "baseline": round(float(np.ravel(model._baseline_prediction)[0]), 7),
-        "roots": roots, "feature": feature, "threshold": threshold,
-        "left": left, "right": right, "value": value,
-    })  # fmt: skip
+    return Forest.from_json(
+        {
+            "features": list(names),
+            "baseline": round(float(np.ravel(model._baseline_prediction)[0]), 7),
+            "roots": roots,
+            "feature": feature,
+            "threshold": threshold,
+            "left": left,
+            "right": right,
+            "value": value,
+        }
+    )
 
 
 def write(weights: dict) -> None:

@@ -91,10 +91,11 @@ def pairs(
 def _pair(grade: PartGrade, theirs: float, marks: float) -> Pair:
     decided = "manual" if grade.manual_score is not None else "review" if grade.pending else "auto"
     why = "; ".join(
-        f"{v.criterion}: {v.status}" + (f" ({v.reason})" if v.reason else "")
+        f"{v.criterion}: {v.status}"
+        + (f" ({v.reason})" if v.reason else "")
         + (f' "{v.evidence}"' if v.evidence else "")
         for v in grade.verdicts
-    )  # fmt: skip
+    )
     return Pair(grade.student, grade.address, grade.score, theirs, marks, decided, why)
 
 

@@ -44,8 +44,17 @@ from gradewise.judges.outlook import coverage
 from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
 from gradewise.reports.csvfile import Cell, restore, write_csv
 
-REQUIRED = ("dataset", "split", "question_id", "question", "reference_answer", "answer_id",
-            "student_answer", "score", "max_score")  # fmt: skip
+REQUIRED = (
+    "dataset",
+    "split",
+    "question_id",
+    "question",
+    "reference_answer",
+    "answer_id",
+    "student_answer",
+    "score",
+    "max_score",
+)
 # Points agree within a tenth of the question's marks (0.5 point of 5), or same grade rounded.
 AGREEMENT_SHARE = 1 / 10
 
@@ -97,8 +106,16 @@ class Metrics:
     def figures(self) -> tuple[float, ...]:
         """The tables' columns: r, RMSE, QWK pooled, QWK mean per question, accuracy,
         macro-F1, weighted F1, coverage."""
-        return (self.pearson, self.rmse, self.qwk_pooled, self.qwk_per_question, self.accuracy,
-                self.macro_f1, self.weighted_f1, self.coverage)  # fmt: skip
+        return (
+            self.pearson,
+            self.rmse,
+            self.qwk_pooled,
+            self.qwk_per_question,
+            self.accuracy,
+            self.macro_f1,
+            self.weighted_f1,
+            self.coverage,
+        )
 
 
 # reading ------------------------------------------------------------------------------------
@@ -164,11 +181,17 @@ def _row(path: Path, line: int, raw: dict[str, str]) -> GradedAnswer:
             fix="correct the score or max_score column",
         )
     return GradedAnswer(
-        dataset=raw["dataset"], split=raw["split"] or "all", question_id=raw["question_id"],
-        question=raw["question"] or "", reference=raw["reference_answer"] or "",
-        answer_id=raw["answer_id"], answer=raw["student_answer"] or "", score=score,
-        max_score=max_score, label=(raw.get("label") or "").strip(),
-    )  # fmt: skip
+        dataset=raw["dataset"],
+        split=raw["split"] or "all",
+        question_id=raw["question_id"],
+        question=raw["question"] or "",
+        reference=raw["reference_answer"] or "",
+        answer_id=raw["answer_id"],
+        answer=raw["student_answer"] or "",
+        score=score,
+        max_score=max_score,
+        label=(raw.get("label") or "").strip(),
+    )
 
 
 def _number(path: Path, line: int, raw: dict[str, str], column: str) -> float:
@@ -221,9 +244,9 @@ def qwk(a: Sequence[int], b: Sequence[int]) -> float:
     n = len(a)
     hist_a, hist_b = Counter(a), Counter(b)
     observed = sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) / span / n
-    expected = sum(
-        hist_a[i] * hist_b[j] * (i - j) ** 2 for i in hist_a for j in hist_b
-    ) / span / n / n  # fmt: skip
+    expected = (
+        sum(hist_a[i] * hist_b[j] * (i - j) ** 2 for i in hist_a for j in hist_b) / span / n / n
+    )
     return 1.0 - observed / expected if expected > 0 else math.nan
 
 
@@ -567,8 +590,16 @@ def evaluate(
     return Report(judge.id, judge.version, seed, tuple(results), tuple(kept))
 
 
-PREDICTION_COLUMNS = ("dataset", "split", "protocol", "question_id", "answer_id", "score",
-                      "predicted", "confidence")  # fmt: skip
+PREDICTION_COLUMNS = (
+    "dataset",
+    "split",
+    "protocol",
+    "question_id",
+    "answer_id",
+    "score",
+    "predicted",
+    "confidence",
+)
 
 
 def write_predictions(path: Path, report: Report) -> None:

@@ -56,6 +56,12 @@ def _judge_of(grades: Sequence[PartGrade]) -> Forecaster | None:
 
 
 def _template(part: Part) -> JudgeItem:
-    return JudgeItem(question=part.prompt, reference=part.reference, answer="",
-                     max_marks=part.marks, group=part.address, guidance=part.guidance,
-                     review_below=part.review_below)  # fmt: skip
+    return JudgeItem(
+        question=part.prompt,
+        reference=part.reference,
+        answer="",
+        max_marks=part.marks,
+        group=part.address,
+        guidance=part.guidance,
+        review_below=part.review_below,
+    )

@@ -336,9 +336,13 @@ class Workspace:
         marks = {p.address: p.marks for p in self.exam.parts()}
         return sorted(
             waiting,
-            key=lambda g: (-gains[(g.student, g.address)], -marks.get(g.address, 0),
-                           g.address, g.student),
-        )  # fmt: skip
+            key=lambda g: (
+                -gains[(g.student, g.address)],
+                -marks.get(g.address, 0),
+                g.address,
+                g.student,
+            ),
+        )
 
     def suggest(self, part: str, n: int = 5, *, judge: str | None = "learned") -> list[Answer]:
         """The part's answers a human should mark next: those that teach the judge most.
@@ -349,8 +353,9 @@ class Workspace:
         human has already marked in. Blank answers are never suggested.
         """
         self.check_part(part)
-        answers = sorted((a for a in self.store.answers(address=part) if a.text.strip()),
-                         key=lambda a: a.student)  # fmt: skip
+        answers = sorted(
+            (a for a in self.store.answers(address=part) if a.text.strip()), key=lambda a: a.student
+        )
         done = {g.student for g in self.grades(address=part) if g.manual_score is not None}
         marked = [i for i, a in enumerate(answers) if a.student in done]
         chosen = self.judge(judge)

@@ -123,8 +123,12 @@ def default_weights() -> dict[str, Any]:
                 "cross_model.json was fitted on other features: run 'make cross-experiment'"
             )
         return shipped
-    return {"features": list(CROSS_FEATURES), "coef": [1.0] + [0.0] * len(FEATURES),
-            "intercept": 0.0, "answers": meta()["answers"]}  # fmt: skip
+    return {
+        "features": list(CROSS_FEATURES),
+        "coef": [1.0] + [0.0] * len(FEATURES),
+        "intercept": 0.0,
+        "answers": meta()["answers"],
+    }
 
 
 class CrossJudge(LearnedJudge):
@@ -201,9 +205,12 @@ def main() -> None:
     judge = CrossJudge()
     for name in sys.argv[3:]:
         for m in evaluate(read_graded(DATA / name), judge, sys.argv[2].split(",")).results:
-            print(f"| cross | {m.dataset} | {m.split} | {m.protocol} | {m.n} | {m.pearson:.3f} | "
-                  f"{m.rmse:.3f} | {m.qwk_pooled:.3f} | {m.accuracy:.3f} | {m.macro_f1:.3f} | "
-                  f"{m.weighted_f1:.3f} | {m.coverage:.3f} |", flush=True)  # fmt: skip
+            print(
+                f"| cross | {m.dataset} | {m.split} | {m.protocol} | {m.n} | {m.pearson:.3f} | "
+                f"{m.rmse:.3f} | {m.qwk_pooled:.3f} | {m.accuracy:.3f} | {m.macro_f1:.3f} | "
+                f"{m.weighted_f1:.3f} | {m.coverage:.3f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

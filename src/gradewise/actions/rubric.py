@@ -113,8 +113,11 @@ def apply(
 
 def _moved(before: PartGrade, after: PartGrade) -> bool:
     return (before.auto_score, before.needs_review, before.verdicts, before.manual_score) != (
-        after.auto_score, after.needs_review, after.verdicts, after.manual_score
-    )  # fmt: skip
+        after.auto_score,
+        after.needs_review,
+        after.verdicts,
+        after.manual_score,
+    )
 
 
 def _plan(ws: Workspace, address: str, change: RubricChange, version: str) -> _Plan:

@@ -51,11 +51,35 @@ _DEFAULT_LETTERS = "abcde"
 # Words that may surround the picks in a short answer without making it prose.
 _FILLERS = frozenset(
     {
-        "option", "options", "choice", "choices", "answer", "answers", "ans", "correct",
-        "right", "is", "are", "the", "only", "both", "solution", "sol", "final", "my", "i",
-        "choose", "chose", "pick", "picked", "select", "selected", "tick", "ticked",
+        "option",
+        "options",
+        "choice",
+        "choices",
+        "answer",
+        "answers",
+        "ans",
+        "correct",
+        "right",
+        "is",
+        "are",
+        "the",
+        "only",
+        "both",
+        "solution",
+        "sol",
+        "final",
+        "my",
+        "i",
+        "choose",
+        "chose",
+        "pick",
+        "picked",
+        "select",
+        "selected",
+        "tick",
+        "ticked",
     }
-)  # fmt: skip
+)
 _SEPARATORS = frozenset(["and", "&", ",", ";", "/", "//", "+", "."])
 _CIRCLED_LOWER = {chr(0x24D0 + i): chr(ord("a") + i) for i in range(26)}
 _CIRCLED_UPPER = {chr(0x24B6 + i): chr(ord("a") + i) for i in range(26)}

@@ -63,10 +63,24 @@ _MATRIX_ENV = re.compile(r"\\begin\{((?:[pbB]|small)?matrix\*?|array)\}")
 # Commands whose brace argument is never a value (labels, colours, environment names).
 _SKIP_GROUP_CMDS = frozenset(
     {
-        "textcircled", "circled", "tag", "label", "ref", "eqref", "hspace", "vspace",
-        "color", "textcolor", "end", "begin", "includegraphics", "url", "href", "cite",
+        "textcircled",
+        "circled",
+        "tag",
+        "label",
+        "ref",
+        "eqref",
+        "hspace",
+        "vspace",
+        "color",
+        "textcolor",
+        "end",
+        "begin",
+        "includegraphics",
+        "url",
+        "href",
+        "cite",
     }
-)  # fmt: skip
+)
 _VALUE_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac", "sqrt", "begin", "left"])
 _FRAC_CMDS = frozenset(["frac", "dfrac", "tfrac", "cfrac"])
 _LABEL = re.compile(r"[ \t>*#-]*(?:\(\d{1,2}\)|\d{1,2}[.)])[ \t]+\S")

@@ -26,8 +26,21 @@ from gradewise.judges.llm import spend_line
 from gradewise.judges.registry import Configurable, Judge, judges
 
 # QWK pooled: one kappa over all answers; mean/q: the mean of the questions' own kappas.
-COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled", "QWK mean/q", "acc",
-           "macro-F1", "w-F1", "coverage", "answers/s"]  # fmt: skip
+COLUMNS = [
+    "data set",
+    "split",
+    "protocol",
+    "n",
+    "r",
+    "RMSE",
+    "QWK pooled",
+    "QWK mean/q",
+    "acc",
+    "macro-F1",
+    "w-F1",
+    "coverage",
+    "answers/s",
+]
 
 
 @click.command("evaluate")
@@ -35,51 +48,77 @@ COLUMNS = ["data set", "split", "protocol", "n", "r", "RMSE", "QWK pooled", "QWK
     "data", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
-    "--human", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--human",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Compare this workspace's grades with a second grader's graded-answers CSV.",
-)  # fmt: skip
+)
 @click.option("--worst", default=10, show_default=True, help="Disagreements to list (--human).")
 @click.option(
     "--judge", "judge_id", default="lexical", show_default=True, help="The judge to measure."
 )
 @click.option(
-    "--protocol", type=click.Choice(["zero-shot", "k-shot", "train-test", "all"]),
-    default="all", show_default=True,
+    "--protocol",
+    type=click.Choice(["zero-shot", "k-shot", "train-test", "all"]),
+    default="all",
+    show_default=True,
     help="Which protocols to run (train-test: with the train split's graded answers of the same "
     "question as the human's marks, where the file has them).",
-)  # fmt: skip
+)
 @click.option(
-    "--k", "shots", multiple=True, type=click.IntRange(1), default=(5, 10), show_default=True,
+    "--k",
+    "shots",
+    multiple=True,
+    type=click.IntRange(1),
+    default=(5, 10),
+    show_default=True,
     help="k for the k-shot protocol (repeat for several).",
-)  # fmt: skip
+)
 @click.option("--seed", default=0, show_default=True, help="Seed for the k-shot choice.")
 @click.option(
-    "--selection", type=click.Choice(["judge", "random"]), default="judge", show_default=True,
+    "--selection",
+    type=click.Choice(["judge", "random"]),
+    default="judge",
+    show_default=True,
     help="k-shot: which answers the human marks first (the judge's choice, where it has one).",
-)  # fmt: skip
+)
 @click.option(
     "--limit-questions", type=click.IntRange(1), help="Only the first N questions per data set."
 )
 @click.option(
-    "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Settings for a judge that takes them (llm, hybrid): this file instead of the "
     "gradewise.toml of the workspace (-w, default the current folder).",
-)  # fmt: skip
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON here."
 )
 @click.option(
-    "--predictions", "predictions_file", type=click.Path(dir_okay=False, path_type=Path),
+    "--predictions",
+    "predictions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Also write every prediction here (CSV: dataset, split, protocol, question_id, "
     "answer_id, score, predicted, confidence).",
-)  # fmt: skip
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def evaluate_command(
-    ctx: click.Context, data: Path | None, human: Path | None, worst: int, judge_id: str,
-    protocol: str, shots: tuple[int, ...], seed: int, selection: str, limit_questions: int | None,
-    config_file: Path | None, output: Path | None, predictions_file: Path | None, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    data: Path | None,
+    human: Path | None,
+    worst: int,
+    judge_id: str,
+    protocol: str,
+    shots: tuple[int, ...],
+    seed: int,
+    selection: str,
+    limit_questions: int | None,
+    config_file: Path | None,
+    output: Path | None,
+    predictions_file: Path | None,
+    as_json: bool,
+) -> None:
     """Measure a judge against human grades in DATA (the graded-answers CSV format), or with
     --human compare this exam's grades with a second grader's (answer_id STUDENT:PART, as
     `gradewise export graded` writes it).
@@ -162,19 +201,31 @@ def _compare(
         echo_json(data)
         return
     heads = ["part", "n", "same mark", "within 10%", "mean |diff|", "r", "QWK"]
-    rows = [[p.address, p.n, p.exact, p.close, *map(_fmt, (p.mean_abs_diff, p.pearson, p.qwk))]
-            for p in (*found.parts, found.overall)]  # fmt: skip
+    rows = [
+        [p.address, p.n, p.exact, p.close, *map(_fmt, (p.mean_abs_diff, p.pearson, p.qwk))]
+        for p in (*found.parts, found.overall)
+    ]
     table(f"gradewise against {path.name}", heads, rows)
     levels, counts = found.confusion
     matrix = [[f"{a:g}", *row] for a, row in zip(levels, counts, strict=True)]
-    table("confusion (rows: gradewise, columns: the other grader)",
-          ["", *(f"{b:g}" for b in levels)], matrix)  # fmt: skip
-    table("worst disagreements", ["student", "part", "gradewise", "other", "by", "why"],
-          [[p.student, p.address, f"{p.ours:g}", f"{p.theirs:g}", p.decided_by, p.why[:160]]
-           for p in found.worst])  # fmt: skip
+    table(
+        "confusion (rows: gradewise, columns: the other grader)",
+        ["", *(f"{b:g}" for b in levels)],
+        matrix,
+    )
+    table(
+        "worst disagreements",
+        ["student", "part", "gradewise", "other", "by", "why"],
+        [
+            [p.student, p.address, f"{p.ours:g}", f"{p.theirs:g}", p.decided_by, p.why[:160]]
+            for p in found.worst
+        ],
+    )
     if found.unmatched:
-        click.echo(f"{len(found.unmatched)} rows matched no graded answer here, e.g."
-                   f" {', '.join(found.unmatched[:3])}")  # fmt: skip
+        click.echo(
+            f"{len(found.unmatched)} rows matched no graded answer here, e.g."
+            f" {', '.join(found.unmatched[:3])}"
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -31,21 +31,25 @@ def export() -> None:
 
 def _options(func: Any) -> Any:
     func = click.option(
-        "--allow-incomplete", is_flag=True,
+        "--allow-incomplete",
+        is_flag=True,
         help="Export even while answers wait for review, marking the incomplete students.",
-    )(func)  # fmt: skip
+    )(func)
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
         help="File to write (default: under exports/ in the workspace).",
-    )(func)  # fmt: skip
+    )(func)
 
 
 def _roster_option(func: Any) -> Any:
     return click.option(
-        "--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        "--roster",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="LMS roster CSV: id, lms_id, sis_login, section, email; or the Canvas or Moodle"
         " export as downloaded.",
-    )(func)  # fmt: skip
+    )(func)
 
 
 def _ready(ws: Workspace, allow_incomplete: bool) -> None:
@@ -72,9 +76,13 @@ def _write(path: Path, table: Table, what: str) -> None:
 
 @export.command()
 @click.option(
-    "--format", "layout", type=click.Choice(["wide", "long"]), default="wide", show_default=True,
+    "--format",
+    "layout",
+    type=click.Choice(["wide", "long"]),
+    default="wide",
+    show_default=True,
     help="wide: a row per student; long: a row per student × part × criterion.",
-)  # fmt: skip
+)
 @_options
 @click.pass_context
 def csv(ctx: click.Context, layout: str, output: Path | None, allow_incomplete: bool) -> None:
@@ -94,9 +102,11 @@ def csv(ctx: click.Context, layout: str, output: Path | None, allow_incomplete: 
 @export.command()
 @click.option("--all", "everything", is_flag=True, help="Every answer, scored by hand or not.")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: exports/graded-answers.csv in the workspace).",
-)  # fmt: skip
+)
 @click.pass_context
 def graded(ctx: click.Context, everything: bool, output: Path | None) -> None:
     """Export the human's marks as a graded-answers CSV (the `gradewise evaluate` format).
@@ -139,15 +149,17 @@ def _lms_command(name: str, build: Callable[..., Table], doc: str) -> None:
 
 
 _lms_command(
-    "canvas", lms.canvas,
+    "canvas",
+    lms.canvas,
     "Export a Canvas gradebook-import CSV (one column for the exam total).\n\n"
     "Example: gradewise export canvas --roster lms-roster.csv",
-)  # fmt: skip
+)
 _lms_command(
-    "moodle", lms.moodle,
+    "moodle",
+    lms.moodle,
     "Export a Moodle grade-import CSV (email, ID number, total, feedback).\n\n"
     "Example: gradewise export moodle -o moodle.csv",
-)  # fmt: skip
+)
 
 
 @export.command("json")
@@ -168,20 +180,26 @@ def json_(ctx: click.Context, output: Path | None, allow_incomplete: bool) -> No
 
 @export.command()
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write into (default: exports/feedback in the workspace).",
-)  # fmt: skip
+)
 @click.option("--student", help="Only this student's page.")
 @click.option("--pdf", is_flag=True, help="Also write each page as PDF (needs Pango).")
 @click.option(
-    "--allow-incomplete", is_flag=True,
+    "--allow-incomplete",
+    is_flag=True,
     help="Write pages even while answers wait for review; their marks say provisional.",
-)  # fmt: skip
+)
 @click.pass_context
 def feedback(
-    ctx: click.Context, output: Path | None, student: str | None, pdf: bool,
+    ctx: click.Context,
+    output: Path | None,
+    student: str | None,
+    pdf: bool,
     allow_incomplete: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Write one self-contained HTML feedback page per student (math rendered offline), and
     with --pdf a PDF of each.
 

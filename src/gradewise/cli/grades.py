@@ -149,9 +149,20 @@ def show(ctx: click.Context, student: str, part: str | None, as_json: bool) -> N
     table(
         f"Grades of {student}",
         ["part", "auto", "mark", "items", "adjust", "reason", "comment", "version"],
-        [[r["part"], r["auto_score"], fmt(r["manual_score"]), ", ".join(r["items"]),
-          r["adjustment"] or "", r["reason"], r["comment"], r["version"]] for r in rows],
-    )  # fmt: skip
+        [
+            [
+                r["part"],
+                r["auto_score"],
+                fmt(r["manual_score"]),
+                ", ".join(r["items"]),
+                r["adjustment"] or "",
+                r["reason"],
+                r["comment"],
+                r["version"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 def _row(grade: PartGrade, version: int) -> dict[str, Any]:

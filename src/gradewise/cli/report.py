@@ -13,9 +13,11 @@ from gradewise.reports import stats
 
 @click.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: exports/report.html in the workspace).",
-)  # fmt: skip
+)
 @click.option("--bins", default=10, show_default=True, help="Bars in the histogram of totals.")
 @click.pass_context
 def report(ctx: click.Context, output: Path | None, bins: int) -> None:

@@ -65,9 +65,11 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     table(
         f"Review queue ({len(rows)} answers)",
         ["student", "part", "marks", "auto", "gain", "why"],
-        [[r["student"], r["part"], r["marks"], r["auto_score"], r["gain"], r["reason"]]
-         for r in rows],
-    )  # fmt: skip
+        [
+            [r["student"], r["part"], r["marks"], r["auto_score"], r["gain"], r["reason"]]
+            for r in rows
+        ],
+    )
     for address, sentence in ahead.items():
         if sentence:
             click.echo(f"{address}: {sentence}")
@@ -80,9 +82,12 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
 @click.argument("part")
 @click.option("-n", "count", default=5, show_default=True, type=click.IntRange(1), help="How many.")
 @click.option(
-    "--judge", "judge_id", default="learned", show_default=True,
+    "--judge",
+    "judge_id",
+    default="learned",
+    show_default=True,
     help="The judge that will learn from the marks (it chooses, where it can).",
-)  # fmt: skip
+)
 @json_option
 @click.pass_context
 def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: bool) -> None:
@@ -97,8 +102,11 @@ def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: boo
     if as_json:
         echo_json(rows)
         return
-    table(f"Mark these next ({part})", ["student", "answer"],
-          [[r["student"], _one_line(r["answer"])] for r in rows])  # fmt: skip
+    table(
+        f"Mark these next ({part})",
+        ["student", "answer"],
+        [[r["student"], _one_line(r["answer"])] for r in rows],
+    )
     if rows:
         click.echo(f"Mark them with: {MARK_HINT}")
 

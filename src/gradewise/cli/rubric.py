@@ -29,13 +29,17 @@ def list_(ctx: click.Context, part: str, as_json: bool) -> None:
     Example: gradewise rubric list II.7.a
     """
     found = find_part(workspace(ctx), part)
-    rows = [{"id": c.id, "marks": c.marks, "group": c.group, "text": c.text}
-            for c in found.criteria]  # fmt: skip
+    rows = [
+        {"id": c.id, "marks": c.marks, "group": c.group, "text": c.text} for c in found.criteria
+    ]
     if as_json:
         echo_json(rows)
         return
-    table(f"Rubric of {part} ({found.marks:g} marks)", ["id", "marks", "group", "text"],
-          [[r["id"], r["marks"], r["group"], r["text"]] for r in rows])  # fmt: skip
+    table(
+        f"Rubric of {part} ({found.marks:g} marks)",
+        ["id", "marks", "group", "text"],
+        [[r["id"], r["marks"], r["group"], r["text"]] for r in rows],
+    )
 
 
 _WHY = click.option("--why", required=True, help="The reason, kept in the audit log.")

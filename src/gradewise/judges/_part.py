@@ -264,8 +264,10 @@ def fit_thresholds(
     below = np.cumsum(np.bincount(target, minlength=len(levels)))[:-1]  # marks under each cut
     quantiles = [(order[max(b - 1, 0)] + order[min(b, len(order) - 1)]) / 2 for b in below]
     points = np.unique(np.concatenate([(order[:-1] + order[1:]) / 2, quantiles]))
-    fits = [_descend(held, target, start, points)
-            for start in ((scale[:-1] + scale[1:]) / 2, np.array(quantiles))]  # fmt: skip
+    fits = [
+        _descend(held, target, start, points)
+        for start in ((scale[:-1] + scale[1:]) / 2, np.array(quantiles))
+    ]
     best = min(fits, key=lambda cuts: _cost(held, target, cuts))
     return tuple(float(c) for c in best)
 

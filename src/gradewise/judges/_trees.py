@@ -30,8 +30,10 @@ class Forest:
     def from_json(cls, data: Mapping[str, Any]) -> Forest:
         """The forest of a model file; a malformed one is a ValueError naming the field."""
         try:
-            arrays = {name: np.asarray(data[name]) for name in
-                      ("roots", "feature", "threshold", "left", "right", "value")}  # fmt: skip
+            arrays = {
+                name: np.asarray(data[name])
+                for name in ("roots", "feature", "threshold", "left", "right", "value")
+            }
             forest = cls(
                 features=tuple(data["features"]),
                 baseline=float(data["baseline"]),

@@ -58,12 +58,32 @@ from gradewise.judges.similarity import (
 )
 
 # The similarity judge's five, then alignment features (see `rich_features`).
-LEARNED_FEATURES = (*FEATURES, "mean_cosine", "question_answer", "question_reference",
-                    "precision", "recall", "length_ratio")  # fmt: skip
+LEARNED_FEATURES = (
+    *FEATURES,
+    "mean_cosine",
+    "question_answer",
+    "question_reference",
+    "precision",
+    "recall",
+    "length_ratio",
+)
 # The forest's inputs once answers are marked (see `shot_features`).
-SHOT_FEATURES = (*LEARNED_FEATURES, "zero", "neighbours", "nearest_mark", "nearest_cosine",
-                 "best_cosine", "worst_cosine", "mean_mark", "spread_marks", "mean_gap",
-                 "calibrated", "neighbour_spread", "mean_cosine_marked", "log_marked")  # fmt: skip
+SHOT_FEATURES = (
+    *LEARNED_FEATURES,
+    "zero",
+    "neighbours",
+    "nearest_mark",
+    "nearest_cosine",
+    "best_cosine",
+    "worst_cosine",
+    "mean_mark",
+    "spread_marks",
+    "mean_gap",
+    "calibrated",
+    "neighbour_spread",
+    "mean_cosine_marked",
+    "log_marked",
+)
 # The confidence models' inputs (`zero_confidence_inputs`, `shot_confidence_inputs`): how far
 # the fraction is from the middle and how many answers are marked. A logistic curve over them
 # (Platt scaling, fitted out of fold by tools/train_judge.py) gives the probability that the
@@ -180,8 +200,10 @@ class LearnedJudge(SimilarityJudge):
         curve = fit_group(zeros.tolist(), marks.tolist())
         answers = list(dict.fromkeys(m.answer for m in members))
         own = [self.features(item, answer, vectors) for answer in answers]
-        rows = [shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer), marks, zeros,
-                              curve) for f, answer in zip(own, answers, strict=True)]  # fmt: skip
+        rows = [
+            shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer), marks, zeros, curve)
+            for f, answer in zip(own, answers, strict=True)
+        ]
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
         per_part = _part.enough(marks.tolist())
         held, errors = self._held_out(
@@ -205,14 +227,22 @@ class LearnedJudge(SimilarityJudge):
         # No surer than the forest proved on this part's marked answers.
         sure = np.minimum(sure, 1.0 - error)
         sure = np.minimum(sure, one_grade_cap(item))
-        return ShotFit(curve[0], curve[1], error,
-                       dict(zip(answers, fractions.tolist(), strict=True)),
-                       dict(zip(answers, sure.tolist(), strict=True)))  # fmt: skip
+        return ShotFit(
+            curve[0],
+            curve[1],
+            error,
+            dict(zip(answers, fractions.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
+        )
 
     def _held_out(
-        self, marked: list[list[float]], zeros: np.ndarray, vecs: np.ndarray, marks: np.ndarray,
+        self,
+        marked: list[list[float]],
+        zeros: np.ndarray,
+        vecs: np.ndarray,
+        marks: np.ndarray,
         limit: int,
-    ) -> tuple[np.ndarray, list[float]]:  # fmt: skip
+    ) -> tuple[np.ndarray, list[float]]:
         """(the forest's fractions for the first `limit` marked answers, each predicted from
         the other marks; the absolute misses, where one mark alone is the logistic model's)."""
         if len(marks) == 1:
@@ -221,16 +251,30 @@ class LearnedJudge(SimilarityJudge):
         for i in range(min(len(marks), limit)):
             others = np.arange(len(marks)) != i
             curve_i = fit_group(zeros[others].tolist(), marks[others].tolist())
-            guesses.append(shot_features(marked[i], zeros[i], vecs[others] @ vecs[i],
-                                         marks[others], zeros[others], curve_i))  # fmt: skip
+            guesses.append(
+                shot_features(
+                    marked[i],
+                    zeros[i],
+                    vecs[others] @ vecs[i],
+                    marks[others],
+                    zeros[others],
+                    curve_i,
+                )
+            )
         predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0) if self.forest else np.zeros(0)
         return predicted, np.abs(predicted - marks[: len(predicted)]).tolist()
 
     def _part_fit(
-        self, item: JudgeItem, answers: list[str], own: list[list[float]],
-        marked: list[list[float]], marks: np.ndarray, vectors: Vectors,
-        forest: _part.Candidate, curve: tuple[float, float],
-    ) -> ShotFit:  # fmt: skip
+        self,
+        item: JudgeItem,
+        answers: list[str],
+        own: list[list[float]],
+        marked: list[list[float]],
+        marks: np.ndarray,
+        vectors: Vectors,
+        forest: _part.Candidate,
+        curve: tuple[float, float],
+    ) -> ShotFit:
         """The part's own model (words; meaning and alignment features) blended with the
         forest by their held-out errors on the part's marks, on the part's grade scale."""
         texts = sorted({*answers, *(e.answer for e in item.examples)})
@@ -239,8 +283,9 @@ class LearnedJudge(SimilarityJudge):
         aligned.update(zip(answers, own, strict=True))
         feats = np.array([aligned[t] for t in texts])
         feats = (feats - feats.mean(axis=0)) / np.maximum(feats.std(axis=0), 1e-9)
-        meaning = np.hstack([np.stack([_vector(vectors, t) for t in texts]),
-                             feats / math.sqrt(feats.shape[1])])  # fmt: skip
+        meaning = np.hstack(
+            [np.stack([_vector(vectors, t) for t in texts]), feats / math.sqrt(feats.shape[1])]
+        )
         fit = _part.fit_part(
             marks,
             np.array([index[e.answer] for e in item.examples]),
@@ -248,9 +293,14 @@ class LearnedJudge(SimilarityJudge):
             {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
             [forest],
         )
-        return ShotFit(curve[0], curve[1], fit.held_out_error,
-                       dict(zip(answers, fit.fractions.tolist(), strict=True)),
-                       dict(zip(answers, fit.confidence.tolist(), strict=True)), fit)  # fmt: skip
+        return ShotFit(
+            curve[0],
+            curve[1],
+            fit.held_out_error,
+            dict(zip(answers, fit.fractions.tolist(), strict=True)),
+            dict(zip(answers, fit.confidence.tolist(), strict=True)),
+            fit,
+        )
 
     def lesson(self, items: Sequence[JudgeItem]) -> GroupFit:
         """What the marked answers of the first item's group teach, fitted on the items of
@@ -273,8 +323,12 @@ class LearnedJudge(SimilarityJudge):
         x = self.feature_matrix(items)
         share = np.array([r.score / r.max_score for r in rows])
         coef, intercept = fit_logistic(x, share)
-        fitted = {"features": list(self.feature_names), "coef": coef, "intercept": intercept,
-                  "answers": len(rows)}  # fmt: skip
+        fitted = {
+            "features": list(self.feature_names),
+            "coef": coef,
+            "intercept": intercept,
+            "answers": len(rows),
+        }
         for kept in ("shots", "confidence"):  # the forests stay: they read marks, not a data set
             if kept in self.weights:
                 fitted[kept] = self.weights[kept]

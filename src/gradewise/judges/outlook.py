@@ -71,10 +71,14 @@ class Outlook:
         basis = f"{self.marks} marks, held out"
         if self.more is None or self.then is None:
             flat = "" if self.now >= 1 - GAIN else "; more marks are not projected to raise it soon"
-            return (f"could auto-accept ~{self.now:.0%} of the rest at 95% agreement now{flat} "
-                    f"(measured on {basis})")  # fmt: skip
-        return (f"mark {self.more} more to auto-accept ~{self.then:.0%} of the rest at 95% "
-                f"agreement (now ~{self.now:.0%}; projected from {basis})")  # fmt: skip
+            return (
+                f"could auto-accept ~{self.now:.0%} of the rest at 95% agreement now{flat} "
+                f"(measured on {basis})"
+            )
+        return (
+            f"mark {self.more} more to auto-accept ~{self.then:.0%} of the rest at 95% "
+            f"agreement (now ~{self.now:.0%}; projected from {basis})"
+        )
 
 
 def outlook(
@@ -84,11 +88,19 @@ def outlook(
     `marks` the part's marked answers, `waiting` how many of its answers are not marked."""
     marks = tuple(marks)
     if len(marks) < MIN_MARKS:
-        return Outlook(len(marks), waiting, note=f"mark {MIN_MARKS - len(marks)} more for a "
-                       "first estimate of how much the judge could take over")  # fmt: skip
+        return Outlook(
+            len(marks),
+            waiting,
+            note=f"mark {MIN_MARKS - len(marks)} more for a "
+            "first estimate of how much the judge could take over",
+        )
     if len({round(e.fraction, 6) for e in marks}) < 2:
-        return Outlook(len(marks), waiting, note="every mark is the same grade: mark answers "
-                       "that earn other grades before the judge can be measured")  # fmt: skip
+        return Outlook(
+            len(marks),
+            waiting,
+            note="every mark is the same grade: mark answers "
+            "that earn other grades before the judge can be measured",
+        )
     # A judge is kept by identity (the registry holds one of each).
     points = _measured(judge, replace(template, examples=()), marks, seed)  # type: ignore[arg-type]
     if not points:
@@ -133,8 +145,10 @@ def _point(
             continue  # a fold of one grade teaches the judge nothing to measure
         items = [replace(template, answer=e.answer, examples=tuple(known)) for e in held]
         judged = judge.judge_many(items)
-        agree += [abs(j.fraction - e.fraction) <= AGREEMENT_SHARE + 1e-9
-                  for j, e in zip(judged, held, strict=True)]  # fmt: skip
+        agree += [
+            abs(j.fraction - e.fraction) <= AGREEMENT_SHARE + 1e-9
+            for j, e in zip(judged, held, strict=True)
+        ]
         sure += [j.confidence for j in judged]
         fitted.append(len(known))
     if not agree:

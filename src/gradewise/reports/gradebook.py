@@ -8,8 +8,17 @@ from collections.abc import Iterable
 from gradewise.model import Answer, Exam, PartGrade, Result
 from gradewise.reports.csvfile import Cell
 
-GRADED_HEADER = ["dataset", "split", "question_id", "question", "reference_answer", "answer_id",
-                 "student_answer", "score", "max_score"]  # fmt: skip
+GRADED_HEADER = [
+    "dataset",
+    "split",
+    "question_id",
+    "question",
+    "reference_answer",
+    "answer_id",
+    "student_answer",
+    "score",
+    "max_score",
+]
 
 
 def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[Cell]]]:
@@ -93,6 +102,17 @@ def graded_answers(
         if part is None or not text.strip() or (g.manual_score is None and not everything):
             continue
         reference = " || ".join(r for r in [part.reference, *(c.text for c in part.criteria)] if r)
-        rows.append([exam.id, "all", g.address, part.prompt, reference, f"{g.student}:{g.address}",
-                     text, g.score, part.marks])  # fmt: skip
+        rows.append(
+            [
+                exam.id,
+                "all",
+                g.address,
+                part.prompt,
+                reference,
+                f"{g.student}:{g.address}",
+                text,
+                g.score,
+                part.marks,
+            ]
+        )
     return GRADED_HEADER, rows

@@ -21,11 +21,18 @@ FONT_SIZE = 11.0  # points, the body text's size in print
 
 # TeX spellings mathtext lacks, rewritten to ones it has (whole control words only).
 _ALIASES = {
-    r"\le": r"\leq", r"\ge": r"\geq", r"\tfrac": r"\frac", r"\bm": r"\boldsymbol",
-    r"\lVert": r"\Vert", r"\rVert": r"\Vert", r"\lvert": "|", r"\rvert": "|",
-    r"\argmax": r"\operatorname{arg\,max}", r"\argmin": r"\operatorname{arg\,min}",
+    r"\le": r"\leq",
+    r"\ge": r"\geq",
+    r"\tfrac": r"\frac",
+    r"\bm": r"\boldsymbol",
+    r"\lVert": r"\Vert",
+    r"\rVert": r"\Vert",
+    r"\lvert": "|",
+    r"\rvert": "|",
+    r"\argmax": r"\operatorname{arg\,max}",
+    r"\argmin": r"\operatorname{arg\,min}",
     r"\operatorname*": r"\operatorname",
-}  # fmt: skip
+}
 _CONTROL_WORD = re.compile(r"\\[A-Za-z]+\*?")
 
 
@@ -37,8 +44,9 @@ def to_svg(latex: str, *, block: bool = False) -> Markup | None:
         return None
     data = base64.b64encode(svg).decode("ascii")
     style = "display:block;margin:0.3em auto" if block else f"vertical-align:-{depth:.1f}pt"
-    return Markup('<img class="formula" alt="{}" style="{}" src="data:image/svg+xml;base64,{}">')\
-        .format(latex, style, data)  # fmt: skip
+    return Markup(
+        '<img class="formula" alt="{}" style="{}" src="data:image/svg+xml;base64,{}">'
+    ).format(latex, style, data)
 
 
 def _draw(latex: str) -> tuple[bytes | None, float]:

@@ -42,9 +42,14 @@ def _svg(fig: Any) -> Markup:
 def histogram_svg(bins: Sequence[Bin], maximum: float) -> Markup:
     """Bar chart of how many students scored in each range of totals."""
     fig, ax = _figure(6.5, 2.8)
-    ax.bar([b.low for b in bins], [b.count for b in bins],
-           width=[b.high - b.low for b in bins], align="edge", color="#4a6fa5",
-           edgecolor="white")  # fmt: skip
+    ax.bar(
+        [b.low for b in bins],
+        [b.count for b in bins],
+        width=[b.high - b.low for b in bins],
+        align="edge",
+        color="#4a6fa5",
+        edgecolor="white",
+    )
     ax.set_xlim(0, maximum)
     ax.set_xlabel("total marks")
     ax.set_ylabel("students")
@@ -56,10 +61,20 @@ def parts_svg(parts: Sequence[PartStats]) -> Markup:
     """Difficulty and discrimination side by side for every part."""
     fig, ax = _figure(7.5, 3.0)
     xs = range(len(parts))
-    ax.bar([x - 0.2 for x in xs], [p.difficulty or 0 for p in parts], 0.4,
-           label="difficulty (mean / max)", color="#4a6fa5")  # fmt: skip
-    ax.bar([x + 0.2 for x in xs], [p.discrimination or 0 for p in parts], 0.4,
-           label="discrimination (item-rest r)", color="#e0a800")  # fmt: skip
+    ax.bar(
+        [x - 0.2 for x in xs],
+        [p.difficulty or 0 for p in parts],
+        0.4,
+        label="difficulty (mean / max)",
+        color="#4a6fa5",
+    )
+    ax.bar(
+        [x + 0.2 for x in xs],
+        [p.discrimination or 0 for p in parts],
+        0.4,
+        label="discrimination (item-rest r)",
+        color="#e0a800",
+    )
     ax.axhline(0, color="#555", linewidth=0.8)
     ax.set_xticks(list(xs), [p.address for p in parts], rotation=60, fontsize=8)
     ax.set_ylim(min(-0.2, *(p.discrimination or 0 for p in parts)), 1.05)

@@ -197,16 +197,28 @@ def part_stats(
         m = mean(scores)
         difficulty = m / part.marks if m is not None and part.marks else None
         out.append(
-            PartStats(a, part.marks, len(took), m, difficulty, pearson(scores, rest),
-                      pending=len(attempted) - len(took))
-        )  # fmt: skip
+            PartStats(
+                a,
+                part.marks,
+                len(took),
+                m,
+                difficulty,
+                pearson(scores, rest),
+                pending=len(attempted) - len(took),
+            )
+        )
     return tuple(out)
 
 
 def exam_alpha(exam: Exam, results: Sequence[Result]) -> tuple[float | None, int]:
     """Cronbach's alpha over the parts of sections without a `best` rule, and their count."""
-    items = [p.address for s in exam.sections if s.rule.best is None for q in s.questions
-             for p in q.parts]  # fmt: skip
+    items = [
+        p.address
+        for s in exam.sections
+        if s.rule.best is None
+        for q in s.questions
+        for p in q.parts
+    ]
     rows = [[r.parts.get(a, 0.0) for a in items] for r in results]
     return cronbach_alpha(rows), len(items)
 

@@ -192,8 +192,9 @@ def queue_view(ws: Workspace, ids: Identities | None = None) -> QueueView:
         for p in ws.exam.parts()
     ]
     ahead = outlooks(ws, list(waiting))
-    parts = [replace(p, outlook=ahead[p.address].sentence()) if p.address in ahead else p
-             for p in parts]  # fmt: skip
+    parts = [
+        replace(p, outlook=ahead[p.address].sentence()) if p.address in ahead else p for p in parts
+    ]
     parts.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
     results = ws.results()
     complete = sum(1 for r in results if not r.pending)

@@ -284,10 +284,20 @@ _KEYWORD = re.compile(
     re.I,
 )
 _KINDS = {
-    "question": "question", "ques": "question", "qn": "question", "q": "question",
-    "problem": "question", "prob": "question", "exercise": "question", "ex": "question",
-    "answer": "answer", "ans": "answer", "part": "part", "section": "section", "sec": "section",
-}  # fmt: skip
+    "question": "question",
+    "ques": "question",
+    "qn": "question",
+    "q": "question",
+    "problem": "question",
+    "prob": "question",
+    "exercise": "question",
+    "ex": "question",
+    "answer": "answer",
+    "ans": "answer",
+    "part": "part",
+    "section": "section",
+    "sec": "section",
+}
 _CIRCLED_TEX = re.compile(r"\\(?:textcircled|circled)\{[ \t]*(\d{1,2}|[A-Za-z])[ \t]*\}")
 _ATOM = re.compile(
     r"(?P<open>[(\[][ \t]*)?(?P<atom>\d{1,3}|[ivxIVX]{2,5}|[A-Za-z])(?P<close>[ \t]*[)\]])?"

@@ -262,10 +262,17 @@ class Store:
             args,
         )
         return [
-            _grade(s, a, auto, bool(review), tuple(verdicts.get((s, a), ())),
-                   marks.get((s, a)), parts.get(a))
+            _grade(
+                s,
+                a,
+                auto,
+                bool(review),
+                tuple(verdicts.get((s, a), ())),
+                marks.get((s, a)),
+                parts.get(a),
+            )
             for s, a, auto, review in rows
-        ]  # fmt: skip
+        ]
 
     def marks(
         self, student: str | None = None, address: str | None = None
@@ -441,9 +448,12 @@ def mark_text(mark: ManualMark | None) -> str | None:
     if mark is None:
         return None
     adjustment = float(mark.adjustment)
-    fields = {"items": list(mark.items),
-              "adjustment": int(adjustment) if adjustment.is_integer() else adjustment,
-              "reason": mark.reason, "comment": mark.comment}  # fmt: skip
+    fields = {
+        "items": list(mark.items),
+        "adjustment": int(adjustment) if adjustment.is_integer() else adjustment,
+        "reason": mark.reason,
+        "comment": mark.comment,
+    }
     # A plain mark always says its number, 0 included.
     kept = {k: v for k, v in fields.items() if v or (k == "adjustment" and not mark.items)}
     return json.dumps(kept, ensure_ascii=False)
