@@ -68,6 +68,14 @@ def _fraction(verdict: Verdict) -> float:
 
 
 def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) -> Iterable[float]:
+    return (c.marks * _fraction(v) for c, v in counted(criteria, by_id))
+
+
+def counted(
+    criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]
+) -> Iterable[tuple[Criterion, Verdict]]:
+    """The criteria whose verdicts count towards the part's score, in rubric order: of an
+    exclusive group only the first that is met, partial or proposing some marks."""
     used_groups: set[str] = set()
     for criterion in criteria:
         verdict = by_id.get(criterion.id)
@@ -77,7 +85,7 @@ def _contributions(criteria: Iterable[Criterion], by_id: Mapping[str, Verdict]) 
             if not _takes_group(verdict) or criterion.group in used_groups:
                 continue
             used_groups.add(criterion.group)
-        yield criterion.marks * _fraction(verdict)
+        yield criterion, verdict
 
 
 def clamp(value: float, low: float, high: float) -> float:

@@ -14,7 +14,7 @@ answer's version is checked, and one call writes all its marks or none (`Store.s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,8 @@ from gradewise.actions.common import (
     why_given,
 )
 from gradewise.errors import BadInput
-from gradewise.model import Criterion, Exam, ManualMark, Part, PartGrade, Status, Verdict
+from gradewise.model import Exam, ManualMark, Part, PartGrade, Status, Verdict
+from gradewise.scoring import counted
 from gradewise.store import MarkChange
 from gradewise.workspace import Workspace
 
@@ -126,28 +127,7 @@ def proposed_items(part: Part, grade: PartGrade) -> tuple[str, ...]:
     """The criteria the machine proposes whole, in rubric order: met, or a review verdict
     proposing all of the item (a choice named in prose); one per exclusive group."""
     verdicts = {v.criterion: v for v in grade.verdicts}
-    return tuple(_whole(part.criteria, verdicts))
-
-
-def _whole(criteria: Iterable[Criterion], verdicts: Mapping[str, Verdict]) -> Iterable[str]:
-    groups: set[str] = set()
-    for c in criteria:
-        verdict = verdicts.get(c.id)
-        if verdict is None or not _takes_group(verdict):
-            continue
-        if c.group is not None:
-            if c.group in groups:
-                continue
-            groups.add(c.group)
-        if _proposes_all(verdict):
-            yield c.id
-
-
-def _takes_group(verdict: Verdict) -> bool:
-    """As scoring counts a group: its first item met, partial or proposing some marks."""
-    if verdict.status is Status.NEEDS_REVIEW:
-        return verdict.fraction > 0
-    return verdict.status in (Status.MET, Status.PARTIAL)
+    return tuple(c.id for c, v in counted(part.criteria, verdicts) if _proposes_all(v))
 
 
 def _proposes_all(verdict: Verdict) -> bool:
