@@ -27,10 +27,22 @@ def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide:
     none (a typed script, no answer). `hide`: blank the name band of a first page."""
     find_part(ws, address)
     student = find_student(ws, ids, key)
+    png = answer_image(ws, student, address, hide=hide)
+    if png is None:
+        raise NotFound(f"no page image for {key}'s answer to {address}")
+    return png
+
+
+def answer_image(ws: Workspace, student: str, address: str, *, hide: bool) -> bytes | None:
+    """The PNG shown beside `student`'s answer to `address`, on the review pages and in their
+    feedback (`export feedback --with-scans`): the page of their own scan the answer starts
+    on; None when there is none (a typed script, no answer). Only `student`'s own pages are
+    read. NotFound when the stored page's file is missing from the workspace. `hide`: blank
+    the name band of a first page."""
     script, found = ws.store.script(student), ws.store.answers(student=student, address=address)
     stored = ws.store.pages(student)
     if script is None or not found or not found[0].spans or not stored:
-        raise NotFound(f"no page image for {key}'s answer to {address}")
+        return None
     number = page_of(script.text, min(start for start, _ in found[0].spans))
     path = ws.page_path(stored[min(number, len(stored)) - 1].image)
     if not path.is_file():
