@@ -84,8 +84,9 @@ def scanned(tmp_path: Path, pango: None) -> Workspace:
 def export(ws: Workspace, *args: str) -> Path:
     folder = ws.root / "fb"
     out = CliRunner().invoke(
-        cli, ["-w", str(ws.root), "export", "feedback", "--allow-incomplete", "-o", str(folder)]
-        + list(args)
+        cli,
+        ["-w", str(ws.root), "export", "feedback", "--allow-incomplete", "-o", str(folder)]
+        + list(args),
     )
     assert out.exit_code == 0, out.output
     return folder
@@ -102,7 +103,7 @@ def test_each_student_s_feedback_holds_their_own_pages_only(scanned: Workspace) 
         own = stored_pages(scanned, student)
         assert len(own) == 2 and all(b64(png) in page for png in own)  # I.1: page 1, I.2: 2
         assert not any(b64(png) in page for png in stored_pages(scanned, other))
-        assert page.count("<img src=\"data:image/png;base64,") == 2
+        assert page.count('<img src="data:image/png;base64,') == 2
     typed = (folder / "s3.html").read_text(encoding="utf-8")
     assert "data:image/png" not in typed  # a typed script has no page to show
 

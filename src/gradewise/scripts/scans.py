@@ -28,7 +28,7 @@ from gradewise.scripts.ingest import (
     front_matter,
     student_from_filename,
 )
-from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, render_pages, stored_image
+from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, iter_pages, stored_image
 
 if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Read
@@ -94,11 +94,15 @@ def read_scan(path: Path, *, roster: Roster | None = None, engine: str = "tesser
 def read_scan_pages(
     path: Path, *, roster: Roster | None = None, engine: str = "tesseract"
 ) -> tuple[Script, tuple[PageImage, ...]]:
-    """The script of a PDF or image file and the image of each of its pages (upright)."""
-    pages = render_pages(path)
-    texts = [_text(page, engine) for page in pages]
-    script = script_of(path, texts, roster=roster)
-    return script, tuple(stored_image(page.image) for page in pages)
+    """The script of a PDF or image file and the image of each of its pages (upright).
+
+    Page by page: each page's image is read and kept as PNG before the next is drawn, so a
+    300-page PDF holds a few pages' images in memory, not all of them."""
+    texts, images = [], []
+    for page in iter_pages(path):
+        texts.append(_text(page, engine))
+        images.append(stored_image(page.image))
+    return script_of(path, texts, roster=roster), tuple(images)
 
 
 def transcribed(
