@@ -83,11 +83,8 @@ def scanned(tmp_path: Path, pango: None) -> Workspace:
 
 def export(ws: Workspace, *args: str) -> Path:
     folder = ws.root / "fb"
-    out = CliRunner().invoke(
-        cli,
-        ["-w", str(ws.root), "export", "feedback", "--allow-incomplete", "-o", str(folder)]
-        + list(args),
-    )
+    command = ["-w", str(ws.root), "export", "feedback", "--allow-incomplete", "-o", str(folder)]
+    out = CliRunner().invoke(cli, [*command, *args])
     assert out.exit_code == 0, out.output
     return folder
 

@@ -46,6 +46,8 @@ _LINE_GAPS = 0.2  # share of blank rows among a page's lines of writing, at leas
 _MIN_LINES = 3  # lines of writing a page needs for its orientation to be evident
 _MIN_LINE = 6  # pixels high (on the 1600-pixel copy): lower is a speck or a rule, not a line
 _ASCENDERS = 2.0  # how much more ink above the x-height band than below, for "evidently up"
+_PAPER = 200  # grey level: lighter is paper, darker is writing (faint pencil included)
+_SPECKS = 0.0002  # share of a page's pixels darker than paper that is still blank (dust)
 _WORKERS = 4  # threads turning scans upright, at most (OSD runs a process per page)
 _BICUBIC = 3  # PIL's Image.Resampling.BICUBIC, without importing PIL at import time
 _MIN_TEXT_LAYER = 20  # characters: fewer, beside drawn paths, means the writing is the ink
@@ -202,13 +204,24 @@ def evident_turn(image: Any, angle: float = 0.0) -> int | None:
     return None
 
 
+def blank(image: Any) -> bool:
+    """Whether a page is blank paper: next to no pixel darker than light grey (faint pencil
+    is darker) on a copy about 1600 pixels a side, where a scanner's specks are averaged away."""
+    return float((_grey(image, 1600) < _PAPER).mean()) < _SPECKS
+
+
 def _ink(image: Any, side: int) -> Any:
-    """Where the ink is (a boolean array) on a grey copy about `side` pixels a side at most:
-    reduced by a whole factor (block means), several times cheaper than resampling."""
+    """Where the ink is (a boolean array) on a grey copy about `side` pixels a side at most."""
+    return _grey(image, side) < 128
+
+
+def _grey(image: Any, side: int) -> Any:
+    """A grey copy (an array) about `side` pixels a side at most: reduced by a whole factor
+    (block means), several times cheaper than resampling."""
     import numpy as np
 
     grey = image.convert("L")
-    return np.asarray(grey.reduce(math.ceil(max(grey.size) / side))) < 128
+    return np.asarray(grey.reduce(math.ceil(max(grey.size) / side)))
 
 
 def _blank_share(counts: Any) -> float:
@@ -308,10 +321,25 @@ def _pdf_pages(data: bytes, source: str) -> Generator[tuple[Page, bool], None, N
             fix="open it in a PDF viewer and save or print it to a new PDF",
         ) from None
     try:
-        for number, (page, drawn) in enumerate(zip(reader.pages, document, strict=True), 1):
-            yield _pdf_page(page, drawn, f"{source} page {number}")
+        for number, page in enumerate(reader.pages, 1):
+            yield _drawn_page(page, document, number, source)
     finally:
         document.close()
+
+
+def _drawn_page(page: Any, document: Any, number: int, source: str) -> tuple[Page, bool]:
+    """`_pdf_page` for page `number`; a page PDFium cannot load or draw is a ScriptError that
+    names it (the file's pages already read are dropped with it: nothing half-stored)."""
+    import pypdfium2
+
+    try:
+        return _pdf_page(page, document[number - 1], f"{source} page {number}")
+    except (pypdfium2.PdfiumError, IndexError) as exc:  # IndexError: PDFium sees fewer pages
+        raise ScriptError(
+            f"page {number} cannot be drawn ({exc or type(exc).__name__})",
+            file=source,
+            fix="open it in a PDF viewer and save or print it to a new PDF",
+        ) from None
 
 
 def _pdf_page(page: Any, drawn: Any, where: str) -> tuple[Page, bool]:

@@ -28,7 +28,14 @@ from gradewise.scripts.ingest import (
     front_matter,
     student_from_filename,
 )
-from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, iter_pages, stored_image
+from gradewise.scripts.pages import (
+    PDF_SUFFIXES,
+    Page,
+    PageImage,
+    blank,
+    iter_pages,
+    stored_image,
+)
 
 if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Read
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 SCAN_SUFFIXES = PDF_SUFFIXES + IMAGE_SUFFIXES
 PAGE_BREAK = "\n\f\n"
+NOTHING_READ = "the OCR engine read no text in the writing on it"
 TRANSCRIBE_FIX = (
     "check the [transcribe] endpoint and model in gradewise.toml and add the file again,"
     " or add a Markdown transcription beside it (same name, .md)"
@@ -101,8 +109,18 @@ def read_scan_pages(
     texts, images = [], []
     for page in iter_pages(path):
         texts.append(_text(page, engine))
-        images.append(stored_image(page.image))
+        images.append(_kept(page, texts[-1]))
     return script_of(path, texts, roster=roster), tuple(images)
+
+
+def _kept(page: Page, text: str) -> PageImage:
+    """The page's image as stored; with an error (its script's answers go to review) when the
+    OCR engine read nothing on a page that has writing on it, so that an answer written there
+    is not taken for no answer. A blank sheet (the back of a page) is no error."""
+    image = stored_image(page.image)
+    if page.text is not None or text.strip() or blank(page.image):
+        return image
+    return dataclasses.replace(image, error=NOTHING_READ)
 
 
 def transcribed(
