@@ -16,8 +16,8 @@ from gradewise import exam_cache
 from gradewise.checkers.expression import ExpressionChecker
 from gradewise.checkers.registry import registry
 from gradewise.errors import ExamError
-from gradewise.user_cache import cache_dir
 from gradewise.exam import load_exam
+from gradewise.user_cache import cache_dir
 from gradewise.workspace import init_workspace, open_workspace
 
 EXAM = """\
