@@ -1,6 +1,6 @@
-"""Documents as they come: a .docx with tracked changes, a PDF that is a scan, a .tex that
-would not compile. Drafted as far as possible with what was odd said at the top, or refused
-in one line naming the file and the fix."""
+"""Documents as they come: a .docx with tracked changes, a .tex that would not compile.
+Drafted as far as possible with what was odd said at the top (a PDF that is a scan is refused
+in one line naming the OCR step: `test_bad_documents` in test_draft.py)."""
 
 from __future__ import annotations
 
@@ -63,26 +63,6 @@ def test_docx_without_tracked_changes_says_nothing_of_them(tmp_path: Path) -> No
     document.add_paragraph("Question 1 (2 marks) What is 1 + 1?")
     document.save(str(tmp_path / "plain.docx"))
     assert "tracked changes" not in render(draft_exam([tmp_path / "plain.docx"]))
-
-
-def _blank_pdf(path: Path) -> Path:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    with path.open("wb") as out:
-        writer.write(out)
-    return path
-
-
-def test_pdf_without_text_layer_names_the_ocr_step(tmp_path: Path) -> None:
-    path = _blank_pdf(tmp_path / "scan.pdf")
-    result = CliRunner().invoke(cli, ["exam", "draft", str(path)])
-    assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and str(path) in lines[0] and "no text layer" in lines[0]
-    assert "ocrmypdf" in lines[0]  # exam draft has no --ocr: the step that exists is named
-    assert "--ocr" not in lines[0]
 
 
 @pytest.mark.parametrize(
