@@ -87,7 +87,7 @@ def test_emphasis_ending_in_an_asterisk_is_not_a_marker(tmp_path: Path) -> None:
         # YAML front matter naming the paper
         ("---\ntitle: Deep Learning Quiz 3\nauthor: Staff\n---\n", "Deep Learning Quiz 3"),
         # a quoted title, and front matter ended with '...'
-        ("---\ntitle: \"Quiz: Regularisation\"\ndate: 2024-10-01\n...\n", "Quiz: Regularisation"),
+        ('---\ntitle: "Quiz: Regularisation"\ndate: 2024-10-01\n...\n', "Quiz: Regularisation"),
         # front matter without a title: skipped, the heading after it names the paper
         ("---\nlayout: quiz\n---\n# Optimisers quiz\n", "Optimisers quiz"),
         # TOML front matter

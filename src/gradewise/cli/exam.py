@@ -76,11 +76,18 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 
     Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
     """
-    from gradewise.exam.draft import draft_exam, render  # PDF and Word readers: only here
+    from gradewise.exam.draft import DocumentError, draft_exam, render  # readers: only here
 
     if output is not None and output.exists() and not force:
         raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
     drafted = draft_exam(list(documents))
+    if not any(section.questions for section in drafted.sections):
+        raise DocumentError(
+            "no question found, so no exam was drafted",
+            file=str(documents[0]),
+            fix="number the questions ('Question 1', '1.', '## 2 (5 marks)'; in LaTeX \\question "
+            "or \\item), and keep the .sty defining the paper's own macros beside it",
+        )
     text = render(drafted)
     if output is None:
         click.echo(text, nl=False)

@@ -218,10 +218,10 @@ class _Reader:
             self.library, latex_context=_context_db(), tolerant_parsing=True
         ).get_latex_nodes()[0]
         for node in _all_nodes(library):
-            if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
-                if name := _defined_name(node):
-                    self.defined.add(name)
-                    self._remember(name, node)
+            name = _defined_name(node) if _defines(node) else None
+            if name:
+                self.defined.add(name)
+                self._remember(name, node)
         for node in _all_nodes(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
                 name = _defined_name(node)
@@ -599,6 +599,10 @@ def _groups_after(node: Any, following: Sequence[Any]) -> list[Any]:
         groups.append(arg)
         end += len(arg.latex_verbatim())
     return groups
+
+
+def _defines(node: Any) -> bool:
+    return isinstance(node, LatexMacroNode) and node.macroname in _DEFINES
 
 
 def _defined_name(node: Any) -> str | None:

@@ -17,8 +17,8 @@ may leave it), a bounded number of them, each of bounded size; a fragment withou
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _LETTER = re.compile(r"[A-Za-z@]")
@@ -86,7 +86,9 @@ class _State:
     stopped: bool = False
     notes: list[TexNote] = field(default_factory=list)
 
-    def structural(self, name: str, *, environment: bool = False, seen: frozenset = frozenset()) -> bool:
+    def structural(
+        self, name: str, *, environment: bool = False, seen: frozenset[str] = frozenset()
+    ) -> bool:
         """Whether the definition writes structure or points, itself or through others."""
         table = self.environments if environment else self.macros
         found = table.get(name)
@@ -159,11 +161,14 @@ class _Expander:
             self._emit(str(self.state.counters[name[3:]]))
             self.i = _skip_space(text, end)
             return
-        if name in self.state.macros and name not in _RESERVED:
-            if self.string or self.state.structural(name):
-                if self._expand_macro(name, end):
-                    return
+        if self._expandable(name) and self._expand_macro(name, end):
+            return
         self._copy(end)
+
+    def _expandable(self, name: str) -> bool:
+        if name not in self.state.macros or name in _RESERVED:
+            return False
+        return self.string or self.state.structural(name)
 
     # --- expansion ------------------------------------------------------------------------
 
@@ -322,7 +327,8 @@ class _Expander:
 
     def _number(self, text: str) -> int | None:
         value = self._string(text)
-        value = re.sub(r"\\value\{([^{}]*)\}", lambda m: str(self.state.counters.get(m[1], 0)), value)
+        counters = self.state.counters
+        value = re.sub(r"\\value\{([^{}]*)\}", lambda m: str(counters.get(m[1], 0)), value)
         value = value.replace("\\relax", "")
         try:
             return int(value)
@@ -526,9 +532,7 @@ def _clean_body(body: str) -> str:
     return body.replace("\n", " ")
 
 
-def _parse_definition(
-    text: str, i: int, name: str
-) -> tuple[str, Definition, int, bool] | None:
+def _parse_definition(text: str, i: int, name: str) -> tuple[str, Definition, int, bool] | None:
     """(defined name, definition, end, is an environment) of the definition at text[i]."""
     i = _skip_blank(text, i)
     if name in _DEFS:
@@ -659,7 +663,8 @@ def local_library(path: Path) -> str:
         for main in _mains(folder, path):
             seen.add(main.name)
             _load(main, folder, seen, texts, depth=0)
-            texts.append(_read_small(main) or "")
+            preamble = (_read_small(main) or "").split("\\begin{document}", 1)[0]
+            texts.append(preamble)  # its questions are not the fragment's
     _load(path, folder, seen, texts, depth=0)
     return "\n".join(texts)
 
