@@ -14,27 +14,14 @@ from click.testing import CliRunner
 
 from gradewise.cli import cli
 from gradewise.errors import GradewiseError
-from gradewise.evaluate import (
-    GradedAnswer,
-    Prediction,
-    Report,
-    accuracy,
-    coverage,
-    evaluate,
-    first_questions,
-    k_shot,
-    macro_f1,
-    metrics,
-    pearson,
-    qwk,
-    read_graded,
-    reliability,
-    rmse,
-    weighted_f1,
-    zero_shot,
-)
+from gradewise.judges.outlook import coverage
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
-from gradewise.model import Status
+from gradewise.measure.figures import Prediction, metrics, reliability
+from gradewise.measure.graded import read_graded
+from gradewise.measure.protocols import first_questions, k_shot, zero_shot
+from gradewise.measure.report import Report, evaluate
+from gradewise.metrics import accuracy, macro_f1, pearson, qwk, rmse, weighted_f1
+from gradewise.model import GradedAnswer, Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graded"
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.evaluate import GradedAnswer
 from gradewise.judges import learned
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
@@ -25,7 +24,7 @@ from gradewise.judges.learned import (
     zero_confidence_inputs,
 )
 from gradewise.judges.registry import Example, JudgeItem, judges
-from gradewise.model import Status
+from gradewise.model import GradedAnswer, Status
 from test_part import QUESTION, REFERENCE, synthetic_part
 
 QUESTIONS = YAML(typ="safe").load(

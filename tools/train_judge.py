@@ -35,7 +35,6 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
-from gradewise.evaluate import GradedAnswer, Prediction, _agree, _grade_scales, read_graded, two_way
 from gradewise.judges._embed import DIM
 from gradewise.judges._trees import Forest
 from gradewise.judges.learned import (
@@ -51,6 +50,9 @@ from gradewise.judges.learned import (
 from gradewise.judges.registry import JudgeItem
 from gradewise.judges.select import cosine_matrix, teach_order
 from gradewise.judges.similarity import fit_group
+from gradewise.measure.figures import Prediction, agrees, grade_scales, two_way
+from gradewise.measure.graded import read_graded
+from gradewise.model import GradedAnswer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "learned_model.json"
@@ -194,14 +196,14 @@ def folds(groups: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def agreement(rows: list[GradedAnswer], predicted) -> np.ndarray:
     """Whether each (answer, predicted fraction) agrees with the answer's human grade, as
-    gradewise.evaluate defines it (grade scales and 2-way data sets taken from `rows`)."""
+    gradewise.measure.figures defines it (grade scales and 2-way data sets taken from `rows`)."""
     binary = {
         name: two_way([r for r in rows if r.dataset == name]) for name in {r.dataset for r in rows}
     }
-    scales = _grade_scales(rows)
+    scales = grade_scales(rows)
     return np.array(
         [
-            _agree(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
+            agrees(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
             for row, f in predicted
         ]
     )

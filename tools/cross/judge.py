@@ -36,7 +36,7 @@ from gradewise.judges.registry import JudgeItem
 from gradewise.judges.similarity import FEATURES, SimilarityJudge, Vectors, features
 
 if TYPE_CHECKING:
-    from gradewise.evaluate import GradedAnswer
+    from gradewise.model import GradedAnswer
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -200,7 +200,8 @@ def main() -> None:
     sets of ../shared/data, as rows of BENCHMARKS.md's tables."""
     if sys.argv[1:2] != ["--evaluate"] or len(sys.argv) < 4:
         sys.exit("usage: judge.py --evaluate zero-shot,k-shot:10 FILE.csv ...")
-    from gradewise.evaluate import evaluate, read_graded
+    from gradewise.measure.graded import read_graded
+    from gradewise.measure.report import evaluate
 
     judge = CrossJudge()
     for name in sys.argv[3:]:

@@ -103,7 +103,7 @@ PART_HELD_OUT = 100
 SHIFT_PRIOR: float | None = 5.0
 
 if TYPE_CHECKING:
-    from gradewise.evaluate import GradedAnswer
+    from gradewise.model import GradedAnswer
 
 
 @cache
