@@ -20,21 +20,13 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Protocol, runtime_checkable
 
-from gradewise.judges.registry import Example, Judge, JudgeItem, Selector
+from gradewise.judges.registry import Example, Judge, JudgeItem, Learner, Selector
 from gradewise.measure.figures import Prediction, question_key
 from gradewise.model import GradedAnswer
 
 Predicted = tuple[list[Prediction], float]  # the predictions and the seconds the judge took
 Chooser = Callable[[Sequence[GradedAnswer], int, random.Random], list[int]]
-
-
-@runtime_checkable
-class Learner(Protocol):
-    """Optional judge hook: learn from graded answers of *other* questions, return a judge."""
-
-    def fit(self, rows: Sequence[GradedAnswer]) -> Judge: ...
 
 
 def run_protocol(
