@@ -12,36 +12,50 @@ Empty and gibberish answers get 0 with high confidence; an answer that only uses
 words never gets full marks; foreign-language and very long answers go to review; a model that
 cannot load sends every answer to review, never to zero. Evidence is the answer's sentence
 closest to the reference (by its words; by meaning with `sentence_evidence=True`).
+
+A judge here is composed, not inherited: an encoder (judges/_embed.py: texts → sentence
+vectors), features (judges/features.py) and a model (`AnswerModel`: this judge's `CurveModel`,
+the learned judge's in learned.py), held by `EmbeddingJudge`, the part they share — screening
+(empty, gibberish, formula-only, other language, the question's words only, very long), the
+evidence sentence and the verdict.
 """
 
 from __future__ import annotations
 
-import math
 import random
-import re
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
 from gradewise.judges._calibrate import calibrate
-from gradewise.judges._embed import DIM, MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
-from gradewise.judges._learn import Neighbours, neighbours, zero_shot_confidence
-from gradewise.judges.lexical import (
-    FORMULA,
-    LONG_ANSWER_WORDS,
-    foreign,
-    formula_only,
-    looks_like_words,
-    terms,
-    word_score,
+from gradewise.judges._embed import MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
+from gradewise.judges._learn import Neighbours, logit, neighbours, sigmoid, zero_shot_confidence
+from gradewise.judges.features import (
+    SIMILARITY,
+    Vectors,
+    cos,
+    embed_items,
+    target,
+    vector,
 )
 from gradewise.judges.lexical import similarity as lexical_similarity
 from gradewise.judges.outlook import Outlook
 from gradewise.judges.outlook import outlook as part_outlook
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.select import cosine_matrix, seeded_order, teach_order
+from gradewise.judges.text import (
+    FORMULA,
+    LONG_ANSWER_WORDS,
+    foreign,
+    formula_only,
+    looks_like_words,
+    references,
+    sentences,
+    terms,
+)
 from gradewise.model import Status
 
 # Weights of the zero-shot combination and its logistic curve (centre, steepness).
@@ -55,22 +69,66 @@ CENTRE, STEEPNESS = 0.45, 10.0
 PRIOR = np.array([3.0, 1.0])
 # Neighbours count only above this cosine: MiniLM puts same-topic answers at 0.5-0.7.
 NEIGHBOUR_FLOOR, NEIGHBOUR_FULL = 0.55, 0.95
-MAX_EVIDENCE_SENTENCES = 12
 # Confidence when every mark is the same grade: below the part's review threshold by this factor.
 ONE_GRADE_CAP = 0.9
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
-_RUBRIC_WORDS = terms("mention state explain say name give describe note identify")
+VERSION = f"2 ({MODEL_ID}@{MODEL_SHA256[:12]})"
 
-Vectors = dict[str, np.ndarray]
+# A model's zero-shot step: (fraction with no marks, best cosine to a reference) of an answer.
+ZeroShot = Callable[[JudgeItem, str, Vectors], tuple[float, float]]
 
 
-class SimilarityJudge:
-    """Cosine to the reference and its words, calibrated and sharpened by the human's marks."""
+@dataclass(frozen=True)
+class GroupFit:
+    """What one part's marked answers taught: the refitted curve and the judge's error on them
+    (mean |proposed − human| share of the marks, each answer's own mark held out)."""
 
-    id = "similarity"
-    version = f"2 ({MODEL_ID}@{MODEL_SHA256[:12]})"
+    slope: float
+    bias: float
+    error: float
 
-    def __init__(self, encoder: Encoder | None = None, *, sentence_evidence: bool = False) -> None:
+
+class AnswerModel(Protocol):
+    """What an embedding judge's model does with an answer's vectors: a fraction with no marks,
+    what a part's marks teach it, and the reason a verdict gives."""
+
+    version: str
+
+    def zero_shot(self, item: JudgeItem, answer: str, vectors: Vectors) -> tuple[float, float]:
+        """(fraction with no marks to learn from, best cosine to a reference)."""
+        ...
+
+    def with_examples(
+        self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
+    ) -> tuple[float, float]:
+        """(fraction, confidence): the zero-shot fraction, or what the part's marks make of it."""
+        ...
+
+    def fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
+        """What the marked answers of one group teach (`members` share them)."""
+        ...
+
+    def explain(self, zero: float, cosine: float) -> str:
+        """The verdict's reason: what the judge saw, before any marks."""
+        ...
+
+
+Model = TypeVar("Model", bound=AnswerModel)
+
+
+class EmbeddingJudge(Generic[Model]):
+    """A free-text judge of an encoder, a model and the steps every embedding judge shares."""
+
+    def __init__(
+        self,
+        judge_id: str,
+        model: Model,
+        encoder: Encoder | None = None,
+        *,
+        sentence_evidence: bool = False,
+    ) -> None:
+        self.id = judge_id
+        self.model = model
+        self.version = model.version
         self.encoder = encoder or shared_encoder()
         # Embedding each sentence for the evidence costs about a quarter of the throughput on
         # short answers; by default the sentence is chosen by its words instead.
@@ -78,14 +136,18 @@ class SimilarityJudge:
 
     def judge_many(self, items: Sequence[JudgeItem]) -> list[Judgement]:
         """One judgement per item; never raises (failures are needs_review judgements)."""
-        targets = [_target(item) for item in items]
+        targets = [target(item) for item in items]
         try:
-            vectors = self._vectors(targets)
+            vectors = self.vectors(targets)
         except Exception as exc:  # no model, broken model: a human decides
             reason = f"{self.id} judge unavailable: {exc}"
             return [Judgement(Status.NEEDS_REVIEW, 0.0, 0.0, reason) for _ in items]
-        lessons = Lessons(self, targets, vectors)
+        lessons = Lessons(self.model, targets, vectors)
         return [self._safe(item, vectors, lessons) for item in targets]
+
+    def vectors(self, items: Sequence[JudgeItem]) -> Vectors:
+        """The sentence vectors the items' judgements read."""
+        return embed_items(self.encoder, items, by_sentence=self.sentence_evidence)
 
     def select(
         self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
@@ -102,16 +164,6 @@ class SimilarityJudge:
         """How much of the part this judge could take over (the `Forecaster` hook)."""
         return part_outlook(self, template, marks, waiting)
 
-    def _vectors(self, items: Sequence[JudgeItem]) -> Vectors:
-        texts: set[str] = set()
-        for item in items:
-            texts.update([item.answer, item.question, *_references(item)])
-            texts.update(e.answer for e in item.examples)
-            if self.sentence_evidence:
-                texts.update(item.answer[a:b] for a, b in _sentences(item.answer))
-        ordered = sorted(t for t in texts if t.strip())
-        return dict(zip(ordered, self.encoder.embed(ordered), strict=True))
-
     def _safe(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> Judgement:
         try:
             return self._judge(item, vectors, lessons)
@@ -124,10 +176,10 @@ class SimilarityJudge:
         formula = formula_only(item.answer)
         if not formula and not looks_like_words(item.answer):
             return Judgement(Status.NOT_MET, 0.0, 0.95, "no recognisable words")
-        zero, cosine = self.zero_shot(item, item.answer, vectors)
-        fraction, confidence = self._with_examples(item, zero, vectors, lessons)
+        zero, cosine = self.model.zero_shot(item, item.answer, vectors)
+        fraction, confidence = self.model.with_examples(item, zero, vectors, lessons)
         evidence = _evidence(item, vectors)
-        reason = self.explain(zero, cosine)
+        reason = self.model.explain(zero, cosine)
         if formula:  # read as words it may look wrong; it may well be right
             return _review(fraction, FORMULA, evidence)
         if foreign(item.answer, f"{item.question} {item.reference}"):
@@ -138,67 +190,47 @@ class SimilarityJudge:
             return _review(fraction, "an unusually long answer (the model reads its start)", None)
         return _judgement(fraction, confidence, reason, evidence)
 
-    def explain(self, zero: float, cosine: float) -> str:
-        """The verdict's reason: what the judge saw, before any marks."""
-        return f"meaning close to the reference (cosine {cosine:.2f})"
+
+class CurveModel:
+    """The similarity judge's model: cosine to the reference and its words on a fixed logistic
+    curve, refitted to a part's marks and blended with the marked neighbours."""
+
+    version = VERSION
 
     def zero_shot(self, item: JudgeItem, answer: str, vectors: Vectors) -> tuple[float, float]:
         """(fraction with no marks to learn from, best cosine to a reference)."""
-        f = features(item, answer, vectors)
+        f = SIMILARITY.compute(item, answer, vectors)
         raw = COSINE_WEIGHT * f[0] + WORD_WEIGHT * f[1] - QUESTION_PENALTY * f[2]
-        return _sigmoid(STEEPNESS * (raw - CENTRE)), f[0]
+        return sigmoid(STEEPNESS * (raw - CENTRE)), f[0]
 
-    def _with_examples(
+    def with_examples(
         self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
     ) -> tuple[float, float]:
         """(fraction, confidence): the zero-shot fraction, or what the human's marks make of it."""
-        if not item.examples:
-            return zero, calibrate(self.id, "zero", zero_shot_confidence(zero))
-        fit = lessons.of(item)
-        calibrated = _sigmoid(fit.slope * _logit(zero) + fit.bias)
-        sims = [_cos(vectors, item.answer, e.answer) for e in item.examples]
-        fraction, confidence = blend(
-            calibrated, neighbours(sims, [e.fraction for e in item.examples])
-        )
-        # No surer than the judge proved on this part's marked answers.
-        sure = min(calibrate(self.id, "shots", confidence), 1.0 - fit.error)
-        return fraction, min(sure, one_grade_cap(item))
+        return taught("similarity", item, zero, vectors, lessons)
 
-    def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
-        """The part's curve from its marked answers, and how far the judge, so taught, is from
-        each marked answer's mark when that answer's own mark is held out of its neighbours.
-        `members` are the items of the group being judged (they share the marked answers)."""
-        item = members[0]
-        marks = [e.fraction for e in item.examples]
-        zeros = [self.zero_shot(item, e.answer, vectors)[0] for e in item.examples]
-        slope, bias = fit_group(zeros, marks)
-        rows = [vectors.get(e.answer, np.zeros(DIM, dtype=np.float32)) for e in item.examples]
-        sims = np.stack(rows) @ np.stack(rows).T
-        errors = []
-        for i, (z, mark) in enumerate(zip(zeros, marks, strict=True)):
-            others = [j for j in range(len(marks)) if j != i]
-            near = neighbours([float(sims[i, j]) for j in others], [marks[j] for j in others])
-            guess, _ = blend(_sigmoid(slope * _logit(z) + bias), near)
-            errors.append(abs(guess - mark))
-        return GroupFit(slope, bias, sum(errors) / len(errors))
+    def fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
+        """The part's curve from its marked answers and the error so taught (`refit_group`)."""
+        return refit_group(members, vectors, self.zero_shot)
+
+    def explain(self, zero: float, cosine: float) -> str:
+        """The verdict's reason: what the judge saw, before any marks."""
+        return explain(zero, cosine)
 
 
-@dataclass(frozen=True)
-class GroupFit:
-    """What one part's marked answers taught: the refitted curve and the judge's error on them
-    (mean |proposed − human| share of the marks, each answer's own mark held out)."""
+class SimilarityJudge(EmbeddingJudge[CurveModel]):
+    """Cosine to the reference and its words, calibrated and sharpened by the human's marks."""
 
-    slope: float
-    bias: float
-    error: float
+    def __init__(self, encoder: Encoder | None = None, *, sentence_evidence: bool = False) -> None:
+        super().__init__("similarity", CurveModel(), encoder, sentence_evidence=sentence_evidence)
 
 
 class Lessons:
-    """What each group's marked answers teach a judge, fitted once per group, when first asked
+    """What each group's marked answers teach a model, fitted once per group, when first asked
     (a group: the items of one part and criterion that share the same marked answers)."""
 
-    def __init__(self, judge: SimilarityJudge, items: Sequence[JudgeItem], vectors: Vectors):
-        self.judge, self.vectors = judge, vectors
+    def __init__(self, model: AnswerModel, items: Sequence[JudgeItem], vectors: Vectors):
+        self.model, self.vectors = model, vectors
         self.known: dict[tuple[int, str, str], int] = {}
         self.groups: dict[tuple[str, str, tuple[Example, ...]], int] = {}
         self.members: dict[Hashable, list[JudgeItem]] = {}
@@ -218,13 +250,52 @@ class Lessons:
         return self.known[fast]
 
     def of(self, item: JudgeItem) -> GroupFit:
+        """The fit of the item's group (fitted on first use)."""
         key = self._key(item)
         if key not in self.fits:
-            self.fits[key] = self.judge._fit_group(self.members.get(key, [item]), self.vectors)
+            self.fits[key] = self.model.fit_group(self.members.get(key, [item]), self.vectors)
         return self.fits[key]
 
 
-FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
+def explain(zero: float, cosine: float) -> str:
+    """The embedding judges' reason: the answer's closeness to the reference."""
+    return f"meaning close to the reference (cosine {cosine:.2f})"
+
+
+def taught(
+    calibration: str, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
+) -> tuple[float, float]:
+    """(fraction, confidence): the zero-shot fraction, or the part's refitted curve blended with
+    the marked neighbours; confidence on the curves of judge `calibration` (calibration.json),
+    no surer than the judge proved on the part's marked answers."""
+    if not item.examples:
+        return zero, calibrate(calibration, "zero", zero_shot_confidence(zero))
+    fit = lessons.of(item)
+    calibrated = sigmoid(fit.slope * logit(zero) + fit.bias)
+    sims = [cos(vectors, item.answer, e.answer) for e in item.examples]
+    fraction, confidence = blend(calibrated, neighbours(sims, [e.fraction for e in item.examples]))
+    sure = min(calibrate(calibration, "shots", confidence), 1.0 - fit.error)
+    return fraction, min(sure, one_grade_cap(item))
+
+
+def refit_group(members: Sequence[JudgeItem], vectors: Vectors, zero_shot: ZeroShot) -> GroupFit:
+    """The part's curve from its marked answers (over `zero_shot`'s fractions), and how far the
+    judge, so taught, is from each marked answer's mark when that answer's own mark is held out
+    of its neighbours. `members` are the items of the group being judged (they share the marked
+    answers)."""
+    item = members[0]
+    marks = [e.fraction for e in item.examples]
+    zeros = [zero_shot(item, e.answer, vectors)[0] for e in item.examples]
+    slope, bias = fit_group(zeros, marks)
+    rows = [vector(vectors, e.answer) for e in item.examples]
+    sims = np.stack(rows) @ np.stack(rows).T
+    errors = []
+    for i, (z, mark) in enumerate(zip(zeros, marks, strict=True)):
+        others = [j for j in range(len(marks)) if j != i]
+        near = neighbours([float(sims[i, j]) for j in others], [marks[j] for j in others])
+        guess, _ = blend(sigmoid(slope * logit(z) + bias), near)
+        errors.append(abs(guess - mark))
+    return GroupFit(slope, bias, sum(errors) / len(errors))
 
 
 def one_grade_cap(item: JudgeItem) -> float:
@@ -235,20 +306,11 @@ def one_grade_cap(item: JudgeItem) -> float:
     return 1.0
 
 
-def features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
-    """What the embedding judges look at, in the order of FEATURES."""
-    cosine = max((_cos(vectors, answer, r) for r in _references(item)), default=0.0)
-    asked = _cos(vectors, answer, item.question)
-    words = word_score(JudgeItem(item.question, item.reference, answer)).value
-    length = math.log1p(len(answer.split())) / 5
-    return [cosine, words, max(0.0, asked - cosine), length, cosine * words]
-
-
 def fit_group(zeros: Sequence[float], marks: Sequence[float]) -> tuple[float, float]:
     """(slope, bias) of fraction = sigmoid(slope * logit(zero) + bias) fitted to the human's
     marks (soft labels, cross-entropy) with a Gaussian prior at (1, 0), the zero-shot curve;
     the slope stays ≥ 0 so a better zero-shot score never means fewer marks."""
-    x = np.array([_logit(z) for z in zeros])
+    x = np.array([logit(z) for z in zeros])
     y = np.clip(np.array(marks, dtype=float), 0.0, 1.0)
     w = np.array([1.0, 0.0])
     for _ in range(25):  # Newton steps; the prior keeps the problem well conditioned
@@ -274,60 +336,22 @@ def blend(calibrated: float, near: Neighbours | None) -> tuple[float, float]:
     return fraction, 0.5 + 0.45 * max(abs(2 * fraction - 1), trust)
 
 
-def _target(item: JudgeItem) -> JudgeItem:
-    """A rubric criterion with content words of its own is what the answer must match;
-    without one, the whole reference."""
-    if not terms(item.criterion) - _RUBRIC_WORDS:
-        return item
-    return replace(item, reference=item.criterion)
-
-
-def _references(item: JudgeItem) -> list[str]:
-    return [r.strip() for r in item.reference.split("||") if r.strip()]
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the answer's sentences, trimmed; none when it is one sentence."""
-    spans = []
-    for m in _SENTENCE.finditer(text):
-        chunk = m.group()
-        if chunk.strip():
-            start = m.start() + len(chunk) - len(chunk.lstrip())
-            spans.append((start, m.start() + len(chunk.rstrip())))
-    return spans[:MAX_EVIDENCE_SENTENCES] if len(spans) > 1 else []
-
-
 def _evidence(item: JudgeItem, vectors: Vectors) -> tuple[int, int] | None:
     """The answer's sentence closest to a reference (the whole answer if one): by meaning
     where the sentences were embedded, else by shared content words."""
-    spans = _sentences(item.answer)
+    spans = sentences(item.answer)
     if not spans:
         start = len(item.answer) - len(item.answer.lstrip())
         return (start, len(item.answer.rstrip()))
-    refs = _references(item)
+    refs = references(item.reference)
 
     def closeness(span: tuple[int, int]) -> float:
         text = item.answer[span[0] : span[1]]
         if text in vectors:
-            return max((_cos(vectors, text, r) for r in refs), default=0.0)
+            return max((cos(vectors, text, r) for r in refs), default=0.0)
         return max((lexical_similarity(text, r) for r in refs), default=0.0)
 
     return max(spans, key=closeness)
-
-
-def _cos(vectors: Vectors, a: str, b: str) -> float:
-    if a not in vectors or b not in vectors:
-        return 0.0
-    return float(vectors[a] @ vectors[b])
-
-
-def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-def _logit(p: float) -> float:
-    p = min(1 - 1e-4, max(1e-4, p))
-    return math.log(p / (1 - p))
 
 
 def _repeat(
