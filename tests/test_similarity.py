@@ -13,8 +13,9 @@ from ruamel.yaml import YAML
 
 from gradewise.judges import _embed
 from gradewise.judges._embed import Encoder
+from gradewise.judges.embedding import EmbeddingJudge
 from gradewise.judges.registry import Example, JudgeItem, judges
-from gradewise.judges.similarity import EmbeddingJudge, SimilarityJudge, fit_group
+from gradewise.judges.similarity import SimilarityJudge, fit_group
 from gradewise.judges.text import FORMULA
 from gradewise.model import Status
 from test_part import QUESTION, REFERENCE, synthetic_part

@@ -31,10 +31,11 @@ from gradewise.judges._embed import (
     checked_tokenizer,
     onnx_session,
 )
+from gradewise.judges.embedding import EmbeddingJudge
 from gradewise.judges.features import FEATURES, FeatureSet, Vectors, similarity_features
 from gradewise.judges.learned import LearnedJudge, LearnedModel
 from gradewise.judges.registry import JudgeItem
-from gradewise.judges.similarity import VERSION, EmbeddingJudge
+from gradewise.judges.similarity import VERSION
 
 if TYPE_CHECKING:
     from gradewise.model import GradedAnswer

@@ -20,7 +20,7 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
   agreed with them (held out), so coverage rises with every mark.
 
-The judge is the embedding judges' shell (similarity.EmbeddingJudge) holding this model
+The judge is the embedding judges' shell (embedding.EmbeddingJudge) holding this model
 (`LearnedModel`) over the alignment features (features.RICH); `fit` (the `Learner` hook) gives
 a judge with the same parts and refitted weights.
 """
@@ -43,20 +43,11 @@ from gradewise.judges._calibrate import Calibration
 from gradewise.judges._embed import Encoder
 from gradewise.judges._learn import logit, neighbours, sigmoid, zero_shot_confidence
 from gradewise.judges._trees import Forest
-from gradewise.judges.features import (
-    LEARNED_FEATURES,
-    RICH,
-    FeatureSet,
-    Vectors,
-    target,
-    vector,
-)
+from gradewise.judges.embedding import EmbeddingJudge, GroupFit, Lessons
+from gradewise.judges.features import LEARNED_FEATURES, RICH, FeatureSet, Vectors, target, vector
 from gradewise.judges.registry import Judge, JudgeItem
 from gradewise.judges.similarity import (
     VERSION,
-    EmbeddingJudge,
-    GroupFit,
-    Lessons,
     explain,
     fit_group,
     one_grade_cap,
