@@ -182,6 +182,17 @@ def test_only_files_in_the_same_folder_are_read(
     assert "\\worth is defined nowhere" in text
 
 
+def test_a_link_beside_the_paper_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "coursemacros.sty").write_text(STY, encoding="utf-8")
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "coursemacros.sty").symlink_to(elsewhere / "coursemacros.sty")
+    (folder / "paper.tex").write_text(POINTS_PAPER, encoding="utf-8")
+    assert "\\worth is defined nowhere" in render(draft_exam([folder / "paper.tex"]))
+
+
 def test_packages_that_load_each_other_are_read_once(tmp_path: Path) -> None:
     sty = STY + "\\RequirePackage{coursemacros}\n\\usepackage{coursemacros}\n"
     exam, _ = _exam(tmp_path, {"paper.tex": POINTS_PAPER, "coursemacros.sty": sty})

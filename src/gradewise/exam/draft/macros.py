@@ -681,11 +681,19 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
                 continue  # a path: only files in the paper's own folder are read
             file_name = name if name.endswith((".tex", ".sty")) else name + suffix
             target = folder / file_name
-            if file_name in seen or len(seen) >= _MAX_FILES or not target.is_file():
+            if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue
             seen.add(file_name)
             _load(target, folder, seen, texts, depth=depth + 1)
             texts.append(_read_small(target) or "")
+
+
+def _beside(target: Path, folder: Path) -> bool:
+    """A file in the paper's folder, also once links are followed."""
+    try:
+        return target.is_file() and target.resolve().parent == folder.resolve()
+    except OSError:
+        return False
 
 
 def _mains(folder: Path, fragment: Path) -> list[Path]:
@@ -729,10 +737,3 @@ def expand_macros(source: str, library: str = "") -> tuple[str, list[TexNote]]:
     state.steps = 0
     text = _Expander(state).run(source)
     return text, state.notes
-
-
-def defined_names(library: str) -> set[str]:
-    """The macros and environments a library defines (known, so never 'defined nowhere')."""
-    state = _State()
-    _Expander(state).run(library)
-    return set(state.macros) | set(state.environments)
