@@ -157,7 +157,7 @@ class Workspace:
         for script in found.scripts:
             email = roster.email(script.student) if roster else ""
             # A text file has no pages: one replacing a scan (its transcription) drops its images.
-            pages = self._save_pages(found.pages.get(script.source, ()))
+            pages = self.save_pages(found.pages.get(script.source, ()))
             status = self.store.add_script(script, email=email, pages=pages)
             unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
             reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
@@ -168,7 +168,7 @@ class Workspace:
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
 
-    def _save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
+    def save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
         """Write each page image once (by its hash; a whole file or none), for the store."""
         for image in images:
             path = self.page_path(image.sha256)

@@ -30,7 +30,17 @@ from gradewise.checkers.registry import registry
 from gradewise.errors import ExamError, KeyParamsError
 from gradewise.exam import schema
 from gradewise.exam.schema import CURRENT_VERSION, ExamFile, KeyModel, PartFields
-from gradewise.model import Criterion, Exam, Key, Part, Question, Rule, Section
+from gradewise.model import (
+    Criterion,
+    Exam,
+    Key,
+    Part,
+    Question,
+    Region,
+    Rule,
+    Section,
+    Template,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -508,6 +518,13 @@ def _did_you_mean(name: str, valid: Sequence[str]) -> str:
     return f"the fields here are: {', '.join(valid)}"
 
 
+def _id_of(node: Any, index: int) -> str:
+    """A mapping's id as written ("?" when empty); an item without ids (a region) by its number."""
+    if isinstance(node, dict) and "id" not in node and "page" in node:
+        return str(index + 1)
+    return (str(node.get("id", "")) if isinstance(node, dict) else "") or "?"
+
+
 def _where(data: Any, loc: Sequence[str | int]) -> str:
     """Names the mapping that holds the last step of `loc`, e.g. "part II.4.a"."""
     ids: list[str] = []
@@ -520,7 +537,7 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
         parent = loc[index - 1] if index else None
         if isinstance(step, int) and isinstance(parent, str) and parent in schema.NOUN_OF_FIELD:
             noun = schema.NOUN_OF_FIELD[parent]
-            ids.append((str(node.get("id", "")) if isinstance(node, dict) else "") or "?")
+            ids.append(_id_of(node, step))
         elif isinstance(step, str) and step in schema.NOUN_OF_FIELD:
             noun = schema.NOUN_OF_FIELD[step]
     if noun == "criterion":
@@ -535,7 +552,16 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
 # --- building the Exam ---------------------------------------------------------------------
 
 # Fields a question with `parts` must leave to its parts.
-_PART_ONLY = ("kind", "key", "rubric", "reference", "guidance", "compute", "review_below")
+_PART_ONLY = (
+    "kind",
+    "key",
+    "rubric",
+    "reference",
+    "guidance",
+    "compute",
+    "review_below",
+    "regions",
+)
 
 
 def _fmt(value: float) -> str:
@@ -559,7 +585,26 @@ class _Builder:
             sections=tuple(self._section(("sections", i), s) for i, s in enumerate(sections)),
             schema_version=self.model.schema_version,
             conventions=self.conventions,
+            template=self._template(),
         )
+
+    def _template(self) -> Template | None:
+        """The blank paper and every part's regions (None when there is neither)."""
+        regions = {
+            f"{section.id}.{question.id}" + (f".{part.id}" if part is not question else ""): tuple(
+                Region(r.page, r.box) for r in part.regions
+            )
+            for section in self.model.sections
+            for question in section.questions
+            for part in (question.parts or [question])
+            if part.regions
+        }
+        written = self.model.template
+        if written is None and not regions:
+            return None
+        if written is None:
+            return Template(regions=regions)
+        return Template(written.source, tuple(written.pages), regions)
 
     def _section(self, path: Path_, section: schema.SectionModel) -> Section:
         questions = section.questions
