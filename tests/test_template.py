@@ -54,8 +54,8 @@ def blank_paper(path: Path, labels: tuple[str, str, str, str], *, space: float =
         f"<p>{b} Which step size converges fastest? Say why in a sentence or two.</p>{gap}"
         f"<p>{q2} What is overfitting?</p>"
     )
-    page = "@page { size: A4; margin: 2cm }"
-    html = f"<html><head><style>{page} p {{ margin: 0 0 4pt 0 }}</style></head><body>{body}</body></html>"
+    style = "@page { size: A4; margin: 2cm } p { margin: 0 0 4pt 0 }"
+    html = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
     weasyprint.HTML(string=html).write_pdf(path)
     return path
 
@@ -86,9 +86,7 @@ def test_labels_as_papers_print_them(text: str, question: str | None, part: str 
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_each_part_gets_the_space_after_its_label(
-    tmp_path: Path, pango: None, style: str
-) -> None:
+def test_each_part_gets_the_space_after_its_label(tmp_path: Path, pango: None, style: str) -> None:
     paper = read_paper(blank_paper(tmp_path / "blank.pdf", STYLES[style]))
     found = find_regions(paper, load_exam_text(EXAM))
     placed = {p.address: p for p in found.placed}
@@ -195,7 +193,9 @@ def test_a_dry_run_writes_nothing(ws: Path, pango: None) -> None:
     assert result.exit_code == 0, result.output
     assert "I.1.b: not placed: its label is not printed on the paper" in result.output
     assert (ws / "exam.yaml").read_text(encoding="utf-8") == EXAM and not (ws / "pages").exists()
-    listed = runner.invoke(cli, ["-w", str(ws), "exam", "template", str(blank), "--dry-run", "--json"])
+    listed = runner.invoke(
+        cli, ["-w", str(ws), "exam", "template", str(blank), "--dry-run", "--json"]
+    )
     assert json.loads(listed.output)["missing"] == [
         {"part": "I.1.b", "why": "its label is not printed on the paper"}
     ]
@@ -208,7 +208,9 @@ def test_a_dry_run_writes_nothing(ws: Path, pango: None) -> None:
         ("junk.pdf", b"not a pdf", "is not a readable PDF"),  # not a PDF
     ],
 )
-def test_bad_blank_papers_are_one_line(ws: Path, name: str, content: bytes | None, message: str) -> None:
+def test_bad_blank_papers_are_one_line(
+    ws: Path, name: str, content: bytes | None, message: str
+) -> None:
     if content is not None:
         (ws / name).write_bytes(content)
     result = CliRunner().invoke(cli, ["-w", str(ws), "exam", "template", str(ws / name)])

@@ -29,8 +29,7 @@ from gradewise.user_cache import cache_dir
 
 KEEP = 200  # entries kept; the oldest go first
 _TYPES = {
-    t.__name__: t
-    for t in (Exam, Section, Question, Part, Criterion, Key, Rule, Region, Template)
+    t.__name__: t for t in (Exam, Section, Question, Part, Criterion, Key, Rule, Region, Template)
 }
 
 

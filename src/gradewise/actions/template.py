@@ -39,9 +39,7 @@ def set_template(ws: Workspace, blank: Path, *, dry_run: bool = False) -> Templa
         return Templated(found, pages, written=False)
     regions = {placed.address: placed.regions for placed in found.placed}
     text = ws.exam_path.read_bytes().decode("utf-8-sig")
-    written = write_template(
-        text, Template(blank.name, pages, regions), source=ws.exam_path.name
-    )
+    written = write_template(text, Template(blank.name, pages, regions), source=ws.exam_path.name)
     ws.save_pages(images)
     write_atomically(ws.exam_path, written)
     return Templated(found, pages, written=True)

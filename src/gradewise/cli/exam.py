@@ -131,7 +131,9 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, as_json: bool) -> N
         click.echo(f"{address}: not placed: {why}")
     placed_n, pages = len(done.found.placed), len(done.pages)
     if done.written:
-        click.echo(f"Wrote the regions of {placed_n} parts ({pages} pages) into {ws.exam_path.name}.")
+        click.echo(
+            f"Wrote the regions of {placed_n} parts ({pages} pages) into {ws.exam_path.name}."
+        )
     else:
         click.echo(f"Dry run: {placed_n} parts placed on {pages} pages; nothing written.")
     if done.found.missing:

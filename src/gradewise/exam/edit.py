@@ -283,7 +283,7 @@ class _Lines:
 def _item(tree: CommentedMap, address: str, source: str) -> tuple[CommentedSeq, int]:
     """The sequence that holds part `address`'s mapping, and its index there."""
     for section in tree.get("sections") or ():
-        questions = section.get("questions") or ()
+        questions: CommentedSeq = section.get("questions") or CommentedSeq()
         for q_index, question in enumerate(questions):
             here = f"{section.get('id')}.{question.get('id')}"
             parts = question.get("parts")

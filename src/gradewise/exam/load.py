@@ -590,15 +590,16 @@ class _Builder:
 
     def _template(self) -> Template | None:
         """The blank paper and every part's regions (None when there is neither)."""
-        regions = {
-            f"{section.id}.{question.id}" + (f".{part.id}" if part is not question else ""): tuple(
-                Region(r.page, r.box) for r in part.regions
-            )
-            for section in self.model.sections
-            for question in section.questions
-            for part in (question.parts or [question])
-            if part.regions
-        }
+        regions: dict[str, tuple[Region, ...]] = {}
+        for section in self.model.sections:
+            for question in section.questions:
+                address = f"{section.id}.{question.id}"
+                held: list[tuple[str, PartFields]] = [(address, question)]
+                if question.parts:
+                    held = [(f"{address}.{part.id}", part) for part in question.parts]
+                for where, fields in held:
+                    if fields.regions:
+                        regions[where] = tuple(Region(r.page, r.box) for r in fields.regions)
         written = self.model.template
         if written is None and not regions:
             return None

@@ -84,11 +84,11 @@ class RegionModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     page: Annotated[int, Field(strict=True, ge=1)] = Field(description="The page, from 1.")
-    box: Annotated[
-        tuple[Fraction, Fraction, Fraction, Fraction], AfterValidator(_ordered_box)
-    ] = Field(
-        description="[x0, y0, x1, y1] in fractions of the page's width and height, measured"
-        " from its top left corner."
+    box: Annotated[tuple[Fraction, Fraction, Fraction, Fraction], AfterValidator(_ordered_box)] = (
+        Field(
+            description="[x0, y0, x1, y1] in fractions of the page's width and height, measured"
+            " from its top left corner."
+        )
     )
 
 

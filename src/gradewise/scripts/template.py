@@ -96,7 +96,9 @@ def read_paper(path: Path) -> Paper:
     document = pypdfium2.PdfDocument(data)
     try:
         sizes = tuple(page.get_size() for page in document)
-        lines = tuple(line for number, page in enumerate(document, 1) for line in _lines(page, number))
+        lines = tuple(
+            line for number, page in enumerate(document, 1) for line in _lines(page, number)
+        )
     finally:
         document.close()
     if not any(line.text.strip() for line in lines):
