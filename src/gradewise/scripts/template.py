@@ -277,8 +277,12 @@ def _next_bound(bounds: Sequence[Line], line: Line) -> Line | None:
 
 
 def _column(paper: Paper) -> tuple[float, float]:
-    """The text column's left and right edges, in points."""
-    return min(line.x0 for line in paper.lines) - _PAD, max(line.x1 for line in paper.lines) + _PAD
+    """The text column's left and right edges, in points: its right margin as wide as its
+    left one, where no line reaches that far (answer space spans the printable width)."""
+    left = min(line.x0 for line in paper.lines)
+    right = max(line.x1 for line in paper.lines)
+    width = min(size[0] for size in paper.sizes)
+    return left - _PAD, max(right, width - left) + _PAD
 
 
 def _regions(

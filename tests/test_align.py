@@ -1,0 +1,185 @@
+"""Scans aligned to the blank paper and cut by part: a synthetic scan (the blank page written
+on, shifted, scaled, turned 2 degrees, noisy) gives back the regions within a few pixels;
+a blank page or a page of another paper is refused with a one-line reason; through
+`scripts add`, each part's box becomes its answer and what cannot be cut goes to a human."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw, ImageFont
+
+from conftest import missing_system_package
+from gradewise.cli import cli
+from gradewise.exam import load_exam_text
+from gradewise.model import Region
+from gradewise.scripts import ocr
+from gradewise.scripts.align import align, cut, written
+from gradewise.scripts.template import find_regions, paper_images, read_paper
+from test_template import EXAM, STYLES, blank_paper
+
+# What the student writes in each part's box (None: left blank).
+WRITTEN = {"I.1.a": "w1 = 3.8", "I.1.b": None, "I.2": "overfitting memorises noise"}
+
+
+@pytest.fixture
+def tesseract() -> None:
+    if shutil.which("tesseract") is None:
+        missing_system_package("Tesseract", ocr.TESSERACT_INSTALL)
+
+
+def _paper(tmp_path: Path) -> tuple[Path, Image.Image, dict[str, tuple[Region, ...]]]:
+    blank = blank_paper(tmp_path / "blank.pdf", STYLES["numbers and brackets"])
+    image = Image.open(io.BytesIO(paper_images(blank)[0].png)).convert("L")
+    placed = find_regions(read_paper(blank), load_exam_text(EXAM)).placed
+    return blank, image, {p.address: p.regions for p in placed}
+
+
+def _filled(page: Image.Image, regions: dict[str, tuple[Region, ...]]) -> Image.Image:
+    """The blank page with each answer written near the top left of its box."""
+    out = page.copy()
+    draw = ImageDraw.Draw(out)
+    font = ImageFont.load_default(size=44)
+    for address, text in WRITTEN.items():
+        if text:
+            x0, y0, _, _ = regions[address][0].box
+            draw.text((x0 * out.width + 40, y0 * out.height + 40), text, fill=0, font=font)
+    return out
+
+
+SHIFT = (35.0, -25.0)  # pixels
+SCALE = 0.95
+TURN = 2.0  # degrees
+
+
+def _scanned(page: Image.Image, seed: int = 0) -> tuple[Image.Image, np.ndarray]:
+    """The page as a scanner gives it back: moved, scaled, turned, noisy; and the 3x3 matrix
+    that took the page's pixels to the scan's."""
+    import cv2
+
+    c, s = SCALE * math.cos(math.radians(TURN)), SCALE * math.sin(math.radians(TURN))
+    matrix = np.array([[c, -s, SHIFT[0]], [s, c, SHIFT[1]], [0, 0, 1]])
+    moved = cv2.warpAffine(np.asarray(page), matrix[:2], page.size, borderValue=255)
+    noise = np.random.default_rng(seed).normal(0, 12, moved.shape)
+    return Image.fromarray(np.clip(moved + noise, 0, 255).astype(np.uint8)), matrix
+
+
+def test_a_scan_is_aligned_to_the_paper_within_a_few_pixels(tmp_path: Path, pango: None) -> None:
+    _, page, regions = _paper(tmp_path)
+    scan, moved = _scanned(_filled(page, regions))
+    found = align(scan, page)
+    assert found.error == "" and found.matrix is not None
+    back = np.vstack([np.array(found.matrix), [0, 0, 1]]) @ moved  # page → scan → page
+    for region in (r for rs in regions.values() for r in rs):
+        x0, y0, x1, y1 = region.box
+        for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+            corner = np.array([x * page.width, y * page.height, 1])
+            assert np.abs(back @ corner - corner)[:2].max() < 3  # pixels, at 200 DPI
+    for address, text in WRITTEN.items():  # each box holds its own writing, and only that
+        box = regions[address][0]
+        assert written(cut(found.image, box), cut(page, box)) == bool(text), address
+
+
+def _other_paper(tmp_path: Path) -> Image.Image:
+    labels = ("Exercise 7", "(x)", "(y)", "Exercise 8")
+    other = blank_paper(tmp_path / "other.pdf", labels, space=300)
+    return Image.open(io.BytesIO(paper_images(other)[0].png)).convert("L")
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda tmp, page: Image.new("L", page.size, 255), "a blank page?"),  # nothing on it
+        (lambda tmp, page: _other_paper(tmp), "another paper?"),  # printed, not this paper
+        (  # this paper upside down: turned far more than a scan is
+            lambda tmp, page: page.rotate(180, fillcolor=255),
+            "another paper?",
+        ),
+    ],
+)
+def test_a_page_that_is_not_this_paper_is_refused_with_a_reason(
+    tmp_path: Path, pango: None, make: Any, reason: str
+) -> None:
+    _, page, _ = _paper(tmp_path)
+    found = align(make(tmp_path, page), page)
+    assert found.image is None and reason in found.error and "\n" not in found.error
+
+
+# --- through `scripts add` ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def ws(tmp_path: Path, pango: None) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    blank = blank_paper(tmp_path / "blank.pdf", STYLES["numbers and brackets"])
+    done = CliRunner().invoke(cli, ["-w", str(root), "exam", "template", str(blank)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def _answers(ws: Path) -> dict[str, dict[str, Any]]:
+    from gradewise.workspace import open_workspace
+
+    found = open_workspace(ws).store.answers()
+    return {a.address: {"text": a.text, "flag": a.flag} for a in found}
+
+
+def test_a_scan_of_the_paper_is_cut_into_its_parts(
+    ws: Path, tmp_path: Path, tesseract: None
+) -> None:
+    _, page, regions = _paper(tmp_path)
+    scan, _ = _scanned(_filled(page, regions))
+    scan.save(tmp_path / "s1.pdf", resolution=200)
+    runner = CliRunner()
+    added = runner.invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s1.pdf")])
+    assert added.exit_code == 0, added.output
+    answers = _answers(ws)
+    assert "3.8" in answers["I.1.a"]["text"] and "(a)" not in answers["I.1.a"]["text"]
+    assert "overfitting" in answers["I.2"]["text"]
+    assert answers["I.1.b"] == {"text": "", "flag": "not answered"}  # an empty box
+    shown = json.loads(
+        runner.invoke(cli, ["-w", str(ws), "scripts", "show", "s1", "--json"]).output
+    )
+    assert [(p["part"], p["how"]) for p in shown] == [("I.1.a", "region"), ("I.2", "region")]
+
+
+def test_a_page_of_another_paper_goes_to_a_human_with_the_reason(
+    ws: Path, tmp_path: Path, tesseract: None
+) -> None:
+    page = _other_paper(tmp_path)
+    ImageDraw.Draw(page).text(
+        (200, 700), "1. (a) 3.8", fill=0, font=ImageFont.load_default(size=44)
+    )
+    page.save(tmp_path / "s2.pdf", resolution=200)
+    added = CliRunner().invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s2.pdf")])
+    assert added.exit_code == 1  # stored, with a page that could not be cut
+    assert "does not line up with the paper's page 1" in added.output
+    flags = {a["flag"] for a in _answers(ws).values()}
+    assert all("does not line up" in flag for flag in flags), flags
+
+
+def test_a_drawing_the_reader_cannot_read_goes_to_a_human(
+    ws: Path, tmp_path: Path, tesseract: None
+) -> None:
+    _, page, regions = _paper(tmp_path)
+    filled = _filled(page, regions)
+    x0, y0, _, _ = regions["I.1.b"][0].box  # b's answer is a sketch: ink, no letters
+    left, top = x0 * page.width + 300, y0 * page.height + 80
+    ImageDraw.Draw(filled).ellipse((left, top, left + 200, top + 200), outline=0, width=8)
+    scan, _ = _scanned(filled, seed=1)
+    scan.save(tmp_path / "s3.pdf", resolution=200)
+    CliRunner().invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s3.pdf")])
+    assert _answers(ws)["I.1.b"] == {
+        "text": "",
+        "flag": "its answer box holds writing that could not be read: check the scan",
+    }
