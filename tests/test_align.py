@@ -183,3 +183,78 @@ def test_a_drawing_the_reader_cannot_read_goes_to_a_human(
         "text": "",
         "flag": "its answer box holds writing that could not be read: check the scan",
     }
+
+
+def test_with_transcribe_each_written_box_is_sent_alone(
+    ws: Path, tmp_path: Path, endpoint: Any
+) -> None:
+    from test_llm import Served, completion
+    from test_transcribe import sent_image
+
+    table = f'[transcribe]\nbase_url = "{endpoint.url}"\nmodel = "vision-test"\nmax_retries = 0\n'
+    (ws / "gradewise.toml").write_text(table, encoding="utf-8")
+    _, page, regions = _paper(tmp_path)
+    scan, _ = _scanned(_filled(page, regions))
+    scan.save(tmp_path / "s2024017_lovelace.pdf", resolution=200)
+
+    def respond(body: dict[str, Any]) -> Any:  # I.2's box is the taller one
+        tall = sent_image(body).height > 0.3 * page.height
+        return Served(payload=completion("overfitting" if tall else "$w_1 = 3.8$"))
+
+    endpoint.responder = respond
+    files = [str(tmp_path / "s2024017_lovelace.pdf"), "--transcribe"]
+    added = CliRunner().invoke(cli, ["-w", str(ws), "scripts", "add", *files])
+    assert added.exit_code == 0, added.output
+    assert len(endpoint.bodies) == 2  # the two boxes written in; the blank one is not sent
+    for raw in endpoint.raw:
+        assert b"s2024017" not in raw and b"lovelace" not in raw.lower()
+    answers = _answers(ws)
+    assert answers["I.1.a"]["text"] == "$w_1 = 3.8$" and answers["I.2"]["text"] == "overfitting"
+
+
+@pytest.fixture
+def endpoint() -> Any:
+    from test_llm import serving
+
+    with serving() as ep:
+        yield ep
+
+
+def test_a_template_whose_pages_are_gone_stops_scans_not_typed_scripts(
+    ws: Path, tmp_path: Path
+) -> None:
+    shutil.rmtree(ws / "pages")
+    (tmp_path / "s9.md").write_text("1. (a) 3.8\n", encoding="utf-8")
+    runner = CliRunner()
+    typed = runner.invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s9.md")])
+    assert typed.exit_code == 0, typed.output
+    Image.new("L", (800, 1100), 255).save(tmp_path / "s8.png")
+    scanned = runner.invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s8.png")])
+    assert (
+        scanned.exit_code != 0 and "run 'gradewise exam template BLANK.pdf' again" in scanned.output
+    )
+    assert "Traceback" not in scanned.output
+
+
+def test_the_review_page_shows_the_answer_box_not_the_page(
+    ws: Path, tmp_path: Path, tesseract: None
+) -> None:
+    from starlette.testclient import TestClient
+
+    from gradewise.review import create_app
+    from gradewise.workspace import open_workspace
+
+    _, page, regions = _paper(tmp_path)
+    scan, _ = _scanned(_filled(page, regions))
+    scan.save(tmp_path / "s1.pdf", resolution=200)
+    assert CliRunner().invoke(cli, ["-w", str(ws), "scripts", "add", str(tmp_path / "s1.pdf")])
+    workspace = open_workspace(ws)
+    with TestClient(create_app(workspace, who="t"), base_url="http://127.0.0.1") as client:
+        reply = client.get("/answer/s1/I.1.a/scan")
+    assert reply.status_code == 200
+    box = Image.open(io.BytesIO(reply.content))
+    x0, y0, x1, y1 = regions["I.1.a"][0].box
+    assert box.size == (
+        round(x1 * page.width) - round(x0 * page.width),
+        round(y1 * page.height) - round(y0 * page.height),
+    )

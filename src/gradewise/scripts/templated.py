@@ -23,6 +23,7 @@ import dataclasses
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,28 @@ Reader = Callable[[Sequence[tuple[Any, bool]]], Sequence[Reading]]
 
 @dataclass(frozen=True)
 class Paper:
-    """The blank paper scans are aligned to: the template and its pages' images."""
+    """The blank paper scans are aligned to: the template, and its pages' images read from
+    the workspace's `pages_dir` when a scan first needs them."""
 
     template: Template
-    images: tuple[Any, ...] = field(repr=False, compare=False)
+    pages_dir: Path
+
+    @cached_property
+    def images(self) -> tuple[Any, ...]:
+        """The paper's page images (grey); WorkspaceError when one is missing."""
+        from PIL import Image
+
+        images = []
+        for sha in self.template.pages:
+            path = self.pages_dir / f"{sha}.png"
+            try:
+                images.append(Image.open(io.BytesIO(path.read_bytes())).convert("L"))
+            except OSError:
+                raise WorkspaceError(
+                    f"the template's page image {path.name} is not in {self.pages_dir}",
+                    fix=TEMPLATE_FIX,
+                ) from None
+        return tuple(images)
 
 
 @dataclass(frozen=True)
@@ -82,23 +101,12 @@ class Cut:
 
 
 def load_paper(exam: Exam, pages_dir: Path) -> Paper | None:
-    """The exam's template with its page images from `pages_dir`; None when the exam has no
-    template to cut scans by; WorkspaceError when its page images are missing."""
-    from PIL import Image
-
+    """The exam's blank paper, its page images in `pages_dir`; None when the exam has no
+    template to cut scans by."""
     template = exam.template
     if template is None or not template.pages or not template.regions:
         return None
-    images = []
-    for sha in template.pages:
-        path = pages_dir / f"{sha}.png"
-        try:
-            images.append(Image.open(io.BytesIO(path.read_bytes())).convert("L"))
-        except OSError:
-            raise WorkspaceError(
-                f"the template's page image {path.name} is not in {pages_dir}", fix=TEMPLATE_FIX
-            ) from None
-    return Paper(template, tuple(images))
+    return Paper(template, pages_dir)
 
 
 def read_templated(
