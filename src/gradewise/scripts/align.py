@@ -44,22 +44,51 @@ class Aligned:
     error: str = ""
 
 
-def align(scan: Any, paper: Any) -> Aligned:
-    """`scan` (a PIL image) aligned to `paper` (the blank page's PIL image); see the module
-    docstring for when it is refused."""
+@dataclass(frozen=True)
+class Sheet:
+    """A page of the blank paper made ready to align scans to (once per page, not per scan):
+    its pixels, its working copy's, and that copy's ORB features."""
+
+    pixels: Any = field(repr=False)
+    small: Any = field(repr=False)
+    work: float  # the working copy's scale
+    points: Any = field(repr=False)
+    described: Any = field(repr=False)
+
+
+def sheet(paper: Any) -> Sheet:
+    """The blank page (a PIL image) ready to align scans to."""
+    import cv2
     import numpy as np
 
-    target = np.asarray(paper.convert("L"))
+    pixels = np.asarray(paper.convert("L"))
+    work = _WORK_SIDE / max(pixels.shape)
+    small = cv2.resize(pixels, None, fx=work, fy=work, interpolation=cv2.INTER_AREA)
+    points, described = _orb().detectAndCompute(small, None)
+    return Sheet(pixels, small, work, points, described)
+
+
+def _orb() -> Any:
+    import cv2
+
+    return cv2.ORB_create(nfeatures=_FEATURES)  # type: ignore[attr-defined]
+
+
+def align(scan: Any, paper: Sheet | Any) -> Aligned:
+    """`scan` (a PIL image) aligned to the blank page `paper` (a `Sheet`, or its PIL image);
+    see the module docstring for when it is refused."""
+    import numpy as np
+
+    target = paper if isinstance(paper, Sheet) else sheet(paper)
     source = np.asarray(scan.convert("L"))
     fit = _fit(source, target)
     if isinstance(fit, str):
         return Aligned(error=fit)
     matrix, small, matches = fit
-    why = _implausible(small, _WORK_SIDE / max(target.shape), target.shape)
+    why = _implausible(small, target.small.shape)
     if why:
         return Aligned(matches=matches, error=why)
-    image = _warp(source, matrix, target.shape)
-    found = _print_found(image, target)
+    found = _print_found(_warp(_smaller(source, target), small, target.small.shape), target.small)
     if found < MIN_PRINT:
         return Aligned(
             matches=matches,
@@ -67,51 +96,57 @@ def align(scan: Any, paper: Any) -> Aligned:
         )
     from PIL import Image
 
+    image = Image.fromarray(_warp(source, matrix, target.pixels.shape))
     rows = tuple(tuple(float(x) for x in row) for row in matrix[:2])
-    return Aligned(Image.fromarray(image), rows, matches)  # type: ignore[arg-type]
+    return Aligned(image, rows, matches)  # type: ignore[arg-type]
 
 
-def _fit(source: Any, target: Any) -> tuple[Any, Any, int] | str:
+def _size(source: Any, target: Sheet) -> float:
+    """The scale that brings the scan to the paper's size (by their diagonals), then to the
+    working copy's."""
+    return target.work * math.hypot(*target.pixels.shape) / math.hypot(*source.shape)
+
+
+def _smaller(source: Any, target: Sheet) -> Any:
+    import cv2
+
+    scale = _size(source, target)
+    return cv2.resize(source, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def _fit(source: Any, target: Sheet) -> tuple[Any, Any, int] | str:
     """The 3x3 matrix from scan to paper pixels, the 2x3 one between the working copies
     (the scan brought to the paper's size: near identity) and the number of agreeing
     matches; or why there is none."""
     import cv2
     import numpy as np
 
-    size = math.hypot(*target.shape) / math.hypot(*source.shape)  # the scan at the paper's size
-    work = _WORK_SIDE / max(target.shape)
-    small_target = cv2.resize(target, None, fx=work, fy=work, interpolation=cv2.INTER_AREA)
-    small_source = cv2.resize(
-        source, None, fx=work * size, fy=work * size, interpolation=cv2.INTER_AREA
-    )
-    orb = cv2.ORB_create(nfeatures=_FEATURES)  # type: ignore[attr-defined]
-    points_s, described_s = orb.detectAndCompute(small_source, None)
-    points_t, described_t = orb.detectAndCompute(small_target, None)
-    if described_s is None or len(points_s) < MIN_MATCHES:
-        return f"no print found on it ({len(points_s)} features): a blank page?"
-    if described_t is None:
+    points, described = _orb().detectAndCompute(_smaller(source, target), None)
+    if described is None or len(points) < MIN_MATCHES:
+        return f"no print found on it ({len(points)} features): a blank page?"
+    if target.described is None:
         return "the paper's page has no print to align to"
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(described_s, described_t)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(described, target.described)
     if len(pairs) < MIN_MATCHES:
         return f"only {len(pairs)} features match the paper ({MIN_MATCHES} needed): another paper?"
-    from_s = np.array([points_s[p.queryIdx].pt for p in pairs], dtype=np.float32)
-    to_t = np.array([points_t[p.trainIdx].pt for p in pairs], dtype=np.float32)
+    from_s = np.array([points[p.queryIdx].pt for p in pairs], dtype=np.float32)
+    to_t = np.array([target.points[p.trainIdx].pt for p in pairs], dtype=np.float32)
     small, agree = cv2.estimateAffinePartial2D(
         from_s, to_t, method=cv2.RANSAC, ransacReprojThreshold=_RANSAC_PIXELS, maxIters=3000
     )
     matches = int(agree.sum()) if agree is not None else 0
     if small is None or matches < MIN_MATCHES:
         return f"only {matches} features match the paper ({MIN_MATCHES} needed): another paper?"
-    to_small_s = np.diag([work * size, work * size, 1.0])
-    from_small_t = np.diag([1 / work, 1 / work, 1.0])
-    return from_small_t @ np.vstack([small, [0, 0, 1]]) @ to_small_s, small, matches
+    to_small = np.diag([_size(source, target), _size(source, target), 1.0])
+    from_small = np.diag([1 / target.work, 1 / target.work, 1.0])
+    return from_small @ np.vstack([small, [0, 0, 1]]) @ to_small, small, matches
 
 
-def _implausible(small: Any, work: float, shape: tuple[int, ...]) -> str:
-    """Why the working copies' transform (`work`: their scale) is no scan's, or ""."""
+def _implausible(small: Any, shape: tuple[int, ...]) -> str:
+    """Why the working copies' transform is no scan's, or ""."""
     scale = math.hypot(small[0][0], small[1][0])
     turn = math.degrees(math.atan2(small[1][0], small[0][0]))
-    height, width = (side * work for side in shape[:2])
+    height, width = shape[:2]
     shift = max(abs(small[0][2]) / width, abs(small[1][2]) / height)
     if not 1 / MAX_SCALE <= scale <= MAX_SCALE or abs(turn) > MAX_TURN:
         return (

@@ -29,7 +29,7 @@ from typing import Any
 
 from gradewise.errors import ScriptError, WorkspaceError
 from gradewise.model import Answer, Exam, Region, Script, Template
-from gradewise.scripts.align import Aligned, align, cut, written
+from gradewise.scripts.align import Aligned, Sheet, align, cut, sheet, written
 from gradewise.scripts.ingest import Roster
 from gradewise.scripts.pages import Page, PageImage, render_pages, stored_image
 from gradewise.scripts.scans import PAGE_BREAK, script_of
@@ -76,6 +76,11 @@ class Paper:
                     fix=TEMPLATE_FIX,
                 ) from None
         return tuple(images)
+
+    @cached_property
+    def sheets(self) -> tuple[Sheet, ...]:
+        """The pages made ready to align scans to (once for all the scans of a run)."""
+        return tuple(sheet(image) for image in self.images)
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ def read_templated(
 def _aligned(page: Page, number: int, paper: Paper) -> Aligned:
     if number >= len(paper.images):
         return Aligned(error=f"the paper has {len(paper.images)} pages (an extra sheet?)")
-    found = align(page.image, paper.images[number])
+    found = align(page.image, paper.sheets[number])
     if found.error:
         return Aligned(error=f"does not line up with the paper's page {number + 1}: {found.error}")
     return found
