@@ -217,3 +217,11 @@ def test_bad_blank_papers_are_one_line(
     assert result.exit_code != 0 and message in result.output
     assert "Traceback" not in result.output
     assert (ws / "exam.yaml").read_text(encoding="utf-8") == EXAM
+
+
+def test_a_templated_exam_comes_back_whole_from_the_exam_cache() -> None:
+    from gradewise.exam_cache import _decode, _encode
+
+    regions = {"I.2": (Region(1, (0.1, 0.2, 0.9, 0.5)),)}
+    exam = load_exam_text(write_template(EXAM, Template("b.pdf", ("0" * 64,), regions), source="e"))
+    assert repr(_decode(json.loads(json.dumps(_encode(exam))))) == repr(exam)
