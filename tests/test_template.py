@@ -184,6 +184,10 @@ def test_the_command_writes_regions_and_keeps_the_pages(ws: Path, pango: None) -
     exam = load_exam_text((ws / "exam.yaml").read_text(encoding="utf-8"))
     assert exam.template is not None and set(exam.template.regions) == {"I.1.a", "I.1.b", "I.2"}
     assert all((ws / "pages" / f"{sha}.png").is_file() for sha in exam.template.pages)
+    from gradewise.workspace import open_workspace
+
+    (event,) = open_workspace(ws).store.events()
+    assert event.kind == "template set" and event.why == "answer regions found on blank.pdf"
 
 
 def test_a_dry_run_writes_nothing(ws: Path, pango: None) -> None:

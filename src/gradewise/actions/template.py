@@ -2,12 +2,14 @@
 
 `set_template` reads the paper (`scripts.template`), keeps its page images in the workspace
 (by content hash, for scans to be aligned to) and writes `template:` and each part's
-`regions:` into the exam file round-trip, the file last so that a failure writes nothing. A
-dry run reads and places, and writes nothing at all.
+`regions:` into the exam file round-trip, with an audit event (who, the paper before and
+after, the parts placed), the file last so that a failure writes nothing. A dry run reads
+and places, and writes nothing at all.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +29,10 @@ class Templated:
     written: bool
 
 
-def set_template(ws: Workspace, blank: Path, *, dry_run: bool = False) -> Templated:
+TEMPLATE_SET = "template set"
+
+
+def set_template(ws: Workspace, blank: Path, *, who: str, dry_run: bool = False) -> Templated:
     """Find every part's answer regions on the blank paper `blank` and, unless `dry_run`,
     write them into the workspace's exam.yaml (ExamError, nothing written, when they would
     not load)."""
@@ -41,5 +46,14 @@ def set_template(ws: Workspace, blank: Path, *, dry_run: bool = False) -> Templa
     text = ws.exam_path.read_bytes().decode("utf-8-sig")
     written = write_template(text, Template(blank.name, pages, regions), source=ws.exam_path.name)
     ws.save_pages(images)
-    write_atomically(ws.exam_path, written)
+    old = ws.exam.template
+    with ws.store.transaction():
+        ws.store.record(
+            TEMPLATE_SET,
+            who=who,
+            old=json.dumps({"source": old.source, "parts": sorted(old.regions)}) if old else None,
+            new=json.dumps({"source": blank.name, "parts": sorted(regions)}),
+            why=f"answer regions found on {blank.name}",
+        )
+        write_atomically(ws.exam_path, written)
     return Templated(found, pages, written=True)

@@ -3,6 +3,7 @@ schema, find the answer regions on the blank paper."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -103,9 +104,10 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 @exam.command()
 @click.argument("blank", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--who", default=getpass.getuser, show_default="your user name")
 @json_option
 @click.pass_context
-def template(ctx: click.Context, blank: Path, dry_run: bool, as_json: bool) -> None:
+def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: bool) -> None:
     """Find where each part is answered on the blank paper BLANK (a PDF with its text layer)
     and write those regions into exam.yaml, for scans of that paper to be cut by part.
 
@@ -120,7 +122,7 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, as_json: bool) -> N
     from gradewise.actions.template import set_template  # PDFium: only here
 
     ws = workspace(ctx)
-    done = set_template(ws, blank, dry_run=dry_run)
+    done = set_template(ws, blank, who=who, dry_run=dry_run)
     if as_json:
         echo_json(_template_json(done.found, done.written))
         return

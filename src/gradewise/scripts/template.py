@@ -89,11 +89,8 @@ class Found:
 
 def read_paper(path: Path) -> Paper:
     """The printed lines of a PDF; ExamError when it cannot be read or has no text layer."""
-    import pypdfium2
 
-    data = _read(path)
-    pdf.open_pdf(data, str(path), error=ExamError, then="use that")
-    document = pypdfium2.PdfDocument(data)
+    document = _document(path)
     try:
         sizes = tuple(page.get_size() for page in document)
         lines = tuple(
@@ -108,6 +105,22 @@ def read_paper(path: Path) -> Paper:
             fix="give the PDF the paper was printed from (exported by Word or LaTeX), not a scan",
         )
     return Paper(str(path), sizes, lines)
+
+
+def _document(path: Path) -> Any:
+    """The PDF opened by PDFium; ExamError when it cannot be read, is locked or is broken."""
+    import pypdfium2
+
+    data = _read(path)
+    pdf.open_pdf(data, str(path), error=ExamError, then="use that")
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise ExamError(
+            f"is not a PDF that can be drawn ({exc})",
+            file=str(path),
+            fix="open it in a PDF viewer and save or print it to a new PDF",
+        ) from None
 
 
 def _read(path: Path) -> bytes:
@@ -350,9 +363,7 @@ def _fractions(
 def paper_images(path: Path) -> list[PageImage]:
     """Each page of the blank paper drawn as scans are (`pages.RENDER_DPI`, grey), to align
     scans to."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(_read(path))
+    document = _document(path)
     try:
         return [
             stored_image(page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil())
