@@ -229,3 +229,27 @@ def test_a_templated_exam_comes_back_whole_from_the_exam_cache() -> None:
     regions = {"I.2": (Region(1, (0.1, 0.2, 0.9, 0.5)),)}
     exam = load_exam_text(write_template(EXAM, Template("b.pdf", ("0" * 64,), regions), source="e"))
     assert repr(_decode(json.loads(json.dumps(_encode(exam))))) == repr(exam)
+
+
+TWO_QUESTIONS = EXAM.replace(
+    '      - {id: "2", marks: 5, prompt: "Overfitting?"}',
+    '      - id: "2"\n        parts:\n          - {id: a, marks: 5}\n          - {id: b, marks: 1}',
+)
+
+
+def test_a_question_s_label_ends_the_part_before_it(tmp_path: Path, pango: None) -> None:
+    import weasyprint
+
+    gap = f'<div style="height: {SPACE_PT}pt"></div>'
+    body = (
+        f"<p>1. Gradient descent.</p><p>(a) Compute.</p>{gap}<p>(b) Step size?</p>{gap}"
+        f"<p>2. Overfitting, a question with a long prompt.</p><p>(a) What?</p>{gap}"
+        f"<p>(b) Why?</p>"
+    )
+    weasyprint.HTML(string=f"<html><body>{body}</body></html>").write_pdf(tmp_path / "b.pdf")
+    paper = read_paper(tmp_path / "b.pdf")
+    placed = {p.address: p for p in find_regions(paper, load_exam_text(TWO_QUESTIONS)).placed}
+    height = paper.sizes[0][1]
+    two = next(line for line in paper.lines if line.text.startswith("2."))
+    assert placed["I.1.b"].regions[0].box[3] * height < two.top  # 1(b) stops above `2.`
+    assert list(placed) == ["I.1.a", "I.1.b", "I.2.a", "I.2.b"]

@@ -225,7 +225,8 @@ def _questions(exam: Exam) -> list[_Question]:
 
 def _labelled(paper: Paper, exam: Exam) -> tuple[dict[str, tuple[Line, str]], list[Line]]:
     """Each part's label line (with the label as printed), and every line that ends an answer
-    space (the labels placed, and explicit question labels that were not)."""
+    space (the labels placed, the questions' labels, and explicit question labels that name
+    no question of the exam)."""
     questions = _questions(exam)
     left = min(line.x0 for line in paper.lines) + _INDENT
     at = -1
@@ -235,11 +236,12 @@ def _labelled(paper: Paper, exam: Exam) -> tuple[dict[str, tuple[Line, str]], li
         label = label_of(line.text)
         if label is None or (label.part is None and not label.explicit and line.x0 > left):
             continue  # an indented `3.` is an item of a list in a prompt
-        address, at = _place(label, questions, at, placed)
+        address, moved = _place(label, questions, at, placed)
         if address is not None:
             placed[address] = (line, label.text)
-        if address is not None or (label.explicit and label.part is None):
-            bounds.append(line)
+        if address is not None or moved != at or (label.explicit and label.part is None):
+            bounds.append(line)  # a new question's prompt is no answer to the part before
+        at = moved
     return placed, bounds
 
 
@@ -252,7 +254,8 @@ def _place(
         later = [i for i in range(max(at, 0), len(questions)) if questions[i].id == label.question]
         if not later:
             return None, at
-        at = later[0] if later[0] != at or label.part else (later[1] if len(later) > 1 else at)
+        again = later[0] == at and label.part is None  # `2.` again: another section's 2
+        at = later[1] if again and len(later) > 1 else later[0]
         question = questions[at]
         if label.part is None:
             return (None if question.parts or question.address in placed else question.address), at
