@@ -131,10 +131,11 @@ def test_a_pdf_without_text_layer_is_one_clear_error(tmp_path: Path) -> None:
 
 def test_regions_are_written_and_every_other_line_stays_as_written() -> None:
     regions = {"I.1.b": (Region(1, (0.1, 0.4, 0.9, 0.6)), Region(2, (0.1, 0.1, 0.9, 0.2)))}
-    written = write_template(EXAM, Template("blank.pdf", ("0" * 64,), regions), source="e")
+    pages = ("0" * 64, "1" * 64)
+    written = write_template(EXAM, Template("blank.pdf", pages, regions), source="e")
     exam = load_exam_text(written)
     assert exam.template is not None and dict(exam.template.regions) == regions
-    assert exam.template.pages == ("0" * 64,)
+    assert exam.template.pages == pages
     kept = [line for line in EXAM.splitlines() if line not in written.splitlines()]
     assert kept == []  # every line of the file is still there, byte for byte
     added = [line for line in written.splitlines() if line not in EXAM.splitlines()]
@@ -158,13 +159,15 @@ def test_writing_twice_replaces_the_regions_and_the_template() -> None:
         ("{page: 1, box: [0.1, 0.1, 1.5, 0.5]}", "box"),  # beyond the page
         ("{page: 1, box: [0.1, 0.1, 0.9]}", "box"),  # three numbers
         ("{page: 1, box: [0.1, 0.1, 0.9, 0.5], side: left}", "side"),  # no such field
+        ("{page: 2, box: [0.1, 0.1, 0.9, 0.5]}", "the paper has 1"),  # a page it does not have
     ],
 )
 def test_a_wrong_region_names_its_line(region: str, message: str) -> None:
-    text = EXAM.replace('prompt: "Overfitting?"}', f'prompt: "Overfitting?", regions: [{region}]}}')
+    text = EXAM.replace("sections:", f"template: {{pages: ['{'0' * 64}']}}\nsections:")
+    text = text.replace('prompt: "Overfitting?"}', f'prompt: "Overfitting?", regions: [{region}]}}')
     with pytest.raises(ExamError, match=message) as caught:
         load_exam_text(text, source="exam.yaml")
-    assert "exam.yaml:13" in str(caught.value)
+    assert "exam.yaml:14" in str(caught.value)
 
 
 # --- the command ----------------------------------------------------------------------------

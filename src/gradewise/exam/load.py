@@ -575,37 +575,42 @@ class _Builder:
         self.lines = lines
         self.model = model
         self.conventions = model.conventions.model_dump(exclude_none=True)
+        self.regions: dict[str, tuple[Region, ...]] = {}  # filled as the parts are built
 
     def exam(self) -> Exam:
         sections = self.model.sections
         self._unique([s.id for s in sections], ("sections",), "section", "in the exam")
+        built = tuple(self._section(("sections", i), s) for i, s in enumerate(sections))
         return Exam(
             id=self.model.exam.id,
             title=self.model.exam.title,
-            sections=tuple(self._section(("sections", i), s) for i, s in enumerate(sections)),
+            sections=built,
             schema_version=self.model.schema_version,
             conventions=self.conventions,
-            template=self._template(),
+            template=self._template(),  # after the parts: they gathered the regions
         )
 
     def _template(self) -> Template | None:
         """The blank paper and every part's regions (None when there is neither)."""
-        regions: dict[str, tuple[Region, ...]] = {}
-        for section in self.model.sections:
-            for question in section.questions:
-                address = f"{section.id}.{question.id}"
-                held: list[tuple[str, PartFields]] = [(address, question)]
-                if question.parts:
-                    held = [(f"{address}.{part.id}", part) for part in question.parts]
-                for where, fields in held:
-                    if fields.regions:
-                        regions[where] = tuple(Region(r.page, r.box) for r in fields.regions)
         written = self.model.template
-        if written is None and not regions:
+        if written is None and not self.regions:
             return None
         if written is None:
-            return Template(regions=regions)
-        return Template(written.source, tuple(written.pages), regions)
+            return Template(regions=self.regions)
+        return Template(written.source, tuple(written.pages), self.regions)
+
+    def _regions(self, path: Path_, address: str, fields: PartFields) -> None:
+        """Keep the part's regions; one on a page the template does not have is an error."""
+        pages = len(self.model.template.pages) if self.model.template else 0
+        for index, region in enumerate(fields.regions):
+            if pages and region.page > pages:
+                raise self.lines.error(
+                    (*path, "regions", index, "page"),
+                    f"a region of {address} is on page {region.page}; the paper has {pages}",
+                    f"write a page from 1 to {pages}, or run 'gradewise exam template' again",
+                )
+        if fields.regions:
+            self.regions[address] = tuple(Region(r.page, r.box) for r in fields.regions)
 
     def _section(self, path: Path_, section: schema.SectionModel) -> Section:
         questions = section.questions
@@ -676,6 +681,7 @@ class _Builder:
         self._check_kind(path, address, fields.kind, key)
         rubric = fields.rubric
         self._unique([c.id for c in rubric], (*path, "rubric"), "criterion", f"in part {address}")
+        self._regions(path, address, fields)
         return Part(
             address=address,
             label=label,
