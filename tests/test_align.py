@@ -151,6 +151,9 @@ def test_a_scan_of_the_paper_is_cut_into_its_parts(
         runner.invoke(cli, ["-w", str(ws), "scripts", "show", "s1", "--json"]).output
     )
     assert [(p["part"], p["how"]) for p in shown] == [("I.1.a", "region"), ("I.2", "region")]
+    moved = ["scripts", "assign", "s1", "2", "I.1.b", "--why", "b's answer written in 2's box"]
+    assert runner.invoke(cli, ["-w", str(ws), *moved]).exit_code == 0  # a human moves a box
+    assert "overfitting" in _answers(ws)["I.1.b"]["text"]
 
 
 def test_a_page_of_another_paper_goes_to_a_human_with_the_reason(
