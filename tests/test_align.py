@@ -261,3 +261,47 @@ def test_the_review_page_shows_the_answer_box_not_the_page(
         round(x1 * page.width) - round(x0 * page.width),
         round(y1 * page.height) - round(y0 * page.height),
     )
+
+
+def _box_with(draw: Any = None, *, shift: int = 0, noise: float = 0.0) -> Image.Image:
+    """An answer box (a dotted rule printed at its foot), `shift` pixels off, written on."""
+    image = Image.new("L", (1300, 400), 255)
+    pen = ImageDraw.Draw(image)
+    for x in range(20, 1280, 12):
+        pen.ellipse((x + shift, 360 + shift, x + 3 + shift, 363 + shift), fill=0)
+    if draw is not None:
+        draw(pen)
+    pixels = np.asarray(image, dtype=float)
+    pixels += np.random.default_rng(2).normal(0, noise, pixels.shape) if noise else 0
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def _digit(pen: Any) -> None:
+    pen.text((100, 100), "5", fill=0, font=ImageFont.load_default(size=40))
+
+
+def _tick(pen: Any) -> None:
+    pen.line((100, 200, 120, 230, 170, 150), fill=0, width=4)
+
+
+def _dust(pen: Any) -> None:
+    for x, y in ((300, 80), (700, 200), (1000, 50)):
+        pen.point((x, y), fill=0)
+
+
+@pytest.mark.parametrize(
+    "scan, expected",
+    [
+        (_box_with(), False),  # left blank
+        (_box_with(shift=2), False),  # blank, the print two pixels off after alignment
+        (_box_with(noise=15), False),  # blank, scanner noise
+        (_box_with(_dust), False),  # blank, a few specks of dust
+        (_box_with(_digit), True),  # a single digit: an answer
+        (_box_with(_tick), True),  # a tick
+        (_box_with(_digit, shift=2, noise=15), True),  # a digit on a noisy, shifted scan
+    ],
+)
+def test_a_box_is_written_in_when_it_holds_ink_the_paper_does_not(
+    scan: Image.Image, expected: bool
+) -> None:
+    assert written(scan, _box_with()) is expected
