@@ -305,3 +305,24 @@ def test_a_box_is_written_in_when_it_holds_ink_the_paper_does_not(
     scan: Image.Image, expected: bool
 ) -> None:
     assert written(scan, _box_with()) is expected
+
+
+def test_a_blank_page_in_a_scan_goes_to_a_human_with_the_reason(
+    tmp_path: Path, pango: None, tesseract: None
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    blank = blank_paper(tmp_path / "blank.pdf", STYLES["compound"], space=600)  # two pages
+    assert CliRunner().invoke(cli, ["-w", str(root), "exam", "template", str(blank)]).exit_code == 0
+    first, second = (Image.open(io.BytesIO(p.png)).convert("L") for p in paper_images(blank))
+    ImageDraw.Draw(first).text((300, 700), "1(a) 3.8", fill=0, font=ImageFont.load_default(size=44))
+    scanned = [_scanned(first)[0], Image.new("L", second.size, 255)]  # page 2 left out: blank
+    scanned[0].save(tmp_path / "s5.pdf", save_all=True, append_images=scanned[1:], resolution=200)
+    added = CliRunner().invoke(cli, ["-w", str(root), "scripts", "add", str(tmp_path / "s5.pdf")])
+    assert added.exit_code == 1
+    (line,) = [x for x in added.output.splitlines() if "page 2" in x]
+    assert "does not line up with the paper's page 2: no print found on it" in line
+    assert "a blank page?" in line
+    flags = {a["flag"] for a in _answers(root).values()}
+    assert flags and all("page 2 of the scan" in flag for flag in flags), flags

@@ -121,7 +121,7 @@ def read_templated(
     pages = render_pages(path)
     aligned = [_aligned(page, number, paper) for number, page in enumerate(pages)]
     if len(pages) < len(paper.images):
-        short = f"the scan has {len(pages)} pages, the paper {len(paper.images)}"
+        short = f"the scan has {_pages(len(pages))}, the paper {len(paper.images)}"
         aligned[-1] = Aligned(error=short)
     if any(a.error for a in aligned):
         return _by_labels(path, pages, aligned, reader, roster)
@@ -134,11 +134,15 @@ def read_templated(
 
 def _aligned(page: Page, number: int, paper: Paper) -> Aligned:
     if number >= len(paper.images):
-        return Aligned(error=f"the paper has {len(paper.images)} pages (an extra sheet?)")
+        return Aligned(error=f"the paper has {_pages(len(paper.images))} (an extra sheet?)")
     found = align(page.image, paper.sheets[number])
     if found.error:
         return Aligned(error=f"does not line up with the paper's page {number + 1}: {found.error}")
     return found
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
 
 
 def _by_labels(
