@@ -67,6 +67,8 @@ def blank_paper(path: Path, labels: tuple[str, str, str, str], *, space: float =
         ("2) x", "2", None),  # a number and a bracket
         ("Question 3 Explain", "3", None),  # written out
         ("Problem 5: blah", "5", None),  # another word, a colon
+        ("Question-6", "6", None),  # a hyphen
+        ("2.1 Question 7", "7", None),  # a numbered heading
         ("(a) What", None, "a"),  # a letter in brackets
         ("b) How", None, "b"),  # a half bracket
         ("(iv) why", None, "iv"),  # roman

@@ -40,8 +40,10 @@ _MIN_HEIGHT = 14.0  # points: less space than a line of writing is no answer spa
 _INDENT = 6.0  # points: a bare `3.` further in than the text's left edge is a list item
 _GAP = 0.8  # a gap over this many line heights ends a prompt's paragraph
 _RULE = re.compile(r"[\s._\-–—…]*")  # a line of dots or underscores to write on
-_QUESTION_WORD = re.compile(
-    r"(?:question|problem|exercise|task|q)\s*\.?\s*(?P<q>\d{1,3})(?![\d.]\d)\s*[.:)]?", re.I
+_QUESTION_WORD = re.compile(  # `Question 2`, `Q2.`, `Problem-3:`, `2.1 Question 4` (numbered)
+    r"(?:\d+(?:\.\d+)*\s+)?(?:question|problem|exercise|task|q)[\s.\-–]*(?P<q>\d{1,3})"
+    r"(?![\d.]\d)\s*[.:)]?",
+    re.I,
 )
 _QUESTION_BARE = re.compile(r"(?P<q>\d{1,3})(?:[.):](?!\d)|(?=\s*\(?[a-z]{1,4}\)))", re.I)
 _PART = re.compile(
