@@ -326,3 +326,16 @@ def test_a_blank_page_in_a_scan_goes_to_a_human_with_the_reason(
     assert "a blank page?" in line
     flags = {a["flag"] for a in _answers(root).values()}
     assert flags and all("page 2 of the scan" in flag for flag in flags), flags
+
+
+def test_a_typed_pdf_for_a_templated_exam_is_read_by_its_labels(ws: Path, tmp_path: Path) -> None:
+    from test_pdf_scripts import text_pdf
+
+    typed = text_pdf(tmp_path / "s6.pdf", ["1 (a) 3.8", "(b) 0.5", "2. overfitting"], None)
+    runner = CliRunner()
+    args = ["-w", str(ws), "scripts", "add", str(typed), "--ocr", "none-needed"]
+    added = runner.invoke(cli, args)  # its text layer is read: no OCR engine is needed
+    assert added.exit_code == 0, added.output
+    answers = _answers(ws)
+    assert answers["I.1.a"] == {"text": "3.8", "flag": ""}
+    assert "overfitting" in answers["I.2"]["text"]

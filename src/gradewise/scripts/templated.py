@@ -7,7 +7,8 @@ crop is kept for the grader and its text is the part's answer. The script's text
 answers page by page (a part on the page where its box starts), so spans and pages mean
 what they mean for any scan, and a human can still move a piece to another part.
 
-Nothing is cut blind:
+A PDF whose every page is text (typed, not written on the paper) is read by its labels, as
+without a template. Nothing is cut blind:
 - a page that does not line up with the paper (a blank page, a page of another paper, an
   extra sheet, or a scan short of pages) is an error on that page, and the whole scan is
   then read as a scan without a template (its answers found by their labels), every answer
@@ -119,6 +120,8 @@ def read_templated(
 ) -> Cut:
     """Read the scan at `path` through `paper` (see the module docstring)."""
     pages = render_pages(path)
+    if all(page.text is not None for page in pages):  # typed, not written on the paper
+        return _by_labels(path, pages, [Aligned()] * len(pages), reader, roster)
     aligned = [_aligned(page, number, paper) for number, page in enumerate(pages)]
     if len(pages) < len(paper.images):
         short = f"the scan has {_pages(len(pages))}, the paper {len(paper.images)}"
@@ -148,8 +151,11 @@ def _pages(count: int) -> str:
 def _by_labels(
     path: Path, pages: list[Page], aligned: list[Aligned], reader: Reader, roster: Roster | None
 ) -> Cut:
-    """The scan read whole, as without a template; each page that did not line up keeps why."""
-    reads = reader([(page.image, number == 0) for number, page in enumerate(pages)])
+    """The scan read whole, as without a template (a page's text layer where it has one);
+    each page that did not line up keeps why."""
+    asked = [(page.image, number == 0) for number, page in enumerate(pages) if page.text is None]
+    answers = iter(reader(asked))
+    reads = [next(answers) if page.text is None else Reading(page.text) for page in pages]
     script = script_of(path, [read.text for read in reads], roster=roster)
     images = tuple(
         dataclasses.replace(stored_image(page.image), error=found.error or read.error)
@@ -290,18 +296,17 @@ def by_regions(
 
 
 def reader_of(engine: str, transcriber: Any = None) -> Reader:
-    """The reader of answer boxes: the vision model when there is one, else the OCR engine."""
+    """The reader of answer boxes: the vision model when there is one, else the OCR engine
+    (looked up when an image is first read: a scan with a text layer needs none)."""
     if transcriber is not None:
         return lambda images: [Reading(r.text, r.error) for r in transcriber.read(images)]
     from gradewise.scripts import ocr
-
-    found = ocr.engine(engine)
 
     def read(images: Sequence[tuple[Any, bool]]) -> list[Reading]:
         out = []
         for image, _ in images:
             try:
-                out.append(Reading(found.read(image, source="an answer box")))
+                out.append(Reading(ocr.engine(engine).read(image, source="an answer box")))
             except ScriptError as exc:
                 out.append(Reading(error=str(exc)))
         return out
