@@ -339,3 +339,28 @@ def test_a_typed_pdf_for_a_templated_exam_is_read_by_its_labels(ws: Path, tmp_pa
     answers = _answers(ws)
     assert answers["I.1.a"] == {"text": "3.8", "flag": ""}
     assert "overfitting" in answers["I.2"]["text"]
+
+
+def test_sheets_scanned_out_of_order_are_each_cut_by_their_own_page(
+    tmp_path: Path, pango: None, tesseract: None
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    blank = blank_paper(tmp_path / "blank.pdf", STYLES["compound"], space=600)  # two pages
+    assert CliRunner().invoke(cli, ["-w", str(root), "exam", "template", str(blank)]).exit_code == 0
+    paper = [Image.open(io.BytesIO(p.png)).convert("L") for p in paper_images(blank)]
+    placed = find_regions(read_paper(blank), load_exam_text(EXAM)).placed
+    regions = {p.address: p.regions for p in placed}
+    font = ImageFont.load_default(size=44)
+    for address, text in (("I.1.a", "w1 = 3.8"), ("I.2", "overfitting")):
+        region = regions[address][-1]  # I.2 starts on page 2; a's box is on page 1
+        page = paper[region.page - 1]
+        at = (region.box[0] * page.width + 40, region.box[1] * page.height + 40)
+        ImageDraw.Draw(page).text(at, text, fill=0, font=font)
+    second, first = (_scanned(page)[0] for page in reversed(paper))  # page 2 scanned first
+    second.save(tmp_path / "s7.pdf", save_all=True, append_images=[first], resolution=200)
+    added = CliRunner().invoke(cli, ["-w", str(root), "scripts", "add", str(tmp_path / "s7.pdf")])
+    assert added.exit_code == 0, added.output
+    answers = _answers(root)
+    assert "3.8" in answers["I.1.a"]["text"] and "overfitting" in answers["I.2"]["text"]

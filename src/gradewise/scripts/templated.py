@@ -1,11 +1,12 @@
 """Scans of the exam's own paper, cut by its template: each part's answer box read on its own.
 
 When exam.yaml has a `template:` (written by `gradewise exam template`), every page of a scan
-is aligned to the paper's page of the same number (`align`) and each part's regions are cut
-from it. A box holding writing is read (OCR, or the vision model with `--transcribe`); its
-crop is kept for the grader and its text is the part's answer. The script's text is the
-answers page by page (a part on the page where its box starts), so spans and pages mean
-what they mean for any scan, and a human can still move a piece to another part.
+is aligned to the paper's page of the same number, or to the one it lines up with when sheets
+were scanned out of order (`align`), and each part's regions are cut from it. A box holding
+writing is read (OCR, or the vision model with `--transcribe`); its crop is kept for the
+grader and its text is the part's answer. The script's text is the answers page by page (a
+part on the page where its box starts), so spans and pages mean what they mean for any
+scan, and a human can still move a piece to another part.
 
 A PDF whose every page is text (typed, not written on the paper) is read by its labels, as
 without a template. Nothing is cut blind:
@@ -122,17 +123,34 @@ def read_templated(
     pages = render_pages(path)
     if all(page.text is not None for page in pages):  # typed, not written on the paper
         return _by_labels(path, pages, [Aligned()] * len(pages), reader, roster)
-    aligned = [_aligned(page, number, paper) for number, page in enumerate(pages)]
-    if len(pages) < len(paper.images):
-        short = f"the scan has {_pages(len(pages))}, the paper {len(paper.images)}"
-        aligned[-1] = Aligned(error=short)
+    aligned, scan_of = _matched(pages, paper)
     if any(a.error for a in aligned):
         return _by_labels(path, pages, aligned, reader, roster)
-    answered = _boxes(exam, paper, [a.image for a in aligned], reader)
-    texts, boxes = _composed(answered, len(pages))
+    images = [aligned[scan_of[number] - 1].image for number in range(1, len(paper.images) + 1)]
+    answered = _boxes(exam, paper, images, reader)
+    texts, boxes = _composed(answered, len(pages), scan_of)
     script = script_of(path, texts, roster=roster)
-    images = tuple(stored_image(page.image) for page in pages)
-    return Cut(script, images, tuple(boxes))
+    return Cut(script, tuple(stored_image(page.image) for page in pages), tuple(boxes))
+
+
+def _matched(pages: list[Page], paper: Paper) -> tuple[list[Aligned], dict[int, int]]:
+    """Each scan page aligned to the paper's page of the same number, or else to a page of the
+    paper no other scan page lines up with (sheets scanned out of order); and the scan page
+    (from 1) of each page of the paper. A scan page matching none keeps why; a page of the
+    paper no scan page matches is an error on the scan's last page."""
+    aligned = [_aligned(page, number, paper) for number, page in enumerate(pages)]
+    scan_of = {n + 1: n + 1 for n, found in enumerate(aligned) if not found.error}
+    for number, page in enumerate(pages):
+        left = [n for n in range(len(paper.images)) if n + 1 not in scan_of and n != number]
+        for other in left if aligned[number].error else []:
+            found = align(page.image, paper.sheets[other])
+            if not found.error:
+                aligned[number], scan_of[other + 1] = found, number + 1
+                break
+    missing = [n for n in range(1, len(paper.images) + 1) if n not in scan_of]
+    if missing and not any(a.error for a in aligned):
+        aligned[-1] = Aligned(error=f"the paper's page {missing[0]} is not in the scan")
+    return aligned, scan_of
 
 
 def _aligned(page: Page, number: int, paper: Paper) -> Aligned:
@@ -229,15 +247,18 @@ def _stacked(crops: tuple[Any, ...]) -> PageImage:
     return stored_image(out)
 
 
-def _composed(answered: list[_Answered], pages: int) -> tuple[list[str], list[Box]]:
-    """Each page's text (its parts' answers, blank-line apart) and each part's box with its
-    span in the script `scans.script_of` joins those pages into."""
+def _composed(
+    answered: list[_Answered], pages: int, scan_of: dict[int, int]
+) -> tuple[list[str], list[Box]]:
+    """Each scan page's text (its parts' answers, blank-line apart) and each part's box with
+    its span in the script `scans.script_of` joins those pages into; `scan_of`: the scan page
+    of each page of the paper."""
     texts: list[str] = []
     boxes: list[Box] = []
     for number in range(1, pages + 1):
         offset = sum(len(t) for t in texts) + len(PAGE_BREAK) * len(texts)
         page = ""
-        for answer in (a for a in answered if a.page == number):
+        for answer in (a for a in answered if a.page and scan_of[a.page] == number):
             if answer.text and page:
                 page += "\n\n"
             start = offset + len(page)
