@@ -15,9 +15,12 @@ from gradewise.cli import cli
 from gradewise.reports import feedback
 from gradewise.scoring import results
 from gradewise.workspace import Workspace, init_workspace, open_workspace
+from test_align import _filled, _paper, _scanned
 from test_feedback import ANSWERS, EXAM, GRADES, SCRIPTS
+from test_ocr import tesseract  # noqa: F401  (a fixture)
 from test_pdf_scripts import EXAM as TINY_EXAM
 from test_pdf_scripts import text_pdf
+from test_template import EXAM as TEMPLATED_EXAM
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
 # Two tiny real PNGs (4×3 light grey, 3×4 dark grey): fixed bytes, so the golden page is stable.
@@ -127,3 +130,23 @@ def test_a_missing_page_file_is_a_one_line_error(scanned: Workspace) -> None:
     )
     assert out.exit_code == 1 and "is missing from the workspace's pages/" in out.output
     assert "Traceback" not in out.output
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_a_templated_scan_shows_each_answer_s_own_box(tmp_path: Path, pango: None) -> None:
+    root = init_workspace(tmp_path / "ws")
+    (root / "exam.yaml").write_text(TEMPLATED_EXAM, encoding="utf-8")
+    blank, page, regions = _paper(tmp_path)
+    run = CliRunner().invoke
+    assert run(cli, ["-w", str(root), "exam", "template", str(blank)]).exit_code == 0
+    scan, _ = _scanned(_filled(page, regions))
+    scan.save(tmp_path / "s1.pdf", resolution=200)
+    assert run(cli, ["-w", str(root), "scripts", "add", str(tmp_path / "s1.pdf")]).exit_code == 0
+    workspace = open_workspace(root)
+    workspace.grade()
+    html = (export(workspace, "--with-scans") / "s1.html").read_text(encoding="utf-8")
+    boxes = {r.address: r.image for r in workspace.store.regions("s1") if r.image}
+    assert {"I.1.a", "I.2"} <= set(boxes)
+    for image in boxes.values():  # the answer's box, as the review page shows it
+        assert b64(workspace.page_path(image).read_bytes()) in html
+    assert not any(b64(png) in html for png in stored_pages(workspace, "s1"))  # not the page
