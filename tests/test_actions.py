@@ -241,6 +241,20 @@ def test_an_item_change_moves_every_hand_mark_applying_it(ws: Workspace) -> None
     assert {r.student: r.parts["II.7.a"] for r in now.results()}[S1] == 2
 
 
+def test_a_grouping_edit_counts_one_item_of_the_group_in_hand_marks(ws: Workspace) -> None:
+    # exam.yaml edited by hand: w1 and w2 made exclusive after a grader applied both. The hand
+    # mark follows the rubric as it is now (the first of the group, as the machine's scoring
+    # counts it), not the sum of two items only one of which may apply.
+    set_mark(ws, "II.7.a", ManualMark(("grad", "w1", "w2")))  # 1 + 1 + 1
+    text = ws.exam_path.read_text(encoding="utf-8")
+    for item in ("w1", "w2"):
+        text = text.replace(f"{{id: {item}, ", f"{{id: {item}, group: steps, ", 1)
+    ws.exam_path.write_text(text, encoding="utf-8")
+    now = open_workspace(ws.root)
+    assert now.exam.part("II.7.a").criteria[1].group == "steps"
+    assert now.grades(S1, "II.7.a")[0].manual_score == 2
+
+
 def test_a_deleted_item_no_longer_counts_in_hand_marks(ws: Workspace) -> None:
     set_mark(ws, "II.7.a", ManualMark(("grad", "w1")))
     change = RubricChange("delete", "grad")
