@@ -164,6 +164,24 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class GradedAnswer:
+    """An answer a human graded, as a graded-answers file holds it: what a judge that learns is
+    fitted on (`Learner.fit`), what `gradewise evaluate` measures against, and what
+    `gradewise export graded` writes. `reference` joins several references with ` || `."""
+
+    dataset: str
+    split: str
+    question_id: str
+    question: str
+    reference: str
+    answer_id: str
+    answer: str
+    score: float
+    max_score: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a checker concluded for one answer against one key.
 

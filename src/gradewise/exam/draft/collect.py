@@ -36,6 +36,7 @@ class Item:
     marks: Val[float] | None = None
     keys: list[Val[str]] = field(default_factory=list)
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
+    tick: str | None = None  # 'mark' ('[x]', '✓') or 'bold': an option marked right
 
 
 @dataclass
@@ -365,7 +366,7 @@ class Collector:
                     )
                 )
             return
-        if (box := p.checkbox(text)) is not None:
+        if (box := p.checkbox(text)) is not None and not self._roman_ten(text):
             boxes = self.item.boxes if self.item is not None and not occ.in_solution else occ.boxes
             if box[1]:
                 boxes.append((box[0], Val(box[1], line.loc)))
@@ -427,9 +428,16 @@ class Collector:
         ):
             occ.marks = Val(one, line.loc)
 
+    def _roman_ten(self, text: str) -> bool:
+        """'(x)' after part (ix) is part (x), not a ticked radio button."""
+        assert self.occ is not None
+        items = self.occ.solution_items if self.occ.in_solution else self.occ.items
+        return text.startswith("(x)") and bool(items) and items[-1].label.endswith("ix")
+
     def _item(self, line: Line, text: str) -> bool:
         assert self.occ is not None
-        header = p.lettered_item(text)
+        ticked, untagged = p.option_tick(text)
+        header = p.lettered_item(untagged)
         if header is None:
             return False
         occ = self.occ
@@ -440,6 +448,7 @@ class Collector:
         )
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
+        item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
         rest = p.strip_marks(header.rest)
         if rest:
             item.lines.append(rest)
@@ -447,7 +456,8 @@ class Collector:
             self.occ.solution_items.append(item)
         else:
             self.occ.items.append(item)
-            self.occ.prompt.append(("item", line.text.strip()))
+            # a tick or bold would give the answer away in the prompt
+            self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
 

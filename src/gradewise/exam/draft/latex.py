@@ -665,6 +665,31 @@ def _brace_notes(source: str) -> tuple[list[TexNote], list[int]]:
     return notes, [pos for pos, _ in opened]
 
 
+_BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]+)\}")
+_COMMENT = re.compile(r"(?<!\\)%.*")
+
+
+def _environment_notes(source: str) -> list[TexNote]:
+    """\\begin{X} never ended and \\end{X} ending nothing: a file that would not compile,
+    read to its end all the same."""
+    opened: list[tuple[str, int]] = []
+    notes = []
+    for number, line in enumerate(source.splitlines(), 1):
+        for kind, name in _BEGIN_END.findall(_COMMENT.sub("", line)):
+            if kind == "begin":
+                opened.append((name, number))
+            elif any(o == name for o, _ in opened):
+                while opened.pop()[0] != name:
+                    pass  # environments opened inside it and never ended: noted below too
+            else:
+                notes.append(TexNote(f"\\end{{{name}}} ends no \\begin{{{name}}}", number))
+    notes += [
+        TexNote(f"\\begin{{{name}}} is never ended; read to the end of the file", number)
+        for name, number in opened
+    ]
+    return notes
+
+
 def _without(source: str, positions: list[int]) -> str:
     """The source with the braces at `positions` made spaces (every other place unmoved): a
     group that never closes would otherwise take the rest of the document into itself."""
@@ -703,4 +728,5 @@ def read_latex(text: str) -> tuple[list[TexLine], list[TexNote]]:
     """The .tex source as drafter lines (with their source lines) and notes on what was odd."""
     notes, unclosed = _brace_notes(text)
     lines, more = _Reader(_without(text, unclosed)).read()
+    notes += _environment_notes(text)
     return lines, sorted([*notes, *more], key=lambda n: n.line)
