@@ -18,6 +18,7 @@ from gradewise.actions import Target
 from gradewise.model import ManualMark
 from gradewise.review import auth, create_app
 from gradewise.review.pages import age
+from gradewise.store.regrades import Regrades
 from gradewise.store.users import Users
 from gradewise.workspace import Workspace
 from test_review_auth import CHEAP, browser, logged_in
@@ -60,6 +61,18 @@ def test_the_page_lists_the_open_requests_oldest_first(ws: Workspace, client: Te
     assert "asked just now" in page and "Ben Okafor · II.7.b" in page
     assert f'data-version="{version(ws)}"' in page  # what the reply must send back
     assert client.get("/").text.count('href="/answer/') == 2  # the queue lists them too
+
+
+def test_a_request_on_a_part_no_longer_in_the_exam_is_listed_apart(
+    ws: Workspace, client: TestClient
+) -> None:
+    # The exam edited since the request was opened: the page still opens, and says so.
+    Regrades(ws.store).add(S1, "II.99.z", "about a part deleted since", who=S1)
+    asked(ws)
+    reply = client.get("/regrades")
+    assert reply.status_code == 200
+    assert "II.99.z: a request on a part no longer in the exam" in reply.text
+    assert 'data-part="II.7.a"' in reply.text and 'data-part="II.99.z"' not in reply.text
 
 
 def test_an_anonymous_page_names_no_student(ws: Workspace) -> None:

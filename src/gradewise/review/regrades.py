@@ -44,18 +44,23 @@ class RegradesView:
 
     requests: tuple[RequestView, ...]
     limited: bool = False
+    gone: tuple[RegradeView, ...] = ()  # on a part no longer in the exam (edited since)
 
 
 def regrades_view(
     ws: Workspace, ids: Identities, *, parts: frozenset[str] | None = None
 ) -> RegradesView:
     """The open requests (on `parts` only, when given), each with its answer's card."""
-    shown = []
+    shown, gone = [], []
+    addresses = {p.address for p in ws.exam.parts()}
     for request in open_regrades(ws, ids, parts=parts):
+        if request.address not in addresses:
+            gone.append(request)
+            continue
         part = ws.exam.part(request.address)
         student = find_student(ws, ids, request.key)
         shown.append(RequestView(request, part.marks, card_of(ws, ids, part, student)))
-    return RegradesView(tuple(shown), limited=parts is not None)
+    return RegradesView(tuple(shown), limited=parts is not None, gone=tuple(gone))
 
 
 def resolve(
