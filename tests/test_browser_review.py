@@ -247,10 +247,14 @@ def test_answer_a_regrade_request_with_the_keyboard(
     items = [str(boxes.nth(i).get_attribute("value")) for i in range(boxes.count())]
     _tab_to(page, section + " textarea.reply")
     page.keyboard.type("looked again: the scaling step counts as marked")
+    page.screenshot(path=str(_shots(tmp_path) / "review-regrade-form.png"), full_page=True)
     page.keyboard.press("Control+Enter")
     expect(page.locator(section + " p.answered")).to_contain_text("Regrade request answered")
     [grade] = open_workspace(example).grades(student, address)
     assert grade.mark is not None and list(grade.mark.items) == items
+    expect(page.locator(section + " p.now")).to_have_text(
+        f"The mark now: {grade.score:g} of 5, by hand."
+    )
     [request] = [r for r in actions.regrades(open_workspace(example)) if r.student == student]
     assert request.answer == "looked again: the scaling step counts as marked"
     page.screenshot(path=str(_shots(tmp_path) / "review-regrade-answered.png"), full_page=True)

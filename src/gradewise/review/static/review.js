@@ -67,6 +67,7 @@
       const data = await post(`/part/${encodeURIComponent(section.dataset.part)}/regrade`, body);
       if (!data) return;
       const next = section.nextElementSibling?.closest("section.regrade");
+      if (data.answer) section.querySelector("p.now").textContent = `The mark now: ${data.answer.score} of ${section.dataset.marks}, by hand.`;
       form.remove();
       section.classList.add("answered");
       const said = document.createElement("p");
