@@ -259,3 +259,25 @@ def test_answer_a_regrade_request_with_the_keyboard(
     assert request.answer == "looked again: the scaling step counts as marked"
     page.screenshot(path=str(_shots(tmp_path) / "review-regrade-answered.png"), full_page=True)
     assert not errors, errors
+
+
+def test_put_an_item_in_an_exclusive_group_on_the_page(
+    example: Path, server: str, page: Any
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    address = "II.10.a"  # l1 (2 marks), l2 (1 mark): made exclusive, at most one applies
+    page.goto(server + f"part/{address}")
+    page.locator("#rubric-editor > summary").click()
+    for item in ("l1", "l2"):
+        page.locator(f'tr.rubric-row[data-criterion="{item}"] input.rubric-group').fill("why")
+        page.locator("#rubric-why").fill("one explanation is enough")
+        page.locator("#rubric-preview").click()
+        expect(page.locator("#rubric-impact")).to_contain_text(f"Puts '{item}' in group 'why'")
+        page.locator("#rubric-save").click()
+        expect(page.locator("#status")).to_contain_text("Saved.")
+        page.locator("#rubric-editor > summary").click()
+    groups = [c.group for c in open_workspace(example).exam.part(address).rubric]
+    assert groups == ["why", "why"]
+    assert "group: why" in (example / "exam.yaml").read_text()
+    assert not errors, errors

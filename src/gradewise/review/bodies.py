@@ -192,12 +192,13 @@ class Resolve(Body):
 
 
 class Change(Body):
-    """One rubric change: edit a criterion's text or marks, add one, delete one."""
+    """One rubric change: edit a criterion's text, marks or group, add one, delete one."""
 
     op: Literal["edit", "add", "delete"]
     criterion: Text = ""
     text: OptionalText = None
     marks: Marks = None
+    group: OptionalText = None  # an exclusive group; "": out of its group
 
 
 class RubricEdit(Body):
