@@ -17,6 +17,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 
@@ -54,18 +55,30 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     failed = 0
     for doc in sources:
-        target = out / (doc["name"] + Path(doc["path"]).suffix)
-        if target.exists():
-            continue
-        try:
-            data = from_mirror(doc, args.mirrors) if args.mirrors else from_github(doc)
-        except (OSError, LookupError) as exc:
-            print(f"{doc['name']}: not fetched: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        target.write_bytes(data)
-        print(f"{doc['name']}: {doc['repo']}@{doc['commit'][:7]}:{doc['path']}")
+        for target, path in targets(doc, out):
+            if target.exists():
+                continue
+            try:
+                one = {**doc, "path": path}
+                data = from_mirror(one, args.mirrors) if args.mirrors else from_github(one)
+            except (OSError, LookupError) as exc:
+                print(f"{doc['name']}: {path} not fetched: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            target.parent.mkdir(exist_ok=True)
+            target.write_bytes(data)
+            print(f"{doc['name']}: {doc['repo']}@{doc['commit'][:7]}:{path}")
     sys.exit(1 if failed else 0)
+
+
+def targets(doc: dict[str, Any], out: Path) -> list[tuple[Path, str]]:
+    """Where each file of a document goes: docs/NAME.EXT alone, or, with files `beside` it
+    (the .sty defining its macros, the main file that inputs it), all in docs/NAME/."""
+    if not doc.get("beside"):
+        return [(out / (doc["name"] + Path(doc["path"]).suffix), doc["path"])]
+    folder = Path(doc["path"]).parent
+    paths = [doc["path"], *(str(folder / name) for name in doc["beside"])]
+    return [(out / doc["name"] / Path(path).name, path) for path in paths]
 
 
 if __name__ == "__main__":

@@ -116,12 +116,32 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Region:
+    """Where a part's answer space lies on the blank paper: a page (from 1) and a box
+    (x0, y0, x1, y1) in fractions of that page's width and height, from its top left."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Template:
+    """The blank paper scans are aligned to: its file, the SHA-256 of each page's image (kept
+    in the workspace's pages/) and each part's answer regions, in reading order."""
+
+    source: str = ""
+    pages: tuple[str, ...] = ()
+    regions: Mapping[str, tuple[Region, ...]] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Exam:
     id: str
     title: str
     sections: tuple[Section, ...]
     schema_version: int = 1
     conventions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    template: Template | None = None  # None: scans are segmented by the labels on them
 
     def parts(self) -> Iterator[Part]:
         for section in self.sections:

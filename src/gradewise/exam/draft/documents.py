@@ -67,7 +67,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         )
     data = read_bytes(path)
     if suffix == ".tex":
-        return _latex_lines(decode_text(data), str(path))
+        return _latex_lines(decode_text(data), path)
     if suffix == ".pdf":
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
@@ -105,10 +105,12 @@ def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
 
 
-def _latex_lines(text: str, source: str) -> tuple[list[Line], list[Note]]:
+def _latex_lines(text: str, path: Path) -> tuple[list[Line], list[Note]]:
     from gradewise.exam.draft.latex import read_latex
+    from gradewise.exam.draft.macros import local_library
 
-    lines, notes = read_latex(text)
+    source = str(path)
+    lines, notes = read_latex(text, local_library(path))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(
             "has no text gradewise can read as an exam",

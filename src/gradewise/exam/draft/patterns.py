@@ -49,6 +49,12 @@ def clean(text: str) -> str:
     return out
 
 
+def heading_level(text: str) -> int | None:
+    """How many '#' a Markdown heading has; None for any other line."""
+    m = _HEADING.match(text)
+    return len(m[1]) if m else None
+
+
 def is_heading(text: str) -> bool:
     """A Markdown heading, or a line that is bold from its start."""
     return bool(_HEADING.match(text)) or text.lstrip().startswith("**")
@@ -170,8 +176,13 @@ def checkbox(line: str) -> tuple[bool, str] | None:
     return m["box"] in _TICKED, m["rest"].strip()
 
 
-# A tick beside an option: '[x]' or a check mark after its text, a check mark before it.
-_TICK_AFTER = re.compile(r"\s+(?:\[[xX]\]|[✓✔☑])$")
+# A tick beside an option: '[x]' or a check mark after its text, a check mark before it;
+# after it also '(*)', a lone '*', '[correct]', '(right answer)', '<- correct', '← answer'.
+_TICK_AFTER = re.compile(
+    r"\s+(?:\[[xX]\]|[✓✔☑]|\(\*\)|\*|\[(?:correct|right|answer|key)\]"
+    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?)$",
+    re.I,
+)
 _TICK_BEFORE = re.compile(r"^[✓✔]\s*")
 # An option in bold: the whole line ('**(c) text**') or the text after its label ('b) **text**').
 _BOLD_OPTION = re.compile(r"^(?:[-*]\s+)?(?:\(?[a-hA-H]\)\s*)?\*\*[^*]+\*\*$")
@@ -362,7 +373,13 @@ _SUM = rf"({_NUM}(?:\s*\+\s*{_NUM})+)"
 _MARKS_LIST = re.compile(
     rf"\[\s*{_SUM}\s*(?:marks?|points?|pts?)?\s*\]|\(\s*{_SUM}\s*(?:marks?|points?|pts?)\s*\)", re.I
 )
-_MARKS_ONE = re.compile(rf"[(\[]\s*({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+# The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
+_KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
+_MARKS_ONE = re.compile(
+    rf"[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*"
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?[)\]]",
+    re.I,
+)
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"

@@ -225,7 +225,12 @@ class _Resolver:
         return keys + [k for o in self.occs for i in o.items for k in i.keys]
 
     def _boxes(self) -> list[tuple[bool, Val[str]]]:
-        return next((o.boxes for o in self.occs if o.boxes), [])
+        """Options written as boxes, or as bullets without letters one of which is marked."""
+        boxes = next((o.boxes for o in self.occs if o.boxes), [])
+        main = self.main
+        if boxes or main.items or not any(main.bullet_ticks):
+            return boxes
+        return list(zip(main.bullet_ticks, main.bullets, strict=True))
 
     def _part_labels(self, kind: str) -> list[str]:
         if kind == "choice":
