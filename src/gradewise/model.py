@@ -259,9 +259,18 @@ class ManualMark:
 
     def total(self, part: Part) -> float:
         """The items' current marks plus the adjustment, before clamping (an item no longer
-        in the rubric counts nothing)."""
-        marks = {c.id: c.marks for c in part.criteria}
-        return sum(marks.get(item, 0.0) for item in self.items) + self.adjustment
+        in the rubric counts nothing; of an exclusive group, only the first in rubric order,
+        should an edit of the rubric have grouped items applied together)."""
+        applied = set(self.items)
+        groups: set[str] = set()
+        total = self.adjustment
+        for criterion in part.criteria:
+            if criterion.id not in applied or criterion.group in groups:
+                continue
+            if criterion.group is not None:
+                groups.add(criterion.group)
+            total += criterion.marks
+        return total
 
     def score(self, part: Part) -> float:
         """The mark's score: `total`, clamped to [0, the part's marks]."""
