@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from gradewise.errors import ScriptError
 from gradewise.model import Exam, Script
 from gradewise.scripts.ingest import Roster, find_scripts, read_script
-from gradewise.scripts.pages import PageImage, render_pages
+from gradewise.scripts.pages import Page, PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
 from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
 from gradewise.scripts.templated import Box, Paper, Reader, read_templated, reader_of
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Transcriber
 
 Scanned = tuple[Script, tuple[PageImage, ...]]
+# Pages drawn ahead per request the endpoint may have in flight: enough to keep it busy,
+# few enough that a run of many scans never holds them all in memory.
+BATCH_PER_REQUEST = 4
 
 
 @dataclass
@@ -153,14 +156,32 @@ def _transcribe(
     roster: Roster | None,
     transcriber: Transcriber,
 ) -> None:
-    """Render every scan, send all their pages to the model at once (its concurrency limit
-    holds across files), then make each file's script."""
-    rendered = []
+    """Render scans a batch at a time (files until a few pages per request the endpoint may
+    have in flight are drawn), send each batch's pages at once under the concurrency limit,
+    then make and store each file's script before drawing the next batch."""
+    held = BATCH_PER_REQUEST * transcriber.settings.max_concurrency
+    rendered: list[tuple[Path, list[Page]]] = []
     for path in scans:
         try:
-            rendered.append((path, render_pages(path)))
+            pages = render_pages(path)
         except ScriptError as exc:
             out.errors.append((str(path), str(exc)))
+            continue
+        rendered.append((path, pages))
+        if sum(len(p) for _, p in rendered) >= held:
+            _send(out, read, rendered, roster, transcriber)
+            rendered = []
+    _send(out, read, rendered, roster, transcriber)
+
+
+def _send(
+    out: Gathered,
+    read: list[Script],
+    rendered: list[tuple[Path, list[Page]]],
+    roster: Roster | None,
+    transcriber: Transcriber,
+) -> None:
+    """Transcribe one batch of rendered scans and keep each file's script."""
     asked = [
         (page.image, number == 0)
         for _, pages in rendered
