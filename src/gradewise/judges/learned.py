@@ -18,7 +18,10 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   answers' TF-IDF n-grams, and over their sentence embeddings and alignment features — blended
   with the forest by the held-out errors of each on the part's marks, put on the grades the
   human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
-  agreed with them (held out), so coverage rises with every mark.
+  agreed with them (held out), so coverage rises with every mark;
+- a rubric criterion whose marks are item labels (applied or not, judges/_items.py) gets the
+  same model of its own once it has enough of both kinds, sooner than a part does, and its
+  evidence is the sentence that model scores highest.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -34,13 +37,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges import _part
+from gradewise.judges import _items, _part
 from gradewise.judges._calibrate import Calibration
 from gradewise.judges._embed import DIM, Encoder
 from gradewise.judges._learn import neighbours, zero_shot_confidence
 from gradewise.judges._trees import Forest
 from gradewise.judges.lexical import terms
-from gradewise.judges.registry import Judge, JudgeItem
+from gradewise.judges.registry import Judge, JudgeItem, Judgement
 from gradewise.judges.similarity import (
     FEATURES,
     GroupFit,
@@ -134,6 +137,7 @@ class ShotFit(GroupFit):
     fractions: Mapping[str, float] = field(default_factory=dict)
     confidences: Mapping[str, float] = field(default_factory=dict)
     part: _part.PartFit | None = None  # the part's own model, once its marks are enough
+    evidence: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # an item's, by answer
 
 
 class LearnedJudge(SimilarityJudge):
@@ -185,6 +189,12 @@ class LearnedJudge(SimilarityJudge):
             return super()._with_examples(item, zero, vectors, lessons)
         return fit.fractions[item.answer], fit.confidences[item.answer]
 
+    def _judge(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> Judgement:
+        judged = super()._judge(item, vectors, lessons)
+        fit = lessons.of(item) if item.examples and self.forest else None
+        span = fit.evidence.get(item.answer) if isinstance(fit, ShotFit) else None
+        return replace(judged, evidence=span) if span and judged.evidence else judged
+
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
         marked answers, each predicted from the others (the part's confidence cap); with
@@ -205,7 +215,7 @@ class LearnedJudge(SimilarityJudge):
             for f, answer in zip(own, answers, strict=True)
         ]
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
-        per_part = _part.enough(marks.tolist())
+        per_part = _part.enough(marks.tolist()) or _items.enough(item, marks.tolist())
         held, errors = self._held_out(
             marked, zeros, vecs, marks, PART_HELD_OUT if per_part else HELD_OUT
         )
@@ -216,7 +226,11 @@ class LearnedJudge(SimilarityJudge):
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
             forest = _part.Candidate("forest", held, fractions)
-            return self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            fit = self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            if not item.criterion:
+                return fit
+            proposed = [fit.fractions[a] for a in answers]
+            return replace(fit, evidence=_items.evidence(answers, proposed, item.examples))
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
