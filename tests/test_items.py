@@ -15,8 +15,8 @@ from gradewise.actions import Target, mark_answers
 from gradewise.actions import rubric as rubric_actions
 from gradewise.checkers.registry import registry
 from gradewise.exam.edit import RubricChange
-from gradewise.judges import _items
 from gradewise.grading import label_key
+from gradewise.judges import _items
 from gradewise.judges._items import ItemMark, item_labels
 from gradewise.judges.learned import LearnedJudge, ShotFit
 from gradewise.judges.registry import Example, JudgeItem
@@ -157,7 +157,8 @@ def test_the_parts_score_follows_from_the_proposed_items() -> None:
         label_key(part.address, c.id): tuple(Example(t, float(has[k])) for t, has in answers[:60])
         for k, c in enumerate(part.rubric)
     }
-    jobs = [grading.Job(Answer(f"s{i}", part.address, t), part, "") for i, (t, _) in enumerate(answers[60:])]
+    rest = enumerate(answers[60:])
+    jobs = [grading.Job(Answer(f"s{i}", part.address, t), part, "") for i, (t, _) in rest]
     graded = grading.grade_chunk(jobs, registry(), JUDGE, examples)
     right = 0
     for (grade, _), (_, has) in zip(graded, answers[60:], strict=True):

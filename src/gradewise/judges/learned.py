@@ -190,10 +190,19 @@ class LearnedJudge(SimilarityJudge):
         return fit.fractions[item.answer], fit.confidences[item.answer]
 
     def _judge(self, item: JudgeItem, vectors: Vectors, lessons: Lessons) -> Judgement:
+        """The similarity judge's judgement, its evidence the sentence that an item's own
+        classifier scores highest where it proposes the item (judges/_items.py)."""
         judged = super()._judge(item, vectors, lessons)
-        fit = lessons.of(item) if item.examples and self.forest else None
+        if (
+            judged.evidence is None
+            or not item.criterion
+            or not item.examples
+            or self.forest is None
+        ):
+            return judged
+        fit = lessons.of(item)
         span = fit.evidence.get(item.answer) if isinstance(fit, ShotFit) else None
-        return replace(judged, evidence=span) if span and judged.evidence else judged
+        return replace(judged, evidence=span) if span else judged
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
