@@ -63,6 +63,23 @@ def enough(item: JudgeItem, labels: Sequence[float]) -> bool:
     return bool(item.criterion) and len(labels) >= MIN_LABELS and kinds == {0.0, 1.0}
 
 
+def checked(
+    sure: Sequence[float], proposed: Sequence[float], forest: np.ndarray, forest_sure: np.ndarray
+) -> list[float]:
+    """The classifier's confidence in each proposal, no surer than the forest reading the same
+    labels: where the forest agrees (applied: a fraction of at least a half), as sure as the
+    less sure of the two; where it disagrees, no surer than the chance the forest is wrong.
+
+    Why: an item's labels come only from answers marked by items, so an answer that earns no
+    item (stored as a plain 0) is never among them, and the classifier can learn "one item of
+    the group or the other" where the truth is "neither" (BENCHMARKS.md, "Rubric items")."""
+    out = []
+    for s, p, f, fs in zip(sure, proposed, forest, forest_sure, strict=True):
+        agree = (p >= 0.5) == (f >= 0.5)
+        out.append(float(min(s, fs if agree else 1.0 - fs)))
+    return out
+
+
 def evidence(
     answers: Sequence[str], fractions: Sequence[float], labelled: Sequence[Example]
 ) -> dict[str, tuple[int, int]]:

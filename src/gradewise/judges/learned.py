@@ -238,24 +238,46 @@ class LearnedJudge(SimilarityJudge):
             fit = self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
             if not item.criterion:
                 return fit
-            proposed = [fit.fractions[a] for a in answers]
-            return replace(fit, evidence=_items.evidence(answers, proposed, item.examples))
+            sure = self._forest_confidence(item, rows, fractions, errors)
+            return self._item_fit(fit, item, answers, fractions, sure)
+        sure = self._forest_confidence(item, rows, fractions, errors)
+        return ShotFit(
+            curve[0],
+            curve[1],
+            float(np.mean(errors)),
+            dict(zip(answers, fractions.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
+        )
+
+    def _forest_confidence(
+        self, item: JudgeItem, rows: list[list[float]], fractions: np.ndarray, errors: list[float]
+    ) -> np.ndarray:
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
             )
         else:
             sure = np.array([zero_shot_confidence(f) for f in fractions])
-        error = float(np.mean(errors))
         # No surer than the forest proved on this part's marked answers.
-        sure = np.minimum(sure, 1.0 - error)
-        sure = np.minimum(sure, one_grade_cap(item))
-        return ShotFit(
-            curve[0],
-            curve[1],
-            error,
-            dict(zip(answers, fractions.tolist(), strict=True)),
-            dict(zip(answers, sure.tolist(), strict=True)),
+        sure = np.minimum(sure, 1.0 - float(np.mean(errors)))
+        return np.minimum(sure, one_grade_cap(item))
+
+    def _item_fit(
+        self,
+        fit: ShotFit,
+        item: JudgeItem,
+        answers: list[str],
+        forest: np.ndarray,
+        forest_sure: np.ndarray,
+    ) -> ShotFit:
+        """A rubric item's own classifier (judges/_items.py): its confidence checked by the
+        forest's, and its evidence."""
+        proposed = [fit.fractions[a] for a in answers]
+        sure = _items.checked([fit.confidences[a] for a in answers], proposed, forest, forest_sure)
+        return replace(
+            fit,
+            confidences=dict(zip(answers, sure, strict=True)),
+            evidence=_items.evidence(answers, proposed, item.examples),
         )
 
     def _held_out(
