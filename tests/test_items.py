@@ -96,6 +96,22 @@ def test_a_label_key_is_the_judged_criterions_group() -> None:
     assert label_key("II.4.a", "step") == "II.4.a#step"
 
 
+@pytest.mark.parametrize(
+    "sure, proposed, forest, forest_sure, expected",
+    [
+        (0.9, 1.0, 0.8, 0.95, 0.9),  # both apply it: the less sure of the two
+        (0.97, 0.0, 0.1, 0.85, 0.85),  # both leave it out: the forest is less sure
+        (0.95, 1.0, 0.2, 0.9, 0.1),  # the forest, sure, leaves it out: as sure as it is wrong
+        (0.95, 0.0, 0.6, 0.5, 0.5),  # the forest, unsure, applies it: a coin
+    ],
+)
+def test_an_items_confidence_is_checked_by_the_forest(
+    sure: float, proposed: float, forest: float, forest_sure: float, expected: float
+) -> None:
+    got = _items.checked([sure], [proposed], np.array([forest]), np.array([forest_sure]))
+    assert got == pytest.approx([expected])
+
+
 # a part whose items are decided by phrases -------------------------------------------------
 
 ITEM_TEXTS = [c.text for c in RUBRIC[:3]]
