@@ -41,7 +41,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -165,6 +165,8 @@ def refit(path: Path, answers: int, marks: int) -> None:
     """Print the refit table: one part, both items re-judged after each of three new marks."""
     rows = [r for found in read(path, only=None).values() for r in found]
     rows = list({r.answer: r for r in rows}.values())[:answers]  # distinct texts
+    # One part: every answer to the first one's question and reference.
+    rows = [replace(r, question=rows[0].question, reference=rows[0].reference) for r in rows]
     judge = LearnedJudge()
 
     def regrade(marked: int) -> tuple[float, float]:
