@@ -24,7 +24,7 @@ import numpy as np
 
 from gradewise.judges import _part
 from gradewise.judges.registry import Example, JudgeItem
-from gradewise.judges.similarity import _sentences
+from gradewise.judges.text import sentences
 from gradewise.model import ManualMark, Part
 
 # An item's classifier needs this many labels, both kinds among them. Measured by
@@ -86,7 +86,7 @@ def evidence(
     """For each answer the item is proposed for (fraction 1) and that has several sentences,
     the span of the sentence the item's word model (ridge over TF-IDF n-grams, fitted on the
     labels) scores highest. One-sentence answers are their own evidence (left to the judge)."""
-    spans = {a: _sentences(a) for a, f in zip(answers, fractions, strict=True) if f >= 1.0}
+    spans = {a: sentences(a) for a, f in zip(answers, fractions, strict=True) if f >= 1.0}
     spans = {a: s for a, s in spans.items() if s}
     if not spans:
         return {}
