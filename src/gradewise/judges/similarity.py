@@ -26,6 +26,7 @@ import numpy as np
 
 from gradewise.hookspecs import hookimpl
 from gradewise.judges._calibrate import calibrate
+from gradewise.judges._calibrate import one_grade_cap as _one_grade_cap
 from gradewise.judges._embed import DIM, MODEL_ID, MODEL_SHA256, Encoder, shared_encoder
 from gradewise.judges._learn import Neighbours, neighbours, zero_shot_confidence
 from gradewise.judges.lexical import (
@@ -133,7 +134,7 @@ class SimilarityJudge:
         if foreign(item.answer, f"{item.question} {item.reference}"):
             return _review(fraction, "the answer seems to be in another language", evidence)
         if terms(item.answer) <= terms(item.question):
-            return _repeat(fraction, confidence, zero, evidence)
+            return _repeat(fraction, confidence, max(zero, fraction), evidence)
         if len(item.answer.split()) > LONG_ANSWER_WORDS:
             return _review(fraction, "an unusually long answer (the model reads its start)", None)
         return _judgement(fraction, confidence, reason, evidence)
@@ -162,7 +163,7 @@ class SimilarityJudge:
         )
         # No surer than the judge proved on this part's marked answers.
         sure = min(calibrate(self.id, "shots", confidence), 1.0 - fit.error)
-        return fraction, min(sure, one_grade_cap(item))
+        return fraction, min(sure, one_grade_cap(item, fraction, zero))
 
     def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The part's curve from its marked answers, and how far the judge, so taught, is from
@@ -227,12 +228,11 @@ class Lessons:
 FEATURES = ("cosine", "words", "question_excess", "log_length", "cosine_x_words")
 
 
-def one_grade_cap(item: JudgeItem) -> float:
-    """The most confidence the item's marks allow: below the part's review threshold when every
-    mark is the same grade (they show nothing of what earns another), else no limit."""
-    if len({round(e.fraction, 6) for e in item.examples}) == 1:
-        return ONE_GRADE_CAP * item.review_below
-    return 1.0
+def one_grade_cap(item: JudgeItem, fraction: float, zero: float) -> float:
+    """The most confidence the item's marks allow when every mark is the same grade (they show
+    nothing of what earns another): see _calibrate.one_grade_cap; else no limit."""
+    marks = [e.fraction for e in item.examples]
+    return _one_grade_cap(marks, fraction, zero, ONE_GRADE_CAP * item.review_below)
 
 
 def features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
