@@ -255,6 +255,17 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
     assert part_error <= forest_error and part_error < 0.15
 
 
+def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error() -> None:
+    items, _ = _class(80)
+    fit = JUDGE.lesson(items)
+    assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.sure_shots
+    inputs = [[abs(2 * f - 1), np.log1p(80)] for f in fit.part.raw]
+    ceiling = np.minimum(JUDGE.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
+    sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])
+    assert (sure <= ceiling + 1e-9).all()
+    assert (sure < fit.part.confidence - 0.01).any()  # the part's own curve alone is surer
+
+
 def test_with_many_marks_predictions_are_on_the_parts_grade_scale() -> None:
     items, _ = _class(60)
     grades = {round(j.fraction * 3, 3) for j in JUDGE.judge_many(items)}

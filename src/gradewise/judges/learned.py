@@ -300,12 +300,20 @@ class LearnedJudge(SimilarityJudge):
             {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
             fixed,
         )
+        sure = fit.confidence
+        if self.sure_shots is not None:
+            # No surer than the shipped curve says for the blend's fraction, within the part's
+            # held-out error: a few dozen held-out marks can make the part's own curve
+            # overconfident (BENCHMARKS.md, issue 15, session 3).
+            marked_log = math.log1p(len(marks))
+            shipped = self.sure_shots.predict([[abs(2 * f - 1), marked_log] for f in fit.raw])
+            sure = np.minimum(sure, np.minimum(shipped, 1.0 - fit.held_out_error))
         return ShotFit(
             curve[0],
             curve[1],
             fit.held_out_error,
             dict(zip(answers, fit.fractions.tolist(), strict=True)),
-            dict(zip(answers, fit.confidence.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
             fit,
         )
 
