@@ -40,10 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
-from gradewise.evaluate import GradedAnswer, Metrics, Prediction, metrics, qwk, read_graded
 from gradewise.judges import _part
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import Example, JudgeItem
+from gradewise.measure.figures import Metrics, Prediction, metrics
+from gradewise.measure.graded import read_graded
+from gradewise.metrics import qwk
+from gradewise.model import GradedAnswer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KS = ("0", "5", "10", "25", "50", "100", "200", "all")

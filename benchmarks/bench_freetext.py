@@ -1,6 +1,6 @@
 """Free-text agreement with human graders on the data sets beside the checkout (../shared/data).
 
-Runs `gradewise.evaluate` for every judge given (default: every installed judge) on every CSV
+Runs `gradewise.measure` for every judge given (default: every installed judge) on every CSV
 there, with the zero-shot, k-shot (k = 5, 10) and train-test protocols, and prints a Markdown
 table for BENCHMARKS.md. Skips, with a message, when the data folder is absent (users'
 machines have none).
@@ -23,11 +23,14 @@ import sys
 import time
 from pathlib import Path
 
-from gradewise.evaluate import PROTOCOLS_ALL, Metrics, evaluate, first_questions, read_graded
 from gradewise.judges._embed import Encoder
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import JudgeItem, judges
 from gradewise.judges.similarity import SimilarityJudge
+from gradewise.measure.figures import Metrics
+from gradewise.measure.graded import read_graded
+from gradewise.measure.protocols import first_questions
+from gradewise.measure.report import PROTOCOLS_ALL, evaluate
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIGURES = Path(__file__).resolve().parent / "figures"

@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from gradewise.evaluate import GradedAnswer, read_graded
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.outlook import AGREEMENT_SHARE, coverage, outlook
 from gradewise.judges.registry import Example, JudgeItem
+from gradewise.measure.graded import read_graded
+from gradewise.model import GradedAnswer
 
 
 def measured(judge: LearnedJudge, marks: list[GradedAnswer], tests: list[GradedAnswer]) -> float:

@@ -6,7 +6,10 @@ kept) and one tablet-written (every letter a vector path, no text layer), and th
 as a scan (page images, each turned upright by Tesseract's orientation detection, as `scripts
 add` does before OCR). Measures the
 drawing and the PNG that is stored (`render_pages` + `stored_image`), not the OCR itself,
-whose time is Tesseract's. Prints a Markdown table for BENCHMARKS.md.
+whose time is Tesseract's. Then the typed PDF is taken as a blank paper (`exam template`)
+and each of its pages, moved, scaled, turned and made noisy as a scanner would, is aligned
+to it and cut into its answer boxes (`align` + `cut` + `written`), as `scripts add` does for
+scans of a templated paper. Prints Markdown tables for BENCHMARKS.md.
 
     nice -n 10 .venv/bin/python benchmarks/bench_pages.py [--pages 40]
 """
@@ -17,6 +20,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from gradewise.scripts.pages import render_pages, stored_image
 
@@ -68,6 +72,65 @@ def measure(path: Path) -> tuple[float, int]:
     return time.perf_counter() - started, sum(len(s.png) for s in stored)
 
 
+EXAM = """\
+schema_version: 1
+exam: {id: bench, title: Bench}
+sections:
+  - id: I
+    title: All
+    questions:
+      - {id: "1", marks: 1}
+      - id: "2"
+        parts: [{id: a, marks: 1}, {id: b, marks: 1}]
+"""
+
+
+def scanned_pages(paper: Any, pages: int) -> list[Any]:
+    """The blank page as `pages` scans: each shifted, scaled, turned and noisy its own way."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    random = np.random.default_rng(0)
+    out = []
+    for _ in range(pages):
+        turn, scale = random.uniform(-2, 2), random.uniform(0.95, 1.05)
+        matrix = cv2.getRotationMatrix2D((paper.width / 2, paper.height / 2), turn, scale)
+        matrix[:, 2] += random.uniform(-40, 40, 2)
+        moved = cv2.warpAffine(np.asarray(paper), matrix, paper.size, borderValue=255)
+        noisy = np.clip(moved + random.normal(0, 10, moved.shape), 0, 255).astype(np.uint8)
+        out.append(Image.fromarray(noisy))
+    return out
+
+
+def measure_alignment(blank: Path, pages: int) -> tuple[float, int, int]:
+    """Seconds to align `pages` scans to the blank paper and cut each part's box; the boxes
+    cut; the pages refused."""
+    import io
+
+    from PIL import Image
+
+    from gradewise.exam import load_exam_text
+    from gradewise.scripts.align import align, cut, sheet, written
+    from gradewise.scripts.template import find_regions, paper_images, read_paper
+
+    regions = [
+        r for p in find_regions(read_paper(blank), load_exam_text(EXAM)).placed for r in p.regions
+    ]
+    paper = Image.open(io.BytesIO(paper_images(blank)[0].png)).convert("L")
+    scans = scanned_pages(paper, pages)
+    started = time.perf_counter()
+    ready = sheet(paper)  # once per page of the paper, as `scripts add` does
+    boxes = refused = 0
+    for scan in scans:
+        found = align(scan, ready)
+        refused += bool(found.error)
+        for region in regions if found.image is not None else []:
+            written(cut(found.image, region), cut(paper, region))
+            boxes += 1
+    return time.perf_counter() - started, boxes, refused
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=40)
@@ -87,6 +150,13 @@ def main() -> None:
             rate = args.pages / seconds
             kb = size / args.pages / 1024
             print(f"| {name} | {args.pages} | {seconds:.1f} | {rate:.1f} | {kb:.0f} KB |")
+        seconds, boxes, refused = measure_alignment(typed, args.pages)
+        rate = args.pages / seconds
+        print()
+        print("| scans of a templated paper | pages | seconds | pages/s | boxes cut | refused |")
+        print("|---|---|---|---|---|---|")
+        row = f"{args.pages} | {seconds:.1f} | {rate:.1f} | {boxes} | {refused}"
+        print(f"| aligned to the paper, cut, ink checked | {row} |")
 
 
 if __name__ == "__main__":

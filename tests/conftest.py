@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,18 @@ CHROMIUM_FLAGS = [
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="Rewrite golden files.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests keep their cache entries to themselves, never in the user's cache folder."""
+    if "GRADEWISE_TEST_CACHE" not in os.environ:  # the controller's folder, shared by workers
+        os.environ["GRADEWISE_TEST_CACHE"] = tempfile.mkdtemp(prefix="gradewise-tests-")
+    os.environ["GRADEWISE_CACHE_DIR"] = os.environ["GRADEWISE_TEST_CACHE"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) cleans up
+        shutil.rmtree(os.environ.pop("GRADEWISE_TEST_CACHE", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gradewise import agreement
 from gradewise.cli import cli
-from gradewise.evaluate import GradedAnswer
-from gradewise.model import Exam, Key, Part, PartGrade, Question, Section, Status, Verdict
+from gradewise.measure import agreement
+from gradewise.model import (
+    Exam,
+    GradedAnswer,
+    Key,
+    Part,
+    PartGrade,
+    Question,
+    Section,
+    Status,
+    Verdict,
+)
 from gradewise.workspace import init_workspace, open_workspace
 
 KEY = Key("numeric", {"value": 1})

@@ -322,3 +322,15 @@ def test_judge_learns_from_a_human_mark_through_the_cli(ws: Path, judge: str) ->
     assert "Graded 2 answers" in run(ws, "grade", "--judge", judge).output
     queue = json.loads(run(ws, "review", "list", "--json").output)
     assert all(q["part"] != "I.3" or q["student"] not in {"s001"} for q in queue)
+
+
+def test_an_optional_question_rightly_left_out_is_not_listed_as_not_answered(ws: Path) -> None:
+    # best: 1 of the section's three questions: what each student left out is not "blank"
+    text = EXAM.replace("    questions:\n", "    rule: {best: 1}\n    questions:\n", 1)
+    (ws / "exam.yaml").write_text(text.replace("marks: 3", "marks: 2"))
+    (ws / "scripts" / "s001.md").write_text("Q1 Ans: b\n\nQ3 it drops units at random\n")
+    assert run(ws, "scripts", "add", str(ws / "scripts")).exit_code == 0
+    run(ws, "grade")
+    data = {r["student"]: r for r in json.loads(run(ws, "results", "--json").output)}
+    assert data["s001"]["not_answered"] == [] and data["s002"]["not_answered"] == []
+    assert "not answered" not in run(ws, "results").output

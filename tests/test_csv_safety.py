@@ -16,7 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from gradewise.cli import cli
-from gradewise.evaluate import GradedAnswer, Prediction, Report, read_graded, write_predictions
+from gradewise.measure.figures import Prediction
+from gradewise.measure.graded import read_graded
+from gradewise.measure.report import Report, write_predictions
+from gradewise.model import GradedAnswer
 from gradewise.reports import csvfile
 from gradewise.workspace import init_workspace, open_workspace
 

@@ -343,7 +343,9 @@ def _blank_pdf(path: Path) -> Path:
     "make, message",
     [
         (lambda d: _encrypted_pdf(d / "locked.pdf"), "is an encrypted PDF"),
-        (lambda d: _blank_pdf(d / "scan.pdf"), "has no text layer"),
+        # exam draft does no OCR (no --ocr): the step that gives the PDF a text layer is named
+        (lambda d: _blank_pdf(d / "scan.pdf"), "has no text layer (a scan?) — add a text layer"),
+        (lambda d: _blank_pdf(d / "scan.pdf"), "`ocrmypdf scan.pdf paper.pdf`"),
         (lambda d: _write(d / "broken.pdf", b"%PDF-1.4 garbage"), "is not a readable PDF"),
         (lambda d: _write(d / "broken.docx", b"PK\x03\x04 not a zip"), "not a readable .docx"),
         (lambda d: _write(d / "paper.odt", b"x"), "cannot draft from a .odt"),

@@ -14,27 +14,14 @@ from click.testing import CliRunner
 
 from gradewise.cli import cli
 from gradewise.errors import GradewiseError
-from gradewise.evaluate import (
-    GradedAnswer,
-    Prediction,
-    Report,
-    accuracy,
-    coverage,
-    evaluate,
-    first_questions,
-    k_shot,
-    macro_f1,
-    metrics,
-    pearson,
-    qwk,
-    read_graded,
-    reliability,
-    rmse,
-    weighted_f1,
-    zero_shot,
-)
+from gradewise.judges.outlook import coverage
 from gradewise.judges.registry import Judge, JudgeItem, Judgement
-from gradewise.model import Status
+from gradewise.measure.figures import Prediction, metrics, reliability
+from gradewise.measure.graded import read_graded, write_graded
+from gradewise.measure.protocols import first_questions, k_shot, zero_shot
+from gradewise.measure.report import Report, evaluate
+from gradewise.metrics import accuracy, macro_f1, pearson, qwk, rmse, weighted_f1
+from gradewise.model import GradedAnswer, Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graded"
 
@@ -498,3 +485,31 @@ def test_cli_evaluate_writes_one_prediction_per_predicted_answer(tmp_path: Path)
     assert 0 <= float(first["predicted"]) <= 5 and 0 <= float(first["confidence"]) <= 1
     graded = {r.answer_id for r in read_graded(FIXTURES / "tiny.csv")}
     assert {r["answer_id"] for r in rows} <= graded
+
+
+@pytest.mark.parametrize(
+    "labels, header_has_label",
+    [
+        # an exam's export: no labels, no label column
+        (("", ""), False),
+        # a 2-way data set: the labels are kept
+        (("correct", "incorrect"), True),
+        # one labelled row is enough for the column; the other's cell is empty
+        (("correct", ""), True),
+    ],
+)
+def test_graded_answers_written_read_back_exactly(
+    tmp_path: Path, labels: tuple[str, str], header_has_label: bool
+) -> None:
+    rows = [
+        GradedAnswer("d", "train", "1.1", "Q?", "a || b", f"s{i}", text, score, 2.0, label)
+        for i, (text, score, label) in enumerate(
+            zip(["=SUM(A1)", "plain, with a comma"], [2.0, 0.5], labels, strict=True)
+        )
+    ]
+    path = tmp_path / "graded.csv"
+    write_graded(path, rows)
+    with path.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert ("label" in header) == header_has_label
+    assert read_graded(path) == rows

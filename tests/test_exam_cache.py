@@ -4,6 +4,7 @@ same text, read by the same code, takes the Exam from the user's cache (no SymPy
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from gradewise.checkers.expression import ExpressionChecker
 from gradewise.checkers.registry import registry
 from gradewise.errors import ExamError
 from gradewise.exam import load_exam
+from gradewise.user_cache import cache_dir
 from gradewise.workspace import init_workspace, open_workspace
 
 EXAM = """\
@@ -164,3 +166,9 @@ def test_values_json_would_change_are_not_kept(root: Path, tmp_path: Path) -> No
     assert not (tmp_path / "entry.json").exists()
     exam_cache._keep(tmp_path / "entry.json", exam)
     assert repr(exam_cache._read(tmp_path / "entry.json")) == repr(exam)
+
+
+def test_tests_never_write_to_the_users_cache_folder() -> None:
+    # conftest points the cache at a temporary folder for the whole run (workers included)
+    assert Path(os.environ["GRADEWISE_CACHE_DIR"]).name.startswith("gradewise-tests-")
+    assert not cache_dir().is_relative_to(Path.home() / ".cache")

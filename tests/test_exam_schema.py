@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ KNOWN = {
     "not",
     "minLength",
     "minItems",
+    "maxItems",
+    "prefixItems",
+    "pattern",
     "minimum",
     "maximum",
     "exclusiveMinimum",
@@ -69,7 +73,12 @@ def problems(value: Any, schema: dict[str, Any], at: str = "") -> list[str]:
     if isinstance(value, dict):
         found += _object_problems(value, schema, at)
     if isinstance(value, list):
-        found += [p for item in value for p in problems(item, schema.get("items", {}), at)]
+        first = schema.get("prefixItems", [])  # a tuple: one schema per place
+        found += [
+            p for item, one in zip(value, first, strict=False) for p in problems(item, one, at)
+        ]
+        rest = value[len(first) :]
+        found += [p for item in rest for p in problems(item, schema.get("items", {}), at)]
     return found
 
 
@@ -85,8 +94,12 @@ def _type_problems(value: Any, schema: dict[str, Any], at: str) -> list[str]:
         found.append(f"{at}: not {'/'.join(names)}")
     if isinstance(value, str) and len(value) < schema.get("minLength", 0):
         found.append(f"{at}: too short")
+    if isinstance(value, str) and not re.search(schema.get("pattern", ""), value):
+        found.append(f"{at}: not in the form {schema['pattern']}")
     if isinstance(value, list) and len(value) < schema.get("minItems", 0):
         found.append(f"{at}: too few items")
+    if isinstance(value, list) and len(value) > schema.get("maxItems", len(value)):
+        found.append(f"{at}: too many items")
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if number and "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
         found.append(f"{at}: not above {schema['exclusiveMinimum']}")
@@ -176,6 +189,17 @@ def _set(data: Any, path: str, value: Any) -> Any:
             {"log_base": 3},
             "log_base: matches no option",
         ),  # a log base no convention has
+        ("template", {"pages": ["not-a-hash"]}, "template: matches no option"),  # no SHA-256
+        (
+            "sections.0.questions.0.regions",
+            [{"page": 1, "box": [0.1, 0.1, 0.9, 0.5, 0.7]}],
+            "too many items",
+        ),  # a box of five numbers
+        (
+            "sections.0.questions.0.regions",
+            [{"page": 1, "box": [0.1, 0.1, 1.9, 0.5]}],
+            "out of range",
+        ),  # a box beyond the page
     ],
 )
 def test_schema_refuses_what_the_loader_refuses(path: str, value: Any, problem: str) -> None:

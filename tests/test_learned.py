@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.evaluate import GradedAnswer
 from gradewise.judges import learned
+from gradewise.judges.features import rich_features
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
     SHOT_CONFIDENCE,
@@ -19,13 +19,12 @@ from gradewise.judges.learned import (
     LearnedJudge,
     fit_logistic,
     model,
-    rich_features,
     shot_confidence_inputs,
     shot_features,
     zero_confidence_inputs,
 )
 from gradewise.judges.registry import Example, JudgeItem, judges
-from gradewise.model import Status
+from gradewise.model import GradedAnswer, Status
 from test_part import QUESTION, REFERENCE, synthetic_part
 
 QUESTIONS = YAML(typ="safe").load(
@@ -43,7 +42,7 @@ def test_weights_ship_with_the_package_and_fit_the_features() -> None:
     assert "training answers" in JUDGE.version
     forest = weights["shots"]
     assert tuple(forest["features"]) == SHOT_FEATURES and len(forest["roots"]) >= 100
-    assert JUDGE.forest is not None and "forest of" in JUDGE.version
+    assert JUDGE.model.forest is not None and "forest of" in JUDGE.version
     sure = weights["confidence"]
     assert tuple(sure["zero"]["features"]) == ZERO_CONFIDENCE and sure["zero"]["coef"][0] > 0
     assert tuple(sure["shots"]["features"]) == SHOT_CONFIDENCE and sure["shots"]["coef"][0] > 0
@@ -88,7 +87,10 @@ def test_fit_learns_a_data_sets_scale() -> None:
     ]
     judge = LearnedJudge()
     fitted = judge.fit(rows)
-    assert "refitted on 30 answers" in fitted.version and fitted.weights is not judge.weights
+    assert (
+        "refitted on 30 answers" in fitted.version
+        and fitted.model.weights is not judge.model.weights
+    )
     item = JudgeItem(q["question"], q["reference"], q["wrong"], max_marks=5)
     assert fitted.judge_many([item])[0].fraction > judge.judge_many([item])[0].fraction
 
@@ -172,7 +174,7 @@ def test_marks_that_contradict_the_forest_cap_its_confidence() -> None:
 def test_a_model_file_without_a_forest_still_learns_from_marks() -> None:
     older = {k: v for k, v in model().items() if k != "shots"}
     judge = LearnedJudge(weights=older)
-    assert judge.forest is None
+    assert judge.model.forest is None
     taught, plain = judge.judge_many(
         [
             JudgeItem(*DROPOUT, MARKED[0].answer, examples=e, group=g)
@@ -188,7 +190,7 @@ def test_refitting_keeps_the_forest() -> None:
         GradedAnswer("d", "train", "1", q["question"], q["reference"], str(i), a, s, 5)
         for i, (a, s) in enumerate([(q["right"], 5), (q["wrong"], 0)] * 5)
     ]
-    assert LearnedJudge().fit(rows).forest is JUDGE.forest
+    assert LearnedJudge().fit(rows).model.forest is JUDGE.model.forest
 
 
 def test_confidence_inputs_by_hand() -> None:
@@ -202,7 +204,7 @@ def test_confidence_inputs_by_hand() -> None:
 
 @pytest.mark.parametrize("fraction", [0.0, 0.1, 0.3, 0.45])
 def test_confidence_grows_with_distance_from_the_middle(fraction: float) -> None:
-    sure = JUDGE.sure_zero
+    sure = JUDGE.model.sure_zero
     assert sure is not None
     nearer, farther = sure.predict([zero_confidence_inputs(f) for f in (fraction, 1 - fraction)])
     closer_to_middle = sure.predict([zero_confidence_inputs((fraction + 0.5) / 2)])[0]
@@ -258,9 +260,9 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
 def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error() -> None:
     items, _ = _class(80)
     fit = JUDGE.lesson(items)
-    assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.sure_shots
+    assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.model.sure_shots
     inputs = [[abs(2 * f - 1), np.log1p(80)] for f in fit.part.raw]
-    ceiling = np.minimum(JUDGE.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
+    ceiling = np.minimum(JUDGE.model.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
     sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])
     assert (sure <= ceiling + 1e-9).all()
     assert (sure < fit.part.confidence - 0.01).any()  # the part's own curve alone is surer

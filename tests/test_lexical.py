@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from gradewise.judges.lexical import (
-    LexicalJudge,
-    foreign,
-    formula_only,
-    looks_like_words,
-    stem,
-    terms,
-)
+from gradewise.judges.lexical import LexicalJudge
 from gradewise.judges.registry import Example, JudgeItem, judges
+from gradewise.judges.text import foreign, formula_only, looks_like_words, stem, terms
 from gradewise.model import Status
 
 # (question, reference, right answer in the student's words, partial answer, wrong answer on topic)

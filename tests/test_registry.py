@@ -9,6 +9,7 @@ import pytest
 from gradewise import hookspecs
 from gradewise.checkers.registry import Checker, Registry, SimpleChecker
 from gradewise.hookspecs import hookimpl
+from gradewise.judges.registry import Forecaster, Learner, Selector, judges
 from gradewise.model import Key, Outcome, Status
 from gradewise.plugins import BUILTIN, plugin_manager
 
@@ -56,3 +57,25 @@ def test_every_hook_is_documented() -> None:
     # Like a plugin author would read them: each hook has a one-line docstring.
     hooks = [h for h in vars(hookspecs).values() if callable(h) and hasattr(h, "gradewise_spec")]
     assert hooks and all((h.__doc__ or "").strip() for h in hooks)
+
+
+@pytest.mark.parametrize(
+    "judge_id, hooks",
+    [
+        # word overlap: learns only from the part's own marks, chooses nothing
+        ("lexical", set()),
+        # embeddings: chooses which answers to mark first, forecasts its coverage
+        ("similarity", {"Selector", "Forecaster"}),
+        # the learned judge also refits on a data set's graded answers
+        ("learned", {"Selector", "Forecaster", "Learner"}),
+    ],
+)
+def test_optional_judge_hooks_live_in_the_registry(judge_id: str, hooks: set[str]) -> None:
+    # Every optional hook a judge may offer is declared in judges/registry.py, beside Judge.
+    judge = judges().get(judge_id)
+    offered = {
+        name
+        for name, hook in (("Selector", Selector), ("Forecaster", Forecaster), ("Learner", Learner))
+        if isinstance(judge, hook)
+    }
+    assert offered == hooks

@@ -14,8 +14,10 @@ from ruamel.yaml import YAML
 
 from gradewise.judges import _embed
 from gradewise.judges._embed import Encoder
+from gradewise.judges.embedding import EmbeddingJudge
 from gradewise.judges.registry import Example, JudgeItem, judges
 from gradewise.judges.similarity import SimilarityJudge, fit_group
+from gradewise.judges.text import FORMULA
 from gradewise.model import Status
 from test_part import QUESTION, REFERENCE, synthetic_part
 
@@ -319,3 +321,45 @@ def test_marks_of_one_grade_never_auto_accept_another_grade(level: float) -> Non
     assert all(abs(j.fraction - level) <= 0.1 for j in accepted)
     thin = [replace(i, examples=examples[:10]) for i in items]  # ten alike: too few to accept
     assert max(j.confidence for j in JUDGE.judge_many(thin)) < items[0].review_below
+
+
+DROPOUT_Q = "Why does dropout reduce overfitting?"
+DROPOUT_R = (
+    "Dropout randomly removes units during training so the network cannot rely on co-adapted "
+    "features."
+)
+
+
+@pytest.mark.parametrize("judge_id", ["similarity", "learned"])
+@pytest.mark.parametrize(
+    "answer, status, reason",
+    [
+        ("", Status.NOT_MET, "empty answer"),  # nothing written
+        ("xkcdqwrt zzzgh pfftt brrrk", Status.NOT_MET, "no recognisable words"),  # gibberish
+        # mathematics only: a text judge cannot read it, a human must
+        (r"$\frac{1}{2} + x^2$", Status.NEEDS_REVIEW, FORMULA),
+        # only the question's words, far from the reference: never full marks
+        (DROPOUT_Q, Status.NOT_MET, "the answer only repeats the question's words"),
+        # another language than the exam's
+        (
+            "Es reduziert die Überanpassung, weil zufällig Neuronen während des Trainings "
+            "entfernt werden.",
+            Status.NEEDS_REVIEW,
+            "the answer seems to be in another language",
+        ),
+        # over 1,000 words: the model reads only its start
+        (
+            "word " * 1001,
+            Status.NEEDS_REVIEW,
+            "an unusually long answer (the model reads its start)",
+        ),
+    ],
+)
+def test_the_embedding_judges_share_one_screening(
+    judge_id: str, answer: str, status: Status, reason: str
+) -> None:
+    # The screening is EmbeddingJudge's, whatever model it holds.
+    judge = judges().get(judge_id)
+    assert isinstance(judge, EmbeddingJudge)
+    got = judge.judge_many([JudgeItem(DROPOUT_Q, DROPOUT_R, answer)])[0]
+    assert (got.status, got.reason) == (status, reason)

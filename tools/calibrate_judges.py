@@ -24,13 +24,13 @@ from pathlib import Path
 import numpy as np
 from train_judge import DATA, TRAIN_FILES, agreement, platt
 
-from gradewise.evaluate import GradedAnswer, read_graded
 from gradewise.judges._calibrate import raw_confidence
 from gradewise.judges._embed import Encoder
 from gradewise.judges.lexical import LexicalJudge
 from gradewise.judges.registry import Example, Judge, JudgeItem, Judgement
 from gradewise.judges.similarity import SimilarityJudge
-from gradewise.model import Status
+from gradewise.measure.graded import read_graded
+from gradewise.model import GradedAnswer, Status
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "calibration.json"
 MARKED = (5, 10)

@@ -1,7 +1,7 @@
 """Train the `learned` judge's models on the `train` splits of ../shared/data (never a test split).
 
 1. The zero-shot model: a logistic regression (scikit-learn) over the features of
-   `gradewise.judges.learned.rich_features`, fitted with each answer counted as a correct example
+   `gradewise.judges.features.rich_features`, fitted with each answer counted as a correct example
    with weight = its share of the marks and an incorrect one with weight 1 - share.
 2. The marked-answers model: per question, a human's marking is simulated — 3, 5, 10, 20 and 40
    answers marked, chosen at random and as the judge would choose (`teach_order`) — and a
@@ -35,7 +35,6 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
-from gradewise.evaluate import GradedAnswer, Prediction, _agree, _grade_scales, read_graded, two_way
 from gradewise.judges._embed import DIM
 from gradewise.judges._trees import Forest
 from gradewise.judges.learned import (
@@ -51,6 +50,9 @@ from gradewise.judges.learned import (
 from gradewise.judges.registry import JudgeItem
 from gradewise.judges.select import cosine_matrix, teach_order
 from gradewise.judges.similarity import fit_group
+from gradewise.measure.figures import Prediction, agrees, grade_scales, two_way
+from gradewise.measure.graded import read_graded
+from gradewise.model import GradedAnswer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parents[1] / "src" / "gradewise" / "judges" / "learned_model.json"
@@ -88,7 +90,7 @@ def main() -> None:
         "answers": len(rows),
     }
     zero_judge = LearnedJudge(weights=weights)
-    zeros = np.array([zero_judge.logistic(f) for f in x])
+    zeros = np.array([zero_judge.model.logistic(f) for f in x])
 
     shots_x, shots_y, which, as_marked = simulate(rows, vecs, x, zeros, share)
     forest = fitted(HistGradientBoostingRegressor(**FOREST), shots_x, shots_y, SHOT_FEATURES)
@@ -107,7 +109,7 @@ def main() -> None:
     held_shots = np.empty(len(shots_y))
     for train, test in folds(questions):
         judge = LearnedJudge(weights={**weights, **logistic(x[train], share[train])})
-        held_zero[test] = [judge.logistic(f) for f in x[test]]
+        held_zero[test] = [judge.model.logistic(f) for f in x[test]]
     for train, test in folds([questions[i] for i in which]):
         model = HistGradientBoostingRegressor(**FOREST).fit(shots_x[train], shots_y[train])
         held_shots[test] = np.clip(model.predict(shots_x[test]), 0.0, 1.0)
@@ -150,8 +152,8 @@ def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, 
             return kept["x"], kept["vecs"]
     items = [JudgeItem(r.question, r.reference, r.answer, max_marks=r.max_score) for r in rows]
     judge = LearnedJudge(weights={"answers": 0})
-    vectors = judge._vectors(items)
-    x = np.array([judge.features(item, item.answer, vectors) for item in items])
+    vectors = judge.vectors(items)
+    x = np.array([judge.model.inputs(item, item.answer, vectors) for item in items])
     vecs = np.stack([vectors.get(i.answer, np.zeros(DIM, np.float32)) for i in items])
     if cache:
         np.savez(cache, x=x, vecs=vecs)
@@ -194,14 +196,14 @@ def folds(groups: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def agreement(rows: list[GradedAnswer], predicted) -> np.ndarray:
     """Whether each (answer, predicted fraction) agrees with the answer's human grade, as
-    gradewise.evaluate defines it (grade scales and 2-way data sets taken from `rows`)."""
+    gradewise.measure.figures defines it (grade scales and 2-way data sets taken from `rows`)."""
     binary = {
         name: two_way([r for r in rows if r.dataset == name]) for name in {r.dataset for r in rows}
     }
-    scales = _grade_scales(rows)
+    scales = grade_scales(rows)
     return np.array(
         [
-            _agree(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
+            agrees(Prediction(row, f * row.max_score, 0.0), binary[row.dataset], scales)
             for row, f in predicted
         ]
     )

@@ -24,11 +24,13 @@ from importlib.metadata import PackageNotFoundError, entry_points, version
 from pathlib import Path
 from typing import Any
 
-from gradewise.model import Criterion, Exam, Key, Part, Question, Rule, Section
+from gradewise.model import Criterion, Exam, Key, Part, Question, Region, Rule, Section, Template
 from gradewise.user_cache import cache_dir
 
 KEEP = 200  # entries kept; the oldest go first
-_TYPES = {t.__name__: t for t in (Exam, Section, Question, Part, Criterion, Key, Rule)}
+_TYPES = {
+    t.__name__: t for t in (Exam, Section, Question, Part, Criterion, Key, Rule, Region, Template)
+}
 
 
 def load_exam_cached(path: Path) -> Exam:

@@ -116,12 +116,32 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Region:
+    """Where a part's answer space lies on the blank paper: a page (from 1) and a box
+    (x0, y0, x1, y1) in fractions of that page's width and height, from its top left."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Template:
+    """The blank paper scans are aligned to: its file, the SHA-256 of each page's image (kept
+    in the workspace's pages/) and each part's answer regions, in reading order."""
+
+    source: str = ""
+    pages: tuple[str, ...] = ()
+    regions: Mapping[str, tuple[Region, ...]] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Exam:
     id: str
     title: str
     sections: tuple[Section, ...]
     schema_version: int = 1
     conventions: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    template: Template | None = None  # None: scans are segmented by the labels on them
 
     def parts(self) -> Iterator[Part]:
         for section in self.sections:
@@ -161,6 +181,24 @@ class Answer:
     text: str
     spans: tuple[tuple[int, int], ...] = ()
     flag: str = ""
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """An answer a human graded, as a graded-answers file holds it: what a judge that learns is
+    fitted on (`Learner.fit`), what `gradewise evaluate` measures against, and what
+    `gradewise export graded` writes. `reference` joins several references with ` || `."""
+
+    dataset: str
+    split: str
+    question_id: str
+    question: str
+    reference: str
+    answer_id: str
+    answer: str
+    score: float
+    max_score: float
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from gradewise.judges.registry import (
 from gradewise.model import UNREAD_PAGE, Answer, Exam, PartGrade, Result, Script, Section, Status
 from gradewise.privacy import Identity, part_words, scrub
 from gradewise.scoring import results, skipped
-from gradewise.store import ScriptPage, Store, open_store
+from gradewise.store import ScriptPage, ScriptRegion, Store, open_store
 
 # Imported where used, so that a command loads only what it needs (a read-only command starts
 # fast): grading, segmentation, ingest and the review queue's order.
@@ -124,11 +124,14 @@ class Workspace:
     ) -> Gathered:
         """Read script files for this workspace, nothing stored yet (`gather`): held against
         the scripts it already has, its own files known wherever the workspace now lies.
-        `transcribe`: pages are read by the vision model of gradewise.toml's [transcribe]."""
+        `transcribe`: pages are read by the vision model of gradewise.toml's [transcribe].
+        Scans are cut by the exam's blank paper when exam.yaml has a template."""
         from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
+        from gradewise.scripts.templated import load_paper
 
         stored = self.store.scripts()
         reader = self.transcriber() if transcribe else None
+        paper = load_paper(self.exam, self.root / PAGES_DIR)
         return gather(
             paths,
             roster,
@@ -137,6 +140,7 @@ class Workspace:
             replace=replace,
             root=self.root,
             transcriber=reader,
+            paper=(paper, self.exam) if paper else None,
         )
 
     def transcriber(self) -> Transcriber:
@@ -157,8 +161,12 @@ class Workspace:
         for script in found.scripts:
             email = roster.email(script.student) if roster else ""
             # A text file has no pages: one replacing a scan (its transcription) drops its images.
-            pages = self._save_pages(found.pages.get(script.source, ()))
-            status = self.store.add_script(script, email=email, pages=pages)
+            pages = self.save_pages(found.pages.get(script.source, ()))
+            regions = [
+                ScriptRegion(box.address, box.start, box.end, self._saved(box.image), box.flag)
+                for box in found.boxes.get(script.source, ())
+            ]
+            status = self.store.add_script(script, email=email, pages=pages, regions=regions)
             unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
             reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
         reports += [
@@ -168,7 +176,7 @@ class Workspace:
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
 
-    def _save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
+    def save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
         """Write each page image once (by its hash; a whole file or none), for the store."""
         for image in images:
             path = self.page_path(image.sha256)
@@ -178,6 +186,10 @@ class Workspace:
                 partial.write_bytes(image.png)
                 partial.replace(path)
         return [ScriptPage(image.sha256, image.error) for image in images]
+
+    def _saved(self, image: PageImage | None) -> str:
+        """The stored image's SHA-256 ("" for none)."""
+        return self.save_pages([image])[0].image if image is not None else ""
 
     def segmentation(self, student: str) -> Segmentation:
         script = self.store.script(student)
@@ -192,6 +204,12 @@ class Workspace:
 
         overrides = self.store.overrides(script.student)
         identity = (script.student, script.name)  # lines naming the student are no answer
+        regions = self.store.regions(script.student)
+        if regions:  # a scan cut by the exam's template: its boxes are its pieces
+            from gradewise.scripts.templated import by_regions
+
+            boxes = [(r.address, r.start, r.end, r.flag) for r in regions]
+            return by_regions(script.text, self.exam, boxes, overrides=overrides, identity=identity)
         return segment(script.text, self.exam, overrides=overrides, identity=identity)
 
     def segment_all(self) -> None:

@@ -9,6 +9,7 @@ CREATE TABLE marks ( student TEXT NOT NULL, address TEXT NOT NULL, items TEXT NO
 CREATE TABLE regrades ( id INTEGER PRIMARY KEY AUTOINCREMENT, student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, why TEXT NOT NULL, asked_by TEXT NOT NULL, asked_at TEXT NOT NULL, answer TEXT, answered_by TEXT, answered_at TEXT );
 CREATE UNIQUE INDEX regrades_open ON regrades(student, address) WHERE answer IS NULL;
 CREATE TABLE script_pages ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, page INTEGER NOT NULL CHECK (page >= 1), image TEXT NOT NULL, error TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, page) ) WITHOUT ROWID;
+CREATE TABLE script_regions ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, address TEXT NOT NULL, start INTEGER NOT NULL CHECK (start >= 0), end INTEGER NOT NULL CHECK (end >= start), image TEXT NOT NULL, flag TEXT NOT NULL DEFAULT '', PRIMARY KEY (student, address) ) WITHOUT ROWID;
 CREATE TABLE scripts ( student TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL, added_at TEXT NOT NULL );
 CREATE TABLE segment_overrides ( student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE, piece_start INTEGER NOT NULL, address TEXT NOT NULL, PRIMARY KEY (student, piece_start) );
 CREATE TABLE user_parts ( name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE, address TEXT NOT NULL, PRIMARY KEY (name, address) );

@@ -31,12 +31,14 @@ from gradewise.judges._embed import (
     checked_tokenizer,
     onnx_session,
 )
-from gradewise.judges.learned import LearnedJudge
+from gradewise.judges.embedding import EmbeddingJudge
+from gradewise.judges.features import FEATURES, FeatureSet, Vectors, similarity_features
+from gradewise.judges.learned import LearnedJudge, LearnedModel
 from gradewise.judges.registry import JudgeItem
-from gradewise.judges.similarity import FEATURES, SimilarityJudge, Vectors, features
+from gradewise.judges.similarity import VERSION
 
 if TYPE_CHECKING:
-    from gradewise.evaluate import GradedAnswer
+    from gradewise.model import GradedAnswer
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -131,11 +133,25 @@ def default_weights() -> dict[str, Any]:
     }
 
 
-class CrossJudge(LearnedJudge):
-    """The cross-encoder's logit and the similarity features → a logistic model."""
+def cross_features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
+    """CROSS_FEATURES: the cross-encoder's logit for (first text, answer), then the similarity
+    judge's features."""
+    logits = getattr(vectors, "logits", {})
+    logit = logits.get((first_text(item.question, item.reference), answer), 0.0)
+    return [logit, *similarity_features(item, answer, vectors)]
 
-    id = "cross"
-    feature_names = CROSS_FEATURES
+
+CROSS = FeatureSet(CROSS_FEATURES, cross_features, cosine_at=1)
+
+
+def explain(zero: float, cosine: float) -> str:
+    """The cross judge's reason."""
+    return f"read beside the reference by the cross-encoder: worth {zero:.0%} of the marks"
+
+
+class CrossJudge(LearnedJudge):
+    """The cross-encoder's logit and the similarity features → a logistic model: the learned
+    judge's parts with other features, reason and vectors (the pairs' logits beside them)."""
 
     def __init__(
         self,
@@ -143,23 +159,24 @@ class CrossJudge(LearnedJudge):
         weights: dict[str, Any] | None = None,
         scorer: CrossScorer | None = None,
     ) -> None:
-        SimilarityJudge.__init__(self, encoder)
         self.scorer = scorer or shared_scorer()
-        self.weights = weights or default_weights()
-        self.version = (
+        model = LearnedModel(weights or default_weights(), CROSS, "cross", explain)
+        model.version = (
             f"1 (MiniLM cross-encoder {meta()['sha256'][:12]}, {meta()['answers']} training "
-            f"answers; {SimilarityJudge.version})"
+            f"answers; {VERSION})"
         )
+        EmbeddingJudge.__init__(self, "cross", model, encoder)
 
     def feature_matrix(self, items: Sequence[JudgeItem]) -> np.ndarray:
-        vectors = self._vectors(items, embed=True)  # a fit weighs every feature
-        return np.array([self.features(item, item.answer, vectors) for item in items])
+        vectors = self.vectors(items, embed=True)  # a fit weighs every feature
+        return np.array([self.model.inputs(item, item.answer, vectors) for item in items])
 
-    def _vectors(self, items: Sequence[JudgeItem], *, embed: bool = False) -> Vectors:
+    def vectors(self, items: Sequence[JudgeItem], *, embed: bool = False) -> Vectors:
         # Sentence vectors only where something reads them: weights on the similarity features,
         # or marked answers (their neighbours). Weights on the logit alone need none.
-        embed = embed or any(self.weights["coef"][1:]) or any(item.examples for item in items)
-        scored = Scored(super()._vectors(items) if embed else {})
+        coef = self.model.weights["coef"]
+        embed = embed or any(coef[1:]) or any(item.examples for item in items)
+        scored = Scored(super().vectors(items) if embed else {})
         pairs = sorted(
             {
                 (first_text(item.question, item.reference), answer)
@@ -170,17 +187,6 @@ class CrossJudge(LearnedJudge):
         )
         scored.logits = dict(zip(pairs, self.scorer.logits(pairs), strict=True))
         return scored
-
-    def features(self, item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
-        logits = getattr(vectors, "logits", {})
-        logit = logits.get((first_text(item.question, item.reference), answer), 0.0)
-        return [logit, *features(item, answer, vectors)]
-
-    def cosine(self, f: Sequence[float]) -> float:
-        return f[1]
-
-    def explain(self, zero: float, cosine: float) -> str:
-        return f"read beside the reference by the cross-encoder: worth {zero:.0%} of the marks"
 
     def fit(self, rows: Sequence[GradedAnswer]) -> CrossJudge:
         """Refitted to these graded answers, unless they come from a data set the model was
@@ -200,7 +206,8 @@ def main() -> None:
     sets of ../shared/data, as rows of BENCHMARKS.md's tables."""
     if sys.argv[1:2] != ["--evaluate"] or len(sys.argv) < 4:
         sys.exit("usage: judge.py --evaluate zero-shot,k-shot:10 FILE.csv ...")
-    from gradewise.evaluate import evaluate, read_graded
+    from gradewise.measure.graded import read_graded
+    from gradewise.measure.report import evaluate
 
     judge = CrossJudge()
     for name in sys.argv[3:]:

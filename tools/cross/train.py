@@ -228,9 +228,9 @@ def stack(args: argparse.Namespace) -> None:
     exam's questions. Uses the model as shipped (onnxruntime, int8), as the judge will."""
     import judge as cross
 
-    from gradewise.evaluate import read_graded
     from gradewise.judges.learned import fit_logistic
     from gradewise.judges.registry import JudgeItem
+    from gradewise.measure.graded import read_graded
 
     cross.meta.cache_clear()
     _, checks = held_out(read_rows(TRAIN_FILES, "train"), args.holdout, random.Random(args.seed))

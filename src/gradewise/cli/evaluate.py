@@ -11,19 +11,15 @@ from typing import Any
 
 import click
 
-from gradewise import agreement
 from gradewise.cli.common import echo_json, output_file, table, workspace
 from gradewise.errors import WorkspaceError
-from gradewise.evaluate import (
-    Metrics,
-    evaluate,
-    first_questions,
-    read_graded,
-    seeded_choice,
-    write_predictions,
-)
 from gradewise.judges.llm import spend_line
 from gradewise.judges.registry import Configurable, Judge, judges
+from gradewise.measure import agreement
+from gradewise.measure.figures import Metrics
+from gradewise.measure.graded import read_graded
+from gradewise.measure.protocols import first_questions, seeded_choice
+from gradewise.measure.report import evaluate, write_predictions
 
 # QWK pooled: one kappa over all answers; mean/q: the mean of the questions' own kappas.
 COLUMNS = [

@@ -1,7 +1,9 @@
-"""`gradewise exam check|draft|schema`: validate the exam file, draft one, publish its schema."""
+"""`gradewise exam check|draft|schema|template`: validate the exam file, draft one, publish its
+schema, find the answer regions on the blank paper."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +78,18 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 
     Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
     """
-    from gradewise.exam.draft import draft_exam, render  # PDF and Word readers: only here
+    from gradewise.exam.draft import DocumentError, draft_exam, render  # readers: only here
 
     if output is not None and output.exists() and not force:
         raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
     drafted = draft_exam(list(documents))
+    if not any(section.questions for section in drafted.sections):
+        raise DocumentError(
+            "no question found, so no exam was drafted",
+            file=str(documents[0]),
+            fix="number the questions ('Question 1', '1.', '## 2 (5 marks)'; in LaTeX \\question "
+            "or \\item), and keep the .sty defining the paper's own macros beside it",
+        )
     text = render(drafted)
     if output is None:
         click.echo(text, nl=False)
@@ -97,6 +106,66 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
         click.echo(f"It loads; review it{todo}, then run 'gradewise exam check'.")
     except ExamError as exc:
         click.echo(f"Still to do before 'gradewise exam check' passes: {exc}")
+
+
+@exam.command()
+@click.argument("blank", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--who", default=getpass.getuser, show_default="your user name")
+@json_option
+@click.pass_context
+def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: bool) -> None:
+    """Find where each part is answered on the blank paper BLANK (a PDF with its text layer)
+    and write those regions into exam.yaml, for scans of that paper to be cut by part.
+
+    Each part's printed label (`1.`, `Question 2`, `(a)`, `b)`, `2(c)`) is looked for, and its
+    answer space is the space below the label's paragraph, down to the next label. Parts
+    whose label is not on the paper are listed, never guessed (they keep any regions written
+    before). Check the regions in exam.yaml: `box` is [x0, y0, x1, y1] in fractions of the
+    page from its top left.
+
+    Example: gradewise exam template blank-paper.pdf --dry-run
+    """
+    from gradewise.actions.template import set_template  # PDFium: only here
+
+    ws = workspace(ctx)
+    done = set_template(ws, blank, who=who, dry_run=dry_run)
+    if as_json:
+        echo_json(_template_json(done.found, done.written))
+        return
+    for placed in done.found.placed:
+        where = "; ".join(f"page {r.page} {_box(r.box)}" for r in placed.regions)
+        click.echo(f"{placed.address}: label {placed.label!r}, {where}")
+    for address, why in done.found.missing:
+        click.echo(f"{address}: not placed: {why}")
+    placed_n, pages = len(done.found.placed), len(done.pages)
+    if done.written:
+        click.echo(
+            f"Wrote the regions of {placed_n} parts ({pages} pages) into {ws.exam_path.name}."
+        )
+    else:
+        click.echo(f"Dry run: {placed_n} parts placed on {pages} pages; nothing written.")
+    if done.found.missing:
+        click.echo("Write the regions of the parts not placed by hand, or check their labels.")
+
+
+def _box(box: tuple[float, float, float, float]) -> str:
+    return "[" + ", ".join(f"{x:.3f}" for x in box) + "]"
+
+
+def _template_json(found: Any, written: bool) -> dict[str, Any]:
+    return {
+        "written": written,
+        "placed": [
+            {
+                "part": p.address,
+                "label": p.label,
+                "regions": [{"page": r.page, "box": list(r.box)} for r in p.regions],
+            }
+            for p in found.placed
+        ],
+        "missing": [{"part": address, "why": why} for address, why in found.missing],
+    }
 
 
 @exam.command()

@@ -17,6 +17,7 @@ import click
 from gradewise import actions
 from gradewise.cli.common import output_file, workspace
 from gradewise.errors import WorkspaceError
+from gradewise.measure.graded import write_graded
 from gradewise.reports import csvfile, gradebook, lms
 from gradewise.reports import feedback as fb
 from gradewise.workspace import Workspace
@@ -117,10 +118,10 @@ def graded(ctx: click.Context, everything: bool, output: Path | None) -> None:
     Example: gradewise export graded --all -o second-marking.csv
     """
     ws = workspace(ctx)
-    table = gradebook.graded_answers(
-        ws.exam, ws.grades(), ws.store.answers(), everything=everything
-    )
-    _write(output or ws.exports / "graded-answers.csv", table, "graded answers")
+    rows = gradebook.graded_answers(ws.exam, ws.grades(), ws.store.answers(), everything=everything)
+    path = output or ws.exports / "graded-answers.csv"
+    write_graded(output_file(path), rows)
+    click.echo(f"Wrote graded answers: {len(rows)} rows to {path}")
 
 
 def _lms_command(name: str, build: Callable[..., Table], doc: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from gradewise import scoring
 from gradewise.cli.common import console, echo_json, json_option, say_capped, table, workspace
 from gradewise.judges.llm_client import workspace_spend
 from gradewise.model import Exam, PartGrade, Result, Status
@@ -157,10 +158,16 @@ def results(ctx: click.Context, by_part: bool, as_json: bool) -> None:
 def _not_answered(ws: Workspace) -> dict[str, list[str]]:
     """Student → the parts they left blank, scored 0 without review (no human mark since)."""
     order = {p.address: i for i, p in enumerate(ws.exam.parts())}
+    by_student: dict[str, dict[str, PartGrade]] = {}
+    for g in ws.grades():
+        by_student.setdefault(g.student, {})[g.address] = g
     found: dict[str, list[str]] = {}
-    for g in sorted(ws.grades(), key=lambda g: (g.student, order.get(g.address, -1))):
-        if g.unanswered and not g.needs_review and g.manual_score is None:
-            found.setdefault(g.student, []).append(g.address)
+    for student, grades in sorted(by_student.items()):
+        left_out = scoring.skipped(ws.exam, grades)  # optional questions rightly left out
+        for g in sorted(grades.values(), key=lambda g: order.get(g.address, -1)):
+            decided_blank = g.unanswered and not g.needs_review and g.manual_score is None
+            if decided_blank and g.address not in left_out:
+                found.setdefault(student, []).append(g.address)
     return found
 
 

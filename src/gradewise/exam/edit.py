@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from gradewise.errors import ExamError
 from gradewise.exam.load import load_exam_text
-from gradewise.model import Criterion, Exam
+from gradewise.model import Criterion, Exam, Region, Template
 
 Op = Literal["edit", "add", "delete"]
 # Wide enough that ruamel never folds a line the author wrote on one.
@@ -234,3 +234,113 @@ def _number(value: float | None) -> Any:
 
 def _criterion(exam: Exam, address: str, criterion: str) -> Criterion | None:
     return next((c for c in exam.part(address).rubric if c.id == criterion), None)
+
+
+# --- regions from the blank paper ----------------------------------------------------------------
+
+
+def write_template(text: str, template: Template, *, source: str) -> str:
+    """The exam file `text` with `template`'s source and pages as its top-level `template:`
+    and each of its parts' `regions:` set; every other line stays as written.
+
+    As for rubric edits: the tree is changed and written by ruamel, and only the lines of the
+    parts changed (and the `template:` block) are taken from that output; when the spliced
+    file would not load as the same exam, ruamel's whole output is returned instead. Raises
+    ExamError when a part is not in the exam or the result would not load."""
+    yaml = _yaml(text)
+    tree = yaml.load(text)
+    lines = text.splitlines(keepends=True)
+    old = {a: _item_span(lines, *_item(tree, a, source)) for a in template.regions}
+    at = _key_span(lines, tree, "template") if "template" in tree else _before(lines, tree)
+    for address, regions in template.regions.items():
+        seq, index = _item(tree, address, source)
+        seq[index]["regions"] = _regions_node(regions)
+    head = CommentedMap([("source", template.source), ("pages", CommentedSeq(template.pages))])
+    tree["template"] = head
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    dumped = out.getvalue()
+    after = load_exam_text(dumped, source)
+    new_tree, new_lines = _yaml(dumped).load(dumped), dumped.splitlines(keepends=True)
+    swaps = [
+        (old[a], new_lines[_item_span(new_lines, *_item(new_tree, a, source)).as_slice()])
+        for a in template.regions
+    ]
+    block = new_lines[_key_span(new_lines, new_tree, "template").as_slice()]
+    written = _swap(lines, [*swaps, (at, block)])
+    return written if _loads_as(written, after, source) else dumped
+
+
+@dataclass(frozen=True)
+class _Lines:
+    start: int
+    stop: int
+
+    def as_slice(self) -> slice:
+        return slice(self.start, self.stop)
+
+
+def _item(tree: CommentedMap, address: str, source: str) -> tuple[CommentedSeq, int]:
+    """The sequence that holds part `address`'s mapping, and its index there."""
+    for section in tree.get("sections") or ():
+        questions: CommentedSeq = section.get("questions") or CommentedSeq()
+        for q_index, question in enumerate(questions):
+            here = f"{section.get('id')}.{question.get('id')}"
+            parts = question.get("parts")
+            if parts is None and here == address:
+                return questions, q_index
+            for p_index, part in enumerate(parts or ()):
+                if f"{here}.{part.get('id')}" == address:
+                    return parts, p_index
+    raise ExamError(f"no part {address!r} in the exam", file=source)
+
+
+def _item_span(lines: list[str], seq: CommentedSeq, index: int) -> _Lines:
+    """The lines of item `index`: its dash line and every line after it indented deeper
+    (blank lines inside it too), trailing blank lines left out."""
+    start = seq.lc.item(index)[0]
+    return _block(lines, start, _column(lines, start))
+
+
+def _key_span(lines: list[str], tree: CommentedMap, key: str) -> _Lines:
+    start = tree.lc.key(key)[0]
+    return _block(lines, start, _column(lines, start))
+
+
+def _before(lines: list[str], tree: CommentedMap) -> _Lines:
+    """No lines, just above `sections:`: where a new top-level block goes."""
+    start = tree.lc.key("sections")[0]
+    return _Lines(start, start)
+
+
+def _block(lines: list[str], start: int, column: int) -> _Lines:
+    stop = last = start + 1
+    while stop < len(lines):
+        if lines[stop].strip():
+            if _column(lines, stop) <= column:
+                break
+            last = stop + 1
+        stop += 1
+    return _Lines(start, last)
+
+
+def _swap(lines: list[str], swaps: list[tuple[_Lines, list[str]]]) -> str:
+    """`lines` with each span replaced by its new lines, from the bottom up."""
+    out = list(lines)
+    if out and not out[-1].endswith("\n"):
+        out[-1] += "\n"
+    for span, new in sorted(swaps, key=lambda swap: swap[0].start, reverse=True):
+        out[span.start : span.stop] = new
+    return "".join(out)
+
+
+def _regions_node(regions: tuple[Region, ...]) -> CommentedSeq:
+    """`- {page: 1, box: [x0, y0, x1, y1]}` per region: one line each."""
+    items = CommentedSeq()
+    for region in regions:
+        box = CommentedSeq(region.box)
+        box.fa.set_flow_style()
+        item = CommentedMap([("page", region.page), ("box", box)])
+        item.fa.set_flow_style()
+        items.append(item)
+    return items

@@ -30,7 +30,17 @@ from gradewise.checkers.registry import registry
 from gradewise.errors import ExamError, KeyParamsError
 from gradewise.exam import schema
 from gradewise.exam.schema import CURRENT_VERSION, ExamFile, KeyModel, PartFields
-from gradewise.model import Criterion, Exam, Key, Part, Question, Rule, Section
+from gradewise.model import (
+    Criterion,
+    Exam,
+    Key,
+    Part,
+    Question,
+    Region,
+    Rule,
+    Section,
+    Template,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -508,6 +518,13 @@ def _did_you_mean(name: str, valid: Sequence[str]) -> str:
     return f"the fields here are: {', '.join(valid)}"
 
 
+def _id_of(node: Any, index: int) -> str:
+    """A mapping's id as written ("?" when empty); an item without ids (a region) by its number."""
+    if isinstance(node, dict) and "id" not in node and "page" in node:
+        return str(index + 1)
+    return (str(node.get("id", "")) if isinstance(node, dict) else "") or "?"
+
+
 def _where(data: Any, loc: Sequence[str | int]) -> str:
     """Names the mapping that holds the last step of `loc`, e.g. "part II.4.a"."""
     ids: list[str] = []
@@ -520,7 +537,7 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
         parent = loc[index - 1] if index else None
         if isinstance(step, int) and isinstance(parent, str) and parent in schema.NOUN_OF_FIELD:
             noun = schema.NOUN_OF_FIELD[parent]
-            ids.append((str(node.get("id", "")) if isinstance(node, dict) else "") or "?")
+            ids.append(_id_of(node, step))
         elif isinstance(step, str) and step in schema.NOUN_OF_FIELD:
             noun = schema.NOUN_OF_FIELD[step]
     if noun == "criterion":
@@ -535,7 +552,16 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
 # --- building the Exam ---------------------------------------------------------------------
 
 # Fields a question with `parts` must leave to its parts.
-_PART_ONLY = ("kind", "key", "rubric", "reference", "guidance", "compute", "review_below")
+_PART_ONLY = (
+    "kind",
+    "key",
+    "rubric",
+    "reference",
+    "guidance",
+    "compute",
+    "review_below",
+    "regions",
+)
 
 
 def _fmt(value: float) -> str:
@@ -549,17 +575,42 @@ class _Builder:
         self.lines = lines
         self.model = model
         self.conventions = model.conventions.model_dump(exclude_none=True)
+        self.regions: dict[str, tuple[Region, ...]] = {}  # filled as the parts are built
 
     def exam(self) -> Exam:
         sections = self.model.sections
         self._unique([s.id for s in sections], ("sections",), "section", "in the exam")
+        built = tuple(self._section(("sections", i), s) for i, s in enumerate(sections))
         return Exam(
             id=self.model.exam.id,
             title=self.model.exam.title,
-            sections=tuple(self._section(("sections", i), s) for i, s in enumerate(sections)),
+            sections=built,
             schema_version=self.model.schema_version,
             conventions=self.conventions,
+            template=self._template(),  # after the parts: they gathered the regions
         )
+
+    def _template(self) -> Template | None:
+        """The blank paper and every part's regions (None when there is neither)."""
+        written = self.model.template
+        if written is None and not self.regions:
+            return None
+        if written is None:
+            return Template(regions=self.regions)
+        return Template(written.source, tuple(written.pages), self.regions)
+
+    def _regions(self, path: Path_, address: str, fields: PartFields) -> None:
+        """Keep the part's regions; one on a page the template does not have is an error."""
+        pages = len(self.model.template.pages) if self.model.template else 0
+        for index, region in enumerate(fields.regions):
+            if pages and region.page > pages:
+                raise self.lines.error(
+                    (*path, "regions", index, "page"),
+                    f"a region of {address} is on page {region.page}; the paper has {pages}",
+                    f"write a page from 1 to {pages}, or run 'gradewise exam template' again",
+                )
+        if fields.regions:
+            self.regions[address] = tuple(Region(r.page, r.box) for r in fields.regions)
 
     def _section(self, path: Path_, section: schema.SectionModel) -> Section:
         questions = section.questions
@@ -630,6 +681,7 @@ class _Builder:
         self._check_kind(path, address, fields.kind, key)
         rubric = fields.rubric
         self._unique([c.id for c in rubric], (*path, "rubric"), "criterion", f"in part {address}")
+        self._regions(path, address, fields)
         return Part(
             address=address,
             label=label,

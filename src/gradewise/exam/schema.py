@@ -68,6 +68,41 @@ class CriterionModel(BaseModel):
     group: str | None = Field(None, description="At most one criterion of a group applies.")
 
 
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _ordered_box(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError("a box is [x0, y0, x1, y1] with x0 < x1 and y0 < y1")
+    return box
+
+
+class RegionModel(BaseModel):
+    """Where a part's answer space is on the blank paper (`gradewise exam template`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: Annotated[int, Field(strict=True, ge=1)] = Field(description="The page, from 1.")
+    box: Annotated[tuple[Fraction, Fraction, Fraction, Fraction], AfterValidator(_ordered_box)] = (
+        Field(
+            description="[x0, y0, x1, y1] in fractions of the page's width and height, measured"
+            " from its top left corner."
+        )
+    )
+
+
+class TemplateModel(BaseModel):
+    """The blank paper scans are aligned to, written by `gradewise exam template`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field("", description="The blank paper's file, as given.")
+    pages: list[Annotated[str, Field(pattern="^[0-9a-f]{64}$")]] = Field(
+        [], description="SHA-256 of each page's image, kept in the workspace's pages/."
+    )
+
+
 class PartFields(BaseModel):
     """What a part says; a question without `parts` says it directly."""
 
@@ -84,6 +119,9 @@ class PartFields(BaseModel):
     )
     review_below: Annotated[float, Field(ge=0, le=1)] = Field(
         0.8, description="Answers judged with less confidence go to review."
+    )
+    regions: list[RegionModel] = Field(
+        [], description="Where the answer is written on the paper, in reading order."
     )
 
 
@@ -136,6 +174,7 @@ class ExamFile(BaseModel):
     schema_version: Annotated[int, Field(strict=True)]
     exam: ExamInfo
     conventions: Conventions = Conventions()
+    template: TemplateModel | None = None
     sections: Annotated[list[SectionModel], Field(min_length=1)]
 
 
@@ -148,6 +187,8 @@ MODEL_OF_FIELD: dict[str, type[BaseModel]] = {
     "questions": QuestionModel,
     "parts": PartModel,
     "rubric": CriterionModel,
+    "regions": RegionModel,
+    "template": TemplateModel,
 }
 
 # What a mapping under a field is called in messages.
@@ -161,6 +202,8 @@ NOUN_OF_FIELD: dict[str, str] = {
     "rubric": "criterion",
     "key": "key",
     "check": "check",
+    "regions": "region",
+    "template": "template",
 }
 
 

@@ -51,3 +51,14 @@ def blend(zero: float, shift: float, near: Neighbours | None) -> tuple[float, fl
 def zero_shot_confidence(fraction: float) -> float:
     """With no marks to learn from, sure only far from the middle of the scale."""
     return 0.5 + 0.45 * abs(2 * fraction - 1)
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, its argument clamped to ±50 (no overflow)."""
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def logit(p: float) -> float:
+    """The inverse of `sigmoid`, p clamped to [1e-4, 1 - 1e-4]."""
+    p = min(1 - 1e-4, max(1e-4, p))
+    return math.log(p / (1 - p))

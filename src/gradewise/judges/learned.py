@@ -19,6 +19,10 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   with the forest by the held-out errors of each on the part's marks, put on the grades the
   human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
   agreed with them (held out), so coverage rises with every mark.
+
+The judge is the embedding judges' shell (embedding.EmbeddingJudge) holding this model
+(`LearnedModel`) over the alignment features (features.RICH); `fit` (the `Learner` hook) gives
+a judge with the same parts and refitted weights.
 """
 
 from __future__ import annotations
@@ -36,37 +40,21 @@ import numpy as np
 from gradewise.hookspecs import hookimpl
 from gradewise.judges import _part
 from gradewise.judges._calibrate import Calibration
-from gradewise.judges._embed import DIM, Encoder
-from gradewise.judges._learn import neighbours, zero_shot_confidence
+from gradewise.judges._embed import Encoder
+from gradewise.judges._learn import logit, neighbours, sigmoid, zero_shot_confidence
 from gradewise.judges._trees import Forest
-from gradewise.judges.lexical import terms
+from gradewise.judges.embedding import EmbeddingJudge, GroupFit, Lessons
+from gradewise.judges.features import LEARNED_FEATURES, RICH, FeatureSet, Vectors, target, vector
 from gradewise.judges.registry import Judge, JudgeItem
 from gradewise.judges.similarity import (
-    FEATURES,
-    GroupFit,
-    Lessons,
-    SimilarityJudge,
-    Vectors,
-    _cos,
-    _logit,
-    _references,
-    _sigmoid,
-    _target,
-    features,
+    VERSION,
+    explain,
     fit_group,
     one_grade_cap,
+    refit_group,
+    taught,
 )
 
-# The similarity judge's five, then alignment features (see `rich_features`).
-LEARNED_FEATURES = (
-    *FEATURES,
-    "mean_cosine",
-    "question_answer",
-    "question_reference",
-    "precision",
-    "recall",
-    "length_ratio",
-)
 # The forest's inputs once answers are marked (see `shot_features`).
 SHOT_FEATURES = (
     *LEARNED_FEATURES,
@@ -103,7 +91,7 @@ PART_HELD_OUT = 100
 SHIFT_PRIOR: float | None = 5.0
 
 if TYPE_CHECKING:
-    from gradewise.evaluate import GradedAnswer
+    from gradewise.model import GradedAnswer
 
 
 @cache
@@ -136,17 +124,23 @@ class ShotFit(GroupFit):
     part: _part.PartFit | None = None  # the part's own model, once its marks are enough
 
 
-class LearnedJudge(SimilarityJudge):
-    """Similarity and alignment features → a logistic model trained on the public train splits
-    (or, through `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's
-    train split); with marked answers, the boosted forest (never refitted: it reads marks)."""
+class LearnedModel:
+    """The learned judge's model over a feature set (the alignment features as shipped): the
+    logistic model with no marks, the boosted forest and its confidence curves with marks, and
+    the part's own model once its marks are enough. `weights` as in learned_model.json."""
 
-    id = "learned"
-    feature_names: tuple[str, ...] = LEARNED_FEATURES
-
-    def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
-        super().__init__(encoder)
+    def __init__(
+        self,
+        weights: dict[str, Any] | None = None,
+        features: FeatureSet = RICH,
+        calibration: str = "learned",
+        reason: Callable[[float, float], str] = explain,
+    ) -> None:
         self.weights = weights or model()
+        self.features = features
+        # Whose confidence curves (calibration.json) apply where the weights carry none.
+        self.calibration = calibration
+        self.reason = reason
         shots = self.weights.get("shots")
         # Without a forest (a model file from before it), marks are used as similarity uses them.
         self.forest = _forest(json.dumps(shots, sort_keys=True)) if shots else None
@@ -158,50 +152,54 @@ class LearnedJudge(SimilarityJudge):
         trained = f"{self.weights['answers']} training answers"
         if shots:
             trained += f", forest of {len(shots['roots'])} trees on {shots['answers']} marked"
-        self.version = f"2 ({SimilarityJudge.version}; {trained})"
+        self.version = f"2 ({VERSION}; {trained})"
 
-    def features(self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]) -> list[float]:
-        """The model's inputs, in the order of `feature_names` (`cosine` picks the cosine)."""
-        return rich_features(item, answer, vectors)
+    def inputs(self, item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
+        """The model's inputs, in the order of `features.names`."""
+        return self.features.compute(item, answer, vectors)
 
-    def zero_shot(
-        self, item: JudgeItem, answer: str, vectors: dict[str, np.ndarray]
-    ) -> tuple[float, float]:
-        f = self.features(item, answer, vectors)
-        return self.logistic(f), self.cosine(f)
+    def zero_shot(self, item: JudgeItem, answer: str, vectors: Vectors) -> tuple[float, float]:
+        """(the logistic model's fraction, best cosine to a reference)."""
+        f = self.inputs(item, answer, vectors)
+        return self.logistic(f), self.features.cosine(f)
 
     def logistic(self, f: Sequence[float]) -> float:
         """The zero-shot model's fraction for these features."""
         w = self.weights
-        return _sigmoid(w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True)))
+        return sigmoid(w["intercept"] + sum(c * v for c, v in zip(w["coef"], f, strict=True)))
 
-    def _with_examples(
+    def explain(self, zero: float, cosine: float) -> str:
+        """The verdict's reason (by default the similarity judge's)."""
+        return self.reason(zero, cosine)
+
+    def with_examples(
         self, item: JudgeItem, zero: float, vectors: Vectors, lessons: Lessons
     ) -> tuple[float, float]:
+        """(fraction, confidence): the logistic model's with no marks, else the forest's."""
         if not item.examples and self.sure_zero is not None:
             return zero, float(self.sure_zero.predict([zero_confidence_inputs(zero)])[0])
         fit = lessons.of(item) if item.examples and self.forest else None
         if not isinstance(fit, ShotFit):
-            return super()._with_examples(item, zero, vectors, lessons)
+            return taught(self.calibration, item, zero, vectors, lessons)
         return fit.fractions[item.answer], fit.confidences[item.answer]
 
-    def _fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
+    def fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
         marked answers, each predicted from the others (the part's confidence cap); with
         enough marks, the part's own model blended with the forest (see judges/_part.py).
         `members` are the items of the group being judged (they share the marked answers)."""
         if self.forest is None:
-            return super()._fit_group(members, vectors)
+            return refit_group(members, vectors, self.zero_shot)
         item = members[0]
         marks = np.clip([e.fraction for e in item.examples], 0.0, 1.0)
-        marked = [self.features(item, e.answer, vectors) for e in item.examples]
+        marked = [self.inputs(item, e.answer, vectors) for e in item.examples]
         zeros = np.array([self.logistic(f) for f in marked])
-        vecs = np.stack([_vector(vectors, e.answer) for e in item.examples])
+        vecs = np.stack([vector(vectors, e.answer) for e in item.examples])
         curve = fit_group(zeros.tolist(), marks.tolist())
         answers = list(dict.fromkeys(m.answer for m in members))
-        own = [self.features(item, answer, vectors) for answer in answers]
+        own = [self.inputs(item, answer, vectors) for answer in answers]
         rows = [
-            shot_features(f, self.logistic(f), vecs @ _vector(vectors, answer), marks, zeros, curve)
+            shot_features(f, self.logistic(f), vecs @ vector(vectors, answer), marks, zeros, curve)
             for f, answer in zip(own, answers, strict=True)
         ]
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
@@ -291,7 +289,7 @@ class LearnedJudge(SimilarityJudge):
         feats = np.array([aligned[t] for t in texts])
         feats = (feats - feats.mean(axis=0)) / np.maximum(feats.std(axis=0), 1e-9)
         meaning = np.hstack(
-            [np.stack([_vector(vectors, t) for t in texts]), feats / math.sqrt(feats.shape[1])]
+            [np.stack([vector(vectors, t) for t in texts]), feats / math.sqrt(feats.shape[1])]
         )
         fit = _part.fit_part(
             marks,
@@ -317,20 +315,26 @@ class LearnedJudge(SimilarityJudge):
             fit,
         )
 
+
+class LearnedJudge(EmbeddingJudge[LearnedModel]):
+    """Similarity and alignment features → a logistic model trained on the public train splits
+    (or, through `fit`, on any graded answers: `gradewise evaluate` fits it on a data set's
+    train split); with marked answers, the boosted forest (never refitted: it reads marks)."""
+
+    def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
+        super().__init__("learned", LearnedModel(weights), encoder)
+
     def lesson(self, items: Sequence[JudgeItem]) -> GroupFit:
         """What the marked answers of the first item's group teach, fitted on the items of
         that group (the fit `judge_many` uses for them)."""
-        targets = [_target(item) for item in items]
-        vectors = self._vectors(targets)
-        return Lessons(self, targets, vectors).of(targets[0])
+        targets = [target(item) for item in items]
+        vectors = self.vectors(targets)
+        return Lessons(self.model, targets, vectors).of(targets[0])
 
     def feature_matrix(self, items: Sequence[JudgeItem]) -> np.ndarray:
         """Every feature of every item's answer: what a fit learns from."""
-        vectors = self._vectors(items)
-        return np.array([self.features(item, item.answer, vectors) for item in items])
-
-    def cosine(self, f: Sequence[float]) -> float:
-        return f[0]
+        vectors = self.vectors(items)
+        return np.array([self.model.inputs(item, item.answer, vectors) for item in items])
 
     def fit(self, rows: Sequence[GradedAnswer]) -> LearnedJudge:
         """A judge with the same features, its weights fitted to these graded answers."""
@@ -339,14 +343,14 @@ class LearnedJudge(SimilarityJudge):
         share = np.array([r.score / r.max_score for r in rows])
         coef, intercept = fit_logistic(x, share)
         fitted = {
-            "features": list(self.feature_names),
+            "features": list(self.model.features.names),
             "coef": coef,
             "intercept": intercept,
             "answers": len(rows),
         }
         for kept in ("shots", "confidence"):  # the forests stay: they read marks, not a data set
-            if kept in self.weights:
-                fitted[kept] = self.weights[kept]
+            if kept in self.model.weights:
+                fitted[kept] = self.model.weights[kept]
         judge = self.refitted(fitted)
         judge.version = f"{self.version}; refitted on {len(rows)} answers"
         return judge
@@ -354,30 +358,6 @@ class LearnedJudge(SimilarityJudge):
     def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
         """A judge like this one with other weights."""
         return LearnedJudge(self.encoder, weights)
-
-
-def rich_features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:
-    """The similarity judge's features, then: the mean cosine over the references (not only
-    the closest), the answer's and the references' closeness to the question, which share of
-    the answer's own content words the references use (precision) and of theirs the answer
-    uses (recall) — words of the question left out of both — and the answer's length against
-    the reference's (log ratio)."""
-    refs = _references(item) or [item.reference]
-    cosines = [_cos(vectors, answer, r) for r in refs]
-    asked = terms(item.question)
-    said = terms(answer) - asked
-    wanted = frozenset().union(*(terms(r) for r in refs)) - asked
-    shared = len(said & wanted)
-    ratio = math.log1p(len(answer.split())) - math.log1p(min(len(r.split()) for r in refs))
-    return [
-        *features(item, answer, vectors),
-        sum(cosines) / len(cosines),
-        _cos(vectors, answer, item.question),
-        max(_cos(vectors, item.question, r) for r in refs),
-        shared / len(said) if said else 0.0,
-        shared / len(wanted) if wanted else 0.0,
-        ratio / 3,
-    ]
 
 
 def shot_features(
@@ -406,7 +386,7 @@ def shot_features(
         float(marks.mean()),
         float(marks.std()),
         float((marks - zeros).mean()),
-        _sigmoid(slope * _logit(zero) + bias),
+        sigmoid(slope * logit(zero) + bias),
         near.spread if near else 0.0,
         float(sims.mean()),
         math.log1p(len(marks)),
@@ -425,10 +405,6 @@ _ZERO_AT = SHOT_FEATURES.index("zero")
 def shot_confidence_inputs(row: Sequence[float], fraction: float) -> list[float]:
     """`SHOT_CONFIDENCE` from an answer's `shot_features` and the forest's fraction."""
     return [abs(2 * fraction - 1), row[_MARKED_AT]]
-
-
-def _vector(vectors: Vectors, text: str) -> np.ndarray:
-    return vectors.get(text, np.zeros(DIM, dtype=np.float32))
 
 
 def fit_logistic(

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from gradewise.model import Status
+from gradewise.model import GradedAnswer, Status
 from gradewise.plugins import JUDGES, NamedRegistry, plugin_manager
 
 if TYPE_CHECKING:
@@ -76,6 +76,14 @@ class Selector(Protocol):
     def select(
         self, answers: Sequence[str], k: int, rng: random.Random, marked: Sequence[int] = ()
     ) -> list[int]: ...
+
+
+@runtime_checkable
+class Learner(Protocol):
+    """Optional judge hook: learn from graded answers of *other* questions (a data set's train
+    split, never the predicted question's) and return a judge so fitted."""
+
+    def fit(self, rows: Sequence[GradedAnswer]) -> Judge: ...
 
 
 @runtime_checkable

@@ -1,24 +1,13 @@
 """Gradebook tables: wide (a row per student), long (a row per student × part × criterion), and
-graded answers (the `gradewise evaluate` CSV format, for a second grader or a benchmark)."""
+the human's marks as graded answers (written in the `gradewise evaluate` CSV format by
+`gradewise.measure.graded`, for a second grader or a benchmark)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gradewise.model import Answer, Exam, PartGrade, Result
+from gradewise.model import Answer, Exam, GradedAnswer, PartGrade, Result
 from gradewise.reports.csvfile import Cell
-
-GRADED_HEADER = [
-    "dataset",
-    "split",
-    "question_id",
-    "question",
-    "reference_answer",
-    "answer_id",
-    "student_answer",
-    "score",
-    "max_score",
-]
 
 
 def wide(exam: Exam, results: Iterable[Result]) -> tuple[list[str], list[list[Cell]]]:
@@ -87,15 +76,15 @@ def long(exam: Exam, grades: Iterable[PartGrade]) -> tuple[list[str], list[list[
 
 def graded_answers(
     exam: Exam, grades: Iterable[PartGrade], answers: Iterable[Answer], *, everything: bool = False
-) -> tuple[list[str], list[list[Cell]]]:
-    """The human's marks as graded-answers rows (`everything`: every answer, current score).
+) -> list[GradedAnswer]:
+    """The human's marks as graded answers (`everything`: every answer, current score).
 
     answer_id is `STUDENT:ADDRESS`, which `gradewise evaluate --human` matches back. Blank
     answers are left out: there is nothing to grade in them.
     """
     texts = {(a.student, a.address): a.text for a in answers}
     parts = {p.address: p for p in exam.parts()}
-    rows: list[list[Cell]] = []
+    rows: list[GradedAnswer] = []
     for g in grades:
         text = texts.get((g.student, g.address), "")
         part = parts.get(g.address)
@@ -103,16 +92,16 @@ def graded_answers(
             continue
         reference = " || ".join(r for r in [part.reference, *(c.text for c in part.criteria)] if r)
         rows.append(
-            [
-                exam.id,
-                "all",
-                g.address,
-                part.prompt,
-                reference,
-                f"{g.student}:{g.address}",
-                text,
-                g.score,
-                part.marks,
-            ]
+            GradedAnswer(
+                dataset=exam.id,
+                split="all",
+                question_id=g.address,
+                question=part.prompt,
+                reference=reference,
+                answer_id=f"{g.student}:{g.address}",
+                answer=text,
+                score=g.score,
+                max_score=part.marks,
+            )
         )
-    return GRADED_HEADER, rows
+    return rows

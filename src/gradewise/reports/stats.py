@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gradewise import evaluate
+from gradewise import metrics
 from gradewise.model import Event, Exam, PartGrade, Result, Status
 from gradewise.scoring import skipped
 
@@ -127,7 +127,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
         return None
     if variance(xs) * len(xs) < EPSILON or variance(ys) * len(ys) < EPSILON:
         return None  # a part everyone scored alike: r is undefined, not 0
-    return evaluate.pearson(xs, ys)
+    return metrics.pearson(xs, ys)
 
 
 def variance(values: Sequence[float]) -> float:

@@ -23,10 +23,14 @@ DEFAULT_MASK = TranscribeSettings.model_fields["mask_top"].default
 
 
 def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide: bool) -> bytes:
-    """The PNG of the page where `key`'s answer to `address` starts; NotFound when there is
-    none (a typed script, no answer). `hide`: blank the name band of a first page."""
+    """The PNG of the page where `key`'s answer to `address` starts, or of its answer box
+    when the scan was cut by the exam's template; NotFound when there is none (a typed
+    script, no answer). `hide`: blank the name band of a first page."""
     find_part(ws, address)
     student = find_student(ws, ids, key)
+    box = _box(ws, student, address)
+    if box is not None:
+        return box
     script, found = ws.store.script(student), ws.store.answers(student=student, address=address)
     stored = ws.store.pages(student)
     if script is None or not found or not found[0].spans or not stored:
@@ -38,6 +42,15 @@ def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide:
     if not (hide and number == 1):
         return path.read_bytes()
     return _masked_png(path, _mask(ws))
+
+
+def _box(ws: Workspace, student: str, address: str) -> bytes | None:
+    """The crop of the part's answer box (no name band is in it), if the scan was cut."""
+    for region in ws.store.regions(student):
+        if region.address == address and region.image:
+            path = ws.page_path(region.image)
+            return path.read_bytes() if path.is_file() else None
+    return None
 
 
 def _mask(ws: Workspace) -> float:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gradewise.errors import ScriptError
-from gradewise.model import Script
+from gradewise.model import Exam, Script
 from gradewise.scripts.ingest import Roster, find_scripts, read_script
 from gradewise.scripts.pages import PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
 from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
+from gradewise.scripts.templated import Box, Paper, Reader, read_templated, reader_of
 
 if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Transcriber
@@ -39,6 +40,7 @@ class Gathered:
     matches: list[Match] = field(default_factory=list)
     held: list[Match] = field(default_factory=list)  # not stored, for a human
     pages: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)  # a scan's, by source
+    boxes: dict[str, tuple[Box, ...]] = field(default_factory=dict)  # a templated scan's parts
 
 
 def gather(
@@ -50,6 +52,7 @@ def gather(
     replace: bool = False,
     root: Path | None = None,
     transcriber: Transcriber | None = None,
+    paper: tuple[Paper, Exam] | None = None,
 ) -> Gathered:
     """Read every script among `paths` (files or folders); see the module docstring.
 
@@ -57,7 +60,8 @@ def gather(
     has one replaces it (two files for one student in this run are held all the same);
     `root`: the workspace folder, so that a workspace moved or copied elsewhere still
     recognises its own files; `transcriber`: pages without a text layer are read by a vision
-    model rather than the OCR `engine`.
+    model rather than the OCR `engine`; `paper`: the exam's blank paper, to cut scans by
+    (`templated`), and the exam.
     """
     paths = [Path(p) for p in paths]
     out = Gathered()
@@ -66,9 +70,11 @@ def gather(
     read: list[Script] = []
     for path in find_scripts(texts) if texts else []:
         _read_one(out, read, path, lambda p: read_script(p, roster=roster))
-    if transcriber is not None:
+    if paper is not None:
+        _cut(out, read, scans, roster, paper, reader_of(engine, transcriber))
+    elif transcriber is not None:
         _transcribe(out, read, scans, roster, transcriber)
-    for path in scans if transcriber is None else []:
+    for path in scans if transcriber is None and paper is None else []:
         ocr = functools.partial(read_scan_pages, roster=roster, engine=engine)
         _read_one(out, read, path, functools.partial(_keep, out, ocr))
     before = {} if replace else {s.student: s for s in stored}
@@ -115,6 +121,29 @@ def _keep(out: Gathered, scan: Callable[[Path], Scanned], path: Path) -> Script:
     script, images = scan(path)
     out.pages[script.source] = images
     return script
+
+
+def _cut(
+    out: Gathered,
+    read: list[Script],
+    scans: list[Path],
+    roster: Roster | None,
+    paper: tuple[Paper, Exam],
+    reader: Reader,
+) -> None:
+    """Read each scan through the blank paper: its parts' boxes, or by labels when a page
+    does not line up."""
+    for path in scans:
+        _read_one(out, read, path, functools.partial(_keep_cut, out, paper, reader, roster))
+
+
+def _keep_cut(
+    out: Gathered, paper: tuple[Paper, Exam], reader: Reader, roster: Roster | None, path: Path
+) -> Script:
+    done = read_templated(path, *paper, reader, roster=roster)
+    out.pages[done.script.source] = done.pages
+    out.boxes[done.script.source] = done.boxes
+    return done.script
 
 
 def _transcribe(

@@ -50,6 +50,18 @@ class ScriptPage:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class ScriptRegion:
+    """A part's answer on a scan cut by the exam's template: its text's span in the script
+    (start == end: nothing written), its crop's image SHA-256 and why a human must look."""
+
+    address: str
+    start: int
+    end: int
+    image: str
+    flag: str = ""
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -100,13 +112,19 @@ class Store:
     # scripts -----------------------------------------------------------------------------
 
     def add_script(
-        self, script: Script, *, email: str = "", pages: Sequence[ScriptPage] | None = None
+        self,
+        script: Script,
+        *,
+        email: str = "",
+        pages: Sequence[ScriptPage] | None = None,
+        regions: Sequence[ScriptRegion] = (),
     ) -> str:
         """Store a script's raw text; returns 'added', 'updated' or 'unchanged'.
 
         A name or email left empty keeps the one already stored (adding again without the
         roster must not forget who the students are). `pages`, for a scan, replace its pages
-        (image hash, error) in the same transaction; None leaves them as they are.
+        (image hash, error) in the same transaction, and with them its `regions` (a scan cut
+        by the exam's template); None leaves both as they are.
         """
         digest = text_hash(script.text)
         row = self.db.execute(
@@ -115,7 +133,10 @@ class Store:
         ).fetchone()
         name = script.name or (row[1] if row else "")
         email = email or (row[3] if row else "")
-        same_pages = pages is None or list(pages) == self.pages(script.student)
+        same_pages = pages is None or (
+            list(pages) == self.pages(script.student)
+            and list(regions) == self.regions(script.student)
+        )
         if row and tuple(row) == (digest, name, script.source, email) and same_pages:
             return "unchanged"
         with self.transaction() as db:
@@ -130,7 +151,7 @@ class Store:
                 # The text changed: old piece offsets no longer mean anything.
                 db.execute("DELETE FROM segment_overrides WHERE student = ?", (script.student,))
             if pages is not None:
-                _replace_pages(db, script.student, pages)
+                _replace_pages(db, script.student, pages, regions)
         return "updated" if row else "added"
 
     def pages(self, student: str) -> list[ScriptPage]:
@@ -139,6 +160,15 @@ class Store:
             "SELECT image, error FROM script_pages WHERE student = ? ORDER BY page", (student,)
         )
         return [ScriptPage(image, error) for image, error in rows]
+
+    def regions(self, student: str) -> list[ScriptRegion]:
+        """The parts' answers of a scan cut by the exam's template (none for other scripts)."""
+        rows = self.db.execute(
+            "SELECT address, start, end, image, flag FROM script_regions WHERE student = ?"
+            " ORDER BY start, address",
+            (student,),
+        )
+        return [ScriptRegion(*row) for row in rows]
 
     def page_errors(self) -> dict[str, list[tuple[int, str]]]:
         """Pages whose text could not be read, by student: (page number, why)."""
@@ -418,11 +448,22 @@ class Store:
         )
 
 
-def _replace_pages(db: sqlite3.Connection, student: str, pages: Sequence[ScriptPage]) -> None:
+def _replace_pages(
+    db: sqlite3.Connection,
+    student: str,
+    pages: Sequence[ScriptPage],
+    regions: Sequence[ScriptRegion],
+) -> None:
     db.execute("DELETE FROM script_pages WHERE student = ?", (student,))
     db.executemany(
         "INSERT INTO script_pages (student, page, image, error) VALUES (?, ?, ?, ?)",
         [(student, number, p.image, p.error) for number, p in enumerate(pages, 1)],
+    )
+    db.execute("DELETE FROM script_regions WHERE student = ?", (student,))
+    db.executemany(
+        "INSERT INTO script_regions (student, address, start, end, image, flag)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(student, r.address, r.start, r.end, r.image, r.flag) for r in regions],
     )
 
 

@@ -216,6 +216,25 @@ def m007_regrades(db: sqlite3.Connection) -> None:
     )
 
 
+def m008_regions(db: sqlite3.Connection) -> None:
+    """A scan cut by the exam's template: each part's answer, where its text lies in the
+    script, the image of its crop (in pages/, by SHA-256) and why it goes to a human."""
+    _run(
+        db,
+        """
+        CREATE TABLE script_regions (
+            student TEXT NOT NULL REFERENCES scripts(student) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            end INTEGER NOT NULL CHECK (end >= start),
+            image TEXT NOT NULL,
+            flag TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (student, address)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_users,
@@ -224,6 +243,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_comments,
     m006_pages,
     m007_regrades,
+    m008_regions,
 )
 
 

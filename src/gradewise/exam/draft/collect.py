@@ -9,6 +9,7 @@ once (in the paper, then in the solutions); each stretch of lines under its head
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -36,6 +37,7 @@ class Item:
     marks: Val[float] | None = None
     keys: list[Val[str]] = field(default_factory=list)
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
+    tick: str | None = None  # 'mark' ('[x]', '✓') or 'bold': an option marked right
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Occurrence:
     items: list[Item] = field(default_factory=list)
     solution_items: list[Item] = field(default_factory=list)
     bullets: list[Val[str]] = field(default_factory=list)
+    bullet_ticks: list[bool] = field(default_factory=list)  # a bullet marked the right option
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)
     marks: Val[float] | None = None
     marks_list: Val[list[float]] | None = None
@@ -117,6 +120,7 @@ class Collector:
         self.section: SectionBuild | None = None
         self.question: QuestionBuild | None = None
         self.occ: Occurrence | None = None
+        self.level: int | None = None  # the '#' count of the open question's heading
         self.item: Item | None = None
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
@@ -147,7 +151,8 @@ class Collector:
         self.first = self.first or self.index
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        for handler in (self._structure, self._scoring_statement, self._course_heading):
+        handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
+        for handler in handlers:
             if handler(line, text):
                 return
         if self.rough:
@@ -247,6 +252,18 @@ class Collector:
         self._close_question()
         return True
 
+    def _heading(self, line: Line, text: str) -> bool:
+        """A heading that is no question's ('# Appendix: formulas') ends the option list
+        before it, and the question too when it is no deeper than the question's own."""
+        level = p.heading_level(line.text)
+        if level is None or self.occ is None or _belongs_to_question(text):
+            return False
+        self.item = None
+        if self.level is not None and level <= self.level:
+            self._close_question()
+            return True
+        return False
+
     def _rough_line(self, text: str) -> bool:
         if not p.rough_work(text):
             return False
@@ -289,6 +306,7 @@ class Collector:
             self.next_number += 1
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
+        self.level = p.heading_level(line.text)
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
         rest = header.rest
@@ -365,7 +383,7 @@ class Collector:
                     )
                 )
             return
-        if (box := p.checkbox(text)) is not None:
+        if (box := p.checkbox(text)) is not None and not self._roman_ten(text):
             boxes = self.item.boxes if self.item is not None and not occ.in_solution else occ.boxes
             if box[1]:
                 boxes.append((box[0], Val(box[1], line.loc)))
@@ -373,8 +391,11 @@ class Collector:
         if self._item(line, text):
             return
         if (rest := p.bullet(text)) is not None and not occ.in_solution and self.item is None:
-            occ.bullets.append(Val(rest, line.loc))
-            occ.prompt.append(("bullet", line.text.rstrip()))
+            ticked, untagged = p.option_tick(rest)
+            occ.bullets.append(Val(untagged, line.loc))
+            occ.bullet_ticks.append(ticked)
+            # a marker on the right option would give the answer away in the prompt
+            occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
         self._add_text(line.text.rstrip(), in_item=self.item is not None)
 
@@ -427,9 +448,16 @@ class Collector:
         ):
             occ.marks = Val(one, line.loc)
 
+    def _roman_ten(self, text: str) -> bool:
+        """'(x)' after part (ix) is part (x), not a ticked radio button."""
+        assert self.occ is not None
+        items = self.occ.solution_items if self.occ.in_solution else self.occ.items
+        return text.startswith("(x)") and bool(items) and items[-1].label.endswith("ix")
+
     def _item(self, line: Line, text: str) -> bool:
         assert self.occ is not None
-        header = p.lettered_item(text)
+        ticked, untagged = p.option_tick(text)
+        header = p.lettered_item(untagged)
         if header is None:
             return False
         occ = self.occ
@@ -440,6 +468,7 @@ class Collector:
         )
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
+        item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
         rest = p.strip_marks(header.rest)
         if rest:
             item.lines.append(rest)
@@ -447,7 +476,8 @@ class Collector:
             self.occ.solution_items.append(item)
         else:
             self.occ.items.append(item)
-            self.occ.prompt.append(("item", line.text.strip()))
+            # a tick or bold would give the answer away in the prompt
+            self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
 
@@ -521,6 +551,40 @@ def _nested_label(label: str, items: list[Item]) -> str:
     return label
 
 
+def _belongs_to_question(text: str) -> bool:
+    """A heading that is part of a question: a part, a key, a solution, marks."""
+    return (
+        p.lettered_item(text) is not None
+        or p.key_line(text) is not None
+        or p.solution_start(text) is not None
+        or p.marks_one(text) is not None
+        or re.match(r"(?i)(?:part|question|problem|exercise)\b", text) is not None
+    )
+
+
+def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
+    """Where the metadata block opening a Markdown file ('---' YAML or '+++' TOML, its
+    lines 'key: value') ends, and the title it names; (start, None) when there is none."""
+    fence = lines[start].text.strip()
+    if fence not in ("---", "+++") or lines[start].loc.line != 1:
+        return start, None
+    title = None
+    for index in range(start + 1, min(len(lines), start + _FRONT_MATTER_REACH)):
+        text = lines[index].text.strip()
+        if text == fence or (fence == "---" and text == "..."):
+            return index + 1, title
+        m = _METADATA.match(lines[index].text)
+        if m is None and text and not lines[index].text[:1].isspace():
+            return start, None  # a rule under a first line, not metadata
+        if m is not None and (m[1] or "").lower() == "title" and title is None:
+            title = Val(m[2].strip().strip("'\"").strip(), lines[index].loc)
+    return start, None
+
+
+_FRONT_MATTER_REACH = 60
+_METADATA = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$|^-\s")
+
+
 def _before_bracket(text: str) -> str:
     """A section title without its trailing '[60 min; 12 × 5 = 60 points]'."""
     return text.split("[", 1)[0]
@@ -529,7 +593,15 @@ def _before_bracket(text: str) -> str:
 def collect(lines: list[Line]) -> Collected:
     """Walk `lines` once; see the module docstring."""
     collector = Collector()
-    for line in lines:
-        collector.feed(line)
+    index = 0
+    while index < len(lines):
+        if lines[index].loc.line == 1:
+            index, title = _front_matter(lines, index)
+            if title is not None and collector.out.title is None:
+                collector.out.title = title
+            if index >= len(lines):
+                break
+        collector.feed(lines[index])
+        index += 1
     collector._close_question()
     return collector.out

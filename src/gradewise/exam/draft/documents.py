@@ -67,11 +67,11 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         )
     data = read_bytes(path)
     if suffix == ".tex":
-        return _latex_lines(decode_text(data), str(path))
+        return _latex_lines(decode_text(data), path)
     if suffix == ".pdf":
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
-        return list(_docx_lines(data, str(path))), []
+        return _docx_lines(data, str(path))
     return _text_lines(decode_text(data), str(path)), []
 
 
@@ -105,10 +105,12 @@ def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
 
 
-def _latex_lines(text: str, source: str) -> tuple[list[Line], list[Note]]:
+def _latex_lines(text: str, path: Path) -> tuple[list[Line], list[Note]]:
     from gradewise.exam.draft.latex import read_latex
+    from gradewise.exam.draft.macros import local_library
 
-    lines, notes = read_latex(text)
+    source = str(path)
+    lines, notes = read_latex(text, local_library(path))
     if not any(line.text.strip() for line in lines):
         raise DocumentError(
             "has no text gradewise can read as an exam",
@@ -147,7 +149,9 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
         raise DocumentError(
             "has no text layer (a scan?)",
             file=source,
-            fix="run it through OCR and draft from the Markdown or text it gives",
+            # exam draft has no OCR of its own: name the step that gives the PDF a text layer
+            fix="add a text layer with OCR first (e.g. `ocrmypdf scan.pdf paper.pdf`) and draft "
+            "from that, or from the Markdown an OCR tool wrote",
         )
     for page, text in enumerate(texts, 1):
         yield from _text_lines(text, source, page)
@@ -156,14 +160,51 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
 # --- Word ----------------------------------------------------------------------------------
 
 
-def _docx_lines(data: bytes, source: str) -> Iterator[Line]:
-    """Paragraphs in order (headings as '#', bullets as '-'), tables as Markdown pipe rows."""
+def _docx_lines(data: bytes, source: str) -> tuple[list[Line], list[Note]]:
+    """Paragraphs in order (headings as '#', bullets as '-'), tables as Markdown pipe rows;
+    tracked changes read as accepted, and said so."""
     document = _open_docx(data, source)
-    number = 0
-    for block in _docx_blocks(document):
-        for text in block:
-            number += 1
-            yield Line(text, Loc(source, number, unit="paragraph"))
+    inserted, deleted = _accept_changes(document.element.body)
+    texts = [text for block in _docx_blocks(document) for text in block]
+    lines = [Line(text, Loc(source, n, unit="paragraph")) for n, text in enumerate(texts, 1)]
+    notes = []
+    if inserted or deleted:
+        notes.append(
+            Note(
+                f"the document has tracked changes, read as if all were accepted "
+                f"({inserted} insertions kept, {deleted} deletions dropped); accept or reject "
+                "them in Word and draft again if that is not the paper",
+                Loc(source, 1, unit="paragraph"),
+            )
+        )
+    return lines, notes
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _accept_changes(body: Any) -> tuple[int, int]:
+    """Accept every tracked change in place: inserted (and moved-to) text keeps its place
+    without its mark, deleted (and moved-from) text goes. python-docx reads only a paragraph's
+    own runs, so unaccepted insertions would vanish. Returns (insertions, deletions)."""
+    inserted = _changes(body, "ins", "moveTo")
+    deleted = _changes(body, "del", "moveFrom")
+    for element in deleted:
+        element.getparent().remove(element)
+    for element in inserted:
+        parent = element.getparent()
+        index = parent.index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(index + offset, child)
+        parent.remove(element)
+    return len(inserted), len(deleted)
+
+
+def _changes(body: Any, *tags: str) -> list[Any]:
+    """Tracked changes of these kinds that hold text; marks inside formatting properties
+    (a paragraph mark or a table row marked inserted or deleted) are left alone."""
+    found = [e for tag in tags for e in body.iter(_W + tag)]
+    return [e for e in found if e.getparent() is not None and not e.getparent().tag.endswith("Pr")]
 
 
 def _open_docx(data: bytes, source: str) -> Any:

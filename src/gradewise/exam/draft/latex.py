@@ -28,6 +28,8 @@ from pylatexenc.latexwalker import (
 )
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
+from gradewise.exam.draft.macros import TexNote, expand_macros
+
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
 
@@ -48,7 +50,7 @@ _EXAM_MACROS = _specs(
     pointpoints:{{ bonuspointpoints:{{ points: droppoints: droptotalpoints: printanswers:
     noprintanswers: includegraphics:[{ answerline:[ ifprintanswers: else: fi:
     newcommand:*{[[{ renewcommand:*{[[{ DeclareMathOperator:*{{ def: title:[{ author:[{
-    date:{ vspace:*{ hspace:*{
+    date:{ vspace:*{ hspace:*{ stepcounter:{ refstepcounter:{ newcounter:{[
     """
 )
 _EXAM_ENVIRONMENTS = _specs(
@@ -92,7 +94,7 @@ _DROP = frozenset(
     totalpoints numpoints numquestions numpages thepage iflastpage makebox rule enspace
     hrulefill dotfill today ifprintanswers else fi nopointsinmargin pointsdroppedatright
     bonuspointformat AtBeginDocument geometry input include bibliographystyle
-    pointsinleftmargin
+    pointsinleftmargin stepcounter refstepcounter newcounter makeatletter makeatother relax
     """.split()
 )
 _SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}
@@ -111,12 +113,6 @@ class TexLine:
     line: int
 
 
-@dataclass(frozen=True)
-class TexNote:
-    text: str
-    line: int
-
-
 @dataclass
 class _Context:
     """What the walk is inside: a question, a part, a list, a choice list."""
@@ -126,6 +122,7 @@ class _Context:
     heading_question: bool = False  # a '\section*{Question 2}' style question
     parts_seen: int = 0  # \part commands in this question
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
+    in_solution: bool = False  # lists in a solution are its steps, never questions or parts
     part_counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
@@ -182,8 +179,9 @@ class _Out:
 
 
 class _Reader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, library: str = "") -> None:
         self.source = source
+        self.library = library  # definitions from the files beside the paper
         self.walker = latexwalker.LatexWalker(
             source, latex_context=_context_db(), tolerant_parsing=True
         )
@@ -216,6 +214,14 @@ class _Reader:
     def _preamble(self, nodes: Sequence[Any]) -> None:
         """Macros the document defines (known, so not noted); the title as the first line."""
         title = None
+        library = latexwalker.LatexWalker(
+            self.library, latex_context=_context_db(), tolerant_parsing=True
+        ).get_latex_nodes()[0]
+        for node in _all_nodes(library):
+            name = _defined_name(node) if _defines(node) else None
+            if name:
+                self.defined.add(name)
+                self._remember(name, node)
         for node in _all_nodes(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
                 name = _defined_name(node)
@@ -412,7 +418,7 @@ class _Reader:
             self.out.write(" ", node.pos)
             return
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
-        if not numbered or ctx.in_question:
+        if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
             return
         level = ctx.list_depth - 1 + (1 if ctx.heading_question else 0)
@@ -471,7 +477,9 @@ class _Reader:
         name = node.environmentname.rstrip("*")
         if name in _SOLUTIONS:
             self._solution_start(node.pos)
+            outer, self.ctx.in_solution = self.ctx.in_solution, True
             self.walk(node.nodelist)
+            self.ctx.in_solution = outer
             self.out.end()
         elif name in _CHOICES:
             self.walk(node.nodelist)
@@ -593,6 +601,10 @@ def _groups_after(node: Any, following: Sequence[Any]) -> list[Any]:
     return groups
 
 
+def _defines(node: Any) -> bool:
+    return isinstance(node, LatexMacroNode) and node.macroname in _DEFINES
+
+
 def _defined_name(node: Any) -> str | None:
     arg = _arg(node, 1)
     text = arg.latex_verbatim() if arg is not None else ""
@@ -665,6 +677,31 @@ def _brace_notes(source: str) -> tuple[list[TexNote], list[int]]:
     return notes, [pos for pos, _ in opened]
 
 
+_BEGIN_END = re.compile(r"\\(begin|end)\s*\{([^{}]+)\}")
+_COMMENT = re.compile(r"(?<!\\)%.*")
+
+
+def _environment_notes(source: str) -> list[TexNote]:
+    """\\begin{X} never ended and \\end{X} ending nothing: a file that would not compile,
+    read to its end all the same."""
+    opened: list[tuple[str, int]] = []
+    notes = []
+    for number, line in enumerate(source.splitlines(), 1):
+        for kind, name in _BEGIN_END.findall(_COMMENT.sub("", line)):
+            if kind == "begin":
+                opened.append((name, number))
+            elif any(o == name for o, _ in opened):
+                while opened.pop()[0] != name:
+                    pass  # environments opened inside it and never ended: noted below too
+            else:
+                notes.append(TexNote(f"\\end{{{name}}} ends no \\begin{{{name}}}", number))
+    notes += [
+        TexNote(f"\\begin{{{name}}} is never ended; read to the end of the file", number)
+        for name, number in opened
+    ]
+    return notes
+
+
 def _without(source: str, positions: list[int]) -> str:
     """The source with the braces at `positions` made spaces (every other place unmoved): a
     group that never closes would otherwise take the rest of the document into itself."""
@@ -699,8 +736,12 @@ def _context_db() -> Any:
     return _CONTEXT
 
 
-def read_latex(text: str) -> tuple[list[TexLine], list[TexNote]]:
-    """The .tex source as drafter lines (with their source lines) and notes on what was odd."""
+def read_latex(text: str, library: str = "") -> tuple[list[TexLine], list[TexNote]]:
+    """The .tex source as drafter lines (with their source lines) and notes on what was odd;
+    `library` holds the definitions of the files beside it (`macros.local_library`)."""
     notes, unclosed = _brace_notes(text)
-    lines, more = _Reader(_without(text, unclosed)).read()
+    expanded, stopped = expand_macros(_without(text, unclosed), library)
+    notes += stopped
+    lines, more = _Reader(expanded, library).read()
+    notes += _environment_notes(text)
     return lines, sorted([*notes, *more], key=lambda n: n.line)

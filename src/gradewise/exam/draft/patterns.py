@@ -49,6 +49,12 @@ def clean(text: str) -> str:
     return out
 
 
+def heading_level(text: str) -> int | None:
+    """How many '#' a Markdown heading has; None for any other line."""
+    m = _HEADING.match(text)
+    return len(m[1]) if m else None
+
+
 def is_heading(text: str) -> bool:
     """A Markdown heading, or a line that is bold from its start."""
     return bool(_HEADING.match(text)) or text.lstrip().startswith("**")
@@ -156,10 +162,10 @@ def bullet(line: str) -> str | None:
 
 
 _BOX = re.compile(
-    r"^(?:[-*]\s*)?\$*(?P<box>□|■|☐|☑|☒|▢|\\(?:square|Box|blacksquare|boxtimes)|\[[ xX]\])\$*"
-    r"\s*(?P<rest>.*)$"
+    r"^(?:[-*]\s*)?\$*(?P<box>□|■|☐|☑|☒|▢|\\(?:square|Box|blacksquare|boxtimes)"
+    r"|\[[ xX]\]|\([ xX]\))\$*\s*(?P<rest>.*)$"
 )
-_TICKED = ("■", "☑", "☒", "\\blacksquare", "\\boxtimes", "[x]", "[X]")
+_TICKED = ("■", "☑", "☒", "\\blacksquare", "\\boxtimes", "[x]", "[X]", "(x)", "(X)")
 
 
 def checkbox(line: str) -> tuple[bool, str] | None:
@@ -168,6 +174,31 @@ def checkbox(line: str) -> tuple[bool, str] | None:
     if m is None:
         return None
     return m["box"] in _TICKED, m["rest"].strip()
+
+
+# A tick beside an option: '[x]' or a check mark after its text, a check mark before it;
+# after it also '(*)', a lone '*', '[correct]', '(right answer)', '<- correct', '← answer'.
+_TICK_AFTER = re.compile(
+    r"\s+(?:\[[xX]\]|[✓✔☑]|\(\*\)|\*|\[(?:correct|right|answer|key)\]"
+    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?)$",
+    re.I,
+)
+_TICK_BEFORE = re.compile(r"^[✓✔]\s*")
+# An option in bold: the whole line ('**(c) text**') or the text after its label ('b) **text**').
+_BOLD_OPTION = re.compile(r"^(?:[-*]\s+)?(?:\(?[a-hA-H]\)\s*)?\*\*[^*]+\*\*$")
+
+
+def option_tick(text: str) -> tuple[bool, str]:
+    """An option line with its tick taken off: (ticked, the rest)."""
+    for pattern in (_TICK_AFTER, _TICK_BEFORE):
+        if pattern.search(text):
+            return True, pattern.sub("", text).strip()
+    return False, text
+
+
+def bold_option(raw: str) -> bool:
+    """A lettered line (before `clean`) whose option text is all in bold."""
+    return bool(_BOLD_OPTION.match(raw.strip()))
 
 
 _TRUE_FALSE = re.compile(r"(?:^|\s)(?:TRUE\s*/?\s*FALSE|True\s*/\s*False|T\s*/\s*F)\s*$")
@@ -239,8 +270,14 @@ _TF_WORD = re.compile(r"^(true|false|t|f)\b[\s.,:;]*", re.I)
 
 
 def key_value(text: str) -> tuple[str, Any] | None:
-    """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50)."""
+    """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50).
+
+    A number may carry its tolerance ('0.25 (±0.01)'); `tolerance` reads that part."""
     raw = text.strip().strip("$").strip().rstrip(".")
+    if (m := _PLUS_MINUS.search(raw)) is not None:
+        if _TOLERANCE.fullmatch(raw[m.start() :]) is None:
+            return None  # '30 ± a few': not a tolerance gradewise can check
+        raw = raw[: m.start()].rstrip(" ($")
     tf = truefalse_value(raw)
     if tf is not None and len(raw) <= 6:
         return "truefalse", tf  # a lone "F" too: resolve reads it as option f in a choice
@@ -250,6 +287,50 @@ def key_value(text: str) -> tuple[str, Any] | None:
         return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
     value = _numeric(raw)
     return ("numeric", value) if value is not None else None
+
+
+_PLUS_MINUS = re.compile(r"\s*\(?\s*(?:±|\+/-|\+-|\\pm\b)")
+_TOLERANCE = re.compile(rf"\s*\(?\s*(?:±|\+/-|\+-|\\pm)\s*({_NUM})\s*(\\?%)?\s*\)?\$?\.?")
+
+
+def tolerance(text: str) -> dict[str, float] | None:
+    """'0.25 (±0.01)' → {'abs': 0.01}; '40 ± 5%' → {'rel': 0.05}; '± 0' or none → None."""
+    raw = text.strip().strip("$").strip()
+    m = _PLUS_MINUS.search(raw)
+    found = _TOLERANCE.fullmatch(raw[m.start() :]) if m else None
+    if found is None or to_float(found[1]) == 0:
+        return None
+    if found[2]:
+        return {"rel": to_float(found[1]) / 100}
+    return {"abs": to_float(found[1])}
+
+
+# The last line of a worked solution: '= 0.25', '\approx 0.29', a chain of equalities.
+_CHAIN = re.compile(r"=|≈|\\approx\b")
+_SCALAR = re.compile(r"-?\s*(?:\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\\[dt]?frac\s*\{\d+\}\s*\{\d+\})")
+_WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
+_MATH_MARKS = re.compile(r"\$|\\[\[\]()]|\\boxed\b|\\[,;!]")
+
+
+def final_value(working: str) -> Any:
+    """The one number a worked solution ends with ('… = \\frac{7}{28} = 0.25' → 0.25), or None
+    where its last line holds no value, several ('x = 2 or x = -3'), or one with a unit or a
+    variable in it."""
+    lines = [line for line in working.splitlines() if line.strip()]
+    if not lines:
+        return None
+    last = _MATH_MARKS.sub(" ", lines[-1]).strip().rstrip(".").strip()
+    segments = _CHAIN.split(last)
+    final = segments[-1].strip().rstrip(".").strip()
+    if final.startswith("{") and final.endswith("}"):
+        final = final[1:-1].strip()  # what \\boxed{...} held
+    if _SCALAR.fullmatch(final) is None:
+        return None
+    for middle in segments[1:-1]:
+        if _WORD.search(middle) or re.search(r"[,;<>]|\\[lg]eq?\b", middle):
+            return None  # two results on one line, or words between the values
+    value = parse_value(final)
+    return None if value is None or isinstance(value, tuple) else _yaml_value(value)
 
 
 def truefalse_value(text: str) -> bool | None:
@@ -292,7 +373,13 @@ _SUM = rf"({_NUM}(?:\s*\+\s*{_NUM})+)"
 _MARKS_LIST = re.compile(
     rf"\[\s*{_SUM}\s*(?:marks?|points?|pts?)?\s*\]|\(\s*{_SUM}\s*(?:marks?|points?|pts?)\s*\)", re.I
 )
-_MARKS_ONE = re.compile(rf"[(\[]\s*({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+# The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
+_KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
+_MARKS_ONE = re.compile(
+    rf"[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*"
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?[)\]]",
+    re.I,
+)
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"

@@ -102,6 +102,8 @@ class _Writer:
     def fields(self, node: CommentedMap, part: PartDraft) -> None:
         if part.key is not None:
             self.put(node, "key", part.key, _mapping(part.key.value))
+            if part.key_note:
+                node.yaml_add_eol_comment(f"{self.where(part.key.loc)}; {part.key_note}", "key")
         if part.rubric:
             node["rubric"] = CommentedSeq(self.criterion(c) for c in part.rubric)
         self.put(node, "reference", part.reference)

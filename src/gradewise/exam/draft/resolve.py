@@ -45,6 +45,7 @@ class PartDraft:
     reference: Val[str] | None = None
     guidance: Val[str] | None = None
     rubric: list[CriterionDraft] = field(default_factory=list)
+    key_note: str | None = None  # said beside the key: a key the drafter inferred
 
 
 @dataclass
@@ -196,11 +197,27 @@ class _Resolver:
         items = self.main.items
         if self.section.kind == "choice" and self.main.marks_list is None:
             return "choice"  # in a multiple-choice part, even where OCR lost the options
-        if items and self.main.marks_list is None and not any(i.marks for i in items):
+        if not (items and self.main.marks_list is None and self._options_like()):
+            return "other"
+        if self._ticked():
+            return "choice"
+        if not any(i.marks for i in items):
             prompt = " ".join(t for _, t in self.main.prompt)
             if self.section.kind == "choice" or _CHOOSE.search(prompt):
                 return "choice"
         return "other"
+
+    def _options_like(self) -> bool:
+        """Items with no marks of their own, or only the last (the question's, at its end)."""
+        marked = [i for i in self.main.items if i.marks is not None]
+        return not marked or (marked == self.main.items[-1:] and not self.main.states_marks)
+
+    def _ticked(self) -> list[str]:
+        """The options marked right: ticked, or in bold where the others are not."""
+        items = self.main.items
+        ticked = [i.label for i in items if i.tick == "mark"]
+        bold = [i.label for i in items if i.tick == "bold"]
+        return ticked or (bold if len(bold) < len(items) else [])
 
     def _all_keys(self) -> list[Val[str]]:
         """The question's keys, and those written after its last option (in the item)."""
@@ -208,7 +225,12 @@ class _Resolver:
         return keys + [k for o in self.occs for i in o.items for k in i.keys]
 
     def _boxes(self) -> list[tuple[bool, Val[str]]]:
-        return next((o.boxes for o in self.occs if o.boxes), [])
+        """Options written as boxes, or as bullets without letters one of which is marked."""
+        boxes = next((o.boxes for o in self.occs if o.boxes), [])
+        main = self.main
+        if boxes or main.items or not any(main.bullet_ticks):
+            return boxes
+        return list(zip(main.bullet_ticks, main.bullets, strict=True))
 
     def _part_labels(self, kind: str) -> list[str]:
         if kind == "choice":
@@ -231,6 +253,9 @@ class _Resolver:
         own = next((o.marks for o in self.occs if o.marks is not None), None)
         if own is not None or self.build.caption_marks is not None:
             return own or self.build.caption_marks
+        last = self.main.items[-1] if self.main.items else None
+        if kind == "choice" and last is not None and last.marks is not None:
+            return last.marks  # '(d) none of these [2pts]': the question's marks
         if (total := self.collected.totals.get(self.build.id)) is not None:
             return total
         if self.section.each is not None:
@@ -303,8 +328,19 @@ class _Resolver:
             if item is None:
                 part.key = self._key_from(keys, "other", label)
         part.key = part.key or _short_key(part.reference)
+        if part.key is None and not (item is not None and item.boxes):
+            self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _key_from_working(self, part: PartDraft, where: str) -> None:
+        """The one value a worked solution ends with, as the key, for the instructor to
+        confirm: the working may stop short of the answer or end on a side result."""
+        if part.reference is None or (value := p.final_value(part.reference.value)) is None:
+            return
+        part.key = Val({"kind": "numeric", "value": value}, part.reference.loc)
+        part.key_note = _FROM_WORKING
+        self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
 
     def _part_choice(self, item: Item) -> Val[dict[str, Any]] | None:
         """A part's own options (boxes under it), the ticked ones correct."""
@@ -346,6 +382,8 @@ class _Resolver:
         own.reference = self._reference()
         if own.key is None and kind == "other":
             own.key = _short_key(own.reference)
+            if own.key is None:
+                self._key_from_working(own, "")
         own.rubric = self._criteria(self.build.rows)
         listed = self.main.marks_list
         if listed is not None and len(listed.value) > 1:
@@ -367,6 +405,9 @@ class _Resolver:
         if ticked:
             box = self._boxes()[ticked[0]][1]
             return Val(self._choice([_letter(i) for i in ticked]), box.loc)
+        if labels := self._ticked():
+            item = next(i for i in self.main.items if i.label == labels[0])
+            return Val(self._choice(labels), item.loc)
         return None
 
     def _key_from(
@@ -390,7 +431,10 @@ class _Resolver:
             if found == "truefalse":
                 return Val({"kind": "truefalse", "value": parsed}, written.loc)
             if found == "numeric":
-                return Val({"kind": "numeric", "value": parsed}, written.loc)
+                key = {"kind": "numeric", "value": parsed}
+                if (tol := p.tolerance(written.value)) is not None:
+                    key["tol"] = tol
+                return Val(key, written.loc)
             self.note(
                 f"key {written.value!r} looks like option letters but no options were found",
                 written.loc,
@@ -487,6 +531,7 @@ def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
     return key
 
 
+_FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
 
 

@@ -19,8 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gradewise.evaluate import GradedAnswer, pearson, qwk
-from gradewise.model import Exam, PartGrade
+from gradewise.metrics import pearson, qwk
+from gradewise.model import Exam, GradedAnswer, PartGrade
 
 CLOSE_SHARE = 1 / 10  # within a tenth of the part's marks counts as agreeing
 STEP = 0.5  # the grid marks are rounded to for the confusion matrix and kappa

@@ -1,0 +1,739 @@
+"""Expand the macros a LaTeX paper defines for itself before the exam class is read.
+
+Authors wrap the exam class in their own names (`\\newcommand{\\ask}{\\question}`), pick
+`\\question`, `\\part` or `\\subpart` by nesting depth through counters, `\\ifnum` and
+`\\csname ... \\endcsname`, and write points through macros kept in a package beside the
+paper (`\\usepackage{course}` with course.sty in the same folder). This module runs those
+definitions the way TeX would, but only for macros that end in the exam class's structure
+(questions, parts, choices, list items, environments) or in points: everything else is left
+as written for `latex.py`. Every line stays where it was in the source, so each drafted value
+still names its line.
+
+Files beside the paper are read for definitions only, from the paper's own folder (no path
+may leave it), a bounded number of them, each of bounded size; a fragment without
+`\\documentclass` is read with the packages of the file beside it that `\\input`s it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_LETTER = re.compile(r"[A-Za-z@]")
+_SPECIAL = re.compile(r"[\\%]")
+_NAME = re.compile(r"[A-Za-z@]+")
+_DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
+_DEFS = {"def", "gdef", "edef", "xdef"}
+_ENVIRONMENT_DEFINERS = {"newenvironment", "renewenvironment"}
+_COUNTERS = {"newcounter", "setcounter", "addtocounter", "stepcounter", "refstepcounter"}
+# The exam class's own counters: the reader keeps count of them itself.
+_EXAM_COUNTERS = {"question", "partno", "subpart", "subsubpart"}
+# Names never taken from a definition: the structure the reader itself understands.
+_RESERVED = frozenset(
+    """
+    question titledquestion bonusquestion bonustitledquestion part bonuspart subpart
+    bonussubpart subsubpart choice CorrectChoice item begin end section subsection
+    subsubsection paragraph input include usepackage RequirePackage documentclass
+    """.split()
+)
+_RESERVED_ENVIRONMENTS = frozenset(
+    """
+    document questions parts subparts subsubparts choices checkboxes oneparchoices
+    oneparcheckboxes solution enumerate itemize description verbatim lstlisting
+    """.split()
+)
+_VERBATIM = ("verbatim", "lstlisting", "minted", "Verbatim", "comment", "alltt")
+# What makes a definition worth expanding: the structure, or the points, it writes.
+_STRUCTURE = re.compile(
+    r"\\(?:question|titledquestion|bonusquestion|part|subpart|subsubpart|bonuspart|choice|"
+    r"CorrectChoice|item|csname)(?![A-Za-z])|\\(?:begin|end)\s*\{"
+    r"|#\d[^#]{0,24}?(?:pts?|points?|marks?)\b",
+)
+_MAX_STEPS = 5000  # expansions in one document: past this a macro calls itself
+_MAX_GROWTH = 100_000  # characters an expansion may add to the document
+_MAX_FILES = 20
+_MAX_FILE_BYTES = 512 * 1024
+_MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class TexNote:
+    """Something in a .tex the drafter could not read as written, at a source line."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A macro (or environment) as defined: its arguments and the text it stands for."""
+
+    params: str  # a \\def's parameter text ('#1#2', '[#1]'); '' for \\newcommand
+    nargs: int
+    default: str | None  # the optional first argument's default (\\newcommand[n][default])
+    body: str
+    end: str = ""  # an environment's end code
+
+
+@dataclass
+class _State:
+    macros: dict[str, Definition] = field(default_factory=dict)
+    environments: dict[str, Definition] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    steps: int = 0
+    stopped: bool = False
+    notes: list[TexNote] = field(default_factory=list)
+
+    def structural(
+        self, name: str, *, environment: bool = False, seen: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether the definition writes structure or points, itself or through others."""
+        table = self.environments if environment else self.macros
+        found = table.get(name)
+        if found is None or name in seen:
+            return False
+        text = found.body + found.end
+        if _STRUCTURE.search(text):
+            return True
+        seen = seen | {name}
+        return any(self.structural(m, seen=seen) for m in re.findall(r"\\([A-Za-z@]+)", text))
+
+
+class _Expander:
+    """One pass over a text: definitions and counters recorded, structural macros expanded.
+
+    `hot_end` marks how much of the text's front came from an expansion: there conditionals,
+    counters, `\\csname` and `\\@ifnextchar` are evaluated, as TeX would; in the author's own
+    text they are left for the reader. In string mode (a `\\csname`'s name) everything is hot
+    and every defined macro expands."""
+
+    def __init__(self, state: _State, *, string: bool = False) -> None:
+        self.state = state
+        self.string = string
+        self.out: list[str] = []
+        self.written = 0
+        self.limit = 0
+
+    def run(self, text: str) -> str:
+        self.text, self.i = text, 0
+        self.limit = len(text) + _MAX_GROWTH
+        self.hot_end = len(text) if self.string else 0
+        while self.i < len(self.text):
+            self._step()
+        return "".join(self.out)
+
+    @property
+    def hot(self) -> bool:
+        return self.i < self.hot_end
+
+    def _line(self) -> int:
+        return "".join(self.out).count("\n") + 1
+
+    def _emit(self, text: str) -> None:
+        self.out.append(text)
+        self.written += len(text)
+
+    def _copy(self, end: int) -> None:
+        self._emit(self.text[self.i : end])
+        self.i = end
+
+    def _step(self) -> None:
+        text, i = self.text, self.i
+        char = text[i]
+        if char == "%":
+            end = text.find("\n", i)
+            self._copy(len(text) if end < 0 else end + 1)
+            return
+        if char != "\\":
+            nxt = _SPECIAL.search(text, i + 1)
+            self._copy(nxt.start() if nxt else len(text))
+            return
+        name, end = _control(text, i)
+        if self.state.stopped:
+            self._copy(end)
+            return
+        handler = _HANDLERS.get(name)
+        if handler is not None and handler(self, name, end):
+            return
+        if name.startswith("the") and self.hot and name[3:] in self.state.counters:
+            self._emit(str(self.state.counters[name[3:]]))
+            self.i = _skip_space(text, end)
+            return
+        if self._expandable(name) and self._expand_macro(name, end):
+            return
+        self._copy(end)
+
+    def _expandable(self, name: str) -> bool:
+        if name not in self.state.macros or name in _RESERVED:
+            return False
+        return self.string or self.state.structural(name)
+
+    # --- expansion ------------------------------------------------------------------------
+
+    def _replace(self, start: int, end: int, replacement: str) -> None:
+        """The text between start and end stands for `replacement`, read again (hot); the
+        lines it took keep their count."""
+        taken = self.text[start:end].count("\n")
+        given = replacement.count("\n")
+        if given > taken:
+            parts = replacement.split("\n")
+            replacement = "\n".join(parts[: taken + 1]) + " ".join(["", *parts[taken + 1 :]])
+        elif given < taken:
+            replacement += "%\n" * (taken - given)
+        self.state.steps += 1
+        size = self.written + start - self.i + len(replacement) + len(self.text) - end
+        if self.state.steps > _MAX_STEPS or size > self.limit:
+            self._stop(self.text[start:end])
+            return
+        self._emit(self.text[self.i : start])
+        rest = self.text[end:]
+        self.hot_end = len(replacement) + max(0, self.hot_end - end)
+        self.text, self.i = replacement + rest, 0
+
+    def _stop(self, what: str) -> None:
+        if not self.state.stopped:
+            self.state.stopped = True
+            name = what.split("[", 1)[0].split("{", 1)[0].strip()
+            self.state.notes.append(
+                TexNote(
+                    f"{name} stopped expanding after {_MAX_STEPS} steps (a macro that calls "
+                    "itself?); the rest is read as written",
+                    self._line(),
+                )
+            )
+
+    def _expand_macro(self, name: str, end: int) -> bool:
+        found = self.state.macros[name]
+        read = _read_arguments(self.text, end, found)
+        if read is None:
+            return False
+        args, after = read
+        self._replace(self.i, after, _substitute(found.body, args))
+        return True
+
+    # --- handlers: return True when they took the control sequence -----------------------
+
+    def _definition(self, name: str, end: int) -> bool:
+        parsed = _parse_definition(self.text, end, name)
+        if parsed is None:
+            return False
+        key, definition, after, environment = parsed
+        table = self.state.environments if environment else self.state.macros
+        if not (name == "providecommand" and key in table):
+            table[key] = definition
+        self._copy(after)
+        return True
+
+    def _counter(self, name: str, end: int) -> bool:
+        groups = _groups(self.text, end, 2 if name in ("setcounter", "addtocounter") else 1)
+        if groups is None:
+            return False
+        values, after = groups
+        counter = values[0].strip()
+        counters = self.state.counters
+        if name == "newcounter":
+            counters.setdefault(counter, 0)
+        elif name in ("stepcounter", "refstepcounter"):
+            counters[counter] = counters.get(counter, 0) + 1
+        else:
+            number = self._number(values[1])
+            if number is None:
+                return False
+            counters[counter] = number + (counters.get(counter, 0) if name == "addtocounter" else 0)
+        if self.hot and counter not in _EXAM_COUNTERS:
+            self.i = after  # written by an expansion: done, nothing to print
+        else:
+            self._copy(after)
+        return True
+
+    def _conditional(self, name: str, end: int) -> bool:
+        if not self.hot:
+            return False
+        found = _conditional_branches(self.text, end, name, self._number)
+        if found is None:
+            return False
+        chosen, after = found
+        self._replace(self.i, after, chosen)
+        return True
+
+    def _csname(self, name: str, end: int) -> bool:
+        if not self.hot:
+            return False
+        close = self.text.find("\\endcsname", end)
+        if close < 0:
+            return False
+        built = self._string(self.text[end:close])
+        after = close + len("\\endcsname")
+        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
+        self._replace(self.i, after, "\\" + built + space)
+        return True
+
+    def _environment(self, name: str, end: int) -> bool:
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return False
+        (raw,), after = groups
+        env = self._string(raw) if self.hot and "\\" in raw else raw.strip()
+        if env in _VERBATIM and name == "begin":
+            close = self.text.find(f"\\end{{{env}}}", after)
+            self._copy(len(self.text) if close < 0 else close)
+            return True
+        definition = self.state.environments.get(env)
+        if (
+            definition is not None
+            and env not in _RESERVED_ENVIRONMENTS
+            and (self.string or self.state.structural(env, environment=True))
+        ):
+            if name == "end":
+                self._replace(self.i, after, definition.end)
+                return True
+            read = _read_arguments(self.text, after, definition)
+            if read is not None:
+                self._replace(self.i, read[1], _substitute(definition.body, read[0]))
+                return True
+        if env != raw.strip():  # a name built by an expansion ('\\begin{\\level s}')
+            self._emit(f"\\{name}{{{env}}}")
+            self.i = after
+            return True
+        return False
+
+    def _ifnextchar(self, name: str, end: int) -> bool:
+        if not self.hot or end >= len(self.text):
+            return False
+        wanted = self.text[end]
+        groups = _groups(self.text, end + 1, 2)
+        if groups is None:
+            return False
+        (yes, no), after = groups
+        following = self.text[_skip_space(self.text, after) :][:1]
+        self._replace(self.i, after, yes if following == wanted else no)
+        return True
+
+    def _nothing(self, name: str, end: int) -> bool:
+        """\\relax, \\expandafter and the like: nothing to write where an expansion put them."""
+        if not self.hot:
+            return False
+        self.i = end
+        return True
+
+    # --- values ----------------------------------------------------------------------------
+
+    def _string(self, text: str) -> str:
+        """A name as TeX builds it: every defined macro expanded, spaces dropped."""
+        inner = _Expander(self.state, string=True)
+        return re.sub(r"\s+", "", inner.run(text))
+
+    def _number(self, text: str) -> int | None:
+        value = self._string(text)
+        counters = self.state.counters
+        value = re.sub(r"\\value\{([^{}]*)\}", lambda m: str(counters.get(m[1], 0)), value)
+        value = value.replace("\\relax", "")
+        try:
+            return int(value)
+        except ValueError:
+            return None
+
+
+_HANDLERS = {
+    **{name: _Expander._definition for name in (*_DEFINERS, *_DEFS, *_ENVIRONMENT_DEFINERS)},
+    **{name: _Expander._counter for name in _COUNTERS},
+    **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
+    "csname": _Expander._csname,
+    "begin": _Expander._environment,
+    "end": _Expander._environment,
+    "@ifnextchar": _Expander._ifnextchar,
+    **{name: _Expander._nothing for name in ("relax", "expandafter", "protect", "ignorespaces")},
+}
+
+
+# --- reading TeX's pieces -------------------------------------------------------------------
+
+
+def _control(text: str, i: int) -> tuple[str, int]:
+    """The control sequence at text[i] ('\\\\name' or '\\\\%'): its name and where it ends."""
+    if i + 1 < len(text) and _LETTER.match(text[i + 1]):
+        m = _NAME.match(text, i + 1)
+        assert m is not None
+        return m[0], m.end()
+    return text[i + 1 : i + 2], min(i + 2, len(text))
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _skip_blank(text: str, i: int) -> int:
+    """Spaces, one line end, and comments between a macro's pieces."""
+    while i < len(text):
+        if text[i] in " \t\n":
+            i += 1
+        elif text[i] == "%":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end + 1
+        else:
+            break
+    return i
+
+
+def _group(text: str, i: int) -> tuple[str, int] | None:
+    """The text of the {group} at text[i] and where it ends; None when there is none."""
+    if i >= len(text) or text[i] != "{":
+        return None
+    depth, j = 0, i
+    while j < len(text):
+        char = text[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char == "%":
+            end = text.find("\n", j)
+            j = len(text) if end < 0 else end + 1
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+        j += 1
+    return None
+
+
+def _groups(text: str, i: int, count: int) -> tuple[list[str], int] | None:
+    values = []
+    for _ in range(count):
+        found = _group(text, _skip_space(text, i))
+        if found is None:
+            return None
+        values.append(found[0])
+        i = found[1]
+    return values, i
+
+
+def _optional(text: str, i: int) -> tuple[str, int] | None:
+    """The [argument] at text[i] (braces inside kept whole) and where it ends."""
+    if i >= len(text) or text[i] != "[":
+        return None
+    depth, j = 0, i + 1
+    while j < len(text):
+        char = text[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "]" and depth == 0:
+            return text[i + 1 : j], j + 1
+        j += 1
+    return None
+
+
+def _token(text: str, i: int) -> tuple[str, int] | None:
+    """One undelimited argument: a {group}'s text, a control sequence or one character."""
+    i = _skip_blank(text, i)
+    if i >= len(text) or text[i] == "}":
+        return None
+    if text[i] == "{":
+        return _group(text, i)
+    if text[i] == "\\":
+        _, end = _control(text, i)
+        return text[i:end], end
+    return text[i], i + 1
+
+
+def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], int] | None:
+    """The arguments a use of the macro takes from the text after it, and where they end."""
+    args: list[str] = []
+    if found.params:
+        return _read_params(text, i, found.params)
+    count = found.nargs
+    if found.default is not None:
+        given = _optional(text, _skip_space(text, i))
+        if given is not None:
+            args.append(given[0])
+            i = given[1]
+        else:
+            args.append(found.default)
+        count -= 1
+    for _ in range(max(count, 0)):
+        token = _token(text, i)
+        if token is None:
+            return None
+        args.append(token[0])
+        i = token[1]
+    return args, i
+
+
+def _read_params(text: str, i: int, params: str) -> tuple[list[str], int] | None:
+    """Arguments by a \\def's parameter text: '#1#2' undelimited, '[#1]' delimited by ']'."""
+    pieces = re.split(r"(#\d)", params)
+    args: list[str] = []
+    for index, piece in enumerate(pieces):
+        if not piece.startswith("#"):
+            if not text.startswith(piece, i):
+                return None
+            i += len(piece)
+            continue
+        delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
+        if not delimiter:
+            token = _token(text, i)
+            if token is None:
+                return None
+            args.append(token[0])
+            i = token[1]
+            continue
+        end = _find_at_level(text, i, delimiter)
+        if end is None:
+            return None
+        value = text[i:end]
+        inner = _group(value, 0) if value.startswith("{") else None
+        args.append(inner[0] if inner is not None and inner[1] == len(value) else value)
+        i = end
+    return args, i
+
+
+def _find_at_level(text: str, i: int, delimiter: str) -> int | None:
+    depth = 0
+    while i < len(text):
+        if depth == 0 and text.startswith(delimiter, i):
+            return i
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return None
+        i += 1
+    return None
+
+
+def _substitute(body: str, args: list[str]) -> str:
+    def put(m: re.Match[str]) -> str:
+        if m[0] == "##":
+            return "#"
+        index = int(m[0][1]) - 1
+        return args[index] if index < len(args) else ""
+
+    return re.sub(r"##|#\d", put, body)
+
+
+def _clean_body(body: str) -> str:
+    """A definition's text as TeX reads it: comments and their line ends gone, a blank line
+    a paragraph, other line ends spaces (so an expansion never moves the lines after it)."""
+    body = re.sub(r"(?<!\\)%[^\n]*\n[ \t]*", "", body)
+    body = re.sub(r"\n[ \t]*\n\s*", lambda _m: " \\par ", body)
+    return body.replace("\n", " ")
+
+
+def _parse_definition(text: str, i: int, name: str) -> tuple[str, Definition, int, bool] | None:
+    """(defined name, definition, end, is an environment) of the definition at text[i]."""
+    i = _skip_blank(text, i)
+    if name in _DEFS:
+        if i >= len(text) or text[i] != "\\":
+            return None
+        defined, i = _control(text, i)
+        brace = text.find("{", i)
+        if brace < 0:
+            return None
+        params = text[i:brace].strip()
+        body = _group(text, brace)
+        if body is None or not re.fullmatch(r"[^{}%\\]*", params):
+            return None
+        nargs = len(re.findall(r"#\d", params))
+        return defined, Definition(params, nargs, None, _clean_body(body[0])), body[1], False
+    if i < len(text) and text[i] == "*":
+        i = _skip_blank(text, i + 1)
+    environment = name in _ENVIRONMENT_DEFINERS
+    if i < len(text) and text[i] == "{":
+        named = _group(text, i)
+        if named is None:
+            return None
+        defined, i = named[0].strip().lstrip("\\"), named[1]
+    elif i < len(text) and text[i] == "\\" and not environment:
+        defined, i = _control(text, i)
+    else:
+        return None
+    nargs, default = 0, None
+    i = _skip_blank(text, i)
+    if (count := _optional(text, i)) is not None:
+        nargs = int(count[0]) if count[0].strip().isdigit() else 0
+        i = _skip_blank(text, count[1])
+        if (given := _optional(text, i)) is not None:
+            default, i = given[0], _skip_blank(text, given[1])
+    body = _group(text, i)
+    if body is None:
+        return None
+    end_code = ""
+    after = body[1]
+    if environment:
+        ending = _group(text, _skip_blank(text, after))
+        if ending is None:
+            return None
+        end_code, after = _clean_body(ending[0]), ending[1]
+    definition = Definition("", nargs, default, _clean_body(body[0]), end_code)
+    return defined, definition, after, environment
+
+
+_NUMBER = r"-?\d+|\\value\{[^{}]*\}|\\[A-Za-z@]+"
+_IFNUM = re.compile(rf"\s*({_NUMBER})\s*([<=>])\s*({_NUMBER})\s?(?:\\relax(?![A-Za-z@]))?")
+_ONE_NUMBER = re.compile(rf"\s*({_NUMBER})\s?(?:\\relax(?![A-Za-z@]))?")
+
+
+def _conditional_branches(
+    text: str, i: int, name: str, number: Callable[[str], int | None]
+) -> tuple[str, int] | None:
+    """The branch a conditional takes and where its \\fi ends; None when it cannot be told
+    (\\ifnum, \\ifodd, \\ifcase on numbers and counters, \\iftrue, \\iffalse)."""
+    truth: bool | None = None
+    value: int | None = None
+    if name in ("iftrue", "iffalse"):
+        truth = name == "iftrue"
+    elif name == "ifnum" and (cond := _IFNUM.match(text, i)) is not None:
+        left, right = number(cond[1]), number(cond[3])
+        if left is not None and right is not None:
+            truth = {"<": left < right, "=": left == right, ">": left > right}[cond[2]]
+            i = cond.end()
+    elif (cond := _ONE_NUMBER.match(text, i)) is not None and name in ("ifodd", "ifcase"):
+        value = number(cond[1])
+        if value is not None:
+            i = cond.end()
+            truth = bool(value % 2) if name == "ifodd" else None
+    if truth is None and value is None:
+        return None
+    branches, after = _branches(text, i, case=name == "ifcase")
+    if branches is None:
+        return None
+    if name == "ifcase":
+        assert value is not None
+        return (branches[value] if 0 <= value < len(branches) - 1 else branches[-1]), after
+    return (branches[0] if truth else branches[-1]), after
+
+
+_IF = re.compile(r"\\(if[A-Za-z@]*|else|or|fi)(?![A-Za-z@])")
+
+
+def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | None, int]:
+    """The branches up to the matching \\fi: [then, else] (or \\ifcase's cases, then the
+    \\else case, '' when none) and where the \\fi ends."""
+    depth, start, branches = 0, i, []
+    has_else = False
+    for m in _IF.finditer(text, i):
+        word = m[1]
+        if word.startswith("if") and word != "ifthenelse":
+            depth += 1
+        elif word == "fi":
+            if depth == 0:
+                branches.append(text[start : m.start()])
+                if not has_else:
+                    branches.append("")  # no \\else: nothing when the test fails
+                return branches, m.end()
+            depth -= 1
+        elif depth == 0 and (word == "else" or (word == "or" and case)):
+            branches.append(text[start : m.start()])
+            start = m.end()
+            has_else = has_else or word == "else"
+    return None, i
+
+
+# --- files beside the paper -----------------------------------------------------------------
+
+_INCLUDES = re.compile(
+    r"\\(usepackage|RequirePackage|input|include)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
+)
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def local_library(path: Path) -> str:
+    """The definitions text of the files beside the paper that it loads (`\\usepackage{x}`
+    with x.sty there, `\\input{y}`), and of those they load, in loading order. A fragment
+    without `\\documentclass` brings in the files its main file (beside it, `\\input`ing it)
+    loads, and that file's own preamble."""
+    folder = path.parent
+    seen = {path.name}
+    texts: list[str] = []
+    source = _read_small(path) or ""
+    if "\\documentclass" not in source:
+        for main in _mains(folder, path):
+            seen.add(main.name)
+            _load(main, folder, seen, texts, depth=0)
+            preamble = (_read_small(main) or "").split("\\begin{document}", 1)[0]
+            texts.append(preamble)  # its questions are not the fragment's
+    _load(path, folder, seen, texts, depth=0)
+    return "\n".join(texts)
+
+
+def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: int) -> None:
+    text = _read_small(path)
+    if text is None or depth > _MAX_DEPTH:
+        return
+    text = re.sub(r"(?<!\\)%[^\n]*", "", text)
+    for kind, names in _INCLUDES.findall(text):
+        for name in (n.strip() for n in names.split(",")):
+            suffix = ".sty" if kind in ("usepackage", "RequirePackage") else ".tex"
+            if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
+                continue  # a path: only files in the paper's own folder are read
+            file_name = name if name.endswith((".tex", ".sty")) else name + suffix
+            target = folder / file_name
+            if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
+                continue
+            seen.add(file_name)
+            _load(target, folder, seen, texts, depth=depth + 1)
+            texts.append(_read_small(target) or "")
+
+
+def _beside(target: Path, folder: Path) -> bool:
+    """A file in the paper's folder, also once links are followed."""
+    try:
+        return target.is_file() and target.resolve().parent == folder.resolve()
+    except OSError:
+        return False
+
+
+def _mains(folder: Path, fragment: Path) -> list[Path]:
+    """The .tex files beside a fragment that \\input or \\include it."""
+    found = []
+    for candidate in sorted(folder.glob("*.tex"))[:50]:
+        if candidate == fragment:
+            continue
+        text = _read_small(candidate) or ""
+        for kind, names in _INCLUDES.findall(text):
+            if kind in ("input", "include") and fragment.stem in (
+                n.strip().removesuffix(".tex") for n in names.split(",")
+            ):
+                found.append(candidate)
+                break
+    return found
+
+
+def _read_small(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    from gradewise.exam.draft.documents import decode_text
+
+    return decode_text(data)
+
+
+# --- the whole -----------------------------------------------------------------------------
+
+
+def expand_macros(source: str, library: str = "") -> tuple[str, list[TexNote]]:
+    """The source with its structural macros expanded (lines unmoved), after reading the
+    definitions and counters of `library` (the files beside it); notes on what stopped."""
+    state = _State()
+    _Expander(state).run(library)
+    state.notes.clear()  # what went wrong in a package is not the paper's to report
+    state.stopped = False
+    state.steps = 0
+    text = _Expander(state).run(source)
+    return text, state.notes

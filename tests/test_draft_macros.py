@@ -1,0 +1,213 @@
+"""LaTeX papers behind the author's own macros: definitions that wrap the exam class's
+\\question and \\part or write the points, read from the paper and from the files beside it
+(\\usepackage of a local .sty, \\input of a local .tex), expanded before the paper is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gradewise.exam.draft import draft_exam, render
+from gradewise.exam.draft.macros import expand_macros
+from gradewise.exam.load import load_exam_text
+from gradewise.model import Exam
+
+
+def _exam(folder: Path, files: dict[str, str], paper: str = "paper.tex") -> tuple[Exam, str]:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    text = render(draft_exam([folder / paper]))
+    return load_exam_text(text), text
+
+
+def _marks(exam: Exam) -> dict[str, float]:
+    return {part.address: part.marks for part in exam.parts()}
+
+
+def _doc(body: str, preamble: str = "") -> str:
+    return f"\\documentclass{{exam}}\n{preamble}\\begin{{document}}\n{body}\\end{{document}}\n"
+
+
+QUESTIONS = "\\begin{questions}\n\\ask[4] Rank of $I_3$?\n\\ask[2] Trace of $I_3$?\n"
+QUESTIONS += "\\end{questions}\n"
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        # a new name for \question, its points written after the macro
+        "\\newcommand{\\ask}{\\question}\n",
+        # the same with \def
+        "\\def\\ask{\\question}\n",
+        # declared empty first, then given its meaning
+        "\\newcommand{\\ask}{}\n\\renewcommand{\\ask}{\\question}\n",
+        # the name built by \csname ... \endcsname
+        "\\newcommand{\\ask}{\\csname question\\endcsname}\n",
+        # a \def with a delimited argument: \ask[4] passes 4 on to \question
+        "\\def\\ask[#1]{\\question[#1]}\n",
+        # defined through a helper that itself is defined
+        "\\newcommand{\\qq}{\\question}\n\\newcommand*\\ask{\\qq}\n",
+    ],
+)
+def test_own_name_for_question(tmp_path: Path, preamble: str) -> None:
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(QUESTIONS, preamble)})
+    assert _marks(exam) == {"I.1": 4, "I.2": 2}
+    assert "\\ask" not in text
+
+
+LEVELS = r"""\makeatletter
+\newcounter{lvl}
+\newcommand{\levelname}{\ifnum\value{lvl}=1 question\else\ifnum\value{lvl}=2 part\else
+subpart\fi\fi}
+\newcommand{\ask}{\csname\levelname\endcsname}
+\newenvironment{asks}{\stepcounter{lvl}\begin{\levelname s}}{\end{\levelname s}%
+\addtocounter{lvl}{-1}}
+\def\pick{\@ifnextchar*{\@right}{\choice}}
+\def\@right*{\CorrectChoice}
+\makeatother
+"""
+LEVELS_BODY = r"""\begin{asks}
+\ask[4] Rank of $I_3$?
+\begin{solution}
+\begin{enumerate}
+\item Write $I_3$ out.
+\item Count its pivots: 3.
+\end{enumerate}
+\end{solution}
+\ask Two parts.
+\begin{asks}
+\ask[2] First.
+\ask[3] Second.
+\end{asks}
+\ask[1] Which is a norm?
+\begin{choices}
+\pick $x^2$
+\pick* $\|x\|_2$
+\end{choices}
+\end{asks}
+"""
+
+
+def test_macros_that_pick_question_or_part_by_depth(tmp_path: Path) -> None:
+    # \ask is \question, \part or \subpart as nested environments count the depth; \pick*
+    # is the right choice: conditionals, counters, \csname and \@ifnextchar evaluated
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(LEVELS_BODY, LEVELS)})
+    assert _marks(exam) == {"I.1": 4, "I.2.a": 2, "I.2.b": 3, "I.3": 1}
+    assert exam.part("I.3").key.params["correct"] == ["b"]
+    assert "defined nowhere" not in text
+
+
+def test_solution_steps_are_never_questions(tmp_path: Path) -> None:
+    # a plain paper: numbered questions, each solution's numbered steps inside it
+    paper = (
+        "\\documentclass{article}\n\\begin{document}\n\\begin{enumerate}\n"
+        "\\item (3 points) Solve $x + 1 = 2$.\n"
+        "\\begin{solution}\\begin{enumerate}\\item Subtract 1.\\item $x = 1$.\\end{enumerate}"
+        "\\end{solution}\n"
+        "\\item (2 points) Solve $2x = 4$.\n\\end{enumerate}\n\\end{document}\n"
+    )
+    exam, _ = _exam(tmp_path, {"paper.tex": paper.replace("solution}", "solution}")})
+    assert _marks(exam) == {"I.1": 3, "I.2": 2}
+
+
+POINTS_PAPER = (
+    "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{coursemacros}\n"
+    "\\begin{document}\n\\begin{enumerate}\n\\item \\worth{3} Define a kernel.\n"
+    "\\item \\worth{5} Prove Mercer's condition for $k(x, y) = (x^\\top y)^2$.\n"
+    "\\end{enumerate}\n\\end{document}\n"
+)
+STY = "\\ProvidesPackage{coursemacros}\n\\newcommand{\\worth}[1]{\\textbf{[#1 points]}}\n"
+
+
+def test_points_macro_in_a_package_beside_the_paper(tmp_path: Path) -> None:
+    exam, text = _exam(tmp_path, {"paper.tex": POINTS_PAPER, "coursemacros.sty": STY})
+    assert _marks(exam) == {"I.1": 3, "I.2": 5}
+    assert "defined nowhere" not in text
+
+
+def test_definitions_in_an_input_file_beside_the_paper(tmp_path: Path) -> None:
+    paper = POINTS_PAPER.replace("\\usepackage{coursemacros}", "\\input{defs}")
+    exam, _ = _exam(tmp_path, {"paper.tex": paper, "defs.tex": STY})
+    assert _marks(exam) == {"I.1": 3, "I.2": 5}
+
+
+def test_fragment_read_with_the_main_files_packages(tmp_path: Path) -> None:
+    # a fragment (no \documentclass) that the main file beside it \input's: the main file's
+    # local package defines \problem{N} ... \endproblem, a list item numbered by a counter
+    sty = (
+        "\\newcounter{prob}\n\\setcounter{prob}{1}\n"
+        "\\newcommand\\problem[1]%\n  {\\begin{itemize}\\item[]{\\bf\\theprob.~"
+        "\\ifnum1=#1\\relax[#1 point]\\else[#1 points]\\fi}\\stepcounter{prob}}\n"
+        "\\newcommand\\endproblem{\\end{itemize}}\n"
+    )
+    main = (
+        "\\documentclass{article}\n\\usepackage[key]{tmpl}\n\\begin{document}\n"
+        "\\input{questions}\n\\end{document}\n"
+    )
+    fragment = (
+        "\\section{Transport}\n\\problem{4}\nWhy does TCP need a handshake?\n\\endproblem\n\n"
+        "\\problem{1}\nName a UDP port.\n\\endproblem\n"
+    )
+    files = {"tmpl.sty": sty, "main.tex": main, "questions.tex": fragment}
+    exam, _ = _exam(tmp_path, files, paper="questions.tex")
+    assert _marks(exam) == {"I.1": 4, "I.2": 1}
+
+
+@pytest.mark.parametrize(
+    "include, where",
+    [
+        # a package in a parent folder: not beside the paper, not read
+        ("\\usepackage{../coursemacros}", "../coursemacros.sty"),
+        # an absolute path
+        ("\\input{/tmp/elsewhere/defs}", None),
+        # a subfolder: not the same folder either
+        ("\\input{sub/defs}", "sub/defs.tex"),
+    ],
+)
+def test_only_files_in_the_same_folder_are_read(
+    tmp_path: Path, include: str, where: str | None
+) -> None:
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    if where is not None:
+        target = (folder / where).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(STY, encoding="utf-8")
+    (folder / "paper.tex").write_text(
+        POINTS_PAPER.replace("\\usepackage{coursemacros}", include), encoding="utf-8"
+    )
+    text = render(draft_exam([folder / "paper.tex"]))
+    assert "\\worth is defined nowhere" in text
+
+
+def test_a_link_beside_the_paper_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "coursemacros.sty").write_text(STY, encoding="utf-8")
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "coursemacros.sty").symlink_to(elsewhere / "coursemacros.sty")
+    (folder / "paper.tex").write_text(POINTS_PAPER, encoding="utf-8")
+    assert "\\worth is defined nowhere" in render(draft_exam([folder / "paper.tex"]))
+
+
+def test_packages_that_load_each_other_are_read_once(tmp_path: Path) -> None:
+    sty = STY + "\\RequirePackage{coursemacros}\n\\usepackage{coursemacros}\n"
+    exam, _ = _exam(tmp_path, {"paper.tex": POINTS_PAPER, "coursemacros.sty": sty})
+    assert _marks(exam) == {"I.1": 3, "I.2": 5}
+
+
+def test_a_macro_that_never_stops_expanding_is_left_as_written() -> None:
+    source = "\\def\\loop{\\question\\loop}\n\\begin{document}\n\\loop\n\\end{document}\n"
+    expanded, notes = expand_macros(source)
+    assert len(expanded) < 100_000
+    assert any("stopped expanding" in note.text for note in notes)
+
+
+def test_expansion_keeps_every_line_in_its_place() -> None:
+    source = _doc("\\ask[4] One\n\nwith two lines.\n\\ask[2] Two\n", "\\def\\ask{\\question}\n")
+    expanded, _ = expand_macros(source)
+    assert expanded.count("\n") == source.count("\n")
+    assert expanded.splitlines()[6] == "\\question[2] Two"
