@@ -200,17 +200,28 @@ def test_examples_without_item_labels_keep_the_part_marks_reading() -> None:
 # bad input ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("label", [0.0, 1.0])
-def test_labels_of_one_class_only_are_never_auto_accepted(label: float) -> None:
-    answers = item_class(90, seed=5)
-    labels = tuple(Example(t, label) for t, _ in answers[:60])
+@pytest.mark.parametrize(
+    "label, n",
+    [
+        (0.0, 10),  # ten answers, the item never applied: too few to accept anything
+        (1.0, 10),  # ten answers, always applied: likewise
+        (0.0, 60),  # sixty, never applied: "not applied" at most as sure as the rule of three
+        (1.0, 60),  # sixty, always applied: likewise, and "not applied" never accepted
+    ],
+)
+def test_labels_of_one_class_only_teach_no_classifier(label: float, n: int) -> None:
+    answers = item_class(n + 30, seed=5)
+    labels = tuple(Example(t, label) for t, _ in answers[:n])
     items = [
         JudgeItem(QUESTION, REFERENCE, t, criterion=ITEM_TEXTS[0], examples=labels, group="v#0")
-        for t, _ in answers[60:]
+        for t, _ in answers[n:]
     ]
     fit = JUDGE.lesson(items)
     assert isinstance(fit, ShotFit) and fit.part is None  # no classifier from one class
-    assert max(j.confidence for j in JUDGE.judge_many(items)) < items[0].review_below
+    judged = JUDGE.judge_many(items)
+    assert max(j.confidence for j in judged) <= 1 - 3 / (n + 1) + 1e-4  # (rounded)
+    other = [j for j in judged if abs(j.fraction - label) > 0.1]
+    assert all(j.confidence < items[0].review_below for j in other)
 
 
 def test_contradicting_labels_on_the_same_text_are_never_sure() -> None:

@@ -10,9 +10,9 @@ The classifier is the part model's recipe (judges/_part.py: ridge over TF-IDF wo
 n-grams, and over the sentence embedding and alignment features, blended with the global forest
 by held-out error on the item's own labels), fitted on 0/1 targets: its grade scale is then
 applied / not applied, and its confidence is fitted on how often its held-out proposals agreed
-with the labels, and is no surer than the forest reading the same labels (`checked`). It takes over from the forest once an item has `MIN_LABELS` labels of both
-kinds. Its evidence for a proposed item is the answer's sentence that the item's word model
-scores highest (`evidence`).
+with the labels, and is no surer than the forest reading the same labels (`checked`). It takes
+over from the forest once an item has `MIN_LABELS` labels of both kinds. Its evidence for a
+proposed item is the answer's sentence that the item's word model scores highest (`evidence`).
 """
 
 from __future__ import annotations

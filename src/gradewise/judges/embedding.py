@@ -153,7 +153,7 @@ class EmbeddingJudge(Generic[Model]):
         if foreign(item.answer, f"{item.question} {item.reference}"):
             return _review(fraction, "the answer seems to be in another language", evidence)
         if terms(item.answer) <= terms(item.question):
-            return _repeat(fraction, confidence, zero, evidence)
+            return _repeat(fraction, confidence, max(zero, fraction), evidence)
         if len(item.answer.split()) > LONG_ANSWER_WORDS:
             return _review(fraction, "an unusually long answer (the model reads its start)", None)
         return _judgement(fraction, confidence, reason, evidence)

@@ -225,8 +225,11 @@ class LearnedModel:
             miss = float((marks[: len(held)] - held).sum()) / (len(held) + SHIFT_PRIOR)
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
-            forest = _part.Candidate("forest", held, fractions)
-            fit = self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            fixed = [
+                _part.Candidate("forest", held, fractions),
+                _part.Candidate("zero", zeros, np.array([r[_ZERO_AT] for r in rows])),
+            ]
+            fit = self._part_fit(item, answers, own, marked, marks, vectors, fixed, curve)
             if not item.criterion:
                 return fit
             sure = self._forest_confidence(item, rows, fractions, errors)
@@ -251,7 +254,10 @@ class LearnedModel:
             sure = np.array([zero_shot_confidence(f) for f in fractions])
         # No surer than the forest proved on this part's marked answers.
         sure = np.minimum(sure, 1.0 - float(np.mean(errors)))
-        return np.minimum(sure, one_grade_cap(item))
+        zero_of = [r[_ZERO_AT] for r in rows]
+        return np.minimum(
+            sure, [one_grade_cap(item, f, z) for f, z in zip(fractions, zero_of, strict=True)]
+        )
 
     def _item_fit(
         self,
@@ -308,11 +314,12 @@ class LearnedModel:
         marked: list[list[float]],
         marks: np.ndarray,
         vectors: Vectors,
-        forest: _part.Candidate,
+        fixed: list[_part.Candidate],
         curve: tuple[float, float],
     ) -> ShotFit:
         """The part's own model (words; meaning and alignment features) blended with the
-        forest by their held-out errors on the part's marks, on the part's grade scale."""
+        forest and the zero-shot model (`fixed`) by their held-out errors on the part's marks,
+        on the part's grade scale."""
         texts = sorted({*answers, *(e.answer for e in item.examples)})
         index = {t: i for i, t in enumerate(texts)}
         aligned = dict(zip([e.answer for e in item.examples], marked, strict=True))
@@ -327,14 +334,22 @@ class LearnedModel:
             np.array([index[e.answer] for e in item.examples]),
             np.array([index[a] for a in answers]),
             {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
-            [forest],
+            fixed,
         )
+        sure = fit.confidence
+        if self.sure_shots is not None:
+            # No surer than the shipped curve says for the blend's fraction, within the part's
+            # held-out error: a few dozen held-out marks can make the part's own curve
+            # overconfident (BENCHMARKS.md, issue 15, session 3).
+            marked_log = math.log1p(len(marks))
+            shipped = self.sure_shots.predict([[abs(2 * f - 1), marked_log] for f in fit.raw])
+            sure = np.minimum(sure, np.minimum(shipped, 1.0 - fit.held_out_error))
         return ShotFit(
             curve[0],
             curve[1],
             fit.held_out_error,
             dict(zip(answers, fit.fractions.tolist(), strict=True)),
-            dict(zip(answers, fit.confidence.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
             fit,
         )
 
@@ -422,6 +437,7 @@ def zero_confidence_inputs(fraction: float) -> list[float]:
 
 
 _MARKED_AT = SHOT_FEATURES.index("log_marked")
+_ZERO_AT = SHOT_FEATURES.index("zero")
 
 
 def shot_confidence_inputs(row: Sequence[float], fraction: float) -> list[float]:
