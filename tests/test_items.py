@@ -74,6 +74,11 @@ ALL = ("a", "b", "c", "full", "half")
             [ItemMark("x", ManualMark(("a",)), unseen=frozenset({"c", "half"}))],
             {"a": [("x", 1.0)], "b": [("x", 0.0)], "full": [("x", 0.0)]},
         ),
+        # marked by items, none applied ("earns no item"): every item of the part labelled 0
+        (
+            [ItemMark("x", ManualMark(by_items=True))],
+            {i: [("x", 0.0)] for i in ALL},
+        ),
         # a blank answer teaches nothing
         ([ItemMark("  ", ManualMark(("a",)))], {}),
         # plain and item marks mixed: only the item mark labels
@@ -268,7 +273,8 @@ S1, S2 = "s2024002", "s2024003"  # both answered II.10.a
 
 
 def _mark(ws: Workspace, student: str, items: tuple[str, ...]) -> None:
-    mark_answers(ws, "II.10.a", [(Target(student), ManualMark(items))], who="ta", why="marked")
+    mark = ManualMark(items, by_items=True)
+    mark_answers(ws, "II.10.a", [(Target(student), mark)], who="ta", why="marked")
 
 
 def test_the_workspace_gives_each_item_its_labels(ws: Workspace) -> None:
@@ -278,6 +284,22 @@ def test_the_workspace_gives_each_item_its_labels(ws: Workspace) -> None:
     assert [e.fraction for e in found["II.10.a#l1"]] == [1.0]
     assert [e.fraction for e in found["II.10.a#l2"]] == [0.0]  # S2's plain mark: no label
     assert len(found["II.10.a"]) == 2  # both are marks of the part
+
+
+def test_a_mark_by_items_with_none_applied_labels_every_item_0(ws: Workspace) -> None:
+    _mark(ws, S1, ())  # the grader ticked no item: the answer earns none
+    mark_answers(ws, "II.10.a", [(Target(S2), actions.plain(0))], who="ta", why="a number")
+    now = Workspace(ws.root)  # read back from the store
+    by_student = {g.student: g.mark for g in now.grades() if g.address == "II.10.a"}
+    assert by_student[S1] is not None and by_student[S1].by_items
+    assert by_student[S2] is not None and not by_student[S2].by_items
+    found = now.examples()
+    assert [e.fraction for e in found["II.10.a#l1"]] == [0.0]  # S1's only: S2's says nothing
+    assert [e.fraction for e in found["II.10.a#l2"]] == [0.0]
+
+
+def test_items_make_a_mark_by_items() -> None:
+    assert ManualMark(("a",)).by_items and not ManualMark(adjustment=2.0).by_items
 
 
 def test_an_item_added_after_a_mark_is_not_labelled_by_it(ws: Workspace) -> None:

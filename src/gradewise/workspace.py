@@ -344,7 +344,7 @@ class Workspace:
                 found.setdefault(g.address, []).append(
                     Example(seen, g.manual_score / marks[g.address])
                 )
-                if g.mark is not None and g.mark.items:
+                if g.mark is not None and g.mark.by_items:
                     hidden = unseen.get((g.student, g.address), frozenset())
                     by_items.setdefault(g.address, []).append(ItemMark(seen, g.mark, hidden))
         # Sorted, so the same marks always give the same lesson (and the same content hash).

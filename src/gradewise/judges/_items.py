@@ -47,7 +47,7 @@ def item_labels(part: Part, marks: Sequence[ItemMark]) -> dict[str, tuple[Exampl
     mark leaves it out; sorted, so the same marks always give the same lessons."""
     found: dict[str, list[Example]] = {}
     for marked in marks:
-        if not marked.mark.items or not marked.answer.strip():
+        if not marked.mark.by_items or not marked.answer.strip():
             continue  # a plain number, or nothing to learn from
         for criterion in part.criteria:
             if criterion.id not in marked.unseen:
@@ -70,9 +70,9 @@ def checked(
     labels: where the forest agrees (applied: a fraction of at least a half), as sure as the
     less sure of the two; where it disagrees, no surer than the chance the forest is wrong.
 
-    Why: an item's labels come only from answers marked by items, so an answer that earns no
-    item (stored as a plain 0) is never among them, and the classifier can learn "one item of
-    the group or the other" where the truth is "neither" (BENCHMARKS.md, "Rubric items")."""
+    Why: an item's labels come only from answers marked by items; an answer given a plain 0
+    instead of "no item" is never among them, and the classifier can learn "one item of the
+    group or the other" where the truth is "neither" (BENCHMARKS.md, "Rubric items")."""
     out = []
     for s, p, f, fs in zip(sure, proposed, forest, forest_sure, strict=True):
         agree = (p >= 0.5) == (f >= 0.5)
