@@ -16,9 +16,11 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   one for each of the two cases, no surer than the forest proved on the part's marked answers;
 - once a part has enough marks (judges/_part.py), a model of that part alone — ridge over its
   answers' TF-IDF n-grams, and over their sentence embeddings and alignment features — blended
-  with the forest by the held-out errors of each on the part's marks, put on the grades the
-  human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
-  agreed with them (held out), so coverage rises with every mark;
+  with the forest and the zero-shot model by the held-out errors of each on the part's marks
+  (so the marks never make it worse than either on them), put on the grades the human gave by
+  thresholds fitted on those marks, its confidence fitted on how often the blend agreed with
+  them (held out) and no surer than the shipped curve or one less its held-out error, so
+  coverage rises with every mark;
 - a rubric criterion whose marks are item labels (applied or not, judges/_items.py) gets the
   same model of its own once it has enough of both kinds, sooner than a part does, and its
   evidence is the sentence that model scores highest (`evidence`, the shell's hook).
