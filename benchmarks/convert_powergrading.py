@@ -6,14 +6,18 @@ to the graded-answers CSV that `gradewise evaluate` and benchmarks/bench_curve.p
 SRC_DIR holds the corpus as .xlsx: questions_answer_key.xlsx (Q#, Question, Answers, then more
 accepted answers in the following columns) and studentanswers_grades_698.xlsx (student, Q#,
 answer, G1, G2, G3; -1 = not graded). Only the graded answers are written (10 questions x 698),
-on a 0/1 scale with the majority of the three graders as the grade, all in split `all`: the
-k-shot protocol takes its marks from each question's own answers and predicts the rest.
+on a 0/1 scale with the majority of the three graders as the grade. Per question a fixed,
+seeded-random HELD_OUT answers form split `unseen_answers` and the rest `train`, so the k-shot
+protocol takes its marks from `train` and predicts the same answers at every k.
 The corpus is under Microsoft Research's data licence, so it and the CSV stay out of the repo.
 """
 
 from __future__ import annotations
 
+import random
 import sys
+from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from gradewise.errors import GradewiseError
@@ -22,10 +26,23 @@ from gradewise.model import GradedAnswer
 
 KEY = "questions_answer_key.xlsx"
 ANSWERS = "studentanswers_grades_698.xlsx"
+HELD_OUT = 198  # of 698 per question, leaving 500 to mark
 
 
 def convert(src: Path) -> list[GradedAnswer]:
     """The graded answers of the corpus in SRC, majority grade of three graders on 0/1."""
+    rows = _graded(src)
+    by_q: dict[str, list[GradedAnswer]] = defaultdict(list)
+    for r in rows:
+        by_q[r.question_id].append(r)
+    held = set()
+    for qid, answers in by_q.items():
+        ids = sorted(r.answer_id for r in answers)
+        held |= set(random.Random(f"powergrading {qid}").sample(ids, min(HELD_OUT, len(ids) // 2)))
+    return [replace(r, split="unseen_answers" if r.answer_id in held else "train") for r in rows]
+
+
+def _graded(src: Path) -> list[GradedAnswer]:
     key = {str(r[0]).strip(): r for r in _rows(src / KEY) if r and r[0] is not None}
     out = []
     for line, row in enumerate(_rows(src / ANSWERS), start=2):

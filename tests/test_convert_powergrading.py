@@ -69,7 +69,7 @@ def test_rows_carry_question_references_and_skip_ungraded_answers(tmp_path: Path
     (row,) = read_graded(tmp_path / "out.csv")
     assert (row.dataset, row.split, row.question_id, row.answer_id) == (
         "powergrading",
-        "all",
+        "train",  # a question of one answer holds none out
         "1",
         "1-s1",
     )
@@ -106,3 +106,17 @@ def test_a_missing_workbook_is_a_one_line_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "questions_answer_key.xlsx" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_fixed_share_of_each_question_is_held_out_for_prediction(tmp_path: Path) -> None:
+    answers = [(f"s{i}", q, "x", 1, 1, 1) for q in ("1", "2") for i in range(6)]
+    splits = []
+    for _ in range(2):
+        done = _convert(tmp_path, answers)
+        assert done.returncode == 0, done.stderr
+        splits.append({r.answer_id: r.split for r in read_graded(tmp_path / "out.csv")})
+    assert splits[0] == splits[1]  # the same split every time
+    for q in ("1", "2"):  # at most half of a small question, so marks remain
+        held = [a for a, split in splits[0].items() if a.startswith(q) and split != "train"]
+        assert len(held) == 3
+        assert {splits[0][a] for a in held} == {"unseen_answers"}
