@@ -375,3 +375,23 @@ def test_manual_scores_become_adjustments_with_their_history(
     assert [e.new for e in store.events("s1")] == ["2", "1.5"]  # the history is kept
     columns = [r[1] for r in store.db.execute("PRAGMA table_info(grades)")]
     assert "manual_score" not in columns
+
+
+def test_marks_with_items_become_marks_by_items_on_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workspace of the schema before `by_items` (m001–m008): a mark by items and a plain one.
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
+    open_store(tmp_path / DB_FILE).close()
+    db = sqlite3.connect(tmp_path / DB_FILE)
+    db.execute("INSERT INTO scripts VALUES ('s1', '', '', 's1.md', 'x', 'h', 't')")
+    for address in ("I.1", "I.2"):
+        db.execute("INSERT INTO grades VALUES ('s1', ?, 0.5, 1, 'h', 't')", (address,))
+    db.execute("INSERT INTO marks (student, address, items) VALUES ('s1', 'I.1', '[\"a\"]')")
+    db.execute("INSERT INTO marks (student, address, adjustment) VALUES ('s1', 'I.2', 0)")
+    db.commit()
+    db.close()
+    monkeypatch.undo()
+    marks = open_store(tmp_path / DB_FILE).marks()
+    assert marks[("s1", "I.1")] == ManualMark(("a",), by_items=True)
+    assert marks[("s1", "I.2")] == ManualMark() and not marks[("s1", "I.2")].by_items

@@ -249,13 +249,20 @@ class ManualMark:
     reason, and a comment to the student.
 
     Its score is computed from the items' current marks (see `score`), so it follows rubric
-    changes; a plain number is an adjustment with no items.
+    changes; a plain number is an adjustment with no items. `by_items` says the grader marked
+    by items, so that an item left out was judged not to apply — also when none was applied
+    (the answer earns no item), which a plain 0 does not say.
     """
 
     items: tuple[str, ...] = ()
     adjustment: float = 0.0
     reason: str = ""
     comment: str = ""
+    by_items: bool = False
+
+    def __post_init__(self) -> None:
+        if self.items and not self.by_items:  # items applied: a mark by items, always
+            object.__setattr__(self, "by_items", True)
 
     def total(self, part: Part) -> float:
         """The items' current marks plus the adjustment, before clamping (an item no longer

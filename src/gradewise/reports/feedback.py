@@ -177,7 +177,7 @@ def _data_url(png: bytes) -> str:
 def _by_grader(found: PartFeedback, part: Part, grade: PartGrade, mark: ManualMark) -> PartFeedback:
     """What a grader's mark shows: the items they applied, or for a plain mark its reason (and
     the automatic verdicts only where they agree with it); the adjustment and the comment."""
-    if mark.items:
+    if mark.by_items:
         applied = set(mark.items)
         criteria = tuple(_applied(c.text, c.marks, c.id in applied) for c in part.criteria)
         note, reason = "", mark.reason
@@ -188,7 +188,7 @@ def _by_grader(found: PartFeedback, part: Part, grade: PartGrade, mark: ManualMa
         found,
         criteria=criteria,
         note=note,
-        adjustment=mark.adjustment if mark.items else 0.0,
+        adjustment=mark.adjustment if mark.by_items else 0.0,
         reason=reason,
         comment=mark.comment,
         by_grader=True,

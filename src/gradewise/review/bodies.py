@@ -155,6 +155,7 @@ class Given(Body):
     adjustment: Adjustment = 0.0
     reason: Text = ""
     comment: Text = ""
+    by_items: bool = False
 
 
 class Restore(AnswerRef):

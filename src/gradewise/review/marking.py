@@ -64,13 +64,15 @@ def parse_mark(body: Mark) -> ManualMark | None:
     """The mark a request sends: `items` (+ `adjust`, `reason`, `comment`) or a plain `score`."""
     if body.items is None:
         return actions.plain(body.score, comment=body.comment)
-    return ManualMark(tuple(body.items), body.adjust, body.reason, body.comment)
+    return ManualMark(tuple(body.items), body.adjust, body.reason, body.comment, by_items=True)
 
 
 def _restored(given: Given | None) -> ManualMark | None:
     if given is None:
         return None
-    return ManualMark(tuple(given.items), given.adjustment, given.reason, given.comment)
+    return ManualMark(
+        tuple(given.items), given.adjustment, given.reason, given.comment, given.by_items
+    )
 
 
 def as_json(marked: Marked) -> dict[str, Any]:

@@ -404,7 +404,7 @@ def _toggled(part: Part, grade: PartGrade | None) -> tuple[str, ...]:
     so toggling one item keeps the others the machine proposed."""
     if grade is None:
         return ()
-    if grade.mark is not None and grade.mark.items:
+    if grade.mark is not None and grade.mark.by_items:
         return grade.mark.items
     return proposed_items(part, grade)
 

@@ -102,7 +102,7 @@ def _with_items(grade: PartGrade | None, items: tuple[str, ...]) -> ManualMark:
     comment; a plain mark (a number, no items) is replaced, its comment kept."""
     old = grade.mark if grade is not None else None
     if old is None:
-        return ManualMark(items)
-    if old.items:
+        return ManualMark(items, by_items=True)
+    if old.by_items:
         return replace(old, items=items)
-    return ManualMark(items, comment=old.comment)
+    return ManualMark(items, comment=old.comment, by_items=True)

@@ -191,12 +191,12 @@
       }
       if (a.mark) {
         // What was saved, shown as saved: a comment from the library is in these fields now.
-        const items = a.mark.items.length > 0;
+        const items = a.mark.by_items;
         card.querySelector("input.comment").value = a.mark.comment;
         card.querySelector("input.adjust").value = items && a.mark.adjustment ? a.mark.adjustment : "";
         card.querySelector("input.reason").value = items ? a.mark.reason : "";
       }
-      card.dataset.plain = String(manual && a.mark.items.length === 0);
+      card.dataset.plain = String(manual && !a.mark.by_items);
       card.dataset.marked = String(manual);
       const state = card.querySelector(".state");
       const waiting = !manual && card.dataset.needsReview === "true";
