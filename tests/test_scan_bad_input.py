@@ -198,3 +198,41 @@ def test_a_batch_with_bad_scans_goes_on(tmp_path: Path, pango: None) -> None:
     assert [s.student for s in ws.store.scripts()] == ["s1"]  # nothing of a failed file
     kept = {p.image for p in ws.store.pages("s1")}
     assert {p.stem for p in (root / "pages").iterdir()} == kept  # no stray or partial images
+
+
+def test_progress_counts_every_file_read_or_refused(tmp_path: Path, pango: None) -> None:
+    # what `scripts add` shows on a terminal: the files to read, then each one, bad ones too
+    root = init_workspace(tmp_path / "ws")
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    scripts = root / "scripts"
+    text_pdf(scripts / "s1.pdf", ["Q1 b, c", "Q2 [32, 128, 26, 26]"], pango)
+    _locked(scripts / "s2.pdf")
+    (scripts / "s3.md").write_text("Q1 a\n\nQ2 [1]\n", encoding="utf-8")
+    totals: list[int] = []
+    seen: list[str] = []
+    found = open_workspace(root).gather_scripts(
+        [scripts], on_start=totals.append, on_file=lambda p: seen.append(p.name)
+    )
+    assert totals == [3] and sorted(seen) == ["s1.pdf", "s2.pdf", "s3.md"]
+    assert [Path(source).name for source, _ in found.errors] == ["s2.pdf"]
+
+
+def test_no_progress_is_written_off_a_terminal(tmp_path: Path) -> None:
+    root = init_workspace(tmp_path / "ws")
+    (root / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    (root / "scripts" / "s3.md").write_text("Q1 a\n\nQ2 [1]\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["-w", str(root), "scripts", "add", str(root / "scripts")])
+    assert out.exit_code == 0 and "reading" not in out.output
+
+
+def test_the_progress_bar_on_a_terminal_takes_the_counts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from gradewise.cli.scripts import _reading
+
+    with _reading(show=True) as (on_start, on_file):
+        assert on_start is not None and on_file is not None
+        on_start(2)
+        on_file(Path("s1.pdf"))
+        on_file(Path("s2.pdf"))
+    assert capsys.readouterr().out == ""  # the bar is on stderr, never among the results

@@ -122,11 +122,14 @@ class Workspace:
         engine: str = "tesseract",
         replace: bool = False,
         transcribe: bool = False,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[Path], None] | None = None,
     ) -> Gathered:
         """Read script files for this workspace, nothing stored yet (`gather`): held against
         the scripts it already has, its own files known wherever the workspace now lies.
         `transcribe`: pages are read by the vision model of gradewise.toml's [transcribe].
-        Scans are cut by the exam's blank paper when exam.yaml has a template."""
+        Scans are cut by the exam's blank paper when exam.yaml has a template; `on_start` and
+        `on_file` report progress (`gather`)."""
         from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
         from gradewise.scripts.templated import load_paper
 
@@ -142,6 +145,8 @@ class Workspace:
             root=self.root,
             transcriber=reader,
             paper=(paper, self.exam) if paper else None,
+            on_start=on_start,
+            on_file=on_file,
         )
 
     def transcriber(self) -> Transcriber:
