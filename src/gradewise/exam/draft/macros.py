@@ -9,9 +9,10 @@ definitions the way TeX would, but only for macros that end in the exam class's 
 as written for `latex.py`. Every line stays where it was in the source, so each drafted value
 still names its line.
 
-Files beside the paper are read for definitions only, from the paper's own folder (no path
-may leave it), a bounded number of them, each of bounded size; a fragment without
-`\\documentclass` is read with the packages of the file beside it that `\\input`s it.
+Files beside the paper (packages, inputs, its own class) are read for definitions only,
+from the paper's own folder (no path may leave it), a bounded number of them, each of bounded
+size; a fragment without `\\documentclass` is read with the packages of the file beside it
+that `\\input`s it.
 """
 
 from __future__ import annotations
@@ -645,16 +646,19 @@ def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | Non
 # --- files beside the paper -----------------------------------------------------------------
 
 _INCLUDES = re.compile(
-    r"\\(usepackage|RequirePackage|input|include)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
+    r"\\(usepackage|RequirePackage|input|include|documentclass|LoadClass|LoadClassWithOptions)"
+    r"\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
 )
+_SUFFIXES = {"usepackage": ".sty", "RequirePackage": ".sty", "input": ".tex", "include": ".tex"}
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def local_library(path: Path) -> str:
-    """The definitions text of the files beside the paper that it loads (`\\usepackage{x}`
-    with x.sty there, `\\input{y}`), and of those they load, in loading order. A fragment
-    without `\\documentclass` brings in the files its main file (beside it, `\\input`ing it)
-    loads, and that file's own preamble."""
+    """The definitions text of the files beside the paper that it loads (its class,
+    `\\documentclass{c}` with c.cls there, and the class that loads, `\\LoadClass{d}`;
+    `\\usepackage{x}` with x.sty there, `\\input{y}`), and of those they load, in loading
+    order. A fragment without `\\documentclass` brings in the files its main file (beside it,
+    `\\input`ing it) loads, and that file's own preamble."""
     folder = path.parent
     seen = {path.name}
     texts: list[str] = []
@@ -676,10 +680,10 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     text = re.sub(r"(?<!\\)%[^\n]*", "", text)
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
-            suffix = ".sty" if kind in ("usepackage", "RequirePackage") else ".tex"
+            suffix = _SUFFIXES.get(kind, ".cls")  # \documentclass, \LoadClass: a class
             if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
                 continue  # a path: only files in the paper's own folder are read
-            file_name = name if name.endswith((".tex", ".sty")) else name + suffix
+            file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
             target = folder / file_name
             if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue
