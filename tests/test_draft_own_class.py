@@ -88,3 +88,73 @@ def test_class_outside_the_folder_is_never_read(tmp_path: Path) -> None:
     for paper in (PLAIN, PLAIN.replace("{course}", "{../elsewhere/course}")):
         (paper_dir / "paper.tex").write_text(paper, encoding="utf-8")
         assert "\\worth is defined nowhere" in render(draft_exam([paper_dir / "paper.tex"]))
+
+
+def _doc(body: str, preamble: str) -> str:
+    return f"\\documentclass{{exam}}\n{preamble}\\begin{{document}}\n{body}\\end{{document}}\n"
+
+
+ASKS = "\\begin{questions}\n\\ask[4] Rank of $I_3$?\n\\ask[2] Trace of $I_3$?\n\\end{questions}\n"
+STORED = "\\begin{questions}\n\\question[\\csuse{rank}] Rank of $I_3$?\n"
+STORED += "\\question[\\csuse{trace}] Trace of $I_3$?\n\\end{questions}\n"
+DEFAULTED = "\\begin{questions}\n\\ask[4] Rank of $I_3$?\n\\ask Trace of $I_3$?\n\\end{questions}\n"
+
+
+@pytest.mark.parametrize(
+    "preamble,body",
+    [
+        # points stored by name with etoolbox's \csdef, used with \csuse
+        ("\\csdef{rank}{4}\n\\csdef{trace}{2}\n", STORED),
+        # the same stored globally, one name given by a macro
+        ("\\newcommand{\\nm}{rank}\n\\csgdef{\\nm}{4}\n\\csgdef{trace}{2}\n", STORED),
+        # a name for \question given only if none is given yet
+        ("\\providecommand{\\ask}{\\question}\n", ASKS),
+        # a robust command
+        ("\\DeclareRobustCommand{\\ask}{\\question}\n", ASKS),
+        # an xparse command with one optional argument passed on as the points
+        ("\\NewDocumentCommand{\\ask}{o}{\\question[#1]}\n", ASKS),
+        # an optional argument with a default: \ask alone is worth 2
+        ("\\NewDocumentCommand\\ask{O{2}}{\\question[#1]}\n", DEFAULTED),
+        # \let: the same meaning under a new name
+        ("\\let\\ask\\question\n", ASKS),
+        # \let to a macro the paper defines
+        ("\\newcommand{\\qq}[1][1]{\\question[#1]}\n\\let\\ask=\\qq\n", ASKS),
+    ],
+)
+def test_definitions_beyond_newcommand(tmp_path: Path, preamble: str, body: str) -> None:
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(body, preamble)})
+    assert _marks(exam) == {"I.1": 4, "I.2": 2}
+    assert "defined nowhere" not in text
+
+
+CLASS_TABLE = r"""\LoadClass{article}
+\RequirePackage{etoolbox}
+\newcounter{declared}
+\newcounter{shown}
+\newcommand{\store}[3]{\csgdef{#1-#2}{#3}}
+\newcommand{\fetch}[2]{\csuse{#1-#2}}
+\newcommand{\task}[2]{\stepcounter{declared}\store{pts}{\thedeclared}{#2}%
+\store{name}{\thedeclared}{#1}}
+\newenvironment{Task}{\stepcounter{shown}%
+\section*{Problem \theshown: \fetch{name}{\theshown} (\fetch{pts}{\theshown} points)}}{}
+"""
+CLASS_PAPER = r"""\documentclass{course}
+\task{Eigenvalues}{12}
+\task{Least squares}{8}
+\begin{document}
+\begin{Task}
+Find the eigenvalues of $\begin{pmatrix} 2 & 0 \\ 0 & 3 \end{pmatrix}$.
+\end{Task}
+\begin{Task}
+Fit a line to $(0,1), (1,2), (2,2)$.
+\end{Task}
+\end{document}
+"""
+
+
+def test_points_declared_up_front_in_the_class(tmp_path: Path) -> None:
+    # the class stores each task's points by number (\csgdef) when the preamble declares
+    # them, and each Task environment shows its own: the declared points are its marks
+    exam, text = _exam(tmp_path, {"paper.tex": CLASS_PAPER, "course.cls": CLASS_TABLE})
+    assert list(_marks(exam).values()) == [12, 8]
+    assert "defined nowhere" not in text

@@ -28,6 +28,14 @@ _NAME = re.compile(r"[A-Za-z@]+")
 _DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
 _DEFS = {"def", "gdef", "edef", "xdef"}
 _ENVIRONMENT_DEFINERS = {"newenvironment", "renewenvironment"}
+# xparse's definers: an argument specification ('m o O{2}') instead of a count.
+_DOCUMENT_COMMANDS = {
+    "NewDocumentCommand",
+    "RenewDocumentCommand",
+    "ProvideDocumentCommand",
+    "DeclareDocumentCommand",
+}
+_LET = re.compile(r"\s*\\([A-Za-z@]+)\s*=?\s*\\([A-Za-z@]+)")
 _COUNTERS = {"newcounter", "setcounter", "addtocounter", "stepcounter", "refstepcounter"}
 # The exam class's own counters: the reader keeps count of them itself.
 _EXAM_COUNTERS = {"question", "partno", "subpart", "subsubpart"}
@@ -49,7 +57,7 @@ _VERBATIM = ("verbatim", "lstlisting", "minted", "Verbatim", "comment", "alltt")
 # What makes a definition worth expanding: the structure, or the points, it writes.
 _STRUCTURE = re.compile(
     r"\\(?:question|titledquestion|bonusquestion|part|subpart|subsubpart|bonuspart|choice|"
-    r"CorrectChoice|item|csname)(?![A-Za-z])|\\(?:begin|end)\s*\{"
+    r"CorrectChoice|item|csname|csuse|csdef|csgdef)(?![A-Za-z])|\\(?:begin|end)\s*\{"
     r"|#\d[^#]{0,24}?(?:pts?|points?|marks?)\b",
 )
 _MAX_STEPS = 5000  # expansions in one document: past this a macro calls itself
@@ -76,6 +84,8 @@ class Definition:
     default: str | None  # the optional first argument's default (\\newcommand[n][default])
     body: str
     end: str = ""  # an environment's end code
+    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional ('' when none)
+    spec: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -227,6 +237,57 @@ class _Expander:
         self._copy(after)
         return True
 
+    def _document_command(self, name: str, end: int) -> bool:
+        parsed = _parse_document_command(self.text, end)
+        if parsed is None:
+            return False
+        key, definition, after = parsed
+        if not (name == "ProvideDocumentCommand" and key in self.state.macros):
+            self.state.macros[key] = definition
+        self._copy(after)
+        return True
+
+    def _let(self, name: str, end: int) -> bool:
+        """`\\let\\new\\old`: the meaning `\\old` has now (a structure name stays itself)."""
+        found = _LET.match(self.text, end)
+        if found is None:
+            return False
+        new, old = found[1], found[2]
+        if old in self.state.macros:
+            self.state.macros[new] = self.state.macros[old]
+        elif old in _RESERVED:
+            self.state.macros[new] = Definition("", 0, None, "\\" + old)
+        else:
+            return False
+        self._copy(found.end())
+        return True
+
+    def _csdef(self, name: str, end: int) -> bool:
+        """etoolbox's `\\csdef{name}{text}`: a macro named by text, written nowhere."""
+        groups = _groups(self.text, end, 2)
+        if groups is None:
+            return False
+        (raw, body), after = groups
+        self.state.macros[self._string(raw)] = Definition("", 0, None, _clean_body(body))
+        self._replace(self.i, after, "")
+        return True
+
+    def _csuse(self, name: str, end: int) -> bool:
+        """`\\csuse{name}`: what was stored under the name (nothing, as in TeX, when an
+        expansion uses one never stored; the author's own use is then left as written)."""
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return False
+        (raw,), after = groups
+        found = self.state.macros.get(self._string(raw))
+        if found is not None and found.nargs == 0:
+            self._replace(self.i, after, found.body)
+            return True
+        if not self.hot:
+            return False
+        self._replace(self.i, after, "")
+        return True
+
     def _counter(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 2 if name in ("setcounter", "addtocounter") else 1)
         if groups is None:
@@ -339,7 +400,12 @@ class _Expander:
 
 _HANDLERS = {
     **{name: _Expander._definition for name in (*_DEFINERS, *_DEFS, *_ENVIRONMENT_DEFINERS)},
+    **{name: _Expander._document_command for name in _DOCUMENT_COMMANDS},
     **{name: _Expander._counter for name in _COUNTERS},
+    "let": _Expander._let,
+    "csdef": _Expander._csdef,
+    "csgdef": _Expander._csdef,
+    "csuse": _Expander._csuse,
     **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
     "csname": _Expander._csname,
     "begin": _Expander._environment,
@@ -453,6 +519,8 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
     args: list[str] = []
     if found.params:
         return _read_params(text, i, found.params)
+    if found.spec:
+        return _read_spec(text, i, found.spec)
     count = found.nargs
     if found.default is not None:
         given = _optional(text, _skip_space(text, i))
@@ -469,6 +537,67 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
         args.append(token[0])
         i = token[1]
     return args, i
+
+
+def _read_spec(
+    text: str, i: int, spec: tuple[tuple[str, str], ...]
+) -> tuple[list[str], int] | None:
+    """Arguments by an xparse specification: mandatory ones, then [optional] ones or their
+    defaults."""
+    args: list[str] = []
+    for kind, default in spec:
+        if kind == "m":
+            token = _token(text, i)
+            if token is None:
+                return None
+            args.append(token[0])
+            i = token[1]
+            continue
+        given = _optional(text, _skip_space(text, i))
+        args.append(default if given is None else given[0])
+        i = i if given is None else given[1]
+    return args, i
+
+
+def _parse_spec(text: str) -> tuple[tuple[str, str], ...] | None:
+    """'m o O{2}' as ((m, ''), (o, ''), (o, '2')); None for kinds not read here (s, d, ...)."""
+    spec: list[tuple[str, str]] = []
+    i = _skip_blank(text, 0)
+    while i < len(text):
+        kind = text[i].lstrip("+")
+        if kind in ("m", "o"):
+            spec.append((kind, ""))
+            i += 1
+        elif kind == "O" and (default := _group(text, _skip_blank(text, i + 1))) is not None:
+            spec.append(("o", default[0]))
+            i = default[1]
+        elif text[i] != "+":
+            return None
+        else:
+            i += 1
+        i = _skip_blank(text, i)
+    return tuple(spec)
+
+
+def _parse_document_command(text: str, i: int) -> tuple[str, Definition, int] | None:
+    """(defined name, definition, end) of `\\NewDocumentCommand{\\name}{spec}{body}`."""
+    i = _skip_blank(text, i)
+    if text.startswith("{", i):
+        named = _group(text, i)
+        if named is None:
+            return None
+        defined, i = named[0].strip().lstrip("\\"), named[1]
+    elif text.startswith("\\", i):
+        defined, i = _control(text, i)
+    else:
+        return None
+    groups = _groups(text, _skip_blank(text, i), 1)
+    spec = _parse_spec(groups[0][0]) if groups is not None else None
+    body = _group(text, _skip_blank(text, groups[1])) if groups is not None else None
+    if spec is None or body is None or groups is None:
+        return None
+    definition = Definition("", len(spec), None, _clean_body(body[0]), spec=spec)
+    return defined, definition, body[1]
 
 
 def _read_params(text: str, i: int, params: str) -> tuple[list[str], int] | None:
