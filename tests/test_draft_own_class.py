@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gradewise.exam.draft import draft_exam, render
+from gradewise.exam.draft.macros import expand_macros
 from gradewise.exam.load import load_exam_text
 from gradewise.model import Exam
 
@@ -157,4 +158,45 @@ def test_points_declared_up_front_in_the_class(tmp_path: Path) -> None:
     # them, and each Task environment shows its own: the declared points are its marks
     exam, text = _exam(tmp_path, {"paper.tex": CLASS_PAPER, "course.cls": CLASS_TABLE})
     assert list(_marks(exam).values()) == [12, 8]
+    assert "defined nowhere" not in text
+
+
+@pytest.mark.parametrize(
+    "definition,use,shown",
+    [
+        # ifthen's \equal on an argument left empty: the 'no title' branch
+        (
+            "\\newcommand{\\ask}[1][]{\\ifthenelse{\\equal{#1}{}}{\\question}{\\question[#1]}}",
+            "\\ask",
+            "\\question",
+        ),
+        # ... and given
+        (
+            "\\newcommand{\\ask}[1][]{\\ifthenelse{\\equal{#1}{}}{\\question}{\\question[#1]}}",
+            "\\ask[3]",
+            "\\question[3]",
+        ),
+        # a number compared with a counter
+        (
+            "\\newcounter{n}\\setcounter{n}{2}\n\\newcommand{\\ask}{\\ifthenelse{\\value{n}>1}"
+            "{\\part}{\\question}}",
+            "\\ask",
+            "\\part",
+        ),
+    ],
+)
+def test_ifthenelse_in_an_expansion(definition: str, use: str, shown: str) -> None:
+    text, notes = expand_macros(f"{definition}\n{use} Why?\n")
+    assert text.splitlines()[-1] == f"{shown} Why?"
+    assert notes == []
+
+
+@pytest.mark.parametrize("switch", ["sc", "scshape", "upshape", "slshape", "mdseries"])
+def test_font_switches_are_layout(tmp_path: Path, switch: str) -> None:
+    # old and new font switches in a heading: no text, never "defined nowhere"
+    body = (
+        f"\\begin{{questions}}\n\\question[2] {{\\{switch} Rank}} of $I_3$?\n\\end{{questions}}\n"
+    )
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(body, "")})
+    assert _marks(exam) == {"I.1": 2}
     assert "defined nowhere" not in text

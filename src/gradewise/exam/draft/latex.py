@@ -95,6 +95,7 @@ _DROP = frozenset(
     hrulefill dotfill today ifprintanswers else fi nopointsinmargin pointsdroppedatright
     bonuspointformat AtBeginDocument geometry input include bibliographystyle
     pointsinleftmargin stepcounter refstepcounter newcounter makeatletter makeatother relax
+    sc scshape upshape slshape mdseries
     """.split()
 )
 _SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}

@@ -320,6 +320,33 @@ class _Expander:
         self._replace(self.i, after, chosen)
         return True
 
+    def _ifthenelse(self, name: str, end: int) -> bool:
+        """ifthen's `\\ifthenelse{test}{yes}{no}` where an expansion wrote it: tests
+        `\\equal{a}{b}` and numbers or counters compared with <, = or >."""
+        groups = _groups(self.text, end, 3) if self.hot else None
+        if groups is None:
+            return False
+        (test, yes, no), after = groups
+        truth = self._test(test.strip())
+        if truth is None:
+            return False
+        self._replace(self.i, after, yes if truth else no)
+        return True
+
+    def _test(self, test: str) -> bool | None:
+        if test.startswith("\\equal"):
+            sides = _groups(test, len("\\equal"), 2)
+            if sides is None or sides[1] != len(test):
+                return None
+            return self._string(sides[0][0]) == self._string(sides[0][1])
+        compared = re.fullmatch(r"(.+?)\s*([<=>])\s*(.+)", test)
+        if compared is None:
+            return None
+        left, right = self._number(compared[1]), self._number(compared[3])
+        if left is None or right is None:
+            return None
+        return {"<": left < right, "=": left == right, ">": left > right}[compared[2]]
+
     def _csname(self, name: str, end: int) -> bool:
         if not self.hot:
             return False
@@ -408,6 +435,7 @@ _HANDLERS = {
     "csuse": _Expander._csuse,
     **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
     "csname": _Expander._csname,
+    "ifthenelse": _Expander._ifthenelse,
     "begin": _Expander._environment,
     "end": _Expander._environment,
     "@ifnextchar": _Expander._ifnextchar,
