@@ -93,6 +93,7 @@ class _State:
     macros: dict[str, Definition] = field(default_factory=dict)
     environments: dict[str, Definition] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    answer_roles: dict[str, tuple[str, int] | None] = field(default_factory=dict)
     steps: int = 0
     stopped: bool = False
     notes: list[TexNote] = field(default_factory=list)
@@ -109,7 +110,45 @@ class _State:
         if _STRUCTURE.search(text):
             return True
         seen = seen | {name}
-        return any(self.structural(m, seen=seen) for m in re.findall(r"\\([A-Za-z@]+)", text))
+        return any(
+            self.structural(m, seen=seen) or self.answer_role(m) is not None
+            for m in re.findall(r"\\([A-Za-z@]+)", text)
+        )
+
+    def answer_role(self, name: str) -> tuple[str, int] | None:
+        """What a macro with a solution mode does with its arguments: ('shows', n) when
+        argument n appears only in solution mode (the answer in a box), ('marks', n) when
+        it appears in both but solution mode sets it apart (the right option), ('option', n)
+        for a macro written as the unmarked branch of one that marks (a plain option)."""
+        if name not in self.answer_roles:
+            self.answer_roles[name] = self._answer_role(name)
+        return self.answer_roles[name]
+
+    def _answer_role(self, name: str) -> tuple[str, int] | None:
+        found = self.macros.get(name)
+        if found is None or found.nargs == 0:
+            return None
+        branches = _solution_branches(found.body)
+        if branches is None:
+            plain = _squeeze(found.body)
+            return None if plain not in self._unmarked() else ("option", 0)
+        answer, student = branches
+        used = [n for n in range(found.nargs) if f"#{n + 1}" in answer]
+        only = [n for n in used if f"#{n + 1}" not in student]
+        if only:
+            return "shows", only[-1]
+        if used and _squeeze(answer) != _squeeze(student):
+            return "marks", used[-1]
+        return None
+
+    def _unmarked(self) -> set[str]:
+        """The student-mode text of the macros that mark a right option."""
+        texts = set()
+        for definition in self.macros.values():
+            branches = _solution_branches(definition.body) if definition.nargs == 1 else None
+            if branches is not None and "#1" in branches[0] and "#1" in branches[1]:
+                texts.add(_squeeze(branches[1]))
+        return texts
 
 
 class _Expander:
@@ -172,9 +211,40 @@ class _Expander:
             self._emit(str(self.state.counters[name[3:]]))
             self.i = _skip_space(text, end)
             return
+        if self._answer_box(name, end):
+            return
         if self._expandable(name) and self._expand_macro(name, end):
             return
         self._copy(end)
+
+    def _answer_box(self, name: str, end: int) -> bool:
+        """A box or bubble that holds the answer in solution mode, written as the part's
+        solution or as a (right) option; the exam class's `\\fillin[answer]` too."""
+        if name == "fillin" and name not in self.state.macros:
+            found = _optional(self.text, _skip_space(self.text, end))
+            if found is None or not found[0].strip():
+                return False
+            after = _optional(self.text, _skip_space(self.text, found[1]))
+            stop = found[1] if after is None else after[1]
+            self._replace(self.i, stop, f"\\begin{{solution}}{found[0]}\\end{{solution}}\\par ")
+            return True
+        role = self.state.answer_role(name)
+        if role is None or name in _RESERVED:
+            return False
+        read = _read_arguments(self.text, end, self.state.macros[name])
+        if read is None:
+            return False
+        kind, index = role
+        value = read[0][index].strip()
+        if not value:
+            return False
+        shown = {
+            "shows": f"\\begin{{solution}}{value}\\end{{solution}}\\par ",
+            "marks": f"\\CorrectChoice {value}\\par ",
+            "option": f"\\choice {value}\\par ",
+        }[kind]
+        self._replace(self.i, read[1], shown)
+        return True
 
     def _expandable(self, name: str) -> bool:
         if name not in self.state.macros or name in _RESERVED:
@@ -441,6 +511,31 @@ _HANDLERS = {
     "@ifnextchar": _Expander._ifnextchar,
     **{name: _Expander._nothing for name in ("relax", "expandafter", "protect", "ignorespaces")},
 }
+
+
+# Conditionals that choose what solution mode shows: \\ifprintanswers, \\ifkey,
+# \\ifthenelse{\\equal{\\version}{solution}}, ...
+_SOLUTION_WORD = re.compile(r"sol|answer|key|\bans", re.I)
+
+
+def _solution_branches(body: str) -> tuple[str, str] | None:
+    """(what solution mode shows, what students see) of a body that chooses between them."""
+    found = re.search(r"\\ifthenelse\s*(?=\{)", body)
+    if found is not None:
+        groups = _groups(body, found.end(), 3)
+        if groups is not None and _SOLUTION_WORD.search(groups[0][0]):
+            return groups[0][1], groups[0][2]
+        return None
+    found = re.search(r"\\(if[A-Za-z@]+)(?![A-Za-z@])", body)
+    if found is None or not _SOLUTION_WORD.search(found[1][2:]):
+        return None
+    branches, _ = _branches(body, found.end())
+    return None if branches is None else (branches[0], branches[-1])
+
+
+def _squeeze(text: str) -> str:
+    """Text without its spaces and comment marks, to tell two bodies apart by what they do."""
+    return re.sub(r"%|\s+", "", text)
 
 
 # --- reading TeX's pieces -------------------------------------------------------------------
