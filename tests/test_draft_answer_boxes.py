@@ -59,6 +59,8 @@ def _keys(tmp_path: Path, paper: str) -> list[dict[str, object] | None]:
         (_paper(MODE + BUBBLES, "", "\\noright"), [None, ["b"]]),
         # ... and 'yes'
         (_paper(MODE + BUBBLES, "", "\\yesright"), [None, ["a"]]),
+        # a unit after the box on its line stays with the question's words
+        (_paper(MODE + BOX, "\\resultbox{2cm}{$1.3$} metres."), [1.3, None]),
         # the exam class's \fillin[answer][width]
         (_paper("", "\\fillin[$1.3$][1in]"), [1.3, None]),
     ],

@@ -238,12 +238,17 @@ class _Expander:
         value = read[0][index].strip()
         if not value:
             return False
+        stop = read[1]
+        unit = _UNIT.match(self.text, stop) if kind == "shows" else None
+        if unit is not None:  # '... {1.3} Mbps.': the unit is the question's word, kept in it
+            stop = unit.end()
         shown = {
-            "shows": f"\\begin{{solution}}{value}\\end{{solution}}\\par ",
+            "shows": f"{unit[0].strip() if unit else ''}"
+            f"\\begin{{solution}}{value}\\end{{solution}}\\par ",
             "marks": f"\\CorrectChoice {value}\\par ",
             "option": f"\\choice {value}\\par ",
         }[kind]
-        self._replace(self.i, read[1], shown)
+        self._replace(self.i, stop, shown)
         return True
 
     def _expandable(self, name: str) -> bool:
@@ -515,6 +520,8 @@ _HANDLERS = {
 
 # Conditionals that choose what solution mode shows: \\ifprintanswers, \\ifkey,
 # \\ifthenelse{\\equal{\\version}{solution}}, ...
+# A few words after an answer box on its line, its unit ('Mbps.', 'metres per second').
+_UNIT = re.compile(r"[ \t]*[^\\{}$%\n]{1,24}?[ \t]*(?=\n|$)")
 _SOLUTION_WORD = re.compile(r"sol|answer|key|\bans", re.I)
 
 
