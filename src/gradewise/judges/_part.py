@@ -8,9 +8,12 @@ Candidates, each predicting a fraction of the marks for every answer of the part
   never saw the part's marks), passed in as fixed candidates.
 Ridge runs in its dual form on the marked answers (a kernel of m × m), so each refit is an
 eigendecomposition of that kernel, and its leave-one-out predictions come in closed form.
-The candidates are weighted by their held-out predictions on the part's own marks (weights on a
-grid over the simplex, the best held-out squared error wins); the grid's corners are the
-candidates alone, so the blend is never worse than any of them on those held-out marks.
+The candidates are weighted by their held-out predictions on the part's own marks, every mark
+held out (weights on a grid over the simplex, the best held-out squared error wins); the grid's
+corners are the candidates alone, so the blend is never worse than any of them on those
+held-out marks. A fixed candidate holds its marks out by `folds` (each mark alone while there
+are at most MAX_FOLDS of them, then k-fold), which depend on the marks and their answers, never
+on the order the human marked them in: the same marks always give the same model.
 
 The blend is then put on the part's grade scale (the distinct marks the human gave) by
 thresholds fitted on the held-out predictions, and its confidence is a logistic curve (Platt
@@ -23,6 +26,7 @@ Nothing here knows about parts or judges: a rubric item's classifier can reuse `
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -58,14 +62,18 @@ MAX_WORDS, MAX_CHARGRAMS = 3000, 6000
 CONFIDENCE_PRIOR = np.array([0.5, 1.0])
 # Held-out agreement: the same grade, or within this share of the marks.
 AGREEMENT_SHARE = 0.1
+# Held-out predictions of a fixed candidate (the forest): each mark alone up to this many
+# marks, then this many folds of about equal size. Refitting the forest's inputs costs one
+# curve fit per fold (benchmarks/bench_refit.py).
+MAX_FOLDS = 100
 
 _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A model's fractions: `held_out` for the first len(held_out) marked answers, each
-    predicted without its own mark; `predicted` for the answers to judge."""
+    """A model's fractions: `held_out` for every marked answer, in the order of the marks,
+    each predicted without its own mark; `predicted` for the answers to judge."""
 
     name: str
     held_out: np.ndarray
@@ -101,13 +109,14 @@ def fit_part(
 ) -> PartFit:
     """The part's model. `blocks` are feature matrices with one row per answer of the part;
     `marked` (one per mark, in the order of `marks`) and `judged` index their rows. `fixed`
-    candidates must hold out the same first marks as each other (the blend uses the fewest)."""
+    candidates hold out every mark too (see `folds`)."""
     candidates = [ridge(name, x, marks, marked, judged) for name, x in blocks.items()]
     candidates += fixed
-    held = min(len(c.held_out) for c in candidates)
-    truth = marks[:held]
-    weights = blend_weights([c.held_out[:held] for c in candidates], truth)
-    mix = sum(w * c.held_out[:held] for w, c in zip(weights, candidates, strict=True))
+    if any(len(c.held_out) != len(marks) for c in candidates):
+        raise ValueError("every candidate must hold out every mark")
+    truth = marks
+    weights = blend_weights([c.held_out for c in candidates], truth)
+    mix = sum(w * c.held_out for w, c in zip(weights, candidates, strict=True))
     raw = sum(w * c.predicted for w, c in zip(weights, candidates, strict=True))
     mix, raw = np.clip(mix, 0.0, 1.0), np.clip(raw, 0.0, 1.0)
     levels = grade_scale(marks)
@@ -127,6 +136,21 @@ def fit_part(
         held_out_agreement=float(agree.mean()),
         marks=len(marks),
     )
+
+
+def folds(answers: Sequence[str], marks: Sequence[float], most: int = MAX_FOLDS) -> np.ndarray:
+    """Each mark's fold, 0 to min(n, most) − 1: the marks sorted by a digest of their answer
+    (then the mark) and dealt out in turn, so folds are of about equal size, a mark's fold
+    never depends on the order the marks were made in, and each mark is its own fold while
+    there are at most `most`."""
+    keys = [
+        (hashlib.blake2b(a.encode("utf-8"), digest_size=8).digest(), round(float(m), 6), a)
+        for a, m in zip(answers, marks, strict=True)
+    ]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    fold = np.empty(len(keys), dtype=np.int64)
+    fold[order] = np.arange(len(keys)) % max(1, min(len(keys), most))
+    return fold
 
 
 # features -----------------------------------------------------------------------------------
