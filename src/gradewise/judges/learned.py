@@ -293,7 +293,12 @@ class LearnedModel:
             curve_f = fit_group(zeros[others].tolist(), marks[others].tolist())
             for i in np.flatnonzero(~others):
                 guesses[i] = shot_features(
-                    marked[i], zeros[i], vecs[others] @ vecs[i], marks[others], zeros[others], curve_f
+                    marked[i],
+                    zeros[i],
+                    vecs[others] @ vecs[i],
+                    marks[others],
+                    zeros[others],
+                    curve_f,
                 )
         predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0)
         return predicted, np.abs(predicted - marks).tolist()
