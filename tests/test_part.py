@@ -16,6 +16,7 @@ from gradewise.judges._part import (
     enough,
     fit_part,
     fit_thresholds,
+    fitted_tfidf,
     folds,
     ngrams,
     ridge,
@@ -247,3 +248,20 @@ def test_every_candidate_must_hold_out_every_mark() -> None:
     short = Candidate("global", np.zeros(20), np.zeros(10))
     with pytest.raises(ValueError, match="every mark"):
         fit_part(marks, np.arange(30), np.arange(30, 40), {"words": x}, [short])
+
+
+def test_ridges_weights_score_new_rows_as_its_dual_form_does() -> None:
+    texts = tuple(t for t, _ in synthetic_part(80, 4))
+    marks = np.array([g / 3 for _, g in synthetic_part(80, 4)][:50])
+    x = tfidf(texts)
+    words = ridge("words", x, marks, np.arange(50), np.arange(50, 80))
+    assert words.linear is not None
+    weights, intercept = words.linear
+    assert np.allclose(np.clip(x[50:] @ weights + intercept, 0, 1), words.predicted, atol=1e-5)
+
+
+def test_a_fitted_tfidf_reads_its_own_texts_as_its_rows_and_ignores_new_ngrams() -> None:
+    texts = tuple(t for t, _ in synthetic_part(40, 5))
+    fitted = fitted_tfidf(texts)
+    assert np.allclose(fitted.read(texts[:5]), fitted.matrix[:5], atol=1e-6)
+    assert not fitted.read(["zyxwv qqqq"]).any()  # nothing these texts used: a zero row

@@ -268,10 +268,12 @@ class LearnedModel:
         forest's, and its evidence."""
         proposed = [fit.fractions[a] for a in answers]
         sure = _items.checked([fit.confidences[a] for a in answers], proposed, forest, forest_sure)
+        assert fit.part is not None
+        words = _items.word_scorer(_part.fitted_tfidf(_texts(item, answers)), fit.part)
         return replace(
             fit,
             confidences=dict(zip(answers, sure, strict=True)),
-            evidence=_items.evidence(answers, proposed, item.examples),
+            evidence=_items.evidence(answers, proposed, words),
         )
 
     def _held_out(
@@ -317,7 +319,7 @@ class LearnedModel:
         """The part's own model (words; meaning and alignment features) blended with the
         forest and the zero-shot model (`fixed`) by their held-out errors on the part's marks,
         on the part's grade scale."""
-        texts = sorted({*answers, *(e.answer for e in item.examples)})
+        texts = _texts(item, answers)
         index = {t: i for i, t in enumerate(texts)}
         aligned = dict(zip([e.answer for e in item.examples], marked, strict=True))
         aligned.update(zip(answers, own, strict=True))
@@ -330,7 +332,7 @@ class LearnedModel:
             marks,
             np.array([index[e.answer] for e in item.examples]),
             np.array([index[a] for a in answers]),
-            {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
+            {"words": _part.tfidf(texts), "meaning": meaning},
             fixed,
         )
         sure = fit.confidence
@@ -393,6 +395,11 @@ class LearnedJudge(EmbeddingJudge[LearnedModel]):
     def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
         """A judge like this one with other weights."""
         return LearnedJudge(self.encoder, weights)
+
+
+def _texts(item: JudgeItem, answers: Sequence[str]) -> tuple[str, ...]:
+    """The part's distinct texts, judged and marked, in one order (the TF-IDF cache's key)."""
+    return tuple(sorted({*answers, *(e.answer for e in item.examples)}))
 
 
 def shot_features(
