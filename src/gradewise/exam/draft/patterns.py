@@ -564,3 +564,59 @@ def part_label(text: str) -> str | None:
     """'(a)', 'a', 'a)', '2(b)' in a rubric's Part column → 'a'."""
     m = re.fullmatch(r"\s*(?:\d+\s*)?\(?([a-hA-H]|[ivx]{1,4})\)?\.?\s*", text)
     return m[1].lower() if m else None
+
+
+# --- questions and parts without numbers, answer lists ----------------------------------------
+
+_UNNUMBERED = re.compile(
+    r"^(?:[A-Za-z]+\s+)?(?:question|problem|exercise|task)\s*(?::\s*(?P<rest>.*))?$", re.I
+)
+
+
+def unnumbered_question(line: str) -> str | None:
+    """'### Exercise', '**Review Problem**', '__Question:__' standing alone as a heading →
+    the rest of the line ('' when none); a numbered one is `question_header`'s."""
+    if not line.lstrip().startswith(("#", "**", "__")):
+        return None
+    m = _UNNUMBERED.match(clean(line).strip("*_ "))
+    return (m["rest"] or "").strip("*_ ") if m else None
+
+
+_PART_HEADING = re.compile(r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I)
+
+
+def part_heading(text: str) -> Header | None:
+    """'Part a', 'Part (b)' inside a problem: its part (a capital 'Part A' names a section)."""
+    m = _PART_HEADING.match(text)
+    if m is None or (m["a"] is not None and not m["a"].islower()):
+        return None
+    return Header((m["a"] or m["b"]).lower(), m["rest"])
+
+
+_LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+
+
+def leading_marks(text: str) -> bool:
+    """'(20 points) Prove ...': a bullet that opens with its own marks is a part."""
+    return bool(_LEADING_MARKS.match(text))
+
+
+_ANSWER_HEADING = re.compile(
+    r"^(?:answer\s+key|answer\s+sheet|answers|correct\s+answers?|solutions?|key)\s*:?$", re.I
+)
+_LISTED_KEY = re.compile(
+    r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[.):]\s*(?P<key>\S.{0,39})$", re.I
+)
+
+
+def answer_heading(line: str) -> bool:
+    """'## Answer key', '**Correct answers**', '# Solutions': a list of keys may follow."""
+    if not (line.lstrip().startswith(("#", "**", "__")) or clean(line) == line.strip()):
+        return False
+    return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
+
+
+def listed_key(text: str) -> Header | None:
+    """'1. B', '2) True', 'Q3: 4.5', '- 4: (c)' in an answer list → question id and key."""
+    m = _LISTED_KEY.match(text)
+    return Header(m["id"], m["key"].strip()) if m else None
