@@ -35,6 +35,8 @@ from gradewise.actions import Target, mark_answers
 from gradewise.model import ManualMark
 from gradewise.review import create_app
 from gradewise.review import rubric as rubric_edit
+from gradewise.scripts.pages import stored_image
+from gradewise.store import ScriptPage
 from gradewise.workspace import Workspace, init_workspace, open_workspace
 
 PART = "I.1.a"
@@ -95,6 +97,18 @@ def build(root: Path, students: int, seed: int) -> Workspace:
     ws.add_scripts([root / "scripts"])
     ws.grade()
     return ws
+
+
+def link_pages(ws: Workspace) -> None:
+    """Give every script a scanned page (one shared A4 image), as if read from scans: the part
+    page then carries each answer's lazily loaded page image."""
+    from PIL import Image
+
+    image = stored_image(Image.new("L", (1654, 2339), 255))
+    ws.page_path(image.sha256).parent.mkdir(parents=True, exist_ok=True)
+    ws.page_path(image.sha256).write_bytes(image.png)
+    for script in ws.store.scripts():
+        ws.store.add_script(script, pages=[ScriptPage(image.sha256)])
 
 
 def timed(fn: Any) -> tuple[float, Any]:
@@ -163,13 +177,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scans", action="store_true", help="answers come with page images")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ws = build(Path(folder) / "ws", args.students, args.seed)
+        if args.scans:
+            link_pages(ws)
         with TestClient(create_app(ws, who="bench"), base_url="http://127.0.0.1") as client:
             first, page = timed(lambda: client.get(f"/part/{PART}"))
             again, page = timed(lambda: client.get(f"/part/{PART}"))
             groups = page.text.count('class="group"')
+            images = page.text.count('<img loading="lazy"')
             students = sorted(re.findall(r'data-answer="(s\d+)"', page.text))[:50]
             marks = marking(client, page.text, students)
             everyone = sorted(re.findall(r'data-answer="(s\d+)"', page.text))
@@ -177,7 +195,10 @@ def main() -> None:
             preview, save, moved = rubric_change(client, ws, 1)
             alone, changed = cold_save(client, ws, 2)
         regraded = open_workspace(ws.root).grade()
-    print(f"| measure ({args.students} answers to {PART}, {groups} groups) | value | target |")
+    print(
+        f"| measure ({args.students} answers to {PART}, {groups} groups,"
+        f" {images} page images) | value | target |"
+    )
     print("|---|---|---|")
     print(
         f"| part page, first open | {first * 1000:.0f} ms"

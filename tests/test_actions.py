@@ -241,6 +241,42 @@ def test_an_item_change_moves_every_hand_mark_applying_it(ws: Workspace) -> None
     assert {r.student: r.parts["II.7.a"] for r in now.results()}[S1] == 2
 
 
+def test_a_grouping_edit_counts_one_item_of_the_group_in_hand_marks(ws: Workspace) -> None:
+    # exam.yaml edited by hand: w1 and w2 made exclusive after a grader applied both. The hand
+    # mark follows the rubric as it is now (the first of the group, as the machine's scoring
+    # counts it), not the sum of two items only one of which may apply.
+    set_mark(ws, "II.7.a", ManualMark(("grad", "w1", "w2")))  # 1 + 1 + 1
+    text = ws.exam_path.read_text(encoding="utf-8")
+    for item in ("w1", "w2"):
+        text = text.replace(f"{{id: {item}, ", f"{{id: {item}, group: steps, ", 1)
+    ws.exam_path.write_text(text, encoding="utf-8")
+    now = open_workspace(ws.root)
+    assert now.exam.part("II.7.a").criteria[1].group == "steps"
+    assert now.grades(S1, "II.7.a")[0].manual_score == 2
+
+
+def test_grouping_items_re_scores_hand_marks_and_proposals(ws: Workspace) -> None:
+    # w1 and w2 made exclusive: a hand mark applying both counts w1 only, and so does the
+    # machine's score of an answer that got both steps right.
+    set_mark(ws, "II.7.a", ManualMark(("grad", "w1", "w2")))  # 3
+    auto = ws.grades(S2, "II.7.a")[0].auto_score
+    for item in ("w1", "w2"):
+        ws = open_workspace(ws.root)  # the exam as the last change left it
+        change = RubricChange("edit", item, group="steps")
+        impact = rubric_actions.preview(ws, "II.7.a", change, version=_version(ws, "II.7.a"))
+        rubric_actions.apply(
+            ws, "II.7.a", change, version=_version(ws, "II.7.a"), who=WHO, why="one step counts"
+        )
+    assert f"Puts {item!r} in group 'steps'" in impact.message and "hand-marked" in impact.message
+    now = open_workspace(ws.root)
+    assert [c.group for c in now.exam.part("II.7.a").rubric] == [None, "steps", "steps", None]
+    assert now.grades(S1, "II.7.a")[0].manual_score == 2
+    assert now.grades(S2, "II.7.a")[0].auto_score == auto - 1  # s2024002 met both steps
+    change = RubricChange("edit", "w2", group="")
+    impact = rubric_actions.preview(now, "II.7.a", change, version=_version(now, "II.7.a"))
+    assert "Takes 'w2' out of its group" in impact.message
+
+
 def test_a_deleted_item_no_longer_counts_in_hand_marks(ws: Workspace) -> None:
     set_mark(ws, "II.7.a", ManualMark(("grad", "w1")))
     change = RubricChange("delete", "grad")
@@ -339,3 +375,23 @@ def test_manual_scores_become_adjustments_with_their_history(
     assert [e.new for e in store.events("s1")] == ["2", "1.5"]  # the history is kept
     columns = [r[1] for r in store.db.execute("PRAGMA table_info(grades)")]
     assert "manual_score" not in columns
+
+
+def test_marks_with_items_become_marks_by_items_on_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A workspace of the schema before `by_items` (m001–m008): a mark by items and a plain one.
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
+    open_store(tmp_path / DB_FILE).close()
+    db = sqlite3.connect(tmp_path / DB_FILE)
+    db.execute("INSERT INTO scripts VALUES ('s1', '', '', 's1.md', 'x', 'h', 't')")
+    for address in ("I.1", "I.2"):
+        db.execute("INSERT INTO grades VALUES ('s1', ?, 0.5, 1, 'h', 't')", (address,))
+    db.execute("INSERT INTO marks (student, address, items) VALUES ('s1', 'I.1', '[\"a\"]')")
+    db.execute("INSERT INTO marks (student, address, adjustment) VALUES ('s1', 'I.2', 0)")
+    db.commit()
+    db.close()
+    monkeypatch.undo()
+    marks = open_store(tmp_path / DB_FILE).marks()
+    assert marks[("s1", "I.1")] == ManualMark(("a",), by_items=True)
+    assert marks[("s1", "I.2")] == ManualMark() and not marks[("s1", "I.2")].by_items

@@ -215,3 +215,69 @@ def test_give_a_comment_from_the_library_with_c(example: Path, server: str, page
     page.keyboard.press("u")  # a comment is a mark: undone like one
     expect(page.locator("#status")).to_contain_text("Undone")
     assert not errors, errors
+
+
+def _tab_to(page: Any, selector: str, most: int = 40) -> None:
+    """Press Tab until the element `selector` names has the focus (the keyboard only)."""
+    for _ in range(most):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_answer_a_regrade_request_with_the_keyboard(
+    example: Path, server: str, page: Any, tmp_path: Path
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    address, student = "II.9.a", "s2024003"
+    ws = open_workspace(example)
+    actions.ask_regrade(ws, student, address, "my weights are right", who=student)
+    page.goto(server + "regrades")
+    section = f'section.regrade[data-answer="{student}"][data-part="{address}"]'
+    expect(page.locator(section + " blockquote.why")).to_have_text("my weights are right")
+    _tab_to(page, section + ' input[value="keep"]')
+    page.keyboard.press("ArrowDown")  # the proposal
+    page.keyboard.press("ArrowDown")  # rubric items
+    assert page.locator(section + ' input[value="items"]').is_checked()
+    _tab_to(page, section + ' input.item[value="scaled"]')
+    page.keyboard.press("Space")  # the scaled scores, on or off
+    boxes = page.locator(section + " input.item:checked")
+    items = [str(boxes.nth(i).get_attribute("value")) for i in range(boxes.count())]
+    _tab_to(page, section + " textarea.reply")
+    page.keyboard.type("looked again: the scaling step counts as marked")
+    page.screenshot(path=str(_shots(tmp_path) / "review-regrade-form.png"), full_page=True)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(section + " p.answered")).to_contain_text("Regrade request answered")
+    [grade] = open_workspace(example).grades(student, address)
+    assert grade.mark is not None and list(grade.mark.items) == items
+    expect(page.locator(section + " p.now")).to_have_text(
+        f"The mark now: {grade.score:g} of 5, by hand."
+    )
+    [request] = [r for r in actions.regrades(open_workspace(example)) if r.student == student]
+    assert request.answer == "looked again: the scaling step counts as marked"
+    page.screenshot(path=str(_shots(tmp_path) / "review-regrade-answered.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_put_an_item_in_an_exclusive_group_on_the_page(
+    example: Path, server: str, page: Any
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    address = "II.10.a"  # l1 (2 marks), l2 (1 mark): made exclusive, at most one applies
+    page.goto(server + f"part/{address}")
+    page.locator("#rubric-editor > summary").click()
+    for item in ("l1", "l2"):
+        page.locator(f'tr.rubric-row[data-criterion="{item}"] input.rubric-group').fill("why")
+        page.locator("#rubric-why").fill("one explanation is enough")
+        page.locator("#rubric-preview").click()
+        expect(page.locator("#rubric-impact")).to_contain_text(f"Puts '{item}' in group 'why'")
+        page.locator("#rubric-save").click()
+        expect(page.locator("#status")).to_contain_text("Saved.")
+        page.locator("#rubric-editor > summary").click()
+    groups = [c.group for c in open_workspace(example).exam.part(address).rubric]
+    assert groups == ["why", "why"]
+    assert "group: why" in (example / "exam.yaml").read_text()
+    assert not errors, errors

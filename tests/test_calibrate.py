@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from gradewise.judges._calibrate import Calibration, calibrate, raw_confidence
+from gradewise.judges._calibrate import Calibration, calibrate, one_grade_cap, raw_confidence
 from gradewise.judges.registry import JudgeItem, judges
 
 
@@ -45,3 +45,20 @@ def test_rule_based_confidence_is_not_on_the_curve(judge: str) -> None:
         )
     )
     assert empty.confidence == 0.99 and gibberish.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "marks, fraction, zero, cap",
+    [
+        ([0.0, 1.0] * 5, 0.9, 0.9, 1.0),  # two grades among the marks: no limit
+        ([], 0.5, 0.5, 1.0),  # no marks: no limit here
+        ([1.0] * 10, 1.0, 0.9, 8 / 11),  # ten alike: ≥ 3/11 may earn another; under 0.8
+        ([1.0] * 59, 1.0, 0.9, 0.95),  # 59 alike: ≤ 3/60 earn another grade (rule of three)
+        ([1.0] * 59, 0.5, 0.9, 0.72),  # toward a grade nobody has given: to review
+        ([1.0] * 59, 1.0, 0.2, 0.72),  # the zero-shot model, blind to the marks, says wrong
+        ([0.0] * 59, 0.08, 0.4, 0.95),  # within a tenth of the grade given is toward it
+        ([2 / 3] * 59, 0.8, 0.9, 0.72),  # a point short of full, but this says full: review
+    ],
+)
+def test_one_grade_cap(marks: list[float], fraction: float, zero: float, cap: float) -> None:
+    assert one_grade_cap(marks, fraction, zero, review_cap=0.72) == pytest.approx(cap)

@@ -334,3 +334,15 @@ def test_an_optional_question_rightly_left_out_is_not_listed_as_not_answered(ws:
     data = {r["student"]: r for r in json.loads(run(ws, "results", "--json").output)}
     assert data["s001"]["not_answered"] == [] and data["s002"]["not_answered"] == []
     assert "not answered" not in run(ws, "results").output
+
+
+def test_a_mark_by_items_with_none_applied_is_not_a_plain_mark(ws: Path) -> None:
+    run(ws, "grade")
+    out = run(ws, "grades", "set", "s001", "I.3", "--items", "", "--why", "earns no item")
+    assert out.exit_code == 0 and "items none" in out.output
+    [row] = [
+        r
+        for r in json.loads(run(ws, "grades", "show", "s001", "--json").output)
+        if r["part"] == "I.3"
+    ]
+    assert row["by_items"] and row["items"] == [] and row["manual_score"] == 0

@@ -42,6 +42,14 @@ def test_set_previews_then_asks(root: Path) -> None:
     assert open_workspace(root).exam.part("II.7.a").rubric[-1].marks == 1
 
 
+def test_set_group(root: Path) -> None:
+    out = run(root, "rubric", "set", "II.7.a", "w1", "--group", "steps", "--why", "t", "--yes")
+    assert out.exit_code == 0 and "Puts 'w1' in group 'steps'" in out.output
+    out = run(root, "rubric", "set", "II.7.a", "w1", "--group", "", "--why", "t", "--yes")
+    assert out.exit_code == 0 and "Takes 'w1' out of its group" in out.output
+    assert open_workspace(root).exam.part("II.7.a").rubric[1].group is None
+
+
 def test_add_and_delete(root: Path) -> None:
     out = run(
         root, "rubric", "add", "II.7.a", "units", "--marks", "0.5", "--text", "units", "--yes"

@@ -250,11 +250,22 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
     judged = JUDGE.judge_many(items)
     fit = JUDGE.lesson(items)
     assert isinstance(fit, learned.ShotFit) and fit.part is not None
-    assert set(fit.part.weights) == {"words", "meaning", "forest"}
+    assert set(fit.part.weights) == {"words", "meaning", "forest", "zero"}
     part_error = np.abs([j.fraction for j in judged] - truth).mean()
     monkeypatch.setattr(learned._part, "MIN_MARKS", 10**6)  # the forest alone, as before
     forest_error = np.abs([j.fraction for j in JUDGE.judge_many(items)] - truth).mean()
     assert part_error <= forest_error and part_error < 0.15
+
+
+def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error() -> None:
+    items, _ = _class(80)
+    fit = JUDGE.lesson(items)
+    assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.model.sure_shots
+    inputs = [[abs(2 * f - 1), np.log1p(80)] for f in fit.part.raw]
+    ceiling = np.minimum(JUDGE.model.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
+    sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])
+    assert (sure <= ceiling + 1e-9).all()
+    assert (sure < fit.part.confidence - 0.01).any()  # the part's own curve alone is surer
 
 
 def test_with_many_marks_predictions_are_on_the_parts_grade_scale() -> None:
@@ -267,8 +278,8 @@ def test_with_many_marks_predictions_are_on_the_parts_grade_scale() -> None:
     "marks, part_model",
     [
         ([1.0] * 50, False),  # one grade level only: the forest, as before
-        ([0.0, 1.0] * 19, False),  # 38 marks: too few for a model of the part
-        ([0.0, 1.0] * 20, True),  # 40 marks, two levels
+        ([0.0, 1.0] * 14, False),  # 28 marks: too few for a model of the part
+        ([0.0, 1.0] * 15, True),  # 30 marks, two levels (SciEntsBank's ~37 a question)
     ],
 )
 def test_a_part_model_needs_enough_and_varied_marks(marks: list[float], part_model: bool) -> None:
@@ -306,22 +317,47 @@ def test_a_10000_word_answer_among_many_marks_is_judged() -> None:
 
 
 @pytest.mark.parametrize(
-    "level",
+    "level, marked",
     [
-        0.0,  # fifty answers, all marked wrong: nothing says what a right one looks like
-        1.0,  # all full marks: nothing says what a wrong one looks like
-        2 / 3,  # all one point short: nor what earns the third
+        (0.0, 50),  # fifty answers, all marked wrong: nothing says what a right one looks like
+        (1.0, 50),  # all full marks: nothing says what a wrong one looks like
+        (2 / 3, 50),  # all one point short: nor what earns the third
+        (1.0, 10),  # ten alike: too few to accept even their own grade
     ],
 )
-def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
+def test_marks_of_one_grade_never_auto_accept_another_grade(level: float, marked: int) -> None:
     answers = synthetic_part(80, seed=6)
-    examples = tuple(Example(t, level) for t, _ in answers[:50])
+    examples = tuple(Example(t, level) for t, _ in answers[:marked])
     items = [
         JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
-        for t, _ in answers[50:]
+        for t, _ in answers[marked:]
     ]
     judged = JUDGE.judge_many(items)
-    assert max(j.confidence for j in judged) < items[0].review_below
+    accepted = [j for j in judged if j.confidence >= items[0].review_below]
+    assert all(abs(j.fraction - level) <= 0.1 for j in accepted)
+    assert not accepted or marked >= 14  # the rule of three: 1 - 3/(n + 1) ≥ 0.8 from 14
+
+
+def test_many_marks_of_one_grade_accept_answers_like_them() -> None:
+    wrong = [f"I do not know, maybe it is about {w}." for w in ("cats", "rain", "music", "bread")]
+    examples = tuple(Example(f"{wrong[i % 4]} ({i})", 0.0) for i in range(60))
+    items = [JudgeItem(QUESTION, REFERENCE, w, examples=examples, group="v") for w in wrong]
+    judged = JUDGE.judge_many(items)
+    assert all(j.fraction <= 0.1 for j in judged)
+    assert any(j.confidence >= items[0].review_below for j in judged)
+
+
+def test_an_answer_in_the_questions_words_marked_right_goes_to_review() -> None:
+    question = "Why did the indophenol not change color in the vitamin C test?"
+    reference = "The juice contains no vitamin C, so the indophenol stays blue."
+    right = ["Because there was no vitamin C in it.", "It has no vitamin C.", "no vitamin C"]
+    wrong = ["Because it was too cold.", "The test was done wrong.", "It is acid."]
+    examples = tuple(
+        Example(f"{t} {'!' * i}", float(t in right)) for i in range(8) for t in right + wrong
+    )
+    repeat = JudgeItem(question, reference, "The vitamin C.", examples=examples, group="c")
+    judged = JUDGE.judge_many([repeat])[0]
+    assert judged.status is Status.NEEDS_REVIEW and judged.fraction <= 0.5
 
 
 def test_two_marks_and_two_thousand_answers() -> None:

@@ -184,3 +184,73 @@ def test_crooked_scans_are_straightened(angle: float | None, turned: bool) -> No
         return
     assert abs(found + angle) <= 0.5  # the rotation that undoes it, within two steps
     assert abs(pages.skew(page.rotate(found, fillcolor=255))) <= 0.5  # then level
+
+
+@pytest.mark.parametrize(
+    "make, turn",
+    [
+        (lambda: page_image(PAGE * 3), 0),  # typed lines, left-aligned: evidently upright
+        (lambda: page_image(PAGE * 3, angle=180), 180),  # evidently upside down
+        (lambda: page_image(PAGE * 3, angle=90), None),  # sideways: OSD decides
+        (lambda: page_image(PAGE * 3, angle=270), None),  # the other way
+        (lambda: page_image(PAGE * 3).rotate(3, expand=True, fillcolor=255), 0),  # crooked by 3°
+        (
+            lambda: page_image(PAGE * 3).rotate(183, expand=True, fillcolor=255),
+            180,
+        ),  # and upside down
+        (lambda: page_image(["Q1 tanh"]), None),  # one line: too little to tell
+        (lambda: Image.new("L", (1240, 1754), 255), None),  # blank
+        (lambda: Image.new("L", (1240, 1754), 0), None),  # all ink (a black scan)
+    ],
+)
+def test_evident_orientation(make: object, turn: int | None) -> None:
+    image = make()  # type: ignore[operator]
+    assert pages.evident_turn(image, pages.skew(image)) == turn
+
+
+@pytest.mark.parametrize(
+    "angle, osd",
+    [
+        (0, False),  # upright: no OSD process at all
+        (180, False),  # upside down, evidently: turned without OSD
+        (90, True),  # sideways: OSD turns it
+        (270, True),  # the other way
+    ],
+)
+@pytest.mark.usefixtures("tesseract")
+def test_pages_are_turned_upright_with_osd_only_when_needed(
+    monkeypatch: pytest.MonkeyPatch, angle: int, osd: bool
+) -> None:
+    asked: list[str] = []
+    real = pages.ocr.rotation
+
+    def counted(image: Image.Image, source: str) -> int:
+        asked.append(source)
+        return real(image, source)
+
+    monkeypatch.setattr(pages.ocr, "rotation", counted)
+    original = page_image(PAGE * 3)
+    found = pages.upright(original.rotate(angle, expand=True, fillcolor=255), "s1.png")
+    assert bool(asked) == osd
+    assert found.size == original.size
+    assert apart(found, original) < apart(found.rotate(180), original) / 2  # as written
+
+
+def apart(one: Image.Image, other: Image.Image) -> float:
+    """How different two page images are: the mean absolute difference of their pixels."""
+    import numpy as np
+
+    return float(np.mean(np.abs(np.asarray(one, float) - np.asarray(other, float))))
+
+
+@pytest.mark.parametrize(
+    "angle",
+    [
+        3,  # crooked
+        183,  # crooked and upside down
+        -176,  # the other way
+    ],
+)
+def test_crooked_pages_come_out_upright_and_level(angle: int) -> None:
+    found = pages.upright(page_image(PAGE * 3).rotate(angle, expand=True, fillcolor=255), "s.png")
+    assert pages.skew(found) == 0.0 and pages.evident_turn(found) == 0

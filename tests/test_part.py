@@ -125,9 +125,9 @@ def test_with_a_good_global_model_the_blend_keeps_it() -> None:
 @pytest.mark.parametrize(
     "marks, expected",
     [
-        ([0, 1] * 19 + [0], False),  # 39 marks: too few
+        ([0, 1] * 14 + [0], False),  # 29 marks: too few
         ([1.0] * 60, False),  # one grade level only: nothing to tell apart
-        ([0, 1] * 20, True),  # 40 marks, two levels
+        ([0, 1] * 15, True),  # 30 marks, two levels
         ([0] + [1] * 38 + [0.5], True),  # a point scale
     ],
 )

@@ -4,7 +4,9 @@ audited. The CLI through click's CliRunner: parsing and one-line errors."""
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -120,3 +122,21 @@ def test_cli_add_list_resolve(ws: Workspace) -> None:
 def test_cli_errors_are_one_line(ws: Workspace, args: tuple[str, ...], says: str) -> None:
     out = run(ws, *args)
     assert out.exit_code != 0 and says in out.output and "Traceback" not in out.output
+
+
+def test_exports_after_a_regrade_carry_the_new_mark(ws: Workspace, tmp_path: Path) -> None:
+    def wide() -> dict[str, str]:
+        path = tmp_path / "wide.csv"
+        out = CliRunner().invoke(
+            cli, ["-w", str(ws.root), "export", "csv", "--allow-incomplete", "-o", str(path)]
+        )
+        assert out.exit_code == 0, out.output
+        return next(r for r in csv.DictReader(path.open(encoding="utf-8")) if r["student"] == S1)
+
+    before = wide()
+    assert before["II.7.a"] == "5"
+    run(ws, "add", S1, "II.7.a", "--why", "w3 was a slip, w2 right")
+    out = run(ws, "resolve", S1, "II.7.a", "--items", "grad,w1,w2", "--why", "w3 is wrong")
+    assert out.exit_code == 0, out.output
+    after = wide()
+    assert after["II.7.a"] == "3" and float(after["total"]) == float(before["total"]) - 2

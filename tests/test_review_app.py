@@ -277,6 +277,7 @@ def test_mark_by_items_and_accept_reply_with_the_marks(client: TestClient) -> No
         "adjustment": -0.5,
         "reason": "vague",
         "comment": "cite it",
+        "by_items": True,
     }
     assert (done["manual_score"], done["score"], done["old"]) == (1.5, 1.5, None)
     page = client.get("/part/II.10.a").text
@@ -346,7 +347,8 @@ def test_undo_restores_each_earlier_mark_in_turn(client: TestClient, ws: Workspa
     two = mark(
         client, "I.2", answers=[{"student": "s2024001", "version": seen}], items=["key"]
     ).json()
-    assert two["answers"][0]["old"] == {"items": [], "adjustment": 1, "reason": "", "comment": ""}
+    plain_one = {"items": [], "adjustment": 1, "reason": "", "comment": "", "by_items": False}
+    assert two["answers"][0]["old"] == plain_one
 
     def undo(reply: dict[str, Any]) -> Any:
         (a,) = reply["answers"]

@@ -93,6 +93,16 @@ def test_marks_edit_keeps_comments_order_and_quotes() -> None:
         ),
         # marks as people write them: 1.5, not 1.50 or a string
         (RubricChange("edit", "b", marks=1.5), "marks: 1.5,"),
+        # an item put in an exclusive group: the key written after its marks
+        (
+            RubricChange("edit", "a", group="final"),
+            '- {id: a, text: "first idea", marks: 1, group: final}',
+        ),
+        # an item added straight into a group
+        (
+            RubricChange("add", "c", text="near miss", marks=1, group="final"),
+            "- {id: c, text: near miss, marks: 1, group: final}",
+        ),
     ],
 )
 def test_edits_are_written_as_an_author_would(change: RubricChange, check: str) -> None:
@@ -129,6 +139,13 @@ def test_the_example_exam_changes_one_item_only() -> None:
     gone = [line for line in before if line not in after]
     assert len(after) == len(before) - 1 and len(gone) == 2  # w3's two lines, now one
     assert all("w3" in line or "1.464" in line for line in gone)
+
+
+def test_an_item_taken_out_of_its_group_loses_the_key() -> None:
+    grouped = edit_rubric(FLOW, "I.1", RubricChange("edit", "a", group="g"), source="exam.yaml")
+    done = edit_rubric(grouped.text, "I.1", RubricChange("edit", "a", group=""), source="x")
+    assert "group" not in done.text and done.exam.part("I.1").rubric[0].group is None
+    assert grouped.exam.part("I.1").rubric[0].group == "g"
 
 
 def test_delete_removes_the_item_only() -> None:
@@ -200,6 +217,22 @@ def test_preview_counts_and_changes_nothing(client: TestClient, ws: Workspace) -
     assert ws.exam_path.read_text() == before
     assert {g.student: g.auto_score for g in ws.grades(address=PART)} == scores
     assert ws.store.events(student="") == []
+
+
+def test_a_group_set_on_the_page_re_scores_the_part(client: TestClient, ws: Workspace) -> None:
+    # the second step and the final answer made exclusive: of an answer with both, only the
+    # first of the group in rubric order counts (w2's 1, not w3's 2), as scoring.counted says
+    both = {g.student for g in ws.grades(address=PART) if g.auto_score == 5}
+    assert change(client, "edit", "w2", group="end").status_code == 200
+    reply = change(client, "edit", "w3", group="end", save=False).json()
+    assert "Puts 'w3' in group 'end'" in reply["message"]
+    assert change(client, "edit", "w3", group="end").status_code == 200
+    now = fresh(ws)
+    assert [c.group for c in now.exam.part(PART).rubric] == [None, None, "end", "end"]
+    assert {g.student: g.auto_score for g in now.grades(address=PART) if g.student in both} == {
+        s: 3 for s in both
+    }
+    assert 'data-group="end"' in client.get(f"/part/{PART}").text  # the editor shows it
 
 
 def test_marks_change_rescores_from_stored_verdicts(client: TestClient, ws: Workspace) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gradewise.model import NOT_ANSWERED, Exam, Part, Question, Section
-from gradewise.scripts.segment import NO_ANSWER, segment
+from gradewise.scripts.segment import NO_ANSWER, parts_named, segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scripts"
 
@@ -484,3 +484,52 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
     answers = segment(text, PLAIN, identity=identity).answers("s1")
     missing = {a.flag for a in answers if not a.text}
     assert missing == {flag}
+
+
+# a part named in a table (regrade requests a course collected) -----------------------------
+
+NAMED = make_exam(
+    {"I": {"1": "", "2": "abc", "3": ""}, "II": {"4": "ab", "5": "i ii", "2": ""}, "B": {"7": ""}}
+)
+
+
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("I.2.b", ("I.2.b",)),  # the address as written
+        ("i.2.B", ("I.2.b",)),  # the address in another case
+        ("  I.2.b ", ("I.2.b",)),  # spaces around, from a spreadsheet cell
+        ("4a", ("II.4.a",)),  # glued
+        ("4.a", ("II.4.a",)),  # dotted
+        ("4-a", ("II.4.a",)),  # dashed
+        ("4 a", ("II.4.a",)),  # spaced
+        ("Q4 (a)", ("II.4.a",)),  # as students write it
+        ("q4b", ("II.4.b",)),  # short keyword, lower case
+        ("4(b)", ("II.4.b",)),  # bracketed part glued on
+        ("4b)", ("II.4.b",)),  # closing bracket only
+        ("4b.", ("II.4.b",)),  # a trailing dot
+        ("Question 4 part b", ("II.4.b",)),  # spelled out in a form
+        ("Question 4, Part (b)", ("II.4.b",)),  # with a comma and brackets
+        ("II 4 a", ("II.4.a",)),  # section first, spaced
+        ("Section II question 4 part a", ("II.4.a",)),  # everything spelled out
+        ("5.ii", ("II.5.ii",)),  # a roman part as written
+        ("Q5 (ii)", ("II.5.ii",)),  # a roman part bracketed
+        ("1", ("I.1",)),  # a question without parts is its one part
+        ("Q3", ("I.3",)),  # the same, with a keyword
+        ("7", ("B.7",)),  # a question of a lettered section
+        ("4", ("II.4.a", "II.4.b")),  # a question with parts: ambiguous
+        ("II.4", ("II.4.a", "II.4.b")),  # a section and a question with parts: ambiguous
+        ("2", ("I.2.a", "I.2.b", "I.2.c", "II.2")),  # the number in two sections: ambiguous
+        ("I.2", ("I.2.a", "I.2.b", "I.2.c")),  # the section says which 2; still three parts
+        ("II.2", ("II.2",)),  # the address of II's question 2 (no parts)
+        ("2c", ("I.2.c",)),  # only I.2 has a part c
+        ("4c", ()),  # question 4 has no part c
+        ("9", ()),  # no question 9
+        ("b", ()),  # a part with no question
+        ("", ()),  # nothing written
+        ("see my email", ()),  # prose, not a label
+        ("4a and 4b", ()),  # two parts in one cell: not one label
+    ],
+)
+def test_parts_named_by_a_label(label: str, expected: tuple[str, ...]) -> None:
+    assert parts_named(NAMED, label) == expected

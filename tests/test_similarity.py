@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -308,14 +309,18 @@ def test_a_broken_vector_store_only_costs_time() -> None:
         1.0,  # every one right: nothing says what a wrong one looks like
     ],
 )
-def test_marks_of_one_grade_are_never_auto_accepted(level: float) -> None:
+def test_marks_of_one_grade_never_auto_accept_another_grade(level: float) -> None:
     answers = [t for t, _ in synthetic_part(60, seed=6)]
     examples = tuple(Example(t, level) for t in answers[:40])
     items = [
         JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
         for t in answers[40:]
     ]
-    assert max(j.confidence for j in JUDGE.judge_many(items)) < items[0].review_below
+    judged = JUDGE.judge_many(items)
+    accepted = [j for j in judged if j.confidence >= items[0].review_below]
+    assert all(abs(j.fraction - level) <= 0.1 for j in accepted)
+    thin = [replace(i, examples=examples[:10]) for i in items]  # ten alike: too few to accept
+    assert max(j.confidence for j in JUDGE.judge_many(thin)) < items[0].review_below
 
 
 DROPOUT_Q = "Why does dropout reduce overfitting?"

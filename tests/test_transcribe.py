@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image, ImageDraw, ImageFont
 
+import gradewise.scripts.gather as gather_module
 from gradewise.cli import cli
 from gradewise.errors import WorkspaceError
 from gradewise.judges.llm_client import CACHE_FILE, Reply
@@ -221,3 +222,32 @@ def test_settings_errors_are_one_line(tmp_path: Path, toml: str, message: str) -
         load_settings(tmp_path)
     assert message in str(caught.value) and "\n" not in str(caught.value)
     assert "gradewise.toml" in str(caught.value)
+
+
+def test_pages_are_held_a_few_batches_at_a_time(
+    tmp_path: Path, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many one-page scans: a run never holds more than 4 x max_concurrency drawn pages.
+    root = workspace(tmp_path, endpoint.url, max_concurrency=1)
+    for n in range(10):
+        handwritten([f"Q1 answer {n}"]).save(root / "scripts" / f"s{n}.png")
+    endpoint.responder = by_page("Q1 b, c", "Q2 none")
+    held, most = [0], [0]
+    real_render, real_made = gather_module.render_pages, gather_module.transcribed
+
+    def render(path: Path) -> list[Any]:
+        pages = real_render(path)
+        held[0] += len(pages)
+        most[0] = max(most[0], held[0])
+        return pages
+
+    def made(path: Path, pages: Any, reads: Any, **kw: Any) -> Any:
+        held[0] -= len(pages)
+        return real_made(path, pages, reads, **kw)
+
+    monkeypatch.setattr(gather_module, "render_pages", render)
+    monkeypatch.setattr(gather_module, "transcribed", made)
+    added = add(root)
+    assert added.exit_code == 0, added.output
+    assert len(endpoint.bodies) == 10 and held[0] == 0
+    assert most[0] == 4  # four pages drawn, sent and stored before the next are drawn

@@ -68,7 +68,7 @@ def plan(
     reg = reg or registry()
     examples = examples or {}
     parts = {p.address: p for p in exam.parts()}
-    part_hashes = {a: _part_hash(p, reg, judge, examples.get(a, ())) for a, p in parts.items()}
+    part_hashes = {a: _part_hash(p, reg, judge, _lessons(p, examples)) for a, p in parts.items()}
     jobs = []
     for answer in answers:
         part = parts.get(answer.address)
@@ -192,11 +192,25 @@ def _judge_item(job: Job, c: int, examples: Examples, text: str) -> JudgeItem:
         answer=text,
         criterion=criterion.text if criterion else "",
         max_marks=abs(criterion.marks) if criterion else part.marks,
-        examples=criterion_examples(criterion, lessons) if criterion else lessons,
-        group=f"{part.address}#{criterion.id}" if criterion else part.address,
+        examples=criterion_lessons(part, criterion, examples) if criterion else lessons,
+        group=label_key(part.address, criterion.id) if criterion else part.address,
         guidance=part.guidance,
         review_below=part.review_below,
     )
+
+
+def label_key(address: str, criterion: str) -> str:
+    """A judged criterion's group, under which its labels are kept among the lessons."""
+    return f"{address}#{criterion}"
+
+
+def criterion_lessons(part: Part, criterion: Criterion, examples: Examples) -> tuple[Example, ...]:
+    """What a criterion learns from: its own labels where graders marked the part by rubric
+    items (kept under `address#id`, see judges/_items.py), else what the part's marks say."""
+    labelled = examples.get(label_key(part.address, criterion.id))
+    if labelled is not None:
+        return labelled
+    return criterion_examples(criterion, examples.get(part.address, ()))
 
 
 def criterion_examples(criterion: Criterion, marked: Sequence[Example]) -> tuple[Example, ...]:
@@ -244,6 +258,12 @@ def _judged(job: Job, c: int, judgement: Judgement, by: str, seen: Scrubbed) -> 
         confidence=judgement.confidence,
         produced_by=by,
     )
+
+
+def _lessons(part: Part, examples: Examples) -> tuple[Example, ...]:
+    """Every lesson a part's judging reads: its marks, and its items' labels."""
+    labels = (examples.get(label_key(part.address, c.id), ()) for c in part.criteria)
+    return examples.get(part.address, ()) + tuple(e for found in labels for e in found)
 
 
 def _check_kind(

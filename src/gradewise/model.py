@@ -249,19 +249,35 @@ class ManualMark:
     reason, and a comment to the student.
 
     Its score is computed from the items' current marks (see `score`), so it follows rubric
-    changes; a plain number is an adjustment with no items.
+    changes; a plain number is an adjustment with no items. `by_items` says the grader marked
+    by items, so that an item left out was judged not to apply — also when none was applied
+    (the answer earns no item), which a plain 0 does not say.
     """
 
     items: tuple[str, ...] = ()
     adjustment: float = 0.0
     reason: str = ""
     comment: str = ""
+    by_items: bool = False
+
+    def __post_init__(self) -> None:
+        if self.items and not self.by_items:  # items applied: a mark by items, always
+            object.__setattr__(self, "by_items", True)
 
     def total(self, part: Part) -> float:
         """The items' current marks plus the adjustment, before clamping (an item no longer
-        in the rubric counts nothing)."""
-        marks = {c.id: c.marks for c in part.criteria}
-        return sum(marks.get(item, 0.0) for item in self.items) + self.adjustment
+        in the rubric counts nothing; of an exclusive group, only the first in rubric order,
+        should an edit of the rubric have grouped items applied together)."""
+        applied = set(self.items)
+        groups: set[str] = set()
+        total = self.adjustment
+        for criterion in part.criteria:
+            if criterion.id not in applied or criterion.group in groups:
+                continue
+            if criterion.group is not None:
+                groups.add(criterion.group)
+            total += criterion.marks
+        return total
 
     def score(self, part: Part) -> float:
         """The mark's score: `total`, clamped to [0, the part's marks]."""

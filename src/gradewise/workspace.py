@@ -7,6 +7,7 @@ CLI and the review app are thin layers over it.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -121,11 +122,14 @@ class Workspace:
         engine: str = "tesseract",
         replace: bool = False,
         transcribe: bool = False,
+        on_start: Callable[[int], None] | None = None,
+        on_file: Callable[[Path], None] | None = None,
     ) -> Gathered:
         """Read script files for this workspace, nothing stored yet (`gather`): held against
         the scripts it already has, its own files known wherever the workspace now lies.
         `transcribe`: pages are read by the vision model of gradewise.toml's [transcribe].
-        Scans are cut by the exam's blank paper when exam.yaml has a template."""
+        Scans are cut by the exam's blank paper when exam.yaml has a template; `on_start` and
+        `on_file` report progress (`gather`)."""
         from gradewise.scripts.gather import gather  # PDF and OCR readers: only when adding
         from gradewise.scripts.templated import load_paper
 
@@ -141,6 +145,8 @@ class Workspace:
             root=self.root,
             transcriber=reader,
             paper=(paper, self.exam) if paper else None,
+            on_start=on_start,
+            on_file=on_file,
         )
 
     def transcriber(self) -> Transcriber:
@@ -324,11 +330,17 @@ class Workspace:
 
     def examples(self) -> dict[str, tuple[Example, ...]]:
         """Per part, the answers a human has marked, as lessons for the judges (each scrubbed of
-        its writer's name, id and email, as the answers judged are)."""
+        its writer's name, id and email, as the answers judged are); and under `address#item`
+        (grading.label_key), each rubric item's labels from the marks that apply items."""
+        from gradewise.grading import label_key
+        from gradewise.judges._items import ItemMark, item_labels
+
         marks = {p.address: p.marks for p in self.exam.parts()}
         texts = {(a.student, a.address): a.text for a in self.store.answers()}
         people, parts = self.identities(), {p.address: p for p in self.exam.parts()}
         found: dict[str, list[Example]] = {}
+        by_items: dict[str, list[ItemMark]] = {}
+        unseen = self._unseen_items()
         for g in self.store.grades(exam=self.exam):
             text = texts.get((g.student, g.address), "")
             if g.manual_score is not None and text.strip() and marks.get(g.address):
@@ -337,8 +349,36 @@ class Workspace:
                 found.setdefault(g.address, []).append(
                     Example(seen, g.manual_score / marks[g.address])
                 )
+                if g.mark is not None and g.mark.by_items:
+                    hidden = unseen.get((g.student, g.address), frozenset())
+                    by_items.setdefault(g.address, []).append(ItemMark(seen, g.mark, hidden))
         # Sorted, so the same marks always give the same lesson (and the same content hash).
-        return {a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()}
+        lessons = {
+            a: tuple(sorted(e, key=lambda x: (x.answer, x.fraction))) for a, e in found.items()
+        }
+        for address, marked in by_items.items():
+            for item, labels in item_labels(parts[address], marked).items():
+                lessons[label_key(address, item)] = labels
+        return lessons
+
+    def _unseen_items(self) -> dict[tuple[str, str], frozenset[str]]:
+        """(student, part) → the items added to the part's rubric (`gradewise rubric add`, the
+        review page) after that answer was last marked: its grader never saw them. An item
+        written into exam.yaml by hand leaves no trace, and counts as seen."""
+        added: dict[str, dict[str, int]] = {}  # part → item → when it was (last) added
+        for event in self.store.events(student=""):
+            if event.kind == "rubric.add" and event.new:
+                item = json.loads(event.new)["id"]
+                added.setdefault(event.address, {})[item] = event.id
+        out: dict[tuple[str, str], frozenset[str]] = {}
+        for address, items in added.items():
+            marked: dict[str, int] = {}
+            for event in self.store.events(address=address):
+                if event.kind == "grade.set":
+                    marked[event.student] = event.id
+            for student, at in marked.items():
+                out[(student, address)] = frozenset(i for i, when in items.items() if when > at)
+        return out
 
     def results(self) -> list[Result]:
         return results(self.exam, self.store.grades(exam=self.exam), self.store.scripts())

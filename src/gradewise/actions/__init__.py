@@ -28,13 +28,24 @@ from gradewise.actions.marks import (
     proposed_items,
 )
 from gradewise.actions.pieces import Moved, move_piece, move_version, piece_start
-from gradewise.actions.regrades import ask_regrade, regrades, resolve_regrade
+from gradewise.actions.regrades import (
+    BadRow,
+    Imported,
+    RequestRow,
+    ask_regrade,
+    import_regrades,
+    regrades,
+    resolve_regrade,
+)
 
 __all__ = [
     "COMMENT_LIMIT",
     "TEXT_LIMIT",
+    "BadRow",
+    "Imported",
     "Marked",
     "Moved",
+    "RequestRow",
     "Target",
     "accept",
     "add_comment",
@@ -45,6 +56,7 @@ __all__ = [
     "find_part",
     "find_student",
     "give_comment",
+    "import_regrades",
     "mark_answers",
     "move_piece",
     "move_version",

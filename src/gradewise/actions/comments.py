@@ -75,7 +75,7 @@ def with_comment(part: Part, grade: PartGrade, comment: LibraryComment) -> Manua
         raise _given(grade, comment)
     reason = _joined(base.reason, comment.text, "; ")
     moved = base.adjustment + comment.marks
-    if not base.items and not 0 <= moved <= part.marks:  # a plain mark is the score itself
+    if not base.by_items and not 0 <= moved <= part.marks:  # a plain mark is the score itself
         raise BadInput(
             f"comment {comment.number} ({comment.marks:+g}) would take {grade.student}'s mark"
             f" for {part.address} from {base.adjustment:g} to {moved:g}, outside 0..{part.marks:g}",

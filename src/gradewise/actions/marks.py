@@ -120,7 +120,9 @@ def proposal(part: Part, grade: PartGrade) -> ManualMark:
     items = proposed_items(part, grade)
     total = sum(c.marks for c in part.criteria if c.id in items)
     adjustment = round(grade.auto_score - total, 6)
-    return ManualMark(items, adjustment, PROPOSED if adjustment else "")
+    return ManualMark(
+        items, adjustment, PROPOSED if adjustment else "", by_items=bool(part.criteria)
+    )
 
 
 def proposed_items(part: Part, grade: PartGrade) -> tuple[str, ...]:
@@ -150,7 +152,7 @@ def check_mark(exam: Exam, part: Part, mark: ManualMark) -> ManualMark:
     _check_adjustment(part, mark, reason)
     comment = bounded(mark.comment, "the comment", COMMENT_LIMIT)
     items, adjustment = tuple(mark.items), float(mark.adjustment)
-    return ManualMark(items, adjustment, reason, comment)
+    return ManualMark(items, adjustment, reason, comment, by_items=mark.by_items)
 
 
 def _check_items(exam: Exam, part: Part, items: Sequence[str]) -> None:
@@ -183,7 +185,7 @@ def _check_adjustment(part: Part, mark: ManualMark, reason: str) -> None:
     value, most = mark.adjustment, part.marks
     if not math.isfinite(value):
         raise BadInput(f"marks {value!r} is not a number", fix="write e.g. 3 or 2.5")
-    if not mark.items:
+    if not mark.by_items:
         if not 0 <= value <= most:
             raise BadInput(
                 f"marks {value:g} is outside 0..{most:g} for {part.address}",

@@ -1,14 +1,18 @@
-"""Regrade requests: asked for one answer, listed, and resolved with an answer the student
-reads, optionally with a new mark, all in one transaction (the mark version-checked and
-audited like any other, the request's answer audited too)."""
+"""Regrade requests: asked for one answer (or imported from a table a course collected),
+listed, and resolved with an answer the student reads, optionally with a new mark, all in one
+transaction (the mark version-checked and audited like any other, the request's answer audited
+too)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from gradewise.actions.common import TEXT_LIMIT, bounded, find_part, find_student
 from gradewise.actions.marks import Marked
+from gradewise.errors import BadInput, GradewiseError, NotFound
 from gradewise.model import Regrade
+from gradewise.scripts.segment import parts_named
 from gradewise.store.regrades import Regrades
 from gradewise.workspace import Workspace
 
@@ -49,3 +53,127 @@ def resolve_regrade(
         marked = remark(f"regrade: {answer}") if remark is not None else None
         resolved = store.resolve(student, part.address, answer, who=who)
     return resolved, (marked[0] if marked else None)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """One request as a table gives it: its line, and the cells as written."""
+
+    line: int
+    student: str
+    label: str
+    why: str
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row refused: its line, what is wrong, and what to write instead."""
+
+    line: int
+    reason: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import found: the requests (opened, or that would be), the rows refused, and
+    whether anything was written."""
+
+    asked: tuple[Regrade, ...]
+    bad: tuple[BadRow, ...]
+    written: bool
+
+
+def import_regrades(
+    ws: Workspace, rows: Sequence[RequestRow], *, who: str, skip_bad: bool, dry_run: bool
+) -> Imported:
+    """Open the requests of a table a course collected, checking every row first.
+
+    A row is refused for an unknown student, a part the label does not name exactly once, an
+    empty or over-long request, or an answer with a request open already (in the workspace or
+    on an earlier row). Any refused row refuses the whole table unless `skip_bad`; the rest are
+    opened in one transaction (all or none), or, with `dry_run`, only reported.
+    """
+    ids = _student_ids(ws)
+    open_now = {(r.student, r.address) for r in regrades(ws, open_only=True)}
+    seen: dict[tuple[str, str], int] = {}
+    good: list[Regrade] = []
+    bad: list[BadRow] = []
+    for row in rows:
+        try:
+            request = _checked(ws, row, ids, open_now, seen, who)
+        except GradewiseError as refused:
+            bad.append(BadRow(row.line, refused.message, refused.fix or ""))
+            continue
+        seen[request.student, request.address] = row.line
+        good.append(request)
+    if (bad and not skip_bad) or dry_run or not good:
+        return Imported(tuple(good), tuple(bad), written=False)
+    store = Regrades(ws.store)
+    with ws.store.transaction():
+        opened = [store.add(r.student, r.address, r.why, who=who) for r in good]
+    return Imported(tuple(opened), tuple(bad), written=True)
+
+
+def _checked(
+    ws: Workspace,
+    row: RequestRow,
+    ids: Mapping[str, str],
+    open_now: set[tuple[str, str]],
+    seen: Mapping[tuple[str, str], int],
+    who: str,
+) -> Regrade:
+    """The request a row asks for, or the GradewiseError saying why it cannot be."""
+    student = _student(row.student, ids)
+    address = _part(ws, row.label)
+    why = bounded(row.why, "the request", TEXT_LIMIT, required=True)
+    if (student, address) in open_now:
+        raise BadInput(
+            f"{student} {address} has a regrade request open already",
+            fix=f"answer it first (gradewise regrade resolve {student} {address}) or drop it",
+        )
+    if (student, address) in seen:
+        raise BadInput(
+            f"{student} {address} is asked for on line {seen[student, address]} already",
+            fix="keep one row per answer (join the two texts)",
+        )
+    return Regrade(student, address, why, who, "")
+
+
+def _student_ids(ws: Workspace) -> dict[str, str]:
+    """Each way a form may name a student (id in any case, email) -> their id."""
+    ids: dict[str, str] = {}
+    for student, email in ws.store.emails().items():
+        if email:
+            ids[email.lower()] = student
+    for student in ws.store.names():
+        ids[student.lower()] = student
+    return ids
+
+
+def _student(written: str, ids: Mapping[str, str]) -> str:
+    written = written.strip()
+    if not written:
+        raise BadInput("no student id", fix="fill in the student's id, or delete the row")
+    found = ids.get(written.lower())
+    if found is None:
+        raise NotFound(
+            f"no script for student {written!r}",
+            fix="check the id against 'gradewise scripts list'",
+        )
+    return found
+
+
+def _part(ws: Workspace, label: str) -> str:
+    if not label.strip():
+        raise BadInput("no part", fix="write the part asked about, e.g. II.7.a or 7a")
+    named = parts_named(ws.exam, label)
+    if not named:
+        known = ", ".join(p.address for p in ws.exam.parts())
+        raise NotFound(f"no part {label.strip()!r} in the exam", fix=f"write one of: {known}")
+    if len(named) > 1:
+        raise BadInput(
+            f"{label.strip()!r} names {len(named)} parts ({', '.join(named)})",
+            fix="write which part, e.g. " + named[0],
+        )
+    return named[0]

@@ -214,8 +214,12 @@ def check_change(part: Part, change: RubricChange) -> None:
             f"{change.criterion!r} is the only criterion of {part.address}",
             fix="add another first, or edit the rubric in exam.yaml",
         )
-    elif change.op == "edit" and change.text is None and change.marks is None:
-        raise BadInput("nothing to change", fix='send a new "text" or "marks"')
+    elif change.op == "edit" and (change.text, change.marks, change.group) == (None, None, None):
+        raise BadInput("nothing to change", fix='send a new "text", "marks" or "group"')
+    if change.group is not None and change.group != change.group.strip():
+        raise BadInput(
+            f"group {change.group!r} starts or ends with a space", fix="write the group's name"
+        )
 
 
 # re-scoring ----------------------------------------------------------------------------------
@@ -339,6 +343,10 @@ def _message(change: RubricChange, used: int, changed: int, manual: int, affecte
     moves = f"{_n(changed, 'score')} change{'s' if changed == 1 else ''}{hidden}"
     if change.op == "delete":
         return f"Deletes {name}: re-scores {answers} without it; {moves}."
+    if change.group is not None and change.marks is None:
+        where = f"in group {change.group!r}" if change.group else "out of its group"
+        verb = "Puts" if change.group else "Takes"
+        return f"{verb} {name} {where}: re-scores the part's answers; {moves}."
     if change.marks is None:
         return f"Changes the text of {name}: the feedback of {answers}; no score changes."
     return f"Re-scores {answers} that used {name}: {moves}."

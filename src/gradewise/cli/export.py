@@ -189,6 +189,11 @@ def json_(ctx: click.Context, output: Path | None, allow_incomplete: bool) -> No
 @click.option("--student", help="Only this student's page.")
 @click.option("--pdf", is_flag=True, help="Also write each page as PDF (needs Pango).")
 @click.option(
+    "--with-scans",
+    is_flag=True,
+    help="Show under each answer the student's own scanned page it was read from.",
+)
+@click.option(
     "--allow-incomplete",
     is_flag=True,
     help="Write pages even while answers wait for review; their marks say provisional.",
@@ -199,6 +204,7 @@ def feedback(
     output: Path | None,
     student: str | None,
     pdf: bool,
+    with_scans: bool,
     allow_incomplete: bool,
 ) -> None:
     """Write one self-contained HTML feedback page per student (math rendered offline), and
@@ -206,9 +212,10 @@ def feedback(
 
     Pages hold the student's own answers, marks, criteria met and missed with the evidence,
     and graders' items, adjustments and comments; never grader guidance, other students or
-    model internals.
+    model internals. With --with-scans each answer of a scanned script shows the student's own
+    page beside it, inside the file.
 
-    Example: gradewise export feedback --pdf -o feedback/
+    Example: gradewise export feedback --pdf --with-scans -o feedback/
     """
     ws = workspace(ctx)
     if student is not None:
@@ -217,18 +224,36 @@ def feedback(
     everyone = ws.results()
     # Names over every student, not just those written now: no page ever replaces another's.
     names = fb.page_names(r.student for r in everyone)
-    results = [r for r in everyone if student is None or r.student == student]
     folder = output or ws.exports / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
-    asked = actions.regrades(ws)
-    pages = fb.build_all(ws.exam, results, ws.grades(), ws.store.answers(), asked)
-    for page in pages:
+    asked, grades, answers = actions.regrades(ws), ws.grades(), ws.store.answers()
+    written = 0
+    for result in everyone:
+        if student is not None and result.student != student:
+            continue
+        # One student's images at a time: a class's scans never sit in memory together.
+        scans = _scans(ws, result.student) if with_scans else None
+        page = fb.build(ws.exam, result, grades, answers, asked, scans)
         path = folder / names[page.student]
         path.write_text(fb.render(page), encoding="utf-8")
         if pdf:
             path.with_suffix(".pdf").write_bytes(fb.render_pdf(page))
+        written += 1
     kinds = "HTML and PDF" if pdf else "HTML"
-    click.echo(f"Wrote {len(pages)} feedback pages ({kinds}) to {folder}")
+    click.echo(f"Wrote {written} feedback pages ({kinds}) to {folder}")
+
+
+def _scans(ws: Workspace, student: str) -> dict[tuple[str, str], bytes]:
+    """The student's own page image beside each answer, as the review page resolves it; their
+    own name is on their own page, so nothing is masked."""
+    from gradewise.review.scan import answer_image
+
+    found = {}
+    for part in ws.exam.parts():
+        png = answer_image(ws, student, part.address, hide=False)
+        if png is not None:
+            found[(student, part.address)] = png
+    return found
 
 
 __all__: Sequence[str] = ["export"]

@@ -111,15 +111,15 @@ def parse_mark(
             return None
         return actions.plain(actions.parse_number(marks, "marks"), comment=comment)
     adjustment = 0.0 if adjust is None else actions.parse_number(adjust, "--adjust")
-    return ManualMark(actions.parse_items(items), adjustment, reason, comment)
+    return ManualMark(actions.parse_items(items), adjustment, reason, comment, by_items=True)
 
 
 def describe(mark: ManualMark | None, score: float) -> str:
     """'3 (items a, b; -1: sign slip)' — the score and what makes it."""
     if mark is None:
         return f"auto ({score:g})"
-    bits = [f"items {', '.join(mark.items)}"] if mark.items else []
-    if mark.items and mark.adjustment:
+    bits = [f"items {', '.join(mark.items) or 'none'}"] if mark.by_items else []
+    if mark.by_items and mark.adjustment:
         bits.append(f"{mark.adjustment:+g}: {mark.reason}")
     if mark.comment:
         bits.append(f"comment: {mark.comment}")
@@ -172,6 +172,7 @@ def _row(grade: PartGrade, version: int) -> dict[str, Any]:
         "auto_score": grade.auto_score,
         "manual_score": grade.manual_score,
         "items": list(mark.items),
+        "by_items": mark.by_items,
         "adjustment": mark.adjustment,
         "reason": mark.reason,
         "comment": mark.comment,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import click
@@ -11,8 +12,9 @@ import click
 from gradewise import actions
 from gradewise.cli.common import echo_json, json_option, table, workspace
 from gradewise.cli.grades import MarkOptions, echo_marked
-from gradewise.errors import BadInput
+from gradewise.errors import BadInput, GradewiseError, ScriptError
 from gradewise.model import Regrade
+from gradewise.scripts.ingest import read_table
 
 _WHO = click.option("--who", default=getpass.getuser, show_default="your user name")
 
@@ -105,3 +107,86 @@ def resolve(
     click.echo(f"{student} {part}: regrade request resolved ({why.strip()})")
     if done is not None:
         echo_marked(student, part, done)
+
+
+# The columns of a table of requests, as forms and spreadsheets name them (first found wins).
+COLUMNS = {
+    "student": ("id", "student id", "sis user id", "student", "email", "email address"),
+    "part": ("part", "address", "label", "question"),
+    "why": ("why", "reason", "request"),
+}
+EXAMPLE = "student,part,why"
+
+
+@regrade.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--skip-bad", is_flag=True, help="Open the good rows, list the bad ones.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@_WHO
+@json_option
+@click.pass_context
+def import_(
+    ctx: click.Context, file: Path, skip_bad: bool, dry_run: bool, who: str, as_json: bool
+) -> None:
+    """Open the regrade requests a course collected in FILE (CSV: a form's export), one per row:
+    the student (id or roster email), the part (II.7.a, 7a, "Q7 (a)", "Question 7 part a") and
+    what they ask. Every row is checked first; any bad row refuses the whole file (listed by
+    line) unless --skip-bad.
+
+    Example: gradewise regrade import requests.csv --dry-run
+    """
+    ws = workspace(ctx)
+    done = actions.import_regrades(ws, _rows(file), who=who, skip_bad=skip_bad, dry_run=dry_run)
+    for bad in done.bad:
+        message = GradewiseError(bad.reason, file=str(file), line=bad.line, fix=bad.fix)
+        click.echo(str(message), err=True)
+    if as_json:
+        echo_json(
+            {
+                "written": done.written,
+                "asked": [_row(r) for r in done.asked],
+                "bad": [asdict(b) for b in done.bad],
+            }
+        )
+    refused = bool(done.bad) and not skip_bad
+    if not as_json and not refused:
+        _echo_imported(done, dry_run)
+    if refused:
+        raise BadInput(
+            f"{file}: nothing imported, {len(done.bad)} of {len(done.bad) + len(done.asked)}"
+            " rows refused",
+            fix="correct the rows listed, or add --skip-bad to import the others",
+        )
+
+
+def _rows(file: Path) -> list[actions.RequestRow]:
+    """The rows of FILE as requests, its columns found by their header."""
+    header, rows = read_table(file, example=EXAMPLE)
+    names = [cell.strip().lower() for cell in header]
+    index = {}
+    for role, options in COLUMNS.items():
+        found = next((names.index(o) for o in options if o in names), None)
+        if found is None:
+            raise ScriptError(
+                f"no {role} column (columns: {', '.join(map(repr, header))})",
+                file=str(file),
+                line=1,
+                fix=f"name the columns {EXAMPLE!r}, or as the form did: {', '.join(options)}",
+            )
+        index[role] = found
+
+    def cell(row: list[str], role: str) -> str:
+        return row[index[role]] if index[role] < len(row) else ""
+
+    return [
+        actions.RequestRow(line, cell(row, "student"), cell(row, "part"), cell(row, "why"))
+        for line, row in rows
+    ]
+
+
+def _echo_imported(done: actions.Imported, dry_run: bool) -> None:
+    rows = [[r.student, r.address, r.why] for r in done.asked]
+    verb = "would open" if dry_run else "opened" if done.written else "found"
+    table(f"Regrade requests {verb}", ["student", "part", "why"], rows)
+    skipped = f", {len(done.bad)} rows skipped" if done.bad else ""
+    click.echo(f"{len(done.asked)} regrade requests {verb}{skipped}")

@@ -52,6 +52,7 @@ _YES = click.option("--yes", is_flag=True, help="Make the change without asking.
 @click.argument("item")
 @click.option("--marks", help="The item's new marks (negative: a deduction).")
 @click.option("--text", help="The item's new text (feedback only: no score moves).")
+@click.option("--group", help='An exclusive group to put it in (at most one applies); "": none.')
 @_WHY
 @_WHO
 @_YES
@@ -62,17 +63,19 @@ def set_(
     item: str,
     marks: str | None,
     text: str | None,
+    group: str | None,
     why: str,
     who: str,
     yes: bool,
 ) -> None:
-    """Change ITEM of PART: its marks re-score every answer it is applied to, hand-marked ones
-    included (the count is shown first); its text changes the feedback only.
+    """Change ITEM of PART: its marks or group re-score every answer of the part, hand-marked
+    ones included (the count is shown first); its text changes the feedback only.
 
     Example: gradewise rubric set II.7.a w3 --marks 1 --why "final answer over-weighted"
     """
     number = None if marks is None else parse_number(marks, "--marks")
-    _change(ctx, part, RubricChange("edit", item, text, number), why=why, who=who, yes=yes)
+    change = RubricChange("edit", item, text, number, group)
+    _change(ctx, part, change, why=why, who=who, yes=yes)
 
 
 @rubric.command("add")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +71,16 @@ def add(
 
     ws = workspace(ctx)
     known = read_roster(roster) if roster else None
-    found = ws.gather_scripts(paths, known, engine=engine, replace=replace, transcribe=transcribe)
+    with _reading(show=not as_json and sys.stderr.isatty()) as (on_start, on_file):
+        found = ws.gather_scripts(
+            paths,
+            known,
+            engine=engine,
+            replace=replace,
+            transcribe=transcribe,
+            on_start=on_start,
+            on_file=on_file,
+        )
     reports = ws.store_scripts(found, known)
     if transcribe:
         reader = ws.transcriber()
@@ -126,6 +138,30 @@ def _summary(reports: list[AddReport]) -> None:
         ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no scripts found"
     )
     click.echo(f"Scripts: {summary}.")
+
+
+@contextmanager
+def _reading(
+    show: bool,
+) -> Iterator[tuple[Callable[[int], None] | None, Callable[[Path], None] | None]]:
+    """Progress while files are read, on stderr and only on a terminal (long PDFs and stacks
+    of scans take minutes); nothing otherwise."""
+    if not show:
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("reading {task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(
+        *columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("files", total=None)
+
+        def read(path: Path) -> None:
+            bar.update(task, advance=1, description=path.name)
+
+        yield (lambda total: bar.update(task, total=total)), read
 
 
 @scripts.command("list")

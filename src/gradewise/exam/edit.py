@@ -33,12 +33,14 @@ _WIDTH = 4096
 
 @dataclass(frozen=True)
 class RubricChange:
-    """One change to one criterion: `edit` sets text and/or marks, `add` appends, `delete`."""
+    """One change to one criterion: `edit` sets text, marks and/or exclusive group ("": out of
+    its group), `add` appends, `delete`."""
 
     op: Op
     criterion: str
     text: str | None = None
     marks: float | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ def _index(rubric: CommentedSeq, criterion: str) -> int | None:
 def _new_item(rubric: CommentedSeq, change: RubricChange) -> CommentedMap:
     item = CommentedMap([("id", change.criterion), ("text", _quoted(change.text or "", None))])
     item["marks"] = _number(change.marks)
+    if change.group:
+        item["group"] = change.group
     last = rubric[-1]
     if isinstance(last, CommentedMap) and last.fa.flow_style():
         item.fa.set_flow_style()  # written like its neighbours: `- {id: ..., text: ...}`
@@ -214,6 +218,10 @@ def _set(item: CommentedMap, change: RubricChange) -> None:
         item["text"] = _quoted(change.text, item.get("text"))
     if change.marks is not None:
         item["marks"] = _number(change.marks)
+    if change.group:
+        item["group"] = change.group
+    elif change.group is not None:
+        item.pop("group", None)
 
 
 def _quoted(text: str, old: Any) -> str:

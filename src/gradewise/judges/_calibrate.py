@@ -22,6 +22,13 @@ from typing import Any
 import numpy as np
 
 _RAW: ContextVar[bool] = ContextVar("raw_confidence", default=False)
+# When every mark is the same grade, a judgement toward that grade is no surer than the chance
+# that an answer earns it: with n marks and no other grade seen, at least 1 - 3/(n + 1) at 95%
+# (the "rule of three"), so from 14 alike marks it can reach a review threshold of 0.8.
+# Measured on SAF, Beetle and SciEntsBank (benchmarks/bench_curve.py, BENCHMARKS.md).
+RULE_OF_THREE = 3.0
+# "Toward the grade given": within this share of the marks of it (as agreement is counted).
+TOWARD_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,21 @@ def calibrate(judge: str, case: str, confidence: float) -> float:
         return confidence
     curve = _curves().get(judge, {}).get(case)
     return confidence if curve is None else float(curve.predict([[confidence]])[0])
+
+
+def one_grade_cap(marks: Sequence[float], fraction: float, zero: float, review_cap: float) -> float:
+    """The most confidence a judgement may have when the part's `marks` (shares of the marks)
+    are all one grade: `review_cap` (below the part's review threshold) for a `fraction`
+    toward a grade nobody has given, or where the zero-shot fraction `zero`, which never saw
+    the marks, is on the other side of the grade (half the scale away); toward the grade
+    given, what the rule of three allows for that many marks. No limit with two grades."""
+    grades = {round(m, 6) for m in marks}
+    if len(grades) != 1:
+        return 1.0
+    grade = marks[0]
+    if abs(fraction - grade) > TOWARD_SHARE + 1e-9 or abs(zero - grade) > 0.5:
+        return review_cap
+    return max(review_cap, 1.0 - RULE_OF_THREE / (len(marks) + 1))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -70,6 +70,14 @@ class AnswerModel(Protocol):
     def explain(self, zero: float, cosine: float) -> str:
         """The verdict's reason: what the judge saw, before any marks."""
         ...
+
+
+@runtime_checkable
+class Evidential(Protocol):
+    """Optional model hook: the span of the answer that decided the model's verdict, where the
+    model knows it better than the shell (None: the shell's sentence closest to a reference)."""
+
+    def evidence(self, item: JudgeItem, lessons: Lessons) -> tuple[int, int] | None: ...
 
 
 Model = TypeVar("Model", bound=AnswerModel)
@@ -138,17 +146,23 @@ class EmbeddingJudge(Generic[Model]):
             return Judgement(Status.NOT_MET, 0.0, 0.95, "no recognisable words")
         zero, cosine = self.model.zero_shot(item, item.answer, vectors)
         fraction, confidence = self.model.with_examples(item, zero, vectors, lessons)
-        evidence = _evidence(item, vectors)
+        evidence = self._evidence(item, vectors, lessons)
         reason = self.model.explain(zero, cosine)
         if formula:  # read as words it may look wrong; it may well be right
             return _review(fraction, FORMULA, evidence)
         if foreign(item.answer, f"{item.question} {item.reference}"):
             return _review(fraction, "the answer seems to be in another language", evidence)
         if terms(item.answer) <= terms(item.question):
-            return _repeat(fraction, confidence, zero, evidence)
+            return _repeat(fraction, confidence, max(zero, fraction), evidence)
         if len(item.answer.split()) > LONG_ANSWER_WORDS:
             return _review(fraction, "an unusually long answer (the model reads its start)", None)
         return _judgement(fraction, confidence, reason, evidence)
+
+    def _evidence(
+        self, item: JudgeItem, vectors: Vectors, lessons: Lessons
+    ) -> tuple[int, int] | None:
+        own = self.model.evidence(item, lessons) if isinstance(self.model, Evidential) else None
+        return own or _evidence(item, vectors)
 
 
 class Lessons:

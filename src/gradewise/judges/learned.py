@@ -16,9 +16,14 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   one for each of the two cases, no surer than the forest proved on the part's marked answers;
 - once a part has enough marks (judges/_part.py), a model of that part alone — ridge over its
   answers' TF-IDF n-grams, and over their sentence embeddings and alignment features — blended
-  with the forest by the held-out errors of each on the part's marks, put on the grades the
-  human gave by thresholds fitted on those marks, its confidence fitted on how often the blend
-  agreed with them (held out), so coverage rises with every mark.
+  with the forest and the zero-shot model by the held-out errors of each on the part's marks
+  (so the marks never make it worse than either on them), put on the grades the human gave by
+  thresholds fitted on those marks, its confidence fitted on how often the blend agreed with
+  them (held out) and no surer than the shipped curve or one less its held-out error, so
+  coverage rises with every mark;
+- a rubric criterion whose marks are item labels (applied or not, judges/_items.py) gets the
+  same model of its own once it has enough of both kinds, sooner than a part does, and its
+  evidence is the sentence that model scores highest (`evidence`, the shell's hook).
 
 The judge is the embedding judges' shell (embedding.EmbeddingJudge) holding this model
 (`LearnedModel`) over the alignment features (features.RICH); `fit` (the `Learner` hook) gives
@@ -30,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -38,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gradewise.hookspecs import hookimpl
-from gradewise.judges import _part
+from gradewise.judges import _items, _part
 from gradewise.judges._calibrate import Calibration
 from gradewise.judges._embed import Encoder
 from gradewise.judges._learn import logit, neighbours, sigmoid, zero_shot_confidence
@@ -122,6 +127,7 @@ class ShotFit(GroupFit):
     fractions: Mapping[str, float] = field(default_factory=dict)
     confidences: Mapping[str, float] = field(default_factory=dict)
     part: _part.PartFit | None = None  # the part's own model, once its marks are enough
+    evidence: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # an item's, by answer
 
 
 class LearnedModel:
@@ -183,6 +189,14 @@ class LearnedModel:
             return taught(self.calibration, item, zero, vectors, lessons)
         return fit.fractions[item.answer], fit.confidences[item.answer]
 
+    def evidence(self, item: JudgeItem, lessons: Lessons) -> tuple[int, int] | None:
+        """The sentence a rubric item's own classifier scores highest, where it proposes the
+        item (judges/_items.py); None where the shell's evidence stands."""
+        if not item.criterion or not item.examples or self.forest is None:
+            return None
+        fit = lessons.of(item)
+        return fit.evidence.get(item.answer) if isinstance(fit, ShotFit) else None
+
     def fit_group(self, members: Sequence[JudgeItem], vectors: Vectors) -> GroupFit:
         """The forest's fraction for every answer of the group, and its mean error on the
         marked answers, each predicted from the others (the part's confidence cap); with
@@ -203,7 +217,7 @@ class LearnedModel:
             for f, answer in zip(own, answers, strict=True)
         ]
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
-        per_part = _part.enough(marks.tolist())
+        per_part = _part.enough(marks.tolist()) or _items.enough(item, marks.tolist())
         held, errors = self._held_out(
             marked, zeros, vecs, marks, PART_HELD_OUT if per_part else HELD_OUT
         )
@@ -213,24 +227,56 @@ class LearnedModel:
             miss = float((marks[: len(held)] - held).sum()) / (len(held) + SHIFT_PRIOR)
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
-            forest = _part.Candidate("forest", held, fractions)
-            return self._part_fit(item, answers, own, marked, marks, vectors, forest, curve)
+            fixed = [
+                _part.Candidate("forest", held, fractions),
+                _part.Candidate("zero", zeros, np.array([r[_ZERO_AT] for r in rows])),
+            ]
+            fit = self._part_fit(item, answers, own, marked, marks, vectors, fixed, curve)
+            if not item.criterion:
+                return fit
+            sure = self._forest_confidence(item, rows, fractions, errors)
+            return self._item_fit(fit, item, answers, fractions, sure)
+        sure = self._forest_confidence(item, rows, fractions, errors)
+        return ShotFit(
+            curve[0],
+            curve[1],
+            float(np.mean(errors)),
+            dict(zip(answers, fractions.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
+        )
+
+    def _forest_confidence(
+        self, item: JudgeItem, rows: list[list[float]], fractions: np.ndarray, errors: list[float]
+    ) -> np.ndarray:
         if self.sure_shots is not None:
             sure = self.sure_shots.predict(
                 [shot_confidence_inputs(r, f) for r, f in zip(rows, fractions, strict=True)]
             )
         else:
             sure = np.array([zero_shot_confidence(f) for f in fractions])
-        error = float(np.mean(errors))
         # No surer than the forest proved on this part's marked answers.
-        sure = np.minimum(sure, 1.0 - error)
-        sure = np.minimum(sure, one_grade_cap(item))
-        return ShotFit(
-            curve[0],
-            curve[1],
-            error,
-            dict(zip(answers, fractions.tolist(), strict=True)),
-            dict(zip(answers, sure.tolist(), strict=True)),
+        sure = np.minimum(sure, 1.0 - float(np.mean(errors)))
+        zero_of = [r[_ZERO_AT] for r in rows]
+        return np.minimum(
+            sure, [one_grade_cap(item, f, z) for f, z in zip(fractions, zero_of, strict=True)]
+        )
+
+    def _item_fit(
+        self,
+        fit: ShotFit,
+        item: JudgeItem,
+        answers: list[str],
+        forest: np.ndarray,
+        forest_sure: np.ndarray,
+    ) -> ShotFit:
+        """A rubric item's own classifier (judges/_items.py): its confidence checked by the
+        forest's, and its evidence."""
+        proposed = [fit.fractions[a] for a in answers]
+        sure = _items.checked([fit.confidences[a] for a in answers], proposed, forest, forest_sure)
+        return replace(
+            fit,
+            confidences=dict(zip(answers, sure, strict=True)),
+            evidence=_items.evidence(answers, proposed, item.examples),
         )
 
     def _held_out(
@@ -270,11 +316,12 @@ class LearnedModel:
         marked: list[list[float]],
         marks: np.ndarray,
         vectors: Vectors,
-        forest: _part.Candidate,
+        fixed: list[_part.Candidate],
         curve: tuple[float, float],
     ) -> ShotFit:
         """The part's own model (words; meaning and alignment features) blended with the
-        forest by their held-out errors on the part's marks, on the part's grade scale."""
+        forest and the zero-shot model (`fixed`) by their held-out errors on the part's marks,
+        on the part's grade scale."""
         texts = sorted({*answers, *(e.answer for e in item.examples)})
         index = {t: i for i, t in enumerate(texts)}
         aligned = dict(zip([e.answer for e in item.examples], marked, strict=True))
@@ -289,14 +336,22 @@ class LearnedModel:
             np.array([index[e.answer] for e in item.examples]),
             np.array([index[a] for a in answers]),
             {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
-            [forest],
+            fixed,
         )
+        sure = fit.confidence
+        if self.sure_shots is not None:
+            # No surer than the shipped curve says for the blend's fraction, within the part's
+            # held-out error: a few dozen held-out marks can make the part's own curve
+            # overconfident (BENCHMARKS.md, issue 15, session 3).
+            marked_log = math.log1p(len(marks))
+            shipped = self.sure_shots.predict([[abs(2 * f - 1), marked_log] for f in fit.raw])
+            sure = np.minimum(sure, np.minimum(shipped, 1.0 - fit.held_out_error))
         return ShotFit(
             curve[0],
             curve[1],
             fit.held_out_error,
             dict(zip(answers, fit.fractions.tolist(), strict=True)),
-            dict(zip(answers, fit.confidence.tolist(), strict=True)),
+            dict(zip(answers, sure.tolist(), strict=True)),
             fit,
         )
 
@@ -384,6 +439,7 @@ def zero_confidence_inputs(fraction: float) -> list[float]:
 
 
 _MARKED_AT = SHOT_FEATURES.index("log_marked")
+_ZERO_AT = SHOT_FEATURES.index("zero")
 
 
 def shot_confidence_inputs(row: Sequence[float], fraction: float) -> list[float]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from gradewise.hookspecs import hookimpl
 from gradewise.judges._calibrate import calibrate
+from gradewise.judges._calibrate import one_grade_cap as _one_grade_cap
 from gradewise.judges._embed import MODEL_ID, MODEL_SHA256, Encoder
 from gradewise.judges._learn import Neighbours, logit, neighbours, sigmoid, zero_shot_confidence
 from gradewise.judges.embedding import EmbeddingJudge, GroupFit, Lessons
@@ -102,7 +103,7 @@ def taught(
     sims = [cos(vectors, item.answer, e.answer) for e in item.examples]
     fraction, confidence = blend(calibrated, neighbours(sims, [e.fraction for e in item.examples]))
     sure = min(calibrate(calibration, "shots", confidence), 1.0 - fit.error)
-    return fraction, min(sure, one_grade_cap(item))
+    return fraction, min(sure, one_grade_cap(item, fraction, zero))
 
 
 def refit_group(members: Sequence[JudgeItem], vectors: Vectors, zero_shot: ZeroShot) -> GroupFit:
@@ -125,12 +126,11 @@ def refit_group(members: Sequence[JudgeItem], vectors: Vectors, zero_shot: ZeroS
     return GroupFit(slope, bias, sum(errors) / len(errors))
 
 
-def one_grade_cap(item: JudgeItem) -> float:
-    """The most confidence the item's marks allow: below the part's review threshold when every
-    mark is the same grade (they show nothing of what earns another), else no limit."""
-    if len({round(e.fraction, 6) for e in item.examples}) == 1:
-        return ONE_GRADE_CAP * item.review_below
-    return 1.0
+def one_grade_cap(item: JudgeItem, fraction: float, zero: float) -> float:
+    """The most confidence the item's marks allow when every mark is the same grade (they show
+    nothing of what earns another): see _calibrate.one_grade_cap; else no limit."""
+    marks = [e.fraction for e in item.examples]
+    return _one_grade_cap(marks, fraction, zero, ONE_GRADE_CAP * item.review_below)
 
 
 def fit_group(zeros: Sequence[float], marks: Sequence[float]) -> tuple[float, float]:

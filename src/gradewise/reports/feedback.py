@@ -6,6 +6,9 @@ What a student sees, and what never reaches them:
   marked it, the rubric items they applied, their adjustment with its reason and their comment
   (the audit log's "why" is the graders' own and is never shown); the student's regrade
   requests for the part, each with its answer (or "open");
+- with scans (`export feedback --with-scans`): under each answer, the image of the student's
+  own page it was read from (as the review page shows it), embedded as a data: URL so the file
+  needs nothing beside it; only images given for this student are ever placed;
 - never shown: grader guidance, the reference answer, other students' data, and model internals
   (`produced_by`, confidences, judge similarity figures, checker failures). A judged verdict's
   reason is replaced by a neutral phrase, since it speaks of the model, not of the answer;
@@ -15,9 +18,10 @@ What a student sees, and what never reaches them:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -72,6 +76,7 @@ class PartFeedback:
     pending: bool = False
     unanswered: bool = False
     regrades: tuple[tuple[str, str | None], ...] = ()  # (the student's request, its answer)
+    scan: str = field(default="", repr=False)  # the page as a data: URL; "" when none
 
 
 @dataclass(frozen=True)
@@ -98,16 +103,20 @@ def build(
     grades: Iterable[PartGrade],
     answers: Iterable[Answer],
     regrades: Iterable[Regrade] = (),
+    scans: Mapping[tuple[str, str], bytes] | None = None,
 ) -> StudentFeedback:
-    """One student's feedback; only this student's grades, answers and regrade requests are
-    read."""
+    """One student's feedback; only this student's grades, answers, regrade requests and page
+    images (`scans`: PNG by (student, part address)) are read."""
     mine = {g.address: g for g in grades if g.student == result.student}
     texts = {a.address: a.text for a in answers if a.student == result.student}
+    images = {a: _data_url(png) for (s, a), png in (scans or {}).items() if s == result.student}
     asked: dict[str, tuple[tuple[str, str | None], ...]] = {}
     for r in regrades:
         if r.student == result.student:
             asked[r.address] = (*asked.get(r.address, ()), (r.why, r.answer))
-    sections = tuple(_section(s, result, mine, texts, asked) for s in exam.sections if s.questions)
+    sections = tuple(
+        _section(s, result, mine, texts, asked, images) for s in exam.sections if s.questions
+    )
     return StudentFeedback(
         result.student,
         result.name,
@@ -125,6 +134,7 @@ def _section(
     grades: Mapping[str, PartGrade],
     texts: Mapping[str, str],
     asked: Mapping[str, tuple[tuple[str, str | None], ...]],
+    images: Mapping[str, str],
 ) -> SectionFeedback:
     rule = f"the best {section.rule.best} questions count" if section.rule.best else ""
     parts = tuple(
@@ -132,6 +142,7 @@ def _section(
             replace(
                 _part(q, p, grades.get(p.address), texts.get(p.address, "")),
                 regrades=asked.get(p.address, ()),
+                scan=images.get(p.address, ""),
             ),
             f"{section.id}.{q.id}" in result.counted_questions,
         )
@@ -159,10 +170,14 @@ def _part(question: Question, part: Part, grade: PartGrade | None, answer: str) 
     return _by_grader(marked, part, grade, mark)
 
 
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def _by_grader(found: PartFeedback, part: Part, grade: PartGrade, mark: ManualMark) -> PartFeedback:
     """What a grader's mark shows: the items they applied, or for a plain mark its reason (and
     the automatic verdicts only where they agree with it); the adjustment and the comment."""
-    if mark.items:
+    if mark.by_items:
         applied = set(mark.items)
         criteria = tuple(_applied(c.text, c.marks, c.id in applied) for c in part.criteria)
         note, reason = "", mark.reason
@@ -173,7 +188,7 @@ def _by_grader(found: PartFeedback, part: Part, grade: PartGrade, mark: ManualMa
         found,
         criteria=criteria,
         note=note,
-        adjustment=mark.adjustment if mark.items else 0.0,
+        adjustment=mark.adjustment if mark.by_items else 0.0,
         reason=reason,
         comment=mark.comment,
         by_grader=True,

@@ -9,9 +9,12 @@ Routes:
   POST /part/{address}/accept     {"answers": [...], "why"}: the proposals, as rubric items
   POST /part/{address}/comment    {"answers": [...], "number", "why"}: a comment of the library
   POST /part/{address}/undo       {"answers": [{"student", "version", "mark"}]}
+  POST /part/{address}/regrade    {"student", "version", "answer", "mark": keep|accept|items,
+                                  "items"}: answer the open regrade request (+ a new mark)
   POST /part/{address}/rubric/preview  {"version", "change": {"op", "criterion", ...}}: impact
   POST /part/{address}/rubric     the same, saved: exam.yaml, re-scored grades, audit event
   GET  /answer/{student}/{address} an answer's audit history (JSON with Accept: application/json)
+  GET  /regrades                  the open regrade requests, with a form to answer each
   GET  /student/{student}         the whole script, each piece coloured by its part
   POST /student/{student}/move    {"piece": start, "part", "version", "why"}: move, re-grade
   GET  /static/...                the page's script and style, shipped in the package
@@ -50,8 +53,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gradewise.errors import ConflictError, GradewiseError
 from gradewise.model import Event
-from gradewise.review import auth, bodies, marking, pages, rubric, scan, student, triage
-from gradewise.review.bodies import Accept, GiveComment, Mark, Move, RubricEdit, Undo
+from gradewise.review import (
+    auth,
+    bodies,
+    marking,
+    pages,
+    regrades,
+    rubric,
+    scan,
+    student,
+    triage,
+)
+from gradewise.review.bodies import Accept, GiveComment, Mark, Move, Resolve, RubricEdit, Undo
 from gradewise.review.errors import BadInput, NotFound
 from gradewise.review.identity import Identities
 from gradewise.review.render import render_answer
@@ -157,6 +170,8 @@ def create_app(
             Route("/part/{address}/accept", routes.accept, methods=["POST"]),
             Route("/part/{address}/comment", routes.comment, methods=["POST"]),
             Route("/part/{address}/undo", routes.undo, methods=["POST"]),
+            Route("/part/{address}/regrade", routes.resolve, methods=["POST"]),
+            Route("/regrades", routes.regrades),
             Route("/part/{address}/rubric/preview", routes.rubric_preview, methods=["POST"]),
             Route("/part/{address}/rubric", routes.rubric_save, methods=["POST"]),
             Route("/answer/{student}/{address}", routes.history),
@@ -196,7 +211,30 @@ class Routes:
         self.templates = environment()
 
     async def queue(self, request: Request) -> Response:
-        return await self._page("queue.html", lambda ws, ids: pages.queue_view(ws, ids))
+        parts = auth.own_parts()
+        return await self._page(
+            "queue.html", lambda ws, ids: pages.queue_view(ws, ids, parts=parts)
+        )
+
+    async def regrades(self, request: Request) -> Response:
+        parts = auth.own_parts()
+        return await self._page(
+            "regrades.html", lambda ws, ids: regrades.regrades_view(ws, ids, parts=parts)
+        )
+
+    async def resolve(self, request: Request) -> Response:
+        body, address = await bodies.read(request, Resolve), request.path_params["address"]
+        who = auth.who(self.who)
+        _, marked = await self.desk.run(
+            lambda ws, ids: regrades.resolve(ws, ids, address, body, who=who)
+        )
+        mark = "" if marked is None else f"; the mark is {marked.score:g} now"
+        return JSONResponse(
+            {
+                "answer": None if marked is None else marking.as_json(marked),
+                "message": f"Regrade request answered{mark}",
+            }
+        )
 
     async def part(self, request: Request) -> Response:
         address = request.path_params["address"]

@@ -25,8 +25,8 @@ waits after `free_failures` in a row, an address after `free_failures_per_addres
 names. The counts live in this process's memory: restarting the server clears them.
 
 Roles: an instructor may do everything. A TA may see the queue and view, mark and undo the
-answers of their own parts; every other route, routes added later included, answers 403 until
-TA_ROUTES names it.
+answers of their own parts, and see and answer the regrade requests on them; every other
+route, routes added later included, answers 403 until TA_ROUTES names it.
 """
 
 from __future__ import annotations
@@ -81,6 +81,8 @@ TA_ROUTES = tuple(
         ("POST", "/part/{address}/accept", "address"),
         ("POST", "/part/{address}/comment", "address"),
         ("POST", "/part/{address}/undo", "address"),
+        ("POST", "/part/{address}/regrade", "address"),
+        ("GET", "/regrades", None),  # the page shows a TA only the requests on their parts
         ("GET", "/answer/{student}/{address}", "address"),
         ("GET", "/answer/{student}/{address}/scan", "address"),
         ("POST", "/logout", None),
@@ -135,6 +137,12 @@ def hides_names() -> bool:
     """Whether the pages must show pseudonyms to whoever is asking."""
     found = _VIEWER.get()
     return found is not None and found.anonymous
+
+
+def own_parts() -> frozenset[str] | None:
+    """The parts whoever is asking may grade: a TA's; None for an instructor, or no login."""
+    found = _VIEWER.get()
+    return found.parts if found is not None and found.role != "instructor" else None
 
 
 def csrf_token() -> str:

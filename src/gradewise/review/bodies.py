@@ -155,6 +155,7 @@ class Given(Body):
     adjustment: Adjustment = 0.0
     reason: Text = ""
     comment: Text = ""
+    by_items: bool = False
 
 
 class Restore(AnswerRef):
@@ -170,13 +171,35 @@ class Undo(Body):
     answers: list[Restore] = Field(min_length=1)
 
 
+class Resolve(Body):
+    """POST /part/{address}/regrade: the answer to a student's open request, with the mark
+    kept, the machine's proposal accepted, or rubric `items` applied (to the version shown)."""
+
+    example = (
+        '{"student": ..., "version": ..., "answer": ..., "mark": "keep" | "accept" | "items",'
+        ' "items": [...] (with "items" only)}'
+    )
+    student: Text
+    version: Whole
+    answer: Text
+    mark: Literal["keep", "accept", "items"]
+    items: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _items_with_items(self) -> Resolve:
+        if (self.items is not None) != (self.mark == "items"):
+            raise ValueError('items go with "mark": "items", and only with it')
+        return self
+
+
 class Change(Body):
-    """One rubric change: edit a criterion's text or marks, add one, delete one."""
+    """One rubric change: edit a criterion's text, marks or group, add one, delete one."""
 
     op: Literal["edit", "add", "delete"]
     criterion: Text = ""
     text: OptionalText = None
     marks: Marks = None
+    group: OptionalText = None  # an exclusive group; "": out of its group
 
 
 class RubricEdit(Body):

@@ -31,14 +31,14 @@ def mark(ws: Workspace, ids: Identities, address: str, body: Mark, *, who: str) 
     given = parse_mark(body)
     why = body.why.strip() or DEFAULT_WHY
     changes = [(_target(ws, ids, a), given) for a in body.answers]
-    return _told(ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=why))
+    return told(ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=why))
 
 
 def accept(ws: Workspace, ids: Identities, address: str, body: Accept, *, who: str) -> list[Marked]:
     """Record the machine's proposal, in rubric items, for every answer named."""
     targets = [_target(ws, ids, a) for a in body.answers]
     why = body.why.strip() or ACCEPT_WHY
-    return _told(ids, address, lambda: actions.accept(ws, address, targets, who=who, why=why))
+    return told(ids, address, lambda: actions.accept(ws, address, targets, who=who, why=why))
 
 
 def give_comment(
@@ -47,7 +47,7 @@ def give_comment(
     """Give comment `body.number` of the part's library to every answer named."""
     targets = [_target(ws, ids, a) for a in body.answers]
     number, why = body.number, body.why
-    return _told(
+    return told(
         ids, address, lambda: actions.give_comment(ws, address, number, targets, who=who, why=why)
     )
 
@@ -55,7 +55,7 @@ def give_comment(
 def undo(ws: Workspace, ids: Identities, address: str, body: Undo, *, who: str) -> list[Marked]:
     """Restore each answer's earlier mark (null: none)."""
     changes = [(_target(ws, ids, a), _restored(a.mark)) for a in body.answers]
-    return _told(
+    return told(
         ids, address, lambda: actions.mark_answers(ws, address, changes, who=who, why=UNDO_WHY)
     )
 
@@ -64,13 +64,15 @@ def parse_mark(body: Mark) -> ManualMark | None:
     """The mark a request sends: `items` (+ `adjust`, `reason`, `comment`) or a plain `score`."""
     if body.items is None:
         return actions.plain(body.score, comment=body.comment)
-    return ManualMark(tuple(body.items), body.adjust, body.reason, body.comment)
+    return ManualMark(tuple(body.items), body.adjust, body.reason, body.comment, by_items=True)
 
 
 def _restored(given: Given | None) -> ManualMark | None:
     if given is None:
         return None
-    return ManualMark(tuple(given.items), given.adjustment, given.reason, given.comment)
+    return ManualMark(
+        tuple(given.items), given.adjustment, given.reason, given.comment, given.by_items
+    )
 
 
 def as_json(marked: Marked) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def as_json(marked: Marked) -> dict[str, Any]:
     return {**asdict(marked), "score": marked.score}
 
 
-def _told(ids: Identities, address: str, act: Callable[[], list[Marked]]) -> list[Marked]:
+def told(ids: Identities, address: str, act: Callable[[], list[Marked]]) -> list[Marked]:
     """Run `act`, a conflict told again in the page's words (an anonymous page must not name
     the student), and the answers named by their page keys."""
     try:

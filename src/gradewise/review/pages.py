@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from markupsafe import Markup
 
@@ -71,6 +72,7 @@ class RegradeView:
     address: str
     why: str
     asked_at: str
+    age: str = ""  # '3 days ago'
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,11 @@ class HistoryView:
     events: tuple[Event, ...]
 
 
-def queue_view(ws: Workspace, ids: Identities | None = None) -> QueueView:
+def queue_view(
+    ws: Workspace, ids: Identities | None = None, *, parts: frozenset[str] | None = None
+) -> QueueView:
     """Every part's progress: parts waiting for review first, the most expected gain first;
-    with `ids`, the open regrade requests too."""
+    with `ids`, the open regrade requests too (on `parts` only, when given: a TA's)."""
     by_part: dict[str, list[PartGrade]] = {}
     for grade in ws.grades():
         by_part.setdefault(grade.address, []).append(grade)
@@ -187,23 +191,29 @@ def queue_view(ws: Workspace, ids: Identities | None = None) -> QueueView:
         waiting.setdefault(grade.address, []).append(grade)
     gains = ws.expected_gains(queue)
     order = {p.address: i for i, p in enumerate(ws.exam.parts())}
-    parts = [
+    progress = [
         _progress(p, by_part.get(p.address, []), waiting.get(p.address, []), gains)
         for p in ws.exam.parts()
     ]
     ahead = outlooks(ws, list(waiting))
-    parts = [
-        replace(p, outlook=ahead[p.address].sentence()) if p.address in ahead else p for p in parts
+    progress = [
+        replace(p, outlook=ahead[p.address].sentence()) if p.address in ahead else p
+        for p in progress
     ]
-    parts.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
+    progress.sort(key=lambda p: (p.in_review == 0, -p.gain, -p.at_stake, order[p.address]))
     results = ws.results()
     complete = sum(1 for r in results if not r.pending)
-    asked = _regrades(ws, ids) if ids is not None else ()
-    return QueueView(tuple(parts), len(results), complete, asked)
+    asked = open_regrades(ws, ids, parts=parts) if ids is not None else ()
+    return QueueView(tuple(progress), len(results), complete, asked)
 
 
-def _regrades(ws: Workspace, ids: Identities) -> tuple[RegradeView, ...]:
+def open_regrades(
+    ws: Workspace, ids: Identities, *, parts: frozenset[str] | None = None, now: str = ""
+) -> tuple[RegradeView, ...]:
+    """The open regrade requests, oldest first, as the page names students (on `parts` only,
+    when given); each one's age counted to `now` (an ISO time; default: the clock's)."""
     ids.learn(ws.identities().values())
+    at = datetime.fromisoformat(now) if now else datetime.now(UTC)
     return tuple(
         RegradeView(
             ids.key(r.student),
@@ -211,9 +221,24 @@ def _regrades(ws: Workspace, ids: Identities) -> tuple[RegradeView, ...]:
             r.address,
             ids.scrub(r.student, r.why).text,  # a request may name its student
             r.asked_at,
+            age(r.asked_at, at),
         )
         for r in regrades(ws, open_only=True)
+        if parts is None or r.address in parts
     )
+
+
+def age(asked_at: str, now: datetime) -> str:
+    """How long ago `asked_at` (an ISO time) was, as people say it: '3 days ago'."""
+    try:
+        seconds = (now - datetime.fromisoformat(asked_at)).total_seconds()
+    except (TypeError, ValueError):  # no time zone, or no time: say nothing rather than wrong
+        return ""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'' if n == 1 else 's'} ago"
+    return "just now"
 
 
 def _progress(
@@ -379,7 +404,7 @@ def _toggled(part: Part, grade: PartGrade | None) -> tuple[str, ...]:
     so toggling one item keeps the others the machine proposed."""
     if grade is None:
         return ()
-    if grade.mark is not None and grade.mark.items:
+    if grade.mark is not None and grade.mark.by_items:
         return grade.mark.items
     return proposed_items(part, grade)
 
@@ -408,12 +433,18 @@ def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> Hist
     """One answer and every audit event about it, oldest first."""
     part = find_part(ws, address)
     student = find_student(ws, ids, key)
+    card = card_of(ws, ids, part, student)
+    return HistoryView(part, card, tuple(ws.store.events(student, address)))
+
+
+def card_of(ws: Workspace, ids: Identities, part: Part, student: str) -> AnswerView:
+    """`student`'s answer to `part` as a card, with its grade and current version."""
+    address = part.address
     found = ws.store.answers(student=student, address=address)
     answer = found[0] if found else Answer(student, address, "")
     grades = ws.grades(student, address)
     version = ws.store.versions(student, address).get((student, address), 0)
-    card = answer_view(part, answer, grades[0] if grades else None, version, ids)
-    return HistoryView(part, card, tuple(ws.store.events(student, address)))
+    return answer_view(part, answer, grades[0] if grades else None, version, ids)
 
 
 def find_student(ws: Workspace, ids: Identities, key: str) -> str:

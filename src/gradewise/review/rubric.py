@@ -29,4 +29,5 @@ def apply(ws: Workspace, address: str, body: RubricEdit, *, who: str) -> Impact:
 def as_change(value: Change) -> RubricChange:
     """The change a request names, its texts stripped (the action checks it against the part)."""
     text = None if value.text is None else value.text.strip()
-    return RubricChange(value.op, value.criterion.strip(), text, value.marks)
+    group = None if value.group is None else value.group.strip()
+    return RubricChange(value.op, value.criterion.strip(), text, value.marks, group)

@@ -23,18 +23,30 @@ DEFAULT_MASK = TranscribeSettings.model_fields["mask_top"].default
 
 
 def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide: bool) -> bytes:
-    """The PNG of the page where `key`'s answer to `address` starts, or of its answer box
-    when the scan was cut by the exam's template; NotFound when there is none (a typed
-    script, no answer). `hide`: blank the name band of a first page."""
+    """The PNG of `answer_image` for `key`'s answer to `address`; NotFound when there is none
+    (a typed script, no answer). `hide`: blank the name band of a first page."""
     find_part(ws, address)
     student = find_student(ws, ids, key)
+    png = answer_image(ws, student, address, hide=hide)
+    if png is None:
+        raise NotFound(f"no page image for {key}'s answer to {address}")
+    return png
+
+
+def answer_image(ws: Workspace, student: str, address: str, *, hide: bool) -> bytes | None:
+    """The PNG shown beside `student`'s answer to `address`, on the review pages and in their
+    feedback (`export feedback --with-scans`): its answer box when the scan was cut by the
+    exam's template, else the page of their own scan the answer starts on; None when there is
+    none (a typed script, no answer). Only `student`'s own images are read. NotFound when the
+    stored page's file is missing from the workspace. `hide`: blank the name band of a first
+    page."""
     box = _box(ws, student, address)
     if box is not None:
         return box
     script, found = ws.store.script(student), ws.store.answers(student=student, address=address)
     stored = ws.store.pages(student)
     if script is None or not found or not found[0].spans or not stored:
-        raise NotFound(f"no page image for {key}'s answer to {address}")
+        return None
     number = page_of(script.text, min(start for start, _ in found[0].spans))
     path = ws.page_path(stored[min(number, len(stored)) - 1].image)
     if not path.is_file():

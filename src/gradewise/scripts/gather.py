@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from gradewise.errors import ScriptError
 from gradewise.model import Exam, Script
 from gradewise.scripts.ingest import Roster, find_scripts, read_script
-from gradewise.scripts.pages import PageImage, render_pages
+from gradewise.scripts.pages import Page, PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
 from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
 from gradewise.scripts.templated import Box, Paper, Reader, read_templated, reader_of
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Transcriber
 
 Scanned = tuple[Script, tuple[PageImage, ...]]
+# Pages drawn ahead per request the endpoint may have in flight: enough to keep it busy,
+# few enough that a run of many scans never holds them all in memory.
+BATCH_PER_REQUEST = 4
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Gathered:
     held: list[Match] = field(default_factory=list)  # not stored, for a human
     pages: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)  # a scan's, by source
     boxes: dict[str, tuple[Box, ...]] = field(default_factory=dict)  # a templated scan's parts
+    on_file: Callable[[Path], None] | None = field(default=None, repr=False)  # progress
 
 
 def gather(
@@ -53,6 +57,8 @@ def gather(
     root: Path | None = None,
     transcriber: Transcriber | None = None,
     paper: tuple[Paper, Exam] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[Path], None] | None = None,
 ) -> Gathered:
     """Read every script among `paths` (files or folders); see the module docstring.
 
@@ -61,14 +67,18 @@ def gather(
     `root`: the workspace folder, so that a workspace moved or copied elsewhere still
     recognises its own files; `transcriber`: pages without a text layer are read by a vision
     model rather than the OCR `engine`; `paper`: the exam's blank paper, to cut scans by
-    (`templated`), and the exam.
+    (`templated`), and the exam; `on_start(files)` and `on_file(path)` report progress (the
+    number of files to read, then each file read or refused).
     """
     paths = [Path(p) for p in paths]
-    out = Gathered()
+    out = Gathered(on_file=on_file)
     texts = [p for p in paths if not (p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)]
     scans, out.transcribed = find_scans(paths)
+    documents = find_scripts(texts) if texts else []
+    if on_start is not None:
+        on_start(len(documents) + len(scans))
     read: list[Script] = []
-    for path in find_scripts(texts) if texts else []:
+    for path in documents:
         _read_one(out, read, path, lambda p: read_script(p, roster=roster))
     if paper is not None:
         _cut(out, read, scans, roster, paper, reader_of(engine, transcriber))
@@ -114,6 +124,8 @@ def _read_one(
         read.append(reader(path))
     except ScriptError as exc:  # one unreadable file must not stop the others
         out.errors.append((str(path), str(exc)))
+    if out.on_file is not None:
+        out.on_file(path)
 
 
 def _keep(out: Gathered, scan: Callable[[Path], Scanned], path: Path) -> Script:
@@ -153,14 +165,34 @@ def _transcribe(
     roster: Roster | None,
     transcriber: Transcriber,
 ) -> None:
-    """Render every scan, send all their pages to the model at once (its concurrency limit
-    holds across files), then make each file's script."""
-    rendered = []
+    """Render scans a batch at a time (files until a few pages per request the endpoint may
+    have in flight are drawn), send each batch's pages at once under the concurrency limit,
+    then make and store each file's script before drawing the next batch."""
+    held = BATCH_PER_REQUEST * transcriber.settings.max_concurrency
+    rendered: list[tuple[Path, list[Page]]] = []
     for path in scans:
         try:
-            rendered.append((path, render_pages(path)))
+            pages = render_pages(path)
         except ScriptError as exc:
             out.errors.append((str(path), str(exc)))
+            if out.on_file is not None:
+                out.on_file(path)
+            continue
+        rendered.append((path, pages))
+        if sum(len(p) for _, p in rendered) >= held:
+            _send(out, read, rendered, roster, transcriber)
+            rendered = []
+    _send(out, read, rendered, roster, transcriber)
+
+
+def _send(
+    out: Gathered,
+    read: list[Script],
+    rendered: list[tuple[Path, list[Page]]],
+    roster: Roster | None,
+    transcriber: Transcriber,
+) -> None:
+    """Transcribe one batch of rendered scans and keep each file's script."""
     asked = [
         (page.image, number == 0)
         for _, pages in rendered

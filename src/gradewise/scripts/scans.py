@@ -28,7 +28,14 @@ from gradewise.scripts.ingest import (
     front_matter,
     student_from_filename,
 )
-from gradewise.scripts.pages import PDF_SUFFIXES, Page, PageImage, render_pages, stored_image
+from gradewise.scripts.pages import (
+    PDF_SUFFIXES,
+    Page,
+    PageImage,
+    blank,
+    iter_pages,
+    stored_image,
+)
 
 if TYPE_CHECKING:
     from gradewise.scripts.transcribe import Read
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 SCAN_SUFFIXES = PDF_SUFFIXES + IMAGE_SUFFIXES
 PAGE_BREAK = "\n\f\n"
+NOTHING_READ = "the OCR engine read no text in the writing on it"
 TRANSCRIBE_FIX = (
     "check the [transcribe] endpoint and model in gradewise.toml and add the file again,"
     " or add a Markdown transcription beside it (same name, .md)"
@@ -94,11 +102,25 @@ def read_scan(path: Path, *, roster: Roster | None = None, engine: str = "tesser
 def read_scan_pages(
     path: Path, *, roster: Roster | None = None, engine: str = "tesseract"
 ) -> tuple[Script, tuple[PageImage, ...]]:
-    """The script of a PDF or image file and the image of each of its pages (upright)."""
-    pages = render_pages(path)
-    texts = [_text(page, engine) for page in pages]
-    script = script_of(path, texts, roster=roster)
-    return script, tuple(stored_image(page.image) for page in pages)
+    """The script of a PDF or image file and the image of each of its pages (upright).
+
+    Page by page: each page's image is read and kept as PNG before the next is drawn, so a
+    300-page PDF holds a few pages' images in memory, not all of them."""
+    texts, images = [], []
+    for page in iter_pages(path):
+        texts.append(_text(page, engine))
+        images.append(_kept(page, texts[-1]))
+    return script_of(path, texts, roster=roster), tuple(images)
+
+
+def _kept(page: Page, text: str) -> PageImage:
+    """The page's image as stored; with an error (its script's answers go to review) when the
+    OCR engine read nothing on a page that has writing on it, so that an answer written there
+    is not taken for no answer. A blank sheet (the back of a page) is no error."""
+    image = stored_image(page.image)
+    if page.text is not None or text.strip() or blank(page.image):
+        return image
+    return dataclasses.replace(image, error=NOTHING_READ)
 
 
 def transcribed(

@@ -728,3 +728,57 @@ def _override(piece: Piece, tree: _Tree, walk: _Walk, overrides: Mapping[int, st
         return piece
     walk.move(place)
     return Piece(piece.start, piece.end, piece.label, address, "override", piece.cut)
+
+
+# a part named in a table --------------------------------------------------------------------
+
+# What people write between a question and its part in a form: "Question 2, part b".
+_FILLER = re.compile(r"\b(?:sub-?)?parts?\b|\bquestion\b|[,;/]", re.I)
+
+
+def parts_named(exam: Exam, label: str) -> tuple[str, ...]:
+    """The parts a label typed into a table or form names, as addresses.
+
+    An address as written (`II.4.a`, in any case) names its part; otherwise the label is read
+    as scripts' labels are (`4a`, `Q4 (a)`, `4.a`, `Question 4 part a`, `II 4 a`). A question
+    named without its part gives all of its parts (one when it has no sub-parts: several mean
+    the label is ambiguous); a label the exam has no part for gives none.
+    """
+    label = label.strip()
+    addresses = [p.address for p in exam.parts()]
+    for same in (str.__eq__, lambda a, b: a.lower() == b.lower()):
+        exact = [a for a in addresses if same(a, label)]
+        if exact:
+            return (exact[0],)
+    kind, first, pos = _opening(label, 0) if label else (None, None, 0)
+    if kind is None:
+        return ()
+    rest = ".".join(_FILLER.sub(" ", label[pos:]).split())
+    # Read as after a keyword: a lone `4` is a label here, not the start of a sentence.
+    whole = [r[0] for r in _readings(rest, 0, "question", first, "") if r[2] == len(rest)]
+    return tuple(dict.fromkeys(_named(_tree(exam), whole[0]))) if whole else ()
+
+
+def _named(tree: _Tree, atoms: tuple[str, ...]) -> Iterator[str]:
+    """The addresses atoms name: question first (`4`, `4.a`), then section first (`II.4.a`)."""
+    for qi in tree.by_id.get(atoms[0], ()):
+        yield from _under(tree.questions[qi], atoms[1:])
+    for _written, lower, first in tree.sections:
+        if atoms[0] == lower and len(atoms) > 1:
+            section = tree.questions[first].section
+            for qi in tree.by_id.get(atoms[1], ()):
+                if tree.questions[qi].section == section:
+                    yield from _under(tree.questions[qi], atoms[2:])
+
+
+def _under(question: _Question, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The parts of `question` that `path` names: itself, those nested under it, or by rank."""
+    if path in question.paths:
+        return (question.addresses[question.paths.index(path)],)
+    n = len(path)
+    pairs = zip(question.paths, question.addresses, strict=True)
+    nested = tuple(a for p, a in pairs if p[:n] == path and p)
+    if nested or not path:
+        return nested or question.addresses
+    ranked = question.ordinal(path)
+    return () if ranked is None else (question.addresses[ranked],)

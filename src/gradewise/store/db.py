@@ -310,11 +310,13 @@ class Store:
         """The human marks, by (student, part)."""
         where, args = _filters(student=student, address=address)
         rows = self.db.execute(
-            f"SELECT student, address, items, adjustment, reason, comment FROM marks{where}", args
+            "SELECT student, address, items, adjustment, reason, comment, by_items"
+            f" FROM marks{where}",
+            args,
         )
         return {
-            (s, a): ManualMark(tuple(json.loads(items)), adjustment, reason, comment)
-            for s, a, items, adjustment, reason, comment in rows
+            (s, a): ManualMark(tuple(json.loads(items)), adjustment, reason, comment, bool(by))
+            for s, a, items, adjustment, reason, comment, by in rows
         }
 
     def set_marks(
@@ -349,9 +351,16 @@ class Store:
         mark = change.mark
         if mark is not None:
             db.execute(
-                "INSERT INTO marks (student, address, items, adjustment, reason, comment)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (*key, json.dumps(list(mark.items)), mark.adjustment, mark.reason, mark.comment),
+                "INSERT INTO marks (student, address, items, adjustment, reason, comment, by_items)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *key,
+                    json.dumps(list(mark.items)),
+                    mark.adjustment,
+                    mark.reason,
+                    mark.comment,
+                    int(mark.by_items),
+                ),
             )
         self._event(db, who, "grade.set", *key, mark_text(old), mark_text(mark), why)
         return old
@@ -495,8 +504,12 @@ def mark_text(mark: ManualMark | None) -> str | None:
         "reason": mark.reason,
         "comment": mark.comment,
     }
-    # A plain mark always says its number, 0 included.
-    kept = {k: v for k, v in fields.items() if v or (k == "adjustment" and not mark.items)}
+    # A plain mark always says its number, 0 included; a mark by items its items, none included.
+    kept = {
+        k: v
+        for k, v in fields.items()
+        if v or (k == "adjustment" and not mark.by_items) or (k == "items" and mark.by_items)
+    }
     return json.dumps(kept, ensure_ascii=False)
 
 

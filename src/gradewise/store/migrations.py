@@ -235,6 +235,18 @@ def m008_regions(db: sqlite3.Connection) -> None:
     )
 
 
+def m009_marks_by_items(db: sqlite3.Connection) -> None:
+    """Whether a human mark was given by rubric items: an answer marked by items with none
+    applied (it earns no item) is then told apart from a plain 0. Marks with items are by items."""
+    _run(
+        db,
+        """
+        ALTER TABLE marks ADD COLUMN by_items INTEGER NOT NULL DEFAULT 0;
+        UPDATE marks SET by_items = 1 WHERE items != '[]'
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_initial,
     m002_users,
@@ -244,6 +256,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m006_pages,
     m007_regrades,
     m008_regions,
+    m009_marks_by_items,
 )
 
 

@@ -57,18 +57,21 @@
     function edited(row) {
       const text = row.querySelector(".rubric-text").value.trim();
       const marks = row.querySelector(".rubric-marks").value.trim();
+      const group = row.querySelector(".rubric-group").value.trim();
       const change = { op: "edit", criterion: row.dataset.criterion };
       if (text !== row.dataset.text) change.text = text;
       if (marks !== "" && Number(marks) !== Number(row.dataset.marks)) change.marks = Number(marks);
-      return "text" in change || "marks" in change ? change : null;
+      if (group !== row.dataset.group) change.group = group; // "": out of its group
+      return "text" in change || "marks" in change || "group" in change ? change : null;
     }
 
     function added() {
       const id = fresh.querySelector(".rubric-id").value.trim();
       const text = fresh.querySelector(".rubric-text").value.trim();
       const marks = fresh.querySelector(".rubric-marks").value.trim();
+      const group = fresh.querySelector(".rubric-group").value.trim();
       if (!id && !text && !marks) return null;
-      return { op: "add", criterion: id, text, marks: marks === "" ? null : Number(marks) };
+      return { op: "add", criterion: id, text, marks: marks === "" ? null : Number(marks), ...(group ? { group } : {}) };
     }
 
     function changes() {
@@ -92,7 +95,7 @@
         showBanner(
           found.length
             ? `One change at a time: ${found.length} are waiting; undo all but one (reload to start again).`
-            : "Change a criterion's text or marks, delete one, or fill in the new row first.",
+            : "Change a criterion's text, marks or group, delete one, or fill in the new row first.",
           false,
         );
         return;

@@ -26,11 +26,57 @@
   document.getElementById("banner-close").addEventListener("click", () => (banner.hidden = true));
 
   if (!part) {
+    for (const section of document.querySelectorAll("section.regrade")) regradeForm(section);
     document.addEventListener("keydown", (e) => {
+      if (e.target.matches("input, textarea, select")) return; // a "?" typed in an answer
       if (e.key === "?") toggleHelp();
       else if (e.key === "Escape") toggleHelp(false);
     });
     return;
+  }
+
+  // A regrade request's form: the answer, and the mark kept, the proposal, or items ticked.
+  function regradeForm(section) {
+    const form = section.querySelector("form.resolve");
+    const choose = (value) => (form.querySelector(`input[type="radio"][value="${value}"]`).checked = true);
+    for (const box of form.querySelectorAll("input.item")) {
+      box.addEventListener("change", () => {
+        // Items sharing a group are exclusive: at most one of them applies.
+        for (const other of form.querySelectorAll("input.item")) {
+          if (box.checked && other !== box && other.dataset.group && other.dataset.group === box.dataset.group) other.checked = false;
+        }
+        choose("items");
+      });
+    }
+    form.querySelector("textarea.reply").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const mark = form.querySelector('input[type="radio"]:checked').value;
+      const body = {
+        student: section.dataset.answer,
+        version: Number(section.dataset.version),
+        answer: form.querySelector("textarea.reply").value,
+        mark,
+      };
+      if (mark === "items") body.items = Array.from(form.querySelectorAll("input.item:checked")).map((b) => b.value);
+      const data = await post(`/part/${encodeURIComponent(section.dataset.part)}/regrade`, body);
+      if (!data) return;
+      const next = section.nextElementSibling?.closest("section.regrade");
+      if (data.answer) section.querySelector("p.now").textContent = `The mark now: ${data.answer.score} of ${section.dataset.marks}, by hand.`;
+      form.remove();
+      section.classList.add("answered");
+      const said = document.createElement("p");
+      said.className = "answered";
+      said.textContent = data.message;
+      section.append(said);
+      document.getElementById("status").textContent = data.message;
+      next?.querySelector("textarea.reply").focus();
+    });
   }
 
   const maxMarks = Number(part.dataset.marks);
@@ -145,12 +191,12 @@
       }
       if (a.mark) {
         // What was saved, shown as saved: a comment from the library is in these fields now.
-        const items = a.mark.items.length > 0;
+        const items = a.mark.by_items;
         card.querySelector("input.comment").value = a.mark.comment;
         card.querySelector("input.adjust").value = items && a.mark.adjustment ? a.mark.adjustment : "";
         card.querySelector("input.reason").value = items ? a.mark.reason : "";
       }
-      card.dataset.plain = String(manual && a.mark.items.length === 0);
+      card.dataset.plain = String(manual && !a.mark.by_items);
       card.dataset.marked = String(manual);
       const state = card.querySelector(".state");
       const waiting = !manual && card.dataset.needsReview === "true";
