@@ -145,7 +145,7 @@ Let A be the matrix below.
         ("(6 points)", "(4 points)", {"a": 6, "b": 4}),
         # marks in brackets
         ("[2 marks]", "[3 marks]", {"a": 2, "b": 3}),
-        # one bullet without points: the list is not a list of parts
+        # a bullet without points after one with points is its text: one part, the question's
         ("(6 points)", "", {}),
     ],
 )
@@ -154,6 +154,7 @@ def test_bullets_each_with_points_are_parts(
 ) -> None:
     questions = _questions(tmp_path, BULLET_PARTS.format(first=first, second=second))
     assert _parts(questions["1"]) == expected
+    assert questions["1"].get("marks") == (None if expected else 6)
     assert _parts(questions["2"]) == {}
 
 
