@@ -54,9 +54,7 @@ State the chain rule. [1 pt]
         "## Task: calculus",
     ],
 )
-def test_unnumbered_question_headings_are_numbered_in_order(
-    tmp_path: Path, heading: str
-) -> None:
+def test_unnumbered_question_headings_are_numbered_in_order(tmp_path: Path, heading: str) -> None:
     questions = _questions(tmp_path, UNNUMBERED.format(h=heading))
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 2, "2": 3, "3": 1}
 
@@ -207,3 +205,90 @@ def test_an_answer_list_after_the_questions(
     assert questions["1"]["key"] == {"kind": "numeric", "value": 5}
     assert questions["2"]["key"] == {"kind": "truefalse", "value": False}
     assert questions["3"]["key"]["correct"] == ["b"]
+
+
+ANSWERS_UNDER_EACH = """\
+__Question__
+
+Which number is prime?
+
+A. 4
+B. 7
+C. 9
+
+{heading}
+
+{bullets}
+
+__Question__
+
+Next one. (2 marks)
+"""
+
+
+@pytest.mark.parametrize(
+    "heading, bullets, key",
+    [
+        # letters as bullets, the right one tagged after a dash
+        ("__Suggested Answers__", "- A\n- B - Correct\n- C", {"correct": ["b"]}),
+        # tagged in parentheses, under a Markdown heading
+        ("### Correct answer", "- A\n- B (correct)\n- C", {"correct": ["b"]}),
+        # two right options
+        ("**Correct answers**", "- A ✓\n- B ✓\n- C", {"correct": ["a", "b"]}),
+        # a lone letter with the author's annotations in brackets
+        ("__Correct Answers__", "- B [kind: choice] [options: shuffle=true]", {"correct": ["b"]}),
+    ],
+)
+def test_answers_listed_under_each_question(
+    tmp_path: Path, heading: str, bullets: str, key: dict[str, Any]
+) -> None:
+    text = ANSWERS_UNDER_EACH.format(heading=heading, bullets=bullets)
+    questions = _questions(tmp_path, text)
+    assert sorted(questions) == ["1", "2"]
+    assert {k: questions["1"]["key"][k] for k in key} == key
+    assert "Correct" not in questions["1"].get("prompt", "")  # the key is not given away
+    assert questions["2"].get("marks") == 2
+
+
+def test_a_lone_value_under_correct_answers_is_the_key(tmp_path: Path) -> None:
+    # no options: the bullet's value, without the author's annotations, is a numeric key
+    text = (
+        "__Practice Question__\n\nWhat is pi to two places?\n\n__Correct Answers__\n\n"
+        "- 3.14 [kind: numeric] [options: threshold=0.1]\n"
+    )
+    question = _questions(tmp_path, text)["1"]
+    assert question["key"] == {"kind": "numeric", "value": 3.14}
+    assert "kind:" not in question["prompt"]
+
+
+def test_an_unnumbered_first_question_is_no_title(tmp_path: Path) -> None:
+    # '__Question__' on the first line opens question 1; it does not name the exam
+    path = tmp_path / "quiz.md"
+    path.write_text("__Question__\n\nWhy? (2 marks)\n", encoding="utf-8")
+    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    assert tree["exam"]["title"] != "Question"
+
+
+def test_a_worked_answer_under_an_answer_heading_is_no_prompt(tmp_path: Path) -> None:
+    # '### Answer' then prose: the solution, never the question's text
+    text = (
+        "## Question 1 (4 marks)\n\nWhy does the loss fall?\n\n### Answer\n\nIts step is small.\n"
+    )
+    question = _questions(tmp_path, text)["1"]
+    assert "step is small" not in question["prompt"]
+    assert question["marks"] == 4
+
+
+@pytest.mark.parametrize(
+    "lines, options",
+    [
+        # capital letters with a dot inside a question are its options
+        ("A. red\nB. blue", ["a", "b"]),
+        # a heading 'A. ...' is never an option
+        ("## A. Warm-up", []),
+    ],
+)
+def test_capital_options(tmp_path: Path, lines: str, options: list[str]) -> None:
+    text = f"1. Pick a colour. (1 mark)\n\n{lines}\n\nAnswer: A\n"
+    question = _questions(tmp_path, text).get("1", {})
+    assert sorted(question.get("key", {}).get("options", {})) == options

@@ -136,6 +136,7 @@ class Collector:
         self.first = 0  # index of the document's first non-blank line
         self.preamble_rows: list[tuple[list[str], Loc]] = []  # a table before the questions
         self.answers = False  # under 'Answer key': '1. B' lines are keys of questions met
+        self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -184,7 +185,9 @@ class Collector:
         if not (p.is_heading(line.text) or len(text) <= 120):
             return
         structural = (p.section_header, p.question_header, p.solution_start, p.numbered_item)
-        if not any(test(text) is not None for test in structural):
+        if any(test(text) is not None for test in structural):
+            return
+        if p.unnumbered_question(line.text) is None and not p.answer_heading(line.text):
             self.out.title = Val(text, line.loc)
 
     def _blank(self) -> None:
@@ -256,10 +259,12 @@ class Collector:
         already met, each a new occurrence; the list ends at the first other line."""
         if p.answer_heading(line.text):
             self.answers = True
-            if p.solution_start(text) is None:
-                self._close_question()
-                return True
-            return False  # 'Solutions' keeps its meaning; a list of keys may follow
+            if p.solution_start(text) is not None:
+                return False  # 'Solutions' keeps its meaning; a list of keys may follow
+            if self.occ is not None:  # this question's answers, or a list for all of them
+                self._begin_solution("", line.loc)
+                self.key_block = []
+            return True
         if not self.answers:
             return False
         listed = p.listed_key(text)
@@ -272,6 +277,20 @@ class Collector:
         occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
         question.occurrences.append(occ)
         return True
+
+    def _end_key_block(self) -> None:
+        """The bullets under a question's 'Correct answers': the ones marked right (their
+        option letters), else a lone bullet's value."""
+        block, self.key_block = self.key_block, None
+        if not block or self.occ is None:
+            return
+        ticked = [val for right, val in block if right]
+        if ticked:
+            letters = [p.capital_option(v.value + ". x") for v in ticked]
+            text = "".join(h.id.upper() for h in letters if h) if all(letters) else ticked[0].value
+            self.occ.keys.append(Val(text, ticked[0].loc))
+        elif len(block) == 1 and (value := p.listed_answer(block[0][1].value)):
+            self.occ.keys.append(Val(value, block[0][1].loc))
 
     def _met(self, qid: str) -> QuestionBuild | None:
         """The question numbered `qid` in this section, else the only one so numbered."""
@@ -378,6 +397,7 @@ class Collector:
         return self.section.questions.setdefault(qid, QuestionBuild(qid))
 
     def _close_question(self) -> None:
+        self._end_key_block()
         if self.pending_key and self.occ is not None:
             assert self.question is not None and self.section is not None
             where = f"{self.section.id}.{self.question.id}"
@@ -419,6 +439,12 @@ class Collector:
     def _question_line(self, line: Line, text: str) -> None:
         occ = self.occ
         assert occ is not None
+        if self.key_block is not None:
+            if (rest := p.bullet(text)) is not None:
+                ticked, untagged = p.option_tick(rest)
+                self.key_block.append((ticked, Val(untagged, line.loc)))
+                return
+            self._end_key_block()
         if (rest := p.solution_start(text)) is not None:
             self._begin_solution(rest, line.loc)
             return
@@ -525,9 +551,14 @@ class Collector:
         if occ.marks_list is None and (listed := p.marks_list(text)) is not None:
             occ.marks_list = Val(listed, line.loc)
         item = self.item
-        if item is not None and item.heading and item.marks is None and not occ.in_solution:
-            if (one := p.marks_one(text)) is not None:
-                item.marks = Val(one, line.loc)  # 'Show it is linear. (4 marks)' under 'Part a'
+        if (
+            item is not None
+            and item.heading
+            and item.marks is None
+            and not occ.in_solution
+            and (one := p.marks_one(text)) is not None
+        ):
+            item.marks = Val(one, line.loc)  # 'Show it is linear. (4 marks)' under 'Part a'
         if (
             self.item is None
             and occ.marks is None
@@ -547,6 +578,8 @@ class Collector:
         assert self.occ is not None
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
+        if header is None and not p.is_heading(line.text):
+            header = p.capital_option(untagged)
         if header is None:
             return False
         occ = self.occ

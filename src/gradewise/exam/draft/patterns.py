@@ -180,7 +180,8 @@ def checkbox(line: str) -> tuple[bool, str] | None:
 # after it also '(*)', a lone '*', '[correct]', '(right answer)', '<- correct', '← answer'.
 _TICK_AFTER = re.compile(
     r"\s+(?:\[[xX]\]|[✓✔☑]|\(\*\)|\*|\[(?:correct|right|answer|key)\]"
-    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?)$",
+    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?"
+    r"|[-–—:]\s*(?:correct|right)(?:\s+answer)?)$",
     re.I,
 )
 _TICK_BEFORE = re.compile(r"^[✓✔]\s*")
@@ -582,7 +583,9 @@ def unnumbered_question(line: str) -> str | None:
     return (m["rest"] or "").strip("*_ ") if m else None
 
 
-_PART_HEADING = re.compile(r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I)
+_PART_HEADING = re.compile(
+    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
+)
 
 
 def part_heading(text: str) -> Header | None:
@@ -602,7 +605,9 @@ def leading_marks(text: str) -> bool:
 
 
 _ANSWER_HEADING = re.compile(
-    r"^(?:answer\s+key|answer\s+sheet|answers|correct\s+answers?|solutions?|key)\s*:?$", re.I
+    r"^(?:answer\s+key|answer\s+sheet|(?:(?:suggested|correct|right|expected|accepted)\s+)?"
+    r"answers?|solutions?|key)\s*:?$",
+    re.I,
 )
 _LISTED_KEY = re.compile(
     r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[.):]\s*(?P<key>\S.{0,39})$", re.I
@@ -614,6 +619,23 @@ def answer_heading(line: str) -> bool:
     if not (line.lstrip().startswith(("#", "**", "__")) or clean(line) == line.strip()):
         return False
     return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
+
+
+_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])\.\s+(?P<rest>\S.*)$")
+
+
+def capital_option(text: str) -> Header | None:
+    """'B. $x = 1$' inside a question: option b (outside one it may be a section's name)."""
+    m = _CAPITAL_OPTION.match(text)
+    return Header(m["a"].lower(), m["rest"]) if m else None
+
+
+_ANNOTATION = re.compile(r"\s*\[[^\]]*\]")
+
+
+def listed_answer(text: str) -> str:
+    """'3.14 [kind: numeric] [options: ...]' under 'Correct answers' → '3.14'."""
+    return _ANNOTATION.sub("", text).strip()
 
 
 def listed_key(text: str) -> Header | None:
