@@ -450,6 +450,11 @@ class Collector:
             return
         if self._key(line, text):
             return
+        inline = None if occ.in_solution or p.lettered_item(text) else p.inline_key(text)
+        if inline is not None:
+            (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
+            text = inline.rest
+            line = Line(text, line.loc)
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)
@@ -580,6 +585,9 @@ class Collector:
         header = p.lettered_item(untagged)
         if header is None and not p.is_heading(line.text):
             header = p.capital_option(untagged)
+        sub = p.sub_numbered(untagged)
+        if header is None and sub is not None and self.question and sub[0] == self.question.id:
+            header = sub[1]
         if header is None:
             return False
         occ = self.occ
@@ -592,6 +600,9 @@ class Collector:
             item.marks = Val(marks, line.loc)
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
         rest = p.strip_marks(header.rest)
+        if not self.occ.in_solution and (inline := p.inline_key(rest)) is not None:
+            item.keys.append(Val(inline.id, line.loc))  # '(a) What is 2+3? Answer: 5'
+            rest = inline.rest
         if rest:
             item.lines.append(rest)
         if self.occ.in_solution:

@@ -144,7 +144,16 @@ def numbered_item(line: str) -> Header | None:
 
 
 _ITEM = re.compile(r"^(?:[-*•]\s*)?\((?P<a>[a-hA-H]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
-_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-h]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
+_SUB_NUMBER = re.compile(
+    r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
+)
+
+
+def sub_numbered(line: str) -> tuple[str, Header] | None:
+    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'): a part numbered under its question."""
+    m = _SUB_NUMBER.match(line)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
 def lettered_item(line: str) -> Header | None:
@@ -255,6 +264,20 @@ def key_line(line: str) -> str | None:
     if m is None:
         return None
     return (m["rest"] if m["rest"] is not None else m["rest2"]).strip()
+
+
+_INLINE_KEY = re.compile(
+    r"^(?P<prompt>\S.*?[?.!)$])\s+(?:\*\*|__)?(?:answer|ans|key)\s*:\s*(?:\*\*|__)?\s*(?P<key>\S.*)$",
+    re.I,
+)
+
+
+def inline_key(line: str) -> Header | None:
+    """'What is the p-value? **Answer:** 0.03' → Header(key, prompt): a key after the prompt."""
+    m = _INLINE_KEY.match(line)
+    if m is None or has_blanks(m["key"]):
+        return None
+    return Header(m["key"].strip("*_ "), m["prompt"])
 
 
 def has_blanks(text: str) -> bool:
