@@ -93,3 +93,32 @@ def test_a_blank_to_fill_after_the_prompt_is_no_key(tmp_path: Path) -> None:
     # 'Answer: ____' is the student's space, not a key
     question = _questions(tmp_path, "## Problem 1 [3 pts]\n\nWhat is 2+3? Answer: ______\n")["1"]
     assert "key" not in question
+
+
+def test_a_question_opening_with_its_first_part(tmp_path: Path) -> None:
+    # '1. (a) ...' on one line: part a, and its marks are not the question's
+    text = "1. (a) Define supervised learning. [3]\n   (b) Give two examples. [4]\n\n2. Why? [8]\n"
+    questions = _questions(tmp_path, text)
+    assert _parts(questions["1"]) == {"a": 3, "b": 4}
+    assert "marks" not in questions["1"]
+    assert questions["2"]["marks"] == 8
+
+
+@pytest.mark.parametrize(
+    "key_line, correct, marks",
+    [
+        # marks in brackets after the key are the question's
+        ("Answer: B  [2]", ["b"], 2),
+        # in parentheses with the unit
+        ("Ans: C (3 marks)", ["c"], 3),
+        # no marks: the key alone
+        ("Answer: A", ["a"], None),
+    ],
+)
+def test_marks_after_a_key(
+    tmp_path: Path, key_line: str, correct: list[str], marks: int | None
+) -> None:
+    text = f"1. Which is convex?\n   (A) x^3\n   (B) x^2\n   (C) |x|\n   {key_line}\n"
+    question = _questions(tmp_path, text)["1"]
+    assert question["key"]["correct"] == correct
+    assert question.get("marks") == marks

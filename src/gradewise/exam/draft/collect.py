@@ -381,6 +381,8 @@ class Collector:
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
         rest = header.rest
+        if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
+            return  # '1. (a) Define it. [3]': the question opens with its first part
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
         if (listed := p.marks_list(rest)) is not None:
@@ -539,6 +541,12 @@ class Collector:
         written = p.key_line(text)
         target = self.item.keys if self.item is not None else self.occ.keys
         if written is not None and not text.lower().startswith("your"):
+            if (marks := p.marks_one(written)) is not None:  # 'Answer: B  [2]'
+                written = p.strip_marks(written)
+                if self.item is None and self.occ.marks is None and not self.occ.in_solution:
+                    self.occ.marks = Val(marks, line.loc)
+                elif self.item is not None and self.item.marks is None:
+                    self.item.marks = Val(marks, line.loc)
             if p.has_blanks(written):
                 self.pending_key = not p.strip_blanks(written)
             elif written:
