@@ -333,6 +333,7 @@ def tolerance(text: str) -> dict[str, float] | None:
 _CHAIN = re.compile(r"=|≈|\\approx\b")
 _SCALAR = re.compile(r"-?\s*(?:\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\\[dt]?frac\s*\{\d+\}\s*\{\d+\})")
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
+_CLOSING_MATH = re.compile(r"\$([^$]+)\$\s*[.!]?\s*$")  # the math a sentence ends on
 _MATH_MARKS = re.compile(r"\$|\\[\[\]()]|\\boxed\b|\\[,;!]")
 
 
@@ -343,6 +344,9 @@ def final_value(working: str) -> Any:
     lines = [line for line in working.splitlines() if line.strip()]
     if not lines:
         return None
+    closing = _CLOSING_MATH.search(lines[-1])
+    if closing is not None and not _CHAIN.search(lines[-1][: closing.start()]):
+        lines[-1] = closing[1]  # '... so the probability is $\frac{1}{4}$.'
     last = _MATH_MARKS.sub(" ", lines[-1]).strip().rstrip(".").strip()
     segments = _CHAIN.split(last)
     final = segments[-1].strip().rstrip(".").strip()
