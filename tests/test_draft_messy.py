@@ -122,3 +122,41 @@ def test_marks_after_a_key(
     question = _questions(tmp_path, text)["1"]
     assert question["key"]["correct"] == correct
     assert question.get("marks") == marks
+
+
+@pytest.mark.parametrize(
+    "text, marks",
+    [
+        # number words in capitals, marks in capitals
+        (
+            "QUESTION ONE (20 MARKS)\n\nDefine it.\n\nQUESTION TWO (10 MARKS)\n\nUse it.\n",
+            {"1": 20, "2": 10},
+        ),
+        # 'Problem Three' on its own
+        ("Problem Three (4 points)\n\nProve it.\n", {"3": 4}),
+        # a bare number in parentheses after the sentence's end
+        ("Q.1 Define precision. (2)\nQ.2 Define recall. (3)\n", {"1": 2, "2": 3}),
+        # ... but not a reference to an equation inside the sentence
+        ("Q.1 Solve equation (2)\n", {"1": None}),
+    ],
+)
+def test_question_words_and_bare_marks(
+    tmp_path: Path, text: str, marks: dict[str, int | None]
+) -> None:
+    questions = _questions(tmp_path, text)
+    assert {q: v.get("marks") for q, v in questions.items()} == marks
+
+
+def test_questions_numbered_within_their_section_letter(tmp_path: Path) -> None:
+    text = (
+        "SECTION A: Multiple choice\n\nA1. Which is a loss? (2 marks)\n\n"
+        "A2. Which is convex? (2 marks)\n\nSECTION B: Long answers\n\n"
+        "B1. Derive backpropagation. (Total: 10 marks)\n"
+    )
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    got = {
+        (s["id"], str(q["id"])): q.get("marks") for s in tree["sections"] for q in s["questions"]
+    }
+    assert got == {("A", "1"): 2, ("A", "2"): 2, ("B", "1"): 10}

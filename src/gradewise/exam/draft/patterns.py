@@ -125,10 +125,28 @@ _SOLUTION_TO = re.compile(
 _NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 
 
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+_QUESTION_WORD = re.compile(
+    rf"^(?:question|problem|exercise)\s+(?P<word>{'|'.join(_NUMBER_WORDS)})\b\s*[:.)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+# 'A1. ...', 'B2) ...': questions numbered within their section's letter.
+_LETTER_NUMBERED = re.compile(r"^(?P<section>[A-H])(?P<id>\d{1,2})[.):]\s+(?P<rest>\S.*)$")
+
+
 def question_header(line: str) -> Header | None:
-    """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2' (not a bare '3.')."""
-    m = _QUESTION.match(line)
-    return Header(m["id"], m["rest"]) if m else None
+    """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2', 'QUESTION TWO', 'A1.' (not a
+    bare '3.')."""
+    if m := _QUESTION.match(line):
+        return Header(m["id"], m["rest"])
+    if m := _QUESTION_WORD.match(line):
+        return Header(str(_NUMBER_WORDS.index(m["word"].lower()) + 1), m["rest"])
+    if m := _LETTER_NUMBERED.match(line):
+        return Header(str(int(m["id"])), m["rest"])
+    return None
 
 
 def solution_to(line: str) -> Header | None:
@@ -411,7 +429,8 @@ _MARKS_ONE = re.compile(
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"
-    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?)\s*$"
+    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!:])\s+\(({_NUM})\))\s*$",
+    re.I,
 )
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
 
