@@ -160,3 +160,20 @@ def test_questions_numbered_within_their_section_letter(tmp_path: Path) -> None:
         (s["id"], str(q["id"])): q.get("marks") for s in tree["sections"] for q in s["questions"]
     }
     assert got == {("A", "1"): 2, ("A", "2"): 2, ("B", "1"): 10}
+
+
+def test_running_headers_with_page_numbers(tmp_path: Path) -> None:
+    # a PDF's running header names the exam once and is never a question's text
+    text = (
+        "CS 101 Final Exam                       Page 1 of 2\n\n"
+        "1. Explain hashing.                       (Total for Question 1: 8 marks)\n\n"
+        "CS 101 Final Exam                       Page 2 of 2\n\n"
+        "2. Prove the master theorem.              10 points\n"
+    )
+    path = tmp_path / "paper.txt"
+    path.write_text(text, encoding="utf-8")
+    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    assert tree["exam"]["title"] == "CS 101 Final Exam"
+    questions = [q for s in tree["sections"] for q in s["questions"]]
+    assert [(q["id"], q["marks"]) for q in questions] == [("1", 8), ("2", 10)]
+    assert all("Page" not in q["prompt"] for q in questions)

@@ -152,6 +152,10 @@ class Collector:
             self._blank()
             return
         self.first = self.first or self.index
+        if (running := p.page_furniture(text)) is not None:
+            if self.out.title is None and self.occ is None and running:
+                self.out.title = Val(running, line.loc)
+            return  # a page's header or footer, repeated on every page: never a prompt
         if self._answer_list(line, text):
             return
         if self.out.title is None and self.section is None and self.index == self.first:

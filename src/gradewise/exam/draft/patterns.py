@@ -252,6 +252,16 @@ def course_heading(text: str) -> bool:
 _ROUGH = re.compile(r"^(?:rough work|scratch paper|space for rough work)\b", re.I)
 
 
+_PAGE_FURNITURE = re.compile(r"^(?P<rest>.*?)\s*\b(?:page\s+\d+\s*(?:of|/)\s*\d+)\s*$", re.I)
+
+
+def page_furniture(line: str) -> str | None:
+    """'CS 101 Final Exam      Page 2 of 3': a page's running header or footer → the text
+    beside the page number ('' when none); None for any other line."""
+    m = _PAGE_FURNITURE.match(line)
+    return " ".join(m["rest"].split()) if m else None
+
+
 def rough_work(line: str) -> bool:
     return bool(_ROUGH.match(line))
 
