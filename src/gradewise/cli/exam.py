@@ -70,8 +70,8 @@ def check(
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None:
-    """Draft an exam file from the paper (and its solutions): .md, .txt, .tex, .pdf or .docx;
-    or from a Moodle XML question bank (.xml, on its own).
+    """Draft an exam file from the paper (and its solutions): .md (.Rmd, .qmd), .txt, .tex,
+    .pdf or .docx; or from a Moodle XML question bank (.xml, on its own).
 
     Every value says where in the documents it came from; what is missing or could not be
     placed is listed at the top. Give the paper first, then any solutions documents.
