@@ -177,3 +177,58 @@ def test_running_headers_with_page_numbers(tmp_path: Path) -> None:
     questions = [q for s in tree["sections"] for q in s["questions"]]
     assert [(q["id"], q["marks"]) for q in questions] == [("1", 8), ("2", 10)]
     assert all("Page" not in q["prompt"] for q in questions)
+
+
+RUBRIC_LIST = """\
+## Question 1 (5 marks)
+
+Explain gradient descent.
+
+{heading}
+{rows}
+
+## Question 2 (2 marks)
+
+Next.
+"""
+
+
+@pytest.mark.parametrize(
+    "heading, rows",
+    [
+        # marks first, then a colon
+        ("**Rubric:**", "- 3 marks: states the update rule\n- 2 marks: explains the rate"),
+        # marks in parentheses first
+        ("Marking scheme:", "* (3) states the update rule\n* (2) explains the rate"),
+        # marks at the end, in brackets or after a dash
+        ("### Mark scheme", "- states the update rule [3]\n- explains the rate — 2 pts"),
+    ],
+)
+def test_a_rubric_written_as_a_list(tmp_path: Path, heading: str, rows: str) -> None:
+    questions = _questions(tmp_path, RUBRIC_LIST.format(heading=heading, rows=rows))
+    rubric = questions["1"]["rubric"]
+    assert [(c["text"], c["marks"]) for c in rubric] == [
+        ("states the update rule", 3),
+        ("explains the rate", 2),
+    ]
+    assert "update rule" not in questions["1"]["prompt"]
+    assert questions["2"]["marks"] == 2 and "rubric" not in questions["2"]
+
+
+def test_a_rubric_list_under_a_part(tmp_path: Path) -> None:
+    text = (
+        "Question 1\n(a) Define it. (2 marks)\nRubric:\n- 1 mark: names it\n- 1 mark: an example\n"
+        "(b) Use it. (3 marks)\n"
+    )
+    question = _questions(tmp_path, text)["1"]
+    parts = {p["id"]: p for p in question["parts"]}
+    assert [c["text"] for c in parts["a"]["rubric"]] == ["names it", "an example"]
+    assert "rubric" not in parts["b"]
+
+
+def test_bullets_without_marks_after_a_rubric_heading_stay_text(tmp_path: Path) -> None:
+    # a list that gives no marks is no rubric: nothing is lost from the prompt
+    text = "## Question 1 (5 marks)\n\nExplain it.\n\nRubric:\n- be clear\n- be brief\n"
+    question = _questions(tmp_path, text)["1"]
+    assert "rubric" not in question
+    assert "be clear" in question["prompt"]

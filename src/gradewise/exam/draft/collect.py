@@ -137,6 +137,7 @@ class Collector:
         self.preamble_rows: list[tuple[list[str], Loc]] = []  # a table before the questions
         self.answers = False  # under 'Answer key': '1. B' lines are keys of questions met
         self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
+        self.rubric_list: tuple[QuestionBuild, str | None] | None = None  # under 'Rubric:'
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class Collector:
             if self.out.title is None and self.occ is None and running:
                 self.out.title = Val(running, line.loc)
             return  # a page's header or footer, repeated on every page: never a prompt
-        if self._answer_list(line, text):
+        if self._answer_list(line, text) or self._rubric_list(line, text):
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
@@ -282,6 +283,29 @@ class Collector:
         question.occurrences.append(occ)
         return True
 
+    def _rubric_list(self, line: Line, text: str) -> bool:
+        """'Rubric:' under a question (or a part), then bullets each with its marks: the
+        criteria, as a rubric table's rows; the list ends at the first other line."""
+        if p.rubric_heading(text):
+            target = self.question
+            if self.caption is not None and self.index - self.caption[1] <= _CAPTION_REACH:
+                target = self.caption[0]
+            if target is None:
+                return False
+            part = self.item.label if self.item is not None and target is self.question else None
+            self.rubric_list = (target, part)
+            return True
+        if self.rubric_list is None:
+            return False
+        rest = p.bullet(text)
+        row = p.rubric_row(rest) if rest is not None else None
+        if row is None:
+            self.rubric_list = None
+            return False
+        question, part = self.rubric_list
+        question.rows.append(Row(part, row[1], row[0], line.loc))
+        return True
+
     def _end_key_block(self) -> None:
         """The bullets under a question's 'Correct answers': the ones marked right (their
         option letters), else a lone bullet's value."""
@@ -404,6 +428,7 @@ class Collector:
 
     def _close_question(self) -> None:
         self._end_key_block()
+        self.rubric_list = None
         if self.pending_key and self.occ is not None:
             assert self.question is not None and self.section is not None
             where = f"{self.section.id}.{self.question.id}"

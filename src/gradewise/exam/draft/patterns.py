@@ -617,6 +617,37 @@ def cell_marks(text: str) -> float | None:
     return to_float(m[2]) * (-1 if m[1] else 1)
 
 
+_RUBRIC_HEADING = re.compile(
+    r"^(?:grading\s+|marking\s+|scoring\s+)?(?:rubric|(?:marking|mark|grading)\s+(?:scheme|guide)"
+    r"|scoring\s+guide)\s*:?$",
+    re.I,
+)
+_MARK = r"(?:marks?|points?|pts?)"
+_ROW_FORMS = (
+    # '2 marks: states the rule', '+1 - names it', '0.5 pt — sign'
+    re.compile(rf"^\+?(?P<m>{_NUM})\s*{_MARK}?\s*[:\-–—]\s*(?P<t>\S.*)$", re.I),
+    # '(2) fits noise', '[1 mark] sign'
+    re.compile(rf"^[(\[]\s*\+?(?P<m>{_NUM})\s*{_MARK}?\s*[)\]]\s*(?P<t>\S.*)$", re.I),
+    # 'states the rule (2 marks)', 'names it [1]'
+    re.compile(rf"^(?P<t>\S.*?)\s*[(\[]\s*\+?(?P<m>{_NUM})\s*{_MARK}?\s*[)\]]\.?$", re.I),
+    # 'states the rule: 2 marks', 'names it — 1 pt'
+    re.compile(rf"^(?P<t>\S.*?)\s*[:\-–—]\s*\+?(?P<m>{_NUM})\s*{_MARK}\.?$", re.I),
+)
+
+
+def rubric_heading(text: str) -> bool:
+    """'**Rubric:**', 'Marking scheme', 'Mark scheme:': a list of criteria with marks follows."""
+    return bool(_RUBRIC_HEADING.match(text.strip("*_ ")))
+
+
+def rubric_row(text: str) -> tuple[float, str] | None:
+    """One criterion of a rubric list with its marks, in the forms papers write it."""
+    for form in _ROW_FORMS:
+        if m := form.match(text.strip()):
+            return to_float(m["m"]), m["t"].strip()
+    return None
+
+
 def part_label(text: str) -> str | None:
     """'(a)', 'a', 'a)', '2(b)' in a rubric's Part column → 'a'."""
     m = re.fullmatch(r"\s*(?:\d+\s*)?\(?([a-hA-H]|[ivx]{1,4})\)?\.?\s*", text)
