@@ -248,7 +248,7 @@ class Workspace:
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
-            self.check_part(part)
+            part = self.check_part(part)
             answers = [a for a in answers if a.address == part]
         from gradewise import grading
         from gradewise.judges._embed import keeping  # numpy: only when grading
@@ -304,7 +304,7 @@ class Workspace:
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
-            self.check_part(part)
+            part = self.check_part(part)
             answers = [a for a in answers if a.address == part]
         examples = self.examples()
         jobs = grading.plan(
@@ -410,7 +410,7 @@ class Workspace:
         each group of answers that read the same, the largest groups first, skipping groups a
         human has already marked in. Blank answers are never suggested.
         """
-        self.check_part(part)
+        part = self.check_part(part)
         answers = sorted(
             (a for a in self.store.answers(address=part) if a.text.strip()), key=lambda a: a.student
         )
@@ -466,12 +466,12 @@ class Workspace:
                 f"no script for student {student!r}", fix="see 'gradewise scripts list'"
             )
 
-    def check_part(self, address: str) -> None:
-        known = [p.address for p in self.exam.parts()]
-        if address not in known:
-            raise WorkspaceError(
-                f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}"
-            )
+    def check_part(self, label: str) -> str:
+        """The address of the part `label` names (`II.7.a`, `7a`, `Q7 (a)`), or a user error
+        naming the parts there are (scripts.segment.part_named: the one resolver)."""
+        from gradewise.scripts.segment import part_named
+
+        return part_named(self.exam, label)
 
 
 def _flag_unread(answers: Sequence[Answer], pages: Sequence[tuple[int, str]]) -> tuple[Answer, ...]:

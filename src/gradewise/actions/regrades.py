@@ -12,7 +12,6 @@ from gradewise.actions.common import TEXT_LIMIT, bounded, find_part, find_studen
 from gradewise.actions.marks import Marked
 from gradewise.errors import BadInput, GradewiseError, NotFound
 from gradewise.model import Regrade
-from gradewise.scripts.segment import parts_named
 from gradewise.store.regrades import Regrades
 from gradewise.workspace import Workspace
 
@@ -125,7 +124,7 @@ def _checked(
 ) -> Regrade:
     """The request a row asks for, or the GradewiseError saying why it cannot be."""
     student = _student(row.student, ids)
-    address = _part(ws, row.label)
+    address = find_part(ws, row.label).address
     why = bounded(row.why, "the request", TEXT_LIMIT, required=True)
     if (student, address) in open_now:
         raise BadInput(
@@ -162,18 +161,3 @@ def _student(written: str, ids: Mapping[str, str]) -> str:
             fix="check the id against 'gradewise scripts list'",
         )
     return found
-
-
-def _part(ws: Workspace, label: str) -> str:
-    if not label.strip():
-        raise BadInput("no part", fix="write the part asked about, e.g. II.7.a or 7a")
-    named = parts_named(ws.exam, label)
-    if not named:
-        known = ", ".join(p.address for p in ws.exam.parts())
-        raise NotFound(f"no part {label.strip()!r} in the exam", fix=f"write one of: {known}")
-    if len(named) > 1:
-        raise BadInput(
-            f"{label.strip()!r} names {len(named)} parts ({', '.join(named)})",
-            fix="write which part, e.g. " + named[0],
-        )
-    return named[0]

@@ -33,10 +33,12 @@ def regrade() -> None:
 def add(ctx: click.Context, student: str, part: str, why: str, who: str) -> None:
     """Open a regrade request for STUDENT's answer to PART (one open per answer).
 
-    Example: gradewise regrade add s2024001 II.7.a --why "w2 is right, only copied wrong"
+    PART is an address (II.7.a) or a label as students write it (7a, "Q7 (a)").
+
+    Example: gradewise regrade add s2024001 7a --why "w2 is right, only copied wrong"
     """
     asked = actions.ask_regrade(workspace(ctx), student, part, why, who=who)
-    click.echo(f"{student} {part}: regrade request opened ({asked.why})")
+    click.echo(f"{student} {asked.address}: regrade request opened ({asked.why})")
 
 
 @regrade.command("list")
@@ -93,6 +95,7 @@ def resolve(
     Example: gradewise regrade resolve s2024001 II.7.a --items grad,w1,w2 --why "w2 was right"
     """
     ws = workspace(ctx)
+    part = actions.find_part(ws, part).address
     given = MarkOptions(marks, items, adjust, reason, comment, accept)
     if given.ways() > 1:
         raise BadInput("give at most one of MARKS, --items or --accept", fix="keep one of them")
