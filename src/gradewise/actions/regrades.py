@@ -42,7 +42,10 @@ def resolve_regrade(
     remark: Callable[[str], list[Marked]] | None = None,
 ) -> tuple[Regrade, Marked | None]:
     """Answer the open request; `remark(why)`, when given, sets the new mark (an action of
-    actions.marks) in the same transaction: both are kept, or neither."""
+    actions.marks) in the same transaction: both are kept, or neither. A request on a part no
+    longer in the exam (deleted since it was asked) is closed with the answer, and no mark."""
+    if gone(ws, student, address):
+        return _close(ws, student, address, answer, who=who, remark=remark), None
     part = find_part(ws, address)
     student = find_student(ws, student)
     answer = bounded(answer, "the answer", TEXT_LIMIT, required=True)
@@ -52,6 +55,38 @@ def resolve_regrade(
         marked = remark(f"regrade: {answer}") if remark is not None else None
         resolved = store.resolve(student, part.address, answer, who=who)
     return resolved, (marked[0] if marked else None)
+
+
+CLOSED = "closed: part no longer in the exam"
+
+
+def gone(ws: Workspace, student: str, address: str) -> bool:
+    """Whether `student` has a request open on `address`, a part no longer in the exam."""
+    if address in {p.address for p in ws.exam.parts()}:
+        return False
+    return any(r.address == address and r.open for r in Regrades(ws.store).all(student=student))
+
+
+def _close(
+    ws: Workspace,
+    student: str,
+    address: str,
+    answer: str,
+    *,
+    who: str,
+    remark: Callable[[str], list[Marked]] | None,
+) -> Regrade:
+    """Close the open request on a part deleted since: the student reads `answer`; the audit
+    log says it was closed, not answered."""
+    if remark is not None:
+        raise BadInput(
+            f"{address} is no longer in the exam: its request can be closed, not re-marked",
+            fix="answer it without a new mark (no MARKS, --items or --accept)",
+        )
+    answer = bounded(answer, "the answer", TEXT_LIMIT, required=True)
+    return Regrades(ws.store).resolve(
+        student, address, answer, who=who, kind="regrade.close", why=CLOSED
+    )
 
 
 @dataclass(frozen=True)
