@@ -107,6 +107,67 @@ class Cut:
     boxes: tuple[Box, ...] = ()
 
 
+@dataclass(frozen=True)
+class TemplateCheck:
+    """What `exam check` says of the exam's template: its paper, the parts with an answer box
+    and those without, and what is wrong, each with its fix (`errors`: no scan can be cut)."""
+
+    source: str
+    pages: int
+    boxed: tuple[str, ...]
+    unboxed: tuple[str, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()  # (a part's address, or "template"; message)
+
+    @property
+    def summary(self) -> str:
+        """'template blank.pdf: 2 pages, 5 of 6 parts have an answer box'."""
+        parts = len(self.boxed) + len(self.unboxed)
+        return (
+            f"template {self.source or '(no source)'}: {_pages(self.pages)}, {len(self.boxed)}"
+            f" of {parts} parts have an answer box"
+        )
+
+
+NO_BOX = "no answer box on the paper: on a scan its answer goes to a human"
+ORPHANS = (
+    "{n} have an answer box cut for this part, no longer in the exam (not graded)"
+    " — add the scans again (gradewise scripts add) to cut them by the template as it is now"
+)
+
+
+def check_template(exam: Exam, pages_dir: Path, cut: Mapping[str, int]) -> TemplateCheck | None:
+    """The exam's template checked against the workspace: its page images in `pages_dir`, and
+    `cut` (how many scripts have a box cut, by part address); None when there is no template."""
+    template = exam.template
+    if template is None:
+        return None
+    addresses = _addresses(exam)
+    boxed = tuple(a for a in addresses if a in template.regions)
+    unboxed = tuple(a for a in addresses if a not in template.regions)
+    errors = tuple(
+        f"the paper's page {n} image ({sha[:12]}…) is not in the workspace's pages/"
+        f" — {TEMPLATE_FIX}"
+        for n, sha in enumerate(template.pages, 1)
+        if not (pages_dir / f"{sha}.png").is_file()
+    )
+    warnings = [
+        (a, f"{NO_BOX} — {TEMPLATE_FIX}, or write its regions: in exam.yaml") for a in unboxed
+    ]
+    if not template.pages:
+        what = "parts have answer boxes but the template has" if boxed else "the template has"
+        said = f"{what} no pages: scans are read by their labels — {TEMPLATE_FIX}"
+        warnings = [("template", said)]
+    warnings += [
+        (a, ORPHANS.format(n=f"{n} script{'s' if n != 1 else ''}"))
+        for a, n in sorted(cut.items())
+        if a not in addresses
+    ]
+    return TemplateCheck(
+        template.source, len(template.pages), boxed, unboxed, errors, tuple(warnings)
+    )
+
+
 def load_paper(exam: Exam, pages_dir: Path) -> Paper | None:
     """The exam's blank paper, its page images in `pages_dir`; None when the exam has no
     template to cut scans by."""

@@ -170,6 +170,11 @@ class Store:
         )
         return [ScriptRegion(*row) for row in rows]
 
+    def cut_parts(self) -> dict[str, int]:
+        """How many scripts have an answer box cut for each part address (stored, any)."""
+        rows = self.db.execute("SELECT address, COUNT(*) FROM script_regions GROUP BY address")
+        return dict(rows.fetchall())
+
     def page_errors(self) -> dict[str, list[tuple[int, str]]]:
         """Pages whose text could not be read, by student: (page number, why)."""
         found: dict[str, list[tuple[int, str]]] = {}
