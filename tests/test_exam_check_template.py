@@ -42,9 +42,9 @@ exam: {{id: t, title: "Templated exam"}}
     questions:
       - id: "1"
         parts:
-          - {{id: a, marks: 2, prompt: "Gradient?", key: {{kind: numeric, value: 3}}{regions("I.1.a")}}}
-          - {{id: b, marks: 3, prompt: "Step?", key: {{kind: numeric, value: 1}}{regions("I.1.b")}}}
-      - {{id: "2", marks: 5, prompt: "Overfitting?", reference: "noise", rubric: [{{id: r, text: noise, marks: 5}}]{regions("I.2")}}}
+          - {{id: a, marks: 2, key: {{kind: numeric, value: 3}}{regions("I.1.a")}}}
+          - {{id: b, marks: 3, key: {{kind: numeric, value: 1}}{regions("I.1.b")}}}
+      - {{id: "2", marks: 5, rubric: [{{id: r, text: noise, marks: 5}}]{regions("I.2")}}}
 """
 
 
