@@ -162,6 +162,7 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
     from gradewise.actions.template import set_template  # PDFium: only here
 
     ws = workspace(ctx)
+    before = ws.exam.template
     done = set_template(ws, blank, who=who, dry_run=dry_run)
     if as_json:
         echo_json(_template_json(done.found, done.written))
@@ -170,7 +171,11 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
         where = "; ".join(f"page {r.page} {_box(r.box)}" for r in placed.regions)
         click.echo(f"{placed.address}: label {placed.label!r}, {where}")
     for address, why in done.found.missing:
-        click.echo(f"{address}: not placed: {why}")
+        kept = ""
+        if before is not None and address in before.regions:  # never silently
+            kept = f"; it keeps the regions written before (from {before.source or 'exam.yaml'})"
+            kept += ": check them in exam.yaml"
+        click.echo(f"{address}: not placed: {why}{kept}")
     placed_n, pages = len(done.found.placed), len(done.pages)
     if done.written:
         click.echo(

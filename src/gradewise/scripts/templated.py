@@ -348,6 +348,63 @@ class RegionSegmentation(Segmentation):
         )
 
 
+# (address, start, end) of a part's box: as stored (the last cut), or as cut now
+Spot = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A script's human moves across a re-cut: those kept (the box's start now → the part it
+    was moved to), each as (from, to), and those dropped (the box empty or not cut this time)."""
+
+    kept: Mapping[int, str]
+    moves: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def note(self) -> str:
+        """What became of the moves, for the report ("" when there were none)."""
+        said = []
+        if self.moves:
+            said.append(f"kept {_boxes_moved(self.moves)}")
+        if self.dropped:
+            said.append(
+                f"dropped {_boxes_moved(self.dropped)}, its box empty or not cut this time"
+                f": {_arrows(self.dropped)}"
+            )
+        if self.moves and not self.dropped:
+            said[0] += f": {_arrows(self.moves)}"
+        return "; ".join(said)
+
+
+def _boxes_moved(moves: tuple[tuple[str, str], ...]) -> str:
+    return f"{len(moves)} box{'es' if len(moves) > 1 else ''} a human moved"
+
+
+def _arrows(moves: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{a} → {b}" for a, b in moves)
+
+
+def carried_moves(old: Sequence[Spot], new: Sequence[Spot], moves: Mapping[int, str]) -> Carried:
+    """The human moves (`moves`: a box's start in the last cut → the part it went to) carried
+    to the boxes cut now, by the part each box was cut for: its text may lie elsewhere in the
+    new script (a rescan read differently), and a box with nothing in it moves nothing."""
+    was = {start: address for address, start, end in old if end > start}
+    now = {address: start for address, start, end in new if end > start}
+    kept: dict[int, str] = {}
+    carried, dropped = [], []
+    for start, target in sorted(moves.items()):
+        source = was.get(start)
+        if source is None:
+            continue  # not on a box of the last cut: it moved nothing there
+        if source in now:
+            kept[now[source]] = target
+            carried.append((source, target))
+        else:
+            dropped.append((source, target))
+    return Carried(kept, tuple(carried), tuple(dropped))
+
+
 # (address, start, end, flag) of a part's box, as stored
 Span = tuple[str, int, int, str]
 
