@@ -6,13 +6,17 @@ now lies), or, when its box holds nothing this time, the move is dropped and sai
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from gradewise import actions
 from gradewise.model import Script
+from gradewise.review.scan import answer_image
 from gradewise.scripts.gather import Gathered
+from gradewise.scripts.pages import PageImage, stored_image
 from gradewise.scripts.templated import Box
 from gradewise.workspace import AddReport, Workspace, open_workspace
 from test_template import EXAM
@@ -27,6 +31,14 @@ def ws(tmp_path: Path) -> Workspace:
     return open_workspace(tmp_path)
 
 
+# Each part's box crop: a grey of its own, as tall as its number (the image served tells which).
+CROPS = {"I.1.a": (40, 10), "I.1.b": (40, 20), "I.2": (40, 30)}
+
+
+def crop(address: str) -> PageImage:
+    return stored_image(Image.new("L", CROPS[address], 100 + 20 * PARTS.index(address)))
+
+
 def cut(ws: Workspace, written: dict[str, str], parts: tuple[str, ...] = PARTS) -> AddReport:
     """s1's scan cut into the boxes of `parts`: each part's writing, blank-line apart."""
     text, boxes = "", []
@@ -36,7 +48,7 @@ def cut(ws: Workspace, written: dict[str, str], parts: tuple[str, ...] = PARTS) 
             text += "\n\n"
         start = len(text)
         text += words
-        boxes.append(Box(address, start, len(text), None))
+        boxes.append(Box(address, start, len(text), crop(address)))
     found = Gathered(scripts=[Script("s1", "", "s1.pdf", text)], boxes={"s1.pdf": tuple(boxes)})
     [report] = ws.store_scripts(found)
     return report
@@ -115,3 +127,29 @@ def test_scripts_add_says_what_became_of_the_moves(capsys: pytest.CaptureFixture
     note = "kept 1 box a human moved: I.2 → I.1.b"
     _summary([AddReport("s1", "s1.pdf", "updated", note=note), AddReport("s2", "s2.pdf", "added")])
     assert capsys.readouterr().out == f"s1.pdf: {note}\nScripts: 1 added, 1 updated.\n"
+
+
+# --- the image beside the answer follows the move ------------------------------------------------
+
+
+def shown(ws: Workspace, address: str) -> tuple[int, int] | None:
+    """The size of the image shown beside s1's answer to `address` (None: no image)."""
+    png = answer_image(ws, "s1", address, hide=False)
+    return None if png is None else Image.open(io.BytesIO(png)).size
+
+
+def test_the_image_shown_follows_a_moved_box(ws: Workspace) -> None:
+    cut(ws, FIRST)
+    before = {a: shown(ws, a) for a in PARTS}
+    assert before == {"I.1.a": (40, 10), "I.1.b": (40, 20), "I.2": (40, 30)}  # each its own
+    moved(ws)  # I.2's box now answers I.1.b
+    assert shown(ws, "I.1.b") == (40, 30)  # the box moved there, not b's empty one
+    assert shown(ws, "I.2") is None  # its box is gone from it: nothing to show
+
+
+def test_a_part_given_a_second_box_shows_both(ws: Workspace) -> None:
+    cut(ws, {"I.1.a": "w1 = 3.8", "I.1.b": "0.1", "I.2": "overfitting"})
+    start = next(r.start for r in ws.store.regions("s1") if r.address == "I.1.b")
+    actions.move_piece(ws, "s1", start, "I.2", who="ada", why="b's box holds 2's answer")
+    assert shown(ws, "I.2") == (40, 50)  # its own box and the one moved to it, one under another
+    assert shown(ws, "I.1.b") is None

@@ -292,11 +292,12 @@ def _answered(cropped: _Cropped, reads: list[Reading]) -> _Answered:
     text = "\n\n".join(read.text.strip() for read in reads if read.text.strip())
     error = next((read.error for read in reads if read.error), "")
     flag = error or (UNREAD_BOX if cropped.written and not text else "")
-    return _Answered(cropped.address, cropped.page, text, _stacked(cropped.crops), flag)
+    return _Answered(cropped.address, cropped.page, text, stacked(cropped.crops), flag)
 
 
-def _stacked(crops: tuple[Any, ...]) -> PageImage:
-    """One image of a part's crops, one under the other (a part over a page break)."""
+def stacked(crops: Sequence[Any]) -> PageImage:
+    """One image of a part's crops (PIL images), one under the other (a part over a page
+    break, or a box a human moved to a part that has one)."""
     from PIL import Image
 
     width = max(c.width for c in crops)
