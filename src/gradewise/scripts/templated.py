@@ -446,7 +446,8 @@ def reader_of(engine: str, transcriber: Any = None) -> Reader:
         out = []
         for image, _ in images:
             try:
-                out.append(Reading(ocr.engine(engine).read(image, source="an answer box")))
+                found = ocr.engine(engine).read(image, source="an answer box", block=True)
+                out.append(Reading(found))
             except ScriptError as exc:
                 out.append(Reading(error=str(exc)))
         return out
