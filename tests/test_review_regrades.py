@@ -74,6 +74,9 @@ def test_a_request_on_a_part_no_longer_in_the_exam_is_listed_apart(
     assert "II.99.z: a request on a part no longer in the exam" in reply.text
     assert 'data-part="II.7.a"' in reply.text
     assert 'data-part="II.99.z" data-gone' in reply.text  # a form to close it, no mark
+    queue = client.get("/").text  # the queue links it to where it is closed, not to no answer
+    assert "/answer/s2024001/II.99.z" not in queue and "/answer/s2024001/II.7.a" in queue
+    assert "II.99.z: part no longer in the exam" in queue
 
 
 def test_a_request_on_a_part_no_longer_in_the_exam_is_closed_from_the_page(

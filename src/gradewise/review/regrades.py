@@ -52,9 +52,8 @@ def regrades_view(
 ) -> RegradesView:
     """The open requests (on `parts` only, when given), each with its answer's card."""
     shown, gone = [], []
-    addresses = {p.address for p in ws.exam.parts()}
     for request in open_regrades(ws, ids, parts=parts):
-        if request.address not in addresses:
+        if request.gone:
             gone.append(request)
             continue
         part = ws.exam.part(request.address)
