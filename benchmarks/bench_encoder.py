@@ -84,10 +84,10 @@ class FileStore:
         self.db.commit()
 
 
-def rss_mb() -> float:
-    """The process's resident memory now (Linux), in MB."""
+def memory_mb(field: str) -> float:
+    """The process's resident memory (Linux): now (VmRSS) or at its peak (VmHWM), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -98,9 +98,10 @@ def file_mb(path: Path) -> float:
 
 def speed(name: str, mpnet_dir: Path, texts: list[str], threads: int) -> str:
     """One table row, measured in this (fresh) process: answers/s from cold (no cache) on the
-    wall clock and per CPU-second of the process, memory added, the model file's size."""
+    wall clock and per CPU-second of the process, the peak memory the model and its batches
+    added, the model file's size."""
     spec = mpnet_spec(mpnet_dir) if name == "mpnet" else _embed.MINILM
-    before = rss_mb()
+    before = memory_mb("VmRSS")
     encoder = Encoder(threads=threads, cache_size=0, spec=spec)
     encoder.embed(texts[:8])  # load the model: not part of the rate
     wall, cpu = time.perf_counter(), time.process_time()
@@ -108,7 +109,7 @@ def speed(name: str, mpnet_dir: Path, texts: list[str], threads: int) -> str:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     n = len(texts) - 8
     size = file_mb(spec.model_path())
-    grown = rss_mb() - before
+    grown = memory_mb("VmHWM") - before
     return f"| {name} | {spec.dim} | {size:.0f} MB | {n / wall:.0f} | {n / cpu:.0f} | {grown:.0f} MB |"
 
 
@@ -172,7 +173,7 @@ def main() -> None:
         print(f"no mpnet model in {args.mpnet_dir}: run tools/encoder/build_mpnet.py first")
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.threads} threads, load average {load}, {args.sample} answers each")
-    print("\n| encoder | dim | int8 ONNX | answers/s | answers per CPU-second | memory added |")
+    print("\n| encoder | dim | int8 ONNX | answers/s | answers per CPU-second | peak memory added |")
     print("|---|---|---|---|---|---|")
     texts = sample_answers(files, args.sample, args.seed)
     spawn = multiprocessing.get_context("spawn")  # a fresh process each: memory is the model's

