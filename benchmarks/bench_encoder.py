@@ -24,20 +24,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing
 import os
 import random
 import sqlite3
 import time
 import warnings
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 from bench_curve import DATA, baseline, figure, judge_predictor, scale_kappa, split_rows
 
 from gradewise.judges import _embed
 from gradewise.judges._embed import Encoder, EncoderSpec
 from gradewise.judges.learned import LearnedJudge
+from gradewise.judges.text import references
 from gradewise.measure.figures import metrics
 from gradewise.measure.graded import read_graded
 
@@ -110,7 +114,9 @@ def speed(name: str, mpnet_dir: Path, texts: list[str], threads: int) -> str:
     n = len(texts) - 8
     size = file_mb(spec.model_path())
     grown = memory_mb("VmHWM") - before
-    return f"| {name} | {spec.dim} | {size:.0f} MB | {n / wall:.0f} | {n / cpu:.0f} | {grown:.0f} MB |"
+    return (
+        f"| {name} | {spec.dim} | {size:.0f} MB | {n / wall:.0f} | {n / cpu:.0f} | {grown:.0f} MB |"
+    )
 
 
 def sample_answers(files: list[Path], n: int, seed: int) -> list[str]:
@@ -118,9 +124,47 @@ def sample_answers(files: list[Path], n: int, seed: int) -> list[str]:
     return random.Random(seed).sample(answers, min(n, len(answers)))
 
 
-def curve(
-    files: list[Path], encoders: dict[str, Encoder], ks: Sequence[str], seed: int
-) -> None:
+def cosine_agreement(files: list[Path], encoders: dict[str, Encoder]) -> None:
+    """The encoder alone, nothing fitted: how well an answer's best cosine to a reference
+    follows its share of the marks (Pearson r, pooled and the mean over questions), on the
+    answers every k predicts (`unseen_answers`)."""
+    names = list(encoders)
+    print(
+        "\n| data set | n | "
+        + " | ".join(f"cosine r, {n}: pooled / per question" for n in names)
+        + " |"
+    )
+    print("|---|---|" + "---|" * len(names))
+    for path in files:
+        rows = [r for r in read_graded(path) if r.split == "unseen_answers" and r.answer.strip()]
+        cells = []
+        for encoder in encoders.values():
+            refs = {t for r in rows for t in references(r.reference)}
+            vectors = dict(zip(sorted(refs), encoder.embed(sorted(refs)), strict=True))
+            answers = encoder.embed([r.answer for r in rows])
+            best = [
+                max(float(a @ vectors[t]) for t in references(r.reference))
+                for r, a in zip(rows, answers, strict=True)
+            ]
+            share = [r.score / r.max_score for r in rows]
+            by_q: dict[str, list[int]] = defaultdict(list)
+            for i, r in enumerate(rows):
+                by_q[r.question_id].append(i)
+            per_q = [pearson([best[i] for i in ix], [share[i] for i in ix]) for ix in by_q.values()]
+            per_q = [x for x in per_q if not math.isnan(x)]
+            cells.append(f"{pearson(best, share):.3f} / {sum(per_q) / len(per_q):.3f}")
+        print(f"| {path.stem} | {len(rows)} | " + " | ".join(cells) + " |", flush=True)
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Pearson's r; NaN when either side is constant."""
+    x, y = np.asarray(xs), np.asarray(ys)
+    if len(x) < 2 or x.std() == 0 or y.std() == 0:
+        return math.nan
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def curve(files: list[Path], encoders: dict[str, Encoder], ks: Sequence[str], seed: int) -> None:
     """Learned (as shipped) and embedding-logistic figures per encoder, row by row."""
     names = list(encoders)
     head = " | ".join(f"learned, {n} | embedding logistic, {n}" for n in names)
@@ -140,7 +184,9 @@ def curve(
                 runs = [judge_predictor(judge)(marks, predicted)]
                 if k != "0":
                     runs.append(baseline("embedding", judge)(marks, predicted))
-                cells += [figure(metrics(r, protocol=k, seconds=1), scale_kappa(r), two_way) for r in runs]
+                cells += [
+                    figure(metrics(r, protocol=k, seconds=1), scale_kappa(r), two_way) for r in runs
+                ]
                 cells += ["—"] * (2 - len(runs))
             took = time.perf_counter() - start
             line = f"| {path.stem} | {k} | {len(predicted)} | " + " | ".join(cells)
@@ -159,6 +205,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/gradewise-encoder-vectors.db"))
     parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--cosine-only", action="store_true", help="no learning curve")
     args = parser.parse_args()
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     files = [f for f in files if any(d in f.stem for d in args.data_set or DATA_SETS)]
@@ -173,7 +220,9 @@ def main() -> None:
         print(f"no mpnet model in {args.mpnet_dir}: run tools/encoder/build_mpnet.py first")
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.threads} threads, load average {load}, {args.sample} answers each")
-    print("\n| encoder | dim | int8 ONNX | answers/s | answers per CPU-second | peak memory added |")
+    print(
+        "\n| encoder | dim | int8 ONNX | answers/s | answers per CPU-second | peak memory added |"
+    )
     print("|---|---|---|---|---|---|")
     texts = sample_answers(files, args.sample, args.seed)
     spawn = multiprocessing.get_context("spawn")  # a fresh process each: memory is the model's
@@ -189,7 +238,9 @@ def main() -> None:
         encoder = Encoder(threads=args.threads, spec=spec)
         encoder._store = store  # kept for the whole run (what `persisting` does in a block)
         encoders[name] = encoder
-    curve(files, encoders, args.k or KS, args.seed)
+    cosine_agreement(files, encoders)
+    if not args.cosine_only:
+        curve(files, encoders, args.k or KS, args.seed)
 
 
 if __name__ == "__main__":

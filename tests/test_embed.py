@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_similarity import DictStore
 
 from gradewise.judges import _embed
 from gradewise.judges._embed import MINILM, Encoder, ModelMissing
+from test_similarity import DictStore
 
 TEXTS = ["gradient descent steps downhill", "dropout drops units at random"]
 
