@@ -16,7 +16,8 @@ from typing import Any
 from gradewise import pdf
 from gradewise.errors import GradewiseError
 
-TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
+# R Markdown (.rmd) and Quarto (.qmd) files are Markdown with code chunks.
+TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text")
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx")
 
 
