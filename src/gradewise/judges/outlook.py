@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from gradewise.judges import _part
 from gradewise.judges.registry import Example, Judge, JudgeItem
 
 # Fewer marks than this measure nothing worth a number: coverage at 95% agreement on a dozen
@@ -86,7 +85,7 @@ class Outlook:
 def outlook(judge: Judge, template: JudgeItem, marks: Sequence[Example], waiting: int) -> Outlook:
     """The part's outlook: `template` is a JudgeItem of the part (its answer is replaced),
     `marks` the part's marked answers, `waiting` how many of its answers are not marked."""
-    marks = _dealt(marks)
+    marks = tuple(marks)
     if len(marks) < MIN_MARKS:
         return Outlook(
             len(marks),
@@ -102,7 +101,7 @@ def outlook(judge: Judge, template: JudgeItem, marks: Sequence[Example], waiting
             "that earn other grades before the judge can be measured",
         )
     # A judge is kept by identity (the registry holds one of each).
-    points = _measured(judge, replace(template, examples=()), marks)  # type: ignore[arg-type]
+    points = _measured(judge, replace(template, examples=()), _dealt(marks))  # type: ignore[arg-type]
     if not points:
         return Outlook(len(marks), waiting)
     last = points[-1]
@@ -128,6 +127,9 @@ def _measured(judge: Judge, template: JudgeItem, marks: tuple[Example, ...]) -> 
 def _dealt(marks: Sequence[Example]) -> tuple[Example, ...]:
     """The marks in the order folds are dealt from: by `_part.folds` with a fold per mark (a
     digest of the answer, then the mark), whatever order they were made in."""
+    # Imported here: `review list` reads outlooks and must not load numpy before it needs to.
+    from gradewise.judges import _part
+
     rank = _part.folds([e.answer for e in marks], [e.fraction for e in marks], most=len(marks))
     return tuple(marks[i] for i in sorted(range(len(marks)), key=lambda i: int(rank[i])))
 
