@@ -26,6 +26,7 @@ _SPECIAL = re.compile(r"[\\%]")
 _NAME = re.compile(r"[A-Za-z@]+")
 _DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
 _DEFS = {"def", "gdef", "edef", "xdef"}
+_CS_DEFS = {"csdef", "csgdef", "csedef", "csxdef"}  # etoolbox: \csdef{name}<params>{body}
 _ENVIRONMENT_DEFINERS = {"newenvironment", "renewenvironment"}
 _COUNTERS = {"newcounter", "setcounter", "addtocounter", "stepcounter", "refstepcounter"}
 # The exam class's own counters: the reader keeps count of them itself.
@@ -311,6 +312,33 @@ class _Expander:
         self._replace(self.i, after, yes if following == wanted else no)
         return True
 
+    def _csdef(self, name: str, end: int) -> bool:
+        """etoolbox's \\csdef{name}{body}: written as the \\newcommand (or, with parameters,
+        the \\def) it is, so that it is read like one everywhere."""
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return False
+        (raw,), after = groups
+        built = self._string(raw) if "\\" in raw else raw.strip()
+        if not _NAME.fullmatch(built):
+            return False  # a name TeX alone could spell ('points_1'): left as written
+        plain = self.text[_skip_blank(self.text, after) : _skip_blank(self.text, after) + 1] == "{"
+        self._replace(self.i, after, f"\\newcommand{{\\{built}}}" if plain else f"\\def\\{built}")
+        return True
+
+    def _csuse(self, name: str, end: int) -> bool:
+        """etoolbox's \\csuse{name}: the macro of that name."""
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return False
+        (raw,), after = groups
+        built = self._string(raw) if "\\" in raw else raw.strip()
+        if not _NAME.fullmatch(built):
+            return False
+        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
+        self._replace(self.i, after, "\\" + built + space)
+        return True
+
     def _nothing(self, name: str, end: int) -> bool:
         """\\relax, \\expandafter and the like: nothing to write where an expansion put them."""
         if not self.hot:
@@ -338,6 +366,8 @@ class _Expander:
 
 _HANDLERS = {
     **{name: _Expander._definition for name in (*_DEFINERS, *_DEFS, *_ENVIRONMENT_DEFINERS)},
+    **{name: _Expander._csdef for name in _CS_DEFS},
+    "csuse": _Expander._csuse,
     **{name: _Expander._counter for name in _COUNTERS},
     **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
     "csname": _Expander._csname,
@@ -645,8 +675,10 @@ def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | Non
 # --- files beside the paper -----------------------------------------------------------------
 
 _INCLUDES = re.compile(
-    r"\\(usepackage|RequirePackage|input|include)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
+    r"\\(usepackage|RequirePackage|input|include|documentclass|LoadClass|LoadClassWithOptions)"
+    r"\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
 )
+_SUFFIXES = {"usepackage": ".sty", "RequirePackage": ".sty", "input": ".tex", "include": ".tex"}
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
@@ -676,10 +708,10 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     text = re.sub(r"(?<!\\)%[^\n]*", "", text)
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
-            suffix = ".sty" if kind in ("usepackage", "RequirePackage") else ".tex"
+            suffix = _SUFFIXES.get(kind, ".cls")  # a class of the author's own beside the paper
             if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
                 continue  # a path: only files in the paper's own folder are read
-            file_name = name if name.endswith((".tex", ".sty")) else name + suffix
+            file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
             target = folder / file_name
             if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue
