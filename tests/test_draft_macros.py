@@ -258,3 +258,22 @@ def test_etoolbox_definitions(tmp_path: Path, definition: str, use: str) -> None
     exam, text = _exam(tmp_path, {"paper.tex": paper})
     assert _marks(exam) == {"I.1": 4}
     assert "defined nowhere" not in text
+
+
+@pytest.mark.parametrize(
+    "blank, key",
+    [
+        # the exam class's \fillin with the answer and a width
+        ("\\fillin[$0.25$][1in]", 0.25),
+        # \answerline with the answer
+        ("\\answerline[12]", 12),
+    ],
+)
+def test_a_blank_that_holds_its_answer_gives_the_key(
+    tmp_path: Path, blank: str, key: float
+) -> None:
+    paper = _doc(f"\\begin{{questions}}\n\\question[2] The value is {blank}\n\\end{{questions}}\n")
+    exam, text = _exam(tmp_path, {"paper.tex": paper})
+    assert f"value: {key}" in text
+    assert "defined nowhere" not in text
+    assert _marks(exam) == {"I.1": 2}
