@@ -232,3 +232,21 @@ def test_bullets_without_marks_after_a_rubric_heading_stay_text(tmp_path: Path) 
     question = _questions(tmp_path, text)["1"]
     assert "rubric" not in question
     assert "be clear" in question["prompt"]
+
+
+@pytest.mark.parametrize("label", ["A)", "A."])
+def test_capital_options_and_an_explanation_after_the_key(tmp_path: Path, label: str) -> None:
+    # '**Correct Answer:** B' then '**Explanation:** ...': the key, then its worked solution
+    b, c = label.replace("A", "B"), label.replace("A", "C")
+    text = (
+        "**Question 1:** Which loss does least squares minimise? (1 mark)\n\n"
+        f"  {label} Absolute error\n  {b} Squared error\n  {c} Hinge loss\n\n"
+        "**Correct Answer:** B\n**Explanation:** It minimises squared residuals.\n\n"
+        "**Question 2:** Next. (1 mark)\n"
+    )
+    questions = _questions(tmp_path, text)
+    key = questions["1"]["key"]
+    assert key["options"] == {"a": "Absolute error", "b": "Squared error", "c": "Hinge loss"}
+    assert key["correct"] == ["b"]
+    assert "residuals" not in questions["1"]["prompt"]
+    assert questions["2"]["marks"] == 1

@@ -269,7 +269,9 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution)\s*(?:[:.]\s*(?P<rest>.*))?$", re.I
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification)"
+    r"\s*(?:[:.]\s*(?P<rest>.*))?$",
+    re.I,
 )
 
 
@@ -708,7 +710,7 @@ def answer_heading(line: str) -> bool:
     return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
 
 
-_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])\.\s+(?P<rest>\S.*)$")
+_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
 
 
 def capital_option(text: str) -> Header | None:
