@@ -250,3 +250,33 @@ def test_capital_options_and_an_explanation_after_the_key(tmp_path: Path, label:
     assert key["correct"] == ["b"]
     assert "residuals" not in questions["1"]["prompt"]
     assert questions["2"]["marks"] == 1
+
+
+def test_headings_that_are_only_a_number_and_options_after_a_question(tmp_path: Path) -> None:
+    # '#### 1.' with the question below it; lettered bullets after a '?' are its options
+    text = (
+        "### Multiple-choice questions\n\n#### 1.\nScores: 3, 4, 4, 6. What is the mode?\n"
+        "- a) 3\n- b) 4\n- c) 6\n\n---\n\n#### 2.\nWhat is the complement of 0.7?\n"
+        "- a) 0.3\n- b) 0.7\n"
+    )
+    questions = _questions(tmp_path, text)
+    assert sorted(questions) == ["1", "2"]
+    assert all("parts" not in q for q in questions.values())  # options, not parts
+    assert "- b) 4" in questions["1"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        # items that ask something themselves are parts
+        (
+            "1. Consider X ~ N(0, 1). What can you say?\n(a) Find P(X > 0)?\n(b) Find E[X]?\n",
+            ["a", "b"],
+        ),
+        # items after a statement, not a question: parts as before
+        ("1. Let f(x) = x^2.\n(a) Differentiate f.\n(b) Integrate f.\n", ["a", "b"]),
+    ],
+)
+def test_items_that_stay_parts(tmp_path: Path, text: str, parts: list[str]) -> None:
+    question = _questions(tmp_path, text)["1"]
+    assert [p["id"] for p in question["parts"]] == parts

@@ -149,6 +149,9 @@ class Collector:
             return
         if self._totals_row(line):
             return
+        if (number := p.number_heading(line.text)) is not None:
+            self._open_question(p.Header(number, ""), line, "explicit")
+            return
         if not text:
             self._blank()
             return

@@ -49,6 +49,17 @@ def clean(text: str) -> str:
     return out
 
 
+_NUMBER_HEADING = re.compile(
+    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})[.):]?(?:\*\*)?\s*$", re.I
+)
+
+
+def number_heading(text: str) -> str | None:
+    """'#### 1.', '### **Q3**': a heading that is only a question's number → the number."""
+    m = _NUMBER_HEADING.match(text)
+    return m[1] if m else None
+
+
 def heading_level(text: str) -> int | None:
     """How many '#' a Markdown heading has; None for any other line."""
     m = _HEADING.match(text)
