@@ -263,6 +263,8 @@ def test_headings_that_are_only_a_number_and_options_after_a_question(tmp_path: 
     assert sorted(questions) == ["1", "2"]
     assert all("parts" not in q for q in questions.values())  # options, not parts
     assert "- b) 4" in questions["1"]["prompt"]
+    path = tmp_path / "paper.md"
+    assert "I.1: multiple choice without a key" in render(draft_exam([path]))  # said, marks or not
 
 
 @pytest.mark.parametrize(

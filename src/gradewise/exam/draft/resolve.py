@@ -410,7 +410,7 @@ class _Resolver:
             )
         if own.marks is None:
             self.todo("no marks found — add 'marks: N'", self.main.header)
-        elif own.key is None and kind == "choice":
+        if own.key is None and kind == "choice":
             self.todo("multiple choice without a key — add key: {kind: choice, ...}", own.loc)
 
     def _key(self, kind: str) -> Val[dict[str, Any]] | None:
