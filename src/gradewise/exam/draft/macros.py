@@ -265,11 +265,13 @@ class _Expander:
         close = self.text.find("\\endcsname", end)
         if close < 0:
             return False
-        built = self._string(self.text[end:close])
-        after = close + len("\\endcsname")
-        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
-        self._replace(self.i, after, "\\" + built + space)
+        self._call(self._string(self.text[end:close]), close + len("\\endcsname"))
         return True
+
+    def _call(self, name: str, after: int) -> None:
+        """Put the macro `name` where text[i:after] stood (a space after it before a letter)."""
+        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
+        self._replace(self.i, after, "\\" + name + space)
 
     def _environment(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 1)
@@ -315,29 +317,31 @@ class _Expander:
     def _csdef(self, name: str, end: int) -> bool:
         """etoolbox's \\csdef{name}{body}: written as the \\newcommand (or, with parameters,
         the \\def) it is, so that it is read like one everywhere."""
-        groups = _groups(self.text, end, 1)
-        if groups is None:
-            return False
-        (raw,), after = groups
-        built = self._string(raw) if "\\" in raw else raw.strip()
-        if not _NAME.fullmatch(built):
+        named = self._name_group(end)
+        if named is None:
             return False  # a name TeX alone could spell ('points_1'): left as written
+        built, after = named
         plain = self.text[_skip_blank(self.text, after) : _skip_blank(self.text, after) + 1] == "{"
         self._replace(self.i, after, f"\\newcommand{{\\{built}}}" if plain else f"\\def\\{built}")
         return True
 
     def _csuse(self, name: str, end: int) -> bool:
         """etoolbox's \\csuse{name}: the macro of that name."""
+        named = self._name_group(end)
+        if named is None:
+            return False
+        self._call(*named)
+        return True
+
+    def _name_group(self, end: int) -> tuple[str, int] | None:
+        """The macro name in the {group} at text[end] (built as TeX would) and the group's end;
+        None when it is no name a control sequence can have."""
         groups = _groups(self.text, end, 1)
         if groups is None:
-            return False
+            return None
         (raw,), after = groups
         built = self._string(raw) if "\\" in raw else raw.strip()
-        if not _NAME.fullmatch(built):
-            return False
-        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
-        self._replace(self.i, after, "\\" + built + space)
-        return True
+        return (built, after) if _NAME.fullmatch(built) else None
 
     def _nothing(self, name: str, end: int) -> bool:
         """\\relax, \\expandafter and the like: nothing to write where an expansion put them."""
