@@ -48,7 +48,7 @@ _EXAM_MACROS = _specs(
     partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
     footer:{{{ runningheader:{{{ runningfooter:{{{ firstpageheader:{{{ firstpagefooter:{{{
     pointpoints:{{ bonuspointpoints:{{ points: droppoints: droptotalpoints: printanswers:
-    noprintanswers: includegraphics:[{ answerline:[ ifprintanswers: else: fi:
+    noprintanswers: includegraphics:[{ answerline:[ fillin:[[ ifprintanswers: else: fi:
     newcommand:*{[[{ renewcommand:*{[[{ DeclareMathOperator:*{{ def: title:[{ author:[{
     date:{ vspace:*{ hspace:*{ stepcounter:{ refstepcounter:{ newcounter:{[
     """
@@ -88,7 +88,7 @@ _DROP = frozenset(
     pointtable bonuspointtable partialgradetable combinedgradetable multirowgradetable
     qformat header footer runningheader runningfooter firstpageheader firstpagefooter
     pointpoints bonuspointpoints points droppoints droptotalpoints printanswers
-    noprintanswers maketitle centering noindent medskip bigskip smallskip label answerline
+    noprintanswers maketitle centering noindent medskip bigskip smallskip label
     pagestyle thispagestyle author date title newcommand renewcommand DeclareMathOperator
     def setlength addpoints pointsinmargin pointsinrightmargin boxedpoints bracketedpoints
     marksnotpoints pointname hqword hpword htword hsword vqword vpword vtword vsword
@@ -326,6 +326,8 @@ class _Reader:
             self.out.oneline = True
         elif name == "item":
             self._item(node)
+        elif name in ("fillin", "answerline"):
+            self._fill_in(node)
         elif name in ("section", "subsection", "subsubsection", "paragraph") or (
             name == "part" and not self.ctx.in_question
         ):
@@ -351,6 +353,18 @@ class _Reader:
         else:
             return self._unknown(node, following)
         return 0
+
+    def _fill_in(self, node: Any) -> None:
+        """`\\fillin[answer][width]`, `\\answerline[answer]`: the student's blank in the
+        prompt, and the answer the class prints in it with answers on, as the key."""
+        self.out.write(" ____ ", node.pos)
+        arg = _arg(node, 0)
+        answer = arg.latex_verbatim()[1:-1].strip() if arg is not None else ""
+        if answer:
+            self.out.end()
+            self.out.begin("Answer: ", node.pos)
+            self.out.write(answer, node.pos)
+            self.out.end()
 
     def _unknown(self, node: Any, following: Sequence[Any]) -> int:
         """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}.

@@ -27,6 +27,7 @@ _SPECIAL = re.compile(r"[\\%]")
 _NAME = re.compile(r"[A-Za-z@]+")
 _DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
 _DEFS = {"def", "gdef", "edef", "xdef"}
+_CS_DEFS = {"csdef", "csgdef", "csedef", "csxdef"}  # etoolbox: \csdef{name}<params>{body}
 _ENVIRONMENT_DEFINERS = {"newenvironment", "renewenvironment"}
 # xparse's definers: an argument specification ('m o O{2}') instead of a count.
 _DOCUMENT_COMMANDS = {
@@ -219,15 +220,7 @@ class _Expander:
 
     def _answer_box(self, name: str, end: int) -> bool:
         """A box or bubble that holds the answer in solution mode, written as the part's
-        solution or as a (right) option; the exam class's `\\fillin[answer]` too."""
-        if name == "fillin" and name not in self.state.macros:
-            found = _optional(self.text, _skip_space(self.text, end))
-            if found is None or not found[0].strip():
-                return False
-            after = _optional(self.text, _skip_space(self.text, found[1]))
-            stop = found[1] if after is None else after[1]
-            self._replace(self.i, stop, f"\\begin{{solution}}{found[0]}\\end{{solution}}\\par ")
-            return True
+        solution or as a (right) option."""
         role = self.state.answer_role(name)
         if role is None or name in _RESERVED:
             return False
@@ -337,32 +330,6 @@ class _Expander:
         self._copy(found.end())
         return True
 
-    def _csdef(self, name: str, end: int) -> bool:
-        """etoolbox's `\\csdef{name}{text}`: a macro named by text, written nowhere."""
-        groups = _groups(self.text, end, 2)
-        if groups is None:
-            return False
-        (raw, body), after = groups
-        self.state.macros[self._string(raw)] = Definition("", 0, None, _clean_body(body))
-        self._replace(self.i, after, "")
-        return True
-
-    def _csuse(self, name: str, end: int) -> bool:
-        """`\\csuse{name}`: what was stored under the name (nothing, as in TeX, when an
-        expansion uses one never stored; the author's own use is then left as written)."""
-        groups = _groups(self.text, end, 1)
-        if groups is None:
-            return False
-        (raw,), after = groups
-        found = self.state.macros.get(self._string(raw))
-        if found is not None and found.nargs == 0:
-            self._replace(self.i, after, found.body)
-            return True
-        if not self.hot:
-            return False
-        self._replace(self.i, after, "")
-        return True
-
     def _counter(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 2 if name in ("setcounter", "addtocounter") else 1)
         if groups is None:
@@ -428,11 +395,13 @@ class _Expander:
         close = self.text.find("\\endcsname", end)
         if close < 0:
             return False
-        built = self._string(self.text[end:close])
-        after = close + len("\\endcsname")
-        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
-        self._replace(self.i, after, "\\" + built + space)
+        self._call(self._string(self.text[end:close]), close + len("\\endcsname"))
         return True
+
+    def _call(self, name: str, after: int) -> None:
+        """Put the macro `name` where text[i:after] stood (a space after it before a letter)."""
+        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
+        self._replace(self.i, after, "\\" + name + space)
 
     def _environment(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 1)
@@ -475,6 +444,58 @@ class _Expander:
         self._replace(self.i, after, yes if following == wanted else no)
         return True
 
+    def _csdef(self, name: str, end: int) -> bool:
+        """etoolbox's \\csdef{name}{body}: a name a control sequence can have is written as
+        the \\newcommand (or, with parameters, the \\def) it is, so that it is read like one
+        everywhere; any other ('points_1', built from a counter) is kept here for \\csuse and
+        written nowhere."""
+        named = self._name_group(end)
+        if named is None:
+            return False
+        built, after = named
+        start = _skip_blank(self.text, after)
+        plain = self.text[start : start + 1] == "{"
+        if _NAME.fullmatch(built):
+            self._replace(
+                self.i, after, f"\\newcommand{{\\{built}}}" if plain else f"\\def\\{built}"
+            )
+            return True
+        body = _group(self.text, start) if plain else None
+        if body is None:
+            return False
+        self.state.macros[built] = Definition("", 0, None, _clean_body(body[0]))
+        self._replace(self.i, body[1], "")
+        return True
+
+    def _csuse(self, name: str, end: int) -> bool:
+        """etoolbox's \\csuse{name}: the macro of that name (nothing, as in TeX, for a name
+        never defined where an expansion wrote it; the author's own use is left as written)."""
+        named = self._name_group(end)
+        if named is None:
+            return False
+        built, after = named
+        found = self.state.macros.get(built)
+        if found is not None and found.nargs == 0:  # its text, also where a macro is not read
+            self._replace(self.i, after, found.body)  # ('\\question[\\csuse{pts}]')
+            return True
+        if _NAME.fullmatch(built):
+            self._call(built, after)
+            return True
+        if not self.hot:
+            return False
+        self._replace(self.i, after, "")
+        return True
+
+    def _name_group(self, end: int) -> tuple[str, int] | None:
+        """The macro name in the {group} at text[end] (built as TeX would) and the group's
+        end."""
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return None
+        (raw,), after = groups
+        built = self._string(raw) if "\\" in raw else raw.strip()
+        return (built, after) if built else None
+
     def _nothing(self, name: str, end: int) -> bool:
         """\\relax, \\expandafter and the like: nothing to write where an expansion put them."""
         if not self.hot:
@@ -503,10 +524,9 @@ class _Expander:
 _HANDLERS = {
     **{name: _Expander._definition for name in (*_DEFINERS, *_DEFS, *_ENVIRONMENT_DEFINERS)},
     **{name: _Expander._document_command for name in _DOCUMENT_COMMANDS},
+    **{name: _Expander._csdef for name in _CS_DEFS},
     **{name: _Expander._counter for name in _COUNTERS},
     "let": _Expander._let,
-    "csdef": _Expander._csdef,
-    "csgdef": _Expander._csdef,
     "csuse": _Expander._csuse,
     **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
     "csname": _Expander._csname,
@@ -939,7 +959,7 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     text = re.sub(r"(?<!\\)%[^\n]*", "", text)
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
-            suffix = _SUFFIXES.get(kind, ".cls")  # \documentclass, \LoadClass: a class
+            suffix = _SUFFIXES.get(kind, ".cls")  # a class of the author's own beside the paper
             if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
                 continue  # a path: only files in the paper's own folder are read
             file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
