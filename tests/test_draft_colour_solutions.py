@@ -86,3 +86,38 @@ def test_coloured_words_in_a_prompt_stay_prompt(
     first = next(exam.parts())
     assert prompt_has in first.prompt
     assert not first.reference
+
+
+BULLET_PARTS = r"""\documentclass{article}
+\usepackage{xcolor}
+\begin{document}
+\begin{enumerate}
+\item Let $A = \begin{pmatrix} 4 & 1 \\ 2 & 6 \end{pmatrix}$.
+\begin{itemize}
+\item (6 points) Find $\det A$.
+
+\textcolor{blue}{
+$\det A = 4 \cdot 6 - 1 \cdot 2
+\\ = 22 ~~ \checkmark$
+}
+\item (4 points) Find the trace of $A$.
+
+\textcolor{blue}{
+$\mathrm{tr}\, A = 4 + 6
+\\ = 10 ~~ \checkmark$
+}
+\end{itemize}
+\item (5 points) Name a symmetric matrix.
+\end{enumerate}
+\end{document}
+"""
+
+
+def test_coloured_working_under_each_bullet_part(tmp_path: Path) -> None:
+    # parts as bullets with their points, each followed by its coloured working: each
+    # working is its part's solution, and the next bullet still opens the next part
+    (tmp_path / "paper.tex").write_text(BULLET_PARTS, encoding="utf-8")
+    exam = load_exam_text(render(draft_exam([tmp_path / "paper.tex"])))
+    parts = {part.address: part for part in exam.parts()}
+    assert {a: p.marks for a, p in parts.items()} == {"I.1.a": 6, "I.1.b": 4, "I.2": 5}
+    assert [parts[a].key.params["value"] for a in ("I.1.a", "I.1.b")] == [22, 10]
