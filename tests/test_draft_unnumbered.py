@@ -292,3 +292,14 @@ def test_capital_options(tmp_path: Path, lines: str, options: list[str]) -> None
     text = f"1. Pick a colour. (1 mark)\n\n{lines}\n\nAnswer: A\n"
     question = _questions(tmp_path, text).get("1", {})
     assert sorted(question.get("key", {}).get("options", {})) == options
+
+
+def test_a_bullet_part_after_the_solution_of_the_one_before(tmp_path: Path) -> None:
+    # the first part's solution ends where the next bullet with points opens part b
+    text = (
+        "## Question 1\n\n- (6 points) Find the eigenvalues.\n\nSolution: they are 1 and 2.\n\n"
+        "- (4 points) Find the eigenvectors.\n"
+    )
+    question = _questions(tmp_path, text)["1"]
+    assert _parts(question) == {"a": 6, "b": 4}
+    assert "1 and 2" in question["parts"][0]["reference"]

@@ -524,7 +524,7 @@ class Collector:
         occ = self.occ
         assert occ is not None
         if (occ.in_solution and not self.inline) or not p.leading_marks(rest):
-            return False  # a part's own solution ends at the next part's bullet
+            return False  # in a part's own solution, the next part still opens
         parts = [i for i in occ.items if "." not in i.label]
         if any(not i.heading for i in parts) or occ.bullets or len(parts) >= 8:
             return False  # lettered parts or options already: this is their text
