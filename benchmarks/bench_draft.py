@@ -117,6 +117,7 @@ _GROUPS = {
     None: "held out, batch 1 (since looked at)",
     2: "held out, batch 2 (since looked at)",
     3: "held out, batch 3",
+    4: "held out, batch 4",
 }
 
 
