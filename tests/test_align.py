@@ -88,6 +88,55 @@ def test_a_scan_is_aligned_to_the_paper_within_a_few_pixels(tmp_path: Path, pang
         assert written(cut(found.image, box), cut(page, box)) == bool(text), address
 
 
+def _photographed(page: Image.Image, narrower: float) -> tuple[Image.Image, np.ndarray]:
+    """The page as a phone held at an angle over it sees it: its top `narrower` of the width
+    narrower at each side (and a corner a little lower), noisy; and the 3x3 matrix that took
+    the page's pixels to the photo's."""
+    import cv2
+
+    w, h = page.size
+    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    seen = np.float32([[w * narrower, h * 0.02], [w * (1 - narrower), 0], [w, h], [0, h * 0.98]])
+    matrix = cv2.getPerspectiveTransform(corners, seen)
+    moved = cv2.warpPerspective(np.asarray(page), matrix, page.size, borderValue=255)
+    noise = np.random.default_rng(0).normal(0, 12, moved.shape)
+    return Image.fromarray(np.clip(moved + noise, 0, 255).astype(np.uint8)), matrix
+
+
+@pytest.mark.parametrize(
+    "narrower",
+    [
+        0.02,  # a little off from above: a similarity fit cuts boxes ~100 pixels off
+        0.04,
+        0.08,  # a similarity fit refuses it: 49% of the print lines up
+    ],
+)
+def test_a_photo_at_an_angle_is_aligned_by_its_perspective(
+    tmp_path: Path, pango: None, narrower: float
+) -> None:
+    _, page, regions = _paper(tmp_path)
+    photo, moved = _photographed(_filled(page, regions), narrower)
+    found = align(photo, page)
+    assert found.error == "" and found.matrix is not None and len(found.matrix) == 3
+    back = np.array(found.matrix) @ moved  # page → photo → page
+    for region in (r for rs in regions.values() for r in rs):
+        x0, y0, x1, y1 = region.box
+        for x, y in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+            corner = np.array([x * page.width, y * page.height, 1])
+            there = back @ corner
+            assert np.abs(there / there[2] - corner)[:2].max() < 6  # pixels at 200 DPI: < 1 mm
+    for address, text in WRITTEN.items():
+        box = regions[address][0]
+        assert written(cut(found.image, box), cut(page, box)) == bool(text), address
+
+
+def test_a_photo_at_too_steep_an_angle_is_refused(tmp_path: Path, pango: None) -> None:
+    _, page, regions = _paper(tmp_path)
+    photo, _ = _photographed(_filled(page, regions), 0.12)
+    found = align(photo, page)
+    assert found.image is None and "(another paper?)" in found.error
+
+
 def _other_paper(tmp_path: Path) -> Image.Image:
     labels = ("Exercise 7", "(x)", "(y)", "Exercise 8")
     other = blank_paper(tmp_path / "other.pdf", labels, space=300)

@@ -211,3 +211,69 @@ def test_expansion_keeps_every_line_in_its_place() -> None:
     expanded, _ = expand_macros(source)
     assert expanded.count("\n") == source.count("\n")
     assert expanded.splitlines()[6] == "\\question[2] Two"
+
+
+CLASS_PAPER = (
+    "\\documentclass[11pt]{course}\n\\begin{document}\n\\prob{1}{10}\nProve it.\n"
+    "\\prob{2}{5}\nCompute it.\n\\end{document}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        # the author's own class beside the paper, built on article
+        "\\LoadClass[11pt]{article}\n\\newcommand{\\prob}[2]{\\section*{Problem #1 (#2 points)}}\n",
+        # ... built on the exam class with options, the macro in a package it requires
+        "\\LoadClassWithOptions{exam}\n\\RequirePackage{probs}\n",
+    ],
+)
+def test_definitions_in_the_papers_own_class_beside_it(tmp_path: Path, cls: str) -> None:
+    sty = "\\newcommand{\\prob}[2]{\\section*{Problem #1 (#2 points)}}\n"
+    exam, text = _exam(tmp_path, {"paper.tex": CLASS_PAPER, "course.cls": cls, "probs.sty": sty})
+    assert _marks(exam) == {"I.1": 10, "I.2": 5}
+    assert "defined nowhere" not in text
+
+
+def test_a_class_that_is_not_beside_the_paper_is_not_looked_for(tmp_path: Path) -> None:
+    # \documentclass{course} with no course.cls here: read as it stands, the macro named
+    (tmp_path / "paper.tex").write_text(CLASS_PAPER, encoding="utf-8")
+    assert "\\prob is defined nowhere" in render(draft_exam([tmp_path / "paper.tex"]))
+
+
+@pytest.mark.parametrize(
+    "definition, use",
+    [
+        # etoolbox's \csdef and \csuse
+        ("\\csdef{ptsA}{(4 points)}", "\\csuse{ptsA}"),
+        # \csgdef, used by its name
+        ("\\csgdef{ptsA}{(4 points)}", "\\ptsA"),
+    ],
+)
+def test_etoolbox_definitions(tmp_path: Path, definition: str, use: str) -> None:
+    paper = _doc(
+        f"\\begin{{questions}}\n\\question Compute it. {use}\n\\end{{questions}}\n",
+        preamble=definition + "\n",
+    )
+    exam, text = _exam(tmp_path, {"paper.tex": paper})
+    assert _marks(exam) == {"I.1": 4}
+    assert "defined nowhere" not in text
+
+
+@pytest.mark.parametrize(
+    "blank, key",
+    [
+        # the exam class's \fillin with the answer and a width
+        ("\\fillin[$0.25$][1in]", 0.25),
+        # \answerline with the answer
+        ("\\answerline[12]", 12),
+    ],
+)
+def test_a_blank_that_holds_its_answer_gives_the_key(
+    tmp_path: Path, blank: str, key: float
+) -> None:
+    paper = _doc(f"\\begin{{questions}}\n\\question[2] The value is {blank}\n\\end{{questions}}\n")
+    exam, text = _exam(tmp_path, {"paper.tex": paper})
+    assert f"value: {key}" in text
+    assert "defined nowhere" not in text
+    assert _marks(exam) == {"I.1": 2}

@@ -143,6 +143,14 @@ def test_answer_with_tolerance(tmp_path: Path, written: str, expected: Any) -> N
         ("$w = (1, 2)$", None),
         # a value with a variable in it
         ("$f'(x) = 2x + 1$", None),
+        # a sentence ending on its value in math, with no equals sign
+        ("Anna is as likely to get any bike, so the probability is $\\frac{1}{4}$.", 0.25),
+        # ... and on a decimal
+        ("So the answer is $0.5$", 0.5),
+        # the math at the end is an equation: its last value, as before
+        ("Hence $P = 6/24 = 0.25$.", 0.25),
+        # an equality earlier in the sentence, then a value with no link to it: left alone
+        ("We have $n = 4$ bikes, giving $24$.", None),
     ],
 )
 def test_final_value_of_working(working: str, expected: Any) -> None:

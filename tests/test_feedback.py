@@ -352,3 +352,17 @@ def test_regrade_requests_show_with_their_answers_to_their_student_only() -> Non
     assert "Regrade request: my sign is right — answered: agreed: +1" in html
     assert "Regrade request: and the diagram? — open" in html
     assert "another student" not in html and "ada" not in html  # nor who answered
+
+
+def test_a_request_on_a_part_no_longer_in_the_exam_still_shows_its_answer() -> None:
+    asked = [
+        Regrade("s1", "I.9", "was 9 fair?", "s1", "t1", "question 9 was dropped", "ada", "t2"),
+        Regrade("s2", "I.9", "another student's request", "s2", "t1"),
+    ]
+    [result] = results(EXAM, GRADES, SCRIPTS[:1])
+    fb = feedback.build(EXAM, result, GRADES, ANSWERS, asked)
+    assert fb.withdrawn == (("I.9", "was 9 fair?", "question 9 was dropped"),)
+    html = feedback.render(fb)
+    assert "Regrade requests on parts no longer in the exam" in html
+    assert "I.9: was 9 fair? — answered: question 9 was dropped" in html
+    assert "another student" not in html

@@ -378,3 +378,41 @@ def test_a_10000_word_answer_among_the_marks_is_learnt_from_safely() -> None:
     assert all(0.0 <= j.fraction <= 1.0 for j in judged)
     fit = JUDGE.lesson([replace(i, examples=examples) for i in items])
     assert isinstance(fit, learned.ShotFit)
+
+
+@pytest.mark.parametrize(
+    "marked, kind",
+    [
+        (20, "forest"),  # below the part model: the forest, its held-out misses over every mark
+        (60, "part"),  # a part model, every mark held out in turn
+        (130, "part"),  # more marks than folds: k-fold over all of them, not the first 100
+        (130, "item"),  # a rubric item's classifier, the same recipe on 0/1 labels
+    ],
+)
+def test_the_order_of_the_marks_does_not_change_the_judgement(marked: int, kind: str) -> None:
+    answers = synthetic_part(marked + 40, seed=11)
+    marks = [g / 3 if kind != "item" else float(g >= 2) for _, g in answers[:marked]]
+    examples = [Example(t, m) for (t, _), m in zip(answers, marks, strict=False)]
+    shuffled = list(examples)
+    np.random.default_rng(3).shuffle(shuffled)
+    criterion = "states two concepts" if kind == "item" else ""
+
+    def judge(marks_in_order: list[Example]) -> tuple[np.ndarray, np.ndarray]:
+        items = [
+            JudgeItem(
+                QUESTION,
+                REFERENCE,
+                t,
+                max_marks=3,
+                examples=tuple(marks_in_order),
+                group="v",
+                criterion=criterion,
+            )
+            for t, _ in answers[marked:]
+        ]
+        judged = JUDGE.judge_many(items)
+        return np.array([j.fraction for j in judged]), np.array([j.confidence for j in judged])
+
+    (fractions, sure), (fractions_shuffled, sure_shuffled) = judge(examples), judge(shuffled)
+    assert np.abs(fractions - fractions_shuffled).max() < 1e-6
+    assert np.abs(sure - sure_shuffled).max() < 1e-6

@@ -78,8 +78,47 @@ class Upper:
     def version(self) -> str:
         return "fake 1"
 
-    def read(self, image: Any, *, source: str) -> str:
+    def read(self, image: Any, *, source: str, block: bool = False) -> str:
         return f"Q1 read {image.width}x{image.height}"
+
+
+def box_image(text: str, size: int = 40) -> Image.Image:
+    """An answer box as cut from a scan: one short answer written near its top left."""
+    image = Image.new("L", (1300, 350), 255)
+    ImageDraw.Draw(image).text((60, 30), text, fill=0, font=ImageFont.load_default(size=size))
+    return image
+
+
+@pytest.mark.parametrize(
+    "text, size, read",
+    [
+        ("B", 40, "B"),  # a choice's letter alone: read as a page, Tesseract finds no text
+        ("f'(5) = 10", 40, "f'(5) = 10"),  # a short formula: the same
+        ("overfitting memorises noise", 40, "overfitting memorises noise"),  # read either way
+        ("f'(5) = 10", 32, ""),  # small: "f'(5)" doubted (57), so read as a page: to a human
+    ],
+)
+def test_an_answer_box_is_read_as_one_block(
+    tesseract: None, text: str, size: int, read: str
+) -> None:
+    from gradewise.scripts.templated import reader_of
+
+    [reading] = reader_of("tesseract")([(box_image(text, size), False)])
+    assert " ".join(reading.text.split()) == read and reading.error == ""
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda pen: pen.ellipse((300, 80, 500, 280), outline=0, width=8),  # a sketch: "O)"
+        lambda pen: pen.line((100, 100, 900, 200), fill=0, width=6),  # a stroke: "ee"
+        lambda pen: pen.text((60, 30), "x", fill=0, font=ImageFont.load_default(size=40)),  # "Xx"
+    ],
+)
+def test_what_a_block_reading_doubts_is_not_taken(tesseract: None, draw: Any) -> None:
+    image = Image.new("L", (1300, 350), 255)
+    draw(ImageDraw.Draw(image))
+    assert ocr.Tesseract().read(image, source="a box", block=True).strip() == ""
 
 
 def test_engine_interface_and_registry(tmp_path: Path) -> None:

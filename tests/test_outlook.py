@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,25 @@ def test_held_out_points_and_a_projection_within_the_horizon() -> None:
     if view.more is not None:
         assert view.more <= 60 and view.then is not None and view.then >= view.now + 0.1
     assert "~" in view.sentence() and "60 marks" in view.sentence()
+
+
+@pytest.mark.parametrize(
+    "permute",
+    [
+        lambda marks: marks[::-1],  # marked last to first
+        lambda marks: marks[1::2] + marks[::2],  # every other answer first
+        lambda marks: marks[17:] + marks[:17],  # marking began partway through the pile
+    ],
+)
+def test_the_order_marks_were_made_in_changes_nothing(
+    permute: Callable[[list[Example]], list[Example]],
+) -> None:
+    marks = _marks(40, seed=7)
+    first = outlook(JUDGE, TEMPLATE, marks, waiting=100)
+    outlook_module._measured.cache_clear()  # measured afresh, not read back
+    again = outlook(JUDGE, TEMPLATE, permute(marks), waiting=100)
+    outlook_module._measured.cache_clear()
+    assert again == first and first.now is not None
 
 
 def test_contradicting_marks_promise_nothing() -> None:

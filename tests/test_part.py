@@ -16,6 +16,8 @@ from gradewise.judges._part import (
     enough,
     fit_part,
     fit_thresholds,
+    fitted_tfidf,
+    folds,
     ngrams,
     ridge,
     snap,
@@ -212,3 +214,54 @@ def test_tfidf_rows_are_unit_or_zero() -> None:
 def test_a_very_long_answer_is_read_from_its_start_only() -> None:
     words, chars = ngrams("overfitting " * 10_000)
     assert len(words) <= MAX_CHARS and len(chars) <= 3 * MAX_CHARS
+
+
+@pytest.mark.parametrize(
+    "n, most, sizes",
+    [
+        (1, 100, [1]),  # one mark: its own fold
+        (37, 100, [1] * 37),  # up to `most`, each mark alone (leave one out)
+        (100, 100, [1] * 100),  # exactly `most`
+        (101, 100, [2] + [1] * 99),  # one more: one fold of two
+        (500, 100, [5] * 100),  # Powergrading's 500: a hundred folds of five
+        (7, 3, [3, 2, 2]),  # folds differ in size by one at most
+    ],
+)
+def test_folds_are_even(n: int, most: int, sizes: list[int]) -> None:
+    answers = [f"answer {i}" for i in range(n)]
+    fold = folds(answers, [i % 4 / 3 for i in range(n)], most)
+    assert sorted(np.bincount(fold).tolist(), reverse=True) == sizes
+
+
+def test_a_marks_fold_does_not_depend_on_the_order_of_the_marks() -> None:
+    answers = list(dict.fromkeys(t for t, _ in synthetic_part(300, seed=2)))  # distinct
+    marks = [float(i % 2) for i in range(len(answers))]
+    fold = folds(answers, marks)
+    order = np.random.default_rng(0).permutation(len(answers))
+    shuffled = folds([answers[i] for i in order], [marks[i] for i in order])
+    assert (shuffled == fold[order]).all()
+
+
+def test_every_candidate_must_hold_out_every_mark() -> None:
+    x = tfidf(tuple(t for t, _ in synthetic_part(40, 1)))
+    marks = np.array([0.0, 1.0] * 15)
+    short = Candidate("global", np.zeros(20), np.zeros(10))
+    with pytest.raises(ValueError, match="every mark"):
+        fit_part(marks, np.arange(30), np.arange(30, 40), {"words": x}, [short])
+
+
+def test_ridges_weights_score_new_rows_as_its_dual_form_does() -> None:
+    texts = tuple(t for t, _ in synthetic_part(80, 4))
+    marks = np.array([g / 3 for _, g in synthetic_part(80, 4)][:50])
+    x = tfidf(texts)
+    words = ridge("words", x, marks, np.arange(50), np.arange(50, 80))
+    assert words.linear is not None
+    weights, intercept = words.linear
+    assert np.allclose(np.clip(x[50:] @ weights + intercept, 0, 1), words.predicted, atol=1e-5)
+
+
+def test_a_fitted_tfidf_reads_its_own_texts_as_its_rows_and_ignores_new_ngrams() -> None:
+    texts = tuple(t for t, _ in synthetic_part(40, 5))
+    fitted = fitted_tfidf(texts)
+    assert np.allclose(fitted.read(texts[:5]), fitted.matrix[:5], atol=1e-6)
+    assert not fitted.read(["zyxwv qqqq"]).any()  # nothing these texts used: a zero row

@@ -15,6 +15,7 @@ from gradewise import actions
 from gradewise.actions import Target, plain
 from gradewise.cli import cli
 from gradewise.errors import BadInput, ConflictError, GradewiseError, NotFound
+from gradewise.store.regrades import Regrades
 from gradewise.workspace import Workspace
 
 WHO = "ada"
@@ -89,6 +90,54 @@ def test_resolving_needs_an_open_request(ws: Workspace) -> None:
     assert kinds(ws) == []
 
 
+# a part deleted from the exam since the request was asked --------------------------------------
+
+GONE = "II.99.z"
+CLOSED = "closed: part no longer in the exam"
+
+
+def asked_on_gone(ws: Workspace) -> None:
+    Regrades(ws.store).add(S1, GONE, "about a part deleted since", who=S1)
+
+
+def test_a_request_on_a_part_no_longer_in_the_exam_is_closed(ws: Workspace) -> None:
+    asked_on_gone(ws)
+    done, marked = actions.resolve_regrade(ws, S1, GONE, " that question was dropped ", who=WHO)
+    assert marked is None and not done.open
+    assert (done.answer, done.answered_by) == ("that question was dropped", WHO)
+    assert actions.regrades(ws, open_only=True) == []
+    [asked, closed] = ws.store.events(S1, GONE)
+    assert (asked.kind, closed.kind) == ("regrade.add", "regrade.close")
+    assert (closed.who, closed.new, closed.why) == (WHO, "that question was dropped", CLOSED)
+
+
+@pytest.mark.parametrize(
+    "address, answer, remark, error, says",
+    [
+        (GONE, "x", True, BadInput, "II.99.z is no longer in the exam"),  # no mark to set
+        (GONE, "  ", False, BadInput, "the answer is empty"),  # the student must be told why
+        ("II.98", "x", False, NotFound, "no part 'II.98'"),  # gone, but nothing asked on it
+    ],
+)
+def test_closing_refused(
+    ws: Workspace,
+    address: str,
+    answer: str,
+    remark: bool,
+    error: type[GradewiseError],
+    says: str,
+) -> None:
+    asked_on_gone(ws)
+
+    def mark(why: str) -> list[actions.Marked]:
+        return actions.mark_answers(ws, "II.7.a", [(Target(S1), plain(4))], who=WHO, why=why)
+
+    with pytest.raises(error, match=says):
+        actions.resolve_regrade(ws, S1, address, answer, who=WHO, remark=mark if remark else None)
+    assert [r.open for r in actions.regrades(ws)] == [True]
+    assert ws.grades(S1, "II.7.a")[0].mark is None  # nothing half-written
+
+
 # the command line ------------------------------------------------------------------------------
 
 
@@ -122,6 +171,18 @@ def test_cli_add_list_resolve(ws: Workspace) -> None:
 def test_cli_errors_are_one_line(ws: Workspace, args: tuple[str, ...], says: str) -> None:
     out = run(ws, *args)
     assert out.exit_code != 0 and says in out.output and "Traceback" not in out.output
+
+
+def test_cli_lists_and_closes_a_request_on_a_part_no_longer_in_the_exam(ws: Workspace) -> None:
+    asked_on_gone(ws)
+    [row] = json.loads(run(ws, "list", "--json").output)
+    assert (row["address"], row["open"], row["gone"]) == (GONE, True, True)
+    assert "part no longer in the exam" in run(ws, "list").output
+    out = run(ws, "resolve", S1, GONE, "--why", "question dropped, marks rescaled")
+    assert out.exit_code == 0, out.output
+    assert f"{S1} {GONE}: regrade request {CLOSED} (question dropped" in out.output
+    out = run(ws, "resolve", S1, GONE, "--why", "again")
+    assert out.exit_code == 1 and "no part 'II.99.z'" in out.output
 
 
 def test_exports_after_a_regrade_carry_the_new_mark(ws: Workspace, tmp_path: Path) -> None:

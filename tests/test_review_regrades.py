@@ -72,7 +72,29 @@ def test_a_request_on_a_part_no_longer_in_the_exam_is_listed_apart(
     reply = client.get("/regrades")
     assert reply.status_code == 200
     assert "II.99.z: a request on a part no longer in the exam" in reply.text
-    assert 'data-part="II.7.a"' in reply.text and 'data-part="II.99.z"' not in reply.text
+    assert 'data-part="II.7.a"' in reply.text
+    assert 'data-part="II.99.z" data-gone' in reply.text  # a form to close it, no mark
+    queue = client.get("/").text  # the queue links it to where it is closed, not to no answer
+    assert "/answer/s2024001/II.99.z" not in queue and "/answer/s2024001/II.7.a" in queue
+    assert "II.99.z: part no longer in the exam" in queue
+
+
+def test_a_request_on_a_part_no_longer_in_the_exam_is_closed_from_the_page(
+    ws: Workspace, client: TestClient
+) -> None:
+    Regrades(ws.store).add(S1, "II.99.z", "about a part deleted since", who=S1)
+    closing = {"student": S1, "version": 0, "answer": "the question was dropped"}
+    reply = resolve(client, {**closing, "mark": "accept"}, "II.99.z")
+    assert reply.status_code == 400 and "no longer in the exam" in reply.json()["error"]
+    reply = resolve(client, {**closing, "mark": "keep"}, "II.99.z")
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {
+        "answer": None,
+        "message": "Regrade request closed: part no longer in the exam",
+    }
+    [done] = actions.regrades(ws)
+    assert (done.answer, done.answered_by) == ("the question was dropped", WHO)
+    assert "II.99.z" not in client.get("/regrades").text
 
 
 def test_an_anonymous_page_names_no_student(ws: Workspace) -> None:

@@ -48,7 +48,7 @@ class Sparse:
     def version(self) -> str:
         return "sparse 1"
 
-    def read(self, image: Any, *, source: str) -> str:
+    def read(self, image: Any, *, source: str, block: bool = False) -> str:
         return "Q1 b, c\nQ2 [32, 128, 26, 26]" if image.height > 1000 else ""
 
 

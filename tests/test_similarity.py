@@ -252,7 +252,7 @@ def test_model_failures_go_to_review(encoder: Encoder, reason: str) -> None:
 def test_a_model_file_other_than_the_pinned_one_goes_to_review(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_embed, "MODEL_SHA256", "0" * 64)
+    monkeypatch.setattr(_embed, "MINILM", replace(_embed.MINILM, model_sha256="0" * 64))
     [j] = SimilarityJudge(Encoder()).judge_many([JudgeItem("q", "r", "some answer")])
     assert j.status is Status.NEEDS_REVIEW and "not the pinned file" in j.reason
 

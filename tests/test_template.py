@@ -195,6 +195,19 @@ def test_the_command_writes_regions_and_keeps_the_pages(ws: Path, pango: None) -
     assert event.kind == "template set" and event.why == "answer regions found on blank.pdf"
 
 
+def test_a_rerun_says_which_parts_keep_regions_written_before(ws: Path, pango: None) -> None:
+    runner = CliRunner()
+    whole = blank_paper(ws / "blank.pdf", STYLES["numbers and brackets"])
+    assert runner.invoke(cli, ["-w", str(ws), "exam", "template", str(whole)]).exit_code == 0
+    short = blank_paper(ws / "short.pdf", ("1.", "(a)", "(c)", "2."))  # (b) misprinted
+    result = runner.invoke(cli, ["-w", str(ws), "exam", "template", str(short)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "I.1.b: not placed: its label is not printed on the paper; it keeps the regions"
+        " written before (from blank.pdf): check them in exam.yaml"
+    ) in result.output
+
+
 def test_a_dry_run_writes_nothing(ws: Path, pango: None) -> None:
     blank = blank_paper(ws / "blank.pdf", ("1.", "(a)", "(c)", "2."))
     runner = CliRunner()

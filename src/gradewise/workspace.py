@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from gradewise.scripts.ingest import Roster
     from gradewise.scripts.pages import PageImage
     from gradewise.scripts.segment import Segmentation
+    from gradewise.scripts.templated import Carried
     from gradewise.scripts.transcribe import Transcriber
 
 EXAM_FILE = "exam.yaml"
@@ -65,6 +66,7 @@ class AddReport:
     status: str
     error: str = ""  # why it was not stored, or (stored) which pages could not be read
     why: str = ""  # why it was held for a human
+    note: str = ""  # what became of a human's moves of a re-cut scan's boxes
 
 
 class Workspace:
@@ -172,15 +174,38 @@ class Workspace:
                 ScriptRegion(box.address, box.start, box.end, self._saved(box.image), box.flag)
                 for box in found.boxes.get(script.source, ())
             ]
-            status = self.store.add_script(script, email=email, pages=pages, regions=regions)
+            carried = self._carried(script.student, regions)
+            status = self.store.add_script(
+                script,
+                email=email,
+                pages=pages,
+                regions=regions,
+                moves=carried.kept if carried else None,
+            )
             unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
-            reports.append(AddReport(script.student, script.source, status, "; ".join(unread)))
+            note = carried.note if carried and status != "unchanged" else ""
+            reports.append(
+                AddReport(script.student, script.source, status, "; ".join(unread), note=note)
+            )
         reports += [
             AddReport(m.student or m.claimed, m.source, "held for a human", why=m.how)
             for m in found.held
         ]
         self.segment_all()
         return sorted(reports, key=lambda r: r.source)
+
+    def _carried(self, student: str, regions: Sequence[ScriptRegion]) -> Carried | None:
+        """The human moves of a cut scan's boxes, carried to the boxes cut now (None: the
+        stored script was not cut, so its moves go as they always have)."""
+        old = self.store.regions(student)
+        if not old:
+            return None
+        from gradewise.scripts.templated import carried_moves
+
+        def spots(found: Sequence[ScriptRegion]) -> list[tuple[str, int, int]]:
+            return [(r.address, r.start, r.end) for r in found]
+
+        return carried_moves(spots(old), spots(regions), self.store.overrides(student))
 
     def save_pages(self, images: Sequence[PageImage]) -> list[ScriptPage]:
         """Write each page image once (by its hash; a whole file or none), for the store."""
@@ -248,7 +273,7 @@ class Workspace:
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
-            self.check_part(part)
+            part = self.check_part(part)
             answers = [a for a in answers if a.address == part]
         from gradewise import grading
         from gradewise.judges._embed import keeping  # numpy: only when grading
@@ -304,7 +329,7 @@ class Workspace:
         self.segment_all()
         answers = self.store.answers()
         if part is not None:
-            self.check_part(part)
+            part = self.check_part(part)
             answers = [a for a in answers if a.address == part]
         examples = self.examples()
         jobs = grading.plan(
@@ -410,7 +435,7 @@ class Workspace:
         each group of answers that read the same, the largest groups first, skipping groups a
         human has already marked in. Blank answers are never suggested.
         """
-        self.check_part(part)
+        part = self.check_part(part)
         answers = sorted(
             (a for a in self.store.answers(address=part) if a.text.strip()), key=lambda a: a.student
         )
@@ -466,12 +491,12 @@ class Workspace:
                 f"no script for student {student!r}", fix="see 'gradewise scripts list'"
             )
 
-    def check_part(self, address: str) -> None:
-        known = [p.address for p in self.exam.parts()]
-        if address not in known:
-            raise WorkspaceError(
-                f"no part {address!r} in the exam", fix=f"use one of: {', '.join(known)}"
-            )
+    def check_part(self, label: str) -> str:
+        """The address of the part `label` names (`II.7.a`, `7a`, `Q7 (a)`), or a user error
+        naming the parts there are (scripts.segment.part_named: the one resolver)."""
+        from gradewise.scripts.segment import part_named
+
+        return part_named(self.exam, label)
 
 
 def _flag_unread(answers: Sequence[Answer], pages: Sequence[tuple[int, str]]) -> tuple[Answer, ...]:

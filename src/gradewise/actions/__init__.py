@@ -29,16 +29,19 @@ from gradewise.actions.marks import (
 )
 from gradewise.actions.pieces import Moved, move_piece, move_version, piece_start
 from gradewise.actions.regrades import (
+    CLOSED,
     BadRow,
     Imported,
     RequestRow,
     ask_regrade,
+    gone,
     import_regrades,
     regrades,
     resolve_regrade,
 )
 
 __all__ = [
+    "CLOSED",
     "COMMENT_LIMIT",
     "TEXT_LIMIT",
     "BadRow",
@@ -56,6 +59,7 @@ __all__ = [
     "find_part",
     "find_student",
     "give_comment",
+    "gone",
     "import_regrades",
     "mark_answers",
     "move_piece",

@@ -57,6 +57,7 @@ def give_comment(
 ) -> list[Marked]:
     """Give comment `number` to each answer named, as part of its mark (see the module)."""
     part = find_part(ws, address)
+    address = part.address
     comment = find_comment(ws, address, number)
     graded = graded_targets(ws, address, targets, fix="run 'gradewise grade' first")
     changes = [(target, with_comment(part, grade, comment)) for target, grade in graded]

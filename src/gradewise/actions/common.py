@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gradewise.errors import BadInput, NotFound
 from gradewise.model import Part
+from gradewise.scripts.segment import part_named
 from gradewise.workspace import Workspace
 
 # Free text a human types (a why, a reason, a comment to the student) is kept in the audit log
@@ -12,13 +13,10 @@ TEXT_LIMIT = 2000
 COMMENT_LIMIT = 4000
 
 
-def find_part(ws: Workspace, address: str) -> Part:
-    """The part at `address`, or NotFound naming the parts there are."""
-    try:
-        return ws.exam.part(address)
-    except KeyError:
-        known = ", ".join(p.address for p in ws.exam.parts())
-        raise NotFound(f"no part {address!r} in the exam", fix=f"use one of: {known}") from None
+def find_part(ws: Workspace, label: str) -> Part:
+    """The part `label` names: an address, or a label as students write it (`7a`, `Q7 (b)`);
+    NotFound or BadInput (a question with several parts) naming the parts there are."""
+    return ws.exam.part(part_named(ws.exam, label))
 
 
 def find_student(ws: Workspace, student: str) -> str:

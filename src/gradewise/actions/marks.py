@@ -76,7 +76,7 @@ def mark_answers(
     checked = [
         MarkChange(
             find_student(ws, t.student),
-            address,
+            part.address,
             None if m is None else check_mark(ws.exam, part, m),
             t.version,
         )
@@ -94,10 +94,10 @@ def accept(
     """Record the machine's proposal for each answer as the human's mark, in rubric items."""
     part = find_part(ws, address)
     graded = graded_targets(
-        ws, address, targets, fix="run 'gradewise grade' first, or give the mark"
+        ws, part.address, targets, fix="run 'gradewise grade' first, or give the mark"
     )
     changes = [(target, proposal(part, grade)) for target, grade in graded]
-    return mark_answers(ws, address, changes, who=who, why=why)
+    return mark_answers(ws, part.address, changes, who=who, why=why)
 
 
 def graded_targets(

@@ -12,7 +12,6 @@ from gradewise.actions.common import TEXT_LIMIT, bounded, find_part, find_studen
 from gradewise.actions.marks import Marked
 from gradewise.errors import BadInput, GradewiseError, NotFound
 from gradewise.model import Regrade
-from gradewise.scripts.segment import parts_named
 from gradewise.store.regrades import Regrades
 from gradewise.workspace import Workspace
 
@@ -43,7 +42,10 @@ def resolve_regrade(
     remark: Callable[[str], list[Marked]] | None = None,
 ) -> tuple[Regrade, Marked | None]:
     """Answer the open request; `remark(why)`, when given, sets the new mark (an action of
-    actions.marks) in the same transaction: both are kept, or neither."""
+    actions.marks) in the same transaction: both are kept, or neither. A request on a part no
+    longer in the exam (deleted since it was asked) is closed with the answer, and no mark."""
+    if gone(ws, student, address):
+        return _close(ws, student, address, answer, who=who, remark=remark), None
     part = find_part(ws, address)
     student = find_student(ws, student)
     answer = bounded(answer, "the answer", TEXT_LIMIT, required=True)
@@ -53,6 +55,38 @@ def resolve_regrade(
         marked = remark(f"regrade: {answer}") if remark is not None else None
         resolved = store.resolve(student, part.address, answer, who=who)
     return resolved, (marked[0] if marked else None)
+
+
+CLOSED = "closed: part no longer in the exam"
+
+
+def gone(ws: Workspace, student: str, address: str) -> bool:
+    """Whether `student` has a request open on `address`, a part no longer in the exam."""
+    if address in {p.address for p in ws.exam.parts()}:
+        return False
+    return any(r.address == address and r.open for r in Regrades(ws.store).all(student=student))
+
+
+def _close(
+    ws: Workspace,
+    student: str,
+    address: str,
+    answer: str,
+    *,
+    who: str,
+    remark: Callable[[str], list[Marked]] | None,
+) -> Regrade:
+    """Close the open request on a part deleted since: the student reads `answer`; the audit
+    log says it was closed, not answered."""
+    if remark is not None:
+        raise BadInput(
+            f"{address} is no longer in the exam: its request can be closed, not re-marked",
+            fix="answer it without a new mark (no MARKS, --items or --accept)",
+        )
+    answer = bounded(answer, "the answer", TEXT_LIMIT, required=True)
+    return Regrades(ws.store).resolve(
+        student, address, answer, who=who, kind="regrade.close", why=CLOSED
+    )
 
 
 @dataclass(frozen=True)
@@ -125,7 +159,7 @@ def _checked(
 ) -> Regrade:
     """The request a row asks for, or the GradewiseError saying why it cannot be."""
     student = _student(row.student, ids)
-    address = _part(ws, row.label)
+    address = find_part(ws, row.label).address
     why = bounded(row.why, "the request", TEXT_LIMIT, required=True)
     if (student, address) in open_now:
         raise BadInput(
@@ -162,18 +196,3 @@ def _student(written: str, ids: Mapping[str, str]) -> str:
             fix="check the id against 'gradewise scripts list'",
         )
     return found
-
-
-def _part(ws: Workspace, label: str) -> str:
-    if not label.strip():
-        raise BadInput("no part", fix="write the part asked about, e.g. II.7.a or 7a")
-    named = parts_named(ws.exam, label)
-    if not named:
-        known = ", ".join(p.address for p in ws.exam.parts())
-        raise NotFound(f"no part {label.strip()!r} in the exam", fix=f"write one of: {known}")
-    if len(named) > 1:
-        raise BadInput(
-            f"{label.strip()!r} names {len(named)} parts ({', '.join(named)})",
-            fix="write which part, e.g. " + named[0],
-        )
-    return named[0]

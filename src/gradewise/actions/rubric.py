@@ -75,7 +75,7 @@ def rubric_version(part: Part) -> str:
 def preview(ws: Workspace, address: str, change: RubricChange, *, version: str) -> Impact:
     """What `change` would do to part `address` (whose rubric the human saw at `version`);
     nothing is written."""
-    return _plan(ws, address, change, version).impact
+    return _plan(ws, find_part(ws, address).address, change, version).impact
 
 
 def apply(
@@ -83,6 +83,7 @@ def apply(
 ) -> Impact:
     """Make the change: exam file, re-scored grades and their audit events, all or nothing."""
     why = why_given(why)
+    address = find_part(ws, address).address
     with ws.store.transaction():  # taken first: edits from other processes wait their turn
         plan = _plan(ws, address, change, version)
         ws.store.save_grades(plan.graded)
@@ -155,8 +156,7 @@ def _edit(text: str, address: str, change: RubricChange, source: str) -> Edited:
 
 
 def _part(ws: Workspace, exam: Exam, address: str) -> Part:
-    find_part(ws, address)  # NotFound, naming the parts there are
-    part = exam.part(address)
+    part = exam.part(address)  # resolved by the caller (find_part)
     if not part.rubric:
         raise BadInput(
             f"part {address} has no rubric to edit (its key gives the marks)",

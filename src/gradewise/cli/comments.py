@@ -30,7 +30,9 @@ def add(ctx: click.Context, part: str, text: str, marks: str | None, who: str) -
     Example: gradewise comments add II.7.a "units missing in the final answer" --marks -0.5
     """
     number = None if marks is None else actions.parse_number(marks, "--marks")
-    kept = actions.add_comment(workspace(ctx), part, text, marks=number, who=who)
+    ws = workspace(ctx)
+    part = actions.find_part(ws, part).address
+    kept = actions.add_comment(ws, part, text, marks=number, who=who)
     carries = "" if kept.marks is None else f" ({kept.marks:+g})"
     click.echo(f"{part} comment {kept.number}{carries}: {kept.text}")
 
@@ -44,7 +46,9 @@ def list_(ctx: click.Context, part: str, as_json: bool) -> None:
 
     Example: gradewise comments list II.7.a
     """
-    kept = actions.comments(workspace(ctx), part)
+    ws = workspace(ctx)
+    part = actions.find_part(ws, part).address
+    kept = actions.comments(ws, part)
     if as_json:
         echo_json([{"number": c.number, "marks": c.marks, "text": c.text} for c in kept])
         return
@@ -77,5 +81,7 @@ def give(
     Example: gradewise comments give s2024001 II.7.a 2
     """
     target = actions.Target(student, expect)
-    [done] = actions.give_comment(workspace(ctx), part, number, [target], who=who, why=why)
+    ws = workspace(ctx)
+    part = actions.find_part(ws, part).address
+    [done] = actions.give_comment(ws, part, number, [target], who=who, why=why)
     echo_marked(student, part, done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.tree import Tree
@@ -14,6 +14,10 @@ from gradewise.cli.common import console, echo_json, json_option, output_file, w
 from gradewise.errors import ExamError, WorkspaceError
 from gradewise.exam import ComputeStatus, ExamReport, check_exam, load_exam_text
 from gradewise.model import Exam, Part
+
+if TYPE_CHECKING:
+    from gradewise.scripts.templated import TemplateCheck
+    from gradewise.workspace import Workspace
 
 MARKS = {
     ComputeStatus.OK: "ok",
@@ -52,13 +56,42 @@ def check(
     report = check_exam(
         ws.exam, run_compute=not no_compute, time_limit=time_limit, trust_compute=trust_compute
     )
+    template = _checked_template(ws)
+    ok = report.ok and not (template and template.errors)
     if as_json:
-        echo_json(_as_json(ws.exam, report))
+        echo_json({**_as_json(ws.exam, report), "template": _check_json(template), "ok": ok})
     else:
         console.print(_tree(ws.exam))
-        _print_report(report)
+        _print_report(report, template)
     if not report.ok:
         raise click.ClickException(_problems(ws.exam_path, report))
+    if not ok:
+        raise WorkspaceError(
+            f"{ws.exam_path}: the template: the paper's page images are missing (listed above)",
+            fix="run 'gradewise exam template BLANK.pdf' again in this workspace",
+        )
+
+
+def _checked_template(ws: Workspace) -> TemplateCheck | None:
+    """The template checked against the workspace (its stored boxes, if it has a database)."""
+    from gradewise.scripts.templated import check_template
+    from gradewise.workspace import DB_FILE, PAGES_DIR
+
+    cut = ws.store.cut_parts() if (ws.root / DB_FILE).is_file() else {}
+    return check_template(ws.exam, ws.root / PAGES_DIR, cut)
+
+
+def _check_json(found: TemplateCheck | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "source": found.source,
+        "pages": found.pages,
+        "boxed": list(found.boxed),
+        "unboxed": list(found.unboxed),
+        "errors": list(found.errors),
+        "warnings": [{"address": a, "message": m} for a, m in found.warnings],
+    }
 
 
 @exam.command()
@@ -70,8 +103,8 @@ def check(
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None:
-    """Draft an exam file from the paper (and its solutions): .md, .txt, .tex, .pdf or .docx;
-    or from a Moodle XML question bank (.xml, on its own).
+    """Draft an exam file from the paper (and its solutions): .md (.Rmd, .qmd), .txt, .tex,
+    .pdf or .docx; or from a Moodle XML question bank (.xml, on its own).
 
     Every value says where in the documents it came from; what is missing or could not be
     placed is listed at the top. Give the paper first, then any solutions documents.
@@ -129,6 +162,7 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
     from gradewise.actions.template import set_template  # PDFium: only here
 
     ws = workspace(ctx)
+    before = ws.exam.template
     done = set_template(ws, blank, who=who, dry_run=dry_run)
     if as_json:
         echo_json(_template_json(done.found, done.written))
@@ -137,7 +171,11 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
         where = "; ".join(f"page {r.page} {_box(r.box)}" for r in placed.regions)
         click.echo(f"{placed.address}: label {placed.label!r}, {where}")
     for address, why in done.found.missing:
-        click.echo(f"{address}: not placed: {why}")
+        kept = ""
+        if before is not None and address in before.regions:  # never silently
+            kept = f"; it keeps the regions written before (from {before.source or 'exam.yaml'})"
+            kept += ": check them in exam.yaml"
+        click.echo(f"{address}: not placed: {why}{kept}")
     placed_n, pages = len(done.found.placed), len(done.pages)
     if done.written:
         click.echo(
@@ -214,13 +252,19 @@ def _part_line(part: Part) -> str:
     return f"{part.address} — {part.marks:g} marks, {part.kind}{extra}{compute}"
 
 
-def _print_report(report: ExamReport) -> None:
+def _print_report(report: ExamReport, template: TemplateCheck | None) -> None:
     for result in report.computes:
         line = f"compute {result.address}: {MARKS[result.status]} — {result.message}"
         click.echo(line)
     for warning in report.warnings:
         click.echo(f"warning {warning.address}: {warning.message}")
-    if report.ok:
+    if template is not None:
+        click.echo(template.summary)
+        for error in template.errors:
+            click.echo(f"error template: {error}")
+        for address, message in template.warnings:
+            click.echo(f"warning {address}: {message}")
+    if report.ok and not (template and template.errors):
         click.echo("Exam file OK.")
 
 

@@ -50,6 +50,7 @@ def set_(
 ) -> None:
     """Mark STUDENT's answer to PART: by rubric items (--items, with --adjust and --reason),
     or a plain MARKS ('auto' clears the human mark), or the machine's proposal (--accept).
+    PART is an address (II.7.a) or a label as students write it (7a, "Q7 (a)").
 
     Example: gradewise grades set s2024001 II.7.a --items grad,w1 --adjust -0.5
     --reason "sign slip in w2" --comment "check the sign of the gradient" --why "second look"
@@ -60,7 +61,9 @@ def set_(
             "give one of MARKS, --items or --accept",
             fix="e.g. 'grades set S P 3 --why ...' or 'grades set S P --items a,b --why ...'",
         )
-    [done] = given.apply(workspace(ctx), part, actions.Target(student, expect), who=who, why=why)
+    ws = workspace(ctx)
+    part = actions.find_part(ws, part).address
+    [done] = given.apply(ws, part, actions.Target(student, expect), who=who, why=why)
     echo_marked(student, part, done)
 
 
@@ -140,7 +143,7 @@ def show(ctx: click.Context, student: str, part: str | None, as_json: bool) -> N
     ws = workspace(ctx)
     actions.find_student(ws, student)
     if part is not None:
-        actions.find_part(ws, part)
+        part = actions.find_part(ws, part).address
     versions = ws.store.versions(student)
     rows = [_row(g, versions.get((g.student, g.address), 0)) for g in ws.grades(student, part)]
     if as_json:

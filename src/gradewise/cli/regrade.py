@@ -15,6 +15,7 @@ from gradewise.cli.grades import MarkOptions, echo_marked
 from gradewise.errors import BadInput, GradewiseError, ScriptError
 from gradewise.model import Regrade
 from gradewise.scripts.ingest import read_table
+from gradewise.workspace import Workspace
 
 _WHO = click.option("--who", default=getpass.getuser, show_default="your user name")
 
@@ -33,10 +34,12 @@ def regrade() -> None:
 def add(ctx: click.Context, student: str, part: str, why: str, who: str) -> None:
     """Open a regrade request for STUDENT's answer to PART (one open per answer).
 
-    Example: gradewise regrade add s2024001 II.7.a --why "w2 is right, only copied wrong"
+    PART is an address (II.7.a) or a label as students write it (7a, "Q7 (a)").
+
+    Example: gradewise regrade add s2024001 7a --why "w2 is right, only copied wrong"
     """
     asked = actions.ask_regrade(workspace(ctx), student, part, why, who=who)
-    click.echo(f"{student} {part}: regrade request opened ({asked.why})")
+    click.echo(f"{student} {asked.address}: regrade request opened ({asked.why})")
 
 
 @regrade.command("list")
@@ -48,16 +51,26 @@ def list_(ctx: click.Context, everything: bool, as_json: bool) -> None:
 
     Example: gradewise regrade list
     """
-    found = actions.regrades(workspace(ctx), open_only=not everything)
+    ws = workspace(ctx)
+    found = actions.regrades(ws, open_only=not everything)
     if as_json:
-        echo_json([_row(r) for r in found])
+        echo_json([_row(ws, r) for r in found])
         return
-    rows = [[r.student, r.address, r.asked_at, r.why, r.answer or "open"] for r in found]
+    rows = [[r.student, r.address, r.asked_at, r.why, _state(ws, r)] for r in found]
     table("Regrade requests", ["student", "part", "asked", "why", "answer"], rows)
 
 
-def _row(request: Regrade) -> dict[str, Any]:
-    return {**asdict(request), "open": request.open}
+def _state(ws: Workspace, request: Regrade) -> str:
+    if request.answer is not None:
+        return request.answer
+    if actions.gone(ws, request.student, request.address):
+        return "open, part no longer in the exam: close it with 'regrade resolve ... --why'"
+    return "open"
+
+
+def _row(ws: Workspace, request: Regrade) -> dict[str, Any]:
+    gone = request.open and actions.gone(ws, request.student, request.address)
+    return {**asdict(request), "open": request.open, "gone": gone}
 
 
 @regrade.command("resolve")
@@ -88,7 +101,8 @@ def resolve(
     who: str,
 ) -> None:
     """Answer STUDENT's open request for PART; with MARKS, --items or --accept the mark changes
-    too (as 'grades set' sets it), in the same transaction. Without, the mark stays.
+    too (as 'grades set' sets it), in the same transaction. Without, the mark stays. A request
+    on a part no longer in the exam is closed with the answer (no new mark).
 
     Example: gradewise regrade resolve s2024001 II.7.a --items grad,w1,w2 --why "w2 was right"
     """
@@ -101,12 +115,14 @@ def resolve(
     def remark(audit_why: str) -> list[actions.Marked]:
         return given.apply(ws, part, target, who=who, why=audit_why)
 
-    _, done = actions.resolve_regrade(
+    closing = actions.gone(ws, student, part)
+    resolved, done = actions.resolve_regrade(
         ws, student, part, why, who=who, remark=remark if given.ways() else None
     )
-    click.echo(f"{student} {part}: regrade request resolved ({why.strip()})")
+    verb = actions.CLOSED if closing else "resolved"
+    click.echo(f"{student} {resolved.address}: regrade request {verb} ({resolved.answer})")
     if done is not None:
-        echo_marked(student, part, done)
+        echo_marked(student, resolved.address, done)
 
 
 # The columns of a table of requests, as forms and spreadsheets name them (first found wins).
@@ -144,7 +160,7 @@ def import_(
         echo_json(
             {
                 "written": done.written,
-                "asked": [_row(r) for r in done.asked],
+                "asked": [_row(ws, r) for r in done.asked],
                 "bad": [asdict(b) for b in done.bad],
             }
         )

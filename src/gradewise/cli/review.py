@@ -41,7 +41,7 @@ def list_(ctx: click.Context, part: str | None, as_json: bool) -> None:
     """
     ws = workspace(ctx)
     if part:
-        ws.check_part(part)
+        part = ws.check_part(part)
     marks = {p.address: p.marks for p in ws.exam.parts()}
     threshold = {p.address: p.review_below for p in ws.exam.parts()}
     queue = ws.queue(part)
@@ -97,6 +97,7 @@ def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: boo
     Example: gradewise review next II.10.a -n 5
     """
     ws = workspace(ctx)
+    part = ws.check_part(part)
     picks = ws.suggest(part, count, judge=judge_id)
     rows = [{"student": a.student, "part": a.address, "answer": a.text} for a in picks]
     if as_json:

@@ -36,7 +36,7 @@ def list_(ctx: click.Context, part: str, as_json: bool) -> None:
         echo_json(rows)
         return
     table(
-        f"Rubric of {part} ({found.marks:g} marks)",
+        f"Rubric of {found.address} ({found.marks:g} marks)",
         ["id", "marks", "group", "text"],
         [[r["id"], r["marks"], r["group"], r["text"]] for r in rows],
     )

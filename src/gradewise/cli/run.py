@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.option("--part", help="Grade only this part (an address such as II.4.a).")
+@click.option("--part", help="Grade only this part (II.4.a, or a label: 4a).")
 @click.option(
     "--judge",
     default="none",
@@ -49,6 +49,7 @@ def grade(
     from gradewise.judges.llm import spend_line
 
     ws = workspace(ctx)
+    part = None if part is None else ws.check_part(part)
     chosen = ws.configured_judge(judge, samples=samples)
     if dry_run:
         _dry_run(ws, part, chosen)

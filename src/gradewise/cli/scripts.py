@@ -94,6 +94,7 @@ def add(
                     "status": r.status,
                     "error": r.error,
                     "why": r.why,
+                    "note": r.note,
                 }
                 for r in reports
             ]
@@ -131,6 +132,8 @@ def _summary(reports: list[AddReport]) -> None:
             click.echo(f"Error: {r.error}", err=True)
         elif r.error:  # stored, but some pages could not be read
             click.echo(f"Error: {r.source}: {r.error}", err=True)
+        if r.note:  # a re-cut scan: what became of the boxes a human moved
+            click.echo(f"{r.source}: {r.note}")
     counts: dict[str, int] = {}
     for r in reports:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -141,9 +141,7 @@ def _password(from_stdin: bool) -> str:
 def _parts(ws: Workspace, text: str) -> list[str]:
     """The parts named in `text` (comma-separated), each checked against the exam."""
     wanted = [p.strip() for p in text.split(",") if p.strip()]
-    for address in wanted:
-        ws.check_part(address)
-    return wanted
+    return [ws.check_part(label) for label in wanted]
 
 
 def _parts_text(user: User) -> str:

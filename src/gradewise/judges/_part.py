@@ -8,9 +8,12 @@ Candidates, each predicting a fraction of the marks for every answer of the part
   never saw the part's marks), passed in as fixed candidates.
 Ridge runs in its dual form on the marked answers (a kernel of m × m), so each refit is an
 eigendecomposition of that kernel, and its leave-one-out predictions come in closed form.
-The candidates are weighted by their held-out predictions on the part's own marks (weights on a
-grid over the simplex, the best held-out squared error wins); the grid's corners are the
-candidates alone, so the blend is never worse than any of them on those held-out marks.
+The candidates are weighted by their held-out predictions on the part's own marks, every mark
+held out (weights on a grid over the simplex, the best held-out squared error wins); the grid's
+corners are the candidates alone, so the blend is never worse than any of them on those
+held-out marks. A fixed candidate holds its marks out by `folds` (each mark alone while there
+are at most MAX_FOLDS of them, then k-fold), which depend on the marks and their answers, never
+on the order the human marked them in: the same marks always give the same model.
 
 The blend is then put on the part's grade scale (the distinct marks the human gave) by
 thresholds fitted on the held-out predictions, and its confidence is a logistic curve (Platt
@@ -23,11 +26,12 @@ Nothing here knows about parts or judges: a rubric item's classifier can reuse `
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
@@ -58,18 +62,25 @@ MAX_WORDS, MAX_CHARGRAMS = 3000, 6000
 CONFIDENCE_PRIOR = np.array([0.5, 1.0])
 # Held-out agreement: the same grade, or within this share of the marks.
 AGREEMENT_SHARE = 0.1
+# Held-out predictions of a fixed candidate (the forest): each mark alone up to this many
+# marks, then this many folds of about equal size. Refitting the forest's inputs costs one
+# curve fit per fold (benchmarks/bench_refit.py).
+MAX_FOLDS = 100
 
 _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A model's fractions: `held_out` for the first len(held_out) marked answers, each
-    predicted without its own mark; `predicted` for the answers to judge."""
+    """A model's fractions: `held_out` for every marked answer, in the order of the marks,
+    each predicted without its own mark; `predicted` for the answers to judge."""
 
     name: str
     held_out: np.ndarray
     predicted: np.ndarray
+    # (weights, intercept) over the candidate's features, where it is linear in them (ridge):
+    # what scores other rows in the same columns without a refit.
+    linear: tuple[np.ndarray, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class PartFit:
     held_out_error: float  # mean |blend on the scale − mark| on the held-out marks
     held_out_agreement: float  # share of held-out marks the blend agreed with
     marks: int
+    linear: Mapping[str, tuple[np.ndarray, float]] = field(default_factory=dict)  # by candidate
 
 
 def enough(marks: Sequence[float]) -> bool:
@@ -101,13 +113,14 @@ def fit_part(
 ) -> PartFit:
     """The part's model. `blocks` are feature matrices with one row per answer of the part;
     `marked` (one per mark, in the order of `marks`) and `judged` index their rows. `fixed`
-    candidates must hold out the same first marks as each other (the blend uses the fewest)."""
+    candidates hold out every mark too (see `folds`)."""
     candidates = [ridge(name, x, marks, marked, judged) for name, x in blocks.items()]
     candidates += fixed
-    held = min(len(c.held_out) for c in candidates)
-    truth = marks[:held]
-    weights = blend_weights([c.held_out[:held] for c in candidates], truth)
-    mix = sum(w * c.held_out[:held] for w, c in zip(weights, candidates, strict=True))
+    if any(len(c.held_out) != len(marks) for c in candidates):
+        raise ValueError("every candidate must hold out every mark")
+    truth = marks
+    weights = blend_weights([c.held_out for c in candidates], truth)
+    mix = sum(w * c.held_out for w, c in zip(weights, candidates, strict=True))
     raw = sum(w * c.predicted for w, c in zip(weights, candidates, strict=True))
     mix, raw = np.clip(mix, 0.0, 1.0), np.clip(raw, 0.0, 1.0)
     levels = grade_scale(marks)
@@ -126,7 +139,23 @@ def fit_part(
         held_out_error=float(np.abs(snapped_held - truth).mean()),
         held_out_agreement=float(agree.mean()),
         marks=len(marks),
+        linear={c.name: c.linear for c in candidates if c.linear is not None},
     )
+
+
+def folds(answers: Sequence[str], marks: Sequence[float], most: int = MAX_FOLDS) -> np.ndarray:
+    """Each mark's fold, 0 to min(n, most) − 1: the marks sorted by a digest of their answer
+    (then the mark) and dealt out in turn, so folds are of about equal size, a mark's fold
+    never depends on the order the marks were made in, and each mark is its own fold while
+    there are at most `most`."""
+    keys = [
+        (hashlib.blake2b(a.encode("utf-8"), digest_size=8).digest(), round(float(m), 6), a)
+        for a, m in zip(answers, marks, strict=True)
+    ]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    fold = np.empty(len(keys), dtype=np.int64)
+    fold[order] = np.arange(len(keys)) % max(1, min(len(keys), most))
+    return fold
 
 
 # features -----------------------------------------------------------------------------------
@@ -145,29 +174,64 @@ def ngrams(text: str) -> tuple[list[str], list[str]]:
     return grams, chars
 
 
+@dataclass(frozen=True)
+class TfIdf:
+    """A set of texts' TF-IDF rows (`matrix`) and what reads more texts into the same columns:
+    the n-grams kept (word, character) and their idf."""
+
+    matrix: np.ndarray
+    words: Mapping[str, int]
+    chars: Mapping[str, int]
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+
+    def read(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows for other texts (a sentence of an answer) in these columns, with these idf;
+        n-grams these texts never used are left out."""
+        parsed = [ngrams(t) for t in texts]
+        halves = [
+            _rows([Counter(p[0]) for p in parsed], self.words, self.word_idf),
+            _rows([Counter(p[1]) for p in parsed], self.chars, self.char_idf),
+        ]
+        return np.hstack(halves) / math.sqrt(2)
+
+
 @lru_cache(maxsize=2)
-def tfidf(texts: tuple[str, ...]) -> np.ndarray:
-    """One row per text: TF-IDF of its word and character n-grams (sublinear counts, smooth
-    idf over these texts), each half L2-normalised and weighted 1/√2, so a row has norm 1
-    (0 for a text with no word). Kept for the last two sets of texts: a part re-graded after
-    each new mark reads the same answers again."""
+def fitted_tfidf(texts: tuple[str, ...]) -> TfIdf:
+    """TF-IDF of the texts' word and character n-grams (sublinear counts, smooth idf over these
+    texts), each half L2-normalised and weighted 1/√2, so a row has norm 1 (0 for a text with
+    no word). Kept for the last two sets of texts: a part re-graded after each new mark reads
+    the same answers again, and each rubric item of the part reads them too."""
     parsed = [ngrams(t) for t in texts]
-    halves = [
-        _weighted([Counter(p[0]) for p in parsed], MAX_WORDS),
-        _weighted([Counter(p[1]) for p in parsed], MAX_CHARGRAMS),
-    ]
-    return np.hstack(halves) / math.sqrt(2)
+    words, word_idf = _vocabulary([Counter(p[0]) for p in parsed], MAX_WORDS)
+    chars, char_idf = _vocabulary([Counter(p[1]) for p in parsed], MAX_CHARGRAMS)
+    matrix = np.hstack(
+        [
+            _rows([Counter(p[0]) for p in parsed], words, word_idf),
+            _rows([Counter(p[1]) for p in parsed], chars, char_idf),
+        ]
+    ) / math.sqrt(2)
+    return TfIdf(matrix, words, chars, word_idf, char_idf)
 
 
-def _weighted(counts: list[Counter[str]], limit: int) -> np.ndarray:
+def tfidf(texts: tuple[str, ...]) -> np.ndarray:
+    """One row per text (`fitted_tfidf`)."""
+    return fitted_tfidf(texts).matrix
+
+
+def _vocabulary(counts: list[Counter[str]], limit: int) -> tuple[dict[str, int], np.ndarray]:
+    """The `limit` n-grams most texts use (ties by the n-gram) and their smooth idf."""
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
     kept = [g for g, _ in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
-    index = {g: i for i, g in enumerate(kept)}
     n = len(counts)
     idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in kept], dtype=np.float32)
-    x = np.zeros((n, len(kept)), dtype=np.float32)
+    return {g: i for i, g in enumerate(kept)}, idf
+
+
+def _rows(counts: list[Counter[str]], index: Mapping[str, int], idf: np.ndarray) -> np.ndarray:
+    x = np.zeros((len(counts), len(index)), dtype=np.float32)
     for row, c in enumerate(counts):
         for g, k in c.items():
             if g in index:
@@ -185,7 +249,8 @@ def ridge(
 ) -> Candidate:
     """Ridge regression of the marks on rows `marked` of x, in its dual form, with a constant
     feature (`BIAS`) for the intercept; the penalty with the lowest leave-one-out error wins.
-    Held out: every mark, each predicted by the model fitted on the others (closed form)."""
+    Held out: every mark, each predicted by the model fitted on the others (closed form).
+    `linear`: the fitted model's weights over x's columns and its intercept (its primal form)."""
     xm = x[marked]
     k = (xm @ xm.T).astype(np.float64) + BIAS**2
     cross = (x[judged] @ xm.T).astype(np.float64) + BIAS**2
@@ -203,7 +268,8 @@ def ridge(
             best = (error, loo, penalty)
     assert best is not None
     alpha = vectors @ (qy / (values + best[2]))
-    return Candidate(name, np.clip(best[1], 0.0, 1.0), np.clip(cross @ alpha, 0.0, 1.0))
+    linear = (xm.T.astype(np.float64) @ alpha, float(BIAS**2 * alpha.sum()))
+    return Candidate(name, np.clip(best[1], 0.0, 1.0), np.clip(cross @ alpha, 0.0, 1.0), linear)
 
 
 def blend_weights(held: Sequence[np.ndarray], truth: np.ndarray) -> np.ndarray:

@@ -87,10 +87,6 @@ SHOT_FEATURES = (
 # keeps apart (BENCHMARKS.md).
 ZERO_CONFIDENCE = ("sureness",)
 SHOT_CONFIDENCE = ("sureness", "log_marked")
-# Held-out error (the confidence cap) is measured on at most this many marked answers; once a
-# part has its own model, the blend's weights, thresholds and confidence on at most PART_HELD_OUT.
-HELD_OUT = 50
-PART_HELD_OUT = 100
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
 # shrunk toward no shift as if this many more answers had been missed by nothing.
 SHIFT_PRIOR: float | None = 5.0
@@ -218,13 +214,12 @@ class LearnedModel:
         ]
         fractions = np.clip(self.forest.predict(rows), 0.0, 1.0)
         per_part = _part.enough(marks.tolist()) or _items.enough(item, marks.tolist())
-        held, errors = self._held_out(
-            marked, zeros, vecs, marks, PART_HELD_OUT if per_part else HELD_OUT
-        )
+        fold = _part.folds([e.answer for e in item.examples], marks.tolist())
+        held, errors = self._held_out(marked, zeros, vecs, marks, fold)
         # On a point scale (marks between none and full), a grader kinder or harsher than
         # the forest expects shows as a mean miss; right/wrong marks show no such scale.
         if SHIFT_PRIOR is not None and len(held) and ((marks > 0) & (marks < 1)).any():
-            miss = float((marks[: len(held)] - held).sum()) / (len(held) + SHIFT_PRIOR)
+            miss = float((marks - held).sum()) / (len(held) + SHIFT_PRIOR)
             fractions = np.clip(fractions + miss, 0.0, 1.0)
         if per_part:
             fixed = [
@@ -273,10 +268,12 @@ class LearnedModel:
         forest's, and its evidence."""
         proposed = [fit.fractions[a] for a in answers]
         sure = _items.checked([fit.confidences[a] for a in answers], proposed, forest, forest_sure)
+        assert fit.part is not None
+        words = _items.word_scorer(_part.fitted_tfidf(_texts(item, answers)), fit.part)
         return replace(
             fit,
             confidences=dict(zip(answers, sure, strict=True)),
-            evidence=_items.evidence(answers, proposed, item.examples),
+            evidence=_items.evidence(answers, proposed, words),
         )
 
     def _held_out(
@@ -285,28 +282,28 @@ class LearnedModel:
         zeros: np.ndarray,
         vecs: np.ndarray,
         marks: np.ndarray,
-        limit: int,
+        fold: np.ndarray,
     ) -> tuple[np.ndarray, list[float]]:
-        """(the forest's fractions for the first `limit` marked answers, each predicted from
-        the other marks; the absolute misses, where one mark alone is the logistic model's)."""
-        if len(marks) == 1:
+        """(the forest's fraction for every marked answer, each predicted from the marks
+        outside its fold (`_part.folds`); the absolute misses, where one mark alone is the
+        logistic model's)."""
+        if len(marks) == 1 or self.forest is None:
             return np.zeros(0), [abs(float(zeros[0] - marks[0]))]
-        guesses = []
-        for i in range(min(len(marks), limit)):
-            others = np.arange(len(marks)) != i
-            curve_i = fit_group(zeros[others].tolist(), marks[others].tolist())
-            guesses.append(
-                shot_features(
+        guesses: list[list[float]] = [[] for _ in marks]
+        for f in np.unique(fold):
+            others = fold != f
+            curve_f = fit_group(zeros[others].tolist(), marks[others].tolist())
+            for i in np.flatnonzero(~others):
+                guesses[i] = shot_features(
                     marked[i],
                     zeros[i],
                     vecs[others] @ vecs[i],
                     marks[others],
                     zeros[others],
-                    curve_i,
+                    curve_f,
                 )
-            )
-        predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0) if self.forest else np.zeros(0)
-        return predicted, np.abs(predicted - marks[: len(predicted)]).tolist()
+        predicted = np.clip(self.forest.predict(guesses), 0.0, 1.0)
+        return predicted, np.abs(predicted - marks).tolist()
 
     def _part_fit(
         self,
@@ -322,7 +319,7 @@ class LearnedModel:
         """The part's own model (words; meaning and alignment features) blended with the
         forest and the zero-shot model (`fixed`) by their held-out errors on the part's marks,
         on the part's grade scale."""
-        texts = sorted({*answers, *(e.answer for e in item.examples)})
+        texts = _texts(item, answers)
         index = {t: i for i, t in enumerate(texts)}
         aligned = dict(zip([e.answer for e in item.examples], marked, strict=True))
         aligned.update(zip(answers, own, strict=True))
@@ -335,7 +332,7 @@ class LearnedModel:
             marks,
             np.array([index[e.answer] for e in item.examples]),
             np.array([index[a] for a in answers]),
-            {"words": _part.tfidf(tuple(texts)), "meaning": meaning},
+            {"words": _part.tfidf(texts), "meaning": meaning},
             fixed,
         )
         sure = fit.confidence
@@ -398,6 +395,11 @@ class LearnedJudge(EmbeddingJudge[LearnedModel]):
     def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
         """A judge like this one with other weights."""
         return LearnedJudge(self.encoder, weights)
+
+
+def _texts(item: JudgeItem, answers: Sequence[str]) -> tuple[str, ...]:
+    """The part's distinct texts, judged and marked, in one order (the TF-IDF cache's key)."""
+    return tuple(sorted({*answers, *(e.answer for e in item.examples)}))
 
 
 def shot_features(

@@ -1,9 +1,11 @@
 """How many more marks would let a judge take over a part: measured on the part's own marks.
 
 The judge is run on the part's marked answers with some of their marks held out: fitted on a
-quarter, a half and four fifths of the marks (folds of a seeded shuffle), it judges the marks
-it did not see, and each size gives a point — the coverage at 95% agreement on those held-out
-marks (the largest share, most confident first, of which ≥ 95% agree with the human). Learning
+quarter, a half and four fifths of the marks, it judges the marks it did not see, and each
+size gives a point — the coverage at 95% agreement on those held-out marks (the largest
+share, most confident first, of which ≥ 95% agree with the human). The folds are dealt from
+the marks in the order of `_part.folds` (a digest of each answer), never in the order the
+human marked them: the same marks always give the same outlook. Learning
 curves are close to straight in the logarithm of the number of examples over a doubling or
 two, so the points are fitted by coverage = a + b · ln(marks) (b ≥ 0: more marks are never
 assumed to hurt, nor promised to help when the points say they do not). Only the curve's slope
@@ -19,7 +21,6 @@ too few or all one grade (then the outlook says what to mark instead).
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -81,9 +82,7 @@ class Outlook:
         )
 
 
-def outlook(
-    judge: Judge, template: JudgeItem, marks: Sequence[Example], waiting: int, seed: int = 0
-) -> Outlook:
+def outlook(judge: Judge, template: JudgeItem, marks: Sequence[Example], waiting: int) -> Outlook:
     """The part's outlook: `template` is a JudgeItem of the part (its answer is replaced),
     `marks` the part's marked answers, `waiting` how many of its answers are not marked."""
     marks = tuple(marks)
@@ -102,7 +101,7 @@ def outlook(
             "that earn other grades before the judge can be measured",
         )
     # A judge is kept by identity (the registry holds one of each).
-    points = _measured(judge, replace(template, examples=()), marks, seed)  # type: ignore[arg-type]
+    points = _measured(judge, replace(template, examples=()), _dealt(marks))  # type: ignore[arg-type]
     if not points:
         return Outlook(len(marks), waiting)
     last = points[-1]
@@ -114,19 +113,25 @@ def outlook(
 
 
 @lru_cache(maxsize=64)
-def _measured(
-    judge: Judge, template: JudgeItem, marks: tuple[Example, ...], seed: int
-) -> tuple[Point, ...]:
+def _measured(judge: Judge, template: JudgeItem, marks: tuple[Example, ...]) -> tuple[Point, ...]:
     """The held-out points (kept for the same judge and marks: the review page asks again
     until a new mark arrives)."""
-    order = list(marks)
-    random.Random(seed).shuffle(order)
     points = []
     for share, folds in SIZES:
-        point = _point(judge, template, order, share, folds)
+        point = _point(judge, template, list(marks), share, folds)
         if point is not None:
             points.append(point)
     return tuple(points)
+
+
+def _dealt(marks: Sequence[Example]) -> tuple[Example, ...]:
+    """The marks in the order folds are dealt from: by `_part.folds` with a fold per mark (a
+    digest of the answer, then the mark), whatever order they were made in."""
+    # Imported here: `review list` reads outlooks and must not load numpy before it needs to.
+    from gradewise.judges import _part
+
+    rank = _part.folds([e.answer for e in marks], [e.fraction for e in marks], most=len(marks))
+    return tuple(marks[i] for i in sorted(range(len(marks)), key=lambda i: int(rank[i])))
 
 
 def _point(

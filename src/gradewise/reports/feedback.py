@@ -95,6 +95,8 @@ class StudentFeedback:
     max_total: float
     sections: tuple[SectionFeedback, ...]
     incomplete: bool
+    # Regrade requests on parts deleted from the exam since: (address, request, answer).
+    withdrawn: tuple[tuple[str, str, str | None], ...] = ()
 
 
 def build(
@@ -125,6 +127,20 @@ def build(
         result.max_total,
         sections,
         bool(result.pending),
+        _withdrawn(exam, asked),
+    )
+
+
+def _withdrawn(
+    exam: Exam, asked: Mapping[str, tuple[tuple[str, str | None], ...]]
+) -> tuple[tuple[str, str, str | None], ...]:
+    """The requests on parts no longer in the exam: the student still reads their answers."""
+    there = {p.address for p in exam.parts()}
+    return tuple(
+        (address, why, answer)
+        for address, pairs in asked.items()
+        if address not in there
+        for why, answer in pairs
     )
 
 

@@ -225,14 +225,14 @@ class Routes:
     async def resolve(self, request: Request) -> Response:
         body, address = await bodies.read(request, Resolve), request.path_params["address"]
         who = auth.who(self.who)
-        _, marked = await self.desk.run(
+        done = await self.desk.run(
             lambda ws, ids: regrades.resolve(ws, ids, address, body, who=who)
         )
-        mark = "" if marked is None else f"; the mark is {marked.score:g} now"
+        marked = done.marked
         return JSONResponse(
             {
                 "answer": None if marked is None else marking.as_json(marked),
-                "message": f"Regrade request answered{mark}",
+                "message": done.message,
             }
         )
 

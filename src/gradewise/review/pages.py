@@ -73,6 +73,7 @@ class RegradeView:
     why: str
     asked_at: str
     age: str = ""  # '3 days ago'
+    gone: bool = False  # on a part no longer in the exam (edited since): closed, not answered
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def open_regrades(
     when given); each one's age counted to `now` (an ISO time; default: the clock's)."""
     ids.learn(ws.identities().values())
     at = datetime.fromisoformat(now) if now else datetime.now(UTC)
+    addresses = {p.address for p in ws.exam.parts()}
     return tuple(
         RegradeView(
             ids.key(r.student),
@@ -222,6 +224,7 @@ def open_regrades(
             ids.scrub(r.student, r.why).text,  # a request may name its student
             r.asked_at,
             age(r.asked_at, at),
+            r.address not in addresses,
         )
         for r in regrades(ws, open_only=True)
         if parts is None or r.address in parts

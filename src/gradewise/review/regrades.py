@@ -52,9 +52,8 @@ def regrades_view(
 ) -> RegradesView:
     """The open requests (on `parts` only, when given), each with its answer's card."""
     shown, gone = [], []
-    addresses = {p.address for p in ws.exam.parts()}
     for request in open_regrades(ws, ids, parts=parts):
-        if request.address not in addresses:
+        if request.gone:
             gone.append(request)
             continue
         part = ws.exam.part(request.address)
@@ -63,25 +62,40 @@ def regrades_view(
     return RegradesView(tuple(shown), limited=parts is not None, gone=tuple(gone))
 
 
-def resolve(
-    ws: Workspace, ids: Identities, address: str, body: Resolve, *, who: str
-) -> tuple[Regrade, Marked | None]:
+@dataclass(frozen=True)
+class Resolved:
+    """A request answered from the page: the mark it set (None: kept), and whether it was
+    closed (its part no longer in the exam) rather than answered."""
+
+    request: Regrade
+    marked: Marked | None
+    closed: bool
+
+    @property
+    def message(self) -> str:
+        if self.closed:
+            return f"Regrade request {actions.CLOSED}"
+        mark = "" if self.marked is None else f"; the mark is {self.marked.score:g} now"
+        return f"Regrade request answered{mark}"
+
+
+def resolve(ws: Workspace, ids: Identities, address: str, body: Resolve, *, who: str) -> Resolved:
     """Answer the open request on `body.student`'s answer to `address`, with its mark (the
-    marked answer named by its page key)."""
-    part = actions.find_part(ws, address)
+    marked answer named by its page key); one on a part no longer in the exam is closed."""
     target = Target(find_student(ws, ids, body.student.strip()), body.version)
-    remark = _remark(ws, part.address, target, body, who=who)
+    closing = actions.gone(ws, target.student, address)
+    remark = _remark(ws, address, target, body, who=who)
     resolved: list[Regrade] = []
 
     def act() -> list[Marked]:
         done, marked = actions.resolve_regrade(
-            ws, target.student, part.address, body.answer, who=who, remark=remark
+            ws, target.student, address, body.answer, who=who, remark=remark
         )
         resolved.append(done)
         return [] if marked is None else [marked]
 
-    marked = told(ids, part.address, act)
-    return resolved[0], (marked[0] if marked else None)
+    marked = told(ids, address, act)
+    return Resolved(resolved[0], marked[0] if marked else None, closing)
 
 
 def _remark(

@@ -36,10 +36,10 @@ def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide:
 def answer_image(ws: Workspace, student: str, address: str, *, hide: bool) -> bytes | None:
     """The PNG shown beside `student`'s answer to `address`, on the review pages and in their
     feedback (`export feedback --with-scans`): its answer box when the scan was cut by the
-    exam's template, else the page of their own scan the answer starts on; None when there is
-    none (a typed script, no answer). Only `student`'s own images are read. NotFound when the
-    stored page's file is missing from the workspace. `hide`: blank the name band of a first
-    page."""
+    exam's template (the box its answer is in now, when a human moved one), else the page of
+    their own scan the answer starts on; None when there is none (a typed script, no answer).
+    Only `student`'s own images are read. NotFound when the stored page's file is missing from
+    the workspace. `hide`: blank the name band of a first page."""
     box = _box(ws, student, address)
     if box is not None:
         return box
@@ -57,12 +57,25 @@ def answer_image(ws: Workspace, student: str, address: str, *, hide: bool) -> by
 
 
 def _box(ws: Workspace, student: str, address: str) -> bytes | None:
-    """The crop of the part's answer box (no name band is in it), if the scan was cut."""
-    for region in ws.store.regions(student):
-        if region.address == address and region.image:
-            path = ws.page_path(region.image)
-            return path.read_bytes() if path.is_file() else None
-    return None
+    """The crop of the part's answer boxes (no name band is in them), if the scan was cut:
+    the boxes whose pieces are the part's now, a box a human moved included (one under the
+    other when there are several), else its own box when nothing is written in it."""
+    regions = [r for r in ws.store.regions(student) if r.image]
+    if not regions:
+        return None
+    mine = {p.start for p in ws.segmentation(student).pieces if p.address == address}
+    boxes = [r for r in regions if r.end > r.start and r.start in mine]
+    boxes = boxes or [r for r in regions if r.address == address and r.end == r.start]
+    paths = [ws.page_path(r.image) for r in boxes]
+    if not paths or not all(path.is_file() for path in paths):
+        return None
+    if len(paths) == 1:
+        return paths[0].read_bytes()
+    from PIL import Image
+
+    from gradewise.scripts.templated import stacked
+
+    return stacked([Image.open(path) for path in paths]).png
 
 
 def _mask(ws: Workspace) -> float:

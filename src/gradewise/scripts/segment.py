@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from gradewise.errors import ScriptError
+from gradewise.errors import BadInput, NotFound, ScriptError
 from gradewise.model import NOT_ANSWERED, Answer, Exam
 from gradewise.scripts.ingest import front_matter
 
@@ -757,6 +757,24 @@ def parts_named(exam: Exam, label: str) -> tuple[str, ...]:
     # Read as after a keyword: a lone `4` is a label here, not the start of a sentence.
     whole = [r[0] for r in _readings(rest, 0, "question", first, "") if r[2] == len(rest)]
     return tuple(dict.fromkeys(_named(_tree(exam), whole[0]))) if whole else ()
+
+
+def part_named(exam: Exam, label: str) -> str:
+    """The one part a label a human typed names (`parts_named`), or why there is not one:
+    NotFound naming the parts there are, or BadInput naming the parts a bare question has.
+    Every command and page that takes a part from a human asks this."""
+    if not label.strip():
+        raise BadInput("no part given", fix="write the part, e.g. II.7.a or 7a")
+    named = parts_named(exam, label)
+    if not named:
+        known = ", ".join(p.address for p in exam.parts())
+        raise NotFound(f"no part {label.strip()!r} in the exam", fix=f"use one of: {known}")
+    if len(named) > 1:
+        raise BadInput(
+            f"{label.strip()!r} names {len(named)} parts ({', '.join(named)})",
+            fix=f"write which one, e.g. {named[0]}",
+        )
+    return named[0]
 
 
 def _named(tree: _Tree, atoms: tuple[str, ...]) -> Iterator[str]:

@@ -107,6 +107,67 @@ class Cut:
     boxes: tuple[Box, ...] = ()
 
 
+@dataclass(frozen=True)
+class TemplateCheck:
+    """What `exam check` says of the exam's template: its paper, the parts with an answer box
+    and those without, and what is wrong, each with its fix (`errors`: no scan can be cut)."""
+
+    source: str
+    pages: int
+    boxed: tuple[str, ...]
+    unboxed: tuple[str, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()  # (a part's address, or "template"; message)
+
+    @property
+    def summary(self) -> str:
+        """'template blank.pdf: 2 pages, 5 of 6 parts have an answer box'."""
+        parts = len(self.boxed) + len(self.unboxed)
+        return (
+            f"template {self.source or '(no source)'}: {_pages(self.pages)}, {len(self.boxed)}"
+            f" of {parts} parts have an answer box"
+        )
+
+
+NO_BOX = "no answer box on the paper: on a scan its answer goes to a human"
+ORPHANS = (
+    "{n} have an answer box cut for this part, no longer in the exam (not graded)"
+    " — add the scans again (gradewise scripts add) to cut them by the template as it is now"
+)
+
+
+def check_template(exam: Exam, pages_dir: Path, cut: Mapping[str, int]) -> TemplateCheck | None:
+    """The exam's template checked against the workspace: its page images in `pages_dir`, and
+    `cut` (how many scripts have a box cut, by part address); None when there is no template."""
+    template = exam.template
+    if template is None:
+        return None
+    addresses = _addresses(exam)
+    boxed = tuple(a for a in addresses if a in template.regions)
+    unboxed = tuple(a for a in addresses if a not in template.regions)
+    errors = tuple(
+        f"the paper's page {n} image ({sha[:12]}…) is not in the workspace's pages/"
+        f" — {TEMPLATE_FIX}"
+        for n, sha in enumerate(template.pages, 1)
+        if not (pages_dir / f"{sha}.png").is_file()
+    )
+    warnings = [
+        (a, f"{NO_BOX} — {TEMPLATE_FIX}, or write its regions: in exam.yaml") for a in unboxed
+    ]
+    if not template.pages:
+        what = "parts have answer boxes but the template has" if boxed else "the template has"
+        said = f"{what} no pages: scans are read by their labels — {TEMPLATE_FIX}"
+        warnings = [("template", said)]
+    warnings += [
+        (a, ORPHANS.format(n=f"{n} script{'s' if n != 1 else ''}"))
+        for a, n in sorted(cut.items())
+        if a not in addresses
+    ]
+    return TemplateCheck(
+        template.source, len(template.pages), boxed, unboxed, errors, tuple(warnings)
+    )
+
+
 def load_paper(exam: Exam, pages_dir: Path) -> Paper | None:
     """The exam's blank paper, its page images in `pages_dir`; None when the exam has no
     template to cut scans by."""
@@ -231,11 +292,12 @@ def _answered(cropped: _Cropped, reads: list[Reading]) -> _Answered:
     text = "\n\n".join(read.text.strip() for read in reads if read.text.strip())
     error = next((read.error for read in reads if read.error), "")
     flag = error or (UNREAD_BOX if cropped.written and not text else "")
-    return _Answered(cropped.address, cropped.page, text, _stacked(cropped.crops), flag)
+    return _Answered(cropped.address, cropped.page, text, stacked(cropped.crops), flag)
 
 
-def _stacked(crops: tuple[Any, ...]) -> PageImage:
-    """One image of a part's crops, one under the other (a part over a page break)."""
+def stacked(crops: Sequence[Any]) -> PageImage:
+    """One image of a part's crops (PIL images), one under the other (a part over a page
+    break, or a box a human moved to a part that has one)."""
     from PIL import Image
 
     width = max(c.width for c in crops)
@@ -287,6 +349,63 @@ class RegionSegmentation(Segmentation):
         )
 
 
+# (address, start, end) of a part's box: as stored (the last cut), or as cut now
+Spot = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A script's human moves across a re-cut: those kept (the box's start now → the part it
+    was moved to), each as (from, to), and those dropped (the box empty or not cut this time)."""
+
+    kept: Mapping[int, str]
+    moves: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def note(self) -> str:
+        """What became of the moves, for the report ("" when there were none)."""
+        said = []
+        if self.moves:
+            said.append(f"kept {_boxes_moved(self.moves)}")
+        if self.dropped:
+            said.append(
+                f"dropped {_boxes_moved(self.dropped)}, its box empty or not cut this time"
+                f": {_arrows(self.dropped)}"
+            )
+        if self.moves and not self.dropped:
+            said[0] += f": {_arrows(self.moves)}"
+        return "; ".join(said)
+
+
+def _boxes_moved(moves: tuple[tuple[str, str], ...]) -> str:
+    return f"{len(moves)} box{'es' if len(moves) > 1 else ''} a human moved"
+
+
+def _arrows(moves: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{a} → {b}" for a, b in moves)
+
+
+def carried_moves(old: Sequence[Spot], new: Sequence[Spot], moves: Mapping[int, str]) -> Carried:
+    """The human moves (`moves`: a box's start in the last cut → the part it went to) carried
+    to the boxes cut now, by the part each box was cut for: its text may lie elsewhere in the
+    new script (a rescan read differently), and a box with nothing in it moves nothing."""
+    was = {start: address for address, start, end in old if end > start}
+    now = {address: start for address, start, end in new if end > start}
+    kept: dict[int, str] = {}
+    carried, dropped = [], []
+    for start, target in sorted(moves.items()):
+        source = was.get(start)
+        if source is None:
+            continue  # not on a box of the last cut: it moved nothing there
+        if source in now:
+            kept[now[source]] = target
+            carried.append((source, target))
+        else:
+            dropped.append((source, target))
+    return Carried(kept, tuple(carried), tuple(dropped))
+
+
 # (address, start, end, flag) of a part's box, as stored
 Span = tuple[str, int, int, str]
 
@@ -327,7 +446,8 @@ def reader_of(engine: str, transcriber: Any = None) -> Reader:
         out = []
         for image, _ in images:
             try:
-                out.append(Reading(ocr.engine(engine).read(image, source="an answer box")))
+                found = ocr.engine(engine).read(image, source="an answer box", block=True)
+                out.append(Reading(found))
             except ScriptError as exc:
                 out.append(Reading(error=str(exc)))
         return out

@@ -118,13 +118,16 @@ class Store:
         email: str = "",
         pages: Sequence[ScriptPage] | None = None,
         regions: Sequence[ScriptRegion] = (),
+        moves: Mapping[int, str] | None = None,
     ) -> str:
         """Store a script's raw text; returns 'added', 'updated' or 'unchanged'.
 
         A name or email left empty keeps the one already stored (adding again without the
         roster must not forget who the students are). `pages`, for a scan, replace its pages
         (image hash, error) in the same transaction, and with them its `regions` (a scan cut
-        by the exam's template); None leaves both as they are.
+        by the exam's template); None leaves both as they are. `moves`, when given, replace the
+        human moves of its pieces (piece start → part): those of a re-cut scan's boxes, carried
+        to where the boxes lie now; otherwise a changed text drops them.
         """
         digest = text_hash(script.text)
         row = self.db.execute(
@@ -147,9 +150,13 @@ class Store:
                 " text=excluded.text, text_hash=excluded.text_hash, added_at=excluded.added_at",
                 (script.student, name, email, script.source, script.text, digest, now()),
             )
-            if row and row[0] != digest:
+            if moves is not None or (row and row[0] != digest):
                 # The text changed: old piece offsets no longer mean anything.
                 db.execute("DELETE FROM segment_overrides WHERE student = ?", (script.student,))
+            db.executemany(
+                "INSERT INTO segment_overrides VALUES (?, ?, ?)",
+                [(script.student, start, address) for start, address in (moves or {}).items()],
+            )
             if pages is not None:
                 _replace_pages(db, script.student, pages, regions)
         return "updated" if row else "added"
@@ -169,6 +176,11 @@ class Store:
             (student,),
         )
         return [ScriptRegion(*row) for row in rows]
+
+    def cut_parts(self) -> dict[str, int]:
+        """How many scripts have an answer box cut for each part address (stored, any)."""
+        rows = self.db.execute("SELECT address, COUNT(*) FROM script_regions GROUP BY address")
+        return dict(rows.fetchall())
 
     def page_errors(self) -> dict[str, list[tuple[int, str]]]:
         """Pages whose text could not be read, by student: (page number, why)."""

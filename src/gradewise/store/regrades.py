@@ -39,8 +39,18 @@ class Regrades:
             ) from None
         return Regrade(student, address, why, who, at)
 
-    def resolve(self, student: str, address: str, answer: str, *, who: str) -> Regrade:
-        """Answer the open request (audited; joins a transaction already begun)."""
+    def resolve(
+        self,
+        student: str,
+        address: str,
+        answer: str,
+        *,
+        who: str,
+        kind: str = "regrade.resolve",
+        why: str = "",
+    ) -> Regrade:
+        """Answer the open request (audited as `kind`, with `why` or else the answer; joins a
+        transaction already begun)."""
         at = now()
         with self.store.transaction() as db:  # taken first: two graders cannot both answer it
             found = self.open_one(student, address)
@@ -49,9 +59,7 @@ class Regrades:
                 " WHERE student = ? AND address = ? AND answer IS NULL",
                 (answer, who, at, student, address),
             )
-            self.store._event(
-                db, who, "regrade.resolve", student, address, found.why, answer, answer
-            )
+            self.store._event(db, who, kind, student, address, found.why, answer, why or answer)
         return Regrade(student, address, found.why, found.asked_by, found.asked_at, answer, who, at)
 
     def open_one(self, student: str, address: str) -> Regrade:

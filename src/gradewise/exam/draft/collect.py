@@ -38,6 +38,7 @@ class Item:
     keys: list[Val[str]] = field(default_factory=list)
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
     tick: str | None = None  # 'mark' ('[x]', '✓') or 'bold': an option marked right
+    heading: bool = False  # opened by 'Part a' or '- (6 points) ...': marks may follow below
 
 
 @dataclass
@@ -134,6 +135,9 @@ class Collector:
         self.index = 0
         self.first = 0  # index of the document's first non-blank line
         self.preamble_rows: list[tuple[list[str], Loc]] = []  # a table before the questions
+        self.answers = False  # under 'Answer key': '1. B' lines are keys of questions met
+        self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
+        self.rubric_list: tuple[QuestionBuild, str | None] | None = None  # under 'Rubric:'
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -145,10 +149,19 @@ class Collector:
             return
         if self._totals_row(line):
             return
+        if (number := p.number_heading(line.text)) is not None:
+            self._open_question(p.Header(number, ""), line, "explicit")
+            return
         if not text:
             self._blank()
             return
         self.first = self.first or self.index
+        if (running := p.page_furniture(text)) is not None:
+            if self.out.title is None and self.occ is None and running:
+                self.out.title = Val(running, line.loc)
+            return  # a page's header or footer, repeated on every page: never a prompt
+        if self._answer_list(line, text) or self._rubric_list(line, text):
+            return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
@@ -180,7 +193,9 @@ class Collector:
         if not (p.is_heading(line.text) or len(text) <= 120):
             return
         structural = (p.section_header, p.question_header, p.solution_start, p.numbered_item)
-        if not any(test(text) is not None for test in structural):
+        if any(test(text) is not None for test in structural):
+            return
+        if p.unnumbered_question(line.text) is None and not p.answer_heading(line.text):
             self.out.title = Val(text, line.loc)
 
     def _blank(self) -> None:
@@ -200,7 +215,8 @@ class Collector:
             self._start_table(columns)
             return True
         return (
-            self._section_line(line, text)
+            self._part_heading(line, text)
+            or self._section_line(line, text)
             or self._question_line_header(line, text)
             or self._rough_line(text)
         )
@@ -220,6 +236,9 @@ class Collector:
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
             return True
+        if (rest := p.unnumbered_question(line.text)) is not None:
+            self._open_question(p.Header(self._free_number(), rest), line, "explicit")
+            return True
         header = p.numbered_item(text)
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
@@ -227,6 +246,89 @@ class Collector:
             return False  # a list inside a question, not the next question
         self._open_question(header, line, "numbered")
         return True
+
+    def _free_number(self) -> str:
+        """The number after the section's highest: a question headed without one."""
+        taken = [int(q) for q in (self.section.questions if self.section else ()) if q.isdigit()]
+        return str(max(taken, default=0) + 1)
+
+    def _part_heading(self, line: Line, text: str) -> bool:
+        """'### Part a' or '\\subsection*{Part (b)}' under an open question: its part."""
+        if self.occ is None or not (p.is_heading(line.text) or len(text) <= 80):
+            return False
+        header = p.part_heading(text)
+        if header is None:
+            return False
+        self._open_item(header.id, header.rest, line, heading=True)
+        return True
+
+    def _answer_list(self, line: Line, text: str) -> bool:
+        """An 'Answer key' heading, then '1. B', '2) True', 'Q3: 4.5': keys of the questions
+        already met, each a new occurrence; the list ends at the first other line."""
+        if p.answer_heading(line.text):
+            self.answers = True
+            if p.solution_start(text) is not None:
+                return False  # 'Solutions' keeps its meaning; a list of keys may follow
+            if self.occ is not None:  # this question's answers, or a list for all of them
+                self._begin_solution("", line.loc)
+                self.key_block = []
+            return True
+        if not self.answers:
+            return False
+        listed = p.listed_key(text)
+        question = self._met(listed.id) if listed is not None else None
+        if listed is None or question is None:
+            self.answers = False
+            return False
+        self._close_question()
+        occ = Occurrence(header=line.loc)
+        occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
+        question.occurrences.append(occ)
+        return True
+
+    def _rubric_list(self, line: Line, text: str) -> bool:
+        """'Rubric:' under a question (or a part), then bullets each with its marks: the
+        criteria, as a rubric table's rows; the list ends at the first other line."""
+        if p.rubric_heading(text):
+            target = self.question
+            if self.caption is not None and self.index - self.caption[1] <= _CAPTION_REACH:
+                target = self.caption[0]
+            if target is None:
+                return False
+            part = self.item.label if self.item is not None and target is self.question else None
+            self.rubric_list = (target, part)
+            return True
+        if self.rubric_list is None:
+            return False
+        rest = p.bullet(text)
+        row = p.rubric_row(rest) if rest is not None else None
+        if row is None:
+            self.rubric_list = None
+            return False
+        question, part = self.rubric_list
+        question.rows.append(Row(part, row[1], row[0], line.loc))
+        return True
+
+    def _end_key_block(self) -> None:
+        """The bullets under a question's 'Correct answers': the ones marked right (their
+        option letters), else a lone bullet's value."""
+        block, self.key_block = self.key_block, None
+        if not block or self.occ is None:
+            return
+        ticked = [val for right, val in block if right]
+        if ticked:
+            letters = [p.capital_option(v.value + ". x") for v in ticked]
+            text = "".join(h.id.upper() for h in letters if h) if all(letters) else ticked[0].value
+            self.occ.keys.append(Val(text, ticked[0].loc))
+        elif len(block) == 1 and (value := p.listed_answer(block[0][1].value)):
+            self.occ.keys.append(Val(value, block[0][1].loc))
+
+    def _met(self, qid: str) -> QuestionBuild | None:
+        """The question numbered `qid` in this section, else the only one so numbered."""
+        if self.section is not None and qid in self.section.questions:
+            return self.section.questions[qid]
+        found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
+        return found[0] if len(found) == 1 else None
 
     def _restart(self, header: p.Header, line: Line) -> bool:
         """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
@@ -310,6 +412,8 @@ class Collector:
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
         rest = header.rest
+        if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
+            return  # '1. (a) Define it. [3]': the question opens with its first part
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
         if (listed := p.marks_list(rest)) is not None:
@@ -326,6 +430,8 @@ class Collector:
         return self.section.questions.setdefault(qid, QuestionBuild(qid))
 
     def _close_question(self) -> None:
+        self._end_key_block()
+        self.rubric_list = None
         if self.pending_key and self.occ is not None:
             assert self.question is not None and self.section is not None
             where = f"{self.section.id}.{self.question.id}"
@@ -367,11 +473,22 @@ class Collector:
     def _question_line(self, line: Line, text: str) -> None:
         occ = self.occ
         assert occ is not None
+        if self.key_block is not None:
+            if (rest := p.bullet(text)) is not None:
+                ticked, untagged = p.option_tick(rest)
+                self.key_block.append((ticked, Val(untagged, line.loc)))
+                return
+            self._end_key_block()
         if (rest := p.solution_start(text)) is not None:
             self._begin_solution(rest, line.loc)
             return
         if self._key(line, text):
             return
+        inline = None if occ.in_solution or p.lettered_item(text) else p.inline_key(text)
+        if inline is not None:
+            (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
+            text = inline.rest
+            line = Line(text, line.loc)
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)
@@ -390,6 +507,8 @@ class Collector:
             return
         if self._item(line, text):
             return
+        if (rest := p.bullet(text)) is not None and self._marked_bullet(line, rest):
+            return
         if (rest := p.bullet(text)) is not None and not occ.in_solution and self.item is None:
             ticked, untagged = p.option_tick(rest)
             occ.bullets.append(Val(untagged, line.loc))
@@ -398,6 +517,37 @@ class Collector:
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
         self._add_text(line.text.rstrip(), in_item=self.item is not None)
+
+    def _marked_bullet(self, line: Line, rest: str) -> bool:
+        """'- (6 points) Find ...': the question's next part; a bullet without points after it
+        is that part's text."""
+        occ = self.occ
+        assert occ is not None
+        if (occ.in_solution and not self.inline) or not p.leading_marks(rest):
+            return False  # in a part's own solution, the next part still opens
+        parts = [i for i in occ.items if "." not in i.label]
+        if any(not i.heading for i in parts) or occ.bullets or len(parts) >= 8:
+            return False  # lettered parts or options already: this is their text
+        self._open_item("abcdefgh"[len(parts)], rest, line, heading=True)
+        return True
+
+    def _open_item(self, label: str, rest: str, line: Line, *, heading: bool) -> None:
+        """A part opened by its own heading or bullet rather than by '(a)'."""
+        occ = self.occ
+        assert occ is not None
+        if self.inline:
+            self._end_inline_solution(label)
+        item = Item(label, line.loc, heading=heading)
+        if (marks := p.marks_one(rest)) is not None:
+            item.marks = Val(marks, line.loc)
+        if rest := p.strip_marks(rest).strip():
+            item.lines.append(rest)
+        if occ.in_solution:
+            occ.solution_items.append(item)
+        else:
+            occ.items.append(item)
+            occ.prompt.append(("item", line.text.strip()))
+        self.item = item
 
     def _begin_solution(self, rest: str, loc: Loc) -> None:
         assert self.occ is not None
@@ -423,6 +573,12 @@ class Collector:
         written = p.key_line(text)
         target = self.item.keys if self.item is not None else self.occ.keys
         if written is not None and not text.lower().startswith("your"):
+            if (marks := p.marks_one(written)) is not None:  # 'Answer: B  [2]'
+                written = p.strip_marks(written)
+                if self.item is None and self.occ.marks is None and not self.occ.in_solution:
+                    self.occ.marks = Val(marks, line.loc)
+                elif self.item is not None and self.item.marks is None:
+                    self.item.marks = Val(marks, line.loc)
             if p.has_blanks(written):
                 self.pending_key = not p.strip_blanks(written)
             elif written:
@@ -439,6 +595,15 @@ class Collector:
     def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
         if occ.marks_list is None and (listed := p.marks_list(text)) is not None:
             occ.marks_list = Val(listed, line.loc)
+        item = self.item
+        if (
+            item is not None
+            and item.heading
+            and item.marks is None
+            and not occ.in_solution
+            and (one := p.marks_one(text)) is not None
+        ):
+            item.marks = Val(one, line.loc)  # 'Show it is linear. (4 marks)' under 'Part a'
         if (
             self.item is None
             and occ.marks is None
@@ -458,6 +623,11 @@ class Collector:
         assert self.occ is not None
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
+        if header is None and not p.is_heading(line.text):
+            header = p.capital_option(untagged)
+        sub = p.sub_numbered(untagged)
+        if header is None and sub is not None and self.question and sub[0] == self.question.id:
+            header = sub[1]
         if header is None:
             return False
         occ = self.occ
@@ -470,6 +640,9 @@ class Collector:
             item.marks = Val(marks, line.loc)
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
         rest = p.strip_marks(header.rest)
+        if not self.occ.in_solution and (inline := p.inline_key(rest)) is not None:
+            item.keys.append(Val(inline.id, line.loc))  # '(a) What is 2+3? Answer: 5'
+            rest = inline.rest
         if rest:
             item.lines.append(rest)
         if self.occ.in_solution:

@@ -16,7 +16,8 @@ from typing import Any
 from gradewise import pdf
 from gradewise.errors import GradewiseError
 
-TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text")
+# R Markdown (.rmd) and Quarto (.qmd) files are Markdown with code chunks.
+TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text")
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx")
 
 
@@ -233,9 +234,10 @@ def _docx_blocks(document: Any) -> Iterator[list[str]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    numbering = _Numbering(document)
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            yield [_docx_paragraph(item)]
+            yield [_docx_paragraph(item, numbering)]
         elif isinstance(item, Table):
             yield [
                 "| " + " | ".join(cell.text.replace("\n", " ").strip() for cell in row.cells) + " |"
@@ -243,9 +245,13 @@ def _docx_blocks(document: Any) -> Iterator[list[str]]:
             ]
 
 
-def _docx_paragraph(paragraph: Any) -> str:
+def _docx_paragraph(paragraph: Any, numbering: _Numbering) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     text = paragraph.text
+    label = numbering.label(paragraph)
+    if label is not None and text.strip():
+        depth = numbering.depth + (int(style[-1]) - 1 if style[-1:] in "23456789" else 0)
+        return "   " * depth + (f"- {text}" if label == "" else f"{label} {text}")
     if style.startswith("Heading") and style[-1:].isdigit():
         return "#" * int(style[-1]) + " " + text
     if style == "Title":
@@ -253,3 +259,123 @@ def _docx_paragraph(paragraph: Any) -> str:
     if "List Bullet" in style:
         return "- " + text
     return text
+
+
+@dataclass(frozen=True)
+class _Level:
+    """One level of a Word list: its number format ('decimal', 'lowerLetter', 'bullet'),
+    its label text ('%1.', '(%2)') and where it starts."""
+
+    fmt: str
+    text: str
+    start: int
+
+
+class _Numbering:
+    """The numbers Word draws before list paragraphs ('1.', 'a)'), which are not in their
+    text: counted per list as Word does, a level restarting below a higher one's step."""
+
+    def __init__(self, document: Any) -> None:
+        self.depth = 0
+        self.levels: dict[str, dict[int, _Level]] = {}  # per list (w:num), its levels
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return  # no numbering part: no numbered lists
+        abstract = {a.get(_W + "abstractNumId"): a for a in root.iter(_W + "abstractNum")}
+        for num in root.iter(_W + "num"):
+            definition = abstract.get(_val(num, "abstractNumId"))
+            if definition is None:
+                continue
+            levels = {
+                int(lvl.get(_W + "ilvl") or 0): _Level(
+                    _val(lvl, "numFmt") or "decimal",
+                    _val(lvl, "lvlText") or "",
+                    _int(_val(lvl, "start"), 1),
+                )
+                for lvl in definition.iter(_W + "lvl")
+            }
+            for override in num.iter(_W + "lvlOverride"):
+                ilvl, start = int(override.get(_W + "ilvl") or 0), _val(override, "startOverride")
+                if start is not None and ilvl in levels:
+                    old = levels[ilvl]
+                    levels[ilvl] = _Level(old.fmt, old.text, _int(start, 1))
+            self.levels[num.get(_W + "numId")] = levels
+
+    def label(self, paragraph: Any) -> str | None:
+        """The paragraph's drawn label ('' for a bullet), or None when it has none."""
+        found = _num_pr(paragraph)
+        if found is None or found[0] not in self.levels:
+            return None
+        num_id, ilvl = found
+        levels = self.levels[num_id]
+        level = levels.get(ilvl)
+        if level is None or level.fmt == "none":
+            return None
+        self.depth = ilvl
+        if level.fmt == "bullet":
+            return ""
+        counts = self.counts.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        label = level.text
+        for k, each in levels.items():
+            label = label.replace(f"%{k + 1}", _formatted(counts.get(k, each.start), each.fmt))
+        return label.strip() or None
+
+
+def _num_pr(paragraph: Any) -> tuple[str, int] | None:
+    """(list id, level) from the paragraph's own list settings, else its style's."""
+    for holder in (paragraph._p, getattr(paragraph.style, "element", None)):
+        ppr = holder.find(_W + "pPr") if holder is not None else None
+        numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        if numpr is not None and (num_id := _val(numpr, "numId")) not in (None, "0"):
+            return num_id, _int(_val(numpr, "ilvl"), 0)
+    return None
+
+
+def _val(element: Any, tag: str) -> str | None:
+    child = element.find(_W + tag)
+    return None if child is None else child.get(_W + "val")
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+_ROMAN_STEPS = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def _formatted(n: int, fmt: str) -> str:
+    """A list counter as Word draws it in this format."""
+    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman") and n >= 1:
+        roman = ""
+        for value, digits in _ROMAN_STEPS:
+            while n >= value:
+                roman, n = roman + digits, n - value
+        return roman if fmt == "lowerRoman" else roman.upper()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)

@@ -48,7 +48,7 @@ _EXAM_MACROS = _specs(
     partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
     footer:{{{ runningheader:{{{ runningfooter:{{{ firstpageheader:{{{ firstpagefooter:{{{
     pointpoints:{{ bonuspointpoints:{{ points: droppoints: droptotalpoints: printanswers:
-    noprintanswers: includegraphics:[{ answerline:[ ifprintanswers: else: fi:
+    noprintanswers: includegraphics:[{ answerline:[ fillin:[[ ifprintanswers: else: fi:
     newcommand:*{[[{ renewcommand:*{[[{ DeclareMathOperator:*{{ def: title:[{ author:[{
     date:{ vspace:*{ hspace:*{ stepcounter:{ refstepcounter:{ newcounter:{[
     """
@@ -56,7 +56,7 @@ _EXAM_MACROS = _specs(
 _EXAM_ENVIRONMENTS = _specs(
     """
     solution:[ solutionorbox:[ solutionorlines:[ solutionordottedlines:[ solutionorgrid:[
-    solutionbox:{ enumerate:[ itemize:[ tabular:{ tabularx:{{ minipage:[{
+    solutionbox:{ tcolorbox:[ mdframed:[ enumerate:[ itemize:[ tabular:{ tabularx:{{ minipage:[{
     """
 )
 
@@ -65,6 +65,13 @@ _QUESTIONS |= {"bonustitledquestion": True}
 _PARTS = {"part": 1, "bonuspart": 1, "subpart": 2, "bonussubpart": 2, "subsubpart": 3}
 _SOLUTIONS = {"solution", "solutionorbox", "solutionorlines", "solutionordottedlines"}
 _SOLUTIONS |= {"solutionorgrid", "solutionbox"}
+# Boxes a worked solution is set apart in, below the question it answers.
+_BOXES = {"tcolorbox", "mdframed", "framed", "oframed", "shaded"}
+_LONG = 80  # characters: coloured text this long on lines of its own is a working, not a word
+_RESULT_MARK = re.compile(r"(?:~|\\[,;:!]|\\q?quad(?![A-Za-z])|\s)*\\checkmark(?![A-Za-z])")
+_MARKER_ONLY = re.compile(
+    r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
+)
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
 _CHOICE_ITEMS = {"choice": False, "CorrectChoice": True}
 _WALK_ARGUMENTS = frozenset(
@@ -81,7 +88,7 @@ _DROP = frozenset(
     pointtable bonuspointtable partialgradetable combinedgradetable multirowgradetable
     qformat header footer runningheader runningfooter firstpageheader firstpagefooter
     pointpoints bonuspointpoints points droppoints droptotalpoints printanswers
-    noprintanswers maketitle centering noindent medskip bigskip smallskip label answerline
+    noprintanswers maketitle centering noindent medskip bigskip smallskip label
     pagestyle thispagestyle author date title newcommand renewcommand DeclareMathOperator
     def setlength addpoints pointsinmargin pointsinrightmargin boxedpoints bracketedpoints
     marksnotpoints pointname hqword hpword htword hsword vqword vpword vtword vsword
@@ -95,6 +102,7 @@ _DROP = frozenset(
     hrulefill dotfill today ifprintanswers else fi nopointsinmargin pointsdroppedatright
     bonuspointformat AtBeginDocument geometry input include bibliographystyle
     pointsinleftmargin stepcounter refstepcounter newcounter makeatletter makeatother relax
+    sc scshape upshape slshape mdseries
     """.split()
 )
 _SKIP_ENVIRONMENTS = {"tikzpicture", "figure", "comment", "coverpages", "titlepage", "picture"}
@@ -275,9 +283,13 @@ class _Reader:
             if "\n" in (node.comment_post_space or ""):
                 self.out.end()
         elif isinstance(node, LatexMathNode):
-            self.out.write(node.latex_verbatim(), node.pos)
+            math = node.latex_verbatim()
+            self.out.write(_without_ticks(math) if self.ctx.in_solution else math, node.pos)
         elif isinstance(node, LatexGroupNode):
-            self.walk(node.nodelist)
+            if (start := _colour_switch(node)) is not None:
+                self._coloured(node, node.nodelist[start + 1 :])
+            else:
+                self.walk(node.nodelist)
         elif isinstance(node, LatexSpecialsNode):
             self.out.write(self._as_text(node), node.pos)
         elif isinstance(node, LatexEnvironmentNode):
@@ -314,6 +326,8 @@ class _Reader:
             self.out.oneline = True
         elif name == "item":
             self._item(node)
+        elif name in ("fillin", "answerline"):
+            self._fill_in(node)
         elif name in ("section", "subsection", "subsubsection", "paragraph") or (
             name == "part" and not self.ctx.in_question
         ):
@@ -326,6 +340,8 @@ class _Reader:
             self.out.end()
         elif name == "par":
             self.out.blank(node.pos)
+        elif name == "textcolor" and (text := _arg(node, -1)) is not None:
+            self._coloured(node, _children(text))
         elif name in _WALK_ARGUMENTS:
             for arg in node.nodeargd.argnlist if node.nodeargd else ():
                 if arg is not None:
@@ -337,6 +353,18 @@ class _Reader:
         else:
             return self._unknown(node, following)
         return 0
+
+    def _fill_in(self, node: Any) -> None:
+        """`\\fillin[answer][width]`, `\\answerline[answer]`: the student's blank in the
+        prompt, and the answer the class prints in it with answers on, as the key."""
+        self.out.write(" ____ ", node.pos)
+        arg = _arg(node, 0)
+        answer = arg.latex_verbatim()[1:-1].strip() if arg is not None else ""
+        if answer:
+            self.out.end()
+            self.out.begin("Answer: ", node.pos)
+            self.out.write(answer, node.pos)
+            self.out.end()
 
     def _unknown(self, node: Any, following: Sequence[Any]) -> int:
         """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}.
@@ -475,12 +503,8 @@ class _Reader:
 
     def environment(self, node: Any) -> None:
         name = node.environmentname.rstrip("*")
-        if name in _SOLUTIONS:
-            self._solution_start(node.pos)
-            outer, self.ctx.in_solution = self.ctx.in_solution, True
-            self.walk(node.nodelist)
-            self.ctx.in_solution = outer
-            self.out.end()
+        if name in _SOLUTIONS or (name in _BOXES and self._answers_here()):
+            self._solution(node.nodelist, node.pos)
         elif name in _CHOICES:
             self.walk(node.nodelist)
             self.out.end()
@@ -504,6 +528,33 @@ class _Reader:
             self.out.write(node.latex_verbatim(), node.pos)
         else:
             self.walk(node.nodelist)
+
+    def _solution(self, nodes: Sequence[Any], pos: int) -> None:
+        self._solution_start(pos)
+        outer, self.ctx.in_solution = self.ctx.in_solution, True
+        self.walk(nodes)
+        self.ctx.in_solution = outer
+        self.out.end()
+
+    def _coloured(self, node: Any, nodes: Sequence[Any]) -> None:
+        """Text set apart by colour alone: under a question, on lines of its own and long
+        (several lines, a paragraph, a ticked result) it is the worked solution; a few
+        coloured words, or a coloured line in the prompt, are the prompt's emphasis."""
+        text = "".join(n.latex_verbatim() for n in nodes if n is not None).strip()
+        long = "\n" in text or len(text) >= _LONG or "\\checkmark" in text
+        if long and not "".join(self.out.parts).strip() and self._answers_here():
+            self._solution(nodes, node.pos)
+        else:
+            self.walk(nodes)
+
+    def _answers_here(self) -> bool:
+        """Whether a box or coloured block here would follow a question's own words."""
+        ctx = self.ctx
+        inside = ctx.in_question or ctx.heading_question or ctx.numbered_questions > 0
+        if not inside or ctx.in_solution:
+            return False
+        last = next((line.text for line in reversed(self.out.lines) if line.text.strip()), "")
+        return _MARKER_ONLY.fullmatch(last) is None
 
     def _solution_start(self, pos: int) -> None:
         ctx = self.ctx
@@ -543,6 +594,28 @@ class _Reader:
         inner = text.split("\n")[1:-1]
         for i, code in enumerate(inner, 1):
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+def _without_ticks(math: str) -> str:
+    """A solution's math without the ticks marking its results ('= 22 ~~ \\checkmark') and
+    the blank space inside its delimiters, so its last line ends on the value."""
+    math = _RESULT_MARK.sub("", math)
+    found = re.fullmatch(r"(\$\$|\$|\\\[|\\\()(.*?)(\$\$|\$|\\\]|\\\))", math, re.S)
+    return found[1] + found[2].strip() + found[3] if found else math
+
+
+def _colour_switch(node: Any) -> int | None:
+    """Where `\\color` stands in a group that starts by switching the colour
+    (`{\\color{blue} ...}`); None in any other group."""
+    first = next((i for i, n in enumerate(node.nodelist) if not _is_space(n)), None)
+    if first is None:
+        return None
+    switch = node.nodelist[first]
+    return first if isinstance(switch, LatexMacroNode) and switch.macroname == "color" else None
+
+
+def _is_space(node: Any) -> bool:
+    return node is None or (isinstance(node, LatexCharsNode) and not node.chars.strip())
 
 
 def _label(level: int, count: int) -> str:

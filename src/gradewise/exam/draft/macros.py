@@ -9,9 +9,10 @@ definitions the way TeX would, but only for macros that end in the exam class's 
 as written for `latex.py`. Every line stays where it was in the source, so each drafted value
 still names its line.
 
-Files beside the paper are read for definitions only, from the paper's own folder (no path
-may leave it), a bounded number of them, each of bounded size; a fragment without
-`\\documentclass` is read with the packages of the file beside it that `\\input`s it.
+Files beside the paper (packages, inputs, its own class) are read for definitions only,
+from the paper's own folder (no path may leave it), a bounded number of them, each of bounded
+size; a fragment without `\\documentclass` is read with the packages of the file beside it
+that `\\input`s it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ _SPECIAL = re.compile(r"[\\%]")
 _NAME = re.compile(r"[A-Za-z@]+")
 _DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
 _DEFS = {"def", "gdef", "edef", "xdef"}
+_CS_DEFS = {"csdef", "csgdef", "csedef", "csxdef"}  # etoolbox: \csdef{name}<params>{body}
 _ENVIRONMENT_DEFINERS = {"newenvironment", "renewenvironment"}
+# xparse's definers: an argument specification ('m o O{2}') instead of a count.
+_DOCUMENT_COMMANDS = {
+    "NewDocumentCommand",
+    "RenewDocumentCommand",
+    "ProvideDocumentCommand",
+    "DeclareDocumentCommand",
+}
+_LET = re.compile(r"\s*\\([A-Za-z@]+)\s*=?\s*\\([A-Za-z@]+)")
 _COUNTERS = {"newcounter", "setcounter", "addtocounter", "stepcounter", "refstepcounter"}
 # The exam class's own counters: the reader keeps count of them itself.
 _EXAM_COUNTERS = {"question", "partno", "subpart", "subsubpart"}
@@ -48,7 +58,7 @@ _VERBATIM = ("verbatim", "lstlisting", "minted", "Verbatim", "comment", "alltt")
 # What makes a definition worth expanding: the structure, or the points, it writes.
 _STRUCTURE = re.compile(
     r"\\(?:question|titledquestion|bonusquestion|part|subpart|subsubpart|bonuspart|choice|"
-    r"CorrectChoice|item|csname)(?![A-Za-z])|\\(?:begin|end)\s*\{"
+    r"CorrectChoice|item|csname|csuse|csdef|csgdef)(?![A-Za-z])|\\(?:begin|end)\s*\{"
     r"|#\d[^#]{0,24}?(?:pts?|points?|marks?)\b",
 )
 _MAX_STEPS = 5000  # expansions in one document: past this a macro calls itself
@@ -75,6 +85,8 @@ class Definition:
     default: str | None  # the optional first argument's default (\\newcommand[n][default])
     body: str
     end: str = ""  # an environment's end code
+    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional ('' when none)
+    spec: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -82,6 +94,7 @@ class _State:
     macros: dict[str, Definition] = field(default_factory=dict)
     environments: dict[str, Definition] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    answer_roles: dict[str, tuple[str, int] | None] = field(default_factory=dict)
     steps: int = 0
     stopped: bool = False
     notes: list[TexNote] = field(default_factory=list)
@@ -98,7 +111,45 @@ class _State:
         if _STRUCTURE.search(text):
             return True
         seen = seen | {name}
-        return any(self.structural(m, seen=seen) for m in re.findall(r"\\([A-Za-z@]+)", text))
+        return any(
+            self.structural(m, seen=seen) or self.answer_role(m) is not None
+            for m in re.findall(r"\\([A-Za-z@]+)", text)
+        )
+
+    def answer_role(self, name: str) -> tuple[str, int] | None:
+        """What a macro with a solution mode does with its arguments: ('shows', n) when
+        argument n appears only in solution mode (the answer in a box), ('marks', n) when
+        it appears in both but solution mode sets it apart (the right option), ('option', n)
+        for a macro written as the unmarked branch of one that marks (a plain option)."""
+        if name not in self.answer_roles:
+            self.answer_roles[name] = self._answer_role(name)
+        return self.answer_roles[name]
+
+    def _answer_role(self, name: str) -> tuple[str, int] | None:
+        found = self.macros.get(name)
+        if found is None or found.nargs == 0:
+            return None
+        branches = _solution_branches(found.body)
+        if branches is None:
+            plain = _squeeze(found.body)
+            return None if plain not in self._unmarked() else ("option", 0)
+        answer, student = branches
+        used = [n for n in range(found.nargs) if f"#{n + 1}" in answer]
+        only = [n for n in used if f"#{n + 1}" not in student]
+        if only:
+            return "shows", only[-1]
+        if used and _squeeze(answer) != _squeeze(student):
+            return "marks", used[-1]
+        return None
+
+    def _unmarked(self) -> set[str]:
+        """The student-mode text of the macros that mark a right option."""
+        texts = set()
+        for definition in self.macros.values():
+            branches = _solution_branches(definition.body) if definition.nargs == 1 else None
+            if branches is not None and "#1" in branches[0] and "#1" in branches[1]:
+                texts.add(_squeeze(branches[1]))
+        return texts
 
 
 class _Expander:
@@ -161,9 +212,37 @@ class _Expander:
             self._emit(str(self.state.counters[name[3:]]))
             self.i = _skip_space(text, end)
             return
+        if self._answer_box(name, end):
+            return
         if self._expandable(name) and self._expand_macro(name, end):
             return
         self._copy(end)
+
+    def _answer_box(self, name: str, end: int) -> bool:
+        """A box or bubble that holds the answer in solution mode, written as the part's
+        solution or as a (right) option."""
+        role = self.state.answer_role(name)
+        if role is None or name in _RESERVED:
+            return False
+        read = _read_arguments(self.text, end, self.state.macros[name])
+        if read is None:
+            return False
+        kind, index = role
+        value = read[0][index].strip()
+        if not value:
+            return False
+        stop = read[1]
+        unit = _UNIT.match(self.text, stop) if kind == "shows" else None
+        if unit is not None:  # '... {1.3} Mbps.': the unit is the question's word, kept in it
+            stop = unit.end()
+        shown = {
+            "shows": f"{unit[0].strip() if unit else ''}"
+            f"\\begin{{solution}}{value}\\end{{solution}}\\par ",
+            "marks": f"\\CorrectChoice {value}\\par ",
+            "option": f"\\choice {value}\\par ",
+        }[kind]
+        self._replace(self.i, stop, shown)
+        return True
 
     def _expandable(self, name: str) -> bool:
         if name not in self.state.macros or name in _RESERVED:
@@ -226,6 +305,31 @@ class _Expander:
         self._copy(after)
         return True
 
+    def _document_command(self, name: str, end: int) -> bool:
+        parsed = _parse_document_command(self.text, end)
+        if parsed is None:
+            return False
+        key, definition, after = parsed
+        if not (name == "ProvideDocumentCommand" and key in self.state.macros):
+            self.state.macros[key] = definition
+        self._copy(after)
+        return True
+
+    def _let(self, name: str, end: int) -> bool:
+        """`\\let\\new\\old`: the meaning `\\old` has now (a structure name stays itself)."""
+        found = _LET.match(self.text, end)
+        if found is None:
+            return False
+        new, old = found[1], found[2]
+        if old in self.state.macros:
+            self.state.macros[new] = self.state.macros[old]
+        elif old in _RESERVED:
+            self.state.macros[new] = Definition("", 0, None, "\\" + old)
+        else:
+            return False
+        self._copy(found.end())
+        return True
+
     def _counter(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 2 if name in ("setcounter", "addtocounter") else 1)
         if groups is None:
@@ -258,17 +362,46 @@ class _Expander:
         self._replace(self.i, after, chosen)
         return True
 
+    def _ifthenelse(self, name: str, end: int) -> bool:
+        """ifthen's `\\ifthenelse{test}{yes}{no}` where an expansion wrote it: tests
+        `\\equal{a}{b}` and numbers or counters compared with <, = or >."""
+        groups = _groups(self.text, end, 3) if self.hot else None
+        if groups is None:
+            return False
+        (test, yes, no), after = groups
+        truth = self._test(test.strip())
+        if truth is None:
+            return False
+        self._replace(self.i, after, yes if truth else no)
+        return True
+
+    def _test(self, test: str) -> bool | None:
+        if test.startswith("\\equal"):
+            sides = _groups(test, len("\\equal"), 2)
+            if sides is None or sides[1] != len(test):
+                return None
+            return self._string(sides[0][0]) == self._string(sides[0][1])
+        compared = re.fullmatch(r"(.+?)\s*([<=>])\s*(.+)", test)
+        if compared is None:
+            return None
+        left, right = self._number(compared[1]), self._number(compared[3])
+        if left is None or right is None:
+            return None
+        return {"<": left < right, "=": left == right, ">": left > right}[compared[2]]
+
     def _csname(self, name: str, end: int) -> bool:
         if not self.hot:
             return False
         close = self.text.find("\\endcsname", end)
         if close < 0:
             return False
-        built = self._string(self.text[end:close])
-        after = close + len("\\endcsname")
-        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
-        self._replace(self.i, after, "\\" + built + space)
+        self._call(self._string(self.text[end:close]), close + len("\\endcsname"))
         return True
+
+    def _call(self, name: str, after: int) -> None:
+        """Put the macro `name` where text[i:after] stood (a space after it before a letter)."""
+        space = " " if _LETTER.match(self.text[after : after + 1]) else ""
+        self._replace(self.i, after, "\\" + name + space)
 
     def _environment(self, name: str, end: int) -> bool:
         groups = _groups(self.text, end, 1)
@@ -311,6 +444,58 @@ class _Expander:
         self._replace(self.i, after, yes if following == wanted else no)
         return True
 
+    def _csdef(self, name: str, end: int) -> bool:
+        """etoolbox's \\csdef{name}{body}: a name a control sequence can have is written as
+        the \\newcommand (or, with parameters, the \\def) it is, so that it is read like one
+        everywhere; any other ('points_1', built from a counter) is kept here for \\csuse and
+        written nowhere."""
+        named = self._name_group(end)
+        if named is None:
+            return False
+        built, after = named
+        start = _skip_blank(self.text, after)
+        plain = self.text[start : start + 1] == "{"
+        if _NAME.fullmatch(built):
+            self._replace(
+                self.i, after, f"\\newcommand{{\\{built}}}" if plain else f"\\def\\{built}"
+            )
+            return True
+        body = _group(self.text, start) if plain else None
+        if body is None:
+            return False
+        self.state.macros[built] = Definition("", 0, None, _clean_body(body[0]))
+        self._replace(self.i, body[1], "")
+        return True
+
+    def _csuse(self, name: str, end: int) -> bool:
+        """etoolbox's \\csuse{name}: the macro of that name (nothing, as in TeX, for a name
+        never defined where an expansion wrote it; the author's own use is left as written)."""
+        named = self._name_group(end)
+        if named is None:
+            return False
+        built, after = named
+        found = self.state.macros.get(built)
+        if found is not None and found.nargs == 0:  # its text, also where a macro is not read
+            self._replace(self.i, after, found.body)  # ('\\question[\\csuse{pts}]')
+            return True
+        if _NAME.fullmatch(built):
+            self._call(built, after)
+            return True
+        if not self.hot:
+            return False
+        self._replace(self.i, after, "")
+        return True
+
+    def _name_group(self, end: int) -> tuple[str, int] | None:
+        """The macro name in the {group} at text[end] (built as TeX would) and the group's
+        end."""
+        groups = _groups(self.text, end, 1)
+        if groups is None:
+            return None
+        (raw,), after = groups
+        built = self._string(raw) if "\\" in raw else raw.strip()
+        return (built, after) if built else None
+
     def _nothing(self, name: str, end: int) -> bool:
         """\\relax, \\expandafter and the like: nothing to write where an expansion put them."""
         if not self.hot:
@@ -338,14 +523,46 @@ class _Expander:
 
 _HANDLERS = {
     **{name: _Expander._definition for name in (*_DEFINERS, *_DEFS, *_ENVIRONMENT_DEFINERS)},
+    **{name: _Expander._document_command for name in _DOCUMENT_COMMANDS},
+    **{name: _Expander._csdef for name in _CS_DEFS},
     **{name: _Expander._counter for name in _COUNTERS},
+    "let": _Expander._let,
+    "csuse": _Expander._csuse,
     **{name: _Expander._conditional for name in ("ifnum", "ifcase", "iftrue", "iffalse", "ifodd")},
     "csname": _Expander._csname,
+    "ifthenelse": _Expander._ifthenelse,
     "begin": _Expander._environment,
     "end": _Expander._environment,
     "@ifnextchar": _Expander._ifnextchar,
     **{name: _Expander._nothing for name in ("relax", "expandafter", "protect", "ignorespaces")},
 }
+
+
+# Conditionals that choose what solution mode shows: \\ifprintanswers, \\ifkey,
+# \\ifthenelse{\\equal{\\version}{solution}}, ...
+# A few words after an answer box on its line, its unit ('Mbps.', 'metres per second').
+_UNIT = re.compile(r"[ \t]*[^\\{}$%\n]{1,24}?[ \t]*(?=\n|$)")
+_SOLUTION_WORD = re.compile(r"sol|answer|key|\bans", re.I)
+
+
+def _solution_branches(body: str) -> tuple[str, str] | None:
+    """(what solution mode shows, what students see) of a body that chooses between them."""
+    found = re.search(r"\\ifthenelse\s*(?=\{)", body)
+    if found is not None:
+        groups = _groups(body, found.end(), 3)
+        if groups is not None and _SOLUTION_WORD.search(groups[0][0]):
+            return groups[0][1], groups[0][2]
+        return None
+    found = re.search(r"\\(if[A-Za-z@]+)(?![A-Za-z@])", body)
+    if found is None or not _SOLUTION_WORD.search(found[1][2:]):
+        return None
+    branches, _ = _branches(body, found.end())
+    return None if branches is None else (branches[0], branches[-1])
+
+
+def _squeeze(text: str) -> str:
+    """Text without its spaces and comment marks, to tell two bodies apart by what they do."""
+    return re.sub(r"%|\s+", "", text)
 
 
 # --- reading TeX's pieces -------------------------------------------------------------------
@@ -452,6 +669,8 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
     args: list[str] = []
     if found.params:
         return _read_params(text, i, found.params)
+    if found.spec:
+        return _read_spec(text, i, found.spec)
     count = found.nargs
     if found.default is not None:
         given = _optional(text, _skip_space(text, i))
@@ -468,6 +687,67 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
         args.append(token[0])
         i = token[1]
     return args, i
+
+
+def _read_spec(
+    text: str, i: int, spec: tuple[tuple[str, str], ...]
+) -> tuple[list[str], int] | None:
+    """Arguments by an xparse specification: mandatory ones, then [optional] ones or their
+    defaults."""
+    args: list[str] = []
+    for kind, default in spec:
+        if kind == "m":
+            token = _token(text, i)
+            if token is None:
+                return None
+            args.append(token[0])
+            i = token[1]
+            continue
+        given = _optional(text, _skip_space(text, i))
+        args.append(default if given is None else given[0])
+        i = i if given is None else given[1]
+    return args, i
+
+
+def _parse_spec(text: str) -> tuple[tuple[str, str], ...] | None:
+    """'m o O{2}' as ((m, ''), (o, ''), (o, '2')); None for kinds not read here (s, d, ...)."""
+    spec: list[tuple[str, str]] = []
+    i = _skip_blank(text, 0)
+    while i < len(text):
+        kind = text[i].lstrip("+")
+        if kind in ("m", "o"):
+            spec.append((kind, ""))
+            i += 1
+        elif kind == "O" and (default := _group(text, _skip_blank(text, i + 1))) is not None:
+            spec.append(("o", default[0]))
+            i = default[1]
+        elif text[i] != "+":
+            return None
+        else:
+            i += 1
+        i = _skip_blank(text, i)
+    return tuple(spec)
+
+
+def _parse_document_command(text: str, i: int) -> tuple[str, Definition, int] | None:
+    """(defined name, definition, end) of `\\NewDocumentCommand{\\name}{spec}{body}`."""
+    i = _skip_blank(text, i)
+    if text.startswith("{", i):
+        named = _group(text, i)
+        if named is None:
+            return None
+        defined, i = named[0].strip().lstrip("\\"), named[1]
+    elif text.startswith("\\", i):
+        defined, i = _control(text, i)
+    else:
+        return None
+    groups = _groups(text, _skip_blank(text, i), 1)
+    spec = _parse_spec(groups[0][0]) if groups is not None else None
+    body = _group(text, _skip_blank(text, groups[1])) if groups is not None else None
+    if spec is None or body is None or groups is None:
+        return None
+    definition = Definition("", len(spec), None, _clean_body(body[0]), spec=spec)
+    return defined, definition, body[1]
 
 
 def _read_params(text: str, i: int, params: str) -> tuple[list[str], int] | None:
@@ -645,16 +925,19 @@ def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | Non
 # --- files beside the paper -----------------------------------------------------------------
 
 _INCLUDES = re.compile(
-    r"\\(usepackage|RequirePackage|input|include)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
+    r"\\(usepackage|RequirePackage|input|include|documentclass|LoadClass|LoadClassWithOptions)"
+    r"\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
 )
+_SUFFIXES = {"usepackage": ".sty", "RequirePackage": ".sty", "input": ".tex", "include": ".tex"}
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 def local_library(path: Path) -> str:
-    """The definitions text of the files beside the paper that it loads (`\\usepackage{x}`
-    with x.sty there, `\\input{y}`), and of those they load, in loading order. A fragment
-    without `\\documentclass` brings in the files its main file (beside it, `\\input`ing it)
-    loads, and that file's own preamble."""
+    """The definitions text of the files beside the paper that it loads (its class,
+    `\\documentclass{c}` with c.cls there, and the class that loads, `\\LoadClass{d}`;
+    `\\usepackage{x}` with x.sty there, `\\input{y}`), and of those they load, in loading
+    order. A fragment without `\\documentclass` brings in the files its main file (beside it,
+    `\\input`ing it) loads, and that file's own preamble."""
     folder = path.parent
     seen = {path.name}
     texts: list[str] = []
@@ -676,10 +959,10 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     text = re.sub(r"(?<!\\)%[^\n]*", "", text)
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
-            suffix = ".sty" if kind in ("usepackage", "RequirePackage") else ".tex"
+            suffix = _SUFFIXES.get(kind, ".cls")  # a class of the author's own beside the paper
             if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
                 continue  # a path: only files in the paper's own folder are read
-            file_name = name if name.endswith((".tex", ".sty")) else name + suffix
+            file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
             target = folder / file_name
             if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue

@@ -49,6 +49,17 @@ def clean(text: str) -> str:
     return out
 
 
+_NUMBER_HEADING = re.compile(
+    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})[.):]?(?:\*\*)?\s*$", re.I
+)
+
+
+def number_heading(text: str) -> str | None:
+    """'#### 1.', '### **Q3**': a heading that is only a question's number → the number."""
+    m = _NUMBER_HEADING.match(text)
+    return m[1] if m else None
+
+
 def heading_level(text: str) -> int | None:
     """How many '#' a Markdown heading has; None for any other line."""
     m = _HEADING.match(text)
@@ -125,10 +136,28 @@ _SOLUTION_TO = re.compile(
 _NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 
 
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+_QUESTION_WORD = re.compile(
+    rf"^(?:question|problem|exercise)\s+(?P<word>{'|'.join(_NUMBER_WORDS)})\b\s*[:.)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+# 'A1. ...', 'B2) ...': questions numbered within their section's letter.
+_LETTER_NUMBERED = re.compile(r"^(?P<section>[A-H])(?P<id>\d{1,2})[.):]\s+(?P<rest>\S.*)$")
+
+
 def question_header(line: str) -> Header | None:
-    """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2' (not a bare '3.')."""
-    m = _QUESTION.match(line)
-    return Header(m["id"], m["rest"]) if m else None
+    """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2', 'QUESTION TWO', 'A1.' (not a
+    bare '3.')."""
+    if m := _QUESTION.match(line):
+        return Header(m["id"], m["rest"])
+    if m := _QUESTION_WORD.match(line):
+        return Header(str(_NUMBER_WORDS.index(m["word"].lower()) + 1), m["rest"])
+    if m := _LETTER_NUMBERED.match(line):
+        return Header(str(int(m["id"])), m["rest"])
+    return None
 
 
 def solution_to(line: str) -> Header | None:
@@ -144,7 +173,16 @@ def numbered_item(line: str) -> Header | None:
 
 
 _ITEM = re.compile(r"^(?:[-*•]\s*)?\((?P<a>[a-hA-H]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
-_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-h]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-h]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
+_SUB_NUMBER = re.compile(
+    r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
+)
+
+
+def sub_numbered(line: str) -> tuple[str, Header] | None:
+    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'): a part numbered under its question."""
+    m = _SUB_NUMBER.match(line)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
 def lettered_item(line: str) -> Header | None:
@@ -180,7 +218,8 @@ def checkbox(line: str) -> tuple[bool, str] | None:
 # after it also '(*)', a lone '*', '[correct]', '(right answer)', '<- correct', '← answer'.
 _TICK_AFTER = re.compile(
     r"\s+(?:\[[xX]\]|[✓✔☑]|\(\*\)|\*|\[(?:correct|right|answer|key)\]"
-    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?)$",
+    r"|\((?:correct|right)(?:\s+answer)?\)|(?:<-+|←|⟵)\s*(?:correct|right|answer|key)?"
+    r"|[-–—:]\s*(?:correct|right)(?:\s+answer)?)$",
     re.I,
 )
 _TICK_BEFORE = re.compile(r"^[✓✔]\s*")
@@ -224,6 +263,16 @@ def course_heading(text: str) -> bool:
 _ROUGH = re.compile(r"^(?:rough work|scratch paper|space for rough work)\b", re.I)
 
 
+_PAGE_FURNITURE = re.compile(r"^(?P<rest>.*?)\s*\b(?:page\s+\d+\s*(?:of|/)\s*\d+)\s*$", re.I)
+
+
+def page_furniture(line: str) -> str | None:
+    """'CS 101 Final Exam      Page 2 of 3': a page's running header or footer → the text
+    beside the page number ('' when none); None for any other line."""
+    m = _PAGE_FURNITURE.match(line)
+    return " ".join(m["rest"].split()) if m else None
+
+
 def rough_work(line: str) -> bool:
     return bool(_ROUGH.match(line))
 
@@ -231,7 +280,9 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution)\s*(?:[:.]\s*(?P<rest>.*))?$", re.I
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification)"
+    r"\s*(?:[:.]\s*(?P<rest>.*))?$",
+    re.I,
 )
 
 
@@ -254,6 +305,20 @@ def key_line(line: str) -> str | None:
     if m is None:
         return None
     return (m["rest"] if m["rest"] is not None else m["rest2"]).strip()
+
+
+_INLINE_KEY = re.compile(
+    r"^(?P<prompt>\S.*?[?.!)$])\s+(?:\*\*|__)?(?:answer|ans|key)\s*:\s*(?:\*\*|__)?\s*(?P<key>\S.*)$",
+    re.I,
+)
+
+
+def inline_key(line: str) -> Header | None:
+    """'What is the p-value? **Answer:** 0.03' → Header(key, prompt): a key after the prompt."""
+    m = _INLINE_KEY.match(line)
+    if m is None or has_blanks(m["key"]):
+        return None
+    return Header(m["key"].strip("*_ "), m["prompt"])
 
 
 def has_blanks(text: str) -> bool:
@@ -309,6 +374,7 @@ def tolerance(text: str) -> dict[str, float] | None:
 _CHAIN = re.compile(r"=|≈|\\approx\b")
 _SCALAR = re.compile(r"-?\s*(?:\d+(?:\.\d+)?(?:\s*/\s*\d+)?|\\[dt]?frac\s*\{\d+\}\s*\{\d+\})")
 _WORD = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]{2,}")
+_CLOSING_MATH = re.compile(r"\$([^$]+)\$\s*[.!]?\s*$")  # the math a sentence ends on
 _MATH_MARKS = re.compile(r"\$|\\[\[\]()]|\\boxed\b|\\[,;!]")
 
 
@@ -319,6 +385,9 @@ def final_value(working: str) -> Any:
     lines = [line for line in working.splitlines() if line.strip()]
     if not lines:
         return None
+    closing = _CLOSING_MATH.search(lines[-1])
+    if closing is not None and not _CHAIN.search(lines[-1][: closing.start()]):
+        lines[-1] = closing[1]  # '... so the probability is $\frac{1}{4}$.'
     last = _MATH_MARKS.sub(" ", lines[-1]).strip().rstrip(".").strip()
     segments = _CHAIN.split(last)
     final = segments[-1].strip().rstrip(".").strip()
@@ -383,7 +452,8 @@ _MARKS_ONE = re.compile(
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"
-    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?)\s*$"
+    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!:])\s+\(({_NUM})\))\s*$",
+    re.I,
 )
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
 
@@ -560,7 +630,115 @@ def cell_marks(text: str) -> float | None:
     return to_float(m[2]) * (-1 if m[1] else 1)
 
 
+_RUBRIC_HEADING = re.compile(
+    r"^(?:grading\s+|marking\s+|scoring\s+)?(?:rubric|(?:marking|mark|grading)\s+(?:scheme|guide)"
+    r"|scoring\s+guide)\s*:?$",
+    re.I,
+)
+_MARK = r"(?:marks?|points?|pts?)"
+_ROW_FORMS = (
+    # '2 marks: states the rule', '+1 - names it', '0.5 pt — sign'
+    re.compile(rf"^\+?(?P<m>{_NUM})\s*{_MARK}?\s*[:\-–—]\s*(?P<t>\S.*)$", re.I),
+    # '(2) fits noise', '[1 mark] sign'
+    re.compile(rf"^[(\[]\s*\+?(?P<m>{_NUM})\s*{_MARK}?\s*[)\]]\s*(?P<t>\S.*)$", re.I),
+    # 'states the rule (2 marks)', 'names it [1]'
+    re.compile(rf"^(?P<t>\S.*?)\s*[(\[]\s*\+?(?P<m>{_NUM})\s*{_MARK}?\s*[)\]]\.?$", re.I),
+    # 'states the rule: 2 marks', 'names it — 1 pt'
+    re.compile(rf"^(?P<t>\S.*?)\s*[:\-–—]\s*\+?(?P<m>{_NUM})\s*{_MARK}\.?$", re.I),
+)
+
+
+def rubric_heading(text: str) -> bool:
+    """'**Rubric:**', 'Marking scheme', 'Mark scheme:': a list of criteria with marks follows."""
+    return bool(_RUBRIC_HEADING.match(text.strip("*_ ")))
+
+
+def rubric_row(text: str) -> tuple[float, str] | None:
+    """One criterion of a rubric list with its marks, in the forms papers write it."""
+    for form in _ROW_FORMS:
+        if m := form.match(text.strip()):
+            return to_float(m["m"]), m["t"].strip()
+    return None
+
+
 def part_label(text: str) -> str | None:
     """'(a)', 'a', 'a)', '2(b)' in a rubric's Part column → 'a'."""
     m = re.fullmatch(r"\s*(?:\d+\s*)?\(?([a-hA-H]|[ivx]{1,4})\)?\.?\s*", text)
     return m[1].lower() if m else None
+
+
+# --- questions and parts without numbers, answer lists ----------------------------------------
+
+_UNNUMBERED = re.compile(
+    r"^(?:[A-Za-z]+\s+)?(?:question|problem|exercise|task)\s*(?::\s*(?P<rest>.*))?$", re.I
+)
+
+
+def unnumbered_question(line: str) -> str | None:
+    """'### Exercise', '**Review Problem**', '__Question:__' standing alone as a heading →
+    the rest of the line ('' when none); a numbered one is `question_header`'s."""
+    if not line.lstrip().startswith(("#", "**", "__")):
+        return None
+    m = _UNNUMBERED.match(clean(line).strip("*_ "))
+    return (m["rest"] or "").strip("*_ ") if m else None
+
+
+_PART_HEADING = re.compile(
+    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
+)
+
+
+def part_heading(text: str) -> Header | None:
+    """'Part a', 'Part (b)' inside a problem: its part (a capital 'Part A' names a section)."""
+    m = _PART_HEADING.match(text)
+    if m is None or (m["a"] is not None and not m["a"].islower()):
+        return None
+    return Header((m["a"] or m["b"]).lower(), m["rest"])
+
+
+_LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+
+
+def leading_marks(text: str) -> bool:
+    """'(20 points) Prove ...': a bullet that opens with its own marks is a part."""
+    return bool(_LEADING_MARKS.match(text))
+
+
+_ANSWER_HEADING = re.compile(
+    r"^(?:answer\s+key|answer\s+sheet|(?:(?:suggested|correct|right|expected|accepted)\s+)?"
+    r"answers?|solutions?|key)\s*:?$",
+    re.I,
+)
+_LISTED_KEY = re.compile(
+    r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[.):]\s*(?P<key>\S.{0,39})$", re.I
+)
+
+
+def answer_heading(line: str) -> bool:
+    """'## Answer key', '**Correct answers**', '# Solutions': a list of keys may follow."""
+    if not (line.lstrip().startswith(("#", "**", "__")) or clean(line) == line.strip()):
+        return False
+    return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
+
+
+_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
+
+
+def capital_option(text: str) -> Header | None:
+    """'B. $x = 1$' inside a question: option b (outside one it may be a section's name)."""
+    m = _CAPITAL_OPTION.match(text)
+    return Header(m["a"].lower(), m["rest"]) if m else None
+
+
+_ANNOTATION = re.compile(r"\s*\[[^\]]*\]")
+
+
+def listed_answer(text: str) -> str:
+    """'3.14 [kind: numeric] [options: ...]' under 'Correct answers' → '3.14'."""
+    return _ANNOTATION.sub("", text).strip()
+
+
+def listed_key(text: str) -> Header | None:
+    """'1. B', '2) True', 'Q3: 4.5', '- 4: (c)' in an answer list → question id and key."""
+    m = _LISTED_KEY.match(text)
+    return Header(m["id"], m["key"].strip()) if m else None

@@ -78,6 +78,18 @@ class Draft:
     sources: tuple[str, ...] = ()
 
 
+def _asks_among(occ: Occurrence, items: list[Item]) -> bool:
+    """A question ending in '?' over short unmarked items that ask nothing themselves:
+    'What is the mode? a) 3  b) 4': options, not parts."""
+    prompt = " ".join(t for kind, t in occ.prompt if kind == "text").strip()
+    texts = [" ".join(x for x in i.lines if x).strip() for i in items]
+    return (
+        len(items) >= 2
+        and prompt.rstrip(" *_").endswith("?")
+        and all(0 < len(t) <= 60 and not t.endswith("?") for t in texts)
+    )
+
+
 _CHOOSE = re.compile(
     r"(?i)which of the following|select|choose|identify|correct answers?|tick|mark the box"
 )
@@ -203,7 +215,11 @@ class _Resolver:
             return "choice"
         if not any(i.marks for i in items):
             prompt = " ".join(t for _, t in self.main.prompt)
-            if self.section.kind == "choice" or _CHOOSE.search(prompt):
+            if (
+                self.section.kind == "choice"
+                or _CHOOSE.search(prompt)
+                or _asks_among(self.main, items)
+            ):
                 return "choice"
         return "other"
 
@@ -394,7 +410,7 @@ class _Resolver:
             )
         if own.marks is None:
             self.todo("no marks found — add 'marks: N'", self.main.header)
-        elif own.key is None and kind == "choice":
+        if own.key is None and kind == "choice":
             self.todo("multiple choice without a key — add key: {kind: choice, ...}", own.loc)
 
     def _key(self, kind: str) -> Val[dict[str, Any]] | None:
