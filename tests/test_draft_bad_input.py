@@ -101,3 +101,24 @@ def test_tex_that_would_not_compile(
     assert note in result.output.split("schema_version", 1)[0]
     exam = load_exam_text(render(draft_exam([path])))
     assert {address: exam.part(address).marks for address in marks} == marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a link with its text
+        "See (or refer to \\href{https://example.org/x}{the notes}) first.",
+        # a link macro missing its arguments
+        "See \\href for details.",
+    ],
+)
+def test_links_in_latex_never_stop_the_draft(tmp_path: Path, text: str) -> None:
+    paper = tmp_path / "paper.tex"
+    paper.write_text(
+        "\\documentclass{exam}\n\\begin{document}\n\\begin{questions}\n"
+        f"\\question[3] {text}\n\\question[2] Next.\n\\end{{questions}}\n\\end{{document}}\n",
+        encoding="utf-8",
+    )
+    drafted = render(draft_exam([paper]))
+    assert "marks: 3" in drafted and "marks: 2" in drafted
+    assert "example.org" not in drafted  # the text a reader sees, not the address

@@ -48,7 +48,7 @@ _EXAM_MACROS = _specs(
     partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
     footer:{{{ runningheader:{{{ runningfooter:{{{ firstpageheader:{{{ firstpagefooter:{{{
     pointpoints:{{ bonuspointpoints:{{ points: droppoints: droptotalpoints: printanswers:
-    noprintanswers: includegraphics:[{ answerline:[ fillin:[[ ifprintanswers: else: fi:
+    noprintanswers: includegraphics:[{ href:{{ answerline:[ fillin:[[ ifprintanswers: else: fi:
     newcommand:*{[[{ renewcommand:*{[[{ DeclareMathOperator:*{{ def: title:[{ author:[{
     date:{ vspace:*{ hspace:*{ stepcounter:{ refstepcounter:{ newcounter:{[
     """
@@ -310,7 +310,12 @@ class _Reader:
         return False
 
     def _as_text(self, node: Any) -> str:
-        return str(self.to_text.nodelist_to_text([node])).replace("\xa0", " ")
+        """The macro as text; kept as written where the converter cannot read its arguments
+        (a `\\href` missing one): a parser's failure never stops the draft."""
+        try:
+            return str(self.to_text.nodelist_to_text([node])).replace("\xa0", " ")
+        except (IndexError, KeyError, AttributeError, TypeError, ValueError):
+            return str(node.latex_verbatim())
 
     # --- macros --------------------------------------------------------------------------
 
@@ -326,6 +331,8 @@ class _Reader:
             self.out.oneline = True
         elif name == "item":
             self._item(node)
+        elif name == "href" and (shown := _arg(node, -1)) is not None:
+            self.walk(_children(shown))  # a link: the text the reader sees
         elif name in ("fillin", "answerline"):
             self._fill_in(node)
         elif name in ("section", "subsection", "subsubsection", "paragraph") or (
