@@ -151,3 +151,26 @@ def review_server(root: Path, *options: str) -> Iterator[tuple[str, str]]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def drafted_tree(tmp_path: Path, text: str, name: str = "paper.md") -> dict[str, Any]:
+    """The exam file `exam draft` writes for a paper of this text, as data."""
+    from ruamel.yaml import YAML
+
+    from gradewise.exam.draft import draft_exam, render
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
+    return tree
+
+
+def drafted_questions(tmp_path: Path, text: str, name: str = "paper.md") -> dict[str, Any]:
+    """The drafted questions by id, whatever their section."""
+    tree = drafted_tree(tmp_path, text, name)
+    return {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+
+
+def part_marks(question: dict[str, Any]) -> dict[str, Any]:
+    """A drafted question's parts with their marks."""
+    return {str(part["id"]): part.get("marks") for part in question.get("parts", [])}

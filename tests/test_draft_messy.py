@@ -4,23 +4,13 @@ under their question, R Markdown and Quarto files, a key written after the promp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
+from conftest import drafted_questions as _questions
+from conftest import drafted_tree
+from conftest import part_marks as _parts
 from gradewise.exam.draft import draft_exam, render
-
-
-def _questions(tmp_path: Path, text: str, name: str = "paper.md") -> dict[str, Any]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
-    return {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
-
-
-def _parts(question: dict[str, Any]) -> dict[str, Any]:
-    return {str(part["id"]): part.get("marks") for part in question.get("parts", [])}
 
 
 @pytest.mark.parametrize(
@@ -153,9 +143,7 @@ def test_questions_numbered_within_their_section_letter(tmp_path: Path) -> None:
         "A2. Which is convex? (2 marks)\n\nSECTION B: Long answers\n\n"
         "B1. Derive backpropagation. (Total: 10 marks)\n"
     )
-    path = tmp_path / "paper.md"
-    path.write_text(text, encoding="utf-8")
-    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    tree = drafted_tree(tmp_path, text, "paper.md")
     got = {
         (s["id"], str(q["id"])): q.get("marks") for s in tree["sections"] for q in s["questions"]
     }
@@ -170,9 +158,7 @@ def test_running_headers_with_page_numbers(tmp_path: Path) -> None:
         "CS 101 Final Exam                       Page 2 of 2\n\n"
         "2. Prove the master theorem.              10 points\n"
     )
-    path = tmp_path / "paper.txt"
-    path.write_text(text, encoding="utf-8")
-    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    tree = drafted_tree(tmp_path, text, "paper.txt")
     assert tree["exam"]["title"] == "CS 101 Final Exam"
     questions = [q for s in tree["sections"] for q in s["questions"]]
     assert [(q["id"], q["marks"]) for q in questions] == [("1", 8), ("2", 10)]

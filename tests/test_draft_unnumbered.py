@@ -8,21 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
-from gradewise.exam.draft import draft_exam, render
-
-
-def _questions(tmp_path: Path, text: str, name: str = "paper.md") -> dict[str, Any]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
-    return {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
-
-
-def _parts(question: dict[str, Any]) -> dict[str, Any]:
-    return {str(part["id"]): part.get("marks") for part in question.get("parts", [])}
-
+from conftest import drafted_questions as _questions
+from conftest import drafted_tree
+from conftest import part_marks as _parts
 
 UNNUMBERED = """\
 # Weekly check
@@ -115,9 +104,7 @@ def test_part_headings_in_latex(tmp_path: Path) -> None:
 def test_upper_case_part_headings_stay_sections(tmp_path: Path) -> None:
     # 'Part A' before any question names a section, as papers do
     text = "## Part A\n\n1. One. (2 marks)\n\n## Part B\n\n1. Two. (3 marks)\n"
-    path = tmp_path / "paper.md"
-    path.write_text(text, encoding="utf-8")
-    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    tree = drafted_tree(tmp_path, text, "paper.md")
     assert [s["id"] for s in tree["sections"]] == ["A", "B"]
 
 
@@ -263,9 +250,7 @@ def test_a_lone_value_under_correct_answers_is_the_key(tmp_path: Path) -> None:
 
 def test_an_unnumbered_first_question_is_no_title(tmp_path: Path) -> None:
     # '__Question__' on the first line opens question 1; it does not name the exam
-    path = tmp_path / "quiz.md"
-    path.write_text("__Question__\n\nWhy? (2 marks)\n", encoding="utf-8")
-    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    tree = drafted_tree(tmp_path, "__Question__\n\nWhy? (2 marks)\n", "quiz.md")
     assert tree["exam"]["title"] != "Question"
 
 
