@@ -317,8 +317,9 @@ class Collector:
             return
         ticked = [val for right, val in block if right]
         if ticked:
-            letters = [p.capital_option(v.value + ". x") for v in ticked]
-            text = "".join(h.id.upper() for h in letters if h) if all(letters) else ticked[0].value
+            letters = [v.value.strip() for v in ticked]
+            lone = all(len(x) == 1 and x in "ABCDEFGH" for x in letters)
+            text = "".join(letters) if lone else ticked[0].value  # 'A', 'C' → 'AC'
             self.occ.keys.append(Val(text, ticked[0].loc))
         elif len(block) == 1 and (value := p.listed_answer(block[0][1].value)):
             self.occ.keys.append(Val(value, block[0][1].loc))
