@@ -18,6 +18,7 @@ from gradewise.exam.draft.collect import Val, collect
 from gradewise.exam.draft.documents import DocumentError, Line, Note, read_document
 from gradewise.exam.draft.render import render
 from gradewise.exam.draft.resolve import Draft, resolve
+from gradewise.exam.draft.unplaced import unplaced
 
 __all__ = ["DocumentError", "Draft", "draft_exam", "draft_lines", "render"]
 
@@ -42,7 +43,9 @@ def draft_lines(lines: list[Line], *, exam_id: str = "exam", notes: Sequence[Not
     sources = tuple(dict.fromkeys(line.loc.source for line in lines))
     collected = collect(lines)
     collected.notes[:0] = [Val(note.text, note.loc) for note in notes]
-    return resolve(collected, exam_id, sources)
+    draft = resolve(collected, exam_id, sources)
+    draft.notes.extend(unplaced(lines, draft))
+    return draft
 
 
 def _draft_bank(paths: Sequence[Path]) -> Draft:

@@ -1,0 +1,183 @@
+"""The last check of a draft: no question of the document is left out without a word.
+
+The drafter's rules place what they recognise; a layout they do not know can make a question
+vanish from the draft (a heading style, an environment, a list nested one level deeper). Here
+every line of the documents that looks like the start of a question (`Question 4`, `Problem 2:`,
+`7. ...`, a line with its points, an instruction such as "Prove that ..." or a sentence asking
+something) is looked for in what was drafted: its words in some prompt, solution, key, rubric or
+title, or, for a bare `Problem 4`, a drafted question 4. What is found nowhere is listed at the
+top of the draft ("Could not place"), so the instructor adds it by hand instead of grading an
+exam with a question missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from gradewise.exam.draft.collect import Val
+from gradewise.exam.draft.documents import Line
+from gradewise.exam.draft.resolve import Draft, PartDraft
+
+# Words that open a question by name, and the number after them ('Question 3', 'Q3', 'Ex. 2.1').
+_NAMED = re.compile(
+    r"^(?:question|problem|exercise|task|ex|q|prob|aufgabe)\.?\s*(\d+(?:\.\d+)*)(?![\d.]*\s*%)",
+    re.I,
+)
+# A question named inside a line: 'Marking rubric for Question 2', 'Solution to Problem 3'.
+_MENTION = re.compile(r"\b(?:question|problem|exercise|task|q)\.?\s*(\d+(?:\.\d+)*)", re.I)
+# What the draft keeps apart from a prompt: a leading number ('1.2', 'B1.', 'Q.3'), a total,
+# bare marks '(2)', and a key after the prompt.
+_NUMBER = re.compile(r"^\s*(?:q\.?\s*)?\(?[a-z]?\d+(?:\.\d+)*[.):]?\s+", re.I)
+_TOTAL = re.compile(r"[(\[]\s*total\b[^)\]]*[)\]]", re.I)
+_BARE = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*[)\]]")
+_INLINE_KEY = re.compile(r"\*{0,2}\b(?:answer|ans|solution|key)\s*:", re.I)
+# Lines that speak about a question rather than ask one.
+_ABOUT = re.compile(
+    r"^(?:ans(?:wer)?s?|sol(?:ution)?s?|rubric|marking|mark scheme|key|hint|note|remark)\b", re.I
+)
+# A numbered item: '7.', '7)', '(7)'.
+_NUMBERED = re.compile(r"^\(?(\d{1,2})[.)]\s")
+# Points written on the line: '(3 pts)', '[4 marks]', '5 points'.
+_POINTS = re.compile(r"[(\[]?\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\b\.?[)\]]?", re.I)
+# Points that give a question its marks: in brackets, or ending the line; not a total.
+_OWN_POINTS = re.compile(
+    r"[(\[]\s*\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\.?\s*[)\]]"
+    r"|\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\.?\s*$",
+    re.I,
+)
+# Points that are a sum, not a question's own: 'out of 100 points', '30 marks total'.
+_SUM = re.compile(r"\b(?:total|out of|worth|sum)\b", re.I)
+# A lettered or roman item label: '(a)', 'b)', 'iv.'.
+_LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s+", re.I)
+# An instruction that sets a task, at the start of a sentence (not how to write answers down).
+_TASK = re.compile(
+    r"(?:^|[.:!?]\s+)(?!show (?:all|your)|explain your|justify your)"
+    r"(?:prove|show|compute|calculate|find|determine|derive|explain|evaluate|solve|"
+    r"give an? |provide an? |state and prove|sketch|verify|what|which|why|how)\b",
+    re.I,
+)
+# Markup before the text of a line: headings, quotes, bullets, emphasis.
+_LEAD = re.compile(r"^[\s#>*_+\-|]*")
+_WORD = re.compile(r"[a-z0-9]+")
+# How many of a line's first words must appear together in the draft for it to count as placed.
+_RUN = 6
+
+
+def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
+    """Notes for the lines that look like a question's start and are nowhere in the draft."""
+    placed = " " + " | ".join(_words(text) for text in _drafted_texts(draft)) + " "
+    numbers = _drafted_numbers(draft)
+    notes: list[Val[str]] = []
+    fenced = False
+    for line in lines:
+        if line.text.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        reason = None if fenced else _missing(line.text, placed, numbers)
+        if reason is not None:
+            shown = " ".join(line.text.split())
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            notes.append(
+                Val(f"{reason}, in no drafted question: '{shown}' (add it by hand)", line.loc)
+            )
+    return notes
+
+
+def _missing(text: str, placed: str, numbers: set[str]) -> str | None:
+    """Why the line looks like a question that the draft lacks, or None."""
+    body = _LEAD.sub("", text).strip()
+    if not body:
+        return None
+    named = _NAMED.match(body)
+    numbered = _NUMBERED.match(body)
+    if named is not None:
+        rest = _content(body[named.end() :])
+        if named.group(1) in numbers or (len(rest) >= 2 and _found(rest, placed)):
+            return None
+        return "a question by its number"
+    if numbered is not None:
+        rest = _content(body[numbered.end() :])
+        if numbered.group(1) in numbers or len(rest) < 3 or _found(rest, placed):
+            return None
+        return "a numbered item"
+    body = _LABEL.sub("", body)
+    if _ABOUT.match(body):
+        return None  # an answer, a rubric line, a hint: about a question, not one
+    mention = _MENTION.search(body)
+    if mention is not None and mention.group(1) in numbers:
+        return None  # 'Rubric for Question 2 (10 marks)': about a question the draft has
+    words = _content(body)
+    if len(words) < 3 or _found(words, placed):
+        return None
+    if _OWN_POINTS.search(body) and not _SUM.search(body):
+        return "a line with points"
+    if _TASK.search(body) or (body.endswith("?") and len(words) >= 5):
+        return "a task or a question"
+    return None
+
+
+def _content(text: str) -> list[str]:
+    """The line's words as the draft keeps them: without its number, its points, and a key
+    written after the prompt on the same line ('What is 2+3? Answer: 5')."""
+    text = _INLINE_KEY.split(text, maxsplit=1)[0]
+    text = _NUMBER.sub("", _POINTS.sub(" ", _TOTAL.sub(" ", text.lower())).lstrip())
+    return _WORD.findall(_BARE.sub(" ", text))
+
+
+def _found(words: list[str], placed: str) -> bool:
+    """Whether the line's first words, or most of its three-word runs, are in the draft."""
+    if f" {' '.join(words[:_RUN])} " in placed:
+        return True
+    runs = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+    return sum(f" {run} " in placed for run in runs) >= 0.6 * len(runs)
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _drafted_texts(draft: Draft) -> Iterator[str]:
+    if draft.title is not None:
+        yield draft.title.value
+    for val in (*draft.notes, *draft.todo):
+        yield val.value
+    for section in draft.sections:
+        if section.title is not None:
+            yield section.title.value
+        for question in section.questions:
+            for part in (question.own, *question.parts):
+                yield from _part_texts(part)
+
+
+def _part_texts(part: PartDraft) -> Iterator[str]:
+    for val in (part.prompt, part.reference, part.guidance):
+        if val is not None:
+            yield val.value
+    if part.key is not None:
+        yield from _strings(part.key.value)
+    for criterion in part.rubric:
+        yield criterion.text
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _drafted_numbers(draft: Draft) -> set[str]:
+    """'3', '3.1' and '3.a' for question 3 and its parts: what a bare 'Problem 3' may name."""
+    numbers: set[str] = set()
+    for section in draft.sections:
+        for question in section.questions:
+            qid = question.id.lstrip("Qq")
+            numbers.add(qid)
+            numbers.update(f"{qid}.{part.id}" for part in question.parts)
+    return numbers

@@ -1,0 +1,125 @@
+"""A draft never loses a question without a word: what looks like one and is nowhere in the
+draft is listed at the top ('Could not place'), and ordinary exam text is not.
+
+The truth table drafts a paper, then shows the check one more line that the drafter did not see
+(as a layout rule it lacks would leave a line out) and asks whether that line is listed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gradewise.exam.draft import draft_exam, draft_lines, render
+from gradewise.exam.draft.documents import Line, Loc, read_document
+from gradewise.exam.draft.unplaced import unplaced
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents"
+
+PAPER = """\
+# Statistics Midterm
+
+Answer every question. Show all your work. The exam is out of 30 points in total.
+
+## Question 1 (10 marks)
+
+Compute the mean of the sample 2, 4, 6 and 8.
+
+## Question 2
+
+(a) (4 pts) Define the median of a sample.
+
+(b) (6 pts) Explain why the median resists outliers better than the mean.
+
+## Question 3 (10 marks)
+
+Is the sample variance with n - 1 an unbiased estimator of the variance? Explain.
+
+**Answer:** yes, its expectation is the variance.
+"""
+
+# (a line the drafter did not see, the reason it is listed, or None when it must not be)
+ROWS = [
+    ("## Question 4", "a question by its number"),
+    ("**Problem 4.** Compute the variance of the sample 1, 2, 3.", "a question by its number"),
+    ("Q4: Name two measures of spread.", "a question by its number"),
+    ("- Question 4.1: True or False? The mode is unique.", "a question by its number"),
+    ("4. Compute the interquartile range of the sample.", "a numbered item"),
+    ("(6 pts) Sketch a box plot of the sample.", "a line with points"),
+    ("Sketch a box plot of the sample [5 marks]", "a line with points"),
+    ("Prove that the sample mean is unbiased.", "a task or a question"),
+    ("Let X be normal. Show that 2X is normal too.", "a task or a question"),
+    ("Would a trimmed mean be a better estimate here than the median?", "a task or a question"),
+    # about a question the draft has, or not a question at all
+    ("## Question 2", None),
+    ("Solution to Question 3 (10 marks): the expectation is the variance.", None),
+    ("Rubric for Question 1 (10 marks)", None),
+    ("Answer: 5 (2 marks)", None),
+    ("Show all your work.", None),
+    ("Explain your reasoning on every question.", None),
+    ("This exam is out of 30 points.", None),
+    ("Time allowed: 50 minutes (30 marks total)", None),
+    ("Good luck!", None),
+    ("Page 2 of 3", None),
+    ("Why?", None),
+    # a line of the paper itself, seen twice: it is in the draft
+    ("Compute the mean of the sample 2, 4, 6 and 8.", None),
+    ("(b) (6 pts) Explain why the median resists outliers better than the mean.", None),
+    ("**Question 3** (10 marks) Is the sample variance with n - 1 an unbiased estimator?", None),
+]
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory: pytest.TempPathFactory) -> list[Line]:
+    path = tmp_path_factory.mktemp("paper") / "paper.md"
+    path.write_text(PAPER, encoding="utf-8")
+    lines, _ = read_document(path)
+    return lines
+
+
+@pytest.mark.parametrize("text, reason", ROWS)
+def test_a_line_left_out_by_the_drafter_is_listed(
+    paper: list[Line], text: str, reason: str | None
+) -> None:
+    draft = draft_lines(paper)
+    extra = Line(text, Loc("paper.md", 99))
+    notes = [note for note in unplaced([*paper, extra], draft) if note.loc.line == 99]
+    if reason is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1
+        assert notes[0].value.startswith(f"{reason}, in no drafted question:")
+        assert "(add it by hand)" in notes[0].value
+
+
+def test_the_paper_drafted_whole_lists_nothing(paper: list[Line]) -> None:
+    draft = draft_lines(paper)
+    assert unplaced(paper, draft) == []
+    assert [q.id for s in draft.sections for q in s.questions] == ["1", "2", "3"]
+
+
+def test_lines_in_a_code_block_are_not_questions(paper: list[Line]) -> None:
+    draft = draft_lines(paper)
+    block = ["```", "7: Compute the gradient of the loss on the minibatch", "```"]
+    extra = [Line(text, Loc("paper.md", 90 + i)) for i, text in enumerate(block)]
+    assert unplaced([*paper, *extra], draft) == []
+
+
+def test_the_listed_line_is_at_the_top_of_the_draft(paper: list[Line]) -> None:
+    draft = draft_lines(paper)
+    draft.notes.extend(unplaced([*paper, Line("## Question 4", Loc("paper.md", 99))], draft))
+    header = render(draft).split("schema_version")[0]
+    assert "Could not place" in header
+    assert "line 99: a question by its number, in no drafted question: '## Question 4'" in header
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_papers_drafted_whole_list_nothing(name: str) -> None:
+    """The bundled papers in every style (exam class, plain LaTeX, Markdown with keys, rubrics,
+    a mock final with lecture headings) are drafted whole: no line is listed as left out."""
+    paths = [FIXTURES / name]
+    if name == "paper-with-key.md":
+        paths.append(FIXTURES / "solutions-rubrics.md")
+    notes = [n.value for n in draft_exam(paths).notes if "in no drafted question" in n.value]
+    assert notes == []
