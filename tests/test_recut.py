@@ -18,6 +18,7 @@ from gradewise.review.scan import answer_image
 from gradewise.scripts.gather import Gathered
 from gradewise.scripts.pages import PageImage, stored_image
 from gradewise.scripts.templated import Box
+from gradewise.store.db import MOVE_DROPPED
 from gradewise.workspace import AddReport, Workspace, open_workspace
 from test_template import EXAM
 
@@ -111,6 +112,94 @@ def test_a_recut_keeps_the_moves_of_boxes_it_cuts_again(
     assert report.note == note
     found = answers(ws)
     assert {a: found.get(a, "") for a in expected} == expected
+
+
+def dropped_events(ws: Workspace) -> list[tuple[str, str, str | None, str | None, str]]:
+    return [
+        (e.who, e.address, e.old, e.new, e.why)
+        for e in ws.store.events(student="s1")
+        if e.kind == MOVE_DROPPED
+    ]
+
+
+@pytest.mark.parametrize(
+    "again, parts, events",
+    [
+        (FIRST, PARTS, []),  # the same scan: nothing dropped
+        (  # the moved box read differently: kept, nothing dropped
+            {"I.1.a": "w1 = 3.85", "I.2": "overfitting memorises the noise"},
+            PARTS,
+            [],
+        ),
+        (  # the moved box empty this time
+            {"I.1.a": "w1 = 3.85"},
+            PARTS,
+            [
+                (
+                    "grace",
+                    "I.1.b",
+                    "the box of I.2 moved to I.1.b",
+                    None,
+                    "the re-cut scan has no text in that box",
+                )
+            ],
+        ),
+        (  # the template lost the box
+            {"I.1.a": "w1 = 3.85", "I.1.b": "0.1"},
+            ("I.1.a", "I.1.b"),
+            [
+                (
+                    "grace",
+                    "I.1.b",
+                    "the box of I.2 moved to I.1.b",
+                    None,
+                    "the re-cut scan has no text in that box",
+                )
+            ],
+        ),
+    ],
+)
+def test_a_move_a_recut_drops_is_in_the_audit_log(
+    ws: Workspace,
+    again: dict[str, str],
+    parts: tuple[str, ...],
+    events: list[tuple[str, str, str | None, str | None, str]],
+) -> None:
+    cut(ws, FIRST)
+    moved(ws)
+    text, boxes = "", []
+    for address in parts:
+        words = again.get(address, "")
+        if text and words:
+            text += "\n\n"
+        start = len(text)
+        text += words
+        boxes.append(Box(address, start, len(text), crop(address)))
+    found = Gathered(scripts=[Script("s1", "", "s1.pdf", text)], boxes={"s1.pdf": tuple(boxes)})
+    ws.store_scripts(found, who="grace")
+    assert dropped_events(ws) == events
+
+
+def test_a_changed_text_file_drops_its_moves_into_the_audit_log(tmp_path: Path) -> None:
+    """A typed script added again with another text: its pieces are cut anew, and each move a
+    human made on the old text is an audit event, not a silent loss."""
+    (tmp_path / "exam.yaml").write_text(EXAM, encoding="utf-8")
+    ws = open_workspace(tmp_path)
+    first = "1(a) w1 = 3.8\n\n2. overfitting memorises noise\n"
+    ws.store_scripts(Gathered(scripts=[Script("s1", "", "s1.md", first)]))
+    piece = next(p for p in ws.segmentation("s1").pieces if p.address == "I.2")
+    actions.move_piece(ws, "s1", piece.start, "I.1.b", who="ada", why="b written under 2")
+    ws.store_scripts(Gathered(scripts=[Script("s1", "", "s1.md", first + "more\n")]), who="grace")
+    assert dropped_events(ws) == [
+        (
+            "grace",
+            "I.1.b",
+            f"the piece at character {piece.start} moved to I.1.b",
+            None,
+            "the script's text changed, so its pieces were cut anew",
+        )
+    ]
+    assert ws.store.overrides("s1") == {}
 
 
 def test_a_recut_replaces_the_boxes_wholesale(ws: Workspace) -> None:

@@ -7,6 +7,7 @@ CLI and the review app are thin layers over it.
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import json
 import random
 import shutil
@@ -163,8 +164,11 @@ class Workspace:
         """Where the page image with this SHA-256 lies in the workspace."""
         return self.root / PAGES_DIR / f"{image}.png"
 
-    def store_scripts(self, found: Gathered, roster: Roster | None = None) -> list[AddReport]:
-        """Store what `gather` read (a script held for a human is not stored) and segment."""
+    def store_scripts(
+        self, found: Gathered, roster: Roster | None = None, *, who: str = ""
+    ) -> list[AddReport]:
+        """Store what `gather` read (a script held for a human is not stored) and segment;
+        `who` is named in the audit log beside the human moves a new version undid."""
         reports = [AddReport("", source, "error", message) for source, message in found.errors]
         for script in found.scripts:
             email = roster.email(script.student) if roster else ""
@@ -181,6 +185,8 @@ class Workspace:
                 pages=pages,
                 regions=regions,
                 moves=carried.kept if carried else None,
+                dropped=carried.dropped if carried else (),
+                who=who or getpass.getuser(),
             )
             unread = [f"page {n}: {p.error}" for n, p in enumerate(pages, 1) if p.error]
             note = carried.note if carried and status != "unchanged" else ""

@@ -42,6 +42,7 @@ def scripts() -> None:
     is_flag=True,
     help="A file for a student who already has a script from another file replaces it.",
 )
+@click.option("--who", default=getpass.getuser, show_default="your user name")
 @json_option
 @click.pass_context
 def add(
@@ -51,6 +52,7 @@ def add(
     engine: str,
     transcribe: bool,
     replace: bool,
+    who: str,
     as_json: bool,
 ) -> None:
     """Add scripts: Markdown or text files, PDFs and scans/photos (OCR), or folders of them.
@@ -81,7 +83,7 @@ def add(
             on_start=on_start,
             on_file=on_file,
         )
-    reports = ws.store_scripts(found, known)
+    reports = ws.store_scripts(found, known, who=who)
     if transcribe:
         reader = ws.transcriber()
         click.echo(reader.spend.line(reader.settings, "Transcription by"), err=True)

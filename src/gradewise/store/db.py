@@ -30,6 +30,9 @@ from gradewise.model import (
 )
 from gradewise.store.migrations import migrate
 
+# The audit kind of a human's move of a piece that a new version of the script undid.
+MOVE_DROPPED = "segment.move dropped"
+
 
 @dataclass(frozen=True)
 class MarkChange:
@@ -119,6 +122,8 @@ class Store:
         pages: Sequence[ScriptPage] | None = None,
         regions: Sequence[ScriptRegion] = (),
         moves: Mapping[int, str] | None = None,
+        dropped: Sequence[tuple[str, str]] = (),
+        who: str = "",
     ) -> str:
         """Store a script's raw text; returns 'added', 'updated' or 'unchanged'.
 
@@ -127,7 +132,9 @@ class Store:
         (image hash, error) in the same transaction, and with them its `regions` (a scan cut
         by the exam's template); None leaves both as they are. `moves`, when given, replace the
         human moves of its pieces (piece start → part): those of a re-cut scan's boxes, carried
-        to where the boxes lie now; otherwise a changed text drops them.
+        to where the boxes lie now (`dropped`: the moves of boxes not cut again, as (part cut
+        for, part moved to)); otherwise a changed text drops them. Every move dropped is an
+        audit event (`MOVE_DROPPED`, by `who`), never a silent loss of a human's work.
         """
         digest = text_hash(script.text)
         row = self.db.execute(
@@ -152,6 +159,25 @@ class Store:
             )
             if moves is not None or (row and row[0] != digest):
                 # The text changed: old piece offsets no longer mean anything.
+                lost = [
+                    (
+                        f"the box of {source} moved to {target}",
+                        target,
+                        "the re-cut scan has no text in that box",
+                    )
+                    for source, target in dropped
+                ]
+                if moves is None:
+                    lost = [
+                        (
+                            f"the piece at character {start} moved to {target}",
+                            target,
+                            "the script's text changed, so its pieces were cut anew",
+                        )
+                        for start, target in sorted(self.overrides(script.student).items())
+                    ]
+                for old, target, why in lost:
+                    self._event(db, who, MOVE_DROPPED, script.student, target, old, None, why)
                 db.execute("DELETE FROM segment_overrides WHERE student = ?", (script.student,))
             db.executemany(
                 "INSERT INTO segment_overrides VALUES (?, ?, ?)",
