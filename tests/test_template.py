@@ -208,6 +208,51 @@ def test_a_rerun_says_which_parts_keep_regions_written_before(ws: Path, pango: N
     ) in result.output
 
 
+def hand_edit(ws: Path, address: str, box: tuple[float, float, float, float]) -> None:
+    """What an instructor does in an editor: one part's box changed in exam.yaml."""
+    path = ws / "exam.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = load_exam_text(text).template
+    assert old is not None
+    regions = {**old.regions, address: (Region(1, box),)}
+    path.write_text(write_template(text, Template(old.source, old.pages, regions), source="x"))
+
+
+def regions_now(ws: Path) -> dict[str, tuple[Region, ...]]:
+    template = load_exam_text((ws / "exam.yaml").read_text(encoding="utf-8")).template
+    assert template is not None
+    return dict(template.regions)
+
+
+def test_a_rerun_keeps_the_regions_edited_by_hand(ws: Path, pango: None) -> None:
+    runner = CliRunner()
+    blank = blank_paper(ws / "blank.pdf", STYLES["numbers and brackets"])
+    run = ["-w", str(ws), "exam", "template", str(blank)]
+    assert runner.invoke(cli, run).exit_code == 0
+    found = regions_now(ws)
+    mine = (0.1, 0.2, 0.9, 0.5)
+    hand_edit(ws, "I.1.a", mine)
+    for _ in range(2):  # run again, and again: the hand edit stays, each time said
+        result = runner.invoke(cli, run)
+        assert result.exit_code == 0, result.output
+        assert "I.1.a: label '(a)'" in result.output
+        assert "not written: its regions were edited by hand in exam.yaml" in result.output
+        assert "I.1.b: label '(b)'" in result.output and result.output.count("not written") == 1
+        now = regions_now(ws)
+        assert now["I.1.a"] == (Region(1, mine),)
+        assert now["I.1.b"] == found["I.1.b"] and now["I.2"] == found["I.2"]
+    from gradewise.workspace import open_workspace
+
+    last = open_workspace(ws).store.events()[-1]
+    assert last.why == "answer regions found on blank.pdf; kept the regions edited by hand of I.1.a"
+    dry = runner.invoke(cli, [*run, "--dry-run", "--json"])
+    assert json.loads(dry.output)["kept"] == ["I.1.a"]
+    result = runner.invoke(cli, [*run, "--replace-edited"])
+    assert result.exit_code == 0 and "not written" not in result.output
+    assert regions_now(ws) == found
+    assert "not written" not in runner.invoke(cli, run).output  # the paper's again: no edit
+
+
 def test_a_dry_run_writes_nothing(ws: Path, pango: None) -> None:
     blank = blank_paper(ws / "blank.pdf", ("1.", "(a)", "(c)", "2."))
     runner = CliRunner()

@@ -144,10 +144,17 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
 @exam.command()
 @click.argument("blank", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option(
+    "--replace-edited",
+    is_flag=True,
+    help="Overwrite regions edited by hand in exam.yaml since the last run (kept otherwise).",
+)
 @click.option("--who", default=getpass.getuser, show_default="your user name")
 @json_option
 @click.pass_context
-def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: bool) -> None:
+def template(
+    ctx: click.Context, blank: Path, dry_run: bool, replace_edited: bool, who: str, as_json: bool
+) -> None:
     """Find where each part is answered on the blank paper BLANK (a PDF with its text layer)
     and write those regions into exam.yaml, for scans of that paper to be cut by part.
 
@@ -155,7 +162,8 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
     answer space is the space below the label's paragraph, down to the next label. Parts
     whose label is not on the paper are listed, never guessed (they keep any regions written
     before). Check the regions in exam.yaml: `box` is [x0, y0, x1, y1] in fractions of the
-    page from its top left.
+    page from its top left. Regions you edited by hand since the last run are kept (and
+    listed) unless --replace-edited.
 
     Example: gradewise exam template blank-paper.pdf --dry-run
     """
@@ -163,13 +171,19 @@ def template(ctx: click.Context, blank: Path, dry_run: bool, who: str, as_json: 
 
     ws = workspace(ctx)
     before = ws.exam.template
-    done = set_template(ws, blank, who=who, dry_run=dry_run)
+    done = set_template(ws, blank, who=who, dry_run=dry_run, replace_edited=replace_edited)
     if as_json:
-        echo_json(_template_json(done.found, done.written))
+        echo_json({**_template_json(done.found, done.written), "kept": list(done.kept)})
         return
     for placed in done.found.placed:
         where = "; ".join(f"page {r.page} {_box(r.box)}" for r in placed.regions)
-        click.echo(f"{placed.address}: label {placed.label!r}, {where}")
+        edited = ""
+        if placed.address in done.kept:
+            edited = (
+                "; not written: its regions were edited by hand in exam.yaml since the last run,"
+                " and are kept (--replace-edited takes the paper's)"
+            )
+        click.echo(f"{placed.address}: label {placed.label!r}, {where}{edited}")
     for address, why in done.found.missing:
         kept = ""
         if before is not None and address in before.regions:  # never silently
