@@ -398,6 +398,48 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
             ORDER,
             [("Q3 (a)", "I.3.a", L), ("4.", "I.3.a", C)],
         ),  # an indented number is a list item
+        # the answer named by its question: 'Answer to Q1', 'Answer for question 2'
+        (
+            "Answer to Q1: x\nAnswer for question 2 y",
+            PLAIN,
+            [("Answer to Q1:", "I.1", L), ("Answer for question 2", "I.2", L)],
+        ),
+        ("Answer of Problem 3: z", PLAIN, [("Answer of Problem 3:", "I.3", L)]),
+        ("Answer to the question: x", PLAIN, [("", None, P)]),  # no number: text
+        # the part's keyword inside one label: 'Question 1 part (b)', 'Q3, part a'
+        (
+            "Question #1 part (a): x\nQuestion #1 part (b): y",
+            ORDER,
+            [("Question #1 part (a)", "I.1.a", L), ("Question #1 part (b)", "I.1.b", L)],
+        ),
+        (
+            "Q3, part b y\nQ1 sub-part a x",
+            ORDER,
+            [("Q3, part b", "I.3.b", L), ("Q1 sub-part a", "I.1.a", L)],
+        ),
+        ("Q1 part of it is x", ORDER, [("Q1", "I.1.a", L)]),  # 'part of': no label after it
+        # a number alone on a heading or bold line
+        ("**1** x\n\n**3**\n(a) y", ORDER, [("", None, P), ("3", "I.3.a", L), ("(a)", "I.3.a", L)]),
+        ("## 2\nx\n## 3\n(b) y", ORDER, [("2", "I.2", L), ("3", "I.3.a", L), ("(b)", "I.3.b", L)]),
+        ("__2__\nx", ORDER, [("2", "I.2", L)]),
+        ("Q1 (a) x\n3\n", ORDER, [("Q1 (a)", "I.1.a", L)]),  # a plain `3` alone is an answer
+        ("Q2 x\n**3 marks**\n", ORDER, [("Q2", "I.2", L)]),  # bold number with words: text
+        # a compound label in one bracket, the word task, a part's rank after its question
+        (
+            "(1a) x\n[1.b] y\n(3 b) z",
+            ORDER,
+            [("(1a)", "I.1.a", L), ("[1.b]", "I.1.b", L), ("(3 b)", "I.3.b", L)],
+        ),
+        ("Q1 (a x\n(3b y", ORDER, [("Q1", "I.1.a", L)]),  # a bracket never closed: text
+        ("Task 2: x\nTask 3a y", ORDER, [("Task 2:", "I.2", L), ("Task 3a", "I.3.a", L)]),
+        (
+            "1.1 x\n1.2 y\n3.2 z",
+            ORDER,
+            [("1.1", "I.1.a", L), ("1.2", "I.1.b", L), ("3.2", "I.3.b", L)],
+        ),
+        ("Q1\n1.3 x", ORDER, [("Q1", "I.1.a", L), ("1.3", "I.1.a", C)]),  # no third part
+        ("Q1 (a) x\n2. y", ORDER, [("Q1 (a)", "I.1.a", L), ("2.", "I.2", L)]),  # alone: a question
+        ("7.2 x", CNN, [("7.2", "I.7.2", L)]),  # parts named by numbers: as written
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

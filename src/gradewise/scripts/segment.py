@@ -206,24 +206,33 @@ class _Question:
         n = len(path)
         return next((i for i, p in enumerate(self.paths) if p[:n] == path), None)
 
-    def ordinal(self, path: tuple[str, ...]) -> int | None:
+    def ordinal(self, path: tuple[str, ...], *, digits: bool = False) -> int | None:
         """The part a roman numeral ending `path` names by rank among its siblings (`ii`: the
         2nd), for parts named a, b, c or 1, 2, 3; None when a sibling is named `i` (roman parts,
-        or letters up to i), where the numeral is read as written."""
-        rank = _ROMAN_RANKS.get(path[-1])
-        if rank is None:
-            return None
+        or letters up to i), where the numeral is read as written. With `digits`, a number
+        names a part by rank among siblings named by letters (`6.2`: part b of question 6)."""
         prefix = path[:-1]
         n = len(prefix)
         siblings = list(dict.fromkeys(p[n] for p in self.paths if len(p) > n and p[:n] == prefix))
-        if "i" in siblings or rank > len(siblings):
+        if digits:
+            rank = int(path[-1]) if path[-1].isdigit() else None
+            if any(sibling.isdigit() for sibling in siblings):
+                return None
+        else:
+            rank = _ROMAN_RANKS.get(path[-1])
+            if "i" in siblings:
+                return None
+        if rank is None or not 0 < rank <= len(siblings):
             return None
         return self.find((*prefix, siblings[rank - 1]))
 
     def locate(self, path: tuple[str, ...]) -> int | None:
-        """The part `path` names as written, else by a roman numeral's rank."""
+        """The part `path` names as written, else by a roman numeral's rank, else (the
+        question's number written before it: `6.2`) by a number's rank."""
         found = self.find(path)
-        return self.ordinal(path) if found is None else found
+        if found is None:
+            found = self.ordinal(path)
+        return self.ordinal(path, digits=True) if found is None else found
 
     def level(self) -> int:
         """The level a bare mention of this question lands on: its only part, or none yet."""
@@ -279,10 +288,16 @@ _LINE = re.compile(
     re.M,
 )
 _KEYWORD = re.compile(
-    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|answer|ans|part|section|sec)"
-    r"(?:[ \t]*\.)?[ \t]*(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
+    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec)"
+    r"(?:[ \t]*\.)?[ \t]*"
+    # 'Answer to Q1', 'Answer for question 2': the question's own keyword after the answer's
+    r"(?:(?<=[rRsS] )(?:to|for|of)[ \t]+(?:(?:question|ques|qn|q|problem|prob|exercise|ex)"
+    r"(?:[ \t]*\.)?[ \t]*)?)?"
+    r"(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
     re.I,
 )
+# A part's keyword between the atoms of one label: 'Question 4 part (b)', 'Q2, part c'.
+_INNER_PART = re.compile(r"[ \t]*,?[ \t]*(?:sub-?)?part[ \t]*\.?[ \t]*(?=[(\[]?[ \t]*\w)", re.I)
 _KINDS = {
     "question": "question",
     "ques": "question",
@@ -292,6 +307,7 @@ _KINDS = {
     "prob": "question",
     "exercise": "question",
     "ex": "question",
+    "task": "question",
     "answer": "answer",
     "ans": "answer",
     "part": "part",
@@ -357,7 +373,8 @@ def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
     kind, first, pos = _opening(text, pos)
     if kind is None:
         return None
-    readings = _readings(text, pos, kind, first, line["math"] or "")
+    marked = "#" in line["lead"] or line["lead"].rstrip().endswith(("**", "__"))
+    readings = _readings(text, pos, kind, first, line["math"] or "", marked=marked)
     if not readings:
         return None
     indent = line["indent"].replace("\t", "    ")
@@ -394,28 +411,49 @@ def _opening(text: str, pos: int) -> tuple[str | None, str | None, int]:
     return "bare", None, pos
 
 
-def _readings(text: str, pos: int, kind: str, first: str | None, math: str) -> tuple[_Reading, ...]:
-    """Every way the label can end, longest first, as (atoms, label end, cut end)."""
+def _readings(
+    text: str, pos: int, kind: str, first: str | None, math: str, *, marked: bool = False
+) -> tuple[_Reading, ...]:
+    """Every way the label can end, longest first, as (atoms, label end, cut end); `marked`:
+    the line opens as a heading or in bold, where a number alone on it is a label (`**3**`)."""
     atoms: list[str] = []
     readings = []
     previous_class = ""
+    bracket = False
     if first is not None:
         atoms.append(first)
         previous_class = _class(first)
         readings.append((tuple(atoms), pos, _cut_end(text, pos, math)))
     while len(atoms) < _MAX_ATOMS:
-        sep = _SEP.match(text, pos) if atoms else None
+        inner = _INNER_PART.match(text, pos) if atoms else None
+        sep = inner or (_SEP.match(text, pos) if atoms else None)
         at = sep.end() if sep else pos
         match = _ATOM.match(text, at)
-        if match is None or (match["open"] and not match["close"]):
+        if match is None:
             break
+        if match["open"] and not match["close"]:
+            if atoms:
+                break
+            bracket = True  # `(5a)`, `[5.b]`: a label ends only where its bracket closes
         atom = match["atom"]
-        joint = _joint(text[pos:at], previous_class, _class(atom), bool(match["open"]))
+        written = "." if inner else text[pos:at]  # 'Q4 part b' hangs b on 4 as 'Q4.b' does
+        joint = _joint(written, previous_class, _class(atom), bool(match["open"]))
         if joint is None:
             break
         atoms.append(atom.lower())
         previous_class = _class(atom)
-        end = _label_end(text, match, kind, joint, first_atom=len(atoms) == 1 and first is None)
+        if bracket:
+            end = match.end() if match["close"] else None
+            bracket = not match["close"]
+        else:
+            end = _label_end(
+                text,
+                match,
+                kind,
+                joint,
+                first_atom=len(atoms) == 1 and first is None,
+                marked=marked,
+            )
         if end is not None:
             readings.append((tuple(atoms), end, _cut_end(text, end, math)))
         pos = match.end()
@@ -440,7 +478,7 @@ def _joint(sep: str, before: str, after: str, opened: bool) -> str | None:
 
 
 def _label_end(
-    text: str, match: re.Match[str], kind: str, joint: str, *, first_atom: bool
+    text: str, match: re.Match[str], kind: str, joint: str, *, first_atom: bool, marked: bool
 ) -> int | None:
     """Where the label ends if it may end after this atom; None when it may not."""
     end = match.end()
@@ -453,10 +491,16 @@ def _label_end(
     # A plain `2` or `A` followed by a space is text ("A matrix is..."), unless a keyword or a
     # circled mark came first (`Q7 Optimizers`), or the atom is glued on (`2a`, `II.4`).
     if first_atom and kind == "bare":
-        return None
+        # ... and a number alone on a heading or bold line (`## 3`, `**3**`) is a label
+        alone = marked and match["atom"].isdigit() and _line_ends(text, _cut_end(text, end, ""))
+        return end if alone else None
     if not first_atom and joint == "space":
         return None
     return end
+
+
+def _line_ends(text: str, pos: int) -> bool:
+    return pos >= len(text) or text[pos] in "\r\n"
 
 
 def _at_boundary(text: str, pos: int) -> bool:
