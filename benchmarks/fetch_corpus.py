@@ -3,8 +3,8 @@
 Run by a person (gradewise itself never downloads anything): each document is taken at its
 pinned commit into benchmarks/corpus/docs/ (not kept in git: the text is its authors'), from
 GitHub with a network, or with `--mirrors DIR` from local git copies of the repositories
-(`DIR/owner+name/repo`, a bare git directory each, as a mirroring tool leaves them). Then run
-benchmarks/bench_draft.py.
+(`DIR/owner+name/repo`, a bare git directory each, or a clone with its `.git` inside, as a
+mirroring tool leaves them). Then run benchmarks/bench_draft.py.
 
     .venv/bin/python benchmarks/fetch_corpus.py
     .venv/bin/python benchmarks/fetch_corpus.py --mirrors /work/.mirror
@@ -36,6 +36,8 @@ def from_github(doc: dict[str, str]) -> bytes:
 def from_mirror(doc: dict[str, str], mirrors: Path) -> bytes:
     """The document's bytes at its pinned commit, from a local git copy of its repository."""
     git_dir = mirrors / doc["repo"].replace("/", "+") / "repo"
+    if (git_dir / ".git").is_dir():  # a copy kept as a clone with a work tree, not bare
+        git_dir = git_dir / ".git"
     shown = subprocess.run(
         ["git", "--git-dir", str(git_dir), "show", f"{doc['commit']}:{doc['path']}"],
         capture_output=True,
