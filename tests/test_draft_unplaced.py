@@ -51,6 +51,10 @@ ROWS = [
     ("Prove that the sample mean is unbiased.", "a task or a question"),
     ("Let X be normal. Show that 2X is normal too.", "a task or a question"),
     ("Would a trimmed mean be a better estimate here than the median?", "a task or a question"),
+    ("## Robust statistics (6 pts)", "a heading with points"),
+    ("5. (6 pts) Compute the trimmed mean.", "a numbered question with its points"),
+    ("\\problem Compute the trimmed mean of the sample.", "a question's macro"),
+    ("## Aufgabe 4: Streuung (15 P.)", "a question by its number"),
     # about a question the draft has, or not a question at all
     ("## Question 2", None),
     ("Solution to Question 3 (10 marks): the expectation is the variance.", None),
@@ -63,6 +67,11 @@ ROWS = [
     ("Good luck!", None),
     ("Page 2 of 3", None),
     ("Why?", None),
+    ("- Calculate the median for each group", None),  # a list's item: a step of an answer
+    ("**Why (c) is false:**", None),  # an explanation's heading
+    ("Step 2: Find the maximum of the likelihood", None),
+    ("\\prob{A} = 0.5 for the event that the mean exceeds 3", None),  # P(A), not a problem
+    ("2. (10 pts) Explain why the median resists outliers better than the mean.", None),
     # a line of the paper itself, seen twice: it is in the draft
     ("Compute the mean of the sample 2, 4, 6 and 8.", None),
     ("(b) (6 pts) Explain why the median resists outliers better than the mean.", None),
@@ -97,6 +106,24 @@ def test_the_paper_drafted_whole_lists_nothing(paper: list[Line]) -> None:
     draft = draft_lines(paper)
     assert unplaced(paper, draft) == []
     assert [q.id for s in draft.sections for q in s.questions] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Question 4 (10 marks) Compute the mean of the sample 2, 4, 6 and 8.",
+        "4. (10 marks) Compute the mean of the sample 2, 4, 6 and 8.",
+        "# (10 pts) Compute the mean of the sample 2, 4, 6 and 8.",
+    ],
+)
+def test_a_question_drafted_inside_another_is_listed(paper: list[Line], text: str) -> None:
+    """Its words are in the draft, but inside question 1's prompt: a question start the drafter
+    did not see (a layout it does not know) swallowed by the question before it."""
+    draft = draft_lines(paper)
+    notes = [n.value for n in unplaced([*paper, Line(text, Loc("paper.md", 99))], draft)]
+    assert len(notes) == 1
+    assert "drafted inside another question's text, not as a question of its own" in notes[0]
+    assert notes[0].endswith("(split it off by hand)")
 
 
 def test_lines_in_a_code_block_are_not_questions(paper: list[Line]) -> None:

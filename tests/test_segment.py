@@ -528,6 +528,20 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
     assert missing == {flag}
 
 
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("Q1 (a) x\n(b) y\nQ2 z\n  i) F\n  ii) T", NO_ANSWER),  # `i) ii)` may be 3's a and b
+        ("Q1 (a) x\n(b) y\nQ2 z\n  (a) F\n  (b) T", NO_ANSWER),  # so may `(a) (b)`
+        ("Q1 (a) x\n(b) y\nQ2 z\n  1. first\n  2. second", NOT_ANSWERED),  # a list in 2
+        ("Q1 (a) x\n(b) y\n  ii) z\nQ2 w", NOT_ANSWERED),  # an answered part in between
+    ],
+)
+def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str, flag: str) -> None:
+    answers = {a.address: a for a in segment(text, ORDER).answers("s1")}
+    assert {answers["I.3.a"].flag, answers["I.3.b"].flag} == {flag}
+
+
 # a part named in a table (regrade requests a course collected) -----------------------------
 
 NAMED = make_exam(

@@ -95,8 +95,24 @@ class Segmentation:
                 runs[piece.address].append(piece)
         found = [self._answer(student, address, runs[address]) for address in self.addresses]
         if any(a.text for a in found) and not self.unplaced():
-            found = [a if a.text else replace(a, flag=NOT_ANSWERED) for a in found]
+            found = [
+                a if a.text or self._spilled(a.address, runs) else replace(a, flag=NOT_ANSWERED)
+                for a in found
+            ]
         return tuple(found)
+
+    def _spilled(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
+        """Whether the empty part's answer may lie in the answer before it: a mark there that
+        was read as text (`ii)` under a question with no parts) could name this part, and no
+        answered part lies between. Such a part goes to a human, never decided unanswered."""
+        names = _names(address, self.addresses)
+        for before in reversed(self.addresses[: self.addresses.index(address)]):
+            pieces = runs[before]
+            if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
+                return True
+            if pieces:
+                return False
+        return False
 
     def unplaced(self) -> str:
         """The text no part received, less what is no answer (headings, the name block)."""
@@ -132,6 +148,27 @@ class Segmentation:
             return self.text[piece.start : piece.end]
         cut_start, cut_end = piece.cut
         return self.text[piece.start : cut_start] + self.text[cut_end : piece.end]
+
+
+def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
+    """What a student may write for this part: its question's number, its own name, and its
+    rank among its siblings as a letter or a roman numeral (a list `1. 2.` in an answer is
+    too common to count)."""
+    path = address.lower().split(".")
+    names = {path[1], path[-1]} if len(path) > 1 else {path[0]}
+    if len(path) > 2:
+        prefix = address.rsplit(".", 1)[0] + "."
+        siblings = [
+            a for a in addresses if a.startswith(prefix) and a.count(".") == address.count(".")
+        ]
+        rank = siblings.index(address) + 1
+        names |= {chr(ord("a") + rank - 1)} | {r for r, n in _ROMAN_RANKS.items() if n == rank}
+    return frozenset(names)
+
+
+def _label_atoms(label: str) -> frozenset[str]:
+    """A label's numbers and letters, without its keywords (`Q`, `part`)."""
+    return frozenset(re.findall(r"\d+|[a-z]+", label.lower())) - _KINDS.keys()
 
 
 # Lines that hold no answer: blank, rules and page breaks, Markdown headings, and header

@@ -35,15 +35,19 @@ _BARE = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*[)\]]")
 _INLINE_KEY = re.compile(r"\*{0,2}\b(?:answer|ans|solution|key)\s*:", re.I)
 # Lines that speak about a question rather than ask one.
 _ABOUT = re.compile(
-    r"^(?:ans(?:wer)?s?|sol(?:ution)?s?|rubric|marking|mark scheme|key|hint|note|remark)\b", re.I
+    r"^(?:ans(?:wer)?s?|sol(?:ution)?s?|rubric|marking|mark scheme|key|hint|note|remark|step|"
+    r"why|because|explanation|proof|therefore|hence|thus)\b",
+    re.I,
 )
 # A numbered item: '7.', '7)', '(7)'.
 _NUMBERED = re.compile(r"^\(?(\d{1,2})[.)]\s")
 # Points written on the line: '(3 pts)', '[4 marks]', '5 points'.
-_POINTS = re.compile(r"[(\[]?\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\b\.?[)\]]?", re.I)
+_POINTS = re.compile(
+    r"[(\[]?\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?|punkte|P(?=\.))\b\.?[)\]]?", re.I
+)
 # Points that give a question its marks: in brackets, or ending the line; not a total.
 _OWN_POINTS = re.compile(
-    r"[(\[]\s*\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\.?\s*[)\]]"
+    r"[(\[]\s*\d+(?:\.\d+)?\s*(?:pts?|points?|marks?|punkte|P(?=\.))\.?\s*[)\]]"
     r"|\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\.?\s*$",
     re.I,
 )
@@ -55,9 +59,12 @@ _LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s+", re.I)
 _TASK = re.compile(
     r"(?:^|[.:!?]\s+)(?!show (?:all|your)|explain your|justify your)"
     r"(?:prove|show|compute|calculate|find|determine|derive|explain|evaluate|solve|"
-    r"give an? |provide an? |state and prove|sketch|verify|what|which|why|how)\b",
+    r"give an? |provide an? |state and prove|sketch|verify)\b",
     re.I,
 )
+# A question's own macro left as written (its definition not found): `\problem{3}{...}`.
+_MACRO = re.compile(r"^\\(?:problem|question|exercise|task)s?\b", re.I)
+_BULLET = re.compile(r"^\s*[-*+•]\s")
 # Markup before the text of a line: headings, quotes, bullets, emphasis.
 _LEAD = re.compile(r"^[\s#>*_+\-|]*")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -66,42 +73,65 @@ _RUN = 6
 
 
 def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
-    """Notes for the lines that look like a question's start and are nowhere in the draft."""
+    """Notes for the lines that look like a question's start and are nowhere in the draft, or
+    only inside another question's text."""
     placed = " " + " | ".join(_words(text) for text in _drafted_texts(draft)) + " "
     numbers = _drafted_numbers(draft)
+    headers = _headers(draft)
     notes: list[Val[str]] = []
     fenced = False
     for line in lines:
         if line.text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
-        reason = None if fenced else _missing(line.text, placed, numbers)
-        if reason is not None:
-            shown = " ".join(line.text.split())
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            notes.append(
-                Val(f"{reason}, in no drafted question: '{shown}' (add it by hand)", line.loc)
-            )
+        if fenced or (line.loc.source, line.loc.line) in headers:
+            continue
+        found = _missing(line.text, placed, numbers)
+        if found is None:
+            continue
+        reason, inside = found
+        shown = " ".join(line.text.split())
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        where = (
+            "drafted inside another question's text, not as a question of its own"
+            if inside
+            else "in no drafted question"
+        )
+        fix = "split it off by hand" if inside else "add it by hand"
+        notes.append(Val(f"{reason}, {where}: '{shown}' ({fix})", line.loc))
     return notes
 
 
-def _missing(text: str, placed: str, numbers: set[str]) -> str | None:
-    """Why the line looks like a question that the draft lacks, or None."""
+def _missing(text: str, placed: str, numbers: set[str]) -> tuple[str, bool] | None:
+    """Why the line looks like a question that the draft lacks, and whether its words are in
+    the draft (inside another question), or None."""
     body = _LEAD.sub("", text).strip()
     if not body:
         return None
     named = _NAMED.match(body)
     numbered = _NUMBERED.match(body)
+    heading = text.lstrip().startswith("#")
+    # A question's start beyond doubt: by its number, a numbered or heading line with its
+    # points, its own macro. Not one of the draft's questions, wherever its words went.
+    strong = None
     if named is not None:
-        rest = _content(body[named.end() :])
-        if named.group(1) in numbers or (len(rest) >= 2 and _found(rest, placed)):
+        strong = None if named.group(1) in numbers else "a question by its number"
+        if strong is None:
             return None
-        return "a question by its number"
+    elif numbered is not None and numbered.group(1) not in numbers and _own_points(body):
+        strong = "a numbered question with its points"
+    elif heading and _own_points(body):
+        strong = "a heading with points"
+    elif _MACRO.match(body):
+        strong = "a question's macro"
+    if strong is not None:
+        rest = _content(_LABEL.sub("", body[named.end() :] if named else body))
+        return strong, len(rest) >= 2 and _found(rest, placed)
     if numbered is not None:
         rest = _content(body[numbered.end() :])
         if numbered.group(1) in numbers or len(rest) < 3 or _found(rest, placed):
             return None
-        return "a numbered item"
+        return "a numbered item", False
     body = _LABEL.sub("", body)
     if _ABOUT.match(body):
         return None  # an answer, a rubric line, a hint: about a question, not one
@@ -111,11 +141,28 @@ def _missing(text: str, placed: str, numbers: set[str]) -> str | None:
     words = _content(body)
     if len(words) < 3 or _found(words, placed):
         return None
-    if _OWN_POINTS.search(body) and not _SUM.search(body):
-        return "a line with points"
+    if _own_points(body):
+        return "a line with points", False
+    if _BULLET.match(text):
+        return None  # a list's item: a step of some answer, not a question of its own
     if _TASK.search(body) or (body.endswith("?") and len(words) >= 5):
-        return "a task or a question"
+        return "a task or a question", False
     return None
+
+
+def _own_points(body: str) -> bool:
+    return bool(_OWN_POINTS.search(body)) and not _SUM.search(body)
+
+
+def _headers(draft: Draft) -> set[tuple[str, int]]:
+    """The lines the draft's sections, questions and parts start on."""
+    out: set[tuple[str, int]] = set()
+    for section in draft.sections:
+        out.add((section.loc.source, section.loc.line))
+        for question in section.questions:
+            for loc in (question.loc, question.own.loc, *(part.loc for part in question.parts)):
+                out.add((loc.source, loc.line))
+    return out
 
 
 def _content(text: str) -> list[str]:
