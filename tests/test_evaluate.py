@@ -92,7 +92,7 @@ def test_reliability_bins() -> None:
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("dataset,split\nx,y\n", "missing column"),  # header lacks required columns
+        ("dataset,split\nx,y\n", ":1: no column for question_id (or qid"),  # required ones
         (
             "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
             "d,all,1,q,r,a,s,five,5\n",
@@ -121,7 +121,7 @@ def test_reliability_bins() -> None:
         (
             "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n"
             "d,all,1,q,r,a,one, two,1,5\n",
-            ":2: row has a different number of columns",
+            ":2: this row has 10 fields but the header has 9",
         ),  # an unquoted comma makes a row too long
     ],
 )
@@ -130,6 +130,43 @@ def test_bad_csv_is_a_clear_error(tmp_path: Path, text: str, message: str) -> No
     path.write_text(text)
     with pytest.raises(GradewiseError, match=message.replace(".", r"\.").replace("(", r"\(")):
         read_graded(path)
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (  # a marks sheet from a spreadsheet in a decimal-comma locale: semicolons, a BOM
+            "Question ID;Question;Model answer;Answer;Grade;Out of\n"
+            "1.1;Define overfitting.;Fits noise;fits the noise;1,5;2\n"
+            "1.1;Define overfitting.;Fits noise;no idea;0;2\n",
+            "utf-8-sig",
+        ),
+        (  # an LMS export: tabs, UTF-16, other names, extra columns
+            "Student\tQID\tResponse\tPoints\tPoints possible\tComments\n"
+            "s1\t1.1\tfits the noise\t1.5\t2\tgood\n"
+            "s2\t1.1\tno idea\t0\t2\t\n",
+            "utf-16",
+        ),
+        (  # the format's own names, in another case and spacing
+            "Question_ID,Student Answer,SCORE,Max Score\n"
+            '1.1,"fits the noise",1.5,2\n'
+            "1.1,no idea,0,2\n",
+            "utf-8",
+        ),
+    ],
+)
+def test_an_instructors_own_marks_sheet_reads_as_it_comes(
+    tmp_path: Path, data: str, encoding: str
+) -> None:
+    path = tmp_path / "marks.csv"
+    path.write_bytes(data.encode(encoding))
+    rows = read_graded(path)
+    assert [(r.question_id, r.answer, r.score, r.max_score) for r in rows] == [
+        ("1.1", "fits the noise", 1.5, 2.0),
+        ("1.1", "no idea", 0.0, 2.0),
+    ]
+    assert {(r.dataset, r.split) for r in rows} == {("marks", "all")}  # the file's name
+    assert len({r.answer_id for r in rows}) == 2  # each row its own answer
 
 
 def test_read_keeps_question_ids_as_text() -> None:
@@ -404,7 +441,7 @@ def test_cli_evaluate_bad_file_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("dataset,split\nx,y\n")
     result = CliRunner().invoke(cli, ["evaluate", str(path)])
-    assert result.exit_code != 0 and "missing column(s)" in result.output
+    assert result.exit_code != 0 and "no column for" in result.output
     assert "Traceback" not in result.output
 
 

@@ -4,18 +4,25 @@ graded`), so a file gradewise writes reads back exactly.
 Columns: dataset, split, question_id, question, reference_answer (several joined by ` || `),
 answer_id, student_answer, score, max_score, and optionally label and feedback (read, label
 kept, feedback ignored).
+
+An instructor's own marks sheet reads as it comes: headers in any case and spacing, under
+the names spreadsheets and LMS exports give them (`Question ID`, `Answer`, `Grade`, `Out of`:
+`HEADERS`), comma, semicolon or tab separated, any encoding rosters read in (BOM, UTF-16),
+decimal commas (`1,5`). Only question_id, student_answer, score and max_score are needed:
+dataset defaults to the file's name, split to `all`, answer_id to the row's line.
 """
 
 from __future__ import annotations
 
-import csv
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from gradewise.errors import GradewiseError
 from gradewise.model import GradedAnswer
 from gradewise.reports.csvfile import Cell, restore, write_csv
+from gradewise.scripts.ingest import read_table
 
 COLUMNS = (
     "dataset",
@@ -28,32 +35,81 @@ COLUMNS = (
     "score",
     "max_score",
 )
+REQUIRED = ("question_id", "student_answer", "score", "max_score")
+# Each column and the other names a header may give it (compared lower-cased, with spaces,
+# dashes and dots as underscores).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "dataset": ("data_set",),
+    "split": (),
+    "question_id": ("qid", "q_id", "question_no", "question_number", "question_nr", "item_id"),
+    "question": ("question_text", "prompt"),
+    "reference_answer": (
+        "reference",
+        "model_answer",
+        "answer_key",
+        "key",
+        "desired_answer",
+        "correct_answer",
+        "expected_answer",
+    ),
+    "answer_id": ("response_id", "submission_id", "id"),
+    "student_answer": ("answer", "response", "student_response", "answer_text"),
+    "score": ("grade", "mark", "marks", "points", "human_score", "awarded"),
+    "max_score": (
+        "max",
+        "maximum",
+        "max_points",
+        "max_marks",
+        "out_of",
+        "possible",
+        "points_possible",
+        "full_marks",
+    ),
+    "label": ("verdict",),
+    "feedback": ("comment", "comments"),
+}
+_EXAMPLE = ",".join(COLUMNS)
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
 def read_graded(path: Path) -> list[GradedAnswer]:
     """Read a graded-answers CSV; a bad row is a one-line error naming file, line and column."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise GradewiseError(
-                    f"missing column(s) {', '.join(missing)}",
-                    file=str(path),
-                    line=1,
-                    fix=f"the header must hold: {', '.join(COLUMNS)}",
-                )
-            return [_row(path, reader.line_num, raw) for raw in reader]
-    except csv.Error as exc:
+    header, rows = read_table(path, example=_EXAMPLE, what="graded-answers file")
+    where = _columns(path, header)
+    out = []
+    for line, row in rows:
+        if len(row) != len(header):
+            raise GradewiseError(
+                f"row has a different number of columns than the header ({len(row)}, not"
+                f" {len(header)})",
+                file=str(path),
+                line=line,
+                fix="quote any text that holds the separator",
+            )
+        raw = {column: restore(row[index]) for column, index in where.items()}
+        out.append(_row(path, line, raw))
+    return out
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    """Each column's place in the header, by its own name or another it is known by."""
+    names = [re.sub(r"[\s.\-]+", "_", name.strip().lower()).strip("_") for name in header]
+    where: dict[str, int] = {}
+    for column, others in HEADERS.items():
+        for name in (column, *others):  # its own name first: `answer_id` before `id`
+            if name in names and names.index(name) not in where.values():
+                where[column] = names.index(name)
+                break
+    missing = [c for c in REQUIRED if c not in where]
+    if missing:
+        known = "; ".join(f"{c} (or {', '.join(HEADERS[c][:3])})" for c in missing)
         raise GradewiseError(
-            f"not valid CSV: {exc}", file=str(path), fix="save the file as comma-separated UTF-8"
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GradewiseError(
-            f"cannot read: {exc}",
+            f"no column for {known}",
             file=str(path),
-            fix="give a UTF-8 CSV file in the graded-answers format",
-        ) from exc
+            line=1,
+            fix=f"name the header's columns as in: {_EXAMPLE}",
+        )
+    return where
 
 
 def write_graded(path: Path, rows: Sequence[GradedAnswer]) -> None:
@@ -80,34 +136,35 @@ def write_graded(path: Path, rows: Sequence[GradedAnswer]) -> None:
 
 
 def _row(path: Path, line: int, raw: dict[str, str]) -> GradedAnswer:
-    if None in raw or None in raw.values():  # csv's markers for a row longer / shorter
-        raise GradewiseError(
-            "row has a different number of columns than the header",
-            file=str(path),
-            line=line,
-            fix="quote any text that holds a comma",
-        )
-    # A file gradewise exported quotes text that a spreadsheet would run as a formula.
-    raw = {column: restore(value) for column, value in raw.items()}
-    for column in ("dataset", "question_id", "answer_id"):
-        if not (raw[column] or "").strip():
+    for column in ("question_id",):
+        if not raw[column].strip():
             raise GradewiseError(
                 f"column {column} is empty", file=str(path), line=line, fix=f"fill in {column}"
             )
+    dataset = raw.get("dataset", path.stem)
+    if not dataset.strip():
+        raise GradewiseError(
+            "column dataset is empty", file=str(path), line=line, fix="fill in dataset"
+        )
+    answer_id = raw.get("answer_id", f"row {line}")
+    if not answer_id.strip():
+        raise GradewiseError(
+            "column answer_id is empty", file=str(path), line=line, fix="fill in answer_id"
+        )
     score = _number(path, line, raw, "score")
     max_score = _number(path, line, raw, "max_score")
     _check_range(path, line, score, max_score)
     return GradedAnswer(
-        dataset=raw["dataset"],
-        split=raw["split"] or "all",
+        dataset=dataset,
+        split=raw.get("split") or "all",
         question_id=raw["question_id"],
-        question=raw["question"] or "",
-        reference=raw["reference_answer"] or "",
-        answer_id=raw["answer_id"],
-        answer=raw["student_answer"] or "",
+        question=raw.get("question", ""),
+        reference=raw.get("reference_answer", ""),
+        answer_id=answer_id,
+        answer=raw["student_answer"],
         score=score,
         max_score=max_score,
-        label=(raw.get("label") or "").strip(),
+        label=raw.get("label", "").strip(),
     )
 
 
@@ -129,8 +186,11 @@ def _check_range(path: Path, line: int, score: float, max_score: float) -> None:
 
 
 def _number(path: Path, line: int, raw: dict[str, str], column: str) -> float:
+    text = raw[column]
+    if _DECIMAL_COMMA.match(text):  # `1,5` from a spreadsheet in a decimal-comma locale
+        text = text.replace(",", ".")
     try:
-        value = float(raw[column])
+        value = float(text)
     except (TypeError, ValueError):
         raise GradewiseError(
             f"column {column} {raw[column]!r} is not a number",

@@ -430,8 +430,9 @@ def _first_last(layout: Layout, name: str) -> str:
 Table = tuple[list[str], list[tuple[int, list[str]]]]
 
 
-def read_table(path: Path, *, example: str) -> Table:
-    """A roster CSV's header and its non-blank rows with their line numbers.
+def read_table(path: Path, *, example: str, what: str = "roster") -> Table:
+    """A CSV's header and its non-blank rows with their line numbers (a roster, a regrade
+    form's export, graded answers: `what` the errors call it).
 
     Comma, semicolon or tab separated, in any encoding `decode_bytes` reads. A one-line
     ScriptError names the file and line of an empty file, a binary one, a row with more fields
@@ -462,10 +463,10 @@ def read_table(path: Path, *, example: str) -> Table:
         ) from None
     if not rows:
         raise ScriptError(
-            "the roster is empty",
+            f"the {what} is empty",
             file=str(path),
             line=1,
-            fix=f"write a header row {example!r} and one row per student",
+            fix=f"write a header row {example!r} and a row under it for each entry",
         )
     (_, header), *body = rows
     for line, row in body:
