@@ -440,6 +440,18 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q1\n1.3 x", ORDER, [("Q1", "I.1.a", L), ("1.3", "I.1.a", C)]),  # no third part
         ("Q1 (a) x\n2. y", ORDER, [("Q1 (a)", "I.1.a", L), ("2.", "I.2", L)]),  # alone: a question
         ("7.2 x", CNN, [("7.2", "I.7.2", L)]),  # parts named by numbers: as written
+        # the next part after text on the same line
+        ("Q1 (a) F  (b) T", ORDER, [("Q1 (a)", "I.1.a", L), ("(b)", "I.1.b", L)]),
+        (
+            "Q1\na) 0.25   b) 0.097",
+            ORDER,
+            [("Q1", "I.1.a", L), ("a)", "I.1.a", L), ("b)", "I.1.b", L)],
+        ),
+        ("Q1 (a) same as (a) above", ORDER, [("Q1 (a)", "I.1.a", L)]),  # not the next part
+        ("Q1 (a) $f(x) = (b) x$ y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # in math
+        ("Q1 (a) x (b)y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no space after the mark: text
+        ("Q2 x (b) y", ORDER, [("Q2", "I.2", L)]),  # a question without parts
+        ("Q3 (b) x (a) y", ORDER, [("Q3 (b)", "I.3.b", L)]),  # never back, even to a skipped part
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

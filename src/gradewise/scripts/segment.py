@@ -386,7 +386,7 @@ class _Candidate:
     cut_from: int  # where the cut starts: the line start, or just inside a math opener
     dollar: int  # where a single `$` opener is (-1: none), cut too when its closer is
     label_start: int
-    kind: str  # question, answer, part, section, circled, bare
+    kind: str  # question, answer, part, section, circled, bare, inline (after text on a line)
     heading: bool
     indented: bool
     readings: tuple[_Reading, ...]  # longest first
@@ -401,6 +401,36 @@ def _candidates(text: str, start: int) -> Iterator[_Candidate]:
         candidate = _candidate(text, line)
         if candidate is not None:
             yield candidate
+
+
+# A part's mark inside a line, after other text: `(a) F  (b) T`, `a) 0.25   b) 0.097`. Taken
+# only for the current question's next part (`_accept`), never inside `$...$`.
+_INLINE = re.compile(
+    r"(?<=[ \t])(?:\((?P<a>[a-z]|[ivx]{2,4})\)|(?P<b>[a-z]|[ivx]{2,4})\))(?=[ \t])"
+)
+
+
+def _inline(text: str, start: int, end: int) -> Iterator[_Candidate]:
+    for match in _INLINE.finditer(text, start, end):
+        if text.count("$", start, match.start()) % 2:
+            continue  # inside math
+        atom = match["a"] or match["b"]
+        yield _Candidate(
+            line=match.start(),
+            cut_from=match.start(),
+            dollar=-1,
+            label_start=match.start(),
+            kind="inline",
+            heading=False,
+            indented=False,
+            readings=(((atom,), match.end(), _cut_end(text, match.end(), "")),),
+            upper=False,
+        )
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
@@ -598,7 +628,7 @@ def _readings_on_tree(
     section_first = kind == "section" or (kind == "part" and cand.upper)
     if section_first:
         yield from _as_section(atoms, tree, pos, alone=True)
-    if kind in ("part", "bare", "circled"):
+    if kind in ("part", "bare", "circled", "inline"):
         yield from _as_part(atoms, tree, pos)
     if kind in ("question", "answer", "bare", "circled"):
         yield from _as_question(atoms, tree, pos)
@@ -676,6 +706,8 @@ def _nearest(pos: Position, places: list[Position]) -> Iterator[Position]:
 
 def _accept(cand: _Candidate, place: Position, atoms: tuple[str, ...], walk: _Walk) -> bool:
     """Is this reading plausible from where the walk stands?"""
+    if cand.kind == "inline":  # inside a line: only the very next part of this question
+        return walk.pos[1] >= 0 and _next_part(place, atoms, walk)
     strength = _strength(cand, atoms)
     if strength == _STRONG:
         return True
@@ -769,8 +801,16 @@ def segment(
         )
     for cand, end in zip(candidates, bounds[1:], strict=True):
         previous = pieces[-1].address if pieces else None
-        piece = _place(text, cand, end, tree, walk, previous)
-        pieces.append(_override(piece, tree, walk, overrides))
+        piece = _override(_place(text, cand, end, tree, walk, previous), tree, walk, overrides)
+        if piece.how == "label" and piece.cut is not None:
+            # `(a) F  (b) T`: the parts after it on its line start pieces of their own
+            for inline in _inline(text, piece.cut[1], min(_line_end(text, cand.line), end)):
+                split = _place(text, inline, end, tree, walk, piece.address)
+                if split.how != "label":
+                    continue
+                pieces.append(replace(piece, end=inline.line))
+                piece = _override(split, tree, walk, overrides)
+        pieces.append(piece)
     addresses = tuple(a for q in tree.questions for a in q.addresses)
     return Segmentation(tuple(pieces), text, addresses, identity)
 
