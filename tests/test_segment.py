@@ -452,6 +452,18 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q1 (a) x (b)y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no space after the mark: text
         ("Q2 x (b) y", ORDER, [("Q2", "I.2", L)]),  # a question without parts
         ("Q3 (b) x (a) y", ORDER, [("Q3 (b)", "I.3.b", L)]),  # never back, even to a skipped part
+        # a script typed in LaTeX: headings, bold and items around the labels
+        (
+            "\\section*{Question 1}\n\\begin{enumerate}\n\\item[(a)] x\n\\item[(b)] y\n\\end{enumerate}",
+            ORDER,
+            [("Question 1", "I.1.a", L), ("(a)", "I.1.a", L), ("(b)", "I.1.b", L)],
+        ),
+        (
+            "\\noindent\\textbf{Q2} x\n\\subsection*{3(b)}: y",
+            ORDER,
+            [("Q2", "I.2", L), ("3(b)", "I.3.b", L)],
+        ),
+        ("Q2 x\n\\item y\n\\textbf{bold} z", ORDER, [("Q2", "I.2", L)]),  # no label in them
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

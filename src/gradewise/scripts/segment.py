@@ -320,7 +320,9 @@ def _path(address: str, prefix: str) -> tuple[str, ...]:
 
 _LINE = re.compile(
     r"^(?P<indent>[ \t]*)"
-    r"(?P<lead>(?:(?:\#{1,6}|>|[-*+•])[ \t]+)*(?:\*\*|__)?[ \t]*)"
+    r"(?P<lead>(?:(?:\#{1,6}|>|[-*+•])[ \t]+)*(?:\*\*|__)?[ \t]*"
+    # LaTeX: `\section*{Question 1}`, `\textbf{Q2}`, `\item[(b)]`, `\noindent`
+    r"(?:\\noindent[ \t]*)?(?:\\(?:(?:sub)*section|paragraph|textbf|item)\*?[{\[][ \t]*)?)"
     r"(?P<math>\$\$|\$|\\\[)?[ \t]*(?:\*\*)?",
     re.M,
 )
@@ -356,8 +358,8 @@ _ATOM = re.compile(
     r"(?P<open>[(\[][ \t]*)?(?P<atom>\d{1,3}|[ivxIVX]{2,5}|[A-Za-z])(?P<close>[ \t]*[)\]])?"
 )
 _SEP = re.compile(r"[ \t]*(?:[.\-–:][ \t]*)?")
-_TRAIL = re.compile(r"(?:[ \t]*(?:\*\*|__|\\quad|\\qquad|\\;|[:\-–—](?=[ \t\r\n])))*[ \t]*")
-_BOUNDARY = frozenset(" \t\r\n*_$\\")
+_TRAIL = re.compile(r"(?:[ \t]*(?:\*\*|__|\\quad|\\qquad|\\;|[}\]]|[:\-–—](?=[ \t\r\n])))*[ \t]*")
+_BOUNDARY = frozenset(" \t\r\n*_$\\}]")
 
 
 def _circled_chars() -> dict[str, str]:
