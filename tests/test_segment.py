@@ -454,7 +454,8 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q3 (b) x (a) y", ORDER, [("Q3 (b)", "I.3.b", L)]),  # never back, even to a skipped part
         # a script typed in LaTeX: headings, bold and items around the labels
         (
-            "\\section*{Question 1}\n\\begin{enumerate}\n\\item[(a)] x\n\\item[(b)] y\n\\end{enumerate}",
+            "\\section*{Question 1}\n\\begin{enumerate}\n"
+            "\\item[(a)] x\n\\item[(b)] y\n\\end{enumerate}",
             ORDER,
             [("Question 1", "I.1.a", L), ("(a)", "I.1.a", L), ("(b)", "I.1.b", L)],
         ),
