@@ -105,6 +105,14 @@ TABLE = [
     (r"\tanh(x)", r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", {}, MET),  # tanh definition
     (r"\|w\|^2", r"\|w\|^2", {}, MET),  # norms read as a function
     (r"\frac{2}{\|w\|}", r"\frac{1}{\|w\|}", {}, NOT),  # margin width vs half of it
+    # --- functions typed without a backslash or brackets: one function, not l·o·g
+    ("-[y log p + (1-y) log(1-p)]", r"-y\log(p) - (1-y)\log(1-p)", {}, MET),
+    ("−(y ln p + (1−y) ln (1−p))", r"-y\log(p) - (1-y)\log(1-p)", {}, MET),  # Unicode minus
+    ("ln 2 + ln x", r"\log(2x)", {}, MET),
+    ("y log p", r"-y\log(p)", {}, NOT),  # the sign lost: still wrong
+    # --- letters the key does not use: a name read as a product goes to a human
+    ("-q log p", r"-y\log(p)", {"variables": ["p", "y"]}, REVIEW),
+    ("2t", "2x", {}, REVIEW),  # another variable: a human looks, never silently 0
     # --- failures never mean "wrong"
     (r"$$\frac{{$$", "x", {}, REVIEW),  # unparseable answer
     ("", "x", {}, REVIEW),  # empty answer

@@ -103,6 +103,10 @@ _REPLACEMENTS = (
     (r"\displaystyle", " "),
 )
 _PLAIN_FUNCS = re.compile(r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tan|tanh)\s*\(")
+# ... and without brackets, as typed: `log p`, `ln 2`, `exp x` (never `logp`: one name?)
+_PLAIN_FUNCS_BARE = re.compile(
+    r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
+)
 _SIGMOID = re.compile(r"(?<![A-Za-z])(?:\\(?:text|mathrm|operatorname)\{sigmoid\}|sigmoid)\s*\(")
 _SIGMA_FN = re.compile(r"(?:\\sigma|σ)\s*\(")
 _TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
@@ -130,6 +134,7 @@ def to_latex(text: str, log_base: str) -> str:
     s = _TEXT.sub(" ", s)
     s = _SPACING.sub(" ", s)
     s = _PLAIN_FUNCS.sub(lambda m: "\\" + m.group(1) + "(", s)
+    s = _PLAIN_FUNCS_BARE.sub(lambda m: "\\" + m.group(1) + " ", s)
     s = _sqrt_parens(s)
     if log_base != "10":
         # ML convention: \log is the natural log unless the exam says otherwise.

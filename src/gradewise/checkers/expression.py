@@ -460,9 +460,18 @@ _COMMAND = re.compile(r"\\[A-Za-z]+")
 _EULER = frozenset("e")
 
 
+_TRANSPOSED = re.compile(r"\^\s*\{?\s*(?:T|\\top|\\intercal|\\mathsf\{T\})\s*\}?")
+_FUNCTIONS = re.compile(r"(?<![A-Za-z\\])(?:exp|log|ln|sin|cos|tanh|tan|sqrt|sigmoid)(?![A-Za-z])")
+# What `_doubt` says of an answer using letters the key does not: read as variables, they make
+# it "wrong" when the student may have written a name the reading split (`log p` as l·o·g·p).
+_STRANGERS = "which the key does not use"
+
+
 def _letters(expression: str) -> frozenset[str]:
-    """The single letters an expression uses as variables (LaTeX commands and e left out)."""
-    return frozenset(re.findall(r"[A-Za-z]", _COMMAND.sub(" ", expression))) - _EULER
+    """The single letters an expression uses as variables (LaTeX commands, function names,
+    the transpose's T and e left out)."""
+    plain = _FUNCTIONS.sub(" ", _COMMAND.sub(" ", _TRANSPOSED.sub(" ", expression)))
+    return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER
 
 
 def _doubt(
@@ -476,6 +485,10 @@ def _doubt(
         return "its shape differs from the key's"
     names = frozenset(key.params.get("variables") or ()) or _letters(str(key.params["value"]))
     read = plan.expressions[-1]
+    strangers = _letters(read) - names - {name.swapcase() for name in names}  # X for x: a matrix
+    if names and strangers:
+        listed = ", ".join(sorted(strangers))
+        return f"{read} uses {listed}, {_STRANGERS} ({', '.join(sorted(names))})"
     if names and not (_letters(read) & names):
         return f"{read} has none of the key's variables ({', '.join(sorted(names))})"
     return None
@@ -496,7 +509,7 @@ def _reconsidered(outcome: Outcome, why: str, found: Outcome | None) -> Outcome:
             "to the key (a human decides; full marks proposed)"
         )
         return Outcome(Status.NEEDS_REVIEW, 1.0, reason, found.evidence, found.found, 0.5)
-    if why.startswith("its shape"):
+    if why.startswith("its shape") or _STRANGERS in why:
         reason = f"{outcome.reason}; {why} (a human decides; no marks proposed)"
         return Outcome(Status.NEEDS_REVIEW, 0.0, reason, outcome.evidence, outcome.found, 0.5)
     return outcome
