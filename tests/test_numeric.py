@@ -157,6 +157,10 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         (r"$1\,000\,000$", k(1_000_000), MET),  # thin spaces between groups
         ("1 000 000", k(1_000_000), REVIEW),  # plain spaces: one number or three? a human
         ("3{,}5", k(3.5), REVIEW),  # a LaTeX decimal comma
+        ("5 ÷ 7", k("5/7"), MET),  # the division sign
+        (r"$5 \div 7$", k("5/7"), MET),  # ... in LaTeX
+        ("0.5, i.e. 50%", k(0.7142857, 0.001), NOT),  # restated, but neither is the key
+        ("0.714, then 0.9", k(0.7142857, 0.001), NOT),  # not a rounding: the last one counts
         ("w = 3\ncheck: f'(3) = 2*3 - 6 = 0", k(3), MET),  # a check line after the answer
         ("the weight is 2.84 (I checked: 2.84 - 2.84 = 0)", k(2.84), MET),  # a check remark
         ("w2 ≈ 2.84", k(2.84), MET),  # approximately equal
@@ -229,6 +233,8 @@ def test_reason_says_what_differs(answer: str, value: Any, phrase: str) -> None:
         ("3{,}5", k(3.5), 1.0, "decimal comma"),  # LaTeX decimal comma
         ("75", k(0.75), 1.0, "as a percentage"),  # 75 % = 0.75
         ("0.75", k(75), 1.0, "as a percentage"),  # 0.75 = 75 %
+        ("0.714, i.e. 71%", k(0.7142857, 0.001), 1.0, "written just before it, equals the key"),
+        ("P = 5/7 ≈ 0.7", k(0.7142857, 0.001), 1.0, "restates it rounded"),
     ],
 )
 def test_review_names_why_and_proposes_a_mark(

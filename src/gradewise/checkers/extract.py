@@ -58,6 +58,8 @@ _GROUP_SEPS = re.compile(_GROUP_SEP)
 _CMD = re.compile(r"\\([A-Za-z]+)")
 _SPACE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad\b|~|\\hspace\{[^}]*\})*")
 _EXPONENT = re.compile(r"\^\s*(?:\{\s*([-−+]?\s*\d+)\s*\}|([-−]?\d))")
+# A quotient's operator: `5/7`, `5 ÷ 7`, `5 \div 7`.
+_DIVIDE = re.compile(r"/|÷|\\div(?![A-Za-z])")
 _PRODUCT_OP = re.compile(r"\\times(?![A-Za-z])|×|\\cdot(?![A-Za-z])|·|\*|[xX](?=\s*[-−]?[\d.\\])")
 _MATRIX_ENV = re.compile(r"\\begin\{((?:[pbB]|small)?matrix\*?|array)\}")
 # Commands whose brace argument is never a value (labels, colours, environment names).
@@ -270,8 +272,9 @@ class _Parser:
         if got is None:
             return None
         j = self.ws(got[1])
-        if self.text.startswith("/", j) and not self.text.startswith("//", j):
-            den = self.atom(j + 1, top)
+        over = _DIVIDE.match(self.text, j)
+        if over is not None and not self.text.startswith("//", j):
+            den = self.atom(self.ws(over.end()), top)
             if den is not None and den[0] != 0:
                 return got[0] / den[0], den[1]
         return got

@@ -462,7 +462,7 @@ def second_look(text: str, fa: FinalAnswer, target: Target, base: Outcome) -> Ou
     a case for review: intermediate results are what deduction criteria test against
     ("final [7.39, 2.72, 1]: exponentials not normalised"), and every full working has them.
     """
-    found = _reread(text, fa, target)
+    found = _reread(text, fa, target) or _restated(text, fa, target)
     if base.status is Status.NEEDS_REVIEW and found is None:
         found = _elsewhere(text, target, fa.readings[-1])
     if found is not None:
@@ -486,6 +486,37 @@ def _reread(text: str, fa: FinalAnswer, target: Target) -> str | None:
                 return f"read as a percentage ({show(v)}% = {show(v / 100)})"
             if target.equals(v * 100):
                 return f"read as a percentage ({show(v)} = {show(v * 100)}%)"
+    return None
+
+
+# How far a final value may lie from the one just before it and still restate it rounded
+# ("0.714, i.e. 71%"), and how near it must follow (characters, on the same line).
+_RESTATED_REL = 0.05
+_RESTATED_GAP = 30
+
+
+def _restated(text: str, fa: FinalAnswer, target: Target) -> str | None:
+    """The value just before the final one equals the key, and the final one is that value
+    rounded ("0.714, i.e. 71%", "5/7 ≈ 0.7"): the student's answer may be either."""
+    if target.shape:
+        return None
+    final = fa.readings[0]
+    before = [r for r in scan(text, 0, final.start) if r.end <= final.start]
+    if not before or "\n" in text[before[-1].end : final.start]:
+        return None
+    previous = before[-1]
+    if final.start - previous.end > _RESTATED_GAP:
+        return None
+    right = [v for v in fitting(previous, ()) if target.equals(v)]
+    if not right:
+        return None
+    key = float(right[0])  # type: ignore[arg-type]
+    for value in fitting(final, ()):
+        if key and abs(float(value) - key) <= _RESTATED_REL * abs(key):  # type: ignore[arg-type]
+            return (
+                f"{show(right[0])}, written just before it, equals the key; the final value"
+                " restates it rounded"
+            )
     return None
 
 
