@@ -113,6 +113,10 @@ def test_policies(answer: str, params: dict[str, Any], status: Status, fraction:
         ("Not ReLU but tanh and sigmoid: they saturate", BC, "{b, c}", 1.0),  # "not" rules out
         ("ReLU, since it does not saturate", BC, "{a}", 0.0),  # the wrong option named
         ("Leaky ReLU because it never dies", LEAKY, "{d}", 1.0),  # longest option text wins
+        ("b, c (not a)", BC, "{b, c}", 1.0),  # a mark ruled out: never read as a pick
+        ("(b) and (c), not (a)", BC, "{b, c}", 1.0),
+        ("I pick (b) and (c) since (a) saturates on one side only", BC, "{b, c}", 1.0),
+        ("(a) since (b) and (c) saturate", BC, "{a}", 0.0),  # what comes first is proposed
         (
             "tanh, since it is zero-centred",
             Key("choice", {**PER, "options": ACTIVATIONS}),
@@ -130,6 +134,20 @@ def test_prose_naming_options_goes_to_review_with_its_mark_proposed(
     assert outcome.found == found
     assert outcome.fraction == pytest.approx(proposed)
     assert "proposed" in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        ("~~a~~ b, c", "{b, c}"),  # crossed out in Markdown
+        (r"\sout{a} b, c", "{b, c}"),  # ... and in LaTeX
+        (r"b, \cancel{d} c", "{b, c}"),
+    ],
+)
+def test_crossed_out_options_are_not_picked(answer: str, found: str) -> None:
+    outcome = CHECKER.check(answer, BC)
+    assert outcome.status is MET, outcome.reason
+    assert found in outcome.reason
 
 
 def test_prose_proposal_is_the_part_s_proposed_mark() -> None:

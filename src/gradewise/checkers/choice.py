@@ -108,6 +108,8 @@ _LEADING = re.compile(
 _JUSTIFICATION = re.compile(
     r"(?i)\b(?:because|since|as|due|so|hence|thus|therefore|which|whereas)\b|[.:;!?](?:\s|$)"
 )
+# Options crossed out in Markdown or LaTeX.
+_STRUCK = re.compile(r"~~[^~\n]*~~|\\(?:sout|st|xout|cancel|bcancel|xcancel)\s*\{[^{}\n]*\}")
 # Words that rule out the option named right after them ("not ReLU", "unlike ReLU").
 _RULED_OUT = re.compile(
     r"(?i)\b(?:not|no|never|unlike|except|without|rather\s+than|instead\s+of)\W*$"
@@ -328,7 +330,8 @@ def _span(toks: list[_Token], offset: int) -> tuple[int, int] | None:
 def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
     """The options the answer picks (see the module docstring for the rules)."""
     _, (lo, hi) = answer_region(text)
-    region = text[lo:hi]
+    # Crossed out (`~~a~~`, `\sout{a}`): not picked. Blanked, so that offsets stay the same.
+    region = _STRUCK.sub(lambda m: " " * len(m.group()), text[lo:hi])
     toks = tokens(region, ids, texts)
     content = [t for t in toks if t.kind not in ("sep", "filler")]
     if content and all(t.kind != "other" for t in content):
@@ -348,11 +351,35 @@ def _read_short(content: list[_Token], lo: int) -> Picks:
 
 def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Picks:
     # In prose "(see figure 2)" is not a pick: explicit marks count only when they name an option.
-    explicit = [
+    marked = [
         t
         for t in toks
         if (t.kind == "explicit" and t.value in ids) or _after_option_word(region, t)
     ]
+    explicit = [t for t in marked if not _RULED_OUT.search(region[: t.start])]
+    if len(explicit) < len(marked):  # "b, c (not a)": which are picked, a human reads
+        out = sorted({t.value for t in marked if t not in explicit})
+        kept = [t for t in toks if t.kind in ("explicit", "bare") and t.value in ids]
+        picked = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
+        return Picks(
+            None,
+            _span(picked, lo),
+            f"options ruled out in the answer ({', '.join(out)}): a human decides",
+            0.5,
+            frozenset(t.value for t in picked),
+        )
+    reason_starts = _JUSTIFICATION.search(region)
+    if reason_starts is not None:
+        first = [t for t in explicit if t.end <= reason_starts.start()]
+        if first and len(first) < len(explicit):  # "(b) and (c) since (a) saturates ..."
+            later = sorted({t.value for t in explicit if t not in first})
+            return Picks(
+                None,
+                _span(first, lo),
+                f"options named again after the reason ({', '.join(later)}): a human decides",
+                0.5,
+                frozenset(t.value for t in first),
+            )
     if explicit:
         return Picks(
             _picked(explicit, ("explicit", "bare")),
