@@ -360,13 +360,13 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
     if len(explicit) < len(marked):  # "b, c (not a)": which are picked, a human reads
         out = sorted({t.value for t in marked if t not in explicit})
         kept = [t for t in toks if t.kind in ("explicit", "bare") and t.value in ids]
-        picked = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
+        chosen = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
         return Picks(
             None,
-            _span(picked, lo),
+            _span(chosen, lo),
             f"options ruled out in the answer ({', '.join(out)}): a human decides",
             0.5,
-            frozenset(t.value for t in picked),
+            frozenset(t.value for t in chosen),
         )
     reason_starts = _JUSTIFICATION.search(region)
     if reason_starts is not None:
