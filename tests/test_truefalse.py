@@ -28,6 +28,12 @@ TRUE = Key("truefalse", {"value": True})
         (r"$\text{True}$", FALSE, NOT, "true"),  # inside LaTeX text, and wrong
         ("**False**", FALSE, MET, "false"),  # bold Markdown
         ("(a) False", FALSE, MET, "false"),  # a leading label is skipped
+        ("~~True~~ False", FALSE, MET, "false"),  # the crossed-out word is not the answer
+        (r"\sout{True} False", FALSE, MET, "false"),
+        ("True? No, false", FALSE, REVIEW, ""),  # the answer goes back on itself
+        ("true (a trick) - actually false", FALSE, REVIEW, ""),
+        ("True, sorry: F", FALSE, REVIEW, ""),
+        ("False, because the layer has no trainable weights", FALSE, MET, "false"),
         ("No.", FALSE, MET, "false"),  # no = false
         ("Yes, it always converges", TRUE, MET, "true"),  # yes = true
         ("Correct", TRUE, MET, "true"),  # correct = true

@@ -58,6 +58,12 @@ _BREAK_WORDS = frozenset(
     ["because", "since", "as", "so", "but", "hence", "therefore", "thus", "if", "when"]
 )
 _KEY_WORDS = {"true": True, "t": True, "yes": True, "false": False, "f": False, "no": False}
+# The other answer after a word that corrects what came before: "True? No, false".
+_CORRECTION = re.compile(
+    r"(?i)(?:\b(?:no|actually|i mean|rather|correction|sorry|wait|oops|changed? to)\b\W{0,3}"
+    r"|(?:→|->|=>)\s*)(?P<word>true|false|t|f)\b"
+)
+_STRUCK = re.compile(r"~~[^~\n]*~~|\\(?:sout|st|xout|cancel|bcancel|xcancel)\s*\{[^{}\n]*\}")
 # "//" (OCR of a handwritten slash or end mark) or a spaced "/" ends the clause ("F // pooling
 # has a kernel"), unless a true/false word follows: "T // F", "yes / no" are both written.
 _SLASH = (
@@ -154,6 +160,8 @@ def _polarity(word: str, alone: bool) -> bool | None:
 def read_truefalse(text: str) -> TrueFalse:
     """True, false or undecided, by the module's rules."""
     _, (lo, hi) = answer_region(text)
+    # Crossed out (`~~True~~ False`): not the answer. Blanked, so that offsets stay the same.
+    text = _STRUCK.sub(lambda m: " " * len(m.group()), text)
     words = _segment(text[lo:hi])
     # T and F count when nothing but letters and marks is in the clause: "F" alone, or
     # "T F" / "F ✓" (both written: review), never the "f" of "f(x) is convex".
@@ -173,6 +181,14 @@ def read_truefalse(text: str) -> TrueFalse:
         return TrueFalse(None, reason="a condition follows the true/false word: a human decides")
     if negated:
         return _negated(words, value, lo)
+    corrected = [
+        m
+        for m in _CORRECTION.finditer(text, lo + end, hi)
+        if _KEY_WORDS[m["word"].lower()] != value
+    ]
+    if corrected:  # "True? No, false", "true - actually false"
+        said = corrected[-1]["word"]
+        return TrueFalse(None, reason=f"the answer goes back on itself ({said!r}): a human decides")
     confidence = 1.0 if words[0][1] == start else 0.8
     return TrueFalse(value, (lo + start, lo + end), confidence=confidence)
 
