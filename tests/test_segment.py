@@ -567,6 +567,32 @@ def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str,
     assert {answers["I.3.a"].flag, answers["I.3.b"].flag} == {flag}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Q1 0.223\n\nPage 2 of 4\n", "0.223"),  # a footer is not the answer's last value
+        ("Q1 0.223\n--- page 2 ---\nso 0.22\n", "0.223\nso 0.22"),
+        ("Q1 x = 3\n- 2 -\n(continued)\ny = 4\n", "x = 3\ny = 4"),
+        ("Q1 w = 5\nName: Ada Lovelace   Page 2\nw = 6\n", "w = 5\nw = 6"),  # the page's header
+        ("Q1 w = 5\nAda Lovelace\n", "w = 5"),  # the student's name alone
+        ("Q1 Page rank is 4\n", "Page rank is 4"),  # words about pages are an answer
+        ("Q1 name: Bob\nstudent: s9\n", "name: Bob\nstudent: s9"),  # fields, no page mark
+        ("Q1 2/4\n", "2/4"),  # a fraction, not a page count
+    ],
+)
+def test_a_page_s_furniture_is_left_out_of_the_answer(text: str, expected: str) -> None:
+    answers = {
+        a.address: a for a in segment(text, PLAIN, identity=("s1", "Ada Lovelace")).answers("s1")
+    }
+    assert answers["I.1"].text == expected
+
+
+def test_a_page_number_before_the_answers_leaves_nothing_unplaced() -> None:
+    seg = segment("Page 1 of 3\n\nQ1 x\nQ2 y", PLAIN)
+    assert seg.unplaced() == ""
+    assert {a.flag for a in seg.answers("s1") if not a.text} == {NOT_ANSWERED}
+
+
 # a part named in a table (regrade requests a course collected) -----------------------------
 
 NAMED = make_exam(

@@ -128,8 +128,14 @@ class Segmentation:
     def _answer(self, student: str, address: str, pieces: list[Piece]) -> Answer:
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
+        who = _identity(self.identity)
         for run in _adjacent_runs(pieces):
-            body = "".join(self._piece_text(p) for p in run).strip()
+            body = "".join(self._piece_text(p) for p in run)
+            # A page's running header or footer between two pages of one answer is no part
+            # of it ("0.223 / Page 2 of 4" is not 4).
+            body = "".join(
+                line for line in body.splitlines(keepends=True) if not _furniture(line, who)
+            ).strip()
             if body:
                 texts.append(body)
                 spans.append(
@@ -201,7 +207,7 @@ def _identity(identity: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]
 def _no_answer(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
     """Is this unplaced line no answer: blank, a rule, a heading, a header field, or the
     student's name or id?"""
-    if _RULE.fullmatch(line) or _HEADING.match(line):
+    if _RULE.fullmatch(line) or _HEADING.match(line) or _furniture(line, who):
         return True
     field = _FIELD.match(line)
     keys = field["key"].lower().split() if field else []
@@ -212,6 +218,37 @@ def _no_answer(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
         return True
     found = {w.lower() for w in _WORD.findall(line)}
     return bool(found) and found <= words
+
+
+# A page's furniture: its number ("Page 2 of 4", "- 3 -", "--- page 2 ---"), a note to turn
+# over ("(continued)", "PTO"), the student's name field repeated on each page.
+_PAGE_LINE = re.compile(
+    r"[ \t>*_#\[(=~-]*(?:(?:page|pg\.?|seite|p\.)[ \t]*\d+(?:[ \t]*(?:of|/|von)[ \t]*\d+)?"
+    r"|[-–—][ \t]*\d+[ \t]*[-–—]"
+    r"|\(?(?:continued|cont(?:'d|\.)?)(?:[ \t]+(?:on|from)[ \t]+(?:the[ \t]+)?(?:next|previous|"
+    r"last|other)[ \t]+(?:page|side|sheet))?\)?|p\.?t\.?o\.?|please turn over)"
+    r"[ \t\])*_#=~.-]*\r?\n?",
+    re.I,
+)
+_PAGE_MARK = re.compile(
+    r"\b(?:page|pg\.?|seite)[ \t]*\d+(?:[ \t]*(?:of|/|von)[ \t]*\d+)?[ \t]*$", re.I
+)
+_NAME_FIELDS = frozenset(["name", "student", "id", "roll", "sciper", "candidate"])
+
+
+def _furniture(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Is this line of an answer the page's furniture, not the answer (see `_PAGE_LINE`)?"""
+    if not line.strip():
+        return False
+    if _PAGE_LINE.fullmatch(line.strip()):
+        return True
+    field = _FIELD.match(line)
+    keys = set(field["key"].lower().split()) if field else set()
+    if keys & _NAME_FIELDS and _PAGE_MARK.search(line):
+        return True  # "Name: Jordan Lee   Page 2" atop a page
+    words = who[1]
+    found = {w.lower() for w in _WORD.findall(line)}
+    return bool(words) and bool(found) and found <= words
 
 
 def _adjacent_runs(pieces: list[Piece]) -> Iterator[list[Piece]]:
