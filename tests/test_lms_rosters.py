@@ -54,6 +54,20 @@ EMAILS = {"s1": ("Ada Lovelace", "ada@uni.test"), "s2": ("Grace Hopper", "grace@
         (MOODLE_PARTICIPANTS, "utf-16", EMAILS),  # UTF-16 with a BOM (Excel's Unicode text)
         (MOODLE_PARTICIPANTS.replace(",", "\t"), "utf-16-le", EMAILS),  # UTF-16, no BOM, tabs
         ("id,name,email\ns1,Ada Lovelace,ada@uni.test\n", "utf-16-be", {"s1": EMAILS["s1"]}),
+        (  # Blackboard's Grade Center: names split, the student id beside the username
+            '"Last Name","First Name","Username","Student ID","Last Access","Availability"\n'
+            '"Lovelace","Ada","alovelace","s1","2024-12-01","Yes"\n'
+            '"Hopper","Grace","ghopper","s2","2024-12-02","Yes"\n',
+            "utf-8-sig",
+            NAMES,
+        ),
+        (  # a department's spreadsheet
+            "Student number;Given name;Family name;Email\n"
+            "s1;Ada;Lovelace;ada@uni.test\ns2;Grace;Hopper;grace@uni.test\n",
+            "utf-8",
+            EMAILS,
+        ),
+        ("Student No,Name,E-mail\ns1,Ada Lovelace,ada@uni.test\n", "utf-8", {"s1": EMAILS["s1"]}),
     ],
 )
 def test_lms_exports_are_rosters(tmp_path: Path, text: str, encoding: str, expected: dict) -> None:

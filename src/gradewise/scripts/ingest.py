@@ -296,9 +296,9 @@ class Layout:
 _PLAIN = Layout(
     "gradewise",
     {
-        "id": ("id", "student", "student_id", "student id"),
+        "id": ("id", "student", "student_id", "student id", "student number", "student no"),
         "name": ("name", "student name", "full name"),
-        "email": ("email", "e-mail", "mail"),
+        "email": ("email", "e-mail", "mail", "email address"),
         "lms_id": ("lms_id",),
         "sis_login": ("sis_login",),
         "section": ("section",),
@@ -323,13 +323,15 @@ _CANVAS = Layout(
 )
 # Moodle's participants download and grade export: `First name`, `Surname` (`Last name` since
 # Moodle 4), `ID number` (the institution's id), `Email address`, then roles or grade items.
+# Other systems split names too (Blackboard: `Last Name`, `First Name`, `Username`, `Student
+# ID`; a spreadsheet's `Student number`, `Given name`, `Family name`).
 _MOODLE = Layout(
     "Moodle",
     {
-        "id": ("id number",),
-        "first": ("first name",),
-        "last": ("surname", "last name"),
-        "email": ("email address",),
+        "id": ("id number", "student id", "student_id", "student number", "student no", "id"),
+        "first": ("first name", "given name", "first names", "forename"),
+        "last": ("surname", "last name", "family name"),
+        "email": ("email address", "email", "e-mail"),
         "lms_id": (),
         "sis_login": (),
         "section": (),
@@ -364,7 +366,8 @@ def roster_records(path: Path, *, example: str) -> tuple[Layout, list[tuple[int,
 def _layout(names: list[str]) -> Layout:
     if "sis user id" in names and "student" in names:
         return _CANVAS
-    if "first name" in names and ("surname" in names or "last name" in names):
+    firsts, lasts = _MOODLE.columns["first"], _MOODLE.columns["last"]
+    if any(n in names for n in firsts) and any(n in names for n in lasts):
         return _MOODLE
     return _PLAIN
 
