@@ -578,6 +578,8 @@ def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str,
         ("Q1 Page rank is 4\n", "Page rank is 4"),  # words about pages are an answer
         ("Q1 name: Bob\nstudent: s9\n", "name: Bob\nstudent: s9"),  # fields, no page mark
         ("Q1 2/4\n", "2/4"),  # a fraction, not a page count
+        ("Q1 1\n", "1"),  # a number alone, though the student's id is s1
+        ("Q1 Lovelace\n", "Lovelace"),  # one word of the name is no name line
     ],
 )
 def test_a_page_s_furniture_is_left_out_of_the_answer(text: str, expected: str) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from gradewise.errors import ScriptError
 from gradewise.model import NOT_ANSWERED, Exam, Part, Question, Section
 from gradewise.scripts.ingest import front_matter
-from gradewise.scripts.segment import NO_ANSWER, Segmentation, _furniture, _identity, segment
+from gradewise.scripts.segment import NO_ANSWER, Segmentation, _furniture, segment
 
 
 def _question(section: str, qid: str, parts: str) -> Question:
@@ -121,7 +121,7 @@ def _check_answers(seg: Segmentation, text: str) -> None:
         placed += _visible(answer.text)
         assert all(0 <= s <= e <= len(text) for s, e in answer.spans)
         assert answer.text or answer.flag in (NO_ANSWER, NOT_ANSWERED)
-    who = _identity(seg.identity)
+    name = seg.name_words()
     for piece in seg.pieces:
         if piece.cut is not None:
             placed += _visible(text[piece.cut[0] : piece.cut[1]])
@@ -129,7 +129,7 @@ def _check_answers(seg: Segmentation, text: str) -> None:
             placed += _visible(text[piece.start : piece.end])
         else:  # a page's furniture ("Page 2 of 4") is left out of the answer, and only that
             kept = seg._piece_text(piece)
-            placed += _visible("".join(x for x in kept.splitlines() if _furniture(x, who)))
+            placed += _visible("".join(x for x in kept.splitlines() if _furniture(x, name)))
     assert placed == _visible(text[_body(text) :])
 
 

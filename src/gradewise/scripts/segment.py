@@ -125,16 +125,21 @@ class Segmentation:
         who = _identity(self.identity)
         return "\n".join(line for line in lines if not _no_answer(line, who))
 
+    def name_words(self) -> frozenset[str]:
+        """The words of the student's name (the identity's second entry), lower case."""
+        name = self.identity[1] if len(self.identity) > 1 else ""
+        return frozenset(w.lower() for w in _WORD.findall(name) if w.isalpha())
+
     def _answer(self, student: str, address: str, pieces: list[Piece]) -> Answer:
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
-        who = _identity(self.identity)
+        name = self.name_words()
         for run in _adjacent_runs(pieces):
             body = "".join(self._piece_text(p) for p in run)
             # A page's running header or footer between two pages of one answer is no part
             # of it ("0.223 / Page 2 of 4" is not 4).
             body = "".join(
-                line for line in body.splitlines(keepends=True) if not _furniture(line, who)
+                line for line in body.splitlines(keepends=True) if not _furniture(line, name)
             ).strip()
             if body:
                 texts.append(body)
@@ -207,7 +212,7 @@ def _identity(identity: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]
 def _no_answer(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
     """Is this unplaced line no answer: blank, a rule, a heading, a header field, or the
     student's name or id?"""
-    if _RULE.fullmatch(line) or _HEADING.match(line) or _furniture(line, who):
+    if _RULE.fullmatch(line) or _HEADING.match(line) or _furniture(line):
         return True
     field = _FIELD.match(line)
     keys = field["key"].lower().split() if field else []
@@ -236,8 +241,9 @@ _PAGE_MARK = re.compile(
 _NAME_FIELDS = frozenset(["name", "student", "id", "roll", "sciper", "candidate"])
 
 
-def _furniture(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
-    """Is this line of an answer the page's furniture, not the answer (see `_PAGE_LINE`)?"""
+def _furniture(line: str, name: frozenset[str] = frozenset()) -> bool:
+    """Is this line of an answer the page's furniture, not the answer (see `_PAGE_LINE`)?
+    `name`: the words of the student's name, lower case."""
     if not line.strip():
         return False
     if _PAGE_LINE.fullmatch(line.strip()):
@@ -246,9 +252,9 @@ def _furniture(line: str, who: tuple[frozenset[str], frozenset[str]]) -> bool:
     keys = set(field["key"].lower().split()) if field else set()
     if keys & _NAME_FIELDS and _PAGE_MARK.search(line):
         return True  # "Name: Jordan Lee   Page 2" atop a page
-    words = who[1]
+    # The student's full name alone on a line (never an id: its digits may be an answer)
     found = {w.lower() for w in _WORD.findall(line)}
-    return bool(words) and bool(found) and found <= words
+    return len(name) >= 2 and found == name
 
 
 def _adjacent_runs(pieces: list[Piece]) -> Iterator[list[Piece]]:
