@@ -40,7 +40,9 @@ def crop(address: str) -> PageImage:
     return stored_image(Image.new("L", CROPS[address], 100 + 20 * PARTS.index(address)))
 
 
-def cut(ws: Workspace, written: dict[str, str], parts: tuple[str, ...] = PARTS) -> AddReport:
+def cut(
+    ws: Workspace, written: dict[str, str], parts: tuple[str, ...] = PARTS, who: str = ""
+) -> AddReport:
     """s1's scan cut into the boxes of `parts`: each part's writing, blank-line apart."""
     text, boxes = "", []
     for address in parts:
@@ -51,7 +53,7 @@ def cut(ws: Workspace, written: dict[str, str], parts: tuple[str, ...] = PARTS) 
         text += words
         boxes.append(Box(address, start, len(text), crop(address)))
     found = Gathered(scripts=[Script("s1", "", "s1.pdf", text)], boxes={"s1.pdf": tuple(boxes)})
-    [report] = ws.store_scripts(found)
+    [report] = ws.store_scripts(found, who=who)
     return report
 
 
@@ -167,16 +169,7 @@ def test_a_move_a_recut_drops_is_in_the_audit_log(
 ) -> None:
     cut(ws, FIRST)
     moved(ws)
-    text, boxes = "", []
-    for address in parts:
-        words = again.get(address, "")
-        if text and words:
-            text += "\n\n"
-        start = len(text)
-        text += words
-        boxes.append(Box(address, start, len(text), crop(address)))
-    found = Gathered(scripts=[Script("s1", "", "s1.pdf", text)], boxes={"s1.pdf": tuple(boxes)})
-    ws.store_scripts(found, who="grace")
+    cut(ws, again, parts, who="grace")
     assert dropped_events(ws) == events
 
 

@@ -361,24 +361,14 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
         out = sorted({t.value for t in marked if t not in explicit})
         kept = [t for t in toks if t.kind in ("explicit", "bare") and t.value in ids]
         chosen = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
-        return Picks(
-            None,
-            _span(chosen, lo),
-            f"options ruled out in the answer ({', '.join(out)}): a human decides",
-            0.5,
-            frozenset(t.value for t in chosen),
-        )
+        return _for_a_human(chosen, lo, f"options ruled out in the answer ({', '.join(out)})")
     reason_starts = _JUSTIFICATION.search(region)
     if reason_starts is not None:
         first = [t for t in explicit if t.end <= reason_starts.start()]
         if first and len(first) < len(explicit):  # "(b) and (c) since (a) saturates ..."
             later = sorted({t.value for t in explicit if t not in first})
-            return Picks(
-                None,
-                _span(first, lo),
-                f"options named again after the reason ({', '.join(later)}): a human decides",
-                0.5,
-                frozenset(t.value for t in first),
+            return _for_a_human(
+                first, lo, f"options named again after the reason ({', '.join(later)})"
             )
     if explicit:
         return Picks(
@@ -401,6 +391,17 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
     if named:
         return _proposed(region, named, lo)
     return Picks(None, reason="no option letter found in the answer")
+
+
+def _for_a_human(proposed: list[_Token], lo: int, why: str) -> Picks:
+    """An answer a human reads, with the options `proposed` as what they will likely read."""
+    return Picks(
+        None,
+        _span(proposed, lo),
+        f"{why}: a human decides",
+        0.5,
+        frozenset(t.value for t in proposed),
+    )
 
 
 def _proposed(region: str, named: list[_Token], lo: int) -> Picks:
