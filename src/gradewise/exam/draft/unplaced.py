@@ -52,14 +52,15 @@ _OWN_POINTS = re.compile(
     re.I,
 )
 # Points that are a sum, not a question's own: 'out of 100 points', '30 marks total'.
-_SUM = re.compile(r"\b(?:total|out of|worth|sum)\b", re.I)
+_SUM = re.compile(r"\b(?:total|out of|worth|sum|each|earn|per|bonus|all)\b", re.I)
 # A lettered or roman item label: '(a)', 'b)', 'iv.'.
 _LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s+", re.I)
 # An instruction that sets a task, at the start of a sentence (not how to write answers down).
 _TASK = re.compile(
     r"(?:^|[.:!?]\s+)(?!show (?:all|your)|explain your|justify your)"
     r"(?:prove|show|compute|calculate|find|determine|derive|explain|evaluate|solve|"
-    r"give an? |provide an? |state and prove|sketch|verify)\b",
+    r"give an? |provide an? |state and prove|sketch|verify)\b"
+    r"(?=\s+[A-Za-z$\\])",  # then words, never code ('find :: Foldable t => ...')
     re.I,
 )
 # A question's own macro left as written (its definition not found): `\problem{3}{...}`.
