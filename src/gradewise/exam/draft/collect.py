@@ -127,6 +127,9 @@ class Collector:
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
         self.numbered: list[str] = []  # the numbered questions of this section so far
+        self.written_one = (
+            False  # the last numbered question was written '1.' (Markdown's lazy 1. 1. 1.)
+        )
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -242,9 +245,14 @@ class Collector:
         header = p.numbered_item(text)
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
-        if int(header.id) != self.next_number and not self._restart(header, line):
+        lazy = header.id == "1" and self.written_one and self.numbered
+        if lazy:  # '1.' before each question: Markdown numbers the list itself
+            header = p.Header(str(self.next_number), header.rest)
+        elif int(header.id) != self.next_number and not self._restart(header, line):
             return False  # a list inside a question, not the next question
+        written_one = header.id == "1" or bool(lazy)
         self._open_question(header, line, "numbered")
+        self.written_one = written_one
         return True
 
     def _free_number(self) -> str:

@@ -1,0 +1,66 @@
+"""Markdown numbers a list itself: a paper typed with '1.' before every question (as many
+editors write it) has as many questions as items, numbered in order, none lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import drafted_questions
+
+LAZY = """\
+# Practice midterm
+
+1. Define the inverse document frequency of a word.
+
+1. Suppose we add a copy of a document to the collection. How do the IDF values change?
+
+1. (4 points) Compute the precision at 5 of the ranking [+, -, +, +, -].
+
+1. Compare NDCG with MAP.
+"""
+
+LAZY_PAREN = LAZY.replace("1. ", "1) ")
+
+# The first list is the instructions, then the questions are numbered properly.
+INSTRUCTIONS_THEN_QUESTIONS = """\
+1. Write your name on every page.
+2. No calculators.
+
+1. Define entropy. [2 marks]
+2. Define cross-entropy. [3 marks]
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (LAZY, ["1", "2", "3", "4"]),  # every question, in order
+        (LAZY_PAREN, ["1", "2", "3", "4"]),  # '1)' the same
+        (INSTRUCTIONS_THEN_QUESTIONS, ["1", "2"]),  # '1.' after '2.' still starts again
+        ("1. Define a metric.\n\n2. Define a norm.\n", ["1", "2"]),  # numbered as usual
+    ],
+)
+def test_questions_all_numbered_one(tmp_path: Path, text: str, expected: list[str]) -> None:
+    assert list(drafted_questions(tmp_path, text)) == expected
+
+
+def test_each_lazily_numbered_question_keeps_its_own_prompt_and_marks(tmp_path: Path) -> None:
+    questions = drafted_questions(tmp_path, LAZY)
+    assert questions["2"]["prompt"].startswith("Suppose we add a copy")
+    assert questions["3"]["marks"] == 4
+    assert "marks" not in questions["4"]
+
+
+@pytest.mark.parametrize(
+    "text, marks",
+    [
+        ("1. Compute these measures: (1)\nprecision, (2) recall.\n", None),  # a list, not marks
+        ("1. Compute the precision. (2)\n", 2),  # bare marks after a sentence's end
+    ],
+)
+def test_a_bare_number_in_brackets_after_a_colon_starts_a_list(
+    tmp_path: Path, text: str, marks: int | None
+) -> None:
+    assert drafted_questions(tmp_path, text)["1"].get("marks") == marks
