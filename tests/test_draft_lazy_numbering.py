@@ -64,3 +64,28 @@ def test_a_bare_number_in_brackets_after_a_colon_starts_a_list(
     tmp_path: Path, text: str, marks: int | None
 ) -> None:
     assert drafted_questions(tmp_path, text)["1"].get("marks") == marks
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "Each question is worth 2 points.",
+        "Each of the 3 questions is worth 2 marks.",
+        "Each answer is worth $2$ points.",
+        "All questions are worth 2 points.",
+    ],
+)
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_rule_giving_every_question_its_marks(tmp_path: Path, rule: str, where: str) -> None:
+    """Said once in the instructions, or on the paper's last line: every question without
+    marks of its own gets them; one with its own keeps them."""
+    body = "1. Define a metric.\n\n2. Define a norm. [5 marks]\n\n3. Define an inner product.\n"
+    text = f"{rule}\n\n{body}" if where == "before" else f"{body}\n{rule}\n"
+    questions = drafted_questions(tmp_path, text)
+    assert {q: questions[q].get("marks") for q in questions} == {"1": 2, "2": 5, "3": 2}
+
+
+def test_a_section_counting_its_questions_and_their_points(tmp_path: Path) -> None:
+    text = "## Part A: 2 questions - 3 pts each\n\n1. Define bias.\n\n2. Define variance.\n"
+    questions = drafted_questions(tmp_path, text)
+    assert [questions[q].get("marks") for q in questions] == [3, 3]

@@ -101,6 +101,7 @@ class Collected:
     notes: list[Val[str]] = field(default_factory=list)
     title: Val[str] | None = None
     totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
+    each: Val[float] | None = None  # 'Each question is worth 2 points', said once for all
 
 
 @dataclass
@@ -167,6 +168,8 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
+        if self.out.each is None and (each := p.marks_per_question(text)) is not None:
+            self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
         for handler in handlers:
             if handler(line, text):

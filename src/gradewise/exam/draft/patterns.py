@@ -456,6 +456,18 @@ _MARKS_END = re.compile(
     re.I,
 )
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
+_COUNT_EACH = re.compile(
+    rf"\b(\d+)\s+(?:questions?|problems?|items?)\s*[-–—:,(]?\s*({_NUM})\s*(?:points?|marks?|pts?)"
+    r"\s+each\b",
+    re.I,
+)
+_PER_QUESTION = re.compile(
+    rf"\beach\s+(?:of\s+the\s+\d+\s+)?(?:questions?|answers?|problems?|items?)\s+(?:is\s+|are\s+)?"
+    rf"(?:worth|carries|carry|scores?|counts?\s+for|gets?)\s+({_NUM})\s*(?:points?|marks?|pts?)\b"
+    rf"|\b(?:all\s+)?(?:questions?|problems?)\s+(?:are|is)\s+(?:each\s+)?worth\s+({_NUM})\s*"
+    r"(?:points?|marks?|pts?)",
+    re.I,
+)
 
 
 def marks_list(text: str) -> list[float] | None:
@@ -474,12 +486,23 @@ def marks_one(text: str) -> float | None:
 
 
 def marks_each(text: str) -> tuple[int, float] | None:
-    """'12 × 5 = 60 points' → (12, 5): twelve questions of five marks."""
-    m = _EACH.search(plain_math(text))
-    if m is None:
-        return None
-    count, each, total = int(m[1]), to_float(m[2]), to_float(m[3])
-    return (count, each) if abs(count * each - total) < 1e-9 else None
+    """'12 × 5 = 60 points' → (12, 5): twelve questions of five marks; '9 questions - 2 pt
+    each' → (9, 2)."""
+    plain = plain_math(text)
+    m = _EACH.search(plain)
+    if m is not None:
+        count, each, total = int(m[1]), to_float(m[2]), to_float(m[3])
+        return (count, each) if abs(count * each - total) < 1e-9 else None
+    m = _COUNT_EACH.search(plain)
+    return (int(m[1]), to_float(m[2])) if m else None
+
+
+def marks_per_question(text: str) -> float | None:
+    """A rule giving every question its marks: 'Each question is worth 2 points', 'Each of
+    the 17 questions is worth 1 mark', 'Each answer is worth $4$ points', 'questions are
+    worth 3 marks each'."""
+    m = _PER_QUESTION.search(plain_math(text))
+    return to_float(next(g for g in m.groups() if g)) if m else None
 
 
 def strip_marks(text: str) -> str:

@@ -277,6 +277,8 @@ class _Resolver:
         if self.section.each is not None:
             each = self.section.each
             return Val(each.value[1], each.loc)
+        if self.collected.each is not None:
+            return self.collected.each
         scoring = self.collected.scoring.get(kind)
         if scoring is not None and scoring.value.right:
             return Val(scoring.value.right, scoring.loc)
