@@ -1,5 +1,5 @@
-"""Markdown numbers a list itself: a paper typed with '1.' before every question (as many
-editors write it) has as many questions as items, numbered in order, none lost."""
+"""Numbering and marks as papers write them: Markdown's lazy '1.' before every question, long
+lists of parts past (h), a rule giving every question its marks."""
 
 from __future__ import annotations
 
@@ -89,3 +89,14 @@ def test_a_section_counting_its_questions_and_their_points(tmp_path: Path) -> No
     text = "## Part A: 2 questions - 3 pts each\n\n1. Define bias.\n\n2. Define variance.\n"
     questions = drafted_questions(tmp_path, text)
     assert [questions[q].get("marks") for q in questions] == [3, 3]
+
+
+@pytest.mark.parametrize("style", ["({})", "{})"])
+def test_parts_past_h_are_parts(tmp_path: Path, style: str) -> None:
+    """(i) after (h) is the letter i, and (j), (k) follow it: none folded into (i)."""
+    letters = "abcdefghijk"
+    items = "\n".join(f"{style.format(x)} item {x}" for x in letters)
+    text = f"1. Answer briefly. [11 marks]\n{items}\n\n2. Next. [3 marks]\n"
+    questions = drafted_questions(tmp_path, text)
+    assert [part["id"] for part in questions["1"]["parts"]] == list(letters)
+    assert questions["1"]["parts"][-1]["prompt"] == "item k"
