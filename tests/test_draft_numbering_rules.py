@@ -100,3 +100,51 @@ def test_parts_past_h_are_parts(tmp_path: Path, style: str) -> None:
     questions = drafted_questions(tmp_path, text)
     assert [part["id"] for part in questions["1"]["parts"]] == list(letters)
     assert questions["1"]["parts"][-1]["prompt"] == "item k"
+
+
+MKDOCS_QUIZ = """\
+# Quiz: sampling
+
+#### 1. Which sample is random?
+
+1. every tenth name on the list
+2. the first ten names
+3. volunteers
+
+??? question "Show Answer"
+    The correct answer is **A**. Every name has the same chance.
+
+#### 2. What is the mean of 2, 4 and 6?
+
+??? question "Show Answer"
+    The answer is 4.
+"""
+
+
+def test_numbered_headings_hold_their_own_lists_and_keys_said_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    """'#### 1.' questions: the numbered list under one is its text (here its options), never
+    the next questions; 'The correct answer is **A**.' is its key."""
+    questions = drafted_questions(tmp_path, MKDOCS_QUIZ)
+    assert list(questions) == ["1", "2"]
+    assert "every tenth name" in questions["1"]["prompt"]
+    assert questions["1"]["key"]["correct"] == ["a"]
+    assert questions["2"]["key"]["value"] == 4
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ("The correct answer is C.", "C"),
+        ("The answer is (b): the mean is unbiased.", "b"),
+        ("Correct option is d", "d"),
+        ("The answer is 42.", "42"),
+        ("The answer is that we cannot know", None),  # a sentence, not a key
+        ("The answer is probably C", None),
+    ],
+)
+def test_a_key_said_in_a_sentence(line: str, key: str | None) -> None:
+    from gradewise.exam.draft import patterns
+
+    assert patterns.key_line(line) == key

@@ -248,6 +248,8 @@ class Collector:
         header = p.numbered_item(text)
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
+        if self.occ is not None and self.level is not None and p.heading_level(line.text) is None:
+            return False  # '#### 1. ...' then '1. ...': the heading's question holds the list
         lazy = header.id == "1" and self.written_one and self.numbered
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)

@@ -293,7 +293,10 @@ def solution_start(line: str) -> str | None:
 
 
 _KEY = re.compile(
-    r"^(?:ans|answer|key|correct answers?)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$",
+    r"^(?:ans|answer|key|correct answers?)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$"
+    # a sentence naming it: 'The correct answer is C.', 'The answer is (b): ...'
+    r"|^(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|option|choice)\s+is\s+"
+    r"(?P<rest3>\(?[A-Ha-h]\)?|true|false|-?\d+(?:\.\d+)?)(?=[\s.,;:!]|$)",
     re.I,
 )
 _BLANKS = re.compile(r"(?:\\_|_){3,}|\.{5,}")
@@ -304,6 +307,8 @@ def key_line(line: str) -> str | None:
     m = _KEY.match(line)
     if m is None:
         return None
+    if m["rest3"] is not None:
+        return str(m["rest3"]).strip("() ")
     return (m["rest"] if m["rest"] is not None else m["rest2"]).strip()
 
 
