@@ -231,7 +231,9 @@ def test_totals_table_gives_marks_and_checks_them(tmp_path: Path) -> None:
         ("Is the error zero? /4", 4),  # out of four, at the end of the line
         ("Explain. [3]", 3),  # British style: a bare number in brackets at the end
         ("Explain the trade-off — 5 marks", 5),
-        ("Explain the trade-off (5 Punkte)", None),  # another language: not guessed
+        ("Explain the trade-off (5 Punkte)", 5),  # German papers: Punkte, P.
+        ("Plot it again (15 P.)", 15),
+        ("Explain the trade-off (5 puntos)", None),  # a word not known: not guessed
         ("Compute 10/4", None),  # a fraction, not marks
         ("see [3] for the proof of (2)", None),  # a citation inside the line
         ("Use 2P processors", None),  # not at the end

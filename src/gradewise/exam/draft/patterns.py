@@ -125,7 +125,8 @@ def section_id(raw: str) -> str:
 
 
 _QUESTION = re.compile(
-    r"^(?:question|problem|exercise|q)\s*[-.]?\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?\s*(?P<rest>.*)$",
+    r"^(?:question|problem|exercise|task|aufgabe|q)\s*[-.]?\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?"
+    r"\s*(?P<rest>.*)$",
     re.I,
 )
 _SOLUTION_TO = re.compile(
@@ -152,7 +153,7 @@ def question_header(line: str) -> Header | None:
     """'Question 33: ...', 'Question-1', 'Q3.', 'Problem 2', 'QUESTION TWO', 'A1.' (not a
     bare '3.')."""
     if m := _QUESTION.match(line):
-        return Header(m["id"], m["rest"])
+        return Header(str(int(m["id"])), m["rest"])  # 'Task 01' is task 1
     if m := _QUESTION_WORD.match(line):
         return Header(str(_NUMBER_WORDS.index(m["word"].lower()) + 1), m["rest"])
     if m := _LETTER_NUMBERED.match(line):
@@ -450,7 +451,7 @@ _MARKS_LIST = re.compile(
 # The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
 _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
 _MARKS_ONE = re.compile(
-    rf"[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?)\s*\.?\s*"
+    rf"[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
     rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?[)\]]",
     re.I,
 )
@@ -467,7 +468,8 @@ _COUNT_EACH = re.compile(
     re.I,
 )
 _PER_QUESTION = re.compile(
-    rf"\beach\s+(?:of\s+the\s+\d+\s+)?(?:questions?|answers?|problems?|items?)\s+(?:is\s+|are\s+)?"
+    rf"\beach\s+(?:of\s+the\s+\d+\s+)?(?:questions?|answers?|problems?|items?|tasks?)[\s,]+"
+    r"(?:below,?\s+)?(?:is\s+|are\s+)?"
     rf"(?:worth|carries|carry|scores?|counts?\s+for|gets?)\s+({_NUM})\s*(?:points?|marks?|pts?)\b"
     rf"|\b(?:all\s+)?(?:questions?|problems?)\s+(?:are|is)\s+(?:each\s+)?worth\s+({_NUM})\s*"
     r"(?:points?|marks?|pts?)",
