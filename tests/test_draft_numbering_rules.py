@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import drafted_questions
+from conftest import drafted_questions, drafted_tree
 
 LAZY = """\
 # Practice midterm
@@ -148,3 +148,21 @@ def test_a_key_said_in_a_sentence(line: str, key: str | None) -> None:
     from gradewise.exam.draft import patterns
 
     assert patterns.key_line(line) == key
+
+
+def test_a_heading_that_is_only_its_points_is_a_question(tmp_path: Path) -> None:
+    text = (
+        "# Part 1: Tracing\n\n## 10 Points\n\nWhat does this print?\n\n"
+        "## (15 points)\n\nAnd this?\n\n# Part 2: Writing\n\n**20 marks**\n\nWrite a function.\n"
+    )
+    tree = drafted_tree(tmp_path, text)
+    found = [
+        (s["id"], q["id"], q["marks"], q["prompt"])
+        for s in tree["sections"]
+        for q in s["questions"]
+    ]
+    assert found == [
+        ("I", "1", 10, "What does this print?"),
+        ("I", "2", 15, "And this?"),
+        ("II", "1", 20, "Write a function."),
+    ]

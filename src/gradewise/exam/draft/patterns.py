@@ -704,12 +704,18 @@ _UNNUMBERED = re.compile(
 )
 
 
+_ONLY_POINTS = re.compile(rf"\(?\s*({_NUM})\s*(?:points?|marks?|pts?)\.?\s*\)?", re.I)
+
+
 def unnumbered_question(line: str) -> str | None:
     """'### Exercise', '**Review Problem**', '__Question:__' standing alone as a heading →
     the rest of the line ('' when none); a numbered one is `question_header`'s."""
     if not line.lstrip().startswith(("#", "**", "__")):
         return None
-    m = _UNNUMBERED.match(clean(line).strip("*_ "))
+    text = clean(line).strip("*_ ")
+    if points := _ONLY_POINTS.fullmatch(text):
+        return f"({points[1]} points)"  # '## 10 Points': a question whose heading is its points
+    m = _UNNUMBERED.match(text)
     return (m["rest"] or "").strip("*_ ") if m else None
 
 
