@@ -166,3 +166,52 @@ def test_a_heading_that_is_only_its_points_is_a_question(tmp_path: Path) -> None
         ("I", "2", 15, "And this?"),
         ("II", "1", 20, "Write a function."),
     ]
+
+
+TITLED = """\
+# Midterm
+
+## Linear regression (10 points)
+
+Fit a line to the data and report the slope.
+
+## Overfitting [5 marks]
+
+Explain overfitting.
+
+## Ensembles
+
+Why do we bag trees?
+
+## Appendix: formulas
+
+The normal density is ...
+"""
+
+GROUPED = """\
+# Midterm
+
+## Calculus (20 points)
+
+1. Differentiate x^2. [10 marks]
+
+2. Integrate 2x. [10 marks]
+"""
+
+
+def test_headings_titling_questions_with_their_points(tmp_path: Path) -> None:
+    """'## Title (10 points)' is a question; a sibling heading without points, after such
+    ones, is one too; an appendix is not."""
+    questions = drafted_questions(tmp_path, TITLED)
+    assert [(q, questions[q].get("marks")) for q in questions] == [
+        ("1", 10),
+        ("2", 5),
+        ("3", None),
+    ]
+    assert questions["1"]["prompt"].startswith("Linear regression")
+    assert "Why do we bag trees?" in questions["3"]["prompt"]
+
+
+def test_a_heading_with_points_over_numbered_questions_is_no_question(tmp_path: Path) -> None:
+    questions = drafted_questions(tmp_path, GROUPED)
+    assert [(q, questions[q].get("marks")) for q in questions] == [("1", 10), ("2", 10)]

@@ -128,9 +128,9 @@ class Collector:
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
         self.numbered: list[str] = []  # the numbered questions of this section so far
-        self.written_one = (
-            False  # the last numbered question was written '1.' (Markdown's lazy 1. 1. 1.)
-        )
+        self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
+        self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
+        self.titled_level: int | None = None  # headings at this level title questions
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -245,6 +245,9 @@ class Collector:
         if (rest := p.unnumbered_question(line.text)) is not None:
             self._open_question(p.Header(self._free_number(), rest), line, "explicit")
             return True
+        if (rest := self._points_heading(line, text)) is not None:
+            self._open_question(p.Header(self._free_number(), rest), line, "explicit")
+            return True
         header = p.numbered_item(text)
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
@@ -259,6 +262,25 @@ class Collector:
         self._open_question(header, line, "numbered")
         self.written_one = written_one
         return True
+
+    def _points_heading(self, line: Line, text: str) -> str | None:
+        """'## Linear regression (10 points)' heading its own question: not under a question's
+        own heading (a heading of its part), not when numbered questions follow it (a group)."""
+        level = p.heading_level(line.text)
+        if level is None or self.style == "numbered" or p.numbered_item(text):
+            return None  # '## 1. ... [2pts]' is numbered: question 1
+        if self.occ is not None and self.level is not None and level > self.level:
+            return None
+        following = p.clean(self.next_text)
+        if p.numbered_item(following) or p.question_header(following):
+            return None
+        if (found := p.points_heading(text)) is not None:
+            self.titled_level = level
+            return found
+        # '## Ensembles' after '## Trees (1 point)': a sibling question without points
+        if level == self.titled_level and following and p.points_heading(f"{text} (1 point)"):
+            return text
+        return None
 
     def _free_number(self) -> str:
         """The number after the section's highest: a question headed without one."""
@@ -393,6 +415,7 @@ class Collector:
         self._close_question()
         self.rough = False
         self.style, self.next_number, self.numbered = None, 1, []
+        self.titled_level = None
         section = self.out.sections.get(header.id)
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
@@ -780,6 +803,10 @@ def _before_bracket(text: str) -> str:
 def collect(lines: list[Line]) -> Collected:
     """Walk `lines` once; see the module docstring."""
     collector = Collector()
+    upcoming = [""] * len(lines)  # the next line with text after each line
+    for i in range(len(lines) - 2, -1, -1):
+        after = lines[i + 1].text
+        upcoming[i] = after if after.strip() else upcoming[i + 1]
     index = 0
     while index < len(lines):
         if lines[index].loc.line == 1:
@@ -788,6 +815,7 @@ def collect(lines: list[Line]) -> Collected:
                 collector.out.title = title
             if index >= len(lines):
                 break
+        collector.next_text = upcoming[index]
         collector.feed(lines[index])
         index += 1
     collector._close_question()

@@ -719,6 +719,23 @@ def unnumbered_question(line: str) -> str | None:
     return (m["rest"] or "").strip("*_ ") if m else None
 
 
+# A heading that names a group of questions, not one: 'Short answer questions (30 points)'.
+_GROUP_WORDS = re.compile(
+    r"\b(?:questions|problems|exercises|tasks|section|part|short answers?|multiple[- ]choice|"
+    r"true[ /-]+false|bonus|total|instructions?|appendix|formulas?|formulae|references?|notes|"
+    r"scratch|tables?|end|solutions?|answers?|rubrics?|marking)\b",
+    re.I,
+)
+
+
+def points_heading(text: str) -> str | None:
+    """'## Linear regression (10 points)': a question titled by its heading, with its points
+    (the text, marks and all, for the question to read); None for a heading of a group."""
+    if marks_one(text) is None or _GROUP_WORDS.search(text) or kind_mentioned(text):
+        return None
+    return text
+
+
 _PART_HEADING = re.compile(
     r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
 )
