@@ -35,6 +35,8 @@ class Score:
     marks: int = 0
     keys: int = 0
     keyed: int = 0
+    silent: int = 0  # expected parts not found in a draft that says nothing of what it missed
+    extra: int = 0  # drafted questions no expected address names
 
     def add(self, other: Score) -> None:
         for name in self.__dataclass_fields__:
@@ -46,15 +48,28 @@ class Score:
 
         return (
             f"| {label} | {self.documents} | {pct(self.found, self.parts)} | "
-            f"{pct(self.marks, self.parts)} | {pct(self.keys, self.keyed)} |"
+            f"{pct(self.marks, self.parts)} | {pct(self.keys, self.keyed)} | "
+            f"{self.parts - self.found - self.silent} / {self.silent} | {self.extra} |"
         )
+
+
+# What a draft says at its top of questions it may have missed (`exam draft`'s notes).
+_SAYS_MISSED = (
+    "in no drafted question",
+    "inside another question's text",
+    "read as instructions",
+    "has no questions; left out",
+)
 
 
 def drafted_parts(path: Path) -> dict[str, dict[str, Any]]:
     """The draft's parts by 'question[.part]' and by 'S<n>:question[.part]' (n counts the
     sections from 1, for papers that number questions again in each), with marks and key as
     the draft writes them."""
-    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    return _parts_of(YAML(typ="safe").load(render(draft_exam([path]))))
+
+
+def _parts_of(tree: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for number, section in enumerate(tree.get("sections") or [], start=1):
         for question in section.get("questions") or []:
@@ -86,15 +101,26 @@ def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
 
 
 def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
+    says_missed = True  # a refusal says so in one line: never silent
+    questions: list[str] = []
     try:
-        got = drafted_parts(path)
+        draft = draft_exam([path])
+        tree = YAML(typ="safe").load(render(draft))
+        got = _parts_of(tree)
+        says_missed = any(any(s in note.value for s in _SAYS_MISSED) for note in draft.notes)
+        questions = [
+            f"S{n}:{q['id']}"
+            for n, sec in enumerate(tree.get("sections") or [], 1)
+            for q in sec.get("questions") or []
+        ]
     except DocumentError as exc:
         print(f"{path.name}: refused: {exc}", file=sys.stderr)
         got = {}
     except Exception as exc:  # a drafter crash is a finding: counted as nothing found
         print(f"{path.name}: drafter crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        got = {}
+        got, says_missed = {}, False
     result = Score(documents=1, parts=len(expected))
+    result.extra = sum(not _named(question, expected) for question in questions)
     for address, want in expected.items():
         drafted = got.get(str(address))
         result.keyed += "key" in want  # a part not found counts as wrong below, not as absent
@@ -104,7 +130,22 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
         result.marks += drafted["marks"] == want["marks"]
         if "key" in want:
             result.keys += key_matches(want["key"], drafted["key"])
+    if not says_missed:
+        result.silent = result.parts - result.found
     return result
+
+
+def _named(question: str, expected: dict[str, Any]) -> bool:
+    """Whether some expected address names this drafted question ('S2:3', or '3' alone)."""
+    section, _, qid = question.partition(":")
+    for address in map(str, expected):
+        if address.startswith(f"{section}:"):
+            address = address.partition(":")[2]
+        elif ":" in address:
+            continue
+        if address == qid or address.startswith(f"{qid}."):
+            return True
+    return False
 
 
 def _document(doc: dict[str, Any]) -> Path | None:
@@ -122,7 +163,7 @@ _GROUPS = {
     3: "held out, batch 3 (since looked at)",
     4: "held out, batch 4 (since looked at)",
     5: "held out, batch 5 (since looked at)",
-    6: "held out, batch 6",
+    6: "held out, batch 6 (since looked at)",
 }
 
 
@@ -152,8 +193,11 @@ def main() -> None:
             "No corpus documents here: run `python benchmarks/fetch_corpus.py` (needs a network)."
         )
         return
-    print("| documents | n | questions/parts found | marks right | keys right |")
-    print("|---|---|---|---|---|")
+    print(
+        "| documents | n | questions/parts found | marks right | keys right "
+        "| missed: listed / silent | extra questions |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for label, group in groups.items():
         if group.documents:
             print(group.row(label))
