@@ -267,6 +267,8 @@ class Collector:
         """'## Linear regression (10 points)' heading its own question: not under a question's
         own heading (a heading of its part), not when numbered questions follow it (a group)."""
         level = p.heading_level(line.text)
+        if level is None and self.occ is None and line.text.lstrip().startswith(("**", "__")):
+            level = 7  # '**20 marks**' between questions: below any heading
         if level is None or self.style == "numbered" or p.numbered_item(text):
             return None  # '## 1. ... [2pts]' is numbered: question 1
         if self.occ is not None and self.level is not None and level > self.level:

@@ -713,8 +713,6 @@ def unnumbered_question(line: str) -> str | None:
     if not line.lstrip().startswith(("#", "**", "__")):
         return None
     text = clean(line).strip("*_ ")
-    if points := _ONLY_POINTS.fullmatch(text):
-        return f"({points[1]} points)"  # '## 10 Points': a question whose heading is its points
     m = _UNNUMBERED.match(text)
     return (m["rest"] or "").strip("*_ ") if m else None
 
@@ -731,6 +729,8 @@ _GROUP_WORDS = re.compile(
 def points_heading(text: str) -> str | None:
     """'## Linear regression (10 points)': a question titled by its heading, with its points
     (the text, marks and all, for the question to read); None for a heading of a group."""
+    if points := _ONLY_POINTS.fullmatch(text.strip("*_ ")):
+        return f"({points[1]} points)"  # '## 10 Points': a question whose heading is its points
     if marks_one(text) is None or _GROUP_WORDS.search(text) or kind_mentioned(text):
         return None
     return text
