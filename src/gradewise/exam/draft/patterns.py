@@ -451,8 +451,8 @@ _MARKS_LIST = re.compile(
 # The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
 _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
 _MARKS_ONE = re.compile(
-    rf"[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
-    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?[)\]]",
+    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?\\?[)\]]",  # '\[1pt\]': Markdown's escaped brackets too
     re.I,
 )
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
