@@ -8,7 +8,7 @@ something) is looked for in what was drafted: its words in some prompt, solution
 title, or, for a bare `Problem 4`, a drafted question 4. What is found nowhere is listed at the
 top of the draft ("Could not place"), so the instructor adds it by hand instead of grading an
 exam with a question missing. A line that starts a question beyond doubt (its number not among
-the draft's questions, a numbered or heading line with its points, `\problem`) is listed even
+the draft's questions, a numbered or heading line with its points, `\\problem`) is listed even
 when its words are in the draft: then it was swallowed by the question before it.
 """
 
