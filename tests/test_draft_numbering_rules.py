@@ -215,3 +215,10 @@ def test_headings_titling_questions_with_their_points(tmp_path: Path) -> None:
 def test_a_heading_with_points_over_numbered_questions_is_no_question(tmp_path: Path) -> None:
     questions = drafted_questions(tmp_path, GROUPED)
     assert [(q, questions[q].get("marks")) for q in questions] == [("1", 10), ("2", 10)]
+
+
+@pytest.mark.parametrize("answers", ["(a) True.\n(b) False.", "a) Yes\nb) No", "(a) $T$\n(b) $F$"])
+def test_true_and_false_lettered_are_the_answers_not_parts(tmp_path: Path, answers: str) -> None:
+    text = f"1. Every tree is a graph. [1 mark]\n{answers}\n\n2. Define a cycle. [2 marks]\n"
+    questions = drafted_questions(tmp_path, text)
+    assert "parts" not in questions["1"] and questions["1"]["marks"] == 1

@@ -83,11 +83,17 @@ def _asks_among(occ: Occurrence, items: list[Item]) -> bool:
     'What is the mode? a) 3  b) 4': options, not parts."""
     prompt = " ".join(t for kind, t in occ.prompt if kind == "text").strip()
     texts = [" ".join(x for x in i.lines if x).strip() for i in items]
+    if len(items) == 2 and {_VERDICT.sub("", t).lower() for t in texts} in _VERDICTS:
+        return True  # '(a) True. (b) False.': the two answers of a true/false question
     return (
         len(items) >= 2
         and prompt.rstrip(" *_").endswith("?")
         and all(0 < len(t) <= 60 and not t.endswith("?") for t in texts)
     )
+
+
+_VERDICT = re.compile(r"[\s.*_$]+")
+_VERDICTS = ({"true", "false"}, {"yes", "no"}, {"t", "f"}, {"wahr", "falsch"})
 
 
 _CHOOSE = re.compile(
