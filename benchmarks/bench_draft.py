@@ -21,6 +21,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from gradewise.exam.draft import DocumentError, draft_exam, render
+from gradewise.exam.draft.unplaced import says_missed
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -53,13 +54,8 @@ class Score:
         )
 
 
-# What a draft says at its top of questions it may have missed (`exam draft`'s notes).
-_SAYS_MISSED = (
-    "in no drafted question",
-    "inside another question's text",
-    "read as instructions",
-    "has no questions; left out",
-)
+# What else a draft says at its top of questions it may have missed (`exam draft`'s notes).
+_SAYS_LEFT_OUT = ("read as instructions", "has no questions; left out")
 
 
 def drafted_parts(path: Path) -> dict[str, dict[str, Any]]:
@@ -101,13 +97,16 @@ def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
 
 
 def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
-    says_missed = True  # a refusal says so in one line: never silent
+    listed = True  # a refusal says so in one line: never silent
     questions: list[str] = []
     try:
         draft = draft_exam([path])
         tree = YAML(typ="safe").load(render(draft))
         got = _parts_of(tree)
-        says_missed = any(any(s in note.value for s in _SAYS_MISSED) for note in draft.notes)
+        listed = any(
+            says_missed(note.value) or any(s in note.value for s in _SAYS_LEFT_OUT)
+            for note in draft.notes
+        )
         questions = [
             f"S{n}:{q['id']}"
             for n, sec in enumerate(tree.get("sections") or [], 1)
@@ -118,7 +117,7 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
         got = {}
     except Exception as exc:  # a drafter crash is a finding: counted as nothing found
         print(f"{path.name}: drafter crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        got, says_missed = {}, False
+        got, listed = {}, False
     result = Score(documents=1, parts=len(expected))
     result.extra = sum(not _named(question, expected) for question in questions)
     for address, want in expected.items():
@@ -130,7 +129,7 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
         result.marks += drafted["marks"] == want["marks"]
         if "key" in want:
             result.keys += key_matches(want["key"], drafted["key"])
-    if not says_missed:
+    if not listed:
         result.silent = result.parts - result.found
     return result
 

@@ -8,6 +8,7 @@ The truth table drafts a paper, then shows the check one more line that the draf
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,31 @@ def test_papers_drafted_whole_list_nothing(name: str) -> None:
         paths.append(FIXTURES / "solutions-rubrics.md")
     notes = [n.value for n in draft_exam(paths).notes if "in no drafted question" in n.value]
     assert notes == []
+
+
+def test_the_command_says_how_many_lines_the_draft_may_have_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever layout a rule still lacks: `exam draft` names the count, the draft the lines."""
+    from click.testing import CliRunner
+
+    import gradewise.exam.draft as drafting
+    from gradewise.cli import cli
+
+    real = drafting.draft_exam
+
+    def missing_one(paths: list[Path]) -> Any:
+        draft = real(paths)
+        lines, _ = read_document(paths[0])
+        draft.notes.extend(unplaced([*lines, Line("## Question 9 (4 marks)", Loc("x", 99))], draft))
+        return draft
+
+    monkeypatch.setattr(drafting, "draft_exam", missing_one)
+    paper = tmp_path / "paper.md"
+    paper.write_text(PAPER, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["exam", "draft", str(paper), "-o", str(tmp_path / "e.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "1 lines look like questions the draft may have missed (listed at the top)" in (
+        result.output
+    )
+    assert "a question by its number, in no drafted question" in (tmp_path / "e.yaml").read_text()

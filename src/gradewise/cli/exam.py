@@ -112,6 +112,7 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
     Example: gradewise exam draft paper.pdf solutions.md -o exam.yaml
     """
     from gradewise.exam.draft import DocumentError, draft_exam, render  # readers: only here
+    from gradewise.exam.draft.unplaced import says_missed
 
     if output is not None and output.exists() and not force:
         raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
@@ -133,6 +134,12 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
         f"Drafted {len(drafted.sections)} sections, {questions} questions into {output}: "
         f"{len(drafted.todo)} to fill in, {len(drafted.notes)} notes (listed at the top)."
     )
+    missed = sum(says_missed(note.value) for note in drafted.notes)
+    if missed:
+        click.echo(
+            f"{missed} lines look like questions the draft may have missed (listed at the top):"
+            " add those that are by hand before grading."
+        )
     try:
         load_exam_text(text, source=str(output))
         todo = " and fill in what the list at its top names" if drafted.todo else ""

@@ -75,6 +75,15 @@ _WORD = re.compile(r"[a-z0-9]+")
 _RUN = 6
 
 
+_NOWHERE = "in no drafted question"
+_INSIDE = "drafted inside another question's text, not as a question of its own"
+
+
+def says_missed(note: str) -> bool:
+    """Whether a note of the draft is one of `unplaced`'s: a question it may have missed."""
+    return _NOWHERE in note or _INSIDE in note
+
+
 def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
     """Notes for the lines that look like a question's start and are nowhere in the draft, or
     only inside another question's text."""
@@ -95,11 +104,7 @@ def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
         reason, inside = found
         shown = " ".join(line.text.split())
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        where = (
-            "drafted inside another question's text, not as a question of its own"
-            if inside
-            else "in no drafted question"
-        )
+        where = _INSIDE if inside else _NOWHERE
         fix = "split it off by hand" if inside else "add it by hand"
         notes.append(Val(f"{reason}, {where}: '{shown}' ({fix})", line.loc))
     return notes
