@@ -465,6 +465,11 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
             [("Q2", "I.2", L), ("3(b)", "I.3.b", L)],
         ),
         ("Q2 x\n\\item y\n\\textbf{bold} z", ORDER, [("Q2", "I.2", L)]),  # no label in them
+        # a part's letter after the question's number and a space or a spaced dash
+        ("Ans 1 a x\nAns 1 b y", ORDER, [("Ans 1", "I.1.a", L), ("Ans 1 b", "I.1.b", L)]),
+        ("Q3 b y", ORDER, [("Q3 b", "I.3.b", L)]),
+        ("3 - b y", ORDER, [("3 - b", "I.3.b", L)]),
+        ("Q1 a lot of text", ORDER, [("Q1", "I.1.a", L)]),  # 'a' is a word: Q1 lands on a anyway
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

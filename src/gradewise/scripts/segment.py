@@ -378,6 +378,9 @@ _KEYWORD = re.compile(
     r"(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
     re.I,
 )
+# A part's letter after a question's number and a space ('Q4 b'): not 'a' or 'i', which are
+# words ('Q7 a lot of ...') and which a bare 'Q4' lands on anyway when they are the first part.
+_LONE = re.compile(r"[b-hj-z]")
 # A part's keyword between the atoms of one label: 'Question 4 part (b)', 'Q2, part c'.
 _INNER_PART = re.compile(r"[ \t]*,?[ \t]*(?:sub-?)?part[ \t]*\.?[ \t]*(?=[(\[]?[ \t]*\w)", re.I)
 _KINDS = {
@@ -550,6 +553,13 @@ def _readings(
         atom = match["atom"]
         written = "." if inner else text[pos:at]  # 'Q4 part b' hangs b on 4 as 'Q4.b' does
         joint = _joint(written, previous_class, _class(atom), bool(match["open"]))
+        if (
+            joint == "space"
+            and kind in ("question", "answer")
+            and previous_class == "digit"
+            and _LONE.fullmatch(atom)
+        ):
+            joint = "dot"  # 'Ans 4 b 0.223': after a keyword and a number, a lone letter
         if joint is None:
             break
         atoms.append(atom.lower())
@@ -586,7 +596,7 @@ def _joint(sep: str, before: str, after: str, opened: bool) -> str | None:
         if opened:
             return "glue"
         return "glue" if before != after and "digit" in (before, after) else None
-    return "dot" if sep in (".", "-") else "space"
+    return "dot" if sep in (".", "-") or sep.strip() in ("-", "–") else "space"  # '5 - c'
 
 
 def _label_end(
