@@ -239,6 +239,8 @@ ERRORS = [
     (_edit("title: Short", "title: Short: answers"), 5, "in quotes"),
     # malformed YAML: a key written twice in one mapping
     (_edit("        marks: 2\n", "        marks: 2\n        marks: 3\n"), 9, "duplicate key"),
+    # malformed YAML: a key written as a list (a crash once; the fuzz test found it)
+    (_edit("        marks: 2\n", "        marks: 2\n        [?]: 3\n"), 9, "a key that is a list"),
     # LaTeX in double quotes with an unknown escape
     (_edit("title: Short", 'title: "\\sigma"'), 5, "single quotes"),
     # LaTeX in double quotes that YAML silently reads as an escape (\f = form feed)

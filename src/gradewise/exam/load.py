@@ -100,6 +100,7 @@ def _read(path: Path) -> str:
 # What to write instead, by a piece of ruamel's description of the problem.
 _YAML_FIXES = (
     ("duplicate key", "a key may appear once in a mapping: remove or rename the repeated one"),
+    ("a key that is a list", "write a key as a plain name; put text starting with '[' in quotes"),
     ("'\\t'", "indent with spaces, not tabs"),
     ("mapping values are not allowed", 'put text that contains ": " in quotes: "Ans: A"'),
     ("unknown escape", LATEX_FIX),
@@ -187,6 +188,27 @@ class _Constructor(RoundTripConstructor):
             raise ConstructorError(
                 problem=f"cannot read {shown!r} as {tag} ({why})", problem_mark=node.start_mark
             ) from None
+
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
+        """A key written as a list or a mapping (`[a]: 1`, `? {x: 1}`) is an error at its line."""
+        try:
+            hash(key)
+        except TypeError:
+            raise ConstructorError(
+                problem="a key that is a list or a mapping", problem_mark=key_node.start_mark
+            ) from None
+        return bool(super().check_mapping_key(node, key_node, mapping, key, value))
+
+    def check_set_key(self, node: Any, key_node: Any, setting: Any, key: Any) -> None:
+        try:
+            hash(key)
+        except TypeError:
+            raise ConstructorError(
+                problem="a key that is a list or a mapping", problem_mark=key_node.start_mark
+            ) from None
+        super().check_set_key(node, key_node, setting, key)
 
 
 # Aliases let a small file describe a huge tree ("billion laughs"): nine lines of nine aliases
