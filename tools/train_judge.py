@@ -35,8 +35,8 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
-from gradewise.judges._embed import DIM
 from gradewise.judges._trees import Forest
+from gradewise.judges.features import vector
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
     SHOT_CONFIDENCE,
@@ -154,7 +154,7 @@ def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, 
     judge = LearnedJudge(weights={"answers": 0})
     vectors = judge.vectors(items)
     x = np.array([judge.model.inputs(item, item.answer, vectors) for item in items])
-    vecs = np.stack([vectors.get(i.answer, np.zeros(DIM, np.float32)) for i in items])
+    vecs = np.stack([vector(vectors, i.answer) for i in items])
     if cache:
         np.savez(cache, x=x, vecs=vecs)
     return x, vecs
