@@ -262,7 +262,10 @@ def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error()
     items, _ = _class(80)
     fit = JUDGE.lesson(items)
     assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.model.sure_shots
-    inputs = [[abs(2 * f - 1), np.log1p(80)] for f in fit.part.raw]
+    # The shipped curve read at how sure the part's models are together (_part.consensus),
+    # never farther from the middle than the blend's own fraction.
+    assert (fit.part.agreed <= np.abs(2 * fit.part.raw - 1) + 1e-12).all()
+    inputs = [[a, np.log1p(80)] for a in fit.part.agreed]
     ceiling = np.minimum(JUDGE.model.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
     sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])
     assert (sure <= ceiling + 1e-9).all()
