@@ -232,10 +232,15 @@ def test_the_forest_shifts_to_the_graders_scale_only_on_a_point_scale(
     assert (with_shift != without) is shifted
 
 
-def _class(marked: int, n: int = 160) -> tuple[list[JudgeItem], np.ndarray]:
+def _class(
+    marked: int, n: int = 160, right_wrong: bool = False
+) -> tuple[list[JudgeItem], np.ndarray]:
     """A class's answers to one part (tests/test_part.py's synthetic set), `marked` of them
-    marked by a human; the items to judge and their true fractions."""
+    marked by a human (out of 3, or `right_wrong`: full marks from 2 of 3 on, else none); the
+    items to judge and their true fractions."""
     answers = synthetic_part(n, seed=5)
+    if right_wrong:
+        answers = [(t, 3 if g >= 2 else 0) for t, g in answers]
     examples = tuple(Example(t, g / 3) for t, g in answers[:marked])
     items = [
         JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
@@ -258,13 +263,19 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
     assert part_error <= forest_error and part_error < 0.15
 
 
-def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error() -> None:
-    items, _ = _class(80)
+@pytest.mark.parametrize("right_wrong", [False, True])
+def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error(
+    right_wrong: bool,
+) -> None:
+    items, _ = _class(80, right_wrong=right_wrong)
     fit = JUDGE.lesson(items)
     assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.model.sure_shots
-    # The shipped curve read at how sure the part's models are together (_part.consensus),
-    # never farther from the middle than the blend's own fraction.
-    assert (fit.part.agreed <= np.abs(2 * fit.part.raw - 1) + 1e-12).all()
+    # The shipped curve read at how sure the part's models are together (_part.consensus):
+    # never farther from the middle than the blend's own fraction, nearer where they differ
+    # on a part marked right or wrong.
+    distance = np.abs(2 * fit.part.raw - 1)
+    assert (fit.part.agreed <= distance + 1e-12).all()
+    assert bool((fit.part.agreed < distance - 0.05).any()) is right_wrong
     inputs = [[a, np.log1p(80)] for a in fit.part.agreed]
     ceiling = np.minimum(JUDGE.model.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
     sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])

@@ -143,7 +143,7 @@ def fit_part(
         held_out_agreement=float(agree.mean()),
         marks=len(marks),
         linear={c.name: c.linear for c in candidates if c.linear is not None},
-        agreed=consensus([c.predicted for c in candidates], raw),
+        agreed=consensus([c.predicted for c in candidates], raw, levels),
     )
 
 
@@ -377,15 +377,23 @@ def sureness(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     return 4 * np.abs(values[:, None] - cuts[None, :]).min(axis=1)
 
 
-def consensus(predicted: Sequence[np.ndarray], raw: np.ndarray) -> np.ndarray:
-    """How far the blend `raw` is from the middle of the scale (|2 · raw − 1|), but no farther
-    than the part's models (`predicted`: every candidate, whatever its weight in the blend)
-    are on its side on average, each counting alike and one on the other side as 0. A blend
-    is as sure as its models are together: one model sure and the others unsure, or against
-    it, is what a human most often marks otherwise (BENCHMARKS.md, issue 15, session 6)."""
+def consensus(
+    predicted: Sequence[np.ndarray], raw: np.ndarray, levels: Sequence[float]
+) -> np.ndarray:
+    """How far the blend `raw` is from the middle of the scale (|2 · raw − 1|); on a part
+    marked right or wrong (`levels` none and full), no farther than the part's models
+    (`predicted`: every candidate, whatever its weight in the blend) are on its side of the
+    middle on average, each counting alike and one on the other side as 0. There the side is
+    the grade, and a blend is as sure as its models are together: one model sure and the others
+    unsure, or against it, is what a human most often marks otherwise. On a finer scale the side
+    of the middle decides no grade, and the blend's distance stands (BENCHMARKS.md, issue 15,
+    session 6)."""
+    distance = np.abs(2 * raw - 1)
+    if tuple(round(v, 6) for v in levels) != (0.0, 1.0):
+        return distance
     side = np.where(raw >= 0.5, 1.0, -1.0)
     together = np.mean([np.maximum(0.0, side * (2 * p - 1)) for p in predicted], axis=0)
-    return np.minimum(np.abs(2 * raw - 1), together)
+    return np.minimum(distance, together)
 
 
 def agreement(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
