@@ -23,6 +23,11 @@ their largest class probability).
 
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
         [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
+        [--train-only --weights MODEL]
+
+`--train-only` (for choosing settings without a test split) predicts a quarter of each
+question's train answers; the shipped model was trained on them, so give it `--weights` of a
+model trained without them (tools/train_judge.py --without-predicted-quarter --out MODEL).
 
 Never run on ASAP-SAS or SciEntsBank unseen_domains (kept for outside checks; not in ../shared).
 """
