@@ -23,6 +23,11 @@ their largest class probability).
 
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
         [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
+        [--train-only --weights MODEL]
+
+`--train-only` (for choosing settings without a test split) predicts a quarter of each
+question's train answers; the shipped model was trained on them, so give it `--weights` of a
+model trained without them (tools/train_judge.py --without-predicted-quarter --out MODEL).
 
 Never run on ASAP-SAS or SciEntsBank unseen_domains (kept for outside checks; not in ../shared).
 """
@@ -30,6 +35,7 @@ Never run on ASAP-SAS or SciEntsBank unseen_domains (kept for outside checks; no
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import time
@@ -196,6 +202,13 @@ def main() -> None:
         help="marks and predicted answers both from the train split (for choosing settings)",
     )
     parser.add_argument("--weight-step", type=float, default=_part.WEIGHT_STEP)
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        help="the learned judge's model file (default: the shipped one); with --train-only, "
+        "one trained without the predicted answers: tools/train_judge.py "
+        "--without-predicted-quarter",
+    )
     args = parser.parse_args()
     _part.WEIGHT_STEP = args.weight_step
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
@@ -203,7 +216,7 @@ def main() -> None:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
         return
     warnings.filterwarnings("ignore")
-    judge = LearnedJudge()
+    judge = LearnedJudge(weights=json.loads(args.weights.read_text()) if args.weights else None)
     try:
         tfidf_lr, emb_lr = baseline("tfidf", judge), baseline("embedding", judge)
     except ImportError:

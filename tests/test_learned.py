@@ -10,7 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from gradewise.judges import learned
-from gradewise.judges.features import rich_features
+from gradewise.judges._embed import DIM, Encoder
+from gradewise.judges.features import rich_features, vector
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
     SHOT_CONFIDENCE,
@@ -231,10 +232,15 @@ def test_the_forest_shifts_to_the_graders_scale_only_on_a_point_scale(
     assert (with_shift != without) is shifted
 
 
-def _class(marked: int, n: int = 160) -> tuple[list[JudgeItem], np.ndarray]:
+def _class(
+    marked: int, n: int = 160, right_wrong: bool = False
+) -> tuple[list[JudgeItem], np.ndarray]:
     """A class's answers to one part (tests/test_part.py's synthetic set), `marked` of them
-    marked by a human; the items to judge and their true fractions."""
+    marked by a human (out of 3, or `right_wrong`: full marks from 2 of 3 on, else none); the
+    items to judge and their true fractions."""
     answers = synthetic_part(n, seed=5)
+    if right_wrong:
+        answers = [(t, 3 if g >= 2 else 0) for t, g in answers]
     examples = tuple(Example(t, g / 3) for t, g in answers[:marked])
     items = [
         JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
@@ -257,11 +263,20 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
     assert part_error <= forest_error and part_error < 0.15
 
 
-def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error() -> None:
-    items, _ = _class(80)
+@pytest.mark.parametrize("right_wrong", [False, True])
+def test_a_part_model_is_no_surer_than_the_shipped_curve_or_its_held_out_error(
+    right_wrong: bool,
+) -> None:
+    items, _ = _class(80, right_wrong=right_wrong)
     fit = JUDGE.lesson(items)
     assert isinstance(fit, learned.ShotFit) and fit.part is not None and JUDGE.model.sure_shots
-    inputs = [[abs(2 * f - 1), np.log1p(80)] for f in fit.part.raw]
+    # The shipped curve read at how sure the part's models are together (_part.consensus):
+    # never farther from the middle than the blend's own fraction, nearer where they differ
+    # on a part marked right or wrong.
+    distance = np.abs(2 * fit.part.raw - 1)
+    assert (fit.part.agreed <= distance + 1e-12).all()
+    assert bool((fit.part.agreed < distance - 0.05).any()) is right_wrong
+    inputs = [[a, np.log1p(80)] for a in fit.part.agreed]
     ceiling = np.minimum(JUDGE.model.sure_shots.predict(inputs), 1 - fit.part.held_out_error)
     sure = np.array([fit.confidences[a] for a in dict.fromkeys(i.answer for i in items)])
     assert (sure <= ceiling + 1e-9).all()
@@ -416,3 +431,54 @@ def test_the_order_of_the_marks_does_not_change_the_judgement(marked: int, kind:
     (fractions, sure), (fractions_shuffled, sure_shuffled) = judge(examples), judge(shuffled)
     assert np.abs(fractions - fractions_shuffled).max() < 1e-6
     assert np.abs(sure - sure_shuffled).max() < 1e-6
+
+
+@pytest.mark.parametrize(
+    "width, embedded, expected",
+    [
+        (768, True, 768),  # a wider encoder (all-mpnet-base-v2): as wide as its vectors
+        (384, True, 384),  # MiniLM
+        (16, True, 16),
+        (None, False, DIM),  # nothing embedded at all: MiniLM's width
+    ],
+)
+def test_a_blank_texts_vector_is_as_wide_as_the_encoders(
+    width: int | None, embedded: bool, expected: int
+) -> None:
+    vectors = {"an answer": np.ones(width, dtype=np.float32)} if embedded and width else {}
+    blank = vector(vectors, "   ")
+    assert blank.shape == (expected,) and not blank.any()
+    if vectors:
+        assert vector(vectors, "an answer") is vectors["an answer"]
+
+
+class Narrow(Encoder):
+    """A stand-in encoder with 16-wide vectors (not MiniLM's 384): a hash of the words."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dim = 16
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            for word in text.lower().split():
+                row[sum(map(ord, word)) % self.dim] += 1.0
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.mark.parametrize("marked", [10, 40])  # the forest alone; the part's own model
+def test_a_blank_marked_answer_with_an_encoder_of_another_width_is_learnt_from(
+    marked: int,
+) -> None:
+    answers = synthetic_part(marked + 10, seed=9)
+    examples = (Example("", 0.0), *(Example(t, g / 3) for t, g in answers[: marked - 1]))
+    judge = LearnedJudge(encoder=Narrow())
+    items = [
+        JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+        for t, _ in answers[marked:]
+    ]
+    judged = judge.judge_many(items)
+    assert not any("failed" in j.reason for j in judged)
+    fit = judge.lesson(items)
+    assert isinstance(fit, learned.ShotFit) and (fit.part is not None) is (marked >= 30)

@@ -13,6 +13,7 @@ from gradewise.judges._part import (
     MAX_CHARS,
     Candidate,
     PartFit,
+    consensus,
     enough,
     fit_part,
     fit_thresholds,
@@ -265,3 +266,26 @@ def test_a_fitted_tfidf_reads_its_own_texts_as_its_rows_and_ignores_new_ngrams()
     fitted = fitted_tfidf(texts)
     assert np.allclose(fitted.read(texts[:5]), fitted.matrix[:5], atol=1e-6)
     assert not fitted.read(["zyxwv qqqq"]).any()  # nothing these texts used: a zero row
+
+
+@pytest.mark.parametrize(
+    "predicted, raw, levels, expected",
+    [
+        ([0.9, 0.9], 0.9, (0, 1), 0.8),  # alike: the blend's own distance from the middle
+        ([1.0, 0.6], 0.8, (0, 1), 0.6),  # one unsure: their mean, (1.0 + 0.2) / 2
+        ([1.0, 0.6], 0.96, (0, 1), 0.6),  # however little the unsure one weighs in the blend
+        ([1.0, 0.4], 0.88, (0, 1), 0.5),  # one on the other side counts as 0
+        ([0.0, 0.3], 0.15, (0, 1), 0.7),  # the same below the middle
+        ([1.0, 0.0], 1.0, (0, 1), 0.5),  # a model the blend leaves out still says it is unsure
+        ([0.7, 1.0], 0.73, (0, 1), 0.46),  # never farther than the blend itself
+        ([0.5, 0.5], 0.5, (0, 1), 0.0),  # in the middle: not sure at all
+        ([1.0, 0.4], 0.88, (0, 0.5, 1), 0.76),  # a finer scale: the blend's distance stands
+        ([1.0, 0.4], 0.88, (0.5, 1), 0.76),  # two grades, not none and full: the same
+        ([1.0, 0.4], 0.88, (), 0.76),  # continuous: the same
+    ],
+)
+def test_a_blend_is_as_sure_as_its_models_together(
+    predicted: list[float], raw: float, levels: tuple[float, ...], expected: float
+) -> None:
+    rows = [np.array([p]) for p in predicted]
+    assert consensus(rows, np.array([raw]), levels)[0] == pytest.approx(expected)

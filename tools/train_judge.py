@@ -35,8 +35,9 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression
 
-from gradewise.judges._embed import DIM
+from gradewise.judges import _part
 from gradewise.judges._trees import Forest
+from gradewise.judges.features import vector
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
     SHOT_CONFIDENCE,
@@ -74,12 +75,23 @@ GRADERS = False  # measured: kinder Mohler RMSE, worse SAF and Beetle k-shot (BE
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, help="keep the features and embeddings here")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the model goes")
+    parser.add_argument("--data", type=Path, default=DATA, help="the graded-answer data sets")
+    parser.add_argument(
+        "--without-predicted-quarter",
+        action="store_true",
+        help="leave out the quarter of each question's train answers that "
+        "benchmarks/bench_curve.py --train-only predicts (a model fair to that protocol)",
+    )
     args = parser.parse_args()
-    if not DATA.is_dir():
-        sys.exit(f"no training data in {DATA} (it lives beside the checkout)")
+    if not args.data.is_dir():
+        sys.exit(f"no training data in {args.data} (it lives beside the checkout)")
     start = time.perf_counter()
-    rows = [r for name in TRAIN_FILES for r in read_graded(DATA / name) if r.split == "train"]
+    rows = [r for name in TRAIN_FILES for r in read_graded(args.data / name) if r.split == "train"]
     x, vecs = features(rows, args.cache)
+    if args.without_predicted_quarter:
+        kept = np.flatnonzero(~predicted_quarter(rows))
+        rows, x, vecs = [rows[i] for i in kept], x[kept], vecs[kept]
     share = np.array([r.score / r.max_score for r in rows])
     print(f"features of {len(rows)} answers: {time.perf_counter() - start:.0f} s", flush=True)
 
@@ -126,10 +138,10 @@ def main() -> None:
             "shots": round(float(agree_shots.mean()), 4),
         },
     }
-    write(weights)
+    write(weights, args.out)
     print(
         f"trained on {len(rows)} answers (held-out agreement {agree_zero.mean():.3f} zero-shot, "
-        f"{agree_shots.mean():.3f} with marks); wrote {OUT} in "
+        f"{agree_shots.mean():.3f} with marks); wrote {args.out} in "
         f"{time.perf_counter() - start:.0f} s"
     )
 
@@ -154,7 +166,7 @@ def features(rows: list[GradedAnswer], cache: Path | None) -> tuple[np.ndarray, 
     judge = LearnedJudge(weights={"answers": 0})
     vectors = judge.vectors(items)
     x = np.array([judge.model.inputs(item, item.answer, vectors) for item in items])
-    vecs = np.stack([vectors.get(i.answer, np.zeros(DIM, np.float32)) for i in items])
+    vecs = np.stack([vector(vectors, i.answer) for i in items])
     if cache:
         np.savez(cache, x=x, vecs=vecs)
     return x, vecs
@@ -288,12 +300,26 @@ def export(model, names: tuple[str, ...]) -> Forest:
     )
 
 
-def write(weights: dict) -> None:
+def predicted_quarter(rows: list[GradedAnswer]) -> np.ndarray:
+    """Whether each row is among the train answers bench_curve.py --train-only predicts: per
+    question, the first of four folds of its answers (judges/_part.folds, by a digest of each
+    answer: no order, no seed)."""
+    by_question: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_question[(r.dataset, r.question_id)].append(i)
+    out = np.zeros(len(rows), dtype=bool)
+    for idx in by_question.values():
+        fold = _part.folds([rows[i].answer for i in idx], [rows[i].score for i in idx], most=4)
+        out[[i for i, f in zip(idx, fold, strict=True) if f == 0]] = True
+    return out
+
+
+def write(weights: dict, out: Path = OUT) -> None:
     """One line per top-level entry: the forests' node arrays stay compact."""
     lines = [
         f"  {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in weights.items()
     ]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+    out.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

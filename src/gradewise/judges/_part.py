@@ -19,6 +19,7 @@ The blend is then put on the part's grade scale (the distinct marks the human ga
 thresholds fitted on the held-out predictions, and its confidence is a logistic curve (Platt
 scaling) from the distance to the nearest threshold to the chance of agreeing with the human,
 fitted on the same held-out marks with a prior that keeps a few marks from making it sure.
+`consensus` says how sure the part's models are together (what the judge's shipped curve reads).
 
 Nothing here knows about parts or judges: a rubric item's classifier can reuse `fit_part` with
 0/1 targets (applied or not) and the same blocks.
@@ -96,6 +97,8 @@ class PartFit:
     held_out_error: float  # mean |blend on the scale − mark| on the held-out marks
     held_out_agreement: float  # share of held-out marks the blend agreed with
     marks: int
+    # How sure the part's models are together, per answer to judge (`consensus`).
+    agreed: np.ndarray = field(default_factory=lambda: np.zeros(0))
     linear: Mapping[str, tuple[np.ndarray, float]] = field(default_factory=dict)  # by candidate
 
 
@@ -140,6 +143,7 @@ def fit_part(
         held_out_agreement=float(agree.mean()),
         marks=len(marks),
         linear={c.name: c.linear for c in candidates if c.linear is not None},
+        agreed=consensus([c.predicted for c in candidates], raw, levels),
     )
 
 
@@ -371,6 +375,25 @@ def sureness(values: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
     times 4 so that a quarter of the scale away reads as 1."""
     cuts = np.asarray(thresholds) if len(thresholds) else np.array([0.5])
     return 4 * np.abs(values[:, None] - cuts[None, :]).min(axis=1)
+
+
+def consensus(
+    predicted: Sequence[np.ndarray], raw: np.ndarray, levels: Sequence[float]
+) -> np.ndarray:
+    """How far the blend `raw` is from the middle of the scale (|2 · raw − 1|); on a part
+    marked right or wrong (`levels` none and full), no farther than the part's models
+    (`predicted`: every candidate, whatever its weight in the blend) are on its side of the
+    middle on average, each counting alike and one on the other side as 0. There the side is
+    the grade, and a blend is as sure as its models are together: one model sure and the others
+    unsure, or against it, is what a human most often marks otherwise. On a finer scale the side
+    of the middle decides no grade, and the blend's distance stands (BENCHMARKS.md, issue 15,
+    session 6)."""
+    distance = np.abs(2 * raw - 1)
+    if tuple(round(v, 6) for v in levels) != (0.0, 1.0):
+        return distance
+    side = np.where(raw >= 0.5, 1.0, -1.0)
+    together = np.mean([np.maximum(0.0, side * (2 * p - 1)) for p in predicted], axis=0)
+    return np.minimum(distance, together)
 
 
 def agreement(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:

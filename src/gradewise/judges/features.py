@@ -81,8 +81,13 @@ def cos(vectors: Vectors, a: str, b: str) -> float:
 
 
 def vector(vectors: Vectors, text: str) -> np.ndarray:
-    """A text's vector; zeros for a text that was not embedded (blank)."""
-    return vectors.get(text, np.zeros(DIM, dtype=np.float32))
+    """A text's vector; for a text that was not embedded (blank), zeros as wide as the
+    encoder's vectors (those already embedded; MiniLM's width when there are none)."""
+    found = vectors.get(text)
+    if found is not None:
+        return found
+    width = len(next(iter(vectors.values()))) if vectors else DIM
+    return np.zeros(width, dtype=np.float32)
 
 
 def similarity_features(item: JudgeItem, answer: str, vectors: Vectors) -> list[float]:

@@ -19,8 +19,8 @@ Beetle, SAF) — never on a test split — and applied with numpy:
   with the forest and the zero-shot model by the held-out errors of each on the part's marks
   (so the marks never make it worse than either on them), put on the grades the human gave by
   thresholds fitted on those marks, its confidence fitted on how often the blend agreed with
-  them (held out) and no surer than the shipped curve or one less its held-out error, so
-  coverage rises with every mark;
+  them (held out) and no surer than the shipped curve (read at how sure the part's models are
+  together) or one less its held-out error, so coverage rises with every mark;
 - a rubric criterion whose marks are item labels (applied or not, judges/_items.py) gets the
   same model of its own once it has enough of both kinds, sooner than a part does, and its
   evidence is the sentence that model scores highest (`evidence`, the shell's hook).
@@ -337,11 +337,12 @@ class LearnedModel:
         )
         sure = fit.confidence
         if self.sure_shots is not None:
-            # No surer than the shipped curve says for the blend's fraction, within the part's
-            # held-out error: a few dozen held-out marks can make the part's own curve
-            # overconfident (BENCHMARKS.md, issue 15, session 3).
+            # No surer than the shipped curve says for how sure the part's models are together
+            # (_part.consensus), within the part's held-out error: a few dozen held-out marks
+            # can make the part's own curve overconfident (BENCHMARKS.md, issue 15, sessions
+            # 3 and 6).
             marked_log = math.log1p(len(marks))
-            shipped = self.sure_shots.predict([[abs(2 * f - 1), marked_log] for f in fit.raw])
+            shipped = self.sure_shots.predict([[a, marked_log] for a in fit.agreed])
             sure = np.minimum(sure, np.minimum(shipped, 1.0 - fit.held_out_error))
         return ShotFit(
             curve[0],
