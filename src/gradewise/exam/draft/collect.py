@@ -123,6 +123,7 @@ class Collector:
         self.question: QuestionBuild | None = None
         self.occ: Occurrence | None = None
         self.level: int | None = None  # the '#' count of the open question's heading
+        self.bullet_opened = False  # the open question is a list item ('- Question 1.2: ...')
         self.item: Item | None = None
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
@@ -241,6 +242,10 @@ class Collector:
             return True
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
+            return True
+        if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
+            self._open_question(header, line, "explicit")
+            self.bullet_opened = True  # its fields follow as bullets nested under it
             return True
         if (rest := p.unnumbered_question(line.text)) is not None:
             self._open_question(p.Header(self._free_number(), rest), line, "explicit")
@@ -394,6 +399,9 @@ class Collector:
         """A heading that is no question's ('# Appendix: formulas') ends the option list
         before it, and the question too when it is no deeper than the question's own."""
         level = p.heading_level(line.text)
+        if level is not None and self.occ is not None and self.bullet_opened:
+            self._close_question()  # a heading ends the list its question is an item of
+            return True
         if level is None or self.occ is None or _belongs_to_question(text):
             return False
         self.item = None
@@ -476,7 +484,7 @@ class Collector:
                 Val(f"{where}: the key is left blank ('Ans: ___'); fill it in", self.occ.header)
             )
         self.question = self.occ = self.item = None
-        self.pending_key = self.inline = False
+        self.pending_key = self.inline = self.bullet_opened = False
 
     # --- lines outside questions -----------------------------------------------------------
 
@@ -516,6 +524,8 @@ class Collector:
                 self.key_block.append((ticked, Val(untagged, line.loc)))
                 return
             self._end_key_block()
+        if (rest := p.bullet(text)) is not None and self._field(line, rest):
+            return
         if (rest := p.solution_start(text)) is not None:
             self._begin_solution(rest, line.loc)
             return
@@ -554,6 +564,25 @@ class Collector:
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
         self._add_text(line.text.rstrip(), in_item=self.item is not None)
+
+    def _field(self, line: Line, rest: str) -> bool:
+        """A field of the question as a bullet: '- Answer: True' (its key, anywhere), and
+        nested under a question written as a list item, '- Choices: a; b' (its options, in
+        order, none ticked: the key names the right one) and '- Type: ...' (the kind, which
+        the key and options already say)."""
+        assert self.occ is not None
+        field = p.bullet_field(rest)
+        if field is None:
+            return False
+        name, value = field
+        if name == "key":
+            return self._key(line, f"Answer: {value}")
+        if not (self.bullet_opened or line.text[:1].isspace()) or self.occ.items:
+            return False
+        if name == "options":
+            choices = p.listed_choices(value)
+            self.occ.boxes.extend((False, Val(choice, line.loc)) for choice in choices)
+        return True
 
     def _marked_bullet(self, line: Line, rest: str) -> bool:
         """'- (6 points) Find ...': the question's next part; a bullet without points after it

@@ -7,6 +7,7 @@ naming the file and what to do instead.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
         return _docx_lines(data, str(path))
-    return _text_lines(decode_text(data), str(path)), []
+    return atx_headings(_text_lines(decode_text(data), str(path))), []
 
 
 def read_bytes(path: Path) -> bytes:
@@ -104,6 +105,29 @@ def decode_text(data: bytes) -> str:
 
 def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>={3,}|-{3,})\s*$")
+_NOT_TITLE = re.compile(r"^(?: {4}|\t|\s*(?:[-*+>|#]|\d{1,3}[.)])(?:\s|$))")
+
+
+def atx_headings(lines: list[Line]) -> list[Line]:
+    """Headings underlined with '===' or '---' (setext) written '# Title' and '## Title', as
+    the rest of the drafter reads headings; the underline becomes a blank line (so every
+    line keeps its number). A title is one line after a blank one (or the first), not a
+    list item, quote, table row or code."""
+    out = list(lines)
+    for i in range(1, len(out)):
+        m = _UNDERLINE.match(out[i].text)
+        title = out[i - 1].text
+        if m is None or not title.strip() or _NOT_TITLE.match(title):
+            continue
+        if i >= 2 and out[i - 2].text.strip():
+            continue  # the last line of a paragraph over a rule, or front matter's closing '---'
+        marks = "#" if m["rule"][0] == "=" else "##"
+        out[i - 1] = Line(f"{marks} {title.strip()}", out[i - 1].loc)
+        out[i] = Line("", out[i].loc)
+    return out
 
 
 def _latex_lines(text: str, path: Path) -> tuple[list[Line], list[Note]]:

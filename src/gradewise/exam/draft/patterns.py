@@ -161,6 +161,52 @@ def question_header(line: str) -> Header | None:
     return None
 
 
+# '- Question 1.2: ...', '* **Q3.** ...': a question written as a list item of its own; a
+# dotted id ('1.2', the second variant of question 1 in a question bank) is kept as written.
+_BULLET_QUESTION = re.compile(
+    r"^[-*+]\s+(?:question|problem|exercise|q)\s*[-.]?\s*(?P<id>\d{1,3}(?:\.\d{1,2})?)"
+    r"\s*[:.)]\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def bullet_question(line: str) -> Header | None:
+    """'- Question 1.2: prompt', '* Q3) prompt' → the question's id as written and its prompt
+    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one)."""
+    m = _BULLET_QUESTION.match(line)
+    return Header(m["id"], m["rest"]) if m else None
+
+
+_FIELD = re.compile(
+    r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options)\s*:\s*"
+    r"(?P<value>.*)$",
+    re.I,
+)
+
+
+def bullet_field(text: str) -> tuple[str, str] | None:
+    """A question's field written as a bullet under it ('- Answer: True', '- Choices: a; b',
+    '- Type: Multiple choice') → ('key' | 'options' | 'type', the value as written)."""
+    m = _FIELD.match(text.strip())
+    if m is None:
+        return None
+    name = m["name"].lower()
+    kind = (
+        "options"
+        if name in ("choices", "options")
+        else "type"
+        if "type" in name or name == "kind"
+        else "key"
+    )
+    return kind, m["value"].strip()
+
+
+def listed_choices(text: str) -> list[str]:
+    """'a; b; c' or 'True, False' → the options in order (';' wins where both are written)."""
+    separator = ";" if ";" in text else ","
+    return [c.strip().strip("*_`").strip() for c in text.split(separator) if c.strip(" *_`")]
+
+
 def solution_to(line: str) -> Header | None:
     """'Solution to Question 2' → question 2."""
     m = _SOLUTION_TO.match(line)
@@ -250,7 +296,7 @@ def true_false_boxes(line: str) -> bool:
 
 
 _COURSE = re.compile(
-    r"^(?:lecture|lec|homework|hw|week|chapter|unit|module|topic|tutorial|lab|recitation|"
+    r"^(?:lecture|lec|lesson|homework|hw|week|chapter|unit|module|topic|tutorial|lab|recitation|"
     r"reading|review)s?\b.*|.*\brecap$",
     re.I,
 )

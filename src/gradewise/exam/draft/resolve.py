@@ -432,6 +432,8 @@ class _Resolver:
         self, keys: list[Val[str]], kind: str, part: str | None
     ) -> Val[dict[str, Any]] | None:
         for written in keys:
+            if kind == "choice" and (named := self._named_options(written.value)):
+                return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
             if value is None:
                 where = f"part {part}: " if part else ""
@@ -478,6 +480,17 @@ class _Resolver:
             self.note(f"the key names {correct}, not all among the options found", self.main.header)
             key.pop("options")
         return key
+
+    def _named_options(self, written: str) -> list[str] | None:
+        """The options a key names by their text ('Answer: sklearn.svm', 'Answer: Low; High'),
+        not by their letters; None unless every name is one option's text."""
+        by_text = {_plain(text): label for label, text in self._options().items()}
+        if (label := by_text.get(_plain(written))) is not None:
+            return [label]
+        named = [by_text.get(_plain(name)) for name in p.listed_choices(written)]
+        if len(named) < 2 or None in named:
+            return None
+        return sorted({label for label in named if label is not None})
 
     def _options(self) -> dict[str, str]:
         items = self.main.items
@@ -595,6 +608,11 @@ def _unique(labels: Any) -> list[str]:
 
 def _letter(index: int) -> str:
     return chr(ord("a") + index)
+
+
+def _plain(text: str) -> str:
+    """An option's text for comparing: case, edge marks and runs of spaces left out."""
+    return " ".join(text.casefold().strip(" .$*_`'\"").split())
 
 
 def _join(lines: Any) -> str:

@@ -1,0 +1,270 @@
+"""Markdown question banks and headings as people write them: questions as list items
+('- Question 2.1: ...') with their type, answer and choices as bullets nested under them,
+questions titled by a heading with their points, and headings underlined with '===' / '---'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import drafted_questions
+
+BANK = """\
+How to read this bank:
+Question: the prompt
+Answer: the right one
+
+{h1}
+{b} {q} 1.1{colon} True or False? A decision stump has one split.
+{i}{b} Type: Multiple choice (single answer)
+{i}{b} {answer} true
+{i}{b} {choices} True{sep} False
+{b} {q} 1.2{colon} Which loss does logistic regression minimise?
+{i}{b} Type: Multiple choice (single answer)
+{i}{b} {answer} Cross-entropy
+{i}{b} {choices} Hinge{sep} cross-entropy{sep} Squared error
+
+{h2}
+{b} {q} 2.1{colon} Pick the norm that gives sparse weights.
+{i}{b} {choices} L2{sep} L1{sep} L-infinity
+{i}{b} {answer} L1
+{b} {q} 2.2{colon} True or False? Bagging lowers the bias of a model.
+{i}{b} {answer} False
+{i}{b} {choices} True{sep} False
+"""
+
+WANT: dict[str, dict[str, Any]] = {
+    "1.1": {"kind": "truefalse", "value": True},
+    "1.2": {
+        "kind": "choice",
+        "options": {"a": "Hinge", "b": "cross-entropy", "c": "Squared error"},
+        "correct": ["b"],
+    },
+    "2.1": {
+        "kind": "choice",
+        "options": {"a": "L2", "b": "L1", "c": "L-infinity"},
+        "correct": ["b"],
+    },
+    "2.2": {"kind": "truefalse", "value": False},
+}
+
+
+@pytest.mark.parametrize(
+    "h1, h2, b, i, q, colon, answer, choices, sep",
+    [
+        # lessons as top headings, dashes, two-space nesting, ';' between choices
+        ("# Lesson 1:", "# Lesson 2:", "-", "  ", "Question", ":", "Answer:", "Choices:", ";"),
+        # week headings, four-space nesting, ',' between choices
+        ("## Week 3", "## Week 4", "-", "    ", "Question", ":", "Answer:", "Choices:", ","),
+        # topic headings that name no course unit, asterisks, 'Q' and a stop after the id
+        ("# Trees", "# Regularisation", "*", "  ", "Q", ".", "Answer:", "Options:", ";"),
+        # bold question labels, lower-case field names, 'Correct answer'
+        (
+            "### Part one",
+            "### Part two",
+            "-",
+            "   ",
+            "**Question",
+            ":**",
+            "correct answer:",
+            "choices:",
+            ";",
+        ),
+    ],
+)
+def test_a_bank_of_bulleted_questions(
+    tmp_path: Path,
+    h1: str,
+    h2: str,
+    b: str,
+    i: str,
+    q: str,
+    colon: str,
+    answer: str,
+    choices: str,
+    sep: str,
+) -> None:
+    text = BANK.format(
+        h1=h1, h2=h2, b=b, i=i, q=q, colon=colon, answer=answer, choices=choices, sep=sep
+    )
+    questions = drafted_questions(tmp_path, text)
+    assert {qid: q.get("key") for qid, q in questions.items()} == WANT
+    assert questions["1.2"]["prompt"] == "Which loss does logistic regression minimise?"
+    assert "Lesson" not in questions["1.2"]["prompt"]  # a heading ends a list-item question
+
+
+BANK_MORE = """\
+# Unit 5
+
+- Question 1: Which two are ensembles?
+  - Type: Multiple choice (multiple answers)
+  - Answer: Random forest; AdaBoost
+  - Choices: Random forest; k-NN; AdaBoost; PCA
+- Question 2: How many parameters has a line in the plane?
+  - Type: Free response
+  - Answer: 2
+- Question 3 is a bonus and worth nothing.
+- Question 4: Name the kernel trick's benefit.
+  - Type: Free response
+  - Answer: no explicit feature map is computed
+"""
+
+
+def test_bank_keys_of_several_options_numbers_and_words(tmp_path: Path) -> None:
+    questions = drafted_questions(tmp_path, BANK_MORE)
+    # a bullet saying something about question 3 without a colon is no question of its own
+    assert list(questions) == ["1", "2", "4"]
+    assert questions["1"]["key"]["correct"] == ["a", "c"]
+    assert questions["2"]["key"] == {"kind": "numeric", "value": 2}
+    assert "key" not in questions["4"]
+    assert questions["4"]["reference"] == "no explicit feature map is computed"
+
+
+TITLED = """\
+# Quiz 4{title_rule}
+
+Answer in a sentence or two.
+
+{h} {t1} {m1}
+
+Why does the validation loss rise late in training?
+
+{h} {t2} {m2}
+
+What does a larger batch do to the gradient noise?
+
+{h} {t3} {m3}
+
+Name one way to pick the learning rate.
+
+{h} {t4}
+
+When would you freeze the first layers?
+
+{h} {t5} {m5}
+
+What is label smoothing?
+"""
+
+
+@pytest.mark.parametrize(
+    "h, t1, m1, t2, m2, t3, m3, t4, t5, m5",
+    [
+        # '##' headings, '(N point(s))'
+        (
+            "##",
+            "Overfitting",
+            "(1 point)",
+            "Batches",
+            "(2 points)",
+            "Step sizes",
+            "(1 point)",
+            "Transfer",
+            "Smoothing",
+            "(3 points)",
+        ),
+        # '###' headings in italics or bold, marks in brackets
+        (
+            "###",
+            "*Overfitting*",
+            "[1 mark]",
+            "**Batch size**",
+            "[2 marks]",
+            "_Step sizes_",
+            "[1 mark]",
+            "Transfer learning",
+            "Label smoothing",
+            "[3 marks]",
+        ),
+        # capitals, 'pts' and 'Pt'
+        (
+            "##",
+            "OVERFITTING",
+            "(1 Pt)",
+            "BATCHES",
+            "(2 pts)",
+            "STEP SIZES",
+            "(1 pt)",
+            "FINE-TUNING",
+            "SMOOTHING",
+            "(3 PTS)",
+        ),
+    ],
+)
+def test_headings_titling_questions_past_the_third(
+    tmp_path: Path,
+    h: str,
+    t1: str,
+    m1: str,
+    t2: str,
+    m2: str,
+    t3: str,
+    m3: str,
+    t4: str,
+    t5: str,
+    m5: str,
+) -> None:
+    text = TITLED.format(
+        title_rule="", h=h, t1=t1, m1=m1, t2=t2, m2=m2, t3=t3, m3=m3, t4=t4, t5=t5, m5=m5
+    )
+    questions = drafted_questions(tmp_path, text)
+    marks = {qid: q.get("marks") for qid, q in questions.items()}
+    # the fourth has no points of its own: a question all the same, its marks to fill in
+    assert marks == {"1": 1, "2": 2, "3": 1, "4": None, "5": 3}
+    assert "freeze the first layers" in questions["4"]["prompt"]
+
+
+SETEXT = """\
+Final exam
+{eq}
+
+Bias and variance (4 points)
+{dash}
+
+Explain the trade-off.
+
+Kernels (3 points)
+{dash}
+
+Why is the RBF kernel universal?
+
+Clustering (5 points)
+{dash}
+
+Run two steps of k-means.
+
+Mixtures
+{dash}
+
+Write the EM updates.
+"""
+
+
+@pytest.mark.parametrize(
+    "eq, dash",
+    [
+        # rules as long as the titles
+        ("==========", "----------------------------"),
+        # short rules
+        ("===", "---"),
+    ],
+)
+def test_underlined_headings_are_headings(tmp_path: Path, eq: str, dash: str) -> None:
+    questions = drafted_questions(tmp_path, SETEXT.format(eq=eq, dash=dash))
+    marks = {qid: q.get("marks") for qid, q in questions.items()}
+    assert marks == {"1": 4, "2": 3, "3": 5, "4": None}
+
+
+@pytest.mark.parametrize(
+    "text, questions",
+    [
+        # front matter's closing '---' under 'title:' is not a heading's rule
+        ("---\ntitle: Quiz\n---\n\n1. Say hi. (2 points)\n2. Say bye. (1 point)\n", ["1", "2"]),
+        # a rule under a paragraph of several lines is a rule, the paragraph the question's text
+        ("1. Say hi. (2 points)\nthen wave\n---\n2. Say bye. (1 point)\n", ["1", "2"]),
+    ],
+)
+def test_rules_that_underline_no_heading(tmp_path: Path, text: str, questions: list[str]) -> None:
+    assert list(drafted_questions(tmp_path, text)) == questions
