@@ -268,3 +268,113 @@ def test_underlined_headings_are_headings(tmp_path: Path, eq: str, dash: str) ->
 )
 def test_rules_that_underline_no_heading(tmp_path: Path, text: str, questions: list[str]) -> None:
     assert list(drafted_questions(tmp_path, text)) == questions
+
+
+AFTER_NUMBERED = """\
+# Trees quiz
+
+{h} {q} 1{m}
+
+Define entropy.
+
+{h} {q} 2{m}
+
+Define information gain.
+
+{h} {q} 3{m}
+
+Define the Gini index.
+
+{h} {t4}
+
+{p4}
+
+{h} {t5}
+
+{p5}
+
+{h} Appendix: formulas
+
+H(p) = -sum p log p
+"""
+
+
+@pytest.mark.parametrize(
+    "h, q, m, t4, p4, t5, p5",
+    [
+        # '##' numbered questions with points, then titled ones whose points follow the title
+        (
+            "##",
+            "Question",
+            " (2 points)",
+            "Pruning",
+            "Why prune a tree? (2 points)",
+            "Missing values",
+            "How do trees handle them? (2 points)",
+        ),
+        # 'Problem' headings without points; the titled ones ask a question
+        (
+            "###",
+            "Problem",
+            "",
+            "*Pruning*",
+            "Why would you prune a tree?",
+            "MISSING VALUES",
+            "What does a tree do with a missing value?",
+        ),
+        # 'Q' headings, marks in brackets below the title
+        (
+            "#",
+            "Q",
+            " [2 marks]",
+            "Pruning",
+            "Explain cost-complexity pruning. [2 marks]",
+            "Missing values",
+            "Explain surrogate splits. [2 marks]",
+        ),
+    ],
+)
+def test_titled_headings_after_numbered_questions_are_questions(
+    tmp_path: Path, h: str, q: str, m: str, t4: str, p4: str, t5: str, p5: str
+) -> None:
+    text = AFTER_NUMBERED.format(h=h, q=q, m=m, t4=t4, p4=p4, t5=t5, p5=p5)
+    questions = drafted_questions(tmp_path, text)
+    assert list(questions) == ["1", "2", "3", "4", "5"]  # the appendix is no question
+    assert p5 in questions["5"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        # the marks inside the bold
+        [
+            "**Overfitting (2 points)**",
+            "**Underfitting (2 points)**",
+            "**Capacity (1 point)**",
+            "**VC dimension (3 points)**",
+        ],
+        # the marks after it, underscores for bold
+        [
+            "__Overfitting__ [2 marks]",
+            "__Underfitting__ [2 marks]",
+            "__Capacity__ [1 mark]",
+            "__VC dimension__ [3 marks]",
+        ],
+    ],
+)
+def test_bold_lines_titling_questions_with_their_points(tmp_path: Path, titles: list[str]) -> None:
+    text = "# Exam\n\n" + "".join(f"{title}\n\nDefine it.\n\n" for title in titles)
+    questions = drafted_questions(tmp_path, text)
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {
+        "1": 2,
+        "2": 2,
+        "3": 1,
+        "4": 3,
+    }
+
+
+def test_a_bold_part_with_points_stays_a_part(tmp_path: Path) -> None:
+    text = "Question 1\n\nFit a model.\n\n**(a) Ridge (3 points)**\n\n**(b) Lasso (2 points)**\n"
+    questions = drafted_questions(tmp_path, text)
+    assert list(questions) == ["1"]
+    assert [part["id"] for part in questions["1"]["parts"]] == ["a", "b"]

@@ -111,6 +111,7 @@ class _Table:
     part: str | None = None
 
 
+_BOLD_LEVEL = 7  # a line all in bold titles like a heading deeper than any '#'
 _CAPTION_REACH = 12  # lines between a "Rubric for Question N" caption and its table
 
 
@@ -132,6 +133,7 @@ class Collector:
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
         self.titled_level: int | None = None  # headings at this level title questions
+        self.asked_level: int | None = None  # headings at this level are 'Question N'
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -271,9 +273,11 @@ class Collector:
     def _points_heading(self, line: Line, text: str) -> str | None:
         """'## Linear regression (10 points)' heading its own question: not under a question's
         own heading (a heading of its part), not when numbered questions follow it (a group)."""
-        level = p.heading_level(line.text)
+        level = p.heading_level(line.text) or (_BOLD_LEVEL if p.bold_line(line.text) else None)
         if level is None or self.style == "numbered" or p.numbered_item(text):
             return None  # '## 1. ... [2pts]' is numbered: question 1
+        if p.lettered_item(text) or p.part_heading(text):
+            return None  # '**(a) Ridge (3 points)**': a part of the question above
         if self.occ is not None and self.level is not None and level > self.level:
             return None
         following = p.clean(self.next_text)
@@ -284,6 +288,10 @@ class Collector:
             return found
         # '## Ensembles' after '## Trees (1 point)': a sibling question without points
         if level == self.titled_level and following and p.points_heading(f"{text} (1 point)"):
+            return text
+        # '## Pruning' after '## Question 3', over 'Why prune? (2 points)': a question too
+        asks = p.marks_one(following) is not None or following.rstrip(" *_").endswith("?")
+        if level == self.asked_level and asks and p.points_heading(f"{text} (1 point)"):
             return text
         return None
 
@@ -423,7 +431,7 @@ class Collector:
         self._close_question()
         self.rough = False
         self.style, self.next_number, self.numbered = None, 1, []
-        self.titled_level = None
+        self.titled_level = self.asked_level = None
         section = self.out.sections.get(header.id)
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
@@ -454,6 +462,8 @@ class Collector:
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
         self.level = p.heading_level(line.text)
+        if style == "explicit" and self.asked_level is None:
+            self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
         rest = header.rest

@@ -66,6 +66,17 @@ def heading_level(text: str) -> int | None:
     return len(m[1]) if m else None
 
 
+_BOLD_LINE = re.compile(
+    r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+?(?<=\S)\1\s*(?:[(\[][^()\[\]]*[)\]])?\s*$"
+)
+
+
+def bold_line(text: str) -> bool:
+    """A line all in bold, its marks perhaps after it: '**Overfitting (2 points)**',
+    '__Kernels__ [3 marks]' (a title where a heading would stand)."""
+    return bool(_BOLD_LINE.match(text))
+
+
 def is_heading(text: str) -> bool:
     """A Markdown heading, or a line that is bold from its start."""
     return bool(_HEADING.match(text)) or text.lstrip().startswith("**")
