@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import drafted_questions
+from conftest import drafted_questions, part_marks
 
 BANK = """\
 How to read this bank:
@@ -378,3 +378,81 @@ def test_a_bold_part_with_points_stays_a_part(tmp_path: Path) -> None:
     questions = drafted_questions(tmp_path, text)
     assert list(questions) == ["1"]
     assert [part["id"] for part in questions["1"]["parts"]] == ["a", "b"]
+
+
+FENCED = """\
+## Question 1 (5 points)
+
+Fit a linear model to the `cars` data.
+
+{fence}{info}
+# fit the model
+## YOUR CODE HERE
+Question 7: a string, not a question
+2. neither is this
+{fence}
+
+Then report the slope.
+
+## Question 2 (3 points)
+
+Plot the residuals.
+"""
+
+
+@pytest.mark.parametrize(
+    "fence, info",
+    [
+        # an R Markdown chunk
+        ("```", "{r}"),
+        # a tilde fence with a language
+        ("~~~", "python"),
+        # a bare fence
+        ("```", ""),
+    ],
+)
+def test_a_code_block_is_the_questions_text(tmp_path: Path, fence: str, info: str) -> None:
+    questions = drafted_questions(tmp_path, FENCED.format(fence=fence, info=info))
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 5, "2": 3}
+    assert "## YOUR CODE HERE" in questions["1"]["prompt"]
+    assert questions["1"]["prompt"].endswith("Then report the slope.")
+
+
+SUBTASKS = """\
+## Task 1: Cleaning (30 P.)
+
+Clean the orders table.
+
+### {word} {a} (15 P.)
+
+Follow these steps:
+
+ i) Lower-case every currency.
+
+ii) Trim the spaces.
+
+iii) Make the amount numeric.
+
+### {word} {b} (15 P.)
+
+Plot the amounts.
+"""
+
+
+@pytest.mark.parametrize(
+    "word, a, b",
+    [
+        # German, capital letters
+        ("Teilaufgabe", "A", "B"),
+        # English, lower case
+        ("Subtask", "a", "b"),
+        # 'Sub-question' with letters in parentheses
+        ("Sub-question", "(A)", "(B)"),
+    ],
+)
+def test_subtask_headings_are_parts_and_their_steps_their_text(
+    tmp_path: Path, word: str, a: str, b: str
+) -> None:
+    questions = drafted_questions(tmp_path, SUBTASKS.format(word=word, a=a, b=b))
+    assert part_marks(questions["1"]) == {"a": 15, "b": 15}
+    assert "iii) Make the amount numeric." in questions["1"]["parts"][0]["prompt"]

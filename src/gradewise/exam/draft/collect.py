@@ -125,6 +125,7 @@ class Collector:
         self.occ: Occurrence | None = None
         self.level: int | None = None  # the '#' count of the open question's heading
         self.bullet_opened = False  # the open question is a list item ('- Question 1.2: ...')
+        self.fence: str | None = None  # '```' or '~~~' inside a fenced code block
         self.item: Item | None = None
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
@@ -151,6 +152,8 @@ class Collector:
     def feed(self, line: Line) -> None:
         """Take one line of the document."""
         self.index += 1
+        if self._fenced(line):
+            return
         text = p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
@@ -183,6 +186,21 @@ class Collector:
             self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _fenced(self, line: Line) -> bool:
+        """A fenced code block ('```r' to '```', '~~~') is the open question's text as
+        written, never its headings, numbers or keys ('## YOUR CODE HERE' is an R comment)."""
+        stripped = line.text.strip()
+        fence = stripped[:3] if stripped.startswith(("```", "~~~")) else None
+        if self.fence is None and fence is None:
+            return False
+        if self.fence is None:
+            self.fence = fence
+        elif fence == self.fence and not stripped.strip(fence[0]):
+            self.fence = None  # the closing fence: only the fence's marks
+        if self.occ is not None and not self.rough:
+            self._add_text(line.text.rstrip(), in_item=self.item is not None)
+        return True
 
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
@@ -704,7 +722,7 @@ class Collector:
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
             header = sub[1]
-        if header is None:
+        if header is None or self._step(header):
             return False
         occ = self.occ
         if self.inline:
@@ -729,6 +747,19 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _step(self, header: p.Header) -> bool:
+        """'i) Trim the strings.' under '### Subtask A (15 P.)': a step of that part, not a
+        part of its own (a step has no points; '(i) ... (2 points)' is a sub-part)."""
+        item = self.item
+        return (
+            item is not None
+            and item.heading
+            and self.occ is not None
+            and not self.occ.in_solution
+            and header.id in _ROMAN
+            and p.marks_one(header.rest) is None
+        )
 
     def _end_inline_solution(self, label: str) -> None:
         """A part's solution ends at the next part; '(a)' again starts a list of solutions."""

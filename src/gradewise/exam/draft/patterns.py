@@ -798,8 +798,19 @@ _PART_HEADING = re.compile(
 )
 
 
+# 'Subtask B', 'Teilaufgabe A (15 P.)': words that name a part whatever the letter's case.
+_SUB_HEADING = re.compile(
+    r"^(?:teilaufgabe|sub-?(?:task|question|problem|part))\s*\(?(?P<a>[a-hA-H])\)?(?![\w'])"
+    r"[.:)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
 def part_heading(text: str) -> Header | None:
-    """'Part a', 'Part (b)' inside a problem: its part (a capital 'Part A' names a section)."""
+    """'Part a', 'Part (b)', 'Subtask C' inside a problem: its part (a capital 'Part A' names
+    a section)."""
+    if sub := _SUB_HEADING.match(text):
+        return Header(sub["a"].lower(), sub["rest"])
     m = _PART_HEADING.match(text)
     if m is None or (m["a"] is not None and not m["a"].islower()):
         return None
