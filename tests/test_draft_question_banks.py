@@ -456,3 +456,54 @@ def test_subtask_headings_are_parts_and_their_steps_their_text(
     questions = drafted_questions(tmp_path, SUBTASKS.format(word=word, a=a, b=b))
     assert part_marks(questions["1"]) == {"a": 15, "b": 15}
     assert "iii) Make the amount numeric." in questions["1"]["parts"][0]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "line, marks",
+    [
+        # pandoc escapes the brackets around marks
+        ("**Q1.** \\[6pts\\] Name the mutations.", 6),
+        # with spaces and a full word
+        ("**Q1.** \\[ 2 marks \\] Name the mutations.", 2),
+        # display math in brackets is no marks
+        ("**Q1.** Solve \\[ 2x = 4 \\] for x.", None),
+    ],
+)
+def test_marks_in_escaped_brackets(tmp_path: Path, line: str, marks: int | None) -> None:
+    questions = drafted_questions(tmp_path, f"# Exam\n\n{line}\n\n**Q2.** [1 pt] Last.\n")
+    assert questions["1"].get("marks") == marks
+
+
+KIND_WORTH = """\
+# Quiz
+
+{rule}
+
+1. Which lobe handles vision?
+
+   A. frontal
+   B. occipital
+   C. temporal
+
+2. The cerebellum controls balance. Circle one: True / False
+
+3. Name two neurotransmitters. (3 points)
+"""
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        # numbers written as words with the figure in parentheses
+        "Multiple-choice questions are worth two (2) points each, and true-false questions "
+        "are worth one (1) point each.",
+        # figures, 'T/F', 'marks'
+        "Multiple choice questions are worth 2 marks; T/F questions are worth 1 mark.",
+        # 'each' before 'worth', the kinds in the other order
+        "True/false items are each worth 1 point and multiple choice items are each worth "
+        "2 points.",
+    ],
+)
+def test_marks_stated_for_each_kind_of_question(tmp_path: Path, rule: str) -> None:
+    questions = drafted_questions(tmp_path, KIND_WORTH.format(rule=rule))
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 2, "2": 1, "3": 3}

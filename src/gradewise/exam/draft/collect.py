@@ -174,7 +174,8 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        if self.out.each is None and (each := p.marks_per_question(text)) is not None:
+        each = p.marks_per_question(text) if self.out.each is None else None
+        if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
         for handler in handlers:
@@ -523,7 +524,13 @@ class Collector:
             self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
 
     def _scoring_statement(self, line: Line, text: str) -> bool:
-        """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy."""
+        """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy;
+        'true-false questions are worth one (1) point each' → the marks of each such one."""
+        for kind, worth in p.kind_worth(text).items():
+            old = self.out.scoring.get(kind)
+            if old is None or old.value.right is None:
+                wrong = old.value.wrong if old else None
+                self.out.scoring[kind] = Val(p.Scoring(worth, wrong), old.loc if old else line.loc)
         kind = p.kind_mentioned(text)
         if kind is not None:
             self.kind_context = (kind, self.index)

@@ -36,6 +36,9 @@ _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solu
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _NUM = r"\d+(?:\.\d+)?"
+# '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
+# '\[ ... \]' is display math).
+_ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
 
 
 def clean(text: str) -> str:
@@ -44,6 +47,7 @@ def clean(text: str) -> str:
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
     out = _EMPHASIS.sub("", out).strip()
+    out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
     return out
@@ -613,6 +617,26 @@ _SCORE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(r"negative marking", re.I)
+
+
+_WORTH = re.compile(
+    r"(?P<kind>multiple[- ]choice|true[- ]?(?:/|or)?[- ]?false|T/F)\s+(?:questions?|items?)\s+"
+    r"(?:are|is)\s+(?:each\s+)?worth\s+(?:(?P<word>[a-z]+)\s*(?:\((?P<also>\d+)\))?|"
+    rf"(?P<n>{_NUM}))\s*(?:points?|marks?|pts?)\b",
+    re.I,
+)
+
+
+def kind_worth(text: str) -> dict[str, float]:
+    """'Multiple-choice questions are worth two (2) points each, and true-false questions
+    one (1) point each' → {'choice': 2, 'truefalse': 1}."""
+    out: dict[str, float] = {}
+    for m in _WORTH.finditer(plain_math(text)):
+        worth = to_float(m["n"] or m["also"]) if m["n"] or m["also"] else _number(m["word"])
+        kind = "choice" if m["kind"].lower().startswith("multiple") else "truefalse"
+        if worth:
+            out[kind] = float(worth)
+    return out
 
 
 def kind_mentioned(text: str) -> str | None:
