@@ -526,11 +526,7 @@ class Collector:
     def _scoring_statement(self, line: Line, text: str) -> bool:
         """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy;
         'true-false questions are worth one (1) point each' → the marks of each such one."""
-        for kind, worth in p.kind_worth(text).items():
-            old = self.out.scoring.get(kind)
-            if old is None or old.value.right is None:
-                wrong = old.value.wrong if old else None
-                self.out.scoring[kind] = Val(p.Scoring(worth, wrong), old.loc if old else line.loc)
+        self._kind_worth(line, text)
         kind = p.kind_mentioned(text)
         if kind is not None:
             self.kind_context = (kind, self.index)
@@ -547,6 +543,13 @@ class Collector:
         )
         self.out.scoring[kind] = Val(merged, old.loc if old else line.loc)
         return self.occ is None  # inside a question the line is also part of its text
+
+    def _kind_worth(self, line: Line, text: str) -> None:
+        for kind, worth in p.kind_worth(text).items():
+            old = self.out.scoring.get(kind)
+            if old is None or old.value.right is None:
+                wrong = old.value.wrong if old else None
+                self.out.scoring[kind] = Val(p.Scoring(worth, wrong), old.loc if old else line.loc)
 
     # --- lines inside a question -----------------------------------------------------------
 
