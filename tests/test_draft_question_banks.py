@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import drafted_questions, part_marks
+from gradewise.exam.draft import draft_exam
 
 BANK = """\
 How to read this bank:
@@ -507,3 +508,54 @@ KIND_WORTH = """\
 def test_marks_stated_for_each_kind_of_question(tmp_path: Path, rule: str) -> None:
     questions = drafted_questions(tmp_path, KIND_WORTH.format(rule=rule))
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 2, "2": 1, "3": 3}
+
+
+SENTENCE_KEY = """\
+## Task {n}: Skew
+
+Plot the waiting times.
+
+- Question: How would you describe the distribution?
+{i}- Symmetric
+{i}- Skewed to the left
+{i}- {right}
+- Answer: {answer}
+- Hint:
+{i}- Use a density plot.
+{i}- Compare mean and median.
+
+## Task {m}: Counts
+
+- Question: How many rows are there?
+- Answer:
+{i}1. Rows:
+- Hint:
+{i}- Use nrow().
+"""
+
+
+@pytest.mark.parametrize(
+    "n, m, i, right, answer",
+    [
+        # the answer a sentence holding the option's words, another case
+        ("01", "02", "    ", "Skewed to the right", "It is skewed to the RIGHT, with a long tail."),
+        # two-space nesting, the option word for word
+        ("1", "2", "  ", "Right-skewed", "Right-skewed"),
+    ],
+)
+def test_a_key_naming_one_nested_option(
+    tmp_path: Path, n: str, m: str, i: str, right: str, answer: str
+) -> None:
+    questions = drafted_questions(
+        tmp_path, SENTENCE_KEY.format(n=n, m=m, i=i, right=right, answer=answer)
+    )
+    key = questions["1"]["key"]
+    assert key["options"] == {"a": "Symmetric", "b": "Skewed to the left", "c": right}
+    assert key["correct"] == ["c"]
+    # an empty '- Answer:' is the student's space: no key, and the hint is not taken for one
+    assert "key" not in questions["2"]
+    draft = draft_exam([tmp_path / "paper.md"])  # the paper drafted_questions wrote
+    said = [note.value for note in [*draft.notes, *draft.todo]]
+    assert [x for x in said if x.startswith("I.2")] == [
+        "I.2: no marks found — add 'marks: N'"
+    ]  # nothing under the blank '- Answer:' is taken for a key

@@ -53,6 +53,7 @@ class Occurrence:
     solution_items: list[Item] = field(default_factory=list)
     bullets: list[Val[str]] = field(default_factory=list)
     bullet_ticks: list[bool] = field(default_factory=list)  # a bullet marked the right option
+    bullet_indents: list[int] = field(default_factory=list)  # how deep each bullet is nested
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)
     marks: Val[float] | None = None
     marks_list: Val[list[float]] | None = None
@@ -598,6 +599,7 @@ class Collector:
             ticked, untagged = p.option_tick(rest)
             occ.bullets.append(Val(untagged, line.loc))
             occ.bullet_ticks.append(ticked)
+            occ.bullet_indents.append(len(line.text) - len(line.text.lstrip()))
             # a marker on the right option would give the answer away in the prompt
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
@@ -613,8 +615,8 @@ class Collector:
         if field is None:
             return False
         name, value = field
-        if name == "key":
-            return self._key(line, f"Answer: {value}")
+        if name == "key":  # '- Answer:' alone is the student's space, its lines their own
+            return not value or self._key(line, f"Answer: {value}")
         if not (self.bullet_opened or line.text[:1].isspace()) or self.occ.items:
             return False
         if name == "options":
