@@ -559,3 +559,33 @@ def test_a_key_naming_one_nested_option(
     assert [x for x in said if x.startswith("I.2")] == [
         "I.2: no marks found — add 'marks: N'"
     ]  # nothing under the blank '- Answer:' is taken for a key
+
+
+@pytest.mark.parametrize(
+    "answer, key",
+    [
+        # a name given its value, in bold
+        ("**Answer: GINI = 0.5**", {"kind": "numeric", "value": 0.5}),
+        # a hyphenated name, plain
+        ("Answer: p-value = 0.03", {"kind": "numeric", "value": 0.03}),
+        # brackets in the name
+        ("Answer: E[X] = 3.5", {"kind": "numeric", "value": 3.5}),
+        # words before the sign are a sentence, not a name: kept as the reference
+        ("Answer: the mean of the sample = 4", None),
+        # two values: no key
+        ("Answer: x = 2 = 3", None),
+    ],
+)
+def test_a_key_giving_a_name_its_value(tmp_path: Path, answer: str, key: Any) -> None:
+    text = f"## Question 1: Impurity\n\nCompute it.\n\n### Answer:\n\nWorking here.\n\n{answer}\n"
+    assert drafted_questions(tmp_path, text)["1"].get("key") == key
+
+
+def test_a_bold_last_line_of_working_gives_the_key(tmp_path: Path) -> None:
+    text = (
+        "## Question 1\n\n(a) Split by gender.\n\n(b) Split by car.\n\n### Answer:\n\n"
+        "(a) Gender:\n\n**GINI_split(a) = 0.5×0.42 + 0.5×0.42 = 0.42**\n\n"
+        "(b) Car:\n\n__GINI_split(b) = 0.0875 + 0.225 = 0.3125__\n"
+    )
+    parts = drafted_questions(tmp_path, text)["1"]["parts"]
+    assert [part["key"]["value"] for part in parts] == [0.42, 0.3125]

@@ -418,7 +418,13 @@ def key_value(text: str) -> tuple[str, Any] | None:
     if _LETTERS.fullmatch(raw):
         return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
     value = _numeric(raw)
+    if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
+        value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
     return ("numeric", value) if value is not None else None
+
+
+# 'GINI = 0.5', 'p-value = 0.03', 'E[X] = 3.5': one name (no spaces) given one value.
+_NAMED_VALUE = re.compile(r"[A-Za-z][\w\-\[\]().^{}']{0,20}\s*=\s*(?P<value>[^=]+)")
 
 
 _PLUS_MINUS = re.compile(r"\s*\(?\s*(?:±|\+/-|\+-|\\pm\b)")
@@ -455,7 +461,7 @@ def final_value(working: str) -> Any:
     closing = _CLOSING_MATH.search(lines[-1])
     if closing is not None and not _CHAIN.search(lines[-1][: closing.start()]):
         lines[-1] = closing[1]  # '... so the probability is $\frac{1}{4}$.'
-    last = _MATH_MARKS.sub(" ", lines[-1]).strip().rstrip(".").strip()
+    last = _MATH_MARKS.sub(" ", lines[-1]).strip().strip("*_").rstrip(".").strip()
     segments = _CHAIN.split(last)
     final = segments[-1].strip().rstrip(".").strip()
     if final.startswith("{") and final.endswith("}"):
