@@ -589,3 +589,25 @@ def test_a_bold_last_line_of_working_gives_the_key(tmp_path: Path) -> None:
     )
     parts = drafted_questions(tmp_path, text)["1"]["parts"]
     assert [part["key"]["value"] for part in parts] == [0.42, 0.3125]
+
+
+@pytest.mark.parametrize(
+    "solution, key",
+    [
+        # a blank answer line, then the explanation naming the answer
+        ("**Answer:**\n\n**Explanation:** Answer is 9", {"kind": "numeric", "value": 9}),
+        # a solution line opening with a sentence naming it
+        (
+            "Solution: The correct answer is 12, as each layer adds 4.",
+            {"kind": "numeric", "value": 12},
+        ),
+        # a solution that names no answer: no key
+        ("*Explanation:* it depends on the bias terms.", None),
+    ],
+)
+def test_a_solution_opening_by_naming_the_answer(tmp_path: Path, solution: str, key: Any) -> None:
+    text = f"## Problem 1\n\nHow many parameters?\n\n{solution}\n\n## Problem 2\n\nLast.\n"
+    assert drafted_questions(tmp_path, text)["1"].get("key") == key
+    draft = draft_exam([tmp_path / "paper.md"])
+    said = [note.value for note in [*draft.notes, *draft.todo]]
+    assert not [x for x in said if "left blank" in x]

@@ -567,6 +567,10 @@ class Collector:
             return
         if (rest := p.solution_start(text)) is not None:
             self._begin_solution(rest, line.loc)
+            if said := p.key_line(rest):  # 'Explanation: Answer is 9' names the key
+                target = self.item.keys if self.item is not None else occ.keys
+                target.append(Val(said, line.loc))
+                self.pending_key = False
             return
         if self._key(line, text):
             return
