@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import drafted_questions, part_marks
+from conftest import drafted_questions, drafted_tree, part_marks
 from gradewise.exam.draft import draft_exam
 
 BANK = """\
@@ -611,3 +611,19 @@ def test_a_solution_opening_by_naming_the_answer(tmp_path: Path, solution: str, 
     draft = draft_exam([tmp_path / "paper.md"])
     said = [note.value for note in [*draft.notes, *draft.todo]]
     assert not [x for x in said if "left blank" in x]
+
+
+@pytest.mark.parametrize(
+    "first, title",
+    [
+        # a plain line introducing what follows is no title
+        ("How to read this bank:", "paper"),
+        # a heading ending in a colon still is
+        ("# Midterm:", "Midterm:"),
+        # a short plain line is
+        ("Midterm in statistics", "Midterm in statistics"),
+    ],
+)
+def test_a_first_line_ending_in_a_colon_is_no_title(tmp_path: Path, first: str, title: str) -> None:
+    tree = drafted_tree(tmp_path, f"{first}\n\n1. Say hi. (2 points)\n")
+    assert tree["exam"]["title"] == title

@@ -218,8 +218,11 @@ class Collector:
         return False
 
     def _title(self, line: Line, text: str) -> None:
-        """The first line, when it is a heading or short and not a header, names the exam."""
+        """The first line, when it is a heading or short and not a header, names the exam
+        (a plain line ending in ':', 'Format:', introduces what follows)."""
         if not (p.is_heading(line.text) or len(text) <= 120):
+            return
+        if text.endswith(":") and not p.is_heading(line.text):
             return
         structural = (p.section_header, p.question_header, p.solution_start, p.numbered_item)
         if any(test(text) is not None for test in structural):
