@@ -627,3 +627,32 @@ def test_a_solution_opening_by_naming_the_answer(tmp_path: Path, solution: str, 
 def test_a_first_line_ending_in_a_colon_is_no_title(tmp_path: Path, first: str, title: str) -> None:
     tree = drafted_tree(tmp_path, f"{first}\n\n1. Say hi. (2 points)\n")
     assert tree["exam"]["title"] == title
+
+
+@pytest.mark.parametrize(
+    "top, sub1, sub2",
+    [
+        # headings one level down, marks in parentheses
+        ("## Question 1 (10 points)", "### Question 1.1 (4 points)", "### Question 1.2 (6 points)"),
+        # bold lines, 'Problem', marks in brackets
+        ("**Problem 1**", "**Problem 1.1** [4 marks]", "**Problem 1.2** [6 marks]"),
+    ],
+)
+def test_dotted_numbers_under_their_question_are_its_parts(
+    tmp_path: Path, top: str, sub1: str, sub2: str
+) -> None:
+    text = f"{top}\n\nA dataset of 100 rows.\n\n{sub1}\n\nSplit it.\n\n{sub2}\n\nFit it.\n"
+    questions = drafted_questions(tmp_path, text)
+    assert list(questions) == ["1"]
+    assert part_marks(questions["1"]) == {"1": 4, "2": 6}
+
+
+def test_dotted_numbers_without_their_question_are_questions(tmp_path: Path) -> None:
+    text = (
+        "# Bank\n\n## Question 1.1\nWhat is overfitting?\nAnswer: fitting noise\n\n"
+        "## Question 1.2\nTrue or False? More data lowers variance.\nAnswer: True\n"
+    )
+    questions = drafted_questions(tmp_path, text)
+    assert list(questions) == ["1.1", "1.2"]
+    assert questions["1.1"]["reference"] == "fitting noise"
+    assert questions["1.2"]["key"] == {"kind": "truefalse", "value": True}

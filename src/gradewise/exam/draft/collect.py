@@ -268,6 +268,9 @@ class Collector:
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
             return True
+        if p.is_heading(line.text) and (dotted := p.dotted_question(text)) is not None:
+            self._dotted_question(*dotted, line)
+            return True
         if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
             self._open_question(header, line, "explicit")
             self.bullet_opened = True  # its fields follow as bullets nested under it
@@ -317,6 +320,14 @@ class Collector:
         if level == self.asked_level and asks and p.points_heading(f"{text} (1 point)"):
             return text
         return None
+
+    def _dotted_question(self, qid: str, part: p.Header, line: Line) -> None:
+        """'### Question 1.2' under 'Question 1' is its part 2; without a question 1 open, a
+        question of its own numbered '1.2' (a bank's second variant of question 1)."""
+        if self.occ is not None and self.question is not None and self.question.id == qid:
+            self._open_item(part.id, part.rest, line, heading=True)
+        else:
+            self._open_question(p.Header(f"{qid}.{part.id}", part.rest), line, "explicit")
 
     def _free_number(self) -> str:
         """The number after the section's highest: a question headed without one."""

@@ -185,6 +185,20 @@ _BULLET_QUESTION = re.compile(
 )
 
 
+_DOTTED_QUESTION = re.compile(
+    r"^(?:question|problem|exercise|q)\s*[-.]?\s*(?P<q>\d{1,3})\.(?P<k>\d{1,2})(?![\d.]\d)"
+    r"\s*[:.)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def dotted_question(line: str) -> tuple[str, Header] | None:
+    """'Question 1.2 (4 points)' → ('1', Header('2', '(4 points)')): the question's number
+    and the number after the dot, for the caller to read as a part or a question's id."""
+    m = _DOTTED_QUESTION.match(line)
+    return (str(int(m["q"])), Header(str(int(m["k"])), m["rest"])) if m else None
+
+
 def bullet_question(line: str) -> Header | None:
     """'- Question 1.2: prompt', '* Q3) prompt' → the question's id as written and its prompt
     ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one)."""
