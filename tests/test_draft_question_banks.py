@@ -656,3 +656,25 @@ def test_dotted_numbers_without_their_question_are_questions(tmp_path: Path) -> 
     assert list(questions) == ["1.1", "1.2"]
     assert questions["1.1"]["reference"] == "fitting noise"
     assert questions["1.2"]["key"] == {"kind": "truefalse", "value": True}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # the question's number glued to the letter
+        ("1(a)", "1(b)"),
+        # a space between
+        ("1 (a)", "1 (b)"),
+        # the letter alone
+        ("(a)", "(b)"),
+    ],
+)
+def test_parts_written_with_their_questions_number(tmp_path: Path, a: str, b: str) -> None:
+    text = (
+        "STAT 200 FINAL\n\nQUESTION ONE (20 MARKS)\n"
+        f"{a} Define a p-value. (5 marks)\n{b} Define power. (15 marks)\n\n"
+        "QUESTION TWO (10 MARKS)\nState the CLT.\n"
+    )
+    questions = drafted_questions(tmp_path, text, name="paper.txt")
+    assert part_marks(questions["1"]) == {"a": 5, "b": 15}
+    assert questions["2"]["marks"] == 10

@@ -248,7 +248,8 @@ def numbered_item(line: str) -> Header | None:
     return Header(m["id"], m["rest"]) if m else None
 
 
-_ITEM = re.compile(r"^(?:[-*•]\s*)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
+# '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
+_ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
