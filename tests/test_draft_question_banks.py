@@ -678,3 +678,25 @@ def test_parts_written_with_their_questions_number(tmp_path: Path, a: str, b: st
     questions = drafted_questions(tmp_path, text, name="paper.txt")
     assert part_marks(questions["1"]) == {"a": 5, "b": 15}
     assert questions["2"]["marks"] == 10
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # as a quiz export writes it
+        "1 pts",
+        # a full word, capitalised
+        "1 Point",
+        # marks, with a stop
+        "1 mark.",
+    ],
+)
+def test_a_line_that_is_only_the_questions_points(tmp_path: Path, points: str) -> None:
+    text = (
+        f"Question 1 of 2\n{points}\nWhich activation is zero for negative inputs?\n"
+        "A. tanh\nB. ReLU\nCorrect answer: B\n\n"
+        "Question 2 of 2\n2 pts\nHow many weights has a 3x4 dense layer?\nCorrect answer: 12\n"
+    )
+    questions = drafted_questions(tmp_path, text)
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 1, "2": 2}
+    assert questions["1"]["key"]["correct"] == ["b"]
