@@ -700,3 +700,31 @@ def test_a_line_that_is_only_the_questions_points(tmp_path: Path, points: str) -
     questions = drafted_questions(tmp_path, text)
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 1, "2": 2}
     assert questions["1"]["key"]["correct"] == ["b"]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        # a nested bullet
+        "  - Points: 2",
+        # marks, four-space nesting
+        "    - Marks: 2",
+    ],
+)
+def test_a_banks_points_field(tmp_path: Path, field: str) -> None:
+    text = (
+        "- Question 1.1: True or False? Trees need scaled features.\n"
+        f"{field}\n  - Answer: False\n  - Choices: True; False\n"
+        "- Question 1.2: Name a split criterion.\n  - Answer: Gini\n"
+    )
+    questions = drafted_questions(tmp_path, text)
+    assert questions["1.1"]["marks"] == 2
+    assert "Points" not in questions["1.1"]["prompt"] and "Marks" not in questions["1.1"]["prompt"]
+    assert questions["1.1"]["key"] == {"kind": "truefalse", "value": False}
+
+
+@pytest.mark.parametrize("field", ["Points: 5", "Marks: 5", "score = 5"])
+def test_a_line_stating_the_marks_as_a_field(tmp_path: Path, field: str) -> None:
+    text = f"Question 1\n{field}\nDefine entropy.\n\nQuestion 2 [3 marks]\nDefine gain.\n"
+    questions = drafted_questions(tmp_path, text)
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 5, "2": 3}

@@ -637,9 +637,20 @@ class Collector:
             return not value or self._key(line, f"Answer: {value}")
         if not (self.bullet_opened or line.text[:1].isspace()) or self.occ.items:
             return False
+        if name == "marks":
+            return self._marks_field(line, rest)
         if name == "options":
             choices = p.listed_choices(value)
             self.occ.boxes.extend((False, Val(choice, line.loc)) for choice in choices)
+        return True
+
+    def _marks_field(self, line: Line, rest: str) -> bool:
+        """'- Points: 2' under a question written as a list item: its marks."""
+        assert self.occ is not None
+        if (marks := p.marks_one(rest)) is None:
+            return False
+        if self.occ.marks is None:
+            self.occ.marks = Val(marks, line.loc)
         return True
 
     def _marked_bullet(self, line: Line, rest: str) -> bool:

@@ -207,27 +207,24 @@ def bullet_question(line: str) -> Header | None:
 
 
 _FIELD = re.compile(
-    r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options)\s*:\s*"
-    r"(?P<value>.*)$",
+    r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options|points?|"
+    r"marks?)\s*:\s*(?P<value>.*)$",
     re.I,
 )
+_FIELDS = {"choices": "options", "options": "options", "type": "type", "kind": "type"}
 
 
 def bullet_field(text: str) -> tuple[str, str] | None:
     """A question's field written as a bullet under it ('- Answer: True', '- Choices: a; b',
-    '- Type: Multiple choice') → ('key' | 'options' | 'type', the value as written)."""
+    '- Type: Multiple choice', '- Points: 2') → ('key' | 'options' | 'type' | 'marks', the
+    value as written)."""
     m = _FIELD.match(text.strip())
     if m is None:
         return None
     name = m["name"].lower()
-    kind = (
-        "options"
-        if name in ("choices", "options")
-        else "type"
-        if "type" in name or name == "kind"
-        else "key"
-    )
-    return kind, m["value"].strip()
+    if name.startswith(("point", "mark")):
+        return "marks", m["value"].strip()
+    return _FIELDS.get(name.replace("question ", ""), "key"), m["value"].strip()
 
 
 def listed_choices(text: str) -> list[str]:
@@ -543,6 +540,9 @@ _MARKS_END = re.compile(
     rf"(?:^|\s)({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!])\s+\(({_NUM})\))\s*$",
     re.I,
 )
+_MARKS_FIELD = re.compile(
+    rf"^(?:[-*]\s+)?(?:points?|marks?|pts|score|weight)\s*[:=]\s*({_NUM})\s*\.?$", re.I
+)
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
 _COUNT_EACH = re.compile(
     rf"\b(\d+)\s+(?:questions?|problems?|items?)\s*[-–—:,(]?\s*({_NUM})\s*(?:points?|marks?|pts?)"
@@ -566,7 +566,10 @@ def marks_list(text: str) -> list[float] | None:
 
 
 def marks_one(text: str) -> float | None:
-    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)'; at a line's end '2P', '/4', '[3]'."""
+    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)'; at a line's end '2P', '/4', '[3]';
+    a line that is a field of marks: 'Points: 5', '- Marks: 2'."""
+    if field := _MARKS_FIELD.match(text):
+        return to_float(field[1])
     m = _MARKS_ONE.search(text)
     if m:
         return to_float(m[1])
