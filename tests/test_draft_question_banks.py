@@ -728,3 +728,42 @@ def test_a_line_stating_the_marks_as_a_field(tmp_path: Path, field: str) -> None
     text = f"Question 1\n{field}\nDefine entropy.\n\nQuestion 2 [3 marks]\nDefine gain.\n"
     questions = drafted_questions(tmp_path, text)
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 5, "2": 3}
+
+
+FOLDED = """\
+# Python quiz
+
+### 1. What does `len([1, 2, 3])` return?
+
+{b} A. 2
+{b} B. 3
+{b} C. 4
+
+{answer}
+
+### 2. True or False: tuples are immutable.
+
+<details><summary><b>Answer</b></summary>True</details>
+"""
+
+
+@pytest.mark.parametrize(
+    "b, answer",
+    [
+        # the answer on its own line inside the folded block
+        ("-", "<details><summary>Answer</summary>\n\nB\n\n</details>"),
+        # 'Show answer', the answer saying it is one
+        ("*", "<details>\n<summary>Show answer</summary>\nCorrect answer: B\n</details>"),
+        # all on one line, a key named in the summary
+        ("-", "<details><summary>Key</summary> B </details>"),
+    ],
+)
+def test_answers_folded_in_html_details(tmp_path: Path, b: str, answer: str) -> None:
+    questions = drafted_questions(tmp_path, FOLDED.format(b=b, answer=answer))
+    assert questions["1"]["key"] == {
+        "kind": "choice",
+        "options": {"a": "2", "b": "3", "c": "4"},
+        "correct": ["b"],
+    }
+    assert questions["2"]["key"] == {"kind": "truefalse", "value": True}
+    assert "details" not in questions["1"]["prompt"]

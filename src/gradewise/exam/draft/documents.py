@@ -74,7 +74,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
         return _docx_lines(data, str(path))
-    return atx_headings(_text_lines(decode_text(data), str(path))), []
+    return atx_headings(folded_answers(_text_lines(decode_text(data), str(path)))), []
 
 
 def read_bytes(path: Path) -> bytes:
@@ -105,6 +105,56 @@ def decode_text(data: bytes) -> str:
 
 def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+_DETAILS = re.compile(r"</?details\b[^>]*>", re.I)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(?P<text>.*?)</summary>", re.I)
+_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
+
+
+def folded_answers(lines: list[Line]) -> list[Line]:
+    """Answers folded away in HTML ('<details><summary>Answer</summary> B </details>'), as
+    Markdown quizzes on GitHub hide them, read as written out: 'Answer: B'. A summary naming
+    an answer or key becomes 'Answer:', one naming a solution 'Solution:'; a one-line answer
+    below the summary joins it."""
+    out = []
+    for line in lines:
+        text = _SUMMARY.sub(_summary, line.text)
+        if text != line.text or _DETAILS.search(text):
+            text = _DETAILS.sub(" ", text).strip()
+        out.append(Line(text, line.loc) if text != line.text else line)
+    for at, line in enumerate(out):
+        if line.text in ("Answer:", "Solution:") and _SUMMARY.search(lines[at].text):
+            _join_folded(out, lines, at)
+    return out
+
+
+def _join_folded(out: list[Line], lines: list[Line], at: int) -> None:
+    """'Answer:' from a summary, then one line before '</details>': one line 'Answer: B'
+    (the line alone where it says 'Answer:' itself)."""
+    inside = []
+    for index in range(at + 1, min(len(lines), at + 12)):
+        if out[index].text.strip():
+            inside.append(index)
+        if re.search(r"(?i)</details>", lines[index].text):
+            break
+    if len(inside) != 1:
+        return
+    value = out[inside[0]]
+    if re.match(r"(?i)\s*(?:correct\s+)?answers?\s*:", value.text):
+        out[at] = Line("", out[at].loc)  # 'Correct answer: B' says it without the summary
+        return
+    out[at] = Line(f"{out[at].text} {value.text.strip()}", out[at].loc)
+    out[inside[0]] = Line("", value.loc)
+
+
+def _summary(m: re.Match[str]) -> str:
+    said = _TAG.sub("", m["text"]).strip()
+    if re.search(r"(?i)\b(?:answers?|key)\b", said):
+        return "Answer: "
+    if re.search(r"(?i)\b(?:solutions?|explanation)\b", said):
+        return "Solution: "
+    return said
 
 
 _UNDERLINE = re.compile(r"^ {0,3}(?P<rule>={3,}|-{3,})\s*$")

@@ -890,7 +890,7 @@ def answer_heading(line: str) -> bool:
     return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
 
 
-_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
+_CAPITAL_OPTION = re.compile(r"^(?:[-*•]\s+)?(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
 
 
 def capital_option(text: str) -> Header | None:
