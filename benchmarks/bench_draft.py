@@ -37,7 +37,7 @@ class Score:
     keys: int = 0
     keyed: int = 0
     silent: int = 0  # expected parts not found in a draft that says nothing of what it missed
-    extra: int = 0  # drafted questions no expected address names
+    extra: int = 0  # drafted questions (or parts) no expected address names
 
     def add(self, other: Score) -> None:
         for name in self.__dataclass_fields__:
@@ -98,7 +98,7 @@ def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
 
 def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
     listed = True  # a refusal says so in one line: never silent
-    questions: list[str] = []
+    tree: dict[str, Any] = {}
     try:
         draft = draft_exam([path])
         tree = YAML(typ="safe").load(render(draft))
@@ -107,11 +107,6 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
             says_missed(note.value) or any(s in note.value for s in _SAYS_LEFT_OUT)
             for note in draft.notes
         )
-        questions = [
-            f"S{n}:{q['id']}"
-            for n, sec in enumerate(tree.get("sections") or [], 1)
-            for q in sec.get("questions") or []
-        ]
     except DocumentError as exc:
         print(f"{path.name}: refused: {exc}", file=sys.stderr)
         got = {}
@@ -119,7 +114,7 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
         print(f"{path.name}: drafter crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
         got, listed = {}, False
     result = Score(documents=1, parts=len(expected))
-    result.extra = sum(not _named(question, expected) for question in questions)
+    result.extra = extra(tree, expected)
     for address, want in expected.items():
         drafted = got.get(str(address))
         result.keyed += "key" in want  # a part not found counts as wrong below, not as absent
@@ -134,17 +129,38 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
     return result
 
 
-def _named(question: str, expected: dict[str, Any]) -> bool:
-    """Whether some expected address names this drafted question ('S2:3', or '3' alone)."""
-    section, _, qid = question.partition(":")
+def extra(tree: dict[str, Any], expected: dict[str, Any]) -> int:
+    """What the draft holds that the paper does not: each drafted question no expected
+    address names, and, in a question whose parts the expected file lists, each drafted part
+    it does not list (where it gives the question's marks only, its parts are not counted)."""
+    count = 0
+    for number, section in enumerate(tree.get("sections") or [], start=1):
+        for question in section.get("questions") or []:
+            named = _named_under(f"S{number}", str(question["id"]), expected)
+            if not named:
+                count += 1
+                continue
+            listed = [rest for rest in named if rest]
+            for part in question.get("parts") or [] if listed else []:
+                pid = str(part["id"])
+                count += not any(rest == pid or rest.startswith(f"{pid}.") for rest in listed)
+    return count
+
+
+def _named_under(section: str, qid: str, expected: dict[str, Any]) -> list[str]:
+    """The expected addresses naming this question ('S2:3', or '3' alone), each as what
+    follows the question's id: '' for the question itself, 'a' for '3.a'."""
+    found = []
     for address in map(str, expected):
         if address.startswith(f"{section}:"):
             address = address.partition(":")[2]
         elif ":" in address:
             continue
-        if address == qid or address.startswith(f"{qid}."):
-            return True
-    return False
+        if address == qid:
+            found.append("")
+        elif address.startswith(f"{qid}."):
+            found.append(address[len(qid) + 1 :])
+    return found
 
 
 def _document(doc: dict[str, Any]) -> Path | None:
@@ -194,7 +210,7 @@ def main() -> None:
         return
     print(
         "| documents | n | questions/parts found | marks right | keys right "
-        "| missed: listed / silent | extra questions |"
+        "| missed: listed / silent | extra questions/parts |"
     )
     print("|---|---|---|---|---|---|---|")
     for label, group in groups.items():

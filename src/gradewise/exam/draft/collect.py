@@ -53,6 +53,7 @@ class Occurrence:
     solution_items: list[Item] = field(default_factory=list)
     bullets: list[Val[str]] = field(default_factory=list)
     bullet_ticks: list[bool] = field(default_factory=list)  # a bullet marked the right option
+    bullet_indents: list[int] = field(default_factory=list)  # how deep each bullet is nested
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)
     marks: Val[float] | None = None
     marks_list: Val[list[float]] | None = None
@@ -111,6 +112,7 @@ class _Table:
     part: str | None = None
 
 
+_BOLD_LEVEL = 7  # a line all in bold titles like a heading deeper than any '#'
 _CAPTION_REACH = 12  # lines between a "Rubric for Question N" caption and its table
 
 
@@ -123,6 +125,8 @@ class Collector:
         self.question: QuestionBuild | None = None
         self.occ: Occurrence | None = None
         self.level: int | None = None  # the '#' count of the open question's heading
+        self.bullet_opened = False  # the open question is a list item ('- Question 1.2: ...')
+        self.fence: str | None = None  # '```' or '~~~' inside a fenced code block
         self.item: Item | None = None
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
@@ -131,6 +135,7 @@ class Collector:
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
         self.titled_level: int | None = None  # headings at this level title questions
+        self.asked_level: int | None = None  # headings at this level are 'Question N'
         self.rough = False
         self.pending_key = False
         self.kind_context: tuple[str, int] | None = None
@@ -148,6 +153,8 @@ class Collector:
     def feed(self, line: Line) -> None:
         """Take one line of the document."""
         self.index += 1
+        if self._fenced(line):
+            return
         text = p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
@@ -168,7 +175,8 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        if self.out.each is None and (each := p.marks_per_question(text)) is not None:
+        each = p.marks_per_question(text) if self.out.each is None else None
+        if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
         for handler in handlers:
@@ -180,6 +188,21 @@ class Collector:
             self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _fenced(self, line: Line) -> bool:
+        """A fenced code block ('```r' to '```', '~~~') is the open question's text as
+        written, never its headings, numbers or keys ('## YOUR CODE HERE' is an R comment)."""
+        stripped = line.text.strip()
+        fence = stripped[:3] if stripped.startswith(("```", "~~~")) else None
+        if self.fence is None and fence is None:
+            return False
+        if self.fence is None:
+            self.fence = fence
+        elif fence == self.fence and not stripped.strip(fence[0]):
+            self.fence = None  # the closing fence: only the fence's marks
+        if self.occ is not None and not self.rough:
+            self._add_text(line.text.rstrip(), in_item=self.item is not None)
+        return True
 
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
@@ -195,8 +218,11 @@ class Collector:
         return False
 
     def _title(self, line: Line, text: str) -> None:
-        """The first line, when it is a heading or short and not a header, names the exam."""
+        """The first line, when it is a heading or short and not a header, names the exam
+        (a plain line ending in ':', 'Format:', introduces what follows)."""
         if not (p.is_heading(line.text) or len(text) <= 120):
+            return
+        if text.endswith(":") and not p.is_heading(line.text):
             return
         structural = (p.section_header, p.question_header, p.solution_start, p.numbered_item)
         if any(test(text) is not None for test in structural):
@@ -242,6 +268,13 @@ class Collector:
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
             return True
+        if p.is_heading(line.text) and (dotted := p.dotted_question(text)) is not None:
+            self._dotted_question(*dotted, line)
+            return True
+        if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
+            self._open_question(header, line, "explicit")
+            self.bullet_opened = True  # its fields follow as bullets nested under it
+            return True
         if (rest := p.unnumbered_question(line.text)) is not None:
             self._open_question(p.Header(self._free_number(), rest), line, "explicit")
             return True
@@ -266,11 +299,11 @@ class Collector:
     def _points_heading(self, line: Line, text: str) -> str | None:
         """'## Linear regression (10 points)' heading its own question: not under a question's
         own heading (a heading of its part), not when numbered questions follow it (a group)."""
-        level = p.heading_level(line.text)
-        if level is None and self.occ is None and line.text.lstrip().startswith(("**", "__")):
-            level = 7  # '**20 marks**' between questions: below any heading
+        level = p.heading_level(line.text) or (_BOLD_LEVEL if p.bold_line(line.text) else None)
         if level is None or self.style == "numbered" or p.numbered_item(text):
             return None  # '## 1. ... [2pts]' is numbered: question 1
+        if p.lettered_item(text) or p.part_heading(text):
+            return None  # '**(a) Ridge (3 points)**': a part of the question above
         if self.occ is not None and self.level is not None and level > self.level:
             return None
         following = p.clean(self.next_text)
@@ -282,7 +315,19 @@ class Collector:
         # '## Ensembles' after '## Trees (1 point)': a sibling question without points
         if level == self.titled_level and following and p.points_heading(f"{text} (1 point)"):
             return text
+        # '## Pruning' after '## Question 3', over 'Why prune? (2 points)': a question too
+        asks = p.marks_one(following) is not None or following.rstrip(" *_").endswith("?")
+        if level == self.asked_level and asks and p.points_heading(f"{text} (1 point)"):
+            return text
         return None
+
+    def _dotted_question(self, qid: str, part: p.Header, line: Line) -> None:
+        """'### Question 1.2' under 'Question 1' is its part 2; without a question 1 open, a
+        question of its own numbered '1.2' (a bank's second variant of question 1)."""
+        if self.occ is not None and self.question is not None and self.question.id == qid:
+            self._open_item(part.id, part.rest, line, heading=True)
+        else:
+            self._open_question(p.Header(f"{qid}.{part.id}", part.rest), line, "explicit")
 
     def _free_number(self) -> str:
         """The number after the section's highest: a question headed without one."""
@@ -396,6 +441,9 @@ class Collector:
         """A heading that is no question's ('# Appendix: formulas') ends the option list
         before it, and the question too when it is no deeper than the question's own."""
         level = p.heading_level(line.text)
+        if level is not None and self.occ is not None and self.bullet_opened:
+            self._close_question()  # a heading ends the list its question is an item of
+            return True
         if level is None or self.occ is None or _belongs_to_question(text):
             return False
         self.item = None
@@ -417,7 +465,7 @@ class Collector:
         self._close_question()
         self.rough = False
         self.style, self.next_number, self.numbered = None, 1, []
-        self.titled_level = None
+        self.titled_level = self.asked_level = None
         section = self.out.sections.get(header.id)
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
@@ -448,6 +496,8 @@ class Collector:
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
         self.level = p.heading_level(line.text)
+        if style == "explicit" and self.asked_level is None:
+            self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
         rest = header.rest
@@ -478,7 +528,7 @@ class Collector:
                 Val(f"{where}: the key is left blank ('Ans: ___'); fill it in", self.occ.header)
             )
         self.question = self.occ = self.item = None
-        self.pending_key = self.inline = False
+        self.pending_key = self.inline = self.bullet_opened = False
 
     # --- lines outside questions -----------------------------------------------------------
 
@@ -489,7 +539,9 @@ class Collector:
             self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
 
     def _scoring_statement(self, line: Line, text: str) -> bool:
-        """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy."""
+        """'For the multiple choice questions: +2 if correct, 0 otherwise' → a policy;
+        'true-false questions are worth one (1) point each' → the marks of each such one."""
+        self._kind_worth(line, text)
         kind = p.kind_mentioned(text)
         if kind is not None:
             self.kind_context = (kind, self.index)
@@ -507,6 +559,13 @@ class Collector:
         self.out.scoring[kind] = Val(merged, old.loc if old else line.loc)
         return self.occ is None  # inside a question the line is also part of its text
 
+    def _kind_worth(self, line: Line, text: str) -> None:
+        for kind, worth in p.kind_worth(text).items():
+            old = self.out.scoring.get(kind)
+            if old is None or old.value.right is None:
+                wrong = old.value.wrong if old else None
+                self.out.scoring[kind] = Val(p.Scoring(worth, wrong), old.loc if old else line.loc)
+
     # --- lines inside a question -----------------------------------------------------------
 
     def _question_line(self, line: Line, text: str) -> None:
@@ -518,8 +577,14 @@ class Collector:
                 self.key_block.append((ticked, Val(untagged, line.loc)))
                 return
             self._end_key_block()
+        if (rest := p.bullet(text)) is not None and self._field(line, rest):
+            return
         if (rest := p.solution_start(text)) is not None:
             self._begin_solution(rest, line.loc)
+            if said := p.key_line(rest):  # 'Explanation: Answer is 9' names the key
+                target = self.item.keys if self.item is not None else occ.keys
+                target.append(Val(said, line.loc))
+                self.pending_key = False
             return
         if self._key(line, text):
             return
@@ -552,10 +617,41 @@ class Collector:
             ticked, untagged = p.option_tick(rest)
             occ.bullets.append(Val(untagged, line.loc))
             occ.bullet_ticks.append(ticked)
+            occ.bullet_indents.append(len(line.text) - len(line.text.lstrip()))
             # a marker on the right option would give the answer away in the prompt
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
         self._add_text(line.text.rstrip(), in_item=self.item is not None)
+
+    def _field(self, line: Line, rest: str) -> bool:
+        """A field of the question as a bullet: '- Answer: True' (its key, anywhere), and
+        nested under a question written as a list item, '- Choices: a; b' (its options, in
+        order, none ticked: the key names the right one) and '- Type: ...' (the kind, which
+        the key and options already say)."""
+        assert self.occ is not None
+        field = p.bullet_field(rest)
+        if field is None:
+            return False
+        name, value = field
+        if name == "key":  # '- Answer:' alone is the student's space, its lines their own
+            return not value or self._key(line, f"Answer: {value}")
+        if not (self.bullet_opened or line.text[:1].isspace()) or self.occ.items:
+            return False
+        if name == "marks":
+            return self._marks_field(line, rest)
+        if name == "options":
+            choices = p.listed_choices(value)
+            self.occ.boxes.extend((False, Val(choice, line.loc)) for choice in choices)
+        return True
+
+    def _marks_field(self, line: Line, rest: str) -> bool:
+        """'- Points: 2' under a question written as a list item: its marks."""
+        assert self.occ is not None
+        if (marks := p.marks_one(rest)) is None:
+            return False
+        if self.occ.marks is None:
+            self.occ.marks = Val(marks, line.loc)
+        return True
 
     def _marked_bullet(self, line: Line, rest: str) -> bool:
         """'- (6 points) Find ...': the question's next part; a bullet without points after it
@@ -667,7 +763,7 @@ class Collector:
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
             header = sub[1]
-        if header is None:
+        if header is None or self._step(header):
             return False
         occ = self.occ
         if self.inline:
@@ -692,6 +788,19 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _step(self, header: p.Header) -> bool:
+        """'i) Trim the strings.' under '### Subtask A (15 P.)': a step of that part, not a
+        part of its own (a step has no points; '(i) ... (2 points)' is a sub-part)."""
+        item = self.item
+        return (
+            item is not None
+            and item.heading
+            and self.occ is not None
+            and not self.occ.in_solution
+            and header.id in _ROMAN
+            and p.marks_one(header.rest) is None
+        )
 
     def _end_inline_solution(self, label: str) -> None:
         """A part's solution ends at the next part; '(a)' again starts a list of solutions."""

@@ -7,6 +7,7 @@ naming the file and what to do instead.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
         return _docx_lines(data, str(path))
-    return _text_lines(decode_text(data), str(path)), []
+    return atx_headings(folded_answers(_text_lines(decode_text(data), str(path)))), []
 
 
 def read_bytes(path: Path) -> bytes:
@@ -104,6 +105,79 @@ def decode_text(data: bytes) -> str:
 
 def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
     return [Line(raw, Loc(source, number, page)) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+_DETAILS = re.compile(r"</?details\b[^>]*>", re.I)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(?P<text>.*?)</summary>", re.I)
+_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
+
+
+def folded_answers(lines: list[Line]) -> list[Line]:
+    """Answers folded away in HTML ('<details><summary>Answer</summary> B </details>'), as
+    Markdown quizzes on GitHub hide them, read as written out: 'Answer: B'. A summary naming
+    an answer or key becomes 'Answer:', one naming a solution 'Solution:'; a one-line answer
+    below the summary joins it."""
+    out = []
+    for line in lines:
+        text = _SUMMARY.sub(_summary, line.text)
+        if text != line.text or _DETAILS.search(text):
+            text = _DETAILS.sub(" ", text).strip()
+        out.append(Line(text, line.loc) if text != line.text else line)
+    for at, line in enumerate(out):
+        if line.text in ("Answer:", "Solution:") and _SUMMARY.search(lines[at].text):
+            _join_folded(out, lines, at)
+    return out
+
+
+def _join_folded(out: list[Line], lines: list[Line], at: int) -> None:
+    """'Answer:' from a summary, then one line before '</details>': one line 'Answer: B'
+    (the line alone where it says 'Answer:' itself)."""
+    inside = []
+    for index in range(at + 1, min(len(lines), at + 12)):
+        if out[index].text.strip():
+            inside.append(index)
+        if re.search(r"(?i)</details>", lines[index].text):
+            break
+    if len(inside) != 1:
+        return
+    value = out[inside[0]]
+    if re.match(r"(?i)\s*(?:correct\s+)?answers?\s*:", value.text):
+        out[at] = Line("", out[at].loc)  # 'Correct answer: B' says it without the summary
+        return
+    out[at] = Line(f"{out[at].text} {value.text.strip()}", out[at].loc)
+    out[inside[0]] = Line("", value.loc)
+
+
+def _summary(m: re.Match[str]) -> str:
+    said = _TAG.sub("", m["text"]).strip()
+    if re.search(r"(?i)\b(?:answers?|key)\b", said):
+        return "Answer: "
+    if re.search(r"(?i)\b(?:solutions?|explanation)\b", said):
+        return "Solution: "
+    return said
+
+
+_UNDERLINE = re.compile(r"^ {0,3}(?P<rule>={3,}|-{3,})\s*$")
+_NOT_TITLE = re.compile(r"^(?: {4}|\t|\s*(?:[-*+>|#]|\d{1,3}[.)])(?:\s|$))")
+
+
+def atx_headings(lines: list[Line]) -> list[Line]:
+    """Headings underlined with '===' or '---' (setext) written '# Title' and '## Title', as
+    the rest of the drafter reads headings; the underline becomes a blank line (so every
+    line keeps its number). A title is one line after a blank one (or the first), not a
+    list item, quote, table row or code."""
+    out = list(lines)
+    for i in range(1, len(out)):
+        m = _UNDERLINE.match(out[i].text)
+        title = out[i - 1].text
+        if m is None or not title.strip() or _NOT_TITLE.match(title):
+            continue
+        if i >= 2 and out[i - 2].text.strip():
+            continue  # the last line of a paragraph over a rule, or front matter's closing '---'
+        marks = "#" if m["rule"][0] == "=" else "##"
+        out[i - 1] = Line(f"{marks} {title.strip()}", out[i - 1].loc)
+        out[i] = Line("", out[i].loc)
+    return out
 
 
 def _latex_lines(text: str, path: Path) -> tuple[list[Line], list[Note]]:

@@ -36,6 +36,9 @@ _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solu
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _NUM = r"\d+(?:\.\d+)?"
+# '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
+# '\[ ... \]' is display math).
+_ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
 
 
 def clean(text: str) -> str:
@@ -44,6 +47,7 @@ def clean(text: str) -> str:
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
     out = _EMPHASIS.sub("", out).strip()
+    out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
     return out
@@ -64,6 +68,17 @@ def heading_level(text: str) -> int | None:
     """How many '#' a Markdown heading has; None for any other line."""
     m = _HEADING.match(text)
     return len(m[1]) if m else None
+
+
+_BOLD_LINE = re.compile(
+    r"^\s{0,3}(\*\*|__)(?=\S)(?:(?!\1).)+?(?<=\S)\1\s*(?:[(\[][^()\[\]]*[)\]])?\s*$"
+)
+
+
+def bold_line(text: str) -> bool:
+    """A line all in bold, its marks perhaps after it: '**Overfitting (2 points)**',
+    '__Kernels__ [3 marks]' (a title where a heading would stand)."""
+    return bool(_BOLD_LINE.match(text))
 
 
 def is_heading(text: str) -> bool:
@@ -161,6 +176,63 @@ def question_header(line: str) -> Header | None:
     return None
 
 
+# '- Question 1.2: ...', '* **Q3.** ...': a question written as a list item of its own; a
+# dotted id ('1.2', the second variant of question 1 in a question bank) is kept as written.
+_BULLET_QUESTION = re.compile(
+    r"^[-*+]\s+(?:question|problem|exercise|q)\s*[-.]?\s*(?P<id>\d{1,3}(?:\.\d{1,2})?)"
+    r"\s*[:.)]\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+_DOTTED_QUESTION = re.compile(
+    r"^(?:question|problem|exercise|q)\s*[-.]?\s*(?P<q>\d{1,3})\.(?P<k>\d{1,2})(?![\d.]\d)"
+    r"\s*[:.)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def dotted_question(line: str) -> tuple[str, Header] | None:
+    """'Question 1.2 (4 points)' → ('1', Header('2', '(4 points)')): the question's number
+    and the number after the dot, for the caller to read as a part or a question's id."""
+    m = _DOTTED_QUESTION.match(line)
+    return (str(int(m["q"])), Header(str(int(m["k"])), m["rest"])) if m else None
+
+
+def bullet_question(line: str) -> Header | None:
+    """'- Question 1.2: prompt', '* Q3) prompt' → the question's id as written and its prompt
+    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one)."""
+    m = _BULLET_QUESTION.match(line)
+    return Header(m["id"], m["rest"]) if m else None
+
+
+_FIELD = re.compile(
+    r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options|points?|"
+    r"marks?)\s*:\s*(?P<value>.*)$",
+    re.I,
+)
+_FIELDS = {"choices": "options", "options": "options", "type": "type", "kind": "type"}
+
+
+def bullet_field(text: str) -> tuple[str, str] | None:
+    """A question's field written as a bullet under it ('- Answer: True', '- Choices: a; b',
+    '- Type: Multiple choice', '- Points: 2') → ('key' | 'options' | 'type' | 'marks', the
+    value as written)."""
+    m = _FIELD.match(text.strip())
+    if m is None:
+        return None
+    name = m["name"].lower()
+    if name.startswith(("point", "mark")):
+        return "marks", m["value"].strip()
+    return _FIELDS.get(name.replace("question ", ""), "key"), m["value"].strip()
+
+
+def listed_choices(text: str) -> list[str]:
+    """'a; b; c' or 'True, False' → the options in order (';' wins where both are written)."""
+    separator = ";" if ";" in text else ","
+    return [c.strip().strip("*_`").strip() for c in text.split(separator) if c.strip(" *_`")]
+
+
 def solution_to(line: str) -> Header | None:
     """'Solution to Question 2' → question 2."""
     m = _SOLUTION_TO.match(line)
@@ -173,7 +245,8 @@ def numbered_item(line: str) -> Header | None:
     return Header(m["id"], m["rest"]) if m else None
 
 
-_ITEM = re.compile(r"^(?:[-*•]\s*)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
+# '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
+_ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
@@ -250,7 +323,7 @@ def true_false_boxes(line: str) -> bool:
 
 
 _COURSE = re.compile(
-    r"^(?:lecture|lec|homework|hw|week|chapter|unit|module|topic|tutorial|lab|recitation|"
+    r"^(?:lecture|lec|lesson|homework|hw|week|chapter|unit|module|topic|tutorial|lab|recitation|"
     r"reading|review)s?\b.*|.*\brecap$",
     re.I,
 )
@@ -357,7 +430,13 @@ def key_value(text: str) -> tuple[str, Any] | None:
     if _LETTERS.fullmatch(raw):
         return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
     value = _numeric(raw)
+    if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
+        value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
     return ("numeric", value) if value is not None else None
+
+
+# 'GINI = 0.5', 'p-value = 0.03', 'E[X] = 3.5': one name (no spaces) given one value.
+_NAMED_VALUE = re.compile(r"[A-Za-z][\w\-\[\]().^{}']{0,20}\s*=\s*(?P<value>[^=]+)")
 
 
 _PLUS_MINUS = re.compile(r"\s*\(?\s*(?:±|\+/-|\+-|\\pm\b)")
@@ -394,7 +473,7 @@ def final_value(working: str) -> Any:
     closing = _CLOSING_MATH.search(lines[-1])
     if closing is not None and not _CHAIN.search(lines[-1][: closing.start()]):
         lines[-1] = closing[1]  # '... so the probability is $\frac{1}{4}$.'
-    last = _MATH_MARKS.sub(" ", lines[-1]).strip().rstrip(".").strip()
+    last = _MATH_MARKS.sub(" ", lines[-1]).strip().strip("*_").rstrip(".").strip()
     segments = _CHAIN.split(last)
     final = segments[-1].strip().rstrip(".").strip()
     if final.startswith("{") and final.endswith("}"):
@@ -458,8 +537,11 @@ _MARKS_ONE = re.compile(
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"
-    rf"\s({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!])\s+\(({_NUM})\))\s*$",
+    rf"(?:^|\s)({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!])\s+\(({_NUM})\))\s*$",
     re.I,
+)
+_MARKS_FIELD = re.compile(
+    rf"^(?:[-*]\s+)?(?:points?|marks?|pts|score|weight)\s*[:=]\s*({_NUM})\s*\.?$", re.I
 )
 _EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
 _COUNT_EACH = re.compile(
@@ -484,7 +566,10 @@ def marks_list(text: str) -> list[float] | None:
 
 
 def marks_one(text: str) -> float | None:
-    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)'; at a line's end '2P', '/4', '[3]'."""
+    """'(3 pts)', '(1 point.)', '[5 marks]', '(20 marks)'; at a line's end '2P', '/4', '[3]';
+    a line that is a field of marks: 'Points: 5', '- Marks: 2'."""
+    if field := _MARKS_FIELD.match(text):
+        return to_float(field[1])
     m = _MARKS_ONE.search(text)
     if m:
         return to_float(m[1])
@@ -556,6 +641,26 @@ _SCORE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(r"negative marking", re.I)
+
+
+_WORTH = re.compile(
+    r"(?P<kind>multiple[- ]choice|true[- ]?(?:/|or)?[- ]?false|T/F)\s+(?:questions?|items?)\s+"
+    r"(?:are|is)\s+(?:each\s+)?worth\s+(?:(?P<word>[a-z]+)\s*(?:\((?P<also>\d+)\))?|"
+    rf"(?P<n>{_NUM}))\s*(?:points?|marks?|pts?)\b",
+    re.I,
+)
+
+
+def kind_worth(text: str) -> dict[str, float]:
+    """'Multiple-choice questions are worth two (2) points each, and true-false questions
+    one (1) point each' → {'choice': 2, 'truefalse': 1}."""
+    out: dict[str, float] = {}
+    for m in _WORTH.finditer(plain_math(text)):
+        worth = to_float(m["n"] or m["also"]) if m["n"] or m["also"] else _number(m["word"])
+        kind = "choice" if m["kind"].lower().startswith("multiple") else "truefalse"
+        if worth:
+            out[kind] = float(worth)
+    return out
 
 
 def kind_mentioned(text: str) -> str | None:
@@ -741,8 +846,19 @@ _PART_HEADING = re.compile(
 )
 
 
+# 'Subtask B', 'Teilaufgabe A (15 P.)': words that name a part whatever the letter's case.
+_SUB_HEADING = re.compile(
+    r"^(?:teilaufgabe|sub-?(?:task|question|problem|part))\s*\(?(?P<a>[a-hA-H])\)?(?![\w'])"
+    r"[.:)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
 def part_heading(text: str) -> Header | None:
-    """'Part a', 'Part (b)' inside a problem: its part (a capital 'Part A' names a section)."""
+    """'Part a', 'Part (b)', 'Subtask C' inside a problem: its part (a capital 'Part A' names
+    a section)."""
+    if sub := _SUB_HEADING.match(text):
+        return Header(sub["a"].lower(), sub["rest"])
     m = _PART_HEADING.match(text)
     if m is None or (m["a"] is not None and not m["a"].islower()):
         return None
@@ -774,7 +890,7 @@ def answer_heading(line: str) -> bool:
     return bool(_ANSWER_HEADING.match(clean(line).strip("*_ ")))
 
 
-_CAPITAL_OPTION = re.compile(r"^(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
+_CAPITAL_OPTION = re.compile(r"^(?:[-*•]\s+)?(?P<a>[A-H])[.)]\s+(?P<rest>\S.*)$")
 
 
 def capital_option(text: str) -> Header | None:

@@ -247,12 +247,25 @@ class _Resolver:
         return keys + [k for o in self.occs for i in o.items for k in i.keys]
 
     def _boxes(self) -> list[tuple[bool, Val[str]]]:
-        """Options written as boxes, or as bullets without letters one of which is marked."""
+        """Options written as boxes, or as bullets without letters one of which is marked
+        or which the key names ('Answer: It is positively skewed.' under '- Positively
+        skewed')."""
         boxes = next((o.boxes for o in self.occs if o.boxes), [])
         main = self.main
-        if boxes or main.items or not any(main.bullet_ticks):
+        if boxes or main.items or len(main.bullets) < 2:
             return boxes
-        return list(zip(main.bullet_ticks, main.bullets, strict=True))
+        if any(main.bullet_ticks):
+            return list(zip(main.bullet_ticks, main.bullets, strict=True))
+        return [(False, main.bullets[i]) for i in self._named_bullets()]
+
+    def _named_bullets(self) -> list[int]:
+        """The list of bullets (one level of one list) one of which a key's sentence names."""
+        keys = [k.value for o in self.occs for k in o.keys]
+        for run in _bullet_runs(self.main.bullet_indents):
+            bullets = {_letter(i): self.main.bullets[at].value for i, at in enumerate(run)}
+            if len(run) > 1 and any(_named_in(key, bullets) is not None for key in keys):
+                return run
+        return []
 
     def _part_labels(self, kind: str) -> list[str]:
         if kind == "choice":
@@ -438,6 +451,8 @@ class _Resolver:
         self, keys: list[Val[str]], kind: str, part: str | None
     ) -> Val[dict[str, Any]] | None:
         for written in keys:
+            if kind == "choice" and (named := self._named_options(written.value)):
+                return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
             if value is None:
                 where = f"part {part}: " if part else ""
@@ -484,6 +499,18 @@ class _Resolver:
             self.note(f"the key names {correct}, not all among the options found", self.main.header)
             key.pop("options")
         return key
+
+    def _named_options(self, written: str) -> list[str] | None:
+        """The options a key names by their text ('Answer: sklearn.svm', 'Answer: Low; High'),
+        not by their letters; None unless every name is one option's text."""
+        by_text = {_plain(text): label for label, text in self._options().items()}
+        if (label := by_text.get(_plain(written))) is not None:
+            return [label]
+        named = [by_text.get(_plain(name)) for name in p.listed_choices(written)]
+        if len(named) < 2 or None in named:
+            label = _named_in(written, self._options())
+            return [label] if label is not None else None
+        return sorted({label for label in named if label is not None})
 
     def _options(self) -> dict[str, str]:
         items = self.main.items
@@ -601,6 +628,37 @@ def _unique(labels: Any) -> list[str]:
 
 def _letter(index: int) -> str:
     return chr(ord("a") + index)
+
+
+def _bullet_runs(indents: list[int]) -> list[list[int]]:
+    """The bullets' places grouped by list: one level, up to a bullet less deep."""
+    runs: list[list[int]] = []
+    open_runs: dict[int, list[int]] = {}
+    for at, depth in enumerate(indents):
+        for deeper in [d for d in open_runs if d > depth]:
+            del open_runs[deeper]
+        if depth not in open_runs:
+            open_runs[depth] = []
+            runs.append(open_runs[depth])
+        open_runs[depth].append(at)
+    return runs
+
+
+def _named_in(sentence: str, options: dict[str, str]) -> str | None:
+    """The one option whose whole text a key's sentence holds ('It is positively skewed and
+    multi-modal' holds 'Positively Skewed'); None where it holds none or several."""
+    said = _plain(sentence)
+    named = [
+        label
+        for label, text in options.items()
+        if _plain(text) and re.search(rf"(?<!\w){re.escape(_plain(text))}(?!\w)", said)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _plain(text: str) -> str:
+    """An option's text for comparing: case, edge marks and runs of spaces left out."""
+    return " ".join(text.casefold().strip(" .$*_`'\"").split())
 
 
 def _join(lines: Any) -> str:
