@@ -193,22 +193,21 @@ class _Constructor(RoundTripConstructor):
         self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
     ) -> bool:
         """A key written as a list or a mapping (`[a]: 1`, `? {x: 1}`) is an error at its line."""
-        try:
-            hash(key)
-        except TypeError:
-            raise ConstructorError(
-                problem="a key that is a list or a mapping", problem_mark=key_node.start_mark
-            ) from None
+        _hashable(key, key_node)
         return bool(super().check_mapping_key(node, key_node, mapping, key, value))
 
     def check_set_key(self, node: Any, key_node: Any, setting: Any, key: Any) -> None:
-        try:
-            hash(key)
-        except TypeError:
-            raise ConstructorError(
-                problem="a key that is a list or a mapping", problem_mark=key_node.start_mark
-            ) from None
+        _hashable(key, key_node)
         super().check_set_key(node, key_node, setting, key)
+
+
+def _hashable(key: Any, key_node: Any) -> None:
+    try:
+        hash(key)
+    except TypeError:
+        raise ConstructorError(
+            problem="a key that is a list or a mapping", problem_mark=key_node.start_mark
+        ) from None
 
 
 # Aliases let a small file describe a huge tree ("billion laughs"): nine lines of nine aliases
