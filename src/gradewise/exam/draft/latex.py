@@ -73,6 +73,12 @@ _MARKER_ONLY = re.compile(
     r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
 )
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
+# Environments that hold one question each (Ximera's exercise/problem/question, a paper's
+# \newtheorem{problem}): numbered in order; one inside another is its part.
+_QUESTION_ENVIRONMENTS = {"exercise", "problem", "question"}
+# Names that look like a question's environment but are none of the above: read as text,
+# and listed at the top of the draft so that the questions inside are not lost unseen.
+_QUESTION_LIKE = re.compile(r"(?i)(?:exercise|problem|question|task|prob|exer)s?\d*")
 _CHOICE_ITEMS = {"choice": False, "CorrectChoice": True}
 _WALK_ARGUMENTS = frozenset(
     """
@@ -136,6 +142,8 @@ class _Context:
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
     numbered_questions: int = 0  # top-level \item questions of a plain exam
+    environment_question: bool = False  # inside a \begin{exercise} question
+    environment_parts: int = 0  # \begin{exercise} parts inside it
     sections: int = 1  # sections opened by the question numbering starting again
 
 
@@ -523,6 +531,8 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
             self.ctx.in_question = False
+        elif name in _QUESTION_ENVIRONMENTS and not self.ctx.in_solution:
+            self._environment_question(node)
         elif name in ("enumerate", "itemize", "description"):
             self._list(node, numbered=name == "enumerate")
         elif name in ("tabular", "tabularx"):
@@ -534,7 +544,35 @@ class _Reader:
         elif _db().get_environment_spec(name) is not None and _is_math(name):
             self.out.write(node.latex_verbatim(), node.pos)
         else:
+            if _QUESTION_LIKE.fullmatch(name):
+                self.notes.append(
+                    TexNote(
+                        f"\\begin{{{node.environmentname}}} looks like a question but is read"
+                        " as text (write its questions as \\begin{exercise} or \\question)",
+                        self.line(node),
+                    )
+                )
             self.walk(node.nodelist)
+
+    def _environment_question(self, node: Any) -> None:
+        """`\\begin{exercise} ... \\end{exercise}`: the next question, as if headed
+        'Question N' (a list inside it holds its parts); one inside another, its part."""
+        ctx = self.ctx
+        if ctx.environment_question:
+            ctx.environment_parts += 1
+            self.out.begin(f"{_label(1, ctx.environment_parts)} ", node.pos)
+            self.walk(node.nodelist)
+            self.out.end()
+            return
+        ctx.question += 1
+        self.out.begin(f"Question {ctx.question} ", node.pos)
+        saved = ctx.heading_question, ctx.in_question
+        ctx.heading_question, ctx.in_question = True, False
+        ctx.environment_question, ctx.environment_parts = True, 0
+        self.walk(node.nodelist)
+        self.out.end()
+        ctx.heading_question, ctx.in_question = saved
+        ctx.environment_question = False
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:
         self._solution_start(pos)

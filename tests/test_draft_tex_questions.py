@@ -1,0 +1,107 @@
+"""LaTeX papers whose questions are written in other ways than the exam class's `\\question`:
+environments that hold one question each (Ximera's `exercise`, a `\\newtheorem{problem}`), an
+`\\item` whose first words are a list of parts, and nothing question-like read without notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import drafted_questions as _questions
+from conftest import drafted_tree
+from conftest import part_marks as _parts
+
+
+def _tex(body: str, preamble: str = "") -> str:
+    return (
+        "\\documentclass{article}\n" + preamble + "\\begin{document}\n" + body + "\\end{document}\n"
+    )
+
+
+ENVIRONMENTS = r"""
+\begin{{{env}}}
+Show that every convergent sequence is bounded.
+\end{{{env}}}
+
+\begin{{{env}}}
+Find the limit of $(1 + 1/n)^n$.
+\begin{{enumerate}}
+\item Write the first three terms.
+\item Name the limit.
+\end{{enumerate}}
+\end{{{env}}}
+
+\begin{{{env}}}
+Give an example of a bounded sequence that does not converge.
+\end{{{env}}}
+"""
+
+
+@pytest.mark.parametrize(
+    "env,preamble",
+    [
+        # Ximera's exercise environment (the class defines it; nothing in the file does)
+        ("exercise", ""),
+        # Ximera's problem environment
+        ("problem", ""),
+        # Ximera's question environment
+        ("question", ""),
+        # a theorem-like environment the paper declares itself
+        ("problem", "\\newtheorem{problem}{Problem}\n"),
+    ],
+)
+def test_question_environments_are_questions_in_order(
+    tmp_path: Path, env: str, preamble: str
+) -> None:
+    text = _tex(ENVIRONMENTS.format(env=env), preamble)
+    questions = _questions(tmp_path, text, "quiz.tex")
+    assert list(questions) == ["1", "2", "3"]
+    assert "bounded" in questions["1"]["prompt"]
+    assert list(_parts(questions["2"])) == ["a", "b"]  # its list holds its parts
+
+
+def test_an_environment_inside_a_question_environment_is_its_part(tmp_path: Path) -> None:
+    body = (
+        "\\begin{problem}\nLet $f(x) = x^3$.\n"
+        "\\begin{exercise}\nFind $f'(x)$.\n\\end{exercise}\n"
+        "\\begin{exercise}\nFind $f''(x)$.\n\\end{exercise}\n"
+        "\\end{problem}\n\n\\begin{problem}\nState Rolle's theorem.\n\\end{problem}\n"
+    )
+    questions = _questions(tmp_path, _tex(body), "quiz.tex")
+    assert list(questions) == ["1", "2"]
+    assert list(_parts(questions["1"])) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # the question's first words are its parts' list: nothing before the list
+        "\\item \\begin{enumerate} \\item Expand $(a+b)^2$. \\item Factor $a^2-b^2$."
+        " \\end{enumerate}",
+        # the same over several lines
+        "\\item\n  \\begin{enumerate}\n  \\item Expand $(a+b)^2$.\n  \\item Factor $a^2-b^2$.\n"
+        "  \\end{enumerate}",
+    ],
+)
+def test_questions_after_a_question_of_parts_alone_are_kept(tmp_path: Path, first: str) -> None:
+    body = (
+        "\\begin{enumerate}\n" + first + "\n\\item (3 points) Solve $x^2 = 4$.\n"
+        "\\item (2 points) Simplify $\\sqrt{8}$.\n\\end{enumerate}\n"
+    )
+    questions = _questions(tmp_path, _tex(body), "quiz.tex")
+    assert list(questions) == ["1", "2", "3"]
+    assert list(_parts(questions["1"])) == ["a", "b"]
+    assert [questions[q].get("marks") for q in ("2", "3")] == [3, 2]
+
+
+def test_a_question_like_environment_not_read_as_one_is_listed(tmp_path: Path) -> None:
+    body = "\\begin{tasks}\nCompute $2+2$.\n\\end{tasks}\n\n\\begin{enumerate}\n\\item Say hi.\n"
+    body += "\\end{enumerate}\n"
+    path = tmp_path / "quiz.tex"
+    path.write_text(_tex(body), encoding="utf-8")
+    from gradewise.exam.draft import draft_exam, render
+
+    top = render(draft_exam([path])).split("schema_version")[0]
+    assert "\\begin{tasks} looks like a question" in top
+    assert drafted_tree(tmp_path, _tex(body), "quiz.tex")["sections"]
