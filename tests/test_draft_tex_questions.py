@@ -105,3 +105,52 @@ def test_a_question_like_environment_not_read_as_one_is_listed(tmp_path: Path) -
     top = render(draft_exam([path])).split("schema_version")[0]
     assert "\\begin{tasks} looks like a question" in top
     assert drafted_tree(tmp_path, _tex(body), "quiz.tex")["sections"]
+
+
+TITLED = r"""\usepackage{titlesec}
+\titleformat{\section}[block]{\large\bfseries}{SECTION}{1em}{}
+\titleformat{\subsection}[block]{}{SUBSECTION}{1em}{}
+% \titleformat{\section}{}{Chapter \arabic{section}}{1em}{}
+"""
+SECTIONS = r"""
+\section{}
+\subsection{}
+The sample mean is unbiased.
+\subsection{}
+Its variance is $\sigma^2/n$.
+
+\section{}
+By Markov's inequality the bound follows.
+
+\section{}
+\subsection{}
+Take logarithms.
+\subsection{}
+Differentiate and set to zero.
+"""
+
+
+@pytest.mark.parametrize(
+    "section,subsection,parts",
+    [
+        # 'Problem N' before each empty \section, 'N.(a)' before each \subsection
+        (r"Problem \arabic{section}", r"\arabic{section}.(\alph{subsection})", ["a", "b"]),
+        # \thesection, and a bare letter for the parts
+        (r"Question~\thesection", r"(\alph{subsection})", ["a", "b"]),
+        # numbered sections that name no question stay headings: nothing drafted from them
+        (r"Part \Roman{section}", r"\Roman{section}-\arabic{subsection}", []),
+    ],
+)
+def test_titleformat_labels_number_the_questions(
+    tmp_path: Path, section: str, subsection: str, parts: list[str]
+) -> None:
+    preamble = TITLED.replace("SECTION", section, 1).replace("SUBSECTION", subsection, 1)
+    text = _tex(SECTIONS, preamble)
+    if not parts:
+        assert _questions(tmp_path, text, "final.tex") == {}
+        return
+    questions = _questions(tmp_path, text, "final.tex")
+    assert list(questions) == ["1", "2", "3"]
+    assert list(_parts(questions["1"])) == parts
+    assert list(_parts(questions["3"])) == parts
+    assert "Markov" in questions["2"]["prompt"]

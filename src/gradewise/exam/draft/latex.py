@@ -28,7 +28,7 @@ from pylatexenc.latexwalker import (
 )
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
-from gradewise.exam.draft.macros import TexNote, expand_macros
+from gradewise.exam.draft.macros import TexNote, expand_macros, label_text, title_labels
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -72,6 +72,9 @@ _RESULT_MARK = re.compile(r"(?:~|\\[,;:!]|\\q?quad(?![A-Za-z])|\s)*\\checkmark(?
 _MARKER_ONLY = re.compile(
     r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
 )
+_SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
+# A part's label after its question's number: '1.(a)', '1a', '(b)'.
+_PART_LABEL = re.compile(r"(?:\d+\s*[.)]?\s*)?\(?([a-h])\)?")
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
 # Environments that hold one question each (Ximera's exercise/problem/question, a paper's
 # \newtheorem{problem}): numbered in order; one inside another is its part.
@@ -134,6 +137,7 @@ class _Context:
     question: int = 0  # the exam class's question counter
     in_question: bool = False  # an exam-class \question (lists inside are bullets)
     heading_question: bool = False  # a '\section*{Question 2}' style question
+    heading_part: bool = False  # a '\subsection{}' titled '2.(a)' under it: its part
     parts_seen: int = 0  # \part commands in this question
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
@@ -211,6 +215,8 @@ class _Reader:
         self.expanding = 0  # the line of the macro being expanded (its text has no lines)
         self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
         self.text_db = latex2text.get_default_latex_context_db()
+        self.labels = title_labels(library + "\n" + source.split("\\begin{document}", 1)[0])
+        self.sectioning: dict[str, int] = {}
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
         nodes = self.walker.get_latex_nodes()[0]
@@ -464,7 +470,7 @@ class _Reader:
         if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
             return
-        level = ctx.list_depth - 1 + (1 if ctx.heading_question else 0)
+        level = ctx.list_depth - 1 + ctx.heading_question + ctx.heading_part
         count = ctx.list_counters[-1] if ctx.list_counters else 1
         if level == 0:
             ctx.numbered_questions += 1
@@ -474,15 +480,35 @@ class _Reader:
 
     def _heading(self, node: Any, name: str) -> None:
         arg = _arg(node, -1)
+        label = self._numbered_label(node, name)
+        part = _PART_LABEL.fullmatch(label) if self.ctx.heading_question else None
+        if part is not None and name.startswith("sub"):
+            label = f"({part[1]})"  # '1.(a)' under 'Problem 1': its part, as '## (a)'
         self.out.begin("#" * (2 if name.startswith("sub") else 1) + " ", node.pos)
+        if label:
+            self.out.write(label + " ", node.pos)
         if arg is not None:
             self.walk(_children(arg))
         heading = "".join(self.out.parts)
         self.out.end()
-        self.ctx.heading_question = bool(
+        self.ctx.heading_part = part is not None and name.startswith("sub")
+        self.ctx.heading_question = self.ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
         self.ctx.in_question = False
+
+    def _numbered_label(self, node: Any, name: str) -> str:
+        """The label titlesec writes before a numbered heading ('Problem 2', '2.(a)'), with
+        the sectioning counters kept here; '' for a starred heading or no \\titleformat."""
+        depth = _SECTIONING.get(name)
+        if depth is None or _arg(node, 0) is not None:
+            return ""
+        counters = self.sectioning
+        counters[name] = counters.get(name, 0) + 1
+        for deeper, level in _SECTIONING.items():
+            if level > depth:
+                counters[deeper] = 0
+        return label_text(self.labels[name], counters) if name in self.labels else ""
 
     def _counter(self, node: Any) -> None:
         counter, value = _arg(node, 0), _arg(node, 1)
@@ -566,12 +592,12 @@ class _Reader:
             return
         ctx.question += 1
         self.out.begin(f"Question {ctx.question} ", node.pos)
-        saved = ctx.heading_question, ctx.in_question
-        ctx.heading_question, ctx.in_question = True, False
+        saved = ctx.heading_question, ctx.in_question, ctx.heading_part
+        ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
         ctx.environment_question, ctx.environment_parts = True, 0
         self.walk(node.nodelist)
         self.out.end()
-        ctx.heading_question, ctx.in_question = saved
+        ctx.heading_question, ctx.in_question, ctx.heading_part = saved
         ctx.environment_question = False
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:

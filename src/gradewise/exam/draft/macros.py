@@ -922,6 +922,55 @@ def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | Non
     return None, i
 
 
+# --- sectioning titled by titlesec -------------------------------------------------------------
+
+_TITLEFORMAT = re.compile(
+    r"\\titleformat\s*\{?\s*\\(section|subsection|subsubsection)\s*\}?\s*(?:\[[^\]]*\])?"
+)
+
+
+def title_labels(text: str) -> dict[str, str]:
+    """The label titlesec's `\\titleformat{\\section}[shape]{format}{label}...` writes before
+    each numbered heading ('Problem \\arabic{section}'), by sectioning command."""
+    text = re.sub(r"(?<!\\)%[^\n]*", "", text)
+    labels = {}
+    for found in _TITLEFORMAT.finditer(text):
+        groups = _groups(text, found.end(), 2)
+        if groups is not None:
+            labels[found[1]] = groups[0][1]
+    return labels
+
+
+_COUNTER_STYLES: dict[str, Callable[[int], str]] = {
+    "arabic": str,
+    "alph": lambda n: chr(ord("a") + n - 1) if 1 <= n <= 26 else str(n),
+    "Alph": lambda n: chr(ord("A") + n - 1) if 1 <= n <= 26 else str(n),
+    "roman": lambda n: _roman(n).lower(),
+    "Roman": lambda n: _roman(n),
+}
+
+
+def label_text(label: str, counters: dict[str, int]) -> str:
+    """A heading's label as the reader sees it: counters written out ('\\arabic{section}',
+    '\\thesection'), formatting commands and braces gone."""
+
+    def styled(m: re.Match[str]) -> str:
+        return _COUNTER_STYLES[m[1]](counters.get(m[2], 0))
+
+    label = re.sub(r"\\(arabic|alph|Alph|roman|Roman)\s*\{(\w+)\}", styled, label)
+    label = re.sub(r"\\the(\w+)", lambda m: str(counters.get(m[1], m[0])), label)
+    label = re.sub(r"\\[A-Za-z@]+\*?|[{}~]", " ", label)
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
 # --- files beside the paper -----------------------------------------------------------------
 
 _INCLUDES = re.compile(
