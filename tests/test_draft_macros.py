@@ -158,15 +158,15 @@ def test_fragment_read_with_the_main_files_packages(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "include, where",
     [
-        # a package in a parent folder: not beside the paper, not read
-        ("\\usepackage{../coursemacros}", "../coursemacros.sty"),
+        # a package in a parent folder's other folder: neither beside the paper nor above it
+        ("\\usepackage{../shared/coursemacros}", "../shared/coursemacros.sty"),
         # an absolute path
         ("\\input{/tmp/elsewhere/defs}", None),
         # a subfolder: not the same folder either
         ("\\input{sub/defs}", "sub/defs.tex"),
     ],
 )
-def test_only_files_in_the_same_folder_are_read(
+def test_only_files_beside_or_above_the_paper_are_read(
     tmp_path: Path, include: str, where: str | None
 ) -> None:
     folder = tmp_path / "paper"
@@ -180,6 +180,29 @@ def test_only_files_in_the_same_folder_are_read(
     )
     text = render(draft_exam([folder / "paper.tex"]))
     assert "\\worth is defined nowhere" in text
+
+
+@pytest.mark.parametrize(
+    "include, where",
+    [
+        # the course's package one folder up, beside every exam's folder
+        ("\\usepackage{../coursemacros}", "../coursemacros.sty"),
+        # two folders up, named with its suffix
+        ("\\usepackage{../../coursemacros.sty}", "../../coursemacros.sty"),
+        # \input of a file one folder up
+        ("\\input{../coursemacros.sty}", "../coursemacros.sty"),
+    ],
+)
+def test_files_in_a_folder_above_the_paper_are_read(
+    tmp_path: Path, include: str, where: str
+) -> None:
+    folder = tmp_path / "course" / "exam2"
+    folder.mkdir(parents=True)
+    (folder / where).resolve().write_text(STY, encoding="utf-8")
+    paper = POINTS_PAPER.replace("\\usepackage{coursemacros}", include)
+    exam, text = _exam(folder, {"paper.tex": paper})
+    assert _marks(exam) == {"I.1": 3, "I.2": 5}
+    assert "\\worth is defined nowhere" not in text
 
 
 def test_a_link_beside_the_paper_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:

@@ -154,3 +154,47 @@ def test_titleformat_labels_number_the_questions(
     assert list(_parts(questions["1"])) == parts
     assert list(_parts(questions["3"])) == parts
     assert "Markov" in questions["2"]["prompt"]
+
+
+COURSE_STY = r"""\newcommand{\prob}[3]{\begin{enumerate}\item[\textbf{Problem #1}] #2 #3
+\end{enumerate}}
+\newcommand{\claimpart}[3]{\item[\textbf{#1}] #2 \item[\textbf{Proof:}] #3}
+\newcommand{\claim}[3]{\begin{enumerate}\item[\textbf{Problem #1}] #2
+\item[\textit{Solution.}] #3\end{enumerate}}
+"""
+COURSE_EXAM = r"""\documentclass{report}
+\usepackage{../course}
+\begin{document}
+\prob{1}{Let $f$ be continuous on $[0,1]$.}{
+  \claimpart{(a)}{$f$ is bounded.}{
+    Suppose not.
+    \begin{enumerate}
+    \item[(a)] pick $x_n$ with $|f(x_n)| > n$;
+    \item[(b)] a subsequence converges.
+    \end{enumerate}
+  }
+  \claimpart{(b)}{$f$ attains its maximum.}{By (a) the supremum is finite.}
+}
+
+\prob{1}{continued}{
+  \item[(c)] Sketch such an $f$.
+}
+
+\claim{2}{Every finite set has measure zero.}{Cover each point by a small interval.}
+\end{document}
+"""
+
+
+def test_a_course_package_one_folder_up_with_proofs_and_a_continued_problem(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "course.sty").write_text(COURSE_STY, encoding="utf-8")
+    (tmp_path / "exam2").mkdir()
+    questions = _questions(tmp_path / "exam2", COURSE_EXAM, "exam.tex")
+    assert list(questions) == ["1", "2"]
+    parts = {p["id"]: p for p in questions["1"]["parts"]}
+    assert list(parts) == ["a", "b", "c"]  # (c) from 'Problem 1 continued'
+    # the proof is part (a)'s worked solution, its own (a) (b) steps in it, not parts
+    assert "subsequence" in parts["a"]["reference"]
+    assert "supremum" in parts["b"]["reference"]
+    assert "small interval" in questions["2"]["reference"]

@@ -72,6 +72,8 @@ _RESULT_MARK = re.compile(r"(?:~|\\[,;:!]|\\q?quad(?![A-Za-z])|\s)*\\checkmark(?
 _MARKER_ONLY = re.compile(
     r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
 )
+# An item labelled as the answer to the item before it: '\item[Proof:]', '[\textbf{Solution.}]'.
+_SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|answer|sol)\s*[:.]?")
 _SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
 # A part's label after its question's number: '1.(a)', '1a', '(b)'.
 _PART_LABEL = re.compile(r"(?:\d+\s*[.)]?\s*)?\(?([a-h])\)?")
@@ -141,6 +143,7 @@ class _Context:
     parts_seen: int = 0  # \part commands in this question
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
+    solution_item: int | None = None  # the list depth of an '\item[Proof:]' solution
     part_counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
@@ -461,10 +464,10 @@ class _Reader:
         explicit = _arg(node, 0)
         if ctx.list_counters:
             ctx.list_counters[-1] += 1
+        if ctx.solution_item == len(ctx.list_counters):
+            ctx.in_solution, ctx.solution_item = False, None  # the next item ends it
         if explicit is not None:
-            self.out.begin("", node.pos)
-            self.walk(_children(explicit))
-            self.out.write(" ", node.pos)
+            self._labelled_item(node, explicit)
             return
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
         if not numbered or ctx.in_question or ctx.in_solution:
@@ -477,6 +480,20 @@ class _Reader:
             self.out.begin(f"{count}. ", node.pos)
         else:
             self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
+
+    def _labelled_item(self, node: Any, label: Any) -> None:
+        """`\\item[(a)]` as its label says; `\\item[Proof:]` starts a solution that runs to
+        the next item of its list, and a label inside a solution is a step's, kept from being
+        read as a part ('- [(a)] ...')."""
+        ctx = self.ctx
+        text = self.to_text.nodelist_to_text(_children(label)).strip()
+        if _SOLUTION_LABEL.fullmatch(text) and not ctx.in_solution:
+            self._solution_start(node.pos)
+            ctx.in_solution, ctx.solution_item = True, len(ctx.list_counters)
+            return
+        self.out.begin("- [" if ctx.in_solution else "", node.pos)
+        self.walk(_children(label))
+        self.out.write("] " if ctx.in_solution else " ", node.pos)
 
     def _heading(self, node: Any, name: str) -> None:
         arg = _arg(node, -1)
@@ -567,7 +584,7 @@ class _Reader:
             self._code(node)
         elif name in _SKIP_ENVIRONMENTS:
             return
-        elif _db().get_environment_spec(name) is not None and _is_math(name):
+        elif _context_db().get_environment_spec(name) is not None and _is_math(name):
             self.out.write(node.latex_verbatim(), node.pos)
         else:
             if _QUESTION_LIKE.fullmatch(name):
@@ -642,6 +659,8 @@ class _Reader:
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
+        if ctx.solution_item == len(ctx.list_counters):
+            ctx.in_solution, ctx.solution_item = False, None  # the list's end ends it
         ctx.list_depth -= numbered
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
@@ -874,7 +893,10 @@ def _context_db() -> Any:
                 # listings' inline code is verbatim, like \verb: '%' or '$' inside is code
                 MacroSpec("lstinline", args_parser=VerbatimArgsParser("verb-macro")),
             ],
-            environments=[EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()],
+            environments=[
+                *(EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()),
+                *(EnvironmentSpec(name, "", is_math_mode=True) for name in ("displaymath", "math")),
+            ],
         )
         _CONTEXT = db
     return _CONTEXT

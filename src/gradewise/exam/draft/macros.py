@@ -978,7 +978,7 @@ _INCLUDES = re.compile(
     r"\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
 )
 _SUFFIXES = {"usepackage": ".sty", "RequirePackage": ".sty", "input": ".tex", "include": ".tex"}
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_SAFE_PATH = re.compile(r"(?:\.\./){0,3}[A-Za-z0-9_.-]+")  # 'course', '../course'
 
 
 def local_library(path: Path) -> str:
@@ -988,12 +988,12 @@ def local_library(path: Path) -> str:
     order. A fragment without `\\documentclass` brings in the files its main file (beside it,
     `\\input`ing it) loads, and that file's own preamble."""
     folder = path.parent
-    seen = {path.name}
+    seen = {str(path.resolve())}
     texts: list[str] = []
     source = _read_small(path) or ""
     if "\\documentclass" not in source:
         for main in _mains(folder, path):
-            seen.add(main.name)
+            seen.add(str(main.resolve()))
             _load(main, folder, seen, texts, depth=0)
             preamble = (_read_small(main) or "").split("\\begin{document}", 1)[0]
             texts.append(preamble)  # its questions are not the fragment's
@@ -1009,23 +1009,29 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
             suffix = _SUFFIXES.get(kind, ".cls")  # a class of the author's own beside the paper
-            if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
-                continue  # a path: only files in the paper's own folder are read
+            if not _SAFE_PATH.fullmatch(name) or name.rsplit("/", 1)[-1] in ("", ".", ".."):
+                continue  # only files beside the paper, or in a folder above it ('../x')
             file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
             target = folder / file_name
-            if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
+            if len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue
-            seen.add(file_name)
+            if (key := str(target.resolve())) in seen:
+                continue
+            seen.add(key)
             _load(target, folder, seen, texts, depth=depth + 1)
             texts.append(_read_small(target) or "")
 
 
 def _beside(target: Path, folder: Path) -> bool:
-    """A file in the paper's folder, also once links are followed."""
+    """A file in the paper's folder or a folder above it (`\\usepackage{../course}`), also
+    once links are followed: never one elsewhere."""
     try:
-        return target.is_file() and target.resolve().parent == folder.resolve()
+        if not target.is_file():
+            return False
+        where, here = target.resolve().parent, folder.resolve()
     except OSError:
         return False
+    return where == here or where in here.parents
 
 
 def _mains(folder: Path, fragment: Path) -> list[Path]:
