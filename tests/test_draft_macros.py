@@ -57,6 +57,84 @@ def test_own_name_for_question(tmp_path: Path, preamble: str) -> None:
     assert "\\ask" not in text
 
 
+def _asks(first: str, second: str) -> str:
+    return (
+        f"\\begin{{questions}}\n{first} Rank of $I_3$?\n{second} Trace of $I_3$?\n"
+        "\\end{questions}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "preamble,body,marks",
+    [
+        # \IfValueTF on an o argument: given, its value; not given, the other branch
+        (
+            "\\NewDocumentCommand{\\ask}{o}{\\IfValueTF{#1}{\\question[#1]}{\\question[1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfNoValueTF: the same test the other way round
+        (
+            "\\NewDocumentCommand{\\ask}{o}{\\IfNoValueTF{#1}{\\question[1]}{\\question[#1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfValueT and \IfValueF, one branch each
+        (
+            "\\NewDocumentCommand\\ask{o}{\\IfValueT{#1}{\\question[#1]}"
+            "\\IfValueF{#1}{\\question[1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfNoValueT and \IfNoValueF
+        (
+            "\\NewDocumentCommand\\ask{o}{\\IfNoValueF{#1}{\\question[#1]}"
+            "\\IfNoValueT{#1}{\\question[1]}}\n",
+            _asks("\\ask", "\\ask[2]"),
+            [1, 2],
+        ),
+        # O{default} always has a value: \IfValueTF takes its first branch
+        (
+            "\\NewDocumentCommand\\ask{O{2}}{\\IfValueTF{#1}{\\question[#1]}{\\question[9]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 2],
+        ),
+        # \IfBooleanTF on a star, before an optional argument
+        (
+            "\\NewDocumentCommand\\ask{s O{3}}{\\IfBooleanTF{#1}{\\question[#2]}{\\question[1]}}\n",
+            _asks("\\ask*[4]", "\\ask[5]"),
+            [4, 1],
+        ),
+        # \IfBooleanT and \IfBooleanF
+        (
+            "\\NewDocumentCommand\\ask{s o}{\\IfBooleanT{#1}{\\question[5]}"
+            "\\IfBooleanF{#1}{\\question[#2]}}\n",
+            _asks("\\ask*", "\\ask[2]"),
+            [5, 2],
+        ),
+        # tests inside tests: the star, then whether the points were given
+        (
+            "\\NewDocumentCommand\\ask{s o}{\\IfBooleanTF{#1}"
+            "{\\IfValueTF{#2}{\\question[#2]}{\\question[7]}}{\\question[1]}}\n",
+            _asks("\\ask*[4]", "\\ask*"),
+            [4, 7],
+        ),
+        # an o argument not given, written outside any test, is nothing
+        (
+            "\\NewDocumentCommand\\ask{o m}{\\question[#2]#1}\n",
+            _asks("\\ask{4}", "\\ask[]{2}"),
+            [4, 2],
+        ),
+    ],
+)
+def test_xparse_tests_on_arguments(
+    tmp_path: Path, preamble: str, body: str, marks: list[float]
+) -> None:
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(body, preamble)})
+    assert list(_marks(exam).values()) == marks
+    assert "NoValue" not in text and "\\If" not in text
+
+
 LEVELS = r"""\makeatletter
 \newcounter{lvl}
 \newcommand{\levelname}{\ifnum\value{lvl}=1 question\else\ifnum\value{lvl}=2 part\else

@@ -85,8 +85,9 @@ class Definition:
     default: str | None  # the optional first argument's default (\\newcommand[n][default])
     body: str
     end: str = ""  # an environment's end code
-    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional ('' when none)
-    spec: tuple[tuple[str, str], ...] = ()
+    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional (None when
+    # it has none: xparse's -NoValue-), ('s', None) a star
+    spec: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -289,7 +290,8 @@ class _Expander:
         if read is None:
             return False
         args, after = read
-        self._replace(self.i, after, _substitute(found.body, args))
+        body = _xparse_branches(found.body, args) if found.spec else found.body
+        self._replace(self.i, after, _substitute(body, [_shown(arg) for arg in args]))
         return True
 
     # --- handlers: return True when they took the control sequence -----------------------
@@ -690,7 +692,7 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
 
 
 def _read_spec(
-    text: str, i: int, spec: tuple[tuple[str, str], ...]
+    text: str, i: int, spec: tuple[tuple[str, str | None], ...]
 ) -> tuple[list[str], int] | None:
     """Arguments by an xparse specification: mandatory ones, then [optional] ones or their
     defaults."""
@@ -703,20 +705,61 @@ def _read_spec(
             args.append(token[0])
             i = token[1]
             continue
+        if kind == "s":
+            star = text.startswith("*", _skip_space(text, i))
+            args.append(_BOOLEAN_TRUE if star else _BOOLEAN_FALSE)
+            i = _skip_space(text, i) + 1 if star else i
+            continue
         given = _optional(text, _skip_space(text, i))
-        args.append(default if given is None else given[0])
+        absent = _NO_VALUE if default is None else default
+        args.append(absent if given is None else given[0])
         i = i if given is None else given[1]
     return args, i
 
 
-def _parse_spec(text: str) -> tuple[tuple[str, str], ...] | None:
-    """'m o O{2}' as ((m, ''), (o, ''), (o, '2')); None for kinds not read here (s, d, ...)."""
-    spec: list[tuple[str, str]] = []
+# xparse's markers for an optional argument not given and a star given or not: tested by
+# \IfValueTF and \IfBooleanTF, written as nothing anywhere else.
+_NO_VALUE = "\x00-NoValue-"
+_BOOLEAN_TRUE = "\x00BooleanTrue"
+_BOOLEAN_FALSE = "\x00BooleanFalse"
+_XPARSE_TEST = re.compile(r"\\(IfValue|IfNoValue|IfBoolean)(TF|T|F)\s*\{\s*#(\d)\s*\}")
+
+
+def _xparse_branches(body: str, args: list[str]) -> str:
+    """The body of a `\\NewDocumentCommand` with its `\\IfValueTF{#1}{..}{..}`,
+    `\\IfNoValueT`, `\\IfBooleanF` ... tests on its arguments decided for this use."""
+    while (found := _XPARSE_TEST.search(body)) is not None:
+        index = int(found[3]) - 1
+        value = args[index] if 0 <= index < len(args) else _NO_VALUE
+        truth = {
+            "IfValue": value != _NO_VALUE,
+            "IfNoValue": value == _NO_VALUE,
+            "IfBoolean": value == _BOOLEAN_TRUE,
+        }[found[1]]
+        branches = found[2]
+        groups = _groups(body, found.end(), len(branches))
+        if groups is None:
+            return body  # a branch never closed: kept as written
+        taken = dict(zip(branches, groups[0], strict=True))
+        chosen = taken.get("T", "") if truth else taken.get("F", "")
+        body = body[: found.start()] + chosen + body[groups[1] :]
+    return body
+
+
+def _shown(arg: str) -> str:
+    """An argument as its #n writes it: the xparse markers as nothing."""
+    return "" if arg in (_NO_VALUE, _BOOLEAN_TRUE, _BOOLEAN_FALSE) else arg
+
+
+def _parse_spec(text: str) -> tuple[tuple[str, str | None], ...] | None:
+    """'s m o O{2}' as ((s, None), (m, None), (o, None), (o, '2')); None for kinds not read
+    here (d, r, g, ...)."""
+    spec: list[tuple[str, str | None]] = []
     i = _skip_blank(text, 0)
     while i < len(text):
         kind = text[i].lstrip("+")
-        if kind in ("m", "o"):
-            spec.append((kind, ""))
+        if kind in ("m", "o", "s"):
+            spec.append((kind, None))
             i += 1
         elif kind == "O" and (default := _group(text, _skip_blank(text, i + 1))) is not None:
             spec.append(("o", default[0]))
