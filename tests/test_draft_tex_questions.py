@@ -198,3 +198,77 @@ def test_a_course_package_one_folder_up_with_proofs_and_a_continued_problem(
     assert "subsequence" in parts["a"]["reference"]
     assert "supremum" in parts["b"]["reference"]
     assert "small interval" in questions["2"]["reference"]
+
+
+POINT_HEADINGS = r"""
+\section*{HEAD1}
+\begin{enumerate}
+\item $\int x e^x\,dx$
+\item $\int \sin^3 x \cos x\,dx$
+\end{enumerate}
+
+\section*{HEAD2}
+Is $\int_1^\infty e^{-x}\,dx$ finite?
+
+\section*{HEAD3}
+State the trapezoidal rule's error bound.
+"""
+
+
+@pytest.mark.parametrize(
+    "heads,marks",
+    [
+        # points before the title, no number: each heading is the next question
+        (["(60 pts.) Integration", "(10 pts.) Convergence", "(20 pts.) Error"], [60, 10, 20]),
+        # points after the title
+        (["Integration (6 points)", "Convergence [2 marks]", "Error (2 pts)"], [6, 2, 2]),
+        # a title with a number in it is still no question number
+        (
+            ["(5 pts.) Write a Function \\#1", "(5 pts.) Write a Function \\#2", "(1 pt) Bonus"],
+            [5, 5, 1],
+        ),
+    ],
+)
+def test_headings_with_points_and_no_number_are_questions(
+    tmp_path: Path, heads: list[str], marks: list[float]
+) -> None:
+    body = POINT_HEADINGS
+    for number, head in enumerate(heads, start=1):
+        body = body.replace(f"HEAD{number}", head)
+    questions = _questions(tmp_path, _tex(body), "exam.tex")
+    assert [q.get("marks") for q in questions.values()] == marks
+    assert list(_parts(questions["1"])) == ["a", "b"]  # the list under it is its parts
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # a heading over questions that carry their own points heads a section
+        "Short answers (30 points)",
+        # a section named as one
+        "Part A (30 points)",
+    ],
+)
+def test_headings_over_questions_with_points_stay_headings(tmp_path: Path, head: str) -> None:
+    body = f"\\section*{{{head}}}\n\\begin{{enumerate}}\n"
+    body += "".join(f"\\item (10 points) Question {n} words.\n" for n in "abc")
+    body += "\\end{enumerate}\n"
+    questions = _questions(tmp_path, _tex(body), "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 10, "2": 10, "3": 10}
+
+
+def test_a_comment_inside_an_argument_used_twice_takes_nothing_with_it(tmp_path: Path) -> None:
+    preamble = (
+        "\\usepackage{ifthen}\n\\newenvironment{prob}[2][]"
+        "{\\question[#2] \\ifthenelse{\\equal{#1}{}}{}{\\textit{#1}}}{}\n"
+    )
+    body = (
+        "\\begin{questions}\n\\begin{prob}[% what the question asks\n"
+        "Find the rank of $I_3$.\n]{4}\nShow each step.\n\\end{prob}\n"
+        "\\begin{prob}{2}\nFind the trace of $I_3$.\n\\end{prob}\n\\end{questions}\n"
+    )
+    text = "\\documentclass{exam}\n" + preamble + "\\begin{document}\n" + body
+    questions = _questions(tmp_path, text + "\\end{document}\n", "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 4, "2": 2}
+    assert "rank" in questions["1"]["prompt"] and "step" in questions["1"]["prompt"]
+    assert "ifthenelse" not in questions["1"]["prompt"]

@@ -28,6 +28,7 @@ from pylatexenc.latexwalker import (
 )
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
+from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.macros import TexNote, expand_macros, label_text, title_labels
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
@@ -75,6 +76,7 @@ _MARKER_ONLY = re.compile(
 # An item labelled as the answer to the item before it: '\item[Proof:]', '[\textbf{Solution.}]'.
 _SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|answer|sol)\s*[:.]?")
 _SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
+_HEADINGS = {"section", "subsection", "subsubsection", "paragraph", "chapter"}
 # A part's label after its question's number: '1.(a)', '1a', '(b)'.
 _PART_LABEL = re.compile(r"(?:\d+\s*[.)]?\s*)?\(?([a-h])\)?")
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
@@ -355,7 +357,7 @@ class _Reader:
         elif name in ("section", "subsection", "subsubsection", "paragraph") or (
             name == "part" and not self.ctx.in_question
         ):
-            self._heading(node, name)
+            self._heading(node, name, following)
         elif name in ("setcounter", "addtocounter"):
             self._counter(node)
         elif name in _INLINE_CODE and node.nodeargd is not None:
@@ -495,7 +497,7 @@ class _Reader:
         self.walk(_children(label))
         self.out.write("] " if ctx.in_solution else " ", node.pos)
 
-    def _heading(self, node: Any, name: str) -> None:
+    def _heading(self, node: Any, name: str, following: Sequence[Any] = ()) -> None:
         arg = _arg(node, -1)
         label = self._numbered_label(node, name)
         part = _PART_LABEL.fullmatch(label) if self.ctx.heading_question else None
@@ -512,7 +514,31 @@ class _Reader:
         self.ctx.heading_question = self.ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
+        if not self.ctx.heading_question and self._points_heading(heading, following):
+            self.ctx.question += 1
+            hashes, title = heading.split(" ", 1)
+            self.out.lines[-1] = TexLine(
+                f"{hashes} Question {self.ctx.question} {title.strip()}", self.out.lines[-1].line
+            )
+            self.ctx.heading_question = True
         self.ctx.in_question = False
+
+    def _points_heading(self, heading: str, following: Sequence[Any]) -> bool:
+        """A heading that states points and no number ('(60 pts.) Integral Evaluation'):
+        the next question, unless what it heads holds questions with points of their own
+        (then it is a section's: 'Short answers (30 points)' over '1. (5 points) ...')."""
+        text = heading.lstrip("# ").strip()
+        if p.marks_one(text) is None or p.question_header(text) or p.section_header(text):
+            return False
+        body = []
+        for node in following:
+            if isinstance(node, LatexMacroNode) and node.macroname in _HEADINGS:
+                break
+            body.append(node.latex_verbatim() if node is not None else "")
+        items = re.split(r"\\(?:item|question|titledquestion)(?![A-Za-z])", "".join(body))
+        if re.search(r"\\(?:question|titledquestion)(?![A-Za-z])", "".join(body)):
+            return False
+        return not any(p.marks_one(item.strip().split("\n", 1)[0]) for item in items[1:])
 
     def _numbered_label(self, node: Any, name: str) -> str:
         """The label titlesec writes before a numbered heading ('Problem 2', '2.(a)'), with

@@ -838,6 +838,10 @@ def _find_at_level(text: str, i: int, delimiter: str) -> int | None:
 
 
 def _substitute(body: str, args: list[str]) -> str:
+    # An argument as TeX read it: its comments gone with their line ends (kept, a '%' put
+    # into a body written on one line would take the rest of the body with it).
+    args = [re.sub(r"(?<!\\)%[^\n]*\n?[ \t]*", "", arg) for arg in args]
+
     def put(m: re.Match[str]) -> str:
         if m[0] == "##":
             return "#"

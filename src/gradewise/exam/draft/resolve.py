@@ -551,10 +551,12 @@ def _with_continued(main: Occurrence, occs: list[Occurrence]) -> Occurrence:
 
 
 def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
-    """A choice key; options 'True' and 'False' with one ticked make a true/false key."""
+    """A choice key; options 'True' and 'False' (or 'Yes' and 'No') with one ticked make a
+    true/false key."""
     words = {label: text.strip().strip(".").lower() for label, text in options.items()}
-    if sorted(words.values()) == ["false", "true"] and len(correct) == 1 and correct[0] in words:
-        return {"kind": "truefalse", "value": words[correct[0]] == "true"}
+    pair = sorted(words.values()) in (["false", "true"], ["no", "yes"])
+    if pair and len(correct) == 1 and correct[0] in words:
+        return {"kind": "truefalse", "value": words[correct[0]] in ("true", "yes")}
     key: dict[str, Any] = {"kind": "choice"}
     if options:
         key["options"] = options
