@@ -272,3 +272,42 @@ def test_a_comment_inside_an_argument_used_twice_takes_nothing_with_it(tmp_path:
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 4, "2": 2}
     assert "rank" in questions["1"]["prompt"] and "step" in questions["1"]["prompt"]
     assert "ifthenelse" not in questions["1"]["prompt"]
+
+
+LABELLED = r"""
+\begin{enumerate}
+\item (3 points) Show that $7$ is prime.
+\item[LABEL] BODY
+\item (2 points) Factor $91$.
+\end{enumerate}
+"""
+
+
+@pytest.mark.parametrize(
+    "label,body,reference,key",
+    [
+        # a proof labelled as such: the question's worked solution
+        ("Proof:", "No divisor between 2 and 6 divides 7.", "No divisor", None),
+        # 'Solution.' in bold, with its steps as a list of their own labels
+        (
+            "\\textbf{Solution.}",
+            "Check each.\n\\begin{enumerate}\n\\item[(a)] 2 fails.\n\\item[(b)] 3 fails.\n"
+            "\\end{enumerate}",
+            "3 fails",
+            None,
+        ),
+        # 'Answer:' stays the key's line
+        ("Answer:", "True", None, True),
+    ],
+)
+def test_labelled_items_after_a_question(
+    tmp_path: Path, label: str, body: str, reference: str | None, key: object
+) -> None:
+    text = _tex(LABELLED.replace("LABEL", label).replace("BODY", body))
+    questions = _questions(tmp_path, text, "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 3, "2": 2}
+    assert "parts" not in questions["1"]  # the steps (a) (b) are no parts
+    if reference is not None:
+        assert reference in questions["1"]["reference"]
+    if key is not None:
+        assert questions["1"]["key"]["value"] == key

@@ -74,7 +74,8 @@ _MARKER_ONLY = re.compile(
     r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
 )
 # An item labelled as the answer to the item before it: '\item[Proof:]', '[\textbf{Solution.}]'.
-_SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|answer|sol)\s*[:.]?")
+# ('\item[Answer:] 42' stays an 'Answer:' line: the key.)
+_SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|sol)\s*[:.]?")
 _SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
 _HEADINGS = {"section", "subsection", "subsubsection", "paragraph", "chapter"}
 # A part's label after its question's number: '1.(a)', '1a', '(b)'.
@@ -464,13 +465,13 @@ class _Reader:
     def _item(self, node: Any) -> None:
         ctx = self.ctx
         explicit = _arg(node, 0)
-        if ctx.list_counters:
-            ctx.list_counters[-1] += 1
         if ctx.solution_item == len(ctx.list_counters):
             ctx.in_solution, ctx.solution_item = False, None  # the next item ends it
         if explicit is not None:
-            self._labelled_item(node, explicit)
+            self._labelled_item(node, explicit)  # \item[...] steps no counter, as in LaTeX
             return
+        if ctx.list_counters:
+            ctx.list_counters[-1] += 1
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
         if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
@@ -630,8 +631,10 @@ class _Reader:
         if ctx.environment_question:
             ctx.environment_parts += 1
             self.out.begin(f"{_label(1, ctx.environment_parts)} ", node.pos)
+            ctx.heading_part = True  # a list inside the part: its subparts
             self.walk(node.nodelist)
             self.out.end()
+            ctx.heading_part = False
             return
         ctx.question += 1
         self.out.begin(f"Question {ctx.question} ", node.pos)
