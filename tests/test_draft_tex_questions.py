@@ -311,3 +311,27 @@ def test_labelled_items_after_a_question(
         assert reference in questions["1"]["reference"]
     if key is not None:
         assert questions["1"]["key"]["value"] == key
+
+
+@pytest.mark.parametrize(
+    "env,choices,correct",
+    [
+        # Ximera's multipleChoice: the right option marked \choice[correct]
+        ("multipleChoice", ["{$-x$}", "[correct]{$\\ln x$}", "{$1/x$}"], ["b"]),
+        # Ximera's selectAll: every right one marked
+        ("selectAll", ["[correct]{$\\sin x$}", "{$\\cos x$}", "[correct]{$x^3$}"], ["a", "c"]),
+        # the exam class's choices: a bracket after \choice is the option's own text
+        ("choices", [" [0, 1]", " [1, 2]", "[correct]{$(2, 3)$}"], ["c"]),
+    ],
+)
+def test_choices_marked_correct_in_ximera(
+    tmp_path: Path, env: str, choices: list[str], correct: list[str]
+) -> None:
+    options = "".join(f"\\choice{choice}\n" for choice in choices)
+    listed = f"\\begin{{{env}}}\n{options}\\end{{{env}}}\n"
+    body = "\\begin{exercise}\nPick.\n" + listed + "\\end{exercise}\n"
+    key = _questions(tmp_path, _tex(body), "quiz.tex")["1"]["key"]
+    assert key["correct"] == correct
+    assert len(key["options"]) == 3
+    if env == "choices":
+        assert key["options"]["a"] == "[0, 1]"

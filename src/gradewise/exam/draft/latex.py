@@ -43,7 +43,7 @@ def _specs(table: str) -> dict[str, str]:
 _EXAM_MACROS = _specs(
     """
     question:[ titledquestion:{[ bonusquestion:[ bonustitledquestion:{[ part:[ bonuspart:[
-    subpart:[ bonussubpart:[ subsubpart:[ choice: CorrectChoice: setcounter:{{
+    subpart:[ bonussubpart:[ subsubpart:[ choice:[ CorrectChoice: setcounter:{{
     addtocounter:{{ fillwithlines:{ fillwithdottedlines:{ fillwithgrid:{ makeemptybox:{
     uplevel:{ fullwidth:{ gradetable:[[ bonusgradetable:[[ pointtable:[[ bonuspointtable:[[
     partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
@@ -81,6 +81,7 @@ _HEADINGS = {"section", "subsection", "subsubsection", "paragraph", "chapter"}
 # A part's label after its question's number: '1.(a)', '1a', '(b)'.
 _PART_LABEL = re.compile(r"(?:\d+\s*[.)]?\s*)?\(?([a-h])\)?")
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
+_CHOICES |= {"multipleChoice", "selectAll"}  # Ximera's
 # Environments that hold one question each (Ximera's exercise/problem/question, a paper's
 # \newtheorem{problem}): numbered in order; one inside another is its part.
 _QUESTION_ENVIRONMENTS = {"exercise", "problem", "question"}
@@ -347,8 +348,14 @@ class _Reader:
         elif name in _PARTS:
             self._part(node, _PARTS[name])
         elif name in _CHOICE_ITEMS:
-            self.out.begin("- ☒ " if _CHOICE_ITEMS[name] else "- ☐ ", node.pos)
+            # Ximera marks the right one \choice[correct]{...}; any other [...] is the
+            # option's own text ('\choice [0, 1]')
+            given = _arg(node, 0).latex_verbatim() if _arg(node, 0) is not None else ""
+            marked = given.replace(" ", "") == "[correct]"
+            self.out.begin("- ☒ " if _CHOICE_ITEMS[name] or marked else "- ☐ ", node.pos)
             self.out.oneline = True
+            if given and not marked:
+                self.out.write(given, node.pos)
         elif name == "item":
             self._item(node)
         elif name == "href" and (shown := _arg(node, -1)) is not None:
