@@ -95,6 +95,30 @@ def test_questions_after_a_question_of_parts_alone_are_kept(tmp_path: Path, firs
     assert [questions[q].get("marks") for q in ("2", "3")] == [3, 2]
 
 
+@pytest.mark.parametrize(
+    "inner",
+    [
+        # numbered by hand inside a question: a list of the question's own
+        "\\item[1.] Two evens add to an even.\n\\item[2.] Two odds multiply to an odd.",
+        # numbered by hand with a parenthesis
+        "\\item[1)] Two evens add to an even.\n\\item[2)] Two odds multiply to an odd.",
+    ],
+)
+def test_a_list_numbered_by_hand_inside_a_question_takes_no_question_away(
+    tmp_path: Path, inner: str
+) -> None:
+    body = (
+        "\\begin{enumerate}\n\\item Prove the claims.\n\\begin{enumerate}\n"
+        + inner
+        + "\n\\end{enumerate}\n\\item Define a group.\n\\item State Lagrange's theorem.\n"
+        "\\end{enumerate}\n"
+    )
+    questions = _questions(tmp_path, _tex(body), "quiz.tex")
+    assert list(questions) == ["1", "2", "3"]
+    assert "Two odds" in questions["1"]["prompt"]
+    assert questions["2"]["prompt"] == "Define a group."
+
+
 def test_a_question_like_environment_not_read_as_one_is_listed(tmp_path: Path) -> None:
     body = "\\begin{tasks}\nCompute $2+2$.\n\\end{tasks}\n\n\\begin{enumerate}\n\\item Say hi.\n"
     body += "\\end{enumerate}\n"

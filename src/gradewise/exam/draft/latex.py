@@ -501,6 +501,14 @@ class _Reader:
             self._solution_start(node.pos)
             ctx.in_solution, ctx.solution_item = True, len(ctx.list_counters)
             return
+        inside = len(ctx.list_counters) > 1 or ctx.in_question or ctx.heading_question
+        if inside and not ctx.in_solution and re.fullmatch(r"\d+[.)]?", text):
+            # '\item[2.]' in a list inside a question: indented, a list of the question's
+            # own, never the next question (nor a reason to take the ones before for notes)
+            self.out.begin("    ", node.pos)
+            self.walk(_children(label))
+            self.out.write(" ", node.pos)
+            return
         self.out.begin("- [" if ctx.in_solution else "", node.pos)
         self.walk(_children(label))
         self.out.write("] " if ctx.in_solution else " ", node.pos)
