@@ -359,3 +359,16 @@ def test_choices_marked_correct_in_ximera(
     assert len(key["options"]) == 3
     if env == "choices":
         assert key["options"]["a"] == "[0, 1]"
+
+
+def test_an_exercise_environment_around_exam_class_questions_is_only_a_box(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "\\begin{questions}\n\\begin{problem}\n\\question[3] Define a ring.\n"
+        "\\question[2] Define a field.\n\\end{problem}\n\\question[4] Is $\\mathbb{Z}$ a field?\n"
+        "\\end{questions}\n"
+    )
+    text = "\\documentclass{exam}\n\\begin{document}\n" + body + "\\end{document}\n"
+    questions = _questions(tmp_path, text, "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 3, "2": 2, "3": 4}

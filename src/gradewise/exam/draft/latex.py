@@ -616,7 +616,7 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
             self.ctx.in_question = False
-        elif name in _QUESTION_ENVIRONMENTS and not self.ctx.in_solution:
+        elif name in _QUESTION_ENVIRONMENTS and self._holds_one_question(node):
             self._environment_question(node)
         elif name in ("enumerate", "itemize", "description"):
             self._list(node, numbered=name == "enumerate")
@@ -629,7 +629,7 @@ class _Reader:
         elif _context_db().get_environment_spec(name) is not None and _is_math(name):
             self.out.write(node.latex_verbatim(), node.pos)
         else:
-            if _QUESTION_LIKE.fullmatch(name):
+            if _QUESTION_LIKE.fullmatch(name) and name not in _QUESTION_ENVIRONMENTS:
                 self.notes.append(
                     TexNote(
                         f"\\begin{{{node.environmentname}}} looks like a question but is read"
@@ -638,6 +638,16 @@ class _Reader:
                     )
                 )
             self.walk(node.nodelist)
+
+    def _holds_one_question(self, node: Any) -> bool:
+        """An exercise environment outside any solution or exam-class question, with no
+        `\\question` of its own inside (then it is only a box around questions)."""
+        if self.ctx.in_solution or self.ctx.in_question:
+            return False
+        return not any(
+            isinstance(n, LatexMacroNode) and n.macroname in _QUESTIONS
+            for n in _all_nodes(node.nodelist)
+        )
 
     def _environment_question(self, node: Any) -> None:
         """`\\begin{exercise} ... \\end{exercise}`: the next question, as if headed
