@@ -11,6 +11,7 @@ import pytest
 from conftest import drafted_questions as _questions
 from conftest import drafted_tree
 from conftest import part_marks as _parts
+from gradewise.exam.draft import draft_exam, render
 
 
 def _tex(body: str, preamble: str = "") -> str:
@@ -124,8 +125,6 @@ def test_a_question_like_environment_not_read_as_one_is_listed(tmp_path: Path) -
     body += "\\end{enumerate}\n"
     path = tmp_path / "quiz.tex"
     path.write_text(_tex(body), encoding="utf-8")
-    from gradewise.exam.draft import draft_exam, render
-
     top = render(draft_exam([path])).split("schema_version")[0]
     assert "\\begin{tasks} looks like a question" in top
     assert drafted_tree(tmp_path, _tex(body), "quiz.tex")["sections"]
@@ -372,3 +371,57 @@ def test_an_exercise_environment_around_exam_class_questions_is_only_a_box(
     text = "\\documentclass{exam}\n\\begin{document}\n" + body + "\\end{document}\n"
     questions = _questions(tmp_path, text, "exam.tex")
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 3, "2": 2, "3": 4}
+
+
+RESUMED = r"""
+\section*{Part A}
+\begin{enumerate}
+\item (2 points) Define entropy.
+\item (2 points) Define mutual information.
+\end{enumerate}
+HEAD
+\begin{enumerate}OPTIONS
+COUNTER\item (5 points) Compute the entropy of a fair die.
+\item (5 points) Show that $I(X;Y) \ge 0$.
+\end{enumerate}
+"""
+
+
+@pytest.mark.parametrize(
+    "head,options,counter",
+    [
+        # enumitem's resume after a paragraph: questions 3 and 4 of the same section
+        ("Use the table below.", "[resume]", ""),
+        # resume* under a heading of its own
+        ("\\section*{Part B}", "[resume*]", ""),
+        # start=3
+        ("Use the table below.", "[start=3]", ""),
+        # the counter set by hand
+        ("\\section*{Part B}", "", "\\setcounter{enumi}{2}\n"),
+    ],
+)
+def test_questions_numbered_on_in_a_second_list(
+    tmp_path: Path, head: str, options: str, counter: str
+) -> None:
+    body = RESUMED.replace("HEAD", head).replace("OPTIONS", options).replace("COUNTER", counter)
+    questions = _questions(tmp_path, _tex(body), "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"1": 2, "2": 2, "3": 5, "4": 5}
+
+
+def test_a_second_list_starting_again_with_no_heading_is_listed(tmp_path: Path) -> None:
+    body = RESUMED.replace("HEAD", "Use the table below.").replace("OPTIONS", "")
+    tree = drafted_tree(tmp_path, _tex(body.replace("COUNTER", "")), "exam.tex")
+    path = tmp_path / "exam.tex"
+    top = render(draft_exam([path])).split("schema_version")[0]
+    assert "numbering starts again at 1 after 2 numbered items" in top
+    assert tree["sections"]
+
+
+def test_markdown_questions_numbered_on_across_sections(tmp_path: Path) -> None:
+    text = (
+        "## Part A\n\n1. (2 points) Define entropy.\n2. (2 points) Define mutual information.\n\n"
+        "## Part B\n\n3. (5 points) Compute the entropy of a die.\n4. (5 points) Show it.\n"
+    )
+    tree = drafted_tree(tmp_path, text)
+    found = {s["id"]: [q["id"] for q in s["questions"]] for s in tree["sections"]}
+    assert found == {"A": ["1", "2"], "B": ["3", "4"]}

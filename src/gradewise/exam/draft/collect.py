@@ -126,6 +126,7 @@ class Collector:
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
+        self.carried = 1  # the number after the last section's numbered questions
         self.numbered: list[str] = []  # the numbered questions of this section so far
         self.rough = False
         self.pending_key = False
@@ -242,6 +243,8 @@ class Collector:
         header = p.numbered_item(text)
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
+        if not self.numbered and int(header.id) == self.carried > 1:
+            self.next_number = self.carried  # numbered on from the section before ('3.')
         if int(header.id) != self.next_number and not self._restart(header, line):
             return False  # a list inside a question, not the next question
         self._open_question(header, line, "numbered")
@@ -379,6 +382,7 @@ class Collector:
     def _open_section(self, header: p.Header, line: Line) -> None:
         self._close_question()
         self.rough = False
+        self.carried = self.next_number if self.numbered else self.carried
         self.style, self.next_number, self.numbered = None, 1, []
         section = self.out.sections.get(header.id)
         if section is None:

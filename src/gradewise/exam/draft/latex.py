@@ -155,6 +155,8 @@ class _Context:
     numbered_questions: int = 0  # top-level \item questions of a plain exam
     environment_question: bool = False  # inside a \begin{exercise} question
     environment_parts: int = 0  # \begin{exercise} parts inside it
+    list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
+    headed: bool = False  # a heading since the last list of questions ended
     sections: int = 1  # sections opened by the question numbering starting again
 
 
@@ -526,6 +528,7 @@ class _Reader:
             self.walk(_children(arg))
         heading = "".join(self.out.parts)
         self.out.end()
+        self.ctx.headed = True  # a list under a new heading may start again at 1
         self.ctx.heading_part = part is not None and name.startswith("sub")
         self.ctx.heading_question = self.ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
@@ -584,6 +587,10 @@ class _Reader:
                 )
             )
             return
+        depth = self.ctx.list_depth
+        if name == "enum" + "i" * depth and 0 < depth <= 3 and self.ctx.list_counters:
+            add = node.macroname == "addtocounter"  # \setcounter{enumi}{3}: the next is 4
+            self.ctx.list_counters[-1] = self.ctx.list_counters[-1] * add + number
         if name == "question":
             add = node.macroname == "addtocounter"
             restart = not add and self.ctx.question and number < self.ctx.question
@@ -708,16 +715,45 @@ class _Reader:
     def _list(self, node: Any, *, numbered: bool) -> None:
         ctx = self.ctx
         ctx.list_depth += numbered
-        ctx.list_counters.append(0)
+        start = self._list_start(node) if numbered else 0
+        ctx.list_counters.append(start)
         ctx.list_numbered.append(numbered)
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
         if ctx.solution_item == len(ctx.list_counters):
             ctx.in_solution, ctx.solution_item = False, None  # the list's end ends it
+        if numbered:
+            ctx.list_ends[ctx.list_depth] = ctx.list_counters[-1]
+            ctx.headed = ctx.headed and ctx.list_depth > 1
         ctx.list_depth -= numbered
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
+
+    def _list_start(self, node: Any) -> int:
+        """Where an enumerate's numbering starts, less one: enumitem's `[resume]` goes on
+        from the list before it at its depth, `[start=4]` from 3. A list of questions that
+        starts again at 1 with no heading since the last is named in the notes: the draft
+        may read its items as the question before's own list."""
+        ctx = self.ctx
+        options = _arg(node, 0)
+        text = options.latex_verbatim() if options is not None else ""
+        before = ctx.list_ends.get(ctx.list_depth, 0)
+        if re.search(r"\bresume\*?\b", text):
+            return before
+        if (start := re.search(r"\bstart\s*=\s*(\d+)", text)) is not None:
+            return int(start[1]) - 1
+        top = ctx.list_depth == 1 and not (ctx.in_question or ctx.heading_question)
+        if top and before and not ctx.in_solution and not ctx.headed:
+            self.notes.append(
+                TexNote(
+                    f"the numbering starts again at 1 after {before} numbered items, with no"
+                    " heading between: these may be drafted as the last question's own list"
+                    " (number them on with \\begin{enumerate}[resume], or head them)",
+                    self.line(node),
+                )
+            )
+        return 0
 
     def _table(self, node: Any) -> None:
         """A tabular as Markdown pipe rows (a rubric table's columns are read from them)."""
