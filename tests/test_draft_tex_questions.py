@@ -1,6 +1,9 @@
 """LaTeX papers whose questions are written in other ways than the exam class's `\\question`:
-environments that hold one question each (Ximera's `exercise`, a `\\newtheorem{problem}`), an
-`\\item` whose first words are a list of parts, and nothing question-like read without notice."""
+environments that hold one question each (Ximera's `exercise`, a `\\newtheorem{problem}`),
+empty `\\section{}`s that titlesec labels 'Problem N', headings that state points and no number,
+a course package one folder up, `\\item[Proof:]`, lists numbered on with `[resume]`, and
+nothing question-like read without notice (an `\\item` whose first words are a list of parts, a
+list numbered by hand inside a question, a comment in a macro's argument)."""
 
 from __future__ import annotations
 
