@@ -322,6 +322,8 @@ LABELLED = r"""
             "3 fails",
             None,
         ),
+        # the proof's own steps labelled in its list ('case') stay in it
+        ("Proof:", "Two cases.\n\\item[\\textbf{case}] $n$ odd: fails.", "odd: fails", None),
         # 'Answer:' stays the key's line
         ("Answer:", "True", None, True),
     ],

@@ -76,6 +76,8 @@ _MARKER_ONLY = re.compile(
 # An item labelled as the answer to the item before it: '\item[Proof:]', '[\textbf{Solution.}]'.
 # ('\item[Answer:] 42' stays an 'Answer:' line: the key.)
 _SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|sol)\s*[:.]?")
+# A label that numbers a question or a part: '(b)', 'c)', 'iii.', '2.'.
+_STRUCTURAL_LABEL = re.compile(r"\(?(?:[a-hA-H]|[ivx]{1,4}|\d{1,3})[.):]?\)?")
 _SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
 _HEADINGS = {"section", "subsection", "subsubsection", "paragraph", "chapter"}
 # A part's label after its question's number: '1.(a)', '1a', '(b)'.
@@ -474,8 +476,8 @@ class _Reader:
     def _item(self, node: Any) -> None:
         ctx = self.ctx
         explicit = _arg(node, 0)
-        if ctx.solution_item == len(ctx.list_counters):
-            ctx.in_solution, ctx.solution_item = False, None  # the next item ends it
+        if ctx.solution_item == len(ctx.list_counters) and self._ends_solution(explicit):
+            ctx.in_solution, ctx.solution_item = False, None
         if explicit is not None:
             self._labelled_item(node, explicit)  # \item[...] steps no counter, as in LaTeX
             return
@@ -492,6 +494,19 @@ class _Reader:
             self.out.begin(f"{count}. ", node.pos)
         else:
             self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
+
+    def _ends_solution(self, label: Any) -> bool:
+        """Whether the item after an `\\item[Proof:]` ends its solution: the next part or
+        question does ('[(b)]', '[Problem 2]', an item with no label), a step of the proof
+        ('[case]') does not."""
+        if label is None:
+            return True
+        text = self.to_text.nodelist_to_text(_children(label)).strip()
+        return bool(
+            _STRUCTURAL_LABEL.fullmatch(text)
+            or _SOLUTION_LABEL.fullmatch(text)
+            or p.question_header(text)
+        )
 
     def _labelled_item(self, node: Any, label: Any) -> None:
         """`\\item[(a)]` as its label says; `\\item[Proof:]` starts a solution that runs to
