@@ -430,3 +430,17 @@ def test_markdown_questions_numbered_on_across_sections(tmp_path: Path) -> None:
     tree = drafted_tree(tmp_path, text)
     found = {s["id"]: [q["id"] for q in s["questions"]] for s in tree["sections"]}
     assert found == {"A": ["1", "2"], "B": ["3", "4"]}
+
+
+def test_lettered_steps_in_a_solutions_document_are_no_new_parts(tmp_path: Path) -> None:
+    (tmp_path / "paper.md").write_text(
+        "Question 1 (4 marks) Solve $x^2 - 5x + 6 = 0$.\n\nQuestion 2 (2 marks) Factor $x^2-1$.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "solutions.md").write_text(
+        "Question 1\n\n(a) Factor: $(x-2)(x-3)$.\n\n(b) So $x = 2$ or $x = 3$.\n\n"
+        "Question 2\n\n$(x-1)(x+1)$\n",
+        encoding="utf-8",
+    )
+    draft = render(draft_exam([tmp_path / "paper.md", tmp_path / "solutions.md"]))
+    assert "parts:" not in draft

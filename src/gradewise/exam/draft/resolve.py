@@ -536,13 +536,16 @@ def _main_occurrence(occs: list[Occurrence]) -> Occurrence:
 
 
 def _with_continued(main: Occurrence, occs: list[Occurrence]) -> Occurrence:
-    """The paper's occurrence with the parts the question's other occurrences add ('Problem 1
-    continued...' over the page, holding part (c)), in the order they come."""
+    """The paper's occurrence with the parts the question's other occurrences in the same
+    document add ('Problem 1 continued...' over the page, holding part (c)), in the order
+    they come (a solutions document's lettered lines are its steps, not new parts)."""
     labels = {item.label for item in main.items}
     items: list[Item] = []
     for occ in occs:
         if occ is main:
             items.extend(main.items)
+            continue
+        if occ.header.source != main.header.source:
             continue
         added = [item for item in occ.items if item.label not in labels]
         labels.update(item.label for item in added)
