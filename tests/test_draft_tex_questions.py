@@ -444,3 +444,28 @@ def test_lettered_steps_in_a_solutions_document_are_no_new_parts(tmp_path: Path)
     )
     draft = render(draft_exam([tmp_path / "paper.md", tmp_path / "solutions.md"]))
     assert "parts:" not in draft
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        # a part's heading with its letter and points
+        "(a) (5 points)",
+        # points alone, under the question's own heading
+        "(10 points)",
+        # a titled part with points after
+        "Part (b): the fourth moment [4 marks]",
+    ],
+)
+def test_points_headings_inside_a_question_heading_are_no_questions(
+    tmp_path: Path, sub: str
+) -> None:
+    body = (
+        "\\section*{Question 1}\nLet $X \\sim N(0,1)$.\n"
+        f"\\subsection*{{{sub}}}\nFind $E[X^4]$.\n"
+        "\\section*{Question 2}\nState the central limit theorem. (3 points)\n"
+    )
+    questions = _questions(tmp_path, _tex(body), "exam.tex")
+    assert list(questions) == ["1", "2"]
+    assert "E[X^4]" in str(questions["1"]) and "E[X^4]" not in str(questions["2"])
+    assert questions["2"]["prompt"].startswith("State the central limit theorem.")

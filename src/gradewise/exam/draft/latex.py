@@ -159,6 +159,7 @@ class _Context:
     environment_parts: int = 0  # \begin{exercise} parts inside it
     list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
     headed: bool = False  # a heading since the last list of questions ended
+    question_level: int | None = None  # the sectioning depth of the heading question open
     sections: int = 1  # sections opened by the question numbering starting again
 
 
@@ -544,18 +545,23 @@ class _Reader:
         heading = "".join(self.out.parts)
         self.out.end()
         self.ctx.headed = True  # a list under a new heading may start again at 1
-        self.ctx.heading_part = part is not None and name.startswith("sub")
-        self.ctx.heading_question = self.ctx.heading_part or bool(
+        ctx = self.ctx
+        depth = _SECTIONING.get(name, 4)
+        inside = ctx.question_level is not None and depth > ctx.question_level
+        ctx.heading_part = part is not None and name.startswith("sub")
+        ctx.heading_question = ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
-        if not self.ctx.heading_question and self._points_heading(heading, following):
-            self.ctx.question += 1
+        if not ctx.heading_question and not inside and self._points_heading(heading, following):
+            ctx.question += 1
             hashes, title = heading.split(" ", 1)
             self.out.lines[-1] = TexLine(
-                f"{hashes} Question {self.ctx.question} {title.strip()}", self.out.lines[-1].line
+                f"{hashes} Question {ctx.question} {title.strip()}", self.out.lines[-1].line
             )
-            self.ctx.heading_question = True
-        self.ctx.in_question = False
+            ctx.heading_question = True
+        if not inside:  # a heading inside a question's own (its parts') leaves it open
+            ctx.question_level = depth if ctx.heading_question else None
+        ctx.in_question = False
 
     def _points_heading(self, heading: str, following: Sequence[Any]) -> bool:
         """A heading that states points and no number ('(60 pts.) Integral Evaluation'):
@@ -564,6 +570,8 @@ class _Reader:
         text = heading.lstrip("# ").strip()
         if p.marks_one(text) is None or p.question_header(text) or p.section_header(text):
             return False
+        if p.lettered_item(text) is not None or p.part_heading(text) is not None:
+            return False  # '(a) (5 points)': a part's heading
         body = []
         for node in following:
             if isinstance(node, LatexMacroNode) and node.macroname in _HEADINGS:
