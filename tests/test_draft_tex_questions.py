@@ -469,3 +469,14 @@ def test_points_headings_inside_a_question_heading_are_no_questions(
     assert list(questions) == ["1", "2"]
     assert "E[X^4]" in str(questions["1"]) and "E[X^4]" not in str(questions["2"])
     assert questions["2"]["prompt"].startswith("State the central limit theorem.")
+
+
+def test_an_exercise_environment_under_a_question_heading_is_its_words(tmp_path: Path) -> None:
+    body = (
+        "\\section*{Problem 3 (4 points)}\n\\begin{problem}\nShow $\\sqrt{2}$ is irrational.\n"
+        "\\end{problem}\n\\section*{Problem 4 (2 points)}\n\\begin{problem}\nIs $0.\\bar{9} = 1$?\n"
+        "\\end{problem}\n"
+    )
+    questions = _questions(tmp_path, _tex(body), "exam.tex")
+    assert {qid: q.get("marks") for qid, q in questions.items()} == {"3": 4, "4": 2}
+    assert "irrational" in questions["3"]["prompt"]

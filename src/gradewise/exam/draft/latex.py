@@ -670,10 +670,14 @@ class _Reader:
             self.walk(node.nodelist)
 
     def _holds_one_question(self, node: Any) -> bool:
-        """An exercise environment outside any solution or exam-class question, with no
-        `\\question` of its own inside (then it is only a box around questions)."""
-        if self.ctx.in_solution or self.ctx.in_question:
+        """An exercise environment outside any solution, exam-class question or question
+        heading, with no `\\question` of its own inside (then it is only a box around
+        questions)."""
+        ctx = self.ctx
+        if ctx.in_solution or ctx.in_question:
             return False
+        if ctx.heading_question and not ctx.environment_question:
+            return False  # under '\\section*{Problem 3}': that problem's own words
         return not any(
             isinstance(n, LatexMacroNode) and n.macroname in _QUESTIONS
             for n in _all_nodes(node.nodelist)
