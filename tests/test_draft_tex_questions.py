@@ -480,3 +480,38 @@ def test_an_exercise_environment_under_a_question_heading_is_its_words(tmp_path:
     questions = _questions(tmp_path, _tex(body), "exam.tex")
     assert {qid: q.get("marks") for qid, q in questions.items()} == {"3": 4, "4": 2}
     assert "irrational" in questions["3"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "math,key",
+    [
+        # Ximera's answer blank: its value is the key
+        ("$\\int_0^1 2x\\,dx = \\answer{1}$", 1),
+        # with options before the value
+        ("$m = \\answer[tolerance=0.01]{3}$", 3),
+        # a value with braces inside, read as the number it is
+        ("$\\frac{1}{2} + \\frac{1}{2} = \\answer{\\frac{4}{2}}$", 2),
+    ],
+)
+def test_ximera_answer_blanks_give_the_key(tmp_path: Path, math: str, key: object) -> None:
+    body = f"\\begin{{exercise}}\nCompute {math} and check it.\n\\end{{exercise}}\n"
+    question = _questions(tmp_path, _tex(body), "quiz.tex")["1"]
+    assert "\\answer" not in question["prompt"] and "check it" in question["prompt"]
+    assert question["key"]["value"] == key
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        # \newcommand
+        "\\newcommand{\\answer}[1]{\\underline{#1}}\n",
+        # xparse
+        "\\NewDocumentCommand\\answer{m}{\\underline{#1}}\n",
+        # \def
+        "\\def\\answer#1{\\underline{#1}}\n",
+    ],
+)
+def test_a_paper_s_own_answer_macro_is_not_a_blank(tmp_path: Path, preamble: str) -> None:
+    body = "\\begin{exercise}\nCompute $2 + 2 = \\answer{4}$.\n\\end{exercise}\n"
+    question = _questions(tmp_path, _tex(body, preamble), "quiz.tex")["1"]
+    assert "key" not in question

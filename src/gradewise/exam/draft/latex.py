@@ -229,6 +229,8 @@ class _Reader:
         self.text_db = latex2text.get_default_latex_context_db()
         self.labels = title_labels(library + "\n" + source.split("\\begin{document}", 1)[0])
         self.sectioning: dict[str, int] = {}
+        # a paper that defines \answer itself: its own meaning, not Ximera's blank
+        self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
         nodes = self.walker.get_latex_nodes()[0]
@@ -310,7 +312,10 @@ class _Reader:
                 self.out.end()
         elif isinstance(node, LatexMathNode):
             math = node.latex_verbatim()
-            self.out.write(_without_ticks(math) if self.ctx.in_solution else math, node.pos)
+            math = _without_ticks(math) if self.ctx.in_solution else math
+            self.out.write(math, node.pos)
+            if not self.own_answer and (answers := _math_answers(math)):
+                self._answers_in_math(node, math, answers)
         elif isinstance(node, LatexGroupNode):
             if (start := _colour_switch(node)) is not None:
                 self._coloured(node, node.nodelist[start + 1 :])
@@ -392,6 +397,20 @@ class _Reader:
         else:
             return self._unknown(node, following)
         return 0
+
+    def _answers_in_math(self, node: Any, math: str, answers: list[tuple[int, int, str]]) -> None:
+        """Ximera's answer blank in math, `$2+2=\\answer{4}$`: a blank in the prompt, and
+        what it holds as the key (several blanks: each on an 'Answer:' line of its own)."""
+        written = "".join(self.out.parts)
+        blanked = math
+        for start, end, _value in reversed(answers):
+            blanked = blanked[:start] + r"\_\_\_" + blanked[end:]
+        self.out.parts = [written[: len(written) - len(math)] + blanked]
+        self.out.end()
+        for _start, _end, value in answers:
+            self.out.begin("Answer: ", node.pos)
+            self.out.write(value, node.pos)
+            self.out.end()
 
     def _fill_in(self, node: Any) -> None:
         """`\\fillin[answer][width]`, `\\answerline[answer]`: the student's blank in the
@@ -809,6 +828,24 @@ def _without_ticks(math: str) -> str:
     math = _RESULT_MARK.sub("", math)
     found = re.fullmatch(r"(\$\$|\$|\\\[|\\\()(.*?)(\$\$|\$|\\\]|\\\))", math, re.S)
     return found[1] + found[2].strip() + found[3] if found else math
+
+
+_OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
+_ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
+
+
+def _math_answers(math: str) -> list[tuple[int, int, str]]:
+    """Where Ximera's `\\answer[options]{value}` blanks stand in a math span, and their
+    values."""
+    found = []
+    for m in _ANSWER_BLANK.finditer(math):
+        depth, j = 1, m.end()
+        while j < len(math) and depth:
+            depth += {"{": 1, "}": -1}.get(math[j], 0)
+            j += 1
+        if depth == 0 and (value := math[m.end() : j - 1].strip()):
+            found.append((m.start(), j, value))
+    return found
 
 
 def _colour_switch(node: Any) -> int | None:
