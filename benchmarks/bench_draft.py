@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fetch_corpus import targets  # benchmarks/, beside this file
 from ruamel.yaml import YAML
 
 from gradewise.exam.draft import DocumentError, draft_exam, render
@@ -167,7 +168,7 @@ def _document(doc: dict[str, Any]) -> Path | None:
     """The fetched document: docs/NAME.EXT, or docs/NAME/FILE with the files beside it."""
     folder = CORPUS / "docs" / doc["name"]
     if folder.is_dir():
-        inside = folder / Path(doc["path"]).name
+        inside = targets(doc, CORPUS / "docs")[0][0]
         return inside if inside.exists() else None
     return next((CORPUS / "docs").glob(f"{doc['name']}.*"), None)
 

@@ -13,6 +13,7 @@ mirroring tool leaves them). Then run benchmarks/bench_draft.py.
 from __future__ import annotations
 
 import argparse
+import posixpath
 import subprocess
 import sys
 import urllib.request
@@ -67,7 +68,7 @@ def main() -> None:
                 print(f"{doc['name']}: {path} not fetched: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-            target.parent.mkdir(exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             print(f"{doc['name']}: {doc['repo']}@{doc['commit'][:7]}:{path}")
     sys.exit(1 if failed else 0)
@@ -75,12 +76,14 @@ def main() -> None:
 
 def targets(doc: dict[str, Any], out: Path) -> list[tuple[Path, str]]:
     """Where each file of a document goes: docs/NAME.EXT alone, or, with files `beside` it
-    (the .sty defining its macros, the main file that inputs it), all in docs/NAME/."""
+    (the .sty defining its macros, the main file that inputs it; `../x.sty` one folder up),
+    all in docs/NAME/, laid out as in the repository from the highest folder they are in."""
     if not doc.get("beside"):
         return [(out / (doc["name"] + Path(doc["path"]).suffix), doc["path"])]
-    folder = Path(doc["path"]).parent
-    paths = [doc["path"], *(str(folder / name) for name in doc["beside"])]
-    return [(out / doc["name"] / Path(path).name, path) for path in paths]
+    folder = posixpath.dirname(doc["path"])
+    paths = [doc["path"], *(posixpath.normpath(posixpath.join(folder, n)) for n in doc["beside"])]
+    root = posixpath.commonpath([posixpath.dirname(path) for path in paths]) or "."
+    return [(out / doc["name"] / posixpath.relpath(path, root), path) for path in paths]
 
 
 if __name__ == "__main__":

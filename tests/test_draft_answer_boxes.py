@@ -54,11 +54,11 @@ def _keys(tmp_path: Path, paper: str) -> list[dict[str, object] | None]:
         (_paper(MODE + BOX, "\\resultbox{2cm}{$1.3$}"), [1.3, None]),
         # a line that shows it when \version is 'answers' (ifthen's \equal)
         (_paper(VERSION, "\\answerline{3cm}{1.3}"), [1.3, None]),
-        # bubbles: the paper's 'the answer is no' macro marks 'No' in key mode; both
-        # bubbles are the options
-        (_paper(MODE + BUBBLES, "", "\\noright"), [None, ["b"]]),
-        # ... and 'yes'
-        (_paper(MODE + BUBBLES, "", "\\yesright"), [None, ["a"]]),
+        # bubbles: the paper's 'the answer is no' macro marks 'No' in key mode; a Yes/No
+        # pair is a true/false question, the key false
+        (_paper(MODE + BUBBLES, "", "\\noright"), [None, False]),
+        # ... and 'yes': true
+        (_paper(MODE + BUBBLES, "", "\\yesright"), [None, True]),
         # a unit after the box on its line stays with the question's words
         (_paper(MODE + BOX, "\\resultbox{2cm}{$1.3$} metres."), [1.3, None]),
         # the exam class's \fillin[answer][width]

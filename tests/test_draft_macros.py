@@ -57,6 +57,84 @@ def test_own_name_for_question(tmp_path: Path, preamble: str) -> None:
     assert "\\ask" not in text
 
 
+def _asks(first: str, second: str) -> str:
+    return (
+        f"\\begin{{questions}}\n{first} Rank of $I_3$?\n{second} Trace of $I_3$?\n"
+        "\\end{questions}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "preamble,body,marks",
+    [
+        # \IfValueTF on an o argument: given, its value; not given, the other branch
+        (
+            "\\NewDocumentCommand{\\ask}{o}{\\IfValueTF{#1}{\\question[#1]}{\\question[1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfNoValueTF: the same test the other way round
+        (
+            "\\NewDocumentCommand{\\ask}{o}{\\IfNoValueTF{#1}{\\question[1]}{\\question[#1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfValueT and \IfValueF, one branch each
+        (
+            "\\NewDocumentCommand\\ask{o}{\\IfValueT{#1}{\\question[#1]}"
+            "\\IfValueF{#1}{\\question[1]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 1],
+        ),
+        # \IfNoValueT and \IfNoValueF
+        (
+            "\\NewDocumentCommand\\ask{o}{\\IfNoValueF{#1}{\\question[#1]}"
+            "\\IfNoValueT{#1}{\\question[1]}}\n",
+            _asks("\\ask", "\\ask[2]"),
+            [1, 2],
+        ),
+        # O{default} always has a value: \IfValueTF takes its first branch
+        (
+            "\\NewDocumentCommand\\ask{O{2}}{\\IfValueTF{#1}{\\question[#1]}{\\question[9]}}\n",
+            _asks("\\ask[4]", "\\ask"),
+            [4, 2],
+        ),
+        # \IfBooleanTF on a star, before an optional argument
+        (
+            "\\NewDocumentCommand\\ask{s O{3}}{\\IfBooleanTF{#1}{\\question[#2]}{\\question[1]}}\n",
+            _asks("\\ask*[4]", "\\ask[5]"),
+            [4, 1],
+        ),
+        # \IfBooleanT and \IfBooleanF
+        (
+            "\\NewDocumentCommand\\ask{s o}{\\IfBooleanT{#1}{\\question[5]}"
+            "\\IfBooleanF{#1}{\\question[#2]}}\n",
+            _asks("\\ask*", "\\ask[2]"),
+            [5, 2],
+        ),
+        # tests inside tests: the star, then whether the points were given
+        (
+            "\\NewDocumentCommand\\ask{s o}{\\IfBooleanTF{#1}"
+            "{\\IfValueTF{#2}{\\question[#2]}{\\question[7]}}{\\question[1]}}\n",
+            _asks("\\ask*[4]", "\\ask*"),
+            [4, 7],
+        ),
+        # an o argument not given, written outside any test, is nothing
+        (
+            "\\NewDocumentCommand\\ask{o m}{\\question[#2]#1}\n",
+            _asks("\\ask{4}", "\\ask[]{2}"),
+            [4, 2],
+        ),
+    ],
+)
+def test_xparse_tests_on_arguments(
+    tmp_path: Path, preamble: str, body: str, marks: list[float]
+) -> None:
+    exam, text = _exam(tmp_path, {"paper.tex": _doc(body, preamble)})
+    assert list(_marks(exam).values()) == marks
+    assert "NoValue" not in text and "\\If" not in text
+
+
 LEVELS = r"""\makeatletter
 \newcounter{lvl}
 \newcommand{\levelname}{\ifnum\value{lvl}=1 question\else\ifnum\value{lvl}=2 part\else
@@ -158,15 +236,15 @@ def test_fragment_read_with_the_main_files_packages(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "include, where",
     [
-        # a package in a parent folder: not beside the paper, not read
-        ("\\usepackage{../coursemacros}", "../coursemacros.sty"),
+        # a package in a parent folder's other folder: neither beside the paper nor above it
+        ("\\usepackage{../shared/coursemacros}", "../shared/coursemacros.sty"),
         # an absolute path
         ("\\input{/tmp/elsewhere/defs}", None),
         # a subfolder: not the same folder either
         ("\\input{sub/defs}", "sub/defs.tex"),
     ],
 )
-def test_only_files_in_the_same_folder_are_read(
+def test_only_files_beside_or_above_the_paper_are_read(
     tmp_path: Path, include: str, where: str | None
 ) -> None:
     folder = tmp_path / "paper"
@@ -180,6 +258,29 @@ def test_only_files_in_the_same_folder_are_read(
     )
     text = render(draft_exam([folder / "paper.tex"]))
     assert "\\worth is defined nowhere" in text
+
+
+@pytest.mark.parametrize(
+    "include, where",
+    [
+        # the course's package one folder up, beside every exam's folder
+        ("\\usepackage{../coursemacros}", "../coursemacros.sty"),
+        # two folders up, named with its suffix
+        ("\\usepackage{../../coursemacros.sty}", "../../coursemacros.sty"),
+        # \input of a file one folder up
+        ("\\input{../coursemacros.sty}", "../coursemacros.sty"),
+    ],
+)
+def test_files_in_a_folder_above_the_paper_are_read(
+    tmp_path: Path, include: str, where: str
+) -> None:
+    folder = tmp_path / "course" / "exam2"
+    folder.mkdir(parents=True)
+    (folder / where).resolve().write_text(STY, encoding="utf-8")
+    paper = POINTS_PAPER.replace("\\usepackage{coursemacros}", include)
+    exam, text = _exam(folder, {"paper.tex": paper})
+    assert _marks(exam) == {"I.1": 3, "I.2": 5}
+    assert "\\worth is defined nowhere" not in text
 
 
 def test_a_link_beside_the_paper_to_a_file_elsewhere_is_not_read(tmp_path: Path) -> None:

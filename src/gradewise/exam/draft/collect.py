@@ -131,6 +131,7 @@ class Collector:
         self.inline = False  # a solution written under a part, before the next part
         self.style: str | None = None  # 'explicit' (Question N headers) or 'numbered' (1. 2.)
         self.next_number = 1
+        self.carried = 1  # the number after the last section's numbered questions
         self.numbered: list[str] = []  # the numbered questions of this section so far
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
@@ -286,6 +287,8 @@ class Collector:
             return False  # an indented number is a list inside a question
         if self.occ is not None and self.level is not None and p.heading_level(line.text) is None:
             return False  # '#### 1. ...' then '1. ...': the heading's question holds the list
+        if not self.numbered and int(header.id) == self.carried > 1:
+            self.next_number = self.carried  # numbered on from the section before ('3.')
         lazy = header.id == "1" and self.written_one and self.numbered
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)
@@ -464,6 +467,7 @@ class Collector:
     def _open_section(self, header: p.Header, line: Line) -> None:
         self._close_question()
         self.rough = False
+        self.carried = self.next_number if self.numbered else self.carried
         self.style, self.next_number, self.numbered = None, 1, []
         self.titled_level = self.asked_level = None
         section = self.out.sections.get(header.id)

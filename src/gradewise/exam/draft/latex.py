@@ -28,7 +28,8 @@ from pylatexenc.latexwalker import (
 )
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
-from gradewise.exam.draft.macros import TexNote, expand_macros
+from gradewise.exam.draft import patterns as p
+from gradewise.exam.draft.macros import TexNote, expand_macros, label_text, title_labels
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -42,7 +43,7 @@ def _specs(table: str) -> dict[str, str]:
 _EXAM_MACROS = _specs(
     """
     question:[ titledquestion:{[ bonusquestion:[ bonustitledquestion:{[ part:[ bonuspart:[
-    subpart:[ bonussubpart:[ subsubpart:[ choice: CorrectChoice: setcounter:{{
+    subpart:[ bonussubpart:[ subsubpart:[ choice:[ CorrectChoice: setcounter:{{
     addtocounter:{{ fillwithlines:{ fillwithdottedlines:{ fillwithgrid:{ makeemptybox:{
     uplevel:{ fullwidth:{ gradetable:[[ bonusgradetable:[[ pointtable:[[ bonuspointtable:[[
     partialgradetable:[[ combinedgradetable:[[ multirowgradetable:{[ qformat:{ header:{{{
@@ -72,7 +73,23 @@ _RESULT_MARK = re.compile(r"(?:~|\\[,;:!]|\\q?quad(?![A-Za-z])|\s)*\\checkmark(?
 _MARKER_ONLY = re.compile(
     r"(?:\d+\.|Question \d+|\([a-z]+\)|\([ivx]+\)|-)?\s*(?:\([\d.]+ marks\))?\s*"
 )
+# An item labelled as the answer to the item before it: '\item[Proof:]', '[\textbf{Solution.}]'.
+# ('\item[Answer:] 42' stays an 'Answer:' line: the key.)
+_SOLUTION_LABEL = re.compile(r"(?i)(?:proof|solution|sol)\s*[:.]?")
+# A label that numbers a question or a part: '(b)', 'c)', 'iii.', '2.'.
+_STRUCTURAL_LABEL = re.compile(r"\(?(?:[a-hA-H]|[ivx]{1,4}|\d{1,3})[.):]?\)?")
+_SECTIONING = {"section": 1, "subsection": 2, "subsubsection": 3}
+_HEADINGS = {"section", "subsection", "subsubsection", "paragraph", "chapter"}
+# A part's label after its question's number: '1.(a)', '1a', '(b)'.
+_PART_LABEL = re.compile(r"(?:\d+\s*[.)]?\s*)?\(?([a-h])\)?")
 _CHOICES = {"choices", "checkboxes", "oneparchoices", "oneparcheckboxes"}
+_CHOICES |= {"multipleChoice", "selectAll"}  # Ximera's
+# Environments that hold one question each (Ximera's exercise/problem/question, a paper's
+# \newtheorem{problem}): numbered in order; one inside another is its part.
+_QUESTION_ENVIRONMENTS = {"exercise", "problem", "question"}
+# Names that look like a question's environment but are none of the above: read as text,
+# and listed at the top of the draft so that the questions inside are not lost unseen.
+_QUESTION_LIKE = re.compile(r"(?i)(?:exercise|problem|question|task|prob|exer)s?\d*")
 _CHOICE_ITEMS = {"choice": False, "CorrectChoice": True}
 _WALK_ARGUMENTS = frozenset(
     """
@@ -128,14 +145,21 @@ class _Context:
     question: int = 0  # the exam class's question counter
     in_question: bool = False  # an exam-class \question (lists inside are bullets)
     heading_question: bool = False  # a '\section*{Question 2}' style question
+    heading_part: bool = False  # a '\subsection{}' titled '2.(a)' under it: its part
     parts_seen: int = 0  # \part commands in this question
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
+    solution_item: int | None = None  # the list depth of an '\item[Proof:]' solution
     part_counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
     numbered_questions: int = 0  # top-level \item questions of a plain exam
+    environment_question: bool = False  # inside a \begin{exercise} question
+    environment_parts: int = 0  # \begin{exercise} parts inside it
+    list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
+    headed: bool = False  # a heading since the last list of questions ended
+    question_level: int | None = None  # the sectioning depth of the heading question open
     sections: int = 1  # sections opened by the question numbering starting again
 
 
@@ -203,6 +227,10 @@ class _Reader:
         self.expanding = 0  # the line of the macro being expanded (its text has no lines)
         self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
         self.text_db = latex2text.get_default_latex_context_db()
+        self.labels = title_labels(library + "\n" + source.split("\\begin{document}", 1)[0])
+        self.sectioning: dict[str, int] = {}
+        # a paper that defines \answer itself: its own meaning, not Ximera's blank
+        self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
         nodes = self.walker.get_latex_nodes()[0]
@@ -284,7 +312,10 @@ class _Reader:
                 self.out.end()
         elif isinstance(node, LatexMathNode):
             math = node.latex_verbatim()
-            self.out.write(_without_ticks(math) if self.ctx.in_solution else math, node.pos)
+            math = _without_ticks(math) if self.ctx.in_solution else math
+            self.out.write(math, node.pos)
+            if not self.own_answer and (answers := _math_answers(math)):
+                self._answers_in_math(node, math, answers)
         elif isinstance(node, LatexGroupNode):
             if (start := _colour_switch(node)) is not None:
                 self._coloured(node, node.nodelist[start + 1 :])
@@ -327,8 +358,14 @@ class _Reader:
         elif name in _PARTS:
             self._part(node, _PARTS[name])
         elif name in _CHOICE_ITEMS:
-            self.out.begin("- ☒ " if _CHOICE_ITEMS[name] else "- ☐ ", node.pos)
+            # Ximera marks the right one \choice[correct]{...}; any other [...] is the
+            # option's own text ('\choice [0, 1]')
+            given = _arg(node, 0).latex_verbatim() if _arg(node, 0) is not None else ""
+            marked = given.replace(" ", "") == "[correct]"
+            self.out.begin("- ☒ " if _CHOICE_ITEMS[name] or marked else "- ☐ ", node.pos)
             self.out.oneline = True
+            if given and not marked:
+                self.out.write(given, node.pos)
         elif name == "item":
             self._item(node)
         elif name == "href" and (shown := _arg(node, -1)) is not None:
@@ -338,7 +375,7 @@ class _Reader:
         elif name in ("section", "subsection", "subsubsection", "paragraph") or (
             name == "part" and not self.ctx.in_question
         ):
-            self._heading(node, name)
+            self._heading(node, name, following)
         elif name in ("setcounter", "addtocounter"):
             self._counter(node)
         elif name in _INLINE_CODE and node.nodeargd is not None:
@@ -360,6 +397,20 @@ class _Reader:
         else:
             return self._unknown(node, following)
         return 0
+
+    def _answers_in_math(self, node: Any, math: str, answers: list[tuple[int, int, str]]) -> None:
+        """Ximera's answer blank in math, `$2+2=\\answer{4}$`: a blank in the prompt, and
+        what it holds as the key (several blanks: each on an 'Answer:' line of its own)."""
+        written = "".join(self.out.parts)
+        blanked = math
+        for start, end, _value in reversed(answers):
+            blanked = blanked[:start] + r"\_\_\_" + blanked[end:]
+        self.out.parts = [written[: len(written) - len(math)] + blanked]
+        self.out.end()
+        for _start, _end, value in answers:
+            self.out.begin("Answer: ", node.pos)
+            self.out.write(value, node.pos)
+            self.out.end()
 
     def _fill_in(self, node: Any) -> None:
         """`\\fillin[answer][width]`, `\\answerline[answer]`: the student's blank in the
@@ -445,18 +496,18 @@ class _Reader:
     def _item(self, node: Any) -> None:
         ctx = self.ctx
         explicit = _arg(node, 0)
+        if ctx.solution_item == len(ctx.list_counters) and self._ends_solution(explicit):
+            ctx.in_solution, ctx.solution_item = False, None
+        if explicit is not None:
+            self._labelled_item(node, explicit)  # \item[...] steps no counter, as in LaTeX
+            return
         if ctx.list_counters:
             ctx.list_counters[-1] += 1
-        if explicit is not None:
-            self.out.begin("", node.pos)
-            self.walk(_children(explicit))
-            self.out.write(" ", node.pos)
-            return
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
         if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
             return
-        level = ctx.list_depth - 1 + (1 if ctx.heading_question else 0)
+        level = ctx.list_depth - 1 + ctx.heading_question + ctx.heading_part
         count = ctx.list_counters[-1] if ctx.list_counters else 1
         if level == 0:
             ctx.numbered_questions += 1
@@ -464,17 +515,104 @@ class _Reader:
         else:
             self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
 
-    def _heading(self, node: Any, name: str) -> None:
+    def _ends_solution(self, label: Any) -> bool:
+        """Whether the item after an `\\item[Proof:]` ends its solution: the next part or
+        question does ('[(b)]', '[Problem 2]', an item with no label), a step of the proof
+        ('[case]') does not."""
+        if label is None:
+            return True
+        text = self.to_text.nodelist_to_text(_children(label)).strip()
+        return bool(
+            _STRUCTURAL_LABEL.fullmatch(text)
+            or _SOLUTION_LABEL.fullmatch(text)
+            or p.question_header(text)
+        )
+
+    def _labelled_item(self, node: Any, label: Any) -> None:
+        """`\\item[(a)]` as its label says; `\\item[Proof:]` starts a solution that runs to
+        the next item of its list, and a label inside a solution is a step's, kept from being
+        read as a part ('- [(a)] ...')."""
+        ctx = self.ctx
+        text = self.to_text.nodelist_to_text(_children(label)).strip()
+        if _SOLUTION_LABEL.fullmatch(text) and not ctx.in_solution:
+            self._solution_start(node.pos)
+            ctx.in_solution, ctx.solution_item = True, len(ctx.list_counters)
+            return
+        inside = len(ctx.list_counters) > 1 or ctx.in_question or ctx.heading_question
+        if inside and not ctx.in_solution and re.fullmatch(r"\d+[.)]?", text):
+            # '\item[2.]' in a list inside a question: indented, a list of the question's
+            # own, never the next question (nor a reason to take the ones before for notes)
+            self.out.begin("    ", node.pos)
+            self.walk(_children(label))
+            self.out.write(" ", node.pos)
+            return
+        self.out.begin("- [" if ctx.in_solution else "", node.pos)
+        self.walk(_children(label))
+        self.out.write("] " if ctx.in_solution else " ", node.pos)
+
+    def _heading(self, node: Any, name: str, following: Sequence[Any] = ()) -> None:
         arg = _arg(node, -1)
+        label = self._numbered_label(node, name)
+        part = _PART_LABEL.fullmatch(label) if self.ctx.heading_question else None
+        if part is not None and name.startswith("sub"):
+            label = f"({part[1]})"  # '1.(a)' under 'Problem 1': its part, as '## (a)'
         self.out.begin("#" * (2 if name.startswith("sub") else 1) + " ", node.pos)
+        if label:
+            self.out.write(label + " ", node.pos)
         if arg is not None:
             self.walk(_children(arg))
         heading = "".join(self.out.parts)
         self.out.end()
-        self.ctx.heading_question = bool(
+        self.ctx.headed = True  # a list under a new heading may start again at 1
+        ctx = self.ctx
+        depth = _SECTIONING.get(name, 4)
+        inside = ctx.question_level is not None and depth > ctx.question_level
+        ctx.heading_part = part is not None and name.startswith("sub")
+        ctx.heading_question = ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
-        self.ctx.in_question = False
+        if not ctx.heading_question and not inside and self._points_heading(heading, following):
+            ctx.question += 1
+            hashes, title = heading.split(" ", 1)
+            self.out.lines[-1] = TexLine(
+                f"{hashes} Question {ctx.question} {title.strip()}", self.out.lines[-1].line
+            )
+            ctx.heading_question = True
+        if not inside:  # a heading inside a question's own (its parts') leaves it open
+            ctx.question_level = depth if ctx.heading_question else None
+        ctx.in_question = False
+
+    def _points_heading(self, heading: str, following: Sequence[Any]) -> bool:
+        """A heading that states points and no number ('(60 pts.) Integral Evaluation'):
+        the next question, unless what it heads holds questions with points of their own
+        (then it is a section's: 'Short answers (30 points)' over '1. (5 points) ...')."""
+        text = heading.lstrip("# ").strip()
+        if p.marks_one(text) is None or p.question_header(text) or p.section_header(text):
+            return False
+        if p.lettered_item(text) is not None or p.part_heading(text) is not None:
+            return False  # '(a) (5 points)': a part's heading
+        body = []
+        for node in following:
+            if isinstance(node, LatexMacroNode) and node.macroname in _HEADINGS:
+                break
+            body.append(node.latex_verbatim() if node is not None else "")
+        items = re.split(r"\\(?:item|question|titledquestion)(?![A-Za-z])", "".join(body))
+        if re.search(r"\\(?:question|titledquestion)(?![A-Za-z])", "".join(body)):
+            return False
+        return not any(p.marks_one(item.strip().split("\n", 1)[0]) for item in items[1:])
+
+    def _numbered_label(self, node: Any, name: str) -> str:
+        """The label titlesec writes before a numbered heading ('Problem 2', '2.(a)'), with
+        the sectioning counters kept here; '' for a starred heading or no \\titleformat."""
+        depth = _SECTIONING.get(name)
+        if depth is None or _arg(node, 0) is not None:
+            return ""
+        counters = self.sectioning
+        counters[name] = counters.get(name, 0) + 1
+        for deeper, level in _SECTIONING.items():
+            if level > depth:
+                counters[deeper] = 0
+        return label_text(self.labels[name], counters) if name in self.labels else ""
 
     def _counter(self, node: Any) -> None:
         counter, value = _arg(node, 0), _arg(node, 1)
@@ -491,6 +629,10 @@ class _Reader:
                 )
             )
             return
+        depth = self.ctx.list_depth
+        if name == "enum" + "i" * depth and 0 < depth <= 3 and self.ctx.list_counters:
+            add = node.macroname == "addtocounter"  # \setcounter{enumi}{3}: the next is 4
+            self.ctx.list_counters[-1] = self.ctx.list_counters[-1] * add + number
         if name == "question":
             add = node.macroname == "addtocounter"
             restart = not add and self.ctx.question and number < self.ctx.question
@@ -523,6 +665,8 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
             self.ctx.in_question = False
+        elif name in _QUESTION_ENVIRONMENTS and self._holds_one_question(node):
+            self._environment_question(node)
         elif name in ("enumerate", "itemize", "description"):
             self._list(node, numbered=name == "enumerate")
         elif name in ("tabular", "tabularx"):
@@ -531,10 +675,54 @@ class _Reader:
             self._code(node)
         elif name in _SKIP_ENVIRONMENTS:
             return
-        elif _db().get_environment_spec(name) is not None and _is_math(name):
+        elif _context_db().get_environment_spec(name) is not None and _is_math(name):
             self.out.write(node.latex_verbatim(), node.pos)
         else:
+            if _QUESTION_LIKE.fullmatch(name) and name not in _QUESTION_ENVIRONMENTS:
+                self.notes.append(
+                    TexNote(
+                        f"\\begin{{{node.environmentname}}} looks like a question but is read"
+                        " as text (write its questions as \\begin{exercise} or \\question)",
+                        self.line(node),
+                    )
+                )
             self.walk(node.nodelist)
+
+    def _holds_one_question(self, node: Any) -> bool:
+        """An exercise environment outside any solution, exam-class question or question
+        heading, with no `\\question` of its own inside (then it is only a box around
+        questions)."""
+        ctx = self.ctx
+        if ctx.in_solution or ctx.in_question:
+            return False
+        if ctx.heading_question and not ctx.environment_question:
+            return False  # under '\\section*{Problem 3}': that problem's own words
+        return not any(
+            isinstance(n, LatexMacroNode) and n.macroname in _QUESTIONS
+            for n in _all_nodes(node.nodelist)
+        )
+
+    def _environment_question(self, node: Any) -> None:
+        """`\\begin{exercise} ... \\end{exercise}`: the next question, as if headed
+        'Question N' (a list inside it holds its parts); one inside another, its part."""
+        ctx = self.ctx
+        if ctx.environment_question:
+            ctx.environment_parts += 1
+            self.out.begin(f"{_label(1, ctx.environment_parts)} ", node.pos)
+            ctx.heading_part = True  # a list inside the part: its subparts
+            self.walk(node.nodelist)
+            self.out.end()
+            ctx.heading_part = False
+            return
+        ctx.question += 1
+        self.out.begin(f"Question {ctx.question} ", node.pos)
+        saved = ctx.heading_question, ctx.in_question, ctx.heading_part
+        ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
+        ctx.environment_question, ctx.environment_parts = True, 0
+        self.walk(node.nodelist)
+        self.out.end()
+        ctx.heading_question, ctx.in_question, ctx.heading_part = saved
+        ctx.environment_question = False
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:
         self._solution_start(pos)
@@ -573,14 +761,45 @@ class _Reader:
     def _list(self, node: Any, *, numbered: bool) -> None:
         ctx = self.ctx
         ctx.list_depth += numbered
-        ctx.list_counters.append(0)
+        start = self._list_start(node) if numbered else 0
+        ctx.list_counters.append(start)
         ctx.list_numbered.append(numbered)
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
+        if ctx.solution_item == len(ctx.list_counters):
+            ctx.in_solution, ctx.solution_item = False, None  # the list's end ends it
+        if numbered:
+            ctx.list_ends[ctx.list_depth] = ctx.list_counters[-1]
+            ctx.headed = ctx.headed and ctx.list_depth > 1
         ctx.list_depth -= numbered
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
+
+    def _list_start(self, node: Any) -> int:
+        """Where an enumerate's numbering starts, less one: enumitem's `[resume]` goes on
+        from the list before it at its depth, `[start=4]` from 3. A list of questions that
+        starts again at 1 with no heading since the last is named in the notes: the draft
+        may read its items as the question before's own list."""
+        ctx = self.ctx
+        options = _arg(node, 0)
+        text = options.latex_verbatim() if options is not None else ""
+        before = ctx.list_ends.get(ctx.list_depth, 0)
+        if re.search(r"\bresume\*?\b", text):
+            return before
+        if (start := re.search(r"\bstart\s*=\s*(\d+)", text)) is not None:
+            return int(start[1]) - 1
+        top = ctx.list_depth == 1 and not (ctx.in_question or ctx.heading_question)
+        if top and before and not ctx.in_solution and not ctx.headed:
+            self.notes.append(
+                TexNote(
+                    f"the numbering starts again at 1 after {before} numbered items, with no"
+                    " heading between: these may be drafted as the last question's own list"
+                    " (number them on with \\begin{enumerate}[resume], or head them)",
+                    self.line(node),
+                )
+            )
+        return 0
 
     def _table(self, node: Any) -> None:
         """A tabular as Markdown pipe rows (a rubric table's columns are read from them)."""
@@ -609,6 +828,24 @@ def _without_ticks(math: str) -> str:
     math = _RESULT_MARK.sub("", math)
     found = re.fullmatch(r"(\$\$|\$|\\\[|\\\()(.*?)(\$\$|\$|\\\]|\\\))", math, re.S)
     return found[1] + found[2].strip() + found[3] if found else math
+
+
+_OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
+_ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
+
+
+def _math_answers(math: str) -> list[tuple[int, int, str]]:
+    """Where Ximera's `\\answer[options]{value}` blanks stand in a math span, and their
+    values."""
+    found = []
+    for m in _ANSWER_BLANK.finditer(math):
+        depth, j = 1, m.end()
+        while j < len(math) and depth:
+            depth += {"{": 1, "}": -1}.get(math[j], 0)
+            j += 1
+        if depth == 0 and (value := math[m.end() : j - 1].strip()):
+            found.append((m.start(), j, value))
+    return found
 
 
 def _colour_switch(node: Any) -> int | None:
@@ -810,7 +1047,10 @@ def _context_db() -> Any:
                 # listings' inline code is verbatim, like \verb: '%' or '$' inside is code
                 MacroSpec("lstinline", args_parser=VerbatimArgsParser("verb-macro")),
             ],
-            environments=[EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()],
+            environments=[
+                *(EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()),
+                *(EnvironmentSpec(name, "", is_math_mode=True) for name in ("displaymath", "math")),
+            ],
         )
         _CONTEXT = db
     return _CONTEXT

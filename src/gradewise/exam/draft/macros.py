@@ -85,8 +85,9 @@ class Definition:
     default: str | None  # the optional first argument's default (\\newcommand[n][default])
     body: str
     end: str = ""  # an environment's end code
-    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional ('' when none)
-    spec: tuple[tuple[str, str], ...] = ()
+    # xparse arguments in order: ('m', None) mandatory, ('o', default) optional (None when
+    # it has none: xparse's -NoValue-), ('s', None) a star
+    spec: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -289,7 +290,8 @@ class _Expander:
         if read is None:
             return False
         args, after = read
-        self._replace(self.i, after, _substitute(found.body, args))
+        body = _xparse_branches(found.body, args) if found.spec else found.body
+        self._replace(self.i, after, _substitute(body, [_shown(arg) for arg in args]))
         return True
 
     # --- handlers: return True when they took the control sequence -----------------------
@@ -690,7 +692,7 @@ def _read_arguments(text: str, i: int, found: Definition) -> tuple[list[str], in
 
 
 def _read_spec(
-    text: str, i: int, spec: tuple[tuple[str, str], ...]
+    text: str, i: int, spec: tuple[tuple[str, str | None], ...]
 ) -> tuple[list[str], int] | None:
     """Arguments by an xparse specification: mandatory ones, then [optional] ones or their
     defaults."""
@@ -703,20 +705,61 @@ def _read_spec(
             args.append(token[0])
             i = token[1]
             continue
+        if kind == "s":
+            star = text.startswith("*", _skip_space(text, i))
+            args.append(_BOOLEAN_TRUE if star else _BOOLEAN_FALSE)
+            i = _skip_space(text, i) + 1 if star else i
+            continue
         given = _optional(text, _skip_space(text, i))
-        args.append(default if given is None else given[0])
+        absent = _NO_VALUE if default is None else default
+        args.append(absent if given is None else given[0])
         i = i if given is None else given[1]
     return args, i
 
 
-def _parse_spec(text: str) -> tuple[tuple[str, str], ...] | None:
-    """'m o O{2}' as ((m, ''), (o, ''), (o, '2')); None for kinds not read here (s, d, ...)."""
-    spec: list[tuple[str, str]] = []
+# xparse's markers for an optional argument not given and a star given or not: tested by
+# \IfValueTF and \IfBooleanTF, written as nothing anywhere else.
+_NO_VALUE = "\x00-NoValue-"
+_BOOLEAN_TRUE = "\x00BooleanTrue"
+_BOOLEAN_FALSE = "\x00BooleanFalse"
+_XPARSE_TEST = re.compile(r"\\(IfValue|IfNoValue|IfBoolean)(TF|T|F)\s*\{\s*#(\d)\s*\}")
+
+
+def _xparse_branches(body: str, args: list[str]) -> str:
+    """The body of a `\\NewDocumentCommand` with its `\\IfValueTF{#1}{..}{..}`,
+    `\\IfNoValueT`, `\\IfBooleanF` ... tests on its arguments decided for this use."""
+    while (found := _XPARSE_TEST.search(body)) is not None:
+        index = int(found[3]) - 1
+        value = args[index] if 0 <= index < len(args) else _NO_VALUE
+        truth = {
+            "IfValue": value != _NO_VALUE,
+            "IfNoValue": value == _NO_VALUE,
+            "IfBoolean": value == _BOOLEAN_TRUE,
+        }[found[1]]
+        branches = found[2]
+        groups = _groups(body, found.end(), len(branches))
+        if groups is None:
+            return body  # a branch never closed: kept as written
+        taken = dict(zip(branches, groups[0], strict=True))
+        chosen = taken.get("T", "") if truth else taken.get("F", "")
+        body = body[: found.start()] + chosen + body[groups[1] :]
+    return body
+
+
+def _shown(arg: str) -> str:
+    """An argument as its #n writes it: the xparse markers as nothing."""
+    return "" if arg in (_NO_VALUE, _BOOLEAN_TRUE, _BOOLEAN_FALSE) else arg
+
+
+def _parse_spec(text: str) -> tuple[tuple[str, str | None], ...] | None:
+    """'s m o O{2}' as ((s, None), (m, None), (o, None), (o, '2')); None for kinds not read
+    here (d, r, g, ...)."""
+    spec: list[tuple[str, str | None]] = []
     i = _skip_blank(text, 0)
     while i < len(text):
         kind = text[i].lstrip("+")
-        if kind in ("m", "o"):
-            spec.append((kind, ""))
+        if kind in ("m", "o", "s"):
+            spec.append((kind, None))
             i += 1
         elif kind == "O" and (default := _group(text, _skip_blank(text, i + 1))) is not None:
             spec.append(("o", default[0]))
@@ -795,6 +838,10 @@ def _find_at_level(text: str, i: int, delimiter: str) -> int | None:
 
 
 def _substitute(body: str, args: list[str]) -> str:
+    # An argument as TeX read it: its comments gone with their line ends (kept, a '%' put
+    # into a body written on one line would take the rest of the body with it).
+    args = [re.sub(r"(?<!\\)%[^\n]*\n?[ \t]*", "", arg) for arg in args]
+
     def put(m: re.Match[str]) -> str:
         if m[0] == "##":
             return "#"
@@ -922,6 +969,55 @@ def _branches(text: str, i: int, *, case: bool = False) -> tuple[list[str] | Non
     return None, i
 
 
+# --- sectioning titled by titlesec -------------------------------------------------------------
+
+_TITLEFORMAT = re.compile(
+    r"\\titleformat\s*\{?\s*\\(section|subsection|subsubsection)\s*\}?\s*(?:\[[^\]]*\])?"
+)
+
+
+def title_labels(text: str) -> dict[str, str]:
+    """The label titlesec's `\\titleformat{\\section}[shape]{format}{label}...` writes before
+    each numbered heading ('Problem \\arabic{section}'), by sectioning command."""
+    text = re.sub(r"(?<!\\)%[^\n]*", "", text)
+    labels = {}
+    for found in _TITLEFORMAT.finditer(text):
+        groups = _groups(text, found.end(), 2)
+        if groups is not None:
+            labels[found[1]] = groups[0][1]
+    return labels
+
+
+_COUNTER_STYLES: dict[str, Callable[[int], str]] = {
+    "arabic": str,
+    "alph": lambda n: chr(ord("a") + n - 1) if 1 <= n <= 26 else str(n),
+    "Alph": lambda n: chr(ord("A") + n - 1) if 1 <= n <= 26 else str(n),
+    "roman": lambda n: _roman(n).lower(),
+    "Roman": lambda n: _roman(n),
+}
+
+
+def label_text(label: str, counters: dict[str, int]) -> str:
+    """A heading's label as the reader sees it: counters written out ('\\arabic{section}',
+    '\\thesection'), formatting commands and braces gone."""
+
+    def styled(m: re.Match[str]) -> str:
+        return _COUNTER_STYLES[m[1]](counters.get(m[2], 0))
+
+    label = re.sub(r"\\(arabic|alph|Alph|roman|Roman)\s*\{(\w+)\}", styled, label)
+    label = re.sub(r"\\the(\w+)", lambda m: str(counters.get(m[1], m[0])), label)
+    label = re.sub(r"\\[A-Za-z@]+\*?|[{}~]", " ", label)
+    return re.sub(r"\s+", " ", label).strip()
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
 # --- files beside the paper -----------------------------------------------------------------
 
 _INCLUDES = re.compile(
@@ -929,7 +1025,7 @@ _INCLUDES = re.compile(
     r"\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}"
 )
 _SUFFIXES = {"usepackage": ".sty", "RequirePackage": ".sty", "input": ".tex", "include": ".tex"}
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_SAFE_PATH = re.compile(r"(?:\.\./){0,3}[A-Za-z0-9_.-]+")  # 'course', '../course'
 
 
 def local_library(path: Path) -> str:
@@ -939,12 +1035,12 @@ def local_library(path: Path) -> str:
     order. A fragment without `\\documentclass` brings in the files its main file (beside it,
     `\\input`ing it) loads, and that file's own preamble."""
     folder = path.parent
-    seen = {path.name}
+    seen = {str(path.resolve())}
     texts: list[str] = []
     source = _read_small(path) or ""
     if "\\documentclass" not in source:
         for main in _mains(folder, path):
-            seen.add(main.name)
+            seen.add(str(main.resolve()))
             _load(main, folder, seen, texts, depth=0)
             preamble = (_read_small(main) or "").split("\\begin{document}", 1)[0]
             texts.append(preamble)  # its questions are not the fragment's
@@ -960,23 +1056,29 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
     for kind, names in _INCLUDES.findall(text):
         for name in (n.strip() for n in names.split(",")):
             suffix = _SUFFIXES.get(kind, ".cls")  # a class of the author's own beside the paper
-            if not _SAFE_NAME.fullmatch(name) or name in ("", ".", ".."):
-                continue  # a path: only files in the paper's own folder are read
+            if not _SAFE_PATH.fullmatch(name) or name.rsplit("/", 1)[-1] in ("", ".", ".."):
+                continue  # only files beside the paper, or in a folder above it ('../x')
             file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
             target = folder / file_name
-            if file_name in seen or len(seen) >= _MAX_FILES or not _beside(target, folder):
+            if len(seen) >= _MAX_FILES or not _beside(target, folder):
                 continue
-            seen.add(file_name)
+            if (key := str(target.resolve())) in seen:
+                continue
+            seen.add(key)
             _load(target, folder, seen, texts, depth=depth + 1)
             texts.append(_read_small(target) or "")
 
 
 def _beside(target: Path, folder: Path) -> bool:
-    """A file in the paper's folder, also once links are followed."""
+    """A file in the paper's folder or a folder above it (`\\usepackage{../course}`), also
+    once links are followed: never one elsewhere."""
     try:
-        return target.is_file() and target.resolve().parent == folder.resolve()
+        if not target.is_file():
+            return False
+        where, here = target.resolve().parent, folder.resolve()
     except OSError:
         return False
+    return where == here or where in here.parents
 
 
 def _mains(folder: Path, fragment: Path) -> list[Path]:

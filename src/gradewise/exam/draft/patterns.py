@@ -149,7 +149,8 @@ _SOLUTION_TO = re.compile(
     r"[\s:.]*(?P<rest>.*)$",
     re.I,
 )
-_NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
+# '1.' alone too: a question whose first words are its parts' list ('1.' then '(a) ...')
+_NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)](?:\s+(?P<rest>\S.*))?$")
 
 
 _NUMBER_WORDS = (
@@ -242,7 +243,7 @@ def solution_to(line: str) -> Header | None:
 def numbered_item(line: str) -> Header | None:
     """'3. text' or '3) text': a question in a numbered paper, or a list item."""
     m = _NUMBERED.match(line)
-    return Header(m["id"], m["rest"]) if m else None
+    return Header(m["id"], m["rest"] or "") if m else None
 
 
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.

@@ -8,7 +8,7 @@ instructor) rather than a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gradewise.exam.draft import patterns as p
@@ -167,7 +167,7 @@ class _Resolver:
         self.collected = collected
         self.draft = draft
         self.address = f"{section.id}.{build.id}"
-        self.main = _main_occurrence(build.occurrences)
+        self.main = _with_continued(_main_occurrence(build.occurrences), build.occurrences)
         self.occs = build.occurrences
         self._bullet_parts = False  # parts written as unlettered bullets, one per listed mark
 
@@ -570,11 +570,31 @@ def _main_occurrence(occs: list[Occurrence]) -> Occurrence:
     return occs[0]
 
 
+def _with_continued(main: Occurrence, occs: list[Occurrence]) -> Occurrence:
+    """The paper's occurrence with the parts the question's other occurrences in the same
+    document add ('Problem 1 continued...' over the page, holding part (c)), in the order
+    they come (a solutions document's lettered lines are its steps, not new parts)."""
+    labels = {item.label for item in main.items}
+    items: list[Item] = []
+    for occ in occs:
+        if occ is main:
+            items.extend(main.items)
+            continue
+        if occ.header.source != main.header.source:
+            continue
+        added = [item for item in occ.items if item.label not in labels]
+        labels.update(item.label for item in added)
+        items.extend(added)
+    return main if len(items) == len(main.items) else replace(main, items=items)
+
+
 def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
-    """A choice key; options 'True' and 'False' with one ticked make a true/false key."""
+    """A choice key; options 'True' and 'False' (or 'Yes' and 'No') with one ticked make a
+    true/false key."""
     words = {label: text.strip().strip(".").lower() for label, text in options.items()}
-    if sorted(words.values()) == ["false", "true"] and len(correct) == 1 and correct[0] in words:
-        return {"kind": "truefalse", "value": words[correct[0]] == "true"}
+    pair = sorted(words.values()) in (["false", "true"], ["no", "yes"])
+    if pair and len(correct) == 1 and correct[0] in words:
+        return {"kind": "truefalse", "value": words[correct[0]] in ("true", "yes")}
     key: dict[str, Any] = {"kind": "choice"}
     if options:
         key["options"] = options
