@@ -62,6 +62,8 @@ ROWS = [
     ("Rubric for Question 1 (10 marks)", None),
     ("Answer: 5 (2 marks)", None),
     ("Show all your work.", None),
+    ("Solve the following problems.", None),  # about all the questions, not one
+    ("Answer each question in the space below.", None),
     ("Explain your reasoning on every question.", None),
     ("This exam is out of 30 points.", None),
     ("Time allowed: 50 minutes (30 marks total)", None),
@@ -125,6 +127,16 @@ def test_a_question_drafted_inside_another_is_listed(paper: list[Line], text: st
     assert len(notes) == 1
     assert "drafted inside another question's text, not as a question of its own" in notes[0]
     assert notes[0].endswith("(split it off by hand)")
+
+
+def test_the_steps_of_a_list_are_not_questions(paper: list[Line]) -> None:
+    """'4) Commit', '5) Push' after the last question: a list of steps, its numbers beyond the
+    draft's, is not a run of missed questions."""
+    draft = draft_lines(paper)
+    steps = ["3) Save your notebook as a pdf file.", "4) Upload the pdf to the course page."]
+    extra = [Line(text, Loc("paper.md", 90 + i)) for i, text in enumerate(steps)]
+    notes = unplaced([*paper, *extra], draft)
+    assert [n.loc.line for n in notes] == []
 
 
 def test_lines_in_a_code_block_are_not_questions(paper: list[Line]) -> None:

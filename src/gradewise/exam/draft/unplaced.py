@@ -59,7 +59,8 @@ _SUM = re.compile(r"\b(?:total|out of|worth|sum|each|earn|per|bonus|all)\b", re.
 _LABEL = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s+", re.I)
 # An instruction that sets a task, at the start of a sentence (not how to write answers down).
 _TASK = re.compile(
-    r"(?:^|[.:!?]\s+)(?!show (?:all|your)|explain your|justify your)"
+    r"(?:^|[.:!?]\s+)(?!show (?:all|your)|explain your|justify your"
+    r"|\w+ (?:the following|all|each|every|any)\b)"  # 'Solve the following problems.'
     r"(?:prove|show|compute|calculate|find|determine|derive|explain|evaluate|solve|"
     r"give an? |provide an? |state and prove|sketch|verify)\b"
     r"(?=\s+[A-Za-z$\\])",  # then words, never code ('find :: Foldable t => ...')
@@ -92,11 +93,20 @@ def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
     headers = _headers(draft)
     notes: list[Val[str]] = []
     fenced = False
-    for line in lines:
+    listed: tuple[int, int] = (-9, -9)  # (number, index) of the last numbered line of a list
+    for index, line in enumerate(lines):
         if line.text.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
-        if fenced or (line.loc.source, line.loc.line) in headers:
+        header = (line.loc.source, line.loc.line) in headers
+        number = _NUMBERED.match(_LEAD.sub("", line.text).strip())
+        in_list = False
+        if number is not None:
+            n = int(number.group(1))
+            # '5) Push' right after '4) Commit' (no question of the draft): a list's next step
+            in_list = listed[0] == n - 1 and index - listed[1] <= 3
+            listed = (n, index) if not header else (-9, -9)
+        if fenced or header or in_list:
             continue
         found = _missing(line.text, placed, numbers)
         if found is None:
