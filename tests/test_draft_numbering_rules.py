@@ -130,6 +130,11 @@ def test_numbered_headings_hold_their_own_lists_and_keys_said_in_a_sentence(
     assert list(questions) == ["1", "2"]
     assert "every tenth name" in questions["1"]["prompt"]
     assert questions["1"]["key"]["correct"] == ["a"]
+    assert questions["1"]["key"]["options"] == {  # the numbered list, lettered by place
+        "a": "every tenth name on the list",
+        "b": "the first ten names",
+        "c": "volunteers",
+    }
     assert questions["2"]["key"]["value"] == 4
 
 

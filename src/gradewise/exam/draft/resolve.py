@@ -516,7 +516,23 @@ class _Resolver:
         items = self.main.items
         if items:
             return {i.label: " ".join(x for x in i.lines if x).strip() for i in items}
-        return {_letter(i): box.value for i, (_, box) in enumerate(self._boxes())}
+        boxes = self._boxes()
+        if boxes:
+            return {_letter(i): box.value for i, (_, box) in enumerate(boxes)}
+        return self._numbered_options()
+
+    def _numbered_options(self) -> dict[str, str]:
+        """Options written as a numbered list in the prompt ('1. 0.40', '2. 0.50', ... under a
+        question whose key is a letter: a list a renderer letters A, B, C): a, b, c by place."""
+        lines = [t for kind, t in self.main.prompt if kind == "text"]
+        run: list[str] = []
+        for line in (x for text in lines for x in text.splitlines()):
+            item = p.numbered_item(line.strip())
+            if item is not None and int(item.id) == len(run) + 1:
+                run.append(item.rest.strip())
+            elif item is not None and item.id == "1":
+                run = [item.rest.strip()]
+        return {_letter(i): text for i, text in enumerate(run)} if 2 <= len(run) <= 8 else {}
 
     def _truefalse_from_solution(self) -> Val[dict[str, Any]] | None:
         for occ in self.occs:
