@@ -600,6 +600,20 @@ def test_a_page_number_before_the_answers_leaves_nothing_unplaced() -> None:
     assert {a.flag for a in seg.answers("s1") if not a.text} == {NOT_ANSWERED}
 
 
+BANK = make_exam({"I": {"1.1": "", "1.2": "", "2.1": ""}})
+
+
+def test_questions_numbered_with_a_dot_are_found_by_their_number() -> None:
+    """A question bank's versions drafted as questions '1.1', '1.2': 'Question 1.2', '2.1'."""
+    text = "Question 1.1: True\nQuestion 1.2: False\n2.1 True\n"
+    seg = segment(text, BANK)
+    assert [(p.label, p.address) for p in seg.pieces] == [
+        ("Question 1.1:", "I.1.1"),
+        ("Question 1.2:", "I.1.2"),
+        ("2.1", "I.2.1"),
+    ]
+
+
 # a part named in a table (regrade requests a course collected) -----------------------------
 
 NAMED = make_exam(

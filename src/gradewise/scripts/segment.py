@@ -726,6 +726,12 @@ def _as_question(
     atoms: tuple[str, ...], tree: _Tree, pos: Position, within: int | None = None
 ) -> Iterator[Position]:
     """The nearest question with this number (sections may repeat numbers), then its part."""
+    if atoms[0] not in tree.by_id:  # a question numbered '1.2' (a bank's second version of 1)
+        dotted = next(
+            (k for k in range(len(atoms), 1, -1) if ".".join(atoms[:k]) in tree.by_id), None
+        )
+        if dotted is not None:
+            atoms = (".".join(atoms[:dotted]), *atoms[dotted:])
     numbered = [
         (qi, tree.questions[qi].level())
         for qi in tree.by_id.get(atoms[0], ())
