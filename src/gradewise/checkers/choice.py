@@ -40,7 +40,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gradewise.checkers.extract import guarded
-from gradewise.checkers.locate import answer_region
+from gradewise.checkers.locate import answer_region, without_struck
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -108,8 +108,6 @@ _LEADING = re.compile(
 _JUSTIFICATION = re.compile(
     r"(?i)\b(?:because|since|as|due|so|hence|thus|therefore|which|whereas)\b|[.:;!?](?:\s|$)"
 )
-# Options crossed out in Markdown or LaTeX.
-_STRUCK = re.compile(r"~~[^~\n]*~~|\\(?:sout|st|xout|cancel|bcancel|xcancel)\s*\{[^{}\n]*\}")
 # Words that rule out the option named right after them ("not ReLU", "unlike ReLU").
 _RULED_OUT = re.compile(
     r"(?i)\b(?:not|no|never|unlike|except|without|rather\s+than|instead\s+of)\W*$"
@@ -331,7 +329,7 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
     """The options the answer picks (see the module docstring for the rules)."""
     _, (lo, hi) = answer_region(text)
     # Crossed out (`~~a~~`, `\sout{a}`): not picked. Blanked, so that offsets stay the same.
-    region = _STRUCK.sub(lambda m: " " * len(m.group()), text[lo:hi])
+    region = without_struck(text[lo:hi])
     toks = tokens(region, ids, texts)
     content = [t for t in toks if t.kind not in ("sep", "filler")]
     if content and all(t.kind != "other" for t in content):

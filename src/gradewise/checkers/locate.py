@@ -74,6 +74,15 @@ def marker_span(text: str) -> tuple[int, int] | None:
     return start, (blank.start() if blank else len(text))
 
 
+# What a student crossed out (Markdown `~~a~~`, LaTeX `\sout{a}`, `\cancel{a}`): not the answer.
+_STRUCK = re.compile(r"~~[^~\n]*~~|\\(?:sout|st|xout|cancel|bcancel|xcancel)\s*\{[^{}\n]*\}")
+
+
+def without_struck(text: str) -> str:
+    """The text with what was crossed out blanked, so that offsets into it stay the same."""
+    return _STRUCK.sub(lambda m: " " * len(m.group()), text)
+
+
 def answer_region(text: str) -> tuple[str, tuple[int, int]]:
     """Rules a and b: ("boxed" | "marker", span), else ("all", the whole text)."""
     span = boxed_span(text)

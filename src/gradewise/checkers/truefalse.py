@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradewise.checkers.extract import guarded
-from gradewise.checkers.locate import answer_region
+from gradewise.checkers.locate import answer_region, without_struck
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -63,7 +63,6 @@ _CORRECTION = re.compile(
     r"(?i)(?:\b(?:no|actually|i mean|rather|correction|sorry|wait|oops|changed? to)\b\W{0,3}"
     r"|(?:→|->|=>)\s*)(?P<word>true|false|t|f)\b"
 )
-_STRUCK = re.compile(r"~~[^~\n]*~~|\\(?:sout|st|xout|cancel|bcancel|xcancel)\s*\{[^{}\n]*\}")
 # "//" (OCR of a handwritten slash or end mark) or a spaced "/" ends the clause ("F // pooling
 # has a kernel"), unless a true/false word follows: "T // F", "yes / no" are both written.
 _SLASH = (
@@ -161,7 +160,7 @@ def read_truefalse(text: str) -> TrueFalse:
     """True, false or undecided, by the module's rules."""
     _, (lo, hi) = answer_region(text)
     # Crossed out (`~~True~~ False`): not the answer. Blanked, so that offsets stay the same.
-    text = _STRUCK.sub(lambda m: " " * len(m.group()), text)
+    text = without_struck(text)
     words = _segment(text[lo:hi])
     # T and F count when nothing but letters and marks is in the clause: "F" alone, or
     # "T F" / "F ✓" (both written: review), never the "f" of "f(x) is convex".

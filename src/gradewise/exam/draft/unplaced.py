@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.collect import Val
 from gradewise.exam.draft.documents import Line
 from gradewise.exam.draft.resolve import Draft, PartDraft
@@ -43,16 +44,6 @@ _ABOUT = re.compile(
 )
 # A numbered item: '7.', '7)', '(7)'.
 _NUMBERED = re.compile(r"^\(?(\d{1,2})[.)]\s")
-# Points written on the line: '(3 pts)', '[4 marks]', '5 points'.
-_POINTS = re.compile(
-    r"[(\[]?\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?|punkte|P(?=\.))\b\.?[)\]]?", re.I
-)
-# Points that give a question its marks: in brackets, or ending the line; not a total.
-_OWN_POINTS = re.compile(
-    r"[(\[]\s*\d+(?:\.\d+)?\s*(?:pts?|points?|marks?|punkte|P(?=\.))\.?\s*[)\]]"
-    r"|\b\d+(?:\.\d+)?\s*(?:pts?|points?|marks?)\.?\s*$",
-    re.I,
-)
 # Points that are a sum, not a question's own: 'out of 100 points', '30 marks total'.
 _SUM = re.compile(r"\b(?:total|out of|worth|sum|each|earn|per|bonus|all)\b", re.I)
 # A lettered or roman item label: '(a)', 'b)', 'iv.'.
@@ -169,7 +160,9 @@ def _missing(text: str, placed: str, numbers: set[str]) -> tuple[str, bool] | No
 
 
 def _own_points(body: str) -> bool:
-    return bool(_OWN_POINTS.search(body)) and not _SUM.search(body)
+    """Marks as the drafter reads them on a question's line ('(3 pts)', '[4 marks]', '/4'),
+    not a sum ('out of 100 points')."""
+    return p.marks_one(body) is not None and not _SUM.search(body)
 
 
 def _headers(draft: Draft) -> set[tuple[str, int]]:
@@ -187,7 +180,7 @@ def _content(text: str) -> list[str]:
     """The line's words as the draft keeps them: without its number, its points, and a key
     written after the prompt on the same line ('What is 2+3? Answer: 5')."""
     text = _INLINE_KEY.split(text, maxsplit=1)[0]
-    text = _NUMBER.sub("", _POINTS.sub(" ", _TOTAL.sub(" ", text.lower())).lstrip())
+    text = _NUMBER.sub("", p.strip_marks(_TOTAL.sub(" ", text)).lower().lstrip())
     return _WORD.findall(_BARE.sub(" ", text))
 
 
