@@ -291,6 +291,8 @@ class _Resolver:
         last = self.main.items[-1] if self.main.items else None
         if kind == "choice" and last is not None and last.marks is not None:
             return last.marks  # '(d) none of these [2pts]': the question's marks
+        if len(self.main.items) == 1 and last is not None and last.marks is not None:
+            return last.marks  # one part '### (a) (5 points)': no parts, the question's marks
         if (total := self.collected.totals.get(self.build.id)) is not None:
             return total
         if self.section.each is not None:
