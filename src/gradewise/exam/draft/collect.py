@@ -597,6 +597,8 @@ class Collector:
             (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
             text = inline.rest
             line = Line(text, line.loc)
+        if self._numbered_part(line, text):
+            return
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)
@@ -668,6 +670,25 @@ class Collector:
         if any(not i.heading for i in parts) or occ.bullets or len(parts) >= 8:
             return False  # lettered parts or options already: this is their text
         self._open_item("abcdefgh"[len(parts)], rest, line, heading=True)
+        return True
+
+    def _numbered_part(self, line: Line, text: str) -> bool:
+        """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
+        level, a Markdown list nested under '2.'): its next part, when it has its own points and
+        its number is the next one; without points it is the question's text (steps, a list)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.in_solution or not line.text[:1].isspace():
+            return False
+        header = p.nested_number(text)
+        if header is None or p.marks_one(header.rest) is None:
+            return False
+        parts = [i for i in occ.items if "." not in i.label]
+        if any(not i.heading for i in parts) or occ.bullets or occ.marks is not None:
+            return False  # lettered parts, options or the question's own marks: its text
+        if int(header.id) != len(parts) + 1 or len(parts) >= 8:
+            return False
+        self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
         return True
 
     def _open_item(self, label: str, rest: str, line: Line, *, heading: bool) -> None:

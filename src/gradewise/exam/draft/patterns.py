@@ -246,6 +246,16 @@ def numbered_item(line: str) -> Header | None:
     return Header(m["id"], m["rest"] or "") if m else None
 
 
+_PAREN_NUMBER = re.compile(r"^\((?P<id>\d{1,2})\)\s+(?P<rest>\S.*)$")
+
+
+def nested_number(line: str) -> Header | None:
+    """'1. text', '1) text' or '(1) text' nested under a question: a list item of its own."""
+    if (m := _PAREN_NUMBER.match(line)) is not None:
+        return Header(m["id"], m["rest"])
+    return numbered_item(line)
+
+
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
 _ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
