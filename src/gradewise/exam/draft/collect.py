@@ -168,6 +168,9 @@ class Collector:
             self._blank()
             return
         self.first = self.first or self.index
+        if p.end_of_paper(text):
+            self._close_question()  # what follows (an appendix, a formula sheet) asks nothing
+            return
         if (running := p.page_furniture(text)) is not None:
             if self.out.title is None and self.occ is None and running:
                 self.out.title = Val(running, line.loc)

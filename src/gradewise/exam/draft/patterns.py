@@ -358,6 +358,18 @@ def page_furniture(line: str) -> str | None:
     return " ".join(m["rest"].split()) if m else None
 
 
+_END_OF_PAPER = re.compile(
+    r"^[\W_]*(?:the\s+)?end\s+of\s+(?:the\s+)?(?:exam(?:ination)?|test|paper|quiz|questions?)"
+    r"(?:\s+paper)?[\W_]*$",
+    re.I,
+)
+
+
+def end_of_paper(line: str) -> bool:
+    """'— END OF EXAMINATION —', '*** End of exam ***': the paper's last line, no prompt's."""
+    return bool(_END_OF_PAPER.match(line))
+
+
 def rough_work(line: str) -> bool:
     return bool(_ROUGH.match(line))
 
