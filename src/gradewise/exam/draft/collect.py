@@ -156,7 +156,7 @@ class Collector:
         self.index += 1
         if self._fenced(line):
             return
-        text = p.clean(line.text)
+        text = "" if p.thematic_break(line.text) else p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
         if self._totals_row(line):
@@ -715,13 +715,43 @@ class Collector:
     def _begin_solution(self, rest: str, loc: Loc) -> None:
         assert self.occ is not None
         if self.item is not None and not self.occ.in_solution:
-            self._begin_inline_solution(rest, loc)
+            if not self._solution_over_parts(rest, loc):
+                self._begin_inline_solution(rest, loc)
             return
         self.occ.in_solution = True
         self.occ.solution_loc = self.occ.solution_loc or loc
         self.item = None
         if rest:
             self.occ.solution.append(rest)
+
+    def _keys_over_parts(self, written: str, loc: Loc) -> bool:
+        """'Answer: (a) 1/4 (b) 3/4' under the parts: the key of each part it labels."""
+        assert self.occ is not None
+        if self.item is None or self.occ.in_solution:
+            return False
+        items = {i.label: i for i in self.occ.items if "." not in i.label}
+        pieces = p.labelled_pieces(written, list(items))
+        if pieces is None:
+            return False
+        for label, piece in pieces:
+            if piece := piece.rstrip(" ;,"):
+                items[label].keys.append(Val(piece, loc))
+        return True
+
+    def _solution_over_parts(self, rest: str, loc: Loc) -> bool:
+        """'Solution: (a) 5 (b) 7' after the last part: each part's solution, not the last
+        part's alone (it opens with the first part's label and names the next)."""
+        assert self.occ is not None
+        labels = [i.label for i in self.occ.items if "." not in i.label]
+        pieces = p.labelled_pieces(rest, labels)
+        if pieces is None:
+            return False
+        for label, text in pieces:
+            self.occ.solution_items.append(Item(label, loc, [text] if text else []))
+        self.occ.in_solution = True
+        self.occ.solution_loc = self.occ.solution_loc or loc
+        self.item = self.occ.solution_items[-1]  # a line after it goes on the last piece
+        return True
 
     def _begin_inline_solution(self, rest: str, loc: Loc) -> None:
         """'Solution:' under part (b): the part's solution, until the next part begins."""
@@ -744,6 +774,8 @@ class Collector:
                     self.item.marks = Val(marks, line.loc)
             if p.has_blanks(written):
                 self.pending_key = not p.strip_blanks(written)
+            elif written and self._keys_over_parts(written, line.loc):
+                pass  # 'Answer: (a) 1/4 (b) 3/4' after the last part: each part's key
             elif written:
                 target.append(Val(written, line.loc))
             else:

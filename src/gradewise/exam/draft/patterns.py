@@ -36,6 +36,16 @@ _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solu
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
 _NUM = r"\d+(?:\.\d+)?"
+# '*Solution:* ...', '_Answer_: ...': a label in italics opening the line, read as the label.
+_EMPHASISED_LABEL = re.compile(r"^(?P<e>[*_])(?P<label>[A-Za-z][\w ]{0,30}?:?)(?P=e)(?=[:\s]|$)")
+_THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+
+
+def thematic_break(line: str) -> bool:
+    """'---', '***', '* * *': a Markdown rule between blocks, no words of a question's."""
+    return bool(_THEMATIC_BREAK.match(line))
+
+
 # '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
 # '\[ ... \]' is display math).
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
@@ -47,6 +57,7 @@ def clean(text: str) -> str:
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
     out = _EMPHASIS.sub("", out).strip()
+    out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
@@ -254,6 +265,31 @@ def nested_number(line: str) -> Header | None:
     if (m := _PAREN_NUMBER.match(line)) is not None:
         return Header(m["id"], m["rest"])
     return numbered_item(line)
+
+
+def labelled_pieces(text: str, labels: list[str]) -> list[tuple[str, str]] | None:
+    """'(a) 5 (b) 7', 'i. x. ii. y.': the text after each of the labels, in their order, when
+    the text opens with the first one and names two at least; None otherwise."""
+    found: list[tuple[str, int, int]] = []
+    at = 0
+    for label in labels:
+        m = re.compile(rf"(?:^|\s)\(?{re.escape(label)}[.)]\s*").search(text, at)
+        if m is None or (not found and m.start() != 0):
+            break
+        found.append((label, m.start(), m.end()))
+        at = m.end()
+    if len(found) < 2:
+        return None
+    ends = [start for _, start, _ in found[1:]] + [len(text)]
+    pieces = [
+        (label, text[end:stop].strip()) for (label, _, end), stop in zip(found, ends, strict=True)
+    ]
+    if any(_JOINER.match(piece) for _, piece in pieces[:-1]):
+        return None  # '(a), (b)', '(a) and (c) are right': options named, no answer each
+    return pieces
+
+
+_JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I)
 
 
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.

@@ -366,6 +366,9 @@ class _Resolver:
             part.reference = _text(solution.lines, solution.loc)
             if item is None:
                 part.key = self._key_from(keys, "other", label)
+        if part.reference is None:  # a key gradewise cannot check is kept as the reference
+            unread = (k for k in keys if p.key_value(k.value) is None)
+            part.reference = next((Val(k.value, k.loc) for k in unread), None)
         part.key = part.key or _short_key(part.reference)
         if part.key is None and not (item is not None and item.boxes):
             self._key_from_working(part, f"part {label}: ")
