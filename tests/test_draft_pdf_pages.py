@@ -79,3 +79,38 @@ def test_a_question_atop_every_page_is_kept(tmp_path: Path, pango: None) -> None
     ]
     questions = _questions(_paper(tmp_path, "STAT 210", '"Page " counter(page)', pages, ""))
     assert {q: questions[q].get("marks") for q in questions} == {"1": 3, "2": 4, "3": 5}
+
+
+def test_marks_on_a_wrapped_line_are_read_and_left_out_of_the_prompt(
+    tmp_path: Path, pango: None
+) -> None:
+    """Two columns wrap each question over several lines, its points on the last one."""
+    import weasyprint
+
+    items = "".join(
+        f"<p>{n}. {text} ({marks} marks)</p>"
+        for n, (text, marks) in enumerate(
+            [
+                ("State Bayes' theorem and explain each of its terms in one short sentence.", 4),
+                (
+                    "A test has sensitivity 0.9 and specificity 0.95; the prevalence is 1%. "
+                    "Compute the chance that a person who tests positive has the disease.",
+                    6,
+                ),
+            ],
+            start=1,
+        )
+    )
+    html = (
+        "<html><head><style>@page { size: A4; margin: 1.5cm; } .c { column-count: 2; }</style>"
+        "</head><body><h3>Section A — Short questions (10 marks). Answer all.</h3>"
+        f'<div class="c">{items}</div></body></html>'
+    )
+    path = tmp_path / "paper.pdf"
+    weasyprint.HTML(string=html).write_pdf(path)
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
+    (section,) = tree["sections"]
+    assert section["title"] == "Short questions. Answer all"
+    questions = {str(q["id"]): q for q in section["questions"]}
+    assert {q: questions[q]["marks"] for q in questions} == {"1": 4, "2": 6}
+    assert all("marks" not in q["prompt"] for q in questions.values())

@@ -477,7 +477,8 @@ class Collector:
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
         self.section = section
-        title = p.strip_marks(_before_bracket(header.rest)).strip(" :.-–")
+        title = p.strip_marks(_before_bracket(header.rest)).strip(" :.-–—")
+        title = re.sub(r"\s+(?=[.,;:])", "", title)  # 'questions (23 marks). Answer' read
         if title and section.title is None:
             section.title = Val(title, line.loc)
         if p.kind_mentioned(header.rest) == "choice":
@@ -630,7 +631,10 @@ class Collector:
             # a marker on the right option would give the answer away in the prompt
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
-        self._add_text(line.text.rstrip(), in_item=self.item is not None)
+        text = line.text.rstrip()
+        if occ.marks is not None and occ.marks.loc == line.loc and self.item is None:
+            text = p.strip_marks(text)  # 'has the disease. (6 marks)' ending the question's text
+        self._add_text(text, in_item=self.item is not None)
 
     def _field(self, line: Line, rest: str) -> bool:
         """A field of the question as a bullet: '- Answer: True' (its key, anywhere), and

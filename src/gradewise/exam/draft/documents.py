@@ -229,7 +229,7 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             fix="add a text layer with OCR first (e.g. `ocrmypdf scan.pdf paper.pdf`) and draft "
             "from that, or from the Markdown an OCR tool wrote",
         )
-    pages = [_text_lines(text, source, page) for page, text in enumerate(texts, 1)]
+    pages = [_rejoined(_text_lines(text, source, page)) for page, text in enumerate(texts, 1)]
     running = _running_lines(pages)
     for number, lines in enumerate(pages):
         for at, line in enumerate(lines):
@@ -238,6 +238,22 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             if _edge(lines, at) and _shape(line.text) in running and (number, at) != (0, 0):
                 continue
             yield line
+
+
+_OPEN_MARKS = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*$")
+_CLOSE_MARKS = re.compile(r"^\s*(?:marks?|points?|pts?\.?|p\.)\s*[)\]]", re.I)
+
+
+def _rejoined(lines: list[Line]) -> list[Line]:
+    """Points the page's width broke over two lines, '... the disease. (6' then 'marks)',
+    joined back on the first."""
+    out: list[Line] = []
+    for line in lines:
+        if out and _OPEN_MARKS.search(out[-1].text) and _CLOSE_MARKS.match(line.text):
+            out[-1] = Line(f"{out[-1].text.rstrip()} {line.text.strip()}", out[-1].loc)
+            continue
+        out.append(line)
+    return out
 
 
 _EDGE = 3  # lines at the top and at the bottom of a page where running headers sit
