@@ -452,6 +452,24 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q1 (a) x (b)y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no space after the mark: text
         ("Q2 x (b) y", ORDER, [("Q2", "I.2", L)]),  # a question without parts
         ("Q3 (b) x (a) y", ORDER, [("Q3 (b)", "I.3.b", L)]),  # never back, even to a skipped part
+        # the next question after text on the same line, by its keyword and number
+        ("Q1 (b) c   Q2: b", ORDER, [("Q1 (b)", "I.1.b", L), ("Q2:", "I.2", L)]),
+        ("Q2 x  Question 3. y", ORDER, [("Q2", "I.2", L), ("Question 3.", "I.3.a", L)]),
+        ("Q2 x  Q3) y  Q1: z", ORDER, [("Q2", "I.2", L), ("Q3)", "I.3.a", L)]),  # never back
+        ("Q1 (a) x  Q3: y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # not the next question: text
+        ("Q1 (a) as in Q2 above", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no ':' after it: text
+        ("Q1 (a) $Q2: x$ y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # in math
+        # a question's number as a word
+        (
+            "Question One: x\nQuestion Two: y\nAnswer three. z",
+            ORDER,
+            [
+                ("Question One", "I.1.a", L),
+                ("Question Two", "I.2", L),
+                ("Answer three", "I.3.a", L),
+            ],
+        ),
+        ("Question one is about x", ORDER, [("", None, P)]),  # a sentence, not a label
         # a script typed in LaTeX: headings, bold and items around the labels
         (
             "\\section*{Question 1}\n\\begin{enumerate}\n"
