@@ -583,6 +583,11 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
         ("Q1 (a) x\n(b) y\nQ2 z\n  (a) F\n  (b) T", NO_ANSWER),  # so may `(a) (b)`
         ("Q1 (a) x\n(b) y\nQ2 z\n  1. first\n  2. second", NOT_ANSWERED),  # a list in 2
         ("Q1 (a) x\n(b) y\n  ii) z\nQ2 w", NOT_ANSWERED),  # an answered part in between
+        # the question named with a colon inside the answer before it: maybe its answer
+        ("Q1 (a) x\n(b) y\nQ2 z;Q3: T", NO_ANSWER),
+        ("Q1 (a) x\n(b) y\nQ2 z,question 3) T", NO_ANSWER),
+        ("Q1 (a) x\n(b) y\nQ2 as in Q3 of the homework", NOT_ANSWERED),  # named, no colon
+        ("Q1 (a) x\n(b) y\nQ2 z;Q1: T", NOT_ANSWERED),  # another question named
     ],
 )
 def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str, flag: str) -> None:

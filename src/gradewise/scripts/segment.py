@@ -111,7 +111,8 @@ class Segmentation:
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
                 return True
             if pieces:
-                return False
+                # 'Q1: c, Q2:b' (a label that is no label where it stands): named inside
+                return any(_names_question(address, self._piece_text(p)) for p in pieces)
         return False
 
     def unplaced(self) -> str:
@@ -175,6 +176,16 @@ def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
         rank = siblings.index(address) + 1
         names |= {chr(ord("a") + rank - 1)} | {r for r, n in _ROMAN_RANKS.items() if n == rank}
     return frozenset(names)
+
+
+def _names_question(address: str, text: str) -> bool:
+    """Whether the text names the part's question by a keyword and its number, then a colon
+    or bracket ('Q2:', 'question 2)'): where an answer to it may be written."""
+    number = re.escape(address.split(".")[1]) if "." in address else re.escape(address)
+    return (
+        re.search(rf"(?i)(?:\bq|question|problem|task)[ \t]*\.?[ \t]*{number}[ \t]*[:)]", text)
+        is not None
+    )
 
 
 def _label_atoms(label: str) -> frozenset[str]:
