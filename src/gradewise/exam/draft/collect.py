@@ -386,6 +386,10 @@ class Collector:
             part = self.item.label if self.item is not None and target is self.question else None
             self.rubric_list = (target, part)
             return True
+        if self.occ is not None and self.question is not None and (said := p.rubric_sentence(text)):
+            part = self.item.label if self.item is not None else None
+            self.question.rows.extend(Row(part, t, m, line.loc) for m, t in said)
+            return True  # 'Award 3 marks for X and 2 marks for Y': criteria in a sentence
         if self.rubric_list is None:
             return False
         rest = p.bullet(text)

@@ -491,7 +491,29 @@ def key_value(text: str) -> tuple[str, Any] | None:
     value = _numeric(raw)
     if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
         value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
-    return ("numeric", value) if value is not None else None
+    if value is not None:
+        return "numeric", value
+    if (expression := _math_key(text)) is not None:
+        return "expression", expression
+    return None
+
+
+# A key written all in math with a variable in it: '$-2(y - w^\top x)x$', '\(\frac{1}{2}x^2\)'.
+_ALL_MATH = re.compile(r"\s*(?:\$+(?P<a>[^$]+)\$+|\\\((?P<b>.+?)\\\))\s*\.?\s*")
+_COMMANDS = re.compile(r"\\[A-Za-z]+")
+
+
+def _math_key(text: str) -> str | None:
+    """The expression a key written all in math states (the right side of its last '='), when
+    it has a variable: a symbolic key for the expression checker; None otherwise."""
+    m = _ALL_MATH.fullmatch(text)
+    if m is None:
+        return None
+    math = (m["a"] or m["b"]).strip()
+    side = re.split(r"(?<![<>!\\])=", math)[-1].strip()
+    if not side or not re.search(r"[A-Za-z]", _COMMANDS.sub("", side)):
+        return None  # '$\frac{1}{2}$' is a number, read before this
+    return side
 
 
 # 'GINI = 0.5', 'p-value = 0.03', 'E[X] = 3.5': one name (no spaces) given one value.
@@ -845,6 +867,39 @@ _ROW_FORMS = (
 def rubric_heading(text: str) -> bool:
     """'**Rubric:**', 'Marking scheme', 'Mark scheme:': a list of criteria with marks follows."""
     return bool(_RUBRIC_HEADING.match(text.strip("*_ ")))
+
+
+# 'Award 3 marks for noting X, and 2 marks for Y.', 'Give 1 point for ...; 2 points for ...':
+# a marking instruction in prose, one criterion per 'N marks for ...'.
+_AWARD = re.compile(
+    r"^(?:award|give|allocate|allow|assign)\s+(?=\d)|^(?=\d+(?:\.\d+)?\s*(?:marks?|points?|pts?)\s+for\b)",
+    re.I,
+)
+_AWARD_ITEM = re.compile(
+    rf"(?:^|[,;]\s*(?:and\s+)?|\s+and\s+)(?P<m>{_NUM})\s*(?:marks?|points?|pts?)\s+for\s+"
+    r"(?P<t>.+?)(?=(?:[,;]\s*(?:and\s+)?|\s+and\s+)\d+(?:\.\d+)?\s*(?:marks?|points?|pts?)\s+for\b|[.;]?\s*$)",
+    re.I,
+)
+
+
+def rubric_sentence(text: str) -> list[tuple[float, str]] | None:
+    """The criteria a marking instruction written as a sentence gives, each with its marks;
+    None for any other line."""
+    opener = _AWARD.match(text.strip())
+    if opener is None:
+        return None
+    rest = text.strip()[opener.end() :]
+    found = [(to_float(m["m"]), m["t"].strip()) for m in _AWARD_ITEM.finditer(rest)]
+    covered = sum(len(m.group()) for m in _AWARD_ITEM.finditer(rest))
+    if not found or covered < 0.8 * len(rest.rstrip(". ")):
+        return None  # more is said than its criteria: left as text for a human
+    if any(_MARKS_WORD.search(t) or _EACH.match(t) for _, t in found):
+        return None  # '..., otherwise 1 mark if ...', '2 marks for each step': no fixed criteria
+    return found
+
+
+_MARKS_WORD = re.compile(r"\d\s*(?:marks?|points?|pts?)\b", re.I)
+_EACH = re.compile(r"(?:each|every|per|any)\b", re.I)
 
 
 def rubric_row(text: str) -> tuple[float, str] | None:

@@ -459,6 +459,8 @@ class _Resolver:
             if kind == "choice" and (named := self._named_options(written.value)):
                 return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
+            if value is not None and value[0] == "expression" and kind == "choice":
+                value = None  # a formula as a choice question's key: no option named
             if value is None:
                 where = f"part {part}: " if part else ""
                 self.note(
@@ -474,6 +476,8 @@ class _Resolver:
                 return Val(self._choice(parsed), written.loc)
             if found == "truefalse":
                 return Val({"kind": "truefalse", "value": parsed}, written.loc)
+            if found == "expression":
+                return Val({"kind": "expression", "value": parsed}, written.loc)
             if found == "numeric":
                 key = {"kind": "numeric", "value": parsed}
                 if (tol := p.tolerance(written.value)) is not None:
@@ -632,8 +636,8 @@ def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
     if reference is None or len(reference.value) > _SHORT_KEY or "\n" in reference.value:
         return None
     found = p.key_value(reference.value)
-    if found is None or found[0] == "choice":
-        return None
+    if found is None or found[0] in ("choice", "expression"):
+        return None  # a solution's formula may be working, not the answer: only a stated key
     return Val({"kind": found[0], "value": found[1]}, reference.loc)
 
 
