@@ -893,13 +893,13 @@ def rubric_sentence(text: str) -> list[tuple[float, str]] | None:
     covered = sum(len(m.group()) for m in _AWARD_ITEM.finditer(rest))
     if not found or covered < 0.8 * len(rest.rstrip(". ")):
         return None  # more is said than its criteria: left as text for a human
-    if any(_MARKS_WORD.search(t) or _EACH.match(t) for _, t in found):
+    if any(_MARKS_WORD.search(t) or _PER_ITEM.match(t) for _, t in found):
         return None  # '..., otherwise 1 mark if ...', '2 marks for each step': no fixed criteria
     return found
 
 
 _MARKS_WORD = re.compile(r"\d\s*(?:marks?|points?|pts?)\b", re.I)
-_EACH = re.compile(r"(?:each|every|per|any)\b", re.I)
+_PER_ITEM = re.compile(r"(?:each|every|per|any)\b", re.I)
 
 
 def rubric_row(text: str) -> tuple[float, str] | None:
