@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from conftest import drafted_questions
+from gradewise.exam.draft import draft_exam, render
 from gradewise.exam.draft import patterns as p
 
 
@@ -86,3 +88,63 @@ def test_a_marking_sentence_under_a_question_is_its_rubric(tmp_path: Path) -> No
         (3, "sparsity of L1"),
         (2, "smooth shrinkage by L2"),
     ]
+
+
+EXAM_CLASS = (
+    "\\documentclass[answers]{exam}\n\\begin{document}\n\\begin{questions}\n{body}"
+    "\\end{questions}\n\\end{document}\n"
+)
+
+
+def _drafted_tex(tmp_path: Path, body: str) -> tuple[dict[str, Any], list[str]]:
+    path = tmp_path / "exam.tex"
+    path.write_text(EXAM_CLASS.replace("{body}", body), encoding="utf-8")
+    draft = draft_exam([path])
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft))
+    questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+    return questions, [n.value for n in draft.notes]
+
+
+@pytest.mark.parametrize(
+    "body, key, note",
+    [
+        # one blank: its answer is the key, the blank stays in the prompt
+        ("\\question[2] $2+2=$ \\fillin[4] exactly.\n", {"kind": "numeric", "value": 4}, None),
+        # two blanks in one question: no key picked from one of them, said at the top
+        (
+            "\\question[6] The capital of France is \\fillin[Paris][1in], and "
+            "$2+2=$ \\fillin[4].\n",
+            None,
+            "2 different answers for one part (Paris; 4)",
+        ),
+        (
+            "\\question[6] Fill in: \\fillin[mean] and\n\\fillin[median] of the sample.\n",
+            None,
+            "2 different answers for one part (mean; median)",
+        ),
+    ],
+)
+def test_fill_in_blanks_of_the_exam_class(
+    tmp_path: Path, body: str, key: dict[str, Any] | None, note: str | None
+) -> None:
+    questions, notes = _drafted_tex(tmp_path, body)
+    question = questions["1"]
+    assert question.get("key") == key
+    assert "____" in question["prompt"] and "Answer" not in question["prompt"]
+    assert (note is None) == (not any("different answers" in n for n in notes))
+    if note is not None:
+        assert any(note in n for n in notes)
+
+
+def test_the_same_key_said_twice_is_one_key(tmp_path: Path) -> None:
+    text = "1. What is P(heads)? (2 marks)\n\nAnswer: 0.5\n\nFinal answer: 1/2\n"
+    assert drafted_questions(tmp_path, text)["1"]["key"] == {"kind": "numeric", "value": 0.5}
+
+
+def test_a_bonus_part_is_said(tmp_path: Path) -> None:
+    body = (
+        "\\question\n\\begin{parts}\n\\part[3] Define bias.\n"
+        "\\bonuspart[1] Name a loss.\n\\end{parts}\n"
+    )
+    _, notes = _drafted_tex(tmp_path, body)
+    assert any("a bonus part of question 1" in n for n in notes)

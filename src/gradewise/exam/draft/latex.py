@@ -173,6 +173,7 @@ class _Out:
         self.start: int | None = None
         self.oneline = False  # a choice's text: its line breaks are spaces
         self.marker = ""
+        self.blanks: list[str] = []  # what the blanks on the line hold: its 'Answer:' after it
 
     def write(self, text: str, pos: int) -> None:
         offset = 0
@@ -204,6 +205,10 @@ class _Out:
                 TexLine(text, self.start or (self.lines[-1].line if self.lines else 1))
             )
         self.parts, self.start = [], None
+        if self.blanks:
+            line = self.lines[-1].line if self.lines else 1
+            self.lines.append(TexLine("Answer: " + "; ".join(self.blanks), line))
+            self.blanks = []
 
     def blank(self, pos: int) -> None:
         self.end()
@@ -357,6 +362,14 @@ class _Reader:
             self._question(node, bonus=_QUESTIONS[name])
         elif name in _PARTS:
             self._part(node, _PARTS[name])
+            if name.startswith("bonus"):
+                self.notes.append(
+                    TexNote(
+                        f"a bonus part of question {self.ctx.question}; gradewise counts its "
+                        "marks in the total (lower them to 0 and mark it by hand)",
+                        self.line(node),
+                    )
+                )
         elif name in _CHOICE_ITEMS:
             # Ximera marks the right one \choice[correct]{...}; any other [...] is the
             # option's own text ('\choice [0, 1]')
@@ -418,11 +431,8 @@ class _Reader:
         self.out.write(" ____ ", node.pos)
         arg = _arg(node, 0)
         answer = arg.latex_verbatim()[1:-1].strip() if arg is not None else ""
-        if answer:
-            self.out.end()
-            self.out.begin("Answer: ", node.pos)
-            self.out.write(answer, node.pos)
-            self.out.end()
+        if answer:  # on an 'Answer:' line after the prompt's line (several: one line)
+            self.out.blanks.append(answer)
 
     def _unknown(self, node: Any, following: Sequence[Any]) -> int:
         """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}.

@@ -34,7 +34,7 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
 # "2.2 Question-2", "1 Section-1": numbering that heading tools put before the real title.
 _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solution)\b)", re.I)
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
-_EMPHASIS = re.compile(r"\*\*|__")
+_EMPHASIS = re.compile(r"\*\*|(?<!_)__(?!_)")  # not a blank "____"
 _NUM = r"\d+(?:\.\d+)?"
 # '*Solution:* ...', '_Answer_: ...': a label in italics opening the line, read as the label.
 _EMPHASISED_LABEL = re.compile(r"^(?P<e>[*_])(?P<label>[A-Za-z][\w ]{0,30}?:?)(?P=e)(?=[:\s]|$)")

@@ -455,6 +455,14 @@ class _Resolver:
     def _key_from(
         self, keys: list[Val[str]], kind: str, part: str | None
     ) -> Val[dict[str, Any]] | None:
+        if kind != "choice" and len(stated := _stated(keys)) > 1:  # blanks: "Paris; 4"
+            where = f"part {part}: " if part else ""
+            self.note(
+                f"{where}{len(stated)} different answers for one part ({'; '.join(stated)}): "
+                "no key drafted; give each blank a part of its own with its key",
+                keys[0].loc,
+            )
+            return None
         for written in keys:
             if kind == "choice" and (named := self._named_options(written.value)):
                 return Val(self._choice(named), written.loc)
@@ -629,6 +637,21 @@ def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
 
 _FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
+
+
+def _stated(keys: list[Val[str]]) -> list[str]:
+    """The different answers keys of one document state for one part: 'Paris; 4' is two,
+    '0.5' and '1/2' one (the same value), keys in two documents (paper and solutions) are
+    compared elsewhere."""
+    if len({k.loc.source for k in keys}) > 1:
+        return []
+    seen: dict[str, str] = {}
+    for key in keys:
+        for piece in key.value.split(";") if ";" in key.value else [key.value]:
+            piece = piece.strip()
+            if piece:
+                seen.setdefault(repr(p.key_value(piece) or piece.lower()), piece)
+    return list(seen.values())
 
 
 def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
