@@ -75,7 +75,65 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
         return _docx_lines(data, str(path))
-    return atx_headings(folded_answers(_text_lines(decode_text(data), str(path)))), []
+    text = decode_text(data)
+    if _EXAM_CLASS_BODY.search(text):  # Quarto's or R Markdown's exam class: LaTeX inside
+        return _latex_lines(_markdown_as_latex(text, path), path)
+    return atx_headings(folded_answers(_text_lines(text, str(path)))), []
+
+
+# A Markdown file whose questions are the LaTeX exam class's (Quarto's examclass format).
+_EXAM_CLASS_BODY = re.compile(r"^[ \t]*\\(?:begin\{questions\}|(?:titled)?question\b)", re.M)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
+_INCLUDE = re.compile(r"\{\{<\s*include\s+(?P<file>\S+)\s*>\}\}")
+_FRONT_TITLE = re.compile(r"^title:\s*(?P<title>.+?)\s*$")
+_COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+
+
+def _markdown_as_latex(text: str, path: Path) -> str:
+    """The Markdown file as the LaTeX its format renders, line for line (places stay): the
+    front matter blanked, '# headings' as sections, code chunks verbatim, included files
+    (`{{< include f.qmd >}}`) put in on the include's line."""
+    lines = text.split("\n")
+    title = ""
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+        named = (_FRONT_TITLE.match(line) for line in lines[1:end])
+        title = next((m["title"].strip("'\" ") for m in named if m is not None), "")
+        lines[: end + 1] = [""] * (end + 1)
+    fenced = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            lines[i] = "\\end{verbatim}" if fenced else "\\begin{verbatim}"
+            fenced = not fenced
+        elif not fenced and (heading := _MD_HEADING.match(line)) is not None:
+            lines[i] = "\\section*{" + heading["title"] + "}"
+        elif not fenced:
+            lines[i] = _INCLUDE.sub(lambda m: _included(path, m["file"]), line)
+    body = "\n".join(lines)
+    if "\\begin{document}" in body:
+        return body
+    head = "\\documentclass{exam}" + (f"\\title{{{title}}}" if title else "")
+    return head + "\\begin{document}" + body + "\n\\end{document}\n"
+
+
+def _included(path: Path, name: str) -> str:
+    """A Quarto include's file, on one line (its comments dropped, its paragraphs kept);
+    found whatever the case of its name, as a case-blind file system would."""
+    folder = path.parent
+    found = folder / name
+    if not found.is_file():
+        found = next((f for f in folder.iterdir() if f.name.lower() == name.lower()), found)
+    try:
+        text = decode_text(read_bytes(found))
+    except DocumentError:
+        return f"(include {name}: not found beside the document)"
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+        lines = lines[end + 1 :]
+    text = _COMMENT.sub("", "\n".join(lines))
+    return re.sub(r"\n[ \t]*\n", lambda _: " \\par ", text).replace("\n", " ")
 
 
 def read_bytes(path: Path) -> bytes:
