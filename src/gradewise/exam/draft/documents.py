@@ -94,13 +94,7 @@ def _markdown_as_latex(text: str, path: Path) -> str:
     """The Markdown file as the LaTeX its format renders, line for line (places stay): the
     front matter blanked, '# headings' as sections, code chunks verbatim, included files
     (`{{< include f.qmd >}}`) put in on the include's line."""
-    lines = text.split("\n")
-    title = ""
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
-        named = (_FRONT_TITLE.match(line) for line in lines[1:end])
-        title = next((m["title"].strip("'\" ") for m in named if m is not None), "")
-        lines[: end + 1] = [""] * (end + 1)
+    lines, title = _blank_front_matter(text.split("\n"))
     fenced = False
     for i, line in enumerate(lines):
         if _FENCE.match(line):
@@ -117,6 +111,17 @@ def _markdown_as_latex(text: str, path: Path) -> str:
     return head + "\\begin{document}" + body + "\n\\end{document}\n"
 
 
+def _blank_front_matter(lines: list[str]) -> tuple[list[str], str]:
+    """The lines with a '---' metadata block opening them blanked (places kept), and the
+    title it names ('' when none)."""
+    if not lines or lines[0].strip() != "---":
+        return lines, ""
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
+    named = (_FRONT_TITLE.match(line) for line in lines[1:end])
+    title = next((m["title"].strip("'\" ") for m in named if m is not None), "")
+    return [""] * (end + 1) + lines[end + 1 :], title
+
+
 def _included(path: Path, name: str) -> str:
     """A Quarto include's file, on one line (its comments dropped, its paragraphs kept);
     found whatever the case of its name, as a case-blind file system would."""
@@ -128,11 +133,7 @@ def _included(path: Path, name: str) -> str:
         text = decode_text(read_bytes(found))
     except DocumentError:
         return f"(include {name}: not found beside the document)"
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
-        lines = lines[end + 1 :]
-    text = _COMMENT.sub("", "\n".join(lines))
+    text = _COMMENT.sub("", "\n".join(_blank_front_matter(text.split("\n"))[0]))
     return re.sub(r"\n[ \t]*\n", lambda _: " \\par ", text).replace("\n", " ")
 
 
