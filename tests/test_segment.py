@@ -684,3 +684,27 @@ NAMED = make_exam(
 )
 def test_parts_named_by_a_label(label: str, expected: tuple[str, ...]) -> None:
     assert parts_named(NAMED, label) == expected
+
+
+@pytest.mark.parametrize(
+    "pages, expected",
+    [
+        # the course and the student atop every page: no part of the answer it interrupts
+        (
+            ["Quiz 3 - Ana Lima (s9)\nQ1 x\nQ2 Answer: B", "Quiz 3 - Ana Lima (s9)\nQ3 z"],
+            {"I.1": "x", "I.2": "Answer: B", "I.3": "z"},
+        ),
+        # ... below every page, its number in it
+        (
+            ["Q1 x\nQ2 0.5\nANA LIMA s9 sheet 1", "so 0.25\nQ3 z\nANA LIMA s9 sheet 2"],
+            {"I.1": "x", "I.2": "0.5\n\f\nso 0.25", "I.3": "z"},
+        ),
+        # a label atop every page is the page's answer, never furniture
+        (["Q1\nx\nQ2 y", "Q3\nz"], {"I.1": "x", "I.2": "y", "I.3": "z"}),
+        # one page: nothing repeats
+        (["Quiz 3 - Ana Lima\nQ1 x\nQ2 y\nQ3 z"], {"I.1": "x", "I.2": "y", "I.3": "z"}),
+    ],
+)
+def test_a_line_atop_every_page_is_no_answer(pages: list[str], expected: dict[str, str]) -> None:
+    seg = segment("\n\f\n".join(pages), PLAIN)
+    assert {a.address: a.text for a in seg.answers("s9")} == expected

@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from gradewise import pdf
 from gradewise.errors import BadInput, NotFound, ScriptError
 from gradewise.model import NOT_ANSWERED, Answer, Exam
 from gradewise.scripts.ingest import front_matter
@@ -93,7 +94,10 @@ class Segmentation:
         for piece in self.pieces:
             if piece.address in runs:
                 runs[piece.address].append(piece)
-        found = [self._answer(student, address, runs[address]) for address in self.addresses]
+        running = self.running_lines()
+        found = [
+            self._answer(student, address, runs[address], running) for address in self.addresses
+        ]
         if any(a.text for a in found) and not self.unplaced():
             found = [
                 a if a.text or self._spilled(a.address, runs) else replace(a, flag=NOT_ANSWERED)
@@ -124,23 +128,30 @@ class Segmentation:
             for line in self.text[piece.start : piece.end].splitlines()
         )
         who = _identity(self.identity)
-        return "\n".join(line for line in lines if not _no_answer(line, who))
+        running = self.running_lines()
+        return "\n".join(
+            line for line in lines if not _no_answer(line, who) and line.strip() not in running
+        )
 
     def name_words(self) -> frozenset[str]:
         """The words of the student's name (the identity's second entry), lower case."""
         name = self.identity[1] if len(self.identity) > 1 else ""
         return frozenset(w.lower() for w in _WORD.findall(name) if w.isalpha())
 
-    def _answer(self, student: str, address: str, pieces: list[Piece]) -> Answer:
+    def _answer(
+        self, student: str, address: str, pieces: list[Piece], running: frozenset[str]
+    ) -> Answer:
         texts: list[str] = []
         spans: list[tuple[int, int]] = []
         name = self.name_words()
         for run in _adjacent_runs(pieces):
             body = "".join(self._piece_text(p) for p in run)
             # A page's running header or footer between two pages of one answer is no part
-            # of it ("0.223 / Page 2 of 4" is not 4).
+            # of it ("0.223 / Page 2 of 4" is not 4; "Quiz 3 — Ana Lima (s9)" atop each page).
             body = "".join(
-                line for line in body.splitlines(keepends=True) if not _furniture(line, name)
+                line
+                for line in body.splitlines(keepends=True)
+                if not _furniture(line, name) and line.strip() not in running
             ).strip()
             if body:
                 texts.append(body)
@@ -154,6 +165,13 @@ class Segmentation:
             return Answer(student, address, "", (), NO_ANSWER)
         flag = f"joined from {len(texts)} places in the script" if len(texts) > 1 else ""
         return Answer(student, address, "\n\n".join(texts), tuple(spans), flag)
+
+    def running_lines(self) -> frozenset[str]:
+        """The lines a PDF script repeats at the top or bottom of its pages (a header with the
+        course and the student's name), never a label's line."""
+        pages = [page.split("\n") for page in self.text.split("\f")]
+        found = pdf.running_lines(pages, _opens_label)
+        return frozenset(pages[n][i].strip() for n, at in enumerate(found) for i in at)
 
     def _piece_text(self, piece: Piece) -> str:
         if piece.cut is None:
@@ -186,6 +204,12 @@ def _names_question(address: str, text: str) -> bool:
         re.search(rf"(?i)(?:\bq|question|problem|task)[ \t]*\.?[ \t]*{number}[ \t]*[:)]", text)
         is not None
     )
+
+
+def _opens_label(line: str) -> bool:
+    """Whether the line starts with a label ('Q2.', '(b)', 'Question 3'): never furniture."""
+    match = _LINE.match(line)
+    return match is not None and _candidate(line, match) is not None
 
 
 def _label_atoms(label: str) -> frozenset[str]:

@@ -289,12 +289,12 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             "from that, or from the Markdown an OCR tool wrote",
         )
     pages = [_rejoined(_text_lines(text, source, page)) for page, text in enumerate(texts, 1)]
-    running = _running_lines(pages)
+    running = pdf.running_lines([[line.text for line in lines] for lines in pages], _opens)
     for number, lines in enumerate(pages):
         for at, line in enumerate(lines):
             # a header or footer on every page is never a question's words; the first line of
             # the first page stays (it may be the paper's only title)
-            if _edge(lines, at) and _shape(line.text) in running and (number, at) != (0, 0):
+            if at in running[number] and (number, at) != (0, 0):
                 continue
             yield line
 
@@ -315,20 +315,6 @@ def _rejoined(lines: list[Line]) -> list[Line]:
     return out
 
 
-_EDGE = 3  # lines at the top and at the bottom of a page where running headers sit
-
-
-def _edge(lines: list[Line], at: int) -> bool:
-    """Whether the line is among the first or last few lines with text of its page."""
-    filled = [i for i, line in enumerate(lines) if line.text.strip()]
-    return at in filled[:_EDGE] or at in filled[-_EDGE:]
-
-
-def _shape(text: str) -> str:
-    """A line as a running header repeats it: its page number and spacing left out."""
-    return " ".join(re.sub(r"\d+", "#", text).lower().split())
-
-
 def _opens(text: str) -> bool:
     """A question's, part's or section's start ('Question 2' atop each page): never running."""
     text = p.clean(text)
@@ -336,23 +322,6 @@ def _opens(text: str) -> bool:
         find(text) is not None
         for find in (p.question_header, p.numbered_item, p.lettered_item, p.section_header)
     )
-
-
-def _running_lines(pages: list[list[Line]]) -> set[str]:
-    """The lines at a page's top or bottom that half the pages or more repeat, on 2 pages at
-    least: 'MATH 2040 — Final Examination — Fall 2026', 'Page 2'."""
-    if len(pages) < 2:
-        return set()
-    seen: dict[str, int] = {}
-    for lines in pages:
-        shapes = {
-            _shape(line.text)
-            for at, line in enumerate(lines)
-            if _edge(lines, at) and not _opens(line.text)
-        }
-        for shape in shapes - {""}:
-            seen[shape] = seen.get(shape, 0) + 1
-    return {shape for shape, count in seen.items() if count >= max(2, (len(pages) + 1) // 2)}
 
 
 # --- Word ----------------------------------------------------------------------------------
