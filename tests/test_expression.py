@@ -60,6 +60,19 @@ TABLE = [
     ("f'(z) = s(1 - s), with s = sigma(z).", "sigma(z)*(1-sigma(z))", {}, MET),
     ("s(1+s) where s = σ(z)", "sigma(z)*(1-sigma(z))", {}, NOT),
     ("s(1-s) where s is the sigmoid", "sigma(z)*(1-sigma(z))", {}, REVIEW),  # said in words
+    # --- functions named by a word: one function each, whatever the case or markup
+    ("ReLU(x)", "relu(x)", {}, MET),
+    (r"\text{softmax}(z)", "softmax(z)", {}, MET),
+    (r"\operatorname{softmax}(z)", r"\mathrm{softmax}(z)", {}, MET),
+    (r"\max(0, x)", "max(0, x)", {}, MET),
+    ("max(0, x)", "min(0, x)", {}, NOT),
+    ("abs(x)", "|x|", {}, MET),
+    ("relu(x)", "x", {}, REVIEW),  # a function the key does not use: a human reads it
+    # --- norms: as bars or as a word, never the bare vector
+    (r"\|w\|", "||w||", {}, MET),
+    ("‖w‖", r"\|w\|", {}, MET),
+    ("w", r"\|w\|", {}, NOT),
+    (r"\|w\|^2", "w^T w", {}, REVIEW),  # a norm the key writes otherwise
     # --- a negative power typed without braces
     ("1/(1+e^-x)", r"\frac{1}{1+e^{-x}}", {}, MET),
     ("e^-2x", "exp(-2*x)", {}, MET),

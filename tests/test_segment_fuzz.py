@@ -122,6 +122,7 @@ def _check_answers(seg: Segmentation, text: str) -> None:
         assert all(0 <= s <= e <= len(text) for s, e in answer.spans)
         assert answer.text or answer.flag in (NO_ANSWER, NOT_ANSWERED)
     name = seg.name_words()
+    running = seg.running_lines()  # a line atop or below every page, as furniture
     for piece in seg.pieces:
         if piece.cut is not None:
             placed += _visible(text[piece.cut[0] : piece.cut[1]])
@@ -129,7 +130,8 @@ def _check_answers(seg: Segmentation, text: str) -> None:
             placed += _visible(text[piece.start : piece.end])
         else:  # a page's furniture ("Page 2 of 4") is left out of the answer, and only that
             kept = seg._piece_text(piece)
-            placed += _visible("".join(x for x in kept.splitlines() if _furniture(x, name)))
+            dropped = (x for x in kept.splitlines() if _furniture(x, name) or x.strip() in running)
+            placed += _visible("".join(dropped))
     assert placed == _visible(text[_body(text) :])
 
 

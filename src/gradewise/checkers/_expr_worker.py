@@ -110,12 +110,31 @@ _PLAIN_FUNCS_BARE = re.compile(
     r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
 )
 _SIGMOID = re.compile(r"(?<![A-Za-z])(?:\\(?:text|mathrm|operatorname)\{sigmoid\}|sigmoid)\s*\(")
+# A function named by a word and applied: `relu(x)`, `\text{softmax}(z)`, `max(0, x)` — one
+# function each (never r·e·l·u·x, nor the bare x that dropping `\text{...}` leaves).
+_NAMED_CALL = re.compile(
+    r"\\(?:text|mathrm|operatorname|textrm|mathit)\s*\{\s*([A-Za-z][A-Za-z0-9]+)\s*\}\s*\("
+)
+_PLAIN_CALL = re.compile(r"(?<![\\A-Za-z{_^])([A-Za-z]{3,})\s*\(")
+_COMMAND_CALLS = frozenset("exp log ln sin cos tan tanh max min".split())
+_LEFT_AS_WRITTEN = frozenset({"sqrt", "sigmoid", *(n.lower() for n in greek.NAMES)})
+
+
+def _call(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name.lower() in _COMMAND_CALLS:
+        return "\\" + name.lower() + "("
+    if name.lower() in _LEFT_AS_WRITTEN:
+        return m.group(0)  # read by the rules for them
+    return "\\mathit{" + name + "}("
+
+
 _BARE_NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z0-9.]+)")
 _SIGMA_FN = re.compile(r"(?:\\sigma|σ)\s*\(")
 _TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
 _SPACING = re.compile(r"\\[,;:! ]|\\q?quad")
 _PRIME = re.compile(r"(\\?[A-Za-z]+|σ)'")
-_NORM = re.compile(r"\\\|(.+?)\\\||‖(.+?)‖")
+_NORM = re.compile(r"\\\|(.+?)\\\||‖(.+?)‖|\|\|(.+?)\|\|")
 
 
 def bold_names(text: str) -> set[str]:
@@ -131,9 +150,10 @@ def to_latex(text: str, log_base: str) -> str:
     s = _BOLD.sub(lambda m: m.group(1) + " ", s)
     s = _TRANSPOSE.sub("^{T}", s)
     s = _BARE_NEGATIVE_POWER.sub(r"^{-\1}", s)  # 'e^-x' as typed: e^{-x}
-    s = _NORM.sub(lambda m: r"\text{norm}(" + (m.group(1) or m.group(2)) + ")", s)
+    s = _NORM.sub(lambda m: r"\text{norm}(" + next(g for g in m.groups() if g) + ")", s)
     s = _PRIME.sub(lambda m: m.group(1).lstrip("\\") + "prime", s)
     s = _SIGMOID.sub(r"\\sigma(", s)
+    s = _NAMED_CALL.sub(_call, _PLAIN_CALL.sub(_call, s))  # relu(x), \text{softmax}(z)
     s = greek.as_latex(s)  # `sigma(z)`, `lambda x`: one symbol each, never s·i·g·m·a
     s = _SIGMA_FN.sub(r"\\sigma(", s)
     s = _TEXT.sub(" ", s)
@@ -272,6 +292,10 @@ def _rename_function(call: Any) -> Any:
     name = _l2s.GREEK_LETTER_MAP.get(name, name)
     if name == "sigmoid":  # ML convention: σ is the sigmoid
         name = "sigma"
+    if name.lower() == "abs":
+        return sympy.Abs(*call.args)
+    if len(name) > 1 and name not in greek.NAMES:
+        name = name.lower()  # ReLU, Relu and relu: one function
     return sympy.Function(name)(*call.args)
 
 

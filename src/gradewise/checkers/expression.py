@@ -466,7 +466,10 @@ _EULER = frozenset("e")
 
 
 _TRANSPOSED = re.compile(r"\^\s*\{?\s*(?:T|\\top|\\intercal|\\mathsf\{T\})\s*\}?")
-_FUNCTIONS = re.compile(r"(?<![A-Za-z\\])(?:exp|log|ln|sin|cos|tanh|tan|sqrt|sigmoid)(?![A-Za-z])")
+_FUNCTIONS = re.compile(
+    r"(?<![A-Za-z\\])(?:exp|log|ln|sin|cos|tanh|tan|sqrt|sigmoid)(?![A-Za-z])"
+    r"|(?<![A-Za-z\\])[A-Za-z]{3,}(?=\s*\()"  # a function named by a word: 'relu(x)', 'max(0, x)'
+)
 # What `_doubt` says of an answer using letters the key does not: read as variables, they make
 # it "wrong" when the student may have written a name the reading split (`log p` as l·o·g·p).
 _STRANGERS = "which the key does not use"
@@ -480,6 +483,21 @@ def _letters(expression: str) -> frozenset[str]:
     return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER
 
 
+# Functions an expression applies by name (`relu(x)`, `\\text{softmax}(z)`) and norms.
+_CALL = re.compile(r"\\?([A-Za-z]{2,})\s*\}?\s*\(")
+_NORM_BARS = re.compile(r"\\\||‖|\|\|")
+_PLAIN_MATH = frozenset(
+    "exp log ln sin cos tan tanh sqrt sigmoid sigma text mathrm mathit operatorname textrm "
+    "left right frac max min".split()
+)
+
+
+def _calls(expression: str) -> frozenset[str]:
+    """The functions an expression applies by name, and 'a norm' where it takes one."""
+    named = {m.group(1).lower() for m in _CALL.finditer(expression)} - _PLAIN_MATH
+    return frozenset(named | ({"a norm"} if _NORM_BARS.search(expression) else set()))
+
+
 def _doubt(
     plan: _Plan, key: Key, verdicts: Mapping[tuple[Any, str], tuple[str, str]]
 ) -> str | None:
@@ -491,6 +509,8 @@ def _doubt(
         return "its shape differs from the key's"
     names = frozenset(key.params.get("variables") or ()) or _letters(str(key.params["value"]))
     read = plan.expressions[-1]
+    if unknown := _calls(read) - _calls(str(key.params["value"])):
+        return f"{read} uses {', '.join(sorted(unknown))}, {_STRANGERS}"
     strangers = _letters(read) - names - {name.swapcase() for name in names}  # X for x: a matrix
     if names and strangers:
         listed = ", ".join(sorted(strangers))
