@@ -292,7 +292,9 @@ class Collector:
         lazy = header.id == "1" and self.written_one and self.numbered
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)
-        elif int(header.id) != self.next_number and not self._restart(header, line):
+        elif int(header.id) != self.next_number and not (
+            self._skips_to(header) or self._restart(header, line)
+        ):
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
         self._open_question(header, line, "numbered")
@@ -415,6 +417,16 @@ class Collector:
             return self.section.questions[qid]
         found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
         return found[0] if len(found) == 1 else None
+
+    def _skips_to(self, header: p.Header) -> bool:
+        """'2. (10 points) ...' where question 1 was expected, '6. (10 points)' after '3.': a
+        paper that starts its counter on or prints some of its questions only. A number
+        ahead of the count opens a question when it opens with its own marks (a list's
+        item says no marks before its words)."""
+        if int(header.id) < self.next_number or not p.leading_marks(header.rest):
+            return False
+        self.next_number = int(header.id)
+        return True
 
     def _restart(self, header: p.Header, line: Line) -> bool:
         """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
@@ -584,6 +596,10 @@ class Collector:
         if (rest := p.bullet(text)) is not None and self._field(line, rest):
             return
         if (rest := p.solution_start(text)) is not None:
+            if p.lettered_item(rest) is not None:  # 'Proof. (a) Suppose ...': part a's
+                self._begin_solution("", line.loc)
+                if self._item(Line(rest, line.loc), rest):
+                    return
             self._begin_solution(rest, line.loc)
             if said := p.key_line(rest):  # 'Explanation: Answer is 9' names the key
                 target = self.item.keys if self.item is not None else occ.keys

@@ -313,6 +313,8 @@ class _Reader:
         elif isinstance(node, LatexMathNode):
             math = node.latex_verbatim()
             math = _without_ticks(math) if self.ctx.in_solution else math
+            if (label := _MATH_LABEL.fullmatch(math)) and self._line_start():
+                math = f"({label[1]})"  # '$(ii)$ (5 points) ...' opens part (ii), as '(ii)' would
             self.out.write(math, node.pos)
             if not self.own_answer and (answers := _math_answers(math)):
                 self._answers_in_math(node, math, answers)
@@ -328,6 +330,11 @@ class _Reader:
         elif isinstance(node, LatexMacroNode):
             return self.macro(node, following)
         return 0
+
+    def _line_start(self) -> bool:
+        """Whether nothing but a marker is written on the line yet."""
+        parts = self.out.parts
+        return not "".join(parts[1:] if parts[:1] == [self.out.marker] else parts).strip()
 
     def _printanswers(self, node: Any) -> bool:
         """`\\ifprintanswers A \\else B \\fi`: A is a solution, B what students see."""
@@ -830,6 +837,8 @@ def _without_ticks(math: str) -> str:
     return found[1] + found[2].strip() + found[3] if found else math
 
 
+# A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
+_MATH_LABEL = re.compile(r"(?:\$|\\\()\s*\(\s*([a-h]|[ivx]{1,4})\s*\)\s*(?:\$|\\\))")
 _OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
 _ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
 

@@ -355,7 +355,8 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification)"
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
+    r"|proof(?=\s*[:.]))"
     r"\s*(?:[:.]\s*(?P<rest>.*))?$",
     re.I,
 )

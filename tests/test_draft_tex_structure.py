@@ -1,0 +1,142 @@
+"""How papers number and lay out their questions when it is not '1. 2. 3.' under one heading:
+a paper printing only some of its questions ('2.', '3.', '6.'), parts labelled in math
+('$(ii)$'), a proof that answers each part in turn ('Proof. (a) ...')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import drafted_questions, part_marks
+
+
+def _tex(body: str) -> str:
+    return "\\documentclass{article}\n\\begin{document}\n" + body + "\\end{document}\n"
+
+
+SKIPPING_MD = """\
+2. (10 points) Show that a compact subset of a metric space is closed.
+
+3. (10 points) Show that every convex function on an open interval is continuous.
+
+6. (10 points) Prove that a uniformly convergent sequence of continuous functions has a
+continuous limit.
+"""
+
+SKIPPING_TEX = _tex(
+    r"""
+\textbf{4.} \textbf{(8 points)} Compute the derivative of $x \mapsto x^x$.
+
+\textbf{5.} (12 points) State and prove the mean value theorem.
+
+\textbf{9.} [6 marks] Give a function that is continuous everywhere and differentiable nowhere.
+"""
+)
+
+# A list inside a question that skips a number says no marks before its words: the question's.
+SKIPPED_ITEM_IN_QUESTION = """\
+1. (6 points) Answer the following.
+
+3. Why is the empty set open?
+"""
+
+# Numbers going back are never a question of their own without a heading or a restart.
+BACKWARDS = """\
+4. (5 points) Define a Cauchy sequence.
+
+2. (5 points) Define a complete space.
+"""
+
+
+@pytest.mark.parametrize(
+    "text, name, expected",
+    [
+        (SKIPPING_MD, "paper.md", {"2": 10, "3": 10, "6": 10}),
+        (SKIPPING_TEX, "paper.tex", {"4": 8, "5": 12, "9": 6}),
+        ("7. (3 pts) What is 2 + 2?\n\n8. (2 pts) What is 3 + 3?\n", "p.md", {"7": 3, "8": 2}),
+        (SKIPPED_ITEM_IN_QUESTION, "paper.md", {"1": 6}),
+        (BACKWARDS, "paper.md", {"4": 5}),
+    ],
+)
+def test_numbering_that_starts_late_or_skips(
+    tmp_path: Path, text: str, name: str, expected: dict[str, int]
+) -> None:
+    questions = drafted_questions(tmp_path, text, name)
+    assert {qid: q.get("marks") for qid, q in questions.items()} == expected
+
+
+MATH_LABELS = _tex(
+    r"""
+\textbf{2.} (10 points) Let $F_k$ be closed sets with the finite intersection property.
+
+{a} (5 points) If every $F_k$ is compact, is their intersection empty?
+
+{b} (5 points) If the sets in {a} are only closed, does the same hold?
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "first, second, parts",
+    [
+        ("$(i)$", "$(ii)$", {"i": 5, "ii": 5}),
+        (r"\((a)\)", r"\((b)\)", {"a": 5, "b": 5}),
+        ("$( a )$", "$( b )$", {"a": 5, "b": 5}),
+        ("(a)", "(b)", {"a": 5, "b": 5}),  # written plainly, as before
+    ],
+)
+def test_a_part_label_set_in_math_opens_the_part(
+    tmp_path: Path, first: str, second: str, parts: dict[str, int]
+) -> None:
+    text = MATH_LABELS.replace("{a}", first).replace("{b}", second)
+    question = drafted_questions(tmp_path, text, "paper.tex")["2"]
+    assert part_marks(question) == parts
+    assert first in question["parts"][1]["prompt"]  # mid-sentence it stays math
+
+
+def test_math_that_is_no_label_stays_in_the_prompt(tmp_path: Path) -> None:
+    text = _tex("\\textbf{1.} (4 points) Solve for $x$:\n\n$(x+1)$ equals $(2)$ when?\n")
+    question = drafted_questions(tmp_path, text, "paper.tex")["1"]
+    assert "parts" not in question
+    assert "$(x+1)$ equals $(2)$ when?" in question["prompt"]
+
+
+PROOF_BY_PARTS = """\
+1. (10 points) Let F be a family of nonempty closed sets.
+
+(a) (5 points) Prove the first claim.
+
+(b) (5 points) Prove the second claim.
+
+{label} (a) Suppose the contrary; then the cover has a finite subcover.
+It follows at once.
+
+(b) Take the sets F_k = [k, infinity).
+"""
+
+
+@pytest.mark.parametrize("label", ["Proof.", "Proof:", "Solution:", "Solution."])
+def test_a_proof_answering_each_part_in_turn(tmp_path: Path, label: str) -> None:
+    """Nothing of the first part's answer is lost when it starts on the label's line."""
+    question = drafted_questions(tmp_path, PROOF_BY_PARTS.format(label=label))["1"]
+    references = {part["id"]: part.get("reference", "") for part in question["parts"]}
+    assert references["a"].startswith("Suppose the contrary")
+    assert "It follows at once." in references["a"]
+    assert references["b"].startswith("Take the sets")
+    assert part_marks(question) == {"a": 5, "b": 5}
+
+
+@pytest.mark.parametrize(
+    "line, reference",
+    [
+        ("Proof. By induction on n.", "By induction on n."),
+        ("Proof: By induction on n.", "By induction on n."),
+        ("Proofs of the claims are due Friday.", None),  # a sentence, no label
+    ],
+)
+def test_a_proof_label_starts_the_solution(
+    tmp_path: Path, line: str, reference: str | None
+) -> None:
+    text = f"1. (4 points) Show that $2^n > n$ for all $n$.\n\n{line}\n"
+    assert drafted_questions(tmp_path, text)["1"].get("reference") == reference
