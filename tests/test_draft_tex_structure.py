@@ -140,3 +140,43 @@ def test_a_proof_label_starts_the_solution(
 ) -> None:
     text = f"1. (4 points) Show that $2^n > n$ for all $n$.\n\n{line}\n"
     assert drafted_questions(tmp_path, text)["1"].get("reference") == reference
+
+
+THEOREM_PROBLEMS = r"""\documentclass{article}
+{preamble}\begin{document}
+\begin{problem}
+Let $A$ and $B$ be nonempty bounded sets of reals. Prove or disprove:
+\begin{enumerate}{options}
+\item (10 points) If $A \subseteq B$ then $\sup A \le \sup B$.
+\item (6 points) If $\sup A < \sup B$ then $A \subseteq B$.
+\end{enumerate}
+\end{problem}
+
+\begin{problem}
+(30 points) Prove that a closed subset of a compact set is compact.
+\end{problem}
+\end{document}
+"""
+THEOREM = "\\newtheorem{problem}{Problem}\n"
+
+
+@pytest.mark.parametrize(
+    "preamble, options, parts",
+    [
+        (THEOREM, "", {"1": 10, "2": 6}),  # LaTeX prints the list 1. 2.: Problem 1.2
+        (THEOREM, "[nosep]", {"1": 10, "2": 6}),  # spacing only
+        (THEOREM.replace("{Problem}", "{Exercise}[section]"), "", {"1": 10, "2": 6}),
+        (THEOREM, "[(a)]", {"a": 10, "b": 6}),  # the enumerate package's label
+        (THEOREM, "[label=(\\alph*)]", {"a": 10, "b": 6}),  # enumitem's
+        (THEOREM + "\\renewcommand{\\labelenumi}{(\\alph{enumi})}\n", "", {"a": 10, "b": 6}),
+        ("", "", {"a": 10, "b": 6}),  # Ximera's problem environment: parts by position
+    ],
+)
+def test_a_theorem_problems_list_is_numbered_as_printed(
+    tmp_path: Path, preamble: str, options: str, parts: dict[str, int]
+) -> None:
+    text = THEOREM_PROBLEMS.replace("{preamble}", preamble).replace("{options}", options)
+    questions = drafted_questions(tmp_path, text, "paper.tex")
+    assert list(questions) == ["1", "2"]  # the list's items are never questions of their own
+    assert part_marks(questions["1"]) == parts
+    assert questions["2"]["marks"] == 30

@@ -154,9 +154,11 @@ class _Context:
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
+    list_printed: list[bool] = field(default_factory=list)  # numbered 1. 2. as LaTeX's default
     numbered_questions: int = 0  # top-level \item questions of a plain exam
     environment_question: bool = False  # inside a \begin{exercise} question
     environment_parts: int = 0  # \begin{exercise} parts inside it
+    environment_declared: bool = False  # that environment is the paper's own \newtheorem
     list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
     headed: bool = False  # a heading since the last list of questions ended
     question_level: int | None = None  # the sectioning depth of the heading question open
@@ -227,7 +229,10 @@ class _Reader:
         self.expanding = 0  # the line of the macro being expanded (its text has no lines)
         self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
         self.text_db = latex2text.get_default_latex_context_db()
-        self.labels = title_labels(library + "\n" + source.split("\\begin{document}", 1)[0])
+        preamble = library + "\n" + source.split("\\begin{document}", 1)[0]
+        self.labels = title_labels(preamble)
+        self.theorems = set(_NEWTHEOREM.findall(preamble))
+        self.relabelled = bool(_RELABEL.search(preamble))  # lists not labelled 1. 2. 3.
         self.sectioning: dict[str, int] = {}
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
@@ -519,6 +524,10 @@ class _Reader:
         if level == 0:
             ctx.numbered_questions += 1
             self.out.begin(f"{count}. ", node.pos)
+        elif level == 1 and ctx.environment_declared and ctx.list_printed[-1]:
+            # in a paper's own \newtheorem{problem}, its list prints '1.', '2.': Problem 3's
+            # parts are 3.1 and 3.2, as the students read them
+            self.out.begin(f"{ctx.question}.{count} ", node.pos)
         else:
             self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
 
@@ -726,10 +735,11 @@ class _Reader:
         saved = ctx.heading_question, ctx.in_question, ctx.heading_part
         ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
         ctx.environment_question, ctx.environment_parts = True, 0
+        ctx.environment_declared = node.environmentname in self.theorems
         self.walk(node.nodelist)
         self.out.end()
         ctx.heading_question, ctx.in_question, ctx.heading_part = saved
-        ctx.environment_question = False
+        ctx.environment_question = ctx.environment_declared = False
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:
         self._solution_start(pos)
@@ -771,6 +781,7 @@ class _Reader:
         start = self._list_start(node) if numbered else 0
         ctx.list_counters.append(start)
         ctx.list_numbered.append(numbered)
+        ctx.list_printed.append(numbered and not self.relabelled and not _labels(node))
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
@@ -782,6 +793,7 @@ class _Reader:
         ctx.list_depth -= numbered
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
+        ctx.list_printed.pop()
 
     def _list_start(self, node: Any) -> int:
         """Where an enumerate's numbering starts, less one: enumitem's `[resume]` goes on
@@ -835,6 +847,22 @@ def _without_ticks(math: str) -> str:
     math = _RESULT_MARK.sub("", math)
     found = re.fullmatch(r"(\$\$|\$|\\\[|\\\()(.*?)(\$\$|\$|\\\]|\\\))", math, re.S)
     return found[1] + found[2].strip() + found[3] if found else math
+
+
+_NEWTHEOREM = re.compile(r"\\newtheorem\*?\s*\{\s*([A-Za-z]+)\s*\}")
+# A preamble that labels its lists otherwise: '\renewcommand{\labelenumi}', '\setlist[enumerate]'.
+_RELABEL = re.compile(r"\\(?:labelenumi|theenumi)(?![A-Za-z])|\\setlist\s*\[\s*enumerate")
+
+
+def _labels(node: Any) -> bool:
+    """Whether a list's options label its items (enumerate's '[(a)]', enumitem's 'label=')."""
+    options = _arg(node, 0)
+    text = options.latex_verbatim().strip("[] ") if options is not None else ""
+    keys = [key.strip() for key in text.split(",") if key.strip()]
+    return any("label" in key or ("=" not in key and key not in _LIST_KEYS) for key in keys)
+
+
+_LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "nolistsep"}
 
 
 # A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
