@@ -180,3 +180,49 @@ def test_a_theorem_problems_list_is_numbered_as_printed(
     assert list(questions) == ["1", "2"]  # the list's items are never questions of their own
     assert part_marks(questions["1"]) == parts
     assert questions["2"]["marks"] == 30
+
+
+EXAM_LIST = r"""\documentclass{exam}
+\begin{document}
+\begin{questions}
+\question[20] Write down what each program prints.
+\begin{enumerate}{options}
+\item {first} \verb|print(7 // 2)|
+\item {second} \verb|print(len("abc"))|
+\end{enumerate}
+\question Answer these.
+\begin{parts}
+\part[4] Name two kinds of loop.
+\begin{enumerate}
+\item (2 pts) the first
+\item (2 pts) the second
+\end{enumerate}
+\part[3] Name a third.
+\end{parts}
+\end{questions}
+\end{document}
+"""
+
+
+@pytest.mark.parametrize(
+    "options, first, second, parts",
+    [
+        ("", "(12 pts)", "(8 pts)", {"1": 12, "2": 8}),  # printed 1. 2.: parts 1.1, 1.2
+        ("", "\\textbf{(12 points)}", "\\emph{(8 points)}", {"1": 12, "2": 8}),
+        ("[(a)]", "(12 pts)", "(8 pts)", {"a": 12, "b": 8}),  # printed (a) (b)
+        ("", "(12 pts)", "", {"1": 12, "2": 8}),  # one with points: parts; 8 of the 20 left
+        ("", "", "", {}),  # no points: the question's own list, in its prompt
+    ],
+)
+def test_an_exam_class_questions_list_with_points_holds_its_parts(
+    tmp_path: Path, options: str, first: str, second: str, parts: dict[str, int | None]
+) -> None:
+    text = EXAM_LIST.replace("{options}", options)
+    text = text.replace("{first}", first).replace("{second}", second)
+    questions = drafted_questions(tmp_path, text, "paper.tex")
+    assert list(questions) == ["1", "2"]
+    assert part_marks(questions["1"]) == parts
+    if not parts:
+        assert "print(len" in questions["1"]["prompt"]
+    # a list inside a \part is that part's text, never parts of the question
+    assert part_marks(questions["2"]) == {"a": 4, "b": 3}

@@ -155,6 +155,7 @@ class _Context:
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
     list_printed: list[bool] = field(default_factory=list)  # numbered 1. 2. as LaTeX's default
+    list_parts: list[bool] = field(default_factory=list)  # items that are the question's parts
     numbered_questions: int = 0  # top-level \item questions of a plain exam
     environment_question: bool = False  # inside a \begin{exercise} question
     environment_parts: int = 0  # \begin{exercise} parts inside it
@@ -516,6 +517,10 @@ class _Reader:
         if ctx.list_counters:
             ctx.list_counters[-1] += 1
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
+        if ctx.list_parts and ctx.list_parts[-1] and not ctx.in_solution:
+            count = ctx.list_counters[-1]
+            self.out.begin(f"{ctx.question}.{count} ", node.pos)  # printed '2.': part 3.2
+            return
         if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
             return
@@ -782,6 +787,7 @@ class _Reader:
         ctx.list_counters.append(start)
         ctx.list_numbered.append(numbered)
         ctx.list_printed.append(numbered and not self.relabelled and not _labels(node))
+        ctx.list_parts.append(self._parts_list(node))
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
@@ -794,6 +800,19 @@ class _Reader:
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
         ctx.list_printed.pop()
+        ctx.list_parts.pop()
+
+    def _parts_list(self, node: Any) -> bool:
+        """An enumerate right inside an exam-class `\\question` (no `\\part` around it), its
+        items printed '1.', '2.' and opening with their own points ('\\item (10 pts) ...'):
+        the question's parts, named as printed. Items without points stay its text."""
+        ctx = self.ctx
+        if not (ctx.in_question and ctx.list_depth == 1 and ctx.list_printed[-1]):
+            return False
+        if ctx.in_part or ctx.in_solution:
+            return False
+        items = re.split(r"\\item(?![A-Za-z])", "".join(_verbatim(n) for n in node.nodelist))
+        return any(p.leading_marks(_bare(item)) for item in items[1:])
 
     def _list_start(self, node: Any) -> int:
         """Where an enumerate's numbering starts, less one: enumitem's `[resume]` goes on
@@ -839,6 +858,15 @@ class _Reader:
         inner = text.split("\n")[1:-1]
         for i, code in enumerate(inner, 1):
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+def _verbatim(node: Any) -> str:
+    return str(node.latex_verbatim()) if node is not None else ""
+
+
+def _bare(text: str) -> str:
+    """Source text without its formatting macros and braces: '\\textbf{(2 pts)}' → '(2 pts)'."""
+    return re.sub(r"\\(?:textbf|textit|emph|bf|it|em)(?![A-Za-z])|[{}]", "", text).strip()
 
 
 def _without_ticks(math: str) -> str:
