@@ -226,3 +226,42 @@ def test_an_exam_class_questions_list_with_points_holds_its_parts(
         assert "print(len" in questions["1"]["prompt"]
     # a list inside a \part is that part's text, never parts of the question
     assert part_marks(questions["2"]) == {"a": 4, "b": 3}
+
+
+ONE_PART_EXAM = r"""\documentclass{exam}
+\begin{document}
+\begin{questions}
+\titledquestion{Transport}
+\begin{parts}
+\part[8] A host sends 12 segments of 1 KB over a 1 Mbps link. How long does it take?
+\end{parts}
+\titledquestion{Routing}
+\begin{parts}
+\part[3] Name two routing protocols.
+\part[2] Which of them is a distance-vector protocol?
+\end{parts}
+\end{questions}
+\end{document}
+"""
+
+
+@pytest.mark.parametrize(
+    "text, name, parts, marks",
+    [
+        (ONE_PART_EXAM, "paper.tex", {"a": 8}, 8),  # one \part: the question's part (a)
+        ("## Question 5\n\n(a) (8 marks) How long does it take?\n", "p.md", {"a": 8}, 8),
+        # the question states its marks: '(a)' alone is only its prompt's label
+        ("## Question 5 (8 marks)\n\n(a) (8 marks) How long does it take?\n", "p.md", {}, 8),
+        ("## Question 5 (8 marks)\n\n(a) How long does it take?\n", "p.md", {}, 8),
+        ("## Question 5\n\n(b) (8 marks) How long does it take?\n", "p.md", {}, None),
+    ],
+)
+def test_a_question_of_one_lettered_part(
+    tmp_path: Path, text: str, name: str, parts: dict[str, int], marks: int | None
+) -> None:
+    question = next(iter(drafted_questions(tmp_path, text, name).values()))
+    assert part_marks(question) == parts
+    drafted = question.get("marks")
+    if parts:
+        drafted = sum(parts.values()) if drafted is None else drafted
+    assert drafted == marks

@@ -274,6 +274,8 @@ class _Resolver:
             labels = _leaves(_unique(i.label for i in items))
             if len(labels) > 1:
                 return labels
+        if self._lone_part():
+            return [self.main.items[0].label]
         listed = self.main.marks_list
         bullets = self.main.bullets
         if listed is not None and len(bullets) == len(listed.value) > 1:
@@ -281,6 +283,14 @@ class _Resolver:
             return [chr(ord("a") + i) for i in range(len(bullets))]
         labels = _unique(r.part for r in self.build.rows if r.part)
         return labels if len(labels) > 1 else []
+
+    def _lone_part(self) -> bool:
+        """'(a) (8 marks) ...' alone under a question that states no marks of its own: a
+        part all the same, as the paper labels it (an exam-class question of one `\\part`)."""
+        items = self.main.items
+        if len(items) != 1 or items[0].label != "a" or items[0].marks is None:
+            return False
+        return not any(o.states_marks for o in self.occs) and self.build.caption_marks is None
 
     # --- marks ---------------------------------------------------------------------------
 
