@@ -265,3 +265,23 @@ def test_a_question_of_one_lettered_part(
     if parts:
         drafted = sum(parts.values()) if drafted is None else drafted
     assert drafted == marks
+
+
+@pytest.mark.parametrize(
+    "stem, first, second, parts",
+    [
+        # the stem asks to choose: the items are its options
+        ("Which of the following is prime?", "4", "7", []),
+        ("Identify the distribution of $X$.", "Normal", "Gamma", []),
+        # the words that ask to choose are an item's own task: the items are parts
+        ("Let $X$ be Gamma.", "Find the pdf of $Y$; identify it.", "Find $E[Y]$.", ["a", "b"]),
+        ("", "Select a prior for $p$.", "Compute its posterior mean.", ["a", "b"]),
+        ("Let $X$ be Gamma.", "Find the pdf of $Y$.", "Find $E[Y]$.", ["a", "b"]),
+    ],
+)
+def test_words_asking_to_choose_are_read_in_the_stem_only(
+    tmp_path: Path, stem: str, first: str, second: str, parts: list[str]
+) -> None:
+    text = f"## Problem 1\n\n{stem}\n\n(a) {first}\n(b) {second}\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    assert list(part_marks(question)) == parts

@@ -220,7 +220,8 @@ class _Resolver:
         if self._ticked():
             return "choice"
         if not any(i.marks for i in items):
-            prompt = " ".join(t for _, t in self.main.prompt)
+            # the stem's words: 'identify the distribution' in an item is that item's task
+            prompt = " ".join(t for where, t in self.main.prompt if where != "item")
             if (
                 self.section.kind == "choice"
                 or _CHOOSE.search(prompt)
