@@ -5,10 +5,11 @@ a paper printing only some of its questions ('2.', '3.', '6.'), parts labelled i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import drafted_questions, part_marks
+from conftest import drafted_questions, drafted_tree, part_marks
 
 
 def _tex(body: str) -> str:
@@ -285,3 +286,62 @@ def test_words_asking_to_choose_are_read_in_the_stem_only(
     text = f"## Problem 1\n\n{stem}\n\n(a) {first}\n(b) {second}\n"
     question = drafted_questions(tmp_path, text)["1"]
     assert list(part_marks(question)) == parts
+
+
+COUNTED_MD = """\
+# Midterm
+
+## Short questions {first}
+
+1. What is sampling bias?
+2. Name two data models.
+3. What is overfitting?
+
+## Longer questions {second}
+
+1. Explain k-means clustering.
+2. Describe one approach to entity resolution.
+"""
+
+COUNTED_TEX = _tex(
+    r"""
+\section*{Short questions {first}}
+\begin{enumerate}
+\item What is sampling bias?
+\item Name two data models.
+\item What is overfitting?
+\end{enumerate}
+\section*{Longer questions {second}}
+\begin{enumerate}
+\item Explain k-means clustering.
+\item Describe one approach to entity resolution.
+\end{enumerate}
+"""
+)
+
+
+@pytest.mark.parametrize("paper, name", [(COUNTED_MD, "paper.md"), (COUNTED_TEX, "paper.tex")])
+@pytest.mark.parametrize(
+    "first, second, sections",
+    [
+        # each heading counts its questions and their marks: a section of its own
+        (
+            "(3 questions - 2 pt each)",
+            "(2 questions - 5 pt each)",
+            [{"1": 2, "2": 2, "3": 2}, {"1": 5, "2": 5}],
+        ),
+        (
+            "(3 questions, 2 points each)",
+            "(2 questions: 5 marks each)",
+            [{"1": 2, "2": 2, "3": 2}, {"1": 5, "2": 5}],
+        ),
+    ],
+)
+def test_a_heading_counting_its_questions_opens_a_section(
+    tmp_path: Path, paper: str, name: str, first: str, second: str, sections: list[Any]
+) -> None:
+    text = paper.replace("{first}", first).replace("{second}", second)
+    tree = drafted_tree(tmp_path, text, name)
+    drafted = [{str(q["id"]): q.get("marks") for q in s["questions"]} for s in tree["sections"]]
+    assert drafted == sections
+    assert [s["id"] for s in tree["sections"]] == ["I", "II"]

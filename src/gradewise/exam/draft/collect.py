@@ -256,10 +256,24 @@ class Collector:
 
     def _section_line(self, line: Line, text: str) -> bool:
         header = p.section_header(text)
+        if header is None and p.is_heading(line.text) and p.marks_each(text) is not None:
+            header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
             return False
         self._open_section(header, line)
         return True
+
+    def _counted_section(self, text: str) -> p.Header | None:
+        """'# Short questions (9 questions - 2 pt each)': a heading that counts the questions
+        under it and their marks heads a section of its own (the next after the last), so
+        that its list numbered again from 1 is never read as the list before's."""
+        if self.occ is not None and self.level is not None:
+            return None  # under a question's own heading: its parts' rule
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        following = max(taken, default=-1) + 1
+        if following >= len(p.ROMAN):
+            return None
+        return p.Header(p.ROMAN[following], text)
 
     def _question_line_header(self, line: Line, text: str) -> bool:
         if (header := p.solution_to(text)) is not None:
