@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import drafted_questions, drafted_tree, part_marks
+from gradewise.exam.draft import draft_exam
+from gradewise.exam.draft import patterns as p
 
 
 def _tex(body: str) -> str:
@@ -345,3 +347,36 @@ def test_a_heading_counting_its_questions_opens_a_section(
     drafted = [{str(q["id"]): q.get("marks") for q in s["questions"]} for s in tree["sections"]]
     assert drafted == sections
     assert [s["id"] for s in tree["sections"]] == ["I", "II"]
+
+
+@pytest.mark.parametrize(
+    "text, marks, bonus",
+    [
+        ("(20 points + 10pt bonus!)", 20, 10),
+        ("(5 marks + 2 extra credit)", 5, 2),
+        ("[8 pts + 2 pts bonus]", 8, 2),
+        ("(20 points)", 20, None),
+        ("(20 points + 10 points)", None, None),  # two sums without 'bonus': not one mark
+    ],
+)
+def test_bonus_marks_on_top_of_a_questions_own(
+    text: str, marks: float | None, bonus: float | None
+) -> None:
+    assert p.marks_one(text) == marks
+    assert p.bonus_marks(text) == bonus
+
+
+@pytest.mark.parametrize("name", ["paper.md", "paper.tex"])
+def test_a_questions_bonus_is_named_at_the_top_of_the_draft(tmp_path: Path, name: str) -> None:
+    heading = "Question 2 (20 points + 10pt bonus!)"
+    body = "Write a function that reverses a list."
+    text = (
+        _tex(f"\\section*{{{heading}}}\n{body}\n")
+        if name.endswith(".tex")
+        else f"## {heading}\n\n{body}\n"
+    )
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    draft = draft_exam([path])
+    assert drafted_questions(tmp_path, text, name)["2"]["marks"] == 20
+    assert any("10 bonus marks" in note.value for note in draft.notes)

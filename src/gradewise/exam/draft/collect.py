@@ -535,6 +535,15 @@ class Collector:
             return  # '1. (a) Define it. [3]': the question opens with its first part
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
+            if (bonus := p.bonus_marks(rest)) is not None:
+                assert self.section is not None
+                self.out.notes.append(
+                    Val(
+                        f"{self.section.id}.{header.id}: {bonus:g} bonus marks offered on top of"
+                        f" its {marks:g} are not drafted (add them to the exam by hand)",
+                        line.loc,
+                    )
+                )
         if (listed := p.marks_list(rest)) is not None:
             self.occ.marks_list = Val(listed, line.loc)
         if p.true_false_boxes(rest):

@@ -531,9 +531,12 @@ _MARKS_LIST = re.compile(
 )
 # The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
 _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
+# Bonus marks offered on top: '(20 points + 10pt bonus!)' (the question's marks are the 20).
+_BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]credit)\s*!?\s*"
+# '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
     rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
-    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?\\?[)\]]",  # '\[1pt\]': Markdown's escaped brackets too
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
     re.I,
 )
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
@@ -577,6 +580,12 @@ def marks_one(text: str) -> float | None:
         return to_float(m[1])
     m = _MARKS_END.search(text)
     return to_float(next(g for g in m.groups() if g)) if m else None
+
+
+def bonus_marks(text: str) -> float | None:
+    """'(20 points + 10pt bonus!)' → 10: marks offered on top of the question's own."""
+    m = _MARKS_ONE.search(text)
+    return to_float(m[2]) if m and m[2] else None
 
 
 def marks_each(text: str) -> tuple[int, float] | None:
