@@ -380,3 +380,122 @@ def test_a_questions_bonus_is_named_at_the_top_of_the_draft(tmp_path: Path, name
     draft = draft_exam([path])
     assert drafted_questions(tmp_path, text, name)["2"]["marks"] == 20
     assert any("10 bonus marks" in note.value for note in draft.notes)
+
+
+MATCHING_TEX = r"""\documentclass{exam}
+\begin{document}
+\begin{questions}
+\section{Definitions}
+\question Which of these is a version control system?
+\begin{choices}
+\choice git
+\CorrectChoice{} mercurial
+\end{choices}
+\section{Tools}
+\uplevel{Match each task to the tool that does it.}
+\begin{oneparchoices}
+\choice grep
+\choice sed
+\choice make
+\choice tar
+\choice ssh
+\choice diff
+\choice cron
+\choice less
+\choice wc
+\end{oneparchoices}
+\question Search a file for a pattern. \answerline[{first}]
+\question Build a program from its sources. \answerline[C]
+\question Count the lines of a file. \answerline[{last}]
+\end{questions}
+\end{document}
+"""
+
+MATCHING_MD = """\
+# Tools
+
+Match each task to the tool that does it.
+
+- [ ] grep
+- [ ] sed
+- [ ] make
+- [ ] tar
+- [ ] ssh
+- [ ] diff
+- [ ] cron
+- [ ] less
+- [ ] wc
+
+Question 1. Search a file for a pattern.
+Answer: {first}
+
+Question 2. Build a program from its sources.
+Answer: C
+
+Question 3. Count the lines of a file.
+Answer: {last}
+"""
+
+
+@pytest.mark.parametrize(
+    "paper, name, ids",
+    [(MATCHING_TEX, "paper.tex", ["2", "3", "4"]), (MATCHING_MD, "paper.md", ["1", "2", "3"])],
+)
+@pytest.mark.parametrize(
+    "first, last, keys",
+    [
+        ("A", "I", [["a"], ["c"], ["i"]]),  # 'I': the ninth option
+        ("F", "I", [["f"], ["c"], ["i"]]),  # 'F': option f, as its siblings, not False
+        ("B", "E", [["b"], ["c"], ["e"]]),
+    ],
+)
+def test_options_listed_above_questions_answered_by_letters_are_theirs(
+    tmp_path: Path, paper: str, name: str, ids: list[str], first: str, last: str, keys: list[Any]
+) -> None:
+    text = paper.replace("{first}", first).replace("{last}", last)
+    questions = drafted_questions(tmp_path, text, name)
+    assert list(questions)[-3:] == ids
+    for qid, correct in zip(ids, keys, strict=True):
+        key = questions[qid]["key"]
+        assert key["kind"] == "choice"
+        assert key["correct"] == correct
+        assert list(key["options"].values())[:3] == ["grep", "sed", "make"]
+        assert questions[qid]["prompt"].startswith("Match each task")
+    if name.endswith(".tex"):  # the question before the heading keeps its own options only
+        assert questions["1"]["prompt"] == "Which of these is a version control system?"
+        assert questions["1"]["key"]["options"] == {"a": "git", "b": "mercurial"}
+
+
+@pytest.mark.parametrize(
+    "keys, expected",
+    [
+        # siblings answered by letters other than T and F: a lone 'F' is option f
+        (["D", "F", "A"], [["d"], ["f"], ["a"]]),
+        # true/false answers: 'F' is False
+        (["T", "F", "T"], [True, False, True]),
+        # a 'T' among the letters: 'F' may be False, and stays so
+        (["B", "F", "T"], [["b"], False, True]),
+    ],
+)
+def test_a_lone_f_among_letter_answers(
+    tmp_path: Path, keys: list[str], expected: list[Any]
+) -> None:
+    text = "".join(
+        f"Question {n}. Statement number {n} about tools.\nAnswer: {key}\n\n"
+        for n, key in enumerate(keys, start=1)
+    )
+    questions = drafted_questions(tmp_path, text)
+    for n, want in enumerate(expected, start=1):
+        key = questions[str(n)].get("key") or {}
+        got = key.get("correct") if key.get("kind") == "choice" else key.get("value")
+        assert got == want
+
+
+def test_options_no_question_takes_are_named(tmp_path: Path) -> None:
+    text = "# Setup\n\n- [ ] I have read the rules\n- [ ] I have a pencil\n\n# Questions\n\n"
+    text += "Question 1. What is 2 + 2?\nAnswer: 4\n"
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    draft = draft_exam([path])
+    assert any("I have read the rules" in note.value for note in draft.notes)
+    assert drafted_questions(tmp_path, text)["1"]["key"] == {"kind": "numeric", "value": 4}

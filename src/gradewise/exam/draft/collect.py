@@ -148,6 +148,7 @@ class Collector:
         self.answers = False  # under 'Answer key': '1. B' lines are keys of questions met
         self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
         self.rubric_list: tuple[QuestionBuild, str | None] | None = None  # under 'Rubric:'
+        self.shared = _Shared()  # options listed outside any question, for those that follow
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ class Collector:
         if self.rough:
             return
         if self.occ is None:
-            self._preamble(line, text)
+            self._shared_line(line, text) or self._preamble(line, text)
         else:
             self._question_line(line, text)
 
@@ -470,6 +471,8 @@ class Collector:
         """A heading that is no question's ('# Appendix: formulas') ends the option list
         before it, and the question too when it is no deeper than the question's own."""
         level = p.heading_level(line.text)
+        if level is not None and self.occ is None:
+            self._end_shared()
         if level is not None and self.occ is not None and self.bullet_opened:
             self._close_question()  # a heading ends the list its question is an item of
             return True
@@ -478,6 +481,10 @@ class Collector:
         self.item = None
         if self.level is not None and level <= self.level:
             self._close_question()
+            return True
+        if self.level is None and level == 1:
+            self._close_question()  # '# Licensing' after 'Question 7 ...': the paper's next part
+            self._end_shared()
             return True
         return False
 
@@ -557,7 +564,46 @@ class Collector:
             self.section = self.out.sections.setdefault("I", SectionBuild("I", loc))
         return self.section.questions.setdefault(qid, QuestionBuild(qid))
 
+    def _shared_line(self, line: Line, text: str) -> bool:
+        """Between questions: an option of a list shared by the questions that follow
+        (matching items, each answered by a letter), or the words introducing it."""
+        if (box := p.checkbox(text)) is not None:
+            if box[1]:
+                self.shared.options.append((box[0], Val(box[1], line.loc)))
+            return True
+        if not self.shared.options and not p.is_heading(line.text):
+            self.shared.stem.append(Val(text, line.loc))
+        return False
+
+    def _end_shared(self) -> None:
+        """A heading ends the shared list: named at the top of the draft if no question
+        took it."""
+        shared, self.shared = self.shared, _Shared()
+        if shared.options and not shared.used:
+            first = shared.options[0][1]
+            self.out.notes.append(
+                Val(
+                    f"a list of options outside any question; left out: {first.value!r} ...",
+                    first.loc,
+                )
+            )
+
+    def _take_shared(self) -> None:
+        """A question answered by a letter ('Answer: D') with no options of its own: the
+        options listed above it, under the same heading, are its options."""
+        occ = self.occ
+        if occ is None or not self.shared.options or occ.boxes or occ.items or occ.bullets:
+            return
+        keys = [k.value.strip() for k in occ.keys]
+        if not keys or not all(re.fullmatch(r"\(?[A-Za-z]\)?\.?", k) for k in keys):
+            return
+        occ.boxes = list(self.shared.options)
+        stem = [("text", v.value) for v in self.shared.stem]
+        occ.prompt = [*stem, *occ.prompt] if stem else occ.prompt
+        self.shared.used = True
+
     def _close_question(self) -> None:
+        self._take_shared()
         self._end_key_block()
         self.rubric_list = None
         if self.pending_key and self.occ is not None:
@@ -900,6 +946,15 @@ class Collector:
         return True
 
 
+@dataclass
+class _Shared:
+    """Options listed between questions, with the words before them."""
+
+    options: list[tuple[bool, Val[str]]] = field(default_factory=list)
+    stem: list[Val[str]] = field(default_factory=list)
+    used: bool = False
+
+
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
@@ -973,4 +1028,5 @@ def collect(lines: list[Line]) -> Collected:
         collector.feed(lines[index])
         index += 1
     collector._close_question()
+    collector._end_shared()
     return collector.out

@@ -96,6 +96,7 @@ _VERDICT = re.compile(r"[\s.*_$]+")
 _VERDICTS = ({"true", "false"}, {"yes", "no"}, {"t", "f"}, {"wahr", "falsch"})
 
 
+_LONE_LETTER = re.compile(r"\(?([A-Za-z])\)?\.?")
 _CHOOSE = re.compile(
     r"(?i)which of the following|select|choose|identify|correct answers?|tick|mark the box"
 )
@@ -212,6 +213,9 @@ class _Resolver:
         keys = [p.key_value(k.value) for k in self._all_keys()]
         if any(k is not None and k[0] == "choice" for k in keys) or self._boxes():
             return "choice"
+        letters = [_LONE_LETTER.fullmatch(k.value.strip()) for k in self._all_keys()]
+        if letters and all(letters) and self._answered_by_letters():
+            return "choice"  # 'F' among 'D', 'E', 'C': option f, as its siblings
         items = self.main.items
         if self.section.kind == "choice" and self.main.marks_list is None:
             return "choice"  # in a multiple-choice part, even where OCR lost the options
@@ -229,6 +233,16 @@ class _Resolver:
             ):
                 return "choice"
         return "other"
+
+    def _answered_by_letters(self) -> bool:
+        """Whether the section's questions are answered by one option letter each (matching
+        items under a shared list): at least one letter other than T and F, and no 'T'
+        (then 'F' may be False)."""
+        letters = set()
+        for build in self.section.questions.values():
+            keys = [k.value.strip() for o in build.occurrences for k in o.keys]
+            letters |= {m[1].upper() for k in keys if (m := _LONE_LETTER.fullmatch(k))}
+        return bool(letters - {"T", "F"}) and "T" not in letters
 
     def _options_like(self) -> bool:
         """Items with no marks of their own, or only the last (the question's, at its end)."""
@@ -465,6 +479,8 @@ class _Resolver:
             if kind == "choice" and (named := self._named_options(written.value)):
                 return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
+            if value is None and kind == "choice" and _LONE_LETTER.fullmatch(written.value.strip()):
+                value = ("choice", [written.value.strip(" ().").lower()])  # 'I': option i
             if value is None:
                 where = f"part {part}: " if part else ""
                 self.note(
