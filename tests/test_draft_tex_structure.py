@@ -499,3 +499,22 @@ def test_options_no_question_takes_are_named(tmp_path: Path) -> None:
     draft = draft_exam([path])
     assert any("I have read the rules" in note.value for note in draft.notes)
     assert drafted_questions(tmp_path, text)["1"]["key"] == {"kind": "numeric", "value": 4}
+
+
+@pytest.mark.parametrize(
+    "heading, prompt",
+    [
+        # a top heading is the paper's next part: the question before ends there
+        ("# Arithmetic", "What is 2 + 2?"),
+        # a deeper heading may be the question's own ('## Hint'): it stays in its text
+        ("## Hint", "What is 2 + 2?\n\n## Hint\n\nCount on your fingers."),
+    ],
+)
+def test_a_top_heading_ends_the_question_before_it(
+    tmp_path: Path, heading: str, prompt: str
+) -> None:
+    text = f"Question 1. What is 2 + 2?\n\n{heading}\n\nCount on your fingers.\n\n"
+    text += "Question 2. What is 3 + 3?\n"
+    questions = drafted_questions(tmp_path, text)
+    assert questions["1"]["prompt"] == prompt
+    assert questions["2"]["prompt"] == "What is 3 + 3?"

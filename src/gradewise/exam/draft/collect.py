@@ -187,7 +187,8 @@ class Collector:
         if self.rough:
             return
         if self.occ is None:
-            self._shared_line(line, text) or self._preamble(line, text)
+            if not self._shared_line(line, text):
+                self._preamble(line, text)
         else:
             self._question_line(line, text)
 
