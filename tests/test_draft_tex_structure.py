@@ -518,3 +518,27 @@ def test_a_top_heading_ends_the_question_before_it(
     questions = drafted_questions(tmp_path, text)
     assert questions["1"]["prompt"] == prompt
     assert questions["2"]["prompt"] == "What is 3 + 3?"
+
+
+@pytest.mark.parametrize(
+    "line, marks, noted",
+    [
+        ("- Extra credit: plot it with a trend line (2.5 points).", 10, True),
+        ("- Plot it too and receive an extra 2.5 points.", 10, True),
+        ("Name a second cause for (3 bonus points).", 10, True),
+        ("Explain the shape of the plot. (4 points)", 4, False),  # the task's own marks
+        ("Compute the bonus paid to 3 workers. (4 points)", 4, False),  # a word of the task
+    ],
+)
+def test_extra_credit_is_never_a_questions_marks(
+    tmp_path: Path, line: str, marks: int, noted: bool
+) -> None:
+    text = "Each task below is worth 10 points.\n\n## Task 1: Skew\n\n"
+    text += f"Describe the distribution of the delays.\n\n{line}\n\n## Task 2: Means\n\nFind it.\n"
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    notes = [note.value for note in draft_exam([path]).notes]
+    questions = drafted_questions(tmp_path, text)
+    assert questions["1"]["marks"] == marks
+    assert questions["2"]["marks"] == 10
+    assert any("extra credit" in note for note in notes) == noted

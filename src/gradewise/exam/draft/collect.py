@@ -818,6 +818,9 @@ class Collector:
         return False
 
     def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
+        if p.extra_credit(text) and re.search(r"\d", text):
+            self._extra_credit(line, text)
+            return  # 'an extra 2.5 points': on top of the question's marks, never them
         if occ.marks_list is None and (listed := p.marks_list(text)) is not None:
             occ.marks_list = Val(listed, line.loc)
         item = self.item
@@ -837,6 +840,16 @@ class Collector:
             and (one := p.marks_one(text)) is not None
         ):
             occ.marks = Val(one, line.loc)
+
+    def _extra_credit(self, line: Line, text: str) -> None:
+        assert self.section is not None and self.question is not None
+        where = f"{self.section.id}.{self.question.id}"
+        said = text if len(text) <= 60 else text[:57] + "..."
+        self.out.notes.append(
+            Val(
+                f"{where}: extra credit offered is not drafted ({said!r}); add it by hand", line.loc
+            )
+        )
 
     def _roman_ten(self, text: str) -> bool:
         """'(x)' after part (ix) is part (x), not a ticked radio button."""

@@ -588,6 +588,20 @@ def bonus_marks(text: str) -> float | None:
     return to_float(m[2]) if m and m[2] else None
 
 
+_UNIT = r"(?:points?|marks?|pts?)"
+_EXTRA_CREDIT = re.compile(
+    rf"\bextra[ -]credit\b|\bextra\s+{_NUM}\s*{_UNIT}|\bbonus\s+{_UNIT}|{_NUM}\s*{_UNIT}?\s*bonus\b"
+    rf"|\bbonus\s*[:(]\s*{_NUM}",
+    re.I,
+)
+
+
+def extra_credit(text: str) -> bool:
+    """'Extra Credit: ...', 'receive an extra 2.5 points', '5 bonus points': marks offered on
+    top of a question's own."""
+    return _EXTRA_CREDIT.search(text) is not None
+
+
 def marks_each(text: str) -> tuple[int, float] | None:
     """'12 × 5 = 60 points' → (12, 5): twelve questions of five marks; '9 questions - 2 pt
     each' → (9, 2)."""
