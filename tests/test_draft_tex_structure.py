@@ -542,3 +542,17 @@ def test_extra_credit_is_never_a_questions_marks(
     assert questions["1"]["marks"] == marks
     assert questions["2"]["marks"] == 10
     assert any("extra credit" in note for note in notes) == noted
+
+
+@pytest.mark.parametrize(
+    "written, prompt",
+    [
+        ("What does `print(2 ** 3)` print?", "What does `print(2 ** 3)` print?"),
+        ("What does `__init__` do?", "What does `__init__` do?"),
+        ("What is **bold** here?", "What is bold here?"),  # emphasis outside code goes
+        ("Is **`x ** 2`** even?", "Is `x ** 2` even?"),
+    ],
+)
+def test_emphasis_marks_inside_code_are_code(tmp_path: Path, written: str, prompt: str) -> None:
+    questions = drafted_questions(tmp_path, f"Question 1. {written} (2 points)\n")
+    assert questions["1"]["prompt"] == prompt

@@ -35,6 +35,7 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
 _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solution)\b)", re.I)
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
 _EMPHASIS = re.compile(r"\*\*|__")
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 _NUM = r"\d+(?:\.\d+)?"
 # '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
 # '\[ ... \]' is display math).
@@ -46,7 +47,10 @@ def clean(text: str) -> str:
     out = _HEADING.sub("", text).strip()
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
-    out = _EMPHASIS.sub("", out).strip()
+    out = "".join(  # '**' inside `code` is code: `2 ** 3`
+        piece if piece.startswith("`") else _EMPHASIS.sub("", piece)
+        for piece in _CODE_SPAN.split(out)
+    ).strip()
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
