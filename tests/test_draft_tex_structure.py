@@ -556,3 +556,59 @@ def test_extra_credit_is_never_a_questions_marks(
 def test_emphasis_marks_inside_code_are_code(tmp_path: Path, written: str, prompt: str) -> None:
     questions = drafted_questions(tmp_path, f"Question 1. {written} (2 points)\n")
     assert questions["1"]["prompt"] == prompt
+
+
+GROUPS_MD = """\
+# Quiz
+
+## Short answers
+
+1. What is a set? {short}
+2. What is a map? {short}
+
+## Long answers
+{intro}
+1. Prove the first claim. {long}
+2. Prove the second claim. {long}
+"""
+
+GROUPS_TEX = _tex(
+    r"""
+\section*{Short answers}
+\begin{enumerate}
+\item What is a set? {short}
+\item What is a map? {short}
+\end{enumerate}
+\section*{Long answers}
+{intro}
+\begin{enumerate}
+\item Prove the first claim. {long}
+\item Prove the second claim. {long}
+\end{enumerate}
+"""
+)
+
+
+@pytest.mark.parametrize("paper, name", [(GROUPS_MD, "paper.md"), (GROUPS_TEX, "paper.tex")])
+@pytest.mark.parametrize(
+    "short, long, intro",
+    [
+        ("(2 points)", "(5 points)", ""),
+        ("[2 marks]", "[5 marks]", ""),
+        ("(2 points)", "(5 points)", "\nAnswer both in full.\n"),  # its words lead question 1
+        ("(2 points)", "", ""),  # the first list's marks say it holds questions
+    ],
+)
+def test_a_heading_over_a_list_numbered_again_opens_a_section(
+    tmp_path: Path, paper: str, name: str, short: str, long: str, intro: str
+) -> None:
+    """Never the last question's text, never dropped: each list its own section."""
+    text = paper.replace("{short}", short).replace("{long}", long).replace("{intro}", intro)
+    tree = drafted_tree(tmp_path, text, name)
+    sections = [[str(q["id"]) for q in s["questions"]] for s in tree["sections"]]
+    assert sections == [["1", "2"], ["1", "2"]]
+    assert tree["sections"][1]["title"] == "Long answers"
+    first, second = tree["sections"][0]["questions"], tree["sections"][1]["questions"]
+    assert first[1]["prompt"] == "What is a map?"
+    assert second[0]["prompt"].endswith("Prove the first claim.")
+    assert ("Answer both" in second[0]["prompt"]) == bool(intro)

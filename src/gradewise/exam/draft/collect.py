@@ -149,6 +149,10 @@ class Collector:
         self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
         self.rubric_list: tuple[QuestionBuild, str | None] | None = None  # under 'Rubric:'
         self.shared = _Shared()  # options listed outside any question, for those that follow
+        # the last heading met among numbered questions: (text, line, where in the open
+        # question's prompt it was written, that question)
+        self.group_heading: tuple[str, Line, int, Occurrence | None] | None = None
+        self.intro: list[tuple[str, str]] = []  # its words, which lead the next question
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -309,7 +313,7 @@ class Collector:
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)
         elif int(header.id) != self.next_number and not (
-            self._skips_to(header) or self._restart(header, line)
+            self._skips_to(header) or self._restart(header, line) or self._new_group(header)
         ):
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
@@ -444,6 +448,30 @@ class Collector:
         self.next_number = int(header.id)
         return True
 
+    def _new_group(self, header: p.Header) -> bool:
+        """'1.' again under a heading met after numbered questions that state marks or parts
+        ('## Long answers' after '1. ... (2 points)'): the heading opens a section of its
+        own, numbered from 1, never the last question's text."""
+        if header.id != "1" or not self.numbered or self.group_heading is None:
+            return False
+        text, line, at, occ = self.group_heading
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        following = max(taken, default=-1) + 1
+        if following >= len(p.ROMAN) or (occ is not None and occ is not self.occ):
+            return False
+        if occ is not None:
+            heading = line.text.strip()
+            intro = [(kind, t) for kind, t in occ.prompt[at:] if t.strip() != heading]
+            while intro and not intro[0][1].strip():
+                intro.pop(0)
+            del occ.prompt[at:]
+            self.intro = intro  # 'Answer both.' under the heading: the first question's
+        elif not self.shared.options:  # the question closed at the heading: its words since
+            self.intro = [("text", said.value) for said in self.shared.stem]
+            self.shared.stem = []
+        self._open_section(p.Header(p.ROMAN[following], text), line)
+        return True
+
     def _restart(self, header: p.Header, line: Line) -> bool:
         """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
         section = self.section
@@ -479,12 +507,16 @@ class Collector:
             return True
         if level is None or self.occ is None or _belongs_to_question(text):
             return False
+        if self.style == "numbered" and self.level is None:
+            self.group_heading = (text, line, len(self.occ.prompt), self.occ)
         self.item = None
         if self.level is not None and level <= self.level:
             self._close_question()
             return True
         if self.level is None and level == 1:
             self._close_question()  # '# Licensing' after 'Question 7 ...': the paper's next part
+            if self.style == "numbered":
+                self.group_heading = (text, line, 0, None)
             self._end_shared()
             return True
         return False
@@ -525,6 +557,7 @@ class Collector:
 
     def _open_question(self, header: p.Header, line: Line, style: str) -> None:
         self._close_question()
+        self.group_heading = None
         self.rough = False
         if self.section is None:
             self.section = self.out.sections.setdefault("I", SectionBuild("I", line.loc))
@@ -538,6 +571,7 @@ class Collector:
             self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
+        self.occ.prompt, self.intro = self.intro, []
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
             return  # '1. (a) Define it. [3]': the question opens with its first part
