@@ -612,3 +612,50 @@ def test_a_heading_over_a_list_numbered_again_opens_a_section(
     assert first[1]["prompt"] == "What is a map?"
     assert second[0]["prompt"].endswith("Prove the first claim.")
     assert ("Answer both" in second[0]["prompt"]) == bool(intro)
+
+
+TWO_LISTS = """\
+# Midterm
+
+{first_heading}
+
+1. {first}
+2. {second}
+
+## Questions
+
+1. Explain k-means clustering.
+2. Describe one approach to entity resolution.
+"""
+
+
+@pytest.mark.parametrize(
+    "first_heading, first, second, sections, noted",
+    [
+        # a list under a heading of its own, without marks: questions, a section each
+        ("## Short questions", "What is sampling bias?", "What is overfitting?", 2, False),
+        ("## Warm-up", "Define a metric.", "Define a norm.", 2, False),
+        # a list under an instructions heading: read as instructions, and said so
+        ("## Instructions", "Write your name on every page.", "No calculators.", 1, True),
+        ("## Before you begin", "Turn off your phone.", "Use a pen.", 1, True),
+        # no heading over the first list: instructions as before
+        ("", "Write your name on every page.", "No calculators.", 1, True),
+    ],
+)
+def test_a_first_list_under_its_own_heading_is_questions(
+    tmp_path: Path, first_heading: str, first: str, second: str, sections: int, noted: bool
+) -> None:
+    text = TWO_LISTS.format(first_heading=first_heading, first=first, second=second)
+    path = tmp_path / "paper.md"
+    path.write_text(text, encoding="utf-8")
+    notes = [note.value for note in draft_exam([path]).notes]
+    tree = drafted_tree(tmp_path, text)
+    drafted = [[q["prompt"] for q in s["questions"]] for s in tree["sections"]]
+    assert len(drafted) == sections
+    assert drafted[-1] == [
+        "Explain k-means clustering.",
+        "Describe one approach to entity resolution.",
+    ]
+    if sections == 2:
+        assert drafted[0] == [first, second]
+    assert any("read as instructions" in note for note in notes) == noted

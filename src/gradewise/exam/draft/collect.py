@@ -153,6 +153,8 @@ class Collector:
         # question's prompt it was written, that question)
         self.group_heading: tuple[str, Line, int, Occurrence | None] | None = None
         self.intro: list[tuple[str, str]] = []  # its words, which lead the next question
+        self.last_heading: str | None = None  # the last heading met outside any question
+        self.list_heading: str | None = None  # the one over this section's numbered list
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -477,6 +479,9 @@ class Collector:
         section = self.section
         if header.id != "1" or section is None or not self.numbered:
             return False
+        over = self.list_heading
+        if self.group_heading is not None and over is not None and not _INSTRUCTIONS.search(over):
+            return False  # '## Short questions' over it: questions, a section of their own
         dropped = [section.questions[qid] for qid in self.numbered]
         if any(o.states_marks or o.items for q in dropped for o in q.occurrences):
             return False
@@ -502,6 +507,8 @@ class Collector:
         level = p.heading_level(line.text)
         if level is not None and self.occ is None:
             self._end_shared()
+            titled = self.out.title is not None and self.out.title.loc == line.loc
+            self.last_heading = None if titled else text  # the paper's title heads no list
         if level is not None and self.occ is not None and self.bullet_opened:
             self._close_question()  # a heading ends the list its question is an item of
             return True
@@ -563,6 +570,8 @@ class Collector:
             self.section = self.out.sections.setdefault("I", SectionBuild("I", line.loc))
         self.style = self.style or style
         if style == "numbered":
+            if not self.numbered:
+                self.list_heading, self.last_heading = self.last_heading, None
             self.next_number += 1
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
@@ -1048,6 +1057,10 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
     return start, None
 
 
+# A heading over a numbered list of instructions rather than questions.
+_INSTRUCTIONS = re.compile(
+    r"(?i)\b(?:instructions?|directions?|rules|guidelines|notes?|before you (?:begin|start))\b"
+)
 _FRONT_MATTER_REACH = 60
 _METADATA = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$|^-\s")
 
