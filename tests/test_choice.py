@@ -33,6 +33,9 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
     ("answer", "k", "status", "found"),
     [
         ("Ans: b, c", BC, MET, "{b, c}"),  # marker then a comma list
+        ("a? b, c", BC, REVIEW, "{b, c}"),  # a question mark after an option: not sure of it
+        ("b?", BC, REVIEW, "{b}"),
+        ("(b)? (c)", BC, REVIEW, "{c}"),
         ("B,C //", BC, MET, "{b, c}"),  # upper case, OCR slashes after
         ("b) and c)", BC, MET, "{b, c}"),  # half-parenthesis marks
         ("(b) (c)", BC, MET, "{b, c}"),  # parenthesised marks

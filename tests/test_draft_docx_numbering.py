@@ -103,3 +103,33 @@ def test_a_list_restarted_by_word(tmp_path: Path) -> None:
         _item(document, "Second. (2 marks)", 8, 1)
     questions = _draft(tmp_path, document)
     assert [[p["id"] for p in q["parts"]] for q in questions.values()] == [["a", "b"], ["a", "b"]]
+
+
+@pytest.mark.parametrize(
+    "level_two, second, parts, marks",
+    [
+        # a second level numbered again '1.', '2.', each with its points: parts a, b
+        ("%2.", "Give a 95% interval for p. (5 marks)", {"a": 3, "b": 5}, None),
+        ("(%2)", "Give a 95% interval for p. [5 marks]", {"a": 3, "b": 5}, None),
+        # without points of their own they are the question's text, its marks said once
+        ("%2.", "Give a 95% interval for p.", {}, 3),
+    ],
+)
+def test_a_second_level_numbered_again_with_points_gives_parts(
+    tmp_path: Path, level_two: str, second: str, parts: dict[str, float], marks: float | None
+) -> None:
+    """Word's second list level numbered '1.', '2.' (not lettered): the first item's points were
+    taken as the whole question's, the second's lost."""
+    document = docx.Document()
+    document.add_paragraph("Midterm")
+    _numbered_list(document, 7, [("decimal", "%1."), ("decimal", level_two)])
+    _item(document, "Define bias. (4 marks)", 7, 0)
+    _item(document, "A coin shows 7 heads in 10 tosses.", 7, 0)
+    _item(document, "Give the MLE of p. (3 marks)", 7, 1)
+    _item(document, second, 7, 1)
+    _item(document, "Prove the sample mean is unbiased. (8 marks)", 7, 0)
+    questions = _draft(tmp_path, document)
+    assert sorted(questions) == ["1", "2", "3"]
+    found = {str(p["id"]): p.get("marks") for p in questions["2"].get("parts", [])}
+    assert found == parts
+    assert questions["2"].get("marks") == marks

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import drafted_questions, drafted_tree
+from conftest import drafted_questions, drafted_tree, part_marks
 
 LAZY = """\
 # Practice midterm
@@ -227,3 +227,18 @@ def test_true_and_false_lettered_are_the_answers_not_parts(tmp_path: Path, answe
     text = f"1. Every tree is a graph. [1 mark]\n{answers}\n\n2. Define a cycle. [2 marks]\n"
     questions = drafted_questions(tmp_path, text)
     assert "parts" not in questions["1"] and questions["1"]["marks"] == 1
+
+
+@pytest.mark.parametrize("sub", ["1.", "1)", "(1)"])
+def test_a_nested_numbered_list_with_points_is_the_question_s_parts(
+    tmp_path: Path, sub: str
+) -> None:
+    two = sub.replace("1", "2")
+    text = (
+        "# Midterm\n\n1. Define bias. (4 marks)\n2. A coin shows 7 heads in 10 tosses.\n"
+        f"   {sub} Give the MLE of p. (3 marks)\n   {two} Give a 95% interval for p. (5 marks)\n"
+        "3. Prove the sample mean is unbiased. (8 marks)\n"
+    )
+    questions = drafted_questions(tmp_path, text)
+    assert {q: questions[q].get("marks") for q in questions} == {"1": 4, "2": None, "3": 8}
+    assert part_marks(questions["2"]) == {"a": 3, "b": 5}

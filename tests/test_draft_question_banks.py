@@ -4,6 +4,7 @@ questions titled by a heading with their points, and headings underlined with '=
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -341,7 +342,10 @@ def test_titled_headings_after_numbered_questions_are_questions(
     text = AFTER_NUMBERED.format(h=h, q=q, m=m, t4=t4, p4=p4, t5=t5, p5=p5)
     questions = drafted_questions(tmp_path, text)
     assert list(questions) == ["1", "2", "3", "4", "5"]  # the appendix is no question
-    assert p5 in questions["5"]["prompt"]
+    # its words; its points, on the line below the title, are its marks, not its words
+    words = re.sub(r" [(\[]2 (?:points|marks)[)\]]", "", p5)
+    assert words in questions["5"]["prompt"] and "2 points" not in questions["5"]["prompt"]
+    assert questions["5"].get("marks") == (2 if m else None)
 
 
 @pytest.mark.parametrize(

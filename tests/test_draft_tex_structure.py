@@ -252,11 +252,12 @@ ONE_PART_EXAM = r"""\documentclass{exam}
     "text, name, parts, marks",
     [
         (ONE_PART_EXAM, "paper.tex", {"a": 8}, 8),  # one \part: the question's part (a)
-        ("## Question 5\n\n(a) (8 marks) How long does it take?\n", "p.md", {"a": 8}, 8),
+        ("## Question 5\n\nPart (a) (8 marks)\n\nHow long does it take?\n", "p.md", {"a": 8}, 8),
+        # '(a)' alone: its marks are the question's
+        ("## Question 5\n\n(a) (8 marks) How long does it take?\n", "p.md", {}, 8),
         # the question states its marks: '(a)' alone is only its prompt's label
-        ("## Question 5 (8 marks)\n\n(a) (8 marks) How long does it take?\n", "p.md", {}, 8),
+        ("## Question 5 (8 marks)\n\nPart (a) (8 marks)\n\nHow long?\n", "p.md", {}, 8),
         ("## Question 5 (8 marks)\n\n(a) How long does it take?\n", "p.md", {}, 8),
-        ("## Question 5\n\n(b) (8 marks) How long does it take?\n", "p.md", {}, None),
     ],
 )
 def test_a_question_of_one_lettered_part(

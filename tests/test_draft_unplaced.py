@@ -191,3 +191,55 @@ def test_the_command_says_how_many_lines_the_draft_may_have_missed(
         result.output
     )
     assert "a question by its number, in no drafted question" in (tmp_path / "e.yaml").read_text()
+
+
+# Whole papers whose headings are drafted some other way than as a question's start: the
+# draft must list none of their lines (each one was a false alarm once).
+HEADED = [
+    # a heading with points over numbered questions carrying their own: a group's title
+    "# Quiz\n\n## Calculus (20 points)\n\n1. Differentiate x^2. [10 marks]\n\n"
+    "2. Integrate 2x. [10 marks]\n",
+    "# Quiz\n\n### Short answers [12 marks]\n\nQuestion 1 (6 marks) Define bias.\n\n"
+    "Question 2 (6 marks) Define variance.\n",
+    # points alone under a question's heading: that question's marks
+    "# Quiz\n\n## Question 1\n\nLet $X$ be normal.\n\n### (10 points)\n\nFind $E[X^4]$.\n\n"
+    "## Question 2\n\nState the central limit theorem. (3 points)\n",
+    # one part's heading with its letter or name and points under a question's heading
+    "# Quiz\n\n## Question 1\n\nLet $X$ be normal.\n\n### (a) (5 points)\n\nFind $E[X^4]$.\n\n"
+    "## Question 2\n\nState the central limit theorem. (3 points)\n",
+    "# Quiz\n\n## Question 1\n\nLet $X$ be normal.\n\n### Part (b): the fourth moment [4 marks]"
+    "\n\nFind $E[X^4]$.\n\n## Question 2\n\nState the central limit theorem. (3 points)\n",
+    # a sentence about a question the paper does not ask
+    "# Quiz\n\n- Question 1: Name a kernel.\n  - Answer: RBF\n- Question 2 is a bonus and "
+    "counts for nothing this year.\n- Question 3: Name a loss.\n  - Answer: hinge\n",
+]
+
+
+@pytest.mark.parametrize("text", HEADED)
+def test_headings_drafted_as_a_group_a_part_or_marks_are_not_listed(
+    tmp_path: Path, text: str
+) -> None:
+    (tmp_path / "paper.md").write_text(text, encoding="utf-8")
+    notes = [n.value for n in draft_exam([tmp_path / "paper.md"]).notes]
+    assert [n for n in notes if "drafted" in n] == []
+
+
+@pytest.mark.parametrize(
+    "head, marks",
+    [
+        ("### (a) (5 points)", 5),
+        ("### Part (b): the fourth moment [4 marks]", 4),
+        ("### (6 pts)", 6),
+    ],
+)
+def test_one_part_heading_gives_its_question_its_marks(
+    tmp_path: Path, head: str, marks: float
+) -> None:
+    """A question with one lettered heading under it has no parts: that heading's points are the
+    question's marks (they were lost, and the question said to have none)."""
+    text = f"## Question 1\n\nLet $X$ be normal.\n\n{head}\n\nFind $E[X^4]$.\n"
+    (tmp_path / "paper.md").write_text(text, encoding="utf-8")
+    draft = draft_exam([tmp_path / "paper.md"])
+    (question,) = [q for s in draft.sections for q in s.questions]
+    assert question.parts == []
+    assert question.own.marks is not None and question.own.marks.value == marks

@@ -47,6 +47,22 @@ TABLE = [
     ("0.5x", r"\frac{x}{2}", {}, MET),  # decimal coefficient
     ("x − 1", "x-1", {}, MET),  # Unicode minus sign
     (r"2 \times x \cdot y", "2xy", {}, MET),  # explicit product signs
+    # --- Greek letters by name in a plain key or answer: one symbol, never s·i·g·m·a
+    (r"\sigma(z)(1-\sigma(z))", "sigma(z)*(1-sigma(z))", {}, MET),
+    ("σ(z)(1 − σ(z))", "sigma(z)*(1-sigma(z))", {}, MET),
+    (r"\lambda e^{-\lambda x}", "lambda*exp(-lambda*x)", {}, MET),
+    ("lambda exp(-lambda x)", r"\lambda e^{-\lambda x}", {}, MET),
+    ("theta^2 + alpha", r"\alpha + \theta^2", {}, MET),
+    ("beta x", r"\alpha x", {}, NOT),
+    # --- the answer ends defining a name it uses: read with the definition put in
+    ("s(1-s) where s = σ(z)", "sigma(z)*(1-sigma(z))", {}, MET),
+    (r"$s(1-s)$ where $s = \sigma(z)$", "sigma(z)*(1-sigma(z))", {}, MET),
+    ("f'(z) = s(1 - s), with s = sigma(z).", "sigma(z)*(1-sigma(z))", {}, MET),
+    ("s(1+s) where s = σ(z)", "sigma(z)*(1-sigma(z))", {}, NOT),
+    ("s(1-s) where s is the sigmoid", "sigma(z)*(1-sigma(z))", {}, REVIEW),  # said in words
+    # --- a negative power typed without braces
+    ("1/(1+e^-x)", r"\frac{1}{1+e^{-x}}", {}, MET),
+    ("e^-2x", "exp(-2*x)", {}, MET),
     # --- logarithms: natural unless the exam says base 10
     (r"$\log(0.7)$", r"\ln 0.7", {}, MET),  # \log is ln by default
     (r"$\log(0.7)$", r"\ln 0.7", {"log_base": 10}, NOT),  # ...but base 10 when the exam says so

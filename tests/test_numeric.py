@@ -48,6 +48,18 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
     [
         # --- rounding and exactness
         ("0.714", k("5/7"), NOT),  # a rounded decimal is not 5/7 without tol
+        # how it was rounded, said beside it, is no value of the answer
+        ("0.714 (3 s.f.)", k("5/7", abs=0.001), MET),
+        ("0.71 (to 2 decimal places)", k("5/7", abs=0.01), MET),
+        ("x = 0.7143, correct to 4 significant figures", k("5/7", abs=0.0001), MET),
+        ("0.714 (3 sf)", k("3"), NOT),  # the 3 of '3 sf' never the answer
+        # two values offered at the end: a human decides which counts
+        ("0.714 or 0.8", k("5/7", abs=0.001), REVIEW),
+        ("0.6 or 0.8", k("5/7", abs=0.001), NOT),  # neither is right
+        ("0.714 or so", k("5/7", abs=0.001), MET),
+        # a raised decimal point ('0·714'), read as one on a second look: to review
+        ("0·714", k("5/7", abs=0.001), REVIEW),
+        ("2·3", k("6"), MET),  # a product where it equals the key
         ("0.714", k("5/7", abs=0.001), MET),  # ... and is within abs 0.001
         ("0.71", k("5/7", abs=0.001), NOT),  # off by 0.004: outside abs 0.001
         ("5/7", k(0.7142857), NOT),  # key with finite digits is that exact decimal

@@ -452,6 +452,24 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q1 (a) x (b)y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no space after the mark: text
         ("Q2 x (b) y", ORDER, [("Q2", "I.2", L)]),  # a question without parts
         ("Q3 (b) x (a) y", ORDER, [("Q3 (b)", "I.3.b", L)]),  # never back, even to a skipped part
+        # the next question after text on the same line, by its keyword and number
+        ("Q1 (b) c   Q2: b", ORDER, [("Q1 (b)", "I.1.b", L), ("Q2:", "I.2", L)]),
+        ("Q2 x  Question 3. y", ORDER, [("Q2", "I.2", L), ("Question 3.", "I.3.a", L)]),
+        ("Q2 x  Q3) y  Q1: z", ORDER, [("Q2", "I.2", L), ("Q3)", "I.3.a", L)]),  # never back
+        ("Q1 (a) x  Q3: y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # not the next question: text
+        ("Q1 (a) as in Q2 above", ORDER, [("Q1 (a)", "I.1.a", L)]),  # no ':' after it: text
+        ("Q1 (a) $Q2: x$ y", ORDER, [("Q1 (a)", "I.1.a", L)]),  # in math
+        # a question's number as a word
+        (
+            "Question One: x\nQuestion Two: y\nAnswer three. z",
+            ORDER,
+            [
+                ("Question One", "I.1.a", L),
+                ("Question Two", "I.2", L),
+                ("Answer three", "I.3.a", L),
+            ],
+        ),
+        ("Question one is about x", ORDER, [("", None, P)]),  # a sentence, not a label
         # a script typed in LaTeX: headings, bold and items around the labels
         (
             "\\section*{Question 1}\n\\begin{enumerate}\n"
@@ -565,6 +583,11 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
         ("Q1 (a) x\n(b) y\nQ2 z\n  (a) F\n  (b) T", NO_ANSWER),  # so may `(a) (b)`
         ("Q1 (a) x\n(b) y\nQ2 z\n  1. first\n  2. second", NOT_ANSWERED),  # a list in 2
         ("Q1 (a) x\n(b) y\n  ii) z\nQ2 w", NOT_ANSWERED),  # an answered part in between
+        # the question named with a colon inside the answer before it: maybe its answer
+        ("Q1 (a) x\n(b) y\nQ2 z;Q3: T", NO_ANSWER),
+        ("Q1 (a) x\n(b) y\nQ2 z,question 3) T", NO_ANSWER),
+        ("Q1 (a) x\n(b) y\nQ2 as in Q3 of the homework", NOT_ANSWERED),  # named, no colon
+        ("Q1 (a) x\n(b) y\nQ2 z;Q1: T", NOT_ANSWERED),  # another question named
     ],
 )
 def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str, flag: str) -> None:

@@ -87,6 +87,14 @@ TRUE = Key("truefalse", {"value": True})
         ("true for convex f, false otherwise", FALSE, REVIEW, ""),  # "for ..."
         ("False in general", FALSE, REVIEW, ""),  # "in general": qualified
         ("False unless the loss is convex", TRUE, REVIEW, ""),  # "unless"
+        ("true (if n > 30)", FALSE, REVIEW, ""),  # the condition in brackets
+        ("True — only for large n", FALSE, REVIEW, ""),  # after a dash
+        ("False: only if separable", FALSE, MET, "false"),  # after a colon: the reason
+        # the words of the languages a course may be taught in
+        ("Wahr", TRUE, MET, "true"),
+        ("falsch", TRUE, NOT, "false"),
+        ("Faux, car la moyenne varie", FALSE, MET, "false"),
+        ("Vrai", FALSE, NOT, "true"),
     ],
 )
 def test_truefalse(answer: str, k: Key, status: Status, found: str) -> None:

@@ -31,6 +31,8 @@ from latex2sympy2_extended import latex2sympy2 as _l2s
 from latex2sympy2_extended.math_normalization import NormalizationConfig, normalize_latex
 from sympy.core.function import AppliedUndef
 
+from gradewise.checkers import greek
+
 Tree = Any  # a sympy expression, or a list of Trees (vector / matrix rows)
 
 POINTS = 4  # random points for the numeric test
@@ -108,6 +110,7 @@ _PLAIN_FUNCS_BARE = re.compile(
     r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
 )
 _SIGMOID = re.compile(r"(?<![A-Za-z])(?:\\(?:text|mathrm|operatorname)\{sigmoid\}|sigmoid)\s*\(")
+_BARE_NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z0-9.]+)")
 _SIGMA_FN = re.compile(r"(?:\\sigma|σ)\s*\(")
 _TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
 _SPACING = re.compile(r"\\[,;:! ]|\\q?quad")
@@ -127,9 +130,11 @@ def to_latex(text: str, log_base: str) -> str:
         s = s.replace(old, new)
     s = _BOLD.sub(lambda m: m.group(1) + " ", s)
     s = _TRANSPOSE.sub("^{T}", s)
+    s = _BARE_NEGATIVE_POWER.sub(r"^{-\1}", s)  # 'e^-x' as typed: e^{-x}
     s = _NORM.sub(lambda m: r"\text{norm}(" + (m.group(1) or m.group(2)) + ")", s)
     s = _PRIME.sub(lambda m: m.group(1).lstrip("\\") + "prime", s)
     s = _SIGMOID.sub(r"\\sigma(", s)
+    s = greek.as_latex(s)  # `sigma(z)`, `lambda x`: one symbol each, never s·i·g·m·a
     s = _SIGMA_FN.sub(r"\\sigma(", s)
     s = _TEXT.sub(" ", s)
     s = _SPACING.sub(" ", s)

@@ -333,6 +333,12 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
     toks = tokens(region, ids, texts)
     content = [t for t in toks if t.kind not in ("sep", "filler")]
     if content and all(t.kind != "other" for t in content):
+        marks = [t for t in content if t.kind in ("explicit", "bare", "run")]
+        unsure = [t for t in marks if region[t.end :].lstrip(" )").startswith("?")]
+        if unsure:  # 'A? B': the student was not sure of A
+            sure = [t for t in marks if t not in unsure] or unsure
+            shown = ", ".join(sorted({t.value for t in unsure}))
+            return _for_a_human(sure, lo, f"a question mark after option {shown}")
         return _read_short(content, lo)
     return _read_prose(region, toks, ids, lo)
 

@@ -27,6 +27,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 from typing import Any
 
+from gradewise.checkers import greek
 from gradewise.checkers._expr_pool import TaskResult, WorkerPool
 from gradewise.checkers.locate import boxed_span, marker_span
 from gradewise.errors import KeyParamsError
@@ -58,6 +59,8 @@ _MATH = re.compile(
 )
 _WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?]*$")
 _MATH_WORDS = {"sqrt", "log", "ln", "exp", "sin", "cos", "tan", "tanh", "sigmoid", "max", "min"}
+_MATH_WORDS |= {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
+_FUNCTION_WORDS = _MATH_WORDS - {name.lower() for name in greek.NAMES}
 _EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to)\b|⇒")
 _TRIM = " \t\r\n.,;:"
 
@@ -113,6 +116,8 @@ def _math_run(text: str, span: Span) -> Span:
             runs[-1] = current
         else:
             runs.append(current)
+    # a function's name alone ('... is the sigmoid') is no expression
+    runs = [r for r in runs if text[r[0] : r[1]].strip(".,:;!?").lower() not in _FUNCTION_WORDS]
     if not runs:
         return span
     return max(reversed(runs), key=lambda r: r[1] - r[0])
@@ -470,7 +475,8 @@ _STRANGERS = "which the key does not use"
 def _letters(expression: str) -> frozenset[str]:
     """The single letters an expression uses as variables (LaTeX commands, function names,
     the transpose's T and e left out)."""
-    plain = _FUNCTIONS.sub(" ", _COMMAND.sub(" ", _TRANSPOSED.sub(" ", expression)))
+    plain = _COMMAND.sub(" ", greek.as_latex(_TRANSPOSED.sub(" ", expression)))
+    plain = _FUNCTIONS.sub(" ", plain)
     return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER
 
 
@@ -552,6 +558,8 @@ def _plan(answer: str, key: Key) -> _Plan:
     else:
         found = final_expression(answer)
         spans = (found,) if found and found[1] > found[0] else ()
+        if spans and (where := _where_substituted(answer, spans[0])) is not None:
+            return _Plan(fingerprint, (where[0],), (_norm(where[1]),))
     if not spans:
         return _Plan(fingerprint, (), (), problem="no expression found in the answer")
     named = _named_for_vector_key(answer, key, spans)
@@ -559,6 +567,33 @@ def _plan(answer: str, key: Key) -> _Plan:
         return _Plan(fingerprint, (named[0],), (_norm(named[1]),))
     expressions = tuple(_norm(answer[s:e]) for s, e in spans)
     return _Plan(fingerprint, spans, expressions)
+
+
+# 's(1-s) where s = \\sigma(z)': the answer ends defining a name its expression uses.
+_WHERE = re.compile(
+    r"[,;]?[ \t]*\$*[ \t]*\b(?:where|with)[ \t]+\$*[ \t]*"
+    r"(?P<name>\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)[ \t]*=[ \t]*"
+    r"(?P<def>[^$\n=]+?)[ \t]*\$*[ \t]*\.?[ \t]*$"
+)
+
+
+def _where_substituted(answer: str, final: Span) -> tuple[Span, str] | None:
+    """When the final expression is a definition after the answer ('... where s = σ(z)'),
+    the expression before it with the name replaced by its definition, and where both are."""
+    m = _WHERE.search(answer)
+    if m is None:
+        return None
+    if m.start("def") <= final[0] < m.end("def") + 1:
+        main = final_expression(answer[: m.start()])
+    else:  # the answer's own expression was read, before its 'where'
+        main = final if final[1] <= m.start() else None
+    if main is None or main[1] <= main[0]:
+        return None
+    name = re.compile(rf"(?<![A-Za-z\\]){re.escape(m['name'])}(?![A-Za-z])")
+    text = answer[main[0] : main[1]]
+    if name.search(text) is None:
+        return None
+    return (main[0], m.end("def")), name.sub(lambda _: f"({m['def'].strip()})", text)
 
 
 def _named_for_vector_key(

@@ -40,6 +40,15 @@ _CHECK_WORD = re.compile(
     r"|substitut\w*|plug(?:ging)?)(?![A-Za-z])"
 )
 _ALPHA_WORD = re.compile(r"[A-Za-z]+")
+# How a value was rounded, said beside it: '(3 s.f.)', 'to 2 decimal places', '4 dp'. Its
+# number is no value of the answer.
+_ROUNDING = re.compile(
+    r"(?i)(?:correct\s+)?(?:to\s+)?\d{1,2}\s*(?:s\.?\s?f\.?|d\.?\s?p\.?"
+    r"|sig(?:nificant|\.)?\s*(?:fig(?:ure)?s?\.?|digits)|decimal\s+(?:places?|digits)|dec\.?\s*pl\.?)"
+    r"(?![A-Za-z])"
+)
+# Two values offered as alternatives at the end: '0.714 or 0.8'; both are the final answer.
+_ALTERNATIVE = re.compile(r"\s*(?:,\s*)?(?:or|oder|ou|o)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,12 @@ def final_readings(text: str) -> FinalAnswer:
     line_start = text.rfind("\n", 0, last.start) + 1
     relations = list(_RELATION.finditer(text, line_start, last.start))
     if not relations:
-        return FinalAnswer("last", (last.start, last.end), (last,))
+        offered = [last]
+        for before in reversed(readings[:-1]):  # '0.714 or 0.8': each one offered
+            if not _ALTERNATIVE.fullmatch(text, before.end, offered[0].start):
+                break
+            offered.insert(0, before)
+        return FinalAnswer("last", (offered[0].start, last.end), tuple(offered))
     lo = relations[-1].end()
     line_end = text.find("\n", last.end)
     hi = max(last.end, len(text) if line_end < 0 else line_end)
@@ -120,6 +134,7 @@ def answer_readings(text: str, start: int, end: int, *, checks: bool = True) -> 
     (when `checks`) without the values of check lines, unless nothing else is left."""
     runs = named_runs(text, start, end)
     inside = [(r.start, r.end) for r in runs]
+    inside += [m.span() for m in _ROUNDING.finditer(text, start, end)]
     loose = [r for r in scan(text, start, end) if not any(a <= r.start < b for a, b in inside)]
     readings = sorted([*loose, *runs], key=lambda r: r.start)
     if not checks:

@@ -449,6 +449,7 @@ def _shape_name(shp: tuple[int, ...] | None) -> str:
 _REREADINGS = (
     ("read with digits grouped by spaces as one number", re.compile(r"(?<=\d) (?=\d{3}\b)"), ""),
     ("read with a decimal comma", re.compile(r"(?<=\d)(?:,|\{,\})(?=\d)"), "."),
+    ("read with a raised decimal point", re.compile(r"(?<=\d)·(?=\d)"), "."),  # '0·714'
 )
 
 

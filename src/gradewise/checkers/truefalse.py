@@ -38,8 +38,11 @@ from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
 from gradewise.model import Key, Outcome, Status
 
-_TRUE = frozenset(["true", "yes", "correct", "right", "✓", "✔"])
-_FALSE = frozenset(["false", "no", "incorrect", "wrong", "✗", "✘"])
+# ... and in the languages courses are taught in beside English (German, French, Spanish)
+_TRUE = frozenset(
+    ["true", "yes", "correct", "right", "✓", "✔", "wahr", "richtig", "vrai", "verdadero"]
+)
+_FALSE = frozenset(["false", "no", "incorrect", "wrong", "✗", "✘", "falsch", "faux", "falso"])
 # Words that are also ordinary words of a sentence ("No gradient flows", "Right-hand side",
 # "Wrong sign convention aside"): they answer only where they end the clause ("No.", "It is
 # correct", "Wrong: ..."), or yes/no before a pronoun ("Yes it is").
@@ -47,7 +50,7 @@ _SENTENCE_WORDS = frozenset(["yes", "no", "correct", "incorrect", "right", "wron
 _PRONOUNS = frozenset(["it", "this", "that", "they", "these", "i", "we", "the"])
 # A condition right after the word ("True only if ...", "false in general"): a human reads it.
 _QUALIFIER = re.compile(
-    r"\s+(?:only|if|iff|when|whenever|unless|for|provided|except|under|in|sometimes|"
+    r"\s*[(\[,;—–-]?\s*(?:only|if|iff|when|whenever|unless|for|provided|except|under|in|sometimes|"
     r"partially|partly|mostly|generally|usually|assuming|depending|given)\b",
     re.IGNORECASE,
 )

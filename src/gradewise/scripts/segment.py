@@ -111,7 +111,8 @@ class Segmentation:
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
                 return True
             if pieces:
-                return False
+                # 'Q1: c, Q2:b' (a label that is no label where it stands): named inside
+                return any(_names_question(address, self._piece_text(p)) for p in pieces)
         return False
 
     def unplaced(self) -> str:
@@ -175,6 +176,16 @@ def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
         rank = siblings.index(address) + 1
         names |= {chr(ord("a") + rank - 1)} | {r for r, n in _ROMAN_RANKS.items() if n == rank}
     return frozenset(names)
+
+
+def _names_question(address: str, text: str) -> bool:
+    """Whether the text names the part's question by a keyword and its number, then a colon
+    or bracket ('Q2:', 'question 2)'): where an answer to it may be written."""
+    number = re.escape(address.split(".")[1]) if "." in address else re.escape(address)
+    return (
+        re.search(rf"(?i)(?:\bq|question|problem|task)[ \t]*\.?[ \t]*{number}[ \t]*[:)]", text)
+        is not None
+    )
 
 
 def _label_atoms(label: str) -> frozenset[str]:
@@ -434,7 +445,8 @@ class _Candidate:
     cut_from: int  # where the cut starts: the line start, or just inside a math opener
     dollar: int  # where a single `$` opener is (-1: none), cut too when its closer is
     label_start: int
-    kind: str  # question, answer, part, section, circled, bare, inline (after text on a line)
+    kind: str  # question, answer, part, section, circled, bare; after text on a line: inline,
+    # inline question
     heading: bool
     indented: bool
     readings: tuple[_Reading, ...]  # longest first
@@ -458,17 +470,28 @@ _INLINE = re.compile(
 )
 
 
+# The next question's label inside a line, after the answer before it: `Q1: c   Q2: b`. Taken
+# only for the question right after the current one (`_accept`), never inside `$...$`.
+_INLINE_QUESTION = re.compile(
+    r"(?<=[ \t])(?:question|problem|prob|exercise|ex|task|q)[ \t]*\.?[ \t]*(?P<q>\d{1,3})"
+    r"[ \t]*[:.)](?=[ \t])",
+    re.I,
+)
+
+
 def _inline(text: str, start: int, end: int) -> Iterator[_Candidate]:
-    for match in _INLINE.finditer(text, start, end):
+    found = [*_INLINE.finditer(text, start, end), *_INLINE_QUESTION.finditer(text, start, end)]
+    for match in sorted(found, key=lambda m: m.start()):
         if text.count("$", start, match.start()) % 2:
             continue  # inside math
-        atom = match["a"] or match["b"]
+        question = match.re is _INLINE_QUESTION
+        atom = match["q"] if question else match["a"] or match["b"]
         yield _Candidate(
             line=match.start(),
             cut_from=match.start(),
             dollar=-1,
             label_start=match.start(),
-            kind="inline",
+            kind="inline question" if question else "inline",
             heading=False,
             indented=False,
             readings=(((atom,), match.end(), _cut_end(text, match.end(), "")),),
@@ -512,6 +535,16 @@ def _first_upper(text: str, pos: int) -> bool:
     return bool(match and match["atom"].isupper())
 
 
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+).split()
+# 'Question One:', 'Answer two.': a question's number as a word, the label ending right after it
+_NUMBER_WORD = re.compile(
+    rf"(?P<word>{'|'.join(reversed(_NUMBER_WORDS))})(?=[ \t]*(?:[:.)\r\n]|$|\*\*))", re.I
+)
+
+
 def _opening(text: str, pos: int) -> tuple[str | None, str | None, int]:
     """What the candidate starts with: (kind, circled atom or None, where the atoms start)."""
     char = text[pos]
@@ -522,7 +555,11 @@ def _opening(text: str, pos: int) -> tuple[str | None, str | None, int]:
         return ("circled", match[1].lower(), match.end()) if match else (None, None, pos)
     match = _KEYWORD.match(text, pos)
     if match:
-        return _KINDS[match["kw"].lower()], None, match.end()
+        kind = _KINDS[match["kw"].lower()]
+        word = _NUMBER_WORD.match(text, match.end())
+        if word is not None and kind in ("question", "answer"):
+            return kind, str(_NUMBER_WORDS.index(word["word"].lower()) + 1), word.end()
+        return kind, None, match.end()
     return "bare", None, pos
 
 
@@ -685,7 +722,7 @@ def _readings_on_tree(
         yield from _as_section(atoms, tree, pos, alone=True)
     if kind in ("part", "bare", "circled", "inline"):
         yield from _as_part(atoms, tree, pos)
-    if kind in ("question", "answer", "bare", "circled"):
+    if kind in ("question", "answer", "bare", "circled", "inline question"):
         yield from _as_question(atoms, tree, pos)
     if kind in ("question", "bare", "part") and not section_first:
         alone = kind == "part" or (kind == "bare" and cand.heading)
@@ -769,6 +806,8 @@ def _accept(cand: _Candidate, place: Position, atoms: tuple[str, ...], walk: _Wa
     """Is this reading plausible from where the walk stands?"""
     if cand.kind == "inline":  # inside a line: only the very next part of this question
         return walk.pos[1] >= 0 and _next_part(place, atoms, walk)
+    if cand.kind == "inline question":  # ... or the very next question
+        return walk.pos[0] >= 0 and place[0] == walk.pos[0] + 1
     strength = _strength(cand, atoms)
     if strength == _STRONG:
         return True

@@ -39,6 +39,7 @@ class Item:
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
     tick: str | None = None  # 'mark' ('[x]', '✓') or 'bold': an option marked right
     heading: bool = False  # opened by 'Part a' or '- (6 points) ...': marks may follow below
+    named: bool = False  # opened by words that name it a part: 'Part (a)', 'Subtask B'
 
 
 @dataclass
@@ -163,7 +164,7 @@ class Collector:
         self.index += 1
         if self._fenced(line):
             return
-        text = p.clean(line.text)
+        text = "" if p.thematic_break(line.text) else p.clean(line.text)
         if self.table is not None and self._table_row(line):
             return
         if self._totals_row(line):
@@ -175,6 +176,9 @@ class Collector:
             self._blank()
             return
         self.first = self.first or self.index
+        if p.end_of_paper(text):
+            self._close_question()  # what follows (an appendix, a formula sheet) asks nothing
+            return
         if (running := p.page_furniture(text)) is not None:
             if self.out.title is None and self.occ is None and running:
                 self.out.title = Val(running, line.loc)
@@ -369,6 +373,8 @@ class Collector:
         if header is None:
             return False
         self._open_item(header.id, header.rest, line, heading=True)
+        if self.item is not None:
+            self.item.named = True
         return True
 
     def _answer_list(self, line: Line, text: str) -> bool:
@@ -407,6 +413,10 @@ class Collector:
             part = self.item.label if self.item is not None and target is self.question else None
             self.rubric_list = (target, part)
             return True
+        if self.occ is not None and self.question is not None and (said := p.rubric_sentence(text)):
+            part = self.item.label if self.item is not None else None
+            self.question.rows.extend(Row(part, t, m, line.loc) for m, t in said)
+            return True  # 'Award 3 marks for X and 2 marks for Y': criteria in a sentence
         if self.rubric_list is None:
             return False
         rest = p.bullet(text)
@@ -547,7 +557,8 @@ class Collector:
         if section is None:
             section = self.out.sections[header.id] = SectionBuild(header.id, line.loc)
         self.section = section
-        title = p.strip_marks(_before_bracket(header.rest)).strip(" :.-–")
+        title = p.strip_marks(_before_bracket(header.rest)).strip(" :.-–—")
+        title = re.sub(r"\s+(?=[.,;:])", "", title)  # 'questions (23 marks). Answer' read
         if title and section.title is None:
             section.title = Val(title, line.loc)
         if p.kind_mentioned(header.rest) == "choice":
@@ -709,10 +720,6 @@ class Collector:
         if (rest := p.bullet(text)) is not None and self._field(line, rest):
             return
         if (rest := p.solution_start(text)) is not None:
-            if p.lettered_item(rest) is not None:  # 'Proof. (a) Suppose ...': part a's
-                self._begin_solution("", line.loc)
-                if self._item(Line(rest, line.loc), rest):
-                    return
             self._begin_solution(rest, line.loc)
             if said := p.key_line(rest):  # 'Explanation: Answer is 9' names the key
                 target = self.item.keys if self.item is not None else occ.keys
@@ -726,6 +733,8 @@ class Collector:
             (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
             text = inline.rest
             line = Line(text, line.loc)
+        if self._numbered_part(line, text):
+            return
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)
@@ -754,7 +763,10 @@ class Collector:
             # a marker on the right option would give the answer away in the prompt
             occ.prompt.append(("bullet", p.option_tick(line.text.rstrip())[1]))
             return
-        self._add_text(line.text.rstrip(), in_item=self.item is not None)
+        text = line.text.rstrip()
+        if occ.marks is not None and occ.marks.loc == line.loc and self.item is None:
+            text = p.strip_marks(text)  # 'has the disease. (6 marks)' ending the question's text
+        self._add_text(text, in_item=self.item is not None)
 
     def _field(self, line: Line, rest: str) -> bool:
         """A field of the question as a bullet: '- Answer: True' (its key, anywhere), and
@@ -799,6 +811,25 @@ class Collector:
         self._open_item("abcdefgh"[len(parts)], rest, line, heading=True)
         return True
 
+    def _numbered_part(self, line: Line, text: str) -> bool:
+        """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
+        level, a Markdown list nested under '2.'): its next part, when it has its own points and
+        its number is the next one; without points it is the question's text (steps, a list)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.in_solution or not line.text[:1].isspace():
+            return False
+        header = p.nested_number(text)
+        if header is None or p.marks_one(header.rest) is None:
+            return False
+        parts = [i for i in occ.items if "." not in i.label]
+        if any(not i.heading for i in parts) or occ.bullets or occ.marks is not None:
+            return False  # lettered parts, options or the question's own marks: its text
+        if int(header.id) != len(parts) + 1 or len(parts) >= 8:
+            return False
+        self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
+        return True
+
     def _open_item(self, label: str, rest: str, line: Line, *, heading: bool) -> None:
         """A part opened by its own heading or bullet rather than by '(a)'."""
         occ = self.occ
@@ -820,13 +851,43 @@ class Collector:
     def _begin_solution(self, rest: str, loc: Loc) -> None:
         assert self.occ is not None
         if self.item is not None and not self.occ.in_solution:
-            self._begin_inline_solution(rest, loc)
+            if not self._solution_over_parts(rest, loc):
+                self._begin_inline_solution(rest, loc)
             return
         self.occ.in_solution = True
         self.occ.solution_loc = self.occ.solution_loc or loc
         self.item = None
         if rest:
             self.occ.solution.append(rest)
+
+    def _keys_over_parts(self, written: str, loc: Loc) -> bool:
+        """'Answer: (a) 1/4 (b) 3/4' under the parts: the key of each part it labels."""
+        assert self.occ is not None
+        if self.item is None or self.occ.in_solution:
+            return False
+        items = {i.label: i for i in self.occ.items if "." not in i.label}
+        pieces = p.labelled_pieces(written, list(items))
+        if pieces is None:
+            return False
+        for label, piece in pieces:
+            if piece := piece.rstrip(" ;,"):
+                items[label].keys.append(Val(piece, loc))
+        return True
+
+    def _solution_over_parts(self, rest: str, loc: Loc) -> bool:
+        """'Solution: (a) 5 (b) 7' after the last part: each part's solution, not the last
+        part's alone (it opens with the first part's label and names the next)."""
+        assert self.occ is not None
+        labels = [i.label for i in self.occ.items if "." not in i.label]
+        pieces = p.labelled_pieces(rest, labels)
+        if pieces is None:
+            return False
+        for label, text in pieces:
+            self.occ.solution_items.append(Item(label, loc, [text] if text else []))
+        self.occ.in_solution = True
+        self.occ.solution_loc = self.occ.solution_loc or loc
+        self.item = self.occ.solution_items[-1]  # a line after it goes on the last piece
+        return True
 
     def _begin_inline_solution(self, rest: str, loc: Loc) -> None:
         """'Solution:' under part (b): the part's solution, until the next part begins."""
@@ -849,6 +910,8 @@ class Collector:
                     self.item.marks = Val(marks, line.loc)
             if p.has_blanks(written):
                 self.pending_key = not p.strip_blanks(written)
+            elif written and self._keys_over_parts(written, line.loc):
+                pass  # 'Answer: (a) 1/4 (b) 3/4' after the last part: each part's key
             elif written:
                 target.append(Val(written, line.loc))
             else:
@@ -958,6 +1021,13 @@ class Collector:
             return
         opened = occ.solution_items.pop()  # 'Solution:' headed the whole list, not one part
         occ.solution_loc = occ.solution_loc or opened.loc
+        first = p.lettered_item(opened.lines[0]) if opened.lines else None
+        parts = [i.label for i in occ.items]
+        if first is not None and first.id in parts and parts.index(first.id) < parts.index(label):
+            # 'Proof. (a) Suppose ...' then '(b) ...': the list's first piece is part a's
+            opened.label, opened.lines[0] = first.id, first.rest
+            occ.solution_items.append(opened)
+            return
         occ.solution.extend(opened.lines)
 
     def _add_text(self, text: str, *, in_item: bool) -> None:

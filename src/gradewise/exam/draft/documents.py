@@ -16,6 +16,7 @@ from typing import Any
 
 from gradewise import pdf
 from gradewise.errors import GradewiseError
+from gradewise.exam.draft import patterns as p
 
 # R Markdown (.rmd) and Quarto (.qmd) files are Markdown with code chunks.
 TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text")
@@ -228,8 +229,71 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             fix="add a text layer with OCR first (e.g. `ocrmypdf scan.pdf paper.pdf`) and draft "
             "from that, or from the Markdown an OCR tool wrote",
         )
-    for page, text in enumerate(texts, 1):
-        yield from _text_lines(text, source, page)
+    pages = [_rejoined(_text_lines(text, source, page)) for page, text in enumerate(texts, 1)]
+    running = _running_lines(pages)
+    for number, lines in enumerate(pages):
+        for at, line in enumerate(lines):
+            # a header or footer on every page is never a question's words; the first line of
+            # the first page stays (it may be the paper's only title)
+            if _edge(lines, at) and _shape(line.text) in running and (number, at) != (0, 0):
+                continue
+            yield line
+
+
+_OPEN_MARKS = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*$")
+_CLOSE_MARKS = re.compile(r"^\s*(?:marks?|points?|pts?\.?|p\.)\s*[)\]]", re.I)
+
+
+def _rejoined(lines: list[Line]) -> list[Line]:
+    """Points the page's width broke over two lines, '... the disease. (6' then 'marks)',
+    joined back on the first."""
+    out: list[Line] = []
+    for line in lines:
+        if out and _OPEN_MARKS.search(out[-1].text) and _CLOSE_MARKS.match(line.text):
+            out[-1] = Line(f"{out[-1].text.rstrip()} {line.text.strip()}", out[-1].loc)
+            continue
+        out.append(line)
+    return out
+
+
+_EDGE = 3  # lines at the top and at the bottom of a page where running headers sit
+
+
+def _edge(lines: list[Line], at: int) -> bool:
+    """Whether the line is among the first or last few lines with text of its page."""
+    filled = [i for i, line in enumerate(lines) if line.text.strip()]
+    return at in filled[:_EDGE] or at in filled[-_EDGE:]
+
+
+def _shape(text: str) -> str:
+    """A line as a running header repeats it: its page number and spacing left out."""
+    return " ".join(re.sub(r"\d+", "#", text).lower().split())
+
+
+def _opens(text: str) -> bool:
+    """A question's, part's or section's start ('Question 2' atop each page): never running."""
+    text = p.clean(text)
+    return any(
+        find(text) is not None
+        for find in (p.question_header, p.numbered_item, p.lettered_item, p.section_header)
+    )
+
+
+def _running_lines(pages: list[list[Line]]) -> set[str]:
+    """The lines at a page's top or bottom that half the pages or more repeat, on 2 pages at
+    least: 'MATH 2040 — Final Examination — Fall 2026', 'Page 2'."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for lines in pages:
+        shapes = {
+            _shape(line.text)
+            for at, line in enumerate(lines)
+            if _edge(lines, at) and not _opens(line.text)
+        }
+        for shape in shapes - {""}:
+            seen[shape] = seen.get(shape, 0) + 1
+    return {shape for shape, count in seen.items() if count >= max(2, (len(pages) + 1) // 2)}
 
 
 # --- Word ----------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class _Context:
     heading_question: bool = False  # a '\section*{Question 2}' style question
     heading_part: bool = False  # a '\subsection{}' titled '2.(a)' under it: its part
     parts_seen: int = 0  # \part commands in this question
+    lone_part: bool = False  # its parts environment holds one \part only
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
     solution_item: int | None = None  # the list depth of an '\item[Proof:]' solution
@@ -176,6 +177,7 @@ class _Out:
         self.start: int | None = None
         self.oneline = False  # a choice's text: its line breaks are spaces
         self.marker = ""
+        self.blanks: list[str] = []  # what the blanks on the line hold: its 'Answer:' after it
 
     def write(self, text: str, pos: int) -> None:
         offset = 0
@@ -207,6 +209,10 @@ class _Out:
                 TexLine(text, self.start or (self.lines[-1].line if self.lines else 1))
             )
         self.parts, self.start = [], None
+        if self.blanks:
+            line = self.lines[-1].line if self.lines else 1
+            self.lines.append(TexLine("Answer: " + "; ".join(self.blanks), line))
+            self.blanks = []
 
     def blank(self, pos: int) -> None:
         self.end()
@@ -370,6 +376,14 @@ class _Reader:
             self._question(node, bonus=_QUESTIONS[name])
         elif name in _PARTS:
             self._part(node, _PARTS[name])
+            if name.startswith("bonus"):
+                self.notes.append(
+                    TexNote(
+                        f"a bonus part of question {self.ctx.question}; gradewise counts its "
+                        "marks in the total (lower them to 0 and mark it by hand)",
+                        self.line(node),
+                    )
+                )
         elif name in _CHOICE_ITEMS:
             # Ximera marks the right one \choice[correct]{...}; any other [...] is the
             # option's own text ('\choice [0, 1]')
@@ -431,11 +445,8 @@ class _Reader:
         self.out.write(" ____ ", node.pos)
         arg = _arg(node, 0)
         answer = arg.latex_verbatim()[1:-1].strip() if arg is not None else ""
-        if answer:
-            self.out.end()
-            self.out.begin("Answer: ", node.pos)
-            self.out.write(answer, node.pos)
-            self.out.end()
+        if answer:  # on an 'Answer:' line after the prompt's line (several: one line)
+            self.out.blanks.append(answer)
 
     def _unknown(self, node: Any, following: Sequence[Any]) -> int:
         """A macro neither LaTeX nor the file defines: kept verbatim with its {arguments}.
@@ -503,8 +514,12 @@ class _Reader:
         count = ctx.part_counters[level]
         points = _points(_args(node))
         label = _label(level, count)
+        if level == 1 and ctx.lone_part:
+            label = f"Part {label}"  # the question's one \part: a part all the same
         marker = f"{label} " + (f"({points} marks) " if points else "")
         self.out.begin(marker, node.pos)
+        if level == 1 and ctx.lone_part:
+            self.out.end()  # its heading on a line of its own, its words below
 
     def _item(self, node: Any) -> None:
         ctx = self.ctx
@@ -679,7 +694,10 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
         elif name in ("parts", "subparts", "subsubparts"):
+            lone = self.ctx.lone_part
+            self.ctx.lone_part = name == "parts" and _count_parts(node) == 1
             self.walk(node.nodelist)
+            self.ctx.lone_part = lone
             self.out.end()
             self.ctx.in_part = name != "parts"
         elif name == "questions":
@@ -858,6 +876,12 @@ class _Reader:
         inner = text.split("\n")[1:-1]
         for i, code in enumerate(inner, 1):
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+def _count_parts(node: Any) -> int:
+    """The `\\part`s right inside a parts environment."""
+    names = {name for name, level in _PARTS.items() if level == 1}
+    return sum(isinstance(n, LatexMacroNode) and n.macroname in names for n in node.nodelist)
 
 
 def _verbatim(node: Any) -> str:

@@ -34,9 +34,19 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
 # "2.2 Question-2", "1 Section-1": numbering that heading tools put before the real title.
 _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solution)\b)", re.I)
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
-_EMPHASIS = re.compile(r"\*\*|__")
+_EMPHASIS = re.compile(r"\*\*|(?<!_)__(?!_)")  # not a blank "____"
 _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 _NUM = r"\d+(?:\.\d+)?"
+# '*Solution:* ...', '_Answer_: ...': a label in italics opening the line, read as the label.
+_EMPHASISED_LABEL = re.compile(r"^(?P<e>[*_])(?P<label>[A-Za-z][\w ]{0,30}?:?)(?P=e)(?=[:\s]|$)")
+_THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+
+
+def thematic_break(line: str) -> bool:
+    """'---', '***', '* * *': a Markdown rule between blocks, no words of a question's."""
+    return bool(_THEMATIC_BREAK.match(line))
+
+
 # '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
 # '\[ ... \]' is display math).
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
@@ -51,6 +61,7 @@ def clean(text: str) -> str:
         piece if piece.startswith("`") else _EMPHASIS.sub("", piece)
         for piece in _CODE_SPAN.split(out)
     ).strip()
+    out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
@@ -250,6 +261,41 @@ def numbered_item(line: str) -> Header | None:
     return Header(m["id"], m["rest"] or "") if m else None
 
 
+_PAREN_NUMBER = re.compile(r"^\((?P<id>\d{1,2})\)\s+(?P<rest>\S.*)$")
+
+
+def nested_number(line: str) -> Header | None:
+    """'1. text', '1) text' or '(1) text' nested under a question: a list item of its own."""
+    if (m := _PAREN_NUMBER.match(line)) is not None:
+        return Header(m["id"], m["rest"])
+    return numbered_item(line)
+
+
+def labelled_pieces(text: str, labels: list[str]) -> list[tuple[str, str]] | None:
+    """'(a) 5 (b) 7', 'i. x. ii. y.': the text after each of the labels, in their order, when
+    the text opens with the first one and names two at least; None otherwise."""
+    found: list[tuple[str, int, int]] = []
+    at = 0
+    for label in labels:
+        m = re.compile(rf"(?:^|\s)\(?{re.escape(label)}[.)]\s*").search(text, at)
+        if m is None or (not found and m.start() != 0):
+            break
+        found.append((label, m.start(), m.end()))
+        at = m.end()
+    if len(found) < 2:
+        return None
+    ends = [start for _, start, _ in found[1:]] + [len(text)]
+    pieces = [
+        (label, text[end:stop].strip()) for (label, _, end), stop in zip(found, ends, strict=True)
+    ]
+    if any(_JOINER.match(piece) for _, piece in pieces[:-1]):
+        return None  # '(a), (b)', '(a) and (c) are right': options named, no answer each
+    return pieces
+
+
+_JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I)
+
+
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
 _ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
@@ -352,6 +398,18 @@ def page_furniture(line: str) -> str | None:
     return " ".join(m["rest"].split()) if m else None
 
 
+_END_OF_PAPER = re.compile(
+    r"^[\W_]*(?:the\s+)?end\s+of\s+(?:the\s+)?(?:exam(?:ination)?|test|paper|quiz|questions?)"
+    r"(?:\s+paper)?[\W_]*$",
+    re.I,
+)
+
+
+def end_of_paper(line: str) -> bool:
+    """'— END OF EXAMINATION —', '*** End of exam ***': the paper's last line, no prompt's."""
+    return bool(_END_OF_PAPER.match(line))
+
+
 def rough_work(line: str) -> bool:
     return bool(_ROUGH.match(line))
 
@@ -438,7 +496,29 @@ def key_value(text: str) -> tuple[str, Any] | None:
     value = _numeric(raw)
     if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
         value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
-    return ("numeric", value) if value is not None else None
+    if value is not None:
+        return "numeric", value
+    if (expression := _math_key(text)) is not None:
+        return "expression", expression
+    return None
+
+
+# A key written all in math with a variable in it: '$-2(y - w^\top x)x$', '\(\frac{1}{2}x^2\)'.
+_ALL_MATH = re.compile(r"\s*(?:\$+(?P<a>[^$]+)\$+|\\\((?P<b>.+?)\\\))\s*\.?\s*")
+_COMMANDS = re.compile(r"\\[A-Za-z]+")
+
+
+def _math_key(text: str) -> str | None:
+    """The expression a key written all in math states (the right side of its last '='), when
+    it has a variable: a symbolic key for the expression checker; None otherwise."""
+    m = _ALL_MATH.fullmatch(text)
+    if m is None:
+        return None
+    math = (m["a"] or m["b"]).strip()
+    side = re.split(r"(?<![<>!\\])=", math)[-1].strip()
+    if not side or not re.search(r"[A-Za-z]", _COMMANDS.sub("", side)):
+        return None  # '$\frac{1}{2}$' is a number, read before this
+    return side
 
 
 # 'GINI = 0.5', 'p-value = 0.03', 'E[X] = 3.5': one name (no spaces) given one value.
@@ -815,6 +895,39 @@ _ROW_FORMS = (
 def rubric_heading(text: str) -> bool:
     """'**Rubric:**', 'Marking scheme', 'Mark scheme:': a list of criteria with marks follows."""
     return bool(_RUBRIC_HEADING.match(text.strip("*_ ")))
+
+
+# 'Award 3 marks for noting X, and 2 marks for Y.', 'Give 1 point for ...; 2 points for ...':
+# a marking instruction in prose, one criterion per 'N marks for ...'.
+_AWARD = re.compile(
+    r"^(?:award|give|allocate|allow|assign)\s+(?=\d)|^(?=\d+(?:\.\d+)?\s*(?:marks?|points?|pts?)\s+for\b)",
+    re.I,
+)
+_AWARD_ITEM = re.compile(
+    rf"(?:^|[,;]\s*(?:and\s+)?|\s+and\s+)(?P<m>{_NUM})\s*(?:marks?|points?|pts?)\s+for\s+"
+    r"(?P<t>.+?)(?=(?:[,;]\s*(?:and\s+)?|\s+and\s+)\d+(?:\.\d+)?\s*(?:marks?|points?|pts?)\s+for\b|[.;]?\s*$)",
+    re.I,
+)
+
+
+def rubric_sentence(text: str) -> list[tuple[float, str]] | None:
+    """The criteria a marking instruction written as a sentence gives, each with its marks;
+    None for any other line."""
+    opener = _AWARD.match(text.strip())
+    if opener is None:
+        return None
+    rest = text.strip()[opener.end() :]
+    found = [(to_float(m["m"]), m["t"].strip()) for m in _AWARD_ITEM.finditer(rest)]
+    covered = sum(len(m.group()) for m in _AWARD_ITEM.finditer(rest))
+    if not found or covered < 0.8 * len(rest.rstrip(". ")):
+        return None  # more is said than its criteria: left as text for a human
+    if any(_MARKS_WORD.search(t) or _PER_ITEM.match(t) for _, t in found):
+        return None  # '..., otherwise 1 mark if ...', '2 marks for each step': no fixed criteria
+    return found
+
+
+_MARKS_WORD = re.compile(r"\d\s*(?:marks?|points?|pts?)\b", re.I)
+_PER_ITEM = re.compile(r"(?:each|every|per|any)\b", re.I)
 
 
 def rubric_row(text: str) -> tuple[float, str] | None:

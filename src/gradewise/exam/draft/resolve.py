@@ -300,12 +300,17 @@ class _Resolver:
         return labels if len(labels) > 1 else []
 
     def _lone_part(self) -> bool:
-        """'(a) (8 marks) ...' alone under a question that states no marks of its own: a
-        part all the same, as the paper labels it (an exam-class question of one `\\part`)."""
+        """'Part (a) (8 marks) ...' alone, named a part, under a question that states no
+        marks of its own: a part all the same (an exam-class question of one `\\part`);
+        '(a) (5 points)' alone gives its question its marks."""
         items = self.main.items
         if len(items) != 1 or items[0].label != "a" or items[0].marks is None:
             return False
-        return not any(o.states_marks for o in self.occs) and self.build.caption_marks is None
+        return (
+            items[0].named
+            and not any(o.states_marks for o in self.occs)
+            and self.build.caption_marks is None
+        )
 
     # --- marks ---------------------------------------------------------------------------
 
@@ -316,6 +321,8 @@ class _Resolver:
         last = self.main.items[-1] if self.main.items else None
         if kind == "choice" and last is not None and last.marks is not None:
             return last.marks  # '(d) none of these [2pts]': the question's marks
+        if len(self.main.items) == 1 and last is not None and last.marks is not None:
+            return last.marks  # one part '### (a) (5 points)': no parts, the question's marks
         if (total := self.collected.totals.get(self.build.id)) is not None:
             return total
         if self.section.each is not None:
@@ -389,6 +396,9 @@ class _Resolver:
             part.reference = _text(solution.lines, solution.loc)
             if item is None:
                 part.key = self._key_from(keys, "other", label)
+        if part.reference is None:  # a key gradewise cannot check is kept as the reference
+            unread = (k for k in keys if p.key_value(k.value) is None)
+            part.reference = next((Val(k.value, k.loc) for k in unread), None)
         part.key = part.key or _short_key(part.reference)
         if part.key is None and not (item is not None and item.boxes):
             self._key_from_working(part, f"part {label}: ")
@@ -475,10 +485,20 @@ class _Resolver:
     def _key_from(
         self, keys: list[Val[str]], kind: str, part: str | None
     ) -> Val[dict[str, Any]] | None:
+        if kind != "choice" and len(stated := _stated(keys)) > 1:  # blanks: "Paris; 4"
+            where = f"part {part}: " if part else ""
+            self.note(
+                f"{where}{len(stated)} different answers for one part ({'; '.join(stated)}): "
+                "no key drafted; give each blank a part of its own with its key",
+                keys[0].loc,
+            )
+            return None
         for written in keys:
             if kind == "choice" and (named := self._named_options(written.value)):
                 return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
+            if value is not None and value[0] == "expression" and kind == "choice":
+                value = None  # a formula as a choice question's key: no option named
             if value is None and kind == "choice" and _LONE_LETTER.fullmatch(written.value.strip()):
                 value = ("choice", [written.value.strip(" ().").lower()])  # 'I': option i
             if value is None:
@@ -496,6 +516,8 @@ class _Resolver:
                 return Val(self._choice(parsed), written.loc)
             if found == "truefalse":
                 return Val({"kind": "truefalse", "value": parsed}, written.loc)
+            if found == "expression":
+                return Val({"kind": "expression", "value": parsed}, written.loc)
             if found == "numeric":
                 key = {"kind": "numeric", "value": parsed}
                 if (tol := p.tolerance(written.value)) is not None:
@@ -649,13 +671,28 @@ _FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
 
 
+def _stated(keys: list[Val[str]]) -> list[str]:
+    """The different answers keys of one document state for one part: 'Paris; 4' is two,
+    '0.5' and '1/2' one (the same value), keys in two documents (paper and solutions) are
+    compared elsewhere."""
+    if len({k.loc.source for k in keys}) > 1:
+        return []
+    seen: dict[str, str] = {}
+    for key in keys:
+        for piece in key.value.split(";") if ";" in key.value else [key.value]:
+            piece = piece.strip()
+            if piece:
+                seen.setdefault(repr(p.key_value(piece) or piece.lower()), piece)
+    return list(seen.values())
+
+
 def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
     """A worked solution that is only a number or True/False ('33', '$0.5$') is also the key."""
     if reference is None or len(reference.value) > _SHORT_KEY or "\n" in reference.value:
         return None
     found = p.key_value(reference.value)
-    if found is None or found[0] == "choice":
-        return None
+    if found is None or found[0] in ("choice", "expression"):
+        return None  # a solution's formula may be working, not the answer: only a stated key
     return Val({"kind": found[0], "value": found[1]}, reference.loc)
 
 

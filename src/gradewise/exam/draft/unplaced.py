@@ -28,6 +28,8 @@ _NAMED = re.compile(
     r"^(?:question|problem|exercise|task|ex|q|prob|aufgabe)\.?\s*(\d+(?:\.\d+)*)(?![\d.]*\s*%)",
     re.I,
 )
+# 'Question 3 is a bonus ...': a sentence about a question, not its start.
+_SAYS = re.compile(r"^\s*(?:is|are|was|has|have|will|counts?|carries|gives|may|can|must)\b", re.I)
 # A question named inside a line: 'Marking rubric for Question 2', 'Solution to Problem 3'.
 _MENTION = re.compile(r"\b(?:question|problem|exercise|task|q)\.?\s*(\d+(?:\.\d+)*)", re.I)
 # What the draft keeps apart from a prompt: a leading number ('1.2', 'B1.', 'Q.3'), a total,
@@ -82,6 +84,7 @@ def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
     placed = " " + " | ".join(_words(text) for text in _drafted_texts(draft)) + " "
     numbers = _drafted_numbers(draft)
     headers = _headers(draft)
+    marked = _marks_lines(draft)
     notes: list[Val[str]] = []
     fenced = False
     listed: tuple[int, int] = (-9, -9)  # (number, index) of the last numbered line of a list
@@ -103,6 +106,8 @@ def unplaced(lines: Sequence[Line], draft: Draft) -> list[Val[str]]:
         if found is None:
             continue
         reason, inside = found
+        if reason == _POINTS_HEADING and _heads(lines, index, headers, marked):
+            continue
         shown = " ".join(line.text.split())
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         where = _INSIDE if inside else _NOWHERE
@@ -118,6 +123,8 @@ def _missing(text: str, placed: str, numbers: set[str]) -> tuple[str, bool] | No
     if not body:
         return None
     named = _NAMED.match(body)
+    if named is not None and _SAYS.match(body[named.end() :]):
+        named = None  # 'Question 3 is a bonus and worth nothing.'
     numbered = _NUMBERED.match(body)
     heading = text.lstrip().startswith("#")
     # A question's start beyond doubt: by its number, a numbered or heading line with its
@@ -129,8 +136,8 @@ def _missing(text: str, placed: str, numbers: set[str]) -> tuple[str, bool] | No
             return None
     elif numbered is not None and numbered.group(1) not in numbers and _own_points(body):
         strong = "a numbered question with its points"
-    elif heading and _own_points(body):
-        strong = "a heading with points"
+    elif heading and _own_points(body) and not _part_label(body):
+        strong = _POINTS_HEADING
     elif _MACRO.match(body):
         strong = "a question's macro"
     if strong is not None:
@@ -159,6 +166,29 @@ def _missing(text: str, placed: str, numbers: set[str]) -> tuple[str, bool] | No
     return None
 
 
+_POINTS_HEADING = "a heading with points"
+
+
+def _part_label(body: str) -> bool:
+    """'(a) (5 points)', 'Part (b): ... [4 marks]': a part's heading, not a question's."""
+    return p.part_heading(body) is not None or p.lettered_item(body) is not None
+
+
+def _heads(
+    lines: Sequence[Line], index: int, headers: set[tuple[str, int]], marked: set[tuple[str, int]]
+) -> bool:
+    """Whether a heading with points is drafted all the same: the marks of the question
+    under it ('## (10 points)' under 'Question 1'), or the title of a group whose next line
+    with words starts a drafted question ('## Calculus (20 points)' over '1. ... [10 marks]')."""
+    loc = lines[index].loc
+    if (loc.source, loc.line) in marked:
+        return True
+    for line in lines[index + 1 :]:
+        if _WORD.search(_LEAD.sub("", line.text).lower()):
+            return (line.loc.source, line.loc.line) in headers
+    return False
+
+
 def _own_points(body: str) -> bool:
     """Marks as the drafter reads them on a question's line ('(3 pts)', '[4 marks]', '/4'),
     not a sum ('out of 100 points')."""
@@ -173,6 +203,17 @@ def _headers(draft: Draft) -> set[tuple[str, int]]:
         for question in section.questions:
             for loc in (question.loc, question.own.loc, *(part.loc for part in question.parts)):
                 out.add((loc.source, loc.line))
+    return out
+
+
+def _marks_lines(draft: Draft) -> set[tuple[str, int]]:
+    """The lines the draft's marks were read from."""
+    out: set[tuple[str, int]] = set()
+    for section in draft.sections:
+        for question in section.questions:
+            for part in (question.own, *question.parts):
+                if part.marks is not None:
+                    out.add((part.marks.loc.source, part.marks.loc.line))
     return out
 
 

@@ -1,0 +1,150 @@
+"""Keys and marking instructions as papers write them beyond value keys and rubric tables: a
+key written all in math with a variable is a symbolic key (the expression checker's), and a
+marking instruction in a sentence ('Award 3 marks for X, and 2 marks for Y') is the rubric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import drafted_questions
+from gradewise.exam.draft import draft_exam, render
+from gradewise.exam.draft import patterns as p
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("**Answer:** $-2(y - w^\\top x)x$", {"kind": "expression", "value": "-2(y - w^\\top x)x"}),
+        (
+            "Answer: $\\nabla_w L = 2X^\\top(Xw - y)$",
+            {"kind": "expression", "value": "2X^\\top(Xw - y)"},
+        ),
+        ("Answer: \\(\\frac{1}{2}x^2\\)", {"kind": "expression", "value": "\\frac{1}{2}x^2"}),
+        # a number in math stays a number; words with math are no key
+        ("Answer: $\\frac{1}{2}$", {"kind": "numeric", "value": 0.5}),
+        ("Answer: the gradient is $2x$", None),
+    ],
+)
+def test_a_key_written_in_math_with_a_variable_is_an_expression_key(
+    tmp_path: Path, key: str, expected: dict[str, Any] | None
+) -> None:
+    text = (
+        f"1. Derive the gradient of the loss. (4 marks)\n\n{key}\n\n2. Define a loss. (2 marks)\n"
+    )
+    question = drafted_questions(tmp_path, text)["1"]
+    assert question.get("key") == expected
+
+
+def test_a_formula_as_a_choice_question_s_key_is_not_read(tmp_path: Path) -> None:
+    text = "1. Which is the derivative of $x^2$? (2 marks)\n\n(a) $x$\n\n(b) $2x$\n\nAnswer: $2x$\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    assert question.get("key", {}).get("kind") != "expression"
+
+
+@pytest.mark.parametrize(
+    "line, criteria",
+    [
+        (
+            "Award 3 marks for noting that L1 gives sparse solutions, and 2 marks for noting "
+            "that L2 shrinks weights smoothly.",
+            [
+                (3, "noting that L1 gives sparse solutions"),
+                (2, "noting that L2 shrinks weights smoothly"),
+            ],
+        ),
+        (
+            "Give 1 point for the formula; 2 points for the value",
+            [(1, "the formula"), (2, "the value")],
+        ),
+        (
+            "2 marks for the diagram and 1 mark for the label.",
+            [(2, "the diagram"), (1, "the label")],
+        ),
+        # not criteria that add up, or not criteria at all: left as text
+        ("3 marks for a correct answer, otherwise 1 mark if the method is right.", None),
+        ("Award 5 marks.", None),
+        ("Award marks generously.", None),
+        ("Give 2 marks for each correct step of the proof, which has three steps and more.", None),
+    ],
+)
+def test_a_marking_instruction_in_a_sentence(
+    line: str, criteria: list[tuple[float, str]] | None
+) -> None:
+    assert p.rubric_sentence(line) == criteria
+
+
+def test_a_marking_sentence_under_a_question_is_its_rubric(tmp_path: Path) -> None:
+    text = (
+        "## Question 4 (5 marks)\n\nCompare L1 and L2 regularisation.\n\n"
+        "Award 3 marks for sparsity of L1, and 2 marks for smooth shrinkage by L2.\n"
+    )
+    question = drafted_questions(tmp_path, text)["4"]
+    assert question["prompt"] == "Compare L1 and L2 regularisation."
+    assert [(c["marks"], c["text"]) for c in question["rubric"]] == [
+        (3, "sparsity of L1"),
+        (2, "smooth shrinkage by L2"),
+    ]
+
+
+EXAM_CLASS = (
+    "\\documentclass[answers]{exam}\n\\begin{document}\n\\begin{questions}\n{body}"
+    "\\end{questions}\n\\end{document}\n"
+)
+
+
+def _drafted_tex(tmp_path: Path, body: str) -> tuple[dict[str, Any], list[str]]:
+    path = tmp_path / "exam.tex"
+    path.write_text(EXAM_CLASS.replace("{body}", body), encoding="utf-8")
+    draft = draft_exam([path])
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft))
+    questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+    return questions, [n.value for n in draft.notes]
+
+
+@pytest.mark.parametrize(
+    "body, key, note",
+    [
+        # one blank: its answer is the key, the blank stays in the prompt
+        ("\\question[2] $2+2=$ \\fillin[4] exactly.\n", {"kind": "numeric", "value": 4}, None),
+        # two blanks in one question: no key picked from one of them, said at the top
+        (
+            "\\question[6] The capital of France is \\fillin[Paris][1in], and "
+            "$2+2=$ \\fillin[4].\n",
+            None,
+            "2 different answers for one part (Paris; 4)",
+        ),
+        (
+            "\\question[6] Fill in: \\fillin[mean] and\n\\fillin[median] of the sample.\n",
+            None,
+            "2 different answers for one part (mean; median)",
+        ),
+    ],
+)
+def test_fill_in_blanks_of_the_exam_class(
+    tmp_path: Path, body: str, key: dict[str, Any] | None, note: str | None
+) -> None:
+    questions, notes = _drafted_tex(tmp_path, body)
+    question = questions["1"]
+    assert question.get("key") == key
+    assert "____" in question["prompt"] and "Answer" not in question["prompt"]
+    assert (note is None) == (not any("different answers" in n for n in notes))
+    if note is not None:
+        assert any(note in n for n in notes)
+
+
+def test_the_same_key_said_twice_is_one_key(tmp_path: Path) -> None:
+    text = "1. What is P(heads)? (2 marks)\n\nAnswer: 0.5\n\nFinal answer: 1/2\n"
+    assert drafted_questions(tmp_path, text)["1"]["key"] == {"kind": "numeric", "value": 0.5}
+
+
+def test_a_bonus_part_is_said(tmp_path: Path) -> None:
+    body = (
+        "\\question\n\\begin{parts}\n\\part[3] Define bias.\n"
+        "\\bonuspart[1] Name a loss.\n\\end{parts}\n"
+    )
+    _, notes = _drafted_tex(tmp_path, body)
+    assert any("a bonus part of question 1" in n for n in notes)
