@@ -43,26 +43,26 @@ Give an example of a bounded sequence that does not converge.
 
 
 @pytest.mark.parametrize(
-    "env,preamble",
+    "env,preamble,parts",
     [
         # Ximera's exercise environment (the class defines it; nothing in the file does)
-        ("exercise", ""),
+        ("exercise", "", ["a", "b"]),
         # Ximera's problem environment
-        ("problem", ""),
+        ("problem", "", ["a", "b"]),
         # Ximera's question environment
-        ("question", ""),
-        # a theorem-like environment the paper declares itself
-        ("problem", "\\newtheorem{problem}{Problem}\n"),
+        ("question", "", ["a", "b"]),
+        # a theorem-like environment the paper declares itself: its list prints '1.', '2.'
+        ("problem", "\\newtheorem{problem}{Problem}\n", ["1", "2"]),
     ],
 )
 def test_question_environments_are_questions_in_order(
-    tmp_path: Path, env: str, preamble: str
+    tmp_path: Path, env: str, preamble: str, parts: list[str]
 ) -> None:
     text = _tex(ENVIRONMENTS.format(env=env), preamble)
     questions = _questions(tmp_path, text, "quiz.tex")
     assert list(questions) == ["1", "2", "3"]
     assert "bounded" in questions["1"]["prompt"]
-    assert list(_parts(questions["2"])) == ["a", "b"]  # its list holds its parts
+    assert list(_parts(questions["2"])) == parts  # its list holds its parts
 
 
 def test_an_environment_inside_a_question_environment_is_its_part(tmp_path: Path) -> None:

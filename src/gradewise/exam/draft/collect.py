@@ -39,6 +39,7 @@ class Item:
     boxes: list[tuple[bool, Val[str]]] = field(default_factory=list)  # a part's own options
     tick: str | None = None  # 'mark' ('[x]', '✓') or 'bold': an option marked right
     heading: bool = False  # opened by 'Part a' or '- (6 points) ...': marks may follow below
+    named: bool = False  # opened by words that name it a part: 'Part (a)', 'Subtask B'
 
 
 @dataclass
@@ -148,6 +149,13 @@ class Collector:
         self.answers = False  # under 'Answer key': '1. B' lines are keys of questions met
         self.key_block: list[tuple[bool, Val[str]]] | None = None  # bullets under 'Answers'
         self.rubric_list: tuple[QuestionBuild, str | None] | None = None  # under 'Rubric:'
+        self.shared = _Shared()  # options listed outside any question, for those that follow
+        # the last heading met among numbered questions: (text, line, where in the open
+        # question's prompt it was written, that question)
+        self.group_heading: tuple[str, Line, int, Occurrence | None] | None = None
+        self.intro: list[tuple[str, str]] = []  # its words, which lead the next question
+        self.last_heading: str | None = None  # the last heading met outside any question
+        self.list_heading: str | None = None  # the one over this section's numbered list
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -189,7 +197,8 @@ class Collector:
         if self.rough:
             return
         if self.occ is None:
-            self._preamble(line, text)
+            if not self._shared_line(line, text):
+                self._preamble(line, text)
         else:
             self._question_line(line, text)
 
@@ -259,10 +268,24 @@ class Collector:
 
     def _section_line(self, line: Line, text: str) -> bool:
         header = p.section_header(text)
+        if header is None and p.is_heading(line.text) and p.marks_each(text) is not None:
+            header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
             return False
         self._open_section(header, line)
         return True
+
+    def _counted_section(self, text: str) -> p.Header | None:
+        """'# Short questions (9 questions - 2 pt each)': a heading that counts the questions
+        under it and their marks heads a section of its own (the next after the last), so
+        that its list numbered again from 1 is never read as the list before's."""
+        if self.occ is not None and self.level is not None:
+            return None  # under a question's own heading: its parts' rule
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        following = max(taken, default=-1) + 1
+        if following >= len(p.ROMAN):
+            return None
+        return p.Header(p.ROMAN[following], text)
 
     def _question_line_header(self, line: Line, text: str) -> bool:
         if (header := p.solution_to(text)) is not None:
@@ -295,7 +318,9 @@ class Collector:
         lazy = header.id == "1" and self.written_one and self.numbered
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)
-        elif int(header.id) != self.next_number and not self._restart(header, line):
+        elif int(header.id) != self.next_number and not (
+            self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+        ):
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
         self._open_question(header, line, "numbered")
@@ -348,6 +373,8 @@ class Collector:
         if header is None:
             return False
         self._open_item(header.id, header.rest, line, heading=True)
+        if self.item is not None:
+            self.item.named = True
         return True
 
     def _answer_list(self, line: Line, text: str) -> bool:
@@ -423,11 +450,48 @@ class Collector:
         found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
         return found[0] if len(found) == 1 else None
 
+    def _skips_to(self, header: p.Header) -> bool:
+        """'2. (10 points) ...' where question 1 was expected, '6. (10 points)' after '3.': a
+        paper that starts its counter on or prints some of its questions only. A number
+        ahead of the count opens a question when it opens with its own marks (a list's
+        item says no marks before its words)."""
+        if int(header.id) < self.next_number or not p.leading_marks(header.rest):
+            return False
+        self.next_number = int(header.id)
+        return True
+
+    def _new_group(self, header: p.Header) -> bool:
+        """'1.' again under a heading met after numbered questions that state marks or parts
+        ('## Long answers' after '1. ... (2 points)'): the heading opens a section of its
+        own, numbered from 1, never the last question's text."""
+        if header.id != "1" or not self.numbered or self.group_heading is None:
+            return False
+        text, line, at, occ = self.group_heading
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        following = max(taken, default=-1) + 1
+        if following >= len(p.ROMAN) or (occ is not None and occ is not self.occ):
+            return False
+        if occ is not None:
+            heading = line.text.strip()
+            intro = [(kind, t) for kind, t in occ.prompt[at:] if t.strip() != heading]
+            while intro and not intro[0][1].strip():
+                intro.pop(0)
+            del occ.prompt[at:]
+            self.intro = intro  # 'Answer both.' under the heading: the first question's
+        elif not self.shared.options:  # the question closed at the heading: its words since
+            self.intro = [("text", said.value) for said in self.shared.stem]
+            self.shared.stem = []
+        self._open_section(p.Header(p.ROMAN[following], text), line)
+        return True
+
     def _restart(self, header: p.Header, line: Line) -> bool:
         """'1.' again after '1. 2.' that stated no marks: those were instructions, not questions."""
         section = self.section
         if header.id != "1" or section is None or not self.numbered:
             return False
+        over = self.list_heading
+        if self.group_heading is not None and over is not None and not _INSTRUCTIONS.search(over):
+            return False  # '## Short questions' over it: questions, a section of their own
         dropped = [section.questions[qid] for qid in self.numbered]
         if any(o.states_marks or o.items for q in dropped for o in q.occurrences):
             return False
@@ -451,14 +515,26 @@ class Collector:
         """A heading that is no question's ('# Appendix: formulas') ends the option list
         before it, and the question too when it is no deeper than the question's own."""
         level = p.heading_level(line.text)
+        if level is not None and self.occ is None:
+            self._end_shared()
+            titled = self.out.title is not None and self.out.title.loc == line.loc
+            self.last_heading = None if titled else text  # the paper's title heads no list
         if level is not None and self.occ is not None and self.bullet_opened:
             self._close_question()  # a heading ends the list its question is an item of
             return True
         if level is None or self.occ is None or _belongs_to_question(text):
             return False
+        if self.style == "numbered" and self.level is None:
+            self.group_heading = (text, line, len(self.occ.prompt), self.occ)
         self.item = None
         if self.level is not None and level <= self.level:
             self._close_question()
+            return True
+        if self.level is None and level == 1:
+            self._close_question()  # '# Licensing' after 'Question 7 ...': the paper's next part
+            if self.style == "numbered":
+                self.group_heading = (text, line, 0, None)
+            self._end_shared()
             return True
         return False
 
@@ -499,11 +575,14 @@ class Collector:
 
     def _open_question(self, header: p.Header, line: Line, style: str) -> None:
         self._close_question()
+        self.group_heading = None
         self.rough = False
         if self.section is None:
             self.section = self.out.sections.setdefault("I", SectionBuild("I", line.loc))
         self.style = self.style or style
         if style == "numbered":
+            if not self.numbered:
+                self.list_heading, self.last_heading = self.last_heading, None
             self.next_number += 1
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)
@@ -512,11 +591,21 @@ class Collector:
             self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
+        self.occ.prompt, self.intro = self.intro, []
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
             return  # '1. (a) Define it. [3]': the question opens with its first part
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
+            if (bonus := p.bonus_marks(rest)) is not None:
+                assert self.section is not None
+                self.out.notes.append(
+                    Val(
+                        f"{self.section.id}.{header.id}: {bonus:g} bonus marks offered on top of"
+                        f" its {marks:g} are not drafted (add them to the exam by hand)",
+                        line.loc,
+                    )
+                )
         if (listed := p.marks_list(rest)) is not None:
             self.occ.marks_list = Val(listed, line.loc)
         if p.true_false_boxes(rest):
@@ -530,7 +619,46 @@ class Collector:
             self.section = self.out.sections.setdefault("I", SectionBuild("I", loc))
         return self.section.questions.setdefault(qid, QuestionBuild(qid))
 
+    def _shared_line(self, line: Line, text: str) -> bool:
+        """Between questions: an option of a list shared by the questions that follow
+        (matching items, each answered by a letter), or the words introducing it."""
+        if (box := p.checkbox(text)) is not None:
+            if box[1]:
+                self.shared.options.append((box[0], Val(box[1], line.loc)))
+            return True
+        if not self.shared.options and not p.is_heading(line.text):
+            self.shared.stem.append(Val(text, line.loc))
+        return False
+
+    def _end_shared(self) -> None:
+        """A heading ends the shared list: named at the top of the draft if no question
+        took it."""
+        shared, self.shared = self.shared, _Shared()
+        if shared.options and not shared.used:
+            first = shared.options[0][1]
+            self.out.notes.append(
+                Val(
+                    f"a list of options outside any question; left out: {first.value!r} ...",
+                    first.loc,
+                )
+            )
+
+    def _take_shared(self) -> None:
+        """A question answered by a letter ('Answer: D') with no options of its own: the
+        options listed above it, under the same heading, are its options."""
+        occ = self.occ
+        if occ is None or not self.shared.options or occ.boxes or occ.items or occ.bullets:
+            return
+        keys = [k.value.strip() for k in occ.keys]
+        if not keys or not all(re.fullmatch(r"\(?[A-Za-z]\)?\.?", k) for k in keys):
+            return
+        occ.boxes = list(self.shared.options)
+        stem = [("text", v.value) for v in self.shared.stem]
+        occ.prompt = [*stem, *occ.prompt] if stem else occ.prompt
+        self.shared.used = True
+
     def _close_question(self) -> None:
+        self._take_shared()
         self._end_key_block()
         self.rubric_list = None
         if self.pending_key and self.occ is not None:
@@ -796,6 +924,9 @@ class Collector:
         return False
 
     def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
+        if p.extra_credit(text) and re.search(r"\d", text):
+            self._extra_credit(line, text)
+            return  # 'an extra 2.5 points': on top of the question's marks, never them
         if occ.marks_list is None and (listed := p.marks_list(text)) is not None:
             occ.marks_list = Val(listed, line.loc)
         item = self.item
@@ -815,6 +946,16 @@ class Collector:
             and (one := p.marks_one(text)) is not None
         ):
             occ.marks = Val(one, line.loc)
+
+    def _extra_credit(self, line: Line, text: str) -> None:
+        assert self.section is not None and self.question is not None
+        where = f"{self.section.id}.{self.question.id}"
+        said = text if len(text) <= 60 else text[:57] + "..."
+        self.out.notes.append(
+            Val(
+                f"{where}: extra credit offered is not drafted ({said!r}); add it by hand", line.loc
+            )
+        )
 
     def _roman_ten(self, text: str) -> bool:
         """'(x)' after part (ix) is part (x), not a ticked radio button."""
@@ -880,6 +1021,13 @@ class Collector:
             return
         opened = occ.solution_items.pop()  # 'Solution:' headed the whole list, not one part
         occ.solution_loc = occ.solution_loc or opened.loc
+        first = p.lettered_item(opened.lines[0]) if opened.lines else None
+        parts = [i.label for i in occ.items]
+        if first is not None and first.id in parts and parts.index(first.id) < parts.index(label):
+            # 'Proof. (a) Suppose ...' then '(b) ...': the list's first piece is part a's
+            opened.label, opened.lines[0] = first.id, first.rest
+            occ.solution_items.append(opened)
+            return
         occ.solution.extend(opened.lines)
 
     def _add_text(self, text: str, *, in_item: bool) -> None:
@@ -923,6 +1071,15 @@ class Collector:
         elif text:
             table.question.rows.append(Row(table.part, text, marks, line.loc))
         return True
+
+
+@dataclass
+class _Shared:
+    """Options listed between questions, with the words before them."""
+
+    options: list[tuple[bool, Val[str]]] = field(default_factory=list)
+    stem: list[Val[str]] = field(default_factory=list)
+    used: bool = False
 
 
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
@@ -970,6 +1127,10 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
     return start, None
 
 
+# A heading over a numbered list of instructions rather than questions.
+_INSTRUCTIONS = re.compile(
+    r"(?i)\b(?:instructions?|directions?|rules|guidelines|notes?|before you (?:begin|start))\b"
+)
 _FRONT_MATTER_REACH = 60
 _METADATA = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$|^-\s")
 
@@ -998,4 +1159,5 @@ def collect(lines: list[Line]) -> Collected:
         collector.feed(lines[index])
         index += 1
     collector._close_question()
+    collector._end_shared()
     return collector.out

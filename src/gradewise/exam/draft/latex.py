@@ -147,6 +147,7 @@ class _Context:
     heading_question: bool = False  # a '\section*{Question 2}' style question
     heading_part: bool = False  # a '\subsection{}' titled '2.(a)' under it: its part
     parts_seen: int = 0  # \part commands in this question
+    lone_part: bool = False  # its parts environment holds one \part only
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
     solution_item: int | None = None  # the list depth of an '\item[Proof:]' solution
@@ -154,9 +155,12 @@ class _Context:
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
     list_numbered: list[bool] = field(default_factory=list)
+    list_printed: list[bool] = field(default_factory=list)  # numbered 1. 2. as LaTeX's default
+    list_parts: list[bool] = field(default_factory=list)  # items that are the question's parts
     numbered_questions: int = 0  # top-level \item questions of a plain exam
     environment_question: bool = False  # inside a \begin{exercise} question
     environment_parts: int = 0  # \begin{exercise} parts inside it
+    environment_declared: bool = False  # that environment is the paper's own \newtheorem
     list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
     headed: bool = False  # a heading since the last list of questions ended
     question_level: int | None = None  # the sectioning depth of the heading question open
@@ -232,7 +236,10 @@ class _Reader:
         self.expanding = 0  # the line of the macro being expanded (its text has no lines)
         self.to_text = latex2text.LatexNodes2Text(math_mode="verbatim")
         self.text_db = latex2text.get_default_latex_context_db()
-        self.labels = title_labels(library + "\n" + source.split("\\begin{document}", 1)[0])
+        preamble = library + "\n" + source.split("\\begin{document}", 1)[0]
+        self.labels = title_labels(preamble)
+        self.theorems = set(_NEWTHEOREM.findall(preamble))
+        self.relabelled = bool(_RELABEL.search(preamble))  # lists not labelled 1. 2. 3.
         self.sectioning: dict[str, int] = {}
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
@@ -318,6 +325,8 @@ class _Reader:
         elif isinstance(node, LatexMathNode):
             math = node.latex_verbatim()
             math = _without_ticks(math) if self.ctx.in_solution else math
+            if (label := _MATH_LABEL.fullmatch(math)) and self._line_start():
+                math = f"({label[1]})"  # '$(ii)$ (5 points) ...' opens part (ii), as '(ii)' would
             self.out.write(math, node.pos)
             if not self.own_answer and (answers := _math_answers(math)):
                 self._answers_in_math(node, math, answers)
@@ -333,6 +342,11 @@ class _Reader:
         elif isinstance(node, LatexMacroNode):
             return self.macro(node, following)
         return 0
+
+    def _line_start(self) -> bool:
+        """Whether nothing but a marker is written on the line yet."""
+        parts = self.out.parts
+        return not "".join(parts[1:] if parts[:1] == [self.out.marker] else parts).strip()
 
     def _printanswers(self, node: Any) -> bool:
         """`\\ifprintanswers A \\else B \\fi`: A is a solution, B what students see."""
@@ -500,8 +514,12 @@ class _Reader:
         count = ctx.part_counters[level]
         points = _points(_args(node))
         label = _label(level, count)
+        if level == 1 and ctx.lone_part:
+            label = f"Part {label}"  # the question's one \part: a part all the same
         marker = f"{label} " + (f"({points} marks) " if points else "")
         self.out.begin(marker, node.pos)
+        if level == 1 and ctx.lone_part:
+            self.out.end()  # its heading on a line of its own, its words below
 
     def _item(self, node: Any) -> None:
         ctx = self.ctx
@@ -514,6 +532,10 @@ class _Reader:
         if ctx.list_counters:
             ctx.list_counters[-1] += 1
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
+        if ctx.list_parts and ctx.list_parts[-1] and not ctx.in_solution:
+            count = ctx.list_counters[-1]
+            self.out.begin(f"{ctx.question}.{count} ", node.pos)  # printed '2.': part 3.2
+            return
         if not numbered or ctx.in_question or ctx.in_solution:
             self.out.begin("- ", node.pos)
             return
@@ -522,6 +544,10 @@ class _Reader:
         if level == 0:
             ctx.numbered_questions += 1
             self.out.begin(f"{count}. ", node.pos)
+        elif level == 1 and ctx.environment_declared and ctx.list_printed[-1]:
+            # in a paper's own \newtheorem{problem}, its list prints '1.', '2.': Problem 3's
+            # parts are 3.1 and 3.2, as the students read them
+            self.out.begin(f"{ctx.question}.{count} ", node.pos)
         else:
             self.out.begin(f"{_label(level, count)} " if level <= 2 else "- ", node.pos)
 
@@ -668,7 +694,10 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
         elif name in ("parts", "subparts", "subsubparts"):
+            lone = self.ctx.lone_part
+            self.ctx.lone_part = name == "parts" and _count_parts(node) == 1
             self.walk(node.nodelist)
+            self.ctx.lone_part = lone
             self.out.end()
             self.ctx.in_part = name != "parts"
         elif name == "questions":
@@ -729,10 +758,11 @@ class _Reader:
         saved = ctx.heading_question, ctx.in_question, ctx.heading_part
         ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
         ctx.environment_question, ctx.environment_parts = True, 0
+        ctx.environment_declared = node.environmentname in self.theorems
         self.walk(node.nodelist)
         self.out.end()
         ctx.heading_question, ctx.in_question, ctx.heading_part = saved
-        ctx.environment_question = False
+        ctx.environment_question = ctx.environment_declared = False
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:
         self._solution_start(pos)
@@ -774,6 +804,8 @@ class _Reader:
         start = self._list_start(node) if numbered else 0
         ctx.list_counters.append(start)
         ctx.list_numbered.append(numbered)
+        ctx.list_printed.append(numbered and not self.relabelled and not _labels(node))
+        ctx.list_parts.append(self._parts_list(node))
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
@@ -785,6 +817,20 @@ class _Reader:
         ctx.list_depth -= numbered
         ctx.list_counters.pop()
         ctx.list_numbered.pop()
+        ctx.list_printed.pop()
+        ctx.list_parts.pop()
+
+    def _parts_list(self, node: Any) -> bool:
+        """An enumerate right inside an exam-class `\\question` (no `\\part` around it), its
+        items printed '1.', '2.' and opening with their own points ('\\item (10 pts) ...'):
+        the question's parts, named as printed. Items without points stay its text."""
+        ctx = self.ctx
+        if not (ctx.in_question and ctx.list_depth == 1 and ctx.list_printed[-1]):
+            return False
+        if ctx.in_part or ctx.in_solution:
+            return False
+        items = re.split(r"\\item(?![A-Za-z])", "".join(_verbatim(n) for n in node.nodelist))
+        return any(p.leading_marks(_bare(item)) for item in items[1:])
 
     def _list_start(self, node: Any) -> int:
         """Where an enumerate's numbering starts, less one: enumitem's `[resume]` goes on
@@ -832,6 +878,21 @@ class _Reader:
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
 
 
+def _count_parts(node: Any) -> int:
+    """The `\\part`s right inside a parts environment."""
+    names = {name for name, level in _PARTS.items() if level == 1}
+    return sum(isinstance(n, LatexMacroNode) and n.macroname in names for n in node.nodelist)
+
+
+def _verbatim(node: Any) -> str:
+    return str(node.latex_verbatim()) if node is not None else ""
+
+
+def _bare(text: str) -> str:
+    """Source text without its formatting macros and braces: '\\textbf{(2 pts)}' → '(2 pts)'."""
+    return re.sub(r"\\(?:textbf|textit|emph|bf|it|em)(?![A-Za-z])|[{}]", "", text).strip()
+
+
 def _without_ticks(math: str) -> str:
     """A solution's math without the ticks marking its results ('= 22 ~~ \\checkmark') and
     the blank space inside its delimiters, so its last line ends on the value."""
@@ -840,6 +901,24 @@ def _without_ticks(math: str) -> str:
     return found[1] + found[2].strip() + found[3] if found else math
 
 
+_NEWTHEOREM = re.compile(r"\\newtheorem\*?\s*\{\s*([A-Za-z]+)\s*\}")
+# A preamble that labels its lists otherwise: '\renewcommand{\labelenumi}', '\setlist[enumerate]'.
+_RELABEL = re.compile(r"\\(?:labelenumi|theenumi)(?![A-Za-z])|\\setlist\s*\[\s*enumerate")
+
+
+def _labels(node: Any) -> bool:
+    """Whether a list's options label its items (enumerate's '[(a)]', enumitem's 'label=')."""
+    options = _arg(node, 0)
+    text = options.latex_verbatim().strip("[] ") if options is not None else ""
+    keys = [key.strip() for key in text.split(",") if key.strip()]
+    return any("label" in key or ("=" not in key and key not in _LIST_KEYS) for key in keys)
+
+
+_LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "nolistsep"}
+
+
+# A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
+_MATH_LABEL = re.compile(r"(?:\$|\\\()\s*\(\s*([a-h]|[ivx]{1,4})\s*\)\s*(?:\$|\\\))")
 _OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
 _ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
 

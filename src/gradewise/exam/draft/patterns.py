@@ -35,6 +35,7 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
 _HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\s+(?=(?:section|part|question|solution)\b)", re.I)
 _DOTTED_NUMBER = re.compile(r"^\d+\.\d+(?:\.\d+)*\s+")
 _EMPHASIS = re.compile(r"\*\*|(?<!_)__(?!_)")  # not a blank "____"
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 _NUM = r"\d+(?:\.\d+)?"
 # '*Solution:* ...', '_Answer_: ...': a label in italics opening the line, read as the label.
 _EMPHASISED_LABEL = re.compile(r"^(?P<e>[*_])(?P<label>[A-Za-z][\w ]{0,30}?:?)(?P=e)(?=[:\s]|$)")
@@ -56,7 +57,10 @@ def clean(text: str) -> str:
     out = _HEADING.sub("", text).strip()
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
-    out = _EMPHASIS.sub("", out).strip()
+    out = "".join(  # '**' inside `code` is code: `2 ** 3`
+        piece if piece.startswith("`") else _EMPHASIS.sub("", piece)
+        for piece in _CODE_SPAN.split(out)
+    ).strip()
     out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
@@ -413,7 +417,8 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification)"
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
+    r"|proof(?=\s*[:.]))"
     r"\s*(?:[:.]\s*(?P<rest>.*))?$",
     re.I,
 )
@@ -610,9 +615,12 @@ _MARKS_LIST = re.compile(
 )
 # The question's kind may stand beside its marks: '[Essay, 10pts]', '(6 pts, proof)'.
 _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
+# Bonus marks offered on top: '(20 points + 10pt bonus!)' (the question's marks are the 20).
+_BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]credit)\s*!?\s*"
+# '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
     rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
-    rf"(?:[,;]\s*{_KIND_BESIDE}\s*)?\\?[)\]]",  # '\[1pt\]': Markdown's escaped brackets too
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
     re.I,
 )
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
@@ -656,6 +664,26 @@ def marks_one(text: str) -> float | None:
         return to_float(m[1])
     m = _MARKS_END.search(text)
     return to_float(next(g for g in m.groups() if g)) if m else None
+
+
+def bonus_marks(text: str) -> float | None:
+    """'(20 points + 10pt bonus!)' → 10: marks offered on top of the question's own."""
+    m = _MARKS_ONE.search(text)
+    return to_float(m[2]) if m and m[2] else None
+
+
+_UNIT = r"(?:points?|marks?|pts?)"
+_EXTRA_CREDIT = re.compile(
+    rf"\bextra[ -]credit\b|\bextra\s+{_NUM}\s*{_UNIT}|\bbonus\s+{_UNIT}|{_NUM}\s*{_UNIT}?\s*bonus\b"
+    rf"|\bbonus\s*[:(]\s*{_NUM}",
+    re.I,
+)
+
+
+def extra_credit(text: str) -> bool:
+    """'Extra Credit: ...', 'receive an extra 2.5 points', '5 bonus points': marks offered on
+    top of a question's own."""
+    return _EXTRA_CREDIT.search(text) is not None
 
 
 def marks_each(text: str) -> tuple[int, float] | None:

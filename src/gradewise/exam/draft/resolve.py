@@ -96,6 +96,7 @@ _VERDICT = re.compile(r"[\s.*_$]+")
 _VERDICTS = ({"true", "false"}, {"yes", "no"}, {"t", "f"}, {"wahr", "falsch"})
 
 
+_LONE_LETTER = re.compile(r"\(?([A-Za-z])\)?\.?")
 _CHOOSE = re.compile(
     r"(?i)which of the following|select|choose|identify|correct answers?|tick|mark the box"
 )
@@ -212,6 +213,9 @@ class _Resolver:
         keys = [p.key_value(k.value) for k in self._all_keys()]
         if any(k is not None and k[0] == "choice" for k in keys) or self._boxes():
             return "choice"
+        letters = [_LONE_LETTER.fullmatch(k.value.strip()) for k in self._all_keys()]
+        if letters and all(letters) and self._answered_by_letters():
+            return "choice"  # 'F' among 'D', 'E', 'C': option f, as its siblings
         items = self.main.items
         if self.section.kind == "choice" and self.main.marks_list is None:
             return "choice"  # in a multiple-choice part, even where OCR lost the options
@@ -220,7 +224,8 @@ class _Resolver:
         if self._ticked():
             return "choice"
         if not any(i.marks for i in items):
-            prompt = " ".join(t for _, t in self.main.prompt)
+            # the stem's words: 'identify the distribution' in an item is that item's task
+            prompt = " ".join(t for where, t in self.main.prompt if where != "item")
             if (
                 self.section.kind == "choice"
                 or _CHOOSE.search(prompt)
@@ -228,6 +233,16 @@ class _Resolver:
             ):
                 return "choice"
         return "other"
+
+    def _answered_by_letters(self) -> bool:
+        """Whether the section's questions are answered by one option letter each (matching
+        items under a shared list): at least one letter other than T and F, and no 'T'
+        (then 'F' may be False)."""
+        letters = set()
+        for build in self.section.questions.values():
+            keys = [k.value.strip() for o in build.occurrences for k in o.keys]
+            letters |= {m[1].upper() for k in keys if (m := _LONE_LETTER.fullmatch(k))}
+        return bool(letters - {"T", "F"}) and "T" not in letters
 
     def _options_like(self) -> bool:
         """Items with no marks of their own, or only the last (the question's, at its end)."""
@@ -274,6 +289,8 @@ class _Resolver:
             labels = _leaves(_unique(i.label for i in items))
             if len(labels) > 1:
                 return labels
+        if self._lone_part():
+            return [self.main.items[0].label]
         listed = self.main.marks_list
         bullets = self.main.bullets
         if listed is not None and len(bullets) == len(listed.value) > 1:
@@ -281,6 +298,19 @@ class _Resolver:
             return [chr(ord("a") + i) for i in range(len(bullets))]
         labels = _unique(r.part for r in self.build.rows if r.part)
         return labels if len(labels) > 1 else []
+
+    def _lone_part(self) -> bool:
+        """'Part (a) (8 marks) ...' alone, named a part, under a question that states no
+        marks of its own: a part all the same (an exam-class question of one `\\part`);
+        '(a) (5 points)' alone gives its question its marks."""
+        items = self.main.items
+        if len(items) != 1 or items[0].label != "a" or items[0].marks is None:
+            return False
+        return (
+            items[0].named
+            and not any(o.states_marks for o in self.occs)
+            and self.build.caption_marks is None
+        )
 
     # --- marks ---------------------------------------------------------------------------
 
@@ -469,6 +499,8 @@ class _Resolver:
             value = p.key_value(written.value)
             if value is not None and value[0] == "expression" and kind == "choice":
                 value = None  # a formula as a choice question's key: no option named
+            if value is None and kind == "choice" and _LONE_LETTER.fullmatch(written.value.strip()):
+                value = ("choice", [written.value.strip(" ().").lower()])  # 'I': option i
             if value is None:
                 where = f"part {part}: " if part else ""
                 self.note(
