@@ -89,7 +89,7 @@ def test_a_quarto_exam_class_paper_is_read_as_latex(
     questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
     assert list(questions) == ["1", "2", "3"]
     assert questions["1"]["marks"] == 4 and "mean of `x`" in questions["1"]["prompt"]
-    assert questions["1"]["reference"].startswith("The mean is 2.")
+    assert questions["1"]["reference"] == "The mean is 2."
     assert {p["id"]: p["marks"] for p in questions["2"]["parts"]} == {"a": 3, "b": 2}
     assert questions["3"]["marks"] == 5
     assert questions["3"]["key"]["correct"] == ["b"]
