@@ -148,3 +148,47 @@ def test_a_bonus_part_is_said(tmp_path: Path) -> None:
     )
     _, notes = _drafted_tex(tmp_path, body)
     assert any("a bonus part of question 1" in n for n in notes)
+
+
+KEY_TABLE = """\
+# BIO 220 Quiz 2
+
+Circle one answer for each question. EACH.
+
+1. Which molecule carries amino acids to the ribosome?
+A. mRNA
+B. tRNA
+C. rRNA
+
+2. Where does glycolysis take place?
+A. Mitochondrion
+B. Cytoplasm
+
+3. Explain why enzymes lower activation energy. (3 marks)
+
+## Answer key
+
+| Question | Answer |
+|---|---|
+| 1 | B |
+| 2 | B |
+"""
+
+
+@pytest.mark.parametrize(
+    "each, marks",
+    [
+        ("1 mark each", {"1": 1, "2": 1, "3": 3}),
+        ("2 points for each question", {"1": 2, "2": 2, "3": 3}),
+        # per step or per part: no marks for every question
+        ("2 marks for each correct step", {"1": None, "2": None, "3": 3}),
+    ],
+)
+def test_a_table_of_keys_under_answer_key_and_marks_each(
+    tmp_path: Path, each: str, marks: dict[str, float | None]
+) -> None:
+    questions = drafted_questions(tmp_path, KEY_TABLE.replace("EACH", each))
+    assert {q: questions[q].get("marks") for q in questions} == marks
+    assert questions["1"]["key"]["correct"] == ["b"]
+    assert questions["2"]["key"]["correct"] == ["b"]
+    assert "Answer" not in str(questions["3"])  # the table is no reference of question 3

@@ -220,7 +220,12 @@ class Collector:
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
         cells = p.table_cells(line.text)
-        if cells is not None and self.occ is None and p.rubric_columns(cells) is None:
+        if (
+            cells is not None
+            and self.occ is None
+            and not self.answers  # a table of keys under 'Answer key'
+            and p.rubric_columns(cells) is None
+        ):
             self.preamble_rows.append((cells, line.loc))
             return True
         if self.preamble_rows:
@@ -390,6 +395,12 @@ class Collector:
             return True
         if not self.answers:
             return False
+        cells = p.table_cells(line.text)
+        if cells and len(cells) >= 2 and not cells[0].strip().isdigit():
+            if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
+                return True  # '| Question | Answer |': the key table's header
+        if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
+            text = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
         listed = p.listed_key(text)
         question = self._met(listed.id) if listed is not None else None
         if listed is None or question is None:

@@ -701,9 +701,22 @@ def marks_each(text: str) -> tuple[int, float] | None:
 def marks_per_question(text: str) -> float | None:
     """A rule giving every question its marks: 'Each question is worth 2 points', 'Each of
     the 17 questions is worth 1 mark', 'Each answer is worth $4$ points', 'questions are
-    worth 3 marks each'."""
-    m = _PER_QUESTION.search(plain_math(text))
-    return to_float(next(g for g in m.groups() if g)) if m else None
+    worth 3 marks each', '1 mark each' (not '3 questions, 10 marks each': a section's)."""
+    plain = plain_math(text)
+    m = _PER_QUESTION.search(plain)
+    if m is not None:
+        return to_float(next(g for g in m.groups() if g))
+    m = _MARKS_EACH.search(plain)
+    return to_float(m[1]) if m is not None and marks_each(text) is None else None
+
+
+# 'Circle one answer. 1 mark each.', '2 points for each question': every question's marks
+# (never '2 marks for each correct step', '3 marks each part').
+_MARKS_EACH = re.compile(
+    rf"(?<![\w.])({_NUM})\s*(?:points?|marks?|pts?)\s+(?:for\s+)?each"
+    r"(?:\s+(?:question|answer|item|problem))?(?![\w-]|\s+(?:correct|part|step|of|sub))",
+    re.I,
+)
 
 
 def strip_marks(text: str) -> str:
