@@ -396,10 +396,9 @@ class Collector:
         if not self.answers:
             return False
         cells = p.table_cells(line.text)
-        if cells and len(cells) >= 2 and not cells[0].strip().isdigit():
-            if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
-                return True  # '| Question | Answer |': the key table's header
         if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
+            if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
+                return not cells[0].strip().isdigit()  # '| Question | Answer |': its header
             text = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
         listed = p.listed_key(text)
         question = self._met(listed.id) if listed is not None else None
