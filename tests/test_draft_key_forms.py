@@ -192,3 +192,48 @@ def test_a_table_of_keys_under_answer_key_and_marks_each(
     assert questions["1"]["key"]["correct"] == ["b"]
     assert questions["2"]["key"]["correct"] == ["b"]
     assert "Answer" not in str(questions["3"])  # the table is no reference of question 3
+
+
+ARTICLE = """\\documentclass{article}
+PREAMBLE
+\\begin{document}
+\\section*{Problem 1 \\hfill /5}
+A fair coin is flipped 3 times. What is the probability of exactly two heads?
+\\begin{ENV} $3/8$ \\end{ENV}
+\\section*{Problem 2: Bias \\hfill /4}
+Define the bias of an estimator.
+\\begin{ENV} $E[\\hat\\theta] - \\theta$ \\end{ENV}
+\\end{document}
+"""
+
+
+@pytest.mark.parametrize(
+    "env, preamble",
+    [
+        ("sol", ""),
+        ("soln", "\\newenvironment{soln}{\\par\\textbf{Solution:}}{}"),
+        ("answer", ""),
+        # any name, defined to print 'Solution'
+        ("blue", "\\newenvironment{blue}{\\par\\noindent\\textit{Solution.}\\ }{\\par}"),
+    ],
+)
+def test_a_solution_environment_by_its_name_or_its_definition(
+    tmp_path: Path, env: str, preamble: str
+) -> None:
+    path = tmp_path / "exam.tex"
+    path.write_text(ARTICLE.replace("ENV", env).replace("PREAMBLE", preamble), encoding="utf-8")
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
+    questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+    assert {q: questions[q].get("marks") for q in questions} == {"1": 5, "2": 4}  # '/5'
+    assert questions["1"]["key"] == {"kind": "numeric", "value": 0.375}
+    assert "3/8" not in questions["1"]["prompt"] and "theta" not in questions["2"]["prompt"]
+    assert "theta" in questions["2"]["reference"]
+
+
+def test_an_environment_printing_no_solution_stays_the_prompt(tmp_path: Path) -> None:
+    preamble = "\\newenvironment{hint}{\\par\\textit{Hint:}}{}"
+    path = tmp_path / "exam.tex"
+    path.write_text(ARTICLE.replace("ENV", "hint").replace("PREAMBLE", preamble), encoding="utf-8")
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
+    questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+    assert "3/8" in questions["1"]["prompt"] and "key" not in questions["1"]

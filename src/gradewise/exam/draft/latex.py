@@ -66,6 +66,28 @@ _QUESTIONS |= {"bonustitledquestion": True}
 _PARTS = {"part": 1, "bonuspart": 1, "subpart": 2, "bonussubpart": 2, "subsubpart": 3}
 _SOLUTIONS = {"solution", "solutionorbox", "solutionorlines", "solutionordottedlines"}
 _SOLUTIONS |= {"solutionorgrid", "solutionbox"}
+# An environment named as a solution or answer ('sol', 'soln', 'mysolution', 'answer') ...
+_SOLUTION_NAME = re.compile(r"(?i)(?:my|the)?(?:sol|soln|solns|solutions?|answers?|ans)(?:box)?")
+# ... or defined to print one: \newenvironment{blue}{\par\textit{Solution.}}{}
+_NEW_ENVIRONMENT = re.compile(
+    r"\\(?:re)?newenvironment\*?\s*\{(?P<name>[A-Za-z]+)\}\s*(?:\[\d\]\s*)?\{"
+)
+_SAYS_SOLUTION = re.compile(r"\b(?:[Ss]olution|SOLUTION|[Aa]nswer|ANSWER)\b")
+
+
+def _printing_solution(source: str) -> set[str]:
+    """The environments the paper defines to print 'Solution' or 'Answer' as they begin."""
+    found = set()
+    for m in _NEW_ENVIRONMENT.finditer(source):
+        depth, at = 1, m.end()
+        while at < len(source) and depth:
+            depth += {"{": 1, "}": -1}.get(source[at], 0)
+            at += 1
+        if _SAYS_SOLUTION.search(source[m.end() : at]):
+            found.add(m["name"])
+    return found
+
+
 # Boxes a worked solution is set apart in, below the question it answers.
 _BOXES = {"tcolorbox", "mdframed", "framed", "oframed", "shaded"}
 _LONG = 80  # characters: coloured text this long on lines of its own is a working, not a word
@@ -243,6 +265,7 @@ class _Reader:
         self.sectioning: dict[str, int] = {}
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
+        self.solution_names: set[str] | None = None  # environments printing 'Solution'
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
         nodes = self.walker.get_latex_nodes()[0]
@@ -688,7 +711,7 @@ class _Reader:
 
     def environment(self, node: Any) -> None:
         name = node.environmentname.rstrip("*")
-        if name in _SOLUTIONS or (name in _BOXES and self._answers_here()):
+        if self._solution_environment(name) or (name in _BOXES and self._answers_here()):
             self._solution(node.nodelist, node.pos)
         elif name in _CHOICES:
             self.walk(node.nodelist)
@@ -740,6 +763,16 @@ class _Reader:
             isinstance(n, LatexMacroNode) and n.macroname in _QUESTIONS
             for n in _all_nodes(node.nodelist)
         )
+
+    def _solution_environment(self, name: str) -> bool:
+        """The exam class's solution environments, one named as a solution or answer
+        (`sol`, `soln`, `answer`), or one the paper defines to print 'Solution'/'Answer'."""
+        if name in _SOLUTIONS or _SOLUTION_NAME.fullmatch(name):
+            return True
+        if self.solution_names is None:
+            source = self.library + "\n" + self.source
+            self.solution_names = _printing_solution(source)
+        return name in self.solution_names
 
     def _environment_question(self, node: Any) -> None:
         """`\\begin{exercise} ... \\end{exercise}`: the next question, as if headed

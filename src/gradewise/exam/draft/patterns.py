@@ -625,7 +625,7 @@ _MARKS_ONE = re.compile(
 )
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
-    rf"(?:\s\(?({_NUM})\s?P\)?|\s/\s?({_NUM})|\s\[({_NUM})\]|"
+    rf"(?:\s\(?({_NUM})\s?P\)?|(?:^|\s)/\s?({_NUM})|\s\[({_NUM})\]|"
     rf"(?:^|\s)({_NUM})\s*(?:marks?|points?|pts?)\.?|(?<=[.?!])\s+\(({_NUM})\))\s*$",
     re.I,
 )
