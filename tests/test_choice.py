@@ -26,6 +26,9 @@ ACD = Key("choice", {"correct": "ACD"})  # letters only, no option texts
 D = Key("choice", {"correct": "d"})
 LEAKY = Key("choice", {"options": ACTIVATIONS, "correct": ["d"]})
 BC_VALID = Key("choice", CHECKER.validate(BC.params))
+NONE_OPTION = Key(
+    "choice", {"options": {**ACTIVATIONS, "e": "None of the above"}, "correct": ["b"]}
+)
 NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]})
 
 
@@ -34,6 +37,8 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
     [
         ("Ans: b, c", BC, MET, "{b, c}"),  # marker then a comma list
         ("a? b, c", BC, REVIEW, "{b, c}"),  # a question mark after an option: not sure of it
+        ("None", NONE_OPTION, REVIEW, "{}"),  # 'none' beside an option 'None of the above'
+        ("None", BC, NOT, "{}"),  # no such option: answered none
         ("b?", BC, REVIEW, "{b}"),
         ("(b)? (c)", BC, REVIEW, "{c}"),
         ("B,C //", BC, MET, "{b, c}"),  # upper case, OCR slashes after

@@ -339,7 +339,11 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
             sure = [t for t in marks if t not in unsure] or unsure
             shown = ", ".join(sorted({t.value for t in unsure}))
             return _for_a_human(sure, lo, f"a question mark after option {shown}")
-        return _read_short(content, lo)
+        picks = _read_short(content, lo)
+        named = [i for i, t in texts.items() if t.strip().lower().startswith("none")]
+        if picks.ids == frozenset() and named:  # "None" beside "None of the above"
+            return _for_a_human([], lo, f"'none' may name option {', '.join(named)}")
+        return picks
     return _read_prose(region, toks, ids, lo)
 
 
