@@ -241,12 +241,73 @@ class _Out:
         self.lines.append(TexLine("", self.line_of(pos)))
 
 
+# A definition's body that opens or closes an environment (`\newcommand{\benum}{\begin{enumerate}}`)
+# would make the parser read the rest of the file as that environment, losing every definition
+# and question after it: inside definitions, `\begin{`/`\end{` are read as other macros of
+# the same length (places stay), and put back where a body is expanded.
+_DEFINITION = re.compile(
+    r"\\(?:(?:re|provide)?newcommand\*?|(?:re)?newenvironment\*?|def)\s*\{?\\?[A-Za-z@]+\}?"
+    r"(?:\s*#\d)*(?:\s*\[[^\]]*\])*\s*\{"
+)
+
+
+def _shielded(source: str) -> str:
+    out = []
+    at = 0
+    for m in _DEFINITION.finditer(source):
+        if m.start() < at:
+            continue
+        end, groups = m.end(), 0
+        while groups < 2 and end < len(source):  # its body (and an environment's end code)
+            depth = 1
+            while end < len(source) and depth:
+                depth += {"{": 1, "}": -1}.get(source[end], 0) if source[end - 1] != "\\" else 0
+                end += 1
+            groups += 1
+            rest = source[end:]
+            if not source[m.start() : m.end()].lstrip("\\").startswith(
+                ("newenvironment", "renewenvironment")
+            ) or not rest.lstrip().startswith("{"):
+                break
+            end += len(rest) - len(rest.lstrip()) + 1
+        body = source[m.end() : end]
+        out.append(source[at : m.end()])
+        out.append(body.replace("\\begin{", "\\Begin{").replace("\\end{", "\\End{"))
+        at = end
+    out.append(source[at:])
+    return "".join(out)
+
+
+def _unshielded(text: str) -> str:
+    return text.replace("\\Begin{", "\\begin{").replace("\\End{", "\\end{")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+_COUNTING = frozenset({"newcounter", "setcounter", "addtocounter", "stepcounter"})
+_COUNTER_STYLES: dict[str, Any] = {
+    "arabic": str,
+    "alph": lambda n: chr(ord("a") + n - 1) if 0 < n <= 26 else str(n),
+    "Alph": lambda n: chr(ord("A") + n - 1) if 0 < n <= 26 else str(n),
+    "roman": lambda n: _roman(n) if 0 < n < 40 else str(n),
+    "Roman": lambda n: _roman(n).upper() if 0 < n < 40 else str(n),
+}
+# What a macro of the paper's own prints to open a question: 'Problem 3', 'Question 2'.
+_PRINTS_QUESTION = re.compile(r"^\s*(?:#+\s*)?(?:problem|question|exercise)\s+\d+\b", re.I)
+
+
 class _Reader:
     def __init__(self, source: str, library: str = "") -> None:
         self.source = source
         self.library = library  # definitions from the files beside the paper
         self.walker = latexwalker.LatexWalker(
-            source, latex_context=_context_db(), tolerant_parsing=True
+            _shielded(source), latex_context=_context_db(), tolerant_parsing=True
         )
         self.out = _Out(lambda pos: self.walker.pos_to_lineno_colno(pos)[0])
         self.ctx = _Context()
@@ -266,6 +327,7 @@ class _Reader:
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
         self.solution_names: set[str] | None = None  # environments printing 'Solution'
+        self.counters: dict[str, int] = {}  # the paper's own counters ('probnum'), by name
 
     def read(self) -> tuple[list[TexLine], list[TexNote]]:
         nodes = self.walker.get_latex_nodes()[0]
@@ -286,13 +348,15 @@ class _Reader:
         """Macros the document defines (known, so not noted); the title as the first line."""
         title = None
         library = latexwalker.LatexWalker(
-            self.library, latex_context=_context_db(), tolerant_parsing=True
+            _shielded(self.library), latex_context=_context_db(), tolerant_parsing=True
         ).get_latex_nodes()[0]
         for node in _all_nodes(library):
             name = _defined_name(node) if _defines(node) else None
             if name:
                 self.defined.add(name)
                 self._remember(name, node)
+        self._preamble_counters(library)
+        self._preamble_counters(nodes)
         for node in _all_nodes(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
                 name = _defined_name(node)
@@ -307,12 +371,21 @@ class _Reader:
             self.walk(_children(arg))
             self.out.end()
 
+    def _preamble_counters(self, nodes: Sequence[Any]) -> None:
+        """The counters a preamble makes and sets (`\\newcounter{probnum}`,
+        `\\setcounter{probnum}{1}`), up to `\\begin{document}`."""
+        for at, node in enumerate(nodes):
+            if isinstance(node, LatexEnvironmentNode) and node.environmentname == "document":
+                break
+            if isinstance(node, LatexMacroNode) and node.macroname in _COUNTING:
+                self._count(node, nodes[at + 1 :])
+
     def _remember(self, name: str, node: Any) -> None:
         """A \\newcommand whose body is plain enough to expand where it is used."""
         count, body = _arg(node, 2), _arg(node, 4)
         if node.macroname == "def" or body is None or name in _EXAM_MACROS:
             return
-        text = body.latex_verbatim()[1:-1]
+        text = _unshielded(body.latex_verbatim()[1:-1])
         if len(text) > _EXPAND_MAX or _CONDITIONAL.search(text):
             return  # \\if...\\fi bodies choose what to show: kept as written
         try:
@@ -428,6 +501,14 @@ class _Reader:
             self._heading(node, name, following)
         elif name in ("setcounter", "addtocounter"):
             self._counter(node)
+            self._count(node)
+        elif name in ("newcounter", "stepcounter", "refstepcounter"):
+            return self._count(node, following)
+        elif name in _COUNTER_STYLES and (shown := self._counter_value(node, following)):
+            self.out.write(shown[0], node.pos)  # 'Problem \\arabic{probnum}' as printed
+            return shown[1]
+        elif name == "color":
+            return len(_groups_after(node, following)[:1])  # a colour switch: no words
         elif name in _INLINE_CODE and node.nodeargd is not None:
             self.out.write(f"`{node.nodeargd.verbatim_text}`", node.pos)
         elif name in ("\\", "newline"):
@@ -501,6 +582,8 @@ class _Reader:
         finally:
             self.out.line_of, self.expanding = line_of, outer
             self.depth -= 1
+        if _PRINTS_QUESTION.match("".join(self.out.parts)):
+            self.ctx.heading_question = True  # '\problem' printing 'Problem 3': lists are parts
         return nargs
 
     def _question(self, node: Any, *, bonus: bool) -> None:
@@ -672,6 +755,40 @@ class _Reader:
             if level > depth:
                 counters[deeper] = 0
         return label_text(self.labels[name], counters) if name in self.labels else ""
+
+    def _count(self, node: Any, following: Sequence[Any] = ()) -> int:
+        """A counter of the paper's own (`\\newcounter{probnum}`, `\\setcounter`,
+        `\\addtocounter`, `\\stepcounter`), kept so that `\\arabic{probnum}` prints its value."""
+        counter, value = _arg(node, 0), _arg(node, 1)
+        taken = 0
+        if counter is None:  # a macro the parser takes no arguments for: the groups after it
+            groups = _groups_after(node, following)
+            wanted = 1 if node.macroname in ("newcounter", "stepcounter", "refstepcounter") else 2
+            if len(groups) < wanted:
+                return 0
+            counter, value, taken = groups[0], groups[1] if wanted == 2 else None, wanted
+        name = counter.latex_verbatim().strip("{} ")
+        if node.macroname == "newcounter":
+            self.counters.setdefault(name, 0)
+        elif node.macroname in ("stepcounter", "refstepcounter"):
+            self.counters[name] = self.counters.get(name, 0) + 1
+        elif value is not None and re.fullmatch(r"-?\d+", value.latex_verbatim().strip("{} ")):
+            number = int(value.latex_verbatim().strip("{} "))
+            add = node.macroname == "addtocounter"
+            self.counters[name] = self.counters.get(name, 0) * add + number
+        return taken
+
+    def _counter_value(self, node: Any, following: Sequence[Any]) -> tuple[str, int] | None:
+        """`\\arabic{c}`, `\\alph{c}`, `\\roman{c}` of a counter the paper keeps, as printed,
+        and how many groups after the macro it took."""
+        counter, taken = _arg(node, 0), 0
+        if counter is None:
+            groups = _groups_after(node, following)
+            counter, taken = (groups[0], 1) if groups else (None, 0)
+        name = counter.latex_verbatim().strip("{} ") if counter is not None else ""
+        if name not in self.counters:
+            return None
+        return _COUNTER_STYLES[node.macroname](self.counters[name]), taken
 
     def _counter(self, node: Any) -> None:
         counter, value = _arg(node, 0), _arg(node, 1)

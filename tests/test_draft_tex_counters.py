@@ -1,0 +1,79 @@
+"""Papers whose questions are a course's own macros over its own counters, defined in a preamble
+file of their own: `\\problem` printing 'Problem \\arabic{probnum}' and stepping the counter,
+items `\\subquestionwithpoints{3}` in lists opened by `\\benum`, coloured point tags. A definition
+that opens an environment (`\\newcommand{\\beqn}{\\begin{eqnarray*}}`) no longer hides the
+definitions after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from gradewise.exam.draft import draft_exam, render
+
+DEFINITIONS = r"""
+\newcounter{probnum}
+\setcounter{probnum}{START}
+\newcommand{\benum}{\begin{enumerate}}
+\newcommand{\eenum}{\end{enumerate}}
+\newcommand{\beqn}{\begin{eqnarray*}}
+\newcommand{\eeqn}{\end{eqnarray*}}
+\newcommand{\problem}{\vspace{2mm}\noindent{\large\textsf{Problem \arabic{probnum}~}}STEP}
+\newcommand{\subq}[1]{\item \color{gray}[#1 pt]~\color{black}}
+"""
+
+PAPER = r"""\documentclass{article}
+LOAD
+\begin{document}
+\problem Basic probability.
+\benum
+\subq{3} Define a probability measure.
+\subq{2} Express Boole's inequality for two events:
+\beqn P(A \cup B) \le P(A) + P(B) \eeqn
+\eenum
+\problem A survey of 40 buildings.
+\benum
+\subq{4} What is the sampling frame?
+\subq{1} Name one bias.
+\eenum
+\end{document}
+"""
+
+
+def _questions(tmp_path: Path, paper: str) -> dict[str, Any]:
+    path = tmp_path / "midterm.tex"
+    path.write_text(paper, encoding="utf-8")
+    tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
+    return {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+
+
+@pytest.mark.parametrize(
+    "start, step, ids",
+    [
+        ("1", r"\addtocounter{probnum}{1}", ["1", "2"]),  # set to 1, stepped after printing
+        ("0", "", ["1", "2"]),  # stepped before: \stepcounter in front (below)
+        ("4", r"\addtocounter{probnum}{1}", ["4", "5"]),  # a paper going on from problem 4
+    ],
+)
+@pytest.mark.parametrize("where", ["preamble file", "in the paper"])
+def test_a_problem_macro_over_its_own_counter(
+    tmp_path: Path, start: str, step: str, ids: list[str], where: str
+) -> None:
+    definitions = DEFINITIONS.replace("START", start).replace("STEP", step)
+    if not step:
+        definitions = definitions.replace(r"\vspace{2mm}", r"\stepcounter{probnum}\vspace{2mm}")
+    if where == "preamble file":
+        (tmp_path / "preamble.tex").write_text(definitions, encoding="utf-8")
+        paper = PAPER.replace("LOAD", r"\include{preamble}")
+    else:
+        paper = PAPER.replace("LOAD", definitions)
+    questions = _questions(tmp_path, paper)
+    assert list(questions) == ids
+    first, second = (questions[i] for i in ids)
+    assert {p["id"]: p["marks"] for p in first["parts"]} == {"a": 3, "b": 2}
+    assert {p["id"]: p["marks"] for p in second["parts"]} == {"a": 4, "b": 1}
+    assert "color" not in str(questions) and "gray" not in str(questions)
+    assert "P(A \\cup B)" in first["parts"][1]["prompt"]
