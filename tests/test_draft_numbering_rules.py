@@ -242,3 +242,31 @@ def test_a_nested_numbered_list_with_points_is_the_question_s_parts(
     questions = drafted_questions(tmp_path, text)
     assert {q: questions[q].get("marks") for q in questions} == {"1": 4, "2": None, "3": 8}
     assert part_marks(questions["2"]) == {"a": 3, "b": 5}
+
+
+@pytest.mark.parametrize(
+    "part, rest",
+    [
+        ("**Part {n} ({m} marks):**", "Derive the update rule."),
+        ("Part {n} ({m} marks): ", "Derive the update rule."),
+        ("**Part {n}** [{m} marks]", "Derive the update rule."),
+    ],
+)
+def test_numbered_parts_with_marks_in_a_question_s_text_are_its_parts(
+    tmp_path: Path, part: str, rest: str
+) -> None:
+    """'**Part 1 (1.5 marks):** ...' under '## Exercise 1': part 1 of the exercise, not a
+    section called Part I (which took every exercise after it)."""
+    text = "# ML exercises\n\n"
+    for q in (1, 2):
+        text += f"## Exercise {q}: Regression\n**(4 marks)**\n\nConsider a linear model.\n\n"
+        for n, m in ((1, 1.5), (2, 2.5)):
+            text += part.format(n=n, m=m) + rest + "\n\n"
+    tree = drafted_tree(tmp_path, text)
+    assert len(tree["sections"]) == 1
+    questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
+    assert list(questions) == ["1", "2"]
+    for question in questions.values():
+        assert part_marks(question) == {"1": 1.5, "2": 2.5}
+        assert all(p["prompt"] == "Derive the update rule." for p in question["parts"])
+        assert "*" not in question["prompt"]

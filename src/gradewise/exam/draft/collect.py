@@ -277,6 +277,11 @@ class Collector:
             header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
             return False
+        numbered = _NUMBERED_PART.match(text)
+        if numbered and self.occ is not None and p.heading_level(line.text) is None:
+            if p.marks_one(text) is not None:  # '**Part 1 (1.5 marks):** Derive ...'
+                self._open_item(numbered["n"], numbered["rest"], line, heading=True)
+                return True
         self._open_section(header, line)
         return True
 
@@ -776,6 +781,8 @@ class Collector:
         text = line.text.rstrip()
         if occ.marks is not None and occ.marks.loc == line.loc and self.item is None:
             text = p.strip_marks(text)  # 'has the disease. (6 marks)' ending the question's text
+            if not text.strip("*_ "):
+                return  # '**(4 marks)**' alone under the heading: its marks only
         self._add_text(text, in_item=self.item is not None)
 
     def _field(self, line: Line, rest: str) -> bool:
@@ -849,7 +856,7 @@ class Collector:
         item = Item(label, line.loc, heading=heading)
         if (marks := p.marks_one(rest)) is not None:
             item.marks = Val(marks, line.loc)
-        if rest := p.strip_marks(rest).strip():
+        if rest := p.strip_marks(rest).strip().lstrip(":.)-–— "):
             item.lines.append(rest)
         if occ.in_solution:
             occ.solution_items.append(item)
@@ -1093,6 +1100,10 @@ class _Shared:
 
 
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+# 'Part 1 (1.5 marks): Derive ...' in a question's text, not a heading: its part 1.
+_NUMBERED_PART = re.compile(r"(?i)part\s*(?P<n>\d{1,2})\b[\s:.)-]*(?P<rest>.*)$")
 
 
 def _nested_label(label: str, items: list[Item]) -> str:
