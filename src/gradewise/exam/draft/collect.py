@@ -278,10 +278,10 @@ class Collector:
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
             return False
         numbered = _NUMBERED_PART.match(text)
-        if numbered and self.occ is not None and p.heading_level(line.text) is None:
-            if p.marks_one(text) is not None:  # '**Part 1 (1.5 marks):** Derive ...'
-                self._open_item(numbered["n"], numbered["rest"], line, heading=True)
-                return True
+        in_text = self.occ is not None and p.heading_level(line.text) is None
+        if numbered and in_text and p.marks_one(text) is not None:
+            self._open_item(numbered["n"], numbered["rest"], line, heading=True)
+            return True  # '**Part 1 (1.5 marks):** Derive ...': the question's part 1
         self._open_section(header, line)
         return True
 
