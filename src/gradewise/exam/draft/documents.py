@@ -78,7 +78,7 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
     text = decode_text(data)
     if _EXAM_CLASS_BODY.search(text):  # Quarto's or R Markdown's exam class: LaTeX inside
         return _latex_lines(_markdown_as_latex(text, path), path)
-    return atx_headings(folded_answers(_text_lines(text, str(path)))), []
+    return atx_headings(markua_quizzes(folded_answers(_text_lines(text, str(path))))), []
 
 
 # A Markdown file whose questions are the LaTeX exam class's (Quarto's examclass format).
@@ -170,6 +170,52 @@ def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:
 _DETAILS = re.compile(r"</?details\b[^>]*>", re.I)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(?P<text>.*?)</summary>", re.I)
 _TAG = re.compile(r"</?[a-z][^>]*>", re.I)
+
+
+# Markua (Leanpub's Markdown) quizzes: '{quiz, id: q1}' ... '{/quiz}' blocks, '{choose-answers: 1}'
+# settings, '? ' before each question, options 'a)'-'f)' with the right ones capitalised ('C)').
+_MARKUA_QUESTION = re.compile(r"^\?\s+(?P<text>\S.*)$")
+_MARKUA_OPTION = re.compile(r"^(?P<letter>[A-Za-z])\)\s+(?P<text>\S.*)$")
+_MARKUA_SETTING = re.compile(r"^\{/?(?:quiz|exam|choose-answers|random-choice-order)\b[^}]*\}\s*$")
+
+
+def markua_quizzes(lines: list[Line]) -> list[Line]:
+    """A Markua quiz written out as gradewise reads quizzes: '? What is R?' as '1. What is
+    R?', its options as '(a)'-'(f)' by their place, and 'Answer: b' naming those written with a
+    capital letter (when the others are lower case: capitals everywhere name no answer)."""
+    if not any(_MARKUA_QUESTION.match(line.text) for line in lines) or not any(
+        _MARKUA_SETTING.match(line.text) for line in lines
+    ):
+        return lines
+    out: list[Line] = []
+    number = 0
+    options: list[tuple[str, Line]] = []  # (letter as written, line) of the open question
+
+    def close() -> None:
+        letters = [letter for letter, _ in options]
+        if options and any(x.islower() for x in letters) and any(x.isupper() for x in letters):
+            right = [chr(ord("a") + i) for i, x in enumerate(letters) if x.isupper()]
+            out.append(Line("Answer: " + ", ".join(right), options[-1][1].loc))
+        options.clear()
+
+    for line in lines:
+        if _MARKUA_SETTING.match(line.text):
+            close()
+            out.append(Line("", line.loc))
+        elif (question := _MARKUA_QUESTION.match(line.text)) is not None:
+            close()
+            number += 1
+            out.append(Line(f"{number}. {question['text']}", line.loc))
+        elif number and (option := _MARKUA_OPTION.match(line.text)) is not None:
+            letter = chr(ord("a") + len(options))
+            options.append((option["letter"], line))
+            out.append(Line(f"({letter}) {option['text']}", line.loc))
+        else:
+            if line.text.strip() and options:
+                close()
+            out.append(line)
+    close()
+    return out
 
 
 def folded_answers(lines: list[Line]) -> list[Line]:
