@@ -77,3 +77,30 @@ def test_a_problem_macro_over_its_own_counter(
     assert {p["id"]: p["marks"] for p in second["parts"]} == {"a": 4, "b": 1}
     assert "color" not in str(questions) and "gray" not in str(questions)
     assert "P(A \\cup B)" in first["parts"][1]["prompt"]
+
+
+@pytest.mark.parametrize("macro", ["Points", "pts", "marks", "Punkte"])
+def test_a_points_macro_of_a_package_not_at_hand_gives_the_marks(
+    tmp_path: Path, macro: str
+) -> None:
+    """`\\usepackage{coursehandout}` (not beside the paper) defines `\\Points{N}`: read as the
+    points it prints, not kept as an unknown macro with the marks lost."""
+    paper = (
+        "\\documentclass{article}\n\\usepackage{coursehandout}\n\\begin{document}\n"
+        "\\begin{enumerate}\n"
+        f"\\item \\{macro}{{4}} Define entanglement.\n"
+        f"\\item \\{macro}{{2.5}} State the no-cloning theorem.\n"
+        "\\end{enumerate}\n\\end{document}\n"
+    )
+    questions = _questions(tmp_path, paper)
+    assert {q: questions[q]["marks"] for q in questions} == {"1": 4, "2": 2.5}
+    assert macro not in questions["1"]["prompt"]
+
+
+def test_a_points_macro_the_paper_defines_is_its_own(tmp_path: Path) -> None:
+    paper = (
+        "\\documentclass{article}\n\\newcommand{\\pts}[1]{(#1 marks)}\n\\begin{document}\n"
+        "\\begin{enumerate}\n\\item \\pts{3} Define entanglement.\n\\end{enumerate}\n"
+        "\\end{document}\n"
+    )
+    assert _questions(tmp_path, paper)["1"]["marks"] == 3

@@ -290,6 +290,8 @@ def _roman(n: int) -> str:
     return out
 
 
+# A macro a course defines elsewhere to print a part's points: '\\Points{5}', '\\pts{2}'.
+_POINTS_MACRO = re.compile(r"(?i)(?:points?|pts?|marks?|punkte)")
 _COUNTING = frozenset({"newcounter", "setcounter", "addtocounter", "stepcounter"})
 _COUNTER_STYLES: dict[str, Any] = {
     "arabic": str,
@@ -559,6 +561,14 @@ class _Reader:
         groups = _groups_after(node, following)
         if name in self.macros and len(groups) >= self.macros[name][0] and self.depth < 4:
             return self._expand(node, groups)
+        if (
+            name not in self.macros
+            and _POINTS_MACRO.fullmatch(name)
+            and groups
+            and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", groups[0].latex_verbatim()[1:-1])
+        ):  # '\\Points{5}' of a course package not at hand: the points it prints
+            self.out.write(f"({groups[0].latex_verbatim()[1:-1].strip()} points) ", node.pos)
+            return 1
         if name not in self.defined and _db().get_macro_spec(name) is None:
             self.unknown.setdefault(name, self.line(node))
         self.out.write(node.latex_verbatim(), node.pos)
