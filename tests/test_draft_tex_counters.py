@@ -104,3 +104,20 @@ def test_a_points_macro_the_paper_defines_is_its_own(tmp_path: Path) -> None:
         "\\end{document}\n"
     )
     assert _questions(tmp_path, paper)["1"]["marks"] == 3
+
+
+@pytest.mark.parametrize("macro", ["problem", "task", "aufgabe"])
+def test_a_question_macro_of_a_class_not_at_hand_opens_questions(
+    tmp_path: Path, macro: str
+) -> None:
+    """`\\documentclass{hw}` (not beside the paper) defines `\\problem{...}`: each use is the
+    next question, its argument the heading (with its points)."""
+    paper = (
+        "\\documentclass{hw}\n\\begin{document}\nRead the setup first.\n"
+        f"\\{macro}{{(2 points, Path 1)}}\nCompute the degree of node 3.\n"
+        f"\\{macro}{{(5 points)}}\nShow the graph is bipartite.\n"
+        f"\\{macro}\nName a centrality. (1 point)\n\\end{{document}}\n"
+    )
+    questions = _questions(tmp_path, paper)
+    assert {q: questions[q]["marks"] for q in questions} == {"1": 2, "2": 5, "3": 1}
+    assert "degree of node 3" in questions["1"]["prompt"]

@@ -291,6 +291,8 @@ def _roman(n: int) -> str:
 
 
 # A macro a course defines elsewhere to print a part's points: '\\Points{5}', '\\pts{2}'.
+# A question macro of a class or package not at hand: '\\problem{...}', '\\exercise'.
+_QUESTION_MACRO = re.compile(r"(?i)(?:problem|exercise|task|prob|aufgabe)")
 _POINTS_MACRO = re.compile(r"(?i)(?:points?|pts?|marks?|punkte)")
 _COUNTING = frozenset({"newcounter", "setcounter", "addtocounter", "stepcounter"})
 _COUNTER_STYLES: dict[str, Any] = {
@@ -561,6 +563,18 @@ class _Reader:
         groups = _groups_after(node, following)
         if name in self.macros and len(groups) >= self.macros[name][0] and self.depth < 4:
             return self._expand(node, groups)
+        unread = name not in self.macros and name not in self.defined
+        if unread and _QUESTION_MACRO.fullmatch(name) and len(groups) <= 1:
+            # '\\problem{(2 points, Path 1)}' of a class not at hand: the next question, its
+            # argument the heading's words (its points among them); '\\prob{1}{10}' is read
+            # as it stands (which argument is which is not known)
+            self.ctx.question += 1
+            self.out.begin(f"Problem {self.ctx.question} ", node.pos)
+            for arg in groups[:1]:
+                self.walk(_children(arg))
+            self.out.end()
+            self.ctx.heading_question, self.ctx.in_question = True, False
+            return len(groups[:1])
         if (
             name not in self.macros
             and _POINTS_MACRO.fullmatch(name)
