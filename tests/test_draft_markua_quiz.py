@@ -56,3 +56,25 @@ def test_question_marks_in_prose_are_no_markua_quiz(tmp_path: Path) -> None:
     text = "# Quiz\n\n1. Which measures spread? (2 marks)\n\na) The mean\nB) The variance\n"
     questions = drafted_questions(tmp_path, text)
     assert "key" not in questions["1"]
+
+
+@pytest.mark.parametrize(
+    "options, correct",
+    [
+        (["`Boolean`", "string", "numerical"], ["a"]),
+        (["budget", "`actors`", "`returns`."], ["b", "c"]),
+        # every option in code, or code inside an option's words: no answer marked
+        (["`print()`", "`show()`"], None),
+        (["use `print()`", "`show()`"], None),
+    ],
+)
+def test_options_marked_as_inline_code_are_the_answer(
+    tmp_path: Path, options: list[str], correct: list[str] | None
+) -> None:
+    bullets = "".join(f"- {o}\n" for o in options)
+    text = f"# Notes\n\n## Question 1: Which are right?\n\n{bullets}\n## Question 2: Define data.\n"
+    questions = drafted_questions(tmp_path, text)
+    key = questions["1"].get("key")
+    assert (key["correct"] if key else None) == correct
+    if correct:
+        assert "`" not in questions["1"]["prompt"]  # the marks that name it are left out

@@ -188,6 +188,10 @@ class _Resolver:
         parts = [self._part(label) for label in labels]
         own.prompt = self._prompt(main, with_items=not parts, with_bullets=not self._bullet_parts)
         own.prompt = _with_heads(own.prompt, main, labels)
+        if own.prompt is not None and _code_marked(main.bullets, main.bullet_indents):
+            # the marks that name the answer ('- `True`') never stay in the prompt
+            unmarked = _MARKED_BULLET.sub(r"\g<lead>\g<text>", own.prompt.value)
+            own.prompt = Val(unmarked, own.prompt.loc)
         own.marks = self._question_marks(kind)
         if parts:
             self._part_marks(parts, own)
@@ -271,6 +275,8 @@ class _Resolver:
             return boxes
         if any(main.bullet_ticks):
             return list(zip(main.bullet_ticks, main.bullets, strict=True))
+        if coded := _code_marked(main.bullets, main.bullet_indents):
+            return coded
         return [(False, main.bullets[i]) for i in self._named_bullets()]
 
     def _named_bullets(self) -> list[int]:
@@ -684,6 +690,30 @@ def _stated(keys: list[Val[str]]) -> list[str]:
             if piece:
                 seen.setdefault(repr(p.key_value(piece) or piece.lower()), piece)
     return list(seen.values())
+
+
+# An option written all as inline code ('- `Boolean`'), the way a learner's notes mark the answer
+_CODE_OPTION = re.compile(r"`(?P<text>[^`]+)`\s*\.?")
+
+
+_MARKED_BULLET = re.compile(
+    r"^(?P<lead>[ \t]*[-*+][ \t]+)`(?P<text>[^`\n]+)`[ \t]*\.?[ \t]*$", re.M
+)
+
+
+def _code_marked(bullets: list[Val[str]], indents: list[int]) -> list[tuple[bool, Val[str]]]:
+    """Options ('-' bullets of one level) some of which, not all, are written all as inline
+    code while the others have none: those are marked right ('- `True`' under '- False')."""
+    if len(bullets) < 2 or len(set(indents)) != 1:
+        return []
+    coded = [_CODE_OPTION.fullmatch(b.value.strip()) for b in bullets]
+    plain = [b for b, c in zip(bullets, coded, strict=True) if c is None]
+    if not plain or len(plain) == len(bullets) or any("`" in b.value for b in plain):
+        return []
+    return [
+        (True, Val(c["text"].strip(), b.loc)) if c is not None else (False, b)
+        for b, c in zip(bullets, coded, strict=True)
+    ]
 
 
 def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
