@@ -237,3 +237,20 @@ def test_an_environment_printing_no_solution_stays_the_prompt(tmp_path: Path) ->
     tree: dict[str, Any] = YAML(typ="safe").load(render(draft_exam([path])))
     questions = {str(q["id"]): q for s in tree["sections"] for q in s["questions"]}
     assert "3/8" in questions["1"]["prompt"] and "key" not in questions["1"]
+
+
+@pytest.mark.parametrize(
+    "line, marks",
+    [
+        ("(a) (4%) Write down the recursion.", 4),
+        ("(a) (12.5 %) Write down the recursion.", 12.5),
+        ("(a) Write down the recursion for 4% growth.", None),  # a per cent in the words
+    ],
+)
+def test_a_weight_in_per_cent_opening_a_part_is_its_marks(
+    tmp_path: Path, line: str, marks: float | None
+) -> None:
+    text = f"Question 1 A population grows.\n\n{line}\n\n(b) (16%) Solve it.\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    first = question["parts"][0]
+    assert first.get("marks") == marks and "%)" not in first["prompt"]

@@ -663,7 +663,15 @@ def marks_one(text: str) -> float | None:
     if m:
         return to_float(m[1])
     m = _MARKS_END.search(text)
-    return to_float(next(g for g in m.groups() if g)) if m else None
+    if m:
+        return to_float(next(g for g in m.groups() if g))
+    m = _WEIGHT.match(text)
+    return to_float(m[1]) if m else None
+
+
+# A weight in per cent of the paper opening a question's or part's text, '(a) (4%) Write ...',
+# 'Question 1 (20%) ...': its marks.
+_WEIGHT = re.compile(rf"^\s*\(\s*({_NUM})\s*%\s*\)")
 
 
 def bonus_marks(text: str) -> float | None:
@@ -720,7 +728,7 @@ _MARKS_EACH = re.compile(
 
 
 def strip_marks(text: str) -> str:
-    out = _MARKS_LIST.sub("", text)
+    out = _MARKS_LIST.sub("", _WEIGHT.sub("", text))
     out = _MARKS_ONE.sub("", out)
     out = _MARKS_END.sub("", out).rstrip(" —–-")
     return re.sub(r"\s{2,}", " ", out).strip()
