@@ -270,3 +270,16 @@ def test_numbered_parts_with_marks_in_a_question_s_text_are_its_parts(
         assert part_marks(question) == {"1": 1.5, "2": 2.5}
         assert all(p["prompt"] == "Derive the update rule." for p in question["parts"])
         assert "*" not in question["prompt"]
+
+
+@pytest.mark.parametrize("label", ["Q {q}.{k}.", "Question {q}.{k}", "{q}.{k})"])
+def test_dotted_parts_in_a_question_s_text_are_its_parts(tmp_path: Path, label: str) -> None:
+    """'Q 1.1. ...' under 'Q 1. ...' (not headings: a PDF's lines): parts 1 and 2 of question
+    1, not its words; a dotted number of another question stays text."""
+    text = "Q 1. A salesman flies between three cities.\n\n"
+    for k in (1, 2):
+        text += label.format(q=1, k=k) + f" Find quantity {k}.\n\nTHE ANSWER\n\n"
+    text += "Q 2. Define a Markov chain. See also 3.1 in the notes.\n"
+    questions = drafted_questions(tmp_path, text)
+    assert list(questions) == ["1", "2"]
+    assert [str(p["id"]) for p in questions["1"]["parts"]] == ["1", "2"]

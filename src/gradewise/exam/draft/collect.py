@@ -305,7 +305,9 @@ class Collector:
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
             return True
-        if p.is_heading(line.text) and (dotted := p.dotted_question(text)) is not None:
+        if (dotted := p.dotted_question(text)) is not None and (
+            p.is_heading(line.text) or self._open_question_id() == dotted[0]
+        ):  # 'Q 1.1. ...' in question 1's text (not a heading): its part 1
             self._dotted_question(*dotted, line)
             return True
         if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
@@ -361,6 +363,9 @@ class Collector:
         if level == self.asked_level and asks and p.points_heading(f"{text} (1 point)"):
             return text
         return None
+
+    def _open_question_id(self) -> str | None:
+        return self.question.id if self.occ is not None and self.question is not None else None
 
     def _dotted_question(self, qid: str, part: p.Header, line: Line) -> None:
         """'### Question 1.2' under 'Question 1' is its part 2; without a question 1 open, a
