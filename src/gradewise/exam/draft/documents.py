@@ -78,7 +78,8 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
     text = decode_text(data)
     if _EXAM_CLASS_BODY.search(text):  # Quarto's or R Markdown's exam class: LaTeX inside
         return _latex_lines(_markdown_as_latex(text, path), path)
-    return atx_headings(markua_quizzes(folded_answers(_text_lines(text, str(path))))), []
+    lines = markua_quizzes(folded_answers(_text_lines(text, str(path))))
+    return atx_headings(carpentries_challenges(lines)), []
 
 
 # A Markdown file whose questions are the LaTeX exam class's (Quarto's examclass format).
@@ -215,6 +216,48 @@ def markua_quizzes(lines: list[Line]) -> list[Line]:
                 close()
             out.append(line)
     close()
+    return out
+
+
+# A Carpentries (Jekyll) lesson page: exercises in '> ## ...' blockquotes closed by
+# '{: .challenge}', their solutions nested '> > ## Solution' closed by '{: .solution}'.
+_KRAMDOWN_CLASS = re.compile(r"^[\s>]*\{:\s*\.(?P<name>[\w-]+)\s*\}\s*$")
+_QUOTED = re.compile(r"^(?P<marks>(?:[ \t]*>)+)[ \t]?")
+_HEADING_TEXT = re.compile(r"^#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
+_PART_LABEL = re.compile(r"^\(?[a-h]\)|^[a-h]\.\s")
+
+
+def carpentries_challenges(lines: list[Line]) -> list[Line]:
+    """A lesson page's challenges written out as questions: each block's first heading is
+    the next question ('Question N: ...'; one labelled 'b) ...' a part of the one before), a
+    nested 'Solution' heading a solution, the blockquote marks and '{: .x}' classes gone."""
+    if not any(
+        (m := _KRAMDOWN_CLASS.match(line.text)) is not None and m["name"] == "challenge"
+        for line in lines
+    ):
+        return lines
+    out: list[Line] = []
+    number, depth_before, headed = 0, 0, False
+    for line in lines:
+        if _KRAMDOWN_CLASS.match(line.text):
+            out.append(Line("", line.loc))
+            depth_before, headed = 0, False
+            continue
+        quoted = _QUOTED.match(line.text)
+        depth = quoted["marks"].count(">") if quoted else 0
+        text = line.text[quoted.end() :] if quoted else line.text
+        if depth and not depth_before:
+            headed = False  # a new challenge block
+        depth_before = depth
+        heading = _HEADING_TEXT.match(text)
+        if heading is not None and depth >= 2 and p.solution_start(heading["text"]) is not None:
+            text = "Solution:"
+        elif heading is not None and depth == 1 and not headed:
+            headed = True
+            if not _PART_LABEL.match(heading["text"]):
+                number += 1
+                text = f"### Question {number}: {heading['text']}"
+        out.append(Line(text, line.loc))
     return out
 
 
