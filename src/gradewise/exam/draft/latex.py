@@ -29,7 +29,13 @@ from pylatexenc.latexwalker import (
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 
 from gradewise.exam.draft import patterns as p
-from gradewise.exam.draft.macros import TexNote, expand_macros, label_text, title_labels
+from gradewise.exam.draft.macros import (
+    COUNTER_STYLES,
+    TexNote,
+    expand_macros,
+    label_text,
+    title_labels,
+)
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -282,26 +288,11 @@ def _unshielded(text: str) -> str:
     return text.replace("\\Begin{", "\\begin{").replace("\\End{", "\\end{")
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out, n = out + numeral, n - value
-    return out
-
-
 # A macro a course defines elsewhere to print a part's points: '\\Points{5}', '\\pts{2}'.
+_POINTS_MACRO = re.compile(r"(?i)(?:points?|pts?|marks?|punkte)")
 # A question macro of a class or package not at hand: '\\problem{...}', '\\exercise'.
 _QUESTION_MACRO = re.compile(r"(?i)(?:problem|exercise|task|prob|aufgabe)")
-_POINTS_MACRO = re.compile(r"(?i)(?:points?|pts?|marks?|punkte)")
 _COUNTING = frozenset({"newcounter", "setcounter", "addtocounter", "stepcounter"})
-_COUNTER_STYLES: dict[str, Any] = {
-    "arabic": str,
-    "alph": lambda n: chr(ord("a") + n - 1) if 0 < n <= 26 else str(n),
-    "Alph": lambda n: chr(ord("A") + n - 1) if 0 < n <= 26 else str(n),
-    "roman": lambda n: _roman(n) if 0 < n < 40 else str(n),
-    "Roman": lambda n: _roman(n).upper() if 0 < n < 40 else str(n),
-}
 # What a macro of the paper's own prints to open a question: 'Problem 3', 'Question 2'.
 _PRINTS_QUESTION = re.compile(r"^\s*(?:#+\s*)?(?:problem|question|exercise)\s+\d+\b", re.I)
 
@@ -508,7 +499,7 @@ class _Reader:
             self._count(node)
         elif name in ("newcounter", "stepcounter", "refstepcounter"):
             return self._count(node, following)
-        elif name in _COUNTER_STYLES and (shown := self._counter_value(node, following)):
+        elif name in COUNTER_STYLES and (shown := self._counter_value(node, following)):
             self.out.write(shown[0], node.pos)  # 'Problem \\arabic{probnum}' as printed
             return shown[1]
         elif name == "color":
@@ -812,7 +803,7 @@ class _Reader:
         name = counter.latex_verbatim().strip("{} ") if counter is not None else ""
         if name not in self.counters:
             return None
-        return _COUNTER_STYLES[node.macroname](self.counters[name]), taken
+        return COUNTER_STYLES[node.macroname](self.counters[name]), taken
 
     def _counter(self, node: Any) -> None:
         counter, value = _arg(node, 0), _arg(node, 1)

@@ -988,7 +988,8 @@ def title_labels(text: str) -> dict[str, str]:
     return labels
 
 
-_COUNTER_STYLES: dict[str, Callable[[int], str]] = {
+# How LaTeX prints a counter: \arabic, \alph, \Alph, \roman, \Roman.
+COUNTER_STYLES: dict[str, Callable[[int], str]] = {
     "arabic": str,
     "alph": lambda n: chr(ord("a") + n - 1) if 1 <= n <= 26 else str(n),
     "Alph": lambda n: chr(ord("A") + n - 1) if 1 <= n <= 26 else str(n),
@@ -1002,7 +1003,7 @@ def label_text(label: str, counters: dict[str, int]) -> str:
     '\\thesection'), formatting commands and braces gone."""
 
     def styled(m: re.Match[str]) -> str:
-        return _COUNTER_STYLES[m[1]](counters.get(m[2], 0))
+        return COUNTER_STYLES[m[1]](counters.get(m[2], 0))
 
     label = re.sub(r"\\(arabic|alph|Alph|roman|Roman)\s*\{(\w+)\}", styled, label)
     label = re.sub(r"\\the(\w+)", lambda m: str(counters.get(m[1], m[0])), label)
