@@ -637,6 +637,19 @@ def test_version_below_the_chain_is_refused(monkeypatch):
         ),
         # a free-text part with nothing to grade by
         ("- {id: 1, marks: 2}", "", [("A.1", "nothing to go by")]),
+        # an expression key with a word read as letters multiplied
+        (
+            "- {id: 1, marks: 2, key: {kind: expression, value: 'cost * x'}}",
+            "",
+            [("A.1", "reads 'cost' as the letters c·o·s·t multiplied")],
+        ),
+        # ... not a function applied by name, a Greek letter, or \\mathit{...}
+        (
+            "- {id: 1, marks: 2, key: {kind: expression, value: 'sigma(z) * relu(x)'}}\n"
+            "- {id: 2, marks: 2, key: {kind: expression, value: '\\mathit{cost} x'}}",
+            "",
+            [],
+        ),
         # best k equal to the number of questions
         (
             "- {id: 1, marks: 2, key: {kind: numeric, value: 1}}",

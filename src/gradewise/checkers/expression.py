@@ -492,6 +492,18 @@ _PLAIN_MATH = frozenset(
 )
 
 
+_NAMED_GROUP = re.compile(r"\\(?:text|mathrm|mathit|operatorname|textrm)\s*\{[^{}]*\}")
+_WORD_RUN = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{3,}(?![A-Za-z])(?!\s*\()")
+
+
+def split_words(value: str) -> list[str]:
+    """The words of an expression key that are read as letters multiplied ('cost x' as
+    c·o·s·t·x): not a function applied by name, a Greek letter, or a LaTeX command."""
+    plain = _COMMAND.sub(" ", _NAMED_GROUP.sub(" ", value))
+    known = _PLAIN_MATH | {name.lower() for name in greek.NAMES}
+    return [w for w in dict.fromkeys(_WORD_RUN.findall(plain)) if w.lower() not in known]
+
+
 def _calls(expression: str) -> frozenset[str]:
     """The functions an expression applies by name, and 'a norm' where it takes one."""
     named = {m.group(1).lower() for m in _CALL.finditer(expression)} - _PLAIN_MATH

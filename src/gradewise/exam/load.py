@@ -828,6 +828,14 @@ def exam_warnings(exam: Exam) -> tuple[ExamWarning, ...]:
 def _part_warnings(part: Part) -> Iterator[str]:
     if part.key is None and not part.rubric and not part.reference:
         yield "a free-text part with no rubric and no reference: a judge has nothing to go by"
+    if part.key is not None and part.key.kind == "expression":
+        from gradewise.checkers.expression import split_words
+
+        for word in split_words(str(part.key.params.get("value", ""))):
+            yield (
+                f"the expression key reads '{word}' as the letters {'·'.join(word)} multiplied;"
+                f" if it is one name, write \\mathit{{{word}}} (or {word}(x) for a function)"
+            )
     if not part.rubric:
         return
     most = _most_earned(part.rubric)
