@@ -643,6 +643,12 @@ def test_version_below_the_chain_is_refused(monkeypatch):
             "",
             [("A.1", "reads 'cost' as the letters c·o·s·t multiplied")],
         ),
+        # a name written as text, which the checker reads as words
+        (
+            "- {id: 1, marks: 2, key: {kind: expression, value: '\\text{loss} + x'}}",
+            "",
+            [("A.1", "\\text{loss} is read as words")],
+        ),
         # ... not a function applied by name, a Greek letter, or \\mathit{...}
         (
             "- {id: 1, marks: 2, key: {kind: expression, value: 'sigma(z) * relu(x)'}}\n"

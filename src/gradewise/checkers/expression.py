@@ -504,6 +504,15 @@ def split_words(value: str) -> list[str]:
     return [w for w in dict.fromkeys(_WORD_RUN.findall(plain)) if w.lower() not in known]
 
 
+_TEXT_NAME = re.compile(r"\\(?:text|mathrm|textrm)\s*\{\s*([A-Za-z]{2,})\s*\}(?!\s*\()")
+
+
+def dropped_words(value: str) -> list[str]:
+    """The words of an expression key written as text ('\\text{loss} + x'): read as no
+    part of the expression (text in answers is words, not symbols)."""
+    return list(dict.fromkeys(_TEXT_NAME.findall(value)))
+
+
 def _calls(expression: str) -> frozenset[str]:
     """The functions an expression applies by name, and 'a norm' where it takes one."""
     named = {m.group(1).lower() for m in _CALL.finditer(expression)} - _PLAIN_MATH

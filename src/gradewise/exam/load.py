@@ -829,9 +829,15 @@ def _part_warnings(part: Part) -> Iterator[str]:
     if part.key is None and not part.rubric and not part.reference:
         yield "a free-text part with no rubric and no reference: a judge has nothing to go by"
     if part.key is not None and part.key.kind == "expression":
-        from gradewise.checkers.expression import split_words
+        from gradewise.checkers.expression import dropped_words, split_words
 
-        for word in split_words(str(part.key.params.get("value", ""))):
+        value = str(part.key.params.get("value", ""))
+        for word in dropped_words(value):
+            yield (
+                f"the expression key's \\text{{{word}}} is read as words, not as a symbol;"
+                f" write \\mathit{{{word}}}"
+            )
+        for word in split_words(value):
             yield (
                 f"the expression key reads '{word}' as the letters {'·'.join(word)} multiplied;"
                 f" if it is one name, write \\mathit{{{word}}} (or {word}(x) for a function)"
