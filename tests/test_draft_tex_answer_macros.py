@@ -38,6 +38,11 @@ def _parts(tree: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "\\end{solutionorbox}",
             "1/6",
         ),
+        # worked in an align to a rounded value: the value after its last '\\approx'
+        (
+            "\\TheAnswer{\\begin{align*} p &= 1 - 30/36 \\\\ &\\approx 0.1667 \\end{align*}}",
+            0.1667,
+        ),
         # a course's own name for it, straight under the part
         ("\\myanswer{0.5}", 0.5),
         # a solution macro with one argument
@@ -95,8 +100,8 @@ def test_an_answer_macro_outside_any_question_is_kept_as_written(tmp_path: Path)
 @pytest.mark.parametrize(
     "answer,key,reference_ends",
     [
-        # an answer macro after a coloured hint: the hint stays the reference, the answer its key
-        ("\\TheAnswer{$$p = 1/6$$}", {"kind": "numeric", "value": "1/6"}, "pairs."),
+        # an answer macro after a coloured hint: its working follows the hint, its value the key
+        ("\\TheAnswer{$$p = 1/6$$}", {"kind": "numeric", "value": "1/6"}, "p = 1/6$$"),
         # plain words in the box after the hint: both kept, in order, as the reference
         ("The chance is 1/6.", None, "The chance is 1/6."),
     ],

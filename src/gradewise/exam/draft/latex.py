@@ -494,6 +494,13 @@ class _Reader:
         written = re.sub(r"\s+", " ", written.replace("Answer:", " ", 1)).strip()
         line = self.out.lines[first].line if len(self.out.lines) > first else self.line(node)
         self.out.lines[first:] = [TexLine("Answer: " + written, line)]
+        if (worked := _WORKED_VALUE.search(written)) is not None and worked.start() > 0:
+            # worked to one value ('P(C|B) = R_23 = 1/4'): the working is the reference
+            opened = "" if self.ctx.in_solution else "Solution: "
+            self.out.lines[first:] = [
+                TexLine(opened + written, line),
+                TexLine("Answer: " + worked["value"], line),
+            ]
         return 1
 
     def _expand(self, node: Any, groups: Sequence[Any]) -> int:
@@ -960,6 +967,12 @@ _LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "noli
 _MATH_LABEL = re.compile(r"(?:\$|\\\()\s*\(\s*([a-h]|[ivx]{1,4})\s*\)\s*(?:\$|\\\))")
 # A course's own macro for the answer: \\TheAnswer, \\myanswer, \\solution, \\correctanswer.
 _ANSWER_MACRO = re.compile(r"(?i)(?:the|my)?(?:answer|solution|correct(?:answer)?)")
+# An answer worked to one value: its last '=' or '\\approx' followed by a number, then only
+# the ends of its math ('... = 1/4$$', '&= ... \\approx 0.49998 \\end{align*}').
+_WORKED_VALUE = re.compile(
+    r"(?:=|\\approx)\s*(?P<value>-?\d+(?:\.\d+)?(?:/\d+)?)"
+    r"(?:\s|[.,;]|\$|\\\]|\\end\{[A-Za-z*]+\})*$"
+)
 _OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
 _ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
 
