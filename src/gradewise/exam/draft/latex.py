@@ -179,6 +179,7 @@ class _Context:
     in_part: bool = False  # inside a parts environment (a solution there is the part's)
     in_solution: bool = False  # lists in a solution are its steps, never questions or parts
     solution_item: int | None = None  # the list depth of an '\item[Proof:]' solution
+    solved_part: tuple[int, int] | None = None  # (question, part) whose solution has begun
     part_counters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     list_depth: int = 0  # nested enumerate
     list_counters: list[int] = field(default_factory=list)
@@ -309,6 +310,7 @@ class _Reader:
         self.notes: list[TexNote] = []
         self.defined: set[str] = set()
         self.unknown: dict[str, int] = {}
+        self.answer_macros: set[str] = set()  # \\TheAnswer{...} read as answers (noted once)
         self.macros: dict[str, tuple[int, str]] = {}  # plain \\newcommand bodies, by name
         self.depth = 0  # macros expanding inside macros
         self.expanding = 0  # the line of the macro being expanded (its text has no lines)
@@ -574,12 +576,51 @@ class _Reader:
         ):  # '\\Points{5}' of a course package not at hand: the points it prints
             self.out.write(f"({groups[0].latex_verbatim()[1:-1].strip()} points) ", node.pos)
             return 1
+        if _ANSWER_MACRO.fullmatch(name) and len(groups) == 1 and self._answers_inside():
+            return self._answer_macro(node, groups[0])
         if name not in self.defined and _db().get_macro_spec(name) is None:
             self.unknown.setdefault(name, self.line(node))
         self.out.write(node.latex_verbatim(), node.pos)
         for arg in groups:
             self.out.write(arg.latex_verbatim(), arg.pos)
         return len(groups)
+
+    def _answers_inside(self) -> bool:
+        """Whether a macro here stands in a question, a part or a solution."""
+        ctx = self.ctx
+        return ctx.in_question or ctx.in_part or ctx.in_solution or ctx.heading_question
+
+    def _answer_macro(self, node: Any, arg: Any) -> int:
+        """`\\TheAnswer{1/4}`, `\\solution{...}`: a macro named for the answer that no file
+        beside the paper defines readably, used in a question or part: its argument is the
+        answer, on an 'Answer:' line of its own (the key where it is one value)."""
+        name = node.macroname
+        if name not in self.answer_macros:
+            self.answer_macros.add(name)
+            self.notes.append(
+                TexNote(
+                    f"\\{name}{{...}} is defined nowhere readable; its argument is read as the "
+                    "answer of the part it stands in: check those keys",
+                    self.line(node),
+                )
+            )
+        self.out.begin("Answer: ", node.pos)
+        first = len(self.out.lines)
+        self.walk(_children(arg))
+        self.out.end()
+        # display math and line breaks in the argument start lines of their own: one line
+        written = " ".join(line.text for line in self.out.lines[first:])
+        written = re.sub(r"\s+", " ", written.replace("Answer:", " ", 1)).strip()
+        line = self.out.lines[first].line if len(self.out.lines) > first else self.line(node)
+        self.out.lines[first:] = [TexLine("Answer: " + written, line)]
+        if (worked := _WORKED_VALUE.search(written)) is not None and worked.start() > 0:
+            # worked to one value ('P(C|B) = R_23 = 1/4'): the working is the reference
+            opened = "" if self.ctx.in_solution else "Solution: "
+            self.out.lines[first:] = [
+                TexLine(opened + written, line),
+                TexLine("Answer: " + worked["value"], line),
+            ]
+        return 1
 
     def _expand(self, node: Any, groups: Sequence[Any]) -> int:
         """The macro's body with its arguments put in, read where the macro stands."""
@@ -958,6 +999,11 @@ class _Reader:
 
     def _solution_start(self, pos: int) -> None:
         ctx = self.ctx
+        if ctx.in_part and ctx.solved_part == (ctx.question, ctx.parts_seen):
+            self.out.end()  # a second box under one part (a hint, then the answer): the same
+            return
+        if ctx.in_part:
+            ctx.solved_part = (ctx.question, ctx.parts_seen)
         if ctx.in_question and ctx.parts_seen and not ctx.in_part:
             self.out.begin(f"Solution to Question {ctx.question}: ", pos)
         else:
@@ -1084,6 +1130,14 @@ _LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "noli
 
 # A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
 _MATH_LABEL = re.compile(r"(?:\$|\\\()\s*\(\s*([a-h]|[ivx]{1,4})\s*\)\s*(?:\$|\\\))")
+# A course's own macro for the answer: \\TheAnswer, \\myanswer, \\solution, \\correctanswer.
+_ANSWER_MACRO = re.compile(r"(?i)(?:the|my)?(?:answer|solution|correct(?:answer)?)")
+# An answer worked to one value: its last '=' or '\\approx' followed by a number, then only
+# the ends of its math ('... = 1/4$$', '&= ... \\approx 0.49998 \\end{align*}').
+_WORKED_VALUE = re.compile(
+    r"(?:=|\\approx)\s*(?P<value>-?\d+(?:\.\d+)?(?:/\d+)?)"
+    r"(?:\s|[.,;]|\$|\\\]|\\end\{[A-Za-z*]+\})*$"
+)
 _OWN_ANSWER = re.compile(r"(?:Command|command|def|let)\*?\s*\{?\s*\\answer(?![A-Za-z])")
 _ANSWER_BLANK = re.compile(r"\\answer(?![A-Za-z])\s*(?:\[[^\]]*\])?\s*\{")
 
