@@ -84,3 +84,14 @@ def test_a_markdown_rule_between_questions_is_no_prompt_s_words(tmp_path: Path, 
         "1": "Define bias.",
         "2": "Define variance.",
     }
+
+
+def test_a_key_gradewise_cannot_check_joins_the_worked_solution(tmp_path: Path) -> None:
+    """'Answer: the identity matrix' after a part's worked solution: kept in its reference, as
+    the note says, not only in the note."""
+    text = (
+        "1. Matrices. (4 marks)\n\n(a) Find the inverse of I. (2 marks)\n\n"
+        "Solution: I times I is I.\n\nAnswer: the identity matrix\n\n(b) Find det I. (2 marks)\n"
+    )
+    part = drafted_questions(tmp_path, text)["1"]["parts"][0]
+    assert "I times I is I." in part["reference"] and "the identity matrix" in part["reference"]

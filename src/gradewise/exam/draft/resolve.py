@@ -402,9 +402,18 @@ class _Resolver:
             part.reference = _text(solution.lines, solution.loc)
             if item is None:
                 part.key = self._key_from(keys, "other", label)
-        if part.reference is None:  # a key gradewise cannot check is kept as the reference
-            unread = (k for k in keys if p.key_value(k.value) is None)
-            part.reference = next((Val(k.value, k.loc) for k in unread), None)
+        # a key gradewise cannot check is kept as the reference (after a worked solution)
+        unread = next((k for k in keys if p.key_value(k.value) is None), None)
+        if unread is not None and part.reference is None:
+            part.reference = Val(unread.value, unread.loc)
+        elif (
+            unread is not None
+            and part.reference is not None
+            and part.key is None
+            and unread.value not in part.reference.value
+        ):
+            text = f"{part.reference.value}\n\nAnswer: {unread.value}"
+            part.reference = Val(text, part.reference.loc)
         part.key = part.key or _short_key(part.reference)
         if part.key is None and not (item is not None and item.boxes):
             self._key_from_working(part, f"part {label}: ")
