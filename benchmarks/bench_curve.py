@@ -23,7 +23,7 @@ their largest class probability).
 
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
         [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
-        [--train-only --weights MODEL]
+        [--train-only --weights MODEL] [--weight-step 0.1] [--two-way-step 0.05]
 
 `--train-only` (for choosing settings without a test split) predicts a quarter of each
 question's train answers; the shipped model was trained on them, so give it `--weights` of a
@@ -203,6 +203,12 @@ def main() -> None:
     )
     parser.add_argument("--weight-step", type=float, default=_part.WEIGHT_STEP)
     parser.add_argument(
+        "--two-way-step",
+        type=float,
+        default=_part.TWO_WAY_STEP,
+        help="the blend grid's step on parts marked right or wrong (0.1: as before session 7)",
+    )
+    parser.add_argument(
         "--weights",
         type=Path,
         help="the learned judge's model file (default: the shipped one); with --train-only, "
@@ -210,7 +216,7 @@ def main() -> None:
         "--without-predicted-quarter",
     )
     args = parser.parse_args()
-    _part.WEIGHT_STEP = args.weight_step
+    _part.WEIGHT_STEP, _part.TWO_WAY_STEP = args.weight_step, args.two_way_step
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")

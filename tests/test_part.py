@@ -23,6 +23,7 @@ from gradewise.judges._part import (
     ridge,
     snap,
     tfidf,
+    weight_step,
 )
 
 QUESTION = "Why do we keep a validation set apart from the training data?"
@@ -289,3 +290,45 @@ def test_a_blend_is_as_sure_as_its_models_together(
 ) -> None:
     rows = [np.array([p]) for p in predicted]
     assert consensus(rows, np.array([raw]), levels)[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "levels, step",
+    [
+        ((0.0, 1.0), _part.TWO_WAY_STEP),  # right or wrong: the finer grid
+        ((0.0, 1.0000001), _part.TWO_WAY_STEP),  # full marks read as a float
+        ((0.0, 0.5, 1.0), _part.WEIGHT_STEP),  # points: the coarser grid
+        ((0.5, 1.0), _part.WEIGHT_STEP),  # two grades, but not none and full
+        ((0.0, 0.5), _part.WEIGHT_STEP),  # the same
+        ((), _part.WEIGHT_STEP),  # continuous
+    ],
+)
+def test_the_blend_grid_is_finer_on_a_part_marked_right_or_wrong(
+    levels: tuple[float, ...], step: float
+) -> None:
+    assert weight_step(levels) == step
+
+
+def _two_models(grades: list[float]) -> tuple[np.ndarray, list[Candidate]]:
+    """Marks cycling through `grades` and two models, each wrong on half the marks (toward the
+    middle; 0.4 and 0.3 off), so the best blend gives the first 0.3² / (0.4² + 0.3²) = 0.36."""
+    marks = np.array([grades[i % len(grades)] for i in range(40)])
+    toward = np.where(marks < 0.5, 1.0, -1.0)
+    first, second = marks.copy(), marks.copy()
+    first[:20] += 0.4 * toward[:20]
+    second[20:] += 0.3 * toward[20:]
+    return marks, [Candidate("first", first, first[:3]), Candidate("second", second, second[:3])]
+
+
+@pytest.mark.parametrize(
+    "grades, first",
+    [
+        ([0.0, 1.0], 0.35),  # right or wrong: the nearest multiple of 0.05
+        ([0.0, 0.5, 1.0], 0.4),  # points: the nearest multiple of 0.1
+    ],
+)
+def test_a_parts_blend_weights_come_from_its_scales_grid(grades: list[float], first: float) -> None:
+    marks, models = _two_models(grades)
+    fit = fit_part(marks, np.arange(40), np.arange(3), {}, models)
+    assert fit.weights["first"] == pytest.approx(first)
+    assert fit.weights["second"] == pytest.approx(1 - first)

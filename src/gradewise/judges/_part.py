@@ -50,8 +50,12 @@ MIN_MARKS = 30
 PENALTIES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 # The constant feature that carries ridge's intercept (penalised as 1/BIAS² of a feature).
 BIAS = 3.0
-# The blend's weights: multiples of this step that sum to 1.
+# The blend's weights: multiples of this step that sum to 1; on a part marked right or wrong,
+# of the finer TWO_WAY_STEP. Chosen on train splits only (bench_curve.py --train-only with a
+# forest that never saw the predicted answers, BENCHMARKS.md, issue 15, session 7): the finer
+# grid gained on right/wrong parts (SciEntsBank, Beetle) and lost on SAF's points at 50 marks.
 WEIGHT_STEP = 0.1
+TWO_WAY_STEP = 0.05
 # A grade scale with more levels than this is treated as continuous (no thresholds).
 MAX_LEVELS = 12
 # N-grams are read from the start of an answer only (a 10,000-word answer costs no more).
@@ -122,11 +126,11 @@ def fit_part(
     if any(len(c.held_out) != len(marks) for c in candidates):
         raise ValueError("every candidate must hold out every mark")
     truth = marks
-    weights = blend_weights([c.held_out for c in candidates], truth)
+    levels = grade_scale(marks)
+    weights = blend_weights([c.held_out for c in candidates], truth, weight_step(levels))
     mix = sum(w * c.held_out for w, c in zip(weights, candidates, strict=True))
     raw = sum(w * c.predicted for w, c in zip(weights, candidates, strict=True))
     mix, raw = np.clip(mix, 0.0, 1.0), np.clip(raw, 0.0, 1.0)
-    levels = grade_scale(marks)
     thresholds = fit_thresholds(mix, truth, levels)
     snapped_held = snap(mix, levels, thresholds)
     agree = agreement(snapped_held, truth)
@@ -276,10 +280,19 @@ def ridge(
     return Candidate(name, np.clip(best[1], 0.0, 1.0), np.clip(cross @ alpha, 0.0, 1.0), linear)
 
 
-def blend_weights(held: Sequence[np.ndarray], truth: np.ndarray) -> np.ndarray:
-    """Weights (on the simplex, in steps of WEIGHT_STEP) of the blend with the lowest
-    squared error on the held-out predictions; ties go to the first such grid point."""
-    grid = _simplex(len(held), round(1 / WEIGHT_STEP))
+def weight_step(levels: Sequence[float]) -> float:
+    """The blend grid's step for a part on this grade scale: TWO_WAY_STEP where the marks are
+    none and full (right or wrong), WEIGHT_STEP on any other scale."""
+    return TWO_WAY_STEP if two_way(levels) else WEIGHT_STEP
+
+
+def blend_weights(
+    held: Sequence[np.ndarray], truth: np.ndarray, step: float | None = None
+) -> np.ndarray:
+    """Weights (on the simplex, in multiples of `step`, by default WEIGHT_STEP) of the blend
+    with the lowest squared error on the held-out predictions; ties go to the first such grid
+    point."""
+    grid = _simplex(len(held), round(1 / (WEIGHT_STEP if step is None else step)))
     preds = np.stack(held)  # candidates × marks
     errors = (((grid @ preds) - truth) ** 2).mean(axis=1)
     return np.asarray(grid[int(np.argmin(errors))])
@@ -309,6 +322,11 @@ def grade_scale(marks: np.ndarray) -> tuple[float, ...]:
     """The distinct marks, low to high; () when there are too many to be a scale."""
     levels = tuple(sorted({round(float(m), 6): float(m) for m in marks}.values()))
     return levels if 2 <= len(levels) <= MAX_LEVELS else ()
+
+
+def two_way(levels: Sequence[float]) -> bool:
+    """Whether a grade scale is right or wrong: none and full marks, nothing between."""
+    return tuple(round(float(v), 6) for v in levels) == (0.0, 1.0)
 
 
 def snap(values: np.ndarray, levels: Sequence[float], thresholds: Sequence[float]) -> np.ndarray:
@@ -389,7 +407,7 @@ def consensus(
     of the middle decides no grade, and the blend's distance stands (BENCHMARKS.md, issue 15,
     session 6)."""
     distance = np.abs(2 * raw - 1)
-    if tuple(round(v, 6) for v in levels) != (0.0, 1.0):
+    if not two_way(levels):
         return distance
     side = np.where(raw >= 0.5, 1.0, -1.0)
     together = np.mean([np.maximum(0.0, side * (2 * p - 1)) for p in predicted], axis=0)
