@@ -116,8 +116,8 @@ _NAMED_CALL = re.compile(
     r"\\(?:text|mathrm|operatorname|textrm|mathit)\s*\{\s*([A-Za-z][A-Za-z0-9]+)\s*\}\s*\("
 )
 _PLAIN_CALL = re.compile(r"(?<![\\A-Za-z{_^])([A-Za-z]{3,})\s*\(")
-_COMMAND_CALLS = frozenset("exp log ln sin cos tan tanh max min".split())
 _LEFT_AS_WRITTEN = frozenset({"sqrt", "sigmoid", *(n.lower() for n in greek.NAMES)})
+_COMMAND_CALLS = greek.FUNCTIONS - _LEFT_AS_WRITTEN
 
 
 def _call(m: re.Match[str]) -> str:

@@ -58,9 +58,8 @@ _MATH = re.compile(
     re.S,
 )
 _WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?]*$")
-_MATH_WORDS = {"sqrt", "log", "ln", "exp", "sin", "cos", "tan", "tanh", "sigmoid", "max", "min"}
-_MATH_WORDS |= {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
-_FUNCTION_WORDS = _MATH_WORDS - {name.lower() for name in greek.NAMES}
+_FUNCTION_WORDS = greek.FUNCTIONS
+_MATH_WORDS = greek.FUNCTIONS | {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
 _EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to)\b|⇒")
 _TRIM = " \t\r\n.,;:"
 
@@ -486,9 +485,8 @@ def _letters(expression: str) -> frozenset[str]:
 # Functions an expression applies by name (`relu(x)`, `\\text{softmax}(z)`) and norms.
 _CALL = re.compile(r"\\?([A-Za-z]{2,})\s*\}?\s*\(")
 _NORM_BARS = re.compile(r"\\\||‖|\|\|")
-_PLAIN_MATH = frozenset(
-    "exp log ln sin cos tan tanh sqrt sigmoid sigma text mathrm mathit operatorname textrm "
-    "left right frac max min".split()
+_PLAIN_MATH = greek.FUNCTIONS | frozenset(
+    "sigma text mathrm mathit operatorname textrm left right frac".split()
 )
 
 

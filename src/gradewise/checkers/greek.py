@@ -1,6 +1,7 @@
-"""Greek letters written by name in plain text (`sigma(z)`, `lambda*x`, `exp(-beta t)`): one
-symbol each, as `\\sigma` is in LaTeX — never the letters s·i·g·m·a. Shared by the expression
-worker (which reads them) and the checker (which counts an expression's letters)."""
+"""Names read whole in plain text: Greek letters by name (`sigma(z)`, `lambda*x`), one
+symbol each as `\\sigma` is in LaTeX — never the letters s·i·g·m·a — and the functions read by
+name. Shared by the expression worker (which reads them) and the checker (which counts an
+expression's letters)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ NAMES = (
 PLAIN = re.compile(
     rf"(?<![\\A-Za-z])({'|'.join(sorted(NAMES, key=len, reverse=True))})(?![A-Za-z])"
 )
+
+
+# The functions the checker reads by their names in plain text ('exp(-x)', 'max(0, x)'): one
+# list for the worker that reads them and the checker that tells them from letters.
+FUNCTIONS = frozenset("exp log ln sin cos tan tanh sqrt sigmoid max min".split())
 
 
 def as_latex(text: str) -> str:
