@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradewise import frontmatter
 from gradewise.errors import ScriptError
 from gradewise.model import Script
 
@@ -41,10 +42,6 @@ SCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
 ID_KEYS = ("student", "student_id", "id")
 FRONT_MATTER_KEYS = (*ID_KEYS, "name", "email")
 
-_FRONT_OPEN = re.compile(r"\A---[ \t]*\r?\n")
-_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
-_FRONT_LINE = re.compile(r"^[ \t]*(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
-_FRONT_MAX_CHARS = 4000  # a front matter block is a few lines; a later `---` is a Markdown rule
 _ID_STOP = re.compile(r"[_\s]")
 _BINARY_SNIFF = 8192
 
@@ -136,15 +133,21 @@ def front_matter(text: str, *, source: str = "") -> tuple[dict[str, str], int]:
     and holds `key: value` lines with at least one known key; anything else is left to the
     body, so a Markdown rule at the top never swallows an answer.
     """
-    opening = _FRONT_OPEN.match(text)
-    if not opening:
+    lines = text.split("\n")
+    block = frontmatter.opening([line.rstrip("\r") for line in lines])
+    if block is None:
         return {}, 0
-    closing = _FRONT_CLOSE.search(text, opening.end(), opening.end() + _FRONT_MAX_CHARS)
-    if not closing:
+    if block.stray is not None:
+        if block.fields and block.fields[0].line < block.stray:  # it started as front matter
+            raise ScriptError(
+                f"front matter line {lines[block.stray].strip()!r} is not 'key: value'",
+                file=source,
+                line=block.stray + 1,
+                fix="write one 'key: value' per line, e.g. 'name: Ada Lovelace'",
+            )
         return {}, 0
-    block = text[opening.end() : closing.start()]
-    fields = _front_fields(block, source)
-    if fields is None or not any(key in fields for key in FRONT_MATTER_KEYS):
+    fields = block.values()
+    if not any(key in fields for key in FRONT_MATTER_KEYS):
         return {}, 0
     if not any(fields.get(key) for key in ID_KEYS) and any(key in fields for key in ID_KEYS):
         raise ScriptError(
@@ -153,33 +156,7 @@ def front_matter(text: str, *, source: str = "") -> tuple[dict[str, str], int]:
             line=2,
             fix="write e.g. 'student: s123' between the --- lines",
         )
-    return fields, closing.end()
-
-
-def _front_fields(block: str, source: str) -> dict[str, str] | None:
-    """Parse `key: value` lines; None when the block does not look like front matter at all."""
-    fields: dict[str, str] = {}
-    for number, line in enumerate(block.splitlines(), start=2):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _FRONT_LINE.match(line)
-        if match is None:
-            if fields:  # it started as front matter: say which line is wrong
-                raise ScriptError(
-                    f"front matter line {line.strip()!r} is not 'key: value'",
-                    file=source,
-                    line=number,
-                    fix="write one 'key: value' per line, e.g. 'name: Ada Lovelace'",
-                )
-            return None
-        fields[match["key"].lower()] = _unquote(match["value"])
-    return fields
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+    return fields, min(len(text), sum(len(line) + 1 for line in lines[: block.end]))
 
 
 def student_from_filename(path: Path) -> str:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from gradewise import frontmatter
 from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.documents import Line, Loc
 
@@ -1135,30 +1136,23 @@ def _belongs_to_question(text: str) -> bool:
 
 
 def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
-    """Where the metadata block opening a Markdown file ('---' YAML or '+++' TOML, its
-    lines 'key: value') ends, and the title it names; (start, None) when there is none."""
-    fence = lines[start].text.strip()
-    if fence not in ("---", "+++") or lines[start].loc.line != 1:
+    """Where the metadata block opening a Markdown file ends, and the title it names;
+    (start, None) when there is none (a '---' with other lines under it is a rule)."""
+    if lines[start].loc.line != 1:
         return start, None
-    title = None
-    for index in range(start + 1, min(len(lines), start + _FRONT_MATTER_REACH)):
-        text = lines[index].text.strip()
-        if text == fence or (fence == "---" and text == "..."):
-            return index + 1, title
-        m = _METADATA.match(lines[index].text)
-        if m is None and text and not lines[index].text[:1].isspace():
-            return start, None  # a rule under a first line, not metadata
-        if m is not None and (m[1] or "").lower() == "title" and title is None:
-            title = Val(m[2].strip().strip("'\"").strip(), lines[index].loc)
-    return start, None
+    block = frontmatter.opening([line.text for line in lines[start : start + frontmatter.REACH]])
+    if block is None or block.stray is not None:
+        return start, None
+    title = block.get("title")
+    if title is None:
+        return start + block.end, None
+    return start + block.end, Val(title.value.strip(), lines[start + title.line].loc)
 
 
 # A heading over a numbered list of instructions rather than questions.
 _INSTRUCTIONS = re.compile(
     r"(?i)\b(?:instructions?|directions?|rules|guidelines|notes?|before you (?:begin|start))\b"
 )
-_FRONT_MATTER_REACH = 60
-_METADATA = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$|^-\s")
 
 
 def _before_bracket(text: str) -> str:

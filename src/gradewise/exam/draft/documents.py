@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gradewise import pdf
+from gradewise import frontmatter, pdf
 from gradewise.errors import GradewiseError
 from gradewise.exam.draft import patterns as p
 
@@ -87,7 +87,6 @@ _EXAM_CLASS_BODY = re.compile(r"^[ \t]*\\(?:begin\{questions\}|(?:titled)?questi
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
 _INCLUDE = re.compile(r"\{\{<\s*include\s+(?P<file>\S+)\s*>\}\}")
-_FRONT_TITLE = re.compile(r"^title:\s*(?P<title>.+?)\s*$")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
 
 
@@ -114,13 +113,12 @@ def _markdown_as_latex(text: str, path: Path) -> str:
 
 def _blank_front_matter(lines: list[str]) -> tuple[list[str], str]:
     """The lines with a '---' metadata block opening them blanked (places kept), and the
-    title it names ('' when none)."""
-    if not lines or lines[0].strip() != "---":
+    title it names ('' when none). A Quarto paper's block is YAML however long it runs."""
+    block = frontmatter.opening(lines, reach=len(lines))
+    if block is None:
         return lines, ""
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), 0)
-    named = (_FRONT_TITLE.match(line) for line in lines[1:end])
-    title = next((m["title"].strip("'\" ") for m in named if m is not None), "")
-    return [""] * (end + 1) + lines[end + 1 :], title
+    title = block.get("title")
+    return [""] * block.end + lines[block.end :], "" if title is None else title.value.strip()
 
 
 def _included(path: Path, name: str) -> str:
