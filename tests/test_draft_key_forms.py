@@ -141,6 +141,29 @@ def test_the_same_key_said_twice_is_one_key(tmp_path: Path) -> None:
     assert drafted_questions(tmp_path, text)["1"]["key"] == {"kind": "numeric", "value": 0.5}
 
 
+@pytest.mark.parametrize(
+    "answer, blanks",
+    [
+        ("Paris; 4", 2),
+        ("mean; median; mode", 3),
+        ("a fair coin; 1 bit", 2),
+        # a sentence with a semicolon in it is one answer, not blanks
+        ("The model fits noise in the training data; use regularisation or more data.", 1),
+        ("0.5; the probability of heads under a fair coin toss", 1),
+        ("4", 1),
+    ],
+)
+def test_one_answer_for_each_blank_or_one_sentence(
+    tmp_path: Path, answer: str, blanks: int
+) -> None:
+    path = tmp_path / "quiz.md"
+    path.write_text(f"1. Answer in your own words. (5 marks)\n\nAnswer: {answer}\n", "utf-8")
+    notes = [n.value for n in draft_exam([path]).notes]
+    assert any("different answers" in n for n in notes) == (blanks > 1)
+    if blanks > 1:
+        assert any(f"{blanks} different answers" in n for n in notes)
+
+
 def test_a_bonus_part_is_said(tmp_path: Path) -> None:
     body = (
         "\\question\n\\begin{parts}\n\\part[3] Define bias.\n"

@@ -1,4 +1,5 @@
-"""Read the documents instructors have (Markdown/LaTeX, text, PDF with text, .docx) as lines.
+"""Read the documents instructors have (Markdown/LaTeX, text, PDF with text, .docx, notebooks)
+as lines.
 
 Every line keeps where it came from (file, page, line or paragraph), so each drafted value can
 say so. Reading never shows a traceback: a file that cannot be read is one `DocumentError`
@@ -20,7 +21,7 @@ from gradewise.exam.draft import patterns as p
 
 # R Markdown (.rmd) and Quarto (.qmd) files are Markdown with code chunks.
 TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text")
-DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx", ".ipynb")
 
 
 class DocumentError(GradewiseError):
@@ -35,12 +36,14 @@ class Loc:
     line: int
     page: int | None = None
     unit: str = "line"
+    page_unit: str = "page"  # a notebook's lines are counted in its cells
 
     def where(self, *, with_source: bool = False) -> str:
-        """'line 12', 'page 2, line 5' or 'paragraph 7', prefixed by the file if asked."""
+        """'line 12', 'page 2, line 5', 'cell 3, line 1' or 'paragraph 7', prefixed by the
+        file if asked."""
         spot = f"{self.unit} {self.line}"
         if self.page is not None:
-            spot = f"page {self.page}, {spot}"
+            spot = f"{self.page_unit} {self.page}, {spot}"
         return f"{Path(self.source).name} {spot}" if with_source else spot
 
 
@@ -75,6 +78,11 @@ def read_document(path: Path) -> tuple[list[Line], list[Note]]:
         return list(_pdf_lines(data, str(path))), []
     if suffix == ".docx":
         return _docx_lines(data, str(path))
+    if suffix == ".ipynb":
+        from gradewise.exam.draft.notebook import notebook_lines
+
+        lines, notes = notebook_lines(data, str(path))
+        return atx_headings(carpentries_challenges(markua_quizzes(folded_answers(lines)))), notes
     text = decode_text(data)
     if _EXAM_CLASS_BODY.search(text):  # Quarto's or R Markdown's exam class: LaTeX inside
         return _latex_lines(_markdown_as_latex(text, path), path)

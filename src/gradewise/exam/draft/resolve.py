@@ -516,6 +516,8 @@ class _Resolver:
                 value = None  # a formula as a choice question's key: no option named
             if value is None and kind == "choice" and _LONE_LETTER.fullmatch(written.value.strip()):
                 value = ("choice", [written.value.strip(" ().").lower()])  # 'I': option i
+            if value is None and len(written.value.split()) > _SENTENCE_WORDS:
+                continue  # a model answer in words: the reference, nothing to say
             if value is None:
                 where = f"part {part}: " if part else ""
                 self.note(
@@ -694,11 +696,24 @@ def _stated(keys: list[Val[str]]) -> list[str]:
         return []
     seen: dict[str, str] = {}
     for key in keys:
-        for piece in key.value.split(";") if ";" in key.value else [key.value]:
+        for piece in _blanks(key.value):
             piece = piece.strip()
             if piece:
                 seen.setdefault(repr(p.key_value(piece) or piece.lower()), piece)
     return list(seen.values())
+
+
+def _blanks(text: str) -> list[str]:
+    """The answers one key line gives for several blanks, 'Paris; 4'; a sentence with a
+    semicolon in it ('it fits noise; use more data') is one answer."""
+    pieces = text.split(";")
+    if len(pieces) > 1 and all(len(piece.split()) <= _BLANK_WORDS for piece in pieces):
+        return pieces
+    return [text]
+
+
+_BLANK_WORDS = 4  # a blank's answer is a value or a few words, not a clause
+_SENTENCE_WORDS = 8  # an answer in more words is a model answer, not a key meant as a value
 
 
 # An option written all as inline code ('- `Boolean`'), the way a learner's notes mark the answer
