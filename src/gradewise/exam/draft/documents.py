@@ -159,7 +159,13 @@ def read_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM dropped), else Windows-1252, else Latin-1: decoding never fails."""
+    """UTF-8 (BOM dropped), else Windows-1252, else Latin-1: decoding never fails. Lines end
+    in '\\n' whatever the file's ('\\r\\n' of Windows, '\\r' of old Macs): every reader
+    expects one."""
+    return _one_newline(_decoded(data))
+
+
+def _decoded(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "cp1252"):
@@ -168,6 +174,10 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+def _one_newline(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _text_lines(text: str, source: str, page: int | None = None) -> list[Line]:

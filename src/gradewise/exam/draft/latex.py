@@ -36,6 +36,7 @@ from gradewise.exam.draft.macros import (
     label_text,
     title_labels,
 )
+from gradewise.exam.draft.tex_options import flagged_options
 
 ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 
@@ -1367,6 +1368,7 @@ def _context_db() -> Any:
 def read_latex(text: str, library: str = "") -> tuple[list[TexLine], list[TexNote]]:
     """The .tex source as drafter lines (with their source lines) and notes on what was odd;
     `library` holds the definitions of the files beside it (`macros.local_library`)."""
+    text = flagged_options(text)  # '\\answer[correct]' options: the exam class's choices
     notes, unclosed = _brace_notes(text)
     expanded, stopped = expand_macros(_without(text, unclosed), library)
     notes += stopped

@@ -92,6 +92,13 @@ def _asks_among(occ: Occurrence, items: list[Item]) -> bool:
     )
 
 
+def _ask_themselves(items: list[Item]) -> bool:
+    """Whether an item asks a question of its own ('(b) ... what is the probability that you
+    pass?'): then the items are the question's parts, whatever its stem's words ('selecting
+    12 questions at random'), for an option is an answer, never a question."""
+    return any(" ".join(x for x in i.lines if x).strip().rstrip(" *_").endswith("?") for i in items)
+
+
 _VERDICT = re.compile(r"[\s.*_$]+")
 _VERDICTS = ({"true", "false"}, {"yes", "no"}, {"t", "f"}, {"wahr", "falsch"})
 
@@ -232,7 +239,7 @@ class _Resolver:
             prompt = " ".join(t for where, t in self.main.prompt if where != "item")
             if (
                 self.section.kind == "choice"
-                or _CHOOSE.search(prompt)
+                or (_CHOOSE.search(prompt) and not _ask_themselves(items))
                 or _asks_among(self.main, items)
             ):
                 return "choice"
