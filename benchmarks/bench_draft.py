@@ -180,7 +180,8 @@ _GROUPS = {
     4: "held out, batch 4 (since looked at)",
     5: "held out, batch 5 (since looked at)",
     6: "held out, batch 6 (since looked at)",
-    7: "held out, batch 7",
+    7: "held out, batch 7 (since looked at)",
+    8: "held out, batch 8",
 }
 
 
