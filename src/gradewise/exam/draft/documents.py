@@ -367,10 +367,17 @@ def pdf_page_texts(data: bytes, source: str) -> list[str]:
     texts = []
     for page in reader.pages:
         try:
-            texts.append(page.extract_text() or "")
+            texts.append(whole_characters(page.extract_text() or ""))
         except Exception:  # pypdf raises many kinds on odd content streams; the page is unread
             texts.append("")
     return texts
+
+
+def whole_characters(text: str) -> str:
+    """The text with each half of a UTF-16 surrogate pair that a font's odd character map left
+    alone (pypdf gives '\\ud83c' for a glyph it cannot map) as U+FFFD: it cannot be written as
+    UTF-8 or YAML, and the draft would not load again."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
