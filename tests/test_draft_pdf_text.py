@@ -11,6 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from gradewise.exam.draft import draft_exam, render
+from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.documents import whole_characters
 
 
@@ -53,3 +54,59 @@ def test_a_draft_from_such_a_page_loads_again(
     tree = YAML(typ="safe").load(text)
     questions = [q for s in tree["sections"] for q in s["questions"]]
     assert [(str(q["id"]), q["marks"]) for q in questions] == [("1", 3), ("2", 2)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the question's marks said to be the total of the marks inside it
+        ("2. Read the code in the first column. (6 points total)", 6),
+        ("(10 marks total)", 10),
+        ("[4 pts total]", 4),
+        ("( 6 points)", 6),  # a space after the bracket
+        ("(total 6)", None),  # no unit: not marks
+        ("the total of points (see above)", None),
+    ],
+)
+def test_marks_with_total(text: str, expected: float | None) -> None:
+    assert p.marks_one(text) == expected
+
+
+# pypdf's text of a page whose numbered questions start after a small gap: ' 1. ...'
+PAGE_TEXT = [
+    # one space before each question's number, code set in by four under question 2
+    (
+        " 1. Write True or False for each expression. (3 points)\n"
+        "a) 42 != '42'\n"
+        " 2. What does this loop print? (6 points total)\n"
+        "count = 0\n"
+        "while count < 3:\n"
+        "    print(count)\n"
+        " 3. Define a count-controlled loop. (2 points)\n",
+        {"1": 3, "2": 6, "3": 2},
+    ),
+    # numbers flush left: unchanged
+    (
+        "1. Name two types. (2 points)\n2. Convert 18 to binary. (2 points)\n",
+        {"1": 2, "2": 2},
+    ),
+    # a list set in by two spaces under question 1 stays inside it
+    (
+        " 1. Answer both. (4 points)\n  1. the first\n  2. the second\n 2. Explain. (1 point)\n",
+        {"1": 4, "2": 1},
+    ),
+]
+
+
+@pytest.mark.parametrize("page, expected", PAGE_TEXT)
+def test_one_space_before_a_number_is_no_nesting_in_a_pdf(
+    tmp_path: Path, pango: None, monkeypatch: pytest.MonkeyPatch, page: str, expected: dict
+) -> None:
+    import weasyprint
+
+    path = tmp_path / "paper.pdf"
+    weasyprint.HTML(string="<html><body><p>x</p></body></html>").write_pdf(path)
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", lambda *args, **kwargs: page)
+    tree = YAML(typ="safe").load(render(draft_exam([path])))
+    questions = [q for s in tree["sections"] for q in s["questions"]]
+    assert {str(q["id"]): q.get("marks") for q in questions} == expected

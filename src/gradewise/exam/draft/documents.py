@@ -390,7 +390,9 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             fix="add a text layer with OCR first (e.g. `ocrmypdf scan.pdf paper.pdf`) and draft "
             "from that, or from the Markdown an OCR tool wrote",
         )
-    pages = [_rejoined(_text_lines(text, source, page)) for page, text in enumerate(texts, 1)]
+    pages = [
+        _rejoined(_unspaced(_text_lines(text, source, page))) for page, text in enumerate(texts, 1)
+    ]
     running = pdf.running_lines([[line.text for line in lines] for lines in pages], _opens)
     for number, lines in enumerate(pages):
         for at, line in enumerate(lines):
@@ -399,6 +401,16 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             if at in running[number] and (number, at) != (0, 0):
                 continue
             yield line
+
+
+def _unspaced(lines: list[Line]) -> list[Line]:
+    """A line the text layer begins with one space (' 1. Write ...', a gap before the first
+    glyph) as not indented: one space is no nesting in a PDF, where code and nested lists are
+    set in by several."""
+    return [
+        Line(line.text[1:], line.loc) if line.text[:1] == " " and line.text[1:2] != " " else line
+        for line in lines
+    ]
 
 
 _OPEN_MARKS = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*$")

@@ -620,6 +620,7 @@ _BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]cred
 # '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
     rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
+    r"(?:total\s*)?"
     rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
     re.I,
 )
