@@ -629,7 +629,9 @@ _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
 _BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]credit)\s*!?\s*"
 # '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
-    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|puntos?|punti|pontos?|p)\s*\.?\s*"
+    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*"
+    r"(?:marks?|points?|pts?|punkte|pkt|puntos?|punti|pontos?|p)\s*\.?\s*"
+    r"(?:total\s*)?"
     rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
     re.I,
 )
