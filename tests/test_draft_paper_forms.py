@@ -212,3 +212,18 @@ def test_a_spanish_paper(tmp_path: Path) -> None:
     assert questions["2"]["marks"] == 3
     assert questions["2"]["reference"].startswith("la diferencia")
     assert "Solución" not in questions["2"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Question 1 .............................................. (10 marks)",
+        "Question 1 …………………… (10 marks)",
+        "Question 1 . . . . . . . . . . . . . . . . . . (10 marks)",
+    ],
+)
+def test_dots_leading_to_the_marks_are_not_the_prompt(tmp_path: Path, header: str) -> None:
+    text = f"{header}\n(i) Define a random variable. (4 marks)\n(ii) Give a pmf. (6 marks)\n"
+    question = drafted_questions(tmp_path, text, "paper.txt")["1"]
+    assert "prompt" not in question
+    assert [part["marks"] for part in question["parts"]] == [4, 6]

@@ -657,6 +657,8 @@ class Collector:
         if p.true_false_boxes(rest):
             self.occ.true_false.append(line.loc)
         rest = p.strip_marks(rest)
+        if _LEADER.fullmatch(rest):
+            rest = ""  # 'Question 1 ........ (10 marks)': dots leading to the marks
         if rest:
             self.occ.prompt.append(("text", rest))
 
@@ -1202,6 +1204,9 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
 _INSTRUCTIONS = re.compile(
     r"(?i)\b(?:instructions?|directions?|rules|guidelines|notes?|before you (?:begin|start))\b"
 )
+
+
+_LEADER = re.compile(r"[\s.…·_-]*(?:[.…·]\s?){4,}[\s.…·_-]*")
 
 
 def _section_each(text: str) -> float | None:
