@@ -1113,10 +1113,17 @@ _NUMBERED_PART = re.compile(r"(?i)part\s*(?P<n>\d{1,2})\b[\s:.)-]*(?P<rest>.*)$"
 
 
 def _nested_label(label: str, items: list[Item]) -> str:
-    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i."""
-    if label not in _ROMAN or not items:
+    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i;
+    '(α)' after '(b)(ii)' is part b.ii.α, '(β)' after that b.ii.β."""
+    if not items:
         return label
-    parent, _, last = items[-1].label.partition(".")
+    before, _, tail = items[-1].label.rpartition(".")
+    above = before if tail in p.GREEK else items[-1].label  # after '(β)', its subpart's
+    if label in p.GREEK:
+        return f"{above}.{label}"
+    if label not in _ROMAN:
+        return label
+    parent, _, last = above.partition(".")
     if parent in _ROMAN or (label == "i" and parent == "h"):
         return label  # roman parts, or the letter after h
     if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):

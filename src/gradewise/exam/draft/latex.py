@@ -1246,6 +1246,8 @@ def _label(level: int, count: int) -> str:
         return f"({chr(ord('a') + count - 1)})"
     if level == 2:
         return f"({ROMAN[count - 1] if count <= len(ROMAN) else count})"
+    if level == 3 and count <= len(p.GREEK):
+        return f"({p.GREEK[count - 1]})"  # the exam class prints subsubparts α, β, γ
     return "-"
 
 

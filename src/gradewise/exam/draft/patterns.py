@@ -28,6 +28,7 @@ NUMBER_WORDS = {
     "any": 0,
 }
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+GREEK = tuple("αβγδεζηθ")  # how the exam class labels subsubparts
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
@@ -297,7 +298,9 @@ _JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I
 
 
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
-_ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
+_ITEM = re.compile(
+    r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4}|[α-θ])\)\s*(?P<rest>.*)$"
+)  # '(β)': a part of a part's part, as the exam class prints its subsubparts
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"

@@ -292,7 +292,7 @@ class _Resolver:
         if kind == "choice":
             return []
         for items in (self.main.items, *(o.solution_items for o in self.occs)):
-            labels = _leaves(_unique(i.label for i in items))
+            labels = _leaves(_unique(i.label for i in items), keep=_graded_heads(items))
             if len(labels) > 1:
                 return labels
         if self._lone_part():
@@ -763,9 +763,24 @@ def _with_heads(prompt: Val[str] | None, occ: Occurrence, labels: list[str]) -> 
     return Val(text, prompt.loc if prompt else occ.header)
 
 
-def _leaves(labels: list[str]) -> list[str]:
-    """Labels without those that head sub-parts ('a' when 'a.i' and 'a.ii' are there)."""
-    return [x for x in labels if not any(y.startswith(x + ".") for y in labels)]
+def _leaves(labels: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
+    """Labels without those that head sub-parts ('a' when 'a.i' and 'a.ii' are there),
+    but for those in `keep`."""
+    return [x for x in labels if x in keep or not any(y.startswith(x + ".") for y in labels)]
+
+
+def _graded_heads(items: list[Item]) -> frozenset[str]:
+    """Items that head sub-parts and are graded themselves: their marks are not their
+    sub-parts' sum ('(ii) [3]' over '(α) [3]' and '(β) [2]', as the exam class adds a
+    subpart's points to its subsubparts'); marks that are the sum are the sub-parts' total."""
+    kept = set()
+    for item in items:
+        below = [i for i in items if i.label.rpartition(".")[0] == item.label]
+        if item.marks is None or not below or any(i.marks is None for i in below):
+            continue
+        if item.marks.value != sum(i.marks.value for i in below if i.marks is not None):
+            kept.add(item.label)
+    return frozenset(kept)
 
 
 def _find_item(items: list[Item], label: str) -> Item | None:
