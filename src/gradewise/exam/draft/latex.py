@@ -329,6 +329,9 @@ class _Reader:
         self.theorems = set(_NEWTHEOREM.findall(preamble))
         self.relabelled = bool(_RELABEL.search(preamble))  # lists not labelled 1. 2. 3.
         self.sectioning: dict[str, int] = {}
+        # the line of the numbered \\section open (LaTeX prints '2 Writing Code'), and
+        # whether it was written as a section of questions yet
+        self.numbered_section: tuple[int, bool] | None = None
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
         self.solution_names: set[str] | None = None  # environments printing 'Solution'
@@ -788,16 +791,35 @@ class _Reader:
         ctx.heading_question = ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
+        if name == "section":
+            numbered = _arg(node, 0) is None and not ctx.heading_question
+            self.numbered_section = (len(self.out.lines) - 1, False) if numbered else None
         if not ctx.heading_question and not inside and self._points_heading(heading, following):
             ctx.question += 1
+            number = self._in_numbered_section(node, name) or ctx.question
             hashes, title = heading.split(" ", 1)
             self.out.lines[-1] = TexLine(
-                f"{hashes} Question {ctx.question} {title.strip()}", self.out.lines[-1].line
+                f"{hashes} Question {number} {title.strip()}", self.out.lines[-1].line
             )
             ctx.heading_question = True
         if not inside:  # a heading inside a question's own (its parts') leaves it open
             ctx.question_level = depth if ctx.heading_question else None
         ctx.in_question = False
+
+    def _in_numbered_section(self, node: Any, name: str) -> int | None:
+        """A numbered `\\subsection{10 points}` under a numbered `\\section{Tracing}`: LaTeX
+        prints it '1.2', the second question of section 1; the section's heading is written
+        as that section's ('# Section 1 Tracing') the first time. None elsewhere."""
+        if name != "subsection" or _arg(node, 0) is not None or self.numbered_section is None:
+            return None
+        at, written = self.numbered_section
+        if not written:
+            old = self.out.lines[at]
+            title = old.text.lstrip("# ").strip()
+            number = self.sectioning.get("section", 1)
+            self.out.lines[at] = TexLine(f"# Section {number} {title}", old.line)
+            self.numbered_section = (at, True)
+        return self.sectioning.get("subsection", 1)
 
     def _points_heading(self, heading: str, following: Sequence[Any]) -> bool:
         """A heading that states points and no number ('(60 pts.) Integral Evaluation'):
