@@ -422,8 +422,26 @@ class _Resolver:
 
     def _key_from_working(self, part: PartDraft, where: str) -> None:
         """The one value a worked solution ends with, as the key, for the instructor to
-        confirm: the working may stop short of the answer or end on a side result."""
-        if part.reference is None or (value := p.final_value(part.reference.value)) is None:
+        confirm: the working may stop short of the answer or end on a side result. Where it
+        ends in prose ('So there are 1,024 sequences.'), the value its closing sentence states
+        when it states one the question does not give; several: no key, and said so."""
+        if part.reference is None:
+            return
+        working = p.without_asides(part.reference.value)
+        value = p.final_value(working)
+        if value is None:
+            given = " ".join(
+                [part.prompt.value if part.prompt else ""] + [t for _k, t in self.main.prompt]
+            )
+            value, several = p.sentence_value(working, given)
+            if several:
+                stated = ", ".join(several[:4]) + (", ..." if len(several) > 4 else "")
+                self.todo(
+                    f"{where}the worked solution ends on more than one value ({stated}): no key"
+                    " drafted — add the key",
+                    part.reference.loc,
+                )
+        if value is None:
             return
         part.key = Val({"kind": "numeric", "value": value}, part.reference.loc)
         part.key_note = _FROM_WORKING
