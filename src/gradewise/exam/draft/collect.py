@@ -991,7 +991,7 @@ class Collector:
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
         if header is None and not p.is_heading(line.text):
-            header = p.capital_option(untagged)
+            header = self._in_order(p.capital_option(untagged))
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
             header = sub[1]
@@ -1020,6 +1020,16 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _in_order(self, header: p.Header | None) -> p.Header | None:
+        """'B. ...' as an option only where a list of them starts ('A.') or goes on (after
+        'A.'): 'B. stricta has two stages' opening a paragraph is a name, not option b."""
+        assert self.occ is not None
+        items = self.occ.solution_items if self.occ.in_solution else self.occ.items
+        if header is None or header.id == "a":
+            return header
+        last = items[-1].label.rpartition(".")[2] if items else ""
+        return header if len(last) == 1 and ord(header.id) == ord(last) + 1 else None
 
     def _step(self, header: p.Header) -> bool:
         """'i) Trim the strings.' under '### Subtask A (15 P.)': a step of that part, not a
