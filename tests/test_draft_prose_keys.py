@@ -101,3 +101,22 @@ def test_prose_keys_in_a_paper(tmp_path: Path) -> None:
     assert "key" not in questions["3"]
     todo = " ".join(t.value for t in draft.todo)
     assert "ends on more than one value (24, 6)" in todo
+
+
+@pytest.mark.parametrize(
+    "working, found",
+    [
+        # the answer first, on a line of its own, then why
+        ("$3,400 \\pm 100$\nAbout 2,000 plus 1,400.", (3400, {"abs": 100})),
+        ("$0.35$\nWe add the two bars.", (0.35, None)),
+        ("12 ± 2\nCount the squares.", (12, {"abs": 2})),
+        ("\\(\\frac{2}{9}\\)\nTwo of nine.", ("2/9", None)),
+        # a bare number may number a step; words are no value; one line is another rule's
+        ("1.\nAdd the bars.", None),
+        ("About 3,400.\nWe add.", None),
+        ("$x^2 + 1$\nExpand it.", None),
+        ("$0.35$", None),
+    ],
+)
+def test_opening_value(working: str, found: Any) -> None:
+    assert p.opening_value(working) == found

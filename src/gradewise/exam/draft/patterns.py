@@ -602,6 +602,26 @@ def without_asides(working: str) -> str:
     return _ASIDE.sub("", working)
 
 
+_ALL_MATH_LINE = re.compile(r"\s*(?:\$[^$]+\$|\\\(.+?\\\))\s*\.?\s*")
+
+
+def opening_value(working: str) -> tuple[Any, dict[str, float] | None] | None:
+    """The number a worked solution states first, on a line of its own, before explaining it
+    ('$2,200 \\pm 200$' then 'There are around 1,600 ...'): (value, tolerance). Only a line
+    all in math or with a tolerance: a bare '1.' may number the first step."""
+    lines = [line.strip() for line in working.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None  # a solution of one line is `_short_key`'s
+    first = lines[0]
+    if not (_ALL_MATH_LINE.fullmatch(first) or _PLUS_MINUS.search(first)):
+        return None
+    first = first.replace("\\(", "$").replace("\\)", "$")
+    found = key_value(first)
+    if found is None or found[0] != "numeric":
+        return None
+    return found[1], tolerance(first)
+
+
 def closing_sentence(working: str) -> str:
     """The last sentence of a worked solution, with the display lines it runs on over
     ('... is\\' then '$$\\frac{7}{9}$$.'); Markdown's line-end backslashes dropped."""

@@ -428,6 +428,14 @@ class _Resolver:
         if part.reference is None:
             return
         working = p.without_asides(part.reference.value)
+        if (opening := p.opening_value(working)) is not None:
+            key = {"kind": "numeric", "value": opening[0]} | (
+                {"tol": opening[1]} if opening[1] else {}
+            )
+            part.key = Val(key, part.reference.loc)
+            part.key_note = _FROM_WORKING
+            self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
+            return
         value = p.final_value(working)
         if value is None:
             given = " ".join(
