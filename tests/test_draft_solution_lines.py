@@ -57,12 +57,8 @@ def _given(part: dict[str, Any]) -> str | None:
             "Solution: 3/4, one minus P(no head).",
             {"a": None, "b": "3/4, one minus P(no head)."},
         ),
-        (
-            "(a)",
-            "(b)",
-            "Answer: by (a) the answer is 3/4",
-            {"a": None, "b": "by (a) the answer is 3/4"},
-        ),
+        # ... and keys it where its sentence states one value in words
+        ("(a)", "(b)", "Answer: by (a) the answer is 3/4", {"a": None, "b": "0.75"}),
     ],
 )
 def test_a_solution_line_after_the_last_part_goes_to_each_part(

@@ -102,8 +102,10 @@ def test_an_answer_macro_outside_any_question_is_kept_as_written(tmp_path: Path)
     [
         # an answer macro after a coloured hint: its working follows the hint, its value the key
         ("\\TheAnswer{$$p = 1/6$$}", {"kind": "numeric", "value": "1/6"}, "p = 1/6$$"),
-        # plain words in the box after the hint: both kept, in order, as the reference
-        ("The chance is 1/6.", None, "The chance is 1/6."),
+        # plain words in the box after the hint: both kept, in order, as the reference (the
+        # one value its sentence states keys it)
+        ("The chance is 1/6.", {"kind": "numeric", "value": "1/6"}, "The chance is 1/6."),
+        ("The chance is small.", None, "The chance is small."),
     ],
 )
 def test_a_second_box_under_one_part_is_not_lost(

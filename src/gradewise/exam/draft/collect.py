@@ -1042,7 +1042,7 @@ class Collector:
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
         if header is None and not p.is_heading(line.text):
-            header = p.capital_option(untagged)
+            header = self._in_order(p.capital_option(untagged))
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
             header = sub[1]
@@ -1071,6 +1071,16 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _in_order(self, header: p.Header | None) -> p.Header | None:
+        """'B. ...' as an option only where a list of them starts ('A.') or goes on (after
+        'A.'): 'B. stricta has two stages' opening a paragraph is a name, not option b."""
+        assert self.occ is not None
+        items = self.occ.solution_items if self.occ.in_solution else self.occ.items
+        if header is None or header.id == "a":
+            return header
+        last = items[-1].label.rpartition(".")[2] if items else ""
+        return header if len(last) == 1 and ord(header.id) == ord(last) + 1 else None
 
     def _step(self, header: p.Header) -> bool:
         """'i) Trim the strings.' under '### Subtask A (15 P.)': a step of that part, not a
@@ -1164,10 +1174,17 @@ _NUMBERED_PART = re.compile(r"(?i)part\s*(?P<n>\d{1,2})\b[\s:.)-]*(?P<rest>.*)$"
 
 
 def _nested_label(label: str, items: list[Item]) -> str:
-    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i."""
-    if label not in _ROMAN or not items:
+    """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i;
+    '(α)' after '(b)(ii)' is part b.ii.α, '(β)' after that b.ii.β."""
+    if not items:
         return label
-    parent, _, last = items[-1].label.partition(".")
+    before, _, tail = items[-1].label.rpartition(".")
+    above = before if tail in p.GREEK else items[-1].label  # after '(β)', its subpart's
+    if label in p.GREEK:
+        return f"{above}.{label}"
+    if label not in _ROMAN:
+        return label
+    parent, _, last = above.partition(".")
     if parent in _ROMAN or (label == "i" and parent == "h"):
         return label  # roman parts, or the letter after h
     if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):

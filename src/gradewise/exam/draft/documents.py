@@ -96,12 +96,20 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$")
 _INCLUDE = re.compile(r"\{\{<\s*include\s+(?P<file>\S+)\s*>\}\}")
 _COMMENT = re.compile(r"(?<!\\)%.*$", re.M)
+_CODE_SPAN = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+
+
+def _verb(m: re.Match[str]) -> str:
+    """A Markdown code span as the `\\verb` it renders to: '`\\CorrectChoice`' is words
+    about a macro, never the macro."""
+    delimiter = next((c for c in "|!+=@;" if c not in m[1]), None)
+    return m[0] if delimiter is None else f"\\verb{delimiter}{m[1]}{delimiter}"
 
 
 def _markdown_as_latex(text: str, path: Path) -> str:
     """The Markdown file as the LaTeX its format renders, line for line (places stay): the
-    front matter blanked, '# headings' as sections, code chunks verbatim, included files
-    (`{{< include f.qmd >}}`) put in on the include's line."""
+    front matter blanked, '# headings' as sections, code chunks verbatim, code spans as
+    `\\verb`, included files (`{{< include f.qmd >}}`) put in on the include's line."""
     lines, title = _blank_front_matter(text.split("\n"))
     fenced = False
     for i, line in enumerate(lines):
@@ -111,6 +119,7 @@ def _markdown_as_latex(text: str, path: Path) -> str:
         elif not fenced and (heading := _MD_HEADING.match(line)) is not None:
             lines[i] = "\\section*{" + heading["title"] + "}"
         elif not fenced:
+            line = _CODE_SPAN.sub(_verb, line)
             lines[i] = _INCLUDE.sub(lambda m: _included(path, m["file"]), line)
     body = "\n".join(lines)
     if "\\begin{document}" in body:

@@ -31,6 +31,8 @@ from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
 from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.macros import (
     COUNTER_STYLES,
+    NAMED_CHOICES,
+    NAMED_QUESTION,
     TexNote,
     expand_macros,
     label_text,
@@ -120,6 +122,9 @@ _QUESTION_ENVIRONMENTS = {"exercise", "problem", "question"}
 # and listed at the top of the draft so that the questions inside are not lost unseen.
 _QUESTION_LIKE = re.compile(r"(?i)(?:exercise|problem|question|task|prob|exer)s?\d*")
 _CHOICE_ITEMS = {"choice": False, "CorrectChoice": True}
+# A macro with no argument that marks the option it stands in as the right one: examtron's
+# '\item \correct\ Thursday' (printed 'Correct' or a tick in the key, nothing for students).
+_CORRECT_MARK = re.compile(r"(?i)(?:is)?correct(?:choice|answer|option)?|rightanswer")
 _WALK_ARGUMENTS = frozenset(
     """
     textbf textit emph underline texttt textrm textsf textsc text mbox uline hl textnormal
@@ -187,12 +192,15 @@ class _Context:
     list_numbered: list[bool] = field(default_factory=list)
     list_printed: list[bool] = field(default_factory=list)  # numbered 1. 2. as LaTeX's default
     list_parts: list[bool] = field(default_factory=list)  # items that are the question's parts
+    list_labels: list[str] = field(default_factory=list)  # enumerate's '[(1)]', '[a)]' or ''
     numbered_questions: int = 0  # top-level \item questions of a plain exam
     environment_question: bool = False  # inside a \begin{exercise} question
     environment_parts: int = 0  # \begin{exercise} parts inside it
     environment_declared: bool = False  # that environment is the paper's own \newtheorem
     list_ends: dict[int, int] = field(default_factory=dict)  # last enumerate's count by depth
     headed: bool = False  # a heading since the last list of questions ended
+    choice_items: bool = False  # in a package's choice list: each \item is an option
+    statements: bool = False  # in a question with options: its numbered list is its words
     question_level: int | None = None  # the sectioning depth of the heading question open
     sections: int = 1  # sections opened by the question numbering starting again
 
@@ -322,6 +330,9 @@ class _Reader:
         self.theorems = set(_NEWTHEOREM.findall(preamble))
         self.relabelled = bool(_RELABEL.search(preamble))  # lists not labelled 1. 2. 3.
         self.sectioning: dict[str, int] = {}
+        # the line of the numbered \\section open (LaTeX prints '2 Writing Code'), and
+        # whether it was written as a section of questions yet
+        self.numbered_section: tuple[int, bool] | None = None
         # a paper that defines \answer itself: its own meaning, not Ximera's blank
         self.own_answer = bool(_OWN_ANSWER.search(library + "\n" + source))
         self.solution_names: set[str] | None = None  # environments printing 'Solution'
@@ -487,6 +498,8 @@ class _Reader:
             self.out.oneline = True
             if given and not marked:
                 self.out.write(given, node.pos)
+        elif _CORRECT_MARK.fullmatch(name) and self.out.marker == "- ☐ ":
+            self.out.parts[0] = self.out.marker = "- ☒ "  # '\\item \\correct\\ Thursday'
         elif name == "item":
             self._item(node)
         elif name == "href" and (shown := _arg(node, -1)) is not None:
@@ -689,12 +702,21 @@ class _Reader:
         explicit = _arg(node, 0)
         if ctx.solution_item == len(ctx.list_counters) and self._ends_solution(explicit):
             ctx.in_solution, ctx.solution_item = False, None
+        if ctx.choice_items and not ctx.in_solution:
+            self.out.begin("- ☐ ", node.pos)  # an option; '\\correct' in it ticks it
+            self.out.oneline = True
+            return
         if explicit is not None:
             self._labelled_item(node, explicit)  # \item[...] steps no counter, as in LaTeX
             return
         if ctx.list_counters:
             ctx.list_counters[-1] += 1
         numbered = bool(ctx.list_numbered) and ctx.list_numbered[-1]
+        if ctx.statements and numbered and ctx.list_depth == 1 and not ctx.in_solution:
+            # '(1) It is Monday.' in a question whose options name '(1)': its words, indented
+            label = _printed(ctx.list_labels[-1], ctx.list_counters[-1])
+            self.out.begin(f"    {label} ", node.pos)
+            return
         if ctx.list_parts and ctx.list_parts[-1] and not ctx.in_solution:
             count = ctx.list_counters[-1]
             self.out.begin(f"{ctx.question}.{count} ", node.pos)  # printed '2.': part 3.2
@@ -770,16 +792,35 @@ class _Reader:
         ctx.heading_question = ctx.heading_part or bool(
             re.match(r"#+\s*(?:question|problem|exercise|q)\s*\d", heading, re.I)
         )
+        if name == "section":
+            numbered = _arg(node, 0) is None and not ctx.heading_question
+            self.numbered_section = (len(self.out.lines) - 1, False) if numbered else None
         if not ctx.heading_question and not inside and self._points_heading(heading, following):
             ctx.question += 1
+            number = self._in_numbered_section(node, name) or ctx.question
             hashes, title = heading.split(" ", 1)
             self.out.lines[-1] = TexLine(
-                f"{hashes} Question {ctx.question} {title.strip()}", self.out.lines[-1].line
+                f"{hashes} Question {number} {title.strip()}", self.out.lines[-1].line
             )
             ctx.heading_question = True
         if not inside:  # a heading inside a question's own (its parts') leaves it open
             ctx.question_level = depth if ctx.heading_question else None
         ctx.in_question = False
+
+    def _in_numbered_section(self, node: Any, name: str) -> int | None:
+        """A numbered `\\subsection{10 points}` under a numbered `\\section{Tracing}`: LaTeX
+        prints it '1.2', the second question of section 1; the section's heading is written
+        as that section's ('# Section 1 Tracing') the first time. None elsewhere."""
+        if name != "subsection" or _arg(node, 0) is not None or self.numbered_section is None:
+            return None
+        at, written = self.numbered_section
+        if not written:
+            old = self.out.lines[at]
+            title = old.text.lstrip("# ").strip()
+            number = self.sectioning.get("section", 1)
+            self.out.lines[at] = TexLine(f"# Section {number} {title}", old.line)
+            self.numbered_section = (at, True)
+        return self.sectioning.get("subsection", 1)
 
     def _points_heading(self, heading: str, following: Sequence[Any]) -> bool:
         """A heading that states points and no number ('(60 pts.) Integral Evaluation'):
@@ -890,6 +931,8 @@ class _Reader:
         elif name in _CHOICES:
             self.walk(node.nodelist)
             self.out.end()
+        elif NAMED_CHOICES.fullmatch(name):
+            self._choice_list(node)
         elif name in ("parts", "subparts", "subsubparts"):
             lone = self.ctx.lone_part
             self.ctx.lone_part = name == "parts" and _count_parts(node) == 1
@@ -901,7 +944,7 @@ class _Reader:
             self.walk(node.nodelist)
             self.out.end()
             self.ctx.in_question = False
-        elif name in _QUESTION_ENVIRONMENTS and self._holds_one_question(node):
+        elif _question_environment(name) and self._holds_one_question(node):
             self._environment_question(node)
         elif name in ("enumerate", "itemize", "description"):
             self._list(node, numbered=name == "enumerate")
@@ -914,7 +957,7 @@ class _Reader:
         elif _context_db().get_environment_spec(name) is not None and _is_math(name):
             self.out.write(node.latex_verbatim(), node.pos)
         else:
-            if _QUESTION_LIKE.fullmatch(name) and name not in _QUESTION_ENVIRONMENTS:
+            if _QUESTION_LIKE.fullmatch(name) and not _question_environment(name):
                 self.notes.append(
                     TexNote(
                         f"\\begin{{{node.environmentname}}} looks like a question but is read"
@@ -966,10 +1009,19 @@ class _Reader:
         ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
         ctx.environment_question, ctx.environment_parts = True, 0
         ctx.environment_declared = node.environmentname in self.theorems
+        ctx.statements = _with_options(node.nodelist)
         self.walk(node.nodelist)
         self.out.end()
         ctx.heading_question, ctx.in_question, ctx.heading_part = saved
-        ctx.environment_question = ctx.environment_declared = False
+        ctx.environment_question = ctx.environment_declared = ctx.statements = False
+
+    def _choice_list(self, node: Any) -> None:
+        """A package's own list of options (`\\begin{examtronchoices}`): each `\\item` an
+        option, the one marked `\\correct` the right one."""
+        outer, self.ctx.choice_items = self.ctx.choice_items, True
+        self.walk(node.nodelist)
+        self.out.end()
+        self.ctx.choice_items = outer
 
     def _solution(self, nodes: Sequence[Any], pos: int) -> None:
         self._solution_start(pos)
@@ -1018,9 +1070,13 @@ class _Reader:
         ctx.list_numbered.append(numbered)
         ctx.list_printed.append(numbered and not self.relabelled and not _labels(node))
         ctx.list_parts.append(self._parts_list(node))
+        options = _arg(node, 0)
+        ctx.list_labels.append(options.latex_verbatim()[1:-1] if options is not None else "")
+        choices, ctx.choice_items = ctx.choice_items, False  # a list inside an option
         self.out.end()
         self.walk(node.nodelist)
         self.out.end()
+        ctx.choice_items = choices
         if ctx.solution_item == len(ctx.list_counters):
             ctx.in_solution, ctx.solution_item = False, None  # the list's end ends it
         if numbered:
@@ -1031,6 +1087,7 @@ class _Reader:
         ctx.list_numbered.pop()
         ctx.list_printed.pop()
         ctx.list_parts.pop()
+        ctx.list_labels.pop()
 
     def _parts_list(self, node: Any) -> bool:
         """An enumerate right inside an exam-class `\\question` (no `\\part` around it), its
@@ -1088,6 +1145,42 @@ class _Reader:
         inner = text.split("\n")[1:-1]
         for i, code in enumerate(inner, 1):
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+def _question_environment(name: str) -> bool:
+    """An environment holding one question: 'exercise', 'problem', 'question', or a package's
+    own named so ('examtronproblem')."""
+    return name in _QUESTION_ENVIRONMENTS or bool(NAMED_QUESTION.fullmatch(name))
+
+
+def _with_options(nodes: Sequence[Any]) -> bool:
+    """Whether a question's own nodes hold a list of its options (not a part's, nor another
+    question's inside it)."""
+    for node in nodes:
+        if isinstance(node, LatexEnvironmentNode):
+            name = node.environmentname.rstrip("*")
+            if name in _CHOICES or NAMED_CHOICES.fullmatch(name):
+                return True
+            if _question_environment(name) or name in ("parts", "enumerate", "itemize"):
+                continue
+            if _with_options(node.nodelist):
+                return True
+        elif isinstance(node, LatexGroupNode) and _with_options(node.nodelist):
+            return True
+    return False
+
+
+def _printed(template: str, count: int) -> str:
+    """An enumerate item's label as its '[(1)]', '[a)]', '[(i)]' option prints it ('2.'
+    with none)."""
+    style = re.search(r"(?<![A-Za-z\\])([1aAiI])(?![A-Za-z])", template)
+    if style is None:
+        return f"{count}."
+    shown = {"1": str(count), "a": chr(96 + count), "A": chr(64 + count)}.get(style[1])
+    if shown is None:
+        shown = ROMAN[count - 1] if count <= len(ROMAN) else str(count)
+        shown = shown.upper() if style[1] == "I" else shown
+    return template[: style.start()] + shown + template[style.end() :]
 
 
 def _count_parts(node: Any) -> int:
@@ -1176,6 +1269,8 @@ def _label(level: int, count: int) -> str:
         return f"({chr(ord('a') + count - 1)})"
     if level == 2:
         return f"({ROMAN[count - 1] if count <= len(ROMAN) else count})"
+    if level == 3 and count <= len(p.GREEK):
+        return f"({p.GREEK[count - 1]})"  # the exam class prints subsubparts α, β, γ
     return "-"
 
 

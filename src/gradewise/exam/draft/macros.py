@@ -54,6 +54,11 @@ _RESERVED_ENVIRONMENTS = frozenset(
     oneparcheckboxes solution enumerate itemize description verbatim lstlisting
     """.split()
 )
+# Environments a package names for one question ('examtronproblem', 'myquestion') or for a
+# question's options ('examtronchoices'): the reader reads them by their name, so they are
+# never expanded from their definitions (which print a heading and a box, not a question).
+NAMED_QUESTION = re.compile(r"(?i)[a-z]*(?:problem|question|exercise)")
+NAMED_CHOICES = re.compile(r"(?i)[a-z]*(?:choices|checkboxes)")
 _VERBATIM = ("verbatim", "lstlisting", "minted", "Verbatim", "comment", "alltt")
 # What makes a definition worth expanding: the structure, or the points, it writes.
 _STRUCTURE = re.compile(
@@ -419,6 +424,7 @@ class _Expander:
         if (
             definition is not None
             and env not in _RESERVED_ENVIRONMENTS
+            and not (NAMED_QUESTION.fullmatch(env) or NAMED_CHOICES.fullmatch(env))
             and (self.string or self.state.structural(env, environment=True))
         ):
             if name == "end":
@@ -1060,14 +1066,23 @@ def _load(path: Path, folder: Path, seen: set[str], texts: list[str], *, depth: 
             if not _SAFE_PATH.fullmatch(name) or name.rsplit("/", 1)[-1] in ("", ".", ".."):
                 continue  # only files beside the paper, or in a folder above it ('../x')
             file_name = name if name.endswith((".tex", ".sty", ".cls")) else name + suffix
-            target = folder / file_name
-            if len(seen) >= _MAX_FILES or not _beside(target, folder):
+            target = _found(folder, file_name, package=kind not in ("input", "include"))
+            if len(seen) >= _MAX_FILES or target is None:
                 continue
             if (key := str(target.resolve())) in seen:
                 continue
             seen.add(key)
             _load(target, folder, seen, texts, depth=depth + 1)
             texts.append(_read_small(target) or "")
+
+
+def _found(folder: Path, file_name: str, *, package: bool) -> Path | None:
+    """The file beside the paper; a package or class not there is looked for in the folders
+    above it, nearest first, as a course's shared `.sty` is found by `TEXINPUTS=..:`."""
+    above = [folder.joinpath(*[".."] * up) for up in range(1, 4)] if package else []
+    if "/" in file_name:
+        above = []  # a path of its own ('../course'): only where it says
+    return next((f / file_name for f in [folder, *above] if _beside(f / file_name, folder)), None)
 
 
 def _beside(target: Path, folder: Path) -> bool:

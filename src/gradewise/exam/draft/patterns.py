@@ -28,6 +28,7 @@ NUMBER_WORDS = {
     "any": 0,
 }
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+GREEK = tuple("αβγδεζηθ")  # how the exam class labels subsubparts
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s*")
@@ -303,7 +304,9 @@ _JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I
 
 
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
-_ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
+_ITEM = re.compile(
+    r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4}|[α-θ])\)\s*(?P<rest>.*)$"
+)  # '(β)': a part of a part's part, as the exam class prints its subsubparts
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
@@ -581,6 +584,101 @@ def final_value(working: str) -> Any:
             return None  # two results on one line, or words between the values
     value = parse_value(final)
     return None if value is None or isinstance(value, tuple) else _yaml_value(value)
+
+
+# What a worked solution's reader never sees: an HTML comment (an older answer the author kept),
+# a \label{...}.
+_ASIDE = re.compile(r"<!--.*?-->|\\label\s*\{[^{}]*\}", re.S)
+# A line that ends a statement: a full stop, a colon, display math.
+_ENDS_STATEMENT = re.compile(r"(?:[.!?:]|\$\$|\\\])$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)", re.S)
+# A number in words of prose: '1,024', '0.25', '25%', '2/35'; not '2nd', 'e1', 'x2' or '3.'.
+_PROSE_NUMBER = re.compile(
+    r"(?<![\w.,/\\^_])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*/\s*\d+)?(?:\s*\\?%)?"
+    r"(?![\w]|[.,/]\d)"
+)
+# Words that state a result just before it: 'is 0.25', 'are 120', 'is approximately 0.3' (a
+# formula's '= 0' is `final_value`'s to read, on a line of its own).
+_STATED = re.compile(
+    r"\b(?:is|are|equals?|was|were|gives?|yields?)\s+"
+    r"(?:(?:approximately|about|roughly|exactly|just|only)\s+)?$",
+    re.I,
+)
+
+
+def without_asides(working: str) -> str:
+    """A worked solution without what its reader never sees: HTML comments, labels."""
+    return _ASIDE.sub("", working)
+
+
+_ALL_MATH_LINE = re.compile(r"\s*(?:\$[^$]+\$|\\\(.+?\\\))\s*\.?\s*")
+
+
+def opening_value(working: str) -> tuple[Any, dict[str, float] | None] | None:
+    """The number a worked solution states first, on a line of its own, before explaining it
+    ('$2,200 \\pm 200$' then 'There are around 1,600 ...'): (value, tolerance). Only a line
+    all in math or with a tolerance: a bare '1.' may number the first step."""
+    lines = [line.strip() for line in working.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None  # a solution of one line is `_short_key`'s
+    first = lines[0]
+    if not (_ALL_MATH_LINE.fullmatch(first) or _PLUS_MINUS.search(first)):
+        return None
+    first = first.replace("\\(", "$").replace("\\)", "$")
+    found = key_value(first)
+    if found is None or found[0] != "numeric":
+        return None
+    return found[1], tolerance(first)
+
+
+def closing_sentence(working: str) -> str:
+    """The last sentence of a worked solution, with the display lines it runs on over
+    ('... is\\' then '$$\\frac{7}{9}$$.'); Markdown's line-end backslashes dropped."""
+    lines = [line.strip().removesuffix("\\").strip() for line in working.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    start = len(lines) - 1
+    while start > 0 and not _ENDS_STATEMENT.search(lines[start - 1]):
+        start -= 1
+    return _SENTENCE_BREAK.split(" ".join(lines[start:]))[-1].strip()
+
+
+def sentence_value(working: str, given: str) -> tuple[Any, list[str]]:
+    """The one value a worked solution's closing sentence states in words ('So there are
+    1,024 sequences.' → 1024), leaving out the numbers the question itself gives ('10 flips')
+    and the same value written again ('0.25 or 25%'): (value, []). Where it states one among
+    several values or expressions, no value and what they are: (None, ['7', '9']); (None, [])
+    where it states none (a lone expression is no number to key)."""
+    sentence = closing_sentence(working)
+    known = {v for m in _PROSE_NUMBER.finditer(given) if (v := parse_value(m[0])) is not None}
+    found: list[tuple[Any, str, int]] = []  # (value, as written, where)
+    expressions: list[str] = []
+    for m in _MATH_SPAN.finditer(sentence):
+        math = next(g for g in m.groups() if g is not None)
+        last = _CHAIN.split(math)[-1].strip().strip(".").strip()
+        value = parse_value(last) if _SCALAR.fullmatch(last.replace("\\%", "").strip()) else None
+        if value is not None and not isinstance(value, tuple):
+            found.append((value, last, m.start()))
+        elif re.search(r"\d", last):
+            expressions.append(last)  # '\\frac{7! \\times 4!}{10!}': worked out by no one here
+    prose = _MATH_SPAN.sub(lambda m: " " * len(m[0]), sentence)
+    for m in _PROSE_NUMBER.finditer(prose):
+        if (value := parse_value(m[0])) is not None and not isinstance(value, tuple):
+            found.append((value, m[0], m.start()))
+    values: dict[Any, tuple[str, int]] = {}
+    for value, written, at in sorted(found, key=lambda f: f[2]):
+        if value not in known:
+            values.setdefault(value, (written, at))
+    stated = any(_STATED.search(sentence[:at].rstrip("$ ") + " ") for _w, at in values.values())
+    if not stated:
+        return None, []
+    if len(values) + len(expressions) > 1:
+        return None, [written for written, _at in values.values()] + expressions
+    if expressions:
+        return None, []
+    return _yaml_value(next(iter(values))), []
 
 
 def truefalse_value(text: str) -> bool | None:

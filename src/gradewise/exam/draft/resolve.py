@@ -299,7 +299,7 @@ class _Resolver:
         if kind == "choice":
             return []
         for items in (self.main.items, *(o.solution_items for o in self.occs)):
-            labels = _leaves(_unique(i.label for i in items))
+            labels = _leaves(_unique(i.label for i in items), keep=_graded_heads(items))
             if len(labels) > 1:
                 return labels
         if self._lone_part():
@@ -429,8 +429,34 @@ class _Resolver:
 
     def _key_from_working(self, part: PartDraft, where: str) -> None:
         """The one value a worked solution ends with, as the key, for the instructor to
-        confirm: the working may stop short of the answer or end on a side result."""
-        if part.reference is None or (value := p.final_value(part.reference.value)) is None:
+        confirm: the working may stop short of the answer or end on a side result. Where it
+        ends in prose ('So there are 1,024 sequences.'), the value its closing sentence states
+        when it states one the question does not give; several: no key, and said so."""
+        if part.reference is None:
+            return
+        working = p.without_asides(part.reference.value)
+        if (opening := p.opening_value(working)) is not None:
+            key = {"kind": "numeric", "value": opening[0]} | (
+                {"tol": opening[1]} if opening[1] else {}
+            )
+            part.key = Val(key, part.reference.loc)
+            part.key_note = _FROM_WORKING
+            self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
+            return
+        value = p.final_value(working)
+        if value is None:
+            given = " ".join(
+                [part.prompt.value if part.prompt else ""] + [t for _k, t in self.main.prompt]
+            )
+            value, several = p.sentence_value(working, given)
+            if several:
+                stated = ", ".join(several[:4]) + (", ..." if len(several) > 4 else "")
+                self.todo(
+                    f"{where}the worked solution ends on more than one value ({stated}): no key"
+                    " drafted — add the key",
+                    part.reference.loc,
+                )
+        if value is None:
             return
         part.key = Val({"kind": "numeric", "value": value}, part.reference.loc)
         part.key_note = _FROM_WORKING
@@ -770,9 +796,24 @@ def _with_heads(prompt: Val[str] | None, occ: Occurrence, labels: list[str]) -> 
     return Val(text, prompt.loc if prompt else occ.header)
 
 
-def _leaves(labels: list[str]) -> list[str]:
-    """Labels without those that head sub-parts ('a' when 'a.i' and 'a.ii' are there)."""
-    return [x for x in labels if not any(y.startswith(x + ".") for y in labels)]
+def _leaves(labels: list[str], keep: frozenset[str] = frozenset()) -> list[str]:
+    """Labels without those that head sub-parts ('a' when 'a.i' and 'a.ii' are there),
+    but for those in `keep`."""
+    return [x for x in labels if x in keep or not any(y.startswith(x + ".") for y in labels)]
+
+
+def _graded_heads(items: list[Item]) -> frozenset[str]:
+    """Items that head sub-parts and are graded themselves: their marks are not their
+    sub-parts' sum ('(ii) [3]' over '(α) [3]' and '(β) [2]', as the exam class adds a
+    subpart's points to its subsubparts'); marks that are the sum are the sub-parts' total."""
+    kept = set()
+    for item in items:
+        below = [i for i in items if i.label.rpartition(".")[0] == item.label]
+        if item.marks is None or not below or any(i.marks is None for i in below):
+            continue
+        if item.marks.value != sum(i.marks.value for i in below if i.marks is not None):
+            kept.add(item.label)
+    return frozenset(kept)
 
 
 def _find_item(items: list[Item], label: str) -> Item | None:
