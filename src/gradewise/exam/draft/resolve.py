@@ -421,11 +421,24 @@ class _Resolver:
         ):
             text = f"{part.reference.value}\n\nAnswer: {unread.value}"
             part.reference = Val(text, part.reference.loc)
-        part.key = part.key or _short_key(part.reference)
+        part.key = part.key or _short_key(part.reference) or self._judged(part)
         if part.key is None and not (item is not None and item.boxes):
             self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _judged(self, part: PartDraft) -> Val[dict[str, Any]] | None:
+        """'Determine whether each of the following is true or false': a part whose solution
+        opens with its verdict ('False. For x = b ...') has it as its key."""
+        stem = " ".join(text for _, text in self.main.prompt)
+        if part.reference is None or p.kind_mentioned(stem) != "truefalse":
+            return None
+        value = p.truefalse_value(part.reference.value.split("\n", 1)[0])
+        return (
+            None
+            if value is None
+            else Val({"kind": "truefalse", "value": value}, part.reference.loc)
+        )
 
     def _key_from_working(self, part: PartDraft, where: str) -> None:
         """The one value a worked solution ends with, as the key, for the instructor to
