@@ -96,7 +96,12 @@ def _ask_themselves(items: list[Item]) -> bool:
     """Whether an item asks a question of its own ('(b) ... what is the probability that you
     pass?'): then the items are the question's parts, whatever its stem's words ('selecting
     12 questions at random'), for an option is an answer, never a question."""
-    return any(" ".join(x for x in i.lines if x).strip().rstrip(" *_").endswith("?") for i in items)
+    return any(_asks(" ".join(x for x in i.lines if x)) for i in items)
+
+
+def _asks(text: str) -> bool:
+    """Whether the text ends in a question mark (bold, quotes or a stray backtick after it)."""
+    return text.strip().rstrip(" *_`'\"“”‘’").endswith("?")
 
 
 _VERDICT = re.compile(r"[\s.*_$]+")
@@ -302,7 +307,7 @@ class _Resolver:
             labels = _leaves(_unique(i.label for i in items))
             if len(labels) > 1:
                 return labels
-        if self._lone_part():
+        if self._lone_part() or self._lone_question_item():
             return [self.main.items[0].label]
         listed = self.main.marks_list
         bullets = self.main.bullets
@@ -324,6 +329,15 @@ class _Resolver:
             and not any(o.states_marks for o in self.occs)
             and self.build.caption_marks is None
         )
+
+    def _lone_question_item(self) -> bool:
+        """'6. What is logistic regression? (a) When might we use it?': a question that asks,
+        over one lettered item that asks again: two questions to answer, the item part (a)."""
+        items = self.main.items
+        if len(items) != 1 or items[0].label != "a":
+            return False
+        stem = [line for where, t in self.main.prompt if where != "item" for line in t.split("\n")]
+        return any(_asks(line) for line in stem) and _ask_themselves(items)
 
     # --- marks ---------------------------------------------------------------------------
 
