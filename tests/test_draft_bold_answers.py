@@ -126,3 +126,40 @@ def test_a_table_in_a_solution_stays_in_it(tmp_path: Path, answer: str) -> None:
 
 def _parts(question: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(part["id"]): part for part in question["parts"]}
+
+
+@pytest.mark.parametrize(
+    "paper,name,key",
+    [
+        # the truth value asked, the answer closing on it
+        (
+            "1. Determine the truth value of $\\forall x \\, (x^2 \\ge 0)$.\n\n"
+            "Solution: Squares are never negative. The statement is true.\n",
+            "paper.md",
+            {"kind": "truefalse", "value": True},
+        ),
+        # the same in bold LaTeX, the verdict opening the answer
+        (
+            _tex(
+                "\\textbf{Q1. Is it true or false that $0.1 + 0.2 = 0.3$ in floating point?} \\\\\n"
+                "False. The sum is $0.30000000000000004$. \\\\\n"
+                "\\textbf{Q2. Name a base in which $0.1$ is exact.} \\\\\nBase 10.\n"
+            ),
+            "paper.tex",
+            {"kind": "truefalse", "value": False},
+        ),
+        # no verdict asked: an answer ending 'is true' is no key
+        (
+            "1. Prove that $n^2 - n$ is even for every integer $n$.\n\n"
+            "Solution: $n^2 - n = n(n - 1)$, a product of consecutive integers, so the claim is "
+            "true.\n",
+            "paper.md",
+            None,
+        ),
+    ],
+)
+def test_a_question_asking_a_truth_value_has_the_answers_verdict_as_key(
+    tmp_path: Path, paper: str, name: str, key: dict[str, Any] | None
+) -> None:
+    question = drafted_questions(tmp_path, paper, name)["1"]
+    assert question.get("key") == key

@@ -99,6 +99,16 @@ def _ask_themselves(items: list[Item]) -> bool:
     return any(_asks(" ".join(x for x in i.lines if x)) for i in items)
 
 
+def _asks_truth(stem: str) -> bool:
+    """Whether the question asks for a verdict: 'true or false', 'T/F', 'the truth value'."""
+    return p.kind_mentioned(stem) == "truefalse" or _TRUTH_VALUE.search(stem) is not None
+
+
+_TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+# The answer's last sentence giving the verdict: 'The expression is true.', 'so both are false'.
+_CLOSING_VERDICT = re.compile(r"(?i)\b(?:is|are)\s+(true|false)\s*[.!]?\s*$")
+
+
 def _asks(text: str) -> bool:
     """Whether the text ends in a question mark (bold, quotes or a stray backtick after it)."""
     return text.strip().rstrip(" *_`'\"“”‘’").endswith("?")
@@ -442,17 +452,19 @@ class _Resolver:
         return part
 
     def _judged(self, part: PartDraft) -> Val[dict[str, Any]] | None:
-        """'Determine whether each of the following is true or false': a part whose solution
-        opens with its verdict ('False. For x = b ...') has it as its key."""
+        """'Determine whether each of the following is true or false', 'Determine the truth
+        value of ...': a part (or the question) whose answer opens with its verdict ('False.
+        For x = b ...') or closes on it ('The expression is true.') has it as its key."""
         stem = " ".join(text for _, text in self.main.prompt)
-        if part.reference is None or p.kind_mentioned(stem) != "truefalse":
+        if part.reference is None or not _asks_truth(stem):
             return None
-        value = p.truefalse_value(part.reference.value.split("\n", 1)[0])
-        return (
-            None
-            if value is None
-            else Val({"kind": "truefalse", "value": value}, part.reference.loc)
-        )
+        lines = [line for line in part.reference.value.split("\n") if line.strip()]
+        value = p.truefalse_value(lines[0]) if lines else None
+        if value is None and lines and (closing := _CLOSING_VERDICT.search(lines[-1])):
+            value = closing[1].lower() == "true"
+        if value is None:
+            return None
+        return Val({"kind": "truefalse", "value": value}, part.reference.loc)
 
     def _key_from_working(self, part: PartDraft, where: str) -> None:
         """The one value a worked solution ends with, as the key, for the instructor to
@@ -502,7 +514,7 @@ class _Resolver:
             own.key = self._truefalse_from_solution()
         own.reference = self._reference()
         if own.key is None and kind == "other":
-            own.key = _short_key(own.reference)
+            own.key = _short_key(own.reference) or self._judged(own)
             if own.key is None:
                 self._key_from_working(own, "")
         own.rubric = self._criteria(self.build.rows)
