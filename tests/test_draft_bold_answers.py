@@ -148,6 +148,13 @@ def _parts(question: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "paper.tex",
             {"kind": "truefalse", "value": False},
         ),
+        # the verdict and an explanation asked: the marks are for both, no key
+        (
+            "1. True or false: every continuous function is differentiable. Explain.\n\n"
+            "Solution: False. $|x|$ is continuous but has no derivative at 0.\n",
+            "paper.md",
+            None,
+        ),
         # no verdict asked: an answer ending 'is true' is no key
         (
             "1. Prove that $n^2 - n$ is even for every integer $n$.\n\n"

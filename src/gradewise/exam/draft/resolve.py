@@ -105,6 +105,7 @@ def _asks_truth(stem: str) -> bool:
 
 
 _TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+_ASKS_MORE = re.compile(r"(?i)\b(?:explain|justify|why|prove|show)\b")
 # The answer's last sentence giving the verdict: 'The expression is true.', 'so both are false'.
 _CLOSING_VERDICT = re.compile(r"(?i)\b(?:is|are)\s+(true|false)\s*[.!]?\s*$")
 
@@ -451,12 +452,16 @@ class _Resolver:
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
 
-    def _judged(self, part: PartDraft) -> Val[dict[str, Any]] | None:
+    def _judged(self, part: PartDraft, *, whole: bool = False) -> Val[dict[str, Any]] | None:
         """'Determine whether each of the following is true or false', 'Determine the truth
         value of ...': a part (or the question) whose answer opens with its verdict ('False.
-        For x = b ...') or closes on it ('The expression is true.') has it as its key."""
+        For x = b ...') or closes on it ('The expression is true.') has it as its key. A
+        question that asks for more than the verdict ('True or false? Explain.') has none:
+        its marks are for the explanation too."""
         stem = " ".join(text for _, text in self.main.prompt)
         if part.reference is None or not _asks_truth(stem):
+            return None
+        if whole and _ASKS_MORE.search(stem):
             return None
         lines = [line for line in part.reference.value.split("\n") if line.strip()]
         value = p.truefalse_value(lines[0]) if lines else None
@@ -514,7 +519,7 @@ class _Resolver:
             own.key = self._truefalse_from_solution()
         own.reference = self._reference()
         if own.key is None and kind == "other":
-            own.key = _short_key(own.reference) or self._judged(own)
+            own.key = _short_key(own.reference) or self._judged(own, whole=True)
             if own.key is None:
                 self._key_from_working(own, "")
         own.rubric = self._criteria(self.build.rows)
