@@ -58,3 +58,44 @@ def test_items_that_ask_are_parts(
     question = drafted_questions(tmp_path, paper, name)["1"]
     assert [str(p["id"]) for p in question.get("parts") or []] == parts
     assert ((question.get("key") or {}).get("kind") == "choice") == choice
+
+
+@pytest.mark.parametrize(
+    "paper,name,parts",
+    [
+        # a question that asks, one lettered item that asks again: its part (a)
+        (
+            "1. What is a confidence interval?\n\n(a) When would you use a 99% one?\n\n"
+            "2. Define the p-value.\n",
+            "paper.md",
+            ["a"],
+        ),
+        # the same as pandoc writes LaTeX: a nested enumerate of one item, a stray backtick
+        (
+            "\\documentclass{article}\n\\begin{document}\n\\begin{enumerate}\n"
+            "\\item What is a confidence interval?\n\n  \\begin{enumerate}\n"
+            "  \\item When would you use a 99\\% one? `\n  \\end{enumerate}\n"
+            "\\item Define the p-value.\n\\end{enumerate}\n\\end{document}\n",
+            "paper.tex",
+            ["a"],
+        ),
+        # the item answers, it does not ask: no part (the question's own text)
+        (
+            "1. What is the mean of 2 and 4?\n\n(a) 3\n\n2. Define the p-value.\n",
+            "paper.md",
+            [],
+        ),
+        # the stem asks nothing: the item is the question's text, as before
+        (
+            "1. Consider a sample of ten patients.\n\n(a) What is its mean age?\n\n"
+            "2. Define the p-value.\n",
+            "paper.md",
+            [],
+        ),
+    ],
+)
+def test_one_item_that_asks_under_a_question_that_asks_is_a_part(
+    tmp_path: Path, paper: str, name: str, parts: list[str]
+) -> None:
+    question = drafted_questions(tmp_path, paper, name)["1"]
+    assert [str(p["id"]) for p in question.get("parts") or []] == parts

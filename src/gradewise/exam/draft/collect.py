@@ -425,7 +425,10 @@ class Collector:
         cells = p.table_cells(line.text)
         if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
             if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
-                return not cells[0].strip().isdigit()  # '| Question | Answer |': its header
+                if p.names_questions(cells[0]) or p.is_separator_row(cells):
+                    return True  # '| Question | Answer |': its header, and the rule under it
+                self.answers = False  # '| $p$ | $\\neg p$ |': a table in the answer itself
+                return False
             text = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
         listed = p.listed_key(text)
         question = self._met(listed.id) if listed is not None else None

@@ -528,6 +528,8 @@ class _Reader:
             self.out.blank(node.pos)
         elif name == "textcolor" and (text := _arg(node, -1)) is not None:
             self._coloured(node, _children(text))
+        elif name == "textbf" and (taken := self._bold_question(node, following)) is not None:
+            return taken
         elif name in _WALK_ARGUMENTS:
             for arg in node.nodeargd.argnlist if node.nodeargd else ():
                 if arg is not None:
@@ -539,6 +541,31 @@ class _Reader:
         else:
             return self._unknown(node, following)
         return 0
+
+    def _bold_question(self, node: Any, following: Sequence[Any]) -> int | None:
+        """`\\textbf{Q1. Determine the truth value of ...}` opening a line, in plain LaTeX: a
+        question (or part, 'a. ...') whose words are all in bold; the rest of its line is its
+        own too, and the plain lines after it, up to the next such bold question, its answer
+        (a paper written out with its answers). None where the bold is not such a question."""
+        ctx = self.ctx
+        if ctx.in_question or ctx.in_solution or ctx.list_depth or not self._line_start():
+            return None
+        if not _asks_in_bold(node):
+            return None
+        self.walk(_children(_arg(node, -1)))
+        i = 0
+        while i < len(following) and not _ends_line(following[i]):
+            i += 1 + self.node(following[i], following[i + 1 :])
+        end = next(
+            (j for j in range(i, len(following)) if _labelled_bold(following[j])), len(following)
+        )
+        answer = following[i:end]
+        if not any(_has_words(n) for n in answer):
+            return None if i == 0 and end == len(following) and not answer else i
+        self.out.end()
+        first = next(n for n in answer if _has_words(n))
+        self._solution(answer, first.pos)
+        return end
 
     def _answers_in_math(self, node: Any, math: str, answers: list[tuple[int, int, str]]) -> None:
         """Ximera's answer blank in math, `$2+2=\\answer{4}$`: a blank in the prompt, and
@@ -1181,6 +1208,48 @@ def _printed(template: str, count: int) -> str:
         shown = ROMAN[count - 1] if count <= len(ROMAN) else str(count)
         shown = shown.upper() if style[1] == "I" else shown
     return template[: style.start()] + shown + template[style.end() :]
+
+
+# A question or part whose words are in bold: 'Q1. The domain is ...:', 'a. $\\forall x ...$'
+# (its label, then words, ending as a sentence or in math; not a title: '1. Regression').
+_BOLD_ASKS = re.compile(r"\s*(?:Q(?:uestion)?\s*\d{1,3}|\d{1,3}|[a-h])[.)]\s+\S.*[.?:$]\s*$", re.S)
+
+
+_BOLD_LABEL = re.compile(r"\s*(?:Q(?:uestion)?\s*\d{1,3}|\d{1,3}|[a-h])[.)]\s")
+
+
+def _asks_in_bold(node: Any) -> bool:
+    return _bold_words(node, _BOLD_ASKS)
+
+
+def _labelled_bold(node: Any) -> bool:
+    """A bold question or part however it ends: where the answer before it stops."""
+    return _bold_words(node, _BOLD_LABEL)
+
+
+def _bold_words(node: Any, pattern: re.Pattern[str]) -> bool:
+    if not (isinstance(node, LatexMacroNode) and node.macroname == "textbf"):
+        return False
+    arg = _arg(node, -1)
+    return arg is not None and pattern.match(arg.latex_verbatim()[1:-1]) is not None
+
+
+def _ends_line(node: Any) -> bool:
+    """A line break: `\\\\`, `\\newline`, `\\par` or a blank line."""
+    if isinstance(node, LatexMacroNode):
+        return node.macroname in ("\\", "newline", "par")
+    return isinstance(node, LatexCharsNode) and re.search(r"\n[ \t]*\n", node.chars) is not None
+
+
+def _has_words(node: Any) -> bool:
+    """Whether a node writes something to read (not space, a comment or a line break)."""
+    if isinstance(node, LatexCharsNode):
+        return bool(node.chars.strip())
+    if isinstance(node, LatexCommentNode):
+        return False
+    if isinstance(node, LatexMacroNode):
+        return node.macroname not in _DROP and node.macroname not in ("\\", "newline", "par")
+    return node is not None
 
 
 def _count_parts(node: Any) -> int:

@@ -964,6 +964,15 @@ def rubric_columns(cells: list[str]) -> tuple[int | None, int, int] | None:
 
 
 _ID_CELL = re.compile(r"(?i)(?:questions?|problems?|exercises?|q|no\.?|#)")
+
+
+def names_questions(cell: str) -> bool:
+    """A table's first cell that heads a column of question numbers: 'Question', 'Q', '#',
+    'No.', 'Item' (a key table's header), not a value ('$p$', 'T')."""
+    text = cell.strip("*_ ")
+    return _ID_CELL.fullmatch(text) is not None or re.fullmatch(r"(?i)items?", text) is not None
+
+
 _MARKS_CELL = re.compile(r"(?i)(?:max(?:imum)?\.?\s*)?(?:points?|marks?|pts\.?|max)")
 _QID = re.compile(r"(?i)(?:q|problem|question)?\s*(\d{1,3})\.?")
 

@@ -96,7 +96,23 @@ def _ask_themselves(items: list[Item]) -> bool:
     """Whether an item asks a question of its own ('(b) ... what is the probability that you
     pass?'): then the items are the question's parts, whatever its stem's words ('selecting
     12 questions at random'), for an option is an answer, never a question."""
-    return any(" ".join(x for x in i.lines if x).strip().rstrip(" *_").endswith("?") for i in items)
+    return any(_asks(" ".join(x for x in i.lines if x)) for i in items)
+
+
+def _asks_truth(stem: str) -> bool:
+    """Whether the question asks for a verdict: 'true or false', 'T/F', 'the truth value'."""
+    return p.kind_mentioned(stem) == "truefalse" or _TRUTH_VALUE.search(stem) is not None
+
+
+_TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+_ASKS_MORE = re.compile(r"(?i)\b(?:explain|justify|why|prove|show)\b")
+# The answer's last sentence giving the verdict: 'The expression is true.', 'so both are false'.
+_CLOSING_VERDICT = re.compile(r"(?i)\b(?:is|are)\s+(true|false)\s*[.!]?\s*$")
+
+
+def _asks(text: str) -> bool:
+    """Whether the text ends in a question mark (bold, quotes or a stray backtick after it)."""
+    return text.strip().rstrip(" *_`'\"“”‘’").endswith("?")
 
 
 _VERDICT = re.compile(r"[\s.*_$]+")
@@ -302,7 +318,7 @@ class _Resolver:
             labels = _leaves(_unique(i.label for i in items), keep=_graded_heads(items))
             if len(labels) > 1:
                 return labels
-        if self._lone_part():
+        if self._lone_part() or self._lone_question_item():
             return [self.main.items[0].label]
         listed = self.main.marks_list
         bullets = self.main.bullets
@@ -324,6 +340,15 @@ class _Resolver:
             and not any(o.states_marks for o in self.occs)
             and self.build.caption_marks is None
         )
+
+    def _lone_question_item(self) -> bool:
+        """'6. What is logistic regression? (a) When might we use it?': a question that asks,
+        over one lettered item that asks again: two questions to answer, the item part (a)."""
+        items = self.main.items
+        if len(items) != 1 or items[0].label != "a":
+            return False
+        stem = [line for where, t in self.main.prompt if where != "item" for line in t.split("\n")]
+        return any(_asks(line) for line in stem) and _ask_themselves(items)
 
     # --- marks ---------------------------------------------------------------------------
 
@@ -421,11 +446,30 @@ class _Resolver:
         ):
             text = f"{part.reference.value}\n\nAnswer: {unread.value}"
             part.reference = Val(text, part.reference.loc)
-        part.key = part.key or _short_key(part.reference)
+        part.key = part.key or _short_key(part.reference) or self._judged(part)
         if part.key is None and not (item is not None and item.boxes):
             self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _judged(self, part: PartDraft, *, whole: bool = False) -> Val[dict[str, Any]] | None:
+        """'Determine whether each of the following is true or false', 'Determine the truth
+        value of ...': a part (or the question) whose answer opens with its verdict ('False.
+        For x = b ...') or closes on it ('The expression is true.') has it as its key. A
+        question that asks for more than the verdict ('True or false? Explain.') has none:
+        its marks are for the explanation too."""
+        stem = " ".join(text for _, text in self.main.prompt)
+        if part.reference is None or not _asks_truth(stem):
+            return None
+        if whole and _ASKS_MORE.search(stem):
+            return None
+        lines = [line for line in part.reference.value.split("\n") if line.strip()]
+        value = p.truefalse_value(lines[0]) if lines else None
+        if value is None and lines and (closing := _CLOSING_VERDICT.search(lines[-1])):
+            value = closing[1].lower() == "true"
+        if value is None:
+            return None
+        return Val({"kind": "truefalse", "value": value}, part.reference.loc)
 
     def _key_from_working(self, part: PartDraft, where: str) -> None:
         """The one value a worked solution ends with, as the key, for the instructor to
@@ -501,7 +545,7 @@ class _Resolver:
             own.key = self._truefalse_from_solution()
         own.reference = self._reference()
         if own.key is None and kind == "other":
-            own.key = _short_key(own.reference)
+            own.key = _short_key(own.reference) or self._judged(own, whole=True)
             if own.key is None:
                 self._key_from_working(own, "")
         own.rubric = self._criteria(self.build.rows)
