@@ -298,7 +298,7 @@ _JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I
 
 # '(a) ...', '- (b) ...', and with the question's number before it: '1(a) ...', '2 (c) ...'.
 _ITEM = re.compile(r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4})\)\s*(?P<rest>.*)$")
-_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
+_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).](?:\s+(?P<rest>\S.*)|\s*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
 )
@@ -313,7 +313,7 @@ def sub_numbered(line: str) -> tuple[str, Header] | None:
 def lettered_item(line: str) -> Header | None:
     """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
     m = _ITEM.match(line) or _HALF_ITEM.match(line)
-    return Header(m["a"].lower(), m["rest"]) if m else None
+    return Header(m["a"].lower(), m["rest"] or "") if m else None
 
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
