@@ -311,7 +311,13 @@ class Collector:
         ):  # 'Q 1.1. ...' in question 1's text (not a heading): its part 1
             self._dotted_question(*dotted, line)
             return True
-        if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
+        if (
+            not line.text[:1].isspace()
+            and (header := p.bullet_question(text)) is not None
+            and (header.id or self.occ is None or self.bullet_opened)
+        ):  # '- Question: ...' under a question's own heading is that question's text
+            if not header.id:  # a bank's '- Question: ...': numbered on through the file
+                header = p.Header(self._next_in_file(), header.rest)
             self._open_question(header, line, "explicit")
             self.bullet_opened = True  # its fields follow as bullets nested under it
             return True
@@ -375,6 +381,12 @@ class Collector:
             self._open_item(part.id, part.rest, line, heading=True)
         else:
             self._open_question(p.Header(f"{qid}.{part.id}", part.rest), line, "explicit")
+
+    def _next_in_file(self) -> str:
+        """The number after the highest in any section: an unnumbered bank item, numbered on
+        through its lessons' headings as a reader counts them."""
+        taken = [int(q) for s in self.out.sections.values() for q in s.questions if q.isdigit()]
+        return str(max(taken, default=0) + 1)
 
     def _free_number(self) -> str:
         """The number after the section's highest: a question headed without one."""

@@ -217,9 +217,16 @@ def dotted_question(line: str) -> tuple[str, Header] | None:
 
 def bullet_question(line: str) -> Header | None:
     """'- Question 1.2: prompt', '* Q3) prompt' → the question's id as written and its prompt
-    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one)."""
-    m = _BULLET_QUESTION.match(line)
-    return Header(m["id"], m["rest"]) if m else None
+    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one);
+    a bank's '- Question: prompt' without a number → id ''."""
+    m = _BULLET_QUESTION.match(line) or _BULLET_QUESTION_UNNUMBERED.match(line)
+    return Header(m["id"] or "", m["rest"]) if m else None
+
+
+# A question bank's unnumbered item whose fields follow nested: '- Question: What is ...?'.
+_BULLET_QUESTION_UNNUMBERED = re.compile(
+    r"^[-*+]\s+(?:question|problem|q)\s*:(?P<id>)\s*(?P<rest>\S.*)$", re.I
+)
 
 
 _FIELD = re.compile(
