@@ -192,6 +192,29 @@ def question_header(line: str) -> Header | None:
     return None
 
 
+# A question's label word misspelt before its number: 'QUESIOTN 3', 'Qestion 4', 'Problme 2'.
+_LABEL_WORDS = ("question", "problem", "exercise", "task")
+_WORD_NUMBER = re.compile(
+    r"^(?P<word>[A-Za-z]{4,})\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?\s*(?P<rest>.*)$"
+)
+
+
+def misspelt_question(line: str) -> Header | None:
+    """'QUESIOTN 3' → question 3: a word within a letter or two of 'question', 'problem',
+    'exercise' or 'task' (four letters at least), then a number; 'Appendix 3' is none."""
+    from difflib import SequenceMatcher
+
+    m = _WORD_NUMBER.match(line)
+    if m is None:
+        return None
+    word = m["word"].lower()
+    if word in _LABEL_WORDS:  # written right: the rules for 'Question 3' decide
+        return None
+    if max(SequenceMatcher(None, word, label).ratio() for label in _LABEL_WORDS) < 0.8:
+        return None
+    return Header(str(int(m["id"])), m["rest"])
+
+
 # '- Question 1.2: ...', '* **Q3.** ...': a question written as a list item of its own; a
 # dotted id ('1.2', the second variant of question 1 in a question bank) is kept as written.
 _BULLET_QUESTION = re.compile(
