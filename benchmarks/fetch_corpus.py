@@ -19,6 +19,7 @@ import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ruamel.yaml import YAML
 
@@ -26,10 +27,15 @@ CORPUS = Path(__file__).parent / "corpus"
 RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 
 
+def raw_url(doc: dict[str, str]) -> str:
+    """Where GitHub serves the file at its commit; a path with spaces or other characters a
+    URL cannot hold as they are ('project/mid/midterm solution.docx') is percent-encoded."""
+    return RAW.format(repo=doc["repo"], commit=doc["commit"], path=quote(doc["path"], safe="/"))
+
+
 def from_github(doc: dict[str, str]) -> bytes:
     """The document's bytes at its pinned commit, over the network."""
-    url = RAW.format(repo=doc["repo"], commit=doc["commit"], path=doc["path"])
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(raw_url(doc), timeout=30) as response:
         data: bytes = response.read()
     return data
 

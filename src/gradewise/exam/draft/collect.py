@@ -307,12 +307,21 @@ class Collector:
         if (header := p.question_header(text)) is not None:
             self._open_question(header, line, "explicit")
             return True
+        if (header := self._misspelt_question(line, text)) is not None:
+            self._open_question(header, line, "explicit")
+            return True
         if (dotted := p.dotted_question(text)) is not None and (
             p.is_heading(line.text) or self._open_question_id() == dotted[0]
         ):  # 'Q 1.1. ...' in question 1's text (not a heading): its part 1
             self._dotted_question(*dotted, line)
             return True
-        if not line.text[:1].isspace() and (header := p.bullet_question(text)) is not None:
+        if (
+            not line.text[:1].isspace()
+            and (header := p.bullet_question(text)) is not None
+            and (header.id or self.occ is None or self.bullet_opened)
+        ):  # '- Question: ...' under a question's own heading is that question's text
+            if not header.id:  # a bank's '- Question: ...': numbered on through the file
+                header = p.Header(self._next_in_file(), header.rest)
             self._open_question(header, line, "explicit")
             self.bullet_opened = True  # its fields follow as bullets nested under it
             return True
@@ -376,6 +385,20 @@ class Collector:
             self._open_item(part.id, part.rest, line, heading=True)
         else:
             self._open_question(p.Header(f"{qid}.{part.id}", part.rest), line, "explicit")
+
+    def _misspelt_question(self, line: Line, text: str) -> p.Header | None:
+        """'# QUESIOTN 3' after '# QUESTION 2': a heading at the open question's level, its
+        label word misspelt, numbered next: the next question (not the last part's text)."""
+        if self.level is None or p.heading_level(line.text) != self.level:
+            return None
+        header = p.misspelt_question(text)
+        return header if header is not None and header.id == self._next_in_file() else None
+
+    def _next_in_file(self) -> str:
+        """The number after the highest in any section: an unnumbered bank item, numbered on
+        through its lessons' headings as a reader counts them."""
+        taken = [int(q) for s in self.out.sections.values() for q in s.questions if q.isdigit()]
+        return str(max(taken, default=0) + 1)
 
     def _free_number(self) -> str:
         """The number after the section's highest: a question headed without one."""

@@ -465,8 +465,10 @@ def _docx_lines(data: bytes, source: str) -> tuple[list[Line], list[Note]]:
     tracked changes read as accepted, and said so."""
     document = _open_docx(data, source)
     inserted, deleted = _accept_changes(document.element.body)
-    texts = [text for block in _docx_blocks(document) for text in block]
-    lines = [Line(text, Loc(source, n, unit="paragraph")) for n, text in enumerate(texts, 1)]
+    lines, n = [], 0
+    for text in (text for block in _docx_blocks(document) for text in block):
+        n += not isinstance(text, _Fence)  # a fence around code is no paragraph of the file
+        lines.append(Line(text, Loc(source, max(n, 1), unit="paragraph")))
     notes = []
     if inserted or deleted:
         notes.append(
@@ -534,7 +536,14 @@ def _docx_blocks(document: Any) -> Iterator[list[str]]:
     from docx.text.paragraph import Paragraph
 
     numbering = _Numbering(document)
+    code: list[str] = []  # a run of paragraphs in a code style, fenced when it ends
     for item in document.iter_inner_content():
+        if isinstance(item, Paragraph) and _code_style(item):
+            code.append(item.text)
+            continue
+        if code:
+            yield [_Fence("```"), *code, _Fence("```")]
+            code = []
         if isinstance(item, Paragraph):
             yield [_docx_paragraph(item, numbering)]
         elif isinstance(item, Table):
@@ -542,6 +551,23 @@ def _docx_blocks(document: Any) -> Iterator[list[str]]:
                 "| " + " | ".join(cell.text.replace("\n", " ").strip() for cell in row.cells) + " |"
                 for row in item.rows
             ]
+    if code:
+        yield [_Fence("```"), *code, _Fence("```")]
+
+
+class _Fence(str):
+    """A '```' line put around a run of code-styled paragraphs: not one of the file's own."""
+
+
+# Word's styles for program text and its output ('HTML Preformatted', 'Source Code', 'Plain
+# Text', 'Macro Text', 'Verbatim', a style named '... Code ...'): never a question's heading or
+# number, even where a line of it begins '# A tibble' or '1 2015-01-02'.
+_CODE_STYLE = re.compile(r"preformatted|\bcode\b|^plain text$|^macro text$|verbatim", re.I)
+
+
+def _code_style(paragraph: Any) -> bool:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    return bool(style) and _CODE_STYLE.search(style) is not None
 
 
 def _docx_paragraph(paragraph: Any, numbering: _Numbering) -> str:

@@ -199,6 +199,29 @@ def question_header(line: str) -> Header | None:
     return None
 
 
+# A question's label word misspelt before its number: 'QUESIOTN 3', 'Qestion 4', 'Problme 2'.
+_LABEL_WORDS = ("question", "problem", "exercise", "task")
+_WORD_NUMBER = re.compile(
+    r"^(?P<word>[A-Za-z]{4,})\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?\s*(?P<rest>.*)$"
+)
+
+
+def misspelt_question(line: str) -> Header | None:
+    """'QUESIOTN 3' → question 3: a word within a letter or two of 'question', 'problem',
+    'exercise' or 'task' (four letters at least), then a number; 'Appendix 3' is none."""
+    from difflib import SequenceMatcher
+
+    m = _WORD_NUMBER.match(line)
+    if m is None:
+        return None
+    word = m["word"].lower()
+    if word in _LABEL_WORDS:  # written right: the rules for 'Question 3' decide
+        return None
+    if max(SequenceMatcher(None, word, label).ratio() for label in _LABEL_WORDS) < 0.8:
+        return None
+    return Header(str(int(m["id"])), m["rest"])
+
+
 # '- Question 1.2: ...', '* **Q3.** ...': a question written as a list item of its own; a
 # dotted id ('1.2', the second variant of question 1 in a question bank) is kept as written.
 _BULLET_QUESTION = re.compile(
@@ -224,9 +247,16 @@ def dotted_question(line: str) -> tuple[str, Header] | None:
 
 def bullet_question(line: str) -> Header | None:
     """'- Question 1.2: prompt', '* Q3) prompt' → the question's id as written and its prompt
-    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one)."""
-    m = _BULLET_QUESTION.match(line)
-    return Header(m["id"], m["rest"]) if m else None
+    ('- Question 1 is worth 5 points', without a colon or stop after the number, is not one);
+    a bank's '- Question: prompt' without a number → id ''."""
+    m = _BULLET_QUESTION.match(line) or _BULLET_QUESTION_UNNUMBERED.match(line)
+    return Header(m["id"] or "", m["rest"]) if m else None
+
+
+# A question bank's unnumbered item whose fields follow nested: '- Question: What is ...?'.
+_BULLET_QUESTION_UNNUMBERED = re.compile(
+    r"^[-*+]\s+(?:question|problem|q)\s*:(?P<id>)\s*(?P<rest>\S.*)$", re.I
+)
 
 
 _FIELD = re.compile(
@@ -307,7 +337,7 @@ _JOINER = re.compile(r"^[\s,;.&/+]*(?:(?:and|or|und|et|y)\b[\s,;.&/+]*)?$", re.I
 _ITEM = re.compile(
     r"^(?:[-*•]\s*)?(?:\d{1,3}\s?)?\((?P<a>[a-zA-Z]|[ivx]{1,4}|[α-θ])\)\s*(?P<rest>.*)$"
 )  # '(β)': a part of a part's part, as the exam class prints its subsubparts
-_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).]\s+(?P<rest>\S.*)$")
+_HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).](?:\s+(?P<rest>\S.*)|\s*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
 )
@@ -322,7 +352,7 @@ def sub_numbered(line: str) -> tuple[str, Header] | None:
 def lettered_item(line: str) -> Header | None:
     """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
     m = _ITEM.match(line) or _HALF_ITEM.match(line)
-    return Header(m["a"].lower(), m["rest"]) if m else None
+    return Header(m["a"].lower(), m["rest"] or "") if m else None
 
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
