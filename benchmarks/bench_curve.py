@@ -24,6 +24,7 @@ their largest class probability).
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
         [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
         [--train-only --weights MODEL] [--weight-step 0.1] [--two-way-step 0.05]
+        [--no-sentence-kernel]
 
 `--train-only` (for choosing settings without a test split) predicts a quarter of each
 question's train answers; the shipped model was trained on them, so give it `--weights` of a
@@ -46,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradewise.judges import _part
+from gradewise.judges import _part, learned
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import Example, JudgeItem
 from gradewise.measure.figures import Metrics, Prediction, metrics
@@ -176,10 +177,11 @@ def scale_kappa(predictions: list[Prediction]) -> float:
 
 
 def figure(m: Metrics, kappa: float, two_way: bool) -> str:
-    """Mean per-question QWK / macro-F1 (/ r on a point scale) / coverage at 95%."""
+    """Mean per-question QWK / macro-F1 (/ r / RMSE on a point scale, on the share of the
+    marks) / coverage at 95%."""
     cells = [f"{kappa:.3f}", f"{m.macro_f1:.3f}"]
     if not two_way and not math.isnan(m.pearson):
-        cells.append(f"r {m.pearson:.3f}")
+        cells.append(f"r {m.pearson:.3f} / RMSE {m.rmse:.3f}")
     return " / ".join([*cells, f"cov {m.coverage:.2f}"])
 
 
@@ -209,6 +211,11 @@ def main() -> None:
         help="the blend grid's step on parts marked right or wrong (0.1: as before session 7)",
     )
     parser.add_argument(
+        "--no-sentence-kernel",
+        action="store_true",
+        help="part models on points scales without the sentence kernel (as before session 8)",
+    )
+    parser.add_argument(
         "--weights",
         type=Path,
         help="the learned judge's model file (default: the shipped one); with --train-only, "
@@ -217,6 +224,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     _part.WEIGHT_STEP, _part.TWO_WAY_STEP = args.weight_step, args.two_way_step
+    learned.SENTENCE_KERNEL = not args.no_sentence_kernel
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")
