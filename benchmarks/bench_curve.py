@@ -17,14 +17,13 @@ regression over the MiniLM sentence embedding — fitted per question on its k m
 the `train` extra; a question whose marks hold one grade gets that grade).
 Figures per judge: the mean over questions of each question's QWK on its grade scale
 (`scale_kappa`), macro-F1 (grades on the
-question's grade scale, as `gradewise evaluate`), Pearson r where grades are points (SAF,
+question's grade scale, as `gradewise evaluate`), Pearson r and RMSE where grades are points (SAF,
 Mohler, on the share of the marks), and coverage at 95% agreement (the baselines' confidence is
 their largest class probability).
 
     nice -n 10 .venv/bin/python benchmarks/bench_curve.py [--data-set beetle] [--k 0 --k 10]
         [--limit-questions N] [--seed 0] [--min-marks 10] [--data ../shared/data]
         [--train-only --weights MODEL] [--weight-step 0.1] [--two-way-step 0.05]
-        [--no-sentence-kernel]
 
 `--train-only` (for choosing settings without a test split) predicts a quarter of each
 question's train answers; the shipped model was trained on them, so give it `--weights` of a
@@ -47,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradewise.judges import _part, learned
+from gradewise.judges import _part
 from gradewise.judges.learned import LearnedJudge
 from gradewise.judges.registry import Example, JudgeItem
 from gradewise.measure.figures import Metrics, Prediction, metrics
@@ -211,11 +210,6 @@ def main() -> None:
         help="the blend grid's step on parts marked right or wrong (0.1: as before session 7)",
     )
     parser.add_argument(
-        "--no-sentence-kernel",
-        action="store_true",
-        help="part models on points scales without the sentence kernel (as before session 8)",
-    )
-    parser.add_argument(
         "--weights",
         type=Path,
         help="the learned judge's model file (default: the shipped one); with --train-only, "
@@ -224,7 +218,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     _part.WEIGHT_STEP, _part.TWO_WAY_STEP = args.weight_step, args.two_way_step
-    learned.SENTENCE_KERNEL = not args.no_sentence_kernel
     files = sorted(args.data.glob("*.csv")) if args.data.is_dir() else []
     if not files:
         print(f"skipped: no graded-answer data sets in {args.data} (they live beside the checkout)")

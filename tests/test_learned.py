@@ -11,8 +11,7 @@ from ruamel.yaml import YAML
 
 from gradewise.judges import learned
 from gradewise.judges._embed import DIM, Encoder
-from gradewise.judges.embedding import Lessons
-from gradewise.judges.features import embed_items, rich_features, target, vector
+from gradewise.judges.features import rich_features, vector
 from gradewise.judges.learned import (
     LEARNED_FEATURES,
     SHOT_CONFIDENCE,
@@ -257,8 +256,7 @@ def test_with_many_marks_the_part_model_is_at_least_as_good_as_the_forest(
     judged = JUDGE.judge_many(items)
     fit = JUDGE.lesson(items)
     assert isinstance(fit, learned.ShotFit) and fit.part is not None
-    # marked in points (out of 3): the answers are compared sentence by sentence too
-    assert set(fit.part.weights) == {"words", "meaning", "forest", "zero", "sentences"}
+    assert set(fit.part.weights) == {"words", "meaning", "forest", "zero"}
     part_error = np.abs([j.fraction for j in judged] - truth).mean()
     monkeypatch.setattr(learned._part, "MIN_MARKS", 10**6)  # the forest alone, as before
     forest_error = np.abs([j.fraction for j in JUDGE.judge_many(items)] - truth).mean()
@@ -484,45 +482,3 @@ def test_a_blank_marked_answer_with_an_encoder_of_another_width_is_learnt_from(
     assert not any("failed" in j.reason for j in judged)
     fit = judge.lesson(items)
     assert isinstance(fit, learned.ShotFit) and (fit.part is not None) is (marked >= 30)
-
-
-@pytest.mark.parametrize(
-    "marks, sentences",
-    [
-        ([0.0, 1 / 3, 2 / 3, 1.0] * 10, True),  # 40 marks in points: a part model, by sentence
-        ([0.0, 1.0] * 20, False),  # right or wrong: the blend as chosen for it (session 7)
-        ([0.0, 0.5] * 20, True),  # none and half: points, not right or wrong
-        ([0.0, 1 / 3, 2 / 3, 1.0] * 5, False),  # 20 marks: no part model yet
-        ([2 / 3] * 40, False),  # one grade: no part model
-        ([i / 39 for i in range(40)], True),  # 40 levels, read as continuous: points
-    ],
-)
-def test_which_parts_compare_answers_by_sentence(marks: list[float], sentences: bool) -> None:
-    assert learned.by_sentence(marks) is sentences
-
-
-@pytest.mark.parametrize("right_wrong", [False, True])
-def test_a_part_marked_in_points_compares_its_answers_sentence_by_sentence(
-    right_wrong: bool,
-) -> None:
-    items, _ = _class(60, n=90, right_wrong=right_wrong)
-    two = "To tune the hyperparameters. It also shows overfitting."
-    items = [replace(items[0], answer=two), *items[1:]]
-    vectors = JUDGE.vectors(items)
-    # each sentence of an answer and of a marked answer is embedded, only where it is used
-    assert ("To tune the hyperparameters." in vectors) is not right_wrong
-    marked_sentences = {s for e in items[0].examples for s in learned.sentence_texts(e.answer)}
-    assert marked_sentences <= vectors.keys() or right_wrong
-    fit = JUDGE.lesson(items)
-    assert isinstance(fit, learned.ShotFit) and fit.part is not None
-    assert ("sentences" in fit.part.weights) is not right_wrong
-
-
-def test_without_its_sentences_embedded_a_part_keeps_its_other_models() -> None:
-    items, _ = _class(60, n=90)
-    two = "To tune the hyperparameters. It also shows overfitting."
-    targets = [target(i) for i in [replace(items[0], answer=two), *items[1:]]]
-    vectors = embed_items(JUDGE.encoder, targets)  # whole texts only
-    fit = Lessons(JUDGE.model, targets, vectors).of(targets[0])
-    assert isinstance(fit, learned.ShotFit) and fit.part is not None
-    assert set(fit.part.weights) == {"words", "meaning", "forest", "zero"}

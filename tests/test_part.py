@@ -13,14 +13,12 @@ from gradewise.judges._part import (
     MAX_CHARS,
     Candidate,
     PartFit,
-    alignment,
     consensus,
     enough,
     fit_part,
     fit_thresholds,
     fitted_tfidf,
     folds,
-    kernel_ridge,
     ngrams,
     ridge,
     snap,
@@ -334,62 +332,3 @@ def test_a_parts_blend_weights_come_from_its_scales_grid(grades: list[float], fi
     fit = fit_part(marks, np.arange(40), np.arange(3), {}, models)
     assert fit.weights["first"] == pytest.approx(first)
     assert fit.weights["second"] == pytest.approx(1 - first)
-
-
-_E1, _E2, _E3 = np.eye(3, dtype=np.float32)
-
-
-@pytest.mark.parametrize(
-    "text, marked, likeness",
-    [
-        ([_E1], [_E1], 1.0),  # the same one sentence
-        ([_E1], [_E2], 0.0),  # nothing in common
-        ([_E1, _E2], [_E2, _E1], 1.0),  # the same points in another order
-        # one of two points made: 1/2 of the text's sentences matched, all of the marked one's
-        ([_E1, _E2], [_E1], 0.75),
-        ([_E1, _E2, _E3], [_E1], (1 / 3 + 1) / 2),  # one of three
-        ([], [_E1], 0.0),  # a blank text: one row of zeros
-        ([(_E1 + _E2) / np.sqrt(2)], [_E1, _E2], np.sqrt(0.5)),  # one sentence blending two
-    ],
-)
-def test_alignment_by_hand(
-    text: list[np.ndarray], marked: list[np.ndarray], likeness: float
-) -> None:
-    sets = [np.array(text).reshape(len(text), 3), np.array(marked)]
-    k = alignment(sets, sets[1:])
-    assert k.shape == (2, 1)
-    assert k[0, 0] == pytest.approx(likeness, abs=1e-6) and k[1, 0] == pytest.approx(1.0)
-    assert alignment(sets[1:], sets[:1])[0, 0] == pytest.approx(likeness, abs=1e-6)  # symmetric
-
-
-def test_alignment_is_a_row_per_text_and_a_column_per_marked_text() -> None:
-    rng = np.random.default_rng(0)
-    sets = [rng.normal(size=(n, 5)) for n in (1, 3, 2, 4)]
-    sets = [s / np.linalg.norm(s, axis=1, keepdims=True) for s in sets]
-    k = alignment(sets, [sets[3], sets[1]])
-    assert k.shape == (4, 2)
-    assert k[3, 0] == pytest.approx(1.0) and k[1, 1] == pytest.approx(1.0)
-    assert k[0, 1] == pytest.approx(alignment([sets[1]], [sets[0]])[0, 0])
-
-
-def test_kernel_ridge_over_a_linear_kernel_is_ridge() -> None:
-    answers = synthetic_part(70, 4)
-    x = tfidf(tuple(t for t, _ in answers))
-    marks = np.array([g / 3 for _, g in answers][:50])
-    marked, judged = np.arange(50), np.arange(50, 70)
-    words = ridge("words", x, marks, marked, judged)
-    kernel = kernel_ridge("k", (x @ x[marked].T).astype(np.float64), marks, marked, judged)
-    assert np.allclose(kernel.held_out, words.held_out, atol=1e-6)
-    assert np.allclose(kernel.predicted, words.predicted, atol=1e-6)
-    assert kernel.linear is None  # a kernel's columns are marks, not features
-
-
-def test_a_kernel_is_one_more_candidate_of_the_blend() -> None:
-    answers = synthetic_part(70, 4)
-    x = tfidf(tuple(t for t, _ in answers))
-    marks = np.array([g / 3 for _, g in answers][:50])
-    marked, judged = np.arange(50), np.arange(50, 70)
-    kernel = (x @ x[marked].T).astype(np.float64)
-    fit = fit_part(marks, marked, judged, {"words": x}, kernels={"again": kernel})
-    assert list(fit.weights) == ["words", "again"]
-    assert sum(fit.weights.values()) == pytest.approx(1.0)

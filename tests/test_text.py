@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gradewise.judges.text import (
-    MAX_EVIDENCE_SENTENCES,
-    MAX_SENTENCES,
-    references,
-    sentence_texts,
-    sentences,
-)
+from gradewise.judges.text import MAX_EVIDENCE_SENTENCES, references, sentences
 
 
 @pytest.mark.parametrize(
@@ -44,24 +38,3 @@ def test_sentences(text: str, spans: list[tuple[int, int]]) -> None:
 def test_only_the_first_sentences_are_kept() -> None:
     # A long answer's evidence is looked for in its start only (each may be embedded).
     assert len(sentences("x. " * 40)) == MAX_EVIDENCE_SENTENCES
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("TCP is reliable. UDP is not!", ["TCP is reliable.", "UDP is not!"]),
-        ("no full stop at the end", ["no full stop at the end"]),  # one sentence: itself
-        ("first; second\n- third", ["first;", "second", "- third"]),  # ; and line breaks end one
-        ("Fields:\n-\n- ACK\n", ["Fields:", "- ACK"]),  # a piece without a word is left out
-        ("  ...  ", ["..."]),  # no piece with a word: the whole text, trimmed
-        ("   ", []),  # blank: nothing to compare
-        ("", []),
-    ],
-)
-def test_sentence_texts(text: str, expected: list[str]) -> None:
-    assert sentence_texts(text) == expected
-
-
-def test_a_10000_word_answer_gives_at_most_max_sentences() -> None:
-    many = sentence_texts("A frame is sent. " * 10_000)
-    assert len(many) == MAX_SENTENCES and many[0] == "A frame is sent."

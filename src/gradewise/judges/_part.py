@@ -117,18 +117,12 @@ def fit_part(
     judged: np.ndarray,
     blocks: Mapping[str, np.ndarray],
     fixed: Sequence[Candidate] = (),
-    kernels: Mapping[str, np.ndarray] | None = None,
 ) -> PartFit:
     """The part's model. `blocks` are feature matrices with one row per answer of the part;
     `marked` (one per mark, in the order of `marks`) and `judged` index their rows. `fixed`
-    candidates hold out every mark too (see `folds`). `kernels`: more candidates, each ridge
-    over a kernel given as a row per answer of the part and a column per mark
-    (`kernel_ridge`), after the fixed ones."""
+    candidates hold out every mark too (see `folds`)."""
     candidates = [ridge(name, x, marks, marked, judged) for name, x in blocks.items()]
     candidates += fixed
-    candidates += [
-        kernel_ridge(name, k, marks, marked, judged) for name, k in (kernels or {}).items()
-    ]
     if any(len(c.held_out) != len(marks) for c in candidates):
         raise ValueError("every candidate must hold out every mark")
     truth = marks
@@ -255,31 +249,6 @@ def _rows(counts: list[Counter[str]], index: Mapping[str, int], idf: np.ndarray)
     return x / np.maximum(norms, 1e-12)
 
 
-def alignment(texts: Sequence[np.ndarray], marked: Sequence[np.ndarray]) -> np.ndarray:
-    """How alike each text is to each marked text, sentence by sentence: each is a matrix of
-    its sentences' unit vectors (a blank text: one row of zeros); the likeness of two is the
-    mean, over the sentences of one, of the best cosine to a sentence of the other, averaged
-    over both ways round. One vector per paragraph blurs its points; this compares them point
-    by point (BENCHMARKS.md, issue 15, session 8). A row per text, a column per marked text."""
-    rows, cols = _stacked(texts), _stacked(marked)
-    cosines = rows[0] @ cols[0].T  # every sentence of the texts × every marked sentence
-    # best over each marked text's sentences, then the mean over each text's sentences
-    forward = np.maximum.reduceat(cosines, cols[1], axis=1)
-    forward = np.add.reduceat(forward, rows[1], axis=0) / rows[2][:, None]
-    backward = np.maximum.reduceat(cosines, rows[1], axis=0)
-    backward = np.add.reduceat(backward, cols[1], axis=1) / cols[2][None, :]
-    return ((forward + backward) / 2).astype(np.float64)
-
-
-def _stacked(sets: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(every set's rows stacked, where each set starts, how many rows each has); an empty set
-    counts as one row of zeros."""
-    width = max((s.shape[1] for s in sets if s.ndim == 2), default=1)
-    full = [s if len(s) else np.zeros((1, width), dtype=np.float32) for s in sets]
-    sizes = np.array([len(s) for s in full])
-    return np.vstack(full), np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes
-
-
 # models -------------------------------------------------------------------------------------
 
 
@@ -291,29 +260,8 @@ def ridge(
     Held out: every mark, each predicted by the model fitted on the others (closed form).
     `linear`: the fitted model's weights over x's columns and its intercept (its primal form)."""
     xm = x[marked]
-    loo, predicted, alpha = _dual(
-        (xm @ xm.T).astype(np.float64), (x[judged] @ xm.T).astype(np.float64), marks
-    )
-    linear = (xm.T.astype(np.float64) @ alpha, float(BIAS**2 * alpha.sum()))
-    return Candidate(name, loo, predicted, linear)
-
-
-def kernel_ridge(
-    name: str, kernel: np.ndarray, marks: np.ndarray, marked: np.ndarray, judged: np.ndarray
-) -> Candidate:
-    """`ridge` over a kernel given whole: `kernel` has a row per answer of the part and a column
-    per mark (the likeness of each answer to each marked answer), so a refit after a new mark
-    needs one more column only."""
-    loo, predicted, _ = _dual(kernel[marked].astype(np.float64), kernel[judged], marks)
-    return Candidate(name, loo, predicted)
-
-
-def _dual(
-    k: np.ndarray, cross: np.ndarray, marks: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(held-out predictions of the marks, predictions of the rows of `cross`, the dual
-    weights) of ridge with kernel `k` among the marks, the constant feature `BIAS` added."""
-    k, cross = k + BIAS**2, cross.astype(np.float64) + BIAS**2
+    k = (xm @ xm.T).astype(np.float64) + BIAS**2
+    cross = (x[judged] @ xm.T).astype(np.float64) + BIAS**2
     values, vectors = np.linalg.eigh(k)
     values = np.maximum(values, 0.0)
     qy = vectors.T @ marks
@@ -328,7 +276,8 @@ def _dual(
             best = (error, loo, penalty)
     assert best is not None
     alpha = vectors @ (qy / (values + best[2]))
-    return np.clip(best[1], 0.0, 1.0), np.clip(cross @ alpha, 0.0, 1.0), alpha
+    linear = (xm.T.astype(np.float64) @ alpha, float(BIAS**2 * alpha.sum()))
+    return Candidate(name, np.clip(best[1], 0.0, 1.0), np.clip(cross @ alpha, 0.0, 1.0), linear)
 
 
 def weight_step(levels: Sequence[float]) -> float:

@@ -59,7 +59,6 @@ from gradewise.judges.similarity import (
     refit_group,
     taught,
 )
-from gradewise.judges.text import sentence_texts
 
 # The forest's inputs once answers are marked (see `shot_features`).
 SHOT_FEATURES = (
@@ -91,8 +90,6 @@ SHOT_CONFIDENCE = ("sureness", "log_marked")
 # The forest's mean held-out miss on a part's marked answers shifts its fractions for the part,
 # shrunk toward no shift as if this many more answers had been missed by nothing.
 SHIFT_PRIOR: float | None = 5.0
-# A part marked in points compares its answers sentence by sentence too (`by_sentence`).
-SENTENCE_KERNEL = True
 
 if TYPE_CHECKING:
     from gradewise.model import GradedAnswer
@@ -331,19 +328,12 @@ class LearnedModel:
         meaning = np.hstack(
             [np.stack([vector(vectors, t) for t in texts]), feats / math.sqrt(feats.shape[1])]
         )
-        marked_at = np.array([index[e.answer] for e in item.examples])
-        kernels: dict[str, np.ndarray] = {}
-        if by_sentence(marks.tolist()):
-            sentences = _sentence_kernel(texts, marked_at, vectors)
-            if sentences is not None:
-                kernels["sentences"] = sentences
         fit = _part.fit_part(
             marks,
-            marked_at,
+            np.array([index[e.answer] for e in item.examples]),
             np.array([index[a] for a in answers]),
             {"words": _part.tfidf(texts), "meaning": meaning},
             fixed,
-            kernels,
         )
         sure = fit.confidence
         if self.sure_shots is not None:
@@ -371,27 +361,6 @@ class LearnedJudge(EmbeddingJudge[LearnedModel]):
 
     def __init__(self, encoder: Encoder | None = None, weights: dict[str, Any] | None = None):
         super().__init__("learned", LearnedModel(weights), encoder)
-
-    def vectors(self, items: Sequence[JudgeItem]) -> Vectors:
-        """The shell's vectors, and those of every sentence of the answers and marked answers
-        of parts whose own model compares them sentence by sentence (`by_sentence`)."""
-        vectors = super().vectors(items)
-        wanted: set[str] = set()
-        taught: dict[int, bool] = {}  # by marked answers (a part's items share one tuple)
-        for item in items:
-            key = id(item.examples)
-            if key not in taught:
-                taught[key] = bool(item.examples) and by_sentence(
-                    [min(1.0, max(0.0, e.fraction)) for e in item.examples]
-                )
-                if taught[key]:
-                    wanted.update(s for e in item.examples for s in sentence_texts(e.answer))
-            if taught[key]:
-                wanted.update(sentence_texts(item.answer))
-        missing = sorted(wanted - vectors.keys())
-        if missing:
-            vectors.update(zip(missing, self.encoder.embed(missing), strict=True))
-        return vectors
 
     def lesson(self, items: Sequence[JudgeItem]) -> GroupFit:
         """What the marked answers of the first item's group teach, fitted on the items of
@@ -427,31 +396,6 @@ class LearnedJudge(EmbeddingJudge[LearnedModel]):
     def refitted(self, weights: dict[str, Any]) -> LearnedJudge:
         """A judge like this one with other weights."""
         return LearnedJudge(self.encoder, weights)
-
-
-def by_sentence(marks: Sequence[float]) -> bool:
-    """Whether a part's own model compares its answers sentence by sentence too (a candidate
-    of ridge over `_part.alignment`): once the part has a model of its own and its marks are
-    points, not right or wrong. Chosen on SAF's train splits (paragraph answers marked in
-    points, BENCHMARKS.md, issue 15, session 8); parts marked right or wrong were not measured
-    with it and keep their blend."""
-    levels = _part.grade_scale(np.asarray(marks, dtype=np.float64))
-    return SENTENCE_KERNEL and _part.enough(marks) and not _part.two_way(levels)
-
-
-def _sentence_kernel(
-    texts: Sequence[str], marked: np.ndarray, vectors: Vectors
-) -> np.ndarray | None:
-    """The part's texts' likeness to its marked ones: the mean of their sentence by sentence
-    alignment (`_part.alignment`) and their whole vectors' cosine; None where a sentence was
-    not embedded (vectors not from `LearnedJudge.vectors`)."""
-    split = [sentence_texts(t) for t in texts]
-    if any(s not in vectors for sentences in split for s in sentences):
-        return None
-    sets = [np.array([vectors[s] for s in sentences]) for sentences in split]
-    whole = np.stack([vector(vectors, t) for t in texts]).astype(np.float64)
-    aligned = _part.alignment(sets, [sets[i] for i in marked])
-    return (aligned + whole @ whole[marked].T) / 2
 
 
 def _texts(item: JudgeItem, answers: Sequence[str]) -> tuple[str, ...]:

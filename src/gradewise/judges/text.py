@@ -145,19 +145,3 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start = m.start() + len(chunk) - len(chunk.lstrip())
             spans.append((start, m.start() + len(chunk.rstrip())))
     return spans[:MAX_EVIDENCE_SENTENCES] if len(spans) > 1 else []
-
-
-# A part model compares answers sentence by sentence (judges/_part.py `alignment`): it reads
-# this many sentences of an answer's first MAX_SENTENCE_CHARS characters at most, so a
-# 10,000-word answer costs no more than a long one.
-MAX_SENTENCES, MAX_SENTENCE_CHARS = 40, 4000
-_HAS_WORD = re.compile(r"\w")
-
-
-def sentence_texts(text: str) -> list[str]:
-    """The text's sentences (ended by . ! ? ; or a line break) that hold a word, trimmed, the
-    first MAX_SENTENCES of its first MAX_SENTENCE_CHARS characters; the whole text, trimmed,
-    when no piece holds a word; none when it is blank."""
-    pieces = (m.group().strip() for m in _SENTENCE.finditer(text[:MAX_SENTENCE_CHARS]))
-    found = [p for p in pieces if _HAS_WORD.search(p)][:MAX_SENTENCES]
-    return found or ([text.strip()] if text.strip() else [])
