@@ -2,7 +2,8 @@
 
 The documents are listed in benchmarks/corpus/sources.yaml and fetched (by a person with a
 network, never at run time) with `python benchmarks/fetch_corpus.py`; each has its expected
-parts, marks and keys written by hand in benchmarks/corpus/expected/. Parts are compared by
+parts, marks and keys written by hand in benchmarks/corpus/expected/ (keys compared by kind and
+value, numbers and expressions by their checker: 0.25 is "1/4"). Parts are compared by
 question number and part label ('3', '1.a'), whatever section the drafter put them in, or, in
 papers that number their questions again in each section, with the section's place ('S2:1').
 Documents held out while the rules were written are reported on a separate row per batch
@@ -22,6 +23,7 @@ from fetch_corpus import targets  # benchmarks/, beside this file
 from ruamel.yaml import YAML
 
 from gradewise.exam.draft import DocumentError, draft_exam, render
+from gradewise.exam.draft.agree import same_key
 from gradewise.exam.draft.unplaced import says_missed
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -90,13 +92,6 @@ def _question_marks(question: dict[str, Any]) -> Any:
     return None if None in marks else sum(marks)
 
 
-def key_matches(expected: dict[str, Any], got: dict[str, Any] | None) -> bool:
-    """Kind and the values that decide a mark: correct options, true/false, the number."""
-    if got is None or got.get("kind") != expected["kind"]:
-        return False
-    return all(got.get(field) == value for field, value in expected.items() if field != "kind")
-
-
 def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
     listed = True  # a refusal says so in one line: never silent
     tree: dict[str, Any] = {}
@@ -124,7 +119,7 @@ def score(path: Path, expected: dict[str, dict[str, Any]]) -> Score:
         result.found += 1
         result.marks += drafted["marks"] == want["marks"]
         if "key" in want:
-            result.keys += key_matches(want["key"], drafted["key"])
+            result.keys += same_key(want["key"], drafted["key"])  # 0.25 is "1/4"
     if not listed:
         result.silent = result.parts - result.found
     return result

@@ -129,11 +129,13 @@ def test_export_graded_then_compare_a_second_marking(tmp_path: Path) -> None:
     invoke(root, "grades", "set", "s2024003", "I.1", "2", "--why", "ok")
     human = root / "human.csv"
     invoke(root, "export", "graded", "-o", str(human))
-    [only] = list(csv.DictReader(human.open(encoding="utf-8")))  # the one human mark
+    [only] = list(
+        csv.DictReader(human.read_text(encoding="utf-8").splitlines())
+    )  # the one human mark
     assert (only["answer_id"], only["score"], only["max_score"]) == ("s2024003:I.1", "2", "2")
     second = root / "second.csv"
     invoke(root, "export", "graded", "--all", "-o", str(second))
-    rows = list(csv.DictReader(second.open(encoding="utf-8")))
+    rows = list(csv.DictReader(second.read_text(encoding="utf-8").splitlines()))
     assert len(rows) > 100 and all(r["student_answer"].strip() for r in rows)
     rows[0]["score"] = "0" if rows[0]["score"] != "0" else rows[0]["max_score"]  # one change
     with second.open("w", newline="", encoding="utf-8") as handle:

@@ -234,7 +234,9 @@ def test_totals_table_gives_marks_and_checks_them(tmp_path: Path) -> None:
         ("Explain the trade-off (5 Punkte)", 5),  # German papers: Punkte, P.
         ("Plot it again (15 P.)", 15),
         ("**Q1.** \\[1pt\\] What protein is it?", 1),  # Markdown's escaped brackets
-        ("Explain the trade-off (5 puntos)", None),  # a word not known: not guessed
+        ("Explain the trade-off (5 puntos)", 5),  # Spanish, Italian, Portuguese papers
+        ("Spiega il compromesso (4 punti)", 4),
+        ("Explain the trade-off (5 poäng)", None),  # a word not known: not guessed
         ("Compute 10/4", None),  # a fraction, not marks
         ("see [3] for the proof of (2)", None),  # a citation inside the line
         ("Use 2P processors", None),  # not at the end

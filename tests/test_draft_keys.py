@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from gradewise.exam.draft import draft_exam, render
-from gradewise.exam.draft.agree import disagreement
+from gradewise.exam.draft.agree import disagreement, same_key
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,51 @@ def test_draft_lists_keys_the_working_contradicts(tmp_path: Path) -> None:
     assert (
         "the key is 12 but the worked solution ends with 4" in render(draft).split("sections:")[0]
     )
+
+
+@pytest.mark.parametrize(
+    "expected, got, same",
+    [
+        ({"kind": "numeric", "value": "1/4"}, {"kind": "numeric", "value": 0.25}, True),
+        ({"kind": "numeric", "value": 0.25}, {"kind": "numeric", "value": "1/4"}, True),
+        (
+            {"kind": "numeric", "value": "2/3"},
+            {"kind": "numeric", "value": 0.667},
+            False,
+        ),  # rounded
+        (
+            {"kind": "numeric", "value": "2/3", "tol": {"abs": 0.01}},
+            {"kind": "numeric", "value": 0.667, "tol": {"abs": 0.01}},
+            False,
+        ),  # equal within tol is not equal
+        (
+            {"kind": "numeric", "value": "2/3", "tol": {"abs": 0.01}},
+            {"kind": "numeric", "value": "4/6"},
+            False,
+        ),  # tol differs
+        (
+            {"kind": "numeric", "value": "2/3", "tol": {"abs": 0.01}},
+            {"kind": "numeric", "value": "4/6", "tol": {"abs": 0.01}},
+            True,
+        ),
+        ({"kind": "numeric", "value": 9}, {"kind": "numeric", "value": 9.0}, True),
+        ({"kind": "numeric", "value": 9}, {"kind": "numeric", "value": 10}, False),
+        ({"kind": "numeric", "value": [1, 2]}, {"kind": "numeric", "value": ["1/1", 2.0]}, True),
+        ({"kind": "numeric", "value": [1, 2]}, {"kind": "numeric", "value": [2, 1]}, False),
+        (
+            {"kind": "expression", "value": "x^2 + 2x"},
+            {"kind": "expression", "value": "x(x+2)"},
+            True,
+        ),
+        ({"kind": "expression", "value": "x^2"}, {"kind": "expression", "value": "x^3"}, False),
+        ({"kind": "numeric", "value": 4}, {"kind": "expression", "value": "4"}, False),  # kind
+        ({"kind": "numeric", "value": 4}, None, False),
+        ({"kind": "numeric", "value": 4}, {"kind": "numeric"}, False),  # no value drafted
+        ({"kind": "choice", "correct": ["b"]}, {"kind": "choice", "correct": ["b"]}, True),
+        ({"kind": "choice", "correct": ["b"]}, {"kind": "choice", "correct": ["c"]}, False),
+        ({"kind": "truefalse", "value": True}, {"kind": "truefalse", "value": False}, False),
+        ({"kind": "text", "value": "1/4"}, {"kind": "text", "value": "0.25"}, False),  # as text
+    ],
+)
+def test_same_key(expected: dict[str, Any], got: dict[str, Any] | None, same: bool) -> None:
+    assert same_key(expected, got) is same

@@ -418,8 +418,23 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
             [("Q3, part b", "I.3.b", L), ("Q1 sub-part a", "I.1.a", L)],
         ),
         ("Q1 part of it is x", ORDER, [("Q1", "I.1.a", L)]),  # 'part of': no label after it
-        # a number alone on a heading or bold line
-        ("**1** x\n\n**3**\n(a) y", ORDER, [("", None, P), ("3", "I.3.a", L), ("(a)", "I.3.a", L)]),
+        # a number alone on a heading or bold line, or in bold of its own
+        (
+            "**1** x\n\n**3**\n(a) y",
+            ORDER,
+            [("1", "I.1.a", L), ("3", "I.3.a", L), ("(a)", "I.3.a", L)],
+        ),
+        ("__1__ x\n__2__ y", PLAIN, [("1", "I.1", L), ("2", "I.2", L)]),
+        # 'P1:', 'P 3.', '#3', 'No. 2', 'Q1 - x', '(1). x': labels students write
+        ("P1: x\nP2. y\nP 3: z", PLAIN, [("P1:", "I.1", L), ("P2.", "I.2", L), ("P 3:", "I.3", L)]),
+        ("#3 tanh\nQ1 x\nQ2 y", PLAIN, [("#3", "I.3", L), ("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        ("No. 1 x\nNo. 2 y", PLAIN, [("No. 1", "I.1", L), ("No. 2", "I.2", L)]),
+        ("Q1 - x\nQ2 => y\nQ3 -> z", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L), ("Q3", "I.3", L)]),
+        ("Q1 -\nx\nQ2 y", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        ("(1). x\n(2). y", PLAIN, [("(1)", "I.1", L), ("(2)", "I.2", L)]),
+        # ... but not 'P' or 'No' before a number in a sentence
+        ("Q1 x\nP 1 is the first\nQ2 y", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        ("Q1 x\nNo 2 is wrong\nQ2 y", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
         ("## 2\nx\n## 3\n(b) y", ORDER, [("2", "I.2", L), ("3", "I.3.a", L), ("(b)", "I.3.b", L)]),
         ("__2__\nx", ORDER, [("2", "I.2", L)]),
         ("Q1 (a) x\n3\n", ORDER, [("Q1 (a)", "I.1.a", L)]),  # a plain `3` alone is an answer
@@ -550,7 +565,7 @@ def test_preamble_can_be_overridden() -> None:
         ("Name: Ada Lovelace   Roll no: 17\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # header fields
         ("Student: Alan Turing\nExam: ML midterm\n\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # the same
         ("# ML midterm\n\n---\nQ1 x\nQ2 y", (), NOT_ANSWERED),  # a heading and a rule
-        ("#3 tanh\nQ1 x\nQ2 y", (), NO_ANSWER),  # `#3` is no heading: maybe the answer to 3
+        ("3 tanh\nQ1 x\nQ2 y", (), NO_ANSWER),  # a bare `3` and words: maybe the answer to 3
         ("Aisha Rahman\n\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # the name
         ("Rahman, Aisha\nQ1 x\nQ2 y", ("s1", "Aisha Rahman"), NOT_ANSWERED),  # name reordered
         ("Ben Okafor   s1 — all of it\nQ1 x\nQ2 y", ("s1", ""), NOT_ANSWERED),  # the id line

@@ -405,7 +405,11 @@ _LINE = re.compile(
     re.M,
 )
 _KEYWORD = re.compile(
-    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec)"
+    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
+    # 'P1:', 'Pb 2.', 'P3a)', '#3', 'No. 4': a question's number right after ('P' only with
+    # the label's own stop after it: 'P 1 is the first' is text)
+    r"|pb?(?=[ \t]?\d{1,3}(?:[a-z]|\([a-z]\))?(?:[:.)]|[ \t]*(?:\r?\n|$)))|\#(?=\d)"
+    r"|no\.(?=[ \t]?\d))"
     r"(?:[ \t]*\.)?[ \t]*"
     # 'Answer to Q1', 'Answer for question 2': the question's own keyword after the answer's
     r"(?:(?<=[rRsS] )(?:to|for|of)[ \t]+(?:(?:question|ques|qn|q|problem|prob|exercise|ex)"
@@ -433,13 +437,19 @@ _KINDS = {
     "part": "part",
     "section": "section",
     "sec": "section",
+    "p": "question",
+    "pb": "question",
+    "#": "question",
+    "no.": "question",
 }
 _CIRCLED_TEX = re.compile(r"\\(?:textcircled|circled)\{[ \t]*(\d{1,2}|[A-Za-z])[ \t]*\}")
 _ATOM = re.compile(
     r"(?P<open>[(\[][ \t]*)?(?P<atom>\d{1,3}|[ivxIVX]{2,5}|[A-Za-z])(?P<close>[ \t]*[)\]])?"
 )
 _SEP = re.compile(r"[ \t]*(?:[.\-–:][ \t]*)?")
-_TRAIL = re.compile(r"(?:[ \t]*(?:\*\*|__|\\quad|\\qquad|\\;|[}\]]|[:\-–—](?=[ \t\r\n])))*[ \t]*")
+_TRAIL = re.compile(
+    r"(?:[ \t]*(?:\*\*|__|\\quad|\\qquad|\\;|[}\]]|(?:[:\-–—.]|=>|->)(?=[ \t\r\n])))*[ \t]*"
+)
 _BOUNDARY = frozenset(" \t\r\n*_$\\}]")
 
 
@@ -669,17 +679,24 @@ def _label_end(
         return end
     if end < len(text) and text[end] in ".:" and _at_boundary(text, end + 1):
         return end + 1
+    if kind != "bare" and _ARROW.match(text, end):
+        return end  # 'Q1 - 42', 'Q2 => ...', 'Ans 3 -> ...'
     if not _at_boundary(text, end):
         return None
     # A plain `2` or `A` followed by a space is text ("A matrix is..."), unless a keyword or a
     # circled mark came first (`Q7 Optimizers`), or the atom is glued on (`2a`, `II.4`).
     if first_atom and kind == "bare":
         # ... and a number alone on a heading or bold line (`## 3`, `**3**`) is a label
-        alone = marked and match["atom"].isdigit() and _line_ends(text, _cut_end(text, end, ""))
-        return end if alone else None
+        # ... or in bold of its own (`**1** 42`, `__2__ yes`)
+        number = marked and match["atom"].isdigit()
+        alone = number and _line_ends(text, _cut_end(text, end, ""))
+        return end if alone or (number and text.startswith(("**", "__"), end)) else None
     if not first_atom and joint == "space":
         return None
     return end
+
+
+_ARROW = re.compile(r"[ \t]*(?:-|–|—|=>|->|→)(?=[ \t\r\n]|$)")
 
 
 def _line_ends(text: str, pos: int) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gradewise.checkers.registry import registry
+from gradewise.errors import KeyParamsError
 from gradewise.model import Key, Status
 
 # Keys on papers are rounded ("0.71" for 5/7): half a unit of the key's last decimal is
@@ -51,3 +52,37 @@ def _rounding(value: Any) -> dict[str, float]:
     decimals = len(repr(value).partition(".")[2]) if "e" not in repr(value) else 0
     # a hair over half a unit: 0.715 - 0.71 is 0.00500000000000001 in floating point
     return {"abs": 0.5 * 10**-decimals * 1.000001} if decimals else _ROUNDING
+
+
+_VALUED = ("numeric", "expression")  # kinds whose value is read by their checker
+
+
+def same_key(expected: Mapping[str, Any], got: Mapping[str, Any] | None) -> bool:
+    """Whether two keys ask for the same answer: the same kind and fields, and for a number or
+    an expression a value the kind's own checker reads as meeting the other exactly, with no
+    tolerance (0.25 and '1/4', 'x(x+2)' and 'x^2+2x'), not the same text."""
+    if got is None or got.get("kind") != expected.get("kind"):
+        return False
+    kind = expected["kind"]
+    for name, value in expected.items():
+        if name == "kind" or got.get(name) == value:
+            continue
+        if name != "value" or kind not in _VALUED or got.get(name) is None:
+            return False
+        checker = registry().get(kind)
+        if checker is None:
+            return False
+        try:
+            key = Key(kind, checker.validate({"value": value}))  # exactly: no tol
+        except KeyParamsError:  # a value the checker cannot read as a key matches nothing
+            return False
+        if checker.check(_as_answer(got[name]), key).status is not Status.MET:
+            return False
+    return True
+
+
+def _as_answer(value: Any) -> str:
+    """A key's value written as a student would write it: '[1, 2]', '0.25', 'x^2'."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_as_answer, value)) + "]"
+    return str(value)

@@ -62,6 +62,7 @@ class Occurrence:
     keys: list[Val[str]] = field(default_factory=list)
     true_false: list[Loc] = field(default_factory=list)
     in_solution: bool = False
+    numbered_parts: bool = False  # its parts are numbered '1.', '2.' (drafted a, b)
 
     @property
     def states_marks(self) -> bool:
@@ -396,6 +397,18 @@ class Collector:
     def _answer_list(self, line: Line, text: str) -> bool:
         """An 'Answer key' heading, then '1. B', '2) True', 'Q3: 4.5': keys of the questions
         already met, each a new occurrence; the list ends at the first other line."""
+        if (several := p.keys_on_a_line(text)) is not None and (
+            self.answers or p.answer_heading(text.split(":")[0]) or len(several) >= 3
+        ):
+            met = [(self._met(k.id), k) for k in several]
+            if all(question is not None for question, _ in met):
+                self._close_question()
+                for question, key in met:
+                    occ = Occurrence(header=line.loc)
+                    occ.keys.append(Val(key.rest, line.loc))
+                    question.occurrences.append(occ)  # type: ignore[union-attr]
+                self.answers = True
+                return True
         if p.answer_heading(line.text):
             self.answers = True
             if p.solution_start(text) is not None:
@@ -405,6 +418,9 @@ class Collector:
                 self.key_block = []
             return True
         if not self.answers:
+            return False
+        if self.occ is not None and self.occ.numbered_parts and self.occ.in_solution:
+            self.answers = False  # '1.' in the solution of numbered parts: part a's answer
             return False
         cells = p.table_cells(line.text)
         if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
@@ -594,6 +610,10 @@ class Collector:
         assert self.section is not None
         if self.section.each is None and (each := p.marks_each(text)) is not None:
             self.section.each = Val(each, line.loc)
+        elif self.section.each is None and (per := _section_each(text)) is not None:
+            self.section.each = Val((0, per), line.loc)  # 0: the heading counts no questions
+            if self.out.each is not None and self.out.each.loc == line.loc:
+                self.out.each = None  # '(4 points each)' in a heading: its section's only
         if self.section.rule is None and (rule := p.best_rule(text)) is not None:
             self.section.rule = Val(rule, line.loc)
 
@@ -632,9 +652,16 @@ class Collector:
                 )
         if (listed := p.marks_list(rest)) is not None:
             self.occ.marks_list = Val(listed, line.loc)
+        elif (each := p.marks_each(rest)) is not None and p.marks_per_question(rest) is None:
+            count, worth = each  # 'Q.1 Attempt all parts. (3×2=6)': three parts of two
+            self.occ.marks_list = Val([worth] * count, line.loc)
+            if self.occ.marks is None:
+                self.occ.marks = Val(count * worth, line.loc)
         if p.true_false_boxes(rest):
             self.occ.true_false.append(line.loc)
         rest = p.strip_marks(rest)
+        if _LEADER.fullmatch(rest):
+            rest = ""  # 'Question 1 ........ (10 marks)': dots leading to the marks
         if rest:
             self.occ.prompt.append(("text", rest))
 
@@ -839,21 +866,45 @@ class Collector:
 
     def _numbered_part(self, line: Line, text: str) -> bool:
         """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
-        level, a Markdown list nested under '2.'): its next part, when it has its own points and
-        its number is the next one; without points it is the question's text (steps, a list)."""
+        level, a Markdown list nested under '2.'), or '1. ... (1 point)' under an
+        'Exercise 1' heading: its next part, when it has its own points and its number is the
+        next one; without points it is the question's text (steps, a list). In the question's
+        solution, '1.' then answers its part a."""
         occ = self.occ
         assert occ is not None
-        if occ.in_solution or not line.text[:1].isspace():
-            return False
-        header = p.nested_number(text)
-        if header is None or p.marks_one(header.rest) is None:
+        indented = line.text[:1].isspace()
+        header = p.nested_number(text) if indented else p.numbered_item(text)
+        if header is None:
             return False
         parts = [i for i in occ.items if "." not in i.label]
-        if any(not i.heading for i in parts) or occ.bullets or occ.marks is not None:
+        if occ.in_solution:
+            return self._numbered_answer(header, line, parts)
+        if not indented and (self.style != "explicit" or p.heading_level(line.text) is not None):
+            return False
+        if p.marks_one(header.rest) is None:
+            return False
+        if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text
         if int(header.id) != len(parts) + 1 or len(parts) >= 8:
             return False
         self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
+        occ.numbered_parts = not indented
+        return True
+
+    def _numbered_answer(self, header: p.Header, line: Line, parts: list[Item]) -> bool:
+        """'1. $x^* = 2$' in the solution of a question whose parts are numbered: part a's."""
+        occ = self.occ
+        assert occ is not None
+        number = int(header.id)
+        opened = occ.solution_items[-1] if occ.solution_items else None
+        if self.inline and number == 1 and opened is not None and not "".join(opened.lines).strip():
+            occ.solution_items.pop()  # 'Solution:' under the last part heads a list of all
+            occ.solution_loc = occ.solution_loc or opened.loc
+            self.inline = False
+        done = len(occ.solution_items)
+        if not occ.numbered_parts or number != done + 1 or number > len(parts):
+            return False
+        self._open_item(parts[number - 1].label, header.rest, line, heading=True)
         return True
 
     def _open_item(self, label: str, rest: str, line: Line, *, heading: bool) -> None:
@@ -1156,6 +1207,16 @@ def _front_matter(lines: list[Line], start: int) -> tuple[int, Val[str] | None]:
 _INSTRUCTIONS = re.compile(
     r"(?i)\b(?:instructions?|directions?|rules|guidelines|notes?|before you (?:begin|start))\b"
 )
+
+
+_LEADER = re.compile(r"[\s.…·_-]*(?:[.…·]\s?){4,}[\s.…·_-]*")
+
+
+def _section_each(text: str) -> float | None:
+    """Marks for every question of a section its heading gives: 'Part II (4 points each)'."""
+    if p.kind_worth(text):
+        return None
+    return p.marks_per_question(text)
 
 
 def _before_bracket(text: str) -> str:

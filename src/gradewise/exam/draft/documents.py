@@ -377,10 +377,17 @@ def pdf_page_texts(data: bytes, source: str) -> list[str]:
     texts = []
     for page in reader.pages:
         try:
-            texts.append(page.extract_text() or "")
+            texts.append(whole_characters(page.extract_text() or ""))
         except Exception:  # pypdf raises many kinds on odd content streams; the page is unread
             texts.append("")
     return texts
+
+
+def whole_characters(text: str) -> str:
+    """The text with each half of a UTF-16 surrogate pair that a font's odd character map left
+    alone (pypdf gives '\\ud83c' for a glyph it cannot map) as U+FFFD: it cannot be written as
+    UTF-8 or YAML, and the draft would not load again."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
@@ -393,7 +400,9 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             fix="add a text layer with OCR first (e.g. `ocrmypdf scan.pdf paper.pdf`) and draft "
             "from that, or from the Markdown an OCR tool wrote",
         )
-    pages = [_rejoined(_text_lines(text, source, page)) for page, text in enumerate(texts, 1)]
+    pages = [
+        _rejoined(_unspaced(_text_lines(text, source, page))) for page, text in enumerate(texts, 1)
+    ]
     running = pdf.running_lines([[line.text for line in lines] for lines in pages], _opens)
     for number, lines in enumerate(pages):
         for at, line in enumerate(lines):
@@ -402,6 +411,16 @@ def _pdf_lines(data: bytes, source: str) -> Iterator[Line]:
             if at in running[number] and (number, at) != (0, 0):
                 continue
             yield line
+
+
+def _unspaced(lines: list[Line]) -> list[Line]:
+    """A line the text layer begins with one space (' 1. Write ...', a gap before the first
+    glyph) as not indented: one space is no nesting in a PDF, where code and nested lists are
+    set in by several."""
+    return [
+        Line(line.text[1:], line.loc) if line.text[:1] == " " and line.text[1:2] != " " else line
+        for line in lines
+    ]
 
 
 _OPEN_MARKS = re.compile(r"[(\[]\s*\d+(?:\.\d+)?\s*$")

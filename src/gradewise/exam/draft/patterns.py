@@ -154,8 +154,14 @@ def section_id(raw: str) -> str:
     return raw.upper()
 
 
+# The word for a question in papers written in German, French, Spanish, Italian, Portuguese,
+# Dutch (its number after it: 'Aufgabe 2', 'Exercice 3', 'Pregunta 1').
+_OTHER_QUESTION_WORDS = (
+    r"aufgabe|frage|übung|exercice|ejercicio|pregunta|problema|esercizio|domanda|quest[ãa]o"
+    r"|opgave|vraag"
+)
 _QUESTION = re.compile(
-    r"^(?:question|problem|exercise|task|aufgabe|q)\s*[-.]?\s*(?P<id>\d{1,3})(?![\d.]\d)\s*[:.)]?"
+    rf"^(?:question|problem|exercise|task|{_OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
     r"\s*(?P<rest>.*)$",
     re.I,
 )
@@ -418,7 +424,10 @@ def rough_work(line: str) -> bool:
 
 _SOLUTION = re.compile(
     r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
-    r"|proof(?=\s*[:.]))"
+    r"|proof(?=\s*[:.])"
+    # in German, French, Spanish, Italian, Portuguese, Dutch papers
+    r"|(?:muster)?lösung(?:svorschlag|shinweise?)?|corrigé|soluci[óo]n|soluzione|soluç[ãa]o"
+    r"|oplossing)"
     r"\s*(?:[:.]\s*(?P<rest>.*))?$",
     re.I,
 )
@@ -431,7 +440,8 @@ def solution_start(line: str) -> str | None:
 
 
 _KEY = re.compile(
-    r"^(?:ans|answer|key|correct answers?)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$"
+    r"^(?:ans|answer|key|correct answers?|antwort|r[ée]ponse|respuesta|risposta|resposta"
+    r"|antwoord)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$"
     # a sentence naming it: 'The correct answer is C.', 'The answer is (b): ...'
     r"|^(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|option|choice)\s+is\s+"
     r"(?P<rest3>\(?[A-Ha-h]\)?|true|false|-?\d+(?:\.\d+)?)(?=[\s.,;:!]|$)",
@@ -619,7 +629,9 @@ _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
 _BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]credit)\s*!?\s*"
 # '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
-    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*(?:marks?|points?|pts?|punkte|pkt|p)\s*\.?\s*"
+    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*"
+    r"(?:marks?|points?|pts?|punkte|pkt|puntos?|punti|pontos?|p)\s*\.?\s*"
+    r"(?:total\s*)?"
     rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
     re.I,
 )
@@ -1077,6 +1089,36 @@ _ANNOTATION = re.compile(r"\s*\[[^\]]*\]")
 def listed_answer(text: str) -> str:
     """'3.14 [kind: numeric] [options: ...]' under 'Correct answers' → '3.14'."""
     return _ANNOTATION.sub("", text).strip()
+
+
+# '1-b 2-c 3-a', '1. B, 2. C; 3. A', 'Q1) T  Q2) F': keys of several questions on one line
+_KEY_PAIR = re.compile(
+    r"(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[-.):=–]\s*\(?(?P<key>[A-Ha-h]|true|false|T|F)\)?"
+    r"(?![\w.])",
+    re.I,
+)
+_KEY_GAP = re.compile(r"[\s,;|/]*")
+_KEYS_HEADING = re.compile(
+    r"^(?:answer\s+key|answers?|(?:correct|right)\s+answers?|key)\s*[:–—-]\s*(?P<rest>.+)$",
+    re.I,
+)
+
+
+def keys_on_a_line(text: str) -> list[Header] | None:
+    """'ANSWER KEY: 1-b 2-b 3-c' or a line '1. B   2. C   3. A' under an answer heading:
+    each question's key (at least two, the whole line read); None otherwise."""
+    plain = clean(text).strip("*_ ")
+    if (heading := _KEYS_HEADING.match(plain)) is not None:
+        plain = heading["rest"]
+    found: list[Header] = []
+    at = _KEY_GAP.match(plain).end()  # type: ignore[union-attr]
+    while at < len(plain):
+        pair = _KEY_PAIR.match(plain, at)
+        if pair is None:
+            return None
+        found.append(Header(pair["id"], pair["key"]))
+        at = _KEY_GAP.match(plain, pair.end()).end()  # type: ignore[union-attr]
+    return found if len(found) >= 2 else None
 
 
 def listed_key(text: str) -> Header | None:

@@ -169,7 +169,7 @@ def _section(build: SectionBuild, collected: Collected, draft: Draft) -> Section
                 )
             )
     counted = rule.value if rule is not None else len(questions)
-    if build.each is not None and build.each.value[0] != counted:
+    if build.each is not None and build.each.value[0] and build.each.value[0] != counted:
         draft.notes.append(
             Val(
                 f"section {build.id}: the paper counts {build.each.value[0]} questions, "
