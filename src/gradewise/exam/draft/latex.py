@@ -534,6 +534,10 @@ class _Reader:
             for arg in node.nodeargd.argnlist if node.nodeargd else ():
                 if arg is not None:
                     self.walk(_children(arg))
+        elif name in ("def", "gdef"):
+            return _definition_length(following)
+        elif name in _LIST_LENGTHS:
+            return self._length_set(node, following)
         elif name in _DROP:
             return 0
         elif self.text_db.get_macro_spec(name) is not None:
@@ -566,6 +570,18 @@ class _Reader:
         first = next(n for n in answer if _has_words(n))
         self._solution(answer, first.pos)
         return end
+
+    def _length_set(self, node: Any, following: Sequence[Any]) -> int:
+        """`\\itemsep1pt\\parskip0pt` (pandoc's lists): a length set, no words; the text after
+        the dimension is written as it stands."""
+        after = following[0] if following else None
+        if not isinstance(after, LatexCharsNode):
+            return 0
+        m = _DIMENSION.match(after.chars)
+        if m is None:
+            return 0
+        self.out.write(after.chars[m.end() :], after.pos + m.end())
+        return 1
 
     def _answers_in_math(self, node: Any, math: str, answers: list[tuple[int, int, str]]) -> None:
         """Ximera's answer blank in math, `$2+2=\\answer{4}$`: a blank in the prompt, and
@@ -1280,6 +1296,31 @@ def _has_words(node: Any) -> bool:
     if isinstance(node, LatexMacroNode):
         return node.macroname not in _DROP and node.macroname not in ("\\", "newline", "par")
     return node is not None
+
+
+# A list's lengths, set by assignment ('\\itemsep1pt', '\\topsep=0pt plus 1pt'): layout only.
+_LIST_LENGTHS = frozenset(
+    "itemsep parskip parsep topsep partopsep itemindent labelsep labelwidth leftmargin "
+    "rightmargin listparindent".split()
+)
+_UNIT = r"(?:pt|em|ex|mm|cm|in|bp|sp|pc|dd|cc|mu)"
+_DIMENSION = re.compile(
+    rf"\s*=?\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT}"
+    rf"(?:\s*(?:plus|minus)\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT})*"
+)
+
+
+def _definition_length(following: Sequence[Any]) -> int:
+    """`\\def\\labelenumi{\\arabic{enumi}.}` in the body: the name defined, its parameters
+    and its body are no words (the nodes it takes: the name, up to its braces, the braces)."""
+    if not following or not isinstance(following[0], LatexMacroNode):
+        return 0
+    for taken, node in enumerate(following[1:5], start=2):
+        if isinstance(node, LatexGroupNode):
+            return taken
+        if not (isinstance(node, LatexCharsNode) and re.fullmatch(r"[#\d\s]*", node.chars)):
+            return 1  # '\\def\\x' with no body after it: the name only
+    return 1
 
 
 def _count_parts(node: Any) -> int:
