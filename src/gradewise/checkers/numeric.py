@@ -37,9 +37,9 @@ key's (a scalar for a vector, three sizes for four, other matrix dimensions, oth
 needs_review with the reason, never not_met. A value read but different is not_met, unless
 the same text read another plain way equals the key (`second_look`: digits grouped by spaces,
 a decimal comma, a percentage without %, `2 1/2` as a mixed number): then needs_review, with
-full marks proposed in the verdict's fraction. For where: anywhere, an answer whose values were read but none has the
-key's shape is not_met (key [3, 3] "states the size 3 × 3", answer only a 3 × 3 matrix): the
-value the criterion asks for is not in the working.
+full marks proposed in the verdict's fraction. For where: anywhere, an answer whose values
+were read but none has the key's shape is not_met (key [3, 3] "states the size 3 × 3",
+answer only a 3 × 3 matrix): the value the criterion asks for is not in the working.
 """
 
 from __future__ import annotations
