@@ -36,6 +36,7 @@ from gradewise.exam.draft.macros import (
     TexNote,
     expand_macros,
     label_text,
+    tex_defs,
     title_labels,
 )
 from gradewise.exam.draft.tex_options import flagged_options
@@ -366,6 +367,16 @@ class _Reader:
                 self._remember(name, node)
         self._preamble_counters(library)
         self._preamble_counters(nodes)
+        for name, definition in tex_defs(self.library + "\n" + _unshielded(self.source)).items():
+            self.defined.add(name)  # '\\def\\course{Algebra 101}': known, and read as it says
+            body = _unshielded(definition.body)
+            if (
+                re.fullmatch(r"(?:#\d)*", definition.params)  # not '(#1,#2)': TeX's to read
+                and name not in _EXAM_MACROS
+                and len(body) <= _EXPAND_MAX
+                and not _CONDITIONAL.search(body)
+            ):
+                self.macros.setdefault(name, (definition.nargs, body))
         for node in _all_nodes(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
                 name = _defined_name(node)
@@ -534,8 +545,8 @@ class _Reader:
             for arg in node.nodeargd.argnlist if node.nodeargd else ():
                 if arg is not None:
                     self.walk(_children(arg))
-        elif name in ("def", "gdef"):
-            return _definition_length(following)
+        elif name in ("def", "gdef", "edef", "xdef"):
+            return _definition_taken(following)  # its name and body: no words to read
         elif name in _LIST_LENGTHS:
             return self._length_set(node, following)
         elif name in _DROP:
@@ -1220,6 +1231,18 @@ def _opening_points(nodes: list[Any]) -> str:
     return f"({found['n']} points) "
 
 
+def _definition_taken(following: Sequence[Any]) -> int:
+    """How many nodes after a `\\def` its definition takes: the name, its '#1#2', its body."""
+    taken = 0
+    if taken < len(following) and isinstance(following[taken], LatexMacroNode):
+        taken += 1
+        if taken < len(following) and re.fullmatch(r"(?:\s*#\d)+\s*", _verbatim(following[taken])):
+            taken += 1
+        if taken < len(following) and isinstance(following[taken], LatexGroupNode):
+            taken += 1
+    return taken
+
+
 def _question_environment(name: str) -> bool:
     """An environment holding one question: 'exercise', 'problem', 'question', or a package's
     own named so ('examtronproblem')."""
@@ -1308,19 +1331,6 @@ _DIMENSION = re.compile(
     rf"\s*=?\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT}"
     rf"(?:\s*(?:plus|minus)\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT})*"
 )
-
-
-def _definition_length(following: Sequence[Any]) -> int:
-    """`\\def\\labelenumi{\\arabic{enumi}.}` in the body: the name defined, its parameters
-    and its body are no words (the nodes it takes: the name, up to its braces, the braces)."""
-    if not following or not isinstance(following[0], LatexMacroNode):
-        return 0
-    for taken, node in enumerate(following[1:5], start=2):
-        if isinstance(node, LatexGroupNode):
-            return taken
-        if not (isinstance(node, LatexCharsNode) and re.fullmatch(r"[#\d\s]*", node.chars)):
-            return 1  # '\\def\\x' with no body after it: the name only
-    return 1
 
 
 def _count_parts(node: Any) -> int:
