@@ -227,3 +227,30 @@ def test_dots_leading_to_the_marks_are_not_the_prompt(tmp_path: Path, header: st
     question = drafted_questions(tmp_path, text, "paper.txt")["1"]
     assert "prompt" not in question
     assert [part["marks"] for part in question["parts"]] == [4, 6]
+
+
+@pytest.mark.parametrize(
+    "option, marks",
+    [
+        ("[5]", 5),
+        ("[2.5]", 2.5),
+        ("[4 points]", 4),
+        ("[points=6]", 6),
+        ("[subtitle=Means, points=3]", 3),
+        ("[points=7, ID=q1]", 7),
+        ("[hard]", None),  # an option that is not points: no marks, and it stays in the text
+    ],
+)
+def test_points_as_a_question_environments_option(
+    tmp_path: Path, option: str, marks: float | None
+) -> None:
+    text = (
+        "\\documentclass{article}\n\\begin{document}\n"
+        f"\\begin{{question}}{option}\nCompute $\\int_0^1 2x\\,dx$.\n\\end{{question}}\n"
+        "\\begin{solution}\n$1$\n\\end{solution}\n\\end{document}\n"
+    )
+    question = drafted_questions(tmp_path, text, "paper.tex")["1"]
+    assert question.get("marks") == marks
+    assert question["prompt"].endswith("Compute $\\int_0^1 2x\\,dx$.")
+    assert (option in question["prompt"]) == (marks is None)
+    assert question["key"] == {"kind": "numeric", "value": 1}

@@ -1031,13 +1031,15 @@ class _Reader:
             ctx.heading_part = False
             return
         ctx.question += 1
-        self.out.begin(f"Question {ctx.question} ", node.pos)
+        nodes = list(node.nodelist)
+        points = _opening_points(nodes)
+        self.out.begin(f"Question {ctx.question} {points}", node.pos)
         saved = ctx.heading_question, ctx.in_question, ctx.heading_part
         ctx.heading_question, ctx.in_question, ctx.heading_part = True, False, False
         ctx.environment_question, ctx.environment_parts = True, 0
         ctx.environment_declared = node.environmentname in self.theorems
         ctx.statements = _with_options(node.nodelist)
-        self.walk(node.nodelist)
+        self.walk(nodes)
         self.out.end()
         ctx.heading_question, ctx.in_question, ctx.heading_part = saved
         ctx.environment_question = ctx.environment_declared = ctx.statements = False
@@ -1172,6 +1174,34 @@ class _Reader:
         inner = text.split("\n")[1:-1]
         for i, code in enumerate(inner, 1):
             self.out.lines.append(TexLine("    " + code, self.line(node) + i))
+
+
+# '\begin{question}[5]' (exsheets), '\begin{exercise}[points=5]' (xsim): its points.
+_POINTS_OPTION = re.compile(
+    r"\A\s*\[\s*(?:(?:[^\]=,]*=[^\],]*,\s*)*points\s*=\s*)?"
+    r"(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:points?|pts?\.?|marks?|p\.?)?\s*(?:,[^\]]*)?\]",
+    re.I,
+)
+
+
+def _opening_points(nodes: list[Any]) -> str:
+    """An environment's '[5]' option read as text: '(5 points) ' for its heading, taken off
+    the text (nodes changed in place); '' when it opens otherwise."""
+    first = next((i for i, n in enumerate(nodes) if not _is_space(n)), None)
+    if first is None or not isinstance(nodes[first], LatexCharsNode):
+        return ""
+    found = _POINTS_OPTION.match(nodes[first].chars)
+    if found is None:
+        return ""
+    rest = nodes[first].chars[found.end() :]
+    old = nodes[first]
+    nodes[first] = LatexCharsNode(
+        chars=rest,
+        parsing_state=old.parsing_state,
+        pos=old.pos + found.end(),
+        len=len(rest),
+    )
+    return f"({found['n']} points) "
 
 
 def _question_environment(name: str) -> bool:
