@@ -807,7 +807,7 @@ class Collector:
             (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
             text = inline.rest
             line = Line(text, line.loc)
-        if self._numbered_part(line, text):
+        if self._numbered_part(line, text) or self._paren_numbered_part(line, text):
             return
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
@@ -912,6 +912,29 @@ class Collector:
             return False
         self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
         occ.numbered_parts = not indented
+        return True
+
+    def _paren_numbered_part(self, line: Line, text: str) -> bool:
+        """'**(1)** Create a tibble ... _**2 points**_' at the margin under 'Problem 1': its
+        part 1, labelled as the paper numbers it. The first must be set in bold or carry its
+        points (a plain '(1)' without them is the prompt's own list); the next ones, '(2)',
+        '(3)' in order, open parts with or without points (those can come later)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.in_solution or line.text[:1].isspace():
+            return False
+        header = p.paren_numbered(text)
+        if header is None:
+            return False
+        parts = [i for i in occ.items if "." not in i.label]
+        if any(not (i.heading and i.label.isdigit()) for i in parts) or len(parts) >= 12:
+            return False  # lettered parts already: this is their text
+        if int(header.id) != len(parts) + 1:
+            return False
+        bold = p.paren_numbered(line.text.strip()) is not None and line.text.lstrip()[:1] in "*_"
+        if not parts and not bold and (occ.bullets or p.marks_one(header.rest) is None):
+            return False  # options already, or a '(1)' of the prompt's own
+        self._open_item(header.id, header.rest, line, heading=True)
         return True
 
     def _numbered_answer(self, header: p.Header, line: Line, parts: list[Item]) -> bool:

@@ -51,6 +51,10 @@ def thematic_break(line: str) -> bool:
 # '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
 # '\[ ... \]' is display math).
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
+# '_2 points_', '*3 marks*': marks in italics (the bold of '_**2 points**_' already gone)
+_ITALIC_MARKS = re.compile(
+    rf"(?<![\w*])([_*])(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\1(?![\w*])", re.I
+)
 
 
 def clean(text: str) -> str:
@@ -64,6 +68,7 @@ def clean(text: str) -> str:
     ).strip()
     out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
+    out = _ITALIC_MARKS.sub(r"\2", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
     return out
@@ -306,6 +311,17 @@ def nested_number(line: str) -> Header | None:
     if (m := _PAREN_NUMBER.match(line)) is not None:
         return Header(m["id"], m["rest"])
     return numbered_item(line)
+
+
+_BOLD_PAREN_NUMBER = re.compile(
+    r"^(?P<e>\*\*|__)?\((?P<id>\d{1,2})\)(?(e)(?P=e))\s+(?P<rest>\S.*)$"
+)
+
+
+def paren_numbered(line: str) -> Header | None:
+    """'(2) text' or '**(2)** text' opening a paragraph at the margin: a numbered part."""
+    m = _BOLD_PAREN_NUMBER.match(line)
+    return Header(str(int(m["id"])), m["rest"]) if m else None
 
 
 def labelled_pieces(text: str, labels: list[str]) -> list[tuple[str, str]] | None:
