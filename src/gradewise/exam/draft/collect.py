@@ -63,6 +63,7 @@ class Occurrence:
     true_false: list[Loc] = field(default_factory=list)
     in_solution: bool = False
     numbered_parts: bool = False  # its parts are numbered '1.', '2.' (drafted a, b)
+    part_each: Val[float] | None = None  # '(1 point each)' said of its parts, under its header
 
     @property
     def states_marks(self) -> bool:
@@ -410,6 +411,9 @@ class Collector:
         if self.occ is None or not (p.is_heading(line.text) or len(text) <= 80):
             return False
         header = p.part_heading(text)
+        named = p.question_part(text) if p.is_heading(line.text) else None
+        if header is None and named is not None and named[0] == self._open_question_id():
+            header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
             return False
         self._open_item(header.id, header.rest, line, heading=True)
@@ -673,6 +677,7 @@ class Collector:
                         line.loc,
                     )
                 )
+        self._parts_each(line, rest)
         if (listed := p.marks_list(rest)) is not None:
             self.occ.marks_list = Val(listed, line.loc)
         elif (each := p.marks_each(rest)) is not None and p.marks_per_question(rest) is None:
@@ -731,7 +736,29 @@ class Collector:
         occ.prompt = [*stem, *occ.prompt] if stem else occ.prompt
         self.shared.used = True
 
+    def _parts_each(self, line: Line, text: str) -> bool:
+        """'1. True or False and Why? (1 point each)', or '(10 points each)' alone under the
+        question's heading before its first part: what each of its parts is worth (when it
+        turns out to have parts; `_close_question` decides)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.items or occ.in_solution or occ.part_each is not None:
+            return False
+        if p.marks_one(text) is not None or (each := p.marks_per_question(text)) is None:
+            return False
+        if p.marks_each(text) is not None:
+            return False  # '(3 x 2 = 6)' counts the parts itself
+        occ.part_each = Val(each, line.loc)
+        return True
+
     def _close_question(self) -> None:
+        occ = self.occ
+        if occ is not None and occ.part_each is not None:
+            each = self.out.each
+            if occ.items and each is not None and each.loc == occ.part_each.loc:
+                self.out.each = None  # its parts' marks, not every question's
+            elif not occ.items:
+                occ.part_each = None
         self._take_shared()
         self._end_key_block()
         self.rubric_list = None
@@ -809,6 +836,8 @@ class Collector:
             line = Line(text, line.loc)
         if self._numbered_part(line, text) or self._paren_numbered_part(line, text):
             return
+        if self.item is None:
+            self._parts_each(line, text)
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)

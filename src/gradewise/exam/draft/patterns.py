@@ -1182,6 +1182,20 @@ _SUB_HEADING = re.compile(
 )
 
 
+# 'Question 1, part 2', 'Problem 3, part 1, ridge regression': a part's heading naming both.
+_QUESTION_PART = re.compile(
+    r"^(?:question|problem|exercise)\s+(?P<q>\d{1,3})\s*,\s*part\s+(?P<n>\d{1,2})\b"
+    r"[.:,)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def question_part(text: str) -> tuple[str, Header] | None:
+    """'Question 1, part 2, ridge regression' → ('1', part '2' with 'ridge regression')."""
+    m = _QUESTION_PART.match(text)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
+
+
 def part_heading(text: str) -> Header | None:
     """'Part a', 'Part (b)', 'Subtask C' inside a problem: its part (a capital 'Part A' names
     a section)."""

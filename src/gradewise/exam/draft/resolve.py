@@ -272,7 +272,11 @@ class _Resolver:
         return bool(letters - {"T", "F"}) and "T" not in letters
 
     def _options_like(self) -> bool:
-        """Items with no marks of their own, or only the last (the question's, at its end)."""
+        """Items with no marks of their own, or only the last (the question's, at its end);
+        never where the question says what each of its parts is worth, or where they are
+        headed as parts ('Part a', 'Question 1, part 2')."""
+        if self.main.part_each is not None or any(i.named for i in self.main.items):
+            return False
         marked = [i for i in self.main.items if i.marks is not None]
         return not marked or (marked == self.main.items[-1:] and not self.main.states_marks)
 
@@ -377,6 +381,9 @@ class _Resolver:
         return None
 
     def _part_marks(self, parts: list[PartDraft], own: PartDraft) -> None:
+        if (each := self.main.part_each) is not None:
+            for part in parts:  # '(1 point each)' under the question
+                part.marks = part.marks or Val(each.value, each.loc)
         listed = self.main.marks_list
         if listed is not None and len(listed.value) == len(parts):
             for part, marks in zip(parts, listed.value, strict=True):
