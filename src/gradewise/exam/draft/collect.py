@@ -1119,7 +1119,7 @@ class Collector:
         assert self.occ is not None
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
-        if header is None and not p.is_heading(line.text):
+        if header is None and not p.is_heading(line.text) and not self._verdict_line(untagged):
             header = self._in_order(p.capital_option(untagged))
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
@@ -1149,6 +1149,15 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _verdict_line(self, text: str) -> bool:
+        """'F. It contains the population mean ...' under '(e) ...' in a question asking
+        'True or False?': the part's verdict and reason, not option F."""
+        assert self.occ is not None
+        if not _VERDICT_LINE.match(text):
+            return False
+        stem = " ".join(t for kind, t in self.occ.prompt if kind != "item")
+        return p.kind_mentioned(stem) == "truefalse"
 
     def _in_order(self, header: p.Header | None) -> p.Header | None:
         """'B. ...' as an option only where a list of them starts ('A.') or goes on (after
@@ -1244,6 +1253,7 @@ class _Shared:
     used: bool = False
 
 
+_VERDICT_LINE = re.compile(r"^[TF]\.\s+\S")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 

@@ -105,6 +105,9 @@ def _asks_truth(stem: str) -> bool:
 
 
 _TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+# A line of a part's text that opens with its verdict: 'T. It is a function of the sample',
+# 'False: the width halves', 'True.' alone.
+_VERDICT_OPENS = re.compile(r"^(T|F|True|False|TRUE|FALSE)(?:\s*[.:]\s+\S|\.?$)")
 _ASKS_MORE = re.compile(r"(?i)\b(?:explain|justify|why|prove|show)\b")
 # The answer's last sentence giving the verdict: 'The expression is true.', 'so both are false'.
 _CLOSING_VERDICT = re.compile(r"(?i)\b(?:is|are)\s+(true|false)\s*[.!]?\s*$")
@@ -434,6 +437,8 @@ class _Resolver:
             part.prompt = _text(item.lines, item.loc)
             part.marks = item.marks
             part.key = self._part_choice(item) or self._key_from(keys, "other", label)
+            if solution is None:
+                self._verdict_under(part, item.lines, item.loc)
         elif (bullet := self._bullet(label)) is not None:
             part.prompt, part.loc = bullet, bullet.loc
         if solution is not None:
@@ -458,6 +463,25 @@ class _Resolver:
             self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _verdict_under(self, part: PartDraft, lines: list[str], loc: Loc) -> None:
+        """'(b) The population variance is a random variable.' then 'F. This is a population
+        parameter' in a paper printed with its answers, under 'True or False and Why?': the
+        line opening with the verdict ('T.', 'F.', 'True.', 'False:') starts the part's answer,
+        and the verdict is its key (the reason after it is for the grader)."""
+        stem = " ".join(text for _, text in self.main.prompt)
+        if part.key is not None or not _asks_truth(stem):
+            return
+        at = next(
+            (i for i, line in enumerate(lines) if i and _VERDICT_OPENS.match(line.strip())), None
+        )
+        if at is None:
+            return
+        verdict = _VERDICT_OPENS.match(lines[at].strip())
+        assert verdict is not None
+        part.prompt = _text(lines[:at], loc)
+        part.reference = _text(lines[at:], loc)
+        part.key = Val({"kind": "truefalse", "value": verdict[1][0] in "Tt"}, loc)
 
     def _judged(self, part: PartDraft, *, whole: bool = False) -> Val[dict[str, Any]] | None:
         """'Determine whether each of the following is true or false', 'Determine the truth
