@@ -666,6 +666,8 @@ class Collector:
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
             return  # '1. (a) Define it. [3]': the question opens with its first part
+        if style == "numbered" and (bare := p.bare_leading_marks(rest)) is not None:
+            self.occ.marks, rest = Val(bare[0], line.loc), bare[1]  # '2. (4) According ...'
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
             if (bonus := p.bonus_marks(rest)) is not None:
@@ -1132,6 +1134,9 @@ class Collector:
         item = Item(
             _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
         )
+        bare = None if occ.in_solution else p.bare_leading_marks(header.rest)
+        if bare is not None:  # '(a) (2) Find the estimate.'
+            item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None

@@ -1210,6 +1210,17 @@ def part_heading(text: str) -> Header | None:
 _LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
 
 
+# '2. (4) According to ...', '(a) (2) Find ...': a bare number in brackets right after the
+# label, before a capitalised sentence (not '(1)': that opens a list of the prompt's own).
+_BARE_LEADING_MARKS = re.compile(r"^\((?P<n>[2-9]|[1-4]\d|50)\)\s+(?P<rest>[A-Z]\S*.*)$")
+
+
+def bare_leading_marks(text: str) -> tuple[float, str] | None:
+    """'(4) According to a poll ...' after a question's or part's label → (4, 'According ...')."""
+    m = _BARE_LEADING_MARKS.match(text)
+    return (float(m["n"]), m["rest"]) if m else None
+
+
 def leading_marks(text: str) -> bool:
     """'(20 points) Prove ...': a bullet that opens with its own marks is a part."""
     return bool(_LEADING_MARKS.match(text))
