@@ -159,6 +159,7 @@ class Collector:
         self.intro: list[tuple[str, str]] = []  # its words, which lead the next question
         self.last_heading: str | None = None  # the last heading met outside any question
         self.list_heading: str | None = None  # the one over this section's numbered list
+        self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -443,9 +444,12 @@ class Collector:
             if self.occ is not None:  # this question's answers, or a list for all of them
                 self._begin_solution("", line.loc)
                 self.key_block = []
+                self.answer_under = self.occ
             return True
         if not self.answers:
             return False
+        if self._option_answered(line, text):
+            return True
         if self.occ is not None and self.occ.numbered_parts and self.occ.in_solution:
             self.answers = False  # '1.' in the solution of numbered parts: part a's answer
             return False
@@ -466,6 +470,21 @@ class Collector:
         occ = Occurrence(header=line.loc)
         occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
         question.occurrences.append(occ)
+        return True
+
+    def _option_answered(self, line: Line, text: str) -> bool:
+        """'#### Answer' under '### 3. What is RStudio?' (whose options are a numbered list,
+        '1.' each as Markdown lets them be written), then '3.  An integrated development
+        environment': the open question's option 3, c, named by its number and wording --
+        not a key of question 3."""
+        occ = self.occ
+        if occ is None or occ is not self.answer_under or occ.keys or occ.items:
+            return False
+        item = p.numbered_item(text)
+        if item is None or not 1 <= int(item.id) <= 8 or not _lists_option(occ, item.rest):
+            return False
+        occ.keys.append(Val("abcdefgh"[int(item.id) - 1], line.loc))
+        occ.solution.append(line.text.strip())
         return True
 
     def _rubric_list(self, line: Line, text: str) -> bool:
@@ -1283,6 +1302,17 @@ def _nested_label(label: str, items: list[Item]) -> str:
     if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):
         return f"{parent}.{label}"
     return label
+
+
+def _lists_option(occ: Occurrence, wording: str) -> bool:
+    """Whether the question's prompt lists this wording as a numbered line ('1. <wording>')."""
+    said = " ".join(wording.split()).casefold()
+    for _, text in occ.prompt:
+        for written in text.splitlines():
+            item = p.numbered_item(written.strip())
+            if item is not None and " ".join(item.rest.split()).casefold() == said:
+                return True
+    return False
 
 
 def _belongs_to_question(text: str) -> bool:

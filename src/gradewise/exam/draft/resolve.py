@@ -700,9 +700,13 @@ class _Resolver:
         question whose key is a letter: a list a renderer letters A, B, C): a, b, c by place."""
         lines = [t for kind, t in self.main.prompt if kind == "text"]
         run: list[str] = []
+        lazy = False  # every item so far written '1.', as Markdown lets a list be
         for line in (x for text in lines for x in text.splitlines()):
             item = p.numbered_item(line.strip())
             if item is not None and int(item.id) == len(run) + 1:
+                run.append(item.rest.strip())
+                lazy = item.id == "1"
+            elif item is not None and item.id == "1" and lazy:
                 run.append(item.rest.strip())
             elif item is not None and item.id == "1":
                 run = [item.rest.strip()]
