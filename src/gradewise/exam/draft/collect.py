@@ -64,6 +64,7 @@ class Occurrence:
     in_solution: bool = False
     numbered_parts: bool = False  # its parts are numbered '1.', '2.' (drafted a, b)
     part_each: Val[float] | None = None  # '(1 point each)' said of its parts, under its header
+    parts_by_rule: bool = False  # numbered parts taken as questions of the paper's 'each' rule
 
     @property
     def states_marks(self) -> bool:
@@ -191,7 +192,7 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        each = p.marks_per_question(text) if self.out.each is None else None
+        each = self._marks_per_question(text) if self.out.each is None else None
         if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
@@ -205,6 +206,15 @@ class Collector:
                 self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _marks_per_question(self, text: str) -> float | None:
+        """The paper's 'each question is worth 3 points', also where a PDF's line ends inside
+        the sentence ('... each question is worth' / '3 points.')."""
+        if (each := p.marks_per_question(text)) is not None:
+            return each
+        if _SENTENCE_END.search(text) or p.marks_per_question(self.next_text) is not None:
+            return None
+        return p.marks_per_question(f"{text} {self.next_text}")
 
     def _fenced(self, line: Line) -> bool:
         """A fenced code block ('```r' to '```', '~~~') is the open question's text as
@@ -954,15 +964,28 @@ class Collector:
             return self._numbered_answer(header, line, parts)
         if not indented and (self.style != "explicit" or p.heading_level(line.text) is not None):
             return False
-        if p.marks_one(header.rest) is None:
+        by_rule = self._parts_by_rule(indented, parts)
+        if p.marks_one(header.rest) is None and not by_rule:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text
         if int(header.id) != len(parts) + 1 or len(parts) >= 8:
             return False
-        self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
+        label = header.id if by_rule else "abcdefgh"[len(parts)]
+        self._open_item(label, header.rest, line, heading=True)
         occ.numbered_parts = not indented
+        occ.parts_by_rule = by_rule
         return True
+
+    def _parts_by_rule(self, indented: bool, parts: list[Item]) -> bool:
+        """'Unless otherwise noted, each question is worth 3 points' over 'Problem 2' headings
+        whose '1.', '2.' ... are the questions it means: the problem's numbered parts, with or
+        without their own points (labelled as the paper numbers them)."""
+        occ = self.occ
+        assert occ is not None
+        if indented or self.out.each is None or occ.marks is not None or occ.part_each:
+            return False
+        return self.level is None and all(i.label.isdigit() for i in parts)
 
     def _paren_numbered_part(self, line: Line, text: str) -> bool:
         """'**(1)** Create a tibble ... _**2 points**_' at the margin under 'Problem 1': its
@@ -1277,6 +1300,7 @@ class _Shared:
     used: bool = False
 
 
+_SENTENCE_END = re.compile(r"[.!?:)]\s*$")
 _VERDICT_LINE = re.compile(r"^[TF]\.\s+\S")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 

@@ -373,8 +373,8 @@ class _Resolver:
         if self.section.each is not None:
             each = self.section.each
             return Val(each.value[1], each.loc)
-        if self.collected.each is not None:
-            return self.collected.each
+        if self.collected.each is not None and not self.main.parts_by_rule:
+            return self.collected.each  # (under the rule, the parts are its 'questions')
         scoring = self.collected.scoring.get(kind)
         if scoring is not None and scoring.value.right:
             return Val(scoring.value.right, scoring.loc)
@@ -384,7 +384,10 @@ class _Resolver:
         return None
 
     def _part_marks(self, parts: list[PartDraft], own: PartDraft) -> None:
-        if (each := self.main.part_each) is not None:
+        each = self.main.part_each
+        if each is None and self.main.parts_by_rule:
+            each = self.collected.each  # 'each question is worth 3 points': these parts
+        if each is not None:
             for part in parts:  # '(1 point each)' under the question
                 part.marks = part.marks or Val(each.value, each.loc)
         listed = self.main.marks_list
