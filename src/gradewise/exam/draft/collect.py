@@ -1120,6 +1120,8 @@ class Collector:
         return False
 
     def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
+        if p.points_scored(text):
+            return  # 'and Test gets 6 points.': a score in the answer, not marks
         if p.extra_credit(text) and re.search(r"\d", text):
             self._extra_credit(line, text)
             return  # 'an extra 2.5 points': on top of the question's marks, never them

@@ -830,6 +830,21 @@ def marks_one(text: str) -> float | None:
 _WEIGHT = re.compile(rf"^\s*\(\s*({_NUM})\s*%\s*\)")
 
 
+# 'so GT gets 491 points, and Test gets 6 points.': points a player or team scores, in an
+# answer's prose -- not the question's marks (unless a question, part or answer gets them).
+_POINTS_SCORED = re.compile(
+    rf"(?<!question )(?<!part )(?<!problem )(?<!answer )(?<!item )"
+    rf"\b(?:gets|got|earns|earned|scores|scored|wins|won|receives|received)\s+{_NUM}\s*"
+    r"(?:points?|marks?)\s*[.!]?\s*$",
+    re.I,
+)
+
+
+def points_scored(text: str) -> bool:
+    """Whether the line ends on points someone scores ('and Test gets 6 points.')."""
+    return _POINTS_SCORED.search(text) is not None
+
+
 def bonus_marks(text: str) -> float | None:
     """'(20 points + 10pt bonus!)' → 10: marks offered on top of the question's own."""
     m = _MARKS_ONE.search(text)
