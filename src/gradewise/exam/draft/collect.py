@@ -63,6 +63,8 @@ class Occurrence:
     true_false: list[Loc] = field(default_factory=list)
     in_solution: bool = False
     numbered_parts: bool = False  # its parts are numbered '1.', '2.' (drafted a, b)
+    part_each: Val[float] | None = None  # '(1 point each)' said of its parts, under its header
+    parts_by_rule: bool = False  # numbered parts taken as questions of the paper's 'each' rule
 
     @property
     def states_marks(self) -> bool:
@@ -161,6 +163,7 @@ class Collector:
         self.list_intro = ""  # the line before it ('Guidelines:', not a heading)
         self.line_before = ""  # the last line with words before the one being read
         self.last_words = ""
+        self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -193,7 +196,7 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        each = p.marks_per_question(text) if self.out.each is None else None
+        each = self._marks_per_question(text) if self.out.each is None else None
         if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
@@ -207,6 +210,15 @@ class Collector:
                 self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _marks_per_question(self, text: str) -> float | None:
+        """The paper's 'each question is worth 3 points', also where a PDF's line ends inside
+        the sentence ('... each question is worth' / '3 points.')."""
+        if (each := p.marks_per_question(text)) is not None:
+            return each
+        if _SENTENCE_END.search(text) or p.marks_per_question(self.next_text) is not None:
+            return None
+        return p.marks_per_question(f"{text} {self.next_text}")
 
     def _fenced(self, line: Line) -> bool:
         """A fenced code block ('```r' to '```', '~~~') is the open question's text as
@@ -418,6 +430,9 @@ class Collector:
         if self.occ is None or not (p.is_heading(line.text) or len(text) <= 80):
             return False
         header = p.part_heading(text)
+        named = p.question_part(text) if p.is_heading(line.text) else None
+        if header is None and named is not None and named[0] == self._open_question_id():
+            header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
             return False
         self._open_item(header.id, header.rest, line, heading=True)
@@ -447,9 +462,12 @@ class Collector:
             if self.occ is not None:  # this question's answers, or a list for all of them
                 self._begin_solution("", line.loc)
                 self.key_block = []
+                self.answer_under = self.occ
             return True
         if not self.answers:
             return False
+        if self._option_answered(line, text):
+            return True
         if self.occ is not None and self.occ.numbered_parts and self.occ.in_solution:
             self.answers = False  # '1.' in the solution of numbered parts: part a's answer
             return False
@@ -470,6 +488,21 @@ class Collector:
         occ = Occurrence(header=line.loc)
         occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
         question.occurrences.append(occ)
+        return True
+
+    def _option_answered(self, line: Line, text: str) -> bool:
+        """'#### Answer' under '### 3. What is RStudio?' (whose options are a numbered list,
+        '1.' each as Markdown lets them be written), then '3.  An integrated development
+        environment': the open question's option 3, c, named by its number and wording --
+        not a key of question 3."""
+        occ = self.occ
+        if occ is None or occ is not self.answer_under or occ.keys or occ.items:
+            return False
+        item = p.numbered_item(text)
+        if item is None or not 1 <= int(item.id) <= 8 or not _lists_option(occ, item.rest):
+            return False
+        occ.keys.append(Val("abcdefgh"[int(item.id) - 1], line.loc))
+        occ.solution.append(line.text.strip())
         return True
 
     def _rubric_list(self, line: Line, text: str) -> bool:
@@ -671,6 +704,8 @@ class Collector:
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
             return  # '1. (a) Define it. [3]': the question opens with its first part
+        if style == "numbered" and (bare := p.bare_leading_marks(rest)) is not None:
+            self.occ.marks, rest = Val(bare[0], line.loc), bare[1]  # '2. (4) According ...'
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
             if (bonus := p.bonus_marks(rest)) is not None:
@@ -682,6 +717,7 @@ class Collector:
                         line.loc,
                     )
                 )
+        self._parts_each(line, rest)
         if (listed := p.marks_list(rest)) is not None:
             self.occ.marks_list = Val(listed, line.loc)
         elif (each := p.marks_each(rest)) is not None and p.marks_per_question(rest) is None:
@@ -740,7 +776,29 @@ class Collector:
         occ.prompt = [*stem, *occ.prompt] if stem else occ.prompt
         self.shared.used = True
 
+    def _parts_each(self, line: Line, text: str) -> bool:
+        """'1. True or False and Why? (1 point each)', or '(10 points each)' alone under the
+        question's heading before its first part: what each of its parts is worth (when it
+        turns out to have parts; `_close_question` decides)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.items or occ.in_solution or occ.part_each is not None:
+            return False
+        if p.marks_one(text) is not None or (each := p.marks_per_question(text)) is None:
+            return False
+        if p.marks_each(text) is not None:
+            return False  # '(3 x 2 = 6)' counts the parts itself
+        occ.part_each = Val(each, line.loc)
+        return True
+
     def _close_question(self) -> None:
+        occ = self.occ
+        if occ is not None and occ.part_each is not None:
+            each = self.out.each
+            if occ.items and each is not None and each.loc == occ.part_each.loc:
+                self.out.each = None  # its parts' marks, not every question's
+            elif not occ.items:
+                occ.part_each = None
         self._take_shared()
         self._end_key_block()
         self.rubric_list = None
@@ -816,8 +874,10 @@ class Collector:
             (self.item.keys if self.item is not None else occ.keys).append(Val(inline.id, line.loc))
             text = inline.rest
             line = Line(text, line.loc)
-        if self._numbered_part(line, text):
+        if self._numbered_part(line, text) or self._paren_numbered_part(line, text):
             return
+        if self.item is None:
+            self._parts_each(line, text)
         self._marks(occ, line, text)
         if p.true_false_boxes(text):
             occ.true_false.append(line.loc)
@@ -913,14 +973,50 @@ class Collector:
             return self._numbered_answer(header, line, parts)
         if not indented and (self.style != "explicit" or p.heading_level(line.text) is not None):
             return False
-        if p.marks_one(header.rest) is None:
+        by_rule = self._parts_by_rule(indented, parts)
+        if p.marks_one(header.rest) is None and not by_rule:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text
         if int(header.id) != len(parts) + 1 or len(parts) >= 8:
             return False
-        self._open_item("abcdefgh"[len(parts)], header.rest, line, heading=True)
+        label = header.id if by_rule else "abcdefgh"[len(parts)]
+        self._open_item(label, header.rest, line, heading=True)
         occ.numbered_parts = not indented
+        occ.parts_by_rule = by_rule
+        return True
+
+    def _parts_by_rule(self, indented: bool, parts: list[Item]) -> bool:
+        """'Unless otherwise noted, each question is worth 3 points' over 'Problem 2' headings
+        whose '1.', '2.' ... are the questions it means: the problem's numbered parts, with or
+        without their own points (labelled as the paper numbers them)."""
+        occ = self.occ
+        assert occ is not None
+        if indented or self.out.each is None or occ.marks is not None or occ.part_each:
+            return False
+        return self.level is None and all(i.label.isdigit() for i in parts)
+
+    def _paren_numbered_part(self, line: Line, text: str) -> bool:
+        """'**(1)** Create a tibble ... _**2 points**_' at the margin under 'Problem 1': its
+        part 1, labelled as the paper numbers it. The first must be set in bold or carry its
+        points (a plain '(1)' without them is the prompt's own list); the next ones, '(2)',
+        '(3)' in order, open parts with or without points (those can come later)."""
+        occ = self.occ
+        assert occ is not None
+        if occ.in_solution or line.text[:1].isspace():
+            return False
+        header = p.paren_numbered(text)
+        if header is None:
+            return False
+        parts = [i for i in occ.items if "." not in i.label]
+        if any(not (i.heading and i.label.isdigit()) for i in parts) or len(parts) >= 12:
+            return False  # lettered parts already: this is their text
+        if int(header.id) != len(parts) + 1:
+            return False
+        bold = p.paren_numbered(line.text.strip()) is not None and line.text.lstrip()[:1] in "*_"
+        if not parts and not bold and (occ.bullets or p.marks_one(header.rest) is None):
+            return False  # options already, or a '(1)' of the prompt's own
+        self._open_item(header.id, header.rest, line, heading=True)
         return True
 
     def _numbered_answer(self, header: p.Header, line: Line, parts: list[Item]) -> bool:
@@ -1033,6 +1129,8 @@ class Collector:
         return False
 
     def _marks(self, occ: Occurrence, line: Line, text: str) -> None:
+        if p.points_scored(text):
+            return  # 'and Test gets 6 points.': a score in the answer, not marks
         if p.extra_credit(text) and re.search(r"\d", text):
             self._extra_credit(line, text)
             return  # 'an extra 2.5 points': on top of the question's marks, never them
@@ -1076,7 +1174,7 @@ class Collector:
         assert self.occ is not None
         ticked, untagged = p.option_tick(text)
         header = p.lettered_item(untagged)
-        if header is None and not p.is_heading(line.text):
+        if header is None and not p.is_heading(line.text) and not self._verdict_line(untagged):
             header = self._in_order(p.capital_option(untagged))
         sub = p.sub_numbered(untagged)
         if header is None and sub is not None and self.question and sub[0] == self.question.id:
@@ -1089,6 +1187,9 @@ class Collector:
         item = Item(
             _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
         )
+        bare = None if occ.in_solution else p.bare_leading_marks(header.rest)
+        if bare is not None:  # '(a) (2) Find the estimate.'
+            item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
         if (marks := p.marks_one(header.rest)) is not None:
             item.marks = Val(marks, line.loc)
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
@@ -1106,6 +1207,15 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _verdict_line(self, text: str) -> bool:
+        """'F. It contains the population mean ...' under '(e) ...' in a question asking
+        'True or False?': the part's verdict and reason, not option F."""
+        assert self.occ is not None
+        if not _VERDICT_LINE.match(text):
+            return False
+        stem = " ".join(t for kind, t in self.occ.prompt if kind != "item")
+        return p.kind_mentioned(stem) == "truefalse"
 
     def _in_order(self, header: p.Header | None) -> p.Header | None:
         """'B. ...' as an option only where a list of them starts ('A.') or goes on (after
@@ -1201,6 +1311,8 @@ class _Shared:
     used: bool = False
 
 
+_SENTENCE_END = re.compile(r"[.!?:)]\s*$")
+_VERDICT_LINE = re.compile(r"^[TF]\.\s+\S")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
@@ -1225,6 +1337,17 @@ def _nested_label(label: str, items: list[Item]) -> str:
     if label == "i" or (last and _ROMAN.index(label) == _ROMAN.index(last) + 1):
         return f"{parent}.{label}"
     return label
+
+
+def _lists_option(occ: Occurrence, wording: str) -> bool:
+    """Whether the question's prompt lists this wording as a numbered line ('1. <wording>')."""
+    said = " ".join(wording.split()).casefold()
+    for _, text in occ.prompt:
+        for written in text.splitlines():
+            item = p.numbered_item(written.strip())
+            if item is not None and " ".join(item.rest.split()).casefold() == said:
+                return True
+    return False
 
 
 def _belongs_to_question(text: str) -> bool:

@@ -51,6 +51,10 @@ def thematic_break(line: str) -> bool:
 # '\[6pts\]': brackets escaped as Markdown writers (pandoc) do, around marks only (elsewhere
 # '\[ ... \]' is display math).
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
+# '_2 points_', '*3 marks*': marks in italics (the bold of '_**2 points**_' already gone)
+_ITALIC_MARKS = re.compile(
+    rf"(?<![\w*])([_*])(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\1(?![\w*])", re.I
+)
 
 
 def clean(text: str) -> str:
@@ -64,6 +68,7 @@ def clean(text: str) -> str:
     ).strip()
     out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
+    out = _ITALIC_MARKS.sub(r"\2", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
         out = out[1:-1].strip()
     return out
@@ -306,6 +311,17 @@ def nested_number(line: str) -> Header | None:
     if (m := _PAREN_NUMBER.match(line)) is not None:
         return Header(m["id"], m["rest"])
     return numbered_item(line)
+
+
+_BOLD_PAREN_NUMBER = re.compile(
+    r"^(?P<e>\*\*|__)?\((?P<id>\d{1,2})\)(?(e)(?P=e))\s+(?P<rest>\S.*)$"
+)
+
+
+def paren_numbered(line: str) -> Header | None:
+    """'(2) text' or '**(2)** text' opening a paragraph at the margin: a numbered part."""
+    m = _BOLD_PAREN_NUMBER.match(line)
+    return Header(str(int(m["id"])), m["rest"]) if m else None
 
 
 def labelled_pieces(text: str, labels: list[str]) -> list[tuple[str, str]] | None:
@@ -814,6 +830,21 @@ def marks_one(text: str) -> float | None:
 _WEIGHT = re.compile(rf"^\s*\(\s*({_NUM})\s*%\s*\)")
 
 
+# 'so GT gets 491 points, and Test gets 6 points.': points a player or team scores, in an
+# answer's prose -- not the question's marks (unless a question, part or answer gets them).
+_POINTS_SCORED = re.compile(
+    rf"(?<!question )(?<!part )(?<!problem )(?<!answer )(?<!item )"
+    rf"\b(?:gets|got|earns|earned|scores|scored|wins|won|receives|received)\s+{_NUM}\s*"
+    r"(?:points?|marks?)\s*[.!]?\s*$",
+    re.I,
+)
+
+
+def points_scored(text: str) -> bool:
+    """Whether the line ends on points someone scores ('and Test gets 6 points.')."""
+    return _POINTS_SCORED.search(text) is not None
+
+
 def bonus_marks(text: str) -> float | None:
     """'(20 points + 10pt bonus!)' → 10: marks offered on top of the question's own."""
     m = _MARKS_ONE.search(text)
@@ -1166,6 +1197,20 @@ _SUB_HEADING = re.compile(
 )
 
 
+# 'Question 1, part 2', 'Problem 3, part 1, ridge regression': a part's heading naming both.
+_QUESTION_PART = re.compile(
+    r"^(?:question|problem|exercise)\s+(?P<q>\d{1,3})\s*,\s*part\s+(?P<n>\d{1,2})\b"
+    r"[.:,)]?\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def question_part(text: str) -> tuple[str, Header] | None:
+    """'Question 1, part 2, ridge regression' → ('1', part '2' with 'ridge regression')."""
+    m = _QUESTION_PART.match(text)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
+
+
 def part_heading(text: str) -> Header | None:
     """'Part a', 'Part (b)', 'Subtask C' inside a problem: its part (a capital 'Part A' names
     a section)."""
@@ -1178,6 +1223,17 @@ def part_heading(text: str) -> Header | None:
 
 
 _LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
+
+
+# '2. (4) According to ...', '(a) (2) Find ...': a bare number in brackets right after the
+# label, before a capitalised sentence (not '(1)': that opens a list of the prompt's own).
+_BARE_LEADING_MARKS = re.compile(r"^\((?P<n>[2-9]|[1-4]\d|50)\)\s+(?P<rest>[A-Z]\S*.*)$")
+
+
+def bare_leading_marks(text: str) -> tuple[float, str] | None:
+    """'(4) According to a poll ...' after a question's or part's label → (4, 'According ...')."""
+    m = _BARE_LEADING_MARKS.match(text)
+    return (float(m["n"]), m["rest"]) if m else None
 
 
 def leading_marks(text: str) -> bool:

@@ -105,6 +105,9 @@ def _asks_truth(stem: str) -> bool:
 
 
 _TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+# A line of a part's text that opens with its verdict: 'T. It is a function of the sample',
+# 'False: the width halves', 'True.' alone.
+_VERDICT_OPENS = re.compile(r"^(T|F|True|False|TRUE|FALSE)(?:\s*[.:]\s+\S|\.?$)")
 _ASKS_MORE = re.compile(r"(?i)\b(?:explain|justify|why|prove|show)\b")
 # The answer's last sentence giving the verdict: 'The expression is true.', 'so both are false'.
 _CLOSING_VERDICT = re.compile(r"(?i)\b(?:is|are)\s+(true|false)\s*[.!]?\s*$")
@@ -272,7 +275,11 @@ class _Resolver:
         return bool(letters - {"T", "F"}) and "T" not in letters
 
     def _options_like(self) -> bool:
-        """Items with no marks of their own, or only the last (the question's, at its end)."""
+        """Items with no marks of their own, or only the last (the question's, at its end);
+        never where the question says what each of its parts is worth, or where they are
+        headed as parts ('Part a', 'Question 1, part 2')."""
+        if self.main.part_each is not None or any(i.named for i in self.main.items):
+            return False
         marked = [i for i in self.main.items if i.marks is not None]
         return not marked or (marked == self.main.items[-1:] and not self.main.states_marks)
 
@@ -366,8 +373,8 @@ class _Resolver:
         if self.section.each is not None:
             each = self.section.each
             return Val(each.value[1], each.loc)
-        if self.collected.each is not None:
-            return self.collected.each
+        if self.collected.each is not None and not self.main.parts_by_rule:
+            return self.collected.each  # (under the rule, the parts are its 'questions')
         scoring = self.collected.scoring.get(kind)
         if scoring is not None and scoring.value.right:
             return Val(scoring.value.right, scoring.loc)
@@ -377,6 +384,12 @@ class _Resolver:
         return None
 
     def _part_marks(self, parts: list[PartDraft], own: PartDraft) -> None:
+        each = self.main.part_each
+        if each is None and self.main.parts_by_rule:
+            each = self.collected.each  # 'each question is worth 3 points': these parts
+        if each is not None:
+            for part in parts:  # '(1 point each)' under the question
+                part.marks = part.marks or Val(each.value, each.loc)
         listed = self.main.marks_list
         if listed is not None and len(listed.value) == len(parts):
             for part, marks in zip(parts, listed.value, strict=True):
@@ -427,6 +440,8 @@ class _Resolver:
             part.prompt = _text(item.lines, item.loc)
             part.marks = item.marks
             part.key = self._part_choice(item) or self._key_from(keys, "other", label)
+            if solution is None:
+                self._verdict_under(part, item.lines, item.loc)
         elif (bullet := self._bullet(label)) is not None:
             part.prompt, part.loc = bullet, bullet.loc
         if solution is not None:
@@ -451,6 +466,25 @@ class _Resolver:
             self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _verdict_under(self, part: PartDraft, lines: list[str], loc: Loc) -> None:
+        """'(b) The population variance is a random variable.' then 'F. This is a population
+        parameter' in a paper printed with its answers, under 'True or False and Why?': the
+        line opening with the verdict ('T.', 'F.', 'True.', 'False:') starts the part's answer,
+        and the verdict is its key (the reason after it is for the grader)."""
+        stem = " ".join(text for _, text in self.main.prompt)
+        if part.key is not None or not _asks_truth(stem):
+            return
+        at = next(
+            (i for i, line in enumerate(lines) if i and _VERDICT_OPENS.match(line.strip())), None
+        )
+        if at is None:
+            return
+        verdict = _VERDICT_OPENS.match(lines[at].strip())
+        assert verdict is not None
+        part.prompt = _text(lines[:at], loc)
+        part.reference = _text(lines[at:], loc)
+        part.key = Val({"kind": "truefalse", "value": verdict[1][0] in "Tt"}, loc)
 
     def _judged(self, part: PartDraft, *, whole: bool = False) -> Val[dict[str, Any]] | None:
         """'Determine whether each of the following is true or false', 'Determine the truth
@@ -669,9 +703,13 @@ class _Resolver:
         question whose key is a letter: a list a renderer letters A, B, C): a, b, c by place."""
         lines = [t for kind, t in self.main.prompt if kind == "text"]
         run: list[str] = []
+        lazy = False  # every item so far written '1.', as Markdown lets a list be
         for line in (x for text in lines for x in text.splitlines()):
             item = p.numbered_item(line.strip())
             if item is not None and int(item.id) == len(run) + 1:
+                run.append(item.rest.strip())
+                lazy = item.id == "1"
+            elif item is not None and item.id == "1" and lazy:
                 run.append(item.rest.strip())
             elif item is not None and item.id == "1":
                 run = [item.rest.strip()]
