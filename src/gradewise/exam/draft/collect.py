@@ -1137,6 +1137,17 @@ class Collector:
         ):
             item.marks = Val(one, line.loc)  # 'Show it is linear. (4 marks)' under 'Part a'
         if (
+            item is not None
+            and not item.heading
+            and item.marks is None
+            and not occ.in_solution
+            and 0 < len(item.lines) <= 3
+            and "" not in item.lines
+            and p.lettered_item(text) is None
+            and (one := p.marks_one(text)) is not None
+        ):
+            item.marks = Val(one, line.loc)  # '(c) Derive ... / ... rate of 0.1.  [3]': wrapped
+        if (
             self.item is None
             and occ.marks is None
             and not occ.in_solution
