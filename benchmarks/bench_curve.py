@@ -17,7 +17,7 @@ regression over the MiniLM sentence embedding — fitted per question on its k m
 the `train` extra; a question whose marks hold one grade gets that grade).
 Figures per judge: the mean over questions of each question's QWK on its grade scale
 (`scale_kappa`), macro-F1 (grades on the
-question's grade scale, as `gradewise evaluate`), Pearson r where grades are points (SAF,
+question's grade scale, as `gradewise evaluate`), Pearson r and RMSE where grades are points (SAF,
 Mohler, on the share of the marks), and coverage at 95% agreement (the baselines' confidence is
 their largest class probability).
 
@@ -176,10 +176,11 @@ def scale_kappa(predictions: list[Prediction]) -> float:
 
 
 def figure(m: Metrics, kappa: float, two_way: bool) -> str:
-    """Mean per-question QWK / macro-F1 (/ r on a point scale) / coverage at 95%."""
+    """Mean per-question QWK / macro-F1 (/ r / RMSE on a point scale, on the share of the
+    marks) / coverage at 95%."""
     cells = [f"{kappa:.3f}", f"{m.macro_f1:.3f}"]
     if not two_way and not math.isnan(m.pearson):
-        cells.append(f"r {m.pearson:.3f}")
+        cells.append(f"r {m.pearson:.3f} / RMSE {m.rmse:.3f}")
     return " / ".join([*cells, f"cov {m.coverage:.2f}"])
 
 

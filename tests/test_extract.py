@@ -100,7 +100,28 @@ def test_several_readings(text: str, values: list[str]) -> None:
         ("a - 3", ["3"]),  # a minus after an operand is not a sign
         ("x = -3", ["-3"]),  # after '=' it is
         ("the answer is -3", ["-3"]),  # after a word it is too (found by the fuzz tests)
-        (r"\pi - 3", ["3"]),  # after a symbol it is not
+        (r"\pi - 3", ["3.14159", "3"]),  # after a symbol it is not (π is a number)
+        # π, roots, Unicode fractions and superscripts as students type them
+        ("A = 4π", ["12.5664"]),
+        (r"\frac{\pi}{2}", ["1.5708"]),
+        ("pi/2", ["1.5708"]),
+        (r"\sqrt{\pi}", ["1.77245"]),
+        ("π r^2", []),  # π before a variable: a formula, not a value
+        ("2πr", []),
+        (r"\pi\,r^2", []),
+        (r"\pi_1 = 0.3", ["0.3"]),  # a mixture's weight π_1 is a name
+        ("π(a|s) = 0.3", ["0.3"]),  # a policy π(a|s) too
+        ("api 3", ["3"]),  # 'pi' inside a word is no π
+        ("sqrt(6.25)", ["2.5"]),
+        ("√2/2", ["0.707107"]),
+        ("√(9)", ["3"]),
+        ("10⁻³", ["0.001"]),
+        ("2¹⁰", ["1024"]),
+        ("2½", ["2.5"]),
+        ("½ and ¾", ["0.5", "0.75"]),
+        ("2.5 ± 0.1", ["2.5"]),  # the value's stated error is not another value
+        (r"x = 3 \pm 0.2", ["3"]),
+        ("0.3 +/- 0.05", ["0.3"]),
         ("Ans: 40, 12 * 5 * 100", ["40", "6000"]),  # a list stops before a product
         (r"$\mathbb{R}^{3 \times 1}$", []),  # a space's dimensions are a superscript
         ("1, 000", ["[1, 0]"]),  # comma and space: a list

@@ -46,6 +46,22 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
 @pytest.mark.parametrize(
     ("answer", "k", "status"),
     [
+        # --- numbers as students type them: π, roots, Unicode fractions and exponents, ±
+        ("π/2", k(1.5708, abs=1e-4), MET),  # was read 2: a right answer marked wrong
+        ("pi/2", k(1.5708, abs=1e-4), MET),
+        ("A = 4π", k(12.566, abs=0.001), MET),
+        (r"\frac{\pi}{2}", k(r"\frac{\pi}{2}"), MET),
+        ("A = π r^2", k(12.566, abs=0.001), REVIEW),  # a formula: no number, a human looks
+        ("sqrt(6.25)", k(2.5), MET),  # was read 6.25
+        ("√6.25", k(2.5), MET),
+        ("√2", k(1.41421, abs=1e-5), MET),
+        ("2.5 x 10⁻³", k(0.0025), MET),  # was read 25
+        ("10³", k(1000), MET),
+        ("2½", k(2.5), MET),  # was read 2
+        ("½", k(0.5), MET),
+        ("2.5 ± 0.1", k(2.5), MET),  # was read 0.1: the error is not the value
+        (r"$0.3 \pm 0.05$", k(0.3), MET),
+        ("2 1/2", k(2.5), REVIEW),  # a mixed number, or 2 × 1/2: a human decides
         # --- rounding and exactness
         ("0.714", k("5/7"), NOT),  # a rounded decimal is not 5/7 without tol
         # how it was rounded, said beside it, is no value of the answer

@@ -3,7 +3,8 @@ answer is, `locate`; named components ("w1 = 1, w2 = 3"), `named`.
 
 What values does the text hold? `scan` returns every `Reading`: a value with its (start,
 end) span. The reader understands scalars (`-3`, `0.714`, `.5`, `1e-3`, `1\\times10^{-3}`,
-`2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`), products (`7 × 3 × 5`,
+`2^{10}`, `10/14`, `\\frac{5}{7}`, `\\dfrac`, `\\sqrt{2}`, `75%`; as typed: `π/2`, `2\\pi`,
+`pi/2`, `√2`, `sqrt(2)`, `½`, `2¾`, `10⁻³`), products (`7 × 3 × 5`,
 `32 x 128`, `12 * 5`), vectors (`[32, 128, 26, 26]`, `(-72, -72)`, `[1 \\ 0.1 \\ 0.01]`,
 `10, 24, 32, 32`), matrices (nested lists, `[1 2; 3 4]`, `\\begin{bmatrix}` / pmatrix /
 matrix / array) and a scalar times a matrix (`\\frac{1}{3}\\begin{bmatrix}...`).
@@ -18,6 +19,9 @@ Rules worth knowing (the tests pin each one):
   `1\\,000`, "1'000" and digits grouped by a thin space; "1, 000", "1,5" and any commas inside
   brackets separate elements; "1 000" is two numbers (the numeric checker's second look).
 - "5 percent" is 5%, as "5%" and `5\\%` are.
+- `± 0.1`, `\\pm 0.1`, `+/- 0.1` after a value is its stated error, never a value of its own.
+- π before a variable, a subscript or a bracket (`π r^2`, `2πr`, `\\pi_1`, `π(a|s)`) is part of
+  a formula or a name, not a value.
 - A parenthesised pair `(1, 2)` is a vector, never an interval; `(5)` is the scalar 5.
 - Digits glued to letters or written as sub/superscripts (`Q3`, `x_1`, `\\theta_{t+1}`, `x^2`,
   `conv2d`), inside `\\textcircled{...}`, `\\tag{...}` and the like, and a line-leading label such
@@ -97,6 +101,36 @@ _GLUED_X = re.compile(r"[xX]\d")
 _COMMA = re.compile(r"\s*,\s*")
 _WORD = re.compile(r"\w+")
 _DIGIT_RUN = re.compile(r"[\d.,]+")
+# Unicode's fractions ('½', '2¾') and superscript exponents ('10⁻³'), as students type them.
+_VULGAR = {
+    "½": Fraction(1, 2),
+    "⅓": Fraction(1, 3),
+    "⅔": Fraction(2, 3),
+    "¼": Fraction(1, 4),
+    "¾": Fraction(3, 4),
+    "⅕": Fraction(1, 5),
+    "⅖": Fraction(2, 5),
+    "⅗": Fraction(3, 5),
+    "⅘": Fraction(4, 5),
+    "⅙": Fraction(1, 6),
+    "⅚": Fraction(5, 6),
+    "⅛": Fraction(1, 8),
+    "⅜": Fraction(3, 8),
+    "⅝": Fraction(5, 8),
+    "⅞": Fraction(7, 8),
+    "⅐": Fraction(1, 7),
+    "⅑": Fraction(1, 9),
+    "⅒": Fraction(1, 10),
+}
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPER_EXPONENT = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# π as a number: 'π', '\pi', the word 'pi'; a root: '√2', '√(2)', 'sqrt(2)'.
+_PI = re.compile(r"π|\\pi(?![A-Za-z])|(?<![A-Za-z])pi(?![A-Za-z])")
+_VARIABLE_AFTER = re.compile(r"(?:\s|\\[,;:! ])*(?:[A-Za-z_(]|\\[A-Za-z])")
+_ROOT = re.compile(r"√|(?<![A-Za-z\\])sqrt(?=\s*\()")
+# '± 0.1', '\pm 0.1', '+/- 0.1' after a value: its stated error, not another value.
+_PLUS_MINUS = re.compile(r"±|∓|\+/-|\+-(?=\s*\d)")
+_PM_COMMAND = re.compile(r"\\(?:pm|mp)(?![A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -191,6 +225,12 @@ class _Parser:
         if not m:
             return None
         end = m.end()
+        if self.text[end : end + 1] in _VULGAR and "." not in m.group():
+            return _exact(m.group()) + _VULGAR[self.text[end]], end + 1  # '2½'
+        if (pi := _PI.match(self.text, end)) is not None:
+            if _VARIABLE_AFTER.match(self.text, pi.end()):
+                return None  # '2πr': a formula, not a value
+            return _exact(m.group()) * math.pi, pi.end()  # type: ignore[return-value]  # '2π''
         if end < len(self.text) and self.text[end].isalpha() and not _GLUED_X.match(self.text, end):
             return None  # "2x", "5th", "3rd": not a value
         return _exact(m.group()), end
@@ -212,6 +252,16 @@ class _Parser:
             return None
         if c in _DIGITS or c == ".":
             return self.number(i, top)
+        if c in _VULGAR:
+            return _VULGAR[c], i + 1
+        if (pi := _PI.match(self.text, i)) is not None:
+            if _VARIABLE_AFTER.match(self.text, pi.end()):
+                return None  # 'π r^2': a formula, not a value
+            return math.pi, pi.end()
+        if (radical := _ROOT.match(self.text, i)) is not None:
+            under = self.unsigned(self.ws(radical.end()), top)
+            value = _sqrt(under[0]) if under else None
+            return (value, under[1]) if under and value is not None else None
         if c == "{":
             return self.group_scalar(i)
         if c == "(":
@@ -227,6 +277,9 @@ class _Parser:
         return None
 
     def power(self, x: Fraction | float, i: int) -> tuple[Fraction | float, int] | None:
+        if (sup := _SUPER_EXPONENT.match(self.text, i)) is not None:
+            y = _pow(x, int(sup.group().translate(_SUPERSCRIPT)))  # '10⁻³', '2¹⁰'
+            return (y, sup.end()) if y is not None else None
         m = _EXPONENT.match(self.text, i)
         if not m:
             return None if self.text.startswith("^", i) else (x, i)
@@ -486,6 +539,13 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Reading]:
 def _step(parser: _Parser, text: str, i: int) -> tuple[Reading | None, int]:
     """Read a value at `i` or skip what cannot start one; returns the reading and where next."""
     c = text[i]
+    if (pm := _PLUS_MINUS.match(text, i) or _PM_COMMAND.match(text, i)) is not None:
+        error = _try(parser, pm.end())  # '2.5 ± 0.1': 0.1 is the value's error, not a value
+        return None, error.end if error is not None else pm.end()
+    if c in _VULGAR or c == "π" or _PI.match(text, i) or _ROOT.match(text, i):
+        got = _try(parser, i)
+        if got is not None:
+            return got, got.end
     if c == "\\":
         m = _CMD.match(text, i)
         if not m:

@@ -36,10 +36,10 @@ Nothing readable is needs_review, never not_met. A final answer whose shape diff
 key's (a scalar for a vector, three sizes for four, other matrix dimensions, other names) is
 needs_review with the reason, never not_met. A value read but different is not_met, unless
 the same text read another plain way equals the key (`second_look`: digits grouped by spaces,
-a decimal comma, a percentage without %): then needs_review, with full marks proposed in the
-verdict's fraction. For where: anywhere, an answer whose values were read but none has the
-key's shape is not_met (key [3, 3] "states the size 3 × 3", answer only a 3 × 3 matrix): the
-value the criterion asks for is not in the working.
+a decimal comma, a percentage without %, `2 1/2` as a mixed number): then needs_review, with
+full marks proposed in the verdict's fraction. For where: anywhere, an answer whose values
+were read but none has the key's shape is not_met (key [3, 3] "states the size 3 × 3",
+answer only a 3 × 3 matrix): the value the criterion asks for is not in the working.
 """
 
 from __future__ import annotations
@@ -445,11 +445,19 @@ def _shape_name(shp: tuple[int, ...] | None) -> str:
 
 # ---------------------------------------------------------------- a second look
 
+
+def _mixed(m: re.Match[str]) -> str:
+    """'2 1/2' as the one number it means as a mixed number: '5/2'."""
+    value = Fraction(int(m[1])) + Fraction(int(m[2]), int(m[3]))
+    return f"{value.numerator}/{value.denominator}"
+
+
 # Other plain ways to read the same digits: (what the reading is, what it matches, replacement).
 _REREADINGS = (
     ("read with digits grouped by spaces as one number", re.compile(r"(?<=\d) (?=\d{3}\b)"), ""),
     ("read with a decimal comma", re.compile(r"(?<=\d)(?:,|\{,\})(?=\d)"), "."),
     ("read with a raised decimal point", re.compile(r"(?<=\d)·(?=\d)"), "."),  # '0·714'
+    ("read as a mixed number", re.compile(r"(?<![\d.,/])(\d+) (\d+)/([1-9]\d*)(?![\d/])"), _mixed),
 )
 
 

@@ -161,6 +161,9 @@ class Collector:
         self.last_heading: str | None = None  # the last heading met outside any question
         self.list_heading: str | None = None  # the one over this section's numbered list
         self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
+        self.list_intro = ""  # the line before it ('Guidelines:', not a heading)
+        self.line_before = ""  # the last line with words before the one being read
+        self.last_words = ""
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -170,6 +173,7 @@ class Collector:
         if self._fenced(line):
             return
         text = "" if p.thematic_break(line.text) else p.clean(line.text)
+        self.line_before, self.last_words = self.last_words, text or self.last_words
         if self.table is not None and self._table_row(line):
             return
         if self._totals_row(line):
@@ -317,6 +321,10 @@ class Collector:
             self._begin_solution(header.rest, line.loc)
             return True
         if (header := p.question_header(text)) is not None:
+            if self.style == "numbered" and _INSTRUCTIONS.search(
+                f"{self.list_heading or ''} {self.list_intro}"
+            ):  # 'Question 1' after 'Guidelines:' '1. 2. 3.' (no marks): those were rules
+                self._restart(header, line)
             self._open_question(header, line, "explicit")
             return True
         if (header := self._misspelt_question(line, text)) is not None:
@@ -683,6 +691,7 @@ class Collector:
         if style == "numbered":
             if not self.numbered:
                 self.list_heading, self.last_heading = self.last_heading, None
+                self.list_intro = self.line_before
             self.next_number += 1
             self.numbered.append(header.id)
         self.question = self._question_in_section(header.id, line.loc)

@@ -36,6 +36,7 @@ from gradewise.exam.draft.macros import (
     TexNote,
     expand_macros,
     label_text,
+    tex_defs,
     title_labels,
 )
 from gradewise.exam.draft.tex_options import flagged_options
@@ -366,6 +367,16 @@ class _Reader:
                 self._remember(name, node)
         self._preamble_counters(library)
         self._preamble_counters(nodes)
+        for name, definition in tex_defs(self.library + "\n" + _unshielded(self.source)).items():
+            self.defined.add(name)  # '\\def\\course{Algebra 101}': known, and read as it says
+            body = _unshielded(definition.body)
+            if (
+                re.fullmatch(r"(?:#\d)*", definition.params)  # not '(#1,#2)': TeX's to read
+                and name not in _EXAM_MACROS
+                and len(body) <= _EXPAND_MAX
+                and not _CONDITIONAL.search(body)
+            ):
+                self.macros.setdefault(name, (definition.nargs, body))
         for node in _all_nodes(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname in _DEFINES:
                 name = _defined_name(node)
@@ -534,6 +545,10 @@ class _Reader:
             for arg in node.nodeargd.argnlist if node.nodeargd else ():
                 if arg is not None:
                     self.walk(_children(arg))
+        elif name in ("def", "gdef", "edef", "xdef"):
+            return _definition_taken(following)  # its name and body: no words to read
+        elif name in _LIST_LENGTHS:
+            return self._length_set(node, following)
         elif name in _DROP:
             return 0
         elif self.text_db.get_macro_spec(name) is not None:
@@ -566,6 +581,18 @@ class _Reader:
         first = next(n for n in answer if _has_words(n))
         self._solution(answer, first.pos)
         return end
+
+    def _length_set(self, node: Any, following: Sequence[Any]) -> int:
+        """`\\itemsep1pt\\parskip0pt` (pandoc's lists): a length set, no words; the text after
+        the dimension is written as it stands."""
+        after = following[0] if following else None
+        if not isinstance(after, LatexCharsNode):
+            return 0
+        m = _DIMENSION.match(after.chars)
+        if m is None:
+            return 0
+        self.out.write(after.chars[m.end() :], after.pos + m.end())
+        return 1
 
     def _answers_in_math(self, node: Any, math: str, answers: list[tuple[int, int, str]]) -> None:
         """Ximera's answer blank in math, `$2+2=\\answer{4}$`: a blank in the prompt, and
@@ -1204,6 +1231,18 @@ def _opening_points(nodes: list[Any]) -> str:
     return f"({found['n']} points) "
 
 
+def _definition_taken(following: Sequence[Any]) -> int:
+    """How many nodes after a `\\def` its definition takes: the name, its '#1#2', its body."""
+    taken = 0
+    if taken < len(following) and isinstance(following[taken], LatexMacroNode):
+        taken += 1
+        if taken < len(following) and re.fullmatch(r"(?:\s*#\d)+\s*", _verbatim(following[taken])):
+            taken += 1
+        if taken < len(following) and isinstance(following[taken], LatexGroupNode):
+            taken += 1
+    return taken
+
+
 def _question_environment(name: str) -> bool:
     """An environment holding one question: 'exercise', 'problem', 'question', or a package's
     own named so ('examtronproblem')."""
@@ -1280,6 +1319,18 @@ def _has_words(node: Any) -> bool:
     if isinstance(node, LatexMacroNode):
         return node.macroname not in _DROP and node.macroname not in ("\\", "newline", "par")
     return node is not None
+
+
+# A list's lengths, set by assignment ('\\itemsep1pt', '\\topsep=0pt plus 1pt'): layout only.
+_LIST_LENGTHS = frozenset(
+    "itemsep parskip parsep topsep partopsep itemindent labelsep labelwidth leftmargin "
+    "rightmargin listparindent".split()
+)
+_UNIT = r"(?:pt|em|ex|mm|cm|in|bp|sp|pc|dd|cc|mu)"
+_DIMENSION = re.compile(
+    rf"\s*=?\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT}"
+    rf"(?:\s*(?:plus|minus)\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*{_UNIT})*"
+)
 
 
 def _count_parts(node: Any) -> int:

@@ -914,6 +914,18 @@ def _parse_definition(text: str, i: int, name: str) -> tuple[str, Definition, in
     return defined, definition, after, environment
 
 
+_DEF = re.compile(r"\\[gex]?def(?![A-Za-z@])")
+
+
+def tex_defs(text: str) -> dict[str, Definition]:
+    """The macros `\\def`ined in a text (`\\def\\half#1{#1/2}`), by name."""
+    found = {}
+    for m in _DEF.finditer(text):
+        if (parsed := _parse_definition(text, m.end(), "def")) is not None:
+            found[parsed[0]] = parsed[1]
+    return found
+
+
 _NUMBER = r"-?\d+|\\value\{[^{}]*\}|\\[A-Za-z@]+"
 _IFNUM = re.compile(rf"\s*({_NUMBER})\s*([<=>])\s*({_NUMBER})\s?(?:\\relax(?![A-Za-z@]))?")
 _ONE_NUMBER = re.compile(rf"\s*({_NUMBER})\s?(?:\\relax(?![A-Za-z@]))?")
