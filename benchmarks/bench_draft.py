@@ -177,7 +177,7 @@ _GROUPS = {
     6: "held out, batch 6 (since looked at)",
     7: "held out, batch 7 (since looked at)",
     8: "held out, batch 8 (since looked at)",
-    9: "held out, batch 9",
+    9: "held out, batch 9 (since looked at)",
 }
 
 

@@ -149,13 +149,13 @@ def test_numbered_parts_under_an_exercise_heading_and_their_numbered_solutions(
 ) -> None:
     questions = drafted_questions(tmp_path, EXERCISES)
     first = {part["id"]: (part["marks"], part.get("reference")) for part in questions["1"]["parts"]}
-    assert first == {
-        "a": (1, "$f'(x) = 2x - 4$"),
-        "b": (2, "$x^* = 2$"),
-        "c": (1, "Yes, $f''(x) = 2 > 0$."),
+    assert first == {  # the paper's own numbers: a student answers '1.2'
+        "1": (1, "$f'(x) = 2x - 4$"),
+        "2": (2, "$x^* = 2$"),
+        "3": (1, "Yes, $f''(x) = 2 > 0$."),
     }
     assert questions["1"]["prompt"] == "Let $f(x) = x^2 - 4x$."
-    assert {part["id"]: part["marks"] for part in questions["2"]["parts"]} == {"a": 3, "b": 3}
+    assert {part["id"]: part["marks"] for part in questions["2"]["parts"]} == {"1": 3, "2": 3}
 
 
 def test_a_numbered_list_without_points_stays_the_questions_text(tmp_path: Path) -> None:

@@ -960,8 +960,9 @@ class Collector:
         """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
         level, a Markdown list nested under '2.'), or '1. ... (1 point)' under an
         'Exercise 1' heading: its next part, when it has its own points and its number is the
-        next one; without points it is the question's text (steps, a list). In the question's
-        solution, '1.' then answers its part a."""
+        next one; without points it is the question's text (steps, a list). Parts numbered at
+        the margin keep the paper's numbers (a student answers '1.2'). In the question's
+        solution, '1.' then answers its first part."""
         occ = self.occ
         assert occ is not None
         indented = line.text[:1].isspace()
@@ -980,7 +981,7 @@ class Collector:
             return False  # lettered parts, options or the question's own marks: its text
         if int(header.id) != len(parts) + 1 or len(parts) >= 8:
             return False
-        label = header.id if by_rule else "abcdefgh"[len(parts)]
+        label = header.id if by_rule or not indented else "abcdefgh"[len(parts)]
         self._open_item(label, header.rest, line, heading=True)
         occ.numbered_parts = not indented
         occ.parts_by_rule = by_rule
@@ -1145,6 +1146,17 @@ class Collector:
             and (one := p.marks_one(text)) is not None
         ):
             item.marks = Val(one, line.loc)  # 'Show it is linear. (4 marks)' under 'Part a'
+        if (
+            item is not None
+            and not item.heading
+            and item.marks is None
+            and not occ.in_solution
+            and 0 < len(item.lines) <= 3
+            and "" not in item.lines
+            and p.lettered_item(text) is None
+            and (one := p.marks_one(text)) is not None
+        ):
+            item.marks = Val(one, line.loc)  # '(c) Derive ... / ... rate of 0.1.  [3]': wrapped
         if (
             self.item is None
             and occ.marks is None

@@ -442,6 +442,7 @@ class _Resolver:
             part.key = self._part_choice(item) or self._key_from(keys, "other", label)
             if solution is None:
                 self._verdict_under(part, item.lines, item.loc)
+                self._working_under(part, item, item.loc)
         elif (bullet := self._bullet(label)) is not None:
             part.prompt, part.loc = bullet, bullet.loc
         if solution is not None:
@@ -466,6 +467,29 @@ class _Resolver:
             self._key_from_working(part, f"part {label}: ")
         part.rubric = self._criteria([r for r in self.build.rows if r.part == label])
         return part
+
+    def _working_under(self, part: PartDraft, item: Item, loc: Loc) -> None:
+        """'(a) Compute the loss at the output node. [2]' then 'z11 = 0.41', ..., 'Loss =
+        -log y = 0.277' typed under it, in a paper printed with its solutions: the lines after
+        the one its marks end are its worked answer (most of them equations, the last giving
+        one value), not its prompt; that value is then the key to confirm."""
+        lines = item.lines
+        if part.reference is not None or part.key is not None or item.marks is None:
+            return
+        if item.heading:
+            return  # 'Part 1 (2 marks)' headings: the text under them is theirs
+        end = next((i for i, line in enumerate(lines) if p.marks_one(line) is not None), None)
+        if end is None and item.marks.loc == item.loc:
+            end = 0  # its marks were on its label's line
+        if end is None:
+            return
+        after = [line for line in lines[end + 1 :] if line.strip()]
+        if len(after) < 2 or 2 * sum("=" in line for line in after) < len(after):
+            return
+        if p.final_value("\n".join(after)) is None:
+            return  # code, display math or data: only working that ends on its value
+        part.prompt = _text([*lines[:end], p.strip_marks(lines[end])], loc)
+        part.reference = _text(lines[end + 1 :], loc)
 
     def _verdict_under(self, part: PartDraft, lines: list[str], loc: Loc) -> None:
         """'(b) The population variance is a random variable.' then 'F. This is a population
