@@ -162,12 +162,12 @@ def section_id(raw: str) -> str:
 
 # The word for a question in papers written in German, French, Spanish, Italian, Portuguese,
 # Dutch (its number after it: 'Aufgabe 2', 'Exercice 3', 'Pregunta 1').
-_OTHER_QUESTION_WORDS = (
+OTHER_QUESTION_WORDS = (
     r"aufgabe|frage|übung|exercice|ejercicio|pregunta|problema|esercizio|domanda|quest[ãa]o"
     r"|opgave|vraag"
 )
 _QUESTION = re.compile(
-    rf"^(?:question|problem|exercise|task|{_OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
+    rf"^(?:question|problem|exercise|task|{OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
     r"\s*(?P<rest>.*)$",
     re.I,
 )

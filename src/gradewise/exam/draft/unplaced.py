@@ -25,7 +25,8 @@ from gradewise.exam.draft.resolve import Draft, PartDraft
 
 # Words that open a question by name, and the number after them ('Question 3', 'Q3', 'Ex. 2.1').
 _NAMED = re.compile(
-    r"^(?:question|problem|exercise|task|ex|q|prob|aufgabe)\.?\s*(\d+(?:\.\d+)*)(?![\d.]*\s*%)",
+    rf"^(?:question|problem|exercise|task|ex|q|prob|{p.OTHER_QUESTION_WORDS})\.?\s*"
+    r"(\d+(?:\.\d+)*)(?![\d.]*\s*%)",
     re.I,
 )
 # 'Question 3 is a bonus ...': a sentence about a question, not its start.
