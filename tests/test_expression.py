@@ -47,6 +47,25 @@ TABLE = [
     ("0.5x", r"\frac{x}{2}", {}, MET),  # decimal coefficient
     ("x − 1", "x-1", {}, MET),  # Unicode minus sign
     (r"2 \times x \cdot y", "2xy", {}, MET),  # explicit product signs
+    # --- functions' powers and Unicode as typed (were not_met / review)
+    ("sin^2(x) + cos^2(x)", "1", {}, MET),  # was s·i·n^2·x: not_met
+    ("1 - tanh^2(x)", r"1-\tanh^2(x)", {}, MET),  # was not_met
+    ("1 - tanh^2 x", r"1-\tanh^2(x)", {}, MET),
+    ("cos^2(x)", r"\sin^2(x)", {}, NOT),  # read right, and wrong
+    ("x² + 1", "x^2+1", {}, MET),  # superscript digits (was review)
+    ("x⁻¹", r"\frac{1}{x}", {}, MET),
+    ("½x²", r"\frac{x^2}{2}", {}, MET),  # a Unicode fraction
+    ("πr²", r"\pi r^2", {}, MET),
+    ("**2x**", "2x", {}, MET),  # Markdown bold around it (was review)
+    ("`2*x`", "2x", {}, MET),  # ... or code
+    ("~~2x+1~~ 2x", "2x", {}, MET),  # crossed out first try (was review)
+    # --- plain text a human may read another way: review, never not_met
+    ("1/2x", r"\frac{x}{2}", {}, REVIEW),  # x/2 or 1/(2x): was not_met
+    ("e^2x", r"e^{2x}", {}, REVIEW),  # e^{2x} or e^2·x: was not_met
+    ("x2", "x^2", {}, REVIEW),  # x², x_2 or 2x: was not_met
+    ("2x or x^2", "2x", {}, REVIEW),  # two answers offered: was not_met on x^2
+    ("1/(2x)", r"\frac{x}{2}", {}, NOT),  # bracketed: one reading, wrong
+    ("(x+1)^2(x-1)", "(x+1)^3", {}, NOT),  # a power then a bracket is clear
     # --- Greek letters by name in a plain key or answer: one symbol, never s·i·g·m·a
     (r"\sigma(z)(1-\sigma(z))", "sigma(z)*(1-sigma(z))", {}, MET),
     ("σ(z)(1 − σ(z))", "sigma(z)*(1-sigma(z))", {}, MET),

@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -105,6 +106,31 @@ _REPLACEMENTS = (
     (r"\displaystyle", " "),
 )
 _PLAIN_FUNCS = re.compile(r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tan|tanh)\s*\(")
+# A function's power as typed: `sin^2(x)`, `tanh^2 x` are (sin x)^2, never s·i·n^2·x.
+_PLAIN_FUNC_POWER = re.compile(
+    r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)\s*\^\s*(?:\{([^{}]*)\}|(\d+))"
+    r"(\s*\(|[ \t]+(?=[A-Za-z0-9\\]))"
+)
+# Unicode as typed: superscript exponents (`x²`, `e⁻ˣ` aside), fractions (`½x`), π.
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPER_EXPONENT = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_VULGAR = re.compile("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
+
+
+def _frac(top: str, bottom: str) -> str:
+    return "{\\frac{" + top + "}{" + bottom + "}}"
+
+
+def _power(m: re.Match[str]) -> str:
+    return "\\" + m.group(1) + "^{" + (m.group(2) or m.group(3)) + "}" + m.group(4)
+
+
+def _unicode_math(s: str) -> str:
+    s = _SUPER_EXPONENT.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPT) + "}", s)
+    s = _VULGAR.sub(lambda m: _frac(*unicodedata.normalize("NFKD", m.group()).split("⁄")), s)
+    return s.replace("π", "\\pi ")
+
+
 # ... and without brackets, as typed: `log p`, `ln 2`, `exp x` (never `logp`: one name?)
 _PLAIN_FUNCS_BARE = re.compile(
     r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
@@ -144,9 +170,10 @@ def bold_names(text: str) -> set[str]:
 
 def to_latex(text: str, log_base: str) -> str:
     """Rewrite an answer's expression into LaTeX that latex2sympy reads with our conventions."""
-    s = text.strip().strip("$").strip()
+    s = _unicode_math(text.strip().strip("$").strip())
     for old, new in _REPLACEMENTS:
         s = s.replace(old, new)
+    s = _PLAIN_FUNC_POWER.sub(_power, s)
     s = _BOLD.sub(lambda m: m.group(1) + " ", s)
     s = _TRANSPOSE.sub("^{T}", s)
     s = _BARE_NEGATIVE_POWER.sub(r"^{-\1}", s)  # 'e^-x' as typed: e^{-x}
