@@ -72,6 +72,8 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
         ("[ ] A\n[ ] B\n[ ] C", BC, REVIEW, ""),  # nothing ticked: was met as {a, b, c}
         ("I think B and C", BC, MET, "{b, c}"),  # was review
         ("The correct one is D", D, MET, "{d}"),  # was review
+        ("(a) is wrong, (c) is right", D, REVIEW, "{c}"),  # was not_met, picked {a, c}
+        ("(b) is right, (a) is not", BC, REVIEW, "{b}"),
         ("A is correct because the gradient of a ReLU is constant", D, NOT, "{a}"),  # leading pick
         ("D, since the learning rate is too high", D, MET, "{d}"),  # leading pick then prose
         ("I pick option d because a large step overshoots", D, MET, "{d}"),  # "option d" in prose

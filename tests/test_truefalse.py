@@ -95,7 +95,13 @@ TRUE = Key("truefalse", {"value": True})
         ("[ ] True\n[ ] False", TRUE, REVIEW, ""),  # nothing ticked: was read as true
         ("T/F: F", FALSE, MET, "false"),  # was review: both letters
         ("\nTrue", TRUE, MET, "true"),  # was review: the blank line ended the answer
-        ("- False", FALSE, MET, "false"),  # ... another
+        ("- False", FALSE, MET, "false"),
+        # a doubt or a retraction right after the word, or the other word alone on a later line
+        ("true, I guess", TRUE, REVIEW, ""),  # was met
+        ("True. Wait, no", TRUE, REVIEW, ""),  # was met
+        ("true.\nfalse", TRUE, REVIEW, ""),  # was met
+        ("True\n\nFalse positives are rare here", TRUE, MET, "true"),  # a sentence, not a word
+        ("True, actually it always holds", TRUE, MET, "true"),  # ... another
         ("Yes it is", TRUE, MET, "true"),  # yes/no then a pronoun still answers
         ("It is correct.", TRUE, MET, "true"),  # the word ending the clause answers
         ("It's wrong since the bound is 2d", FALSE, MET, "false"),  # ... before a justification

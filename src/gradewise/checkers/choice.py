@@ -117,6 +117,10 @@ _JUSTIFICATION = re.compile(
 _CHANGED = re.compile(
     r"(?i)\W{0,4}(?:no\b|wait\b|actually\b|sorry\b|oops\b|i\s+mean\b|rather\b|->|→|=>)"
 )
+# An option judged wrong right after it: "(a) is wrong", "(c) is not correct".
+_JUDGED_WRONG = re.compile(
+    r"(?i)[\s)]*(?:is|are|=)\s+(?:wrong|incorrect|false|not\b|never\b|out\b|excluded)"
+)
 # Words that rule out the option named right after them ("not ReLU", "unlike ReLU").
 _RULED_OUT = re.compile(
     r"(?i)\b(?:not|no|never|unlike|except|without|rather\s+than|instead\s+of)\W*$"
@@ -388,11 +392,19 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
         or _after_option_word(region, t)
         or (t.kind == "aside" and _RULED_OUT.search(region[: t.start]))  # "b, c (not a)"
     ]
-    explicit = [t for t in marked if not _RULED_OUT.search(region[: t.start])]
+    explicit = [
+        t
+        for t in marked
+        if not _RULED_OUT.search(region[: t.start]) and not _JUDGED_WRONG.match(region, t.end)
+    ]
     if len(explicit) < len(marked):  # "b, c (not a)": which are picked, a human reads
         out = sorted({t.value for t in marked if t not in explicit})
         kept = [t for t in toks if t.kind in ("explicit", "bare") and t.value in ids]
-        chosen = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
+        chosen = [
+            t
+            for t in kept
+            if not _RULED_OUT.search(region[: t.start]) and not _JUDGED_WRONG.match(region, t.end)
+        ]
         return _for_a_human(chosen, lo, f"options ruled out in the answer ({', '.join(out)})")
     reason_starts = _JUSTIFICATION.search(region)
     if reason_starts is not None:

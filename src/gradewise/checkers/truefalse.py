@@ -101,6 +101,13 @@ _HEDGES = frozenset(
 _CLAUSE_AFTER = re.compile(r"\s+that\b", re.IGNORECASE)
 # A question mark right after the word ("true?", "False??"): the student was not sure.
 _UNSURE = re.compile(r"[\s*_)}]*\?")
+# A hedge or a retraction in the clause right after the word: "true, I guess", "True. Wait, no".
+_AFTERTHOUGHT = re.compile(
+    r"(?i)[\s,;:.(—–-]*(?:i\s+guess|maybe|probably|perhaps|not\s+(?:sure|certain)|unsure|idk"
+    r"|i'?m\s+not\s+sure|wait|hmm+|oops|sorry)(?![A-Za-z])"
+)
+# A later line that is only the other word ("true.\nfalse"): both written.
+_LONE_WORD = re.compile(r"(?im)^[ \t*>•-]*(true|false|t|f)[ \t.!*]*$")
 # Blank lines, bullets and list marks before the first word ("- [ ] True\n- [x] False").
 _LEAD = re.compile(r"(?:[\s*>•-]*\n)?[ \t*>•-]*")
 
@@ -208,6 +215,12 @@ def read_truefalse(text: str) -> TrueFalse:
     hedges = sorted({w for w, _, _ in words if w in _HEDGES})
     if hedges:
         return TrueFalse(None, reason=f"the answer hedges ({hedges[0]!r}): a human decides")
+    if _AFTERTHOUGHT.match(text, lo + end):
+        return TrueFalse(None, reason="the answer doubts or takes back the word: a human decides")
+    if any(_KEY_WORDS[m[1].lower()] != value for m in _LONE_WORD.finditer(text, lo + end, hi)):
+        return TrueFalse(
+            None, reason="the other answer stands alone on a later line: a human decides"
+        )
     if _CLAUSE_AFTER.match(text, lo + end):
         return TrueFalse(
             None,
