@@ -63,6 +63,9 @@ TABLE = [
     ("1/2x", r"\frac{x}{2}", {}, REVIEW),  # x/2 or 1/(2x): was not_met
     ("e^2x", r"e^{2x}", {}, REVIEW),  # e^{2x} or e^2·x: was not_met
     ("x2", "x^2", {}, REVIEW),  # x², x_2 or 2x: was not_met
+    ("x/2y", r"\frac{x}{2}y", {}, REVIEW),  # (x/2)y or x/(2y): was not_met
+    ("e^-x^2", r"e^{-x^2}", {}, REVIEW),  # e^{-x²} or (e^{-x})²: was not_met
+    ("a/b*c", r"\frac{a}{bc}", {}, NOT),  # an explicit * leaves one reading
     ("2x or x^2", "2x", {}, REVIEW),  # two answers offered: was not_met on x^2
     ("1/(2x)", r"\frac{x}{2}", {}, NOT),  # bracketed: one reading, wrong
     ("(x+1)^2(x-1)", "(x+1)^3", {}, NOT),  # a power then a bracket is clear

@@ -473,11 +473,13 @@ class _Plan:
         )
 
 
-# Plain text a human may read otherwise than its precedence says: '1/2x' (x/2 or 1/(2x)),
-# 'e^2x' (e^{2x} or e^2·x), 'x2' (x², x_2 or 2x). In LaTeX (`\frac`, braces) nothing is unclear.
+# Plain text a human may read otherwise than its precedence says: '1/2x', 'x/2y' (x/2 or
+# 1/(2x)), 'e^2x' (e^{2x} or e^2·x), 'e^-x^2' (e^{-x²} or (e^{-x})²), 'x2' (x², x_2 or
+# 2x). In LaTeX (`\frac`, braces) nothing is unclear.
 _UNCLEAR = re.compile(
-    r"(?<![\w^_{.])\d+(?:\.\d+)?\s*/\s*\d+(?:\.\d+)?\s*[A-Za-z(\\]"
+    r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\()"
     r"|\^\s*-?\d+(?:\.\d+)?[A-Za-z]"
+    r"|\^\s*-?[\w.]+\s*\^"
     r"|(?<![\\A-Za-z_^{])[A-Za-z]\d+(?![\d.]|\s*\()"
 )
 # Two answers offered: '2x or x^2', '$2x$ or $x^2$'.
