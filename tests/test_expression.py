@@ -66,6 +66,10 @@ TABLE = [
     ("x/2y", r"\frac{x}{2}y", {}, REVIEW),  # (x/2)y or x/(2y): was not_met
     ("e^-x^2", r"e^{-x^2}", {}, REVIEW),  # e^{-x²} or (e^{-x})²: was not_met
     ("a/b*c", r"\frac{a}{bc}", {}, NOT),  # an explicit * leaves one reading
+    # --- a gradient in the other layout: the key transposed goes to a human
+    (r"$2(Xw-y)^T X$", r"2X^T(Xw-y)", {}, REVIEW),  # was not_met
+    (r"$2X(Xw-y)$", r"2X^T(Xw-y)", {}, NOT),  # the transpose forgotten: wrong
+    ("B^TA^T", "AB", {}, NOT),  # no bracket transposed: read as written
     ("2x or x^2", "2x", {}, REVIEW),  # two answers offered: was not_met on x^2
     ("1/(2x)", r"\frac{x}{2}", {}, NOT),  # bracketed: one reading, wrong
     ("(x+1)^2(x-1)", "(x+1)^3", {}, NOT),  # a power then a bracket is clear

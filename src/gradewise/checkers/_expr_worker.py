@@ -480,6 +480,25 @@ def _compare_matrix_exprs(key: Any, answer: Any, budget: float) -> tuple[str, st
     return "unknown", "SymPy could not decide for these matrix expressions"
 
 
+def _transposed(expr: Any) -> Any:
+    """The transpose of a matrix expression: (AB)^T = B^T A^T, (A^T)^T = A, scalars kept."""
+    if expr.is_commutative:
+        return expr
+    if isinstance(expr, sympy.Add):
+        return sympy.Add(*(_transposed(a) for a in expr.args))
+    if isinstance(expr, sympy.Mul):
+        scalars, factors = expr.args_cnc()
+        flipped = [_transposed(f) for f in reversed(factors)]
+        return sympy.Mul(*scalars) * sympy.Mul(*flipped)
+    if isinstance(expr, sympy.Pow):
+        return sympy.Pow(_transposed(expr.base), expr.exp)
+    if isinstance(expr, sympy.Symbol):
+        return sympy.transpose(expr)
+    if isinstance(expr, sympy.Transpose | sympy.transpose):
+        return expr.args[0]
+    return sympy.transpose(expr)
+
+
 def _inverse_products(expr: Any) -> Any:
     """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols."""
 
@@ -529,7 +548,24 @@ def run_task(task: tuple[Any, ...]) -> tuple[str, str]:
         answer = parse(answer_text, log_base, names, frozenset(scalars))
     except (ValueError, RecursionError) as exc:
         return "bad_answer", str(exc)
-    return compare_trees(key, answer, budget)
+    verdict = compare_trees(key, answer, budget)
+    if verdict[0] == "different" and _BRACKET_T.search(answer_text) and _is_transpose(key, answer):
+        # 2(Xw-y)^T X for 2X^T(Xw-y): the other layout convention, which a human accepts or not
+        return "unknown", "the answer is the key transposed (a layout convention?)"
+    return verdict
+
+
+# A bracket transposed in the answer, `(Xw - y)^T X`: it may be written in the other layout.
+_BRACKET_T = re.compile(r"\)\s*\^\s*(?:\{\s*(?:T|\\top)\s*\}|T|\\top|⊤)")
+
+
+def _is_transpose(key: Tree, answer: Tree) -> bool:
+    if isinstance(key, list) or isinstance(answer, list) or key.is_commutative:
+        return False
+    try:
+        return bool(sympy.expand(_inverse_products(key - _transposed(answer))) == 0)
+    except Exception:
+        return False
 
 
 def safe_run_task(task: tuple[Any, ...]) -> tuple[str, str]:

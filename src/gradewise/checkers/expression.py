@@ -16,7 +16,8 @@ Read as typed: `sin^2(x)` is (sin x)^2; Unicode superscripts, fractions and π (
 `πr²`); Markdown around the expression (`**2x**`, `` `2*x` ``) and crossed-out tries
 (`~~2x+1~~`) are no part of it. A final expression read as different whose plain text a human
 may read otherwise (`1/2x`, `e^2x`, `x2`) or that is offered as one of alternatives
-(`2x or x^2`) is needs_review, never not_met.
+(`2x or x^2`) is needs_review, never not_met; so is the key transposed when the answer
+transposes a bracket (`2(Xw-y)^T X` for `2X^T(Xw-y)`: the other layout convention).
 
 SymPy runs in worker processes with a hard time limit per comparison; results are cached by
 (key, expression read), so the same expression from many students costs one comparison.
@@ -479,7 +480,7 @@ class _Plan:
 _UNCLEAR = re.compile(
     r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\()"
     r"|\^\s*-?\d+(?:\.\d+)?[A-Za-z]"
-    r"|\^\s*-?[\w.]+\s*\^"
+    r"|\^\s*-?[a-z0-9.]+\s*\^"  # never a transpose: 'B^TA^T'
     r"|(?<![\\A-Za-z_^{])[A-Za-z]\d+(?![\d.]|\s*\()"
 )
 # Two answers offered: '2x or x^2', '$2x$ or $x^2$'.
