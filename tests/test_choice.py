@@ -58,6 +58,22 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
         ("acd", ACD, MET, "{a, c, d}"),  # ... in lower case
         ("Solution: C and D", ACD, NOT, "{c, d}"),  # the example script's style; a is missing
         ("A, C and D are correct", ACD, MET, "{a, c, d}"),  # filler words around the picks
+        # an "x)" that closes an aside is no option mark (was read as a pick, silently)
+        ("B (I first thought A)", BC, REVIEW, ""),  # was not_met, picked {a}
+        ("b, c (not sure about c)", BC, REVIEW, ""),  # was not_met, picked {c}
+        ("(B, A)", ACD, NOT, "{a, b}"),  # a list in parentheses still picks both
+        # the pick changed right after it: a human reads the final one
+        ("A, no wait, B", D, REVIEW, ""),  # was not_met, picked {a}
+        ("D - actually C", D, REVIEW, ""),
+        # tick boxes: only the ticked options are picked
+        ("[ ] a\n[x] b\n[x] c\n[ ] d", BC, MET, "{b, c}"),  # was review
+        ("- [x] A\n- [ ] B", ACD, NOT, "{a}"),
+        ("☐ A ☑ D", D, MET, "{d}"),
+        ("[ ] A\n[ ] B\n[ ] C", BC, REVIEW, ""),  # nothing ticked: was met as {a, b, c}
+        ("I think B and C", BC, MET, "{b, c}"),  # was review
+        ("The correct one is D", D, MET, "{d}"),  # was review
+        ("(a) is wrong, (c) is right", D, REVIEW, "{c}"),  # was not_met, picked {a, c}
+        ("(b) is right, (a) is not", BC, REVIEW, "{b}"),
         ("A is correct because the gradient of a ReLU is constant", D, NOT, "{a}"),  # leading pick
         ("D, since the learning rate is too high", D, MET, "{d}"),  # leading pick then prose
         ("I pick option d because a large step overshoots", D, MET, "{d}"),  # "option d" in prose

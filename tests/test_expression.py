@@ -47,6 +47,32 @@ TABLE = [
     ("0.5x", r"\frac{x}{2}", {}, MET),  # decimal coefficient
     ("x − 1", "x-1", {}, MET),  # Unicode minus sign
     (r"2 \times x \cdot y", "2xy", {}, MET),  # explicit product signs
+    # --- functions' powers and Unicode as typed (were not_met / review)
+    ("sin^2(x) + cos^2(x)", "1", {}, MET),  # was s·i·n^2·x: not_met
+    ("1 - tanh^2(x)", r"1-\tanh^2(x)", {}, MET),  # was not_met
+    ("1 - tanh^2 x", r"1-\tanh^2(x)", {}, MET),
+    ("cos^2(x)", r"\sin^2(x)", {}, NOT),  # read right, and wrong
+    ("x² + 1", "x^2+1", {}, MET),  # superscript digits (was review)
+    ("x⁻¹", r"\frac{1}{x}", {}, MET),
+    ("½x²", r"\frac{x^2}{2}", {}, MET),  # a Unicode fraction
+    ("πr²", r"\pi r^2", {}, MET),
+    ("**2x**", "2x", {}, MET),  # Markdown bold around it (was review)
+    ("`2*x`", "2x", {}, MET),  # ... or code
+    ("~~2x+1~~ 2x", "2x", {}, MET),  # crossed out first try (was review)
+    # --- plain text a human may read another way: review, never not_met
+    ("1/2x", r"\frac{x}{2}", {}, REVIEW),  # x/2 or 1/(2x): was not_met
+    ("e^2x", r"e^{2x}", {}, REVIEW),  # e^{2x} or e^2·x: was not_met
+    ("x2", "x^2", {}, REVIEW),  # x², x_2 or 2x: was not_met
+    ("x/2y", r"\frac{x}{2}y", {}, REVIEW),  # (x/2)y or x/(2y): was not_met
+    ("e^-x^2", r"e^{-x^2}", {}, REVIEW),  # e^{-x²} or (e^{-x})²: was not_met
+    ("a/b*c", r"\frac{a}{bc}", {}, NOT),  # an explicit * leaves one reading
+    # --- a gradient in the other layout: the key transposed goes to a human
+    (r"$2(Xw-y)^T X$", r"2X^T(Xw-y)", {}, REVIEW),  # was not_met
+    (r"$2X(Xw-y)$", r"2X^T(Xw-y)", {}, NOT),  # the transpose forgotten: wrong
+    ("B^TA^T", "AB", {}, NOT),  # no bracket transposed: read as written
+    ("2x or x^2", "2x", {}, REVIEW),  # two answers offered: was not_met on x^2
+    ("1/(2x)", r"\frac{x}{2}", {}, NOT),  # bracketed: one reading, wrong
+    ("(x+1)^2(x-1)", "(x+1)^3", {}, NOT),  # a power then a bracket is clear
     # --- Greek letters by name in a plain key or answer: one symbol, never s·i·g·m·a
     (r"\sigma(z)(1-\sigma(z))", "sigma(z)*(1-sigma(z))", {}, MET),
     ("σ(z)(1 − σ(z))", "sigma(z)*(1-sigma(z))", {}, MET),

@@ -77,7 +77,31 @@ TRUE = Key("truefalse", {"value": True})
         ("No matter the step size, it converges: true", TRUE, REVIEW, ""),  # "no matter"
         ("Right-hand side is larger, so false", FALSE, REVIEW, ""),  # "right-hand"
         ("Wrong sign convention aside, this is true", TRUE, REVIEW, ""),  # an adjective
-        ("Correct gradients need the chain rule, false", FALSE, REVIEW, ""),  # ... another
+        ("Correct gradients need the chain rule, false", FALSE, REVIEW, ""),
+        # a question mark, a hedge, or a statement judged after the word: the student's doubt
+        ("true?", TRUE, REVIEW, ""),  # was read as true
+        ("True?", FALSE, REVIEW, ""),  # was read as true, and marked wrong
+        ("False??", FALSE, REVIEW, ""),
+        ("Probably true", TRUE, REVIEW, ""),  # a hedge before the word
+        ("true (I guess)", TRUE, REVIEW, ""),  # ... or after it
+        ("Mostly false", FALSE, REVIEW, ""),
+        ("It is false that SGD always converges", FALSE, REVIEW, ""),  # which statement?
+        ("I think true", TRUE, MET, "true"),  # an opinion is no hedge
+        # tick boxes, a "T/F:" label, blank lines and bullets before the answer
+        ("[x] True [ ] False", TRUE, MET, "true"),  # was review: both words
+        ("[ ] True\n[x] False", TRUE, NOT, "false"),
+        ("- [ ] True\n- [x] False", FALSE, MET, "false"),
+        ("☐ True ☒ False", FALSE, MET, "false"),
+        ("[ ] True\n[ ] False", TRUE, REVIEW, ""),  # nothing ticked: was read as true
+        ("T/F: F", FALSE, MET, "false"),  # was review: both letters
+        ("\nTrue", TRUE, MET, "true"),  # was review: the blank line ended the answer
+        ("- False", FALSE, MET, "false"),
+        # a doubt or a retraction right after the word, or the other word alone on a later line
+        ("true, I guess", TRUE, REVIEW, ""),  # was met
+        ("True. Wait, no", TRUE, REVIEW, ""),  # was met
+        ("true.\nfalse", TRUE, REVIEW, ""),  # was met
+        ("True\n\nFalse positives are rare here", TRUE, MET, "true"),  # a sentence, not a word
+        ("True, actually it always holds", TRUE, MET, "true"),  # ... another
         ("Yes it is", TRUE, MET, "true"),  # yes/no then a pronoun still answers
         ("It is correct.", TRUE, MET, "true"),  # the word ending the clause answers
         ("It's wrong since the bound is 2d", FALSE, MET, "false"),  # ... before a justification

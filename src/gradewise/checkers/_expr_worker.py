@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -105,6 +106,31 @@ _REPLACEMENTS = (
     (r"\displaystyle", " "),
 )
 _PLAIN_FUNCS = re.compile(r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tan|tanh)\s*\(")
+# A function's power as typed: `sin^2(x)`, `tanh^2 x` are (sin x)^2, never s·i·n^2·x.
+_PLAIN_FUNC_POWER = re.compile(
+    r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)\s*\^\s*(?:\{([^{}]*)\}|(\d+))"
+    r"(\s*\(|[ \t]+(?=[A-Za-z0-9\\]))"
+)
+# Unicode as typed: superscript exponents (`x²`, `e⁻ˣ` aside), fractions (`½x`), π.
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPER_EXPONENT = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_VULGAR = re.compile("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
+
+
+def _frac(top: str, bottom: str) -> str:
+    return "{\\frac{" + top + "}{" + bottom + "}}"
+
+
+def _power(m: re.Match[str]) -> str:
+    return "\\" + m.group(1) + "^{" + (m.group(2) or m.group(3)) + "}" + m.group(4)
+
+
+def _unicode_math(s: str) -> str:
+    s = _SUPER_EXPONENT.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPT) + "}", s)
+    s = _VULGAR.sub(lambda m: _frac(*unicodedata.normalize("NFKD", m.group()).split("⁄")), s)
+    return s.replace("π", "\\pi ")
+
+
 # ... and without brackets, as typed: `log p`, `ln 2`, `exp x` (never `logp`: one name?)
 _PLAIN_FUNCS_BARE = re.compile(
     r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
@@ -144,9 +170,10 @@ def bold_names(text: str) -> set[str]:
 
 def to_latex(text: str, log_base: str) -> str:
     """Rewrite an answer's expression into LaTeX that latex2sympy reads with our conventions."""
-    s = text.strip().strip("$").strip()
+    s = _unicode_math(text.strip().strip("$").strip())
     for old, new in _REPLACEMENTS:
         s = s.replace(old, new)
+    s = _PLAIN_FUNC_POWER.sub(_power, s)
     s = _BOLD.sub(lambda m: m.group(1) + " ", s)
     s = _TRANSPOSE.sub("^{T}", s)
     s = _BARE_NEGATIVE_POWER.sub(r"^{-\1}", s)  # 'e^-x' as typed: e^{-x}
@@ -453,6 +480,25 @@ def _compare_matrix_exprs(key: Any, answer: Any, budget: float) -> tuple[str, st
     return "unknown", "SymPy could not decide for these matrix expressions"
 
 
+def _transposed(expr: Any) -> Any:
+    """The transpose of a matrix expression: (AB)^T = B^T A^T, (A^T)^T = A, scalars kept."""
+    if expr.is_commutative:
+        return expr
+    if isinstance(expr, sympy.Add):
+        return sympy.Add(*(_transposed(a) for a in expr.args))
+    if isinstance(expr, sympy.Mul):
+        scalars, factors = expr.args_cnc()
+        flipped = [_transposed(f) for f in reversed(factors)]
+        return sympy.Mul(*scalars) * sympy.Mul(*flipped)
+    if isinstance(expr, sympy.Pow):
+        return sympy.Pow(_transposed(expr.base), expr.exp)
+    if isinstance(expr, sympy.Symbol):
+        return sympy.transpose(expr)
+    if isinstance(expr, sympy.Transpose | sympy.transpose):
+        return expr.args[0]
+    return sympy.transpose(expr)
+
+
 def _inverse_products(expr: Any) -> Any:
     """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols."""
 
@@ -502,7 +548,24 @@ def run_task(task: tuple[Any, ...]) -> tuple[str, str]:
         answer = parse(answer_text, log_base, names, frozenset(scalars))
     except (ValueError, RecursionError) as exc:
         return "bad_answer", str(exc)
-    return compare_trees(key, answer, budget)
+    verdict = compare_trees(key, answer, budget)
+    if verdict[0] == "different" and _BRACKET_T.search(answer_text) and _is_transpose(key, answer):
+        # 2(Xw-y)^T X for 2X^T(Xw-y): the other layout convention, which a human accepts or not
+        return "unknown", "the answer is the key transposed (a layout convention?)"
+    return verdict
+
+
+# A bracket transposed in the answer, `(Xw - y)^T X`: it may be written in the other layout.
+_BRACKET_T = re.compile(r"\)\s*\^\s*(?:\{\s*(?:T|\\top)\s*\}|T|\\top|⊤)")
+
+
+def _is_transpose(key: Tree, answer: Tree) -> bool:
+    if isinstance(key, list) or isinstance(answer, list) or key.is_commutative:
+        return False
+    try:
+        return bool(sympy.expand(_inverse_products(key - _transposed(answer))) == 0)
+    except Exception:
+        return False
 
 
 def safe_run_task(task: tuple[Any, ...]) -> tuple[str, str]:

@@ -27,6 +27,9 @@ Reading the picks (`read_choice`), in the region of the answer given by `locate.
 - Option texts in prose ("tanh and sigmoid, because they saturate") are needs_review too, with
   the mark proposed (the verdict's fraction) that the options named before the justification
   earn, leaving out those ruled out ("not ReLU"); a human confirms or changes it.
+- Tick boxes: only options after a ticked box ("[x]", "☑") are picked; an "x)" that closes an
+  open "(" is an aside ("B (I first thought A)"), not a mark; a pick changed right after it
+  ("A, no wait, B", "A -> B") is needs_review.
 - No pick found, or a pick that is not an option: needs_review, never not_met.
 """
 
@@ -40,7 +43,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gradewise.checkers.extract import guarded
-from gradewise.checkers.locate import answer_region, without_struck
+from gradewise.checkers.locate import answer_region, without_struck, without_unticked
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -78,6 +81,8 @@ _FILLERS = frozenset(
         "selected",
         "tick",
         "ticked",
+        "think",
+        "one",
     }
 )
 _SEPARATORS = frozenset(["and", "&", ",", ";", "/", "//", "+", "."])
@@ -108,6 +113,14 @@ _LEADING = re.compile(
 _JUSTIFICATION = re.compile(
     r"(?i)\b(?:because|since|as|due|so|hence|thus|therefore|which|whereas)\b|[.:;!?](?:\s|$)"
 )
+# The student changes the pick right after it: "A, no wait, B", "A - actually B".
+_CHANGED = re.compile(
+    r"(?i)\W{0,4}(?:no\b|wait\b|actually\b|sorry\b|oops\b|i\s+mean\b|rather\b|->|→|=>)"
+)
+# An option judged wrong right after it: "(a) is wrong", "(c) is not correct".
+_JUDGED_WRONG = re.compile(
+    r"(?i)[\s)]*(?:is|are|=)\s+(?:wrong|incorrect|false|not\b|never\b|out\b|excluded)"
+)
 # Words that rule out the option named right after them ("not ReLU", "unlike ReLU").
 _RULED_OUT = re.compile(
     r"(?i)\b(?:not|no|never|unlike|except|without|rather\s+than|instead\s+of)\W*$"
@@ -137,7 +150,7 @@ class Picks:
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # explicit, bare, run, text, none, filler, sep, other
+    kind: str  # explicit, bare, run, aside, text, none, filler, sep, other
     value: str
     start: int
     end: int
@@ -308,9 +321,21 @@ def tokens(region: str, ids: list[str], texts: Mapping[str, str]) -> list[_Token
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         tok = _classify(m, ids)
+        if m.lastgroup == "half" and _open_parens(region, m.start()):
+            # "B (I first thought A)": the ")" closes the aside, "A)" is no option mark
+            tok = _Token("aside", m.group("half").lower(), m.start(), m.end())
         if tok.kind != "latex":
             out.append(tok)
     return sorted(out, key=lambda t: t.start)
+
+
+# What picks in a short answer ("aside": "A)" closing an open "(", as in "(B, A)").
+_MARKS = ("explicit", "bare", "run", "aside")
+
+
+def _open_parens(region: str, at: int) -> bool:
+    """Whether a "(" before `at` is still open."""
+    return region.count("(", 0, at) > region.count(")", 0, at)
 
 
 def _picked(toks: list[_Token], kinds: tuple[str, ...]) -> frozenset[str]:
@@ -329,11 +354,12 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
     """The options the answer picks (see the module docstring for the rules)."""
     _, (lo, hi) = answer_region(text)
     # Crossed out (`~~a~~`, `\sout{a}`): not picked. Blanked, so that offsets stay the same.
-    region = without_struck(text[lo:hi])
+    # Unticked boxes ("[ ] A [x] B") are not picked either.
+    region = without_unticked(without_struck(text[lo:hi]))
     toks = tokens(region, ids, texts)
     content = [t for t in toks if t.kind not in ("sep", "filler")]
     if content and all(t.kind != "other" for t in content):
-        marks = [t for t in content if t.kind in ("explicit", "bare", "run")]
+        marks = [t for t in content if t.kind in _MARKS]
         unsure = [t for t in marks if region[t.end :].lstrip(" )").startswith("?")]
         if unsure:  # 'A? B': the student was not sure of A
             sure = [t for t in marks if t not in unsure] or unsure
@@ -348,9 +374,9 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
 
 
 def _read_short(content: list[_Token], lo: int) -> Picks:
-    marks = [t for t in content if t.kind in ("explicit", "bare", "run")]
+    marks = [t for t in content if t.kind in _MARKS]
     if marks:
-        return Picks(_picked(marks, ("explicit", "bare", "run")), _span(marks, lo))
+        return Picks(_picked(marks, _MARKS), _span(marks, lo))
     texts = [t for t in content if t.kind == "text"]
     if texts:
         return Picks(_picked(texts, ("text",)), _span(texts, lo), "picked by option text", 0.9)
@@ -362,13 +388,23 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
     marked = [
         t
         for t in toks
-        if (t.kind == "explicit" and t.value in ids) or _after_option_word(region, t)
+        if (t.kind == "explicit" and t.value in ids)
+        or _after_option_word(region, t)
+        or (t.kind == "aside" and _RULED_OUT.search(region[: t.start]))  # "b, c (not a)"
     ]
-    explicit = [t for t in marked if not _RULED_OUT.search(region[: t.start])]
+    explicit = [
+        t
+        for t in marked
+        if not _RULED_OUT.search(region[: t.start]) and not _JUDGED_WRONG.match(region, t.end)
+    ]
     if len(explicit) < len(marked):  # "b, c (not a)": which are picked, a human reads
         out = sorted({t.value for t in marked if t not in explicit})
         kept = [t for t in toks if t.kind in ("explicit", "bare") and t.value in ids]
-        chosen = [t for t in kept if not _RULED_OUT.search(region[: t.start])]
+        chosen = [
+            t
+            for t in kept
+            if not _RULED_OUT.search(region[: t.start]) and not _JUDGED_WRONG.match(region, t.end)
+        ]
         return _for_a_human(chosen, lo, f"options ruled out in the answer ({', '.join(out)})")
     reason_starts = _JUSTIFICATION.search(region)
     if reason_starts is not None:
@@ -386,6 +422,8 @@ def _read_prose(region: str, toks: list[_Token], ids: list[str], lo: int) -> Pic
             0.8,
         )
     lead = _LEADING.match(region)
+    if lead and _CHANGED.match(region, lead.end("ids")):  # "A, no wait, B"
+        return Picks(None, reason="the answer changes its pick: a human decides")
     if lead:
         picked = frozenset(re.findall(r"(?i)(?<![a-z])[a-z](?![a-z])", lead.group("ids").lower()))
         if picked and picked <= set(ids):

@@ -12,6 +12,13 @@ shape than the key's is needs_review, never not_met; so is one with none of the 
 variables ("x = 1" after "f'(x) = 2x - 2 = 0") when another expression in the answer is
 equivalent to the key, which is then proposed for full marks (the verdict's fraction).
 
+Read as typed: `sin^2(x)` is (sin x)^2; Unicode superscripts, fractions and π (`x²`, `½x`,
+`πr²`); Markdown around the expression (`**2x**`, `` `2*x` ``) and crossed-out tries
+(`~~2x+1~~`) are no part of it. A final expression read as different whose plain text a human
+may read otherwise (`1/2x`, `e^2x`, `x2`) or that is offered as one of alternatives
+(`2x or x^2`) is needs_review, never not_met; so is the key transposed when the answer
+transposes a bracket (`2(Xw-y)^T X` for `2X^T(Xw-y)`: the other layout convention).
+
 SymPy runs in worker processes with a hard time limit per comparison; results are cached by
 (key, expression read), so the same expression from many students costs one comparison.
 """
@@ -29,7 +36,7 @@ from typing import Any
 
 from gradewise.checkers import greek
 from gradewise.checkers._expr_pool import TaskResult, WorkerPool
-from gradewise.checkers.locate import boxed_span, marker_span
+from gradewise.checkers.locate import boxed_span, marker_span, without_struck
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
 from gradewise.model import Key, Outcome, Status
@@ -61,7 +68,7 @@ _WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?]*$")
 _FUNCTION_WORDS = greek.FUNCTIONS
 _MATH_WORDS = greek.FUNCTIONS | {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
 _EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to)\b|⇒")
-_TRIM = " \t\r\n.,;:"
+_TRIM = " \t\r\n.,;:`*"  # and Markdown around it: **2x**, `2*x`
 
 
 def _segments(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -449,6 +456,15 @@ class _Plan:
             span, (code, detail) = undecided[-1]
             return _review(answer, span, code, detail)
         span, (_, detail) = self.spans[-1], results[-1]
+        if why := _ambiguous(answer, span):
+            return Outcome(
+                Status.NEEDS_REVIEW,
+                0.0,
+                reason=f"read as not equivalent to the key ({detail}), but {why}: a human decides",
+                evidence=span,
+                found=answer[span[0] : span[1]],
+                confidence=0.5,
+            )
         return Outcome(
             Status.NOT_MET,
             0.0,
@@ -456,6 +472,29 @@ class _Plan:
             evidence=span,
             found=answer[span[0] : span[1]],
         )
+
+
+# Plain text a human may read otherwise than its precedence says: '1/2x', 'x/2y' (x/2 or
+# 1/(2x)), 'e^2x' (e^{2x} or e^2·x), 'e^-x^2' (e^{-x²} or (e^{-x})²), 'x2' (x², x_2 or
+# 2x). In LaTeX (`\frac`, braces) nothing is unclear.
+_UNCLEAR = re.compile(
+    r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\()"
+    r"|\^\s*-?\d+(?:\.\d+)?[A-Za-z]"
+    r"|\^\s*-?[a-z0-9.]+\s*\^"  # never a transpose: 'B^TA^T'
+    r"|(?<![\\A-Za-z_^{])[A-Za-z]\d+(?![\d.]|\s*\()"
+)
+# Two answers offered: '2x or x^2', '$2x$ or $x^2$'.
+_OFFERED = re.compile(r"(?i)(?<![A-Za-z])(?:or|oder|ou)[\s$]*$")
+
+
+def _ambiguous(answer: str, span: Span) -> str:
+    """Why a final expression read as wrong may have been misread, or ''."""
+    m = _UNCLEAR.search(answer, *span)
+    if m:
+        return f"{m.group().strip()!r} can be read more than one way"
+    if _OFFERED.search(answer, 0, span[0]):
+        return "the answer offers it as one of alternatives ('... or ...')"
+    return ""
 
 
 # `_expr_worker._compare_vectors` starts its detail so when the shapes differ.
@@ -590,6 +629,7 @@ def _review(answer: str, span: Span, code: str, detail: str) -> Outcome:
 
 def _plan(answer: str, key: Key) -> _Plan:
     fingerprint = _fingerprint(key.params)
+    answer = without_struck(answer)  # `~~2x+1~~ 2x`: crossed out is no answer; offsets kept
     if not answer or not answer.strip():
         return _Plan(fingerprint, (), (), problem="empty answer")
     if key.where == "anywhere":

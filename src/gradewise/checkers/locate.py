@@ -92,6 +92,19 @@ def without_struck(text: str) -> str:
     return _STRUCK.sub(lambda m: " " * len(m.group()), text)
 
 
+# Tick boxes (Markdown task lists, printed forms): an unticked box and what follows it, up to
+# the next box or the end of its line, is not chosen; a ticked box is only a mark.
+_UNTICKED = re.compile(r"(?<!\S)(?:\[ \]|☐|□)[^\n\[☐□☑☒]*")
+_TICKED = re.compile(r"(?<!\S)(?:\[[xX✓✔]\]|[☑☒])")
+
+
+def without_unticked(text: str) -> str:
+    """The text with unticked boxes and their options, and the ticked boxes' marks, blanked
+    ("[ ] True [x] False" reads "False"), so that offsets into it stay the same."""
+    text = _UNTICKED.sub(lambda m: " " * len(m.group()), text)
+    return _TICKED.sub(lambda m: " " * len(m.group()), text)
+
+
 def answer_region(text: str) -> tuple[str, tuple[int, int]]:
     """Rules a and b: ("boxed" | "marker", span), else ("all", the whole text)."""
     span = boxed_span(text)

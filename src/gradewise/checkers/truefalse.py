@@ -19,6 +19,11 @@ Reading (`read_truefalse`), in the region of the answer given by `locate.answer_
 - the first word of the segment decides ("False, because the ReLU ..."); when the first word is
   not one of them, a single true/false word later in the segment decides with less confidence
   ("The statement is false");
+- tick boxes: an unticked box and its word are not the answer ("[ ] True [x] False" is false);
+  blank lines and bullets before the first word are skipped; a "T/F:" label is skipped;
+- a question mark right after the word ("true?"), a hedge in the segment ("Probably true",
+  "true (I guess)") or a statement judged after it ("It is false that SGD ...", which may
+  differ from the one asked): needs_review;
 - both polarities in the segment ("TRUE FALSE", "true/false"), a negation we cannot resolve
   ("it is not always true"), a condition right after the word ("True only if ...", "false
   in general", "true for convex f"), or none: needs_review, never not_met.
@@ -32,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradewise.checkers.extract import guarded
-from gradewise.checkers.locate import answer_region, without_struck
+from gradewise.checkers.locate import answer_region, without_struck, without_unticked
 from gradewise.checkers.registry import SimpleChecker
 from gradewise.errors import KeyParamsError
 from gradewise.hookspecs import hookimpl
@@ -79,11 +84,32 @@ _TOKEN = re.compile(
     r"|(?P<sym>[✓✔✗✘])"
     r"|(?P<brk>[.,;:!?\n—–]|\s-\s|" + _SLASH + ")"
 )
-# A leading label: "(a)", "ii)", "3.", "ii.", "b.", "Q3:"; never a lone "t"/"f" (the answer).
+# A leading label: "(a)", "ii)", "3.", "ii.", "b.", "Q3:", or the question's type "T/F:",
+# "True/False:"; never a lone "t"/"f" (the answer).
 _LABEL = re.compile(
-    r"\s*(?:\(?(?:[a-eg-su-z]|[ivx]+|\d{1,2})\)|(?:\d{1,2}|[ivx]+|[a-e])\.(?!\d)|Q\d+\w*[:.)]?)\s+",
+    r"\s*(?:\(?(?:[a-eg-su-z]|[ivx]+|\d{1,2})\)|(?:\d{1,2}|[ivx]+|[a-e])\.(?!\d)|Q\d+\w*[:.)]?"
+    r"|(?:T\s*/\s*F|True\s*/\s*False|True\s+or\s+false)\s*[:?])\s+",
     re.IGNORECASE,
 )
+# Words that say the student is unsure ("Probably true", "true (I guess)"): a human decides.
+_HEDGES = frozenset(
+    "probably maybe perhaps possibly likely unlikely guess unsure mostly partly partially somewhat"
+    " kinda vielleicht".split()
+)
+# The word judges a statement written after it ("It is false that SGD always converges"),
+# which may differ from the one asked: a human compares them.
+_CLAUSE_AFTER = re.compile(r"\s+that\b", re.IGNORECASE)
+# A question mark right after the word ("true?", "False??"): the student was not sure.
+_UNSURE = re.compile(r"[\s*_)}]*\?")
+# A hedge or a retraction in the clause right after the word: "true, I guess", "True. Wait, no".
+_AFTERTHOUGHT = re.compile(
+    r"(?i)[\s,;:.(—–-]*(?:i\s+guess|maybe|probably|perhaps|not\s+(?:sure|certain)|unsure|idk"
+    r"|i'?m\s+not\s+sure|wait|hmm+|oops|sorry)(?![A-Za-z])"
+)
+# A later line that is only the other word ("true.\nfalse"): both written.
+_LONE_WORD = re.compile(r"(?im)^[ \t*>•-]*(true|false|t|f)[ \t.!*]*$")
+# Blank lines, bullets and list marks before the first word ("- [ ] True\n- [x] False").
+_LEAD = re.compile(r"(?:[\s*>•-]*\n)?[ \t*>•-]*")
 
 
 @dataclass(frozen=True)
@@ -163,7 +189,10 @@ def read_truefalse(text: str) -> TrueFalse:
     """True, false or undecided, by the module's rules."""
     _, (lo, hi) = answer_region(text)
     # Crossed out (`~~True~~ False`): not the answer. Blanked, so that offsets stay the same.
-    text = without_struck(text)
+    # Unticked boxes ("[ ] True [x] False") are not chosen; the answer starts at its first word.
+    text = without_unticked(without_struck(text))
+    lead = _LEAD.match(text, lo, hi)
+    lo = lead.end() if lead else lo
     words = _segment(text[lo:hi])
     # T and F count when nothing but letters and marks is in the clause: "F" alone, or
     # "T F" / "F ✓" (both written: review), never the "f" of "f(x) is convex".
@@ -181,6 +210,22 @@ def read_truefalse(text: str) -> TrueFalse:
     value, start, end = polar[0]
     if _QUALIFIER.match(text, lo + end):
         return TrueFalse(None, reason="a condition follows the true/false word: a human decides")
+    if _UNSURE.match(text, lo + end):
+        return TrueFalse(None, reason="a question mark after the true/false word: a human decides")
+    hedges = sorted({w for w, _, _ in words if w in _HEDGES})
+    if hedges:
+        return TrueFalse(None, reason=f"the answer hedges ({hedges[0]!r}): a human decides")
+    if _AFTERTHOUGHT.match(text, lo + end):
+        return TrueFalse(None, reason="the answer doubts or takes back the word: a human decides")
+    if any(_KEY_WORDS[m[1].lower()] != value for m in _LONE_WORD.finditer(text, lo + end, hi)):
+        return TrueFalse(
+            None, reason="the other answer stands alone on a later line: a human decides"
+        )
+    if _CLAUSE_AFTER.match(text, lo + end):
+        return TrueFalse(
+            None,
+            reason="the word judges a statement written after it ('that ...'): a human reads it",
+        )
     if negated:
         return _negated(words, value, lo)
     corrected = [
