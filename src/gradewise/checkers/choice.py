@@ -506,7 +506,7 @@ class ChoiceChecker(SimpleChecker):
     """Multiple choice, one or several correct options, three scoring policies."""
 
     kind = "choice"
-    version = "1"
+    version = "2"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)

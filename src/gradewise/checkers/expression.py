@@ -54,7 +54,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"1 ({_versions()})"
+VERSION = f"2 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 

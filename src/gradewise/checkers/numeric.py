@@ -609,7 +609,7 @@ class NumericChecker(SimpleChecker):
     """Numbers, vectors, matrices and shapes, exact or within tol."""
 
     kind = "numeric"
-    version = "1"
+    version = "2"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)

@@ -251,7 +251,7 @@ class TrueFalseChecker(SimpleChecker):
     """True/false questions, with or without a justification."""
 
     kind = "truefalse"
-    version = "1"
+    version = "2"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)
