@@ -503,6 +503,31 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q3 b y", ORDER, [("Q3 b", "I.3.b", L)]),
         ("3 - b y", ORDER, [("3 - b", "I.3.b", L)]),
         ("Q1 a lot of text", ORDER, [("Q1", "I.1.a", L)]),  # 'a' is a word: Q1 lands on a anyway
+        # marks on the lines of a code block or of display math are the answer's, never labels
+        (
+            "2. loop:\n```python\n1. x = 1\n2. y = 2\n```\n3. z",
+            PLAIN,
+            [("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        ("1. x\n~~~\n(a) = 3\n~~~\n2. y", PLAIN, [("1.", "I.1", L), ("2.", "I.2", L)]),
+        (
+            "1. so\n$$\n(a) x = 1\\\\\n2. y\n$$\n2. w\n3. z",
+            PLAIN,
+            [("1.", "I.1", L), ("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        (
+            "1. so\n\\[\n(1) \\; a = b\n\\]\n2. w\n3. z",
+            PLAIN,
+            [("1.", "I.1", L), ("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        (
+            "Q1 so\n\\begin{align*}\n(2) &= b\n\\end{align*}\nQ2 w",
+            PLAIN,
+            [("Q1", "I.1", L), ("Q2", "I.2", L)],
+        ),
+        ("$$(ii) x = 1$$\n(a) y", ORDER, [("(ii)", "I.1.b", L), ("(a)", "I.1.a", L)]),  # one line
+        # ... and a block never closed hides no label
+        ("Q1 x\n```\nQ2 y\nQ3 z", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L), ("Q3", "I.3", L)]),
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:

@@ -491,10 +491,50 @@ class _Candidate:
 
 
 def _candidates(text: str, start: int) -> Iterator[_Candidate]:
+    inside = _block_lines(text, start)
     for line in _LINE.finditer(text, start):
+        if line.start() in inside:
+            continue  # `1. x = 1` in a code block, `(a)` on a line of display math
         candidate = _candidate(text, line)
         if candidate is not None:
             yield candidate
+
+
+# Blocks whose lines hold no label: fenced code (```, ~~~), display math spanning lines ($$, \[,
+# \begin{align} ...). The opening line may (`$$(ii) x = 1`); the lines after it may not.
+_FENCE = re.compile(r"[ \t>]*(?P<fence>```|~~~)")
+_MATH_OPEN = re.compile(
+    r"[ \t>]*(?:(?P<dollars>\$\$)|(?P<bracket>\\\[)"
+    r"|\\begin\{(?P<env>(?:equation|align|gather|multline|eqnarray|displaymath|split)\*?)\})"
+)
+
+
+def _block_lines(text: str, start: int) -> frozenset[int]:
+    """The starts of the lines inside a code block or a display-math block (never their first);
+    a block never closed holds none (its labels are labels: nothing runs into one answer)."""
+    inside: set[int] = set()
+    pending: list[int] = []
+    closer = ""
+    pos = start
+    while pos < len(text):
+        end = _line_end(text, pos)
+        line = text[pos:end]
+        if closer:
+            pending.append(pos)
+            if closer in line:
+                closer = ""
+                inside.update(pending)
+                pending.clear()
+        elif fence := _FENCE.match(line):
+            closer = fence["fence"]
+        elif math := _MATH_OPEN.match(line):
+            closer = (
+                "$$" if math["dollars"] else "\\]" if math["bracket"] else f"\\end{{{math['env']}}}"
+            )
+            if closer in line[math.end() :]:
+                closer = ""  # opened and closed on one line
+        pos = end + 1
+    return frozenset(inside)
 
 
 # A part's mark inside a line, after other text: `(a) F  (b) T`, `a) 0.25   b) 0.097`. Taken
