@@ -503,6 +503,54 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q3 b y", ORDER, [("Q3 b", "I.3.b", L)]),
         ("3 - b y", ORDER, [("3 - b", "I.3.b", L)]),
         ("Q1 a lot of text", ORDER, [("Q1", "I.1.a", L)]),  # 'a' is a word: Q1 lands on a anyway
+        # label words in German, French and Spanish; 'Nr.' and 'n°' before the number
+        (
+            "Aufgabe 1\na) x\nb) y\nAufgabe 2\na) z",
+            ORDER,
+            [
+                ("Aufgabe 1", "I.1.a", L),
+                ("a)", "I.1.a", L),
+                ("b)", "I.1.b", L),
+                ("Aufgabe 2", "I.2", L),
+                ("a)", "I.2", C),
+            ],
+        ),
+        (
+            "Frage 1: x\nPregunta 2: y\nExercice 3 : z",
+            PLAIN,
+            [("Frage 1:", "I.1", L), ("Pregunta 2:", "I.2", L), ("Exercice 3", "I.3", L)],
+        ),
+        (
+            "Übung Nr. 1 x\nQuestion n°2 : y\nEjercicio 3. z",
+            PLAIN,
+            [("Übung Nr. 1", "I.1", L), ("Question n°2", "I.2", L), ("Ejercicio 3.", "I.3", L)],
+        ),
+        (
+            "Antwort 3: z\nRéponse 2 : y\nLösung 1: x",
+            PLAIN,
+            [("Antwort 3:", "I.3", L), ("Réponse 2", "I.2", L), ("Lösung 1:", "I.1", L)],
+        ),
+        ("Teil B\n1 (a) x", LETTERED, [("Teil B", "B.1.a", L), ("1 (a)", "B.1.a", L)]),
+        ("Q1 x\nSolve 3 equations\nQ2 y", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        # an answer's keyword before a part's mark: the part
+        (
+            "Q1\nAnswer (a): x\nAns (b): y",
+            ORDER,
+            [("Q1", "I.1.a", L), ("Answer (a)", "I.1.a", L), ("Ans (b)", "I.1.b", L)],
+        ),
+        # an answer's keyword naming its question goes anywhere, backwards too ...
+        (
+            "Solution 3: x\nAnswer 1: y\nAnswer to question 2 z",
+            PLAIN,
+            [
+                ("Solution 3:", "I.3", L),
+                ("Answer 1:", "I.1", L),
+                ("Answer to question 2", "I.2", L),
+            ],
+        ),
+        # ... but 'Ans 1' alone may be the answer itself: forward only
+        ("Q3 x\nAns 1\nQ2 y", PLAIN, [("Q3", "I.3", L), ("Ans 1", "I.3", C), ("Q2", "I.2", L)]),
+        ("Q3 (a) x\nAnswer (b) y", ORDER, [("Q3 (a)", "I.3.a", L), ("Answer (b)", "I.3.b", L)]),
         # marks on the lines of a code block or of display math are the answer's, never labels
         (
             "2. loop:\n```python\n1. x = 1\n2. y = 2\n```\n3. z",

@@ -405,7 +405,10 @@ _LINE = re.compile(
     re.M,
 )
 _KEYWORD = re.compile(
-    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
+    # ... and the same words in German, French and Spanish ('Aufgabe 2', 'Réponse 3', 'Teil B')
+    r"(?P<kw>aufgabe|frage|übung|uebung|exercice|ejercicio|pregunta|tarea|antwort|lösung"
+    r"|loesung|réponse|reponse|respuesta|solution|soln|sol|teil|partie|parte"
+    r"|question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
     # 'P1:', 'Pb 2.', 'P3a)', '#3', 'No. 4': a question's number right after ('P' only with
     # the label's own stop after it: 'P 1 is the first' is text)
     r"|pb?(?=[ \t]?\d{1,3}(?:[a-z]|\([a-z]\))?(?:[:.)]|[ \t]*(?:\r?\n|$)))|\#(?=\d)"
@@ -414,7 +417,7 @@ _KEYWORD = re.compile(
     # 'Answer to Q1', 'Answer for question 2': the question's own keyword after the answer's
     r"(?:(?<=[rRsS] )(?:to|for|of)[ \t]+(?:(?:question|ques|qn|q|problem|prob|exercise|ex)"
     r"(?:[ \t]*\.)?[ \t]*)?)?"
-    r"(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
+    r"(?:[-–#][ \t]*|no\.[ \t]*|n[°º][ \t]*|nr\.?[ \t]*)?(?=[(\[]?[ \t]*\w)",
     re.I,
 )
 # A part's letter after a question's number and a space ('Q4 b'): not 'a' or 'i', which are
@@ -423,6 +426,13 @@ _LONE = re.compile(r"[b-hj-z]")
 # A part's keyword between the atoms of one label: 'Question 4 part (b)', 'Q2, part c'.
 _INNER_PART = re.compile(r"[ \t]*,?[ \t]*(?:sub-?)?part[ \t]*\.?[ \t]*(?=[(\[]?[ \t]*\w)", re.I)
 _KINDS = {
+    **dict.fromkeys(
+        "aufgabe frage übung uebung exercice ejercicio pregunta tarea".split(), "question"
+    ),
+    **dict.fromkeys(
+        "antwort lösung loesung réponse reponse respuesta solution soln sol".split(), "answer"
+    ),
+    **dict.fromkeys("teil partie parte".split(), "part"),
     "question": "question",
     "ques": "question",
     "qn": "question",
@@ -485,6 +495,9 @@ class _Candidate:
     indented: bool
     readings: tuple[_Reading, ...]  # longest first
     upper: bool  # the first atom was written in capitals (Part A: a section, not part a)
+    # an answer's keyword that names its question ('Answer to Q1', 'Solution 2:', 'Ans 3)'),
+    # a label wherever it stands; 'Ans 3' or 'Answer 4.' alone may be the answer itself
+    named: bool = False
 
     def written(self, text: str) -> str:
         return text[self.label_start : self.readings[0][1]]
@@ -601,7 +614,21 @@ def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
         indented=len(indent) >= 2,
         readings=readings,
         upper=first is None and _first_upper(text, pos),
+        named=kind == "answer"
+        and any(_names_its_question(text, line.end(), end) for _atoms, end, _cut in readings),
     )
+
+
+_ANSWER_TO = re.compile(r"\w+[ \t]+(?:to|for|of)[ \t]", re.I)
+
+
+def _names_its_question(text: str, start: int, end: int) -> bool:
+    """Whether an answer's label names its question: 'Answer to Q1', 'Solution 2:'."""
+    stop = text[end - 1] in ":)" or _COLON.match(text, end) is not None  # 'Réponse 2 :'
+    return stop or _ANSWER_TO.match(text, start, end) is not None
+
+
+_COLON = re.compile(r"[ \t]*(?:\*\*|__)?[ \t]*:")
 
 
 def _first_upper(text: str, pos: int) -> bool:
@@ -791,6 +818,8 @@ def _choose(cand: _Candidate, tree: _Tree, walk: _Walk) -> tuple[Position, _Read
 def _strength(cand: _Candidate, atoms: tuple[str, ...]) -> int:
     if cand.kind in ("question", "part", "section") or (cand.kind == "bare" and len(atoms) > 1):
         return _STRONG
+    if cand.named and not (len(atoms) == 1 and atoms[0].isalpha()):  # 'Answer (b):' is a mark
+        return _STRONG
     return _CIRCLE if cand.kind == "circled" else _WEAK
 
 
@@ -801,7 +830,7 @@ def _readings_on_tree(
     section_first = kind == "section" or (kind == "part" and cand.upper)
     if section_first:
         yield from _as_section(atoms, tree, pos, alone=True)
-    if kind in ("part", "bare", "circled", "inline"):
+    if kind in ("part", "bare", "circled", "inline", "answer"):  # 'Answer (b):' too
         yield from _as_part(atoms, tree, pos)
     if kind in ("question", "answer", "bare", "circled", "inline question"):
         yield from _as_question(atoms, tree, pos)
