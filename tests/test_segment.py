@@ -654,6 +654,7 @@ def test_preamble_can_be_overridden() -> None:
         ("Number: 42\nQ1 x\nQ2 y", (), NO_ANSWER),  # `number` alone is no header field
         ("Time: O(n log n)\nQ1 x\nQ2 y", (), NO_ANSWER),  # nor is `time`
         ("x = 12\nQ1 x\nQ2 y", ("12", ""), NO_ANSWER),  # a short numeric id is no evidence
+        ("3. z\n\n1. x\n\n2. y", (), NO_ANSWER),  # `1.` `2.` after `3.`: a list, or 1 and 2?
     ],
 )
 def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
@@ -681,6 +682,23 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
 def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str, flag: str) -> None:
     answers = {a.address: a for a in segment(text, ORDER).answers("s1")}
     assert {answers["I.3.a"].flag, answers["I.3.b"].flag} == {flag}
+
+
+@pytest.mark.parametrize(
+    "text, address, flag",
+    [
+        # a mark at a line's start read as text, anywhere in the script, may be this part's answer
+        ("Q1 (a) x\nQ2 so\n(b) y\nQ3 z", "I.1.b", NO_ANSWER),  # `(b)` in 2, which has no b
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n1. first\n2. second", "I.2", NO_ANSWER),  # or Q2's
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n  1. first\n  2. second", "I.2", NOT_ANSWERED),  # indented
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n(a) again", "I.2", NOT_ANSWERED),  # names 1.a, 3.a only
+    ],
+)
+def test_a_missing_part_named_by_a_mark_read_as_text_goes_to_review(
+    text: str, address: str, flag: str
+) -> None:
+    answers = {a.address: a for a in segment(text, ORDER).answers("s1")}
+    assert answers[address].flag == flag
 
 
 @pytest.mark.parametrize(

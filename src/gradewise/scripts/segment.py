@@ -106,10 +106,20 @@ class Segmentation:
         return tuple(found)
 
     def _spilled(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
-        """Whether the empty part's answer may lie in the answer before it: a mark there that
-        was read as text (`ii)` under a question with no parts) could name this part, and no
-        answered part lies between. Such a part goes to a human, never decided unanswered."""
+        """Whether the empty part's answer may lie elsewhere: a mark at a line's start read as
+        text could name this part, or a mark in the answer before it (`ii)` under a question
+        with no parts) could, and no answered part lies between. Such a part goes to a human,
+        never decided unanswered."""
         names = _names(address, self.addresses)
+        # A mark at a line's start read as text anywhere else ('1.' under `3.`, a second `(b)`):
+        # the student may have answered this part there, out of order.
+        if any(
+            p.how == "continued"
+            and _label_atoms(p.label) & names
+            and self.text[p.start : p.start + 1] not in (" ", "\t")
+            for p in self.pieces
+        ):
+            return True
         for before in reversed(self.addresses[: self.addresses.index(address)]):
             pieces = runs[before]
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
