@@ -692,6 +692,9 @@ def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str,
         ("Q1 (a) x\n(b) y\nQ3 (a) z\n1. first\n2. second", "I.2", NO_ANSWER),  # or Q2's
         ("Q1 (a) x\n(b) y\nQ3 (a) z\n  1. first\n  2. second", "I.2", NOT_ANSWERED),  # indented
         ("Q1 (a) x\n(b) y\nQ3 (a) z\n(a) again", "I.2", NOT_ANSWERED),  # names 1.a, 3.a only
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n2 tanh", "I.2", NO_ANSWER),  # a number and a word
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n2 + 2 = 4", "I.2", NOT_ANSWERED),  # a sum: no answer to 2
+        ("Q1 (a) x\nQ2 y\nQ3 (a) z\n1 more", "I.1.b", NOT_ANSWERED),  # 1's first part answered
     ],
 )
 def test_a_missing_part_named_by_a_mark_read_as_text_goes_to_review(

@@ -120,6 +120,8 @@ class Segmentation:
             for p in self.pieces
         ):
             return True
+        if self._first_part(address) and _number_line(address).search(self.text):
+            return True  # '3 tanh' inside answer 2, or before any label: maybe 3's answer
         for before in reversed(self.addresses[: self.addresses.index(address)]):
             pieces = runs[before]
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
@@ -128,6 +130,12 @@ class Segmentation:
                 # 'Q1: c, Q2:b' (a label that is no label where it stands): named inside
                 return any(_names_question(address, self._piece_text(p)) for p in pieces)
         return False
+
+    def _first_part(self, address: str) -> bool:
+        """Whether the part is its question's first (or only) one."""
+        at = self.addresses.index(address)
+        question = address.split(".")[:2]
+        return at == 0 or self.addresses[at - 1].split(".")[:2] != question
 
     def unplaced(self) -> str:
         """The text no part received, less what is no answer (headings, the name block)."""
@@ -204,6 +212,13 @@ def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
         rank = siblings.index(address) + 1
         names |= {chr(ord("a") + rank - 1)} | {r for r, n in _ROMAN_RANKS.items() if n == rank}
     return frozenset(names)
+
+
+def _number_line(address: str) -> re.Pattern[str]:
+    """A line starting with the part's question number, a space and a word ('3 tanh'): no
+    label, but perhaps that question's answer."""
+    number = re.escape(address.split(".")[1]) if "." in address else re.escape(address)
+    return re.compile(rf"(?m)^{number}[ \t]+[^\W\d_]")
 
 
 def _names_question(address: str, text: str) -> bool:
