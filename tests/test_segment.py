@@ -503,6 +503,79 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("Q3 b y", ORDER, [("Q3 b", "I.3.b", L)]),
         ("3 - b y", ORDER, [("3 - b", "I.3.b", L)]),
         ("Q1 a lot of text", ORDER, [("Q1", "I.1.a", L)]),  # 'a' is a word: Q1 lands on a anyway
+        # label words in German, French and Spanish; 'Nr.' and 'n°' before the number
+        (
+            "Aufgabe 1\na) x\nb) y\nAufgabe 2\na) z",
+            ORDER,
+            [
+                ("Aufgabe 1", "I.1.a", L),
+                ("a)", "I.1.a", L),
+                ("b)", "I.1.b", L),
+                ("Aufgabe 2", "I.2", L),
+                ("a)", "I.2", C),
+            ],
+        ),
+        (
+            "Frage 1: x\nPregunta 2: y\nExercice 3 : z",
+            PLAIN,
+            [("Frage 1:", "I.1", L), ("Pregunta 2:", "I.2", L), ("Exercice 3", "I.3", L)],
+        ),
+        (
+            "Übung Nr. 1 x\nQuestion n°2 : y\nEjercicio 3. z",
+            PLAIN,
+            [("Übung Nr. 1", "I.1", L), ("Question n°2", "I.2", L), ("Ejercicio 3.", "I.3", L)],
+        ),
+        (
+            "Antwort 3: z\nRéponse 2 : y\nLösung 1: x",
+            PLAIN,
+            [("Antwort 3:", "I.3", L), ("Réponse 2", "I.2", L), ("Lösung 1:", "I.1", L)],
+        ),
+        ("Teil B\n1 (a) x", LETTERED, [("Teil B", "B.1.a", L), ("1 (a)", "B.1.a", L)]),
+        ("Q1 x\nSolve 3 equations\nQ2 y", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        # an answer's keyword before a part's mark: the part
+        (
+            "Q1\nAnswer (a): x\nAns (b): y",
+            ORDER,
+            [("Q1", "I.1.a", L), ("Answer (a)", "I.1.a", L), ("Ans (b)", "I.1.b", L)],
+        ),
+        # an answer's keyword naming its question goes anywhere, backwards too ...
+        (
+            "Solution 3: x\nAnswer 1: y\nAnswer to question 2 z",
+            PLAIN,
+            [
+                ("Solution 3:", "I.3", L),
+                ("Answer 1:", "I.1", L),
+                ("Answer to question 2", "I.2", L),
+            ],
+        ),
+        # ... but 'Ans 1' alone may be the answer itself: forward only
+        ("Q3 x\nAns 1\nQ2 y", PLAIN, [("Q3", "I.3", L), ("Ans 1", "I.3", C), ("Q2", "I.2", L)]),
+        ("Q3 (a) x\nAnswer (b) y", ORDER, [("Q3 (a)", "I.3.a", L), ("Answer (b)", "I.3.b", L)]),
+        # marks on the lines of a code block or of display math are the answer's, never labels
+        (
+            "2. loop:\n```python\n1. x = 1\n2. y = 2\n```\n3. z",
+            PLAIN,
+            [("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        ("1. x\n~~~\n(a) = 3\n~~~\n2. y", PLAIN, [("1.", "I.1", L), ("2.", "I.2", L)]),
+        (
+            "1. so\n$$\n(a) x = 1\\\\\n2. y\n$$\n2. w\n3. z",
+            PLAIN,
+            [("1.", "I.1", L), ("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        (
+            "1. so\n\\[\n(1) \\; a = b\n\\]\n2. w\n3. z",
+            PLAIN,
+            [("1.", "I.1", L), ("2.", "I.2", L), ("3.", "I.3", L)],
+        ),
+        (
+            "Q1 so\n\\begin{align*}\n(2) &= b\n\\end{align*}\nQ2 w",
+            PLAIN,
+            [("Q1", "I.1", L), ("Q2", "I.2", L)],
+        ),
+        ("$$(ii) x = 1$$\n(a) y", ORDER, [("(ii)", "I.1.b", L), ("(a)", "I.1.a", L)]),  # one line
+        # ... and a block never closed hides no label
+        ("Q1 x\n```\nQ2 y\nQ3 z", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L), ("Q3", "I.3", L)]),
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:
@@ -581,6 +654,7 @@ def test_preamble_can_be_overridden() -> None:
         ("Number: 42\nQ1 x\nQ2 y", (), NO_ANSWER),  # `number` alone is no header field
         ("Time: O(n log n)\nQ1 x\nQ2 y", (), NO_ANSWER),  # nor is `time`
         ("x = 12\nQ1 x\nQ2 y", ("12", ""), NO_ANSWER),  # a short numeric id is no evidence
+        ("3. z\n\n1. x\n\n2. y", (), NO_ANSWER),  # `1.` `2.` after `3.`: a list, or 1 and 2?
     ],
 )
 def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
@@ -608,6 +682,26 @@ def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(
 def test_a_missing_part_whose_answer_may_lie_before_it_goes_to_review(text: str, flag: str) -> None:
     answers = {a.address: a for a in segment(text, ORDER).answers("s1")}
     assert {answers["I.3.a"].flag, answers["I.3.b"].flag} == {flag}
+
+
+@pytest.mark.parametrize(
+    "text, address, flag",
+    [
+        # a mark at a line's start read as text, anywhere in the script, may be this part's answer
+        ("Q1 (a) x\nQ2 so\n(b) y\nQ3 z", "I.1.b", NO_ANSWER),  # `(b)` in 2, which has no b
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n1. first\n2. second", "I.2", NO_ANSWER),  # or Q2's
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n  1. first\n  2. second", "I.2", NOT_ANSWERED),  # indented
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n(a) again", "I.2", NOT_ANSWERED),  # names 1.a, 3.a only
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n2 tanh", "I.2", NO_ANSWER),  # a number and a word
+        ("Q1 (a) x\n(b) y\nQ3 (a) z\n2 + 2 = 4", "I.2", NOT_ANSWERED),  # a sum: no answer to 2
+        ("Q1 (a) x\nQ2 y\nQ3 (a) z\n1 more", "I.1.b", NOT_ANSWERED),  # 1's first part answered
+    ],
+)
+def test_a_missing_part_named_by_a_mark_read_as_text_goes_to_review(
+    text: str, address: str, flag: str
+) -> None:
+    answers = {a.address: a for a in segment(text, ORDER).answers("s1")}
+    assert answers[address].flag == flag
 
 
 @pytest.mark.parametrize(

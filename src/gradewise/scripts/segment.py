@@ -106,10 +106,22 @@ class Segmentation:
         return tuple(found)
 
     def _spilled(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
-        """Whether the empty part's answer may lie in the answer before it: a mark there that
-        was read as text (`ii)` under a question with no parts) could name this part, and no
-        answered part lies between. Such a part goes to a human, never decided unanswered."""
+        """Whether the empty part's answer may lie elsewhere: a mark at a line's start read as
+        text could name this part, or a mark in the answer before it (`ii)` under a question
+        with no parts) could, and no answered part lies between. Such a part goes to a human,
+        never decided unanswered."""
         names = _names(address, self.addresses)
+        # A mark at a line's start read as text anywhere else ('1.' under `3.`, a second `(b)`):
+        # the student may have answered this part there, out of order.
+        if any(
+            p.how == "continued"
+            and _label_atoms(p.label) & names
+            and self.text[p.start : p.start + 1] not in (" ", "\t")
+            for p in self.pieces
+        ):
+            return True
+        if self._first_part(address) and _number_line(address).search(self.text):
+            return True  # '3 tanh' inside answer 2, or before any label: maybe 3's answer
         for before in reversed(self.addresses[: self.addresses.index(address)]):
             pieces = runs[before]
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
@@ -118,6 +130,12 @@ class Segmentation:
                 # 'Q1: c, Q2:b' (a label that is no label where it stands): named inside
                 return any(_names_question(address, self._piece_text(p)) for p in pieces)
         return False
+
+    def _first_part(self, address: str) -> bool:
+        """Whether the part is its question's first (or only) one."""
+        at = self.addresses.index(address)
+        question = address.split(".")[:2]
+        return at == 0 or self.addresses[at - 1].split(".")[:2] != question
 
     def unplaced(self) -> str:
         """The text no part received, less what is no answer (headings, the name block)."""
@@ -194,6 +212,13 @@ def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
         rank = siblings.index(address) + 1
         names |= {chr(ord("a") + rank - 1)} | {r for r, n in _ROMAN_RANKS.items() if n == rank}
     return frozenset(names)
+
+
+def _number_line(address: str) -> re.Pattern[str]:
+    """A line starting with the part's question number, a space and a word ('3 tanh'): no
+    label, but perhaps that question's answer."""
+    number = re.escape(address.split(".")[1]) if "." in address else re.escape(address)
+    return re.compile(rf"(?m)^{number}[ \t]+[^\W\d_]")
 
 
 def _names_question(address: str, text: str) -> bool:
@@ -405,7 +430,10 @@ _LINE = re.compile(
     re.M,
 )
 _KEYWORD = re.compile(
-    r"(?P<kw>question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
+    # ... and the same words in German, French and Spanish ('Aufgabe 2', 'Réponse 3', 'Teil B')
+    r"(?P<kw>aufgabe|frage|übung|uebung|exercice|ejercicio|pregunta|tarea|antwort|lösung"
+    r"|loesung|réponse|reponse|respuesta|solution|soln|sol|teil|partie|parte"
+    r"|question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
     # 'P1:', 'Pb 2.', 'P3a)', '#3', 'No. 4': a question's number right after ('P' only with
     # the label's own stop after it: 'P 1 is the first' is text)
     r"|pb?(?=[ \t]?\d{1,3}(?:[a-z]|\([a-z]\))?(?:[:.)]|[ \t]*(?:\r?\n|$)))|\#(?=\d)"
@@ -414,7 +442,7 @@ _KEYWORD = re.compile(
     # 'Answer to Q1', 'Answer for question 2': the question's own keyword after the answer's
     r"(?:(?<=[rRsS] )(?:to|for|of)[ \t]+(?:(?:question|ques|qn|q|problem|prob|exercise|ex)"
     r"(?:[ \t]*\.)?[ \t]*)?)?"
-    r"(?:[-–#][ \t]*|no\.[ \t]*)?(?=[(\[]?[ \t]*\w)",
+    r"(?:[-–#][ \t]*|no\.[ \t]*|n[°º][ \t]*|nr\.?[ \t]*)?(?=[(\[]?[ \t]*\w)",
     re.I,
 )
 # A part's letter after a question's number and a space ('Q4 b'): not 'a' or 'i', which are
@@ -423,6 +451,13 @@ _LONE = re.compile(r"[b-hj-z]")
 # A part's keyword between the atoms of one label: 'Question 4 part (b)', 'Q2, part c'.
 _INNER_PART = re.compile(r"[ \t]*,?[ \t]*(?:sub-?)?part[ \t]*\.?[ \t]*(?=[(\[]?[ \t]*\w)", re.I)
 _KINDS = {
+    **dict.fromkeys(
+        "aufgabe frage übung uebung exercice ejercicio pregunta tarea".split(), "question"
+    ),
+    **dict.fromkeys(
+        "antwort lösung loesung réponse reponse respuesta solution soln sol".split(), "answer"
+    ),
+    **dict.fromkeys("teil partie parte".split(), "part"),
     "question": "question",
     "ques": "question",
     "qn": "question",
@@ -485,16 +520,59 @@ class _Candidate:
     indented: bool
     readings: tuple[_Reading, ...]  # longest first
     upper: bool  # the first atom was written in capitals (Part A: a section, not part a)
+    # an answer's keyword that names its question ('Answer to Q1', 'Solution 2:', 'Ans 3)'),
+    # a label wherever it stands; 'Ans 3' or 'Answer 4.' alone may be the answer itself
+    named: bool = False
 
     def written(self, text: str) -> str:
         return text[self.label_start : self.readings[0][1]]
 
 
 def _candidates(text: str, start: int) -> Iterator[_Candidate]:
+    inside = _block_lines(text, start)
     for line in _LINE.finditer(text, start):
+        if line.start() in inside:
+            continue  # `1. x = 1` in a code block, `(a)` on a line of display math
         candidate = _candidate(text, line)
         if candidate is not None:
             yield candidate
+
+
+# Blocks whose lines hold no label: fenced code (```, ~~~), display math spanning lines ($$, \[,
+# \begin{align} ...). The opening line may (`$$(ii) x = 1`); the lines after it may not.
+_FENCE = re.compile(r"[ \t>]*(?P<fence>```|~~~)")
+_MATH_OPEN = re.compile(
+    r"[ \t>]*(?:(?P<dollars>\$\$)|(?P<bracket>\\\[)"
+    r"|\\begin\{(?P<env>(?:equation|align|gather|multline|eqnarray|displaymath|split)\*?)\})"
+)
+
+
+def _block_lines(text: str, start: int) -> frozenset[int]:
+    """The starts of the lines inside a code block or a display-math block (never their first);
+    a block never closed holds none (its labels are labels: nothing runs into one answer)."""
+    inside: set[int] = set()
+    pending: list[int] = []
+    closer = ""
+    pos = start
+    while pos < len(text):
+        end = _line_end(text, pos)
+        line = text[pos:end]
+        if closer:
+            pending.append(pos)
+            if closer in line:
+                closer = ""
+                inside.update(pending)
+                pending.clear()
+        elif fence := _FENCE.match(line):
+            closer = fence["fence"]
+        elif math := _MATH_OPEN.match(line):
+            closer = (
+                "$$" if math["dollars"] else "\\]" if math["bracket"] else f"\\end{{{math['env']}}}"
+            )
+            if closer in line[math.end() :]:
+                closer = ""  # opened and closed on one line
+        pos = end + 1
+    return frozenset(inside)
 
 
 # A part's mark inside a line, after other text: `(a) F  (b) T`, `a) 0.25   b) 0.097`. Taken
@@ -561,7 +639,21 @@ def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
         indented=len(indent) >= 2,
         readings=readings,
         upper=first is None and _first_upper(text, pos),
+        named=kind == "answer"
+        and any(_names_its_question(text, line.end(), end) for _atoms, end, _cut in readings),
     )
+
+
+_ANSWER_TO = re.compile(r"\w+[ \t]+(?:to|for|of)[ \t]", re.I)
+
+
+def _names_its_question(text: str, start: int, end: int) -> bool:
+    """Whether an answer's label names its question: 'Answer to Q1', 'Solution 2:'."""
+    stop = text[end - 1] in ":)" or _COLON.match(text, end) is not None  # 'Réponse 2 :'
+    return stop or _ANSWER_TO.match(text, start, end) is not None
+
+
+_COLON = re.compile(r"[ \t]*(?:\*\*|__)?[ \t]*:")
 
 
 def _first_upper(text: str, pos: int) -> bool:
@@ -751,6 +843,8 @@ def _choose(cand: _Candidate, tree: _Tree, walk: _Walk) -> tuple[Position, _Read
 def _strength(cand: _Candidate, atoms: tuple[str, ...]) -> int:
     if cand.kind in ("question", "part", "section") or (cand.kind == "bare" and len(atoms) > 1):
         return _STRONG
+    if cand.named and not (len(atoms) == 1 and atoms[0].isalpha()):  # 'Answer (b):' is a mark
+        return _STRONG
     return _CIRCLE if cand.kind == "circled" else _WEAK
 
 
@@ -761,7 +855,7 @@ def _readings_on_tree(
     section_first = kind == "section" or (kind == "part" and cand.upper)
     if section_first:
         yield from _as_section(atoms, tree, pos, alone=True)
-    if kind in ("part", "bare", "circled", "inline"):
+    if kind in ("part", "bare", "circled", "inline", "answer"):  # 'Answer (b):' too
         yield from _as_part(atoms, tree, pos)
     if kind in ("question", "answer", "bare", "circled", "inline question"):
         yield from _as_question(atoms, tree, pos)
