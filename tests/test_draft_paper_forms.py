@@ -254,3 +254,28 @@ def test_points_as_a_question_environments_option(
     assert question["prompt"].endswith("Compute $\\int_0^1 2x\\,dx$.")
     assert (option in question["prompt"]) == (marks is None)
     assert question["key"] == {"kind": "numeric", "value": 1}
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ("**Answer.** False", {"kind": "truefalse", "value": False}),
+        ("Answer. 4", {"kind": "numeric", "value": 4}),
+        ("**Answer:** 4", {"kind": "numeric", "value": 4}),
+        # an equation to state is no 'name = value': no key drafted, kept as the reference
+        ("**Answer.** $X^\\top X w = X^\\top y$", None),
+        ("**Answer.** $a + b = c$", None),
+        # a named value is keyed by its right side
+        ("**Answer.** $\\hat{w} = (X^\\top X)^{-1} X^\\top y$", "(X^\\top X)^{-1} X^\\top y"),
+        ("**Answer.** $\\nabla_w L = 2X^\\top(Xw - y)$", "2X^\\top(Xw - y)"),
+    ],
+)
+def test_answer_lines_and_equation_keys(tmp_path: Path, line: str, key: Any) -> None:
+    text = f"# Quiz\n\n## 1. Regression [5 points]\n\nState the result.\n\n{line}\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    if isinstance(key, str):
+        assert question["key"] == {"kind": "expression", "value": key}
+    else:
+        assert question.get("key") == key
+    assert "Answer" not in question["prompt"]
+    assert "reference" in question or key is not None

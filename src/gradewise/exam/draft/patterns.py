@@ -490,7 +490,7 @@ def solution_start(line: str) -> str | None:
 
 _KEY = re.compile(
     r"^(?:ans|answer|key|correct answers?|antwort|r[ée]ponse|respuesta|risposta|resposta"
-    r"|antwoord)\s*[:=]\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$"
+    r"|antwoord)\s*(?:[:=]|\.(?=\s|$))\s*(?P<rest>.*)$|^ans\.?\s+(?P<rest2>\S.*)$"
     # a sentence naming it: 'The correct answer is C.', 'The answer is (b): ...'
     r"|^(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|option|choice)\s+is\s+"
     r"(?P<rest3>\(?[A-Ha-h]\)?|true|false|-?\d+(?:\.\d+)?)(?=[\s.,;:!]|$)",
@@ -500,7 +500,8 @@ _BLANKS = re.compile(r"(?:\\_|_){3,}|\.{5,}")
 
 
 def key_line(line: str) -> str | None:
-    """'Ans: ACD', 'Answer: 50', 'Key: b' → the key as written ('' for a blank to fill)."""
+    """'Ans: ACD', 'Answer: 50', 'Answer. 4', 'Key: b' → the key as written ('' for a blank to
+    fill)."""
     m = _KEY.match(line)
     if m is None:
         return None
@@ -574,10 +575,26 @@ def _math_key(text: str) -> str | None:
     if m is None:
         return None
     math = (m["a"] or m["b"]).strip()
-    side = re.split(r"(?<![<>!\\])=", math)[-1].strip()
+    sides = re.split(r"(?<![<>!\\])=", math)
+    if len(sides) > 1 and not _NAMED_SIDE.fullmatch(sides[0].strip()):
+        return None  # 'X^\top X w = X^\top y': an equation to state, not a value named
+    side = sides[-1].strip()
     if not side or not re.search(r"[A-Za-z]", _COMMANDS.sub("", side)):
         return None  # '$\frac{1}{2}$' is a number, read before this
     return side
+
+
+# The left side of a key written as 'name = expression': one symbol, maybe with a hat, sub- or
+# superscripts, primes and its arguments ('f\'(x)', '\hat{w}_{MLE}', 'P(A \mid B)', 'y'), or
+# a derivative of one.
+_NAMED_SIDE = re.compile(
+    # a derivative of it: '\nabla_w L', '\frac{d}{dx} f(x)', '\frac{\partial L}{\partial w}'
+    r"(?:\\nabla(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?\s*"
+    r"|\\frac\s*\{\s*(?:d|\\partial)\b[^{}]*\}\s*\{[^{}]*\}\s*)?"
+    r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+    r"(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9*]+))*\s*'*\s*(?:\([^()=]*\)|\[[^\[\]=]*\])?"
+    r"(?:\s*\\(?:mid)\s*[^=]*)?"
+)
 
 
 # 'GINI = 0.5', 'p-value = 0.03', 'E[X] = 3.5': one name (no spaces) given one value.
