@@ -279,3 +279,26 @@ def test_answer_lines_and_equation_keys(tmp_path: Path, line: str, key: Any) -> 
         assert question.get("key") == key
     assert "Answer" not in question["prompt"]
     assert "reference" in question or key is not None
+
+
+def test_a_numbered_list_under_a_question_heading_that_gives_each_its_points(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# Final\n\n## 1. Regression [10 points]\n\nWhat is a residual?\n\n"
+        "## 2. Trees [10 points]\n\nWhat is a split?\n\n"
+        "## 3. Short answers [30 points]\n\n"
+        "Answer each in one or two sentences (10 points each).\n\n"
+        "1. What is overfitting?\n2. What is a kernel?\n3. Why use cross-validation?\n"
+    )
+    question = drafted_questions(tmp_path, text)["3"]
+    assert {part["id"]: part["marks"] for part in question["parts"]} == {"1": 10, "2": 10, "3": 10}
+    assert question["parts"][1]["prompt"] == "What is a kernel?"
+
+
+def test_a_numbered_list_under_a_question_heading_without_each_stays_its_text(
+    tmp_path: Path,
+) -> None:
+    text = "# Final\n\n## 1. Proofs [30 points]\n\nShow that:\n\n1. f is convex;\n2. f is smooth.\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    assert "parts" not in question and question["marks"] == 30

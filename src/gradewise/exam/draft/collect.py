@@ -972,9 +972,13 @@ class Collector:
         parts = [i for i in occ.items if "." not in i.label]
         if occ.in_solution:
             return self._numbered_answer(header, line, parts)
-        if not indented and (self.style != "explicit" or p.heading_level(line.text) is not None):
+        # '## 3. Short answers [50 points]', 'Answer each ... (10 points each).', then '1.', '2.'
+        each = not indented and occ.part_each is not None and self.level is not None
+        if not indented and not each and self.style != "explicit":
             return False
-        by_rule = self._parts_by_rule(indented, parts)
+        if not indented and p.heading_level(line.text) is not None:
+            return False
+        by_rule = self._parts_by_rule(indented, parts) or each
         if p.marks_one(header.rest) is None and not by_rule:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
