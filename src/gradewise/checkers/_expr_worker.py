@@ -21,9 +21,9 @@ import re
 import signal
 import sys
 import threading
-import unicodedata
 import zlib
 from collections.abc import Iterator
+from fractions import Fraction
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -32,7 +32,7 @@ from latex2sympy2_extended import latex2sympy2 as _l2s
 from latex2sympy2_extended.math_normalization import NormalizationConfig, normalize_latex
 from sympy.core.function import AppliedUndef
 
-from gradewise.checkers import greek
+from gradewise.checkers import greek, unicode_math
 
 Tree = Any  # a sympy expression, or a list of Trees (vector / matrix rows)
 
@@ -111,10 +111,6 @@ _PLAIN_FUNC_POWER = re.compile(
     r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)\s*\^\s*(?:\{([^{}]*)\}|(\d+))"
     r"(\s*\(|[ \t]+(?=[A-Za-z0-9\\]))"
 )
-# Unicode as typed: superscript exponents (`x²`, `e⁻ˣ` aside), fractions (`½x`), π.
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_SUPER_EXPONENT = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_VULGAR = re.compile("[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]")
 
 
 def _frac(top: str, bottom: str) -> str:
@@ -126,9 +122,14 @@ def _power(m: re.Match[str]) -> str:
 
 
 def _unicode_math(s: str) -> str:
-    s = _SUPER_EXPONENT.sub(lambda m: "^{" + m.group().translate(_SUPERSCRIPT) + "}", s)
-    s = _VULGAR.sub(lambda m: _frac(*unicodedata.normalize("NFKD", m.group()).split("⁄")), s)
+    """Unicode as typed: superscript exponents (`x²`, `e⁻ˣ` aside), fractions (`½x`), π."""
+    s = unicode_math.SUPER_EXPONENT.sub(lambda m: "^{" + unicode_math.exponent(m.group()) + "}", s)
+    s = unicode_math.VULGAR_CHAR.sub(lambda m: _vulgar(unicode_math.VULGAR[m.group()]), s)
     return s.replace("π", "\\pi ")
+
+
+def _vulgar(value: Fraction) -> str:
+    return _frac(str(value.numerator), str(value.denominator))
 
 
 # ... and without brackets, as typed: `log p`, `ln 2`, `exp x` (never `logp`: one name?)
@@ -564,7 +565,7 @@ def _is_transpose(key: Tree, answer: Tree) -> bool:
         return False
     try:
         return bool(sympy.expand(_inverse_products(key - _transposed(answer))) == 0)
-    except Exception:
+    except Exception:  # SymPy cannot transpose it: the verdict read before it stands
         return False
 
 

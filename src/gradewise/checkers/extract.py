@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
 
+from gradewise.checkers.unicode_math import SUPER_EXPONENT, VULGAR, exponent
 from gradewise.errors import KeyParamsError
 from gradewise.model import Key, Outcome, Status
 
@@ -101,29 +102,6 @@ _GLUED_X = re.compile(r"[xX]\d")
 _COMMA = re.compile(r"\s*,\s*")
 _WORD = re.compile(r"\w+")
 _DIGIT_RUN = re.compile(r"[\d.,]+")
-# Unicode's fractions ('½', '2¾') and superscript exponents ('10⁻³'), as students type them.
-_VULGAR = {
-    "½": Fraction(1, 2),
-    "⅓": Fraction(1, 3),
-    "⅔": Fraction(2, 3),
-    "¼": Fraction(1, 4),
-    "¾": Fraction(3, 4),
-    "⅕": Fraction(1, 5),
-    "⅖": Fraction(2, 5),
-    "⅗": Fraction(3, 5),
-    "⅘": Fraction(4, 5),
-    "⅙": Fraction(1, 6),
-    "⅚": Fraction(5, 6),
-    "⅛": Fraction(1, 8),
-    "⅜": Fraction(3, 8),
-    "⅝": Fraction(5, 8),
-    "⅞": Fraction(7, 8),
-    "⅐": Fraction(1, 7),
-    "⅑": Fraction(1, 9),
-    "⅒": Fraction(1, 10),
-}
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_SUPER_EXPONENT = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 # π as a number: 'π', '\pi', the word 'pi'; a root: '√2', '√(2)', 'sqrt(2)'.
 _PI = re.compile(r"π|\\pi(?![A-Za-z])|(?<![A-Za-z])pi(?![A-Za-z])")
 _VARIABLE_AFTER = re.compile(r"(?:\s|\\[,;:! ])*(?:[A-Za-z_(]|\\[A-Za-z])")
@@ -225,8 +203,8 @@ class _Parser:
         if not m:
             return None
         end = m.end()
-        if self.text[end : end + 1] in _VULGAR and "." not in m.group():
-            return _exact(m.group()) + _VULGAR[self.text[end]], end + 1  # '2½'
+        if self.text[end : end + 1] in VULGAR and "." not in m.group():
+            return _exact(m.group()) + VULGAR[self.text[end]], end + 1  # '2½'
         if (pi := _PI.match(self.text, end)) is not None:
             if _VARIABLE_AFTER.match(self.text, pi.end()):
                 return None  # '2πr': a formula, not a value
@@ -252,8 +230,8 @@ class _Parser:
             return None
         if c in _DIGITS or c == ".":
             return self.number(i, top)
-        if c in _VULGAR:
-            return _VULGAR[c], i + 1
+        if c in VULGAR:
+            return VULGAR[c], i + 1
         if (pi := _PI.match(self.text, i)) is not None:
             if _VARIABLE_AFTER.match(self.text, pi.end()):
                 return None  # 'π r^2': a formula, not a value
@@ -277,8 +255,8 @@ class _Parser:
         return None
 
     def power(self, x: Fraction | float, i: int) -> tuple[Fraction | float, int] | None:
-        if (sup := _SUPER_EXPONENT.match(self.text, i)) is not None:
-            y = _pow(x, int(sup.group().translate(_SUPERSCRIPT)))  # '10⁻³', '2¹⁰'
+        if (sup := SUPER_EXPONENT.match(self.text, i)) is not None:
+            y = _pow(x, int(exponent(sup.group())))  # '10⁻³', '2¹⁰'
             return (y, sup.end()) if y is not None else None
         m = _EXPONENT.match(self.text, i)
         if not m:
@@ -542,7 +520,7 @@ def _step(parser: _Parser, text: str, i: int) -> tuple[Reading | None, int]:
     if (pm := _PLUS_MINUS.match(text, i) or _PM_COMMAND.match(text, i)) is not None:
         error = _try(parser, pm.end())  # '2.5 ± 0.1': 0.1 is the value's error, not a value
         return None, error.end if error is not None else pm.end()
-    if c in _VULGAR or c == "π" or _PI.match(text, i) or _ROOT.match(text, i):
+    if c in VULGAR or c == "π" or _PI.match(text, i) or _ROOT.match(text, i):
         got = _try(parser, i)
         if got is not None:
             return got, got.end

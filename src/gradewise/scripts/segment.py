@@ -45,6 +45,7 @@ from gradewise import pdf
 from gradewise.errors import BadInput, NotFound, ScriptError
 from gradewise.model import NOT_ANSWERED, Answer, Exam
 from gradewise.scripts.ingest import front_matter
+from gradewise.vocabulary import QUESTION_WORDS
 
 NO_ANSWER = "no answer found for this part"
 
@@ -431,7 +432,7 @@ _LINE = re.compile(
 )
 _KEYWORD = re.compile(
     # ... and the same words in German, French and Spanish ('Aufgabe 2', 'Réponse 3', 'Teil B')
-    r"(?P<kw>aufgabe|frage|übung|uebung|exercice|ejercicio|pregunta|tarea|antwort|lösung"
+    rf"(?P<kw>{'|'.join(QUESTION_WORDS)}|antwort|lösung"
     r"|loesung|réponse|reponse|respuesta|solution|soln|sol|teil|partie|parte"
     r"|question|ques|qn|q|problem|prob|exercise|ex|task|answer|ans|part|section|sec"
     # 'P1:', 'Pb 2.', 'P3a)', '#3', 'No. 4': a question's number right after ('P' only with
@@ -451,9 +452,7 @@ _LONE = re.compile(r"[b-hj-z]")
 # A part's keyword between the atoms of one label: 'Question 4 part (b)', 'Q2, part c'.
 _INNER_PART = re.compile(r"[ \t]*,?[ \t]*(?:sub-?)?part[ \t]*\.?[ \t]*(?=[(\[]?[ \t]*\w)", re.I)
 _KINDS = {
-    **dict.fromkeys(
-        "aufgabe frage übung uebung exercice ejercicio pregunta tarea".split(), "question"
-    ),
+    **dict.fromkeys(QUESTION_WORDS, "question"),
     **dict.fromkeys(
         "antwort lösung loesung réponse reponse respuesta solution soln sol".split(), "answer"
     ),

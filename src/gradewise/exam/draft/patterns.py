@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from gradewise.checkers.extract import parse_value
+from gradewise.vocabulary import QUESTION_WORDS
 
 NUMBER_WORDS = {
     "one": 1,
@@ -162,10 +163,7 @@ def section_id(raw: str) -> str:
 
 # The word for a question in papers written in German, French, Spanish, Italian, Portuguese,
 # Dutch (its number after it: 'Aufgabe 2', 'Exercice 3', 'Pregunta 1').
-OTHER_QUESTION_WORDS = (
-    r"aufgabe|frage|übung|exercice|ejercicio|pregunta|problema|esercizio|domanda|quest[ãa]o"
-    r"|opgave|vraag"
-)
+OTHER_QUESTION_WORDS = "|".join(QUESTION_WORDS)
 _QUESTION = re.compile(
     rf"^(?:question|problem|exercise|task|{OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
     r"\s*(?P<rest>.*)$",
