@@ -264,7 +264,9 @@ class Collector:
         if any(test(text) is not None for test in structural):
             return
         if p.unnumbered_question(line.text) is None and not p.answer_heading(line.text):
-            self.out.title = Val(text, line.loc)
+            title = _without_blank_fields(text)
+            if title:
+                self.out.title = Val(title, line.loc)
 
     def _blank(self) -> None:
         if self.occ is not None and not self.rough:
@@ -1433,3 +1435,14 @@ def collect(lines: list[Line]) -> Collected:
     collector._close_question()
     collector._end_shared()
     return collector.out
+
+
+# A blank to write on after a label ('Name: ________', 'ID: ....'), on the title's line.
+_BLANK_FIELD = re.compile(
+    r"\s*\b[A-Z][\w.#]*(?: [\w.#]+){0,2}:\s*(?:_{3,}|\.{4,}|-{4,})\s*", re.IGNORECASE
+)
+
+
+def _without_blank_fields(text: str) -> str:
+    """The title without the fields left blank for the student to fill in."""
+    return _BLANK_FIELD.sub(" ", text).strip(" \t-–—|")
