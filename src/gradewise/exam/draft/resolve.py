@@ -439,7 +439,7 @@ class _Resolver:
         if item is not None:
             part.prompt = _text(item.lines, item.loc)
             part.marks = item.marks
-            part.key = self._part_choice(item) or self._key_from(keys, "other", label)
+            part.key = self._part_choice(item, keys) or self._key_from(keys, "other", label)
             if solution is None:
                 self._verdict_under(part, item.lines, item.loc)
                 self._working_under(part, item, item.loc)
@@ -564,12 +564,17 @@ class _Resolver:
         part.key_note = _FROM_WORKING
         self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
 
-    def _part_choice(self, item: Item) -> Val[dict[str, Any]] | None:
-        """A part's own options (boxes under it), the ticked ones correct."""
+    def _part_choice(self, item: Item, keys: list[Val[str]]) -> Val[dict[str, Any]] | None:
+        """A part's own options (boxes under it), the ticked ones correct, else the letters
+        its key names ('1.1 B' in an answer key)."""
         if not item.boxes:
             return None
         options = {_letter(i): box.value for i, (_, box) in enumerate(item.boxes)}
         correct = [_letter(i) for i, (ticked, _) in enumerate(item.boxes) if ticked]
+        if not correct and keys:
+            named = _option_letters(keys[-1].value)
+            if named and all(letter in options for letter in named):
+                return Val(_choice_key(options, named), keys[-1].loc)
         if not correct:
             self.todo(f"part {item.label}: options without a ticked one — add the key", item.loc)
             return None
@@ -932,6 +937,15 @@ def _unique(labels: Any) -> list[str]:
         if label not in seen:
             seen.append(label)
     return seen
+
+
+def _option_letters(written: str) -> list[str]:
+    """The option letters a key names ('B', '(b)', 'A, B, D'); none for any other key."""
+    value = p.key_value(written)
+    if value is not None and value[0] == "choice":
+        return [str(letter) for letter in value[1]]
+    plain = written.strip(" ().")
+    return [plain.lower()] if len(plain) == 1 and plain.isalpha() else []
 
 
 def _letter(index: int) -> str:
