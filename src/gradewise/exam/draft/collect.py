@@ -108,6 +108,8 @@ class Collected:
     title: Val[str] | None = None
     totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
     each: Val[float] | None = None  # 'Each question is worth 2 points', said once for all
+    # '... TWO questions from Section B' (by section id), 'Answer any three questions' (None)
+    rules: dict[str | None, Val[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -838,6 +840,10 @@ class Collector:
     def _preamble(self, line: Line, text: str) -> None:
         if self.section is not None:
             self._section_facts(line, text)
+        for section, best in p.section_rules(text).items():
+            self.out.rules.setdefault(section, Val((best, 0), line.loc))
+        if self.section is None and (rule := p.best_rule(text)) is not None:
+            self.out.rules.setdefault(None, Val(rule, line.loc))  # the paper's, said before it
         if p.key_line(text):
             self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
 
