@@ -1287,11 +1287,11 @@ class Collector:
         return p.kind_mentioned(stem) == "truefalse"
 
     def _part_option(self, line: Line, ticked: bool, untagged: str) -> bool:
-        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the numbered part
-        '1.1 Which loss ...?': options of that part, not parts of their own; letters in lower
-        case only where the part asks ('...?', '...:') and the options are short."""
+        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the part '1.1 Which loss
+        ...?' or '(b) Which loss ...?': options of that part, not parts of their own; letters
+        in lower case only under a numbered part that asks ('...?', '...:'), the options short."""
         item = self.item
-        if item is None or self.occ is None or self.occ.in_solution or not item.label.isdigit():
+        if item is None or self.occ is None or self.occ.in_solution:
             return False
         several = p.options_on_one_line(untagged)
         if several is None and (one := p.capital_option(untagged)) is not None:
@@ -1301,7 +1301,7 @@ class Collector:
         capital = untagged.lstrip("-*• (")[:1].isupper()
         asks = " ".join(item.lines).rstrip(" *_$").endswith(("?", ":"))
         short = all(len(h.rest) <= 60 and not h.rest.endswith("?") for h in several)
-        if not capital and not (asks and short):
+        if not capital and not (item.label.isdigit() and asks and short):
             return False
         for header in several:
             item.boxes.append((ticked and len(several) == 1, Val(header.rest, line.loc)))
