@@ -57,8 +57,9 @@ def add(
 ) -> None:
     """Add scripts: Markdown, text or LaTeX files, PDFs and scans/photos (OCR), or folders.
 
-    Other files in a folder are listed, not read. The text is stored unchanged (pages of a PDF or scan separated by a form feed). A
-    Markdown transcription beside a scan (s1.md next to s1.pdf) is used instead of OCR. With
+    Other files in a folder are listed, not read. The text is stored unchanged (pages of a
+    PDF or scan separated by a form feed). A Markdown transcription beside a scan (s1.md
+    next to s1.pdf) is used instead of OCR. With
     --roster, each script is matched to a student by id or name (fuzzily); the ones that
     need a human are listed and never guessed. Two files for one student are held, not
     stored: both when they come in one run, the new one when the student already has a
