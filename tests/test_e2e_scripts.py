@@ -73,3 +73,26 @@ def test_a_latex_script_is_graded_by_its_labels(root: Path) -> None:
     assert run(root, "grade").exit_code == 0
     rows = json.loads(run(root, "results", "--json").output)
     assert [(r["student"], r["total"]) for r in rows] == [("s77", 4)]
+
+
+@pytest.mark.parametrize(
+    "edit, exit_code, says",
+    [
+        (None, 0, "Drafted 1 sections, 2 questions into"),  # the starter init wrote: replaced
+        ("# my own notes\n", 1, "already exists and is not the starter"),  # edited: kept
+    ],
+)
+def test_draft_into_the_workspace_as_the_readme_says(
+    tmp_path: Path, edit: str | None, exit_code: int, says: str
+) -> None:
+    root = tmp_path / "ws"
+    assert run(root, "init", str(root)).exit_code == 0
+    exam = root / "exam.yaml"
+    if edit is not None:
+        exam.write_text(exam.read_text() + edit)
+    before = exam.read_text()
+    paper = tmp_path / "paper.md"
+    paper.write_text("## Question 1 (2 points)\n\nWhat is 2+2?\n\n## Question 2 (1 point)\n\nWhy?")
+    result = run(root, "exam", "draft", str(paper), "-o", str(exam))
+    assert result.exit_code == exit_code and says in result.output
+    assert (exam.read_text() == before) is (exit_code != 0)
