@@ -1,6 +1,8 @@
-"""benchmarks/bench_curve.py (issue 15's learning curve) on a small data set written here:
-which answers are the marks and which are predicted at each k, the per-question kappa on a
-grade scale, and one whole run of the script (no data of ../shared in tests)."""
+"""Issue 15's benchmarks on small data sets written here (no data of ../shared in tests):
+bench_curve.py (the learning curve: which answers are the marks and which are predicted at
+each k, the per-question kappa on a grade scale, one whole run), and one short run each of
+bench_refit.py and bench_learning.py (refit and re-grade after a new mark), so a change that
+breaks them fails here rather than when the figures are next wanted."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from gradewise.model import GradedAnswer
 from test_part import QUESTION, REFERENCE, synthetic_part
 
 SKLEARN = importlib.util.find_spec("sklearn") is not None
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_curve.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPT = BENCHMARKS / "bench_curve.py"
 
 
 def _bench() -> ModuleType:
@@ -168,3 +171,35 @@ def test_a_whole_run_prints_a_row_per_k_with_every_judge(tmp_path: Path) -> None
     # With all 34 marks the part model starts (30), so it may differ from the forest alone;
     # at 10 marks the two columns are the same judge.
     assert rows[1][3] == rows[1][4]
+
+
+def _answers_sheet(path: Path, n: int) -> Path:
+    """n answers with Mohler's columns (student_answer, score out of 5)."""
+    with path.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["question_id", "student_answer", "score", "max_score"])
+        for text, grade in synthetic_part(n, seed=22):
+            out.writerow(["1.1", text, grade * 5 / 3, 5])
+    return path
+
+
+@pytest.mark.parametrize(
+    "script, options, steps",
+    [
+        ("bench_refit.py", ["--answers", "60", "--marks", "35"], ["after mark 36", "forest only"]),
+        ("bench_learning.py", ["--answers", "30", "--judge", "learned"], ["after mark 4"]),
+    ],
+)
+def test_the_refit_and_regrade_benchmarks_run(
+    tmp_path: Path, script: str, options: list[str], steps: list[str]
+) -> None:
+    data = _answers_sheet(tmp_path / "answers.csv", 60)
+    run = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--data", str(data), *options],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    table = [line for line in run.stdout.splitlines() if line.startswith("| ")]
+    assert all(any(step in line for line in table) for step in steps), run.stdout
