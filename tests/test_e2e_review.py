@@ -8,7 +8,7 @@ import html
 
 import pytest
 from starlette.testclient import TestClient
-from tests.test_review_app import cards, mark, version
+from test_review_app import cards, mark, version
 
 from gradewise.workspace import Workspace
 
