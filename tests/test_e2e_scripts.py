@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from test_cli import run
 
 EXAM = """\
