@@ -54,7 +54,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"2 ({_versions()})"
+VERSION = f"3 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 
@@ -516,7 +516,8 @@ _STRANGERS = "which the key does not use"
 def _letters(expression: str) -> frozenset[str]:
     """The single letters an expression uses as variables (LaTeX commands, function names,
     the transpose's T and e left out)."""
-    plain = _COMMAND.sub(" ", greek.as_latex(_TRANSPOSED.sub(" ", expression)))
+    plain = _ENVIRONMENT.sub(" ", _NAMED_GROUP.sub(" ", _TRANSPOSED.sub(" ", expression)))
+    plain = _COMMAND.sub(" ", greek.as_latex(plain))
     plain = _FUNCTIONS.sub(" ", plain)
     return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER
 
@@ -529,6 +530,7 @@ _PLAIN_MATH = greek.FUNCTIONS | frozenset(
 )
 
 
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{[A-Za-z*]+\}")
 _NAMED_GROUP = re.compile(r"\\(?:text|mathrm|mathit|operatorname|textrm)\s*\{[^{}]*\}")
 _WORD_RUN = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{3,}(?![A-Za-z])(?!\s*\()")
 
