@@ -219,6 +219,15 @@ TABLE = [
     ("(Xb - y)'(Xb - y)", "(Xb-y)^T(Xb-y)", {}, MET),
     ("e^{iπ}", "-1", {}, MET),  # was not_met: i read as a variable
     ("e^{i\\pi} + 2", "-1", {}, NOT),
+    # --- more as typed: |x| after ln, 'given' bars, accented names
+    ("ln|x| + C", r"\ln|x| + C", {}, MET),  # was l·n·|x|: not_met
+    ("ln(x) + C", r"\ln|x| + C", {}, REVIEW),  # equal for x > 0 only (was met)
+    (r"\log \prod_{i=1}^n p(x_i|\theta)", r"\sum_{i=1}^n \log p(x_i \mid \theta)", {}, MET),
+    (r"n\bar{x}", r"\sum_{i=1}^n x_i", {}, REVIEW),  # x̄ is no letter of the key (was not_met)
+    # --- a sloppy '/' equivalent to the key with the brackets left out: review, never not_met
+    ("1/1+e^-x", r"\frac{1}{1+e^{-x}}", {}, REVIEW),  # was not_met
+    ("x+1/x-1", r"\frac{x+1}{x-1}", {}, REVIEW),  # was not_met
+    ("1/1-e^-x", r"\frac{1}{1+e^{-x}}", {}, NOT),  # no brackets make it right
     # --- failures never mean "wrong"
     (r"$$\frac{{$$", "x", {}, REVIEW),  # unparseable answer
     ("", "x", {}, REVIEW),  # empty answer

@@ -136,8 +136,10 @@ def _vulgar(value: Fraction) -> str:
 
 # ... and without brackets, as typed: `log p`, `ln 2`, `exp x` (never `logp`: one name?)
 _PLAIN_FUNCS_BARE = re.compile(
-    r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)[ \t]+(?=[A-Za-z0-9\\])"
+    r"(?<![\\A-Za-z])(exp|log|ln|sin|cos|tanh|tan)(?:[ \t]+(?=[A-Za-z0-9\\|])|(?=\|))"
 )
+# `p(x|θ)`, `p(x \mid θ)`: a function of x given θ, one call of two arguments (never |θ)|).
+_GIVEN = re.compile(r"(?<=[A-Za-z])\(([^()|]*?)\s*(?:\||\\mid(?![A-Za-z]))\s*([^()|]*)\)")
 _SIGMOID = re.compile(r"(?<![A-Za-z])(?:\\(?:text|mathrm|operatorname)\{sigmoid\}|sigmoid)\s*\(")
 # A function named by a word and applied: `relu(x)`, `\text{softmax}(z)`, `max(0, x)` — one
 # function each (never r·e·l·u·x, nor the bare x that dropping `\text{...}` leaves).
@@ -188,6 +190,7 @@ def to_latex(text: str, log_base: str, matrices: frozenset[str] = frozenset()) -
     s = _TRANSPOSE.sub("^{T}", s)
     s = _BARE_NEGATIVE_POWER.sub(r"^{-\1}", s)  # 'e^-x' as typed: e^{-x}
     s = _NORM.sub(lambda m: r"\text{norm}(" + next(g for g in m.groups() if g) + ")", s)
+    s = _GIVEN.sub(r"(\1, \2)", s)
     s = _PRIME.sub(lambda m: m.group(1).lstrip("\\") + "prime", s)
     s = _SIGMOID.sub(r"\\sigma(", s)
     s = _NAMED_CALL.sub(_call, _PLAIN_CALL.sub(_call, s))  # relu(x), \text{softmax}(z)
@@ -456,6 +459,8 @@ def _compare_scalars(key: Any, answer: Any, budget: float) -> tuple[str, str]:
         return "equal", "SymPy: the difference simplifies to 0"
     if numeric[0] == "equal":
         return "equal_numeric", numeric[1] + "; SymPy did not confirm in time"
+    if numeric[1] != _UNEVALUATED:
+        return "unknown", f"{numeric[1]}, and SymPy could not decide"
     return "unknown", "SymPy could not decide and the numeric test could not evaluate both"
 
 
@@ -489,6 +494,9 @@ _SIGNS: tuple[Callable[[int], float], ...] = (
 )
 
 
+_UNEVALUATED = "could not evaluate"
+
+
 def _numeric_test(key: Any, answer: Any) -> tuple[str, str]:
     """Evaluate both at seeded random points: 'different' is proof, 'equal' near-proof."""
     space = _Space(key, answer)
@@ -502,17 +510,25 @@ def _numeric_test(key: Any, answer: Any) -> tuple[str, str]:
         if abs(k - a) > REL_TOL * max(1.0, abs(k), abs(a)):
             return "different", _where(point, k, a)
         agreed += 1
+    one_real = False  # `ln(x)` for `ln|x|`: equal for positive x only
     if key.has(*_KINKED) or answer.has(*_KINKED):
         for number, sign in enumerate(_SIGNS, start=POINTS):
             point = space.point(rng, sign)
             k, a = _evaluate(key, point, number, sign), _evaluate(answer, point, number, sign)
             if k is None or a is None or abs(k.imag) > 1e-12 or abs(a.imag) > 1e-12:
+                one_real |= (
+                    k is not None
+                    and a is not None
+                    and (abs(k.imag) > 1e-12) != (abs(a.imag) > 1e-12)
+                )
                 continue  # compared where both are real: `log(ab)` has branches below 0
             if abs(k - a) > REL_TOL * max(1.0, abs(k), abs(a)):
                 return "different", _where(point, k, a)
+    if one_real and agreed:
+        return "unknown", "equal at positive values; at negative ones only one of them is real"
     if agreed >= min(3, POINTS):
         return "equal", f"equal at {agreed} random points"
-    return "unknown", "could not evaluate"
+    return "unknown", _UNEVALUATED
 
 
 class _Space:
@@ -787,11 +803,20 @@ def _limit_memory(max_bytes: int = 4 << 30) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
 
 
+# What students write most, read once at start: its first reading is the slow one.
+_WARM_UP = (
+    ("x", r"\frac{x}{2}"),
+    (r"\sum_{i=1}^n x_i", r"\prod_{i=1}^n \theta^{x_i}(1-\theta)^{1-x_i}"),
+    (r"\frac{e^{z_i}}{\sum_j e^{z_j}}", r"\theta^{\sum_i x_i}(1-\theta)^{n-\sum_i x_i}"),
+)
+
+
 def serve(conn: Any) -> None:
     """Worker loop: warm up, say ready, then answer batches until told to stop."""
     install()
     _limit_memory()
-    safe_run_task(("x", r"\frac{x}{2}", "e", (), (), 1.0))  # build the ANTLR parser once
+    for key, answer in _WARM_UP:  # build the ANTLR parser's tables once, before any time limit
+        safe_run_task((key, answer, "e", (), (), 1.0))
     conn.send("ready")
     while True:
         try:
