@@ -431,6 +431,7 @@ class Collector:
             return False
         header = p.part_heading(text)
         named = p.question_part(text) if p.is_heading(line.text) else None
+        named = named or p.numbered_part_heading(text)  # 'Part 2.3' under question 2
         if header is None and named is not None and named[0] == self._open_question_id():
             header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
