@@ -127,3 +127,76 @@ def test_parts_named_with_a_small_roman_numeral(tmp_path: Path) -> None:
     parts, notes = _drafted(tmp_path, ROMAN_PARTS)
     assert _marks(parts) == {"1.i": 4, "1.ii": 5, "2": 3}
     assert not [n for n in notes if says_missed(n)]
+
+
+RULE_IN_A_PROMPT = """\
+# Quiz
+
+{instructions}
+
+## Question 1
+
+{line}
+
+## Question 2
+
+Name one measure of spread.
+"""
+
+
+@pytest.mark.parametrize(
+    "instructions, line, marks",
+    [
+        # a sentence of a prompt that asks something is not the paper's rule
+        ("", "A quiz has 10 questions worth 2 points each. Explain why the total is even.", None),
+        ("", "Each question is worth 2 points on a test of 12. What is the full score?", None),
+        ("", "(a) A test has 5 problems, 4 points each. Find its full score.", None),
+        # the paper's own rule, before the questions or after the prompt
+        ("Each question is worth 5 points; show your work.", "Name the median.", 5),
+        ("", "Name the median.\n\nEach question is worth 3 points.", 3),
+    ],
+)
+def test_a_marks_rule_inside_a_prompt_that_asks_is_the_prompts(
+    tmp_path: Path, instructions: str, line: str, marks: float | None
+) -> None:
+    parts, _ = _drafted(tmp_path, RULE_IN_A_PROMPT.format(instructions=instructions, line=line))
+    assert parts["2"].get("marks") == marks
+
+
+LIST_IN_A_NUMBERED_QUESTION = """\
+# Quiz
+
+1{d} (6 marks) This question is about an algorithm.
+
+(a) The algorithm below runs in three steps: [4]
+
+{list}
+
+What does it compute?
+
+(b) How many comparisons does step 1 need for 8 elements? [2]
+
+2{d} (3 marks) Name one stable sorting algorithm.
+
+3{d} (5 marks) Explain what a hash collision is.
+"""
+
+STEPS = "1. Sort the list.\n2. Take the middle element.\n3. Return it."
+
+
+@pytest.mark.parametrize(
+    "d, steps",
+    [
+        (")", STEPS),  # questions '1)', the prompt's list '1.': never lazy numbering
+        (".", STEPS),  # both '1.': the list that starts again at 1 goes on 2., 3.
+        (".", "1. Sort the list.\n2. Take the middle element."),  # ... stopping before '2.'
+        (")", "1) Sort the list.\n2) Take the middle element.\n3) Return it."),
+    ],
+)
+def test_a_list_numbered_from_one_inside_a_question_is_its_text(
+    tmp_path: Path, d: str, steps: str
+) -> None:
+    parts, notes = _drafted(tmp_path, LIST_IN_A_NUMBERED_QUESTION.format(d=d, list=steps))
+    assert _marks(parts) == {"1.a": 4, "1.b": 2, "2": 3, "3": 5}
+    assert "Take the middle element." in parts["1.a"]["prompt"]
+    assert not [n for n in notes if says_missed(n)]
