@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -738,9 +739,28 @@ def compare(text: str, ext: str, want: dict[str, dict[str, Any]], count: Count, 
                 count.misses.append(f"{tag}: {address} key {drafted['key']} != {expected['key']}")
             else:
                 count.misses.append(f"{tag}: {address} key none (want {expected['key']})")
+    for address, prompt in _prompts(tree):
+        if _LEAK.search(prompt):  # a solution left where students read it
+            count.silent += 1
+            count.misses.append(f"{tag}: {address} LEAK in prompt: {prompt[-80:]!r}")
     for address in _extra(tree, want):
         count.silent += 1
         count.misses.append(f"{tag}: EXTRA {address}")
+
+
+_LEAK = re.compile(r"Solution|Answer\s*:|Ans:|<details>|answer key", re.I)
+
+
+def _prompts(tree: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for section in tree.get("sections") or []:
+        for question in section.get("questions") or []:
+            qid = str(question["id"])
+            out.append((qid, question.get("prompt") or ""))
+            out += [
+                (f"{qid}.{p['id']}", p.get("prompt") or "") for p in question.get("parts") or []
+            ]
+    return out
 
 
 def _extra(tree: dict[str, Any], want: dict[str, Any]) -> list[str]:

@@ -200,3 +200,46 @@ def test_a_list_numbered_from_one_inside_a_question_is_its_text(
     assert _marks(parts) == {"1.a": 4, "1.b": 2, "2": 3, "3": 5}
     assert "Take the middle element." in parts["1.a"]["prompt"]
     assert not [n for n in notes if says_missed(n)]
+
+
+QUOTED_SOLUTIONS = """\
+# Quiz
+
+## Question 1 (4 points)
+
+A fair coin is tossed twice. What is the probability of two heads?
+
+{solution}
+
+## Question 2 (3 points)
+
+Read the passage.
+
+> The median is the middle value of the sorted data.
+
+Name one measure of centre.
+"""
+
+
+@pytest.mark.parametrize(
+    "solution, key, reference",
+    [
+        ("> Answer: 0.25", {"kind": "numeric", "value": 0.25}, None),
+        ("> **Solution:** 0.25", {"kind": "numeric", "value": 0.25}, "0.25"),
+        ("> *Answer:* 0.25", {"kind": "numeric", "value": 0.25}, None),
+        # a worked solution over several quoted lines: the quote marks go with it
+        (
+            "> **Solution:**\n> Each toss is heads with probability 1/2.\n> So 1/2 * 1/2 = 0.25.",
+            {"kind": "numeric", "value": 0.25},
+            "Each toss is heads with probability 1/2.\nSo 1/2 * 1/2 = 0.25.",
+        ),
+    ],
+)
+def test_a_solution_in_a_block_quote_is_a_solution_and_a_quoted_passage_the_prompts(
+    tmp_path: Path, solution: str, key: dict[str, Any], reference: str | None
+) -> None:
+    parts, _ = _drafted(tmp_path, QUOTED_SOLUTIONS.format(solution=solution))
+    assert parts["1"]["key"] == key
+    assert parts["1"].get("reference") == reference
+    assert "Answer" not in parts["1"]["prompt"] and "Solution" not in parts["1"]["prompt"]
+    assert "> The median is the middle value" in parts["2"]["prompt"]

@@ -141,6 +141,7 @@ class Collector:
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
         self.delimiter = ""  # what follows the numbered questions' numbers: '.' or ')'
         self.inner_next: int | None = None  # the next number of a list inside a question
+        self.quoting = False  # in a solution set in a block quote ('> **Solution:** ...')
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
         self.titled_level: int | None = None  # headings at this level title questions
         self.asked_level: int | None = None  # headings at this level are 'Question N'
@@ -174,6 +175,7 @@ class Collector:
         self.index += 1
         if self._fenced(line):
             return
+        line = self._unquoted(line)
         text = "" if p.thematic_break(line.text) else p.clean(line.text)
         if text and p.numbered_item(text) is None and not line.text[:1].isspace():
             self.inner_next = None  # words after a list inside a question end it
@@ -218,6 +220,18 @@ class Collector:
                 self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _unquoted(self, line: Line) -> Line:
+        """A solution set in a block quote ('> **Solution:**' then '> 2 + 2 = 4.', '> Answer:
+        3'): its lines read without the quote marks, as a solution (a quoted passage that
+        does not open so stays the prompt's)."""
+        if p.quoted_answer(line.text):
+            self.quoting = True
+        elif not line.text.lstrip().startswith(">"):
+            self.quoting = False
+        if not self.quoting:
+            return line
+        return Line(_QUOTE_MARK.sub("", line.text, count=1), line.loc)
 
     def _asking(self, text: str) -> bool:
         """A line of a question that asks something is its prompt: 'A quiz has 10 questions
@@ -1364,6 +1378,7 @@ class _Shared:
     used: bool = False
 
 
+_QUOTE_MARK = re.compile(r"^\s{0,3}>\s?")
 _SENTENCE_END = re.compile(r"[.!?:)]\s*$")
 # A question asked, or a task set (not how to write the answers down: 'show your work').
 _ASKS = re.compile(

@@ -61,6 +61,19 @@ _ITALIC_MARKS = re.compile(
 _EMPHASISED_ITEM = re.compile(r"^([*_])(\([\w.]{1,6}\))\1(?=\s|$)")
 
 
+# '> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote, read as one.
+_QUOTED_ANSWER = re.compile(
+    r"^\s{0,3}>\s*(?=[*_]{0,2}(?:solutions?|answers?|ans|key|model answer|worked solution)"
+    r"[*_]{0,2}\s*[:.])",
+    re.I,
+)
+
+
+def quoted_answer(line: str) -> bool:
+    """'> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote."""
+    return bool(_QUOTED_ANSWER.match(line))
+
+
 def clean(text: str) -> str:
     """The line without Markdown heading marks, heading numbers, bold and edge emphasis."""
     out = _HEADING.sub("", text).strip()
