@@ -142,6 +142,9 @@ class Collector:
         self.carried = 1  # the number after the last section's numbered questions
         self.numbered: list[str] = []  # the numbered questions of this section so far
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
+        self.delimiter = ""  # what follows the numbered questions' numbers: '.' or ')'
+        self.inner_next: int | None = None  # the next number of a list inside a question
+        self.quoting = False  # in a solution set in a block quote ('> **Solution:** ...')
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
         self.titled_level: int | None = None  # headings at this level title questions
         self.asked_level: int | None = None  # headings at this level are 'Question N'
@@ -175,7 +178,10 @@ class Collector:
         self.index += 1
         if self._fenced(line):
             return
+        line = self._unquoted(line)
         text = "" if p.thematic_break(line.text) else p.clean(line.text)
+        if text and p.numbered_item(text) is None and not line.text[:1].isspace():
+            self.inner_next = None  # words after a list inside a question end it
         self.line_before, self.last_words = self.last_words, text or self.last_words
         if self.table is not None and self._table_row(line):
             return
@@ -201,7 +207,11 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        each = self._marks_per_question(text) if self.out.each is None else None
+        each = (
+            self._marks_per_question(text)
+            if self.out.each is None and not self._asking(text)
+            else None
+        )
         if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
@@ -232,6 +242,24 @@ class Collector:
                 return True
         self.out.total = Val(total, line.loc)
         return True
+
+    def _unquoted(self, line: Line) -> Line:
+        """A solution set in a block quote ('> **Solution:**' then '> 2 + 2 = 4.', '> Answer:
+        3'): its lines read without the quote marks, as a solution (a quoted passage that
+        does not open so stays the prompt's)."""
+        if p.quoted_answer(line.text):
+            self.quoting = True
+        elif not line.text.lstrip().startswith(">"):
+            self.quoting = False
+        if not self.quoting:
+            return line
+        return Line(_QUOTE_MARK.sub("", line.text, count=1), line.loc)
+
+    def _asking(self, text: str) -> bool:
+        """A line of a question that asks something is its prompt: 'A quiz has 10 questions
+        worth 2 points each. Explain why ...' sets no marks for the paper's questions."""
+        occ = self.occ
+        return occ is not None and not occ.in_solution and _ASKS.search(text) is not None
 
     def _marks_per_question(self, text: str) -> float | None:
         """The paper's 'each question is worth 3 points', also where a PDF's line ends inside
@@ -382,16 +410,38 @@ class Collector:
             return False  # '#### 1. ...' then '1. ...': the heading's question holds the list
         if not self.numbered and int(header.id) == self.carried > 1:
             self.next_number = self.carried  # numbered on from the section before ('3.')
-        lazy = header.id == "1" and self.written_one and self.numbered
-        if lazy:  # '1.' before each question: Markdown numbers the list itself
-            header = p.Header(str(self.next_number), header.rest)
-        elif int(header.id) != self.next_number and not (
-            self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+        if self._inner_list(header):
+            return False
+        delimiter = text[len(header.id) : len(header.id) + 1]
+        following = p.numbered_item(p.clean(self.next_text))
+        lazy = (
+            header.id == "1"
+            and self.written_one
+            and self.numbered
+            and (following is None or following.id != "2")  # '1.' then '2.': a list
+        )
+        if lazy and delimiter == self.delimiter:  # '1.' before each question: Markdown
+            header = p.Header(str(self.next_number), header.rest)  # numbers the list itself
+        elif (lazy and delimiter != self.delimiter) or (  # '1.' in a paper of '1)', '2)'
+            int(header.id) != self.next_number
+            and not (
+                self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+            )
         ):
+            if header.id == "1" and self.occ is not None:
+                self.inner_next = 2  # a list of the question's own: '1.' '2.' '3.' in it
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
         self._open_question(header, line, "numbered")
-        self.written_one = written_one
+        self.written_one, self.delimiter = written_one, delimiter
+        return True
+
+    def _inner_list(self, header: p.Header) -> bool:
+        """'2.' right after a list inside the open question began at '1.' ('1. Sort the list.'
+        '2. Take the middle element.' under question 2): that list's, not question 2 or 3."""
+        if self.occ is None or self.inner_next is None or int(header.id) != self.inner_next:
+            return False
+        self.inner_next += 1
         return True
 
     def _points_heading(self, line: Line, text: str) -> str | None:
@@ -455,6 +505,7 @@ class Collector:
             return False
         header = p.part_heading(text)
         named = p.question_part(text) if p.is_heading(line.text) else None
+        named = named or p.numbered_part_heading(text)  # 'Part 2.3' under question 2
         if header is None and named is not None and named[0] == self._open_question_id():
             header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
@@ -1425,7 +1476,14 @@ class _Shared:
     used: bool = False
 
 
+_QUOTE_MARK = re.compile(r"^\s{0,3}>\s?")
 _SENTENCE_END = re.compile(r"[.!?:)]\s*$")
+# A question asked, or a task set (not how to write the answers down: 'show your work').
+_ASKS = re.compile(
+    r"\?|(?:^|[.!;]\s+)(?:explain|describe|discuss|prove|compute|calculate|find|determine|why"
+    r"|show(?!\s+(?:all|your)\b))\b",
+    re.I,
+)
 _VERDICT_LINE = re.compile(r"^[TF]\.\s+\S")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 

@@ -54,8 +54,24 @@ def thematic_break(line: str) -> bool:
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
 # '_2 points_', '*3 marks*': marks in italics (the bold of '_**2 points**_' already gone)
 _ITALIC_MARKS = re.compile(
-    rf"(?<![\w*])([_*])(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\1(?![\w*])", re.I
+    rf"(?<![\w*])([_*])(\s*[(\[]?\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*[)\]]?\s*)\1(?![\w*])",
+    re.I,
+)  # also in brackets: '*(3 points)*'
+# '*(a)* ...', '_(1.2)_ ...': a part's label in italics opening the line, read as the label
+_EMPHASISED_ITEM = re.compile(r"^([*_])(\([\w.]{1,6}\))\1(?=\s|$)")
+
+
+# '> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote, read as one.
+_QUOTED_ANSWER = re.compile(
+    r"^\s{0,3}>\s*(?=[*_]{0,2}(?:solutions?|answers?|ans|key|model answer|worked solution)"
+    r"[*_]{0,2}\s*[:.])",
+    re.I,
 )
+
+
+def quoted_answer(line: str) -> bool:
+    """'> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote."""
+    return bool(_QUOTED_ANSWER.match(line))
 
 
 def clean(text: str) -> str:
@@ -68,6 +84,7 @@ def clean(text: str) -> str:
         for piece in _CODE_SPAN.split(out)
     ).strip()
     out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
+    out = _EMPHASISED_ITEM.sub(r"\2", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     out = _ITALIC_MARKS.sub(r"\2", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
@@ -354,12 +371,17 @@ _ITEM = re.compile(
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).](?:\s+(?P<rest>\S.*)|\s*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
+    # in brackets, as a list item or emphasised: '(2.3) text', '- (2.3) text', '*(2.3)* text'
+    r"|^(?:[-*•]\s+)?(?P<e>\*{0,2})\((?P<q2>\d{1,3})\.(?P<n2>\d{1,2})\)(?P=e)\s+(?P<rest2>\S.*)$"
 )
 
 
 def sub_numbered(line: str) -> tuple[str, Header] | None:
-    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'): a part numbered under its question."""
+    """'2.3 text', '**2.3.** text', '(2.3) text' → ('2', part '3 ...'): a part numbered under
+    its question."""
     m = _SUB_NUMBER.match(line)
+    if m is not None and m["q2"] is not None:
+        return m["q2"], Header(str(int(m["n2"])), m["rest2"])
     return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
@@ -1297,7 +1319,8 @@ def points_heading(text: str) -> str | None:
 
 
 _PART_HEADING = re.compile(
-    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
+    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\)|(?P<r>[ivx]{1,4}))(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    re.I,
 )
 
 
@@ -1329,9 +1352,21 @@ def part_heading(text: str) -> Header | None:
     if sub := _SUB_HEADING.match(text):
         return Header(sub["a"].lower(), sub["rest"])
     m = _PART_HEADING.match(text)
-    if m is None or (m["a"] is not None and not m["a"].islower()):
-        return None
-    return Header((m["a"] or m["b"]).lower(), m["rest"])
+    if m is None or not (m["a"] or m["r"] or "a").islower():
+        return None  # 'Part A', 'Part II': a section
+    return Header((m["a"] or m["b"] or m["r"]).lower(), m["rest"])
+
+
+# 'Part 2.3 (4 marks) ...', 'Part (2.3)': a part numbered under its question.
+_NUMBERED_PART_HEADING = re.compile(
+    r"^part\s*\(?(?P<q>\d{1,3})\.(?P<n>\d{1,2})\)?(?![\w'.])[.:)]?\s*(?P<rest>.*)$", re.I
+)
+
+
+def numbered_part_heading(text: str) -> tuple[str, Header] | None:
+    """'Part 2.3 (4 marks) Find ...' → ('2', part '3'): the part of question 2 it names."""
+    m = _NUMBERED_PART_HEADING.match(text)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
 _LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
