@@ -626,6 +626,12 @@ def test_a_solution_opening_by_naming_the_answer(tmp_path: Path, solution: str, 
         ("# Midterm:", "Midterm:"),
         # a short plain line is
         ("Midterm in statistics", "Midterm in statistics"),
+        # blanks for the student to fill in are not part of the title
+        ("STAT 210 - Quiz 3            Name: ______________", "STAT 210 - Quiz 3"),
+        ("Final exam | Name: ________ | Student ID: ........", "Final exam"),
+        ("# Quiz 2 -- Name: ---------", "Quiz 2"),
+        # a title with a colon but no blank keeps it
+        ("Midterm: linear models", "Midterm: linear models"),
     ],
 )
 def test_a_first_line_ending_in_a_colon_is_no_title(tmp_path: Path, first: str, title: str) -> None:

@@ -104,7 +104,8 @@ def _check_json(found: TemplateCheck | None) -> dict[str, Any] | None:
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None:
     """Draft an exam file from the paper (and its solutions): .md (.Rmd, .qmd), .txt, .tex,
-    .pdf or .docx; or from a Moodle XML question bank (.xml, on its own).
+    .pdf, .docx or a Jupyter notebook (.ipynb); or from a Moodle XML question bank (.xml, on
+    its own).
 
     Every value says where in the documents it came from; what is missing or could not be
     placed is listed at the top. Give the paper first, then any solutions documents.

@@ -108,6 +108,8 @@ class Collected:
     title: Val[str] | None = None
     totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
     each: Val[float] | None = None  # 'Each question is worth 2 points', said once for all
+    # '... TWO questions from Section B' (by section id), 'Answer any three questions' (None)
+    rules: dict[str | None, Val[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -264,7 +266,9 @@ class Collector:
         if any(test(text) is not None for test in structural):
             return
         if p.unnumbered_question(line.text) is None and not p.answer_heading(line.text):
-            self.out.title = Val(text, line.loc)
+            title = _without_blank_fields(text)
+            if title:
+                self.out.title = Val(title, line.loc)
 
     def _blank(self) -> None:
         if self.occ is not None and not self.rough:
@@ -479,6 +483,8 @@ class Collector:
                 self.answers = False  # '| $p$ | $\\neg p$ |': a table in the answer itself
                 return False
             text = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
+        if self._part_keys(line, text):
+            return True
         listed = p.listed_key(text)
         question = self._met(listed.id) if listed is not None else None
         if listed is None or question is None:
@@ -488,6 +494,24 @@ class Collector:
         occ = Occurrence(header=line.loc)
         occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
         question.occurrences.append(occ)
+        return True
+
+    def _part_keys(self, line: Line, text: str) -> bool:
+        """'1.1 B', '2(a) 0.5' in an answer list (or several on a line, '1.1 B; 1.2 A'): the
+        key of that part of a question already met, when the question has that part."""
+        found = [p.listed_part_key(piece) for piece in text.split(";")]
+        keys = [k for k in found if k is not None]
+        if not keys or len(keys) != len(found):
+            return False
+        targets = [self._met(qid) for qid, _, _ in keys]
+        for question, (_, label, _) in zip(targets, keys, strict=True):
+            if question is None or not _has_part(question, label):
+                return False
+        self._close_question()
+        for question, (_, label, key) in zip(targets, keys, strict=True):
+            occ = Occurrence(header=line.loc)
+            occ.solution_items.append(Item(label, line.loc, keys=[Val(key, line.loc)]))
+            question.occurrences.append(occ)  # type: ignore[union-attr]
         return True
 
     def _option_answered(self, line: Line, text: str) -> bool:
@@ -816,6 +840,10 @@ class Collector:
     def _preamble(self, line: Line, text: str) -> None:
         if self.section is not None:
             self._section_facts(line, text)
+        for section, best in p.section_rules(text).items():
+            self.out.rules.setdefault(section, Val((best, 0), line.loc))
+        if self.section is None and (rule := p.best_rule(text)) is not None:
+            self.out.rules.setdefault(None, Val(rule, line.loc))  # the paper's, said before it
         if p.key_line(text):
             self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
 
@@ -1189,6 +1217,8 @@ class Collector:
     def _item(self, line: Line, text: str) -> bool:
         assert self.occ is not None
         ticked, untagged = p.option_tick(text)
+        if self._part_option(line, ticked, untagged):
+            return True
         header = p.lettered_item(untagged)
         if header is None and not p.is_heading(line.text) and not self._verdict_line(untagged):
             header = self._in_order(p.capital_option(untagged))
@@ -1200,21 +1230,30 @@ class Collector:
         occ = self.occ
         if self.inline:
             self._end_inline_solution(header.id)
+        several = p.options_on_one_line(untagged)
+        if several is None or several[0].id != header.id:
+            return self._new_item(line, header, ticked, untagged)
+        # 'A. x^2  B. sin x  C. -x^2': one item each, the line once in the prompt
+        self._new_item(line, several[0], ticked, untagged)
+        items = occ.solution_items if occ.in_solution else occ.items
+        for other in several[1:]:
+            items.append(Item(_nested_label(other.id, items), line.loc))
+            self.item = items[-1]
+            self._fill_item(line, other)
+        return True
+
+    def _new_item(self, line: Line, header: p.Header, ticked: bool, untagged: str) -> bool:
+        """A lettered item opened by this line, its text, marks and key read."""
+        assert self.occ is not None
+        occ = self.occ
         item = Item(
             _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
         )
         bare = None if occ.in_solution else p.bare_leading_marks(header.rest)
         if bare is not None:  # '(a) (2) Find the estimate.'
             item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
-        if (marks := p.marks_one(header.rest)) is not None:
-            item.marks = Val(marks, line.loc)
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
-        rest = p.strip_marks(header.rest)
-        if not self.occ.in_solution and (inline := p.inline_key(rest)) is not None:
-            item.keys.append(Val(inline.id, line.loc))  # '(a) What is 2+3? Answer: 5'
-            rest = inline.rest
-        if rest:
-            item.lines.append(rest)
+        self._fill_item(line, header, item)
         if self.occ.in_solution:
             self.occ.solution_items.append(item)
         else:
@@ -1224,6 +1263,20 @@ class Collector:
         self.item = item
         return True
 
+    def _fill_item(self, line: Line, header: p.Header, item: Item | None = None) -> None:
+        """An item's text after its label: its marks and an inline key read out of it."""
+        assert self.occ is not None
+        item = item if item is not None else self.item
+        assert item is not None
+        if (marks := p.marks_one(header.rest)) is not None:
+            item.marks = Val(marks, line.loc)
+        rest = p.strip_marks(header.rest)
+        if not self.occ.in_solution and (inline := p.inline_key(rest)) is not None:
+            item.keys.append(Val(inline.id, line.loc))  # '(a) What is 2+3? Answer: 5'
+            rest = inline.rest
+        if rest:
+            item.lines.append(rest)
+
     def _verdict_line(self, text: str) -> bool:
         """'F. It contains the population mean ...' under '(e) ...' in a question asking
         'True or False?': the part's verdict and reason, not option F."""
@@ -1232,6 +1285,28 @@ class Collector:
             return False
         stem = " ".join(t for kind, t in self.occ.prompt if kind != "item")
         return p.kind_mentioned(stem) == "truefalse"
+
+    def _part_option(self, line: Line, ticked: bool, untagged: str) -> bool:
+        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the numbered part
+        '1.1 Which loss ...?': options of that part, not parts of their own; letters in lower
+        case only where the part asks ('...?', '...:') and the options are short."""
+        item = self.item
+        if item is None or self.occ is None or self.occ.in_solution or not item.label.isdigit():
+            return False
+        several = p.options_on_one_line(untagged)
+        if several is None and (one := p.capital_option(untagged)) is not None:
+            several = [one]
+        if several is None or several[0].id != "abcdefgh"[min(len(item.boxes), 7)]:
+            return False
+        capital = untagged.lstrip("-*• (")[:1].isupper()
+        asks = " ".join(item.lines).rstrip(" *_$").endswith(("?", ":"))
+        short = all(len(h.rest) <= 60 and not h.rest.endswith("?") for h in several)
+        if not capital and not (asks and short):
+            return False
+        for header in several:
+            item.boxes.append((ticked and len(several) == 1, Val(header.rest, line.loc)))
+        item.lines.append(line.text.strip())
+        return True
 
     def _in_order(self, header: p.Header | None) -> p.Header | None:
         """'B. ...' as an option only where a list of them starts ('A.') or goes on (after
@@ -1336,6 +1411,10 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 _NUMBERED_PART = re.compile(r"(?i)part\s*(?P<n>\d{1,2})\b[\s:.)-]*(?P<rest>.*)$")
 
 
+def _has_part(question: QuestionBuild, label: str) -> bool:
+    return any(item.label == label for occ in question.occurrences for item in occ.items)
+
+
 def _nested_label(label: str, items: list[Item]) -> str:
     """'(i)' after '(a)' is part a.i, '(ii)' after it a.ii; '(i)' after '(h)' is part i;
     '(α)' after '(b)(ii)' is part b.ii.α, '(β)' after that b.ii.β."""
@@ -1433,3 +1512,14 @@ def collect(lines: list[Line]) -> Collected:
     collector._close_question()
     collector._end_shared()
     return collector.out
+
+
+# A blank to write on after a label ('Name: ________', 'ID: ....'), on the title's line.
+_BLANK_FIELD = re.compile(
+    r"\s*\b[A-Z][\w.#]*(?: [\w.#]+){0,2}:\s*(?:_{3,}|\.{4,}|-{4,})\s*", re.IGNORECASE
+)
+
+
+def _without_blank_fields(text: str) -> str:
+    """The title without the fields left blank for the student to fill in."""
+    return _BLANK_FIELD.sub(" ", text).strip(" \t-–—|")

@@ -363,6 +363,39 @@ def sub_numbered(line: str) -> tuple[str, Header] | None:
     return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
+_FIRST_OPTION = re.compile(r"^(?:[-*•]\s+)?(?P<open>\(?)(?P<a>[A-Ha-h])(?P<close>[.)])\s+")
+
+
+def options_on_one_line(line: str) -> list[Header] | None:
+    """'A. x^2  B. sin x  C. -x^2' or '(a) hinge   (b) log-loss': options (or parts) written
+    on one line, each labelled with the next letter in the same form → (label, text) each,
+    labels in lower case; None where the line holds one label only. Two labels 'A.' or 'a)'
+    apart by a single space are read as one item's text ('a) the rate b) ...' in a sentence
+    needs a third label or a wider gap; '(b)' in brackets does not)."""
+    m = _FIRST_OPTION.match(line)
+    if m is None or (m["open"] == "(" and m["close"] != ")"):
+        return None
+    labels = [(m["a"], m.end())]
+    starts: list[int] = []
+    gaps: list[int] = []
+    while True:
+        letter = chr(ord(labels[-1][0]) + 1)
+        pattern = re.escape(m["open"]) + letter + re.escape(m["close"])
+        found = re.compile(rf"(?P<gap>\s+){pattern}\s+").search(line, labels[-1][1])
+        if found is None or letter.lower() > "h":
+            break
+        starts.append(found.start())
+        gaps.append(len(found["gap"].replace("\t", "    ")))
+        labels.append((letter, found.end()))
+    if len(labels) < 2 or not (m["open"] or min(gaps) >= 2 or len(labels) >= 3):
+        return None
+    ends = [*starts, len(line)]
+    texts = [line[at:end].strip() for (_, at), end in zip(labels, ends, strict=True)]
+    if not all(texts):
+        return None
+    return [Header(a.lower(), text) for (a, _), text in zip(labels, texts, strict=True)]
+
+
 def lettered_item(line: str) -> Header | None:
     """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
     m = _ITEM.match(line) or _HALF_ITEM.match(line)
@@ -929,13 +962,39 @@ _RULE = re.compile(
 )
 
 
+# 'Answer any THREE questions', 'Attempt two questions from this section': how many count,
+# of however many the section holds (0: not said)
+_RULE_ANY = re.compile(
+    r"\b(?:answer|attempt|do|choose|select)\s+(?:any\s+)?(\w+)\s+(?:\w+\s+)?questions\b", re.I
+)
+# 'Answer ALL questions in Section A and TWO questions from Section B'
+_RULE_OF_SECTION = re.compile(
+    r"\b(\w+)\s+questions?\s+(?:in|from)\s+section\s+([A-Z0-9]{1,3})\b", re.I
+)
+
+
 def best_rule(text: str) -> tuple[int, int] | None:
-    """'Answer three out of four' → (3, 4): the best three of four count."""
+    """'Answer three out of four' → (3, 4): the best three of four count; 'Answer any three
+    questions' → (3, 0), of however many there are."""
     m = _RULE.search(text)
-    if m is None:
-        return None
-    best, of = (_number(m[1] or m[3]), _number(m[2] or m[4]))
-    return (best, of) if best and of and best < of else None
+    if m is not None:
+        best, of = (_number(m[1] or m[3]), _number(m[2] or m[4]))
+        return (best, of) if best and of and best < of else None
+    if _RULE_OF_SECTION.search(text) is not None:
+        return None  # the rules of named sections: `section_rules`
+    m = _RULE_ANY.search(text)
+    best = _number(m[1]) if m is not None else None
+    return (best, 0) if best else None
+
+
+def section_rules(text: str) -> dict[str, int]:
+    """'Answer ALL questions in Section A and TWO questions from Section B' → {'B': 2}: the
+    sections where only some of the questions count, by their ids in capitals."""
+    rules = {}
+    for m in _RULE_OF_SECTION.finditer(text):
+        if (best := _number(m[1])) is not None and best > 0:
+            rules[m[2].upper()] = best
+    return rules
 
 
 @dataclass(frozen=True)
@@ -1241,14 +1300,18 @@ _LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s
 
 
 # '2. (4) According to ...', '(a) (2) Find ...': a bare number in brackets right after the
-# label, before a capitalised sentence (not '(1)': that opens a list of the prompt's own).
-_BARE_LEADING_MARKS = re.compile(r"^\((?P<n>[2-9]|[1-4]\d|50)\)\s+(?P<rest>[A-Z]\S*.*)$")
+# label, before a capitalised sentence (not '(1)': that opens a list of the prompt's own);
+# in square brackets any number ('(a) [1] State ...', '[2.5]').
+_BARE_LEADING_MARKS = re.compile(
+    r"^(?:\((?P<n>[2-9]|[1-4]\d|50)\)|\[(?P<m>[1-9]\d?(?:\.5)?)\])\s+(?P<rest>[A-Z]\S*.*)$"
+)
 
 
 def bare_leading_marks(text: str) -> tuple[float, str] | None:
-    """'(4) According to a poll ...' after a question's or part's label → (4, 'According ...')."""
+    """'(4) According to a poll ...' or '[4] State ...' after a question's or part's label →
+    (4, 'According ...')."""
     m = _BARE_LEADING_MARKS.match(text)
-    return (float(m["n"]), m["rest"]) if m else None
+    return (float(m["n"] or m["m"]), m["rest"]) if m else None
 
 
 def leading_marks(text: str) -> bool:
@@ -1264,6 +1327,26 @@ _ANSWER_HEADING = re.compile(
 _LISTED_KEY = re.compile(
     r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[.):]\s*(?P<key>\S.{0,39})$", re.I
 )
+
+
+_LISTED_PART_KEY = re.compile(
+    r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*"
+    r"(?:\.(?P<n>\d{1,2})|\(?(?P<a>[a-h])\))\s*[.):]?\s+(?P<key>\S.{0,39})$"
+    r"|^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id2>\d{1,3})(?P<a2>[a-h])\s*[.):]\s*(?P<key2>\S.{0,39})$",
+    re.I,
+)
+
+
+def listed_part_key(text: str) -> tuple[str, str, str] | None:
+    """'1.1 B', '1.2) 0.5', '2(a) True', '3b: 4' in an answer list → (question, part, key); a
+    part numbered '1.1' is the question's part '1', one lettered '(a)' its part 'a'."""
+    m = _LISTED_PART_KEY.match(clean(text).strip("*_ "))
+    if m is None:
+        return None
+    if m["id2"] is not None:
+        return m["id2"], m["a2"].lower(), m["key2"].strip()
+    label = str(int(m["n"])) if m["n"] is not None else m["a"].lower()
+    return m["id"], label, m["key"].strip()
 
 
 def answer_heading(line: str) -> bool:
@@ -1290,11 +1373,12 @@ def listed_answer(text: str) -> str:
     return _ANNOTATION.sub("", text).strip()
 
 
-# '1-b 2-c 3-a', '1. B, 2. C; 3. A', 'Q1) T  Q2) F': keys of several questions on one line
-_KEY_PAIR = re.compile(
-    r"(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[-.):=–]\s*\(?(?P<key>[A-Ha-h]|true|false|T|F)\)?"
-    r"(?![\w.])",
-    re.I,
+# '1-b 2-c 3-a', '1. B, 2. C; 3. A', 'Q1) T  Q2) F': keys of several questions on one line;
+# after 'Answers:' on the same line, numbers too: 'Answers: 1-A 2-b 3. 4 4) -0.5'
+_PAIR = r"(?:q(?:uestion)?\s*)?(?P<id>\d{{1,3}})\s*[-.):=–]\s*\(?(?P<key>{})\)?(?![\w.])"
+_KEY_PAIR = re.compile(_PAIR.format(r"[A-Ha-h]|true|false|T|F"), re.I)
+_KEY_PAIR_NUMBER = re.compile(
+    _PAIR.format(r"[A-Ha-h]|true|false|T|F|[-−]?\d+(?:\.\d+)?(?:/\d+)?%?"), re.I
 )
 _KEY_GAP = re.compile(r"[\s,;|/]*")
 _KEYS_HEADING = re.compile(
@@ -1307,12 +1391,13 @@ def keys_on_a_line(text: str) -> list[Header] | None:
     """'ANSWER KEY: 1-b 2-b 3-c' or a line '1. B   2. C   3. A' under an answer heading:
     each question's key (at least two, the whole line read); None otherwise."""
     plain = clean(text).strip("*_ ")
+    pairs = _KEY_PAIR
     if (heading := _KEYS_HEADING.match(plain)) is not None:
-        plain = heading["rest"]
+        plain, pairs = heading["rest"], _KEY_PAIR_NUMBER
     found: list[Header] = []
     at = _KEY_GAP.match(plain).end()  # type: ignore[union-attr]
     while at < len(plain):
-        pair = _KEY_PAIR.match(plain, at)
+        pair = pairs.match(plain, at)
         if pair is None:
             return None
         found.append(Header(pair["id"], pair["key"]))

@@ -160,15 +160,27 @@ def _missing_sections(collected: Collected, draft: Draft) -> None:
 def _section(build: SectionBuild, collected: Collected, draft: Draft) -> SectionDraft:
     questions = [_Resolver(build, q, collected, draft).question() for q in build.questions.values()]
     rule = None
-    if build.rule is not None:
-        best, of = build.rule.value
-        rule = Val(best, build.rule.loc)
-        if of != len(questions):
+    said = build.rule or collected.rules.get(build.id.upper())
+    if said is None and len(collected.sections) == 1:
+        said = collected.rules.get(None)
+    if said is not None and said.value[1] == 0 and said.value[0] >= len(questions):
+        draft.notes.append(
+            Val(
+                f"section {build.id}: the paper says {said.value[0]} questions count but "
+                f"{len(questions)} were found; no rule drafted",
+                said.loc,
+            )
+        )
+        said = None
+    if said is not None:
+        best, of = said.value
+        rule = Val(best, said.loc)
+        if of and of != len(questions):
             draft.notes.append(
                 Val(
                     f"section {build.id}: the rule says {best} of {of} but {len(questions)} "
                     "questions were found",
-                    build.rule.loc,
+                    said.loc,
                 )
             )
     counted = rule.value if rule is not None else len(questions)
@@ -439,7 +451,7 @@ class _Resolver:
         if item is not None:
             part.prompt = _text(item.lines, item.loc)
             part.marks = item.marks
-            part.key = self._part_choice(item) or self._key_from(keys, "other", label)
+            part.key = self._part_choice(item, keys) or self._key_from(keys, "other", label)
             if solution is None:
                 self._verdict_under(part, item.lines, item.loc)
                 self._working_under(part, item, item.loc)
@@ -564,12 +576,17 @@ class _Resolver:
         part.key_note = _FROM_WORKING
         self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
 
-    def _part_choice(self, item: Item) -> Val[dict[str, Any]] | None:
-        """A part's own options (boxes under it), the ticked ones correct."""
+    def _part_choice(self, item: Item, keys: list[Val[str]]) -> Val[dict[str, Any]] | None:
+        """A part's own options (boxes under it), the ticked ones correct, else the letters
+        its key names ('1.1 B' in an answer key)."""
         if not item.boxes:
             return None
         options = {_letter(i): box.value for i, (_, box) in enumerate(item.boxes)}
         correct = [_letter(i) for i, (ticked, _) in enumerate(item.boxes) if ticked]
+        if not correct and keys:
+            named = _option_letters(keys[-1].value)
+            if named and all(letter in options for letter in named):
+                return Val(_choice_key(options, named), keys[-1].loc)
         if not correct:
             self.todo(f"part {item.label}: options without a ticked one — add the key", item.loc)
             return None
@@ -932,6 +949,15 @@ def _unique(labels: Any) -> list[str]:
         if label not in seen:
             seen.append(label)
     return seen
+
+
+def _option_letters(written: str) -> list[str]:
+    """The option letters a key names ('B', '(b)', 'A, B, D'); none for any other key."""
+    value = p.key_value(written)
+    if value is not None and value[0] == "choice":
+        return [str(letter) for letter in value[1]]
+    plain = written.strip(" ().")
+    return [plain.lower()] if len(plain) == 1 and plain.isalpha() else []
 
 
 def _letter(index: int) -> str:
