@@ -356,6 +356,8 @@ class Collector:
             self._open_question(p.Header(self._free_number(), rest), line, "explicit")
             return True
         header = p.numbered_item(text)
+        if header is None and p.heading_level(line.text) is not None:
+            header = p.dash_numbered(text)  # '## 2 - Perform graphical model checking.'
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
         if self.occ is not None and self.level is not None and p.heading_level(line.text) is None:

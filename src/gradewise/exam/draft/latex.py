@@ -26,7 +26,12 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
     LatexSpecialsNode,
 )
-from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
+from pylatexenc.macrospec import (
+    EnvironmentSpec,
+    MacroSpec,
+    ParsedVerbatimArgs,
+    VerbatimArgsParser,
+)
 
 from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.macros import (
@@ -34,6 +39,7 @@ from gradewise.exam.draft.macros import (
     NAMED_CHOICES,
     NAMED_QUESTION,
     TexNote,
+    declared_verbatim,
     expand_macros,
     label_text,
     tex_defs,
@@ -312,8 +318,10 @@ class _Reader:
     def __init__(self, source: str, library: str = "") -> None:
         self.source = source
         self.library = library  # definitions from the files beside the paper
+        declared = declared_verbatim(library + "\n" + source) - _CODE_ENVIRONMENTS
+        self.code_environments = _CODE_ENVIRONMENTS | declared
         self.walker = latexwalker.LatexWalker(
-            _shielded(source), latex_context=_context_db(), tolerant_parsing=True
+            _shielded(source), latex_context=_context_db(declared), tolerant_parsing=True
         )
         self.out = _Out(lambda pos: self.walker.pos_to_lineno_colno(pos)[0])
         self.ctx = _Context()
@@ -1004,7 +1012,7 @@ class _Reader:
             self._list(node, numbered=name == "enumerate")
         elif name in ("tabular", "tabularx"):
             self._table(node)
-        elif name in _CODE_ENVIRONMENTS:
+        elif name in self.code_environments:
             self._code(node)
         elif name in _SKIP_ENVIRONMENTS:
             return
@@ -1582,16 +1590,37 @@ def _without(source: str, positions: list[int]) -> str:
     return "".join(chars)
 
 
-_CONTEXT: Any = None
+_CONTEXTS: dict[frozenset[str], Any] = {}
+
+
+class _CodeBody(VerbatimArgsParser):
+    """A code environment's body, unread, up to its own '\\end{name}' (pylatexenc's verbatim
+    parser looks for '\\end{verbatim}' whatever the environment's name)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("verbatim-environment")
+        self.name = name
+
+    def parse_args(self, w: Any, pos: int, parsing_state: Any = None) -> Any:
+        end = w.s.find(f"\\end{{{self.name}}}", pos)
+        if end < 0:
+            raise latexwalker.LatexWalkerParseError(
+                s=w.s, pos=pos, msg=f"Cannot find matching \\end{{{self.name}}}"
+            )
+        body = w.make_node(
+            LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:end], pos=pos, len=end - pos
+        )
+        return ParsedVerbatimArgs(verbatim_chars_node=body), pos, end - pos
 
 
 def _db() -> Any:
     return latexwalker.get_default_latex_context_db()
 
 
-def _context_db() -> Any:
-    global _CONTEXT
-    if _CONTEXT is None:
+def _context_db(verbatim: frozenset[str] = frozenset()) -> Any:
+    """The parser's macros and environments, with `verbatim` (environments the paper declares
+    as code, as fancyvrb's \\DefineVerbatimEnvironment does) read as verbatim."""
+    if verbatim not in _CONTEXTS:
         db = latexwalker.get_default_latex_context_db()
         db.add_context_category(
             "gradewise-exam",
@@ -1604,10 +1633,11 @@ def _context_db() -> Any:
             environments=[
                 *(EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()),
                 *(EnvironmentSpec(name, "", is_math_mode=True) for name in ("displaymath", "math")),
+                *(EnvironmentSpec(name, args_parser=_CodeBody(name)) for name in sorted(verbatim)),
             ],
         )
-        _CONTEXT = db
-    return _CONTEXT
+        _CONTEXTS[verbatim] = db
+    return _CONTEXTS[verbatim]
 
 
 def read_latex(text: str, library: str = "") -> tuple[list[TexLine], list[TexNote]]:

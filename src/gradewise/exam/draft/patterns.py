@@ -301,6 +301,18 @@ def numbered_item(line: str) -> Header | None:
     return Header(m["id"], m["rest"] or "") if m else None
 
 
+# '1 - Estimate the model using OLS': a heading numbered with a dash (R Markdown's '## 1 - ...'
+# tasks, written by pandoc as unnumbered \subsection{1 - ...}).
+_DASH_NUMBERED = re.compile(r"^(?P<id>\d{1,3})\s+[-–—]\s+(?P<rest>\S.*)$")
+
+
+def dash_numbered(text: str) -> Header | None:
+    """'3 - Test for heteroskedasticity' → question 3 (for headings only: in a prompt
+    '3 - 2 = 1' is arithmetic)."""
+    m = _DASH_NUMBERED.match(text)
+    return Header(m["id"], m["rest"]) if m else None
+
+
 _PAREN_NUMBER = re.compile(r"^\((?P<id>\d{1,2})\)\s+(?P<rest>\S.*)$")
 
 
