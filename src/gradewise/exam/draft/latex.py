@@ -781,6 +781,9 @@ class _Reader:
             return
         if ctx.list_parts and ctx.list_parts[-1] and not ctx.in_solution:
             count = ctx.list_counters[-1]
+            if _LETTERED.search(ctx.list_labels[-1]) and count <= 26:
+                self.out.begin(f"({chr(96 + count)}) ", node.pos)  # printed '(c)': part c
+                return
             self.out.begin(f"{ctx.question}.{count} ", node.pos)  # printed '2.': part 3.2
             return
         if not numbered or ctx.in_question or ctx.in_solution:
@@ -1158,9 +1161,11 @@ class _Reader:
         items printed '1.', '2.' and opening with their own points ('\\item (10 pts) ...'):
         the question's parts, named as printed. Items without points stay its text."""
         ctx = self.ctx
-        if not (ctx.in_question and ctx.list_depth == 1 and ctx.list_printed[-1]):
+        if ctx.in_part or ctx.in_solution or not (ctx.in_question and ctx.list_depth == 1):
             return False
-        if ctx.in_part or ctx.in_solution:
+        if _lettered(node):
+            return True  # '[label=(\\alph*)]': lettered as parts are, each item a part
+        if not ctx.list_printed[-1]:
             return False
         items = re.split(r"\\item(?![A-Za-z])", "".join(_verbatim(n) for n in node.nodelist))
         return any(p.leading_marks(_bare(item)) for item in items[1:])
@@ -1378,6 +1383,16 @@ def _labels(node: Any) -> bool:
 
 
 _LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "nolistsep"}
+# A list label printing small letters: enumitem's 'label=(\\alph*)', a class's
+# '\\alph{partCounter}', enumerate's '[(a)]' or '[a)]'.
+_LETTERED = re.compile(r"\\alph\b|\\alph\*|^\(?a[).]|label\s*=\s*\(?a[).]")
+
+
+def _lettered(node: Any) -> bool:
+    """Whether an enumerate's options letter its items in small letters: (a), (b), ..."""
+    options = _arg(node, 0)
+    text = options.latex_verbatim().strip("[] ") if options is not None else ""
+    return bool(_LETTERED.search(text))
 
 
 # A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
