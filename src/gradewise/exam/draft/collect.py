@@ -1248,9 +1248,10 @@ class Collector:
         """A lettered item opened by this line, its text, marks and key read."""
         assert self.occ is not None
         occ = self.occ
-        item = Item(
-            _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
-        )
+        label = _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items)
+        if not occ.in_solution and (again := self._label_again(label, line)) is not None:
+            label = again
+        item = Item(label, line.loc)
         bare = None if occ.in_solution else p.bare_leading_marks(header.rest)
         if bare is not None:  # '(a) (2) Find the estimate.'
             item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
@@ -1264,6 +1265,27 @@ class Collector:
             self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
         self.item = item
         return True
+
+    def _label_again(self, label: str, line: Line) -> str | None:
+        """'(b)' right after part (b) of the same question, its letter not yet followed: the
+        paper's slip for the next part (a worked answer labelling its third part '(b)' again),
+        drafted as (c) and said in a note, rather than merged into (b) without a word."""
+        assert self.occ is not None and self.question is not None and self.section is not None
+        items = self.occ.items
+        if not items or items[-1].label != label or not re.fullmatch(r"[a-y]", label):
+            return None
+        following = chr(ord(label) + 1)
+        if any(i.label.split(".")[0] == following for i in items):
+            return None
+        where = f"{self.section.id}.{self.question.id}"
+        self.out.notes.append(
+            Val(
+                f"{where}: part ({label}) is labelled twice; the second is drafted as part"
+                f" ({following}); check it",
+                line.loc,
+            )
+        )
+        return following
 
     def _fill_item(self, line: Line, header: p.Header, item: Item | None = None) -> None:
         """An item's text after its label: its marks and an inline key read out of it."""
