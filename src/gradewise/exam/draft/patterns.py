@@ -175,7 +175,11 @@ _SOLUTION_TO = re.compile(
     re.I,
 )
 # '1.' alone too: a question whose first words are its parts' list ('1.' then '(a) ...')
-_NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)](?:\s+(?P<rest>\S.*))?$")
+# typed in haste too: '9). Consider ...' (both marks), '7.(2) What ...' (its bare marks right
+# after the stop)
+_NUMBERED = re.compile(
+    r"^(?P<id>\d{1,3})(?:\)\.|[.)])(?:\s+(?P<rest>\S.*)|(?=\(\d{1,3}(?:\.\d+)?\)\s*\S)(?P<marks>.+))?$"
+)
 
 
 _NUMBER_WORDS = (
@@ -298,7 +302,7 @@ def solution_to(line: str) -> Header | None:
 def numbered_item(line: str) -> Header | None:
     """'3. text' or '3) text': a question in a numbered paper, or a list item."""
     m = _NUMBERED.match(line)
-    return Header(m["id"], m["rest"] or "") if m else None
+    return Header(m["id"], m["rest"] or m["marks"] or "") if m else None
 
 
 # '1 - Estimate the model using OLS': a heading numbered with a dash (R Markdown's '## 1 - ...'
