@@ -164,10 +164,10 @@ def section_id(raw: str) -> str:
 # The word for a question in papers written in German, French, Spanish, Italian, Portuguese,
 # Dutch (its number after it: 'Aufgabe 2', 'Exercice 3', 'Pregunta 1').
 OTHER_QUESTION_WORDS = "|".join(QUESTION_WORDS)
+# 'Q' short for question is a capital: 'q1. For q in Q1 ...' is a wrapped line of working
 _QUESTION = re.compile(
-    rf"^(?:question|problem|exercise|task|{OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
-    r"\s*(?P<rest>.*)$",
-    re.I,
+    rf"^(?:(?i:question|problem|exercise|task|{OTHER_QUESTION_WORDS})|Q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
+    r"\s*(?P<rest>.*)$"
 )
 _SOLUTION_TO = re.compile(
     r"^(?:solutions?|answers?)\s+(?:to|for|of)\s+(?:question|problem|q)\s*[-.]?\s*(?P<id>\d{1,3})\b"
