@@ -1033,13 +1033,14 @@ class Collector:
 
     def _paren_numbered_part(self, line: Line, text: str) -> bool:
         """'**(1)** Create a tibble ... _**2 points**_' at the margin under 'Problem 1': its
-        part 1, labelled as the paper numbers it. The first must be set in bold or carry its
-        points (a plain '(1)' without them is the prompt's own list); the next ones, '(2)',
+        part 1, labelled as the paper numbers it. The first must be set in bold, carry its
+        points or be a statement to judge under 'True or False?' (a plain '(1)' otherwise is
+        the prompt's own list); the next ones, '(2)',
         '(3)' in order, open parts with or without points (those can come later)."""
         occ = self.occ
         assert occ is not None
-        if occ.in_solution or line.text[:1].isspace():
-            return False
+        if (occ.in_solution and not self.inline) or line.text[:1].isspace():
+            return False  # (a part's own solution ends where the next part opens)
         header = p.paren_numbered(text)
         if header is None:
             return False
@@ -1049,10 +1050,23 @@ class Collector:
         if int(header.id) != len(parts) + 1:
             return False
         bold = p.paren_numbered(line.text.strip()) is not None and line.text.lstrip()[:1] in "*_"
-        if not parts and not bold and (occ.bullets or p.marks_one(header.rest) is None):
+        judged = not occ.bullets and self._asks_verdicts()  # 'True or False? ...' '(1) ...'
+        if (
+            not parts
+            and not bold
+            and not judged
+            and (occ.bullets or p.marks_one(header.rest) is None)
+        ):
             return False  # options already, or a '(1)' of the prompt's own
         self._open_item(header.id, header.rest, line, heading=True)
         return True
+
+    def _asks_verdicts(self) -> bool:
+        """Whether the open question's words so far ask for true or false ('True or False?
+        Justify your answer'): the statements numbered under it are each a part to judge."""
+        assert self.occ is not None
+        stem = " ".join(t for kind, t in self.occ.prompt if kind != "item")
+        return p.kind_mentioned(stem) == "truefalse"
 
     def _numbered_answer(self, header: p.Header, line: Line, parts: list[Item]) -> bool:
         """'1. $x^* = 2$' in the solution of a question whose parts are numbered: part a's."""

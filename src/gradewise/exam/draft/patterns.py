@@ -521,6 +521,7 @@ def rough_work(line: str) -> bool:
 _SOLUTION = re.compile(
     r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
     r"|proof(?=\s*[:.])"
+    r"|sol(?:'?n)?(?=\s*[:.])"  # 'Sol. False. ...', 'Soln: ...', "Sol'n."
     # in German, French, Spanish, Italian, Portuguese, Dutch papers
     r"|(?:muster)?lösung(?:svorschlag|shinweise?)?|corrigé|soluci[óo]n|soluzione|soluç[ãa]o"
     r"|oplossing)"
