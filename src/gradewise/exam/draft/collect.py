@@ -1270,13 +1270,18 @@ class Collector:
         if bare is not None:  # '(a) (2) Find the estimate.'
             item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
-        self._fill_item(line, header, item)
+        box = None if occ.in_solution else p.checkbox(header.rest)
+        if box is not None and box[1]:  # '(a) □ V1 □ V2 ...': its first option on its line
+            item.boxes.append((box[0], Val(box[1], line.loc)))
+        else:
+            self._fill_item(line, header, item)
         if self.occ.in_solution:
             self.occ.solution_items.append(item)
         else:
             self.occ.items.append(item)
-            # a tick or bold would give the answer away in the prompt
-            self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
+            # a tick or bold would give the answer away in the prompt (a box, its options)
+            shown = untagged if item.tick else line.text.strip()
+            self.occ.prompt.append(("item", f"({label})" if box is not None else shown))
         self.item = item
         return True
 
