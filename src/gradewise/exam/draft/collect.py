@@ -404,6 +404,8 @@ class Collector:
             self._open_question(p.Header(self._free_number(), rest), line, "explicit")
             return True
         header = p.numbered_item(text)
+        if header is None and p.heading_level(line.text) is not None:
+            header = p.dash_numbered(text)  # '## 2 - Perform graphical model checking.'
         if header is None or self.style == "explicit" or line.text[:1].isspace():
             return False  # an indented number is a list inside a question
         if self.occ is not None and self.level is not None and p.heading_level(line.text) is None:
@@ -1105,13 +1107,14 @@ class Collector:
 
     def _paren_numbered_part(self, line: Line, text: str) -> bool:
         """'**(1)** Create a tibble ... _**2 points**_' at the margin under 'Problem 1': its
-        part 1, labelled as the paper numbers it. The first must be set in bold or carry its
-        points (a plain '(1)' without them is the prompt's own list); the next ones, '(2)',
+        part 1, labelled as the paper numbers it. The first must be set in bold, carry its
+        points or be a statement to judge under 'True or False?' (a plain '(1)' otherwise is
+        the prompt's own list); the next ones, '(2)',
         '(3)' in order, open parts with or without points (those can come later)."""
         occ = self.occ
         assert occ is not None
-        if occ.in_solution or line.text[:1].isspace():
-            return False
+        if (occ.in_solution and not self.inline) or line.text[:1].isspace():
+            return False  # (a part's own solution ends where the next part opens)
         header = p.paren_numbered(text)
         if header is None:
             return False
@@ -1121,10 +1124,23 @@ class Collector:
         if int(header.id) != len(parts) + 1:
             return False
         bold = p.paren_numbered(line.text.strip()) is not None and line.text.lstrip()[:1] in "*_"
-        if not parts and not bold and (occ.bullets or p.marks_one(header.rest) is None):
+        judged = not occ.bullets and self._asks_verdicts()  # 'True or False? ...' '(1) ...'
+        if (
+            not parts
+            and not bold
+            and not judged
+            and (occ.bullets or p.marks_one(header.rest) is None)
+        ):
             return False  # options already, or a '(1)' of the prompt's own
         self._open_item(header.id, header.rest, line, heading=True)
         return True
+
+    def _asks_verdicts(self) -> bool:
+        """Whether the open question's words so far ask for true or false ('True or False?
+        Justify your answer'): the statements numbered under it are each a part to judge."""
+        assert self.occ is not None
+        stem = " ".join(t for kind, t in self.occ.prompt if kind != "item")
+        return p.kind_mentioned(stem) == "truefalse"
 
     def _numbered_answer(self, header: p.Header, line: Line, parts: list[Item]) -> bool:
         """'1. $x^* = 2$' in the solution of a question whose parts are numbered: part a's."""
@@ -1320,22 +1336,49 @@ class Collector:
         """A lettered item opened by this line, its text, marks and key read."""
         assert self.occ is not None
         occ = self.occ
-        item = Item(
-            _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items), line.loc
-        )
+        label = _nested_label(header.id, occ.solution_items if occ.in_solution else occ.items)
+        if not occ.in_solution and (again := self._label_again(label, line)) is not None:
+            label = again
+        item = Item(label, line.loc)
         bare = None if occ.in_solution else p.bare_leading_marks(header.rest)
         if bare is not None:  # '(a) (2) Find the estimate.'
             item.marks, header = Val(bare[0], line.loc), p.Header(header.id, bare[1])
         item.tick = "mark" if ticked else "bold" if p.bold_option(line.text) else None
-        self._fill_item(line, header, item)
+        box = None if occ.in_solution else p.checkbox(header.rest)
+        if box is not None and box[1]:  # '(a) □ V1 □ V2 ...': its first option on its line
+            item.boxes.append((box[0], Val(box[1], line.loc)))
+        else:
+            self._fill_item(line, header, item)
         if self.occ.in_solution:
             self.occ.solution_items.append(item)
         else:
             self.occ.items.append(item)
-            # a tick or bold would give the answer away in the prompt
-            self.occ.prompt.append(("item", untagged if item.tick else line.text.strip()))
+            # a tick or bold would give the answer away in the prompt (a box, its options)
+            shown = untagged if item.tick else line.text.strip()
+            self.occ.prompt.append(("item", f"({label})" if box is not None else shown))
         self.item = item
         return True
+
+    def _label_again(self, label: str, line: Line) -> str | None:
+        """'(b)' right after part (b) of the same question, its letter not yet followed: the
+        paper's slip for the next part (a worked answer labelling its third part '(b)' again),
+        drafted as (c) and said in a note, rather than merged into (b) without a word."""
+        assert self.occ is not None and self.question is not None and self.section is not None
+        items = self.occ.items
+        if not items or items[-1].label != label or not re.fullmatch(r"[a-y]", label):
+            return None
+        following = chr(ord(label) + 1)
+        if any(i.label.split(".")[0] == following for i in items):
+            return None
+        where = f"{self.section.id}.{self.question.id}"
+        self.out.notes.append(
+            Val(
+                f"{where}: part ({label}) is labelled twice; the second is drafted as part"
+                f" ({following}); check it",
+                line.loc,
+            )
+        )
+        return following
 
     def _fill_item(self, line: Line, header: p.Header, item: Item | None = None) -> None:
         """An item's text after its label: its marks and an inline key read out of it."""

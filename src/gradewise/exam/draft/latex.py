@@ -26,7 +26,12 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
     LatexSpecialsNode,
 )
-from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
+from pylatexenc.macrospec import (
+    EnvironmentSpec,
+    MacroSpec,
+    ParsedVerbatimArgs,
+    VerbatimArgsParser,
+)
 
 from gradewise.exam.draft import patterns as p
 from gradewise.exam.draft.macros import (
@@ -34,6 +39,7 @@ from gradewise.exam.draft.macros import (
     NAMED_CHOICES,
     NAMED_QUESTION,
     TexNote,
+    declared_verbatim,
     expand_macros,
     label_text,
     tex_defs,
@@ -312,8 +318,10 @@ class _Reader:
     def __init__(self, source: str, library: str = "") -> None:
         self.source = source
         self.library = library  # definitions from the files beside the paper
+        declared = declared_verbatim(library + "\n" + source) - _CODE_ENVIRONMENTS
+        self.code_environments = _CODE_ENVIRONMENTS | declared
         self.walker = latexwalker.LatexWalker(
-            _shielded(source), latex_context=_context_db(), tolerant_parsing=True
+            _shielded(source), latex_context=_context_db(declared), tolerant_parsing=True
         )
         self.out = _Out(lambda pos: self.walker.pos_to_lineno_colno(pos)[0])
         self.ctx = _Context()
@@ -773,6 +781,9 @@ class _Reader:
             return
         if ctx.list_parts and ctx.list_parts[-1] and not ctx.in_solution:
             count = ctx.list_counters[-1]
+            if _LETTERED.search(ctx.list_labels[-1]) and count <= 26:
+                self.out.begin(f"({chr(96 + count)}) ", node.pos)  # printed '(c)': part c
+                return
             self.out.begin(f"{ctx.question}.{count} ", node.pos)  # printed '2.': part 3.2
             return
         if not numbered or ctx.in_question or ctx.in_solution:
@@ -1004,7 +1015,7 @@ class _Reader:
             self._list(node, numbered=name == "enumerate")
         elif name in ("tabular", "tabularx"):
             self._table(node)
-        elif name in _CODE_ENVIRONMENTS:
+        elif name in self.code_environments:
             self._code(node)
         elif name in _SKIP_ENVIRONMENTS:
             return
@@ -1150,9 +1161,11 @@ class _Reader:
         items printed '1.', '2.' and opening with their own points ('\\item (10 pts) ...'):
         the question's parts, named as printed. Items without points stay its text."""
         ctx = self.ctx
-        if not (ctx.in_question and ctx.list_depth == 1 and ctx.list_printed[-1]):
+        if ctx.in_part or ctx.in_solution or not (ctx.in_question and ctx.list_depth == 1):
             return False
-        if ctx.in_part or ctx.in_solution:
+        if _lettered(node):
+            return True  # '[label=(\\alph*)]': lettered as parts are, each item a part
+        if not ctx.list_printed[-1]:
             return False
         items = re.split(r"\\item(?![A-Za-z])", "".join(_verbatim(n) for n in node.nodelist))
         return any(p.leading_marks(_bare(item)) for item in items[1:])
@@ -1370,6 +1383,16 @@ def _labels(node: Any) -> bool:
 
 
 _LIST_KEYS = {"resume", "resume*", "nosep", "noitemsep", "wide", "inline", "nolistsep"}
+# A list label printing small letters: enumitem's 'label=(\\alph*)', a class's
+# '\\alph{partCounter}', enumerate's '[(a)]' or '[a)]'.
+_LETTERED = re.compile(r"\\alph\b|\\alph\*|^\(?a[).]|label\s*=\s*\(?a[).]")
+
+
+def _lettered(node: Any) -> bool:
+    """Whether an enumerate's options letter its items in small letters: (a), (b), ..."""
+    options = _arg(node, 0)
+    text = options.latex_verbatim().strip("[] ") if options is not None else ""
+    return bool(_LETTERED.search(text))
 
 
 # A part's label set in math at the start of a paragraph: '$(ii)$', '\\((b)\\)'.
@@ -1582,16 +1605,37 @@ def _without(source: str, positions: list[int]) -> str:
     return "".join(chars)
 
 
-_CONTEXT: Any = None
+_CONTEXTS: dict[frozenset[str], Any] = {}
+
+
+class _CodeBody(VerbatimArgsParser):
+    """A code environment's body, unread, up to its own '\\end{name}' (pylatexenc's verbatim
+    parser looks for '\\end{verbatim}' whatever the environment's name)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("verbatim-environment")
+        self.name = name
+
+    def parse_args(self, w: Any, pos: int, parsing_state: Any = None) -> Any:
+        end = w.s.find(f"\\end{{{self.name}}}", pos)
+        if end < 0:
+            raise latexwalker.LatexWalkerParseError(
+                s=w.s, pos=pos, msg=f"Cannot find matching \\end{{{self.name}}}"
+            )
+        body = w.make_node(
+            LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:end], pos=pos, len=end - pos
+        )
+        return ParsedVerbatimArgs(verbatim_chars_node=body), pos, end - pos
 
 
 def _db() -> Any:
     return latexwalker.get_default_latex_context_db()
 
 
-def _context_db() -> Any:
-    global _CONTEXT
-    if _CONTEXT is None:
+def _context_db(verbatim: frozenset[str] = frozenset()) -> Any:
+    """The parser's macros and environments, with `verbatim` (environments the paper declares
+    as code, as fancyvrb's \\DefineVerbatimEnvironment does) read as verbatim."""
+    if verbatim not in _CONTEXTS:
         db = latexwalker.get_default_latex_context_db()
         db.add_context_category(
             "gradewise-exam",
@@ -1604,10 +1648,11 @@ def _context_db() -> Any:
             environments=[
                 *(EnvironmentSpec(name, spec) for name, spec in _EXAM_ENVIRONMENTS.items()),
                 *(EnvironmentSpec(name, "", is_math_mode=True) for name in ("displaymath", "math")),
+                *(EnvironmentSpec(name, args_parser=_CodeBody(name)) for name in sorted(verbatim)),
             ],
         )
-        _CONTEXT = db
-    return _CONTEXT
+        _CONTEXTS[verbatim] = db
+    return _CONTEXTS[verbatim]
 
 
 def read_latex(text: str, library: str = "") -> tuple[list[TexLine], list[TexNote]]:

@@ -60,6 +60,19 @@ _RESERVED_ENVIRONMENTS = frozenset(
 NAMED_QUESTION = re.compile(r"(?i)[a-z]*(?:problem|question|exercise)")
 NAMED_CHOICES = re.compile(r"(?i)[a-z]*(?:choices|checkboxes)")
 _VERBATIM = ("verbatim", "lstlisting", "minted", "Verbatim", "comment", "alltt")
+# '\\DefineVerbatimEnvironment{Highlighting}{Verbatim}{...}' (fancyvrb, as pandoc writes R and
+# Python chunks), '\\lstnewenvironment{code}': an environment the paper declares as code.
+_DECLARED_VERBATIM = re.compile(
+    r"\\(?:DefineVerbatimEnvironment|lstnewenvironment)\s*\{\s*([A-Za-z@]+\*?)\s*\}"
+)
+
+
+def declared_verbatim(source: str) -> frozenset[str]:
+    """The environments `source` declares as code: their body is never LaTeX (a '$' or '%' in
+    an R chunk must not open math or a comment)."""
+    return frozenset(_DECLARED_VERBATIM.findall(source))
+
+
 # What makes a definition worth expanding: the structure, or the points, it writes.
 _STRUCTURE = re.compile(
     r"\\(?:question|titledquestion|bonusquestion|part|subpart|subsubpart|bonuspart|choice|"
@@ -104,6 +117,7 @@ class _State:
     steps: int = 0
     stopped: bool = False
     notes: list[TexNote] = field(default_factory=list)
+    verbatim: frozenset[str] = frozenset(_VERBATIM)  # environments whose body is code
 
     def structural(
         self, name: str, *, environment: bool = False, seen: frozenset[str] = frozenset()
@@ -416,7 +430,7 @@ class _Expander:
             return False
         (raw,), after = groups
         env = self._string(raw) if self.hot and "\\" in raw else raw.strip()
-        if env in _VERBATIM and name == "begin":
+        if env in self.state.verbatim and name == "begin":
             close = self.text.find(f"\\end{{{env}}}", after)
             self._copy(len(self.text) if close < 0 else close)
             return True
@@ -1143,7 +1157,7 @@ def _read_small(path: Path) -> str | None:
 def expand_macros(source: str, library: str = "") -> tuple[str, list[TexNote]]:
     """The source with its structural macros expanded (lines unmoved), after reading the
     definitions and counters of `library` (the files beside it); notes on what stopped."""
-    state = _State()
+    state = _State(verbatim=frozenset(_VERBATIM) | declared_verbatim(library + "\n" + source))
     _Expander(state).run(library)
     state.notes.clear()  # what went wrong in a package is not the paper's to report
     state.stopped = False

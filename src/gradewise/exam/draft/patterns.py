@@ -181,10 +181,10 @@ def section_id(raw: str) -> str:
 # The word for a question in papers written in German, French, Spanish, Italian, Portuguese,
 # Dutch (its number after it: 'Aufgabe 2', 'Exercice 3', 'Pregunta 1').
 OTHER_QUESTION_WORDS = "|".join(QUESTION_WORDS)
+# 'Q' short for question is a capital: 'q1. For q in Q1 ...' is a wrapped line of working
 _QUESTION = re.compile(
-    rf"^(?:question|problem|exercise|task|{OTHER_QUESTION_WORDS}|q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
-    r"\s*(?P<rest>.*)$",
-    re.I,
+    rf"^(?:(?i:question|problem|exercise|task|{OTHER_QUESTION_WORDS})|Q)\s*[-.]?\s*(?P<id>\d{{1,3}})(?![\d.]\d)\s*[:.)]?"
+    r"\s*(?P<rest>.*)$"
 )
 _SOLUTION_TO = re.compile(
     r"^(?:solutions?|answers?)\s+(?:to|for|of)\s+(?:question|problem|q)\s*[-.]?\s*(?P<id>\d{1,3})\b"
@@ -192,7 +192,11 @@ _SOLUTION_TO = re.compile(
     re.I,
 )
 # '1.' alone too: a question whose first words are its parts' list ('1.' then '(a) ...')
-_NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)](?:\s+(?P<rest>\S.*))?$")
+# typed in haste too: '9). Consider ...' (both marks), '7.(2) What ...' (its bare marks right
+# after the stop)
+_NUMBERED = re.compile(
+    r"^(?P<id>\d{1,3})(?:\)\.|[.)])(?:\s+(?P<rest>\S.*)|(?=\(\d{1,3}(?:\.\d+)?\)\s*\S)(?P<marks>.+))?$"
+)
 
 
 _NUMBER_WORDS = (
@@ -315,7 +319,19 @@ def solution_to(line: str) -> Header | None:
 def numbered_item(line: str) -> Header | None:
     """'3. text' or '3) text': a question in a numbered paper, or a list item."""
     m = _NUMBERED.match(line)
-    return Header(m["id"], m["rest"] or "") if m else None
+    return Header(m["id"], m["rest"] or m["marks"] or "") if m else None
+
+
+# '1 - Estimate the model using OLS': a heading numbered with a dash (R Markdown's '## 1 - ...'
+# tasks, written by pandoc as unnumbered \subsection{1 - ...}).
+_DASH_NUMBERED = re.compile(r"^(?P<id>\d{1,3})\s+[-–—]\s+(?P<rest>\S.*)$")
+
+
+def dash_numbered(text: str) -> Header | None:
+    """'3 - Test for heteroskedasticity' → question 3 (for headings only: in a prompt
+    '3 - 2 = 1' is arithmetic)."""
+    m = _DASH_NUMBERED.match(text)
+    return Header(m["id"], m["rest"]) if m else None
 
 
 _PAREN_NUMBER = re.compile(r"^\((?P<id>\d{1,2})\)\s+(?P<rest>\S.*)$")
@@ -527,6 +543,7 @@ def rough_work(line: str) -> bool:
 _SOLUTION = re.compile(
     r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
     r"|proof(?=\s*[:.])"
+    r"|sol(?:'?n)?(?=\s*[:.])"  # 'Sol. False. ...', 'Soln: ...', "Sol'n."
     # in German, French, Spanish, Italian, Portuguese, Dutch papers
     r"|(?:muster)?lösung(?:svorschlag|shinweise?)?|corrigé|soluci[óo]n|soluzione|soluç[ãa]o"
     r"|oplossing)"

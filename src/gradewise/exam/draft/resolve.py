@@ -327,8 +327,24 @@ class _Resolver:
         headed as parts ('Part a', 'Question 1, part 2')."""
         if self.main.part_each is not None or any(i.named for i in self.main.items):
             return False
+        if self._solved_one_by_one():
+            return False
         marked = [i for i in self.main.items if i.marks is not None]
         return not marked or (marked == self.main.items[-1:] and not self.main.states_marks)
+
+    def _solved_one_by_one(self) -> bool:
+        """Whether each item has a solution of its own written under it, before the next item
+        ('(1) <statement>' 'Sol. False. ...' '(2) ...'): items answered one by one are parts
+        to answer, never options to choose among."""
+        items = self.main.items
+        if len(items) < 2:
+            return False
+        where = {i.label: _at(i.loc) for o in self.occs for i in o.solution_items}
+        ends = [_at(i.loc) for i in items[1:]] + [(10**9, 10**9)]
+        return all(
+            i.label in where and _at(i.loc) < where[i.label] < end
+            for i, end in zip(items, ends, strict=True)
+        )
 
     def _ticked(self) -> list[str]:
         """The options marked right: ticked, or in bold where the others are not."""
@@ -1039,3 +1055,8 @@ def _join(lines: Any) -> str:
 def _text(lines: list[str], loc: Loc) -> Val[str] | None:
     text = _join(lines)
     return Val(text, loc) if text else None
+
+
+def _at(loc: Loc) -> tuple[int, int]:
+    """A place in the document, in reading order: (page, line)."""
+    return (loc.page or 0, loc.line)
