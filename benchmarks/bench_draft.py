@@ -178,6 +178,7 @@ _GROUPS = {
     7: "held out, batch 7 (since looked at)",
     8: "held out, batch 8 (since looked at)",
     9: "held out, batch 9 (since looked at)",
+    11: "held out, batch 11",
 }
 
 
