@@ -176,10 +176,66 @@ def test_marks_each(text: str, expected: tuple[int, float] | None) -> None:
         ("the best 3 of 4 count", (3, 4)),
         ("Answer all questions", None),
         ("Answer four out of four", None),  # every question counts: no rule
+        # how many count, of however many the section holds
+        ("Answer any THREE questions.", (3, 0)),
+        ("Attempt two questions from this section.", (2, 0)),
+        ("Answer 4 questions", (4, 0)),
+        ("Answer ALL questions.", None),
+        # the rules of named sections are read by `section_rules`
+        ("Answer ALL questions in Section A and TWO questions from Section B.", None),
     ],
 )
 def test_best_rule(text: str, expected: tuple[int, int] | None) -> None:
     assert p.best_rule(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Answer ALL questions in Section A and TWO questions from Section B.", {"B": 2}),
+        ("Answer three questions from section b and one question from Section C", {"B": 3, "C": 1}),
+        ("Answer all questions in Section A.", {}),
+        ("Answer any three questions.", {}),
+    ],
+)
+def test_section_rules(text: str, expected: dict[str, int]) -> None:
+    assert p.section_rules(text) == expected
+
+
+_QUESTIONS = "2. Explain A. [10 marks]\n\n3. Explain B. [10 marks]\n\n4. Explain C. [10 marks]\n"
+
+
+@pytest.mark.parametrize(
+    "paper, rules, notes",
+    [
+        # said once before the questions: the paper's one section
+        (f"Final\n\nAnswer any TWO questions.\n\n1. Warm up.\n\n{_QUESTIONS}", {"I": 2}, 0),
+        # said under a section's heading, without 'of N'
+        (
+            "SECTION A\n\n1. Warm up. [5 marks]\n\nSECTION B\n\nAnswer TWO questions from "
+            f"this section.\n\n{_QUESTIONS}",
+            {"A": None, "B": 2},
+            0,
+        ),
+        # said for named sections at the top
+        (
+            "Answer ALL questions in Section A and TWO questions from Section B.\n\n"
+            f"SECTION A\n\n1. Warm up. [5 marks]\n\nSECTION B\n\n{_QUESTIONS}",
+            {"A": None, "B": 2},
+            0,
+        ),
+        # a rule that counts every question found is no rule: said in a note
+        (f"Final\n\nAnswer any FOUR questions.\n\n1. Warm up.\n\n{_QUESTIONS}", {"I": None}, 1),
+    ],
+)
+def test_rules_said_without_of_n(
+    tmp_path: Path, paper: str, rules: dict[str, int | None], notes: int
+) -> None:
+    (tmp_path / "paper.md").write_text(paper, encoding="utf-8")
+    draft = draft_exam([tmp_path / "paper.md"])
+    found = {s.id: (s.rule.value if s.rule else None) for s in draft.sections}
+    assert found == rules
+    assert len([n for n in draft.notes if "count" in n.value]) == notes
 
 
 @pytest.mark.parametrize(

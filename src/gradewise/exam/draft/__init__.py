@@ -18,6 +18,7 @@ from gradewise.exam.draft.collect import Val, collect
 from gradewise.exam.draft.documents import DocumentError, Line, Note, read_document
 from gradewise.exam.draft.render import render
 from gradewise.exam.draft.resolve import Draft, resolve
+from gradewise.exam.draft.tables import question_tables
 from gradewise.exam.draft.unplaced import unplaced
 
 __all__ = ["DocumentError", "Draft", "draft_exam", "draft_lines", "render"]
@@ -33,7 +34,7 @@ def draft_exam(paths: Sequence[Path]) -> Draft:
     notes: list[Note] = []
     for path in paths:
         read, noted = read_document(path)
-        lines.extend(read)
+        lines.extend(question_tables(read))
         notes.extend(noted)
     return draft_lines(lines, exam_id=_slug(paths[0].stem), notes=notes)
 

@@ -108,6 +108,8 @@ class Collected:
     title: Val[str] | None = None
     totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
     each: Val[float] | None = None  # 'Each question is worth 2 points', said once for all
+    # '... TWO questions from Section B' (by section id), 'Answer any three questions' (None)
+    rules: dict[str | None, Val[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -838,6 +840,10 @@ class Collector:
     def _preamble(self, line: Line, text: str) -> None:
         if self.section is not None:
             self._section_facts(line, text)
+        for section, best in p.section_rules(text).items():
+            self.out.rules.setdefault(section, Val((best, 0), line.loc))
+        if self.section is None and (rule := p.best_rule(text)) is not None:
+            self.out.rules.setdefault(None, Val(rule, line.loc))  # the paper's, said before it
         if p.key_line(text):
             self.out.notes.append(Val(f"a key outside any question: {text!r}", line.loc))
 
@@ -1281,11 +1287,11 @@ class Collector:
         return p.kind_mentioned(stem) == "truefalse"
 
     def _part_option(self, line: Line, ticked: bool, untagged: str) -> bool:
-        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the numbered part
-        '1.1 Which loss ...?': options of that part, not parts of their own; letters in lower
-        case only where the part asks ('...?', '...:') and the options are short."""
+        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the part '1.1 Which loss
+        ...?' or '(b) Which loss ...?': options of that part, not parts of their own; letters
+        in lower case only under a numbered part that asks ('...?', '...:'), the options short."""
         item = self.item
-        if item is None or self.occ is None or self.occ.in_solution or not item.label.isdigit():
+        if item is None or self.occ is None or self.occ.in_solution:
             return False
         several = p.options_on_one_line(untagged)
         if several is None and (one := p.capital_option(untagged)) is not None:
@@ -1295,7 +1301,7 @@ class Collector:
         capital = untagged.lstrip("-*• (")[:1].isupper()
         asks = " ".join(item.lines).rstrip(" *_$").endswith(("?", ":"))
         short = all(len(h.rest) <= 60 and not h.rest.endswith("?") for h in several)
-        if not capital and not (asks and short):
+        if not capital and not (item.label.isdigit() and asks and short):
             return False
         for header in several:
             item.boxes.append((ticked and len(several) == 1, Val(header.rest, line.loc)))

@@ -962,13 +962,39 @@ _RULE = re.compile(
 )
 
 
+# 'Answer any THREE questions', 'Attempt two questions from this section': how many count,
+# of however many the section holds (0: not said)
+_RULE_ANY = re.compile(
+    r"\b(?:answer|attempt|do|choose|select)\s+(?:any\s+)?(\w+)\s+(?:\w+\s+)?questions\b", re.I
+)
+# 'Answer ALL questions in Section A and TWO questions from Section B'
+_RULE_OF_SECTION = re.compile(
+    r"\b(\w+)\s+questions?\s+(?:in|from)\s+section\s+([A-Z0-9]{1,3})\b", re.I
+)
+
+
 def best_rule(text: str) -> tuple[int, int] | None:
-    """'Answer three out of four' → (3, 4): the best three of four count."""
+    """'Answer three out of four' → (3, 4): the best three of four count; 'Answer any three
+    questions' → (3, 0), of however many there are."""
     m = _RULE.search(text)
-    if m is None:
-        return None
-    best, of = (_number(m[1] or m[3]), _number(m[2] or m[4]))
-    return (best, of) if best and of and best < of else None
+    if m is not None:
+        best, of = (_number(m[1] or m[3]), _number(m[2] or m[4]))
+        return (best, of) if best and of and best < of else None
+    if _RULE_OF_SECTION.search(text) is not None:
+        return None  # the rules of named sections: `section_rules`
+    m = _RULE_ANY.search(text)
+    best = _number(m[1]) if m is not None else None
+    return (best, 0) if best else None
+
+
+def section_rules(text: str) -> dict[str, int]:
+    """'Answer ALL questions in Section A and TWO questions from Section B' → {'B': 2}: the
+    sections where only some of the questions count, by their ids in capitals."""
+    rules = {}
+    for m in _RULE_OF_SECTION.finditer(text):
+        if (best := _number(m[1])) is not None and best > 0:
+            rules[m[2].upper()] = best
+    return rules
 
 
 @dataclass(frozen=True)

@@ -160,15 +160,27 @@ def _missing_sections(collected: Collected, draft: Draft) -> None:
 def _section(build: SectionBuild, collected: Collected, draft: Draft) -> SectionDraft:
     questions = [_Resolver(build, q, collected, draft).question() for q in build.questions.values()]
     rule = None
-    if build.rule is not None:
-        best, of = build.rule.value
-        rule = Val(best, build.rule.loc)
-        if of != len(questions):
+    said = build.rule or collected.rules.get(build.id.upper())
+    if said is None and len(collected.sections) == 1:
+        said = collected.rules.get(None)
+    if said is not None and said.value[1] == 0 and said.value[0] >= len(questions):
+        draft.notes.append(
+            Val(
+                f"section {build.id}: the paper says {said.value[0]} questions count but "
+                f"{len(questions)} were found; no rule drafted",
+                said.loc,
+            )
+        )
+        said = None
+    if said is not None:
+        best, of = said.value
+        rule = Val(best, said.loc)
+        if of and of != len(questions):
             draft.notes.append(
                 Val(
                     f"section {build.id}: the rule says {best} of {of} but {len(questions)} "
                     "questions were found",
-                    build.rule.loc,
+                    said.loc,
                 )
             )
     counted = rule.value if rule is not None else len(questions)
