@@ -166,6 +166,9 @@ class Collector:
         self.line_before = ""  # the last line with words before the one being read
         self.last_words = ""
         self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
+        # '### 17-20. Emergency calls': the numbers it spans and the words it and the lines
+        # under it give (a table the questions share), which lead each of them
+        self.span: tuple[int, list[tuple[str, str]]] | None = None
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -240,6 +243,9 @@ class Collector:
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
         cells = p.table_cells(line.text)
+        if cells is not None and self.occ is None and self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' table
+            return True
         if (
             cells is not None
             and self.occ is None
@@ -320,6 +326,8 @@ class Collector:
         return p.Header(p.ROMAN[following], text)
 
     def _question_line_header(self, line: Line, text: str) -> bool:
+        if self._span_heading(line, text):
+            return True
         if (header := p.solution_to(text)) is not None:
             self._open_question(header, line, "explicit")
             self._begin_solution(header.rest, line.loc)
@@ -366,7 +374,10 @@ class Collector:
         if lazy:  # '1.' before each question: Markdown numbers the list itself
             header = p.Header(str(self.next_number), header.rest)
         elif int(header.id) != self.next_number and not (
-            self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+            self._skips_to(header)
+            or self._restart(header, line)
+            or self._new_group(header)
+            or self._in_span(header)
         ):
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
@@ -578,6 +589,27 @@ class Collector:
         found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
         return found[0] if len(found) == 1 else None
 
+    def _span_heading(self, line: Line, text: str) -> bool:
+        """'### 17-20. Emergency Calls Distribution' among numbered questions, where 17 comes
+        next: a heading over the questions it spans, its words and the lines under it (their
+        shared table) leading each of them; one it spans may be missing ('#### 18.' first)."""
+        span = p.question_range(text)
+        if span is None or self.style != "numbered" or not p.is_heading(line.text):
+            return False
+        first, last, rest = span
+        if first != self.next_number:
+            return False
+        self._close_question()
+        self.span = (last, [("text", rest)] if rest else [])
+        return True
+
+    def _in_span(self, header: p.Header) -> bool:
+        """A number the open span heading covers, ahead of the count: the next question."""
+        if self.span is None or not self.next_number < int(header.id) <= self.span[0]:
+            return False
+        self.next_number = int(header.id)
+        return True
+
     def _skips_to(self, header: p.Header) -> bool:
         """'2. (10 points) ...' where question 1 was expected, '6. (10 points)' after '3.': a
         paper that starts its counter on or prints some of its questions only. A number
@@ -724,6 +756,10 @@ class Collector:
             self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
+        if self.span is not None:
+            within = header.id.isdigit() and int(header.id) <= self.span[0]
+            self.intro = [*self.span[1], *self.intro] if within else self.intro
+            self.span = self.span if within else None
         self.occ.prompt, self.intro = self.intro, []
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
@@ -838,6 +874,9 @@ class Collector:
     # --- lines outside questions -----------------------------------------------------------
 
     def _preamble(self, line: Line, text: str) -> None:
+        if self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' data
+            return
         if self.section is not None:
             self._section_facts(line, text)
         for section, best in p.section_rules(text).items():

@@ -176,6 +176,20 @@ _SOLUTION_TO = re.compile(
 )
 # '1.' alone too: a question whose first words are its parts' list ('1.' then '(a) ...')
 _NUMBERED = re.compile(r"^(?P<id>\d{1,3})[.)](?:\s+(?P<rest>\S.*))?$")
+# '17-20. Emergency calls' heading the numbered questions it spans (their shared data).
+_RANGE = re.compile(
+    r"^(?:questions?\s+)?(?P<first>\d{1,3})\s*[-–—]\s*(?P<last>\d{1,3})[.):]\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def question_range(line: str) -> tuple[int, int, str] | None:
+    """'17-20. Emergency Calls Distribution', 'Questions 3–5: ...' → (17, 20, the rest): a
+    heading over the questions numbered first to last (a table or story they share)."""
+    m = _RANGE.match(line)
+    if m is None or not int(m["first"]) < int(m["last"]) <= int(m["first"]) + 20:
+        return None
+    return int(m["first"]), int(m["last"]), m["rest"].strip()
 
 
 _NUMBER_WORDS = (
@@ -572,6 +586,7 @@ def key_value(text: str) -> tuple[str, Any] | None:
     """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50).
 
     A number may carry its tolerance ('0.25 (±0.01)'); `tolerance` reads that part."""
+    text = _unboxed(text)
     raw = text.strip().strip("$").strip().rstrip(".")
     if (m := _PLUS_MINUS.search(raw)) is not None:
         if _TOLERANCE.fullmatch(raw[m.start() :]) is None:
@@ -592,6 +607,23 @@ def key_value(text: str) -> tuple[str, Any] | None:
     if (expression := _math_key(text)) is not None:
         return "expression", expression
     return None
+
+
+_BOXED = re.compile(r"^\s*\$*\s*\\boxed\{(?P<inner>.*)\}\s*\$*\s*\.?\s*$")
+
+
+def _unboxed(text: str) -> str:
+    """'$\\boxed{\\frac{3}{208}}$' → '$\\frac{3}{208}$': the value a box frames (the braces
+    inside balanced, so '\\boxed{a} + \\boxed{b}' stays as written)."""
+    m = _BOXED.match(text)
+    if m is None:
+        return text
+    depth = 0
+    for char in m["inner"]:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return text
+    return f"${m['inner']}$" if depth == 0 else text
 
 
 # A key written all in math with a variable in it: '$-2(y - w^\top x)x$', '\(\frac{1}{2}x^2\)'.
@@ -836,7 +868,10 @@ _MARKS_END = re.compile(
 _MARKS_FIELD = re.compile(
     rf"^(?:[-*]\s+)?(?:points?|marks?|pts|score|weight)\s*[:=]\s*({_NUM})\s*\.?$", re.I
 )
-_EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
+_EACH = re.compile(
+    rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(points?|marks?|pts?)?\b", re.I
+)
+_MATH = re.compile(r"\$|\\\(|\\times")
 _COUNT_EACH = re.compile(
     rf"\b(\d+)\s+(?:questions?|problems?|items?)\s*[-–—:,(]?\s*({_NUM})\s*(?:points?|marks?|pts?)"
     r"\s+each\b",
@@ -919,6 +954,8 @@ def marks_each(text: str) -> tuple[int, float] | None:
     plain = plain_math(text)
     m = _EACH.search(plain)
     if m is not None:
+        if m[4] is None and _MATH.search(text):
+            return None  # '$4 \\times 4 = 16$' in working: a product, no marks
         count, each, total = int(m[1]), to_float(m[2]), to_float(m[3])
         return (count, each) if abs(count * each - total) < 1e-9 else None
     m = _COUNT_EACH.search(plain)

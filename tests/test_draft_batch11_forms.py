@@ -1,0 +1,142 @@
+"""Forms met in the eleventh held-out batch of real papers: a heading over a span of numbered
+questions ('### 17-20. ...') that share its table; keys framed in '\\boxed{...}'; products
+worked in math ('$4 \\times 4 = 16$') that count no questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from gradewise.exam.draft import draft_exam, render
+from gradewise.exam.draft import patterns as p
+
+
+def _draft(tmp_path: Path, text: str, name: str = "paper.md") -> tuple[dict[str, Any], list[str]]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    draft = draft_exam([path])
+    tree = YAML(typ="safe").load(render(draft))
+    questions = {f"{s['id']}:{q['id']}": q for s in tree["sections"] for q in s["questions"] or []}
+    return questions, [note.value for note in draft.notes]
+
+
+def _ids(questions: dict[str, Any]) -> list[str]:
+    return [qid.partition(":")[2] for qid in questions]
+
+
+SPAN = """\
+# Counting review
+
+### **1. In how many ways can four books stand on a shelf?**
+
+#### **Answer:** $\\boxed{24}$
+
+### **2. How many subsets does a set of five elements have?**
+
+#### **Answer:** 32
+
+### **{span} Rolls of a loaded die**
+
+| $X$ | 1 | 2 | 3 |
+|---|---|---|---|
+| $P(X)$ | 0.5 | 0.3 | 0.2 |
+
+{first}
+
+#### **Answer:** 0.8
+
+#### **{n}. What is the probability of an odd roll?**
+
+#### **Answer:** $\\boxed{0.7}$
+
+### **{after}. How many ways can a pair be chosen from six people?**
+
+Each choice is $6 \\times 5 = 30$ ordered pairs, halved.
+
+#### **Answer:** $\\boxed{15}$
+"""
+
+
+@pytest.mark.parametrize(
+    "span, first, n, after, ids",
+    [
+        # the span's first number asked under it
+        (
+            "3-4.",
+            "#### **3. What is the probability of rolling at most 2?**",
+            "4",
+            "5",
+            ["1", "2", "3", "4", "5"],
+        ),
+        # its first number never asked (the data only): the next one opens
+        ("3-4.", "", "4", "5", ["1", "2", "4", "5"]),
+        # an en dash, and 'Questions' before the numbers
+        (
+            "Questions 3–4:",
+            "#### **3. What is the probability of rolling at most 2?**",
+            "4",
+            "5",
+            ["1", "2", "3", "4", "5"],
+        ),
+    ],
+)
+def test_a_span_heading_leads_the_questions_it_spans(
+    tmp_path: Path, span: str, first: str, n: str, after: str, ids: list[str]
+) -> None:
+    text = SPAN.replace("{span}", span).replace("{first}", first)
+    text = text.replace("{n}", n).replace("{after}", after)
+    questions, notes = _draft(tmp_path, text)
+    assert _ids(questions) == ids
+    spanned = questions[f"I:{n}"]
+    assert "| $P(X)$ | 0.5 | 0.3 | 0.2 |" in spanned["prompt"]  # the shared table leads it
+    assert "Rolls of a loaded die" in spanned["prompt"]
+    assert spanned["key"] == {"kind": "numeric", "value": 0.7}
+    assert "P(X)" not in questions[f"I:{after}"]["prompt"]  # past the span: its own words
+    assert questions[f"I:{after}"]["key"] == {"kind": "numeric", "value": 15}
+    assert all(q.get("marks") is None for q in questions.values())  # '6 × 5 = 30' no rule
+    assert not any("counts" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "line, span",
+    [
+        ("17-20. Emergency calls", (17, 20, "Emergency calls")),
+        ("Questions 3–5: use the table below", (3, 5, "use the table below")),
+        ("5-3. backwards", None),  # not a span
+        ("2019-2020. Academic year", None),  # a year range, not numbers of questions
+        ("3-4 hours of study", None),  # no stop after the numbers
+    ],
+)
+def test_question_range(line: str, span: tuple[int, int, str] | None) -> None:
+    assert p.question_range(line) == span
+
+
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("$\\boxed{\\frac{3}{208}}$", ("numeric", "3/208")),
+        ("$\\boxed{1,048,576}$", ("numeric", 1048576)),
+        ("\\boxed{0.15}", ("numeric", 0.15)),
+        ("$\\boxed{(n+2)(n-3)!}$", ("expression", "(n+2)(n-3)!")),
+        ("$\\boxed{a} + \\boxed{b}$", ("expression", "\\boxed{a} + \\boxed{b}")),  # two boxes
+    ],
+)
+def test_a_boxed_key_is_the_value_in_the_box(written: str, value: tuple[str, Any]) -> None:
+    assert p.key_value(written) == value
+
+
+@pytest.mark.parametrize(
+    "text, each",
+    [
+        ("Total outcomes: $4 \\times 4 = 16$.", None),  # working in math
+        ("so $3 × 2 = 6$ arrangements", None),
+        ("[60 min; 12 × 5 = 60 points]", (12, 5.0)),  # a section's count, unit written
+        ("Q.1 Attempt all parts. (3×2=6)", (3, 2.0)),  # no math: the paper's own count
+        ("$12 \\times 5 = 60$ marks", (12, 5.0)),  # math, but the unit says marks
+    ],
+)
+def test_a_product_in_math_counts_no_questions(text: str, each: tuple[int, float] | None) -> None:
+    assert p.marks_each(text) == each
