@@ -140,3 +140,68 @@ def test_a_boxed_key_is_the_value_in_the_box(written: str, value: tuple[str, Any
 )
 def test_a_product_in_math_counts_no_questions(text: str, each: tuple[int, float] | None) -> None:
     assert p.marks_each(text) == each
+
+
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        # decimal commas, never a vector of two numbers
+        ("0,3087", ("numeric", 0.3087)),
+        ("26,5", ("numeric", 26.5)),
+        ("0,189", ("numeric", 0.189)),
+        ("1,048", ("numeric", 1048)),  # three digits after a comma: a thousands comma
+        ("(1, 2)", ("numeric", [1, 2])),  # a vector stays one
+        # a value said again after it
+        ("0,189 oder 18,9%", ("numeric", 0.189)),
+        ("\\( \\frac{5}{12} \\) ou environ 0,4167 (41,67 %)", ("numeric", "5/12")),
+        ("\\( 0,3087 \\) (30,87 %)", ("numeric", 0.3087)),
+        ("0.25 (25%)", ("numeric", 0.25)),
+        # a count and what it counts
+        ("60 unterscheidbare Anordnungen", ("numeric", 60)),
+        ("720 arrangements (if all letters were distinct)", ("numeric", 720)),
+        ("56 Wahlmöglichkeiten", ("numeric", 56)),
+        # words that are more than a count's noun: not a value
+        ("3 apples and 2 pears", None),
+        ("12 because it is even", None),
+        ("41,8% der aussortierten Produkte sind tatsächlich fehlerfrei", None),
+    ],
+)
+def test_keys_as_papers_in_other_languages_write_them(
+    written: str, value: tuple[str, Any] | None
+) -> None:
+    assert p.key_value(written) == value
+
+
+ANSWER_BULLETS = """\
+# Kombinatorik
+
+## Aufgabe 1 (6 Punkte)
+
+### a) Anordnungen (3 Punkte)
+- **Formel:** $\\frac{5!}{2!}$
+- {label} 60 Anordnungen
+
+### b) Mit festem Anfang (3 Punkte)
+- **Rechnung:** $4! = 24$
+- {label} 24
+"""
+
+
+@pytest.mark.parametrize(
+    "label", ["**Antwort:**", "**Answer:**", "**Réponse**:", "Respuesta:", "**Resposta:**"]
+)
+def test_an_answer_bullet_in_bold_or_another_language_is_the_parts_key(
+    tmp_path: Path, label: str
+) -> None:
+    questions, _ = _draft(tmp_path, ANSWER_BULLETS.replace("{label}", label))
+    parts = {part["id"]: part for part in questions["I:1"]["parts"]}
+    assert parts["a"]["key"] == {"kind": "numeric", "value": 60}
+    assert parts["b"]["key"] == {"kind": "numeric", "value": 24}
+    assert (parts["a"]["marks"], parts["b"]["marks"]) == (3, 3)
+
+
+def test_a_bold_bullet_that_is_no_answer_stays_the_parts_text(tmp_path: Path) -> None:
+    questions, _ = _draft(tmp_path, ANSWER_BULLETS.replace("{label}", "**Hinweis:**"))
+    part = questions["I:1"]["parts"][0]
+    assert "key" not in part
+    assert "**Hinweis:** 60 Anordnungen" in part["prompt"]

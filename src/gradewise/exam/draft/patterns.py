@@ -278,17 +278,23 @@ _BULLET_QUESTION_UNNUMBERED = re.compile(
 
 _FIELD = re.compile(
     r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options|points?|"
-    r"marks?)\s*:\s*(?P<value>.*)$",
+    r"marks?|antwort|r[ée]ponse|respuesta|resposta|risposta|antwoord)\s*:\s*(?P<value>.*)$",
     re.I,
 )
 _FIELDS = {"choices": "options", "options": "options", "type": "type", "kind": "type"}
+
+
+# '**Antwort:** 60': a field's name in bold, its colon inside or after the bold.
+_BOLD_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_:]{1,30}:)(?:\*\*|__)|^(?:\*\*|__)(?P<l2>[^*_:]{1,30})(?:\*\*|__)(?=:)"
+)
 
 
 def bullet_field(text: str) -> tuple[str, str] | None:
     """A question's field written as a bullet under it ('- Answer: True', '- Choices: a; b',
     '- Type: Multiple choice', '- Points: 2') → ('key' | 'options' | 'type' | 'marks', the
     value as written)."""
-    m = _FIELD.match(text.strip())
+    m = _FIELD.match(_BOLD_LABEL.sub(lambda b: b["label"] or b["l2"], text.strip()))
     if m is None:
         return None
     name = m["name"].lower()
@@ -586,8 +592,8 @@ def key_value(text: str) -> tuple[str, Any] | None:
     """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50).
 
     A number may carry its tolerance ('0.25 (±0.01)'); `tolerance` reads that part."""
-    text = _unboxed(text)
-    raw = text.strip().strip("$").strip().rstrip(".")
+    text = _restated(_unboxed(text))
+    raw = _decimal_comma(text.strip().strip("$").strip().rstrip("."))
     if (m := _PLUS_MINUS.search(raw)) is not None:
         if _TOLERANCE.fullmatch(raw[m.start() :]) is None:
             return None  # '30 ± a few': not a tolerance gradewise can check
@@ -607,6 +613,46 @@ def key_value(text: str) -> tuple[str, Any] | None:
     if (expression := _math_key(text)) is not None:
         return "expression", expression
     return None
+
+
+# A value said again another way after it: '0,189 oder 18,9%', '\\( \\frac{5}{12} \\) ou
+# environ 0,4167 (41,67 %)', '0.25 (25%)'; a value in '\\( ... \\)'; a count and what it counts,
+# '60 unterscheidbare Anordnungen', '720 arrangements (if all were distinct)'.
+_AGAIN = re.compile(
+    r"\s+(?:ou|or|oder|bzw\.?|o)\s+(?:environ|about|approximately|approx\.?|ca\.|etwa|rund|"
+    r"aproximadamente|cerca\s+de|≈)?\s*[-\d.,/%\s]+%?\s*(?:\([^()]*\))?\s*$"
+    r"|\s*\(\s*[-\d.,\s]+\s*%\s*\)\s*$",
+    re.I,
+)
+_PAREN_MATH = re.compile(r"^\s*\\\((?P<inner>.+?)\\\)\s*$")
+_COUNTED = re.compile(
+    r"^(?P<n>-?\d[\d.,]*)\s+(?P<noun>[^\W\d_][^\W\d_-]*(?:\s+[^\W\d_][^\W\d_-]*){0,2})"
+    r"\s*(?:\([^()]*\))?\s*\.?$"
+)
+_DECIMAL = re.compile(r"^(?P<sign>-?)(?P<int>\d+),(?P<frac>\d+)$")
+
+
+def _restated(text: str) -> str:
+    """The value alone where the key says it again ('0,189 oder 18,9%'), takes it out of
+    '\\( \\)' or names what it counts ('60 unterscheidbare Anordnungen')."""
+    out = _AGAIN.sub("", text).strip()
+    if (m := _PAREN_MATH.match(out)) is not None:
+        out = f"${m['inner'].strip()}$"
+    if (m := _COUNTED.match(out)) is not None and not re.search(
+        r"(?i)\b(?:and|und|et|y|e|or|oder|ou|o|because|weil|car|porque|but|aber|mais)\b",
+        m["noun"],
+    ):
+        out = m["n"]
+    return out
+
+
+def _decimal_comma(raw: str) -> str:
+    """'0,3087', '26,5' → '0.3087', '26.5': a decimal comma (a thousands comma is followed by
+    three digits and never by a leading zero's '0,'); '1,048' stays a thousand and 48."""
+    m = _DECIMAL.match(raw)
+    if m is None or (len(m["frac"]) == 3 and m["int"] != "0"):
+        return raw
+    return f"{m['sign']}{m['int']}.{m['frac']}"
 
 
 _BOXED = re.compile(r"^\s*\$*\s*\\boxed\{(?P<inner>.*)\}\s*\$*\s*\.?\s*$")
