@@ -129,17 +129,17 @@ def test_a_boxed_key_is_the_value_in_the_box(written: str, value: tuple[str, Any
 
 
 @pytest.mark.parametrize(
-    "text, each",
+    "text, worked",
     [
-        ("Total outcomes: $4 \\times 4 = 16$.", None),  # working in math
-        ("so $3 × 2 = 6$ arrangements", None),
-        ("[60 min; 12 × 5 = 60 points]", (12, 5.0)),  # a section's count, unit written
-        ("Q.1 Attempt all parts. (3×2=6)", (3, 2.0)),  # no math: the paper's own count
-        ("$12 \\times 5 = 60$ marks", (12, 5.0)),  # math, but the unit says marks
+        ("Total outcomes: $4 \\times 4 = 16$.", True),  # working in math
+        ("so $3 × 2 = 6$ arrangements", True),
+        ("[60 min; 12 × 5 = 60 points]", False),  # a section's count, unit written
+        ("Q.1 Attempt all parts. (3×2=6)", False),  # no math: the paper's own count
+        ("$12 \\times 5 = 60$ marks", False),  # math, but the unit says marks
     ],
 )
-def test_a_product_in_math_counts_no_questions(text: str, each: tuple[int, float] | None) -> None:
-    assert p.marks_each(text) == each
+def test_a_product_in_math_counts_no_questions(text: str, worked: bool) -> None:
+    assert p.worked_product(text) is worked
 
 
 @pytest.mark.parametrize(
@@ -205,3 +205,79 @@ def test_a_bold_bullet_that_is_no_answer_stays_the_parts_text(tmp_path: Path) ->
     part = questions["I:1"]["parts"][0]
     assert "key" not in part
     assert "**Hinweis:** 60 Anordnungen" in part["prompt"]
+
+
+EXERCISE = """\
+# Examen blanc
+
+### **Exercice 1 : Tirages (3 points)**
+Une urne contient 4 boules rouges et 2 boules vertes.
+
+{one}
+{two}
+
+### **Exercice 2 : Moyenne (2 points)**
+Les notes sont 12, 15 et 9.
+
+1. Calculez la moyenne.
+"""
+
+
+@pytest.mark.parametrize(
+    "one, two, parts",
+    [
+        # sub-questions that ask
+        (
+            "1. Quelle est la probabilité de tirer une boule rouge ?",
+            "2. Quelle est la probabilité de tirer deux vertes ?",
+            ["1", "2"],
+        ),
+        # tasks: imperatives in French, English, German
+        ("1. Calculez la probabilité d'une rouge.", "2. Justifiez.", ["1", "2"]),
+        ("1. Find the probability of a red ball.", "2. Explain your answer.", ["1", "2"]),
+        ("1. Berechnen Sie die Wahrscheinlichkeit.", "2. Begründen Sie.", ["1", "2"]),
+        # bold titles over worked answers
+        (
+            "1. **Probabilité d'une rouge :**\n   \\( P = \\frac{4}{6} \\).",
+            "2. **Deux vertes :**\n   \\( P = \\frac{1}{15} \\).",
+            ["1", "2"],
+        ),
+        # a list of facts or steps that asks nothing: the question's text
+        ("1. Les boules sont numérotées.", "2. On tire sans remise.", []),
+        ("1. Load the data.", "2. Run the cell below.", []),
+        # indented under the setup: a list inside the text
+        ("   1. Quelle est la probabilité ?", "   2. Et pour deux ?", []),
+    ],
+)
+def test_numbered_sub_questions_under_an_exercise_heading_are_its_parts(
+    tmp_path: Path, one: str, two: str, parts: list[str]
+) -> None:
+    questions, _ = _draft(tmp_path, EXERCISE.replace("{one}", one).replace("{two}", two))
+    first = questions["I:1"]
+    assert [str(part["id"]) for part in first.get("parts") or []] == parts
+    assert first.get("marks") == 3  # the exercise's points stay its own
+    assert all(part.get("marks") is None for part in first.get("parts") or [])
+    assert "parts" not in questions["I:2"]  # one sub-question alone is the question
+    assert "Calculez la moyenne." in questions["I:2"]["prompt"]
+    if not parts:
+        assert one.strip() in first["prompt"] and two.strip() in first["prompt"]
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("Quelle est la probabilité de tirer une boule rouge ?", True),
+        ("What is the variance?**", True),
+        ("Calculez la moyenne, la médiane et l'écart-type.", True),
+        ("Determine the MLE of p.", True),
+        ("Bestimmen Sie den Erwartungswert.", True),
+        ("Calcule la varianza.", True),
+        ("**Probabilité de tirer une boule rouge :**", True),
+        ("Les scores de 7 joueurs sont donnés.", False),
+        ("Load the data and run the model.", False),
+        ("**Note** that the data are paired.", False),  # bold, but not the whole item
+        ("Findings are summarised below.", False),  # 'Find' only as part of a word
+    ],
+)
+def test_task_item(text: str, task: bool) -> None:
+    assert p.task_item(text) is task

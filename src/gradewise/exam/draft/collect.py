@@ -877,8 +877,8 @@ class Collector:
         if self.span is not None:
             self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' data
             return
-        if self.section is not None:
-            self._section_facts(line, text)
+        if self.section is not None and not p.worked_product(text):
+            self._section_facts(line, text)  # (not '$4 \\times 4 = 16$' worked between questions)
         for section, best in p.section_rules(text).items():
             self.out.rules.setdefault(section, Val((best, 0), line.loc))
         if self.section is None and (rule := p.best_rule(text)) is not None:
@@ -1027,7 +1027,10 @@ class Collector:
         """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
         level, a Markdown list nested under '2.'), or '1. ... (1 point)' under an
         'Exercise 1' heading: its next part, when it has its own points and its number is the
-        next one; without points it is the question's text (steps, a list). Parts numbered at
+        next one; without points it is the question's text (steps, a list), unless at the
+        margin under the question's own heading it asks ('1. Quelle est la probabilité ... ?',
+        '2. Calculez la moyenne.') or titles its worked part in bold ('1. **Probabilité de
+        tirer une boule rouge :**'): a sub-question of its own. Parts numbered at
         the margin keep the paper's numbers (a student answers '1.2'). In the question's
         solution, '1.' then answers its first part."""
         occ = self.occ
@@ -1046,7 +1049,10 @@ class Collector:
         if not indented and p.heading_level(line.text) is not None:
             return False
         by_rule = self._parts_by_rule(indented, parts) or each
-        if p.marks_one(header.rest) is None and not by_rule:
+        raw = p.numbered_item(line.text.strip())  # its words with their bold
+        asked = not indented and self.level is not None and raw is not None
+        asked = asked and p.task_item(raw.rest if raw is not None else "")
+        if p.marks_one(header.rest) is None and not by_rule and not asked:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text

@@ -315,6 +315,33 @@ def solution_to(line: str) -> Header | None:
     return Header(m["id"], m["rest"]) if m else None
 
 
+# Verbs a sub-question opens with, in English, French, German, Spanish and Portuguese papers:
+# 'Compute ...', 'Calculez ...', 'Berechnen Sie ...', 'Determine ...'.
+_TASK_VERB = re.compile(
+    r"^(?:compute|calculate|find|determine|show|prove|explain|give|state|derive|predict|"
+    r"identify|estimate|describe|sketch|plot|draw|define|evaluate|solve|interpret|compare|"
+    r"construct|verify|justify|discuss|deduce|"
+    r"calculez|calculer|déterminez|déterminer|identifiez|prédisez|montrez|montrer|justifiez|"
+    r"donnez|expliquez|tracez|représentez|interprétez|estimez|démontrez|vérifiez|déduisez|"
+    r"berechnen|bestimmen|zeigen|begründen|erklären|skizzieren|geben|ermitteln|berechne|"
+    r"bestimme|zeige|begründe|erkläre|skizziere|ermittle|"
+    r"calcule|calcula|determina|explique|explica|demuestre|demuestra|identifique|encuentre|"
+    r"halle|indique|mostre|encontre|justifique)\b",
+    re.I,
+)
+_BOLD_TITLE = re.compile(r"^(?:\*\*|__)[^*_]{3,}(?:\*\*|__)\s*:?\s*$")
+
+
+def task_item(text: str) -> bool:
+    """Whether a numbered item's words are a sub-question of their own: it asks ('... ?'),
+    opens with a task ('Calculez la moyenne', 'Determine the MLE'), or is a bold title over
+    its worked answer ('**Probabilité de tirer une boule rouge :**')."""
+    words = text.strip()
+    if words.rstrip(" *_`'\"“”‘’").endswith("?"):
+        return True
+    return bool(_TASK_VERB.match(words.lstrip("*_ ")) or _BOLD_TITLE.match(words))
+
+
 def numbered_item(line: str) -> Header | None:
     """'3. text' or '3) text': a question in a numbered paper, or a list item."""
     m = _NUMBERED.match(line)
@@ -607,7 +634,7 @@ def key_value(text: str) -> tuple[str, Any] | None:
         return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
     value = _numeric(raw)
     if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
-        value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
+        value = _numeric(_decimal_comma(named["value"].strip()))  # 'GINI = 0.5', 'y = 30,5'
     if value is not None:
         return "numeric", value
     if (expression := _math_key(text)) is not None:
@@ -1000,12 +1027,17 @@ def marks_each(text: str) -> tuple[int, float] | None:
     plain = plain_math(text)
     m = _EACH.search(plain)
     if m is not None:
-        if m[4] is None and _MATH.search(text):
-            return None  # '$4 \\times 4 = 16$' in working: a product, no marks
         count, each, total = int(m[1]), to_float(m[2]), to_float(m[3])
         return (count, each) if abs(count * each - total) < 1e-9 else None
     m = _COUNT_EACH.search(plain)
     return (int(m[1]), to_float(m[2])) if m else None
+
+
+def worked_product(text: str) -> bool:
+    """'Total outcomes: $4 \\times 4 = 16$.': a product worked in math with no unit after it,
+    which counts no questions (a section's heading says '12 × 5 = 60 points')."""
+    m = _EACH.search(plain_math(text))
+    return m is not None and m[4] is None and _MATH.search(text) is not None
 
 
 def marks_per_question(text: str) -> float | None:
