@@ -281,3 +281,79 @@ def test_numbered_sub_questions_under_an_exercise_heading_are_its_parts(
 )
 def test_task_item(text: str, task: bool) -> None:
     assert p.task_item(text) is task
+
+
+SEQUEL = """\
+{first}
+**Questão 1**
+Qual é a média de 2, 4 e 6?
+
+{answer}
+A média é 4.
+
+**Questão 2**
+Qual é a mediana de 1, 3 e 8?
+
+{answer}
+A mediana é 3.
+
+{second}
+**Questão 1**
+Quantas comissões de 2 pessoas se formam com 4 pessoas?
+
+{answer}
+Answer: 6
+"""
+
+
+@pytest.mark.parametrize(
+    "first, second, answer, sections",
+    [
+        # the same words numbered on: the next section, its questions again from 1
+        ("## Exercícios de fixação I", "## Exercícios de fixação II", "**Resposta**", ["I", "II"]),
+        ("## Übungsblatt 1", "## Übungsblatt 2", "**Antwort**", ["I", "II"]),
+        ("## Practice set 1", "## Practice set 2", "**Answer**", ["I", "II"]),
+        # numbered off (1 then 3), other words, or no heading: no new section
+        ("## Practice set 1", "## Practice set 3", "**Answer**", ["I"]),
+        ("## Practice set 1", "## Review set 2", "**Answer**", ["I"]),
+    ],
+)
+def test_a_title_numbered_on_heads_the_next_section(
+    tmp_path: Path, first: str, second: str, answer: str, sections: list[str]
+) -> None:
+    _sequel(tmp_path, SEQUEL, first, second, answer, sections)
+
+
+def test_a_title_numbered_on_over_questions_numbered_on_is_no_new_section(
+    tmp_path: Path,
+) -> None:
+    text = SEQUEL.replace("{second}\n**Questão 1**", "{second}\n**Questão 3**")
+    questions, _ = _draft(tmp_path, text.format(first="## Set 1", second="## Set 2", answer=""))
+    assert list(questions) == ["I:1", "I:2", "I:3"]
+
+
+def _sequel(
+    tmp_path: Path, text: str, first: str, second: str, answer: str, sections: list[str]
+) -> None:
+    text = text.format(first=first, second=second, answer=answer)
+    questions, _ = _draft(tmp_path, text)
+    assert sorted({qid.partition(":")[0] for qid in questions}) == sections
+    if sections == ["I", "II"]:
+        assert list(questions) == ["I:1", "I:2", "II:1"]
+        assert questions["II:1"]["key"] == {"kind": "numeric", "value": 6}
+        assert "comissões" in questions["II:1"]["prompt"]
+        assert "comissões" not in str(questions["I:1"])  # never question 1's solution
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("Exercícios de fixação II", ("exercícios de fixação", 2)),
+        ("Übungsblatt 3", ("übungsblatt", 3)),
+        ("Part of the answer 2024", None),  # a year, not a number of a set
+        ("Question 2", ("question", 2)),  # read here, but a question header wins first
+        ("IV", None),
+    ],
+)
+def test_numbered_title(text: str, title: tuple[str, int] | None) -> None:
+    assert p.numbered_title(text) == title

@@ -169,6 +169,7 @@ class Collector:
         # '### 17-20. Emergency calls': the numbers it spans and the words it and the lines
         # under it give (a table the questions share), which lead each of them
         self.span: tuple[int, list[tuple[str, str]]] | None = None
+        self.titles: dict[str, int] = {}  # headings' words and the number after them
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -300,7 +301,7 @@ class Collector:
         )
 
     def _section_line(self, line: Line, text: str) -> bool:
-        header = p.section_header(text)
+        header = p.section_header(text) or self._sequel_section(line, text)
         if header is None and p.is_heading(line.text) and p.marks_each(text) is not None:
             header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
@@ -312,6 +313,31 @@ class Collector:
             return True  # '**Part 1 (1.5 marks):** Derive ...': the question's part 1
         self._open_section(header, line)
         return True
+
+    def _sequel_section(self, line: Line, text: str) -> p.Header | None:
+        """'## Exercícios de fixação II' after '## Exercícios de fixação I' and its questions,
+        over a question numbered 1 again: the same words numbered on head the paper's next
+        section (its questions never the first one's solutions). A Markdown heading only."""
+        if p.heading_level(line.text) is None or p.question_header(text) is not None:
+            return None
+        sequel = p.numbered_title(text)
+        if sequel is None:
+            return None
+        stem, number = sequel
+        before = self.titles.get(stem)
+        self.titles[stem] = number
+        if before is None or number != before + 1 or not 1 < number <= len(p.ROMAN):
+            return None
+        section = self.section
+        if section is None or not section.questions:
+            return None
+        following = p.clean(self.next_text)
+        first = p.question_header(following) or p.numbered_item(following)
+        if first is None or first.id != "1":
+            return None  # its questions numbered on: the same list under a new heading
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        after = max(taken, default=-1) + 1
+        return p.Header(p.ROMAN[after], text) if after < len(p.ROMAN) else None
 
     def _counted_section(self, text: str) -> p.Header | None:
         """'# Short questions (9 questions - 2 pt each)': a heading that counts the questions

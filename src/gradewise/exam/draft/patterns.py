@@ -154,6 +154,22 @@ def section_header(line: str) -> Header | None:
     return Header(section_id(m["id"]), m["rest"])
 
 
+_NUMBERED_TITLE = re.compile(
+    r"^(?P<stem>[^\W\d_][\w\s'’-]{2,60}?)\s+(?P<n>[IVX]{1,4}|\d{1,2})\s*:?$"
+)
+
+
+def numbered_title(text: str) -> tuple[str, int] | None:
+    """'Exercícios de fixação II' → ('exercícios de fixação', 2): a title numbered at its end
+    (roman or arabic), its words in lower case."""
+    m = _NUMBERED_TITLE.match(text.strip())
+    if m is None:
+        return None
+    raw = m["n"]
+    number = int(raw) if raw.isdigit() else (ROMAN.index(raw) + 1 if raw in ROMAN else None)
+    return (m["stem"].strip().lower(), number) if number else None
+
+
 def section_id(raw: str) -> str:
     """Numbers and roman numerals become roman (Section-2 and Part II are one section)."""
     if raw.isdigit() and 0 < int(raw) <= len(ROMAN):
@@ -1436,7 +1452,8 @@ def leading_marks(text: str) -> bool:
 
 _ANSWER_HEADING = re.compile(
     r"^(?:answer\s+key|answer\s+sheet|(?:(?:suggested|correct|right|expected|accepted)\s+)?"
-    r"answers?|solutions?|key)\s*:?$",
+    r"answers?|solutions?|key"
+    r"|antwort(?:en)?|r[ée]ponses?|respuestas?|respostas?|risposte?|antwoord(?:en)?)\s*:?$",
     re.I,
 )
 _LISTED_KEY = re.compile(
