@@ -357,3 +357,41 @@ def _sequel(
 )
 def test_numbered_title(text: str, title: tuple[str, int] | None) -> None:
     assert p.numbered_title(text) == title
+
+
+LONE = """\
+# Lösungen
+
+## **Aufgabe 1: Chiffre {marks}**
+
+### **a) Schlüssel bestimmen {part}**
+- $4a + b \\equiv 10 \\pmod{{26}}$
+
+## **Aufgabe 2: RSA (6 Punkte)**
+
+Bestimmen Sie $d$.
+"""
+
+
+@pytest.mark.parametrize(
+    "marks, part, parts, question_marks",
+    [
+        # a part worth less than its question: the one part written
+        ("(18 Punkte)", "(6 Punkte)", {"a": 6}, None),
+        ("(10 points)", "(4 points)", {"a": 4}, None),
+        # worth all of it, or the question says no marks: the question's own text
+        ("(6 Punkte)", "(6 Punkte)", {}, 6),
+        ("", "(6 Punkte)", {}, 6),
+    ],
+)
+def test_one_part_worth_less_than_its_question_is_a_part(
+    tmp_path: Path, marks: str, part: str, parts: dict[str, float], question_marks: float | None
+) -> None:
+    questions, notes = _draft(tmp_path, LONE.format(marks=marks, part=part))
+    first = questions["I:1"]
+    assert {str(x["id"]): x.get("marks") for x in first.get("parts") or []} == parts
+    if parts:
+        assert any("differ from its parts" in note for note in notes)  # listed, not silent
+    else:
+        assert first.get("marks") == question_marks
+        assert "Schlüssel bestimmen" in first["prompt"]
