@@ -170,6 +170,10 @@ class Collector:
         self.line_before = ""  # the last line with words before the one being read
         self.last_words = ""
         self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
+        # '### 17-20. Emergency calls': the numbers it spans and the words it and the lines
+        # under it give (a table the questions share), which lead each of them
+        self.span: tuple[int, list[tuple[str, str]]] | None = None
+        self.titles: dict[str, int] = {}  # headings' words and the number after them
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -288,6 +292,9 @@ class Collector:
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
         cells = p.table_cells(line.text)
+        if cells is not None and self.occ is None and self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' table
+            return True
         if (
             cells is not None
             and self.occ is None
@@ -342,7 +349,7 @@ class Collector:
         )
 
     def _section_line(self, line: Line, text: str) -> bool:
-        header = p.section_header(text)
+        header = p.section_header(text) or self._sequel_section(line, text)
         if header is None and p.is_heading(line.text) and p.marks_each(text) is not None:
             header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
@@ -354,6 +361,31 @@ class Collector:
             return True  # '**Part 1 (1.5 marks):** Derive ...': the question's part 1
         self._open_section(header, line)
         return True
+
+    def _sequel_section(self, line: Line, text: str) -> p.Header | None:
+        """'## Exercícios de fixação II' after '## Exercícios de fixação I' and its questions,
+        over a question numbered 1 again: the same words numbered on head the paper's next
+        section (its questions never the first one's solutions). A Markdown heading only."""
+        if p.heading_level(line.text) is None or p.question_header(text) is not None:
+            return None
+        sequel = p.numbered_title(text)
+        if sequel is None:
+            return None
+        stem, number = sequel
+        before = self.titles.get(stem)
+        self.titles[stem] = number
+        if before is None or number != before + 1 or not 1 < number <= len(p.ROMAN):
+            return None
+        section = self.section
+        if section is None or not section.questions:
+            return None
+        following = p.clean(self.next_text)
+        first = p.question_header(following) or p.numbered_item(following)
+        if first is None or first.id != "1":
+            return None  # its questions numbered on: the same list under a new heading
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        after = max(taken, default=-1) + 1
+        return p.Header(p.ROMAN[after], text) if after < len(p.ROMAN) else None
 
     def _counted_section(self, text: str) -> p.Header | None:
         """'# Short questions (9 questions - 2 pt each)': a heading that counts the questions
@@ -368,6 +400,8 @@ class Collector:
         return p.Header(p.ROMAN[following], text)
 
     def _question_line_header(self, line: Line, text: str) -> bool:
+        if self._span_heading(line, text):
+            return True
         if (header := p.solution_to(text)) is not None:
             self._open_question(header, line, "explicit")
             self._begin_solution(header.rest, line.loc)
@@ -427,7 +461,10 @@ class Collector:
         elif (lazy and delimiter != self.delimiter) or (  # '1.' in a paper of '1)', '2)'
             int(header.id) != self.next_number
             and not (
-                self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+                self._skips_to(header)
+                or self._restart(header, line)
+                or self._new_group(header)
+                or self._in_span(header)
             )
         ):
             if header.id == "1" and self.occ is not None:
@@ -651,6 +688,27 @@ class Collector:
         found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
         return found[0] if len(found) == 1 else None
 
+    def _span_heading(self, line: Line, text: str) -> bool:
+        """'### 17-20. Emergency Calls Distribution' among numbered questions, where 17 comes
+        next: a heading over the questions it spans, its words and the lines under it (their
+        shared table) leading each of them; one it spans may be missing ('#### 18.' first)."""
+        span = p.question_range(text)
+        if span is None or self.style != "numbered" or not p.is_heading(line.text):
+            return False
+        first, last, rest = span
+        if first != self.next_number:
+            return False
+        self._close_question()
+        self.span = (last, [("text", rest)] if rest else [])
+        return True
+
+    def _in_span(self, header: p.Header) -> bool:
+        """A number the open span heading covers, ahead of the count: the next question."""
+        if self.span is None or not self.next_number < int(header.id) <= self.span[0]:
+            return False
+        self.next_number = int(header.id)
+        return True
+
     def _skips_to(self, header: p.Header) -> bool:
         """'2. (10 points) ...' where question 1 was expected, '6. (10 points)' after '3.': a
         paper that starts its counter on or prints some of its questions only. A number
@@ -797,6 +855,10 @@ class Collector:
             self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
+        if self.span is not None:
+            within = header.id.isdigit() and int(header.id) <= self.span[0]
+            self.intro = [*self.span[1], *self.intro] if within else self.intro
+            self.span = self.span if within else None
         self.occ.prompt, self.intro = self.intro, []
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
@@ -914,8 +976,11 @@ class Collector:
     # --- lines outside questions -----------------------------------------------------------
 
     def _preamble(self, line: Line, text: str) -> None:
-        if self.section is not None:
-            self._section_facts(line, text)
+        if self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' data
+            return
+        if self.section is not None and not p.worked_product(text):
+            self._section_facts(line, text)  # (not '$4 \\times 4 = 16$' worked between questions)
         for section, best in p.section_rules(text).items():
             self.out.rules.setdefault(section, Val((best, 0), line.loc))
         if self.section is None and (rule := p.best_rule(text)) is not None:
@@ -1064,7 +1129,10 @@ class Collector:
         """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
         level, a Markdown list nested under '2.'), or '1. ... (1 point)' under an
         'Exercise 1' heading: its next part, when it has its own points and its number is the
-        next one; without points it is the question's text (steps, a list). Parts numbered at
+        next one; without points it is the question's text (steps, a list), unless at the
+        margin under the question's own heading it asks ('1. Quelle est la probabilité ... ?',
+        '2. Calculez la moyenne.') or titles its worked part in bold ('1. **Probabilité de
+        tirer une boule rouge :**'): a sub-question of its own. Parts numbered at
         the margin keep the paper's numbers (a student answers '1.2'). In the question's
         solution, '1.' then answers its first part."""
         occ = self.occ
@@ -1083,7 +1151,10 @@ class Collector:
         if not indented and p.heading_level(line.text) is not None:
             return False
         by_rule = self._parts_by_rule(indented, parts) or each
-        if p.marks_one(header.rest) is None and not by_rule:
+        raw = p.numbered_item(line.text.strip())  # its words with their bold
+        asked = not indented and self.level is not None and raw is not None
+        asked = asked and p.task_item(raw.rest if raw is not None else "")
+        if p.marks_one(header.rest) is None and not by_rule and not asked:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text

@@ -401,10 +401,15 @@ class _Resolver:
     def _lone_part(self) -> bool:
         """'Part (a) (8 marks) ...' alone, named a part, under a question that states no
         marks of its own: a part all the same (an exam-class question of one `\\part`);
-        '(a) (5 points)' alone gives its question its marks."""
+        '(a) (5 points)' alone gives its question its marks. An '(a)' worth less than its
+        question ('### a) ... (6 Punkte)' under 'AUFGABE 8 (18 Punkte)') is a part: the
+        others are not written."""
         items = self.main.items
         if len(items) != 1 or items[0].label != "a" or items[0].marks is None:
             return False
+        own = next((o.marks for o in self.occs if o.marks is not None), None)
+        if own is not None and items[0].marks.value < own.value:
+            return True  # '### a) ... (6 Punkte)' of a question worth 18: its one part shown
         return (
             items[0].named
             and not any(o.states_marks for o in self.occs)
