@@ -782,7 +782,7 @@ _NAMED_SIDE = re.compile(
     # a derivative of it: '\nabla_w L', '\frac{d}{dx} f(x)', '\frac{\partial L}{\partial w}'
     r"(?:\\nabla(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?\s*"
     r"|\\frac\s*\{\s*(?:d|\\partial)\b[^{}]*\}\s*\{[^{}]*\}\s*)?"
-    r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+    r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)|\\?[A-Za-z]+)"
     r"(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9*]+))*\s*'*\s*(?:\([^()=]*\)|\[[^\[\]=]*\])?"
     r"(?:\s*\\(?:mid)\s*[^=]*)?"
 )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gradewise.exam.draft import patterns as p
-from gradewise.exam.draft.agree import disagreement
+from gradewise.exam.draft.agree import checkable, disagreement
 from gradewise.exam.draft.collect import (
     Collected,
     Item,
@@ -605,6 +605,11 @@ class _Resolver:
         if part.reference is None:
             return
         working = p.without_asides(part.reference.value)
+        if (formula := _formula_key(working)) is not None:
+            part.key = Val({"kind": "expression", "value": formula}, part.reference.loc)
+            part.key_note = _FROM_WORKING
+            self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
+            return
         if (opening := p.opening_value(working)) is not None:
             key = {"kind": "numeric", "value": opening[0]} | (
                 {"tol": opening[1]} if opening[1] else {}
@@ -898,6 +903,7 @@ def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
 
 _FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
+_SHORT_FORMULA = 160  # characters: a solution this short that is one formula proposes a key
 
 
 def _stated(keys: list[Val[str]]) -> list[str]:
@@ -960,6 +966,20 @@ def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
     if found is None or found[0] in ("choice", "expression"):
         return None  # a solution's formula may be working, not the answer: only a stated key
     return Val({"kind": found[0], "value": found[1]}, reference.loc)
+
+
+def _formula_key(working: str) -> str | None:
+    """A worked solution that is one formula in math and nothing else ('$\\sigma(z)(1 -
+    \\sigma(z))$', '$\\hat\\beta = (X^\\top X)^{-1} X^\\top y$'): that formula (its right
+    side), for the instructor to confirm; an equation to state ('$X^\\top X w = X^\\top y$')
+    or words beside the math are working, no key."""
+    text = working.strip()
+    if "\n" in text or len(text) > _SHORT_FORMULA:
+        return None
+    found = p.key_value(text)
+    if found is None or found[0] != "expression" or not text.lstrip().startswith(("$", "\\(")):
+        return None
+    return str(found[1]) if checkable("expression", str(found[1])) else None
 
 
 def _with_heads(prompt: Val[str] | None, occ: Occurrence, labels: list[str]) -> Val[str] | None:
