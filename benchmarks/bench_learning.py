@@ -9,7 +9,7 @@ the workspace and a free-text judge (`--judge`, default similarity):
   embeddings in memory) and in a new process (the CLI's case: `gradewise grade`).
 Prints a Markdown table for BENCHMARKS.md. Skips, with a message, without the data folder.
 
-    .venv/bin/python benchmarks/bench_learning.py [--answers 500] [--judge cross]
+    .venv/bin/python benchmarks/bench_learning.py [--answers 500] [--judge cross] [--data FILE]
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gradewise.workspace import init_workspace, open_workspace
+from gradewise.actions import Target, mark_answers, plain
+from gradewise.workspace import Workspace, init_workspace, open_workspace
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mohler.csv"
 EXAM = """schema_version: 1
@@ -39,8 +40,8 @@ sections:
 """
 
 
-def answers(n: int) -> list[str]:
-    with DATA.open(encoding="utf-8") as handle:
+def answers(n: int, data: Path) -> list[str]:
+    with data.open(encoding="utf-8") as handle:
         texts = [row["student_answer"] for row in csv.DictReader(handle)]
     return [texts[i % len(texts)] + ("" if i < len(texts) else f" ({i})") for i in range(n)]
 
@@ -59,16 +60,22 @@ def timed(step: str, action: object) -> tuple[str, float, object]:
     return step, time.perf_counter() - start, result
 
 
+def mark(ws: Workspace, student: str, score: float) -> None:
+    """A human's plain mark, through the actions layer as `gradewise grades set` gives it."""
+    mark_answers(ws, "I.1", [(Target(student), plain(score))], who="bench", why="bench")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=500)
     parser.add_argument("--judge", default="similarity", help="a free-text judge id")
+    parser.add_argument("--data", type=Path, default=DATA, help="Mohler's graded-answers CSV")
     args = parser.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} is absent (the data sets live beside the checkout)")
+    if not args.data.exists():
+        print(f"skipped: {args.data} is absent (the data sets live beside the checkout)")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        root = workspace(Path(tmp) / "ws", answers(args.answers))
+        root = workspace(Path(tmp) / "ws", answers(args.answers, args.data))
         ws = open_workspace(root)
         ws.add_scripts([root / "scripts"])
         rows = [
@@ -77,14 +84,14 @@ def main() -> None:
             )
         ]
         for i, student in enumerate(("s0001", "s0002", "s0003")):
-            ws.store.set_manual(student, "I.1", float(i + 2), who="bench", why="")
+            mark(ws, student, float(i + 2))
             rows.append(
                 timed(
                     f"after mark {i + 1}: re-grade, same process",
                     lambda: ws.grade(judge=args.judge, part="I.1"),
                 )
             )
-        ws.store.set_manual("s0004", "I.1", 1.0, who="bench", why="")
+        mark(ws, "s0004", 1.0)
         cli = [
             str(Path(sys.executable).parent / "gradewise"),
             "-w",

@@ -159,3 +159,33 @@ def test_marks_in_brackets_after_a_parts_label(tmp_path: Path, part: str, marks:
     assert parts["a"]["marks"] == marks
     assert parts["a"]["prompt"] == "State the update rule."
     assert parts["b"]["marks"] == 10
+
+
+@pytest.mark.parametrize(
+    "name, paper",
+    [
+        (
+            "paper.md",
+            "## Problem 3\n\n(a) True or false: the mean is robust. [4 pts]\n\n"
+            "(b) Which statistic is sufficient for $\\mu$? [4 pts]\n\n"
+            "A. $\\bar X$\n\nB. $X_1$\n\nC. $\\max_i X_i$\n\n(c) Write the likelihood. [4 pts]\n",
+        ),
+        (
+            "paper.tex",
+            "\\documentclass{article}\\begin{document}\\section*{Problem 3}\n\\begin{enumerate}\n"
+            "\\item True or false: the mean is robust. [4 pts]\n"
+            "\\item Which statistic is sufficient for $\\mu$? [4 pts]\n\\begin{enumerate}\n"
+            "\\item[A.] $\\bar X$\n\\item[B.] $X_1$\n\\item[C.] $\\max_i X_i$\n\\end{enumerate}\n"
+            "\\item Write the likelihood. [4 pts]\n\\end{enumerate}\\end{document}\n",
+        ),
+    ],
+)
+def test_capital_options_under_a_lettered_part_are_its_options(
+    tmp_path: Path, name: str, paper: str
+) -> None:
+    question = drafted_questions(tmp_path, paper, name)["3"]
+    parts = {str(part["id"]): part for part in question["parts"]}
+    assert list(parts) == ["a", "b", "c"]  # option C took part c's place, silently
+    assert parts["c"]["prompt"] == "Write the likelihood."
+    assert [part["marks"] for part in parts.values()] == [4, 4, 4]
+    assert "$X_1$" in parts["b"]["prompt"]

@@ -123,6 +123,10 @@ def test_reliability_bins() -> None:
             "d,all,1,q,r,a,one, two,1,5\n",
             ":2: this row has 10 fields but the header has 9",
         ),  # an unquoted comma makes a row too long
+        (
+            "dataset,split,question_id,question,reference_answer,answer_id,student_answer,score,max_score\n",
+            ":1: no graded answers: the file has its header and no rows",
+        ),  # a header alone measured nothing and printed an empty table (found by probe-e2e)
     ],
 )
 def test_bad_csv_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -308,10 +308,9 @@ def test_a_part_model_needs_enough_and_varied_marks(marks: list[float], part_mod
 def test_two_marks_and_many_answers_are_never_auto_accepted() -> None:
     texts = [t for t, _ in synthetic_part(400, seed=7)]
     examples = (Example(texts[0], 1.0), Example(texts[1], 0.0))
-    judged = JUDGE.judge_many(
-        [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts[2:]]
-    )
-    assert max(j.confidence for j in judged) < 0.95
+    items = [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts[2:]]
+    judged = JUDGE.judge_many(items)
+    assert max(j.confidence for j in judged) < items[0].review_below  # none auto-accepted
 
 
 def test_the_same_answer_marked_none_and_full_is_never_sure() -> None:
@@ -321,6 +320,24 @@ def test_the_same_answer_marked_none_and_full_is_never_sure() -> None:
         [JudgeItem(QUESTION, REFERENCE, t, examples=contradicting, group="v") for t in texts]
     )
     assert max(j.confidence for j in judged) < 0.8
+
+
+@pytest.mark.parametrize("copies", [1, 3])
+def test_an_answer_marked_none_and_full_among_agreeing_marks_goes_to_review(copies: int) -> None:
+    answers = synthetic_part(80, seed=3)
+    disputed = answers[60][0]
+    examples = (
+        *(Example(t, g / 3) for t, g in answers[:50]),
+        *[Example(disputed, 0.0)] * copies,
+        *[Example(disputed, 1.0)] * copies,
+    )
+    items = [
+        JudgeItem(QUESTION, REFERENCE, t, max_marks=3, examples=examples, group="v")
+        for t, _ in answers[60:]
+    ]
+    judged = JUDGE.judge_many(items)
+    assert judged[0].confidence < items[0].review_below  # the disputed text itself: to review
+    assert all(0.0 <= j.fraction <= 1.0 for j in judged)
 
 
 def test_a_10000_word_answer_among_many_marks_is_judged() -> None:
@@ -382,7 +399,8 @@ def test_two_marks_and_two_thousand_answers() -> None:
         [JudgeItem(QUESTION, REFERENCE, t, examples=examples, group="v") for t in texts]
     )
     assert len(judged) == 2000 and all(0.0 <= j.fraction <= 1.0 for j in judged)
-    assert max(j.confidence for j in judged) < 0.95  # two marks teach no certainty
+    review_below = JudgeItem(QUESTION, REFERENCE, "").review_below
+    assert max(j.confidence for j in judged) < review_below  # two marks: none auto-accepted
 
 
 def test_a_10000_word_answer_among_the_marks_is_learnt_from_safely() -> None:

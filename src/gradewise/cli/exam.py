@@ -72,6 +72,17 @@ def check(
         )
 
 
+def _starter(path: Path) -> bool:
+    """Whether `path` is still the starter exam `gradewise init` wrote, untouched: a draft may
+    take its place (README's tutorial drafts into it) without --force."""
+    from gradewise.workspace import STARTER_EXAM
+
+    try:
+        return path.is_file() and path.read_text(encoding="utf-8") == STARTER_EXAM
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _checked_template(ws: Workspace) -> TemplateCheck | None:
     """The template checked against the workspace (its stored boxes, if it has a database)."""
     from gradewise.scripts.templated import check_template
@@ -104,8 +115,8 @@ def _check_json(found: TemplateCheck | None) -> dict[str, Any] | None:
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None:
     """Draft an exam file from the paper (and its solutions): .md (.Rmd, .qmd), .txt, .tex,
-    .pdf, .docx or a Jupyter notebook (.ipynb); or from a Moodle XML question bank (.xml, on
-    its own).
+    .pdf, .docx or a Jupyter notebook (.ipynb); or from a Moodle question bank: XML (.xml, on
+    its own), GIFT (.gift) or Aiken (.txt).
 
     Every value says where in the documents it came from; what is missing or could not be
     placed is listed at the top. Give the paper first, then any solutions documents.
@@ -115,8 +126,11 @@ def draft(documents: tuple[Path, ...], output: Path | None, force: bool) -> None
     from gradewise.exam.draft import DocumentError, draft_exam, render  # readers: only here
     from gradewise.exam.draft.unplaced import says_missed
 
-    if output is not None and output.exists() and not force:
-        raise WorkspaceError(f"{output} already exists", fix="choose another -o, or add --force")
+    if output is not None and output.exists() and not force and not _starter(output):
+        raise WorkspaceError(
+            f"{output} already exists and is not the starter 'gradewise init' wrote",
+            fix="choose another -o, or add --force to overwrite it",
+        )
     drafted = draft_exam(list(documents))
     if not any(section.questions for section in drafted.sections):
         raise DocumentError(

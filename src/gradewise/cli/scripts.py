@@ -55,10 +55,11 @@ def add(
     who: str,
     as_json: bool,
 ) -> None:
-    """Add scripts: Markdown or text files, PDFs and scans/photos (OCR), or folders of them.
+    """Add scripts: Markdown, text or LaTeX files, PDFs and scans/photos (OCR), or folders.
 
-    The text is stored unchanged (pages of a PDF or scan separated by a form feed). A
-    Markdown transcription beside a scan (s1.md next to s1.pdf) is used instead of OCR. With
+    Other files in a folder are listed, not read. The text is stored unchanged (pages of a
+    PDF or scan separated by a form feed). A Markdown transcription beside a scan (s1.md
+    next to s1.pdf) is used instead of OCR. With
     --roster, each script is matched to a student by id or name (fuzzily); the ones that
     need a human are listed and never guessed. Two files for one student are held, not
     stored: both when they come in one run, the new one when the student already has a
@@ -100,6 +101,17 @@ def add(
                 }
                 for r in reports
             ]
+            + [
+                {
+                    "student": "",
+                    "source": str(p),
+                    "status": "skipped",
+                    "error": "",
+                    "why": "not a script",
+                    "note": "",
+                }
+                for p in found.skipped
+            ]
         )
     else:
         _summary(reports)
@@ -111,6 +123,11 @@ def add(
 def _roster_listing(found: Gathered) -> None:
     for scan in found.transcribed:
         click.echo(f"{scan}: its Markdown transcription was used instead of OCR.")
+    if found.skipped:
+        from gradewise.scripts.gather import READ_SUFFIXES  # loaded already by the gathering
+
+        for path in found.skipped:
+            click.echo(f"{path}: skipped: scripts are {', '.join(READ_SUFFIXES)} files.")
     fuzzy = [m for m in found.matches if m.status == "fuzzy"]
     human = [m for m in found.matches if m.needs_human]
     for m in fuzzy:

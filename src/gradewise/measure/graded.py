@@ -88,6 +88,13 @@ def read_graded(path: Path) -> list[GradedAnswer]:
             )
         raw = {column: restore(row[index]) for column, index in where.items()}
         out.append(_row(path, line, raw))
+    if not out:  # measured on nothing, every figure would be blank: say so instead
+        raise GradewiseError(
+            "no graded answers: the file has its header and no rows",
+            file=str(path),
+            line=1,
+            fix="add a row per graded answer under the header, or check that this is the file",
+        )
     return out
 
 

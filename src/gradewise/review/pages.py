@@ -270,6 +270,7 @@ def part_view(
     """One part's answers that pass `filters`, in groups (largest first, or the groups with the
     most expected gain first), each answer with its verdicts and version."""
     part = find_part(ws, address)
+    address = part.address  # a label as students write it ('3c') names the part too
     filters = filters or Filters()
     ids.learn(ws.identities().values())
     grades = {g.student: g for g in ws.grades(address=address)}
@@ -437,7 +438,7 @@ def history_view(ws: Workspace, ids: Identities, key: str, address: str) -> Hist
     part = find_part(ws, address)
     student = find_student(ws, ids, key)
     card = card_of(ws, ids, part, student)
-    return HistoryView(part, card, tuple(ws.store.events(student, address)))
+    return HistoryView(part, card, tuple(ws.store.events(student, part.address)))
 
 
 def card_of(ws: Workspace, ids: Identities, part: Part, student: str) -> AnswerView:

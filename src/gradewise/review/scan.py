@@ -25,7 +25,7 @@ DEFAULT_MASK = TranscribeSettings.model_fields["mask_top"].default
 def answer_page(ws: Workspace, ids: Identities, key: str, address: str, *, hide: bool) -> bytes:
     """The PNG of `answer_image` for `key`'s answer to `address`; NotFound when there is none
     (a typed script, no answer). `hide`: blank the name band of a first page."""
-    find_part(ws, address)
+    address = find_part(ws, address).address
     student = find_student(ws, ids, key)
     png = answer_image(ws, student, address, hide=hide)
     if png is None:

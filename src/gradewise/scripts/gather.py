@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from gradewise.errors import ScriptError
 from gradewise.model import Exam, Script
-from gradewise.scripts.ingest import Roster, find_scripts, read_script
+from gradewise.scripts.ingest import SCRIPT_SUFFIXES, Roster, find_scripts, other_files, read_script
 from gradewise.scripts.pages import Page, PageImage, render_pages
 from gradewise.scripts.roster_match import Match, apply_match, match_scripts
 from gradewise.scripts.scans import SCAN_SUFFIXES, find_scans, read_scan_pages, transcribed
@@ -33,6 +33,7 @@ Scanned = tuple[Script, tuple[PageImage, ...]]
 # Pages drawn ahead per request the endpoint may have in flight: enough to keep it busy,
 # few enough that a run of many scans never holds them all in memory.
 BATCH_PER_REQUEST = 4
+READ_SUFFIXES = SCRIPT_SUFFIXES + SCAN_SUFFIXES  # the files `gather` reads; others are listed
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Gathered:
     scripts: list[Script] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line message)
     transcribed: list[Path] = field(default_factory=list)  # scans skipped for their .md
+    skipped: list[Path] = field(default_factory=list)  # files in the folders no reader takes
     matches: list[Match] = field(default_factory=list)
     held: list[Match] = field(default_factory=list)  # not stored, for a human
     pages: dict[str, tuple[PageImage, ...]] = field(default_factory=dict)  # a scan's, by source
@@ -75,6 +77,7 @@ def gather(
     texts = [p for p in paths if not (p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)]
     scans, out.transcribed = find_scans(paths)
     documents = find_scripts(texts) if texts else []
+    out.skipped = other_files(paths, READ_SUFFIXES)
     if on_start is not None:
         on_start(len(documents) + len(scans))
     read: list[Script] = []

@@ -38,7 +38,7 @@ from gradewise import frontmatter
 from gradewise.errors import ScriptError
 from gradewise.model import Script
 
-SCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
+SCRIPT_SUFFIXES = (".md", ".markdown", ".txt", ".tex")  # .tex: a script typed in LaTeX
 ID_KEYS = ("student", "student_id", "id")
 FRONT_MATTER_KEYS = (*ID_KEYS, "name", "email")
 
@@ -218,6 +218,24 @@ def _scripts_in(folder: Path) -> list[Path]:
             if not _hidden(name) and Path(name).suffix.lower() in SCRIPT_SUFFIXES:
                 found.append(Path(root) / name)
     return found
+
+
+def other_files(paths: Iterable[Path], read: Iterable[str]) -> list[Path]:
+    """The files inside the folders among `paths` that no reader takes (their suffix is none of
+    `read`), hidden ones aside, sorted: listed by `scripts add`, so none is skipped unseen."""
+    suffixes = {s.lower() for s in read}
+    found = []
+    for folder in (Path(p) for p in paths):
+        if not folder.is_dir():
+            continue
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not _hidden(d)]
+            found += [
+                Path(root) / name
+                for name in files
+                if not _hidden(name) and Path(name).suffix.lower() not in suffixes
+            ]
+    return sorted(found)
 
 
 def _hidden(name: str) -> bool:

@@ -1,8 +1,8 @@
 """Draft an exam file from the documents instructors already have.
 
 `draft_exam(paths)` reads a paper (and, optionally, its solutions in further documents) as
-Markdown, LaTeX (.tex), plain text, a PDF with a text layer or a .docx (or a Moodle XML
-question bank, `moodle.py`), and returns a `Draft`;
+Markdown, LaTeX (.tex), plain text, a PDF with a text layer, a .docx or a notebook (or a
+Moodle question bank: XML, `moodle.py`; GIFT and Aiken, `banks.py`), and returns a `Draft`;
 `render(draft)` writes it as exam YAML where every value says where it came from and what
 could not be placed is listed at the top. Two passes: `collect` walks the lines once,
 `resolve` decides what they mean once paper and solutions are both read.
@@ -14,10 +14,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from gradewise.exam.draft.banks import aiken_questions, gift_questions
 from gradewise.exam.draft.collect import Val, collect
 from gradewise.exam.draft.documents import DocumentError, Line, Note, read_document
 from gradewise.exam.draft.render import render
 from gradewise.exam.draft.resolve import Draft, resolve
+from gradewise.exam.draft.tables import question_tables
 from gradewise.exam.draft.topics import topic_headed
 from gradewise.exam.draft.unplaced import unplaced
 
@@ -34,7 +36,9 @@ def draft_exam(paths: Sequence[Path]) -> Draft:
     notes: list[Note] = []
     for path in paths:
         read, noted = read_document(path)
-        lines.extend(read)
+        if path.suffix.lower() in (".gift", ".txt"):
+            read = gift_questions(read)  # Moodle's GIFT question bank
+        lines.extend(question_tables(aiken_questions(read)))
         notes.extend(noted)
     return draft_lines(lines, exam_id=_slug(paths[0].stem), notes=notes)
 

@@ -108,6 +108,7 @@ class Collected:
     title: Val[str] | None = None
     totals: dict[str, Val[float]] = field(default_factory=dict)  # from a table of marks
     each: Val[float] | None = None  # 'Each question is worth 2 points', said once for all
+    total: Val[float] | None = None  # 'Total: 25 marks': the paper's, to check the draft by
     # '... TWO questions from Section B' (by section id), 'Answer any three questions' (None)
     rules: dict[str | None, Val[tuple[int, int]]] = field(default_factory=dict)
 
@@ -196,6 +197,8 @@ class Collector:
             return  # a page's header or footer, repeated on every page: never a prompt
         if self._answer_list(line, text) or self._rubric_list(line, text):
             return
+        if self._total(line, text):
+            return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
         each = self._marks_per_question(text) if self.out.each is None else None
@@ -212,6 +215,23 @@ class Collector:
                 self._preamble(line, text)
         else:
             self._question_line(line, text)
+
+    def _total(self, line: Line, text: str) -> bool:
+        """'Total: 25 marks' on a line of its own: under a question whose parts add up to it,
+        that question's marks; else the paper's (the last said counts). 'There are 3
+        problems, 30 points total.' before the questions: the paper's."""
+        if (total := p.total_line(text)) is None:
+            if self.occ is None and self.section is None and (said := p.total_said(text)):
+                self.out.total = self.out.total or Val(said, line.loc)
+            return False
+        occ = self.occ
+        if occ is not None and occ.items and not occ.in_solution:
+            parts = sum(item.marks.value for item in occ.items if item.marks is not None)
+            if abs(parts - total) < 1e-9:
+                occ.marks = occ.marks or Val(total, line.loc)  # '[Total: 15 marks]' after (c)
+                return True
+        self.out.total = Val(total, line.loc)
+        return True
 
     def _marks_per_question(self, text: str) -> float | None:
         """The paper's 'each question is worth 3 points', also where a PDF's line ends inside
@@ -732,6 +752,9 @@ class Collector:
             return  # '1. (a) Define it. [3]': the question opens with its first part
         if style == "numbered" and (bare := p.bare_leading_marks(rest)) is not None:
             self.occ.marks, rest = Val(bare[0], line.loc), bare[1]  # '2. (4) According ...'
+        alone = _MARKS_ALONE.fullmatch(p.clean(rest).strip("*_ "))
+        if alone is not None and (alone[0].startswith("[") or style != "numbered"):
+            self.occ.marks, rest = Val(float(alone[1]), line.loc), ""  # 'QUESTION 1 [15]'
         if (marks := p.marks_one(rest)) is not None:
             self.occ.marks = Val(marks, line.loc)
             if (bonus := p.bonus_marks(rest)) is not None:
@@ -1332,11 +1355,11 @@ class Collector:
         return p.kind_mentioned(stem) == "truefalse"
 
     def _part_option(self, line: Line, ticked: bool, untagged: str) -> bool:
-        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the numbered part
-        '1.1 Which loss ...?': options of that part, not parts of their own; letters in lower
-        case only where the part asks ('...?', '...:') and the options are short."""
+        """'A. hinge' (or 'A. hinge  B. log-loss' on one line) under the part '1.1 Which loss
+        ...?' or '(b) Which loss ...?': options of that part, not parts of their own; letters
+        in lower case only under a numbered part that asks ('...?', '...:'), the options short."""
         item = self.item
-        if item is None or self.occ is None or self.occ.in_solution or not item.label.isdigit():
+        if item is None or self.occ is None or self.occ.in_solution:
             return False
         several = p.options_on_one_line(untagged)
         if several is None and (one := p.capital_option(untagged)) is not None:
@@ -1346,7 +1369,7 @@ class Collector:
         capital = untagged.lstrip("-*• (")[:1].isupper()
         asks = " ".join(item.lines).rstrip(" *_$").endswith(("?", ":"))
         short = all(len(h.rest) <= 60 and not h.rest.endswith("?") for h in several)
-        if not capital and not (asks and short):
+        if not capital and not (item.label.isdigit() and asks and short):
             return False
         for header in several:
             item.boxes.append((ticked and len(several) == 1, Val(header.rest, line.loc)))
@@ -1454,6 +1477,10 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 # 'Part 1 (1.5 marks): Derive ...' in a question's text, not a heading: its part 1.
 _NUMBERED_PART = re.compile(r"(?i)part\s*(?P<n>\d{1,2})\b[\s:.)-]*(?P<rest>.*)$")
+
+
+# A question's header ending in a bare number in brackets: 'QUESTION 1 [15]', 'Question 2 (20)'
+_MARKS_ALONE = re.compile(r"[\[(]\s*([1-9]\d{0,2}(?:\.5)?)\s*[\])]")
 
 
 def _has_part(question: QuestionBuild, label: str) -> bool:

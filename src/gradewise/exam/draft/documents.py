@@ -20,7 +20,7 @@ from gradewise.errors import GradewiseError
 from gradewise.exam.draft import patterns as p
 
 # R Markdown (.rmd) and Quarto (.qmd) files are Markdown with code chunks.
-TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text")
+TEXT_SUFFIXES = (".md", ".markdown", ".rmd", ".qmd", ".txt", ".text", ".gift")
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".tex", ".pdf", ".docx", ".ipynb")
 
 

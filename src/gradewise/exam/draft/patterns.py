@@ -982,7 +982,7 @@ _RULE = re.compile(
 # 'Answer any THREE questions', 'Attempt two questions from this section': how many count,
 # of however many the section holds (0: not said)
 _RULE_ANY = re.compile(
-    r"\b(?:answer|attempt|do|choose|select)\s+(?:any\s+)?(\w+)\s+(?:\w+\s+)?questions\b", re.I
+    r"\b(?:answer|attempt|do|choose|select)\s+(?:any\s+)?(\w+)\s+(?:\w+\s+)?questions?\b", re.I
 )
 # 'Answer ALL questions in Section A and TWO questions from Section B'
 _RULE_OF_SECTION = re.compile(
@@ -1127,6 +1127,44 @@ def names_questions(cell: str) -> bool:
 
 _MARKS_CELL = re.compile(r"(?i)(?:max(?:imum)?\.?\s*)?(?:points?|marks?|pts\.?|max)")
 _QID = re.compile(r"(?i)(?:q|problem|question)?\s*(\d{1,3})\.?")
+
+
+_UNIT = r"(?:marks?|points?|pts?\.?|punkte|points?)"
+# A line that states the paper's total: 'Total: 25 marks', '[Total: 30 marks]', 'TOTAL: 25',
+# 'Maximum marks: 60', 'Total = 100 points' (without a unit only in capitals: 'TOTAL: 25')
+_TOTAL_LINE = re.compile(
+    rf"^[\[(]?\s*(?P<word>total(?:\s+{_UNIT})?|max(?:imum|\.)?\s+{_UNIT}|full\s+{_UNIT})"
+    rf"\s*[:=]?\s*(?P<n>\d{{1,4}}(?:\.\d+)?)\s*(?P<unit>{_UNIT})?\s*[\])]?\.?$",
+    re.IGNORECASE,
+)
+# ... in a sentence before the questions: '3 problems, 30 points total', 'a total of 100 marks'
+_TOTAL_SAID = re.compile(
+    rf"\b(?P<n>\d{{1,4}})\s*{_UNIT}\s+(?:in\s+)?total\b|\btotal\s+of\s+(?P<m>\d{{1,4}})\s*{_UNIT}",
+    re.IGNORECASE,
+)
+
+
+def total_line(text: str) -> float | None:
+    """The paper's total stated on a line of its own ('Total: 25 marks', 'TOTAL: 25')."""
+    m = _TOTAL_LINE.match(clean(text).strip("*_ "))
+    if m is None:
+        return None
+    if m["unit"] is None and not re.search(_UNIT, m["word"], re.I) and not m["word"].isupper():
+        return None  # 'Total: 25' may be a value in a question's text
+    return float(m["n"])
+
+
+_WHOLE_PAPER = re.compile(r"\b(?:exam|paper|test|quiz|midterm|final|problems|questions)\b", re.I)
+_PART_OF_IT = re.compile(r"\b(?:task|section|part|each|per|aim|choose|bonus|extra)\b", re.I)
+
+
+def total_said(text: str) -> float | None:
+    """The paper's total said in a sentence about the whole paper ('There are 3 problems, 30
+    points total.'); not one about a task, a section or a choice ('aim for a total of 15')."""
+    m = _TOTAL_SAID.search(text)
+    if m is None or not _WHOLE_PAPER.search(text) or _PART_OF_IT.search(text):
+        return None
+    return float(m["n"] or m["m"])
 
 
 def totals_table(rows: list[list[str]]) -> dict[str, float]:

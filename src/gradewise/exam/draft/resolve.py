@@ -139,7 +139,42 @@ def resolve(collected: Collected, exam_id: str, sources: tuple[str, ...]) -> Dra
             draft.sections.append(_section(section, collected, draft))
         else:
             draft.notes.append(Val(f"section {section.id} has no questions; left out", section.loc))
+    _check_paper_total(collected, draft)
     return draft
+
+
+def _check_paper_total(collected: Collected, draft: Draft) -> None:
+    """The total the paper states ('Total: 25 marks') against the drafted questions' marks
+    (the best k of a section's questions where a rule says so): a question, a part or marks
+    missed or misread would otherwise pass unseen."""
+    if collected.total is None:
+        return
+    drafted = 0.0
+    for section in draft.sections:
+        totals = [_question_total(q) for q in section.questions]
+        if any(total is None for total in totals):
+            return  # a question without marks is listed to fill in already
+        counted = sorted((t for t in totals if t is not None), reverse=True)
+        if section.rule is not None:
+            counted = counted[: section.rule.value]
+        drafted += sum(counted)
+    said = collected.total.value
+    if abs(drafted - said) > 1e-6:
+        draft.notes.append(
+            Val(
+                f"the paper says {said:g} marks in all but the drafted questions add up to "
+                f"{drafted:g}: a question, a part or its marks may have been missed or misread",
+                collected.total.loc,
+            )
+        )
+
+
+def _question_total(question: QuestionDraft) -> float | None:
+    if question.own.marks is not None:
+        return question.own.marks.value
+    if question.parts and all(part.marks is not None for part in question.parts):
+        return sum(part.marks.value for part in question.parts if part.marks is not None)
+    return None
 
 
 def _missing_sections(collected: Collected, draft: Draft) -> None:
