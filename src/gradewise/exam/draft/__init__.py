@@ -20,6 +20,7 @@ from gradewise.exam.draft.documents import DocumentError, Line, Note, read_docum
 from gradewise.exam.draft.render import render
 from gradewise.exam.draft.resolve import Draft, resolve
 from gradewise.exam.draft.tables import question_tables
+from gradewise.exam.draft.topics import topic_headed
 from gradewise.exam.draft.unplaced import unplaced
 
 __all__ = ["DocumentError", "Draft", "draft_exam", "draft_lines", "render"]
@@ -46,6 +47,10 @@ def draft_lines(lines: list[Line], *, exam_id: str = "exam", notes: Sequence[Not
     """Draft from lines already read (each knows its file and place)."""
     sources = tuple(dict.fromkeys(line.loc.source for line in lines))
     collected = collect(lines)
+    if not any(s.questions for s in collected.sections.values()):
+        headed = topic_headed(lines)  # problems headed 'Counting', 'Min and Max': no numbers
+        if headed is not None:
+            collected = collect(headed)
     collected.notes[:0] = [Val(note.text, note.loc) for note in notes]
     draft = resolve(collected, exam_id, sources)
     draft.notes.extend(unplaced(lines, draft))

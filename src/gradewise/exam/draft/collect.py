@@ -1370,10 +1370,12 @@ class Collector:
         )
 
     def _roman_ten(self, text: str) -> bool:
-        """'(x)' after part (ix) is part (x), not a ticked radio button."""
+        """'(x)' after part (ix) is part (x), and after part (w) part x: not a ticked radio
+        button."""
         assert self.occ is not None
         items = self.occ.solution_items if self.occ.in_solution else self.occ.items
-        return text.startswith("(x)") and bool(items) and items[-1].label.endswith("ix")
+        follows = bool(items) and items[-1].label.rpartition(".")[2] in ("ix", "w")
+        return text.startswith("(x)") and follows
 
     def _item(self, line: Line, text: str) -> bool:
         assert self.occ is not None

@@ -105,6 +105,8 @@ def _asks_truth(stem: str) -> bool:
 
 
 _TRUTH_VALUE = re.compile(r"(?i)\btruth\s+value\b")
+# a question titled for its verdicts: 'True and False', 'True & False' (all its first words)
+_TRUTH_TITLE = re.compile(r"(?i)\W*true\s*(?:and|&)\s*false\W*")
 # A line of a part's text that opens with its verdict: 'T. It is a function of the sample',
 # 'False: the width halves', 'True.' alone.
 _VERDICT_OPENS = re.compile(r"^(T|F|True|False|TRUE|FALSE)(?:\s*[.:]\s+\S|\.?$)")
@@ -565,7 +567,7 @@ class _Resolver:
         line opening with the verdict ('T.', 'F.', 'True.', 'False:') starts the part's answer,
         and the verdict is its key (the reason after it is for the grader)."""
         stem = " ".join(text for _, text in self.main.prompt)
-        if part.key is not None or not _asks_truth(stem):
+        if part.key is not None or not (_asks_truth(stem) or self._titled_truth()):
             return
         at = next(
             (i for i, line in enumerate(lines) if i and _VERDICT_OPENS.match(line.strip())), None
@@ -578,6 +580,12 @@ class _Resolver:
         part.reference = _text(lines[at:], loc)
         part.key = Val({"kind": "truefalse", "value": verdict[1][0] in "Tt"}, loc)
 
+    def _titled_truth(self) -> bool:
+        """Whether the question's own words are only a title asking for verdicts ('True and
+        False' over statements (a), (b), ...)."""
+        texts = [text for kind, text in self.main.prompt if kind == "text" and text.strip()]
+        return bool(texts) and _TRUTH_TITLE.fullmatch(texts[0]) is not None
+
     def _judged(self, part: PartDraft, *, whole: bool = False) -> Val[dict[str, Any]] | None:
         """'Determine whether each of the following is true or false', 'Determine the truth
         value of ...': a part (or the question) whose answer opens with its verdict ('False.
@@ -585,7 +593,7 @@ class _Resolver:
         question that asks for more than the verdict ('True or false? Explain.') has none:
         its marks are for the explanation too."""
         stem = " ".join(text for _, text in self.main.prompt)
-        if part.reference is None or not _asks_truth(stem):
+        if part.reference is None or not (_asks_truth(stem) or self._titled_truth()):
             return None
         if whole and _ASKS_MORE.search(stem):
             return None
