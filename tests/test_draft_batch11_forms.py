@@ -395,3 +395,71 @@ def test_one_part_worth_less_than_its_question_is_a_part(
     else:
         assert first.get("marks") == question_marks
         assert "Schlüssel bestimmen" in first["prompt"]
+
+
+SUB_LETTERED = """\
+# Applied statistics exam
+
+### 0. Read and clean the data
+
+### {h1}
+1a. Which test suits paired counts? Show and interpret it. (2p)<br>
+1b. State the null and alternative hypotheses. (1p)<br>
+1c. Check the assumptions of the test.{c}<br>
+
+### {h2}
+2a. Which test compares the two groups?<br>
+2b. State its hypotheses.<br>
+"""
+
+
+@pytest.mark.parametrize(
+    "h1, h2, c, marks1",
+    [
+        ("1. Compare cigarettes smoked in 2000 and 2005.", "Q.2", " (2p)", [2, 1, 2]),
+        ("1. Compare cigarettes smoked in 2000 and 2005.", "2.Q", " (2p)", [2, 1, 2]),
+        ("Q1", "Q2", "(3p)", [2, 1, 3]),  # no space before '(3p)'
+        ("1.", "2.", "", [2, 1, None]),  # a part without its points
+    ],
+)
+def test_parts_numbered_with_their_question_and_a_letter(
+    tmp_path: Path, h1: str, h2: str, c: str, marks1: list[float | None]
+) -> None:
+    text = SUB_LETTERED.format(h1=h1, h2=h2, c=c)
+    questions, notes = _draft(tmp_path, text)
+    assert _ids(questions) == ["1", "2"]  # '0. Read and clean' is no question
+    first, second = questions["I:1"], questions["I:2"]
+    assert [str(x["id"]) for x in first["parts"]] == ["a", "b", "c"]
+    assert [x.get("marks") for x in first["parts"]] == marks1
+    assert first.get("marks") is None  # the first part's points are not the question's
+    assert [str(x["id"]) for x in second["parts"]] == ["a", "b"]
+    assert all("<br>" not in x["prompt"] for x in first["parts"])
+    assert not any("differ from its parts" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "line, sub",
+    [
+        ("1a. Which test? (2p)", ("1", p.Header("a", "Which test? (2p)"))),
+        ("**3g.** Which estimate?", ("3", p.Header("g", "Which estimate?"))),
+        ("2.3 Fit the model", ("2", p.Header("3", "Fit the model"))),
+        ("1st. place", None),
+        ("12 apples", None),
+    ],
+)
+def test_sub_numbered(line: str, sub: tuple[str, p.Header] | None) -> None:
+    assert p.sub_numbered(line) == sub
+
+
+@pytest.mark.parametrize(
+    "line, number",
+    [
+        ("### 3.Q", "3"),
+        ("### Q.2", None),
+        ("### **Q3**", "3"),
+        ("#### 1.", "1"),
+        ("### 3.Q4", None),
+    ],
+)
+def test_number_heading(line: str, number: str | None) -> None:
+    assert p.number_heading(line) == number

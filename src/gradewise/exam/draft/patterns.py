@@ -58,9 +58,12 @@ _ITALIC_MARKS = re.compile(
 )
 
 
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
 def clean(text: str) -> str:
     """The line without Markdown heading marks, heading numbers, bold and edge emphasis."""
-    out = _HEADING.sub("", text).strip()
+    out = _BREAK.sub(" ", _HEADING.sub("", text)).strip()  # '...? (2p)<br>': a line break
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
     out = "".join(  # '**' inside `code` is code: `2 ** 3`
@@ -76,12 +79,13 @@ def clean(text: str) -> str:
 
 
 _NUMBER_HEADING = re.compile(
-    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})[.):]?(?:\*\*)?\s*$", re.I
+    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})(?:\s*\.\s*Q)?[.):]?(?:\*\*)?\s*$", re.I
 )
 
 
 def number_heading(text: str) -> str | None:
-    """'#### 1.', '### **Q3**': a heading that is only a question's number → the number."""
+    """'#### 1.', '### **Q3**', '### 3.Q': a heading that is only a question's number → the
+    number."""
     m = _NUMBER_HEADING.match(text)
     return m[1] if m else None
 
@@ -418,10 +422,16 @@ _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).](?:\s+(?P<r
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
 )
+_SUB_LETTER = re.compile(
+    r"^(?:\*\*)?(?P<q>\d{1,3})(?P<a>[a-h])(?:[.)](?:\*\*)?|(?:\*\*)?[.)])\s+(?P<rest>\S.*)$"
+)
 
 
 def sub_numbered(line: str) -> tuple[str, Header] | None:
-    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'): a part numbered under its question."""
+    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'); '1a. text' → ('1', part 'a ...'): a
+    part numbered under its question."""
+    if m := _SUB_LETTER.match(line):
+        return m["q"], Header(m["a"], m["rest"])
     m = _SUB_NUMBER.match(line)
     return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
