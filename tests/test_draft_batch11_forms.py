@@ -463,3 +463,70 @@ def test_sub_numbered(line: str, sub: tuple[str, p.Header] | None) -> None:
 )
 def test_number_heading(line: str, number: str | None) -> None:
     assert p.number_heading(line) == number
+
+
+PARTS_IN_SPANISH = """\
+# Examen: Estadística
+
+## {a}: Opción múltiple (10 {unit})
+
+*Selecciona la respuesta correcta {rule_a}*
+
+### Pregunta 1
+¿Qué mide la mediana?
+
+a) El centro
+b) La dispersión
+
+### Pregunta 2
+¿Qué mide la varianza?
+
+a) El centro
+b) La dispersión
+
+## {b}: Respuesta corta (20 {unit})
+
+*Responde con una explicación {rule_b}*
+
+### Pregunta 3
+Explica qué es un outlier.
+
+### Pregunta 4
+Explica qué es el IQR.
+"""
+
+
+@pytest.mark.parametrize(
+    "a, b, unit, rule_a, rule_b",
+    [
+        ("Parte A", "Parte B", "puntos", "(5 puntos cada una)", "(10 puntos cada una)"),
+        ("Partie 1", "Partie 2", "points", "(5 points chacune)", "(10 points chacune)"),
+        ("Teil A", "Teil B", "Punkte", "(5 Punkte je Frage)", "(10 Punkte je Frage)"),
+        ("Part A", "Part B", "points", "(5 points each)", "(10 points each)"),
+    ],
+)
+def test_sections_in_other_languages_and_their_rule_under_the_heading(
+    tmp_path: Path, a: str, b: str, unit: str, rule_a: str, rule_b: str
+) -> None:
+    text = PARTS_IN_SPANISH.format(a=a, b=b, unit=unit, rule_a=rule_a, rule_b=rule_b)
+    questions, _ = _draft(tmp_path, text)
+    sections = sorted({qid.partition(":")[0] for qid in questions})
+    assert len(sections) == 2  # 'Parte B' heads a section, never part (e) of question 2
+    assert [q.get("marks") for q in questions.values()] == [5, 5, 10, 10]
+    assert all("parts" not in q for q in questions.values())
+
+
+@pytest.mark.parametrize(
+    "text, section",
+    [
+        ("Parte B: Preguntas", "B"),
+        ("Partie 2 : Exercices", "II"),
+        ("Teil A", "A"),
+        ("Parte", None),  # the word alone: not 'Part e'
+        ("Partie", None),
+    ],
+)
+def test_section_header_in_other_languages(text: str, section: str | None) -> None:
+    header = p.section_header(text)
+    assert (header.id if header else None) == section
+    assert p.part_heading(text) is None  # never a part 'e'

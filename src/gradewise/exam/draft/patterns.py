@@ -140,7 +140,8 @@ class Header:
 
 
 _SECTION = re.compile(
-    r"^(?:part|section)\s*[-–:]?\s*(?P<id>[IVX]{1,4}|\d{1,2}|[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    r"^(?:partie|parte|part(?!i?e\b)|section|teil|abschnitt|secci[oó]n|se[cç][aã]o)\s*[-–:]?\s*"
+    r"(?P<id>[IVX]{1,4}|\d{1,2}|[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$",
     re.I,
 )
 _ORDINAL_SECTION = re.compile(
@@ -977,6 +978,9 @@ _COUNT_EACH = re.compile(
     re.I,
 )
 _PER_QUESTION = re.compile(
+    # '(5 puntos cada una)', '(2 Punkte je Frage)', '(1 point chacune)', '(3 pontos cada)'
+    rf"\(\s*({_NUM})\s*(?:puntos?|pontos?|punkte?|points?|punti|pts?)\s+"
+    r"(?:cada\s+un[ao]|cada|je\s+(?:frage|aufgabe)|pro\s+(?:frage|aufgabe)|chacune?|ciascun[ao])\s*\)|"
     rf"\beach\s+(?:of\s+the\s+\d+\s+)?(?:questions?|answers?|problems?|items?|tasks?)[\s,]+"
     r"(?:below,?\s+)?(?:is\s+|are\s+)?"
     rf"(?:worth|carries|carry|scores?|counts?\s+for|gets?)\s+({_NUM})\s*(?:points?|marks?|pts?)\b"
@@ -1400,7 +1404,7 @@ def points_heading(text: str) -> str | None:
 
 
 _PART_HEADING = re.compile(
-    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
+    r"^part(?!i?e\b)\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
 )
 
 
