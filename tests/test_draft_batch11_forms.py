@@ -530,3 +530,49 @@ def test_section_header_in_other_languages(text: str, section: str | None) -> No
     header = p.section_header(text)
     assert (header.id if header else None) == section
     assert p.part_heading(text) is None  # never a part 'e'
+
+
+@pytest.mark.parametrize(
+    "line, result",
+    [
+        ("- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**", "210"),
+        ("- **Lösung:** **56** verschiedene Ergebnisse", "56"),
+        ("**Lösung:** 8^242 ≡ 8^2 = 64 ≡ **14** (mod 25)", "14"),
+        ("**Solution:** $P = \\frac{1}{6}$ so **1/6**", "1/6"),
+        ("**Ergebnis**: = **0,00198 ≈ 0,2%**", "0,00198 ≈ 0,2%"),
+        ("**Lösung:** **Keine ganzzahlige Lösung möglich**", None),  # a sentence, no value
+        ("**Lösung:** x = 11, y = -52", None),  # no result in bold
+        ("**Solution:** **12** and then 7 more steps to 19", None),  # words and numbers after
+        ("**Hinweis:** = **210**", None),  # no solution label
+    ],
+)
+def test_result_value(line: str, result: str | None) -> None:
+    assert p.result_value(line) == result
+
+
+RESULTS = """\
+# Lösungen
+
+## **Aufgabe 1: Anordnungen** (12 Punkte)
+
+### (a) Verschiedene Anordnungen
+- n = 7, Wiederholungen 3, 2, 2
+- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**
+
+### (b) Beginnt mit 9
+- **Lösung:** 5! / 3! = **20**
+
+## **Aufgabe 2: Bayes** (6 Punkte)
+
+**Lösung:** P(krank|positiv) = 0,99 · 10^(-5) / 0,005 = **0,00198 ≈ 0,2%**
+"""
+
+
+def test_a_solution_line_ending_on_its_result_in_bold_keys_it(tmp_path: Path) -> None:
+    questions, _ = _draft(tmp_path, RESULTS)
+    parts = {x["id"]: x for x in questions["I:1"]["parts"]}
+    assert parts["a"]["key"] == {"kind": "numeric", "value": 210}
+    assert parts["b"]["key"] == {"kind": "numeric", "value": 20}
+    assert "5040 / 24" in str(parts["a"])  # the working kept
+    assert questions["I:2"]["key"] == {"kind": "numeric", "value": 0.00198}
+    assert questions["I:1"]["marks"] == 12 and questions["I:2"]["marks"] == 6

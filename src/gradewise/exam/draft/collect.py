@@ -951,6 +951,10 @@ class Collector:
                 self.key_block.append((ticked, Val(untagged, line.loc)))
                 return
             self._end_key_block()
+        if (result := p.result_value(line.text)) is not None:
+            target = self.item.keys if self.item is not None else occ.keys
+            target.append(Val(result, line.loc))  # '**Lösung:** ... = **210**': the key; the
+            # line stays the solution's words below
         if (rest := p.bullet(text)) is not None and self._field(line, rest):
             return
         if (rest := p.solution_start(text)) is not None:

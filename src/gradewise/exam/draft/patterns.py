@@ -587,6 +587,33 @@ _SOLUTION = re.compile(
 )
 
 
+# '- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**', '**Solution:** ... = **0.25**':
+# a solution line that ends on its result in bold.
+_RESULT_LINE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?:lösung|loesung|ergebnis|solution|result|résultat|"
+    r"resultado|soluci[óo]n|soluç[ãa]o)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$",
+    re.I,
+)
+_LAST_BOLD = re.compile(r"(?:\*\*|__)(?P<value>[^*_]+?)(?:\*\*|__)(?P<after>[^*]*)$")
+
+
+def result_value(line: str) -> str | None:
+    """The result a solution line ends on in bold ('... = **210**', '**56** verschiedene
+    Ergebnisse', '... ≡ **14** (mod 25)') when it is a value a key can hold; None for a bold
+    sentence ('**Keine ganzzahlige Lösung möglich**') or a line with no bold result."""
+    m = _RESULT_LINE.match(line)
+    if m is None:
+        return None
+    last = _LAST_BOLD.search(m["rest"])
+    if last is None:
+        return None
+    after = last["after"]  # words of a unit or a '(mod 25)' only, no more numbers
+    if len(after.split()) > 3 or re.search(r"\d", after.split("(")[0]):
+        return None
+    value = last["value"].strip()
+    return value if key_value(value) is not None and re.search(r"\d", value) else None
+
+
 def solution_start(line: str) -> str | None:
     """'Solution:', '#### Solution.' → the rest of the line ('' when none)."""
     m = _SOLUTION.match(line)
@@ -675,6 +702,7 @@ def key_value(text: str) -> tuple[str, Any] | None:
 _AGAIN = re.compile(
     r"\s+(?:ou|or|oder|bzw\.?|o)\s+(?:environ|about|approximately|approx\.?|ca\.|etwa|rund|"
     r"aproximadamente|cerca\s+de|≈)?\s*[-\d.,/%\s]+%?\s*(?:\([^()]*\))?\s*$"
+    r"|\s*(?:≈|\\approx)\s*[-\d.,/\s]+%?\s*$"
     r"|\s*\(\s*[-\d.,\s]+\s*%\s*\)\s*$",
     re.I,
 )
