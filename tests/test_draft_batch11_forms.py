@@ -576,3 +576,112 @@ def test_a_solution_line_ending_on_its_result_in_bold_keys_it(tmp_path: Path) ->
     assert "5040 / 24" in str(parts["a"])  # the working kept
     assert questions["I:2"]["key"] == {"kind": "numeric", "value": 0.00198}
     assert questions["I:1"]["marks"] == 12 and questions["I:2"]["marks"] == 6
+
+
+SETEXT_NOTES = """\
+
+Question 1:
+------------
+Would you treat rain tomorrow as classification or regression?
+
+{a}
+
+{b}
+
+{explanation}
+--------------
+Rain or no rain is a discrete value.
+
+Answer:
+-------
+
+**{answer}**
+
+------------------------------------------------------------
+Question 2:
+------------
+Which of these predicts a number?
+
+{c}
+
+{d}
+
+Answer:
+-------
+
+**{answer2}**
+"""
+
+
+@pytest.mark.parametrize(
+    "a, b, c, d, explanation, answer, answer2, keys",
+    [
+        # options written '-Option', run into the dash
+        (
+            "-Classification",
+            "-Regression",
+            "-Spam filtering",
+            "-House prices",
+            "Explanation:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+        # the explanation's heading misspelt
+        (
+            "-Classification",
+            "-Regression",
+            "-Spam filtering",
+            "-House prices",
+            "Explanantion:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+        # Markdown bullets, the answer in bold with its dash
+        (
+            "- Classification",
+            "- Regression",
+            "- Spam filtering",
+            "- House prices",
+            "Explanation:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+    ],
+)
+def test_setext_notes_with_options_and_their_answer_by_wording(
+    tmp_path: Path,
+    a: str,
+    b: str,
+    c: str,
+    d: str,
+    explanation: str,
+    answer: str,
+    answer2: str,
+    keys: tuple[list[str], list[str]],
+) -> None:
+    text = SETEXT_NOTES.format(
+        a=a, b=b, c=c, d=d, explanation=explanation, answer=answer, answer2=answer2
+    )
+    questions, _ = _draft(tmp_path, text)
+    assert _ids(questions) == ["1", "2"]
+    assert questions["I:1"]["key"]["correct"] == keys[0]
+    assert questions["I:2"]["key"]["correct"] == keys[1]
+    assert "discrete value" in str(questions["I:1"])  # the explanation kept with it
+
+
+@pytest.mark.parametrize(
+    "line, rest",
+    [
+        ("-Classification", "Classification"),
+        ("-The weather prediction task.", "The weather prediction task."),
+        ("- item", "item"),
+        ("-5 degrees", None),  # a negative number
+        ("-x^2 + 1", None),
+        ("-ing endings", None),  # lower case: a word's piece
+    ],
+)
+def test_bullet(line: str, rest: str | None) -> None:
+    assert p.bullet(line) == rest

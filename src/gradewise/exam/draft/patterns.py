@@ -477,10 +477,13 @@ def lettered_item(line: str) -> Header | None:
 
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
+# '-Classification', '-The weather prediction task.': a dash run into a capitalised word, an
+# option as notes written without Markdown's space (never '-5' or '-x^2').
+_TIGHT_BULLET = re.compile(r"^-(?P<rest>[A-Z][a-z'’]*(?:[\s,.;:!?)-]\S*)*[^\s]?)$")
 
 
 def bullet(line: str) -> str | None:
-    m = _BULLET.match(line)
+    m = _BULLET.match(line) or _TIGHT_BULLET.match(line)
     return m["rest"] if m else None
 
 
@@ -577,7 +580,8 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explana?n?tion|rationale"
+    r"|justification"
     r"|proof(?=\s*[:.])"
     # in German, French, Spanish, Italian, Portuguese, Dutch papers
     r"|(?:muster)?lösung(?:svorschlag|shinweise?)?|corrigé|soluci[óo]n|soluzione|soluç[ãa]o"
