@@ -685,3 +685,42 @@ def test_setext_notes_with_options_and_their_answer_by_wording(
 )
 def test_bullet(line: str, rest: str | None) -> None:
     assert p.bullet(line) == rest
+
+
+@pytest.mark.parametrize(
+    "line, box",
+    [
+        ("(x) Paris", (True, "Paris")),
+        ("[x] Paris", (True, "Paris")),
+        ("( ) Rome", (False, "Rome")),
+        ("(x) = (5 + 8 + 7) / 3 = 6.67", None),  # the variable x in working
+        ("[X] ≈ 4.2", None),
+        ("(x) \\cdot 2", None),
+    ],
+)
+def test_a_variable_x_in_working_is_no_ticked_box(line: str, box: tuple[bool, str] | None) -> None:
+    assert p.checkbox(line) == box
+
+
+WORKING_WITH_X = """\
+**Questão 1**
+Qual é a correlação?
+
+0,3
+
+0,9
+
+**Resposta**
+Média de x:
+
+(x) = (5 + 8 + 7) / 3 = 6.67
+
+A correlação é aproximadamente 0,9.
+"""
+
+
+def test_working_with_x_drafts_no_key_of_its_own(tmp_path: Path) -> None:
+    questions, _ = _draft(tmp_path, WORKING_WITH_X)
+    key = questions["I:1"].get("key")
+    assert key is None or "6.67" not in str(key)  # never 'option a: = (5 + 8 + 7) / 3'
+    assert "(x) = (5 + 8 + 7) / 3 = 6.67" in questions["I:1"]["reference"]

@@ -471,9 +471,12 @@ def options_on_one_line(line: str) -> list[Header] | None:
 
 
 def lettered_item(line: str) -> Header | None:
-    """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
+    """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case; never a
+    variable an equation goes on from ('(x) = (5 + 8 + 7) / 3')."""
     m = _ITEM.match(line) or _HALF_ITEM.match(line)
-    return Header(m["a"].lower(), m["rest"] or "") if m else None
+    if m is None or _EQUATION_GOES_ON.match(m["rest"] or ""):
+        return None
+    return Header(m["a"].lower(), m["rest"] or "")
 
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
@@ -499,7 +502,12 @@ def checkbox(line: str) -> tuple[bool, str] | None:
     m = _BOX.match(line)
     if m is None:
         return None
+    if m["box"][1:2] in "xX" and _EQUATION_GOES_ON.match(m["rest"]):
+        return None  # '(x) = (5 + 8 + 7) / 3': the variable x in working, never a ticked box
     return m["box"] in _TICKED, m["rest"].strip()
+
+
+_EQUATION_GOES_ON = re.compile(r"^\s*(?:=|≈|≤|≥|<|>|\+|\*|/|\^|\\cdot|\\times|\\approx)")
 
 
 # A tick beside an option: '[x]' or a check mark after its text, a check mark before it;
