@@ -724,3 +724,47 @@ def test_working_with_x_drafts_no_key_of_its_own(tmp_path: Path) -> None:
     key = questions["I:1"].get("key")
     assert key is None or "6.67" not in str(key)  # never 'option a: = (5 + 8 + 7) / 3'
     assert "(x) = (5 + 8 + 7) / 3 = 6.67" in questions["I:1"]["reference"]
+
+
+CHOICE_SECTION = """\
+# Review
+
+## Part II: Multiple Choice
+
+### 1. Simplify $\\frac{(n+1)!}{n!}$.
+
+#### Answer: {answer}
+
+### 2. Which statistic is 2 for the data 1, 2, 2, 3?
+{options}
+#### Answer: {answer2}
+"""
+
+
+def _choice_section(answer: str, answer2: str) -> str:
+    text = CHOICE_SECTION.replace("{options}", "\na) the mean\nb) the mode\nc) the range\n")
+    return text.replace("{answer}", answer).replace("{answer2}", answer2)
+
+
+@pytest.mark.parametrize(
+    "answer, key",
+    [
+        ("$\\boxed{n+1}$", {"kind": "expression", "value": "n+1"}),
+        ("$n+1$", {"kind": "expression", "value": "n+1"}),
+        ("$\\boxed{12}$", {"kind": "numeric", "value": 12}),
+    ],
+)
+def test_a_formula_keys_a_question_of_a_choice_section_that_offers_no_options(
+    tmp_path: Path, answer: str, key: dict[str, Any]
+) -> None:
+    text = _choice_section(answer, "b")
+    questions, _ = _draft(tmp_path, text)
+    assert questions["II:1"]["key"] == key
+    assert questions["II:2"]["key"]["correct"] == ["b"]  # options offered: a letter keys it
+
+
+def test_a_formula_is_no_key_of_a_question_that_offers_options(tmp_path: Path) -> None:
+    text = _choice_section("b", "$x^2$")
+    questions, notes = _draft(tmp_path, text)
+    assert "key" not in questions["II:2"]
+    assert any("not a value gradewise can check" in note for note in notes)  # listed
