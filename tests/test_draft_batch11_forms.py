@@ -395,3 +395,376 @@ def test_one_part_worth_less_than_its_question_is_a_part(
     else:
         assert first.get("marks") == question_marks
         assert "Schlüssel bestimmen" in first["prompt"]
+
+
+SUB_LETTERED = """\
+# Applied statistics exam
+
+### 0. Read and clean the data
+
+### {h1}
+1a. Which test suits paired counts? Show and interpret it. (2p)<br>
+1b. State the null and alternative hypotheses. (1p)<br>
+1c. Check the assumptions of the test.{c}<br>
+
+### {h2}
+2a. Which test compares the two groups?<br>
+2b. State its hypotheses.<br>
+"""
+
+
+@pytest.mark.parametrize(
+    "h1, h2, c, marks1",
+    [
+        ("1. Compare cigarettes smoked in 2000 and 2005.", "Q.2", " (2p)", [2, 1, 2]),
+        ("1. Compare cigarettes smoked in 2000 and 2005.", "2.Q", " (2p)", [2, 1, 2]),
+        ("Q1", "Q2", "(3p)", [2, 1, 3]),  # no space before '(3p)'
+        ("1.", "2.", "", [2, 1, None]),  # a part without its points
+    ],
+)
+def test_parts_numbered_with_their_question_and_a_letter(
+    tmp_path: Path, h1: str, h2: str, c: str, marks1: list[float | None]
+) -> None:
+    text = SUB_LETTERED.format(h1=h1, h2=h2, c=c)
+    questions, notes = _draft(tmp_path, text)
+    assert _ids(questions) == ["1", "2"]  # '0. Read and clean' is no question
+    first, second = questions["I:1"], questions["I:2"]
+    assert [str(x["id"]) for x in first["parts"]] == ["a", "b", "c"]
+    assert [x.get("marks") for x in first["parts"]] == marks1
+    assert first.get("marks") is None  # the first part's points are not the question's
+    assert [str(x["id"]) for x in second["parts"]] == ["a", "b"]
+    assert all("<br>" not in x["prompt"] for x in first["parts"])
+    assert not any("differ from its parts" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "line, sub",
+    [
+        ("1a. Which test? (2p)", ("1", p.Header("a", "Which test? (2p)"))),
+        ("**3g.** Which estimate?", ("3", p.Header("g", "Which estimate?"))),
+        ("2.3 Fit the model", ("2", p.Header("3", "Fit the model"))),
+        ("1st. place", None),
+        ("12 apples", None),
+    ],
+)
+def test_sub_numbered(line: str, sub: tuple[str, p.Header] | None) -> None:
+    assert p.sub_numbered(line) == sub
+
+
+@pytest.mark.parametrize(
+    "line, number",
+    [
+        ("### 3.Q", "3"),
+        ("### Q.2", None),
+        ("### **Q3**", "3"),
+        ("#### 1.", "1"),
+        ("### 3.Q4", None),
+    ],
+)
+def test_number_heading(line: str, number: str | None) -> None:
+    assert p.number_heading(line) == number
+
+
+PARTS_IN_SPANISH = """\
+# Examen: Estadística
+
+## {a}: Opción múltiple (10 {unit})
+
+*Selecciona la respuesta correcta {rule_a}*
+
+### Pregunta 1
+¿Qué mide la mediana?
+
+a) El centro
+b) La dispersión
+
+### Pregunta 2
+¿Qué mide la varianza?
+
+a) El centro
+b) La dispersión
+
+## {b}: Respuesta corta (20 {unit})
+
+*Responde con una explicación {rule_b}*
+
+### Pregunta 3
+Explica qué es un outlier.
+
+### Pregunta 4
+Explica qué es el IQR.
+"""
+
+
+@pytest.mark.parametrize(
+    "a, b, unit, rule_a, rule_b",
+    [
+        ("Parte A", "Parte B", "puntos", "(5 puntos cada una)", "(10 puntos cada una)"),
+        ("Partie 1", "Partie 2", "points", "(5 points chacune)", "(10 points chacune)"),
+        ("Teil A", "Teil B", "Punkte", "(5 Punkte je Frage)", "(10 Punkte je Frage)"),
+        ("Part A", "Part B", "points", "(5 points each)", "(10 points each)"),
+    ],
+)
+def test_sections_in_other_languages_and_their_rule_under_the_heading(
+    tmp_path: Path, a: str, b: str, unit: str, rule_a: str, rule_b: str
+) -> None:
+    text = PARTS_IN_SPANISH.format(a=a, b=b, unit=unit, rule_a=rule_a, rule_b=rule_b)
+    questions, _ = _draft(tmp_path, text)
+    sections = sorted({qid.partition(":")[0] for qid in questions})
+    assert len(sections) == 2  # 'Parte B' heads a section, never part (e) of question 2
+    assert [q.get("marks") for q in questions.values()] == [5, 5, 10, 10]
+    assert all("parts" not in q for q in questions.values())
+
+
+@pytest.mark.parametrize(
+    "text, section",
+    [
+        ("Parte B: Preguntas", "B"),
+        ("Partie 2 : Exercices", "II"),
+        ("Teil A", "A"),
+        ("Parte", None),  # the word alone: not 'Part e'
+        ("Partie", None),
+    ],
+)
+def test_section_header_in_other_languages(text: str, section: str | None) -> None:
+    header = p.section_header(text)
+    assert (header.id if header else None) == section
+    assert p.part_heading(text) is None  # never a part 'e'
+
+
+@pytest.mark.parametrize(
+    "line, result",
+    [
+        ("- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**", "210"),
+        ("- **Lösung:** **56** verschiedene Ergebnisse", "56"),
+        ("**Lösung:** 8^242 ≡ 8^2 = 64 ≡ **14** (mod 25)", "14"),
+        ("**Solution:** $P = \\frac{1}{6}$ so **1/6**", "1/6"),
+        ("**Ergebnis**: = **0,00198 ≈ 0,2%**", "0,00198 ≈ 0,2%"),
+        ("**Lösung:** **Keine ganzzahlige Lösung möglich**", None),  # a sentence, no value
+        ("**Lösung:** x = 11, y = -52", None),  # no result in bold
+        ("**Solution:** **12** and then 7 more steps to 19", None),  # words and numbers after
+        ("**Hinweis:** = **210**", None),  # no solution label
+    ],
+)
+def test_result_value(line: str, result: str | None) -> None:
+    assert p.result_value(line) == result
+
+
+RESULTS = """\
+# Lösungen
+
+## **Aufgabe 1: Anordnungen** (12 Punkte)
+
+### (a) Verschiedene Anordnungen
+- n = 7, Wiederholungen 3, 2, 2
+- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**
+
+### (b) Beginnt mit 9
+- **Lösung:** 5! / 3! = **20**
+
+## **Aufgabe 2: Bayes** (6 Punkte)
+
+**Lösung:** P(krank|positiv) = 0,99 · 10^(-5) / 0,005 = **0,00198 ≈ 0,2%**
+"""
+
+
+def test_a_solution_line_ending_on_its_result_in_bold_keys_it(tmp_path: Path) -> None:
+    questions, _ = _draft(tmp_path, RESULTS)
+    parts = {x["id"]: x for x in questions["I:1"]["parts"]}
+    assert parts["a"]["key"] == {"kind": "numeric", "value": 210}
+    assert parts["b"]["key"] == {"kind": "numeric", "value": 20}
+    assert "5040 / 24" in str(parts["a"])  # the working kept
+    assert questions["I:2"]["key"] == {"kind": "numeric", "value": 0.00198}
+    assert questions["I:1"]["marks"] == 12 and questions["I:2"]["marks"] == 6
+
+
+SETEXT_NOTES = """\
+
+Question 1:
+------------
+Would you treat rain tomorrow as classification or regression?
+
+{a}
+
+{b}
+
+{explanation}
+--------------
+Rain or no rain is a discrete value.
+
+Answer:
+-------
+
+**{answer}**
+
+------------------------------------------------------------
+Question 2:
+------------
+Which of these predicts a number?
+
+{c}
+
+{d}
+
+Answer:
+-------
+
+**{answer2}**
+"""
+
+
+@pytest.mark.parametrize(
+    "a, b, c, d, explanation, answer, answer2, keys",
+    [
+        # options written '-Option', run into the dash
+        (
+            "-Classification",
+            "-Regression",
+            "-Spam filtering",
+            "-House prices",
+            "Explanation:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+        # the explanation's heading misspelt
+        (
+            "-Classification",
+            "-Regression",
+            "-Spam filtering",
+            "-House prices",
+            "Explanantion:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+        # Markdown bullets, the answer in bold with its dash
+        (
+            "- Classification",
+            "- Regression",
+            "- Spam filtering",
+            "- House prices",
+            "Explanation:",
+            "-Classification",
+            "-House prices",
+            (["a"], ["b"]),
+        ),
+    ],
+)
+def test_setext_notes_with_options_and_their_answer_by_wording(
+    tmp_path: Path,
+    a: str,
+    b: str,
+    c: str,
+    d: str,
+    explanation: str,
+    answer: str,
+    answer2: str,
+    keys: tuple[list[str], list[str]],
+) -> None:
+    text = SETEXT_NOTES.format(
+        a=a, b=b, c=c, d=d, explanation=explanation, answer=answer, answer2=answer2
+    )
+    questions, _ = _draft(tmp_path, text)
+    assert _ids(questions) == ["1", "2"]
+    assert questions["I:1"]["key"]["correct"] == keys[0]
+    assert questions["I:2"]["key"]["correct"] == keys[1]
+    assert "discrete value" in str(questions["I:1"])  # the explanation kept with it
+
+
+@pytest.mark.parametrize(
+    "line, rest",
+    [
+        ("-Classification", "Classification"),
+        ("-The weather prediction task.", "The weather prediction task."),
+        ("- item", "item"),
+        ("-5 degrees", None),  # a negative number
+        ("-x^2 + 1", None),
+        ("-ing endings", None),  # lower case: a word's piece
+    ],
+)
+def test_bullet(line: str, rest: str | None) -> None:
+    assert p.bullet(line) == rest
+
+
+@pytest.mark.parametrize(
+    "line, box",
+    [
+        ("(x) Paris", (True, "Paris")),
+        ("[x] Paris", (True, "Paris")),
+        ("( ) Rome", (False, "Rome")),
+        ("(x) = (5 + 8 + 7) / 3 = 6.67", None),  # the variable x in working
+        ("[X] ≈ 4.2", None),
+        ("(x) \\cdot 2", None),
+    ],
+)
+def test_a_variable_x_in_working_is_no_ticked_box(line: str, box: tuple[bool, str] | None) -> None:
+    assert p.checkbox(line) == box
+
+
+WORKING_WITH_X = """\
+**Questão 1**
+Qual é a correlação?
+
+0,3
+
+0,9
+
+**Resposta**
+Média de x:
+
+(x) = (5 + 8 + 7) / 3 = 6.67
+
+A correlação é aproximadamente 0,9.
+"""
+
+
+def test_working_with_x_drafts_no_key_of_its_own(tmp_path: Path) -> None:
+    questions, _ = _draft(tmp_path, WORKING_WITH_X)
+    key = questions["I:1"].get("key")
+    assert key is None or "6.67" not in str(key)  # never 'option a: = (5 + 8 + 7) / 3'
+    assert "(x) = (5 + 8 + 7) / 3 = 6.67" in questions["I:1"]["reference"]
+
+
+CHOICE_SECTION = """\
+# Review
+
+## Part II: Multiple Choice
+
+### 1. Simplify $\\frac{(n+1)!}{n!}$.
+
+#### Answer: {answer}
+
+### 2. Which statistic is 2 for the data 1, 2, 2, 3?
+{options}
+#### Answer: {answer2}
+"""
+
+
+def _choice_section(answer: str, answer2: str) -> str:
+    text = CHOICE_SECTION.replace("{options}", "\na) the mean\nb) the mode\nc) the range\n")
+    return text.replace("{answer}", answer).replace("{answer2}", answer2)
+
+
+@pytest.mark.parametrize(
+    "answer, key",
+    [
+        ("$\\boxed{n+1}$", {"kind": "expression", "value": "n+1"}),
+        ("$n+1$", {"kind": "expression", "value": "n+1"}),
+        ("$\\boxed{12}$", {"kind": "numeric", "value": 12}),
+    ],
+)
+def test_a_formula_keys_a_question_of_a_choice_section_that_offers_no_options(
+    tmp_path: Path, answer: str, key: dict[str, Any]
+) -> None:
+    text = _choice_section(answer, "b")
+    questions, _ = _draft(tmp_path, text)
+    assert questions["II:1"]["key"] == key
+    assert questions["II:2"]["key"]["correct"] == ["b"]  # options offered: a letter keys it
+
+
+def test_a_formula_is_no_key_of_a_question_that_offers_options(tmp_path: Path) -> None:
+    text = _choice_section("b", "$x^2$")
+    questions, notes = _draft(tmp_path, text)
+    assert "key" not in questions["II:2"]
+    assert any("not a value gradewise can check" in note for note in notes)  # listed

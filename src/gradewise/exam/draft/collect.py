@@ -1027,6 +1027,10 @@ class Collector:
                 self.key_block.append((ticked, Val(untagged, line.loc)))
                 return
             self._end_key_block()
+        if (result := p.result_value(line.text)) is not None:
+            target = self.item.keys if self.item is not None else occ.keys
+            target.append(Val(result, line.loc))  # '**Lösung:** ... = **210**': the key; the
+            # line stays the solution's words below
         if (rest := p.bullet(text)) is not None and self._field(line, rest):
             return
         if (rest := p.solution_start(text)) is not None:
@@ -1355,9 +1359,15 @@ class Collector:
             and occ.marks is None
             and not occ.in_solution
             and p.lettered_item(text) is None  # "(a) ... (12 marks)" are the part's marks
+            and not self._own_sub_numbered(text)  # '1a. ... (2p)' too
             and (one := p.marks_one(text)) is not None
         ):
             occ.marks = Val(one, line.loc)
+
+    def _own_sub_numbered(self, text: str) -> bool:
+        """'1a. Which test ...? (2p)' under question 1: its part, not the question's words."""
+        sub = p.sub_numbered(text)
+        return sub is not None and self.question is not None and sub[0] == self.question.id
 
     def _extra_credit(self, line: Line, text: str) -> None:
         assert self.section is not None and self.question is not None

@@ -74,9 +74,12 @@ def quoted_answer(line: str) -> bool:
     return bool(_QUOTED_ANSWER.match(line))
 
 
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
 def clean(text: str) -> str:
     """The line without Markdown heading marks, heading numbers, bold and edge emphasis."""
-    out = _HEADING.sub("", text).strip()
+    out = _BREAK.sub(" ", _HEADING.sub("", text)).strip()  # '...? (2p)<br>': a line break
     out = _DOTTED_NUMBER.sub("", out) if _HEADING.match(text) else out
     out = _HEADING_NUMBER.sub("", out)
     out = "".join(  # '**' inside `code` is code: `2 ** 3`
@@ -93,12 +96,13 @@ def clean(text: str) -> str:
 
 
 _NUMBER_HEADING = re.compile(
-    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})[.):]?(?:\*\*)?\s*$", re.I
+    r"^\s{0,3}#{1,6}\s*(?:\*\*)?(?:Q\s*)?(\d{1,3})(?:\s*\.\s*Q)?[.):]?(?:\*\*)?\s*$", re.I
 )
 
 
 def number_heading(text: str) -> str | None:
-    """'#### 1.', '### **Q3**': a heading that is only a question's number → the number."""
+    """'#### 1.', '### **Q3**', '### 3.Q': a heading that is only a question's number → the
+    number."""
     m = _NUMBER_HEADING.match(text)
     return m[1] if m else None
 
@@ -153,7 +157,8 @@ class Header:
 
 
 _SECTION = re.compile(
-    r"^(?:part|section)\s*[-–:]?\s*(?P<id>[IVX]{1,4}|\d{1,2}|[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    r"^(?:partie|parte|part(?!i?e\b)|section|teil|abschnitt|secci[oó]n|se[cç][aã]o)\s*[-–:]?\s*"
+    r"(?P<id>[IVX]{1,4}|\d{1,2}|[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$",
     re.I,
 )
 _ORDINAL_SECTION = re.compile(
@@ -453,11 +458,16 @@ _SUB_NUMBER = re.compile(
     # in brackets, as a list item or emphasised: '(2.3) text', '- (2.3) text', '*(2.3)* text'
     r"|^(?:[-*•]\s+)?(?P<e>\*{0,2})\((?P<q2>\d{1,3})\.(?P<n2>\d{1,2})\)(?P=e)\s+(?P<rest2>\S.*)$"
 )
+_SUB_LETTER = re.compile(
+    r"^(?:\*\*)?(?P<q>\d{1,3})(?P<a>[a-h])(?:[.)](?:\*\*)?|(?:\*\*)?[.)])\s+(?P<rest>\S.*)$"
+)
 
 
 def sub_numbered(line: str) -> tuple[str, Header] | None:
-    """'2.3 text', '**2.3.** text', '(2.3) text' → ('2', part '3 ...'): a part numbered under
-    its question."""
+    """'2.3 text', '**2.3.** text', '(2.3) text' → ('2', part '3 ...'); '1a. text' → ('1',
+    part 'a ...'): a part numbered under its question."""
+    if m := _SUB_LETTER.match(line):
+        return m["q"], Header(m["a"], m["rest"])
     m = _SUB_NUMBER.match(line)
     if m is not None and m["q2"] is not None:
         return m["q2"], Header(str(int(m["n2"])), m["rest2"])
@@ -498,16 +508,22 @@ def options_on_one_line(line: str) -> list[Header] | None:
 
 
 def lettered_item(line: str) -> Header | None:
-    """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case."""
+    """'(a) text', '- (b) text', 'c) text', '(ii) text' → the label, lower case; never a
+    variable an equation goes on from ('(x) = (5 + 8 + 7) / 3')."""
     m = _ITEM.match(line) or _HALF_ITEM.match(line)
-    return Header(m["a"].lower(), m["rest"] or "") if m else None
+    if m is None or _EQUATION_GOES_ON.match(m["rest"] or ""):
+        return None
+    return Header(m["a"].lower(), m["rest"] or "")
 
 
 _BULLET = re.compile(r"^[-*•]\s+(?P<rest>\S.*)$")
+# '-Classification', '-The weather prediction task.': a dash run into a capitalised word, an
+# option as notes written without Markdown's space (never '-5' or '-x^2').
+_TIGHT_BULLET = re.compile(r"^-(?P<rest>[A-Z][a-z'’]*(?:[\s,.;:!?)-]\S*)*[^\s]?)$")
 
 
 def bullet(line: str) -> str | None:
-    m = _BULLET.match(line)
+    m = _BULLET.match(line) or _TIGHT_BULLET.match(line)
     return m["rest"] if m else None
 
 
@@ -523,7 +539,12 @@ def checkbox(line: str) -> tuple[bool, str] | None:
     m = _BOX.match(line)
     if m is None:
         return None
+    if m["box"][1:2] in "xX" and _EQUATION_GOES_ON.match(m["rest"]):
+        return None  # '(x) = (5 + 8 + 7) / 3': the variable x in working, never a ticked box
     return m["box"] in _TICKED, m["rest"].strip()
+
+
+_EQUATION_GOES_ON = re.compile(r"^\s*(?:=|≈|≤|≥|<|>|\+|\*|/|\^|\\cdot|\\times|\\approx)")
 
 
 # A tick beside an option: '[x]' or a check mark after its text, a check mark before it;
@@ -604,7 +625,8 @@ def rough_work(line: str) -> bool:
 # --- solutions, keys -------------------------------------------------------------------------
 
 _SOLUTION = re.compile(
-    r"^(?:solutions?|model (?:answer|solution)|worked solution|explanation|rationale|justification"
+    r"^(?:solutions?|model (?:answer|solution)|worked solution|explana?n?tion|rationale"
+    r"|justification"
     r"|proof(?=\s*[:.])"
     r"|sol(?:'?n)?(?=\s*[:.])"  # 'Sol. False. ...', 'Soln: ...', "Sol'n."
     # in German, French, Spanish, Italian, Portuguese, Dutch papers
@@ -613,6 +635,33 @@ _SOLUTION = re.compile(
     r"\s*(?:[:.]\s*(?P<rest>.*))?$",
     re.I,
 )
+
+
+# '- **Lösung:** 7! / (3! × 2! × 2!) = 5040 / 24 = **210**', '**Solution:** ... = **0.25**':
+# a solution line that ends on its result in bold.
+_RESULT_LINE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?:lösung|loesung|ergebnis|solution|result|résultat|"
+    r"resultado|soluci[óo]n|soluç[ãa]o)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$",
+    re.I,
+)
+_LAST_BOLD = re.compile(r"(?:\*\*|__)(?P<value>[^*_]+?)(?:\*\*|__)(?P<after>[^*]*)$")
+
+
+def result_value(line: str) -> str | None:
+    """The result a solution line ends on in bold ('... = **210**', '**56** verschiedene
+    Ergebnisse', '... ≡ **14** (mod 25)') when it is a value a key can hold; None for a bold
+    sentence ('**Keine ganzzahlige Lösung möglich**') or a line with no bold result."""
+    m = _RESULT_LINE.match(line)
+    if m is None:
+        return None
+    last = _LAST_BOLD.search(m["rest"])
+    if last is None:
+        return None
+    after = last["after"]  # words of a unit or a '(mod 25)' only, no more numbers
+    if len(after.split()) > 3 or re.search(r"\d", after.split("(")[0]):
+        return None
+    value = last["value"].strip()
+    return value if key_value(value) is not None and re.search(r"\d", value) else None
 
 
 def solution_start(line: str) -> str | None:
@@ -703,6 +752,7 @@ def key_value(text: str) -> tuple[str, Any] | None:
 _AGAIN = re.compile(
     r"\s+(?:ou|or|oder|bzw\.?|o)\s+(?:environ|about|approximately|approx\.?|ca\.|etwa|rund|"
     r"aproximadamente|cerca\s+de|≈)?\s*[-\d.,/%\s]+%?\s*(?:\([^()]*\))?\s*$"
+    r"|\s*(?:≈|\\approx)\s*[-\d.,/\s]+%?\s*$"
     r"|\s*\(\s*[-\d.,\s]+\s*%\s*\)\s*$",
     re.I,
 )
@@ -1006,6 +1056,9 @@ _COUNT_EACH = re.compile(
     re.I,
 )
 _PER_QUESTION = re.compile(
+    # '(5 puntos cada una)', '(2 Punkte je Frage)', '(1 point chacune)', '(3 pontos cada)'
+    rf"\(\s*({_NUM})\s*(?:puntos?|pontos?|punkte?|points?|punti|pts?)\s+"
+    r"(?:cada\s+un[ao]|cada|je\s+(?:frage|aufgabe)|pro\s+(?:frage|aufgabe)|chacune?|ciascun[ao])\s*\)|"
     rf"\beach\s+(?:of\s+the\s+\d+\s+)?(?:questions?|answers?|problems?|items?|tasks?)[\s,]+"
     r"(?:below,?\s+)?(?:is\s+|are\s+)?"
     rf"(?:worth|carries|carry|scores?|counts?\s+for|gets?)\s+({_NUM})\s*(?:points?|marks?|pts?)\b"
@@ -1467,7 +1520,8 @@ def points_heading(text: str) -> str | None:
 
 
 _PART_HEADING = re.compile(
-    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\)|(?P<r>[ivx]{1,4}))(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    r"^part(?!i?e\b)\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\)|(?P<r>[ivx]{1,4}))(?![\w'])[.:)]?\s*"
+    r"(?P<rest>.*)$",
     re.I,
 )
 

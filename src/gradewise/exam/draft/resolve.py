@@ -733,7 +733,8 @@ class _Resolver:
             if kind == "choice" and (named := self._named_options(written.value)):
                 return Val(self._choice(named), written.loc)
             value = p.key_value(written.value)
-            if value is not None and value[0] == "expression" and kind == "choice":
+            offered = self.main.boxes or self.main.bullets or self.main.items
+            if value is not None and value[0] == "expression" and kind == "choice" and offered:
                 value = None  # a formula as a choice question's key: no option named
             if value is None and kind == "choice" and _LONE_LETTER.fullmatch(written.value.strip()):
                 value = ("choice", [written.value.strip(" ().").lower()])  # 'I': option i
