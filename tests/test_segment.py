@@ -932,6 +932,12 @@ U_ = "unsure"  # the answer's text may hold another part's answer: a human looks
             ORDER,
             {"I.1.a": U_, "I.1.b": NO_ANSWER},
         ),
+        # ... or of the question a label left to reach its own (`> Q3 asks ...` quoted in 1)
+        (
+            "Q1 (a) x\n> Q3 asks about it\n  (b) y\n  (c) z\nQ2 (a) w\n(b) v",
+            make_exam({"I": {"1": "abc", "2": "ab", "3": ""}}),
+            {"I.1.b": NO_ANSWER, "I.1.c": NO_ANSWER, "I.3": U_},
+        ),
         # everything placed with no doubt: no flags
         ("Q1 (a) x\n(b) y\nQ2 z\n1. first\n2. second\nQ3 (a) w\n(b) v", ORDER, {}),
         ("1. x\n2. y\n3. z\nQ3 again", PLAIN, {}),  # a second attempt at the last one

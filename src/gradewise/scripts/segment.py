@@ -35,7 +35,10 @@ unplaced it is "no answer found", for a human to look at. Where the script reads
 parts on both sides go to a human (`UNSURE_PLACE`), never only one of them: an empty part whose
 mark was read as text inside another part's answer, and that part; a mark read as text that
 starts no list (`2.` under `3.`: lists start at 1, a or i) and names a part that has text, that
-part, and the answer before it when a bare mark placed it (steps `2.`, `3.` of answer 1).
+part, and the answer before it when a bare mark placed it (steps `2.`, `3.` of answer 1); a
+mark that moved on to a question a keyword's label opens again later (`[2]` then `Q2 (a)`).
+An indented letter read as text counts for an empty part of its own question, or of the
+question a label left to reach its own (`> Q3 asks ...` quoted under 1(a), then `  (b)`).
 
 A label no reading fits is read again with the characters a scan gets wrong: `Ql`, `QI` for
 `Q1`, and `(6)` or `(h)` for `(b)` when b is the current question's next part.
@@ -110,11 +113,12 @@ class Segmentation:
         unsure = self._stray_marks(runs)
         left = self._doubtful_jumps(runs, unsure)
         decided = any(a.text for a in found) and not self.unplaced()
+        came = self._came_from()
         empty: set[str] = set()  # parts decided "not answered"
         for answer in found:
             if answer.text:
                 continue
-            spilled = self._spilled(answer.address, runs)
+            spilled = self._spilled(answer.address, runs, came)
             if spilled is None and _question_of(answer.address) in left:
                 spilled = {left[_question_of(answer.address)]}
             for holder in spilled or ():
@@ -130,7 +134,9 @@ class Segmentation:
             for a in found
         )
 
-    def _spilled(self, address: str, runs: Mapping[str, list[Piece]]) -> set[str] | None:
+    def _spilled(
+        self, address: str, runs: Mapping[str, list[Piece]], came: Mapping[str, set[str]]
+    ) -> set[str] | None:
         """Whether the empty part's answer may lie elsewhere, and in which parts' text: a mark
         at a line's start read as text could name this part, or a mark in the answer before it
         (`ii)` under a question with no parts) could, and no answered part lies between. Such a
@@ -150,7 +156,7 @@ class Segmentation:
                 self.text[p.start : p.start + 1] not in (" ", "\t")
                 or (
                     p.address is not None
-                    and _question_of(p.address) == question
+                    and question in {_question_of(p.address), *came.get(p.address, ())}
                     and address != p.address
                     and not any(a.isdigit() for a in _label_atoms(p.label))
                 )
@@ -250,6 +256,22 @@ class Segmentation:
                 entered.setdefault(question, at)
             where = question
         return left
+
+    def _came_from(self) -> dict[str, set[str]]:
+        """{part: the questions a label left to reach its question}: where an indented mark
+        read as text in it may still belong (`Q3` quoted under 1(a), then `  (b)`)."""
+        came: dict[str, set[str]] = {}
+        where = ""
+        for piece in self.pieces:
+            if piece.address is None:
+                continue
+            question = _question_of(piece.address)
+            if piece.how == "label" and where and question != where:
+                for address in self.addresses:
+                    if _question_of(address) == question:
+                        came.setdefault(address, set()).add(where)
+            where = question
+        return came
 
     def _gaps(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
         """Whether the part's question has a part with no text."""
