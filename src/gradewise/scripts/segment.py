@@ -278,18 +278,11 @@ class Segmentation:
         question = _question_of(address)
         return any(not runs[a] for a in self.addresses if _question_of(a) == question)
 
-    def _marked(self, label: str, where: str) -> list[str]:
+    def _marked(self, label: str, where: str) -> tuple[str, ...]:
         """The parts a single mark names: a number its question's first part ('2.': 2 or 2.a),
         a letter or roman numeral a part of the question `where` is in ('(b)': 3.b under 3.a)."""
         (atom,) = _label_atoms(label)
-        if atom.isdigit():
-            return [a for a in self.addresses if _question(a) == atom and self._first_part(a)]
-        here = where.split(".")[:2]
-        return [
-            a
-            for a in self.addresses
-            if a.split(".")[:2] == here and a.count(".") > 1 and atom in _names(a, self.addresses)
-        ]
+        return _parts_marked(atom, _question_of(where), self.addresses)
 
     def _first_part(self, address: str) -> bool:
         """Whether the part is its question's first (or only) one."""
@@ -367,6 +360,23 @@ def _question(address: str) -> str:
 def _question_of(address: str) -> str:
     """The section and question of a part's address ('I.2.b' → 'I.2')."""
     return ".".join(address.split(".")[:2])
+
+
+@lru_cache(maxsize=4096)
+def _parts_marked(atom: str, here: str, addresses: tuple[str, ...]) -> tuple[str, ...]:
+    """See `Segmentation._marked`; `here`: the section and question the mark stands in."""
+    if atom.isdigit():
+        return tuple(
+            a
+            for i, a in enumerate(addresses)
+            if _question(a) == atom
+            and (i == 0 or _question_of(addresses[i - 1]) != _question_of(a))
+        )
+    return tuple(
+        a
+        for a in addresses
+        if _question_of(a) == here and a.count(".") > 1 and atom in _names(a, addresses)
+    )
 
 
 def _stray(label: str, before: str) -> bool:
