@@ -11,6 +11,7 @@ from gradewise.checkers.registry import Registry, SimpleChecker
 from gradewise.judges.registry import Example, JudgeItem, Judgement
 from gradewise.model import (
     NOT_ANSWERED,
+    UNSURE_PLACE,
     Answer,
     Criterion,
     Exam,
@@ -136,6 +137,20 @@ def test_empty_answer(address: str, flag: str, expected: tuple[float, bool, Stat
     got = _grade(_exam(), [Answer("s1", address, "", flag=flag)], reg)
     assert got[address] == expected
     assert exact.calls == 0
+
+
+@pytest.mark.parametrize(
+    "flag, review",
+    [
+        ("", False),  # placed with no doubt: the check decides
+        ("joined from 2 places in the script", False),  # two attempts at one part: still its own
+        (f"{UNSURE_PLACE} I.2: check where the script's text went", True),  # may hold 2's answer
+    ],
+)
+def test_an_answer_that_may_hold_another_part_s_goes_to_review(flag: str, review: bool) -> None:
+    reg, _ = _registry()
+    got = _grade(_exam(), [Answer("s1", "I.1", "42", flag=flag)], reg)
+    assert got["I.1"] == (2, review, Status.MET)  # the check's mark stays as the proposal
 
 
 def test_not_answered_says_so() -> None:

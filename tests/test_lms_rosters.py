@@ -68,6 +68,39 @@ EMAILS = {"s1": ("Ada Lovelace", "ada@uni.test"), "s2": ("Grace Hopper", "grace@
             EMAILS,
         ),
         ("Student No,Name,E-mail\ns1,Ada Lovelace,ada@uni.test\n", "utf-8", {"s1": EMAILS["s1"]}),
+        # European Excel: `;` between fields, and `sep=;` on a line of its own before the header
+        (
+            "sep=;\n"
+            + CANVAS.replace(",", ";")
+            .replace("Lovelace; Ada", "Lovelace, Ada")
+            .replace("Hopper; Grace", "Hopper, Grace")
+            .replace("Student; Test", "Student, Test"),
+            "cp1252",
+            NAMES,
+        ),
+        (  # ... and a comma inside a quoted header cell: still `;`
+            'Student;ID;SIS User ID;SIS Login ID;Section;"Exam (Real, %)"\n'
+            '"Lovelace, Ada";9001;s1;ada;A;8,5\n"Hopper, Grace";9002;s2;gh;B;7,0\n',
+            "utf-8",
+            NAMES,
+        ),
+        (  # names with accents, in Windows-1252 (Latin-1) as older Excel saves them
+            "id,name\ns1,Zoë Lefèvre\ns2,José García\n",
+            "cp1252",
+            {"s1": ("Zoë Lefèvre", ""), "s2": ("José García", "")},
+        ),
+        (  # Moodle in French and German
+            "Prénom,Nom,Numéro d'identification,Adresse de courriel\n"
+            "Ada,Lovelace,s1,ada@uni.test\nGrace,Hopper,s2,grace@uni.test\n",
+            "utf-8",
+            EMAILS,
+        ),
+        (
+            "Vorname;Nachname;ID-Nummer;E-Mail-Adresse\n"
+            "Ada;Lovelace;s1;ada@uni.test\nGrace;Hopper;s2;grace@uni.test\n",
+            "utf-16",
+            EMAILS,
+        ),
     ],
 )
 def test_lms_exports_are_rosters(tmp_path: Path, text: str, encoding: str, expected: dict) -> None:
@@ -114,6 +147,28 @@ def test_lms_exports_are_lms_rosters(tmp_path: Path, text: str, expected: dict) 
         (  # one student enrolled in two sections is two rows in Canvas
             CANVAS + '"Lovelace, Ada",9001,s1,ada,MATH 101 B,8,80,80\n',
             "roster.csv:7: student id listed more than once: 's1' (lines 4, 7)",
+        ),
+        (  # ids that differ only in letter case: 's1.md' could be either
+            "id,name\nS1,Ada Lovelace\ns1,Grace Hopper\n",
+            "roster.csv:3: student id (letter case aside) listed more than once: 's1' (lines 2, 3)",
+        ),
+        (  # a title above the header: says so, rather than 'quote the values'
+            "Class list MATH 101\nid,name\ns1,Ada Lovelace\n",
+            "roster.csv:2: this row has 2 fields but the first line, read as the header, has one"
+            " — delete the lines above the header row",
+        ),
+        (  # a name with a comma, unquoted: the fix says to quote it
+            "id,name\ns1,Lovelace, Ada\n",
+            "roster.csv:2: this row has 3 fields but the header has 2 — quote values",
+        ),
+        (  # ids a spreadsheet turned into numbers: their digits are lost
+            "id,name\n2.02401E+07,Ada Lovelace\n",
+            "roster.csv:2: the student id '2.02401E+07' is a number a spreadsheet rounded"
+            " — format the id column as Text",
+        ),
+        (  # Moodle's export without ID number: which column is the id is the user's to say
+            "First name,Last name,Username,Email address\nAda,Lovelace,ada,ada@uni.test\n",
+            "roster.csv:1: the roster has no id column",
         ),
     ],
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gradewise.model import NOT_ANSWERED, Exam, Part, Question, Section
+from gradewise.model import NOT_ANSWERED, UNSURE_PLACE, Exam, Part, Question, Section
 from gradewise.scripts.segment import NO_ANSWER, parts_named, segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scripts"
@@ -576,6 +576,53 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("$$(ii) x = 1$$\n(a) y", ORDER, [("(ii)", "I.1.b", L), ("(a)", "I.1.a", L)]),  # one line
         # ... and a block never closed hides no label
         ("Q1 x\n```\nQ2 y\nQ3 z", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L), ("Q3", "I.3", L)]),
+        # a part's mark, then a dash or a colon and words: 'a - text', 'b – text', 'b : text'
+        (
+            "Q1\na - since it is convex\nb – the bias",
+            ORDER,
+            [("Q1", "I.1.a", L), ("a", "I.1.a", L), ("b", "I.1.b", L)],
+        ),
+        ("Q1\na- yes\nb : no", ORDER, [("Q1", "I.1.a", L), ("a", "I.1.a", L), ("b", "I.1.b", L)]),
+        ("Q3 x\n1 — relu\n2 - tanh", PLAIN, [("Q3", "I.3", L), ("1", "I.3", C), ("2", "I.3", C)]),
+        ("Q1 (a) x\nb - a = 0", ORDER, [("Q1 (a)", "I.1.a", L), ("b - a", "I.1.a", C)]),  # a sum
+        ("Q1 (a) x\nb -1 is y", ORDER, [("Q1 (a)", "I.1.a", L), ("b -1", "I.1.a", C)]),  # 'b - 1'
+        # a scan's misread label characters: 'Ql', 'QI', 'QZ' for Q1, Q2; '(6)', '(h)' for (b)
+        ("Ql (a) x\n(6) y", ORDER, [("Ql (a)", "I.1.a", L), ("(6)", "I.1.b", L)]),
+        ("QI x\nQZ y", PLAIN, [("QI", "I.1", L), ("QZ", "I.2", L)]),
+        ("Q1 (a) x\n(h) y", ORDER, [("Q1 (a)", "I.1.a", L), ("(h)", "I.1.b", L)]),
+        ("Q3 (b) x\n(6) y", ORDER, [("Q3 (b)", "I.3.b", L), ("(6)", "I.3.b", C)]),  # no part c
+        # ... never an item of a list: `6)` after `4)`, `5)`
+        (
+            "Q1 (a) x\n4) a\n5) b\n6) c",
+            ORDER,
+            [("Q1 (a)", "I.1.a", L), ("4)", "I.1.a", C), ("5)", "I.1.a", C), ("6)", "I.1.a", C)],
+        ),
+        # a bare mark and a dash alone on its line ('2 -') labels; a page's number ('- 2 -') never
+        ("1 -\nx\n2 -\ny", PLAIN, [("1", "I.1", L), ("2", "I.2", L)]),
+        ("Q1 x\n- 2 -\ny\nQ2 z", PLAIN, [("Q1", "I.1", L), ("Q2", "I.2", L)]),
+        # parts answered out of order, then a list inside one: a bare mark never goes back to a
+        # part answered already ('(b)' after 'b -' and '(a)' is an item of a's list) ...
+        (
+            "Q1\nb - since x\n(a) first\n(b) second",
+            ORDER,
+            [("Q1", "I.1.a", L), ("b", "I.1.b", L), ("(a)", "I.1.a", L), ("(b)", "I.1.a", C)],
+        ),
+        # ... but a second attempt at the whole question starts it afresh
+        (
+            "Q1 (a) x\n(b) y\nQ1 (a) again\n(b) again",
+            ORDER,
+            [
+                ("Q1 (a)", "I.1.a", L),
+                ("(b)", "I.1.b", L),
+                ("Q1 (a)", "I.1.a", L),
+                ("(b)", "I.1.b", L),
+            ],
+        ),
+        (
+            "Q1 (a) x\n(b) y\n(6) z",
+            ORDER,
+            [("Q1 (a)", "I.1.a", L), ("(b)", "I.1.b", L), ("(6)", "I.1.b", C)],
+        ),  # b answered already: text
     ],
 )
 def test_small_scripts(text: str, exam: Exam, expected: list) -> None:
@@ -817,3 +864,89 @@ def test_parts_named_by_a_label(label: str, expected: tuple[str, ...]) -> None:
 def test_a_line_atop_every_page_is_no_answer(pages: list[str], expected: dict[str, str]) -> None:
     seg = segment("\n\f\n".join(pages), PLAIN)
     assert {a.address: a.text for a in seg.answers("s9")} == expected
+
+
+U_ = "unsure"  # the answer's text may hold another part's answer: a human looks
+
+
+@pytest.mark.parametrize(
+    "text, exam, expected",
+    [
+        # steps `2.`, `3.` of a derivation inside answer 1, then questions 2 and 3 as `2.`, `3.`:
+        # either reading may be the student's, so all three go to a human
+        (
+            "1. so:\n2. expand\n3. collect\n\n2. y\n\n3. z",
+            PLAIN,
+            {"I.1": U_, "I.2": U_, "I.3": U_},
+        ),
+        ("1. x\n2. y\n3. z\n1. a\n2. b", PLAIN, {"I.1": "", "I.2": "", "I.3": ""}),  # a list
+        ("1. x\n2. y\n3. z\n  2. a\n  3. b", PLAIN, {"I.1": "", "I.2": "", "I.3": ""}),  # indented
+        # a labelled question is sure; the `2.` under 3 may be a second attempt at it
+        ("Q1 x\nQ2 y\nQ3 z\n2. again", PLAIN, {"I.1": "", "I.2": U_, "I.3": U_}),
+        # an empty part sent to review because its mark was read as text elsewhere: the part
+        # holding that text goes too
+        ("2 - tanh\n1 - relu\n3 - sigmoid", PLAIN, {"I.1": NO_ANSWER, "I.2": U_, "I.3": ""}),
+        ("3. z\n\n1. x\n\n2. y", PLAIN, {"I.1": NO_ANSWER, "I.2": NO_ANSWER, "I.3": U_}),
+        (
+            "Q1 (a) x\n(b) y\nQ2 z;Q3: T",
+            ORDER,
+            {"I.1.a": "", "I.1.b": "", "I.2": U_, "I.3.a": NO_ANSWER, "I.3.b": NO_ANSWER},
+        ),
+        (
+            "Q1 (a) x\n(b) y\nQ3 (a) z\n2 tanh",
+            ORDER,
+            {"I.1.a": "", "I.1.b": "", "I.2": NO_ANSWER, "I.3.a": U_, "I.3.b": NOT_ANSWERED},
+        ),
+        (
+            "Q1 (a) x\nQ2 so\n(b) y\nQ3 z",
+            ORDER,
+            {"I.1.a": "", "I.1.b": NO_ANSWER, "I.2": U_, "I.3.a": "", "I.3.b": NO_ANSWER},
+        ),
+        # a bare mark that moved on to a question its keyword's label opens again (`[2]`, a
+        # page's number, then `Q2 (a)`): what lies between, and the answer it broke off, go to
+        # a human; so do the parts of that answer's question left empty
+        (
+            "Q1 (a) x and\n[2]\nmore\n(b) y\n(c) z\nQ2 (a) w\n(b) v\nQ3 u",
+            make_exam({"I": {"1": "abc", "2": "ab", "3": ""}}),
+            {"I.1.a": U_, "I.1.b": NO_ANSWER, "I.1.c": NO_ANSWER, "I.2.a": U_, "I.2.b": U_},
+        ),
+        ("Q1 x\n2. y\n3. z\nQ2 w", PLAIN, {"I.1": U_, "I.2": U_, "I.3": U_}),  # back past 3
+        # a label that moved on and left a part empty, then its question's keyword label again
+        # (`> Q3 asks about it`: the question quoted)
+        (
+            "Q1 (a) x\n(b) y\n(c) z\nQ2 (a) w\n> Q3 asks about it\n(b) v\nQuestion 3\nu",
+            make_exam({"I": {"1": "abc", "2": "ab", "3": ""}}),
+            {"I.2.a": U_, "I.2.b": NO_ANSWER, "I.3": U_},
+        ),
+        # ... or read a mark naming a part of the question it left as text (`a)` under Q3):
+        # that part, though it holds the question's text copied, may have lost its answer
+        (
+            "Question 1:\na) x\nb) y\nc) z\nQuestion 2:\nExplain why.\n\nb) w\n"
+            "> Q3 asks about x\na) v\nQuestion 3:\nu",
+            make_exam({"I": {"1": "abc", "2": "ab", "3": ""}}),
+            {"I.2.a": U_, "I.2.b": U_, "I.3": U_},
+        ),
+        # an indented mark read as text names an empty part of its own question
+        (
+            "Question 1\n  (b) x\n  (a) y\nQ2 z\nQ3 (a) w\n(b) v",
+            ORDER,
+            {"I.1.a": U_, "I.1.b": NO_ANSWER},
+        ),
+        # ... or of the question a label left to reach its own (`> Q3 asks ...` quoted in 1)
+        (
+            "Q1 (a) x\n> Q3 asks about it\n  (b) y\n  (c) z\nQ2 (a) w\n(b) v",
+            make_exam({"I": {"1": "abc", "2": "ab", "3": ""}}),
+            {"I.1.b": NO_ANSWER, "I.1.c": NO_ANSWER, "I.3": U_},
+        ),
+        # everything placed with no doubt: no flags
+        ("Q1 (a) x\n(b) y\nQ2 z\n1. first\n2. second\nQ3 (a) w\n(b) v", ORDER, {}),
+        ("1. x\n2. y\n3. z\nQ3 again", PLAIN, {}),  # a second attempt at the last one
+        ("Q1 x\n2. y\nQ2 z\nQ3 w", PLAIN, {}),  # `2.` then `Q2`: nothing left out
+    ],
+)
+def test_a_part_that_may_hold_another_s_answer_goes_to_review_with_it(
+    text: str, exam: Exam, expected: dict[str, str]
+) -> None:
+    answers = segment(text, exam).answers("s1")
+    got = {a.address: U_ if a.flag.startswith(UNSURE_PLACE) else a.flag for a in answers}
+    assert got == {a.address: expected.get(a.address, "") for a in answers}

@@ -23,6 +23,7 @@ from gradewise.model import (
     NO_ANSWER_SOURCE,
     NOT_ANSWERED,
     UNREAD_PAGE,
+    UNSURE_PLACE,
     Answer,
     Criterion,
     Exam,
@@ -315,6 +316,8 @@ def _grade(job: Job, verdicts: tuple[Verdict, ...]) -> tuple[PartGrade, str]:
     score, needs_review = score_part(job.part, verdicts)
     # Words nobody could read, or a page of the scan that could not be read: a human decides.
     needs_review = needs_review or ILLEGIBLE in job.answer.text or UNREAD_PAGE in job.answer.flag
+    # ... and so does an answer whose text may hold another part's answer (segmentation unsure)
+    needs_review = needs_review or UNSURE_PLACE in job.answer.flag
     if _not_answered(job.answer):
         score = 0.0  # a deduction rubric starts from full marks for an answer, not for none
     grade = PartGrade(job.answer.student, job.answer.address, score, verdicts, needs_review)

@@ -238,6 +238,9 @@ NO_ANSWER_SOURCE = "segment"
 NOT_ANSWERED = "not answered"
 # What a transcription writes for a word nobody could read: the answer goes to a human.
 ILLEGIBLE = "[illegible]"
+# `Answer.flag` words of an answer whose text may hold another part's answer, or lost its own to
+# another part (segmentation read a mark two ways): it goes to a human, as the empty part does.
+UNSURE_PLACE = "may hold the answer to"
 # `Answer.flag` words of a script with a page whose text could not be read: every answer of
 # it goes to a human (a missing answer may be on that page).
 UNREAD_PAGE = "could not be read"

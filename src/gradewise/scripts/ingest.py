@@ -323,10 +323,28 @@ _CANVAS = Layout(
 _MOODLE = Layout(
     "Moodle",
     {
-        "id": ("id number", "student id", "student_id", "student number", "student no", "id"),
-        "first": ("first name", "given name", "first names", "forename"),
-        "last": ("surname", "last name", "family name"),
-        "email": ("email address", "email", "e-mail"),
+        "id": (
+            "id number",
+            "student id",
+            "student_id",
+            "student number",
+            "student no",
+            "id",
+            # the same export from a Moodle site in French, German or Spanish
+            "numéro d'identification",
+            "id-nummer",
+            "número de id",
+        ),
+        "first": ("first name", "given name", "first names", "forename", "prénom", "vorname"),
+        "last": ("surname", "last name", "family name", "nom", "nachname", "apellido(s)"),
+        "email": (
+            "email address",
+            "email",
+            "e-mail",
+            "adresse de courriel",
+            "e-mail-adresse",
+            "dirección de correo",
+        ),
         "lms_id": (),
         "sis_login": (),
         "section": (),
@@ -393,7 +411,8 @@ def read_roster(path: Path) -> Roster:
     """Read a roster CSV: gradewise's own (`id, name, email`), a Canvas or a Moodle export.
 
     Errors name the file and line: a missing id column, a row with too many fields or no id,
-    text that is not CSV, and every id listed more than once.
+    text that is not CSV, an id a spreadsheet rounded (`2.02401E+07`), and every id listed
+    more than once (`S1` and `s1` are one id: `s1.md` could be either's).
     """
     layout, records = roster_records(path, example="id,name,email")
     for line, record in records:
@@ -404,11 +423,25 @@ def read_roster(path: Path) -> Roster:
                 line=line,
                 fix=f"fill in the {layout.id_header} column, or delete the row",
             )
+        if _EXCEL_NUMBER.fullmatch(record["id"]):
+            raise ScriptError(
+                f"the student id {record['id']!r} is a number a spreadsheet rounded",
+                file=str(path),
+                line=line,
+                fix=f"format the {layout.id_header} column as Text and export the ids again",
+            )
     refuse_duplicates(
         [(record["id"], line) for line, record in records],
         what="student id",
         source=str(path),
         fix="keep one row per student",
+    )
+    # 'S1' and 's1': one student twice, or two whose scripts 's1.md' cannot tell apart
+    refuse_duplicates(
+        [(record["id"].casefold(), line) for line, record in records],
+        what="student id (letter case aside)",
+        source=str(path),
+        fix="keep one row per student; ids that differ only in letter case are one id",
     )
     return Roster(
         entries={
@@ -417,6 +450,11 @@ def read_roster(path: Path) -> Roster:
         },
         source=str(path),
     )
+
+
+# An id Excel turned into a number and wrote in scientific notation ('2.02401E+07'): its digits
+# are gone, and no script could be matched to it.
+_EXCEL_NUMBER = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d+")
 
 
 def _first_last(layout: Layout, name: str) -> str:
@@ -432,7 +470,9 @@ def read_table(path: Path, *, example: str, what: str = "roster") -> Table:
     """A CSV's header and its non-blank rows with their line numbers (a roster, a regrade
     form's export, graded answers: `what` the errors call it).
 
-    Comma, semicolon or tab separated, in any encoding `decode_bytes` reads. A one-line
+    Comma, semicolon or tab separated (whichever the header holds most often outside quotes;
+    Excel's `sep=;` line before the header is skipped), in any encoding `decode_bytes` reads.
+    A one-line
     ScriptError names the file and line of an empty file, a binary one, a row with more fields
     than the header, and text that is not CSV (a quote never closed, a NUL character).
     `example` is the header row the errors suggest.
@@ -445,14 +485,15 @@ def read_table(path: Path, *, example: str, what: str = "roster") -> Table:
             file=str(path),
             fix=f"save it from the spreadsheet as CSV with the header row {example}",
         ) from None
+    text, skipped = _excel_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
         for row in reader:
-            rows.append((reader.line_num, row))
+            rows.append((reader.line_num + skipped, row))
     except csv.Error as exc:
         # The row that failed starts on the line after the last one read whole.
-        line = rows[-1][0] + 1 if rows else 1
+        line = rows[-1][0] + 1 if rows else 1 + skipped
         raise ScriptError(
             f"not valid CSV: {exc}",
             file=str(path),
@@ -468,18 +509,26 @@ def read_table(path: Path, *, example: str, what: str = "roster") -> Table:
         )
     (_, header), *body = rows
     for line, row in body:
-        _check_width(row, len(header), str(path), line)
+        _check_width(row, len(header), str(path), line, example=example)
     return header, [(line, row) for line, row in body if any(cell.strip() for cell in row)]
 
 
-def _check_width(row: list[str], width: int, source: str, line: int) -> None:
-    if len(row) > width:
+def _check_width(row: list[str], width: int, source: str, line: int, *, example: str) -> None:
+    if len(row) <= width:
+        return
+    if width == 1:  # 'Class list MATH 101' above the header: the header is not the first line
         raise ScriptError(
-            f"this row has {len(row)} fields but the header has {width}",
+            f"this row has {len(row)} fields but the first line, read as the header, has one",
             file=source,
             line=line,
-            fix='quote values that contain the separator, e.g. "Lovelace, Ada"',
+            fix=f"delete the lines above the header row (e.g. {example!r}), so that it comes first",
         )
+    raise ScriptError(
+        f"this row has {len(row)} fields but the header has {width}",
+        file=source,
+        line=line,
+        fix='quote values that contain the separator, e.g. "Lovelace, Ada"',
+    )
 
 
 def refuse_duplicates(
@@ -505,9 +554,19 @@ def refuse_duplicates(
 
 
 def _delimiter(text: str) -> str:
-    """Comma, or the semicolon/tab that spreadsheet exports in some locales use."""
-    first = text.split("\n", 1)[0]
-    for candidate in (",", ";", "\t"):
-        if candidate in first:
-            return candidate
-    return ","
+    """Comma, or the semicolon/tab that spreadsheet exports in some locales use: whichever the
+    header row holds most often outside quotes (`Student;"Exam (Real, %)"` is `;`)."""
+    first = re.sub(r'"[^"\n]*"', "", text.split("\n", 1)[0])
+    counts = {candidate: first.count(candidate) for candidate in (",", ";", "\t")}
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] else ","
+
+
+_EXCEL_SEPARATOR = re.compile(r"\s*sep=(?P<sep>[,;\t|])\s*(?:\r?\n|\r)")
+
+
+def _excel_separator(text: str) -> tuple[str, int]:
+    """The text without Excel's `sep=;` first line, and how many lines went (0 or 1); the
+    separator it names is the one the header row holds most often."""
+    match = _EXCEL_SEPARATOR.match(text)
+    return (text[match.end() :], 1) if match else (text, 0)

@@ -2,9 +2,11 @@
 
 Where a script says who wrote it: its front matter or file name (`ingest`), else the first
 page ("Student ID: ...", "SCIPER: ...", "Roll No: ...", "Name: ..."). An id in the roster is
-an exact match. Otherwise an id one OCR slip away (`s2O24001`) or a name spelled a little
-differently (`Ada Lovelace` / `Lovelace, Ada`) is a fuzzy match when one roster entry is
-clearly closest. Anything else is `unmatched` or `ambiguous`, and two scripts that land on
+an exact match. Otherwise an id that differs only in characters a scan misreads (`s2O24001`,
+`sl234567`, or its letter prefix left off) or a name spelled a little differently (`Ada
+Lovelace` / `Lovelace, Ada`, `Zoe Lefevre` / `Zoë Lefèvre`) is a fuzzy match when one roster
+entry is clearly closest; an id one other digit away (`s1234568`) is another student's, never a
+match. Anything else is `unmatched` or `ambiguous`, and two scripts that land on
 one student are `double`: these are listed for a human and keep the id they came with.
 Without a roster a script is `named` (by its front matter or file name), and two scripts
 named for one student are `double` all the same.
@@ -73,21 +75,77 @@ def match_script(script: Script, roster: Roster) -> Match:
     """Decide one script against the roster (see the module docstring)."""
     base = Match(script.source, script.student, "unmatched")
     if script.student in roster:
-        return replace(base, status="exact", student=script.student, how="id")
+        return _named_too(
+            replace(base, status="exact", student=script.student, how="id"), script, roster
+        )
     for found in written_ids(script.text):
         if found in roster:
-            return replace(base, status="exact", student=found, how=f"id {found!r} on page 1")
+            exact = replace(base, status="exact", student=found, how=f"id {found!r} on page 1")
+            return _named_too(exact, script, roster)
+    # an id elsewhere in the file's name: 'Lefevre_Zoe_s1234567.md'
+    tokens = [t for t in re.split(r"[_\s\-.,()]+", Path(script.source).stem) if t in roster]
+    if len(set(tokens)) == 1:
+        how = f"id {tokens[0]!r} in the file name"
+        return _named_too(replace(base, status="exact", student=tokens[0], how=how), script, roster)
     return _fuzzy(base, script, roster)
 
 
+def _named_too(match: Match, script: Script, roster: Roster) -> Match:
+    """The match, or `ambiguous` when a name the script gives (its front matter, `Name:` on
+    page 1, words beside the id in its file name: `s7_garcia.md`) shares no word with the
+    student's name but names another student on the roster, or its file name holds another
+    student's id too: the id or the name is wrong."""
+    own = _name_words(roster.name(match.student))
+    stem = Path(script.source).stem
+    ids = {t for t in re.split(r"[_\s\-.,()]+", stem) if t in roster} - {match.student}
+    if ids:  # 's1_s2.md': two students' ids
+        how = f"the file name holds the ids {', '.join(sorted({match.student, *ids}))}"
+        return replace(match, status="ambiguous", student="", how=how)
+    rest = " ".join(re.findall(r"[^\W\d_]{2,}", stem.replace(match.student, " ")))
+    for name in (script.name, written_name(script.text), rest):
+        words = _name_words(name)
+        if not words or not own or words & own:
+            continue
+        others = [sid for sid, e in roster.entries.items() if words & _name_words(e.name)]
+        if others:
+            named = ", ".join(f"{sid} ({roster.name(sid)})" for sid in others)
+            whose = roster.name(match.student)
+            how = f"id {match.student!r} is {whose}'s, but {name.strip()!r} names {named}"
+            return replace(match, status="ambiguous", student="", how=how)
+    return match
+
+
+def _fold(text: str) -> str:
+    """Text without accents, as file names and keyboards often write names ('Zoe Lefevre')."""
+    text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+_LETTERS = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name of two letters or more, lower case and without accents."""
+    return frozenset(w for w in re.findall(r"[^\W\d_]{2,}", _fold(name).lower()))
+
+
 def _fuzzy(base: Match, script: Script, roster: Roster) -> Match:
-    by_id = _closest([script.student, *written_ids(script.text)], list(roster.entries), "id")
+    by_id = _misread_id([script.student, *written_ids(script.text)], list(roster.entries))
     name = script.name or written_name(script.text)
-    names = {entry.name: sid for sid, entry in roster.entries.items() if entry.name}
-    by_name = _closest([name] if name else [], list(names), "name")
-    if by_name is not None and by_name[0]:  # "" is a tie: keep it as such
-        by_name = (names[by_name[0]], by_name[1], by_name[2])
+    # ... or the file's name, when it is a person's ('lefevre_zoe.md', 'Lefèvre, Zoë.md')
+    stem = " ".join(re.findall(r"[^\W\d_]{2,}", Path(script.source).stem))
+    names: dict[str, list[str]] = {}
+    for sid, entry in roster.entries.items():
+        if entry.name:
+            names.setdefault(entry.name, []).append(sid)
     by_file = _file_named(script.source, roster)
+    # the file's name read fuzzily only where no student's whole name is in it
+    stem_name = [stem] if " " in stem and by_file is None else []
+    by_name = _closest([name] if name else stem_name, list(names))
+    if by_name is not None and by_name[0]:  # "" is a tie: keep it as such
+        sids = names[by_name[0]]  # two students of one name: a tie too
+        how = by_name[2] if len(sids) == 1 else f"{by_name[2]}, the name of {', '.join(sids)}"
+        by_name = (sids[0] if len(sids) == 1 else "", by_name[1], how)
     found = [x for x in (by_id, by_name, by_file) if x is not None]
     if not found:
         return replace(base, how=_tried(script, name))
@@ -96,26 +154,56 @@ def _fuzzy(base: Match, script: Script, roster: Roster) -> Match:
     return replace(base, status="fuzzy", student=found[0][0], how="; ".join(x[2] for x in found))
 
 
-def _closest(
-    queries: Sequence[str], choices: list[str], what: str
-) -> tuple[str, float, str] | None:
-    """(choice, score, how) for the clearly closest choice; ("", score, how) when two tie."""
+# Characters a scan or a hand misreads for one another in an id, mapped to one of them.
+_MISREAD = str.maketrans("OoDQIlLi|!SsZzBGgqT", "0000111111552286997")
+
+
+def _id_key(value: str) -> str:
+    """An id as a scan may have misread it, reduced to one spelling: `s2O24002` and `s2024002`
+    are one key; so are `1234567` and `s1234567` (a letter prefix left off). Two ids that
+    differ in any other character (`s1234568`, `s1234567`) are two students, never one."""
+    key = re.sub(r"^[^\W\d_]+?(?=[\dOoIl|SZBG])", "", re.sub(r"[\s._-]", "", value))
+    return key.translate(_MISREAD)
+
+
+def _misread_id(queries: Sequence[str], ids: list[str]) -> tuple[str, float, str] | None:
+    """(roster id, score, how) for the one roster id a claimed id is a misreading of; ("",
+    score, how) when it could be several; None when it is none (see `_id_key`)."""
+    keys: dict[str, list[str]] = {}
+    for sid in ids:
+        keys.setdefault(_id_key(sid), []).append(sid)
+    for query in filter(None, queries):
+        found = keys.get(_id_key(query), []) if _id_key(query) else []
+        if len(found) > 1:
+            return "", 100.0, f"id {query!r} may be any of {', '.join(map(repr, found))}"
+        if found:
+            return found[0], 100.0, f"id {query!r} ≈ {found[0]!r} (characters a scan misreads)"
+    return None
+
+
+def _closest(queries: Sequence[str], choices: list[str]) -> tuple[str, float, str] | None:
+    """(name, score, how) for the clearly closest roster name, accents aside; ("", score,
+    how) when two tie."""
     from rapidfuzz import fuzz, process, utils
 
-    scorer = fuzz.ratio if what == "id" else fuzz.token_sort_ratio
+    folded = [_fold(c) for c in choices]
     best: tuple[str, float, str] | None = None
     for query in filter(None, queries):
         ranked = process.extract(
-            query, choices, scorer=scorer, processor=utils.default_process, limit=2
+            _fold(query),
+            folded,
+            scorer=fuzz.token_sort_ratio,
+            processor=utils.default_process,
+            limit=2,
         )
         if not ranked or ranked[0][1] < FUZZY_AT_LEAST:
             continue
-        top, score = ranked[0][0], float(ranked[0][1])
+        top, score = choices[ranked[0][2]], float(ranked[0][1])
         if len(ranked) > 1 and score - ranked[1][1] < CLEAR_MARGIN:
-            how = f"{what} {query!r} is as close to {top!r} as to {ranked[1][0]!r}"
+            how = f"name {query!r} is as close to {top!r} as to {choices[ranked[1][2]]!r}"
             return "", score, how
         if best is None or score > best[1]:
-            best = (top, score, f"{what} {query!r} ≈ {top!r} ({score:.0f}%)")
+            best = (top, score, f"name {query!r} ≈ {top!r} ({score:.0f}%)")
     return best
 
 

@@ -31,7 +31,17 @@ part; `Q2 (c)` where question 2 has no part c is read as `Q2` followed by text "
 A part with no text is "not answered" (0, decided) when the student answered something and
 every piece went to some part, leaving out only blank lines, headings, rules, `Name: ...`
 style header fields and lines naming the student (`identity`); while any other text is left
-unplaced it is "no answer found", for a human to look at.
+unplaced it is "no answer found", for a human to look at. Where the script reads two ways, the
+parts on both sides go to a human (`UNSURE_PLACE`), never only one of them: an empty part whose
+mark was read as text inside another part's answer, and that part; a mark read as text that
+starts no list (`2.` under `3.`: lists start at 1, a or i) and names a part that has text, that
+part, and the answer before it when a bare mark placed it (steps `2.`, `3.` of answer 1); a
+mark that moved on to a question a keyword's label opens again later (`[2]` then `Q2 (a)`).
+An indented letter read as text counts for an empty part of its own question, or of the
+question a label left to reach its own (`> Q3 asks ...` quoted under 1(a), then `  (b)`).
+
+A label no reading fits is read again with the characters a scan gets wrong: `Ql`, `QI` for
+`Q1`, and `(6)` or `(h)` for `(b)` when b is the current question's next part.
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ from functools import lru_cache
 
 from gradewise import pdf
 from gradewise.errors import BadInput, NotFound, ScriptError
-from gradewise.model import NOT_ANSWERED, Answer, Exam
+from gradewise.model import NOT_ANSWERED, UNSURE_PLACE, Answer, Exam
 from gradewise.scripts.ingest import front_matter
 from gradewise.vocabulary import QUESTION_WORDS
 
@@ -90,7 +100,8 @@ class Segmentation:
 
     def answers(self, student: str) -> tuple[Answer, ...]:
         """One Answer per exam part, in exam order; parts with no text are flagged (see the
-        module docstring: "not answered" or "no answer found")."""
+        module docstring: "not answered" or "no answer found"), and so is a part whose text
+        may hold another part's answer (`UNSURE_PLACE`): both go to a human."""
         runs: dict[str, list[Piece]] = {address: [] for address in self.addresses}
         for piece in self.pieces:
             if piece.address in runs:
@@ -99,38 +110,179 @@ class Segmentation:
         found = [
             self._answer(student, address, runs[address], running) for address in self.addresses
         ]
-        if any(a.text for a in found) and not self.unplaced():
-            found = [
-                a if a.text or self._spilled(a.address, runs) else replace(a, flag=NOT_ANSWERED)
-                for a in found
-            ]
-        return tuple(found)
+        unsure = self._stray_marks(runs)
+        left = self._doubtful_jumps(runs, unsure)
+        decided = any(a.text for a in found) and not self.unplaced()
+        came = self._came_from()
+        empty: set[str] = set()  # parts decided "not answered"
+        for answer in found:
+            if answer.text:
+                continue
+            spilled = self._spilled(answer.address, runs, came)
+            if spilled is None and _question_of(answer.address) in left:
+                spilled = {left[_question_of(answer.address)]}
+            for holder in spilled or ():
+                unsure.setdefault(holder, set()).add(answer.address)
+            if spilled is None and decided:
+                empty.add(answer.address)
+        return tuple(
+            replace(a, flag=NOT_ANSWERED)
+            if a.address in empty
+            else _unsure(a, unsure[a.address])
+            if a.text and unsure.get(a.address)
+            else a
+            for a in found
+        )
 
-    def _spilled(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
-        """Whether the empty part's answer may lie elsewhere: a mark at a line's start read as
-        text could name this part, or a mark in the answer before it (`ii)` under a question
-        with no parts) could, and no answered part lies between. Such a part goes to a human,
-        never decided unanswered."""
+    def _spilled(
+        self, address: str, runs: Mapping[str, list[Piece]], came: Mapping[str, set[str]]
+    ) -> set[str] | None:
+        """Whether the empty part's answer may lie elsewhere, and in which parts' text: a mark
+        at a line's start read as text could name this part, or a mark in the answer before it
+        (`ii)` under a question with no parts) could, and no answered part lies between. Such a
+        part goes to a human, never decided unanswered; so do the parts holding that text.
+        None: it lies nowhere else."""
         names = _names(address, self.addresses)
         # A mark at a line's start read as text anywhere else ('1.' under `3.`, a second `(b)`):
-        # the student may have answered this part there, out of order.
-        if any(
-            p.how == "continued"
-            and _label_atoms(p.label) & names
-            and self.text[p.start : p.start + 1] not in (" ", "\t")
+        # the student may have answered this part there, out of order; indented too when it
+        # names this part of the question it stands in (`  (c)` before `  (a)`), not a number.
+        question = _question_of(address)
+        marks = [
+            p
             for p in self.pieces
-        ):
-            return True
-        if self._first_part(address) and _number_line(address).search(self.text):
-            return True  # '3 tanh' inside answer 2, or before any label: maybe 3's answer
+            if p.how == "continued"
+            and _label_atoms(p.label) & names
+            and (
+                self.text[p.start : p.start + 1] not in (" ", "\t")
+                or (
+                    p.address is not None
+                    and question in {_question_of(p.address), *came.get(p.address, ())}
+                    and address != p.address
+                    and not any(a.isdigit() for a in _label_atoms(p.label))
+                )
+            )
+        ]
+        if marks:
+            return {p.address for p in marks if p.address}
+        if self._first_part(address):
+            line = _number_line(address).search(self.text)
+            if line:  # '3 tanh' inside answer 2, or before any label: maybe 3's answer
+                at = line.start()
+                return {p.address for p in self.pieces if p.address and p.start <= at < p.end}
         for before in reversed(self.addresses[: self.addresses.index(address)]):
             pieces = runs[before]
             if any(p.how == "continued" and _label_atoms(p.label) & names for p in pieces):
-                return True
+                return {before}
             if pieces:
                 # 'Q1: c, Q2:b' (a label that is no label where it stands): named inside
-                return any(_names_question(address, self._piece_text(p)) for p in pieces)
-        return False
+                named = any(_names_question(address, self._piece_text(p)) for p in pieces)
+                return {before} if named else None
+        return None
+
+    def _stray_marks(self, runs: Mapping[str, list[Piece]]) -> dict[str, set[str]]:
+        """Parts answered in two readings: a mark at a line's start read as text ('2.' under
+        `3.`) that starts no list (a list starts at 1, a or i, or goes on from the mark before
+        it) names a part that has text: either that part's label was an item of a list inside
+        the answer before it (steps `2.`, `3.` of answer 1), or this mark is. Both parts, the
+        one named and the one holding the mark, go to a human: {part: parts it may hold}."""
+        unsure: dict[str, set[str]] = {}
+        previous: Piece | None = None
+        for piece in self.pieces:
+            stray = (
+                piece.how == "continued"
+                and piece.address is not None
+                and self.text[piece.start : piece.start + 1] not in (" ", "\t")
+                and _stray(piece.label, previous.label if previous else "")
+            )
+            if stray and piece.address is not None:
+                for named in self._marked(piece.label, piece.address):
+                    if named == piece.address or not runs[named]:
+                        continue
+                    # ... and the answer before that part's bare mark, whose list it may go on
+                    first = runs[named][0]
+                    at = self.pieces.index(first)
+                    bare = first.how == "label" and not _keyword(first.label)
+                    before = self.pieces[at - 1].address if at and bare else None
+                    for one, other in ((piece.address, named), (named, piece.address)):
+                        unsure.setdefault(one, set()).add(other)
+                    if before and before != named:
+                        unsure.setdefault(before, set()).add(named)
+            previous = piece if piece.how == "continued" else None
+        return unsure
+
+    def _doubtful_jumps(
+        self, runs: Mapping[str, list[Piece]], unsure: dict[str, set[str]]
+    ) -> dict[str, str]:
+        """A mark that moved on to a question a keyword's label opens again later, where the
+        mark was bare (`[2]` under 1(a), a page's number, then `Q2 (a)`) or left a part of its
+        question empty (`> Q3 asks about x` under 2(a), then `Question 3`): the mark was likely
+        text. The parts answered from it to that label, and the answer it broke off, go to a
+        human (added to `unsure`); returns {question it left: part that mark placed}, whose
+        empty parts go to a human too."""
+        left: dict[str, str] = {}
+        entered: dict[str, int] = {}  # question → the piece a label first entered it by
+        where = ""
+        for at, piece in enumerate(self.pieces):
+            if piece.how != "label" or piece.address is None:
+                continue
+            question = _question_of(piece.address)
+            start = entered.get(question)
+            if (
+                start is not None
+                and _keyword(piece.label)
+                and any(p.address == piece.address for p in self.pieces[start:at])
+                # not 'Question 2' then 'Part a': a part's label under its question's
+                and (at - start > 1 or self._piece_text(self.pieces[start]).strip())
+            ):
+                del entered[question]
+                before = self.pieces[start - 1].address if start else None
+                bare = not _keyword(self.pieces[start].label)
+                # marks read as text on the way that name parts of the question it left
+                named = {
+                    part
+                    for p in self.pieces[start:at]
+                    if before and p.how == "continued" and len(_label_atoms(p.label)) == 1
+                    for part in self._marked(p.label, before)
+                    if _question_of(part) == _question_of(before)
+                }
+                if (before and self._gaps(before, runs)) or (bare and question != where) or named:
+                    parts = {p.address for p in self.pieces[start - bool(before) : at] if p.address}
+                    parts |= named
+                    for address in parts:
+                        unsure.setdefault(address, set()).update(parts - {address})
+                    if before:
+                        left[_question_of(before)] = self.pieces[start].address or ""
+            elif question != where:
+                entered.setdefault(question, at)
+            where = question
+        return left
+
+    def _came_from(self) -> dict[str, set[str]]:
+        """{part: the questions a label left to reach its question}: where an indented mark
+        read as text in it may still belong (`Q3` quoted under 1(a), then `  (b)`)."""
+        came: dict[str, set[str]] = {}
+        where = ""
+        for piece in self.pieces:
+            if piece.address is None:
+                continue
+            question = _question_of(piece.address)
+            if piece.how == "label" and where and question != where:
+                for address in self.addresses:
+                    if _question_of(address) == question:
+                        came.setdefault(address, set()).add(where)
+            where = question
+        return came
+
+    def _gaps(self, address: str, runs: Mapping[str, list[Piece]]) -> bool:
+        """Whether the part's question has a part with no text."""
+        question = _question_of(address)
+        return any(not runs[a] for a in self.addresses if _question_of(a) == question)
+
+    def _marked(self, label: str, where: str) -> tuple[str, ...]:
+        """The parts a single mark names: a number its question's first part ('2.': 2 or 2.a),
+        a letter or roman numeral a part of the question `where` is in ('(b)': 3.b under 3.a)."""
+        (atom,) = _label_atoms(label)
+        return _parts_marked(atom, _question_of(where), self.addresses)
 
     def _first_part(self, address: str) -> bool:
         """Whether the part is its question's first (or only) one."""
@@ -199,6 +351,62 @@ class Segmentation:
         return self.text[piece.start : cut_start] + self.text[cut_end : piece.end]
 
 
+def _question(address: str) -> str:
+    """The question's id in a part's address, lower case ('I.2.b' → '2')."""
+    path = address.lower().split(".")
+    return path[1] if len(path) > 1 else path[0]
+
+
+def _question_of(address: str) -> str:
+    """The section and question of a part's address ('I.2.b' → 'I.2')."""
+    return ".".join(address.split(".")[:2])
+
+
+@lru_cache(maxsize=4096)
+def _parts_marked(atom: str, here: str, addresses: tuple[str, ...]) -> tuple[str, ...]:
+    """See `Segmentation._marked`; `here`: the section and question the mark stands in."""
+    if atom.isdigit():
+        return tuple(
+            a
+            for i, a in enumerate(addresses)
+            if _question(a) == atom
+            and (i == 0 or _question_of(addresses[i - 1]) != _question_of(a))
+        )
+    return tuple(
+        a
+        for a in addresses
+        if _question_of(a) == here and a.count(".") > 1 and atom in _names(a, addresses)
+    )
+
+
+def _stray(label: str, before: str) -> bool:
+    """Whether a single mark read as text starts no list: not 1, a or i, and not the number
+    after the mark of the piece just before it (`before`, '' when that piece was a label)."""
+    atoms = _label_atoms(label)
+    if len(atoms) != 1 or _keyword(label):
+        return False
+    (atom,) = atoms
+    if not re.fullmatch(r"\d{1,3}|[a-z]|[ivx]{2,4}", atom):
+        return False
+    styles = _styles(atom)
+    if 1 in styles.values():
+        return False
+    previous = _label_atoms(before)
+    return not (len(previous) == 1 and _continues_list(atom, _styles(next(iter(previous)))))
+
+
+def _keyword(label: str) -> bool:
+    """Whether a label opens with a keyword ('Q2', 'Ans 3', 'Part b'), not a bare mark."""
+    return _KEYWORD.match(label.lstrip("([ \t")) is not None
+
+
+def _unsure(answer: Answer, others: set[str]) -> Answer:
+    """The answer flagged: its text may hold the answer to other parts (or theirs its own)."""
+    flag = f"{UNSURE_PLACE} {', '.join(sorted(others))}: check where the script's text went"
+    return replace(answer, flag="; ".join(filter(None, (flag, answer.flag))))
+
+
+@lru_cache(maxsize=4096)
 def _names(address: str, addresses: tuple[str, ...]) -> frozenset[str]:
     """What a student may write for this part: its question's number, its own name, and its
     rank among its siblings as a letter or a roman numeral (a list `1. 2.` in an answer is
@@ -238,6 +446,7 @@ def _opens_label(line: str) -> bool:
     return match is not None and _candidate(line, match) is not None
 
 
+@lru_cache(maxsize=4096)
 def _label_atoms(label: str) -> frozenset[str]:
     """A label's numbers and letters, without its keywords (`Q`, `part`)."""
     return frozenset(re.findall(r"\d+|[a-z]+", label.lower())) - _KINDS.keys()
@@ -619,6 +828,8 @@ def _candidate(text: str, line: re.Match[str]) -> _Candidate | None:
     pos = line.end()
     if pos >= len(text) or text[pos] in "\r\n":
         return None
+    if _PAGE_LINE.fullmatch(text[line.start() : _line_end(text, pos)].strip()):
+        return None  # '- 2 -', 'Page 2 of 4': a page's number, never a label
     kind, first, pos = _opening(text, pos)
     if kind is None:
         return None
@@ -772,6 +983,8 @@ def _label_end(
         return end + 1
     if kind != "bare" and _ARROW.match(text, end):
         return end  # 'Q1 - 42', 'Q2 => ...', 'Ans 3 -> ...'
+    if first_atom and kind == "bare" and _STOP_BEFORE_WORDS.match(text, end):
+        return end  # 'a - since ...', 'b– text', 'c : text': a dash or a colon, then words
     if not _at_boundary(text, end):
         return None
     # A plain `2` or `A` followed by a space is text ("A matrix is..."), unless a keyword or a
@@ -788,6 +1001,9 @@ def _label_end(
 
 
 _ARROW = re.compile(r"[ \t]*(?:-|–|—|=>|->|→)(?=[ \t\r\n]|$)")
+# After a bare mark: a dash or a colon, then a word of two letters or more ('a - text', 'b: text',
+# 'c -text') or the line's end ('2 -'); 'a - b = 0', 'c - 1 > 0' are sums, not labels.
+_STOP_BEFORE_WORDS = re.compile(r"[ \t]*(?:[-–—]|:)[ \t]*(?=[^\W\d_]{2}|\r?\n|$)")
 
 
 def _line_ends(text: str, pos: int) -> bool:
@@ -818,6 +1034,7 @@ class _Walk:
     pos: Position = _START
     runs: dict[str, int] = field(default_factory=dict)  # last rejected list mark per style
     visited: set[Position] = field(default_factory=set)
+    reordered: bool = False  # a bare mark went back to a part skipped (parts out of order)
 
     def move(self, place: Position) -> None:
         self.pos = place
@@ -836,6 +1053,32 @@ def _choose(cand: _Candidate, tree: _Tree, walk: _Walk) -> tuple[Position, _Read
         if places:
             forward = [place for place in places if place >= walk.pos]
             return (forward or places)[0], reading
+    return None
+
+
+# What a scan's text recognition writes for a label's character: `Ql`, `QI` for Q1, `QZ` for Q2;
+# `(6)`, `(h)` for part (b).
+_MISREAD_NUMBER = {"l": "1", "i": "1", "z": "2", "s": "5"}
+_MISREAD_PART = {"6": "b", "h": "b"}
+
+
+def _misread(cand: _Candidate, tree: _Tree, walk: _Walk) -> tuple[Position, _Reading] | None:
+    """The place of a label no reading fits, read with a character a scan gets wrong: a
+    question's number after its keyword (`Ql (a)`), or a bare part mark naming the current
+    question's next part not answered yet (`(6)` after `(a)`, never an item of a list)."""
+    first = cand.readings[-1][0][0]
+    if cand.kind in ("question", "answer") and first in _MISREAD_NUMBER:
+        text = _MISREAD_NUMBER[first]
+        readings = tuple(r for r in cand.readings if r[0][0] == first)
+        fixed = tuple(((text, *atoms[1:]), end, cut) for atoms, end, cut in readings)
+        return _choose(replace(cand, readings=fixed), tree, walk)
+    part = _MISREAD_PART.get(first)
+    atoms, end, cut = cand.readings[-1]
+    if cand.kind != "bare" or part is None or len(atoms) > 1 or _continues_list(first, walk.runs):
+        return None
+    places = list(_as_part((part,), tree, walk.pos))
+    if places and walk.pos[1] >= 0 and _next_part(places[0], (part,), walk):
+        return places[0], ((part,), end, cut)
     return None
 
 
@@ -951,6 +1194,8 @@ def _accept(cand: _Candidate, place: Position, atoms: tuple[str, ...], walk: _Wa
         return False
     if place < walk.pos and not _skipped_part(cand, place, walk):
         return False
+    if walk.reordered and place in walk.visited:
+        return False  # `b -`, then `(a)` back, then `(b)`: b is answered; an item of a's list
     if cand.kind == "bare":
         if _continues_list(atoms[0], walk.runs):
             return False
@@ -1060,9 +1305,12 @@ def _body_start(text: str) -> int:
 def _place(
     text: str, cand: _Candidate, end: int, tree: _Tree, walk: _Walk, previous: str | None
 ) -> Piece:
-    chosen = _choose(cand, tree, walk)
+    chosen = _choose(cand, tree, walk) or _misread(cand, tree, walk)
     if chosen is not None:
-        place, (_atoms, label_end, cut_end) = chosen
+        place, (atoms, label_end, cut_end) = chosen
+        # a second attempt at a question ('Q1 (a) again') starts it afresh
+        bare = _strength(cand, atoms) != _STRONG
+        walk.reordered = bare and (walk.reordered or (place < walk.pos and place[0] == walk.pos[0]))
         walk.move(place)
         label = text[cand.label_start : label_end]
         cut_from = cand.cut_from
