@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_cli import run, ws  # noqa: F401  (the fixture)
+from test_cli import run, ws  # noqa: F401  (the fixture)
 
 
 def test_grade_piped_prints_no_blank_line_first(ws: Path) -> None:  # noqa: F811

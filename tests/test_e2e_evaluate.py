@@ -7,9 +7,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tests.test_evaluate import FIXTURES
 
 from gradewise.cli import cli
+from test_evaluate import FIXTURES
 
 
 @pytest.mark.parametrize(

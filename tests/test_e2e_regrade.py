@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_regrade_import import S1, csv_file, open_requests, run
 
 from gradewise.workspace import Workspace
+from test_regrade_import import S1, csv_file, open_requests, run
 
 
 @pytest.mark.parametrize(

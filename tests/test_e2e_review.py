@@ -8,9 +8,9 @@ import html
 
 import pytest
 from starlette.testclient import TestClient
-from tests.test_review_app import cards, mark, version
 
 from gradewise.workspace import Workspace
+from test_review_app import cards, mark, version
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.test_roster import ROSTER
 
 from gradewise.model import Script
 from gradewise.scripts.ingest import Roster, RosterEntry
 from gradewise.scripts.roster_match import match_script
+from test_roster import ROSTER
 
 ACCENTED = Roster(
     {

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.test_cli import run, ws  # noqa: F401  (the fixture)
+
+from test_cli import run, ws  # noqa: F401  (the fixture)
 
 
 @pytest.mark.parametrize(

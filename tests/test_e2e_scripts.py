@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.test_cli import run
+
+from test_cli import run
 
 EXAM = """\
 schema_version: 1
