@@ -31,3 +31,11 @@ def test_grade_says_which_scores_a_key_fix_moved(ws: Path, hand: bool, says: str
     out = run(ws, "grade").output
     assert says in out and out.count("changed on") == 1
     assert "changed on" not in run(ws, "grade").output  # nothing changed since
+
+
+def test_review_next_with_nothing_left_says_so(ws: Path) -> None:  # noqa: F811
+    assert run(ws, "grade").exit_code == 0
+    for student in ("s001", "s002"):
+        assert run(ws, "grades", "set", student, "3", "1", "--why", "read").exit_code == 0
+    out = run(ws, "review", "next", "3", "--judge", "lexical").output
+    assert "Nothing to suggest for I.3: its answers are marked" in out
