@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,22 @@ def test_rubric_add_without_a_rubric_says_why_and_the_fix(
     result = run(ws, "rubric", "add", part, "units", "--marks", "1", "--text", "t", "--yes")
     assert result.exit_code == 1
     assert says in result.output and "write a 'rubric:' under" in result.output
+
+
+@pytest.mark.parametrize(
+    "part, items, says",
+    [
+        ("1", ["key"], None),  # a keyed part: its key is its one item
+        ("3", [], "I.3 has no rubric items: it is marked whole"),  # free text: said, not blank
+    ],
+)
+def test_rubric_list_says_when_a_part_has_no_items(
+    ws: Path,  # noqa: F811
+    part: str,
+    items: list[str],
+    says: str | None,
+) -> None:
+    listed = json.loads(run(ws, "rubric", "list", part, "--json").output)
+    assert [r["id"] for r in listed] == items
+    out = run(ws, "rubric", "list", part).output
+    assert (says is None and "no rubric items" not in out) or (says is not None and says in out)

@@ -191,7 +191,16 @@ def _compare(
     ctx: click.Context, path: Path, *, worst: int, output: Path | None, as_json: bool
 ) -> None:
     ws = workspace(ctx)
-    found = agreement.compare(ws.exam, ws.grades(), read_graded(path), worst=worst)
+    graded = read_graded(path)
+    twice = agreement.repeated(graded)
+    if twice:
+        more = f" and {len(twice) - 5} more" if len(twice) > 5 else ""
+        raise WorkspaceError(
+            f"{len(twice)} answers are marked on more than one row: {', '.join(twice[:5])}{more}",
+            file=str(path),
+            fix="keep one row per answer (each row would be compared, and counted, once)",
+        )
+    found = agreement.compare(ws.exam, ws.grades(), graded, worst=worst)
     data = _plain(asdict(found))
     if output:
         output_file(output).write_text(json.dumps(data, indent=2), encoding="utf-8")

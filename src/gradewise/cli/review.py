@@ -110,6 +110,11 @@ def next_(ctx: click.Context, part: str, count: int, judge_id: str, as_json: boo
     )
     if rows:
         click.echo(f"Mark them with: {MARK_HINT}")
+    else:  # said, not left as an empty table
+        click.echo(
+            f"Nothing to suggest for {part}: its answers are marked (or like marked ones),"
+            " or it has none."
+        )
 
 
 def _one_line(text: str, width: int = 90) -> str:

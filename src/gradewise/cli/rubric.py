@@ -40,6 +40,12 @@ def list_(ctx: click.Context, part: str, as_json: bool) -> None:
         ["id", "marks", "group", "text"],
         [[r["id"], r["marks"], r["group"], r["text"]] for r in rows],
     )
+    if not rows:  # a free-text part with no rubric: marked whole
+        click.echo(
+            f"{found.address} has no rubric items: it is marked whole (a plain mark:"
+            f" 'gradewise grades set STUDENT {found.address} MARKS'); write a 'rubric:' under it"
+            " in exam.yaml to mark it by items."
+        )
 
 
 _WHY = click.option("--why", required=True, help="The reason, kept in the audit log.")

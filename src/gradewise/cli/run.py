@@ -54,6 +54,7 @@ def grade(
     if dry_run:
         _dry_run(ws, part, chosen)
         return
+    before = {(g.student, g.address): g.auto_score for g in ws.grades(address=part)}
     with Progress(
         TextColumn("grading"),
         BarColumn(),
@@ -81,11 +82,36 @@ def grade(
         f"Graded {done} answers ({'nothing changed' if done == 0 else 'stored'}); "
         f"{pending} wait for review (gradewise review list)."
     )
+    for line in moved_lines(before, ws.grades(address=part)):
+        click.echo(line)
     say_capped(ws)
     if spend_line(chosen):
         click.echo(spend_line(chosen))
     if failed:
         raise click.ClickException(_failures(failed))
+
+
+def moved_lines(before: dict[tuple[str, str], float], grades: Sequence[PartGrade]) -> list[str]:
+    """A line per part whose automatic scores this run changed (a key or rubric fixed in
+    exam.yaml, a checker's new version): how many, a few of them, and the hand marks that
+    stand over them, so that no total moves unsaid."""
+    moved: dict[str, list[PartGrade]] = {}
+    for g in grades:
+        old = before.get((g.student, g.address))
+        if old is not None and abs(old - g.auto_score) > 1e-9:
+            moved.setdefault(g.address, []).append(g)
+    lines = []
+    for address, changed in moved.items():
+        shown = ", ".join(
+            f"{g.student} {before[(g.student, address)]:g}→{g.auto_score:g}" for g in changed[:3]
+        )
+        more = f", and {len(changed) - 3} more" if len(changed) > 3 else ""
+        hand = sum(1 for g in changed if g.manual_score is not None)
+        kept = f"; {hand} of them hand-marked: the hand mark stands" if hand else ""
+        lines.append(
+            f"{address}: automatic score changed on {len(changed)} answers ({shown}{more}){kept}."
+        )
+    return lines
 
 
 def _failures(failed: Sequence[PartGrade]) -> str:

@@ -68,6 +68,16 @@ def answer_id(student: str, address: str) -> str:
     return f"{student}:{address}"
 
 
+def repeated(rows: Iterable[GradedAnswer]) -> list[str]:
+    """The answer ids (`STUDENT:ADDRESS`) that more than one row marks, in file order: each
+    would be compared, and counted, once per row."""
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.answer_id.rpartition(":")[0] or row.answer_id, row.question_id)
+        seen[key] = seen.get(key, 0) + 1
+    return [answer_id(student, address) for (student, address), n in seen.items() if n > 1]
+
+
 def pairs(
     exam: Exam, grades: Iterable[PartGrade], rows: Iterable[GradedAnswer]
 ) -> tuple[list[Pair], list[str]]:

@@ -51,6 +51,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gradewise.actions.common import find_part
 from gradewise.errors import ConflictError, GradewiseError
 from gradewise.model import Event
 from gradewise.review import (
@@ -199,7 +200,18 @@ def _login(desk: Desk, access: auth.Access | None) -> auth.Auth | None:
     async def lookup(name: str) -> User | None:
         return await desk.run(lambda ws, ids: Users(ws.store).get(name))
 
-    return auth.Auth(access, lookup)
+    async def resolve(label: str) -> str | None:
+        return await desk.run(lambda ws, ids: _address(ws, label))
+
+    return auth.Auth(access, lookup, resolve)
+
+
+def _address(ws: Workspace, label: str) -> str | None:
+    """The part a label names, as every page reads it (`5` → I.5); None when none or several."""
+    try:
+        return find_part(ws, label).address
+    except GradewiseError:
+        return None
 
 
 class Routes:

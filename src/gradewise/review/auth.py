@@ -36,7 +36,7 @@ import ipaddress
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +90,8 @@ TA_ROUTES = tuple(
 )
 
 Lookup = Callable[[str], Awaitable[User | None]]
+# A part's label as a URL may give it (`7a`, `Q7 (a)`) → its address, or None (no such part).
+Resolve = Callable[[str], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,21 @@ def csrf_token() -> str:
 TEMPLATE_GLOBALS: dict[str, Any] = {"viewer": viewer, "csrf_token": csrf_token}
 
 
-def refusal(found: Viewer, method: str, path: str) -> str | None:
-    """Why `found` may not do `method path`, or None when they may."""
+def part_in(method: str, path: str) -> str | None:
+    """The part a TA's route names in `path` (as written there), or None."""
+    method = "GET" if method == "HEAD" else method
+    for allowed, pattern, param in TA_ROUTES:
+        match = pattern.match(path)
+        if match is not None and method == allowed and param:
+            return match.group(param)
+    return None
+
+
+def refusal(
+    found: Viewer, method: str, path: str, named: Mapping[str, str] | None = None
+) -> str | None:
+    """Why `found` may not do `method path`, or None when they may. `named`: the address a
+    label in the path names (`5` → I.5), as every page reads a part."""
     if found.role == "instructor":
         return None
     method = "GET" if method == "HEAD" else method
@@ -165,7 +180,7 @@ def refusal(found: Viewer, method: str, path: str) -> str | None:
         if match is None or method != allowed:
             continue
         address = match.group(param) if param else None
-        if address is None or address in found.parts:
+        if address is None or (named or {}).get(address, address) in found.parts:
             return None
         return (
             f"{address} is not one of your parts as a TA (yours: {mine})"
@@ -267,9 +282,10 @@ class Throttle:
 class Auth:
     """Login for one app: its routes and middleware, the live sessions, the throttle."""
 
-    def __init__(self, access: Access, lookup: Lookup) -> None:
+    def __init__(self, access: Access, lookup: Lookup, resolve: Resolve | None = None) -> None:
         self.access = access
         self.lookup = lookup
+        self.resolve = resolve
         self.sessions = Sessions(access.session_seconds, access.clock)
         self.by_address = Throttle(access.clock, free=access.free_failures_per_address)
         self.by_name = Throttle(access.clock, free=access.free_failures)
@@ -418,13 +434,17 @@ class Gate:
         finally:
             _VIEWER.reset(token)
 
-    @staticmethod
-    async def _refused(scope: Scope, receive: Receive, found: Viewer) -> tuple[str, Receive]:
+    async def _refused(self, scope: Scope, receive: Receive, found: Viewer) -> tuple[str, Receive]:
         if scope["method"] not in SAFE_METHODS:
             sent, receive = await _sent_token(scope, receive)
             if not _same(sent, found.csrf):
                 return CSRF_REFUSED, receive
-        return refusal(found, scope["method"], scope["path"]) or "", receive
+        label = part_in(scope["method"], scope["path"])
+        named: dict[str, str] = {}
+        if label is not None and label not in found.parts and self.auth.resolve is not None:
+            address = await self.auth.resolve(label)
+            named = {label: address} if address else {}
+        return refusal(found, scope["method"], scope["path"], named) or "", receive
 
 
 def login_first(request: Request, why: str) -> Response:
