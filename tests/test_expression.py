@@ -116,7 +116,12 @@ TABLE = [
     (r"$X^\top X w$", "X^T X w", {}, MET),  # \top vs T transpose
     (r"(AB)^T", "B^T A^T", {}, MET),  # transpose of a product reverses it
     (r"(AB)^T", "A^T B^T", {}, NOT),  # ...and this order is wrong
-    (r"(AB)^{-1}", "B^{-1}A^{-1}", {}, MET),  # inverse of a product reverses it
+    # an inverse of a product splits for square factors only, which the symbols do not say
+    (r"(AB)^{-1}", "B^{-1}A^{-1}", {}, REVIEW),  # reversed: right when A, B are square
+    (r"(AB)^{-1}", "A^{-1}B^{-1}", {}, NOT),  # not reversed: wrong either way
+    ("X^{-1} y", r"(X^T X)^{-1} X^T y", {}, REVIEW),  # e2e C2: was met (X is 50x3)
+    (r"(X^\top X)^{-1} X^\top y", r"(X^T X)^{-1} X^T y", {}, MET),  # the key as written
+    (r"X^T y (X^T X)^{-1}", r"(X^T X)^{-1} X^T y", {}, NOT),  # factor order matters
     (r"A(B+C)", "AB + AC", {}, MET),  # distributes, order kept
     (r"(B+C)A", "AB + AC", {}, NOT),  # right multiplication differs
     (r"\mathbf{W}\mathbf{x}", r"\mathbf{x}\mathbf{W}", {}, NOT),  # bold lower case is a vector
@@ -157,6 +162,13 @@ TABLE = [
     (r"\sigma(z)(1-\sigma(z))", r"\sigma(z)^2", {}, NOT),  # a different function of σ
     (r"sigmoid(z)(1-sigmoid(z))", r"\sigma(z)(1-\sigma(z))", {}, MET),  # sigmoid is σ
     (r"\sigma'(z)", r"\sigma(z)", {}, NOT),  # a prime is not dropped
+    # σ applied on one side only: compared as the logistic sigmoid, never a random stand-in
+    (r"\frac{e^{-z}}{(1+e^{-z})^2}", r"\sigma(z)(1-\sigma(z))", {}, REVIEW),  # e2e C4: not_met
+    (r"\sigma(z)(1-\sigma(z))", r"\frac{e^{-z}}{(1+e^{-z})^2}", {}, REVIEW),  # the other way
+    (r"\frac{e^{z}}{(1+e^{-z})^2}", r"\sigma(z)(1-\sigma(z))", {}, REVIEW),  # key's σ: never 0
+    (r"\sigma(z)^2", r"\frac{e^{-z}}{(1+e^{-z})^2}", {}, NOT),  # the answer's σ, wrong as σ
+    ("z", r"f(z)(1-f(z))", {}, REVIEW),  # a function only the key applies
+    (r"\sigma'(z)", r"\sigma(z)(1-\sigma(z))", {}, REVIEW),  # σ' is σ(1-σ) for the sigmoid
     (r"\tanh(x)", r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", {}, MET),  # tanh definition
     (r"\|w\|^2", r"\|w\|^2", {}, MET),  # norms read as a function
     (r"\frac{2}{\|w\|}", r"\frac{1}{\|w\|}", {}, NOT),  # margin width vs half of it
@@ -241,6 +253,9 @@ PROPOSALS = [
     (r"$f'(x) = 2x - 2$, setting it to zero gives $x = 1$", "2x-2", 1.0, "2x - 2"),  # ... apart
     ("(1, 2, 3)", "(1, 2)", 0.0, "shape 3 where the key has 2"),  # nothing else to propose
     (r"so $w = (1, 2)$, and $|w| = \sqrt{5}$", "(1, 2)", 1.0, "(1, 2)"),  # the vector, its norm
+    (r"$\frac{e^{-z}}{(1+e^{-z})^2}$", r"\sigma(z)(1-\sigma(z))", 1.0, "logistic sigmoid"),
+    (r"$\frac{e^{z}}{(1+e^{-z})^2}$", r"\sigma(z)(1-\sigma(z))", 0.0, "the key applies σ"),
+    ("X^{-1} y", r"(X^T X)^{-1} X^T y", 0.0, "equal only if (X^T X)^{-1} is split"),
 ]
 
 

@@ -41,6 +41,8 @@ SCALED = r"final answer $\Rightarrow \frac{1}{3} \begin{bmatrix} 1 \\ 100 \\ 100
 THIRDS = ["1/3", "100/3", "1000/3"]
 HEADS = "y1 = [-72,-72], y2 = [72,72], y3 = [0, 0]"
 Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
+INVERSE = [[-2, 1], [1.5, -0.5]]
+ADJUGATE = r"\begin{bmatrix} 4 & -2 \\ -3 & 1 \end{bmatrix}"
 
 
 @pytest.mark.parametrize(
@@ -141,6 +143,16 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("Y is 3x3: " + Y_ONLY, anywhere([3, 3]), MET),  # a glued product read as a shape
         ("I don't know the size", anywhere([3, 3]), REVIEW),  # words only: nothing readable
         ("1.08", anywhere([2, 1, 0]), NOT),  # a scalar where a vector was asked
+        # a vector key's elements written as a list in prose (e2e C1: marked 0 silently)
+        ("The eigenvalues are 2 and 5.", anywhere([2, 5]), MET),  # 'and' between
+        ("Eigenvalues 2 and 5 (diagonal), both > 0", anywhere([2, 5]), MET),  # a remark after
+        ("λ1 = 2, λ2 = 5 > 0", anywhere([2, 5]), MET),  # named, Greek names, a relation after
+        (r"$\lambda_1 = 2$ and $\lambda_2 = 5$", anywhere([2, 5]), MET),  # LaTeX names
+        ("The eigenvalues are 5 and 2.", anywhere([2, 5]), REVIEW),  # every element, other order
+        ("2 at first, then 5 later", anywhere([2, 5]), REVIEW),  # every element, not as a list
+        ("2 and 5 and 7", anywhere([2, 5]), REVIEW),  # a longer list holding both
+        ("The eigenvalues are 2 and 7.", anywhere([2, 5]), NOT),  # an element is missing
+        ("[5, 2]", anywhere([2, 5]), NOT),  # a vector written as one value, different
         # --- nothing readable
         ("I could not finish this part", k(3), REVIEW),  # no number: never not_met
         ("", k(3), REVIEW),  # empty answer
@@ -169,6 +181,27 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("3", k([1, 3]), REVIEW),  # a scalar for a vector key
         ("[1, 3]", k(1), REVIEW),  # a vector for a scalar key
         ("[[1, 2], [3, 4]]", k([[1, 2, 3], [4, 5, 6]]), REVIEW),  # matrix dimensions differ
+        ("The eigenvalues are 2 and 5.", k([2, 5]), MET),  # the final list (e2e C1)
+        # a factor left out of a matrix reading: the bare matrix is never compared (e2e C3)
+        ("(1/det) * [[4, -2], [-3, 1]]", k(INVERSE), REVIEW),  # was not_met on the bare matrix
+        (r"\frac{1}{\det A} " + ADJUGATE, k(INVERSE), REVIEW),  # in LaTeX
+        ("1/det(A) [[4, -2], [-3, 1]]", k(INVERSE), REVIEW),  # divided by a name
+        ("(1/2) * [[-4, 2], [3, -1]]", k(INVERSE), REVIEW),  # a number the reading left out
+        ("k * [1, 2]", k([1, 2]), REVIEW),  # a letter times a vector
+        ("-1/2 [[4, -2], [-3, 1]]", k(INVERSE), MET),  # a number read with it
+        ("(1/det) * [[4, -2], [-3, 1]] = [[-2, 1], [1.5, -0.5]]", k(INVERSE), MET),  # worked out
+        ("(b) [1, 2]", k([1, 2]), MET),  # a label in brackets is no factor
+        ("(1/det) * [[4, -2], [-3, 1]]", anywhere(INVERSE), REVIEW),  # anywhere too
+        ("(1/det) * [[-2, 1], [1.5, -0.5]]", anywhere(INVERSE), REVIEW),  # scaled: not the key
+        # a size written with 'by' (e2e C6: read as the scalar 3)
+        ("3 by 3", k([3, 3]), MET),
+        ("a 50 by 3 matrix", k([50, 3]), MET),
+        ("3 by 4", k([3, 3]), NOT),  # a size, read and wrong, as '3 x 4' is
+        ("X is 50 by 3", anywhere([50, 3]), MET),
+        ("divide 6 by 3", k(2), NOT),  # 'by' joins sizes only for a key that is a size
+        ("Ans: 2 and 5", k([2, 5]), MET),  # ... after a marker
+        ("The eigenvalues are 5 and 2.", k([2, 5]), REVIEW),  # another order: a human decides
+        ("λ1 = 2, λ2 = 5 > 0", k([2, 5]), REVIEW),  # a 0 in the final answer too
         ("at x = 2, y = 4", k(4), MET),  # the last named value for an unnamed scalar key
         ("at x = 4, y = 2", k(4), NOT),  # ... which differs: the key must name x to pick it
         ("at x = 4, y = 2", named(4, ["x"]), MET),  # ... as here
@@ -322,6 +355,8 @@ def test_anywhere_absent_reason_lists_the_readings(answer: str, value: Any, phra
         ({"value": 1, "tol": {"abs": -1}}, "tol.abs"),  # negative tolerance
         ({"value": 1, "tol": {"absolute": 0.1}}, "tol.absolute"),  # misspelt tolerance kind
         ({"value": 1, "tol": {}}, "tol"),  # empty tolerance
+        ({"value": 1, "tol": 0.01}, "tol"),  # a bare number: absolute or relative? (e2e R6)
+        ({"value": 1, "tol": "1%"}, "tol"),  # not a mapping
         ({"value": 1, "tolerance": 0.1}, "tolerance"),  # unknown field
         ({"value": float("nan")}, "value"),  # not finite
         ({"value": [1, 2], "variables": ["w1"]}, "variables"),  # one name for two components

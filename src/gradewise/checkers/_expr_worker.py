@@ -8,8 +8,8 @@ is a vector (never an interval), and text around the expression was cut away bef
 Equivalence: a numeric test at seeded random points first (a point where the two differ proves
 them different; agreement at every point is near-proof), then SymPy to confirm symbolically
 under a soft time budget. Matrix expressions are compared in the free algebra (expand, order
-kept). Every answer is `(code, detail)`; code is one of equal, equal_numeric, different,
-unknown, bad_answer, bad_key.
+kept). Every answer is `(code, detail)`; code is one of equal, equal_numeric, equal_if (equal
+under a reading a human confirms), different, unknown, bad_answer, bad_key.
 """
 
 from __future__ import annotations
@@ -605,16 +605,28 @@ def _compare_matrix_exprs(key: Any, answer: Any, budget: float) -> tuple[str, st
     """Compare in the free algebra: expand keeps factor order, so AB and BA stay apart."""
     try:
         with _budget(budget):
-            diff = sympy.expand(_inverse_products(key - answer))
+            diff = _expand(key - answer)
             if diff == 0:
                 return "equal", "equal as matrix expressions"
+            if _expand(_inverse_products(key - answer)) == 0:
+                return "unknown", _split_inverse_reason(key, answer)
             if _is_free_polynomial(diff):
                 return "different", "differ as matrix expressions (factor order matters)"
-            if sympy.simplify(diff) == 0:
+            if not _has_inverse_product(diff) and sympy.simplify(diff) == 0:
                 return "equal", "SymPy: the difference simplifies to 0"
     except (_SoftTimeout, Exception):
         pass
     return "unknown", "SymPy could not decide for these matrix expressions"
+
+
+def _expand(expr: Any) -> Any:
+    """Expand keeping factor order and every inverse of a product whole: SymPy's default
+    (power_base) splits (X^T X)^{-1} into X^{-1} X^{-T}, true for square X only."""
+    return sympy.expand(expr, power_base=False)
+
+
+def _has_inverse_product(expr: Any) -> bool:
+    return any(_is_inverse_product(e) for e in sympy.preorder_traversal(expr))
 
 
 def _transposed(expr: Any) -> Any:
@@ -636,24 +648,52 @@ def _transposed(expr: Any) -> Any:
     return sympy.transpose(expr)
 
 
+def _split_inverse_reason(key: Any, answer: Any) -> str:
+    """Why two matrix expressions equal only once an inverse of a product is split."""
+    products = {
+        _show_inverse(e)
+        for side in (key, answer)
+        for e in sympy.preorder_traversal(side)
+        if _is_inverse_product(e)
+    }
+    return (
+        f"equal only if {', '.join(sorted(products))} is split as (AB)^{{-1}} = B^{{-1}}A^{{-1}},"
+        " which holds for square invertible factors only (X in X^T X is often not square)"
+    )
+
+
+def _show_inverse(power: Any) -> str:
+    """(X^T X)^{-1} as a student writes it, not SymPy's `transpose(X)`."""
+    factors = []
+    for f in sympy.Mul.make_args(power.base):
+        if isinstance(f, sympy.Transpose | sympy.transpose) and isinstance(f.args[0], sympy.Symbol):
+            factors.append(f"{f.args[0].name}^T")
+        else:
+            factors.append(sympy.latex(f))
+    return f"({' '.join(factors)})^{{{sympy.latex(power.exp)}}}"
+
+
+def _is_inverse_product(e: Any) -> bool:
+    return (
+        isinstance(e, sympy.Pow)
+        and e.exp.is_Integer
+        and e.exp < 0
+        and isinstance(e.base, sympy.Mul)
+        and not e.base.is_commutative
+    )
+
+
 def _inverse_products(expr: Any) -> Any:
-    """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols."""
+    """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols. It holds for
+    square invertible factors only, which the symbols do not say: never used to decide
+    'equal' (X^{-1} y is not (X^T X)^{-1} X^T y for a tall X)."""
 
     def flip(power: Any) -> Any:
         factors = sympy.Mul.make_args(power.base)
         inverted = [sympy.Pow(f, -1) for f in reversed(factors)]
         return sympy.Pow(sympy.Mul(*inverted), -power.exp)
 
-    return expr.replace(
-        lambda e: (
-            isinstance(e, sympy.Pow)
-            and e.exp.is_Integer
-            and e.exp < 0
-            and isinstance(e.base, sympy.Mul)
-            and not e.base.is_commutative
-        ),
-        flip,
-    )
+    return expr.replace(_is_inverse_product, flip)
 
 
 def _is_free_polynomial(expr: Any) -> bool:
@@ -694,6 +734,8 @@ def run_task(task: tuple[Any, ...]) -> tuple[str, str]:
     bases = set().union(*(indexed.indexed_bases(t) for t in (*_flat(key), *_flat(answer))))
     key, answer = _with_indices(key, bases), _with_indices(answer, bases)
     verdict = compare_trees(key, answer, budget)
+    if verdict[0] == "different" and _applied(key) != _applied(answer):
+        verdict = _one_side_applies(key, answer, verdict, budget)
     if verdict[0] != "different":
         return verdict
     return _second_reading(key, answer, answer_text, budget) or verdict
@@ -770,6 +812,65 @@ def _with_indices(tree: Tree, bases: set[str]) -> Tree:
     return indexed.with_indices(tree, bases)
 
 
+def _applied(tree: Tree) -> frozenset[str]:
+    """The names of the functions a tree applies without defining them (σ, f, relu)."""
+    return frozenset(
+        call.func.__name__ for leaf in _flat(tree) for call in leaf.atoms(AppliedUndef)
+    )
+
+
+def _mentioned(tree: Tree) -> frozenset[str]:
+    """The functions a tree applies or applies the derivative of (σ' is read `sigmaprime`)."""
+    return frozenset(re.sub(r"(?:prime)+$", "", name) for name in _applied(tree))
+
+
+def _one_side_applies(
+    key: Tree, answer: Tree, verdict: tuple[str, str], budget: float
+) -> tuple[str, str]:
+    """One side applies a function the other does not (the key's σ(z)(1-σ(z)), the answer's
+    e^{-z}/(1+e^{-z})^2): a random stand-in for it proves nothing. σ (and σ') is compared
+    again as the logistic sigmoid, what σ means in ML but not what the symbol says, so equal
+    there is 'equal_if' (a human confirms). A function only the key applies leaves the
+    comparison undecided, never different; one only the answer applies stays different (the
+    checker's second look reads it), and so does one whose name says what it computes (relu,
+    the norm)."""
+    key_only = {n for n in _mentioned(key) - _mentioned(answer) if _unstated(n)}
+    if "sigma" in _mentioned(key) | _mentioned(answer):
+        code, detail = compare_trees(_as_logistic(key), _as_logistic(answer), budget)
+        if code in ("equal", "equal_numeric"):
+            return "equal_if", "equal when σ is the logistic sigmoid 1/(1+e^{-z})"
+        verdict = (code, f"{detail} (σ read as the logistic sigmoid)")
+    if key_only and verdict[0] == "different":
+        names = ", ".join(sorted("σ" if n == "sigma" else n for n in key_only))
+        why = verdict[1] if "sigma" in key_only else "a random stand-in for it proves nothing"
+        return "unknown", f"the key applies {names}, which the answer does not: {why}"
+    return verdict
+
+
+def _unstated(name: str) -> bool:
+    """A function whose name does not say what it computes: one letter or a Greek letter
+    (f, g, σ, φ), unlike relu, softmax or the norm."""
+    return len(name) == 1 or name in greek.NAMES
+
+
+def _as_logistic(tree: Tree) -> Tree:
+    if isinstance(tree, list):
+        return [_as_logistic(t) for t in tree]
+
+    def logistic(call: Any) -> Any:
+        s = 1 / (1 + sympy.exp(-call.args[0]))
+        return s if call.func.__name__ == "sigma" else s * (1 - s)
+
+    return tree.replace(
+        lambda e: (
+            isinstance(e, AppliedUndef)
+            and e.func.__name__ in ("sigma", "sigmaprime")
+            and len(e.args) == 1
+        ),
+        logistic,
+    )
+
+
 # A bracket transposed in the answer, `(Xw - y)^T X`: it may be written in the other layout.
 _BRACKET_T = re.compile(r"\)\s*\^\s*(?:\{\s*(?:T|\\top)\s*\}|T|\\top|⊤)")
 
@@ -778,7 +879,7 @@ def _is_transpose(key: Tree, answer: Tree) -> bool:
     if isinstance(key, list) or isinstance(answer, list) or key.is_commutative:
         return False
     try:
-        return bool(sympy.expand(_inverse_products(key - _transposed(answer))) == 0)
+        return bool(_expand(_inverse_products(key - _transposed(answer))) == 0)
     except Exception:  # SymPy cannot transpose it: the verdict read before it stands
         return False
 
