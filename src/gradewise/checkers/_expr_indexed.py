@@ -314,3 +314,19 @@ def elements_valued(expr: Any, point_no: int, sign: Callable[[str], float]) -> A
         return sympy.Float(sign(name) * rng.uniform(0.1, 1.9), 30)
 
     return expr.replace(lambda e: isinstance(e, Indexed), value)
+
+
+def unrolled(expr: Any) -> Any:
+    """Sums and products over whole-number ranges written out term by term (faster than
+    SymPy's `doit`, which looks for closed forms first)."""
+
+    def unroll(node: Any) -> Any:
+        body = node.function
+        for var, low, high in node.limits:  # the innermost first
+            if not (low.is_Integer and high.is_Integer) or int(high) - int(low) > 50:
+                return node
+            terms = [body.xreplace({var: sympy.Integer(k)}) for k in range(int(low), int(high) + 1)]
+            body = sympy.Add(*terms) if isinstance(node, sympy.Sum) else sympy.Mul(*terms)
+        return body
+
+    return expr.replace(lambda e: isinstance(e, _BOUND), unroll)

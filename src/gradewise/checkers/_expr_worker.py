@@ -15,6 +15,7 @@ under a reading a human confirms), different, unknown, bad_answer, bad_key.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import random
 import re
@@ -98,6 +99,7 @@ _TRANSPOSE = re.compile(
 )
 _REPLACEMENTS = (
     ("−", "-"),
+    ("∞", r"\infty "),
     ("×", r"\times "),
     ("·", r"\cdot "),
     ("√", r"\sqrt"),
@@ -161,6 +163,7 @@ def _call(m: re.Match[str]) -> str:
 
 
 _BARE_NEGATIVE_POWER = re.compile(r"\^\s*-\s*([A-Za-z0-9.]+)")
+_PLAIN_LOG_BASE = re.compile(r"(?<![\\A-Za-z])log(\d+)\s*\(")  # `log2(n)`: never l·o·g·2·n
 _SIGMA_FN = re.compile(r"(?:\\sigma|σ)\s*\(")
 _TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}")
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad")  # never the `\\` ending a row
@@ -192,6 +195,7 @@ def to_latex(text: str, log_base: str, matrices: frozenset[str] = frozenset()) -
     s = _NORM.sub(lambda m: r"\text{norm}(" + next(g for g in m.groups() if g) + ")", s)
     s = _GIVEN.sub(r"(\1, \2)", s)
     s = _PRIME.sub(lambda m: m.group(1).lstrip("\\") + "prime", s)
+    s = _PLAIN_LOG_BASE.sub(r"\\log_{\1}(", s)
     s = _SIGMOID.sub(r"\\sigma(", s)
     s = _NAMED_CALL.sub(_call, _PLAIN_CALL.sub(_call, s))  # relu(x), \text{softmax}(z)
     s = greek.as_latex(s)  # `sigma(z)`, `lambda x`: one symbol each, never s·i·g·m·a
@@ -331,15 +335,55 @@ def _parse_cached(text: str, log_base: str, matrices: frozenset[str], scalars: f
     latex = to_latex(text, log_base, matrices)
     if not latex:
         raise ValueError("empty expression")
+    interval = _INTERVAL.match(re.sub(r"\\(?:left|right)\s*(?=[\[\]()])", "", latex))
+    if interval is not None:
+        lo_open, hi_open = interval["open"] != "[", interval["close"] != "]"
+        if lo_open != hi_open or "]" in interval["open"]:
+            ends = [_parse_cached(interval[n], log_base, matrices, scalars) for n in ("lo", "hi")]
+            return Interval(lo_open, ends[0], ends[1], hi_open)
     parts = split_vector(latex)
     if parts is not None:
         return _parse_nested(parts, log_base, matrices, scalars)
     _MATRICES.names, _MATRICES.scalars = matrices, scalars
     rows = indexed.cases_rows(latex)
     if rows is not None:
-        values = [(_canonical(_convert(value)), condition) for value, condition in rows]
+        values = [(_read(value), condition) for value, condition in rows]
         return indexed.piecewise(values, _convert)
-    return _canonical(_convert(latex))
+    return _read(latex)
+
+
+# A function applied by name, `\sigma(w^Tx)`, `\mathit{relu}(x+1)`: the parser reads a call
+# only of one symbol (else σ·(wᵀx)), so each argument is read apart and put back.
+_NAMED_APPLIED = re.compile(r"\\mathit\{[A-Za-z][A-Za-z0-9]*\}\s*\(|\\sigma\s*\(")
+_ARGUMENT = "callarg"
+
+
+def _read(latex: str) -> Any:
+    """The canonical tree of LaTeX, functions applied by name read with their arguments."""
+    lifted, arguments = _lift_calls(latex)
+    expr = _canonical(_convert(lifted))
+    if not arguments:
+        return expr
+    return expr.xreplace(
+        {sympy.Symbol(f"{_ARGUMENT}{k}"): _read(arg) for k, arg in enumerate(arguments)}
+    )
+
+
+def _lift_calls(latex: str) -> tuple[str, list[str]]:
+    out: list[str] = []
+    arguments: list[str] = []
+    i = 0
+    for m in _NAMED_APPLIED.finditer(latex):
+        if m.start() < i:
+            continue
+        close = _matching(latex, m.end() - 1)
+        inside = latex[m.end() : close] if close > 0 else ""
+        if not inside.strip() or len(_split_top(inside, ",")) > 1:
+            continue  # `max(0, x)`-like calls of several arguments are read as they are
+        out.append(latex[i : m.end()] + r"\mathit{" + f"{_ARGUMENT}{len(arguments)}" + "})")
+        arguments.append(inside)
+        i = close + 1
+    return "".join(out) + latex[i:], arguments
 
 
 def _convert(latex: str) -> Any:
@@ -350,6 +394,23 @@ def _convert(latex: str) -> Any:
         )
     except Exception as exc:  # the parser raises bare Exceptions with a caret diagram
         raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+
+
+# A bracket closed by another kind, `[0, 1)`, `(0, 1]`, `]0, 1[`: an interval (`(0, 1)` and
+# `[0, 1]` stay vectors, by convention).
+_INTERVAL = re.compile(
+    r"^(?P<open>[\[(\]])(?P<lo>[^,\[\]()]+),(?P<hi>[^,\[\]()]+)(?P<close>[)\]\[])$"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Interval:
+    """An interval of the real line: its ends and whether each is left out."""
+
+    lo_open: bool
+    lo: Any
+    hi: Any
+    hi_open: bool
 
 
 def _parse_nested(parts: list[Any], log_base: str, matrices: frozenset, scalars: frozenset) -> Tree:
@@ -414,11 +475,25 @@ def _budget(seconds: float) -> Iterator[None]:
 
 def compare_trees(key: Tree, answer: Tree, budget: float) -> tuple[str, str]:
     """Compare two parsed trees: vectors element-wise, scalars symbolically."""
+    if isinstance(key, Interval) or isinstance(answer, Interval):
+        return _compare_intervals(key, answer, budget)
     if isinstance(key, list) or isinstance(answer, list):
         return _compare_vectors(key, answer, budget)
     if not key.is_commutative or not answer.is_commutative:
         return _compare_matrix_exprs(key, answer, budget)
     return _compare_scalars(key, answer, budget)
+
+
+def _compare_intervals(key: Tree, answer: Tree, budget: float) -> tuple[str, str]:
+    if not (isinstance(key, Interval) and isinstance(answer, Interval)):
+        return "unknown", "one is an interval and the other is not (a vector?)"
+    if (key.lo_open, key.hi_open) != (answer.lo_open, answer.hi_open):
+        return "different", "the interval's ends are not included alike"
+    verdicts = [compare_trees(k, a, budget) for k, a in ((key.lo, answer.lo), (key.hi, answer.hi))]
+    for code, detail in verdicts:
+        if code != "equal" and code != "equal_numeric":
+            return code, f"an end of the interval: {detail}"
+    return verdicts[-1][0], "the same interval"
 
 
 def _flat(tree: Tree) -> list[Any]:
@@ -452,6 +527,8 @@ def _fmt_shape(shape: tuple[int, ...]) -> str:
 
 
 def _compare_scalars(key: Any, answer: Any, budget: float) -> tuple[str, str]:
+    if key.has(sympy.oo, sympy.zoo) and key == answer:  # ∞ - ∞ is no number to test
+        return "equal", "the same expression"
     numeric = _numeric_test(key, answer)
     if numeric[0] == "different":
         return numeric
@@ -580,6 +657,7 @@ def _evaluate(
         concrete = expr.xreplace(point).replace(
             lambda e: isinstance(e, AppliedUndef), _random_function
         )
+        concrete = indexed.unrolled(concrete)
         concrete = indexed.elements_valued(concrete.doit(), number, element_sign)
         value = complex(sympy.N(concrete, 30))
     except Exception:  # a pole, a branch SymPy cannot evaluate, an overflow: skip this point
@@ -746,19 +824,53 @@ def _second_reading(key: Tree, answer: Tree, answer_text: str, budget: float) ->
     if _BRACKET_T.search(answer_text) and _is_transpose(key, answer):
         # 2(Xw-y)^T X for 2X^T(Xw-y): the other layout convention, which a human accepts or not
         return "unknown", "the answer is the key transposed (a layout convention?)"
-    if isinstance(key, list) or isinstance(answer, list):
+    if not isinstance(key, sympy.Basic) or not isinstance(answer, sympy.Basic):
         return None
     if indexed.uses_unwritten(key) != indexed.uses_unwritten(answer):
         whose = "the key" if indexed.uses_unwritten(answer) else "the answer"
         return "unknown", f"only {whose} writes the range of its sum, so they cannot be compared"
-    if why := _constant_apart(key, answer):
+    if why := _constant_apart(key, answer) or _rounded(key, answer_text):
         return "unknown", why
+    if _has_sigma(key) or _has_sigma(answer):  # σ(z) written out: 1/(1+e^{-z})
+        code, detail = compare_trees(_logistic(key), _logistic(answer), budget)
+        if code in ("equal", "equal_numeric"):
+            return code, f"with σ the logistic function, {detail}"
     imaginary = sympy.Symbol("i")
     if imaginary in answer.free_symbols and imaginary not in key.free_symbols:
         code, detail = compare_trees(key, answer.xreplace({imaginary: sympy.I}), budget)
         if code in ("equal", "equal_numeric"):  # e^{iπ}: the key has no i to mean otherwise
             return code, f"with i the imaginary unit, {detail}"
     return None
+
+
+_DECIMAL = re.compile(r"^\s*(?:≈|~|\\approx)?\s*[-−]?\d*\.(\d+)\s*$")
+
+
+def _rounded(key: Any, answer_text: str) -> str:
+    """A decimal answer that is a number key rounded (`0.1667` for 1/6), or ''."""
+    m = _DECIMAL.match(answer_text)
+    if m is None or key.free_symbols:
+        return ""
+    try:
+        exact = complex(sympy.N(key, 30))
+    except (TypeError, ValueError):
+        return ""
+    written = float(answer_text.strip().lstrip("≈~").replace("\\approx", "").replace("−", "-"))
+    places = len(m.group(1))
+    if abs(exact.imag) > 1e-12 or abs(exact.real - written) > 0.5 * 10.0**-places * (1 + 1e-9):
+        return ""
+    return f"the answer is the key rounded to {places} decimal places; the key has no tolerance"
+
+
+def _has_sigma(tree: Any) -> bool:
+    return any(f.func.__name__ == "sigma" for f in tree.atoms(AppliedUndef))
+
+
+def _logistic(tree: Any) -> Any:
+    return tree.replace(
+        lambda e: isinstance(e, AppliedUndef) and e.func.__name__ == "sigma" and len(e.args) == 1,
+        lambda e: 1 / (1 + sympy.exp(-e.args[0])),
+    )
 
 
 def _constant_apart(key: Any, answer: Any) -> str:
@@ -908,7 +1020,6 @@ def _limit_memory(max_bytes: int = 4 << 30) -> None:
 _WARM_UP = (
     ("x", r"\frac{x}{2}"),
     (r"\sum_{i=1}^n x_i", r"\prod_{i=1}^n \theta^{x_i}(1-\theta)^{1-x_i}"),
-    (r"\frac{e^{z_i}}{\sum_j e^{z_j}}", r"\theta^{\sum_i x_i}(1-\theta)^{n-\sum_i x_i}"),
 )
 
 

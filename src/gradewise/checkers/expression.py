@@ -73,7 +73,7 @@ _MATH = re.compile(
 _WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?]*$")
 _FUNCTION_WORDS = greek.FUNCTIONS
 _MATH_WORDS = greek.FUNCTIONS | {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
-_EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to)\b|⇒")
+_EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to|approx)\b|[⇒≈]")
 _TRIM = " \t\r\n.,;:`*"  # and Markdown around it: **2x**, `2*x`
 
 
@@ -579,6 +579,9 @@ _FUNCTIONS = re.compile(
     r"(?<![A-Za-z\\])(?:exp|log|ln|sin|cos|tanh|tan|sqrt|sigmoid)(?![A-Za-z])"
     r"|(?<![A-Za-z\\])[A-Za-z]{3,}(?=\s*\()"  # a function named by a word: 'relu(x)', 'max(0, x)'
 )
+_INNER = re.compile(r"\^\s*\{?\s*(?:T|\\top)|\\cdot|·")  # `w^T w`, `w·w`: a norm squared?
+# What `_doubt` says when the key takes a norm the answer writes as a product (`w^T w`).
+_OTHERWISE = "which the answer writes otherwise"
 # What `_doubt` says of an answer using letters the key does not: read as variables, they make
 # it "wrong" when the student may have written a name the reading split (`log p` as l·o·g·p).
 _STRANGERS = "which the key does not use"
@@ -650,6 +653,8 @@ def _doubt(
     read = plan.expressions[-1]
     if unknown := _calls(read) - _calls(str(key.params["value"])):
         return f"{read} uses {', '.join(sorted(unknown))}, {_STRANGERS}"
+    if "a norm" in _calls(str(key.params["value"])) - _calls(read) and _INNER.search(read):
+        return f"the key takes a norm, {_OTHERWISE} ({read})"
     strangers = _letters(read) - names - {name.swapcase() for name in names}  # X for x: a matrix
     if names and strangers:
         listed = ", ".join(sorted(strangers))
@@ -674,13 +679,27 @@ def _reconsidered(outcome: Outcome, why: str, found: Outcome | None) -> Outcome:
             "to the key (a human decides; full marks proposed)"
         )
         return Outcome(Status.NEEDS_REVIEW, 1.0, reason, found.evidence, found.found, 0.5)
-    if why.startswith("its shape") or _STRANGERS in why:
+    if why.startswith("its shape") or _STRANGERS in why or _OTHERWISE in why:
         reason = f"{outcome.reason}; {why} (a human decides; no marks proposed)"
         return Outcome(Status.NEEDS_REVIEW, 0.0, reason, outcome.evidence, outcome.found, 0.5)
     return outcome
 
 
+# `5:36`: a ratio, which may be 5/36 or, as odds, 5/41.
+_RATIO = re.compile(r"\d\s*:\s*\d")
+
+
 def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
+    if _RATIO.search(answer, *span):
+        return Outcome(
+            Status.NEEDS_REVIEW,
+            1.0,
+            f"equivalent to the key read as a quotient ({detail}), but it is written as a "
+            "ratio, which may be odds (a human decides; full marks proposed)",
+            span,
+            answer[span[0] : span[1]],
+            0.5,
+        )
     confidence = 1.0 if code == "equal" else 0.97
     return Outcome(
         Status.MET,
