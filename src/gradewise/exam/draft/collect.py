@@ -519,11 +519,16 @@ class Collector:
             return False
         if self._option_answered(line, text):
             return True
+        if self._answers_of_parts(line, text):
+            return True
         if self.occ is not None and self.occ.numbered_parts and self.occ.in_solution:
             self.answers = False  # '1.' in the solution of numbered parts: part a's answer
             return False
         cells = p.table_cells(line.text)
         if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
+            row = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
+            if (part := p.listed_part_key(row)) is not None and self._met(part[0]) is not None:
+                return self._answers_of_parts(line, row)  # '| 2a | 0.25 |'
             if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
                 if p.names_questions(cells[0]) or p.is_separator_row(cells):
                     return True  # '| Question | Answer |': its header, and the rule under it
@@ -539,6 +544,29 @@ class Collector:
         occ = Occurrence(header=line.loc)
         occ.keys.append(Val(listed.rest.strip("*_ "), line.loc))
         question.occurrences.append(occ)
+        return True
+
+    def _answers_of_parts(self, line: Line, text: str) -> bool:
+        """Under an answer heading, keys of parts ('1a. 0.25', '2(b) True') or several on a
+        line with values ('1. 55  2. True  3. 0.25'): each the key of the question or part it
+        names, when every one names a question met."""
+        several = p.values_on_a_line(text)
+        if several is None:
+            one = p.listed_part_key(text)
+            several = [one] if one is not None else []
+        if not several or any(self._met(qid) is None for qid, _, _ in several):
+            return False
+        self._close_question()
+        for qid, part, key in several:
+            occ = Occurrence(header=line.loc)
+            if part is None:
+                occ.keys.append(Val(key.strip("*_ "), line.loc))
+            else:
+                item = Item(part.lower(), line.loc)
+                item.keys.append(Val(key.strip("*_ "), line.loc))
+                occ.solution_items.append(item)
+                occ.in_solution = True
+            self._met(qid).occurrences.append(occ)  # type: ignore[union-attr]
         return True
 
     def _option_answered(self, line: Line, text: str) -> bool:

@@ -1359,6 +1359,41 @@ def keys_on_a_line(text: str) -> list[Header] | None:
     return found if len(found) >= 2 else None
 
 
+# A part named after its question's number: '1a', '1.a', '1(a)', '2 (b)', '3ii'.
+_PART_OF = r"(?:\.?(?P<p1>[a-h]|[ivx]{1,4})|\s?\((?P<p2>[a-h]|[ivx]{1,4})\))"
+_LISTED_PART_KEY = re.compile(
+    rf"^(?:[-*]\s*)?(?:[Qq](?:uestion)?\s*)?(?P<id>\d{{1,3}}){_PART_OF}\s*[.):]?\s+"
+    r"(?P<key>\S.{0,39})$"
+)
+# One answer of a list written on a line: '1. B', '2a) 0.25', '3: True', 'Q4 = 12'.
+_VALUE_PAIR = re.compile(
+    rf"(?:[Qq](?:uestion)?\s*)?(?P<id>\d{{1,3}})(?:{_PART_OF})?\s*[-.):=–]\s*"
+    r"(?P<key>\(?[A-Ha-h]\)?|true|false|T|F|-?\d+(?:\.\d+)?(?:/\d+)?)(?![\w.])",
+    re.I,
+)
+
+
+def listed_part_key(text: str) -> tuple[str, str, str] | None:
+    """'1a. 0.25', '2(b) True', '3.c) 12' in an answer list → (question, part, key)."""
+    m = _LISTED_PART_KEY.match(text)
+    return (m["id"], m["p1"] or m["p2"], m["key"].strip()) if m else None
+
+
+def values_on_a_line(text: str) -> list[tuple[str, str | None, str]] | None:
+    """'1. B  2. True  3. 0.25' or '1a) 4  1b) 9' under an answer heading: each question's
+    (and part's) key, the whole line read, at least two; None otherwise."""
+    plain = clean(text).strip("*_ ")
+    found: list[tuple[str, str | None, str]] = []
+    at = _KEY_GAP.match(plain).end()  # type: ignore[union-attr]
+    while at < len(plain):
+        pair = _VALUE_PAIR.match(plain, at)
+        if pair is None:
+            return None
+        found.append((pair["id"], pair["p1"] or pair["p2"], pair["key"].strip("() ")))
+        at = _KEY_GAP.match(plain, pair.end()).end()  # type: ignore[union-attr]
+    return found if len(found) >= 2 else None
+
+
 def listed_key(text: str) -> Header | None:
     """'1. B', '2) True', 'Q3: 4.5', '- 4: (c)' in an answer list → question id and key."""
     m = _LISTED_KEY.match(text)
