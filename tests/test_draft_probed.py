@@ -243,3 +243,60 @@ def test_a_solution_in_a_block_quote_is_a_solution_and_a_quoted_passage_the_prom
     assert parts["1"].get("reference") == reference
     assert "Answer" not in parts["1"]["prompt"] and "Solution" not in parts["1"]["prompt"]
     assert "> The median is the middle value" in parts["2"]["prompt"]
+
+
+KEY_AT_THE_END = """\
+# Midterm
+
+## Question 1 (6 points)
+
+Answer both parts.
+
+(a) A fair coin is tossed twice. What is the probability of two heads? (2 points)
+
+(b) How many edges does a complete graph on 5 vertices have? (4 points)
+
+## Question 2 (3 points)
+
+True or false: every square matrix is invertible.
+
+## Question 3 (4 points)
+
+Which of these is prime?
+
+A. 21
+B. 29
+C. 33
+
+## Answer key
+
+{keys}
+"""
+
+WANT_KEYS = {
+    "1.a": {"kind": "numeric", "value": 0.25},
+    "1.b": {"kind": "numeric", "value": 10},
+    "2": {"kind": "truefalse", "value": False},
+    "3": "b",
+}
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "1a. 0.25\n1b. 10\n2. False\n3. B",  # a list, parts after their question's number
+        "1(a) 0.25\n1(b) 10\n2) False\n3) B",  # ... the part in brackets
+        "- 1.a: 0.25\n- 1.b: 10\n- 2: False\n- 3: B",  # as bullets
+        "1a. 0.25  1b. 10  2. False  3. B",  # all on one line
+        "| Question | Answer |\n|---|---|\n| 1a | 0.25 |\n| 1b | 10 |\n| 2 | False |\n| 3 | B |",
+    ],
+)
+def test_an_answer_key_at_the_end_keys_parts_and_values(tmp_path: Path, keys: str) -> None:
+    parts, notes = _drafted(tmp_path, KEY_AT_THE_END.format(keys=keys))
+    got = {a: p.get("key") for a, p in parts.items()}
+    assert {a: k for a, k in got.items() if a != "3"} == {
+        a: k for a, k in WANT_KEYS.items() if a != "3"
+    }
+    assert got["3"]["correct"] == ["b"]
+    assert "Answer key" not in parts["3"]["prompt"] and not parts["1.b"].get("reference")
+    assert not [n for n in notes if says_missed(n)]

@@ -582,19 +582,22 @@ class Collector:
             return False
         if self._option_answered(line, text):
             return True
+        if self._answers_of_parts(line, text):
+            return True
         if self.occ is not None and self.occ.numbered_parts and self.occ.in_solution:
             self.answers = False  # '1.' in the solution of numbered parts: part a's answer
             return False
         cells = p.table_cells(line.text)
         if cells and len(cells) >= 2:  # '| 1 | B |' in a table of keys
+            row = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
+            if (part := p.listed_part_key(row)) is not None and self._met(part[0]) is not None:
+                return self._answers_of_parts(line, row)  # '| 2a | 0.25 |'
             if self._met(cells[0].strip("*_ ").lstrip("Qq").strip()) is None:
                 if p.names_questions(cells[0]) or p.is_separator_row(cells):
                     return True  # '| Question | Answer |': its header, and the rule under it
                 self.answers = False  # '| $p$ | $\\neg p$ |': a table in the answer itself
                 return False
             text = f"{cells[0].strip('*_ ')}: {cells[1].strip()}"
-        if self._part_keys(line, text):
-            return True
         listed = p.listed_key(text)
         question = self._met(listed.id) if listed is not None else None
         if listed is None or question is None:
@@ -606,22 +609,34 @@ class Collector:
         question.occurrences.append(occ)
         return True
 
-    def _part_keys(self, line: Line, text: str) -> bool:
-        """'1.1 B', '2(a) 0.5' in an answer list (or several on a line, '1.1 B; 1.2 A'): the
-        key of that part of a question already met, when the question has that part."""
-        found = [p.listed_part_key(piece) for piece in text.split(";")]
-        keys = [k for k in found if k is not None]
-        if not keys or len(keys) != len(found):
+    def _answers_of_parts(self, line: Line, text: str) -> bool:
+        """Under an answer heading, keys of parts ('1a. 0.25', '2(b) True', '1.1 B', several
+        apart by ';': '1.1 B; 1.2 A') or several on a line with values ('1. 55  2. True  3.
+        0.25'): each the key of the question or part it names, when every one names a question
+        met and a part it has."""
+        several = p.values_on_a_line(text)
+        if several is None:
+            found = [p.listed_part_key(piece) for piece in text.split(";")]
+            several = [k for k in found if k is not None]
+            if len(several) != len(found):
+                return False
+        if not several:
             return False
-        targets = [self._met(qid) for qid, _, _ in keys]
-        for question, (_, label, _) in zip(targets, keys, strict=True):
-            if question is None or not _has_part(question, label):
+        for qid, part, _ in several:
+            question = self._met(qid)
+            if question is None or (part is not None and not _has_part(question, part.lower())):
                 return False
         self._close_question()
-        for question, (_, label, key) in zip(targets, keys, strict=True):
+        for qid, part, key in several:
             occ = Occurrence(header=line.loc)
-            occ.solution_items.append(Item(label, line.loc, keys=[Val(key, line.loc)]))
-            question.occurrences.append(occ)  # type: ignore[union-attr]
+            if part is None:
+                occ.keys.append(Val(key.strip("*_ "), line.loc))
+            else:
+                item = Item(part.lower(), line.loc)
+                item.keys.append(Val(key.strip("*_ "), line.loc))
+                occ.solution_items.append(item)
+                occ.in_solution = True
+            self._met(qid).occurrences.append(occ)  # type: ignore[union-attr]
         return True
 
     def _option_answered(self, line: Line, text: str) -> bool:

@@ -1605,26 +1605,6 @@ _LISTED_KEY = re.compile(
 )
 
 
-_LISTED_PART_KEY = re.compile(
-    r"^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*"
-    r"(?:\.(?P<n>\d{1,2})|\(?(?P<a>[a-h])\))\s*[.):]?\s+(?P<key>\S.{0,39})$"
-    r"|^(?:[-*]\s*)?(?:q(?:uestion)?\s*)?(?P<id2>\d{1,3})(?P<a2>[a-h])\s*[.):]\s*(?P<key2>\S.{0,39})$",
-    re.I,
-)
-
-
-def listed_part_key(text: str) -> tuple[str, str, str] | None:
-    """'1.1 B', '1.2) 0.5', '2(a) True', '3b: 4' in an answer list → (question, part, key); a
-    part numbered '1.1' is the question's part '1', one lettered '(a)' its part 'a'."""
-    m = _LISTED_PART_KEY.match(clean(text).strip("*_ "))
-    if m is None:
-        return None
-    if m["id2"] is not None:
-        return m["id2"], m["a2"].lower(), m["key2"].strip()
-    label = str(int(m["n"])) if m["n"] is not None else m["a"].lower()
-    return m["id"], label, m["key"].strip()
-
-
 def answer_heading(line: str) -> bool:
     """'## Answer key', '**Correct answers**', '# Solutions': a list of keys may follow."""
     if not (line.lstrip().startswith(("#", "**", "__")) or clean(line) == line.strip()):
@@ -1677,6 +1657,46 @@ def keys_on_a_line(text: str) -> list[Header] | None:
         if pair is None:
             return None
         found.append(Header(pair["id"], pair["key"]))
+        at = _KEY_GAP.match(plain, pair.end()).end()  # type: ignore[union-attr]
+    return found if len(found) >= 2 else None
+
+
+# A part named after its question's number: '1a', '1.a', '1(a)', '2 (b)', '3ii'.
+_PART_OF = r"(?:\.?(?P<p1>[a-h]|[ivx]{1,4})|\s?\((?P<p2>[a-h]|[ivx]{1,4})\))"
+# ... or numbered under it: '1.1 B', '1.2) 0.5' (part '1', '2' of question 1)
+_LISTED_PART_KEY = re.compile(
+    rf"^(?:[-*]\s*)?(?:[Qq](?:uestion)?\s*)?(?P<id>\d{{1,3}})(?:{_PART_OF}|\.(?P<p3>\d{{1,2}}))"
+    r"\s*[.):]?\s+(?P<key>\S.{0,39})$"
+)
+# One answer of a list written on a line: '1. B', '2a) 0.25', '3: True', 'Q4 = 12'.
+_VALUE_PAIR = re.compile(
+    rf"(?:[Qq](?:uestion)?\s*)?(?P<id>\d{{1,3}})(?:{_PART_OF})?\s*[-.):=–]\s*"
+    r"(?P<key>\(?[A-Ha-h]\)?|true|false|T|F|-?\d+(?:\.\d+)?(?:/\d+)?)(?![\w.])",
+    re.I,
+)
+
+
+def listed_part_key(text: str) -> tuple[str, str, str] | None:
+    """'1a. 0.25', '2(b) True', '3.c) 12', '1.2) 0.5' in an answer list → (question, part,
+    key); a part numbered '1.2' is the question's part '2'."""
+    m = _LISTED_PART_KEY.match(clean(text).strip("*_ "))
+    if m is None:
+        return None
+    part = m["p1"] or m["p2"] or str(int(m["p3"]))
+    return m["id"], part, m["key"].strip()
+
+
+def values_on_a_line(text: str) -> list[tuple[str, str | None, str]] | None:
+    """'1. B  2. True  3. 0.25' or '1a) 4  1b) 9' under an answer heading: each question's
+    (and part's) key, the whole line read, at least two; None otherwise."""
+    plain = clean(text).strip("*_ ")
+    found: list[tuple[str, str | None, str]] = []
+    at = _KEY_GAP.match(plain).end()  # type: ignore[union-attr]
+    while at < len(plain):
+        pair = _VALUE_PAIR.match(plain, at)
+        if pair is None:
+            return None
+        found.append((pair["id"], pair["p1"] or pair["p2"], pair["key"].strip("() ")))
         at = _KEY_GAP.match(plain, pair.end()).end()  # type: ignore[union-attr]
     return found if len(found) >= 2 else None
 

@@ -501,7 +501,11 @@ class _Resolver:
 
     def _part(self, label: str) -> PartDraft:
         item = _find_item(self.main.items, label)
-        solution = next((i for o in self.occs for i in o.solution_items if i.label == label), None)
+        solutions = [i for o in self.occs for i in o.solution_items if i.label == label]
+        # one with words: an 'Answer key' heading under part (c) opens an empty one
+        solution = next((i for i in solutions if _join(i.lines) or i.keys), None) or next(
+            iter(solutions), None
+        )
         found = item or solution
         loc = found.loc if found is not None else self.main.header
         part = PartDraft(label, loc)
