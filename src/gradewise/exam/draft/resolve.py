@@ -517,6 +517,7 @@ class _Resolver:
             if solution is None:
                 self._verdict_under(part, item.lines, item.loc)
                 self._working_under(part, item, item.loc)
+            _verdict_alone(part)
         elif (bullet := self._bullet(label)) is not None:
             part.prompt, part.loc = bullet, bullet.loc
         if solution is not None:
@@ -1098,3 +1099,20 @@ def _text(lines: list[str], loc: Loc) -> Val[str] | None:
 def _at(loc: Loc) -> tuple[int, int]:
     """A place in the document, in reading order: (page, line)."""
     return (loc.page or 0, loc.line)
+
+
+# A part whose only words are a verdict: 'True', 'False.', 'T' (an answer sheet's part).
+_VERDICT_ALONE = re.compile(r"\s*(True|False|TRUE|FALSE|T|F)\.?\s*")
+
+
+def _verdict_alone(part: PartDraft) -> None:
+    """'(d) False' with nothing else written: the part asks nothing, it answers — its verdict
+    is its key (an answer sheet listing a true/false question's answers), its prompt left to
+    fill in."""
+    written = part.prompt.value if part.prompt is not None else ""
+    found = _VERDICT_ALONE.fullmatch(written)
+    if found is None or part.key is not None:
+        return
+    assert part.prompt is not None
+    part.key = Val({"kind": "truefalse", "value": found[1][0] in "Tt"}, part.prompt.loc)
+    part.prompt = None
