@@ -141,6 +141,16 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("Y is 3x3: " + Y_ONLY, anywhere([3, 3]), MET),  # a glued product read as a shape
         ("I don't know the size", anywhere([3, 3]), REVIEW),  # words only: nothing readable
         ("1.08", anywhere([2, 1, 0]), NOT),  # a scalar where a vector was asked
+        # a vector key's elements written as a list in prose (e2e C1: marked 0 silently)
+        ("The eigenvalues are 2 and 5.", anywhere([2, 5]), MET),  # 'and' between
+        ("Eigenvalues 2 and 5 (diagonal), both > 0", anywhere([2, 5]), MET),  # a remark after
+        ("λ1 = 2, λ2 = 5 > 0", anywhere([2, 5]), MET),  # named, Greek names, a relation after
+        (r"$\lambda_1 = 2$ and $\lambda_2 = 5$", anywhere([2, 5]), MET),  # LaTeX names
+        ("The eigenvalues are 5 and 2.", anywhere([2, 5]), REVIEW),  # every element, other order
+        ("2 at first, then 5 later", anywhere([2, 5]), REVIEW),  # every element, not as a list
+        ("2 and 5 and 7", anywhere([2, 5]), REVIEW),  # a longer list holding both
+        ("The eigenvalues are 2 and 7.", anywhere([2, 5]), NOT),  # an element is missing
+        ("[5, 2]", anywhere([2, 5]), NOT),  # a vector written as one value, different
         # --- nothing readable
         ("I could not finish this part", k(3), REVIEW),  # no number: never not_met
         ("", k(3), REVIEW),  # empty answer
@@ -169,6 +179,10 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("3", k([1, 3]), REVIEW),  # a scalar for a vector key
         ("[1, 3]", k(1), REVIEW),  # a vector for a scalar key
         ("[[1, 2], [3, 4]]", k([[1, 2, 3], [4, 5, 6]]), REVIEW),  # matrix dimensions differ
+        ("The eigenvalues are 2 and 5.", k([2, 5]), MET),  # the final list (e2e C1)
+        ("Ans: 2 and 5", k([2, 5]), MET),  # ... after a marker
+        ("The eigenvalues are 5 and 2.", k([2, 5]), REVIEW),  # another order: a human decides
+        ("λ1 = 2, λ2 = 5 > 0", k([2, 5]), REVIEW),  # a 0 in the final answer too
         ("at x = 2, y = 4", k(4), MET),  # the last named value for an unnamed scalar key
         ("at x = 4, y = 2", k(4), NOT),  # ... which differs: the key must name x to pick it
         ("at x = 4, y = 2", named(4, ["x"]), MET),  # ... as here

@@ -30,7 +30,11 @@ than the key has, and a key that names none: the last ones count (iterates `w_1,
 for the key w_3). Several different values there, one of them right, is a hedge:
 needs_review. For where: anywhere, any value of the key's shape anywhere in the text that
 equals the key is met. A key that is a matrix may also be matched by its rows written as
-separate vectors in order ("y_1 = [-72, -72]; then y_2 = [72, 72]").
+separate vectors in order ("y_1 = [-72, -72]; then y_2 = [72, 72]"), and a vector key by its
+elements written as a list in prose ("the eigenvalues are 2 and 5", "λ1 = 2, λ2 = 5 > 0"; for
+where: final when that list ends the final answer and holds every value read there). Every
+element of a vector key read as a number of its own, but not as that list ("5 and 2"), is
+needs_review, never not_met.
 
 Nothing readable is needs_review, never not_met. A final answer whose shape differs from the
 key's (a scalar for a vector, three sizes for four, other matrix dimensions, other names) is
@@ -458,6 +462,9 @@ def _final_misfit(text: str, fa: FinalAnswer, target: Target) -> Outcome:
     """No value of the key's shape in the final answer: rows written apart, or a shape that
     differs from the key's, which a human decides (a misread must never cost marks)."""
     shp = target.shape
+    listed = _final_list(text, fa, target)
+    if listed is not None:
+        return listed
     stacks = row_stacks(scan(text), shp)
     if stacks:
         last = stacks[-1]
@@ -482,6 +489,19 @@ def _final_misfit(text: str, fa: FinalAnswer, target: Target) -> Outcome:
         Status.NEEDS_REVIEW, 0.0, reason, (r.start, r.end), show(got), _CONFIDENCE[fa.rule]
     )
     return second_look(text, fa, target, base)
+
+
+def _final_list(text: str, fa: FinalAnswer, target: Target) -> Outcome | None:
+    """A vector key's elements written as a list that ends the final answer and holds every
+    value read there ("The eigenvalues are 2 and 5.", "Ans: 2 and 5"): met when that list
+    equals the key; any other list stays a case for review (see `_final_misfit`)."""
+    spans = {(r.start, r.end) for r in fa.readings}
+    for cand in listed_runs(text, scan(text), target.shape):
+        inside = {s for s in spans if cand.span[0] <= s[0] and s[1] <= cand.span[1]}
+        if cand.span[1] == fa.readings[-1].end and inside == spans and target.equals(cand.value):
+            reason = f"read {show(cand.value)} ({cand.note}), equal to the key"
+            return _outcome(Status.MET, cand, reason, 0.85)
+    return None
 
 
 def _shape_name(shp: tuple[int, ...] | None) -> str:
@@ -629,16 +649,73 @@ def check_anywhere(text: str, target: Target) -> Outcome:
     readings = [*walk(top), *named_runs(text)]
     cands = [_Candidate((r.start, r.end), v) for r in readings for v in values_for(r, target)]
     cands += row_stacks(top, shp)
-    for c in cands:
+    listed = listed_runs(text, top, shp)
+    for c in [*cands, *listed]:
         if target.equals(c.value):
             note = f" ({c.note})" if c.note else ""
             return _outcome(Status.MET, c, f"found {show(c.value)}{note}, equal to the key")
     if not cands:
-        return _anywhere_absent(top, shp)
+        return _elements_apart(top, target) or _anywhere_absent(top, shp)
     shown = ", ".join(show(c.value) for c in cands[:5]) + (", ..." if len(cands) > 5 else "")
     reason = f"no {_shape_name(shp)} in the answer equals the key {show(target.value)}"
     reason += f"; read {shown}"
     return _outcome(Status.NOT_MET, cands[0], reason, 0.9)
+
+
+# Between the elements of a vector written as a list in prose: a comma, ';', 'and', '&' or
+# LaTeX spacing, and a name with '=' before the next one ("2 and 5", "λ1 = 2, λ2 = 5").
+_LIST_NAME = r"\\?[^\W\d_]+(?:\d+|_\{[^{}]{1,12}\}|_\w)?"
+_LIST_GAP = re.compile(
+    r"[\s$]*(?:(?:,|;|&|(?<![^\W\d_])and(?![^\W\d_])|\\text\s*\{\s*and\s*\}|\\q?quad"
+    r"|\\[,;])[\s$]*)?(?:" + _LIST_NAME + r"\s*(?:=|:|≈)[\s$]*)?"
+)
+
+
+def listed_runs(text: str, top: list[Reading], shp: tuple[int, ...]) -> list[_Candidate]:
+    """A vector key's elements written as separate numbers in a list ("the eigenvalues are 2
+    and 5", "λ1 = 2, λ2 = 5 > 0"): each whole run of scalars with only list separators (and
+    names) between them that has the key's length, as one vector in the order written."""
+    if len(shp) != 1:
+        return []
+    runs: list[list[Reading]] = []
+    for r in top:
+        if shape(squeeze(r.value)) != ():
+            runs.append([])
+            continue
+        prev = runs[-1][-1] if runs and runs[-1] else None
+        if prev is not None and _LIST_GAP.fullmatch(text, prev.end, r.start):
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return [
+        _Candidate(
+            (run[0].start, run[-1].end),
+            tuple(squeeze(r.value) for r in run),
+            "elements written as a list",
+        )
+        for run in runs
+        if len(run) == shp[0]
+    ]
+
+
+def _elements_apart(top: list[Reading], target: Target) -> Outcome | None:
+    """Every element of a vector key read as a number of its own, but not as one list in the
+    key's order ("5 and 2", "2 ... later 5"): a human decides, never not_met."""
+    if len(target.shape) != 1:
+        return None
+    read = [v for r in top if not isinstance(v := squeeze(r.value), tuple)]
+    left = list(read)
+    for k in flatten(target.value):
+        hit = next((i for i, v in enumerate(left) if close(k, v, target.tol)), None)
+        if hit is None:
+            return None
+        del left[hit]
+    shown = ", ".join(show(v) for v in read[:6]) + (", ..." if len(read) > 6 else "")
+    reason = (
+        f"every element of the key {show(target.value)} is in the answer, but not written as "
+        f"one list in that order (read {shown})"
+    )
+    return _propose(Outcome(Status.NEEDS_REVIEW, 0.0, reason, confidence=0.5), 0.0, "")
 
 
 def _anywhere_absent(top: list[Reading], shp: tuple[int, ...]) -> Outcome:
@@ -666,7 +743,7 @@ class NumericChecker(SimpleChecker):
     """Numbers, vectors, matrices and shapes, exact or within tol."""
 
     kind = "numeric"
-    version = "3"
+    version = "4"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)
