@@ -116,7 +116,12 @@ TABLE = [
     (r"$X^\top X w$", "X^T X w", {}, MET),  # \top vs T transpose
     (r"(AB)^T", "B^T A^T", {}, MET),  # transpose of a product reverses it
     (r"(AB)^T", "A^T B^T", {}, NOT),  # ...and this order is wrong
-    (r"(AB)^{-1}", "B^{-1}A^{-1}", {}, MET),  # inverse of a product reverses it
+    # an inverse of a product splits for square factors only, which the symbols do not say
+    (r"(AB)^{-1}", "B^{-1}A^{-1}", {}, REVIEW),  # reversed: right when A, B are square
+    (r"(AB)^{-1}", "A^{-1}B^{-1}", {}, NOT),  # not reversed: wrong either way
+    ("X^{-1} y", r"(X^T X)^{-1} X^T y", {}, REVIEW),  # e2e C2: was met (X is 50x3)
+    (r"(X^\top X)^{-1} X^\top y", r"(X^T X)^{-1} X^T y", {}, MET),  # the key as written
+    (r"X^T y (X^T X)^{-1}", r"(X^T X)^{-1} X^T y", {}, NOT),  # factor order matters
     (r"A(B+C)", "AB + AC", {}, MET),  # distributes, order kept
     (r"(B+C)A", "AB + AC", {}, NOT),  # right multiplication differs
     (r"\mathbf{W}\mathbf{x}", r"\mathbf{x}\mathbf{W}", {}, NOT),  # bold lower case is a vector

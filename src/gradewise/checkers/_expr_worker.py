@@ -605,16 +605,28 @@ def _compare_matrix_exprs(key: Any, answer: Any, budget: float) -> tuple[str, st
     """Compare in the free algebra: expand keeps factor order, so AB and BA stay apart."""
     try:
         with _budget(budget):
-            diff = sympy.expand(_inverse_products(key - answer))
+            diff = _expand(key - answer)
             if diff == 0:
                 return "equal", "equal as matrix expressions"
+            if _expand(_inverse_products(key - answer)) == 0:
+                return "unknown", _split_inverse_reason(key, answer)
             if _is_free_polynomial(diff):
                 return "different", "differ as matrix expressions (factor order matters)"
-            if sympy.simplify(diff) == 0:
+            if not _has_inverse_product(diff) and sympy.simplify(diff) == 0:
                 return "equal", "SymPy: the difference simplifies to 0"
     except (_SoftTimeout, Exception):
         pass
     return "unknown", "SymPy could not decide for these matrix expressions"
+
+
+def _expand(expr: Any) -> Any:
+    """Expand keeping factor order and every inverse of a product whole: SymPy's default
+    (power_base) splits (X^T X)^{-1} into X^{-1} X^{-T}, true for square X only."""
+    return sympy.expand(expr, power_base=False)
+
+
+def _has_inverse_product(expr: Any) -> bool:
+    return any(_is_inverse_product(e) for e in sympy.preorder_traversal(expr))
 
 
 def _transposed(expr: Any) -> Any:
@@ -636,24 +648,52 @@ def _transposed(expr: Any) -> Any:
     return sympy.transpose(expr)
 
 
+def _split_inverse_reason(key: Any, answer: Any) -> str:
+    """Why two matrix expressions equal only once an inverse of a product is split."""
+    products = {
+        _show_inverse(e)
+        for side in (key, answer)
+        for e in sympy.preorder_traversal(side)
+        if _is_inverse_product(e)
+    }
+    return (
+        f"equal only if {', '.join(sorted(products))} is split as (AB)^{{-1}} = B^{{-1}}A^{{-1}},"
+        " which holds for square invertible factors only (X in X^T X is often not square)"
+    )
+
+
+def _show_inverse(power: Any) -> str:
+    """(X^T X)^{-1} as a student writes it, not SymPy's `transpose(X)`."""
+    factors = []
+    for f in sympy.Mul.make_args(power.base):
+        if isinstance(f, sympy.Transpose | sympy.transpose) and isinstance(f.args[0], sympy.Symbol):
+            factors.append(f"{f.args[0].name}^T")
+        else:
+            factors.append(sympy.latex(f))
+    return f"({' '.join(factors)})^{{{sympy.latex(power.exp)}}}"
+
+
+def _is_inverse_product(e: Any) -> bool:
+    return (
+        isinstance(e, sympy.Pow)
+        and e.exp.is_Integer
+        and e.exp < 0
+        and isinstance(e.base, sympy.Mul)
+        and not e.base.is_commutative
+    )
+
+
 def _inverse_products(expr: Any) -> Any:
-    """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols."""
+    """(AB)^-1 → B^-1 A^-1, which SymPy does not do for non-commutative symbols. It holds for
+    square invertible factors only, which the symbols do not say: never used to decide
+    'equal' (X^{-1} y is not (X^T X)^{-1} X^T y for a tall X)."""
 
     def flip(power: Any) -> Any:
         factors = sympy.Mul.make_args(power.base)
         inverted = [sympy.Pow(f, -1) for f in reversed(factors)]
         return sympy.Pow(sympy.Mul(*inverted), -power.exp)
 
-    return expr.replace(
-        lambda e: (
-            isinstance(e, sympy.Pow)
-            and e.exp.is_Integer
-            and e.exp < 0
-            and isinstance(e.base, sympy.Mul)
-            and not e.base.is_commutative
-        ),
-        flip,
-    )
+    return expr.replace(_is_inverse_product, flip)
 
 
 def _is_free_polynomial(expr: Any) -> bool:
@@ -778,7 +818,7 @@ def _is_transpose(key: Tree, answer: Tree) -> bool:
     if isinstance(key, list) or isinstance(answer, list) or key.is_commutative:
         return False
     try:
-        return bool(sympy.expand(_inverse_products(key - _transposed(answer))) == 0)
+        return bool(_expand(_inverse_products(key - _transposed(answer))) == 0)
     except Exception:  # SymPy cannot transpose it: the verdict read before it stands
         return False
 

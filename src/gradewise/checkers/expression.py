@@ -1,7 +1,9 @@
 """The expression checker: symbolic equivalence with machine-learning conventions.
 
 Conventions (see `_expr_worker`): `\\log` is natural unless the key says `log_base: 10`;
-upper-case and bold symbols are non-commutative matrices (`AB` ≠ `BA`, case is kept);
+upper-case and bold symbols are non-commutative matrices (`AB` ≠ `BA`, case is kept), and an
+inverse of a product stays whole: `(X^T X)^{-1} X^T y` and `X^{-1} y` are equal only for square
+X, so they are needs_review, as `(AB)^{-1}` and `B^{-1}A^{-1}` are;
 `^T`/`^\\top` transpose; a bracket with commas is a vector compared element-wise; `x = 5`
 counts as `5`. Three outcomes: equivalent → met, different → not_met, undecided (parse failure,
 time limit, SymPy cannot tell) → needs_review with the reason.
@@ -54,7 +56,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"3 ({_versions()})"
+VERSION = f"4 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 
