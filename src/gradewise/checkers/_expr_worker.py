@@ -8,8 +8,8 @@ is a vector (never an interval), and text around the expression was cut away bef
 Equivalence: a numeric test at seeded random points first (a point where the two differ proves
 them different; agreement at every point is near-proof), then SymPy to confirm symbolically
 under a soft time budget. Matrix expressions are compared in the free algebra (expand, order
-kept). Every answer is `(code, detail)`; code is one of equal, equal_numeric, different,
-unknown, bad_answer, bad_key.
+kept). Every answer is `(code, detail)`; code is one of equal, equal_numeric, equal_if (equal
+under a reading a human confirms), different, unknown, bad_answer, bad_key.
 """
 
 from __future__ import annotations
@@ -741,6 +741,8 @@ def run_task(task: tuple[Any, ...]) -> tuple[str, str]:
 
 def _second_reading(key: Tree, answer: Tree, answer_text: str, budget: float) -> Any:
     """For an answer read as different: a verdict where it may have been read otherwise."""
+    if _applied(key) != _applied(answer) and (read := _one_side_applies(key, answer, budget)):
+        return read
     if _BRACKET_T.search(answer_text) and _is_transpose(key, answer):
         # 2(Xw-y)^T X for 2X^T(Xw-y): the other layout convention, which a human accepts or not
         return "unknown", "the answer is the key transposed (a layout convention?)"
@@ -808,6 +810,64 @@ def _with_indices(tree: Tree, bases: set[str]) -> Tree:
     if isinstance(tree, list):
         return [_with_indices(t, bases) for t in tree]
     return indexed.with_indices(tree, bases)
+
+
+def _applied(tree: Tree) -> frozenset[str]:
+    """The names of the functions a tree applies without defining them (σ, f, relu)."""
+    return frozenset(
+        call.func.__name__ for leaf in _flat(tree) for call in leaf.atoms(AppliedUndef)
+    )
+
+
+def _mentioned(tree: Tree) -> frozenset[str]:
+    """The functions a tree applies or applies the derivative of (σ' is read `sigmaprime`)."""
+    return frozenset(re.sub(r"(?:prime)+$", "", name) for name in _applied(tree))
+
+
+def _one_side_applies(key: Tree, answer: Tree, budget: float) -> tuple[str, str] | None:
+    """One side applies a function the other does not (the key's σ(z)(1-σ(z)), the answer's
+    e^{-z}/(1+e^{-z})^2): a random stand-in for it proves nothing. σ (and σ') is compared
+    again as the logistic sigmoid, what σ means in ML but not what the symbol says, so equal
+    there is 'equal_if' (a human confirms). A function only the key applies leaves the
+    comparison undecided, never different; one only the answer applies is left to the other
+    readings (None; the checker's second look reads it), and so is one whose name says what it
+    computes (relu, the norm)."""
+    key_only = {n for n in _mentioned(key) - _mentioned(answer) if _unstated(n)}
+    verdict = None
+    if "sigma" in _mentioned(key) | _mentioned(answer):
+        code, detail = compare_trees(_as_logistic(key), _as_logistic(answer), budget)
+        if code in ("equal", "equal_numeric"):
+            return "equal_if", "equal when σ is the logistic sigmoid 1/(1+e^{-z})"
+        verdict = (code, f"{detail} (σ read as the logistic sigmoid)")
+    if key_only and (verdict is None or verdict[0] == "different"):
+        names = ", ".join(sorted("σ" if n == "sigma" else n for n in key_only))
+        why = verdict[1] if verdict else "a random stand-in for it proves nothing"
+        return "unknown", f"the key applies {names}, which the answer does not: {why}"
+    return verdict
+
+
+def _unstated(name: str) -> bool:
+    """A function whose name does not say what it computes: one letter or a Greek letter
+    (f, g, σ, φ), unlike relu, softmax or the norm."""
+    return len(name) == 1 or name in greek.NAMES
+
+
+def _as_logistic(tree: Tree) -> Tree:
+    if isinstance(tree, list):
+        return [_as_logistic(t) for t in tree]
+
+    def logistic(call: Any) -> Any:
+        s = 1 / (1 + sympy.exp(-call.args[0]))
+        return s if call.func.__name__ == "sigma" else s * (1 - s)
+
+    return tree.replace(
+        lambda e: (
+            isinstance(e, AppliedUndef)
+            and e.func.__name__ in ("sigma", "sigmaprime")
+            and len(e.args) == 1
+        ),
+        logistic,
+    )
 
 
 # A bracket transposed in the answer, `(Xw - y)^T X`: it may be written in the other layout.

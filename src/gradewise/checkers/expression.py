@@ -1,12 +1,16 @@
 """The expression checker: symbolic equivalence with machine-learning conventions.
 
 Conventions (see `_expr_worker`): `\\log` is natural unless the key says `log_base: 10`;
-upper-case and bold symbols are non-commutative matrices (`AB` ≠ `BA`, case is kept), and an
-inverse of a product stays whole: `(X^T X)^{-1} X^T y` and `X^{-1} y` are equal only for square
-X, so they are needs_review, as `(AB)^{-1}` and `B^{-1}A^{-1}` are;
+upper-case and bold symbols are non-commutative matrices (`AB` ≠ `BA`, case is kept);
 `^T`/`^\\top` transpose; a bracket with commas is a vector compared element-wise; `x = 5`
 counts as `5`. Three outcomes: equivalent → met, different → not_met, undecided (parse failure,
 time limit, SymPy cannot tell) → needs_review with the reason.
+
+Undecided too, never not_met: an inverse of a product stays whole, so `X^{-1} y` for the key
+`(X^T X)^{-1} X^T y` (equal only for square X), like `B^{-1}A^{-1}` for `(AB)^{-1}`, goes to a
+human; so does a function only the key applies (`f(z)`). σ applied on one side only
+(`\\sigma(z)(1-\\sigma(z))` against `e^{-z}/(1+e^{-z})^2`) is compared as the logistic
+sigmoid: equal there is needs_review with full marks proposed.
 
 For a vector key, named components ending the answer ("∂f/∂x = 2x, ∂f/∂y = 2y", one equation
 per math segment) are one vector of their right-hand sides. A final expression of another
@@ -479,6 +483,9 @@ class _Plan:
             for span, (code, detail) in zip(self.spans, results, strict=True):
                 if code == wanted:
                     return _met(answer, span, detail, code)
+        for span, (code, detail) in zip(self.spans, results, strict=True):
+            if code == "equal_if":
+                return _equal_if(answer, span, detail)
         undecided = [
             (s, r) for s, r in zip(self.spans, results, strict=True) if r[0] != "different"
         ]
@@ -682,6 +689,19 @@ def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
         evidence=span,
         found=answer[span[0] : span[1]],
         confidence=confidence,
+    )
+
+
+def _equal_if(answer: str, span: Span, detail: str) -> Outcome:
+    """Equal under a reading the key does not state (σ as the logistic sigmoid): a human
+    confirms, with full marks proposed."""
+    return Outcome(
+        Status.NEEDS_REVIEW,
+        1.0,
+        reason=f"{detail} (a human decides; full marks proposed)",
+        evidence=span,
+        found=answer[span[0] : span[1]],
+        confidence=0.5,
     )
 
 
