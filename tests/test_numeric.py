@@ -41,6 +41,8 @@ SCALED = r"final answer $\Rightarrow \frac{1}{3} \begin{bmatrix} 1 \\ 100 \\ 100
 THIRDS = ["1/3", "100/3", "1000/3"]
 HEADS = "y1 = [-72,-72], y2 = [72,72], y3 = [0, 0]"
 Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
+INVERSE = [[-2, 1], [1.5, -0.5]]
+ADJUGATE = r"\begin{bmatrix} 4 & -2 \\ -3 & 1 \end{bmatrix}"
 
 
 @pytest.mark.parametrize(
@@ -180,6 +182,23 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("[1, 3]", k(1), REVIEW),  # a vector for a scalar key
         ("[[1, 2], [3, 4]]", k([[1, 2, 3], [4, 5, 6]]), REVIEW),  # matrix dimensions differ
         ("The eigenvalues are 2 and 5.", k([2, 5]), MET),  # the final list (e2e C1)
+        # a factor left out of a matrix reading: the bare matrix is never compared (e2e C3)
+        ("(1/det) * [[4, -2], [-3, 1]]", k(INVERSE), REVIEW),  # was not_met on the bare matrix
+        (r"\frac{1}{\det A} " + ADJUGATE, k(INVERSE), REVIEW),  # in LaTeX
+        ("1/det(A) [[4, -2], [-3, 1]]", k(INVERSE), REVIEW),  # divided by a name
+        ("(1/2) * [[-4, 2], [3, -1]]", k(INVERSE), REVIEW),  # a number the reading left out
+        ("k * [1, 2]", k([1, 2]), REVIEW),  # a letter times a vector
+        ("-1/2 [[4, -2], [-3, 1]]", k(INVERSE), MET),  # a number read with it
+        ("(1/det) * [[4, -2], [-3, 1]] = [[-2, 1], [1.5, -0.5]]", k(INVERSE), MET),  # worked out
+        ("(b) [1, 2]", k([1, 2]), MET),  # a label in brackets is no factor
+        ("(1/det) * [[4, -2], [-3, 1]]", anywhere(INVERSE), REVIEW),  # anywhere too
+        ("(1/det) * [[-2, 1], [1.5, -0.5]]", anywhere(INVERSE), REVIEW),  # scaled: not the key
+        # a size written with 'by' (e2e C6: read as the scalar 3)
+        ("3 by 3", k([3, 3]), MET),
+        ("a 50 by 3 matrix", k([50, 3]), MET),
+        ("3 by 4", k([3, 3]), NOT),  # a size, read and wrong, as '3 x 4' is
+        ("X is 50 by 3", anywhere([50, 3]), MET),
+        ("divide 6 by 3", k(2), NOT),  # 'by' joins sizes only for a key that is a size
         ("Ans: 2 and 5", k([2, 5]), MET),  # ... after a marker
         ("The eigenvalues are 5 and 2.", k([2, 5]), REVIEW),  # another order: a human decides
         ("λ1 = 2, λ2 = 5 > 0", k([2, 5]), REVIEW),  # a 0 in the final answer too

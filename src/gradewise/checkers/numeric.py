@@ -20,6 +20,11 @@ Equality rules:
   \\end{bmatrix}`, the row `[[1, 2]]` and the vector `[1, 2]` are the same; `[5]` is 5.
   A product `7 × 3 × 5` is read both as 105 and as the shape [7, 3, 5]; the key's shape picks.
 - Vectors are all or nothing; `reason` names the elements that differ.
+- A factor written before a vector or matrix that the reading did not take in ('(1/det) *
+  [[4, -2], [-3, 1]]', '\\frac{1}{\\det A}\\begin{bmatrix}...', 'k * [1, 2]') makes the value
+  a product nobody worked out: needs_review, never the bare values compared.
+- A key that is a size (positive whole numbers) is also read from sizes joined by 'by'
+  ("3 by 3", "a 50 by 3 matrix"), as from '3 x 3'.
 
 Where the answer is (where: final) follows `locate.final_readings`: boxed, then after an
 answer marker, then named components, then right of the last "=" on the last line with a
@@ -349,6 +354,42 @@ def _outcome(status: Status, cand: _Candidate, reason: str, confidence: float = 
     return Outcome(status, fraction, reason, cand.span, show(cand.value), confidence)
 
 
+# ---------------------------------------------------------------- a factor left out
+
+_TIMES = r"(?:\*|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|×|·)"
+# A factor written just before a vector or matrix that the reading did not take in: a
+# bracket with a fraction or power ('(1/det) *', '(1/2) *'), one raised to -1 ('(ad - bc)^{-1}'),
+# a \frac ('\frac{1}{\det A}'), a division by a name ('1/det(A)'), anything then '*' or '\cdot'.
+_FACTOR_BEFORE = re.compile(
+    r"(?:\([^()\n]*[/^][^()\n]*\)\s*" + _TIMES + r"?"
+    r"|\([^()\n]*\)\s*\^\s*\{?\s*-\s*1\s*\}?\s*" + _TIMES + r"?"
+    r"|\\frac\s*\{[^{}\n]*\}\s*\{[^{}\n]*\}\s*" + _TIMES + r"?"
+    r"|/\s*\\?[A-Za-z]+(?:\s*\([^()\n]*\))?"
+    r"|[\w)}]\s*" + _TIMES + r")\s*$"
+)
+
+
+def factor_before(text: str, reading: Reading) -> str:
+    """The factor multiplying a vector or matrix reading that the reading left out
+    ('(1/det) * [[4, -2], [-3, 1]]'), or ''. Comparing the bare matrix would be wrong."""
+    if shape(squeeze(reading.value)) == ():
+        return ""
+    line_start = text.rfind("\n", 0, reading.start) + 1
+    m = _FACTOR_BEFORE.search(text[line_start : reading.start])
+    return m.group().strip() if m else ""
+
+
+def _scaled_review(reading: Reading, factor: str, confidence: float) -> Outcome:
+    got = squeeze(reading.value)
+    reason = (
+        f"'{factor}' multiplies {show(got)}: the value is that product, which was not worked "
+        "out, so the bare values are not compared with the key (a human decides; no marks "
+        "proposed)"
+    )
+    span = (reading.start, reading.end)
+    return Outcome(Status.NEEDS_REVIEW, 0.0, reason, span, show(got), confidence)
+
+
 # ---------------------------------------------------------------- where: final
 
 _CONFIDENCE = {"boxed": 1.0, "marker": 1.0, "named": 0.95, "relation": 0.95, "last": 0.9}
@@ -365,6 +406,9 @@ def check_final(text: str, target: Target) -> Outcome:
         if tail is None:
             return _final_misfit(text, fa, target)
         cands = [tail]
+    scaled = [(r, f) for r in fa.readings if (f := factor_before(text, r))]
+    if scaled:
+        return _scaled_review(scaled[-1][0], scaled[-1][1], _CONFIDENCE[fa.rule])
     outcome = _judge_final(cands, target, _CONFIDENCE[fa.rule])
     if outcome.status is Status.NOT_MET:
         return second_look(text, fa, target, outcome)
@@ -491,16 +535,25 @@ def _final_misfit(text: str, fa: FinalAnswer, target: Target) -> Outcome:
     return second_look(text, fa, target, base)
 
 
+_BY_NOTE = "a size written with 'by'"
+
+
 def _final_list(text: str, fa: FinalAnswer, target: Target) -> Outcome | None:
     """A vector key's elements written as a list that ends the final answer and holds every
-    value read there ("The eigenvalues are 2 and 5.", "Ans: 2 and 5"): met when that list
-    equals the key; any other list stays a case for review (see `_final_misfit`)."""
+    value read there ("The eigenvalues are 2 and 5.", "Ans: 2 and 5", "3 by 3"): met when
+    that list equals the key. A size written with 'by' that differs is not_met, as '3 x 4'
+    is; any other list stays a case for review (see `_final_misfit`)."""
     spans = {(r.start, r.end) for r in fa.readings}
-    for cand in listed_runs(text, scan(text), target.shape):
+    for cand in listed_runs(text, scan(text), target):
         inside = {s for s in spans if cand.span[0] <= s[0] and s[1] <= cand.span[1]}
-        if cand.span[1] == fa.readings[-1].end and inside == spans and target.equals(cand.value):
+        if cand.span[1] != fa.readings[-1].end or inside != spans:
+            continue
+        if target.equals(cand.value):
             reason = f"read {show(cand.value)} ({cand.note}), equal to the key"
             return _outcome(Status.MET, cand, reason, 0.85)
+        if cand.note == _BY_NOTE:
+            reason = difference_reason(target.value, cand.value, target.tol)
+            return _outcome(Status.NOT_MET, cand, f"{reason} ({cand.note})", 0.85)
     return None
 
 
@@ -646,14 +699,18 @@ def check_anywhere(text: str, target: Target) -> Outcome:
     if not top:
         return Outcome(Status.NEEDS_REVIEW, reason=_NOTHING["none"])
     shp = target.shape
+    scaled = [(r, f) for r in walk(top) if (f := factor_before(text, r))]
     readings = [*walk(top), *named_runs(text)]
+    readings = [r for r in readings if not any(_inside(r, s) for s, _ in scaled)]
     cands = [_Candidate((r.start, r.end), v) for r in readings for v in values_for(r, target)]
     cands += row_stacks(top, shp)
-    listed = listed_runs(text, top, shp)
+    listed = listed_runs(text, top, target)
     for c in [*cands, *listed]:
         if target.equals(c.value):
             note = f" ({c.note})" if c.note else ""
             return _outcome(Status.MET, c, f"found {show(c.value)}{note}, equal to the key")
+    if scaled:
+        return _scaled_review(scaled[0][0], scaled[0][1], 0.5)
     if not cands:
         return _elements_apart(top, target) or _anywhere_absent(top, shp)
     shown = ", ".join(show(c.value) for c in cands[:5]) + (", ..." if len(cands) > 5 else "")
@@ -671,30 +728,46 @@ _LIST_GAP = re.compile(
 )
 
 
-def listed_runs(text: str, top: list[Reading], shp: tuple[int, ...]) -> list[_Candidate]:
+# Between the sizes of a shape written in words: "3 by 3", "50 by 50 by 3".
+_BY_GAP = re.compile(r"\s*(?<![^\W\d_])by(?![^\W\d_])\s*")
+
+
+def listed_runs(text: str, top: list[Reading], target: Target) -> list[_Candidate]:
     """A vector key's elements written as separate numbers in a list ("the eigenvalues are 2
-    and 5", "λ1 = 2, λ2 = 5 > 0"): each whole run of scalars with only list separators (and
-    names) between them that has the key's length, as one vector in the order written."""
+    and 5", "λ1 = 2, λ2 = 5 > 0"), or a size written with 'by' ("3 by 3") when the key is one:
+    each whole run of scalars with only those words between them that has the key's length,
+    as one vector in the order written."""
+    shp = target.shape
     if len(shp) != 1:
         return []
+    found = _runs(text, top, shp[0], _LIST_GAP, "elements written as a list")
+    if _is_size(target.value):
+        found += _runs(text, top, shp[0], _BY_GAP, _BY_NOTE)
+    return found
+
+
+def _is_size(value: Value) -> bool:
+    """Whether a vector key could be a size: positive whole numbers only."""
+    return all(isinstance(x, Fraction) and x.denominator == 1 and x > 0 for x in flatten(value))
+
+
+def _runs(
+    text: str, top: list[Reading], length: int, gap: re.Pattern[str], note: str
+) -> list[_Candidate]:
     runs: list[list[Reading]] = []
     for r in top:
         if shape(squeeze(r.value)) != ():
             runs.append([])
             continue
         prev = runs[-1][-1] if runs and runs[-1] else None
-        if prev is not None and _LIST_GAP.fullmatch(text, prev.end, r.start):
+        if prev is not None and gap.fullmatch(text, prev.end, r.start):
             runs[-1].append(r)
         else:
             runs.append([r])
     return [
-        _Candidate(
-            (run[0].start, run[-1].end),
-            tuple(squeeze(r.value) for r in run),
-            "elements written as a list",
-        )
+        _Candidate((run[0].start, run[-1].end), tuple(squeeze(r.value) for r in run), note)
         for run in runs
-        if len(run) == shp[0]
+        if len(run) == length
     ]
 
 
@@ -716,6 +789,10 @@ def _elements_apart(top: list[Reading], target: Target) -> Outcome | None:
         f"one list in that order (read {shown})"
     )
     return _propose(Outcome(Status.NEEDS_REVIEW, 0.0, reason, confidence=0.5), 0.0, "")
+
+
+def _inside(r: Reading, outer: Reading) -> bool:
+    return outer.start <= r.start and r.end <= outer.end
 
 
 def _anywhere_absent(top: list[Reading], shp: tuple[int, ...]) -> Outcome:
