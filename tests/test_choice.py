@@ -59,9 +59,15 @@ NUMBERED = Key("choice", {"options": ["1", "2", "3", "4"], "correct": ["2", "3"]
         ("Solution: C and D", ACD, NOT, "{c, d}"),  # the example script's style; a is missing
         ("A, C and D are correct", ACD, MET, "{a, c, d}"),  # filler words around the picks
         # an "x)" that closes an aside is no option mark (was read as a pick, silently)
-        ("B (I first thought A)", BC, REVIEW, ""),  # was not_met, picked {a}
-        ("b, c (not sure about c)", BC, REVIEW, ""),  # was not_met, picked {c}
+        ("B (I first thought A)", BC, REVIEW, "{b}"),  # was not_met, picked {a}; b proposed
+        ("b, c (not sure about c)", BC, REVIEW, "{b, c}"),  # was not_met, picked {c}
         ("(B, A)", ACD, NOT, "{a, b}"),  # a list in parentheses still picks both
+        # a bracket naming no option is the student's gloss (e2e C5: "no option letter found")
+        ("B (tanh-like)", D, NOT, "{b}"),  # was review
+        ("D (the leaky one)", LEAKY, MET, "{d}"),  # was review
+        ("D (a small slope) because it keeps gradients", LEAKY, MET, "{d}"),  # then a reason
+        ("D (or maybe A)", LEAKY, REVIEW, "{d}"),  # the bracket names another option
+        ("(the leaky one)", LEAKY, REVIEW, ""),  # a gloss alone picks nothing
         # the pick changed right after it: a human reads the final one
         ("A, no wait, B", D, REVIEW, ""),  # was not_met, picked {a}
         ("D - actually C", D, REVIEW, ""),

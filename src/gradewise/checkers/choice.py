@@ -30,6 +30,8 @@ Reading the picks (`read_choice`), in the region of the answer given by `locate.
 - Tick boxes: only options after a ticked box ("[x]", "☑") are picked; an "x)" that closes an
   open "(" is an aside ("B (I first thought A)"), not a mark; a pick changed right after it
   ("A, no wait, B", "A -> B") is needs_review.
+- A bracket that names no option ("B (IQR)", "B (the IQR) because ...") is the student's
+  gloss: when nothing is read otherwise, the answer is read without it, and the reason says so.
 - No pick found, or a pick that is not an option: needs_review, never not_met.
 """
 
@@ -356,6 +358,13 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
     # Crossed out (`~~a~~`, `\sout{a}`): not picked. Blanked, so that offsets stay the same.
     # Unticked boxes ("[ ] A [x] B") are not picked either.
     region = without_unticked(without_struck(text[lo:hi]))
+    picks = _read_region(region, ids, texts, lo)
+    if picks.ids is None and picks.proposal is None:
+        return _without_glosses(region, ids, texts, lo) or picks
+    return picks
+
+
+def _read_region(region: str, ids: list[str], texts: Mapping[str, str], lo: int) -> Picks:
     toks = tokens(region, ids, texts)
     content = [t for t in toks if t.kind not in ("sep", "filler")]
     if content and all(t.kind != "other" for t in content):
@@ -371,6 +380,46 @@ def read_choice(text: str, ids: list[str], texts: Mapping[str, str]) -> Picks:
             return _for_a_human([], lo, f"'none' may name option {', '.join(named)}")
         return picks
     return _read_prose(region, toks, ids, lo)
+
+
+_BRACKET = re.compile(r"\(([^()\n]*)\)")
+
+
+def _without_glosses(
+    region: str, ids: list[str], texts: Mapping[str, str], lo: int
+) -> Picks | None:
+    """'B (IQR)', 'B (the IQR) because ...': brackets that name no option (no option mark,
+    no option's text) are the student's gloss; the answer read without them, saying so. A
+    bracket that names an option too ('D (or maybe A)') sends the pick to a human."""
+    brackets = list(_BRACKET.finditer(region))
+    if not brackets:
+        return None
+    blanked = region
+    for m in brackets:
+        blanked = blanked[: m.start()] + " " * len(m.group()) + blanked[m.end() :]
+    picks = _read_region(blanked, ids, texts, lo)
+    if picks.ids is None:
+        return None
+    naming = [m for m in brackets if _names_option(m.group(), ids, texts)]
+    if naming:
+        shown = ", ".join(repr(m.group(1).strip()) for m in naming)
+        reason = f"picked {_show(picks.ids)}, but the text in brackets ({shown}) names an option"
+        return Picks(None, picks.span, f"{reason}: a human decides", 0.5, picks.ids)
+    shown = ", ".join(repr(m.group(1).strip()) for m in brackets)
+    note = f"the text in brackets ({shown}) read as the student's gloss"
+    reason = f"{picks.reason}; {note}" if picks.reason else note
+    return Picks(picks.ids, picks.span, reason, min(picks.confidence, 0.8))
+
+
+def _names_option(text: str, ids: list[str], texts: Mapping[str, str]) -> bool:
+    """Whether text marks or names an option: '(c)', 'A)', 'ACD', an option's text, or a
+    capital letter or number that is an option id ('I first thought A'; 'a' is a word)."""
+    for t in tokens(text, ids, texts):
+        if t.kind in ("explicit", "aside", "run", "text"):
+            return True
+        if t.kind == "bare" and not text[t.start : t.end].islower():
+            return True
+    return False
 
 
 def _read_short(content: list[_Token], lo: int) -> Picks:
@@ -506,7 +555,7 @@ class ChoiceChecker(SimpleChecker):
     """Multiple choice, one or several correct options, three scoring policies."""
 
     kind = "choice"
-    version = "2"
+    version = "3"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)
