@@ -134,11 +134,11 @@ TRUTH = [
             ("Q1 (a)", "I.1.a", L),
         ],
     ),
-    # an empty answer under Q2, and Q9 (not in the exam) stays with the part before it.
+    # an empty answer under Q2, and Q9 (not in the exam) is unplaced: a human places it.
     (
         "07_missing.md",
         PLAIN,
-        [("", None, P), ("Q1", "I.1", L), ("Q2", "I.2", L), ("Q9", "I.2", C), ("Q3", "I.3", L)],
+        [("", None, P), ("Q1", "I.1", L), ("Q2", "I.2", L), ("Q9", None, U), ("Q3", "I.3", L)],
     ),
     # roman parts in Q1 (iii answered after iv); letter part (i) in Q2.
     (
@@ -301,7 +301,7 @@ def test_every_piece_goes_where_expected(name: str, exam: Exam, expected: list) 
             "I.3.b",
             "The bias term is unchanged.\n\nAlso, gamma only shifts the bias.",
         ),  # joined
-        ("07_missing.md", PLAIN, "I.2", "Q9 This was not on the exam but I wrote it anyway."),
+        ("07_missing.md", PLAIN, "I.2", ""),  # Q9's text is unplaced, not I.2's answer
         (
             "09_keywords.md",
             LETTERED,
@@ -340,6 +340,14 @@ def test_answer_texts(name: str, exam: Exam, address: str, text: str) -> None:
         ("   \n\n", PLAIN, []),  # blank script: no pieces
         ("no labels at all", PLAIN, [("", None, P)]),  # all preamble
         ("(b) not a part\nQ1 x", PLAIN, [("(b)", None, U), ("Q1", "I.1", L)]),  # unplaced
+        # a question the exam does not have is unplaced, never the answer before it (e2e S1)
+        (
+            "Q1 F\nQ3 B\nQ7: fair quiz",
+            PLAIN,
+            [("Q1", "I.1", L), ("Q3", "I.3", L), ("Q7:", None, U)],
+        ),
+        ("Q1 F\nQuestion 9 extra", PLAIN, [("Q1", "I.1", L), ("Question 9", None, U)]),
+        ("Q1 F\n7. a list item", PLAIN, [("Q1", "I.1", L), ("7.", "I.1", C)]),  # a bare number
         ("Q2 (c) 5", ORDER, [("Q2", "I.2", L)]),  # single-part Q2: "(c) 5" is the answer
         ("Q1 (c) 5", ORDER, [("Q1", "I.1.a", L)]),  # Q1 has no part c: the question only
         ("Q1 (a) 1\n(c) 2", ORDER, [("Q1 (a)", "I.1.a", L), ("(c)", "I.1.a", C)]),  # no part c
@@ -600,11 +608,11 @@ def test_pieces_cover_the_body_in_order() -> None:
 @pytest.mark.parametrize(
     "overrides, expected, hows",
     [
-        ({}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # automatic
+        ({}, ["I.1", "I.2", None, "I.3"], [L, L, U, L]),  # automatic: Q9 is off the exam
         ({"Q9": "I.1"}, ["I.1", "I.2", "I.1", "I.3"], [L, L, "override", L]),  # stray Q9 to I.1
-        ({"Q2": "I.3"}, ["I.1", "I.3", "I.3", "I.3"], [L, "override", C, L]),  # Q9 follows Q2
-        ({"Q9": "IX.9"}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # unknown address: ignored
-        ({"Q9 c": "I.1"}, ["I.1", "I.2", "I.2", "I.3"], [L, L, C, L]),  # no piece starts there
+        ({"Q2": "I.3"}, ["I.1", "I.3", None, "I.3"], [L, "override", U, L]),  # Q9 still off it
+        ({"Q9": "IX.9"}, ["I.1", "I.2", None, "I.3"], [L, L, U, L]),  # unknown address: ignored
+        ({"Q9 c": "I.1"}, ["I.1", "I.2", None, "I.3"], [L, L, U, L]),  # no piece starts there
     ],
 )
 def test_overrides_move_pieces(
@@ -655,6 +663,7 @@ def test_preamble_can_be_overridden() -> None:
         ("Time: O(n log n)\nQ1 x\nQ2 y", (), NO_ANSWER),  # nor is `time`
         ("x = 12\nQ1 x\nQ2 y", ("12", ""), NO_ANSWER),  # a short numeric id is no evidence
         ("3. z\n\n1. x\n\n2. y", (), NO_ANSWER),  # `1.` `2.` after `3.`: a list, or 1 and 2?
+        ("Q1 x\nQ3 z\nQ7: fair quiz", (), NO_ANSWER),  # an off-exam label is left unplaced
     ],
 )
 def test_missing_part_is_decided_only_when_nothing_is_left_unplaced(

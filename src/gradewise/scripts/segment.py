@@ -24,6 +24,9 @@ How it works, in two passes that never look back more than one step (linear in t
    by rank (`ii` is the 2nd part) when no part at that level is named `i`.
    A candidate that is not accepted stays with the piece before it ("continued"), or is
    "unplaced" before the first label; text before the first candidate is the "preamble".
+   An explicit question label naming a question the exam does not have (`Q7:` in a
+   six-question exam) is "unplaced" wherever it stands: off the exam, never glued to the
+   answer before it (a human places it).
 
 A label that names a question (or section) but no part places its text on the question's first
 part; `Q2 (c)` where question 2 has no part c is read as `Q2` followed by text "(c)".
@@ -1071,8 +1074,22 @@ def _place(
         return Piece(cand.line, end, label, tree.address(place), "label", (cut_from, cut_end))
     if cand.kind == "bare" and len(cand.readings[-1][0]) == 1:
         walk.runs.update(_styles(cand.readings[-1][0][0]))
+    if cand.kind == "question" and not _names_known_question(cand, tree):
+        # 'Q7:' in a six-question exam: off the exam, never part of the answer before it
+        return Piece(cand.line, end, cand.written(text).strip(), None, "unplaced")
     how = "continued" if previous is not None else "unplaced"
     return Piece(cand.line, end, cand.written(text).strip(), previous, how)
+
+
+def _names_known_question(cand: _Candidate, tree: _Tree) -> bool:
+    """Whether some reading of a question label starts with a question (or section) the exam
+    has: `Q2 (c)` does, `Q7` in an exam of six questions does not."""
+    sections = {lower for _written, lower, _first in tree.sections}
+    for atoms, _end, _cut in cand.readings:
+        dotted = (".".join(atoms[:k]) for k in range(1, len(atoms) + 1))
+        if atoms[0] in sections or any(d in tree.by_id for d in dotted):
+            return True
+    return False
 
 
 def _override(piece: Piece, tree: _Tree, walk: _Walk, overrides: Mapping[int, str]) -> Piece:
