@@ -355,6 +355,8 @@ def test_anywhere_absent_reason_lists_the_readings(answer: str, value: Any, phra
         ({"value": 1, "tol": {"abs": -1}}, "tol.abs"),  # negative tolerance
         ({"value": 1, "tol": {"absolute": 0.1}}, "tol.absolute"),  # misspelt tolerance kind
         ({"value": 1, "tol": {}}, "tol"),  # empty tolerance
+        ({"value": 1, "tol": 0.01}, "tol"),  # a bare number: absolute or relative? (e2e R6)
+        ({"value": 1, "tol": "1%"}, "tol"),  # not a mapping
         ({"value": 1, "tolerance": 0.1}, "tolerance"),  # unknown field
         ({"value": float("nan")}, "value"),  # not finite
         ({"value": [1, 2], "variables": ["w1"]}, "variables"),  # one name for two components

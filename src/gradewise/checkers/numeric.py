@@ -189,6 +189,7 @@ def _pydantic_field(exc: ValidationError) -> str:
 
 def validate_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """Check a numeric key's params; returns {"value": ..., "tol": {...}} (tol only if given)."""
+    _check_tol_form(params.get("tol"))
     try:
         model = _NumericParams.model_validate(dict(params))
     except ValidationError as exc:
@@ -210,6 +211,23 @@ def validate_params(params: Mapping[str, Any]) -> dict[str, Any]:
         _check_variables(model.variables, value)
         out["variables"] = model.variables
     return out
+
+
+def _check_tol_form(tol: Any) -> None:
+    """`tol: 0.01` (a bare number) says neither absolute nor relative: the exam says which."""
+    if tol is None or isinstance(tol, Mapping):
+        return
+    if isinstance(tol, int | float) and not isinstance(tol, bool):
+        raise KeyParamsError(
+            f"tol is the bare number {tol}: say whether it is absolute or relative",
+            field="tol",
+            fix=f"write tol: {{abs: {tol}}} (or tol: {{rel: {tol}}} for a share of the value)",
+        )
+    raise KeyParamsError(
+        f"tol must be a mapping, not {tol!r}",
+        field="tol",
+        fix="write tol: {abs: 0.01} or tol: {rel: 0.01}",
+    )
 
 
 def _check_variables(variables: list[str], value: Value) -> None:
