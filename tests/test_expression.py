@@ -165,8 +165,9 @@ TABLE = [
     (r"sigmoid(z)(1-sigmoid(z))", r"\sigma(z)(1-\sigma(z))", {}, MET),  # sigmoid is σ
     (r"\sigma'(z)", r"\sigma(z)", {}, NOT),  # a prime is not dropped
     # σ applied on one side only: compared as the logistic sigmoid, never a random stand-in
-    (r"\frac{e^{-z}}{(1+e^{-z})^2}", r"\sigma(z)(1-\sigma(z))", {}, REVIEW),  # e2e C4: not_met
-    (r"\sigma(z)(1-\sigma(z))", r"\frac{e^{-z}}{(1+e^{-z})^2}", {}, REVIEW),  # the other way
+    # (σ written out equals it: σ is the logistic sigmoid in these courses; e2e C4 was not_met)
+    (r"\frac{e^{-z}}{(1+e^{-z})^2}", r"\sigma(z)(1-\sigma(z))", {}, MET),
+    (r"\sigma(z)(1-\sigma(z))", r"\frac{e^{-z}}{(1+e^{-z})^2}", {}, MET),  # the other way
     (r"\frac{e^{z}}{(1+e^{-z})^2}", r"\sigma(z)(1-\sigma(z))", {}, REVIEW),  # key's σ: never 0
     (r"\sigma(z)^2", r"\frac{e^{-z}}{(1+e^{-z})^2}", {}, NOT),  # the answer's σ, wrong as σ
     ("z", r"f(z)(1-f(z))", {}, REVIEW),  # a function only the key applies
@@ -272,7 +273,6 @@ PROPOSALS = [
     (r"$f'(x) = 2x - 2$, setting it to zero gives $x = 1$", "2x-2", 1.0, "2x - 2"),  # ... apart
     ("(1, 2, 3)", "(1, 2)", 0.0, "shape 3 where the key has 2"),  # nothing else to propose
     (r"so $w = (1, 2)$, and $|w| = \sqrt{5}$", "(1, 2)", 1.0, "(1, 2)"),  # the vector, its norm
-    (r"$\frac{e^{-z}}{(1+e^{-z})^2}$", r"\sigma(z)(1-\sigma(z))", 1.0, "logistic sigmoid"),
     (r"$\frac{e^{z}}{(1+e^{-z})^2}$", r"\sigma(z)(1-\sigma(z))", 0.0, "the key applies σ"),
     ("X^{-1} y", r"(X^T X)^{-1} X^T y", 0.0, "equal only if (X^T X)^{-1} is split"),
 ]

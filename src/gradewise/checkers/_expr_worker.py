@@ -812,8 +812,6 @@ def run_task(task: tuple[Any, ...]) -> tuple[str, str]:
     bases = set().union(*(indexed.indexed_bases(t) for t in (*_flat(key), *_flat(answer))))
     key, answer = _with_indices(key, bases), _with_indices(answer, bases)
     verdict = compare_trees(key, answer, budget)
-    if verdict[0] == "different" and _applied(key) != _applied(answer):
-        verdict = _one_side_applies(key, answer, verdict, budget)
     if verdict[0] != "different":
         return verdict
     return _second_reading(key, answer, answer_text, budget) or verdict
@@ -835,6 +833,8 @@ def _second_reading(key: Tree, answer: Tree, answer_text: str, budget: float) ->
         code, detail = compare_trees(_logistic(key), _logistic(answer), budget)
         if code in ("equal", "equal_numeric"):
             return code, f"with σ the logistic function, {detail}"
+    if _applied(key) != _applied(answer) and (read := _one_side_applies(key, answer, budget)):
+        return read
     imaginary = sympy.Symbol("i")
     if imaginary in answer.free_symbols and imaginary not in key.free_symbols:
         code, detail = compare_trees(key, answer.xreplace({imaginary: sympy.I}), budget)
@@ -936,25 +936,24 @@ def _mentioned(tree: Tree) -> frozenset[str]:
     return frozenset(re.sub(r"(?:prime)+$", "", name) for name in _applied(tree))
 
 
-def _one_side_applies(
-    key: Tree, answer: Tree, verdict: tuple[str, str], budget: float
-) -> tuple[str, str]:
+def _one_side_applies(key: Tree, answer: Tree, budget: float) -> tuple[str, str] | None:
     """One side applies a function the other does not (the key's σ(z)(1-σ(z)), the answer's
     e^{-z}/(1+e^{-z})^2): a random stand-in for it proves nothing. σ (and σ') is compared
     again as the logistic sigmoid, what σ means in ML but not what the symbol says, so equal
     there is 'equal_if' (a human confirms). A function only the key applies leaves the
-    comparison undecided, never different; one only the answer applies stays different (the
-    checker's second look reads it), and so does one whose name says what it computes (relu,
-    the norm)."""
+    comparison undecided, never different; one only the answer applies is left to the other
+    readings (None; the checker's second look reads it), and so is one whose name says what it
+    computes (relu, the norm)."""
     key_only = {n for n in _mentioned(key) - _mentioned(answer) if _unstated(n)}
+    verdict = None
     if "sigma" in _mentioned(key) | _mentioned(answer):
         code, detail = compare_trees(_as_logistic(key), _as_logistic(answer), budget)
         if code in ("equal", "equal_numeric"):
             return "equal_if", "equal when σ is the logistic sigmoid 1/(1+e^{-z})"
         verdict = (code, f"{detail} (σ read as the logistic sigmoid)")
-    if key_only and verdict[0] == "different":
+    if key_only and (verdict is None or verdict[0] == "different"):
         names = ", ".join(sorted("σ" if n == "sigma" else n for n in key_only))
-        why = verdict[1] if "sigma" in key_only else "a random stand-in for it proves nothing"
+        why = verdict[1] if verdict else "a random stand-in for it proves nothing"
         return "unknown", f"the key applies {names}, which the answer does not: {why}"
     return verdict
 

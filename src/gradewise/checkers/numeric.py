@@ -838,7 +838,7 @@ class NumericChecker(SimpleChecker):
     """Numbers, vectors, matrices and shapes, exact or within tol."""
 
     kind = "numeric"
-    version = "3"
+    version = "4"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)
