@@ -768,3 +768,50 @@ def test_a_formula_is_no_key_of_a_question_that_offers_options(tmp_path: Path) -
     questions, notes = _draft(tmp_path, text)
     assert "key" not in questions["II:2"]
     assert any("not a value gradewise can check" in note for note in notes)  # listed
+
+
+SEVERAL_ANSWERS = """\
+Question 1:
+------------
+Which of these are supervised problems? (Select all that apply.)
+
+{options}
+
+Answer:
+-------
+
+{answers}
+"""
+
+
+@pytest.mark.parametrize(
+    "options, answers, correct",
+    [
+        # each answer repeats its option in bold; one adds a stop the option lacks
+        (
+            "* Group essays by topic\n\n* Predict a child's height\n\n* Predict an author's gender",
+            "* **Predict a child's height**\n\n* **Predict an author's gender.**",
+            ["b", "c"],
+        ),
+        # options and answers written '-Option'
+        (
+            "-Group essays by topic\n\n-Predict a child's height\n\n-Predict an author's gender",
+            "**-Group essays by topic**\n\n**-Predict an author's gender**",
+            ["a", "c"],
+        ),
+    ],
+)
+def test_several_answers_repeating_options_key_those_options(
+    tmp_path: Path, options: str, answers: str, correct: list[str]
+) -> None:
+    text = SEVERAL_ANSWERS.replace("{options}", options).replace("{answers}", answers)
+    questions, _ = _draft(tmp_path, text)
+    assert questions["I:1"]["key"]["correct"] == correct
+
+
+def test_answers_that_repeat_no_option_key_nothing(tmp_path: Path) -> None:
+    text = SEVERAL_ANSWERS.replace(
+        "{options}", "* Group essays\n\n* Predict a height\n\n* Predict a gender"
+    ).replace("{answers}", "* **Predict a height**\n\n* **Cluster the e-mails**")
+    questions, _ = _draft(tmp_path, text)
+    assert "key" not in questions["I:1"]

@@ -695,6 +695,20 @@ class Collector:
             self.occ.keys.append(Val(text, ticked[0].loc))
         elif len(block) == 1 and (value := p.listed_answer(block[0][1].value)):
             self.occ.keys.append(Val(value, block[0][1].loc))
+        elif (letters := self._options_repeated([val.value for _, val in block])) is not None:
+            self.occ.keys.append(Val(letters, block[0][1].loc))
+
+    def _options_repeated(self, answers: list[str]) -> str | None:
+        """Several bullets under 'Answer:' each repeating one of the question's options
+        word for word ('**-Given 50 articles ...**'): the letters of those options, 'CD'."""
+        assert self.occ is not None
+        options = [_wording(b.value) for b in self.occ.bullets]
+        if len(answers) < 2 or len(options) < 2 or len(set(options)) != len(options):
+            return None
+        places = [options.index(w) if (w := _wording(a)) in options else None for a in answers]
+        if None in places or len(set(places)) != len(places) or len(options) > 8:
+            return None
+        return "".join("ABCDEFGH"[i] for i in sorted(x for x in places if x is not None))
 
     def _met(self, qid: str) -> QuestionBuild | None:
         """The question numbered `qid` in this section, else the only one so numbered."""
@@ -1669,6 +1683,11 @@ def _lists_option(occ: Occurrence, wording: str) -> bool:
             if item is not None and " ".join(item.rest.split()).casefold() == said:
                 return True
     return False
+
+
+def _wording(text: str) -> str:
+    """An option's words for comparing: no bold, case or closing stop."""
+    return re.sub(r"\s+", " ", text.strip().strip("*_").strip().rstrip(".;")).lower()
 
 
 def _belongs_to_question(text: str) -> bool:
