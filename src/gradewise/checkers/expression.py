@@ -54,7 +54,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"3 ({_versions()})"
+VERSION = f"4 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 
