@@ -387,7 +387,7 @@ def _percent_points(final: Reading, target: Target) -> str:
     """A percentage equal to the key only as its number of percent ('0.95%' for 0.95) where
     the key may be a share (at most 1): '', unless a human should decide which was meant."""
     values = fitting(final, ())
-    if len(values) != 2 or target.shape or values[0] * 100 != values[1]:  # type: ignore[operator]
+    if len(values) != 2 or target.shape or values[0] * 100 != values[1]:
         return ""  # not a percentage: its share, then its number of percent (extract)
     share, points = values
     if target.equals(share) or not target.equals(points) or abs(float(points)) > 1:  # type: ignore[arg-type]
