@@ -240,6 +240,8 @@ ADJUGATE = r"\begin{bmatrix} 4 & -2 \\ -3 & 1 \end{bmatrix}"
         ("x = 2 or x = -2", k(2), REVIEW),  # alternatives offered (was not_met on -2)
         ("x = -2 or x = 2", k(2), REVIEW),  # ... either way round (was met)
         ("x = 3 or x = -2", k(2), NOT),  # neither is the key
+        ("0.95%", k(0.95), REVIEW),  # was met: 0.95% is 0.0095 as a share
+        ("95%", k(0.95), MET),  # the share reading is the key
     ],
 )
 def test_numeric(answer: str, k: Key, status: Status) -> None:

@@ -72,7 +72,9 @@ _MATH = re.compile(
 )
 _WORD = re.compile(r"^[A-Za-z]{2,}[.,:;!?]*$")
 _FUNCTION_WORDS = greek.FUNCTIONS
-_MATH_WORDS = greek.FUNCTIONS | {name.lower() for name in greek.NAMES}  # 'lambda exp(-lambda x)'
+_MATH_WORDS = (
+    greek.FUNCTIONS | {name.lower() for name in greek.NAMES} | {"lg"}
+)  # 'lambda x', 'lg n'
 _EQ_SPLIT = re.compile(r"(?<![<>!=\\])=(?!=)|\\(?:Rightarrow|implies|to|approx)\b|[⇒≈]")
 _TRIM = " \t\r\n.,;:`*"  # and Markdown around it: **2x**, `2*x`
 
@@ -515,7 +517,8 @@ class _Plan:
 # 1/(2x)), 'e^2x' (e^{2x} or e^2·x), 'e^-x^2' (e^{-x²} or (e^{-x})²), 'x2' (x², x_2 or
 # 2x). In LaTeX (`\frac`, braces) nothing is unclear.
 _UNCLEAR = re.compile(
-    r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\()"
+    r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\(|√)"
+    r"|(?<![A-Za-z\\])lg(?![A-Za-z])"  # log base 2 or base 10
     r"|\^\s*-?\d+(?:\.\d+)?[A-Za-z]"
     r"|\^\s*-?[a-z0-9.]+\s*\^"  # never a transpose: 'B^TA^T'
     r"|(?<![\\A-Za-z_^{])[A-Za-z]\d+(?![\d.]|\s*\()"

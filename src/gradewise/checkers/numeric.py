@@ -432,6 +432,8 @@ def check_final(text: str, target: Target) -> Outcome:
         return second_look(text, fa, target, outcome)
     if outcome.status is Status.MET and (bound := _bound(text, fa.readings[0])):
         return _propose(outcome, 1.0, f"written as a bound ({bound}), not as the value")
+    if outcome.status is Status.MET and (why := _percent_points(fa.readings[0], target)):
+        return _propose(outcome, 1.0, why)
     other = _offered(text, fa.readings[0]) if outcome.status is Status.MET else None
     if other is not None and not any(target.equals(v) for v in fitting(other, ())):
         return _propose(outcome, 0.0, f"the answer offers alternatives ({_from(text, other)})")
@@ -445,6 +447,18 @@ _BOUND_BEFORE = re.compile(
 # `1:4`: the final value is the second term of a ratio.
 _RATIO_BEFORE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*:\s*$")
 _OR_BETWEEN = re.compile(r"(?i)(?<![A-Za-z])(?:or|oder|ou)(?![A-Za-z])")
+
+
+def _percent_points(final: Reading, target: Target) -> str:
+    """A percentage equal to the key only as its number of percent ('0.95%' for 0.95) where
+    the key may be a share (at most 1): '', unless a human should decide which was meant."""
+    values = fitting(final, ())
+    if len(values) != 2 or target.shape or values[0] * 100 != values[1]:
+        return ""  # not a percentage: its share, then its number of percent (extract)
+    share, points = values
+    if target.equals(share) or not target.equals(points) or abs(float(points)) > 1:  # type: ignore[arg-type]
+        return ""
+    return f"{show(points)}% is {show(share)} as a share; the key may be a share"
 
 
 def _bound(text: str, final: Reading) -> str:
