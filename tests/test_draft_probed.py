@@ -300,3 +300,35 @@ def test_an_answer_key_at_the_end_keys_parts_and_values(tmp_path: Path, keys: st
     assert got["3"]["correct"] == ["b"]
     assert "Answer key" not in parts["3"]["prompt"] and not parts["1.b"].get("reference")
     assert not [n for n in notes if says_missed(n)]
+
+
+CHOICE_WITH_SOLUTION = """\
+## Problem 1 [6 pts]
+
+Which of the following numbers is prime?
+
+{options}
+
+{solution}
+"""
+
+
+@pytest.mark.parametrize(
+    "options, solution, correct",
+    [
+        ("A. 21\nB. 29\nC. 33", "**Solution:** B", ["b"]),  # the letter alone
+        ("(a) 21\n(b) 29\n(c) 33", "Solution. (b) since 29 has no divisor but 1 and 29.", ["b"]),
+        ("A) 21\nB) 29\nC) 33", "**Solution:**\n\nB. The others are multiples of 3 or 11.", ["b"]),
+        ("A. 21\nB. 29\nC. 33", "_Solution:_ B — 29 is prime.", ["b"]),
+        # a solution that opens with a word, not an option: no key from it
+        ("A. 21\nB. 29\nC. 33", "**Solution:** A prime has exactly two divisors.", None),
+        ("A. 21\nB. 29\nC. 33", "**Solution:** D", None),  # no option d
+    ],
+)
+def test_a_choice_solution_that_opens_with_an_option_keys_it(
+    tmp_path: Path, options: str, solution: str, correct: list[str] | None
+) -> None:
+    parts, _ = _drafted(tmp_path, CHOICE_WITH_SOLUTION.format(options=options, solution=solution))
+    key = parts["1"].get("key")
+    assert (key["correct"] if key else None) == correct
+    assert "Solution" not in parts["1"]["prompt"]

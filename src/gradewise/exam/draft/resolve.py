@@ -692,6 +692,8 @@ class _Resolver:
         own.key = self._key(kind)
         if own.key is None and kind == "truefalse":
             own.key = self._truefalse_from_solution()
+        if own.key is None and kind == "choice":
+            own.key = self._choice_from_solution()
         own.reference = self._reference()
         if own.key is None and kind == "other":
             own.key = _short_key(own.reference) or self._judged(own, whole=True)
@@ -839,6 +841,21 @@ class _Resolver:
                 return Val({"kind": "truefalse", "value": value}, occ.solution_loc)
         return None
 
+    def _choice_from_solution(self) -> Val[dict[str, Any]] | None:
+        """'**Solution:** C', 'Solution. (b) because ...' under a multiple-choice question: the
+        option its solution opens with, when the question has that option."""
+        options = self._options()
+        for occ in self.occs:
+            # under the last option it opens as that option's ('C. green' then 'Solution: C')
+            written = [(occ.solution, occ.solution_loc)]
+            written += [(i.lines, i.loc) for i in occ.solution_items if i.label in options]
+            for lines, where in written:
+                first = next((s for s in lines if s.strip()), "")
+                m = _OPENING_LETTER.match(first.strip("*_ "))
+                if m is not None and m[1].lower() in options and where is not None:
+                    return Val(self._choice([m[1].lower()]), where)
+        return None
+
     def _reference(self) -> Val[str] | None:
         for occ in self.occs:
             if occ.solution and occ.solution_loc is not None and (text := _join(occ.solution)):
@@ -915,6 +932,8 @@ def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
     return key
 
 
+# A solution that opens by naming an option: 'C', '(b)', 'B.', 'd) since ...', 'A — the ...'.
+_OPENING_LETTER = re.compile(r"^\(?([A-Ha-h])\)?(?:[.)]|\s+[-–—:,]|\s+(?:is|since|because)\b|$)")
 _FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
 _SHORT_FORMULA = 160  # characters: a solution this short that is one formula proposes a key
