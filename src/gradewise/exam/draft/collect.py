@@ -695,8 +695,8 @@ class Collector:
             self.occ.keys.append(Val(text, ticked[0].loc))
         elif len(block) == 1 and (value := p.listed_answer(block[0][1].value)):
             self.occ.keys.append(Val(value, block[0][1].loc))
-        elif (letters := self._options_repeated([val.value for _, val in block])) is not None:
-            self.occ.keys.append(Val(letters, block[0][1].loc))
+        elif (named := self._options_repeated([val.value for _, val in block])) is not None:
+            self.occ.keys.append(Val(named, block[0][1].loc))
 
     def _options_repeated(self, answers: list[str]) -> str | None:
         """Several bullets under 'Answer:' each repeating one of the question's options
