@@ -83,3 +83,36 @@ def test_a_questions_own_total_after_its_parts(tmp_path: Path) -> None:
         assert all("otal" not in part["prompt"] for part in question["parts"])
     assert not _notes(tmp_path, text)
     assert "in all" not in " ".join(n.value for n in draft_exam([tmp_path / "paper.md"]).notes)
+
+
+@pytest.mark.parametrize(
+    "heading, total",
+    [
+        ("Part B: Problems (14 points)", 14),
+        ("Section A — 30 marks", 30),
+        ("Part A: Multiple Choice (2 points each, 6 points total)", 6),
+        ("Part A: Multiple Choice (2 points each)", None),  # each question's, not the section's
+        ("Part C", None),
+    ],
+)
+def test_section_total(heading: str, total: float | None) -> None:
+    assert p.section_total(heading) == total
+
+
+@pytest.mark.parametrize(
+    "heading, noted",
+    [
+        ("## Part B: Problems (14 points)", False),
+        ("## Part B: Problems (15 points)", True),  # a question or marks missed
+        ("## Part B: Problems (4 points each)", False),  # no total said
+    ],
+)
+def test_a_sections_total_is_checked(tmp_path: Path, heading: str, noted: bool) -> None:
+    text = (
+        "## Part A: Multiple Choice (2 points each, 4 points total)\n\n"
+        "1. Pick one.\n   a) yes  b) no\n\n2. Pick another.\n   a) yes  b) no\n\n"
+        f"{heading}\n\n3. (8 points) Derive it.\n\n4. (6 points) Interpret it.\n"
+    )
+    (tmp_path / "paper.md").write_text(text, encoding="utf-8")
+    notes = [n.value for n in draft_exam([tmp_path / "paper.md"]).notes]
+    assert any("heading says" in n for n in notes) == noted

@@ -97,6 +97,7 @@ class SectionBuild:
     each: Val[tuple[int, float]] | None = None
     rule: Val[tuple[int, int]] | None = None
     kind: str | None = None  # 'choice' when the title says multiple choice
+    total: Val[float] | None = None  # '(14 points)', '(2 points each, 6 points total)'
     questions: dict[str, QuestionBuild] = field(default_factory=dict)
 
 
@@ -852,6 +853,8 @@ class Collector:
         if p.kind_mentioned(header.rest) == "choice":
             section.kind = "choice"
         self._section_facts(line, header.rest)
+        if section.total is None and (total := p.section_total(header.rest)) is not None:
+            section.total = Val(total, line.loc)  # 'Part B: Problems (14 points)'
 
     def _section_facts(self, line: Line, text: str) -> None:
         """Marks per question ('12 × 5 = 60 points') and rules ('answer three out of four')."""

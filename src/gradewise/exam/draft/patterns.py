@@ -1350,6 +1350,17 @@ _TOTAL_SAID = re.compile(
 )
 
 
+def section_total(heading: str) -> float | None:
+    """The marks a section's heading gives it in all: '(14 points)', '— 30 marks', '(2
+    points each, 6 points total)'; None where it gives only each question's ('(4 points
+    each)') or nothing."""
+    if (m := _TOTAL_SAID.search(heading)) is not None:
+        return float(m["n"] or m["m"])
+    if marks_each(heading) is not None or re.search(r"\beach\b|\bper\b|\bje\b", heading, re.I):
+        return None
+    return marks_one(heading)
+
+
 def total_line(text: str) -> float | None:
     """The paper's total stated on a line of its own ('Total: 25 marks', 'TOTAL: 25')."""
     m = _TOTAL_LINE.match(clean(text).strip("*_ "))

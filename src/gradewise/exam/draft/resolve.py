@@ -137,6 +137,7 @@ def resolve(collected: Collected, exam_id: str, sources: tuple[str, ...]) -> Dra
     for section in collected.sections.values():
         if section.questions:
             draft.sections.append(_section(section, collected, draft))
+            _check_section_total(section, draft.sections[-1], draft)
         else:
             draft.notes.append(Val(f"section {section.id} has no questions; left out", section.loc))
     _check_paper_total(collected, draft)
@@ -151,13 +152,10 @@ def _check_paper_total(collected: Collected, draft: Draft) -> None:
         return
     drafted = 0.0
     for section in draft.sections:
-        totals = [_question_total(q) for q in section.questions]
-        if any(total is None for total in totals):
+        counted = _section_total(section)
+        if counted is None:
             return  # a question without marks is listed to fill in already
-        counted = sorted((t for t in totals if t is not None), reverse=True)
-        if section.rule is not None:
-            counted = counted[: section.rule.value]
-        drafted += sum(counted)
+        drafted += counted
     said = collected.total.value
     if abs(drafted - said) > 1e-6:
         draft.notes.append(
@@ -165,6 +163,33 @@ def _check_paper_total(collected: Collected, draft: Draft) -> None:
                 f"the paper says {said:g} marks in all but the drafted questions add up to "
                 f"{drafted:g}: a question, a part or its marks may have been missed or misread",
                 collected.total.loc,
+            )
+        )
+
+
+def _section_total(section: SectionDraft) -> float | None:
+    """The marks a section's drafted questions give (the best k where its rule says so), or
+    None where a question has no marks yet."""
+    totals = [_question_total(q) for q in section.questions]
+    if any(total is None for total in totals):
+        return None
+    counted = sorted((t for t in totals if t is not None), reverse=True)
+    if section.rule is not None:
+        counted = counted[: section.rule.value]
+    return sum(counted)
+
+
+def _check_section_total(build: SectionBuild, section: SectionDraft, draft: Draft) -> None:
+    """The marks a section's heading states ('Part B (14 points)') against its questions'."""
+    if build.total is None or (drafted := _section_total(section)) is None:
+        return
+    if abs(drafted - build.total.value) > 1e-6:
+        draft.notes.append(
+            Val(
+                f"section {section.id}: its heading says {build.total.value:g} marks but its "
+                f"drafted questions add up to {drafted:g}: a question, a part or its marks may "
+                "have been missed or misread",
+                build.total.loc,
             )
         )
 
