@@ -232,8 +232,7 @@ def _file_named(source: str, roster: Roster) -> tuple[str, float, str] | None:
 def _letters(text: str) -> str:
     """`text` lower-cased, accents and apostrophes dropped, each run of other non-letters one
     space."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c) and c not in "'’")
+    plain = _fold(text.casefold()).replace("'", "").replace("’", "")
     return " ".join(re.findall(r"[^\W\d_]+", plain))
 
 
