@@ -681,15 +681,22 @@ def _reconsidered(outcome: Outcome, why: str, found: Outcome | None) -> Outcome:
 
 # `5:36`: a ratio, which may be 5/36 or, as odds, 5/41.
 _RATIO = re.compile(r"\d\s*:\s*\d")
+# `1/2x`, `1/2√x`: read as 1/(2x), but (1/2)·x by precedence.
+_SLASH_UNCLEAR = re.compile(r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\(|√)")
 
 
 def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
+    why = ""
     if _RATIO.search(answer, *span):
+        why = "it is written as a ratio, which may be odds"
+    elif m := _SLASH_UNCLEAR.search(answer, *span):
+        why = f"{m.group().strip()!r} can be read more than one way"
+    if why:
         return Outcome(
             Status.NEEDS_REVIEW,
             1.0,
-            f"equivalent to the key read as a quotient ({detail}), but it is written as a "
-            "ratio, which may be odds (a human decides; full marks proposed)",
+            f"equivalent to the key as read ({detail}), but {why} (a human decides; full "
+            "marks proposed)",
             span,
             answer[span[0] : span[1]],
             0.5,
