@@ -19,6 +19,14 @@ may read otherwise (`1/2x`, `e^2x`, `x2`) or that is offered as one of alternati
 (`2x or x^2`) is needs_review, never not_met; so is the key transposed when the answer
 transposes a bracket (`2(Xw-y)^T X` for `2X^T(Xw-y)`: the other layout convention).
 
+Sums and products over an index (`\\sum_{i=1}^n x_i`: x_i is the i-th x), `\\begin{cases}`,
+intervals (a bracket closed by another kind, `[0, 1)`) and functions applied by name
+(`relu(x+1)`, `σ(wᵀx)`) are read as written (`_expr_indexed`, `_expr_worker`). Also to a
+human, never not_met: an answer that differs from the key by a constant of integration, a
+decimal that is a number key rounded, one that is equal only for positive values (`ln x` for
+`ln|x|`), and a sloppy `/` equal to the key with brackets added (`1/1+e^-x`); never met: a
+ratio (`5:36`, odds?) or `1/2x` equal to the key only on the parser's reading.
+
 SymPy runs in worker processes with a hard time limit per comparison; results are cached by
 (key, expression read), so the same expression from many students costs one comparison.
 """
