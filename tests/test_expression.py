@@ -248,6 +248,8 @@ TABLE = [
     ("sin2x", r"\sin(2x)", {}, MET),  # was s·i·n·2·x
     ("lg n", r"\log_2 n", {}, REVIEW),  # base 2 or 10: was read 'n' (lg taken for a word)
     ("1/2√x", r"\frac{\sqrt{x}}{2}", {}, REVIEW),  # √x/2 or 1/(2√x): was not_met
+    ("1/2√x", r"\frac{1}{2\sqrt{x}}", {}, REVIEW),  # ... and the other way round: was met
+    ("1/2x", r"\frac{1}{2x}", {}, REVIEW),  # was met on the parser's reading 1/(2x)
     (r"\frac12 w^Tw", r"\frac{1}{2}\|w\|^2", {}, REVIEW),  # a norm written as a product
     # --- numbers: rounded, or written as a ratio, go to a human
     ("0.1667", r"\frac{1}{6}", {}, REVIEW),  # was not_met: the key has no tolerance

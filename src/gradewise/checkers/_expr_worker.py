@@ -3,7 +3,8 @@
 LaTeX is read by latex2sympy2_extended (the parser under math-verify) with our conventions
 instead of math-verify's: symbols keep their case, upper-case and bold symbols are
 non-commutative matrices, `\\log` is natural unless the key says base 10, a bracket with commas
-is a vector (never an interval), and text around the expression was cut away before we get it.
+is a vector (an interval only when closed by another kind: `[0, 1)`), and text around the
+expression was cut away before we get it. Sums, products and cases: `_expr_indexed`.
 
 Equivalence: a numeric test at seeded random points first (a point where the two differ proves
 them different; agreement at every point is near-proof), then SymPy to confirm symbolically

@@ -25,6 +25,14 @@ may read otherwise (`1/2x`, `e^2x`, `x2`) or that is offered as one of alternati
 (`2x or x^2`) is needs_review, never not_met; so is the key transposed when the answer
 transposes a bracket (`2(Xw-y)^T X` for `2X^T(Xw-y)`: the other layout convention).
 
+Sums and products over an index (`\\sum_{i=1}^n x_i`: x_i is the i-th x), `\\begin{cases}`,
+intervals (a bracket closed by another kind, `[0, 1)`) and functions applied by name
+(`relu(x+1)`, `σ(wᵀx)`) are read as written (`_expr_indexed`, `_expr_worker`). Also to a
+human, never not_met: an answer that differs from the key by a constant of integration, a
+decimal that is a number key rounded, one that is equal only for positive values (`ln x` for
+`ln|x|`), and a sloppy `/` equal to the key with brackets added (`1/1+e^-x`); never met: a
+ratio (`5:36`, odds?) or `1/2x` equal to the key only on the parser's reading.
+
 SymPy runs in worker processes with a hard time limit per comparison; results are cached by
 (key, expression read), so the same expression from many students costs one comparison.
 """
@@ -690,15 +698,22 @@ def _reconsidered(outcome: Outcome, why: str, found: Outcome | None) -> Outcome:
 
 # `5:36`: a ratio, which may be 5/36 or, as odds, 5/41.
 _RATIO = re.compile(r"\d\s*:\s*\d")
+# `1/2x`, `1/2√x`: read as 1/(2x), but (1/2)·x by precedence.
+_SLASH_UNCLEAR = re.compile(r"/\s*\d+(?:\.\d+)?\s*(?:[^\W\d_]|\\[A-Za-z]|\(|√)")
 
 
 def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
+    why = ""
     if _RATIO.search(answer, *span):
+        why = "it is written as a ratio, which may be odds"
+    elif m := _SLASH_UNCLEAR.search(answer, *span):
+        why = f"{m.group().strip()!r} can be read more than one way"
+    if why:
         return Outcome(
             Status.NEEDS_REVIEW,
             1.0,
-            f"equivalent to the key read as a quotient ({detail}), but it is written as a "
-            "ratio, which may be odds (a human decides; full marks proposed)",
+            f"equivalent to the key as read ({detail}), but {why} (a human decides; full "
+            "marks proposed)",
             span,
             answer[span[0] : span[1]],
             0.5,
