@@ -179,6 +179,7 @@ _GROUPS = {
     8: "held out, batch 8 (since looked at)",
     9: "held out, batch 9 (since looked at)",
     10: "held out, batch 10",
+    11: "held out, batch 11",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import drafted_questions
+from gradewise.exam.draft import draft_exam
 from gradewise.exam.draft import patterns as p
 
 
@@ -189,3 +190,27 @@ def test_capital_options_under_a_lettered_part_are_its_options(
     assert parts["c"]["prompt"] == "Write the likelihood."
     assert [part["marks"] for part in parts.values()] == [4, 4, 4]
     assert "$X_1$" in parts["b"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "solution, key",
+    [
+        # one formula, named or not: the key, to check
+        ("$\\hat\\beta = (X^\\top X)^{-1} X^\\top y$", "(X^\\top X)^{-1} X^\\top y"),
+        ("$\\hat{w} = (X^\\top X)^{-1} X^\\top y$", "(X^\\top X)^{-1} X^\\top y"),
+        ("$\\sigma(z)(1 - \\sigma(z))$", "\\sigma(z)(1 - \\sigma(z))"),
+        # an equation to state, words beside the math, several lines: working, no key
+        ("$X^\\top X w = X^\\top y$", None),
+        ("Set the gradient to zero: $w = (X^\\top X)^{-1} X^\\top y$", None),
+        ("$a = b$\n\n$b = c + x$", None),
+    ],
+)
+def test_a_solution_that_is_one_formula_proposes_its_key(
+    tmp_path: Path, solution: str, key: str | None
+) -> None:
+    text = f"## Question 1 (4 points)\n\nDerive the estimator.\n\n**Solution:** {solution}\n"
+    question = drafted_questions(tmp_path, text)["1"]
+    assert question.get("key", {}).get("value") == key
+    if key is not None:
+        draft = draft_exam([tmp_path / "paper.md"])
+        assert any("check it" in t.value for t in draft.todo)

@@ -97,3 +97,27 @@ def test_draft_into_the_workspace_as_the_readme_says(
     result = run(root, "exam", "draft", str(paper), "-o", str(exam))
     assert result.exit_code == exit_code and says in result.output
     assert (exam.read_text() == before) is (exit_code != 0)
+
+
+@pytest.mark.parametrize(
+    "roster, says",
+    [
+        ("id,name\ns1,Ada\n", None),  # everyone has a script: nothing said
+        (
+            "id,name\ns1,Ada\ns2,Grace Hopper\n",
+            "1 of 2 students on the roster have no script: s2 (Grace",
+        ),
+        ("id\ns1\ns2\ns3\n", "2 of 3 students on the roster have no script: s2, s3."),  # no names
+    ],
+)
+def test_roster_students_without_a_script_are_named(
+    root: Path, roster: str, says: str | None
+) -> None:
+    (root / "scripts" / "s1.md").write_text("Q1 0.8\nQ2 F\n")
+    (root / "roster.csv").write_text(roster)
+    result = run(
+        root, "scripts", "add", str(root / "scripts"), "--roster", str(root / "roster.csv")
+    )
+    assert result.exit_code == 0
+    said = [line for line in result.output.splitlines() if "have no script" in line]
+    assert said == ([] if says is None else [said[0]]) and (says is None or says in said[0])

@@ -168,6 +168,66 @@ TABLE = [
     # --- letters the key does not use: a name read as a product goes to a human
     ("-q log p", r"-y\log(p)", {"variables": ["p", "y"]}, REVIEW),
     ("2t", "2x", {}, REVIEW),  # another variable: a human looks, never silently 0
+    # --- sums and products over an index: x_i is the i-th x, never one symbol
+    ("n x_i", r"\sum_{i=1}^n x_i", {}, NOT),  # was met: the sum read as n·x_i
+    (r"\sum_{j=1}^n x_j", r"\sum_{i=1}^n x_i", {}, MET),  # another index name (was review)
+    (r"\sum_{i=1}^n 2x_i", r"\sum_{i=1}^n x_i", {}, NOT),
+    (r"\sum_j x_j^2", r"\sum_i x_i^2", {}, MET),  # no range on either side (key was refused)
+    (r"\sum_i x_i", r"\sum_{i=1}^n x_i", {}, REVIEW),  # the range on one side only
+    ("n(n+1)/2", r"\sum_{i=1}^n i", {}, MET),  # a closed form
+    ("n^2/2", r"\sum_{i=1}^n i", {}, NOT),
+    (r"\sum_i (x^{(i)} - \mu)^2", r"\sum_i (x_i - \mu)^2", {}, MET),  # x^{(i)}: no power
+    (r"\frac{1}{\sum_j e^{z_j - z_i}}", r"\frac{e^{z_i}}{\sum_j e^{z_j}}", {}, MET),  # softmax
+    ("exp(z_i)/Σ_k exp(z_k)", r"\frac{e^{z_i}}{\sum_j e^{z_j}}", {}, MET),  # typed with Σ
+    (r"\frac{e^{z_i}}{\sum_j e^{z_i}}", r"\frac{e^{z_i}}{\sum_j e^{z_j}}", {}, NOT),
+    # the index after the sum is still in it: a log-likelihood without brackets
+    (
+        r"\sum_j y_j \ln p_j + \sum_j (1-y_j)\ln(1-p_j)",
+        r"\sum_i y_i \log p_i + (1-y_i)\log(1-p_i)",
+        {},
+        MET,
+    ),
+    (r"\sum_i y_i \log p_i", r"\sum_i y_i \log p_i + (1-y_i)\log(1-p_i)", {}, NOT),
+    (
+        r"\theta^{\sum_{i=1}^n x_i}(1-\theta)^{n-\sum_{i=1}^n x_i}",
+        r"\prod_{i=1}^n \theta^{x_i}(1-\theta)^{1-x_i}",
+        {},
+        MET,
+    ),
+    # --- cases and other kinks: compared at negative points too
+    (
+        "max(0, x)",
+        r"\begin{cases} x & \text{if } x > 0 \\ 0 & \text{otherwise} \end{cases}",
+        {},
+        MET,
+    ),
+    ("x", r"\begin{cases} x & \text{if } x > 0 \\ 0 & \text{otherwise} \end{cases}", {}, NOT),
+    ("x", r"\max(0, x)", {}, NOT),  # was met: equal at positive points only
+    ("(x+|x|)/2", r"\max(0, x)", {}, MET),
+    (
+        r"\begin{cases}1, & x \geq 0 \\ 0, & x < 0\end{cases}",
+        r"\begin{cases}1 & x>0\\0 & x \le 0\end{cases}",
+        {},
+        MET,
+    ),
+    # --- a constant of integration: left out or renamed goes to a human
+    ("x^3/3", "x^3/3 + C", {}, REVIEW),  # was not_met, 'differ as matrix expressions'
+    ("x^3/3 + K", "x^3/3 + C", {}, REVIEW),
+    ("x^2/3 + C", "x^3/3 + C", {}, NOT),  # the power is wrong whatever the constant
+    # --- a prime on a matrix is its transpose; i alone in a key without i is imaginary
+    ("2X'(Xw-y)", "2X^T(Xw-y)", {}, MET),  # was not_met
+    ("(Xb - y)'(Xb - y)", "(Xb-y)^T(Xb-y)", {}, MET),
+    ("e^{iπ}", "-1", {}, MET),  # was not_met: i read as a variable
+    ("e^{i\\pi} + 2", "-1", {}, NOT),
+    # --- more as typed: |x| after ln, 'given' bars, accented names
+    ("ln|x| + C", r"\ln|x| + C", {}, MET),  # was l·n·|x|: not_met
+    ("ln(x) + C", r"\ln|x| + C", {}, REVIEW),  # equal for x > 0 only (was met)
+    (r"\log \prod_{i=1}^n p(x_i|\theta)", r"\sum_{i=1}^n \log p(x_i \mid \theta)", {}, MET),
+    (r"n\bar{x}", r"\sum_{i=1}^n x_i", {}, REVIEW),  # x̄ is no letter of the key (was not_met)
+    # --- a sloppy '/' equivalent to the key with the brackets left out: review, never not_met
+    ("1/1+e^-x", r"\frac{1}{1+e^{-x}}", {}, REVIEW),  # was not_met
+    ("x+1/x-1", r"\frac{x+1}{x-1}", {}, REVIEW),  # was not_met
+    ("1/1-e^-x", r"\frac{1}{1+e^{-x}}", {}, NOT),  # no brackets make it right
     # --- failures never mean "wrong"
     (r"$$\frac{{$$", "x", {}, REVIEW),  # unparseable answer
     ("", "x", {}, REVIEW),  # empty answer
@@ -252,6 +312,7 @@ def test_all_expressions_lists_each_side() -> None:
     ("params", "field"),
     [
         ({"value": r"\frac{{"}, "value"),  # does not parse
+        ({"value": r"\sum_{j \neq i} x_j"}, "value"),  # a sum's range in words
         ({"value": ""}, "value"),  # empty
         ({}, "value"),  # missing
         ({"value": "x", "variables": 3}, "variables"),  # not a list
@@ -263,6 +324,12 @@ def test_validate_rejects(checker: Any, params: dict, field: str) -> None:
     with pytest.raises(KeyParamsError) as err:
         checker.validate(params)
     assert err.value.field == field
+
+
+def test_an_unreadable_sum_says_what_to_write(checker: Any) -> None:
+    with pytest.raises(KeyParamsError) as err:
+        checker.validate({"value": r"\frac{1}{\sum_{j \neq i} e^{z_j}}"})
+    assert r"\sum_{i=1}^{n}" in str(err.value)
 
 
 def test_validate_normalises(checker: Any) -> None:

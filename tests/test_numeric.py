@@ -198,6 +198,15 @@ Y_ONLY = "Y = [[0, -1, -1], [-1, 1, 3], [2, 0, -2]]"
         ("75", k(0.75), REVIEW),  # a percentage written without %
         ("0.75", k(75), REVIEW),  # a share where the key is in percent
         ("error 5 percent", k(0.05), MET),  # the word percent
+        # --- exponents as typed, and values that are not the answer as written
+        ("6.02 × 10^23", k(6.02e23, rel=0.01), MET),  # was read 3: a bare two-digit exponent
+        ("6*10^10", k(6e10), MET),  # was read 0
+        ("5 m s^-1", k(5), MET),  # was read 1: a unit's exponent is no value
+        ("p < 0.05", k(0.05), REVIEW),  # a bound, not the value (was met)
+        ("1:4", k(0.25), REVIEW),  # a ratio (odds 1:4 is 0.2): was read 4, not_met
+        ("x = 2 or x = -2", k(2), REVIEW),  # alternatives offered (was not_met on -2)
+        ("x = -2 or x = 2", k(2), REVIEW),  # ... either way round (was met)
+        ("x = 3 or x = -2", k(2), NOT),  # neither is the key
     ],
 )
 def test_numeric(answer: str, k: Key, status: Status) -> None:

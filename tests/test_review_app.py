@@ -116,7 +116,7 @@ def test_part_page_shows_the_rubric_as_toggles(client: TestClient) -> None:
     first = toggles[:4]  # the first answer's four criteria, digits 1..4
     assert [t["data-criterion"] for t in first] == ["grad", "w1", "w2", "w3"]
     assert [t["data-marks"] for t in first] == ["1", "1", "1", "2"]
-    assert "numeric@2#" in page.text  # produced_by is shown
+    assert "numeric@3#" in page.text  # produced_by is shown
     assert 'id="help"' in page.text and 'id="undo"' in page.text
 
 

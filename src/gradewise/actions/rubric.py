@@ -158,9 +158,11 @@ def _edit(text: str, address: str, change: RubricChange, source: str) -> Edited:
 def _part(ws: Workspace, exam: Exam, address: str) -> Part:
     part = exam.part(address)  # resolved by the caller (find_part)
     if not part.rubric:
+        how = "its key gives the marks" if part.key is not None else "it is marked whole"
         raise BadInput(
-            f"part {address} has no rubric to edit (its key gives the marks)",
-            fix="write a 'rubric:' for it in exam.yaml first",
+            f"part {address} has no rubric to edit ({how})",
+            fix=f"write a 'rubric:' under {address} in exam.yaml first"
+            " (- {id: ..., text: ..., marks: ...}), then run 'gradewise grade'",
         )
     return part
 

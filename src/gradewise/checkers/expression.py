@@ -54,7 +54,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"2 ({_versions()})"
+VERSION = f"3 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 
@@ -346,6 +346,34 @@ class ExpressionChecker:
         for i, why in doubts.items():
             found = looks[i].first_equal(items[i][0], more)
             outcomes[i] = _reconsidered(outcomes[i], why, found)
+        return self._unbracketed(plans, outcomes)
+
+    def _unbracketed(self, plans: Sequence[_Plan], outcomes: list[Outcome]) -> list[Outcome]:
+        """A final expression read as wrong that is equivalent to the key with the brackets
+        a sloppy `/` leaves out (`1/1+e^-x` for 1/(1+e^-x)) goes to a human, full marks proposed."""
+        readings = {
+            i: (plan, other)
+            for i, (plan, outcome) in enumerate(zip(plans, outcomes, strict=True))
+            if outcome.status is Status.NOT_MET and plan.expressions
+            for other in rebracketed(plan.expressions[-1])
+        }
+        if not readings:
+            return outcomes
+        verdicts = self._verdicts([_Plan(p.fingerprint, (), (o,)) for p, o in readings.values()])
+        for i, (plan, other) in readings.items():
+            if outcomes[i].status is Status.NOT_MET and verdicts[(plan.fingerprint, other)][0] in (
+                "equal",
+                "equal_numeric",
+            ):
+                outcomes[i] = Outcome(
+                    Status.NEEDS_REVIEW,
+                    1.0,
+                    f"{outcomes[i].reason}; read as {other} (brackets the writer may have left "
+                    "out) it is equivalent to the key (a human decides; full marks proposed)",
+                    outcomes[i].evidence,
+                    outcomes[i].found,
+                    0.5,
+                )
         return outcomes
 
     def _run(self, pairs: list[tuple[Any, str]]) -> list[tuple[str, str]]:
@@ -487,6 +515,40 @@ _UNCLEAR = re.compile(
 _OFFERED = re.compile(r"(?i)(?<![A-Za-z])(?:or|oder|ou)[\s$]*$")
 
 
+def rebracketed(expression: str) -> list[str]:
+    """Readings of plain `a + b/c + d` with the brackets a writer may have left out: the
+    denominator to the end (`1/1+e^-x` as 1/(1+e^-x)), the numerator from the start, both."""
+    if "\\frac" in expression:
+        return []
+    slashes = _top_level(expression, "/")
+    if len(slashes) != 1:
+        return []
+    left, right = expression[: slashes[0]].strip(), expression[slashes[0] + 1 :].strip()
+    wide_left = _top_level(left, "+-", leading=False)
+    wide_right = _top_level(right, "+-", leading=False)
+    readings = []
+    if wide_right:
+        readings.append(f"{left}/({right})")
+    if wide_left:
+        readings.append(f"({left})/{right}")
+    if wide_left and wide_right:
+        readings.append(f"({left})/({right})")
+    return readings
+
+
+def _top_level(text: str, chars: str, leading: bool = True) -> list[int]:
+    """Where `chars` occur outside brackets (a sign leading the text or after `^` left out
+    unless `leading`)."""
+    found, depth = [], 0
+    for i, c in enumerate(text):
+        depth += 1 if c in "([{" else -1 if c in ")]}" else 0
+        if depth == 0 and c in chars:
+            before = text[:i].rstrip()
+            if leading or (before and before[-1] not in "^(*/+-eE"):
+                found.append(i)
+    return found
+
+
 def _ambiguous(answer: str, span: Span) -> str:
     """Why a final expression read as wrong may have been misread, or ''."""
     m = _UNCLEAR.search(answer, *span)
@@ -513,12 +575,21 @@ _FUNCTIONS = re.compile(
 _STRANGERS = "which the key does not use"
 
 
+# `\bar{x}`, `\hat y`: a name of its own (the mean is not x), never the letter x.
+_ACCENTED = re.compile(
+    r"\\(hat|bar|tilde|widehat|overline|dot|ddot)\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))"
+)
+
+
 def _letters(expression: str) -> frozenset[str]:
     """The single letters an expression uses as variables (LaTeX commands, function names,
-    the transpose's T and e left out)."""
-    plain = _COMMAND.sub(" ", greek.as_latex(_TRANSPOSED.sub(" ", expression)))
+    the transpose's T and e left out), and its accented letters ('bar x')."""
+    accented = {f"{m[1]} {m[2] or m[3]}" for m in _ACCENTED.finditer(expression)}
+    plain = _ACCENTED.sub(" ", expression)
+    plain = _ENVIRONMENT.sub(" ", _NAMED_GROUP.sub(" ", _TRANSPOSED.sub(" ", plain)))
+    plain = _COMMAND.sub(" ", greek.as_latex(plain))
     plain = _FUNCTIONS.sub(" ", plain)
-    return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER
+    return frozenset(re.findall(r"[A-Za-z]", plain)) - _EULER | accented
 
 
 # Functions an expression applies by name (`relu(x)`, `\\text{softmax}(z)`) and norms.
@@ -529,6 +600,7 @@ _PLAIN_MATH = greek.FUNCTIONS | frozenset(
 )
 
 
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{[A-Za-z*]+\}")
 _NAMED_GROUP = re.compile(r"\\(?:text|mathrm|mathit|operatorname|textrm)\s*\{[^{}]*\}")
 _WORD_RUN = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{3,}(?![A-Za-z])(?!\s*\()")
 

@@ -62,7 +62,8 @@ _THOUSANDS = re.compile(rf"\d{{1,3}}(?:{_GROUP_SEP}\d{{3}})+(?:\.\d+)?(?!{_GROUP
 _GROUP_SEPS = re.compile(_GROUP_SEP)
 _CMD = re.compile(r"\\([A-Za-z]+)")
 _SPACE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad\b|~|\\hspace\{[^}]*\})*")
-_EXPONENT = re.compile(r"\^\s*(?:\{\s*([-−+]?\s*\d+)\s*\}|([-−]?\d))")
+# `10^{-3}`; as typed, `10^-3` and `10^23` (never 10² then a 3).
+_EXPONENT = re.compile(r"\^\s*(?:\{\s*([-−+]?\s*\d+)\s*\}|([-−]?\d+)(?![.\d]))")
 # A quotient's operator: `5/7`, `5 ÷ 7`, `5 \div 7`.
 _DIVIDE = re.compile(r"/|÷|\\div(?![A-Za-z])")
 _PRODUCT_OP = re.compile(r"\\times(?![A-Za-z])|×|\\cdot(?![A-Za-z])|·|\*|[xX](?=\s*[-−]?[\d.\\])")
@@ -108,6 +109,7 @@ _VARIABLE_AFTER = re.compile(r"(?:\s|\\[,;:! ])*(?:[A-Za-z_(]|\\[A-Za-z])")
 _ROOT = re.compile(r"√|(?<![A-Za-z\\])sqrt(?=\s*\()")
 # '± 0.1', '\pm 0.1', '+/- 0.1' after a value: its stated error, not another value.
 _PLUS_MINUS = re.compile(r"±|∓|\+/-|\+-(?=\s*\d)")
+_SIGNED = re.compile(r"\s*[-−+]?\s*\d+")
 _PM_COMMAND = re.compile(r"\\(?:pm|mp)(?![A-Za-z])")
 
 
@@ -537,8 +539,9 @@ def _step(parser: _Parser, text: str, i: int) -> tuple[Reading | None, int]:
         if m.group(1) in _SKIP_GROUP_CMDS:
             return None, _skip_group(text, m.end())
         return None, m.end()
-    if c in "_^":
-        return None, _skip_group(text, i + 1)
+    if c in "_^":  # an index or an exponent, `s^-1` in a unit too, is no value
+        sign = _SIGNED.match(text, i + 1)
+        return None, sign.end() if sign else _skip_group(text, i + 1)
     if c.isalpha():
         return None, _WORD.match(text, i).end()  # type: ignore[union-attr]
     if c in _DIGITS or c in ".[(" or (c in "-−" and _is_sign(text, i)):

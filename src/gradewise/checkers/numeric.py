@@ -364,7 +364,58 @@ def check_final(text: str, target: Target) -> Outcome:
     outcome = _judge_final(cands, target, _CONFIDENCE[fa.rule])
     if outcome.status is Status.NOT_MET:
         return second_look(text, fa, target, outcome)
+    if outcome.status is Status.MET and (bound := _bound(text, fa.readings[0])):
+        return _propose(outcome, 1.0, f"written as a bound ({bound}), not as the value")
+    other = _offered(text, fa.readings[0]) if outcome.status is Status.MET else None
+    if other is not None and not any(target.equals(v) for v in fitting(other, ())):
+        return _propose(outcome, 0.0, f"the answer offers alternatives ({_from(text, other)})")
     return outcome
+
+
+# A value after `<`, `≤`, `>`, `≥` ('p < 0.05') is a bound on the answer, not the answer.
+_BOUND_BEFORE = re.compile(
+    r"(?:<=?|>=?|[≤≥≪≫]|\\(?:[lg]eq?|[lg]t|leqslant|geqslant)(?![A-Za-z]))\s*\$?\s*$"
+)
+# `1:4`: the final value is the second term of a ratio.
+_RATIO_BEFORE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*:\s*$")
+_OR_BETWEEN = re.compile(r"(?i)(?<![A-Za-z])(?:or|oder|ou)(?![A-Za-z])")
+
+
+def _bound(text: str, final: Reading) -> str:
+    m = _BOUND_BEFORE.search(text, max(0, final.start - 12), final.start)
+    return "" if m is None else f"{m.group().strip(' $')} {text[final.start : final.end]}"
+
+
+def _written_otherwise(text: str, fa: FinalAnswer, target: Target) -> tuple[float, str] | None:
+    """A final value read as wrong that is the end of a ratio (`1:4`) or one of alternatives
+    (`x = 2 or x = -2`): (marks proposed, why) for a human, or None."""
+    final = fa.readings[0]
+    if target.shape:
+        return None
+    ratio = _RATIO_BEFORE.search(text, max(0, final.start - 20), final.start)
+    if ratio is not None:
+        first, second = Fraction(ratio.group(1)), [v for v in fitting(final, ())]
+        whole = any(v and target.equals(first / v) for v in second)  # type: ignore[operator]
+        return (1.0 if whole else 0.0), f"written as the ratio {ratio.group(1)}:{show(final.value)}"
+    other = _offered(text, final)
+    if other is not None and any(target.equals(v) for v in fitting(other, ())):
+        return 0.0, f"the answer offers alternatives ({_from(text, other)}), one equal to the key"
+    return None
+
+
+def _offered(text: str, final: Reading) -> Reading | None:
+    """The value offered beside the final one ('x = 2 or x = -2'), on its line, or None."""
+    line_start = text.rfind("\n", 0, final.start) + 1
+    before = [r for r in scan(text, line_start, final.start) if r.end <= final.start]
+    if before and _OR_BETWEEN.search(text, before[-1].end, final.start):
+        return before[-1]
+    return None
+
+
+def _from(text: str, reading: Reading) -> str:
+    """The text from a reading to the end of its line."""
+    end = text.find("\n", reading.start)
+    return text[reading.start : end if end >= 0 else len(text)].strip()
 
 
 def _judge_final(cands: list[_Candidate], target: Target, conf: float) -> Outcome:
@@ -472,6 +523,12 @@ def second_look(text: str, fa: FinalAnswer, target: Target, base: Outcome) -> Ou
     ("final [7.39, 2.72, 1]: exponentials not normalised"), and every full working has them.
     """
     found = _reread(text, fa, target) or _restated(text, fa, target)
+    if (
+        base.status is Status.NOT_MET
+        and found is None
+        and (other := _written_otherwise(text, fa, target))
+    ):
+        return _propose(base, *other)
     if base.status is Status.NEEDS_REVIEW and found is None:
         found = _elsewhere(text, target, fa.readings[-1])
     if found is not None:
@@ -609,7 +666,7 @@ class NumericChecker(SimpleChecker):
     """Numbers, vectors, matrices and shapes, exact or within tol."""
 
     kind = "numeric"
-    version = "2"
+    version = "3"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)

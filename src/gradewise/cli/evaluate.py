@@ -152,6 +152,8 @@ def evaluate_command(
         return
     cells = [[m.dataset, m.split, m.protocol, m.n, *map(_fmt, _figures(m))] for m in report.results]
     table(f"{judge.id} judge (v{judge.version}) on {data.name}", COLUMNS, cells)
+    for line in report.unmeasured:
+        click.echo(f"Not measured: {line}.")
     if spent:
         click.echo(spent)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -175,21 +176,38 @@ def import_(
         )
 
 
-def _rows(file: Path) -> list[actions.RequestRow]:
-    """The rows of FILE as requests, its columns found by their header."""
-    header, rows = read_table(file, example=EXAMPLE)
-    names = [cell.strip().lower() for cell in header]
-    index = {}
-    for role, options in COLUMNS.items():
+def _columns(file: Path, header: list[str]) -> dict[str, int]:
+    """Each role's column: a header named as COLUMNS says, else the one header holding such a
+    name among its words (a form's question as its header: "Why do you think the mark is
+    wrong?"); none, or two such headers, is a one-line error naming the columns."""
+    names = [" ".join(re.findall(r"\w+", cell.lower())) for cell in header]
+    index: dict[str, int] = {}
+    for role, options in COLUMNS.items():  # exact names first, for every role
         found = next((names.index(o) for o in options if o in names), None)
-        if found is None:
+        if found is not None:
+            index[role] = found
+    for role, options in COLUMNS.items():
+        if role in index:
+            continue
+        free = [i for i in range(len(names)) if i not in index.values()]
+        holding = [i for i in free if any(f" {o} " in f" {names[i]} " for o in options)]
+        if len(holding) != 1:
+            what = f"two columns could be the {role}" if holding else f"no {role} column"
+            shown = holding or range(len(header))
             raise ScriptError(
-                f"no {role} column (columns: {', '.join(map(repr, header))})",
+                f"{what} (columns: {', '.join(repr(header[i]) for i in shown)})",
                 file=str(file),
                 line=1,
                 fix=f"name the columns {EXAMPLE!r}, or as the form did: {', '.join(options)}",
             )
-        index[role] = found
+        index[role] = holding[0]
+    return index
+
+
+def _rows(file: Path) -> list[actions.RequestRow]:
+    """The rows of FILE as requests, its columns found by their header."""
+    header, rows = read_table(file, example=EXAMPLE)
+    index = _columns(file, header)
 
     def cell(row: list[str], role: str) -> str:
         return row[index[role]] if index[role] < len(row) else ""

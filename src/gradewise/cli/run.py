@@ -61,6 +61,7 @@ def grade(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        disable=not console.is_terminal,  # piped or logged: no bar, and no blank line left
     ) as progress:
         task = progress.add_task("grading", total=None)
         failed: list[PartGrade] = []

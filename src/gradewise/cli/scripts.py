@@ -16,6 +16,7 @@ from gradewise.cli.common import echo_json, json_option, table, workspace
 
 if TYPE_CHECKING:
     from gradewise.scripts.gather import Gathered
+    from gradewise.scripts.ingest import Roster
     from gradewise.workspace import AddReport
 
 
@@ -116,6 +117,8 @@ def add(
     else:
         _summary(reports)
         _roster_listing(found)
+        if known is not None:
+            _without_scripts(known, {s.student for s in ws.store.scripts()})
     if any(r.error for r in reports):
         ctx.exit(1)
 
@@ -143,6 +146,19 @@ def _roster_listing(found: Gathered) -> None:
             "Held scripts were not stored: keep the right one for each student with"
             " 'gradewise scripts add FILE --replace' (or give each file its own student id)."
         )
+
+
+def _without_scripts(roster: Roster, stored: set[str]) -> None:
+    """The roster's students with no script in the workspace, named: absent, or a file that
+    was not added (another name, another kind), never left unsaid."""
+    missing = [s for s in roster.entries if s not in stored]
+    if not missing:
+        return
+    named = ", ".join(f"{s} ({roster.name(s)})" if roster.name(s) else s for s in missing[:10])
+    more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    click.echo(
+        f"{len(missing)} of {len(roster)} students on the roster have no script: {named}{more}."
+    )
 
 
 def _summary(reports: list[AddReport]) -> None:

@@ -38,6 +38,8 @@ class Report:
     results: tuple[Metrics, ...]
     # (protocol, prediction) for every answer predicted: `write_predictions`, not the JSON.
     predictions: tuple[tuple[str, Prediction], ...] = field(default=(), repr=False)
+    # Each data set, split and protocol that predicted nothing, and why: said, never dropped.
+    unmeasured: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-able values; NaN (a metric that does not apply) becomes null."""
@@ -65,6 +67,7 @@ def evaluate(
     """
     results = []
     kept: list[tuple[str, Prediction]] = []
+    unmeasured: list[str] = []
     splits = _by_split(rows)
     for (dataset, split), group in sorted(splits.items()):
         if split == "train":
@@ -77,7 +80,19 @@ def evaluate(
             if predictions:
                 results.append(metrics(predictions, protocol=protocol, seconds=seconds))
                 kept += [(protocol, p) for p in predictions]
-    return Report(judge.id, judge.version, seed, tuple(results), tuple(kept))
+            else:
+                unmeasured.append(f"{dataset} {split} {protocol}: {_nothing(protocol)}")
+    return Report(judge.id, judge.version, seed, tuple(results), tuple(kept), tuple(unmeasured))
+
+
+def _nothing(protocol: str) -> str:
+    """Why `protocol` predicted no answer of a split."""
+    if protocol.startswith("k-shot:"):
+        k = protocol.partition(":")[2]
+        return f"no answer left to predict: no question has more than {k} graded answers"
+    if protocol == "train-test":
+        return "no answer to predict: the data set has no train split with these questions"
+    return "no answer to predict"
 
 
 def write_predictions(path: Path, report: Report) -> None:

@@ -13,9 +13,11 @@ named for one student are `double` all the same.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from gradewise.model import Script
 from gradewise.scripts.ingest import Roster
@@ -85,7 +87,8 @@ def _fuzzy(base: Match, script: Script, roster: Roster) -> Match:
     by_name = _closest([name] if name else [], list(names), "name")
     if by_name is not None and by_name[0]:  # "" is a tie: keep it as such
         by_name = (names[by_name[0]], by_name[1], by_name[2])
-    found = [x for x in (by_id, by_name) if x is not None]
+    by_file = _file_named(script.source, roster)
+    found = [x for x in (by_id, by_name, by_file) if x is not None]
     if not found:
         return replace(base, how=_tried(script, name))
     if len({x[0] for x in found}) > 1 or any(x[0] == "" for x in found):
@@ -114,6 +117,36 @@ def _closest(
         if best is None or score > best[1]:
             best = (top, score, f"{what} {query!r} ≈ {top!r} ({score:.0f}%)")
     return best
+
+
+def _file_named(source: str, roster: Roster) -> tuple[str, float, str] | None:
+    """The roster student a file's name names, as LMS downloads name them: the whole name in
+    it (`Kemi Adeyemi - Quiz 3.md`), or squashed before the first `_` (Canvas's submissions,
+    `adeyemikemi_88103_554435_quiz3.md`: last name then first). ("", 0, how) when several do."""
+    stem = _letters(Path(source).stem)
+    words = set(stem.split())
+    head = "".join(_letters(re.split(r"[_\s]", Path(source).stem.strip(), maxsplit=1)[0]).split())
+    hits = []
+    for sid, entry in roster.entries.items():
+        parts = _letters(entry.name).split()
+        # first names then last, or a last name of any length first ("O'Connor", "Smith-Jones")
+        squashed = {"".join(parts[i:] + parts[:i]) for i in range(len(parts))}
+        if (len(parts) > 1 and words.issuperset(parts)) or (head and head in squashed):
+            hits.append((sid, entry.name))
+    shown = Path(source).name
+    if len(hits) > 1:
+        return "", 0.0, f"file name {shown!r} fits {', '.join(n for _, n in hits)}"
+    if not hits:
+        return None
+    return hits[0][0], 100.0, f"file name {shown!r} names {hits[0][1]}"
+
+
+def _letters(text: str) -> str:
+    """`text` lower-cased, accents and apostrophes dropped, each run of other non-letters one
+    space."""
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in plain if not unicodedata.combining(c) and c not in "'’")
+    return " ".join(re.findall(r"[^\W\d_]+", plain))
 
 
 def _tried(script: Script, name: str) -> str:

@@ -39,6 +39,19 @@ def disagreement(key: Mapping[str, Any], solution: str) -> str | None:
     return f"the key is {_shown(key)} but the worked solution ends with {outcome.found}"
 
 
+def checkable(kind: str, value: Any) -> bool:
+    """Whether the checker of `kind` reads this key's value (a key drafted from working that
+    `exam check` would refuse is left out: the reference stays)."""
+    checker = registry().get(kind)
+    if checker is None:
+        return False
+    try:
+        checker.validate({"value": value})
+    except KeyParamsError:
+        return False
+    return True
+
+
 def _shown(key: Mapping[str, Any]) -> str:
     value = key.get("value")
     if isinstance(value, bool):

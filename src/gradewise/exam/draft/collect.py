@@ -142,6 +142,9 @@ class Collector:
         self.carried = 1  # the number after the last section's numbered questions
         self.numbered: list[str] = []  # the numbered questions of this section so far
         self.written_one = False  # the last numbered question was written '1.' (lazy 1. 1.)
+        self.delimiter = ""  # what follows the numbered questions' numbers: '.' or ')'
+        self.inner_next: int | None = None  # the next number of a list inside a question
+        self.quoting = False  # in a solution set in a block quote ('> **Solution:** ...')
         self.next_text = ""  # the next line with text (`collect` sets it): what a heading heads
         self.titled_level: int | None = None  # headings at this level title questions
         self.asked_level: int | None = None  # headings at this level are 'Question N'
@@ -167,6 +170,10 @@ class Collector:
         self.line_before = ""  # the last line with words before the one being read
         self.last_words = ""
         self.answer_under: Occurrence | None = None  # the question an 'Answer' heading is in
+        # '### 17-20. Emergency calls': the numbers it spans and the words it and the lines
+        # under it give (a table the questions share), which lead each of them
+        self.span: tuple[int, list[tuple[str, str]]] | None = None
+        self.titles: dict[str, int] = {}  # headings' words and the number after them
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -175,7 +182,10 @@ class Collector:
         self.index += 1
         if self._fenced(line):
             return
+        line = self._unquoted(line)
         text = "" if p.thematic_break(line.text) else p.clean(line.text)
+        if text and p.numbered_item(text) is None and not line.text[:1].isspace():
+            self.inner_next = None  # words after a list inside a question end it
         self.line_before, self.last_words = self.last_words, text or self.last_words
         if self.table is not None and self._table_row(line):
             return
@@ -201,7 +211,11 @@ class Collector:
             return
         if self.out.title is None and self.section is None and self.index == self.first:
             self._title(line, text)
-        each = self._marks_per_question(text) if self.out.each is None else None
+        each = (
+            self._marks_per_question(text)
+            if self.out.each is None and not self._asking(text)
+            else None
+        )
         if each is not None and not p.kind_worth(text):  # 'MCQs are worth 2': those only
             self.out.each = Val(each, line.loc)  # wherever it is said, even after the last one
         handlers = (self._structure, self._scoring_statement, self._course_heading, self._heading)
@@ -233,6 +247,24 @@ class Collector:
         self.out.total = Val(total, line.loc)
         return True
 
+    def _unquoted(self, line: Line) -> Line:
+        """A solution set in a block quote ('> **Solution:**' then '> 2 + 2 = 4.', '> Answer:
+        3'): its lines read without the quote marks, as a solution (a quoted passage that
+        does not open so stays the prompt's)."""
+        if p.quoted_answer(line.text):
+            self.quoting = True
+        elif not line.text.lstrip().startswith(">"):
+            self.quoting = False
+        if not self.quoting:
+            return line
+        return Line(_QUOTE_MARK.sub("", line.text, count=1), line.loc)
+
+    def _asking(self, text: str) -> bool:
+        """A line of a question that asks something is its prompt: 'A quiz has 10 questions
+        worth 2 points each. Explain why ...' sets no marks for the paper's questions."""
+        occ = self.occ
+        return occ is not None and not occ.in_solution and _ASKS.search(text) is not None
+
     def _marks_per_question(self, text: str) -> float | None:
         """The paper's 'each question is worth 3 points', also where a PDF's line ends inside
         the sentence ('... each question is worth' / '3 points.')."""
@@ -260,6 +292,9 @@ class Collector:
     def _totals_row(self, line: Line) -> bool:
         """Rows of a table before the questions; at its end, each question's marks if it says."""
         cells = p.table_cells(line.text)
+        if cells is not None and self.occ is None and self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' table
+            return True
         if (
             cells is not None
             and self.occ is None
@@ -314,7 +349,7 @@ class Collector:
         )
 
     def _section_line(self, line: Line, text: str) -> bool:
-        header = p.section_header(text)
+        header = p.section_header(text) or self._sequel_section(line, text)
         if header is None and p.is_heading(line.text) and p.marks_each(text) is not None:
             header = self._counted_section(text)
         if header is None or not (p.is_heading(line.text) or len(text) < 140):
@@ -326,6 +361,31 @@ class Collector:
             return True  # '**Part 1 (1.5 marks):** Derive ...': the question's part 1
         self._open_section(header, line)
         return True
+
+    def _sequel_section(self, line: Line, text: str) -> p.Header | None:
+        """'## Exercícios de fixação II' after '## Exercícios de fixação I' and its questions,
+        over a question numbered 1 again: the same words numbered on head the paper's next
+        section (its questions never the first one's solutions). A Markdown heading only."""
+        if p.heading_level(line.text) is None or p.question_header(text) is not None:
+            return None
+        sequel = p.numbered_title(text)
+        if sequel is None:
+            return None
+        stem, number = sequel
+        before = self.titles.get(stem)
+        self.titles[stem] = number
+        if before is None or number != before + 1 or not 1 < number <= len(p.ROMAN):
+            return None
+        section = self.section
+        if section is None or not section.questions:
+            return None
+        following = p.clean(self.next_text)
+        first = p.question_header(following) or p.numbered_item(following)
+        if first is None or first.id != "1":
+            return None  # its questions numbered on: the same list under a new heading
+        taken = [p.ROMAN.index(s) for s in self.out.sections if s in p.ROMAN]
+        after = max(taken, default=-1) + 1
+        return p.Header(p.ROMAN[after], text) if after < len(p.ROMAN) else None
 
     def _counted_section(self, text: str) -> p.Header | None:
         """'# Short questions (9 questions - 2 pt each)': a heading that counts the questions
@@ -340,6 +400,8 @@ class Collector:
         return p.Header(p.ROMAN[following], text)
 
     def _question_line_header(self, line: Line, text: str) -> bool:
+        if self._span_heading(line, text):
+            return True
         if (header := p.solution_to(text)) is not None:
             self._open_question(header, line, "explicit")
             self._begin_solution(header.rest, line.loc)
@@ -384,16 +446,41 @@ class Collector:
             return False  # '#### 1. ...' then '1. ...': the heading's question holds the list
         if not self.numbered and int(header.id) == self.carried > 1:
             self.next_number = self.carried  # numbered on from the section before ('3.')
-        lazy = header.id == "1" and self.written_one and self.numbered
-        if lazy:  # '1.' before each question: Markdown numbers the list itself
-            header = p.Header(str(self.next_number), header.rest)
-        elif int(header.id) != self.next_number and not (
-            self._skips_to(header) or self._restart(header, line) or self._new_group(header)
+        if self._inner_list(header):
+            return False
+        delimiter = text[len(header.id) : len(header.id) + 1]
+        following = p.numbered_item(p.clean(self.next_text))
+        lazy = (
+            header.id == "1"
+            and self.written_one
+            and self.numbered
+            and (following is None or following.id != "2")  # '1.' then '2.': a list
+        )
+        if lazy and delimiter == self.delimiter:  # '1.' before each question: Markdown
+            header = p.Header(str(self.next_number), header.rest)  # numbers the list itself
+        elif (lazy and delimiter != self.delimiter) or (  # '1.' in a paper of '1)', '2)'
+            int(header.id) != self.next_number
+            and not (
+                self._skips_to(header)
+                or self._restart(header, line)
+                or self._new_group(header)
+                or self._in_span(header)
+            )
         ):
+            if header.id == "1" and self.occ is not None:
+                self.inner_next = 2  # a list of the question's own: '1.' '2.' '3.' in it
             return False  # a list inside a question, not the next question
         written_one = header.id == "1" or bool(lazy)
         self._open_question(header, line, "numbered")
-        self.written_one = written_one
+        self.written_one, self.delimiter = written_one, delimiter
+        return True
+
+    def _inner_list(self, header: p.Header) -> bool:
+        """'2.' right after a list inside the open question began at '1.' ('1. Sort the list.'
+        '2. Take the middle element.' under question 2): that list's, not question 2 or 3."""
+        if self.occ is None or self.inner_next is None or int(header.id) != self.inner_next:
+            return False
+        self.inner_next += 1
         return True
 
     def _points_heading(self, line: Line, text: str) -> str | None:
@@ -457,6 +544,7 @@ class Collector:
             return False
         header = p.part_heading(text)
         named = p.question_part(text) if p.is_heading(line.text) else None
+        named = named or p.numbered_part_heading(text)  # 'Part 2.3' under question 2
         if header is None and named is not None and named[0] == self._open_question_id():
             header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
@@ -599,6 +687,27 @@ class Collector:
             return self.section.questions[qid]
         found = [s.questions[qid] for s in self.out.sections.values() if qid in s.questions]
         return found[0] if len(found) == 1 else None
+
+    def _span_heading(self, line: Line, text: str) -> bool:
+        """'### 17-20. Emergency Calls Distribution' among numbered questions, where 17 comes
+        next: a heading over the questions it spans, its words and the lines under it (their
+        shared table) leading each of them; one it spans may be missing ('#### 18.' first)."""
+        span = p.question_range(text)
+        if span is None or self.style != "numbered" or not p.is_heading(line.text):
+            return False
+        first, last, rest = span
+        if first != self.next_number:
+            return False
+        self._close_question()
+        self.span = (last, [("text", rest)] if rest else [])
+        return True
+
+    def _in_span(self, header: p.Header) -> bool:
+        """A number the open span heading covers, ahead of the count: the next question."""
+        if self.span is None or not self.next_number < int(header.id) <= self.span[0]:
+            return False
+        self.next_number = int(header.id)
+        return True
 
     def _skips_to(self, header: p.Header) -> bool:
         """'2. (10 points) ...' where question 1 was expected, '6. (10 points)' after '3.': a
@@ -746,6 +855,10 @@ class Collector:
             self.asked_level = self.level  # the level of 'Question N' headings (and '### 4.')
         self.occ = Occurrence(header=line.loc)
         self.question.occurrences.append(self.occ)
+        if self.span is not None:
+            within = header.id.isdigit() and int(header.id) <= self.span[0]
+            self.intro = [*self.span[1], *self.intro] if within else self.intro
+            self.span = self.span if within else None
         self.occ.prompt, self.intro = self.intro, []
         rest = header.rest
         if p.lettered_item(rest) is not None and self._item(Line(rest, line.loc), rest):
@@ -863,8 +976,11 @@ class Collector:
     # --- lines outside questions -----------------------------------------------------------
 
     def _preamble(self, line: Line, text: str) -> None:
-        if self.section is not None:
-            self._section_facts(line, text)
+        if self.span is not None:
+            self.span[1].append(("text", line.text.rstrip()))  # the spanned questions' data
+            return
+        if self.section is not None and not p.worked_product(text):
+            self._section_facts(line, text)  # (not '$4 \\times 4 = 16$' worked between questions)
         for section, best in p.section_rules(text).items():
             self.out.rules.setdefault(section, Val((best, 0), line.loc))
         if self.section is None and (rule := p.best_rule(text)) is not None:
@@ -1013,7 +1129,10 @@ class Collector:
         """'   1. Give the MLE of p. (3 marks)' indented under a question (a Word list's second
         level, a Markdown list nested under '2.'), or '1. ... (1 point)' under an
         'Exercise 1' heading: its next part, when it has its own points and its number is the
-        next one; without points it is the question's text (steps, a list). Parts numbered at
+        next one; without points it is the question's text (steps, a list), unless at the
+        margin under the question's own heading it asks ('1. Quelle est la probabilité ... ?',
+        '2. Calculez la moyenne.') or titles its worked part in bold ('1. **Probabilité de
+        tirer une boule rouge :**'): a sub-question of its own. Parts numbered at
         the margin keep the paper's numbers (a student answers '1.2'). In the question's
         solution, '1.' then answers its first part."""
         occ = self.occ
@@ -1032,7 +1151,10 @@ class Collector:
         if not indented and p.heading_level(line.text) is not None:
             return False
         by_rule = self._parts_by_rule(indented, parts) or each
-        if p.marks_one(header.rest) is None and not by_rule:
+        raw = p.numbered_item(line.text.strip())  # its words with their bold
+        asked = not indented and self.level is not None and raw is not None
+        asked = asked and p.task_item(raw.rest if raw is not None else "")
+        if p.marks_one(header.rest) is None and not by_rule and not asked:
             return False
         if any(not i.heading for i in parts) or occ.bullets or (indented and occ.marks):
             return False  # lettered parts, options or the question's own marks: its text
@@ -1470,7 +1592,14 @@ class _Shared:
     used: bool = False
 
 
+_QUOTE_MARK = re.compile(r"^\s{0,3}>\s?")
 _SENTENCE_END = re.compile(r"[.!?:)]\s*$")
+# A question asked, or a task set (not how to write the answers down: 'show your work').
+_ASKS = re.compile(
+    r"\?|(?:^|[.!;]\s+)(?:explain|describe|discuss|prove|compute|calculate|find|determine|why"
+    r"|show(?!\s+(?:all|your)\b))\b",
+    re.I,
+)
 _VERDICT_LINE = re.compile(r"^[TF]\.\s+\S")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 

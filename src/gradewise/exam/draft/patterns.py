@@ -54,8 +54,24 @@ def thematic_break(line: str) -> bool:
 _ESCAPED_MARKS = re.compile(rf"\\\[(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\\\]", re.I)
 # '_2 points_', '*3 marks*': marks in italics (the bold of '_**2 points**_' already gone)
 _ITALIC_MARKS = re.compile(
-    rf"(?<![\w*])([_*])(\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*)\1(?![\w*])", re.I
+    rf"(?<![\w*])([_*])(\s*[(\[]?\s*{_NUM}\s*(?:marks?|points?|pts?)\.?\s*[)\]]?\s*)\1(?![\w*])",
+    re.I,
+)  # also in brackets: '*(3 points)*'
+# '*(a)* ...', '_(1.2)_ ...': a part's label in italics opening the line, read as the label
+_EMPHASISED_ITEM = re.compile(r"^([*_])(\([\w.]{1,6}\))\1(?=\s|$)")
+
+
+# '> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote, read as one.
+_QUOTED_ANSWER = re.compile(
+    r"^\s{0,3}>\s*(?=[*_]{0,2}(?:solutions?|answers?|ans|key|model answer|worked solution)"
+    r"[*_]{0,2}\s*[:.])",
+    re.I,
 )
+
+
+def quoted_answer(line: str) -> bool:
+    """'> **Solution:** ...', '> Answer: 4': a solution or key set in a block quote."""
+    return bool(_QUOTED_ANSWER.match(line))
 
 
 def clean(text: str) -> str:
@@ -68,6 +84,7 @@ def clean(text: str) -> str:
         for piece in _CODE_SPAN.split(out)
     ).strip()
     out = _EMPHASISED_LABEL.sub(r"\g<label>", out)
+    out = _EMPHASISED_ITEM.sub(r"\2", out)
     out = _ESCAPED_MARKS.sub(r"[\1]", out)
     out = _ITALIC_MARKS.sub(r"\2", out)
     if len(out) > 1 and out[0] in "*_" and out[-1] == out[0]:
@@ -154,6 +171,22 @@ def section_header(line: str) -> Header | None:
     return Header(section_id(m["id"]), m["rest"])
 
 
+_NUMBERED_TITLE = re.compile(
+    r"^(?P<stem>[^\W\d_][\w\s'’-]{2,60}?)\s+(?P<n>[IVX]{1,4}|\d{1,2})\s*:?$"
+)
+
+
+def numbered_title(text: str) -> tuple[str, int] | None:
+    """'Exercícios de fixação II' → ('exercícios de fixação', 2): a title numbered at its end
+    (roman or arabic), its words in lower case."""
+    m = _NUMBERED_TITLE.match(text.strip())
+    if m is None:
+        return None
+    raw = m["n"]
+    number = int(raw) if raw.isdigit() else (ROMAN.index(raw) + 1 if raw in ROMAN else None)
+    return (m["stem"].strip().lower(), number) if number else None
+
+
 def section_id(raw: str) -> str:
     """Numbers and roman numerals become roman (Section-2 and Part II are one section)."""
     if raw.isdigit() and 0 < int(raw) <= len(ROMAN):
@@ -180,6 +213,20 @@ _SOLUTION_TO = re.compile(
 _NUMBERED = re.compile(
     r"^(?P<id>\d{1,3})(?:\)\.|[.)])(?:\s+(?P<rest>\S.*)|(?=\(\d{1,3}(?:\.\d+)?\)\s*\S)(?P<marks>.+))?$"
 )
+# '17-20. Emergency calls' heading the numbered questions it spans (their shared data).
+_RANGE = re.compile(
+    r"^(?:questions?\s+)?(?P<first>\d{1,3})\s*[-–—]\s*(?P<last>\d{1,3})[.):]\s*(?P<rest>.*)$",
+    re.I,
+)
+
+
+def question_range(line: str) -> tuple[int, int, str] | None:
+    """'17-20. Emergency Calls Distribution', 'Questions 3–5: ...' → (17, 20, the rest): a
+    heading over the questions numbered first to last (a table or story they share)."""
+    m = _RANGE.match(line)
+    if m is None or not int(m["first"]) < int(m["last"]) <= int(m["first"]) + 20:
+        return None
+    return int(m["first"]), int(m["last"]), m["rest"].strip()
 
 
 _NUMBER_WORDS = (
@@ -268,17 +315,23 @@ _BULLET_QUESTION_UNNUMBERED = re.compile(
 
 _FIELD = re.compile(
     r"^(?P<name>type|kind|question type|(?:correct\s+)?answers?|key|choices|options|points?|"
-    r"marks?)\s*:\s*(?P<value>.*)$",
+    r"marks?|antwort|r[ée]ponse|respuesta|resposta|risposta|antwoord)\s*:\s*(?P<value>.*)$",
     re.I,
 )
 _FIELDS = {"choices": "options", "options": "options", "type": "type", "kind": "type"}
+
+
+# '**Antwort:** 60': a field's name in bold, its colon inside or after the bold.
+_BOLD_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_:]{1,30}:)(?:\*\*|__)|^(?:\*\*|__)(?P<l2>[^*_:]{1,30})(?:\*\*|__)(?=:)"
+)
 
 
 def bullet_field(text: str) -> tuple[str, str] | None:
     """A question's field written as a bullet under it ('- Answer: True', '- Choices: a; b',
     '- Type: Multiple choice', '- Points: 2') → ('key' | 'options' | 'type' | 'marks', the
     value as written)."""
-    m = _FIELD.match(text.strip())
+    m = _FIELD.match(_BOLD_LABEL.sub(lambda b: b["label"] or b["l2"], text.strip()))
     if m is None:
         return None
     name = m["name"].lower()
@@ -297,6 +350,33 @@ def solution_to(line: str) -> Header | None:
     """'Solution to Question 2' → question 2."""
     m = _SOLUTION_TO.match(line)
     return Header(m["id"], m["rest"]) if m else None
+
+
+# Verbs a sub-question opens with, in English, French, German, Spanish and Portuguese papers:
+# 'Compute ...', 'Calculez ...', 'Berechnen Sie ...', 'Determine ...'.
+_TASK_VERB = re.compile(
+    r"^(?:compute|calculate|find|determine|show|prove|explain|give|state|derive|predict|"
+    r"identify|estimate|describe|sketch|plot|draw|define|evaluate|solve|interpret|compare|"
+    r"construct|verify|justify|discuss|deduce|"
+    r"calculez|calculer|déterminez|déterminer|identifiez|prédisez|montrez|montrer|justifiez|"
+    r"donnez|expliquez|tracez|représentez|interprétez|estimez|démontrez|vérifiez|déduisez|"
+    r"berechnen|bestimmen|zeigen|begründen|erklären|skizzieren|geben|ermitteln|berechne|"
+    r"bestimme|zeige|begründe|erkläre|skizziere|ermittle|"
+    r"calcule|calcula|determina|explique|explica|demuestre|demuestra|identifique|encuentre|"
+    r"halle|indique|mostre|encontre|justifique)\b",
+    re.I,
+)
+_BOLD_TITLE = re.compile(r"^(?:\*\*|__)[^*_]{3,}(?:\*\*|__)\s*:?\s*$")
+
+
+def task_item(text: str) -> bool:
+    """Whether a numbered item's words are a sub-question of their own: it asks ('... ?'),
+    opens with a task ('Calculez la moyenne', 'Determine the MLE'), or is a bold title over
+    its worked answer ('**Probabilité de tirer une boule rouge :**')."""
+    words = text.strip()
+    if words.rstrip(" *_`'\"“”‘’").endswith("?"):
+        return True
+    return bool(_TASK_VERB.match(words.lstrip("*_ ")) or _BOLD_TITLE.match(words))
 
 
 def numbered_item(line: str) -> Header | None:
@@ -370,12 +450,17 @@ _ITEM = re.compile(
 _HALF_ITEM = re.compile(r"^(?:[-*•]\s*)?(?P<a>[a-p]|[ivx]{1,4})[).](?:\s+(?P<rest>\S.*)|\s*)$")
 _SUB_NUMBER = re.compile(
     r"^(?:\*\*)?(?P<q>\d{1,3})\.(?P<n>\d{1,2})(?:\*\*)?[.)]?\s+(?P<rest>\S.*)$"
+    # in brackets, as a list item or emphasised: '(2.3) text', '- (2.3) text', '*(2.3)* text'
+    r"|^(?:[-*•]\s+)?(?P<e>\*{0,2})\((?P<q2>\d{1,3})\.(?P<n2>\d{1,2})\)(?P=e)\s+(?P<rest2>\S.*)$"
 )
 
 
 def sub_numbered(line: str) -> tuple[str, Header] | None:
-    """'2.3 text', '**2.3.** text' → ('2', part '3 ...'): a part numbered under its question."""
+    """'2.3 text', '**2.3.** text', '(2.3) text' → ('2', part '3 ...'): a part numbered under
+    its question."""
     m = _SUB_NUMBER.match(line)
+    if m is not None and m["q2"] is not None:
+        return m["q2"], Header(str(int(m["n2"])), m["rest2"])
     return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
@@ -589,7 +674,8 @@ def key_value(text: str) -> tuple[str, Any] | None:
     """The key a line states: ('choice', ['a','c']), ('truefalse', True), ('numeric', 50).
 
     A number may carry its tolerance ('0.25 (±0.01)'); `tolerance` reads that part."""
-    raw = text.strip().strip("$").strip().rstrip(".")
+    text = _restated(_unboxed(text))
+    raw = _decimal_comma(text.strip().strip("$").strip().rstrip("."))
     if (m := _PLUS_MINUS.search(raw)) is not None:
         if _TOLERANCE.fullmatch(raw[m.start() :]) is None:
             return None  # '30 ± a few': not a tolerance gradewise can check
@@ -603,12 +689,69 @@ def key_value(text: str) -> tuple[str, Any] | None:
         return "choice", sorted({c.lower() for c in re.findall(r"[A-Ha-h]", raw)})
     value = _numeric(raw)
     if value is None and (named := _NAMED_VALUE.fullmatch(raw)) is not None:
-        value = _numeric(named["value"])  # 'GINI = 0.5': the value a name is given
+        value = _numeric(_decimal_comma(named["value"].strip()))  # 'GINI = 0.5', 'y = 30,5'
     if value is not None:
         return "numeric", value
     if (expression := _math_key(text)) is not None:
         return "expression", expression
     return None
+
+
+# A value said again another way after it: '0,189 oder 18,9%', '\\( \\frac{5}{12} \\) ou
+# environ 0,4167 (41,67 %)', '0.25 (25%)'; a value in '\\( ... \\)'; a count and what it counts,
+# '60 unterscheidbare Anordnungen', '720 arrangements (if all were distinct)'.
+_AGAIN = re.compile(
+    r"\s+(?:ou|or|oder|bzw\.?|o)\s+(?:environ|about|approximately|approx\.?|ca\.|etwa|rund|"
+    r"aproximadamente|cerca\s+de|≈)?\s*[-\d.,/%\s]+%?\s*(?:\([^()]*\))?\s*$"
+    r"|\s*\(\s*[-\d.,\s]+\s*%\s*\)\s*$",
+    re.I,
+)
+_PAREN_MATH = re.compile(r"^\s*\\\((?P<inner>.+?)\\\)\s*$")
+_COUNTED = re.compile(
+    r"^(?P<n>-?\d[\d.,]*)\s+(?P<noun>[^\W\d_][^\W\d_-]*(?:\s+[^\W\d_][^\W\d_-]*){0,2})"
+    r"\s*(?:\([^()]*\))?\s*\.?$"
+)
+_DECIMAL = re.compile(r"^(?P<sign>-?)(?P<int>\d+),(?P<frac>\d+)$")
+
+
+def _restated(text: str) -> str:
+    """The value alone where the key says it again ('0,189 oder 18,9%'), takes it out of
+    '\\( \\)' or names what it counts ('60 unterscheidbare Anordnungen')."""
+    out = _AGAIN.sub("", text).strip()
+    if (m := _PAREN_MATH.match(out)) is not None:
+        out = f"${m['inner'].strip()}$"
+    if (m := _COUNTED.match(out)) is not None and not re.search(
+        r"(?i)\b(?:and|und|et|y|e|or|oder|ou|o|because|weil|car|porque|but|aber|mais)\b",
+        m["noun"],
+    ):
+        out = m["n"]
+    return out
+
+
+def _decimal_comma(raw: str) -> str:
+    """'0,3087', '26,5' → '0.3087', '26.5': a decimal comma (a thousands comma is followed by
+    three digits and never by a leading zero's '0,'); '1,048' stays a thousand and 48."""
+    m = _DECIMAL.match(raw)
+    if m is None or (len(m["frac"]) == 3 and m["int"] != "0"):
+        return raw
+    return f"{m['sign']}{m['int']}.{m['frac']}"
+
+
+_BOXED = re.compile(r"^\s*\$*\s*\\boxed\{(?P<inner>.*)\}\s*\$*\s*\.?\s*$")
+
+
+def _unboxed(text: str) -> str:
+    """'$\\boxed{\\frac{3}{208}}$' → '$\\frac{3}{208}$': the value a box frames (the braces
+    inside balanced, so '\\boxed{a} + \\boxed{b}' stays as written)."""
+    m = _BOXED.match(text)
+    if m is None:
+        return text
+    depth = 0
+    for char in m["inner"]:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return text
+    return f"${m['inner']}$" if depth == 0 else text
 
 
 # A key written all in math with a variable in it: '$-2(y - w^\top x)x$', '\(\frac{1}{2}x^2\)'.
@@ -639,7 +782,7 @@ _NAMED_SIDE = re.compile(
     # a derivative of it: '\nabla_w L', '\frac{d}{dx} f(x)', '\frac{\partial L}{\partial w}'
     r"(?:\\nabla(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?\s*"
     r"|\\frac\s*\{\s*(?:d|\\partial)\b[^{}]*\}\s*\{[^{}]*\}\s*)?"
-    r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*\{[^{}]*\}|\\?[A-Za-z]+)"
+    r"(?:\\(?:hat|bar|tilde|mathbf|boldsymbol|vec)\s*(?:\{[^{}]*\}|\\?[A-Za-z]+)|\\?[A-Za-z]+)"
     r"(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9*]+))*\s*'*\s*(?:\([^()=]*\)|\[[^\[\]=]*\])?"
     r"(?:\s*\\(?:mid)\s*[^=]*)?"
 )
@@ -853,7 +996,10 @@ _MARKS_END = re.compile(
 _MARKS_FIELD = re.compile(
     rf"^(?:[-*]\s+)?(?:points?|marks?|pts|score|weight)\s*[:=]\s*({_NUM})\s*\.?$", re.I
 )
-_EACH = re.compile(rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(?:points?|marks?|pts?)?\b")
+_EACH = re.compile(
+    rf"\b(\d+)\s*(?:×|x|\*)\s*({_NUM})\s*=\s*({_NUM})\s*(points?|marks?|pts?)?\b", re.I
+)
+_MATH = re.compile(r"\$|\\\(|\\times")
 _COUNT_EACH = re.compile(
     rf"\b(\d+)\s+(?:questions?|problems?|items?)\s*[-–—:,(]?\s*({_NUM})\s*(?:points?|marks?|pts?)"
     r"\s+each\b",
@@ -940,6 +1086,13 @@ def marks_each(text: str) -> tuple[int, float] | None:
         return (count, each) if abs(count * each - total) < 1e-9 else None
     m = _COUNT_EACH.search(plain)
     return (int(m[1]), to_float(m[2])) if m else None
+
+
+def worked_product(text: str) -> bool:
+    """'Total outcomes: $4 \\times 4 = 16$.': a product worked in math with no unit after it,
+    which counts no questions (a section's heading says '12 × 5 = 60 points')."""
+    m = _EACH.search(plain_math(text))
+    return m is not None and m[4] is None and _MATH.search(text) is not None
 
 
 def marks_per_question(text: str) -> float | None:
@@ -1314,7 +1467,8 @@ def points_heading(text: str) -> str | None:
 
 
 _PART_HEADING = re.compile(
-    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\))(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I
+    r"^part\s*(?:(?P<a>[a-h])|\((?P<b>[a-hA-H])\)|(?P<r>[ivx]{1,4}))(?![\w'])[.:)]?\s*(?P<rest>.*)$",
+    re.I,
 )
 
 
@@ -1346,9 +1500,21 @@ def part_heading(text: str) -> Header | None:
     if sub := _SUB_HEADING.match(text):
         return Header(sub["a"].lower(), sub["rest"])
     m = _PART_HEADING.match(text)
-    if m is None or (m["a"] is not None and not m["a"].islower()):
-        return None
-    return Header((m["a"] or m["b"]).lower(), m["rest"])
+    if m is None or not (m["a"] or m["r"] or "a").islower():
+        return None  # 'Part A', 'Part II': a section
+    return Header((m["a"] or m["b"] or m["r"]).lower(), m["rest"])
+
+
+# 'Part 2.3 (4 marks) ...', 'Part (2.3)': a part numbered under its question.
+_NUMBERED_PART_HEADING = re.compile(
+    r"^part\s*\(?(?P<q>\d{1,3})\.(?P<n>\d{1,2})\)?(?![\w'.])[.:)]?\s*(?P<rest>.*)$", re.I
+)
+
+
+def numbered_part_heading(text: str) -> tuple[str, Header] | None:
+    """'Part 2.3 (4 marks) Find ...' → ('2', part '3'): the part of question 2 it names."""
+    m = _NUMBERED_PART_HEADING.match(text)
+    return (m["q"], Header(str(int(m["n"])), m["rest"])) if m else None
 
 
 _LEADING_MARKS = re.compile(rf"^[(\[]\s*{_NUM}\s*(?:marks?|points?|pts?)\s*\.?\s*[)\]]", re.I)
@@ -1376,7 +1542,8 @@ def leading_marks(text: str) -> bool:
 
 _ANSWER_HEADING = re.compile(
     r"^(?:answer\s+key|answer\s+sheet|(?:(?:suggested|correct|right|expected|accepted)\s+)?"
-    r"answers?|solutions?|key)\s*:?$",
+    r"answers?|solutions?|key"
+    r"|antwort(?:en)?|r[ée]ponses?|respuestas?|respostas?|risposte?|antwoord(?:en)?)\s*:?$",
     re.I,
 )
 _LISTED_KEY = re.compile(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gradewise.exam.draft import patterns as p
-from gradewise.exam.draft.agree import disagreement
+from gradewise.exam.draft.agree import checkable, disagreement
 from gradewise.exam.draft.collect import (
     Collected,
     Item,
@@ -403,10 +403,15 @@ class _Resolver:
     def _lone_part(self) -> bool:
         """'Part (a) (8 marks) ...' alone, named a part, under a question that states no
         marks of its own: a part all the same (an exam-class question of one `\\part`);
-        '(a) (5 points)' alone gives its question its marks."""
+        '(a) (5 points)' alone gives its question its marks. An '(a)' worth less than its
+        question ('### a) ... (6 Punkte)' under 'AUFGABE 8 (18 Punkte)') is a part: the
+        others are not written."""
         items = self.main.items
         if len(items) != 1 or items[0].label != "a" or items[0].marks is None:
             return False
+        own = next((o.marks for o in self.occs if o.marks is not None), None)
+        if own is not None and items[0].marks.value < own.value:
+            return True  # '### a) ... (6 Punkte)' of a question worth 18: its one part shown
         return (
             items[0].named
             and not any(o.states_marks for o in self.occs)
@@ -609,6 +614,11 @@ class _Resolver:
         if part.reference is None:
             return
         working = p.without_asides(part.reference.value)
+        if (formula := _formula_key(working)) is not None:
+            part.key = Val({"kind": "expression", "value": formula}, part.reference.loc)
+            part.key_note = _FROM_WORKING
+            self.todo(f"{where}{_FROM_WORKING}", part.reference.loc)
+            return
         if (opening := p.opening_value(working)) is not None:
             key = {"kind": "numeric", "value": opening[0]} | (
                 {"tol": opening[1]} if opening[1] else {}
@@ -902,6 +912,7 @@ def _choice_key(options: dict[str, str], correct: list[str]) -> dict[str, Any]:
 
 _FROM_WORKING = "key taken from the worked solution: check it"
 _SHORT_KEY = 40  # characters: a solution this short that is a value is the key
+_SHORT_FORMULA = 160  # characters: a solution this short that is one formula proposes a key
 
 
 def _stated(keys: list[Val[str]]) -> list[str]:
@@ -964,6 +975,20 @@ def _short_key(reference: Val[str] | None) -> Val[dict[str, Any]] | None:
     if found is None or found[0] in ("choice", "expression"):
         return None  # a solution's formula may be working, not the answer: only a stated key
     return Val({"kind": found[0], "value": found[1]}, reference.loc)
+
+
+def _formula_key(working: str) -> str | None:
+    """A worked solution that is one formula in math and nothing else ('$\\sigma(z)(1 -
+    \\sigma(z))$', '$\\hat\\beta = (X^\\top X)^{-1} X^\\top y$'): that formula (its right
+    side), for the instructor to confirm; an equation to state ('$X^\\top X w = X^\\top y$')
+    or words beside the math are working, no key."""
+    text = working.strip()
+    if "\n" in text or len(text) > _SHORT_FORMULA:
+        return None
+    found = p.key_value(text)
+    if found is None or found[0] != "expression" or not text.lstrip().startswith(("$", "\\(")):
+        return None
+    return str(found[1]) if checkable("expression", str(found[1])) else None
 
 
 def _with_heads(prompt: Val[str] | None, occ: Occurrence, labels: list[str]) -> Val[str] | None:
