@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gradewise.model import Answer, Exam, GradedAnswer, PartGrade, Result
+from gradewise.model import Answer, Exam, GradedAnswer, Key, Part, PartGrade, Result
 from gradewise.reports.csvfile import Cell
 
 
@@ -90,7 +90,7 @@ def graded_answers(
         part = parts.get(g.address)
         if part is None or not text.strip() or (g.manual_score is None and not everything):
             continue
-        reference = " || ".join(r for r in [part.reference, *(c.text for c in part.criteria)] if r)
+        reference = " || ".join(r for r in [part.reference, *_criteria_texts(part)] if r)
         rows.append(
             GradedAnswer(
                 dataset=exam.id,
@@ -105,3 +105,31 @@ def graded_answers(
             )
         )
     return rows
+
+
+def _criteria_texts(part: Part) -> list[str]:
+    """What each criterion asks for, as a reference answer: a keyed part with no rubric has
+    one criterion ("correct final answer"), whose text says nothing of the answer, so its key."""
+    if part.key is not None and not part.rubric:
+        return [key_text(part.key)]
+    return [c.text for c in part.criteria]
+
+
+def key_text(key: Key) -> str:
+    """A key as a reference answer reads it: `0.8`, `[3, 3]`, `2.5 (±0.01)`, `false`,
+    `b (interquartile range)`; another kind's `value` as written."""
+    params = key.params
+    if key.kind == "choice":
+        options = params.get("options")
+        named = options if isinstance(options, dict) else {}
+        correct = params.get("correct") or []
+        return ", ".join(f"{c} ({named[c]})" if named.get(c) else str(c) for c in correct)
+    if key.kind == "truefalse":
+        return "true" if params.get("value") else "false"
+    text = str(params.get("value", ""))
+    tol = params.get("tol") or {}
+    if tol.get("abs"):
+        text += f" (±{tol['abs']:g})"
+    elif tol.get("rel"):
+        text += f" (±{tol['rel']:.0%})"
+    return text
