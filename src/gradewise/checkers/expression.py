@@ -68,7 +68,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-VERSION = f"4 ({_versions()})"
+VERSION = f"5 ({_versions()})"
 LOG_BASES = {"e": "e", "10": "10"}
 
 

@@ -852,7 +852,7 @@ class NumericChecker(SimpleChecker):
     """Numbers, vectors, matrices and shapes, exact or within tol."""
 
     kind = "numeric"
-    version = "4"
+    version = "5"
 
     def validate(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return validate_params(params)
