@@ -332,3 +332,32 @@ def test_a_choice_solution_that_opens_with_an_option_keys_it(
     key = parts["1"].get("key")
     assert (key["correct"] if key else None) == correct
     assert "Solution" not in parts["1"]["prompt"]
+
+
+MARKS_IN_A_HEADING = """\
+# Exam
+
+{first}
+
+Explain why the median resists outliers.
+
+{second}
+
+Name one stable sorting algorithm.
+"""
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("### Exercise 1 {5 pts}", "### Exercise 2 {3 pts}"),  # in braces
+        ("## Question 1 (worth 5 points)", "## Question 2 (worth 3 points)"),  # said in words
+        ("**Problem 1** [worth 5 marks]", "**Problem 2** [worth 3 marks]"),
+    ],
+)
+def test_marks_in_braces_or_said_as_worth_are_read_and_leave_the_prompt(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    parts, _ = _drafted(tmp_path, MARKS_IN_A_HEADING.format(first=first, second=second))
+    assert _marks(parts) == {"1": 5, "2": 3}
+    assert parts["1"]["prompt"] == "Explain why the median resists outliers."
