@@ -332,3 +332,63 @@ def test_a_choice_solution_that_opens_with_an_option_keys_it(
     key = parts["1"].get("key")
     assert (key["correct"] if key else None) == correct
     assert "Solution" not in parts["1"]["prompt"]
+
+
+MARKS_IN_A_HEADING = """\
+# Exam
+
+{first}
+
+Explain why the median resists outliers.
+
+{second}
+
+Name one stable sorting algorithm.
+"""
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("### Exercise 1 {5 pts}", "### Exercise 2 {3 pts}"),  # in braces
+        ("## Question 1 (worth 5 points)", "## Question 2 (worth 3 points)"),  # said in words
+        ("**Problem 1** [worth 5 marks]", "**Problem 2** [worth 3 marks]"),
+    ],
+)
+def test_marks_in_braces_or_said_as_worth_are_read_and_leave_the_prompt(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    parts, _ = _drafted(tmp_path, MARKS_IN_A_HEADING.format(first=first, second=second))
+    assert _marks(parts) == {"1": 5, "2": 3}
+    assert parts["1"]["prompt"] == "Explain why the median resists outliers."
+
+
+CAPITAL_PARTS = """\
+# Part A (12 points)
+
+**Question 1.** (9 marks) This question is about a data set.
+
+{a} (4 marks) Compute the mean of 2, 4 and 9.
+
+{b} (5 marks) Explain why the median is 4.
+
+# Part B (5 points)
+
+**Question 2.** (5 marks) Name one stable sorting algorithm.
+"""
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("**Part A**", "**Part B**"),  # bold, inside the question, with marks and a prompt
+        ("Part A.", "Part B."),
+        ("Part (A)", "Part (B)"),
+    ],
+)
+def test_a_capital_part_inside_a_question_is_its_part_and_a_heading_a_section(
+    tmp_path: Path, a: str, b: str
+) -> None:
+    parts, notes = _drafted(tmp_path, CAPITAL_PARTS.format(a=a, b=b))
+    assert _marks(parts) == {"1.a": 4, "1.b": 5, "2": 5}
+    assert not [n for n in notes if says_missed(n)]

@@ -546,6 +546,8 @@ class Collector:
         header = p.part_heading(text)
         named = p.question_part(text) if p.is_heading(line.text) else None
         named = named or p.numbered_part_heading(text)  # 'Part 2.3' under question 2
+        if header is None and named is None:
+            header = self._capital_part(line, text)
         if header is None and named is not None and named[0] == self._open_question_id():
             header = named[1]  # '## Question 1, part 2' under '# Question 1, ...'
         if header is None:
@@ -554,6 +556,19 @@ class Collector:
         if self.item is not None:
             self.item.named = True
         return True
+
+    def _capital_part(self, line: Line, text: str) -> p.Header | None:
+        """'**Part A** (3 marks) Compute ...' inside a question, not a heading, with its marks
+        and what it asks on the line: part a ('# Part A (20 points)' heads a section)."""
+        if p.heading_level(line.text) or p.bold_line(line.text):
+            return None  # a heading, or a line all in bold: a section's title
+        if (m := _CAPITAL_PART.match(text)) is None:
+            return None
+        if p.marks_one(m["rest"]) is None or len(p.strip_marks(m["rest"]).split()) < _ASKS_WORDS:
+            return None
+        if _SECTION_WORDS.search(m["rest"]):
+            return None  # 'Part B (40 marks) Answer any two questions.': a section's rule
+        return p.Header(m["a"].lower(), m["rest"])
 
     def _answer_list(self, line: Line, text: str) -> bool:
         """An 'Answer key' heading, then '1. B', '2) True', 'Q3: 4.5': keys of the questions
@@ -1634,6 +1649,9 @@ class _Shared:
     used: bool = False
 
 
+_CAPITAL_PART = re.compile(r"^part\s+(?P<a>[A-H])(?![\w'])[.:)]?\s*(?P<rest>.*)$", re.I)
+_SECTION_WORDS = re.compile(r"(?i)\b(?:questions?|problems?|sections?|parts)\b")
+_ASKS_WORDS = 3  # words after a part's marks that ask something, not a section's title
 _QUOTE_MARK = re.compile(r"^\s{0,3}>\s?")
 _SENTENCE_END = re.compile(r"[.!?:)]\s*$")
 # A question asked, or a task set (not how to write the answers down: 'show your work').

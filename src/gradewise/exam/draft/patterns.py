@@ -1031,12 +1031,13 @@ _KIND_BESIDE = r"[A-Za-z][\w /-]{0,30}?"
 _BONUS = rf"\s*\+\s*({_NUM})\s*(?:marks?|points?|pts?)?\s*(?:bonus|extra[ -]credit)\s*!?\s*"
 # '\[1pt\]': Markdown's escaped brackets too.
 _MARKS_ONE = re.compile(
-    rf"\\?[(\[]\s*(?:{_KIND_BESIDE}[,;:]\s*)?({_NUM})\s*"
+    rf"\\?[(\[{{]\s*(?:{_KIND_BESIDE}[,;:]\s*)?(?:worth\s+)?({_NUM})\s*"
     r"(?:marks?|points?|pts?|punkte|pkt|puntos?|punti|pontos?|p)\s*\.?\s*"
     r"(?:total\s*)?"
-    rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]]",
+    rf"(?:[,;]\s*{_KIND_BESIDE}\s*|{_BONUS})?\\?[)\]}}]",
     re.I,
-)
+)  # also in braces, '{5 pts}', and said in words, '(worth 5 points)'
+
 # Marks as papers write them at the end of a line: "2P", "(6P)", "/4", "[3]", "— 5 marks".
 _MARKS_END = re.compile(
     rf"(?:\s\(?({_NUM})\s?P\)?|(?:^|\s)/\s?({_NUM})|\s\[({_NUM})\]|"
