@@ -253,6 +253,12 @@ def test_rules_said_without_of_n(
         ("$7 \\times 3 \\times 5$  or 110 for bias", None),  # words: a reference, not a key
         ("7 × 3 × 5", None),  # a product to compute, not a shape
         ("40,  $12 * 5 * 100$", None),
+        # a matrix of numbers in LaTeX is a numeric key (it was an expression)
+        (
+            "$\\begin{pmatrix} -2 & 1 \\\\ 1.5 & -0.5 \\end{pmatrix}$",
+            ("numeric", [[-2, 1], [1.5, -0.5]]),
+        ),
+        ("$\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$", ("numeric", [[1, 0], [0, 1]])),
     ],
 )
 def test_key_value(text: str, expected: tuple[str, object] | None) -> None:

@@ -994,7 +994,7 @@ def truefalse_value(text: str) -> bool | None:
 
 
 def _numeric(raw: str) -> Any:
-    if not re.fullmatch(r"[\s\d.,+\-/()\[\]{}\\a-z×]*", raw) or not re.search(r"\d", raw):
+    if not re.fullmatch(r"[\s\d.,+\-/()\[\]{}\\a-z×&]*", raw) or not re.search(r"\d", raw):
         return None  # words: a written answer, not a number
     if re.search(r"\d\s*[×*x]\s*\d|\\times", raw):
         return None  # "7 × 3 × 5" is a product to compute, not a shape
