@@ -136,8 +136,18 @@ def test_a_whole_run_prints_a_row_per_k_with_every_judge(tmp_path: Path) -> None
     answers = synthetic_part(2 * 44, seed=21)
     with (tmp_path / "toy-curve.csv").open("w", newline="") as f:
         out = csv.writer(f)
-        out.writerow(["question_id", "question", "reference_answer", "answer_id", "split",
-                      "student_answer", "score", "max_score"])  # fmt: skip
+        out.writerow(
+            [
+                "question_id",
+                "question",
+                "reference_answer",
+                "answer_id",
+                "split",
+                "student_answer",
+                "score",
+                "max_score",
+            ]
+        )
         for i, (text, grade) in enumerate(answers):
             q = f"q{i % 2}"
             split = "train" if i < 2 * 34 else "unseen_answers"

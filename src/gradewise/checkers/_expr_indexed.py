@@ -109,31 +109,19 @@ def _body_end(s: str, start: int, letters: Iterable[str]) -> int:
     """Where a sum's body ends: a closing bracket or separator, or a `+`/`-` before a term that
     does not use the sum's index."""
     wanted = set(letters)
-    depth, i = 0, start
-    begun = False
-    while i < len(s):
-        c = s[i]
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif depth == 0 and _STOP.match(s, i):
-            return i
-        elif depth == 0 and c in "+-" and begun:
-            end = _term_end(s, i + 1)
-            term = s[i + 1 : end]
-            if _HEAD.search(term) or not wanted & set(_subscript_letters(term)):
-                return i  # a term without the index, or a sum of its own: `\sum_i a_i + \sum_i b_i`
-            i = end
-            continue
-        begun = begun or not c.isspace()
-        i += 1
-    return len(s)
+    end = _term_end(s, start)  # the first term, whatever it holds
+    while end < len(s) and s[end] in "+-":
+        after = _term_end(s, end + 1)
+        term = s[end + 1 : after]
+        if _HEAD.search(term) or not wanted & set(_subscript_letters(term)):
+            return end  # a term without the index, or a sum of its own: `\sum_i a_i + \sum_i b_i`
+        end = after
+    return end
 
 
 def _term_end(s: str, start: int) -> int:
+    """Where the term from `start` ends: a closing bracket or separator, or a `+`/`-` after
+    some of it."""
     depth, i = 0, start
     while i < len(s):
         c = s[i]

@@ -504,21 +504,9 @@ class _Plan:
             return _review(answer, span, code, detail)
         span, (_, detail) = self.spans[-1], results[-1]
         if why := _ambiguous(answer, span):
-            return Outcome(
-                Status.NEEDS_REVIEW,
-                0.0,
-                reason=f"read as not equivalent to the key ({detail}), but {why}: a human decides",
-                evidence=span,
-                found=answer[span[0] : span[1]],
-                confidence=0.5,
-            )
-        return Outcome(
-            Status.NOT_MET,
-            0.0,
-            reason=f"not equivalent to the key: {detail}",
-            evidence=span,
-            found=answer[span[0] : span[1]],
-        )
+            reason = f"read as not equivalent to the key ({detail}), but {why}: a human decides"
+            return _at(answer, span, Status.NEEDS_REVIEW, 0.0, reason, 0.5)
+        return _at(answer, span, Status.NOT_MET, 0.0, f"not equivalent to the key: {detail}", 1.0)
 
 
 # Plain text a human may read otherwise than its precedence says: '1/2x', 'x/2y' (x/2 or
@@ -709,37 +697,20 @@ def _met(answer: str, span: Span, detail: str, code: str) -> Outcome:
     elif m := _SLASH_UNCLEAR.search(answer, *span):
         why = f"{m.group().strip()!r} can be read more than one way"
     if why:
-        return Outcome(
-            Status.NEEDS_REVIEW,
-            1.0,
+        reason = (
             f"equivalent to the key as read ({detail}), but {why} (a human decides; full "
-            "marks proposed)",
-            span,
-            answer[span[0] : span[1]],
-            0.5,
+            "marks proposed)"
         )
+        return _at(answer, span, Status.NEEDS_REVIEW, 1.0, reason, 0.5)
     confidence = 1.0 if code == "equal" else 0.97
-    return Outcome(
-        Status.MET,
-        1.0,
-        reason=f"equivalent to the key ({detail})",
-        evidence=span,
-        found=answer[span[0] : span[1]],
-        confidence=confidence,
-    )
+    return _at(answer, span, Status.MET, 1.0, f"equivalent to the key ({detail})", confidence)
 
 
 def _equal_if(answer: str, span: Span, detail: str) -> Outcome:
     """Equal under a reading the key does not state (σ as the logistic sigmoid): a human
     confirms, with full marks proposed."""
-    return Outcome(
-        Status.NEEDS_REVIEW,
-        1.0,
-        reason=f"{detail} (a human decides; full marks proposed)",
-        evidence=span,
-        found=answer[span[0] : span[1]],
-        confidence=0.5,
-    )
+    reason = f"{detail} (a human decides; full marks proposed)"
+    return _at(answer, span, Status.NEEDS_REVIEW, 1.0, reason, 0.5)
 
 
 def _review(answer: str, span: Span, code: str, detail: str) -> Outcome:
@@ -749,12 +720,20 @@ def _review(answer: str, span: Span, code: str, detail: str) -> Outcome:
         reason = f"could not read the expression ({detail})"
     else:
         reason = f"could not decide: {detail}"
+    return _at(answer, span, Status.NEEDS_REVIEW, 0.0, reason, 0.0)
+
+
+def _at(
+    answer: str, span: Span, status: Status, fraction: float, reason: str, confidence: float
+) -> Outcome:
+    """An outcome read at `span` of the answer: its place and the text found there."""
     return Outcome(
-        Status.NEEDS_REVIEW,
+        status,
+        fraction,
         reason=reason,
         evidence=span,
         found=answer[span[0] : span[1]],
-        confidence=0.0,
+        confidence=confidence,
     )
 
 

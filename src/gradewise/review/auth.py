@@ -156,14 +156,19 @@ def csrf_token() -> str:
 TEMPLATE_GLOBALS: dict[str, Any] = {"viewer": viewer, "csrf_token": csrf_token}
 
 
-def part_in(method: str, path: str) -> str | None:
-    """The part a TA's route names in `path` (as written there), or None."""
+def _ta_route(method: str, path: str) -> tuple[bool, str | None]:
+    """Whether a TA's route serves `method path`, and the part it names there (as written)."""
     method = "GET" if method == "HEAD" else method
     for allowed, pattern, param in TA_ROUTES:
         match = pattern.match(path)
-        if match is not None and method == allowed and param:
-            return match.group(param)
-    return None
+        if match is not None and method == allowed:
+            return True, match.group(param) if param else None
+    return False, None
+
+
+def part_in(method: str, path: str) -> str | None:
+    """The part a TA's route names in `path` (as written there), or None."""
+    return _ta_route(method, path)[1]
 
 
 def refusal(
@@ -173,20 +178,16 @@ def refusal(
     label in the path names (`5` → I.5), as every page reads a part."""
     if found.role == "instructor":
         return None
-    method = "GET" if method == "HEAD" else method
     mine = ", ".join(sorted(found.parts)) or "no parts yet"
-    for allowed, pattern, param in TA_ROUTES:
-        match = pattern.match(path)
-        if match is None or method != allowed:
-            continue
-        address = match.group(param) if param else None
-        if address is None or (named or {}).get(address, address) in found.parts:
-            return None
-        return (
-            f"{address} is not one of your parts as a TA (yours: {mine})"
-            f" — an instructor can add it with 'gradewise users assign {found.name} PARTS'"
-        )
-    return f"only instructors may use {path}; as a TA you grade {mine}"
+    routed, address = _ta_route(method, path)
+    if not routed:
+        return f"only instructors may use {path}; as a TA you grade {mine}"
+    if address is None or (named or {}).get(address, address) in found.parts:
+        return None
+    return (
+        f"{address} is not one of your parts as a TA (yours: {mine})"
+        f" — an instructor can add it with 'gradewise users assign {found.name} PARTS'"
+    )
 
 
 @dataclass(frozen=True)

@@ -1641,12 +1641,11 @@ def listed_answer(text: str) -> str:
     return _ANNOTATION.sub("", text).strip()
 
 
-# '1-b 2-c 3-a', '1. B, 2. C; 3. A', 'Q1) T  Q2) F': keys of several questions on one line;
-# after 'Answers:' on the same line, numbers too: 'Answers: 1-A 2-b 3. 4 4) -0.5'
-_PAIR = r"(?:q(?:uestion)?\s*)?(?P<id>\d{{1,3}})\s*[-.):=–]\s*\(?(?P<key>{})\)?(?![\w.])"
-_KEY_PAIR = re.compile(_PAIR.format(r"[A-Ha-h]|true|false|T|F"), re.I)
-_KEY_PAIR_NUMBER = re.compile(
-    _PAIR.format(r"[A-Ha-h]|true|false|T|F|[-−]?\d+(?:\.\d+)?(?:/\d+)?%?"), re.I
+# '1-b 2-c 3-a', '1. B, 2. C; 3. A', 'Q1) T  Q2) F': keys of several questions on one line
+_KEY_PAIR = re.compile(
+    r"(?:q(?:uestion)?\s*)?(?P<id>\d{1,3})\s*[-.):=–]\s*\(?(?P<key>[A-Ha-h]|true|false|T|F)\)?"
+    r"(?![\w.])",
+    re.I,
 )
 _KEY_GAP = re.compile(r"[\s,;|/]*")
 _KEYS_HEADING = re.compile(
@@ -1657,15 +1656,18 @@ _KEYS_HEADING = re.compile(
 
 def keys_on_a_line(text: str) -> list[Header] | None:
     """'ANSWER KEY: 1-b 2-b 3-c' or a line '1. B   2. C   3. A' under an answer heading:
-    each question's key (at least two, the whole line read); None otherwise."""
+    each question's key (at least two, the whole line read); None otherwise. After the
+    heading's words, numbers too ('Answers: 1-A 2-b 3. 4'), as `values_on_a_line` reads them."""
     plain = clean(text).strip("*_ ")
-    pairs = _KEY_PAIR
     if (heading := _KEYS_HEADING.match(plain)) is not None:
-        plain, pairs = heading["rest"], _KEY_PAIR_NUMBER
+        values = values_on_a_line(heading["rest"])
+        if values is None or any(part is not None for _, part, _ in values):
+            return None
+        return [Header(qid, key) for qid, _, key in values]
     found: list[Header] = []
     at = _KEY_GAP.match(plain).end()  # type: ignore[union-attr]
     while at < len(plain):
-        pair = pairs.match(plain, at)
+        pair = _KEY_PAIR.match(plain, at)
         if pair is None:
             return None
         found.append(Header(pair["id"], pair["key"]))
@@ -1683,7 +1685,7 @@ _LISTED_PART_KEY = re.compile(
 # One answer of a list written on a line: '1. B', '2a) 0.25', '3: True', 'Q4 = 12'.
 _VALUE_PAIR = re.compile(
     rf"(?:[Qq](?:uestion)?\s*)?(?P<id>\d{{1,3}})(?:{_PART_OF})?\s*[-.):=–]\s*"
-    r"(?P<key>\(?[A-Ha-h]\)?|true|false|T|F|-?\d+(?:\.\d+)?(?:/\d+)?)(?![\w.])",
+    r"(?P<key>\(?[A-Ha-h]\)?|true|false|T|F|[-−]?\d+(?:\.\d+)?(?:/\d+)?%?)(?![\w.])",
     re.I,
 )
 
